@@ -1,0 +1,221 @@
+//! The one place that decides who may do what where.
+//!
+//! Storage resolves a user into an [`Actor`] (role plus the sets of units it may read and write);
+//! every read filter and every write check asks the actor here, never re-deriving the rule.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::user::Role;
+
+/// A set of organization units, or all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Units(BTreeSet<i64>),
+}
+
+impl Scope {
+    pub fn none() -> Self {
+        Scope::Units(BTreeSet::new())
+    }
+
+    /// Whether a record owned by `unit` falls in this scope. A record with no owning unit is
+    /// federation-wide: only an unlimited scope covers it.
+    pub fn covers(&self, unit: Option<i64>) -> bool {
+        match (self, unit) {
+            (Scope::All, _) => true,
+            (Scope::Units(units), Some(u)) => units.contains(&u),
+            (Scope::Units(_), None) => false,
+        }
+    }
+
+    pub fn is_all(&self) -> bool {
+        matches!(self, Scope::All)
+    }
+}
+
+/// What is being attempted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See a record owned by a unit (lists, counts, search, audit).
+    Read,
+    /// Create, change or delete a record owned by a unit.
+    Write,
+    /// Change the organization structure itself: create units, rename, move, merge, split, close.
+    ManageStructure,
+    /// Create and change accounts.
+    ManageUsers,
+}
+
+/// Refusal of an action, with the reason shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Denied(pub &'static str);
+
+/// Who is acting, resolved from an account: its role and the units it may read and write.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// `None` for the system itself (start-up seeding, command-line administration).
+    pub user_id: Option<i64>,
+    pub email: String,
+    pub role: Role,
+    /// The unit the account belongs to.
+    pub unit_id: Option<i64>,
+    pub read: Scope,
+    pub write: Scope,
+}
+
+impl Actor {
+    /// The system acting on its own behalf (seeding, migrations, CLI administration).
+    pub fn system() -> Self {
+        Actor {
+            user_id: None,
+            email: "system".into(),
+            role: Role::SystemAdmin,
+            unit_id: None,
+            read: Scope::All,
+            write: Scope::All,
+        }
+    }
+
+    /// The decision. `unit` is the unit owning the record (`None`: federation-wide).
+    pub fn may(&self, action: Action, unit: Option<i64>) -> bool {
+        match action {
+            Action::Read => self.read.covers(unit),
+            Action::Write => self.role != Role::Viewer && self.write.covers(unit),
+            Action::ManageStructure | Action::ManageUsers => self.role == Role::SystemAdmin,
+        }
+    }
+
+    pub fn require(&self, action: Action, unit: Option<i64>) -> Result<(), Denied> {
+        if self.may(action, unit) {
+            return Ok(());
+        }
+        Err(Denied(match action {
+            Action::Read => "this record is outside your scope",
+            Action::Write if self.role == Role::Viewer => "your account is read-only",
+            Action::Write => "this record belongs to a unit outside your scope",
+            Action::ManageStructure => "only a system administrator may change the organization structure",
+            Action::ManageUsers => "only a system administrator may manage accounts",
+        }))
+    }
+}
+
+/// The structure facts scopes are computed from, over all time.
+#[derive(Debug, Default)]
+pub struct StructureGraph {
+    /// child → parents it has had (any period).
+    pub children: HashMap<i64, Vec<i64>>,
+    /// successor → the units it was formed from (merge and split lineage).
+    pub predecessors: HashMap<i64, Vec<i64>>,
+    /// Units with no parent in any period.
+    pub roots: BTreeSet<i64>,
+}
+
+impl StructureGraph {
+    pub fn add_parent(&mut self, child: i64, parent: i64) {
+        self.children.entry(parent).or_default().push(child);
+    }
+
+    pub fn add_lineage(&mut self, from: i64, to: i64) {
+        self.predecessors.entry(to).or_default().push(from);
+    }
+
+    /// A unit, everything ever placed under it, and the units it was formed from (their
+    /// records are now its own), recursively.
+    pub fn reach(&self, start: i64) -> BTreeSet<i64> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start];
+        while let Some(u) = stack.pop() {
+            if !seen.insert(u) {
+                continue;
+            }
+            stack.extend(self.children.get(&u).into_iter().flatten().copied());
+            stack.extend(self.predecessors.get(&u).into_iter().flatten().copied());
+        }
+        seen
+    }
+}
+
+/// Computes an account's read and write scopes from its role and unit.
+///
+/// `led_cluster_members` are the units of clusters the account's unit (or one it was formed
+/// from) leads, in the years it leads them: a cluster lead reads them, but writes only its own.
+pub fn scopes_for(role: Role, unit: i64, graph: &StructureGraph, led_cluster_members: &BTreeSet<i64>) -> (Scope, Scope) {
+    let own = if graph.roots.contains(&unit) { Scope::All } else { Scope::Units(graph.reach(unit)) };
+    match role {
+        Role::SystemAdmin | Role::CentralStaff => (own.clone(), own),
+        Role::Viewer => (own, Scope::none()),
+        Role::ClusterLead => {
+            let read = match &own {
+                Scope::All => Scope::All,
+                Scope::Units(units) => {
+                    let mut read = units.clone();
+                    for member in led_cluster_members {
+                        read.extend(graph.reach(*member));
+                    }
+                    Scope::Units(read)
+                }
+            };
+            (read, own)
+        }
+        Role::UnionStaff | Role::AssociationStaff => (own.clone(), own),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // VUFO(1) → Cluster 3(2) → Quảng Nam(3), Khánh Hòa(4); Đà Nẵng 2025 (5) formed from 3 and 6.
+    fn graph() -> StructureGraph {
+        let mut g = StructureGraph::default();
+        g.roots.insert(1);
+        g.add_parent(2, 1);
+        g.add_parent(3, 2);
+        g.add_parent(4, 2);
+        g.add_parent(6, 2);
+        g.add_parent(5, 2);
+        g.add_lineage(3, 5);
+        g.add_lineage(6, 5);
+        g
+    }
+
+    #[test]
+    fn union_staff_read_and_write_only_their_own_unit() {
+        let (read, write) = scopes_for(Role::UnionStaff, 3, &graph(), &BTreeSet::new());
+        assert!(read.covers(Some(3)));
+        assert!(!read.covers(Some(4)));
+        assert!(!read.covers(None));
+        assert!(write.covers(Some(3)) && !write.covers(Some(4)));
+    }
+
+    #[test]
+    fn a_merged_unit_inherits_its_predecessors_records() {
+        let (read, _) = scopes_for(Role::UnionStaff, 5, &graph(), &BTreeSet::new());
+        assert!(read.covers(Some(3)) && read.covers(Some(6)) && !read.covers(Some(4)));
+    }
+
+    #[test]
+    fn a_cluster_lead_reads_its_members_but_writes_only_its_own() {
+        let members: BTreeSet<i64> = [3, 4, 6].into();
+        let (read, write) = scopes_for(Role::ClusterLead, 4, &graph(), &members);
+        assert!(read.covers(Some(3)));
+        assert!(!write.covers(Some(3)));
+        assert!(write.covers(Some(4)));
+    }
+
+    #[test]
+    fn viewers_never_write_and_admins_manage_structure() {
+        let (read, write) = scopes_for(Role::Viewer, 1, &graph(), &BTreeSet::new());
+        let viewer = Actor { user_id: Some(9), email: "v@x.y".into(), role: Role::Viewer, unit_id: Some(1), read, write };
+        assert!(viewer.may(Action::Read, Some(4)));
+        assert!(!viewer.may(Action::Write, Some(4)));
+        assert_eq!(viewer.require(Action::Write, Some(4)), Err(Denied("your account is read-only")));
+        let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeSet::new());
+        let central = Actor { user_id: Some(2), email: "c@x.y".into(), role: Role::CentralStaff, unit_id: Some(1), read, write };
+        assert!(central.may(Action::Write, Some(4)));
+        assert!(!central.may(Action::ManageStructure, Some(4)));
+        assert!(Actor::system().may(Action::ManageStructure, None));
+    }
+}

@@ -1,0 +1,10 @@
+//! Amity's domain: validated values, Vietnamese text rules and authorization decisions.
+//!
+//! Nothing here does I/O. Storage and HTTP take these types, so a value that reached them has
+//! already been checked ("parse, don't validate").
+
+pub mod authz;
+pub mod error;
+pub mod org;
+pub mod text;
+pub mod user;
