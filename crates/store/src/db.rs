@@ -1,0 +1,222 @@
+//! The connection to either backend, and the one way statements reach it.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sea_query::{PostgresQueryBuilder, QueryStatementBuilder, SqliteQueryBuilder, Values};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::dialect::{pg_args, sqlite_args};
+use crate::error::Result;
+
+/// Which database engine is behind a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to the configured database.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A row type readable from both backends.
+pub trait Record: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Record for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+/// Hides the password of a database URL, for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "<unparsable database url>".into(),
+    }
+}
+
+impl Db {
+    /// Connects to `sqlite://…` or `postgres://…`, choosing the backend from the scheme.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .with_context(|| format!("parsing database url {}", redact_url(url)))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .with_context(|| format!("opening {}", redact_url(url)))?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).with_context(|| format!("parsing database url {}", redact_url(url)))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .connect_with(options)
+                .await
+                .with_context(|| format!("connecting to {}", redact_url(url)))?;
+            Ok(Db::Postgres(pool))
+        } else {
+            anyhow::bail!("unsupported database url {} (expected sqlite:… or postgres:…)", redact_url(url))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A connection without a transaction, for reads.
+    pub async fn conn(&self) -> Result<Conn> {
+        Ok(match self {
+            Db::Sqlite(p) => Conn::SqlitePooled(p.acquire().await?),
+            Db::Postgres(p) => Conn::PostgresPooled(p.acquire().await?),
+        })
+    }
+
+    /// A transaction: every write and its audit entry go through one, committed together.
+    pub async fn begin(&self) -> Result<Conn> {
+        Ok(match self {
+            // IMMEDIATE takes SQLite's write lock up front, so concurrent writers queue instead of
+            // failing on lock upgrade.
+            Db::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Conn::PostgresTx(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// One connection, pooled or in a transaction, to either backend.
+#[derive(Debug)]
+pub enum Conn {
+    SqlitePooled(PoolConnection<Sqlite>),
+    SqliteTx(Transaction<'static, Sqlite>),
+    PostgresPooled(PoolConnection<Postgres>),
+    PostgresTx(Transaction<'static, Postgres>),
+}
+
+enum Raw<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::SqlitePooled(_) | Conn::SqliteTx(_) => Backend::Sqlite,
+            Conn::PostgresPooled(_) | Conn::PostgresTx(_) => Backend::Postgres,
+        }
+    }
+
+    fn raw(&mut self) -> Raw<'_> {
+        match self {
+            Conn::SqlitePooled(c) => Raw::Sqlite(c),
+            Conn::SqliteTx(t) => Raw::Sqlite(t),
+            Conn::PostgresPooled(c) => Raw::Postgres(c),
+            Conn::PostgresTx(t) => Raw::Postgres(t),
+        }
+    }
+
+    /// Commits a transaction; a no-op for a plain connection.
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Conn::SqliteTx(t) => t.commit().await?,
+            Conn::PostgresTx(t) => t.commit().await?,
+            Conn::SqlitePooled(_) | Conn::PostgresPooled(_) => {}
+        }
+        Ok(())
+    }
+
+    pub async fn fetch_all<T: Record>(&mut self, stmt: &impl QueryStatementBuilder) -> Result<Vec<T>> {
+        let (sql, values) = self.render(stmt);
+        self.fetch_all_sql(&sql, values).await
+    }
+
+    pub async fn fetch_optional<T: Record>(&mut self, stmt: &impl QueryStatementBuilder) -> Result<Option<T>> {
+        let (sql, values) = self.render(stmt);
+        Ok(match self.raw() {
+            Raw::Sqlite(c) => sqlx::query_as_with(&sql, sqlite_args(values)?).fetch_optional(c).await?,
+            Raw::Postgres(c) => sqlx::query_as_with(&sql, pg_args(values)?).fetch_optional(c).await?,
+        })
+    }
+
+    pub async fn fetch_one<T: Record>(&mut self, stmt: &impl QueryStatementBuilder) -> Result<T> {
+        self.fetch_optional(stmt).await?.ok_or(sqlx::Error::RowNotFound.into())
+    }
+
+    /// Runs a statement; returns the number of rows it touched.
+    pub async fn execute(&mut self, stmt: &impl QueryStatementBuilder) -> Result<u64> {
+        let (sql, values) = self.render(stmt);
+        self.execute_sql(&sql, values).await
+    }
+
+    /// Runs an insert ending in `RETURNING id` and gives the new id.
+    pub async fn insert_id(&mut self, stmt: &impl QueryStatementBuilder) -> Result<i64> {
+        let (id,): (i64,) = self.fetch_one(stmt).await?;
+        Ok(id)
+    }
+
+    fn render(&self, stmt: &impl QueryStatementBuilder) -> (String, Values) {
+        match self.backend() {
+            Backend::Sqlite => stmt.build_any(&SqliteQueryBuilder),
+            Backend::Postgres => stmt.build_any(&PostgresQueryBuilder),
+        }
+    }
+
+    /// SQL already written for this backend (by the query builder or [`crate::dialect`]).
+    pub(crate) async fn fetch_all_sql<T: Record>(&mut self, sql: &str, values: Values) -> Result<Vec<T>> {
+        Ok(match self.raw() {
+            Raw::Sqlite(c) => sqlx::query_as_with(sql, sqlite_args(values)?).fetch_all(c).await?,
+            Raw::Postgres(c) => sqlx::query_as_with(sql, pg_args(values)?).fetch_all(c).await?,
+        })
+    }
+
+    pub(crate) async fn execute_sql(&mut self, sql: &str, values: Values) -> Result<u64> {
+        Ok(match self.raw() {
+            Raw::Sqlite(c) => sqlx::query_with(sql, sqlite_args(values)?).execute(c).await?.rows_affected(),
+            Raw::Postgres(c) => sqlx::query_with(sql, pg_args(values)?).execute(c).await?.rows_affected(),
+        })
+    }
+
+    /// Renders a schema statement for this backend and runs it.
+    pub(crate) async fn execute_schema(&mut self, stmt: &impl sea_query::SchemaStatementBuilder) -> Result<()> {
+        let sql = match self.backend() {
+            Backend::Sqlite => stmt.build(SqliteQueryBuilder),
+            Backend::Postgres => stmt.build(PostgresQueryBuilder),
+        };
+        self.execute_sql(&sql, Values(vec![])).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_lose_their_password_in_logs() {
+        assert_eq!(redact_url("postgres://amity:s3cret@db:5432/amity"), "postgres://amity:***@db:5432/amity");
+        assert_eq!(redact_url("sqlite:///tmp/amity.db"), "sqlite:///tmp/amity.db");
+        assert!(!redact_url("not a url s3cret").contains("s3cret"));
+    }
+}

@@ -1,0 +1,40 @@
+//! The storage boundary's error type.
+
+use amity_domain::authz::Denied;
+use amity_domain::error::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that failed validation; each problem names its field.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The actor may not do this.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request clashes with the current state (a used code, a closed unit).
+    #[error("{field}: {detail}")]
+    Conflict { field: String, detail: String },
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn conflict(field: &str, detail: impl Into<String>) -> Self {
+        Error::Conflict { field: field.into(), detail: detail.into() }
+    }
+
+    pub fn invalid(field: &str, detail: impl Into<String>) -> Self {
+        Error::Invalid(Invalid::field(field, detail))
+    }
+
+    /// Whether the database refused a write for a unique constraint.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::Database(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
+    }
+}

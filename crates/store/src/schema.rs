@@ -1,0 +1,396 @@
+//! Tables, and the append-only migrations that create them on either backend.
+//!
+//! Each migration is written once with sea-query's schema builder and rendered for the
+//! connected backend; only the search index differs, and that comes from [`crate::dialect`].
+//! Never edit a migration that has shipped: add the next one.
+
+use chrono::Utc;
+use sea_query::{ColumnDef, ForeignKey, Iden, Index, Query, Table};
+
+use crate::db::{Conn, Db};
+use crate::dialect;
+use crate::error::Result;
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SchemaMigrations {
+    Table,
+    Version,
+    Name,
+    AppliedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgUnits {
+    Table,
+    Id,
+    Kind,
+    ValidFrom,
+    ValidTo,
+    Address,
+    Phone,
+    Email,
+    Website,
+    Note,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgNames {
+    Table,
+    Id,
+    UnitId,
+    Name,
+    ShortName,
+    NameEn,
+    NameKey,
+    ValidFrom,
+    ValidTo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgCodes {
+    Table,
+    Id,
+    UnitId,
+    Code,
+    ValidFrom,
+    ValidTo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgParents {
+    Table,
+    Id,
+    UnitId,
+    ParentId,
+    ValidFrom,
+    ValidTo,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgEvents {
+    Table,
+    Id,
+    Kind,
+    EventDate,
+    Note,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum OrgEventLinks {
+    Table,
+    Id,
+    EventId,
+    FromUnitId,
+    ToUnitId,
+    Share,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ClusterRoles {
+    Table,
+    Id,
+    ClusterId,
+    Year,
+    LeadUnitId,
+    DeputyUnitId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Users {
+    Table,
+    Id,
+    Email,
+    DisplayName,
+    NameKey,
+    PasswordHash,
+    Role,
+    UnitId,
+    Active,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Sessions {
+    Table,
+    Id,
+    TokenHash,
+    UserId,
+    Kind,
+    Csrf,
+    CreatedAt,
+    ExpiresAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AuditLog {
+    Table,
+    Id,
+    At,
+    ActorId,
+    ActorEmail,
+    Action,
+    EntityType,
+    EntityId,
+    UnitId,
+    Changes,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SearchDocs {
+    Table,
+    Id,
+    EntityType,
+    EntityId,
+    UnitId,
+    Title,
+    Subtitle,
+    Url,
+    Folded,
+}
+
+fn id(col: impl Iden + 'static) -> ColumnDef {
+    ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
+}
+
+fn fk(table: impl Iden + 'static, col: impl Iden + 'static, to: impl Iden + 'static, to_col: impl Iden + 'static) -> sea_query::ForeignKeyCreateStatement {
+    ForeignKey::create().from(table, col).to(to, to_col).to_owned()
+}
+
+/// The migrations, in order: (version, name).
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, "foundation: structure, accounts, audit, search")];
+
+/// Applies every migration not yet applied, each in its own transaction.
+pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
+    let mut conn = db.conn().await?;
+    conn.execute_schema(
+        Table::create()
+            .table(SchemaMigrations::Table)
+            .if_not_exists()
+            .col(ColumnDef::new(SchemaMigrations::Version).big_integer().not_null().primary_key())
+            .col(ColumnDef::new(SchemaMigrations::Name).text().not_null())
+            .col(ColumnDef::new(SchemaMigrations::AppliedAt).timestamp_with_time_zone().not_null()),
+    )
+    .await?;
+    let applied: Vec<(i64,)> = conn
+        .fetch_all(Query::select().column(SchemaMigrations::Version).from(SchemaMigrations::Table))
+        .await?;
+    drop(conn);
+    let mut newly = Vec::new();
+    for &(version, name) in MIGRATIONS {
+        if applied.iter().any(|(v,)| *v == version) {
+            continue;
+        }
+        let mut tx = db.begin().await?;
+        apply(&mut tx, version).await?;
+        tx.execute(
+            Query::insert()
+                .into_table(SchemaMigrations::Table)
+                .columns([SchemaMigrations::Version, SchemaMigrations::Name, SchemaMigrations::AppliedAt])
+                .values_panic([version.into(), name.into(), Utc::now().into()]),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(migration.version = version, migration.name = name, "applied migration");
+        newly.push(version);
+    }
+    Ok(newly)
+}
+
+async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
+    match version {
+        1 => m001_foundation(conn).await,
+        _ => unreachable!("migration {version} is listed but has no body"),
+    }
+}
+
+async fn m001_foundation(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(OrgUnits::Table)
+            .col(id(OrgUnits::Id))
+            .col(ColumnDef::new(OrgUnits::Kind).text().not_null())
+            .col(ColumnDef::new(OrgUnits::ValidFrom).date().not_null())
+            .col(ColumnDef::new(OrgUnits::ValidTo).date().null())
+            .col(ColumnDef::new(OrgUnits::Address).text().null())
+            .col(ColumnDef::new(OrgUnits::Phone).text().null())
+            .col(ColumnDef::new(OrgUnits::Email).text().null())
+            .col(ColumnDef::new(OrgUnits::Website).text().null())
+            .col(ColumnDef::new(OrgUnits::Note).text().null())
+            .col(ColumnDef::new(OrgUnits::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(OrgUnits::UpdatedAt).timestamp_with_time_zone().not_null()),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(OrgNames::Table)
+            .col(id(OrgNames::Id))
+            .col(ColumnDef::new(OrgNames::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(OrgNames::Name).text().not_null())
+            .col(ColumnDef::new(OrgNames::ShortName).text().null())
+            .col(ColumnDef::new(OrgNames::NameEn).text().null())
+            .col(ColumnDef::new(OrgNames::NameKey).binary().not_null())
+            .col(ColumnDef::new(OrgNames::ValidFrom).date().not_null())
+            .col(ColumnDef::new(OrgNames::ValidTo).date().null())
+            .foreign_key(&mut fk(OrgNames::Table, OrgNames::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(OrgCodes::Table)
+            .col(id(OrgCodes::Id))
+            .col(ColumnDef::new(OrgCodes::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(OrgCodes::Code).text().not_null())
+            .col(ColumnDef::new(OrgCodes::ValidFrom).date().not_null())
+            .col(ColumnDef::new(OrgCodes::ValidTo).date().null())
+            .foreign_key(&mut fk(OrgCodes::Table, OrgCodes::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(OrgParents::Table)
+            .col(id(OrgParents::Id))
+            .col(ColumnDef::new(OrgParents::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(OrgParents::ParentId).big_integer().not_null())
+            .col(ColumnDef::new(OrgParents::ValidFrom).date().not_null())
+            .col(ColumnDef::new(OrgParents::ValidTo).date().null())
+            .foreign_key(&mut fk(OrgParents::Table, OrgParents::UnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(OrgParents::Table, OrgParents::ParentId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(OrgEvents::Table)
+            .col(id(OrgEvents::Id))
+            .col(ColumnDef::new(OrgEvents::Kind).text().not_null())
+            .col(ColumnDef::new(OrgEvents::EventDate).date().not_null())
+            .col(ColumnDef::new(OrgEvents::Note).text().null())
+            .col(ColumnDef::new(OrgEvents::CreatedAt).timestamp_with_time_zone().not_null()),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(OrgEventLinks::Table)
+            .col(id(OrgEventLinks::Id))
+            .col(ColumnDef::new(OrgEventLinks::EventId).big_integer().not_null())
+            .col(ColumnDef::new(OrgEventLinks::FromUnitId).big_integer().null())
+            .col(ColumnDef::new(OrgEventLinks::ToUnitId).big_integer().null())
+            .col(ColumnDef::new(OrgEventLinks::Share).double().null())
+            .foreign_key(&mut fk(OrgEventLinks::Table, OrgEventLinks::EventId, OrgEvents::Table, OrgEvents::Id))
+            .foreign_key(&mut fk(OrgEventLinks::Table, OrgEventLinks::FromUnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(OrgEventLinks::Table, OrgEventLinks::ToUnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ClusterRoles::Table)
+            .col(id(ClusterRoles::Id))
+            .col(ColumnDef::new(ClusterRoles::ClusterId).big_integer().not_null())
+            .col(ColumnDef::new(ClusterRoles::Year).integer().not_null())
+            .col(ColumnDef::new(ClusterRoles::LeadUnitId).big_integer().not_null())
+            .col(ColumnDef::new(ClusterRoles::DeputyUnitId).big_integer().null())
+            .foreign_key(&mut fk(ClusterRoles::Table, ClusterRoles::ClusterId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(ClusterRoles::Table, ClusterRoles::LeadUnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(ClusterRoles::Table, ClusterRoles::DeputyUnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Users::Table)
+            .col(id(Users::Id))
+            .col(ColumnDef::new(Users::Email).text().not_null().unique_key())
+            .col(ColumnDef::new(Users::DisplayName).text().not_null())
+            .col(ColumnDef::new(Users::NameKey).binary().not_null())
+            .col(ColumnDef::new(Users::PasswordHash).text().not_null())
+            .col(ColumnDef::new(Users::Role).text().not_null())
+            .col(ColumnDef::new(Users::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(Users::Active).boolean().not_null())
+            .col(ColumnDef::new(Users::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Users::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Users::Table, Users::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Sessions::Table)
+            .col(id(Sessions::Id))
+            .col(ColumnDef::new(Sessions::TokenHash).text().not_null().unique_key())
+            .col(ColumnDef::new(Sessions::UserId).big_integer().not_null())
+            .col(ColumnDef::new(Sessions::Kind).text().not_null())
+            .col(ColumnDef::new(Sessions::Csrf).text().not_null())
+            .col(ColumnDef::new(Sessions::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Sessions::ExpiresAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Sessions::Table, Sessions::UserId, Users::Table, Users::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AuditLog::Table)
+            .col(id(AuditLog::Id))
+            .col(ColumnDef::new(AuditLog::At).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(AuditLog::ActorId).big_integer().null())
+            .col(ColumnDef::new(AuditLog::ActorEmail).text().not_null())
+            .col(ColumnDef::new(AuditLog::Action).text().not_null())
+            .col(ColumnDef::new(AuditLog::EntityType).text().not_null())
+            .col(ColumnDef::new(AuditLog::EntityId).big_integer().not_null())
+            .col(ColumnDef::new(AuditLog::UnitId).big_integer().null())
+            .col(ColumnDef::new(AuditLog::Changes).text().not_null()),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(SearchDocs::Table)
+            .col(id(SearchDocs::Id))
+            .col(ColumnDef::new(SearchDocs::EntityType).text().not_null())
+            .col(ColumnDef::new(SearchDocs::EntityId).big_integer().not_null())
+            .col(ColumnDef::new(SearchDocs::UnitId).big_integer().null())
+            .col(ColumnDef::new(SearchDocs::Title).text().not_null())
+            .col(ColumnDef::new(SearchDocs::Subtitle).text().null())
+            .col(ColumnDef::new(SearchDocs::Url).text().not_null())
+            .col(ColumnDef::new(SearchDocs::Folded).text().not_null()),
+    )
+    .await?;
+
+    let indexes = [
+        Index::create().name("org_names_unit").table(OrgNames::Table).col(OrgNames::UnitId).to_owned(),
+        Index::create().name("org_codes_unit").table(OrgCodes::Table).col(OrgCodes::UnitId).to_owned(),
+        Index::create().name("org_codes_code").table(OrgCodes::Table).col(OrgCodes::Code).to_owned(),
+        Index::create().name("org_parents_unit").table(OrgParents::Table).col(OrgParents::UnitId).to_owned(),
+        Index::create().name("org_parents_parent").table(OrgParents::Table).col(OrgParents::ParentId).to_owned(),
+        Index::create().name("org_event_links_event").table(OrgEventLinks::Table).col(OrgEventLinks::EventId).to_owned(),
+        Index::create()
+            .name("cluster_roles_year")
+            .table(ClusterRoles::Table)
+            .col(ClusterRoles::ClusterId)
+            .col(ClusterRoles::Year)
+            .unique()
+            .to_owned(),
+        Index::create().name("users_unit").table(Users::Table).col(Users::UnitId).to_owned(),
+        Index::create().name("sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
+        Index::create()
+            .name("audit_entity")
+            .table(AuditLog::Table)
+            .col(AuditLog::EntityType)
+            .col(AuditLog::EntityId)
+            .to_owned(),
+        Index::create().name("audit_unit").table(AuditLog::Table).col(AuditLog::UnitId).to_owned(),
+        Index::create().name("audit_actor").table(AuditLog::Table).col(AuditLog::ActorId).to_owned(),
+        Index::create()
+            .name("search_docs_entity")
+            .table(SearchDocs::Table)
+            .col(SearchDocs::EntityType)
+            .col(SearchDocs::EntityId)
+            .unique()
+            .to_owned(),
+    ];
+    for index in &indexes {
+        c.execute_schema(index).await?;
+    }
+    for sql in dialect::search_index_ddl(c.backend()) {
+        c.execute_sql(sql, sea_query::Values(vec![])).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! Reference structure (VUFO and the provincial unions, 63 → 34) and the demo federation.
+
+use std::collections::HashMap;
+
+use amity_domain::authz::Actor;
+use amity_domain::org::{ChangeKind, OrgCode, OrgKind, OrgName, Period};
+use amity_domain::user::{Email, Password, Role};
+use anyhow::Context;
+use chrono::NaiveDate;
+use sea_query::{Expr, ExprTrait, Query};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::audit::{self, Entry};
+use crate::db::{Conn, Db};
+use crate::error::Result;
+use crate::org::{self, Contact, NewUnit, bulk};
+use crate::schema::{OrgParents, OrgUnits, Users};
+use crate::user::{self, NewUser};
+
+const PROVINCES_63: &str = include_str!("../../../data/reference/vn_admin/vn_provinces_63_pre2025.csv");
+const PROVINCES_34: &str = include_str!("../../../data/reference/vn_admin/vn_provinces_34_post2025.csv");
+
+/// The 63-province configuration dates from the Hà Tây merger of 1 August 2008.
+pub fn era_63_start() -> NaiveDate {
+    date(2008, 8, 1)
+}
+
+/// Resolution 202/2025/QH15: 34 provinces from 1 July 2025.
+pub fn merger_date() -> NaiveDate {
+    date(2025, 7, 1)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid calendar date written in the code")
+}
+
+#[derive(Debug, Deserialize)]
+struct Pre {
+    code: String,
+    name_vi: String,
+    short_name_vi: String,
+    name_ascii: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Post {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    #[serde(rename = "type")]
+    kind: String,
+    merged_from_codes: String,
+}
+
+fn read_csv<T: for<'de> Deserialize<'de>>(text: &str) -> anyhow::Result<Vec<T>> {
+    csv::Reader::from_reader(text.as_bytes()).deserialize().collect::<Result<Vec<T>, _>>().context("reading bundled province data")
+}
+
+/// "Tỉnh Quảng Bình" → "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình".
+fn union_name(province: &str) -> String {
+    let mut chars = province.chars();
+    let lowered: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
+    format!("Liên hiệp các tổ chức hữu nghị {lowered}")
+}
+
+fn union_name_en(province_en: &str) -> String {
+    format!("{province_en} Union of Friendship Organizations")
+}
+
+fn new_unit(kind: OrgKind, code: &str, name: &str, short: Option<&str>, en: Option<&str>, parent: Option<i64>, period: Period) -> anyhow::Result<NewUnit> {
+    Ok(NewUnit {
+        kind,
+        code: Some(OrgCode::parse(code).map_err(|e| anyhow::anyhow!("code {code}: {e}"))?),
+        name: OrgName::parse(name).map_err(|e| anyhow::anyhow!("name {name}: {e}"))?,
+        short_name: short.map(str::to_owned),
+        name_en: en.map(str::to_owned),
+        parent_id: parent,
+        period,
+        contact: Contact::default(),
+    })
+}
+
+/// The provincial unions created by [`import_provinces`], by code and era.
+#[derive(Debug, Default)]
+pub struct Provinces {
+    /// Unions of the 63 provinces (before 2025-07-01), by province code.
+    pub before: HashMap<String, i64>,
+    /// Unions of the 34 provinces (from 2025-07-01), by province code.
+    pub after: HashMap<String, i64>,
+}
+
+/// Creates a union per province over the right dates under `root`: the 63 from 2008, the 34 from
+/// 2025-07-01, joined by merge events. A province that did not merge keeps its union (and id).
+pub async fn import_provinces(conn: &mut Conn, root: i64) -> anyhow::Result<Provinces> {
+    let pre: Vec<Pre> = read_csv(PROVINCES_63)?;
+    let post: Vec<Post> = read_csv(PROVINCES_34)?;
+    let continuing: HashMap<&str, &Post> = post.iter().filter(|p| p.merged_from_codes == p.code).map(|p| (p.code.as_str(), p)).collect();
+    let mut out = Provinces::default();
+    for p in &pre {
+        let to = if continuing.contains_key(p.code.as_str()) { None } else { Some(merger_date().pred_opt().expect("a day before")) };
+        let unit = new_unit(
+            OrgKind::ProvinceUnion,
+            &p.code,
+            &union_name(&p.name_vi),
+            Some(&p.short_name_vi),
+            Some(&union_name_en(&p.name_ascii)),
+            Some(root),
+            Period { from: era_63_start(), to },
+        )?;
+        let id = bulk::insert_unit(conn, &unit).await?;
+        out.before.insert(p.code.clone(), id);
+    }
+    for p in &post {
+        let short = p.name_vi.strip_prefix("Thành phố ").unwrap_or(&p.name_vi);
+        let full = if p.name_vi.starts_with("Thành phố") {
+            p.name_vi.clone()
+        } else if p.kind.starts_with("Thành phố") {
+            format!("Thành phố {}", p.name_vi)
+        } else {
+            format!("Tỉnh {}", p.name_vi)
+        };
+        let name = union_name(&full);
+        let en = union_name_en(&p.name_en);
+        if let Some(&id) = continuing.get(p.code.as_str()).and_then(|_| out.before.get(&p.code)) {
+            let current = org::get(conn, id, merger_date()).await?;
+            if current.name != name {
+                bulk::end_name(conn, id, merger_date()).await?;
+                let parsed = OrgName::parse(&name).map_err(|e| anyhow::anyhow!("{e}"))?;
+                bulk::add_name(conn, id, &parsed, Some(short.to_owned()), Some(en), Period { from: merger_date(), to: None }).await?;
+                bulk::event(conn, ChangeKind::Rename, merger_date(), Some("Sắp xếp đơn vị hành chính cấp tỉnh 2025"), &[(Some(id), Some(id), None)]).await?;
+            }
+            out.after.insert(p.code.clone(), id);
+            continue;
+        }
+        let unit = new_unit(OrgKind::ProvinceUnion, &p.code, &name, Some(short), Some(&en), Some(root), Period { from: merger_date(), to: None })?;
+        let id = bulk::insert_unit(conn, &unit).await?;
+        let mut links = Vec::new();
+        for old in p.merged_from_codes.split(';') {
+            let old_id = *out.before.get(old).with_context(|| format!("province {} lists unknown code {old}", p.code))?;
+            links.push((Some(old_id), Some(id), Some(1.0)));
+        }
+        bulk::event(conn, ChangeKind::Merge, merger_date(), Some("Nghị quyết 202/2025/QH15: sắp xếp 63 tỉnh, thành phố thành 34"), &links).await?;
+        out.after.insert(p.code.clone(), id);
+    }
+    Ok(out)
+}
+
+async fn unit_count(conn: &mut Conn) -> Result<i64> {
+    let (n,): (i64,) = conn.fetch_one(Query::select().expr(Expr::col(OrgUnits::Id).count()).from(OrgUnits::Table)).await?;
+    Ok(n)
+}
+
+/// Moves a unit under `parent` from `date`, keeping its earlier placement in history.
+async fn place_under(conn: &mut Conn, unit: i64, parent: i64, from: NaiveDate) -> anyhow::Result<()> {
+    let current: Option<(i64, NaiveDate, Option<NaiveDate>)> = conn
+        .fetch_optional(
+            Query::select()
+                .columns([OrgParents::Id, OrgParents::ValidFrom, OrgParents::ValidTo])
+                .from(OrgParents::Table)
+                .and_where(Expr::col(OrgParents::UnitId).eq(unit))
+                .and_where(Expr::col(OrgParents::ValidFrom).lte(from))
+                .and_where(Expr::col(OrgParents::ValidTo).is_null().or(Expr::col(OrgParents::ValidTo).gte(from))),
+        )
+        .await?;
+    let to = match current {
+        Some((row, start, to)) if start >= from => {
+            conn.execute(Query::delete().from_table(OrgParents::Table).and_where(Expr::col(OrgParents::Id).eq(row))).await?;
+            to
+        }
+        Some((row, _, to)) => {
+            conn.execute(Query::update().table(OrgParents::Table).value(OrgParents::ValidTo, from.pred_opt()).and_where(Expr::col(OrgParents::Id).eq(row))).await?;
+            to
+        }
+        None => None,
+    };
+    bulk::add_parent(conn, unit, parent, Period { from, to }).await?;
+    Ok(())
+}
+
+async fn reindex_all(conn: &mut Conn) -> anyhow::Result<()> {
+    let ids: Vec<(i64,)> = conn.fetch_all(Query::select().column(OrgUnits::Id).from(OrgUnits::Table)).await?;
+    for (id,) in ids {
+        bulk::reindex(conn, id).await?;
+    }
+    Ok(())
+}
+
+/// On an empty database: VUFO and the provincial unions (no clusters, no accounts). Does
+/// nothing when units exist. Returns whether it imported.
+pub async fn base_structure(db: &Db) -> anyhow::Result<bool> {
+    let mut tx = db.begin().await?;
+    if unit_count(&mut tx).await? > 0 {
+        return Ok(false);
+    }
+    let root = create_vufo(&mut tx).await?;
+    let provinces = import_provinces(&mut tx, root).await?;
+    reindex_all(&mut tx).await?;
+    let summary = json!({ "provinces_before_2025": provinces.before.len(), "provinces_from_2025": provinces.after.len() });
+    audit::record(&mut tx, &Actor::system(), Entry { action: "import_reference", entity_type: "org_unit", entity_id: root, unit_id: None, before: None, after: Some(&summary) }).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn create_vufo(conn: &mut Conn) -> anyhow::Result<i64> {
+    let unit = new_unit(
+        OrgKind::Central,
+        "VUFO",
+        "Liên hiệp các tổ chức hữu nghị Việt Nam",
+        Some("Liên hiệp các tổ chức hữu nghị Việt Nam"),
+        Some("Vietnam Union of Friendship Organizations"),
+        None,
+        Period { from: date(1950, 5, 17), to: None },
+    )?;
+    Ok(bulk::insert_unit(conn, &unit).await?)
+}
+
+/// The demo accounts' password: `AMITY_DEMO_PASSWORD`, or `amity-demo`.
+pub fn demo_password() -> String {
+    std::env::var("AMITY_DEMO_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "amity-demo".into())
+}
+
+/// What `--demo` found and did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Loaded,
+    AlreadyLoaded,
+    /// The database holds other data; the demo is never mixed into it.
+    NotEmpty,
+}
+
+/// Loads the demo federation into an empty database: VUFO and its member organizations, every
+/// provincial union over time, Cluster 3 with its eleven provinces, and the demo accounts.
+pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
+    let mut tx = db.begin().await?;
+    if unit_count(&mut tx).await? > 0 {
+        let admin: Option<(i64,)> = tx.fetch_optional(Query::select().column(Users::Id).from(Users::Table).and_where(Expr::col(Users::Email).eq("admin@demo.amity"))).await?;
+        return Ok(if admin.is_some() { DemoOutcome::AlreadyLoaded } else { DemoOutcome::NotEmpty });
+    }
+    let vufo = create_vufo(&mut tx).await?;
+    let records_begin = era_63_start();
+    let open = |from| Period { from, to: None };
+    let member_orgs = [
+        (OrgKind::MemberOrg, "VPC", "Ủy ban Hòa bình Việt Nam", "Vietnam Peace Committee"),
+        (OrgKind::MemberOrg, "PDF", "Quỹ Hòa bình và Phát triển Việt Nam", "Peace and Development Foundation of Vietnam"),
+        (OrgKind::Association, "VN-LA", "Hội hữu nghị Việt Nam – Lào", "Vietnam–Laos Friendship Association"),
+        (OrgKind::Association, "VN-KH", "Hội hữu nghị Việt Nam – Campuchia", "Vietnam–Cambodia Friendship Association"),
+        (OrgKind::Association, "VN-CU", "Hội hữu nghị Việt Nam – Cuba", "Vietnam–Cuba Friendship Association"),
+        (OrgKind::Association, "VN-AZ", "Hội hữu nghị Việt Nam – Azerbaijan", "Vietnam–Azerbaijan Friendship Association"),
+    ];
+    let mut codes = HashMap::new();
+    for (kind, code, name, en) in member_orgs {
+        let id = bulk::insert_unit(&mut tx, &new_unit(kind, code, name, None, Some(en), Some(vufo), open(records_begin))?).await?;
+        codes.insert(code, id);
+    }
+    // Hướng dẫn số 780 ngày 20/7/2021 của Ban Công tác địa phương (seed article 004).
+    let cluster_start = date(2021, 7, 20);
+    let cluster = bulk::insert_unit(
+        &mut tx,
+        &new_unit(
+            OrgKind::Cluster,
+            "CUM-3",
+            "Cụm Liên hiệp các tổ chức hữu nghị địa phương khu vực miền Trung – Tây Nguyên",
+            Some("Cụm Liên hiệp hữu nghị địa phương số 3"),
+            Some("Cluster 3 of local friendship unions (Central and Central Highlands)"),
+            Some(vufo),
+            open(cluster_start),
+        )?,
+    )
+    .await?;
+    let provinces = import_provinces(&mut tx, vufo).await?;
+    // Hà Tĩnh, Quảng Bình, Quảng Trị, Thừa Thiên Huế, Đà Nẵng, Quảng Nam, Bình Định, Phú Yên,
+    // Khánh Hòa, Đắk Lắk, Gia Lai; and, from 2025, the unions they merged into.
+    for code in ["42", "44", "45", "46", "48", "49", "52", "54", "56", "66", "64"] {
+        place_under(&mut tx, provinces.before[code], cluster, cluster_start).await?;
+    }
+    for code in ["44", "48", "52", "56", "66"] {
+        place_under(&mut tx, provinces.after[code], cluster, merger_date()).await?;
+    }
+    bulk::cluster_roles(&mut tx, cluster, 2023, provinces.before["56"], Some(provinces.before["49"])).await?;
+    reindex_all(&mut tx).await?;
+
+    let password = Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
+    let accounts = [
+        ("admin@demo.amity", "Quản trị hệ thống", Role::SystemAdmin, vufo),
+        ("vufo@demo.amity", "Văn phòng Liên hiệp Việt Nam", Role::CentralStaff, vufo),
+        ("khanhhoa@demo.amity", "Liên hiệp Khánh Hòa", Role::ClusterLead, provinces.after["56"]),
+        ("quangnam@demo.amity", "Liên hiệp Quảng Nam", Role::UnionStaff, provinces.before["49"]),
+        ("vietlao@demo.amity", "Hội hữu nghị Việt Nam – Lào", Role::AssociationStaff, codes["VN-LA"]),
+        ("viewer@demo.amity", "Lãnh đạo (xem)", Role::Viewer, vufo),
+    ];
+    for (email, name, role, unit_id) in accounts {
+        let new = NewUser { email: Email::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?, display_name: name.into(), role, unit_id, password: password.clone() };
+        user::create_as_system(&mut tx, &new).await?;
+    }
+    let summary = json!({ "demo": true, "provinces_before_2025": provinces.before.len(), "provinces_from_2025": provinces.after.len() });
+    audit::record(&mut tx, &Actor::system(), Entry { action: "load_demo", entity_type: "org_unit", entity_id: vufo, unit_id: None, before: None, after: Some(&summary) }).await?;
+    tx.commit().await?;
+    Ok(DemoOutcome::Loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn union_names_follow_the_province() {
+        assert_eq!(union_name("Tỉnh Quảng Bình"), "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình");
+        assert_eq!(union_name("Thành phố Đà Nẵng"), "Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng");
+    }
+
+    #[test]
+    fn bundled_data_has_63_and_34_provinces() {
+        assert_eq!(read_csv::<Pre>(PROVINCES_63).map(|v| v.len()).ok(), Some(63));
+        assert_eq!(read_csv::<Post>(PROVINCES_34).map(|v| v.len()).ok(), Some(34));
+    }
+}

@@ -1,0 +1,353 @@
+//! Accounts, password checks and sessions (web cookies and API tokens).
+
+use amity_domain::authz::{Action, Actor};
+use amity_domain::text::sort_key;
+use amity_domain::user::{Email, Password, Role};
+use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, Entry, scope_cond};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::schema::{Sessions, Users};
+use crate::search::{self, Doc};
+
+const ENTITY: &str = "user";
+
+/// A real hash of nothing in particular, checked against when the account does not exist.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Password::parse("no account has this password").ok().and_then(|p| hash_password(&p).ok()).unwrap_or_default()
+});
+
+/// An account as the application sees it (never with its password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: i64,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: i64,
+    email: String,
+    display_name: String,
+    role: String,
+    unit_id: i64,
+    active: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<Row> for User {
+    type Error = Error;
+    fn try_from(r: Row) -> Result<User> {
+        let role = r.role.parse::<Role>().map_err(|e| Error::Other(anyhow::anyhow!("stored role of user {}: {e}", r.id)))?;
+        Ok(User { id: r.id, email: r.email, display_name: r.display_name, role, unit_id: r.unit_id, active: r.active, created_at: r.created_at })
+    }
+}
+
+const COLUMNS: [Users; 7] = [Users::Id, Users::Email, Users::DisplayName, Users::Role, Users::UnitId, Users::Active, Users::CreatedAt];
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &Password) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Other(anyhow::anyhow!("hashing a password: {e}")))
+}
+
+fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A new account, validated.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: i64,
+    pub password: Password,
+}
+
+fn to_json(u: &User) -> Value {
+    serde_json::to_value(u).unwrap_or(Value::Null)
+}
+
+async fn index(conn: &mut Conn, user: &User) -> Result<()> {
+    search::put(
+        conn,
+        &Doc {
+            entity_type: ENTITY,
+            entity_id: user.id,
+            unit_id: Some(user.unit_id),
+            title: user.display_name.clone(),
+            subtitle: Some(format!("{} · {}", user.email, user.role)),
+            url: format!("/admin/users/{}", user.id),
+            extra: user.email.clone(),
+        },
+    )
+    .await
+}
+
+/// Creates an account (system administrators only), audited and indexed.
+pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<User> {
+    actor.require(Action::ManageUsers, Some(new.unit_id))?;
+    if crate::org::get(conn, new.unit_id, Utc::now().date_naive()).await.is_err() {
+        return Err(Error::invalid("unit_id", format!("unit {} does not exist", new.unit_id)));
+    }
+    if find_by_email(conn, new.email.as_str()).await?.is_some() {
+        return Err(Error::invalid("email", format!("an account with {} already exists", new.email)));
+    }
+    let hash = hash_password(&new.password)?;
+    let now = Utc::now();
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(Users::Table)
+                .columns([
+                    Users::Email,
+                    Users::DisplayName,
+                    Users::NameKey,
+                    Users::PasswordHash,
+                    Users::Role,
+                    Users::UnitId,
+                    Users::Active,
+                    Users::CreatedAt,
+                    Users::UpdatedAt,
+                ])
+                .values_panic([
+                    new.email.as_str().into(),
+                    new.display_name.clone().into(),
+                    sort_key(&new.display_name).into(),
+                    hash.into(),
+                    new.role.as_str().into(),
+                    new.unit_id.into(),
+                    true.into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .returning_col(Users::Id),
+        )
+        .await?;
+    let user = get_unscoped(conn, id).await?;
+    audit::record(conn, actor, Entry { action: "create", entity_type: ENTITY, entity_id: id, unit_id: Some(user.unit_id), before: None, after: Some(&to_json(&user)) }).await?;
+    index(conn, &user).await?;
+    Ok(user)
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub unit_id: Option<i64>,
+    pub active: Option<bool>,
+    pub password: Option<Password>,
+}
+
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) -> Result<User> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::ManageUsers, Some(before.unit_id))?;
+    if let Some(unit) = patch.unit_id {
+        if crate::org::get(conn, unit, Utc::now().date_naive()).await.is_err() {
+            return Err(Error::invalid("unit_id", format!("unit {unit} does not exist")));
+        }
+    }
+    if actor.user_id == Some(id) && (patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::SystemAdmin)) {
+        return Err(Error::invalid("role", "you cannot demote or deactivate your own account"));
+    }
+    let mut update = Query::update();
+    update.table(Users::Table).value(Users::UpdatedAt, Utc::now()).and_where(Expr::col(Users::Id).eq(id));
+    if let Some(name) = &patch.display_name {
+        update.value(Users::DisplayName, name.clone()).value(Users::NameKey, sort_key(name));
+    }
+    if let Some(role) = patch.role {
+        update.value(Users::Role, role.as_str());
+    }
+    if let Some(unit) = patch.unit_id {
+        update.value(Users::UnitId, unit);
+    }
+    if let Some(active) = patch.active {
+        update.value(Users::Active, active);
+    }
+    if let Some(password) = &patch.password {
+        update.value(Users::PasswordHash, hash_password(password)?);
+    }
+    conn.execute(&update).await?;
+    if patch.active == Some(false) || patch.password.is_some() {
+        // A disabled account or a reset password ends every session of the account.
+        conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::UserId).eq(id))).await?;
+    }
+    let after = get_unscoped(conn, id).await?;
+    let mut after_json = to_json(&after);
+    if patch.password.is_some() {
+        after_json["password"] = Value::String("(changed)".into());
+    }
+    audit::record(conn, actor, Entry { action: "update", entity_type: ENTITY, entity_id: id, unit_id: Some(after.unit_id), before: Some(&to_json(&before)), after: Some(&after_json) }).await?;
+    index(conn, &after).await?;
+    Ok(after)
+}
+
+async fn get_unscoped(conn: &mut Conn, id: i64) -> Result<User> {
+    let row: Row = conn
+        .fetch_optional(Query::select().columns(COLUMNS).from(Users::Table).and_where(Expr::col(Users::Id).eq(id)))
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    row.try_into()
+}
+
+/// An account the actor may read; others are reported as not found, so ids outside scope
+/// reveal nothing.
+pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<User> {
+    let user = get_unscoped(conn, id).await?;
+    if !actor.may(Action::Read, Some(user.unit_id)) {
+        return Err(Error::NotFound("user"));
+    }
+    Ok(user)
+}
+
+pub async fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>> {
+    let row: Option<Row> = conn
+        .fetch_optional(Query::select().columns(COLUMNS).from(Users::Table).and_where(Expr::col(Users::Email).eq(email.trim().to_lowercase())))
+        .await?;
+    row.map(User::try_from).transpose()
+}
+
+/// Accounts in the actor's read scope, by name in Vietnamese order.
+pub async fn list(conn: &mut Conn, actor: &Actor, limit: u64, offset: u64) -> Result<(Vec<User>, i64)> {
+    let mut cond = Cond::all();
+    if let Some(scoped) = scope_cond(&actor.read, Expr::col(Users::UnitId)) {
+        cond = cond.add(scoped);
+    }
+    let (total,): (i64,) = conn.fetch_one(Query::select().expr(Expr::col(Users::Id).count()).from(Users::Table).cond_where(cond.clone())).await?;
+    let rows: Vec<Row> = conn
+        .fetch_all(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Users::Table)
+                .cond_where(cond)
+                .order_by(Users::NameKey, Order::Asc)
+                .order_by(Users::Id, Order::Asc)
+                .limit(limit)
+                .offset(offset),
+        )
+        .await?;
+    Ok((rows.into_iter().map(User::try_from).collect::<Result<_>>()?, total))
+}
+
+/// Checks an email and password; `None` for an unknown account, a wrong password or a
+/// disabled account alike (the caller must not tell them apart).
+pub async fn authenticate(conn: &mut Conn, email: &str, password: &str) -> Result<Option<User>> {
+    let row: Option<(i64, String, bool)> = conn
+        .fetch_optional(
+            Query::select()
+                .columns([Users::Id, Users::PasswordHash, Users::Active])
+                .from(Users::Table)
+                .and_where(Expr::col(Users::Email).eq(email.trim().to_lowercase())),
+        )
+        .await?;
+    let Some((id, hash, active)) = row else {
+        // Spend the same effort as a real check, so timing does not reveal which emails exist.
+        let _ = verify_password(&DUMMY_HASH, password);
+        return Ok(None);
+    };
+    if !active || !verify_password(&hash, password) {
+        return Ok(None);
+    }
+    get_unscoped(conn, id).await.map(Some)
+}
+
+/// What a session is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Web,
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A started session: the secret token (shown once, stored only as a hash) and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn start_session(conn: &mut Conn, user_id: i64, kind: SessionKind, ttl: Duration) -> Result<NewSession> {
+    let token = random_token();
+    let csrf = random_token();
+    let now = Utc::now();
+    let expires_at = now + ttl;
+    conn.execute(
+        Query::insert()
+            .into_table(Sessions::Table)
+            .columns([Sessions::TokenHash, Sessions::UserId, Sessions::Kind, Sessions::Csrf, Sessions::CreatedAt, Sessions::ExpiresAt])
+            .values_panic([token_hash(&token).into(), user_id.into(), kind.as_str().into(), csrf.clone().into(), now.into(), expires_at.into()]),
+    )
+    .await?;
+    Ok(NewSession { token, csrf, expires_at })
+}
+
+/// The active account behind a session token, with the session's CSRF token.
+pub async fn session_user(conn: &mut Conn, token: &str, kind: SessionKind) -> Result<Option<(User, String)>> {
+    let row: Option<(i64, String, DateTime<Utc>)> = conn
+        .fetch_optional(
+            Query::select()
+                .columns([Sessions::UserId, Sessions::Csrf, Sessions::ExpiresAt])
+                .from(Sessions::Table)
+                .and_where(Expr::col(Sessions::TokenHash).eq(token_hash(token)))
+                .and_where(Expr::col(Sessions::Kind).eq(kind.as_str())),
+        )
+        .await?;
+    let Some((user_id, csrf, expires_at)) = row else { return Ok(None) };
+    if expires_at < Utc::now() {
+        return Ok(None);
+    }
+    let user = get_unscoped(conn, user_id).await?;
+    Ok(user.active.then_some((user, csrf)))
+}
+
+pub async fn end_session(conn: &mut Conn, token: &str) -> Result<()> {
+    conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::TokenHash).eq(token_hash(token)))).await?;
+    Ok(())
+}
+
+/// Removes expired sessions; returns how many.
+pub async fn purge_expired_sessions(conn: &mut Conn) -> Result<u64> {
+    conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::ExpiresAt).lt(Utc::now()))).await
+}
+
+/// Seeds an account without an acting user (demo, CLI bootstrap); audited as the system.
+pub async fn create_as_system(conn: &mut Conn, new: &NewUser) -> Result<User> {
+    create(conn, &Actor::system(), new).await
+}

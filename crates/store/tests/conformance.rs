@@ -1,0 +1,343 @@
+//! Every storage operation, run on SQLite and on PostgreSQL: both must behave the same.
+
+use std::collections::BTreeSet;
+
+use amity_domain::authz::{Actor, Denied};
+use amity_domain::org::{OrgCode, OrgKind, OrgName, Period};
+use amity_domain::user::{Email, Password, Role};
+use amity_store::audit::{self, AuditFilter};
+use amity_store::error::Error;
+use amity_store::org::{self, Contact, Merge, NewUnit, Split, Target, UnitFilter, UnitPatch};
+use amity_store::seed::{self, DemoOutcome};
+use amity_store::testing::{BACKENDS, TestDb};
+use amity_store::user::{self, SessionKind};
+use amity_store::{Backend, Db, schema, scope, search};
+use chrono::NaiveDate;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().expect("test date")
+}
+
+/// Runs `test` against a fresh demo database on each backend.
+async fn on_demo<F, Fut>(test: F)
+where
+    F: Fn(Db, Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        assert_eq!(seed::demo(&t.db).await.expect("demo loads"), DemoOutcome::Loaded);
+        test(t.db.clone(), backend).await;
+        t.cleanup().await.expect("cleanup");
+    }
+}
+
+async fn actor(db: &Db, email: &str) -> Actor {
+    let mut c = db.conn().await.expect("conn");
+    let u = user::find_by_email(&mut c, email).await.expect("query").expect("demo account");
+    scope::actor_for(&mut c, &u).await.expect("actor")
+}
+
+async fn province_unions(db: &Db, date: &str) -> Vec<org::OrgUnit> {
+    let mut c = db.conn().await.expect("conn");
+    let mut filter = UnitFilter::as_of(d(date));
+    filter.kind = Some(OrgKind::ProvinceUnion);
+    let (units, total) = org::list(&mut c, &filter, 500, 0).await.expect("list");
+    assert_eq!(units.len() as i64, total);
+    units
+}
+
+async fn audit_count(db: &Db) -> i64 {
+    let mut c = db.conn().await.expect("conn");
+    audit::list(&mut c, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        assert!(schema::migrate(&t.db).await.expect("second run").is_empty(), "{backend:?}");
+        t.cleanup().await.expect("cleanup");
+    }
+}
+
+#[tokio::test]
+async fn the_province_count_follows_the_2025_merger() {
+    on_demo(|db, backend| async move {
+        assert_eq!(province_unions(&db, "2024-06-30").await.len(), 63, "{backend:?}");
+        assert_eq!(province_unions(&db, "2025-07-01").await.len(), 34, "{backend:?}");
+        let mut c = db.conn().await.expect("conn");
+        let before = org::by_code(&mut c, "44", d("2024-06-30")).await.expect("query").expect("44 in 2024");
+        let after = org::by_code(&mut c, "44", d("2025-07-01")).await.expect("query").expect("44 in 2025");
+        assert_ne!(before, after, "{backend:?}: code 44 must name another unit after the merger");
+        assert!(org::get(&mut c, before, d("2024-06-30")).await.expect("unit").name.contains("Quảng Bình"));
+        assert!(org::get(&mut c, after, d("2025-07-01")).await.expect("unit").name.contains("Quảng Trị"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn da_nang_lineage_shows_the_merge_with_quang_nam() {
+    on_demo(|db, backend| async move {
+        let mut c = db.conn().await.expect("conn");
+        let da_nang = org::by_code(&mut c, "48", d("2025-07-01")).await.expect("query").expect("Đà Nẵng");
+        let lineage = org::lineage(&mut c, da_nang).await.expect("lineage");
+        let merge = lineage.iter().find(|e| e.kind == "merge").expect("a merge event");
+        assert_eq!(merge.date, d("2025-07-01"));
+        let sources: BTreeSet<String> = merge.links.iter().filter_map(|l| l.from.as_ref().map(|u| u.name.clone())).collect();
+        assert!(sources.iter().any(|n| n.ends_with("thành phố Đà Nẵng")), "{backend:?}: {sources:?}");
+        assert!(sources.iter().any(|n| n.ends_with("tỉnh Quảng Nam")), "{backend:?}: {sources:?}");
+        assert_eq!(sources.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cluster_3_has_eleven_members_and_khanh_hoa_leads_in_2023() {
+    on_demo(|db, backend| async move {
+        let mut c = db.conn().await.expect("conn");
+        let cluster = org::by_code(&mut c, "CUM-3", d("2023-06-01")).await.expect("query").expect("cluster 3");
+        let year = org::cluster_year(&mut c, cluster, 2023).await.expect("cluster year");
+        assert_eq!(year.members.len(), 11, "{backend:?}");
+        assert!(year.lead.as_ref().expect("a lead").name.ends_with("Khánh Hòa"));
+        assert!(year.deputy.as_ref().expect("a deputy").name.ends_with("Quảng Nam"));
+        let mut sorted = year.members.clone();
+        sorted.sort_by(|a, b| amity_domain::text::compare(&a.name, &b.name));
+        assert_eq!(sorted, year.members, "{backend:?}: members come in Vietnamese order");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn names_sort_in_vietnamese_order() {
+    on_demo(|db, backend| async move {
+        // No province starts with a plain D; add units that do, so D and Đ meet in one list.
+        let admin = actor(&db, "admin@demo.amity").await;
+        let mut tx = db.begin().await.expect("tx");
+        for (code, name) in [("T-D1", "Dương Kinh"), ("T-D2", "Duy Tiên"), ("T-D3", "Đà Lạt"), ("T-D4", "Zê Ta"), ("T-D5", "Đông Anh")] {
+            org::create(&mut tx, &admin, &new_unit(code, name, None, "2020-01-01")).await.expect("unit");
+        }
+        tx.commit().await.expect("commit");
+        let mut c = db.conn().await.expect("conn");
+        let (others, _) = org::list(&mut c, &UnitFilter { kind: Some(OrgKind::Other), ..UnitFilter::as_of(d("2024-06-30")) }, 50, 0).await.expect("list");
+        let names: Vec<&str> = others.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, vec!["Duy Tiên", "Dương Kinh", "Đà Lạt", "Đông Anh", "Zê Ta"], "{backend:?}");
+        let names: Vec<String> = province_unions(&db, "2024-06-30").await.into_iter().map(|u| u.short_name.unwrap_or(u.name)).collect();
+        let pos = |n: &str| names.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} missing from {names:?}"));
+        assert!(pos("Đà Nẵng") < pos("Đắk Lắk") && pos("Đắk Lắk") < pos("Điện Biên") && pos("Điện Biên") < pos("Đồng Nai"), "{backend:?}");
+        let first_d_stroke = names.iter().position(|n| n.starts_with('Đ')).expect("a Đ name");
+        assert!(names[..first_d_stroke].iter().all(|n| n.as_str() < "Đ"), "{backend:?}: {names:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_and_case_alike_on_both_backends() {
+    let mut results = Vec::new();
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        seed::demo(&t.db).await.expect("demo");
+        let admin = actor(&t.db, "admin@demo.amity").await;
+        let mut c = t.db.conn().await.expect("conn");
+        let mut per_query = Vec::new();
+        for q in ["da nang", "DA NANG", "đà nẵng"] {
+            let (hits, total) = search::query(&mut c, &admin, q, 50, 0).await.expect("search");
+            let titles: Vec<String> = hits.iter().map(|h| h.title.clone()).collect();
+            assert!(titles.iter().any(|t| t.contains("Đà Nẵng")), "{backend:?} {q}: {titles:?}");
+            assert_eq!(total as usize, hits.len());
+            per_query.push(titles);
+        }
+        assert_eq!(per_query[0], per_query[1]);
+        assert_eq!(per_query[0], per_query[2]);
+        results.push(per_query.remove(0));
+        drop(c);
+        t.cleanup().await.expect("cleanup");
+    }
+    assert_eq!(results[0], results[1], "SQLite and PostgreSQL must return the same hits");
+}
+
+#[tokio::test]
+async fn a_union_cannot_touch_another_union_nor_see_its_accounts() {
+    on_demo(|db, backend| async move {
+        let quangnam = actor(&db, "quangnam@demo.amity").await;
+        let admin = actor(&db, "admin@demo.amity").await;
+        let mut tx = db.begin().await.expect("tx");
+        let khanh_hoa = org::by_code(&mut tx, "56", d("2026-01-01")).await.expect("query").expect("Khánh Hòa");
+        let patch = UnitPatch { phone: Some(Some("0258 000 000".into())), ..Default::default() };
+        let err = org::update(&mut tx, &quangnam, khanh_hoa, &patch).await.expect_err("must be refused");
+        assert!(matches!(err, Error::Denied(_)), "{backend:?}: {err:?}");
+        drop(tx);
+        let mut c = db.conn().await.expect("conn");
+        let (hits, _) = search::query(&mut c, &quangnam, "khanhhoa", 10, 0).await.expect("search");
+        assert!(hits.iter().all(|h| h.entity_type != "user"), "{backend:?}: {hits:?}");
+        let (hits, _) = search::query(&mut c, &admin, "khanhhoa", 10, 0).await.expect("search");
+        assert!(hits.iter().any(|h| h.entity_type == "user"), "{backend:?}: admin finds the account");
+        let (users, total) = user::list(&mut c, &quangnam, 100, 0).await.expect("users");
+        assert_eq!(total, 1, "{backend:?}: only its own account");
+        assert_eq!(users[0].email, "quangnam@demo.amity");
+        let (_, audit_total) = audit::list(&mut c, &quangnam, &AuditFilter::default(), 100, 0).await.expect("audit");
+        let (_, all_total) = audit::list(&mut c, &admin, &AuditFilter::default(), 100, 0).await.expect("audit");
+        assert!(audit_total < all_total, "{backend:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staff_update_their_own_contact_details_audited_before_and_after() {
+    on_demo(|db, backend| async move {
+        let quangnam = actor(&db, "quangnam@demo.amity").await;
+        let own = quangnam.unit_id.expect("a unit");
+        let mut tx = db.begin().await.expect("tx");
+        let patch = UnitPatch { phone: Some(Some("0235 3 852 000".into())), ..Default::default() };
+        org::update(&mut tx, &quangnam, own, &patch).await.expect("own unit");
+        tx.commit().await.expect("commit");
+        let mut c = db.conn().await.expect("conn");
+        let filter = AuditFilter { entity_type: Some("org_unit".into()), entity_id: Some(own), actor_id: None };
+        let (entries, _) = audit::list(&mut c, &quangnam, &filter, 10, 0).await.expect("audit");
+        let change = &entries[0].changes["phone"];
+        assert_eq!(change["before"], serde_json::Value::Null, "{backend:?}");
+        assert_eq!(change["after"], "0235 3 852 000");
+        assert_eq!(entries[0].actor, "quangnam@demo.amity");
+        // Structural changes are for administrators only.
+        let mut tx = db.begin().await.expect("tx");
+        let rename = UnitPatch { name: Some(OrgName::parse("Tên mới").expect("name")), ..Default::default() };
+        assert!(matches!(org::update(&mut tx, &quangnam, own, &rename).await, Err(Error::Denied(_))));
+    })
+    .await;
+}
+
+fn new_unit(code: &str, name: &str, parent: Option<i64>, from: &str) -> NewUnit {
+    NewUnit {
+        kind: OrgKind::Other,
+        code: Some(OrgCode::parse(code).expect("code")),
+        name: OrgName::parse(name).expect("name"),
+        short_name: None,
+        name_en: None,
+        parent_id: parent,
+        period: Period::new(d(from), None).expect("period"),
+        contact: Contact::default(),
+    }
+}
+
+#[tokio::test]
+async fn bad_structure_changes_are_refused_naming_the_field_and_change_nothing() {
+    on_demo(|db, backend| async move {
+        let admin = actor(&db, "admin@demo.amity").await;
+        let before = audit_count(&db).await;
+        let mut tx = db.begin().await.expect("tx");
+        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
+        // Code 56 belongs to Khánh Hòa's union from 2008 on: overlapping validity.
+        let err = org::create(&mut tx, &admin, &new_unit("56", "Trùng mã", Some(vufo), "2024-01-01")).await.expect_err("overlap");
+        assert!(matches!(&err, Error::Invalid(i) if i.0[0].field == "code"), "{backend:?}: {err:?}");
+        let qn = org::by_code(&mut tx, "49", d("2024-01-01")).await.expect("q").expect("Quảng Nam");
+        let merge = Merge { from: vec![qn], into: Target::Existing(qn), date: d("2025-07-01"), note: None };
+        let err = org::merge(&mut tx, &admin, &merge).await.expect_err("merge into itself");
+        assert!(matches!(&err, Error::Invalid(i) if i.0[0].field == "into"), "{backend:?}: {err:?}");
+        drop(tx);
+        assert_eq!(audit_count(&db).await, before, "{backend:?}: nothing written");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn merge_split_rename_and_close_keep_history_and_lineage() {
+    on_demo(|db, backend| async move {
+        let admin = actor(&db, "admin@demo.amity").await;
+        let mut tx = db.begin().await.expect("tx");
+        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
+        let a = org::create(&mut tx, &admin, &new_unit("T-A", "Đơn vị A", Some(vufo), "2020-01-01")).await.expect("a");
+        let b = org::create(&mut tx, &admin, &new_unit("T-B", "Đơn vị B", Some(vufo), "2020-01-01")).await.expect("b");
+        let merged = org::merge(&mut tx, &admin, &Merge { from: vec![a.id, b.id], into: Target::New(Box::new(new_unit("T-AB", "Đơn vị AB", Some(vufo), "2026-03-01"))), date: d("2026-03-01"), note: Some("thử".into()) })
+            .await
+            .expect("merge");
+        assert_eq!(merged.links.len(), 2);
+        let ab = merged.links[0].to.as_ref().expect("target").id;
+        assert_eq!(org::get(&mut tx, a.id, d("2026-06-01")).await.expect("a").valid_to, Some(d("2026-02-28")), "{backend:?}");
+        // Split AB into a new unit and itself, 60/40.
+        let split = org::split(&mut tx, &admin, &Split { from: ab, into: vec![(Target::Existing(ab), 0.6), (Target::New(Box::new(new_unit("T-C", "Đơn vị C", Some(vufo), "2026-09-01"))), 0.4)], date: d("2026-09-01"), note: None })
+            .await
+            .expect("split");
+        let shares: Vec<f64> = split.links.iter().filter_map(|l| l.share).collect();
+        assert_eq!(shares, vec![0.6, 0.4]);
+        assert!(org::get(&mut tx, ab, d("2026-10-01")).await.expect("ab").is_open_on(d("2026-10-01")), "the source continues");
+        let bad = Split { from: ab, into: vec![(Target::Existing(ab), 0.5), (Target::Existing(vufo), 0.4)], date: d("2026-10-01"), note: None };
+        assert!(matches!(org::split(&mut tx, &admin, &bad).await, Err(Error::Invalid(i)) if i.0[0].field == "shares"));
+        // Rename from a date keeps the old name before it.
+        let rename = UnitPatch { name: Some(OrgName::parse("Đơn vị AB mới").expect("name")), effective: Some(d("2026-10-01")), ..Default::default() };
+        org::update(&mut tx, &admin, ab, &rename).await.expect("rename");
+        assert_eq!(org::get(&mut tx, ab, d("2026-09-30")).await.expect("ab").name, "Đơn vị AB");
+        assert_eq!(org::get(&mut tx, ab, d("2026-10-01")).await.expect("ab").name, "Đơn vị AB mới");
+        let history = org::history(&mut tx, ab).await.expect("history");
+        assert_eq!(history.names.len(), 2, "{backend:?}");
+        org::close(&mut tx, &admin, ab, d("2026-11-01"), None).await.expect("close");
+        assert!(!org::get(&mut tx, ab, d("2026-11-01")).await.expect("ab").is_open_on(d("2026-11-01")));
+        let kinds: Vec<String> = org::lineage(&mut tx, ab).await.expect("lineage").into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, vec!["merge", "split", "rename", "close"], "{backend:?}");
+        tx.commit().await.expect("commit");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cluster_lead_reads_its_members_and_a_viewer_writes_nothing() {
+    on_demo(|db, backend| async move {
+        let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
+        let viewer = actor(&db, "viewer@demo.amity").await;
+        let mut c = db.conn().await.expect("conn");
+        let quang_nam = org::by_code(&mut c, "49", d("2024-01-01")).await.expect("q").expect("Quảng Nam");
+        let ninh_thuan = org::by_code(&mut c, "58", d("2024-01-01")).await.expect("q").expect("Ninh Thuận");
+        let ha_noi = org::by_code(&mut c, "01", d("2024-01-01")).await.expect("q").expect("Hà Nội");
+        assert!(khanhhoa.read.covers(Some(quang_nam)), "{backend:?}: a 2023 cluster member");
+        assert!(!khanhhoa.write.covers(Some(quang_nam)));
+        assert!(khanhhoa.write.covers(Some(ninh_thuan)), "merged into today's Khánh Hòa");
+        assert!(!khanhhoa.read.covers(Some(ha_noi)));
+        assert!(viewer.read.covers(Some(ha_noi)));
+        let mut tx = db.begin().await.expect("tx");
+        let patch = UnitPatch { phone: Some(Some("1".into())), ..Default::default() };
+        assert!(matches!(org::update(&mut tx, &viewer, ha_noi, &patch).await, Err(Error::Denied(Denied("your account is read-only")))));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn accounts_sessions_and_passwords() {
+    on_demo(|db, backend| async move {
+        let admin = actor(&db, "admin@demo.amity").await;
+        let mut tx = db.begin().await.expect("tx");
+        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
+        let new = user::NewUser { email: Email::parse("moi@demo.amity").expect("email"), display_name: "Người mới".into(), role: Role::Viewer, unit_id: vufo, password: Password::parse("mot-mat-khau-dai").expect("pw") };
+        let created = user::create(&mut tx, &admin, &new).await.expect("create");
+        assert!(matches!(user::create(&mut tx, &admin, &new).await, Err(Error::Invalid(i)) if i.0[0].field == "email"), "{backend:?}");
+        tx.commit().await.expect("commit");
+        let mut c = db.conn().await.expect("conn");
+        assert!(user::authenticate(&mut c, "MOI@demo.amity", "mot-mat-khau-dai").await.expect("auth").is_some());
+        assert!(user::authenticate(&mut c, "moi@demo.amity", "wrong-password").await.expect("auth").is_none());
+        assert!(user::authenticate(&mut c, "nobody@demo.amity", "mot-mat-khau-dai").await.expect("auth").is_none());
+        let s = user::start_session(&mut c, created.id, SessionKind::Api, chrono::Duration::hours(1)).await.expect("session");
+        assert_eq!(user::session_user(&mut c, &s.token, SessionKind::Api).await.expect("lookup").map(|(u, _)| u.id), Some(created.id));
+        assert!(user::session_user(&mut c, &s.token, SessionKind::Web).await.expect("lookup").is_none(), "an API token is no cookie");
+        let expired = user::start_session(&mut c, created.id, SessionKind::Api, chrono::Duration::seconds(-1)).await.expect("session");
+        assert!(user::session_user(&mut c, &expired.token, SessionKind::Api).await.expect("lookup").is_none());
+        // Deactivating ends sessions.
+        let mut tx = db.begin().await.expect("tx");
+        user::update(&mut tx, &admin, created.id, &user::UserPatch { active: Some(false), ..Default::default() }).await.expect("deactivate");
+        tx.commit().await.expect("commit");
+        assert!(user::session_user(&mut c, &s.token, SessionKind::Api).await.expect("lookup").is_none());
+        assert!(user::authenticate(&mut c, "moi@demo.amity", "mot-mat-khau-dai").await.expect("auth").is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn demo_loads_only_into_an_empty_database() {
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        assert!(seed::base_structure(&t.db).await.expect("base"));
+        assert_eq!(seed::demo(&t.db).await.expect("demo"), DemoOutcome::NotEmpty, "{backend:?}");
+        t.cleanup().await.expect("cleanup");
+        let t = TestDb::new(backend).await.expect("test database");
+        assert_eq!(seed::demo(&t.db).await.expect("demo"), DemoOutcome::Loaded);
+        assert_eq!(seed::demo(&t.db).await.expect("demo"), DemoOutcome::AlreadyLoaded);
+        t.cleanup().await.expect("cleanup");
+    }
+}
