@@ -1,1 +1,191 @@
-fn main() {}
+//! `amity`: the server and its administration commands.
+
+mod config;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use amity_domain::authz::Actor;
+use amity_domain::user::{Email, Password, Role};
+use amity_store::generate::{GenSpec, generate};
+use amity_store::seed::{self, DemoOutcome};
+use amity_store::user::{self, NewUser};
+use amity_store::{Db, org, schema};
+use amity_web::{AppState, WebConfig};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::{Config, DatabaseUrl, Overrides};
+
+#[derive(Debug, Parser)]
+#[command(name = "amity", version, about = "Amity: the information system of Vietnam's people-to-people diplomacy federation")]
+struct Cli {
+    /// A TOML configuration file (default: ./amity.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Folder for the embedded database and files.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// `sqlite://…` or `postgres://user@host/db` (default: SQLite in the data folder).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (migrating the database first).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<String>,
+        /// Fill an empty database with the demo federation and its accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and import the reference structure if empty.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Generate synthetic national-scale data for benchmarks.
+    Gen {
+        #[arg(long, default_value_t = 34)]
+        provinces: u32,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        /// Staff accounts per unit and year.
+        #[arg(long, default_value_t = 20)]
+        per_unit_year: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is prompted for, or read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// system_admin, central_staff, cluster_lead, union_staff, association_staff or viewer.
+        #[arg(long)]
+        role: String,
+        /// Code of the unit the account belongs to (as of today).
+        #[arg(long)]
+        org: String,
+        /// Display name (default: the email).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("AMITY_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()))
+        .init();
+    let cli = Cli::parse();
+    let addr = match &cli.command {
+        Command::Serve { addr, .. } => addr.clone(),
+        _ => None,
+    };
+    let overrides = Overrides { addr, data_dir: cli.data_dir.clone(), database_url: cli.database_url.clone().map(DatabaseUrl::new) };
+    let config = Config::load(cli.config.as_deref(), overrides)?;
+    match cli.command {
+        Command::Serve { demo, .. } => serve(&config, demo).await,
+        Command::Migrate => {
+            let db = open(&config).await?;
+            if seed::base_structure(&db).await? {
+                tracing::info!("imported VUFO and the provincial unions (63 before, 34 from 2025-07-01)");
+            }
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, role, org: code, name } } => add_user(&config, &email, &role, &code, name).await,
+        Command::Gen { provinces, years, per_unit_year } => gen_data(&config, GenSpec { provinces, years, per_unit_year }).await,
+    }
+}
+
+/// Opens the configured database (creating the data folder for SQLite) and migrates it.
+async fn open(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    if url.expose().starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+    }
+    tracing::info!(database.url = %url, "opening the database");
+    let db = Db::connect(url.expose()).await?;
+    let applied = schema::migrate(&db).await?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "database migrated");
+    }
+    Ok(db)
+}
+
+async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    if demo {
+        match seed::demo(&db).await? {
+            DemoOutcome::Loaded => tracing::info!("demo federation loaded; accounts such as admin@demo.amity use the demo password"),
+            DemoOutcome::AlreadyLoaded => tracing::info!("demo federation already present"),
+            DemoOutcome::NotEmpty => tracing::warn!("--demo ignored: the database already holds other data"),
+        }
+    } else if seed::base_structure(&db).await? {
+        tracing::info!("imported VUFO and the provincial unions into the empty database");
+    }
+    let state = AppState::new(
+        db.clone(),
+        WebConfig { secure_cookies: config.secure_cookies, session_hours: config.session_hours, login_attempts_per_minute: config.login_attempts_per_minute },
+    );
+    let listener = tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("listening on {}", config.addr))?;
+    tracing::info!(addr = %listener.local_addr()?, "Amity is serving");
+    axum::serve(listener, amity_web::router(state)).with_graceful_shutdown(shutdown()).await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Repeat: ")?;
+        anyhow::ensure!(first == again, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        Ok(text.lines().next().unwrap_or_default().to_owned())
+    }
+}
+
+async fn add_user(config: &Config, email: &str, role: &str, code: &str, name: Option<String>) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
+    let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role {e}"))?;
+    let db = open(config).await?;
+    seed::base_structure(&db).await?;
+    let password = Password::parse(&read_password()?).map_err(|e| anyhow::anyhow!("password {e}"))?;
+    let mut tx = db.begin().await?;
+    let today = chrono::Utc::now().date_naive();
+    let unit_id = org::by_code(&mut tx, &code.to_uppercase(), today).await?.with_context(|| format!("no unit has code {code} today"))?;
+    let display_name = name.unwrap_or_else(|| email.to_string());
+    let created = user::create(&mut tx, &Actor::system(), &NewUser { email, display_name, role, unit_id, password }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    tx.commit().await?;
+    println!("created account {} ({}) in unit {code}", created.email, created.role);
+    Ok(())
+}
+
+async fn gen_data(config: &Config, spec: GenSpec) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let bar = ProgressBar::new(u64::from(spec.provinces) * u64::from(spec.years));
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} unit-years · {elapsed} · eta {eta}")?);
+    let started = std::time::Instant::now();
+    let stats = generate(&db, spec, |done, _| bar.set_position(done)).await?;
+    bar.finish();
+    println!("generated {} units and {} accounts in {:.1?}", stats.units, stats.accounts, started.elapsed());
+    Ok(())
+}

@@ -147,33 +147,39 @@ impl Conn {
         Ok(())
     }
 
-    pub async fn fetch_all<T: Record>(&mut self, stmt: &impl QueryStatementBuilder) -> Result<Vec<T>> {
+    // The statement is rendered before the returned future starts, so the future holds only
+    // owned SQL and values (and stays provably `Send` inside axum handlers).
+
+    pub fn fetch_all<'c, T: Record>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<Vec<T>>> + Send + 'c {
         let (sql, values) = self.render(stmt);
-        self.fetch_all_sql(&sql, values).await
+        async move { self.fetch_all_sql(&sql, values).await }
     }
 
-    pub async fn fetch_optional<T: Record>(&mut self, stmt: &impl QueryStatementBuilder) -> Result<Option<T>> {
+    pub fn fetch_optional<'c, T: Record>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<Option<T>>> + Send + 'c {
         let (sql, values) = self.render(stmt);
-        Ok(match self.raw() {
-            Raw::Sqlite(c) => sqlx::query_as_with(&sql, sqlite_args(values)?).fetch_optional(c).await?,
-            Raw::Postgres(c) => sqlx::query_as_with(&sql, pg_args(values)?).fetch_optional(c).await?,
-        })
+        async move {
+            Ok(match self.raw() {
+                Raw::Sqlite(c) => sqlx::query_as_with(&sql, sqlite_args(values)?).fetch_optional(c).await?,
+                Raw::Postgres(c) => sqlx::query_as_with(&sql, pg_args(values)?).fetch_optional(c).await?,
+            })
+        }
     }
 
-    pub async fn fetch_one<T: Record>(&mut self, stmt: &impl QueryStatementBuilder) -> Result<T> {
-        self.fetch_optional(stmt).await?.ok_or(sqlx::Error::RowNotFound.into())
+    pub fn fetch_one<'c, T: Record>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<T>> + Send + 'c {
+        let fetch = self.fetch_optional(stmt);
+        async move { fetch.await?.ok_or(sqlx::Error::RowNotFound.into()) }
     }
 
     /// Runs a statement; returns the number of rows it touched.
-    pub async fn execute(&mut self, stmt: &impl QueryStatementBuilder) -> Result<u64> {
+    pub fn execute<'c>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<u64>> + Send + 'c {
         let (sql, values) = self.render(stmt);
-        self.execute_sql(&sql, values).await
+        async move { self.execute_sql(&sql, values).await }
     }
 
     /// Runs an insert ending in `RETURNING id` and gives the new id.
-    pub async fn insert_id(&mut self, stmt: &impl QueryStatementBuilder) -> Result<i64> {
-        let (id,): (i64,) = self.fetch_one(stmt).await?;
-        Ok(id)
+    pub fn insert_id<'c>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<i64>> + Send + 'c {
+        let fetch = self.fetch_one::<(i64,)>(stmt);
+        async move { Ok(fetch.await?.0) }
     }
 
     fn render(&self, stmt: &impl QueryStatementBuilder) -> (String, Values) {

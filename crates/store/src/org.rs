@@ -269,7 +269,7 @@ pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
                 .order_by(OrgParents::ValidFrom, Order::Asc),
         )
         .await?;
-    let parent_names = latest_names(conn, parents.iter().map(|p| p.0)).await?;
+    let parent_names = latest_names(conn, parents.iter().map(|p| p.0).collect()).await?;
     Ok(History {
         names: names
             .into_iter()
@@ -288,8 +288,7 @@ pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
 }
 
 /// The most recent name of each unit.
-pub async fn latest_names(conn: &mut Conn, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, String>> {
-    let ids: BTreeSet<i64> = ids.into_iter().collect();
+pub async fn latest_names(conn: &mut Conn, ids: BTreeSet<i64>) -> Result<HashMap<i64, String>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -355,7 +354,8 @@ pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<LineageEvent>> {
                 .order_by((OrgEventLinks::Table, OrgEventLinks::Id), Order::Asc),
         )
         .await?;
-    let names = latest_names(conn, rows.iter().flat_map(|r| [r.from_unit_id, r.to_unit_id]).flatten()).await?;
+    let ids = rows.iter().flat_map(|r| [r.from_unit_id, r.to_unit_id]).flatten().collect();
+    let names = latest_names(conn, ids).await?;
     let unit_ref = |id: Option<i64>| id.map(|id| UnitRef { id, name: names.get(&id).cloned().unwrap_or_default() });
     let mut out: Vec<LineageEvent> = Vec::new();
     for r in rows {
@@ -398,7 +398,7 @@ pub async fn cluster_members(conn: &mut Conn, cluster_id: i64, year: i32) -> Res
                 .cond_where(Cond::any().add(Expr::col(OrgParents::ValidTo).is_null()).add(Expr::col(OrgParents::ValidTo).gte(start))),
         )
         .await?;
-    let names = latest_names(conn, ids.iter().map(|(id,)| *id)).await?;
+    let names = latest_names(conn, ids.iter().map(|(id,)| *id).collect()).await?;
     let mut members: Vec<UnitRef> = names.into_iter().map(|(id, name)| UnitRef { id, name }).collect();
     members.sort_by(|a, b| compare(&a.name, &b.name));
     Ok(members)
@@ -420,7 +420,8 @@ pub async fn cluster_year(conn: &mut Conn, cluster_id: i64, year: i32) -> Result
         )
         .await?;
     let members = cluster_members(conn, cluster_id, year).await?;
-    let names = latest_names(conn, roles.iter().flat_map(|(l, d)| [Some(*l), *d]).flatten()).await?;
+    let role_ids = roles.iter().flat_map(|(l, d)| [Some(*l), *d]).flatten().collect();
+    let names = latest_names(conn, role_ids).await?;
     let unit_ref = |id: i64| UnitRef { id, name: names.get(&id).cloned().unwrap_or_default() };
     Ok(ClusterYear {
         cluster: UnitRef { id: cluster.id, name: cluster.name },
@@ -590,9 +591,10 @@ async fn insert_name(conn: &mut Conn, unit_id: i64, name: &OrgName, short: Optio
             .values_panic([
                 unit_id.into(),
                 name.as_str().into(),
-                short.into(),
+                short.clone().into(),
                 en.into(),
-                sort_key(name.as_str()).into(),
+                // Lists sort by the distinctive part: "Đà Nẵng", not "Liên hiệp … thành phố Đà Nẵng".
+                sort_key(short.as_deref().unwrap_or(name.as_str())).into(),
                 period.from.into(),
                 period.to.into(),
             ]),

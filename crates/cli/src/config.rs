@@ -1,0 +1,129 @@
+//! Typed configuration: defaults, then an optional TOML file, then `AMITY_*` environment
+//! variables, then command-line flags (each overriding the one before).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// A database URL that never prints its password.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        DatabaseUrl(url.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&amity_store::db::redact_url(&self.0))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&amity_store::db::redact_url(&self.0))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Address the server listens on.
+    pub addr: String,
+    /// Folder for the embedded database and uploaded files.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means the SQLite file in `data_dir`.
+    pub database_url: Option<DatabaseUrl>,
+    /// Mark cookies Secure (when served behind HTTPS).
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    pub login_attempts_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("amity-data"),
+            database_url: None,
+            secure_cookies: false,
+            session_hours: 12,
+            login_attempts_per_minute: 5,
+        }
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<DatabaseUrl>,
+}
+
+impl Config {
+    /// Loads defaults → `file` (if it exists) → `AMITY_*` → flags.
+    pub fn load(file: Option<&Path>, flags: Overrides) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                anyhow::bail!("configuration file {} does not exist", file.display());
+            }
+            figment = figment.merge(Toml::file(file));
+        } else if Path::new("amity.toml").exists() {
+            figment = figment.merge(Toml::file("amity.toml"));
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("AMITY_").only(&["addr", "data_dir", "database_url", "secure_cookies", "session_hours", "login_attempts_per_minute"]))
+            .merge(Serialized::defaults(flags))
+            .extract()?;
+        Ok(config)
+    }
+
+    /// The configured URL, or the SQLite file in the data folder.
+    pub fn database_url(&self) -> DatabaseUrl {
+        match &self.database_url {
+            Some(url) if !url.expose().is_empty() => url.clone(),
+            _ => DatabaseUrl::new(format!("sqlite://{}", self.data_dir.join("amity.db").display())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_override_in_order_and_secrets_stay_hidden() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "addr = \"0.0.0.0:9000\"\nsession_hours = 4\n")?;
+            jail.set_env("AMITY_SESSION_HOURS", "6");
+            let flags = Overrides { database_url: Some(DatabaseUrl::new("postgres://amity:s3cret@db/amity")), ..Default::default() };
+            let config = Config::load(Some(Path::new("custom.toml")), flags).map_err(|e| e.to_string())?;
+            assert_eq!(config.addr, "0.0.0.0:9000");
+            assert_eq!(config.session_hours, 6);
+            let shown = format!("{config:?}");
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(shown.contains("***"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_default_database_is_a_sqlite_file_in_the_data_folder() {
+        let config = Config { data_dir: PathBuf::from("/srv/amity"), ..Config::default() };
+        assert_eq!(config.database_url().expose(), "sqlite:///srv/amity/amity.db");
+    }
+}

@@ -1,0 +1,46 @@
+//! `GET /api/v1/audit`: the audit trail, scoped like everything else. Read-only by design.
+
+use amity_store::audit::{self, AuditEntry, AuditFilter};
+use amity_store::user;
+use axum::Json;
+use axum::extract::State;
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::List;
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::extract::{ApiQuery, Paging};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    entity_type: Option<String>,
+    entity_id: Option<i64>,
+    /// An account id or email.
+    actor: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<List<AuditEntry>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+    let mut conn = state.db.conn().await?;
+    let actor_id = match q.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => match a.parse::<i64>() {
+            Ok(id) => Some(id),
+            // An unknown email matches no entry rather than every entry.
+            Err(_) => Some(user::find_by_email(&mut conn, a).await?.map_or(-1, |u| u.id)),
+        },
+    };
+    let filter = AuditFilter { entity_type: q.entity_type.filter(|t| !t.is_empty()), entity_id: q.entity_id, actor_id };
+    let (items, total) = audit::list(&mut conn, &me.actor, &filter, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default().route("/api/v1/audit", get(list))
+}

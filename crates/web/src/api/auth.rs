@@ -1,0 +1,75 @@
+//! `POST /api/v1/auth/token`: API tokens for an email and password.
+
+use amity_store::user::{self, SessionKind};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Auth, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Token {
+    token: String,
+    expires_at: DateTime<Utc>,
+}
+
+async fn create_token(State(state): State<AppState>, ApiJson(creds): ApiJson<Credentials>) -> ApiResult<(StatusCode, Json<Token>)> {
+    if creds.email.trim().is_empty() {
+        return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "email", "must not be empty"));
+    }
+    if !state.allow_login_attempt(&creds.email) {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many sign-in attempts for this account; wait a minute and try again"));
+    }
+    let mut conn = state.db.conn().await?;
+    let Some(account) = user::authenticate(&mut conn, &creds.email, &creds.password).await? else {
+        tracing::info!(auth.outcome = "refused", "API sign-in refused");
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong email or password"));
+    };
+    let session = user::start_session(&mut conn, account.id, SessionKind::Api, Duration::hours(state.config.session_hours)).await?;
+    tracing::info!(user.id = account.id, "API token issued");
+    Ok((StatusCode::CREATED, Json(Token { token: session.token, expires_at: session.expires_at })))
+}
+
+/// Revokes the token the request was made with.
+async fn revoke_token(State(state): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<StatusCode> {
+    let token = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    if let Some(token) = token {
+        let mut conn = state.db.conn().await?;
+        user::end_session(&mut conn, token.trim()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize)]
+struct Me {
+    #[serde(flatten)]
+    user: user::User,
+    /// Whether the account reads the whole federation.
+    federation_wide: bool,
+}
+
+async fn me(Auth(CurrentUser { user, actor, .. }): Auth) -> Json<Me> {
+    Json(Me { federation_wide: actor.read.is_all(), user })
+}
+
+pub(super) fn public_routes() -> RouteSet {
+    RouteSet::default().route("/api/v1/auth/token", post(create_token))
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default().route("/api/v1/auth/token/current", axum::routing::delete(revoke_token)).route("/api/v1/me", get(me))
+}

@@ -1,0 +1,50 @@
+//! The JSON API under `/api/v1`, described by `GET /api/v1/openapi.json`.
+
+mod audit;
+mod auth;
+mod org_units;
+mod search;
+pub(crate) mod users;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::routing::get;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::routes::RouteSet;
+
+/// A page of a collection: `{"items": [...], "total": N}`.
+#[derive(Debug, Serialize)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// An ISO date from a request, or a 422 naming the field.
+pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, format!("“{value}” is not a date in YYYY-MM-DD form")))
+}
+
+static OPENAPI: &str = include_str!("../../../../docs/openapi.json");
+
+async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+pub(crate) fn public_routes() -> RouteSet {
+    RouteSet::default()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(openapi))
+        .merge(auth::public_routes())
+}
+
+pub(crate) fn routes() -> RouteSet {
+    RouteSet::default().merge(auth::routes()).merge(org_units::routes()).merge(users::routes()).merge(audit::routes()).merge(search::routes())
+}

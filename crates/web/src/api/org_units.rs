@@ -1,0 +1,323 @@
+//! `/api/v1/org-units`: the organization structure, as of any date, with its history,
+//! lineage, clusters and structural changes.
+
+use amity_domain::error::Checker;
+use amity_domain::org::{OrgCode, OrgKind, OrgName, Period};
+use amity_store::org::{self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, SortField, Split, Target, UnitFilter, UnitPatch};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::{List, date_field};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    kind: Option<String>,
+    as_of: Option<String>,
+    parent_id: Option<i64>,
+    sort: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<OrgUnit>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(100)?;
+    let mut filter = UnitFilter::as_of(q.as_of.as_deref().map(|d| date_field("as_of", d)).transpose()?.unwrap_or_else(today));
+    filter.kind = q.kind.as_deref().map(|k| k.parse::<OrgKind>().map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "kind", e))).transpose()?;
+    filter.parent_id = q.parent_id;
+    if let Some(sort) = &q.sort {
+        (filter.sort, filter.descending) = SortField::parse(sort).map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
+    }
+    let mut conn = state.db.conn().await?;
+    let (items, total) = org::list(&mut conn, &filter, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AsOfQuery {
+    as_of: Option<String>,
+}
+
+async fn show(State(state): State<AppState>, _: Auth, Path(id): Path<i64>, ApiQuery(q): ApiQuery<AsOfQuery>) -> ApiResult<Json<OrgUnit>> {
+    let date = q.as_of.as_deref().map(|d| date_field("as_of", d)).transpose()?.unwrap_or_else(today);
+    let mut conn = state.db.conn().await?;
+    Ok(Json(org::get(&mut conn, id, date).await?))
+}
+
+async fn history(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<History>> {
+    let mut conn = state.db.conn().await?;
+    org::get(&mut conn, id, today()).await?;
+    Ok(Json(org::history(&mut conn, id).await?))
+}
+
+async fn lineage(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<List<LineageEvent>>> {
+    let mut conn = state.db.conn().await?;
+    org::get(&mut conn, id, today()).await?;
+    let items = org::lineage(&mut conn, id).await?;
+    Ok(Json(List { total: items.len() as i64, items }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn cluster(State(state): State<AppState>, _: Auth, Path(id): Path<i64>, ApiQuery(q): ApiQuery<YearQuery>) -> ApiResult<Json<ClusterYear>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(org::cluster_year(&mut conn, id, q.year.unwrap_or_else(|| today().year())).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolesBody {
+    lead: i64,
+    deputy: Option<i64>,
+}
+
+async fn set_cluster_roles(State(state): State<AppState>, Auth(me): Auth, Path((id, year)): Path<(i64, i32)>, ApiJson(body): ApiJson<RolesBody>) -> ApiResult<Json<ClusterYear>> {
+    let mut tx = state.db.begin().await?;
+    let result = org::set_cluster_roles(&mut tx, &me.actor, id, year, body.lead, body.deputy).await?;
+    tx.commit().await?;
+    Ok(Json(result))
+}
+
+/// A new unit as the API receives it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewUnitBody {
+    kind: Option<String>,
+    code: Option<String>,
+    #[serde(default)]
+    name: String,
+    short_name: Option<String>,
+    name_en: Option<String>,
+    parent_id: Option<i64>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    note: Option<String>,
+}
+
+fn blank_to_none(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+impl NewUnitBody {
+    /// Validates every field, reporting all problems at once under `prefix`.
+    fn parse(self, prefix: &str, default_from: Option<NaiveDate>) -> Result<NewUnit, amity_domain::error::Invalid> {
+        let f = |name: &str| format!("{prefix}{name}");
+        let mut check = Checker::new();
+        let kind = check.check(&f("kind"), self.kind.as_deref().ok_or_else(|| "is required".to_owned()).and_then(str::parse::<OrgKind>));
+        let code = blank_to_none(self.code).map(|c| check.check(&f("code"), OrgCode::parse(&c))).flatten();
+        let name = check.check(&f("name"), OrgName::parse(&self.name));
+        let from = match self.valid_from.as_deref() {
+            Some(d) => check.check(&f("valid_from"), NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form"))),
+            None => default_from.or(Some(today())),
+        };
+        let to = match self.valid_to.as_deref() {
+            Some(d) => check.check(&f("valid_to"), NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form"))),
+            None => Some(None),
+        };
+        let period = match (from, to) {
+            (Some(from), Some(to)) => check.check(&f("valid_to"), Period::new(from, to)),
+            _ => None,
+        };
+        check.finish()?;
+        let (Some(kind), Some(name), Some(period)) = (kind, name, period) else {
+            unreachable!("the checker reported every missing value")
+        };
+        Ok(NewUnit {
+            kind,
+            code,
+            name,
+            short_name: blank_to_none(self.short_name),
+            name_en: blank_to_none(self.name_en),
+            parent_id: self.parent_id,
+            period,
+            contact: Contact {
+                address: blank_to_none(self.address),
+                phone: blank_to_none(self.phone),
+                email: blank_to_none(self.email),
+                website: blank_to_none(self.website),
+                note: blank_to_none(self.note),
+            },
+        })
+    }
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<NewUnitBody>) -> ApiResult<(StatusCode, Json<OrgUnit>)> {
+    let unit = body.parse("", None)?;
+    let mut tx = state.db.begin().await?;
+    let created = org::create(&mut tx, &me.actor, &unit).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    short_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    name_en: Option<Option<String>>,
+    code: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    parent_id: Option<Option<i64>>,
+    effective: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    note: Option<Option<String>>,
+}
+
+fn clean(v: Option<Option<String>>) -> Option<Option<String>> {
+    v.map(blank_to_none)
+}
+
+impl TryFrom<PatchBody> for UnitPatch {
+    type Error = amity_domain::error::Invalid;
+    fn try_from(b: PatchBody) -> Result<UnitPatch, Self::Error> {
+        let mut check = Checker::new();
+        let name = b.name.map(|n| check.check("name", OrgName::parse(&n))).flatten();
+        let code = b.code.map(|c| check.check("code", OrgCode::parse(&c))).flatten();
+        let effective = b
+            .effective
+            .map(|d| check.check("effective", NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form"))))
+            .flatten();
+        check.finish()?;
+        Ok(UnitPatch {
+            name,
+            short_name: clean(b.short_name),
+            name_en: clean(b.name_en),
+            code,
+            parent_id: b.parent_id,
+            effective,
+            address: clean(b.address),
+            phone: clean(b.phone),
+            email: clean(b.email),
+            website: clean(b.website),
+            note: clean(b.note),
+        })
+    }
+}
+
+async fn update(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>, ApiJson(body): ApiJson<PatchBody>) -> ApiResult<Json<OrgUnit>> {
+    let patch = UnitPatch::try_from(body)?;
+    let mut tx = state.db.begin().await?;
+    let updated = org::update(&mut tx, &me.actor, id, &patch).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeBody {
+    #[serde(default)]
+    from: Vec<i64>,
+    into: Option<i64>,
+    new_unit: Option<NewUnitBody>,
+    date: String,
+    note: Option<String>,
+}
+
+fn target(existing: Option<i64>, new: Option<NewUnitBody>, field: &str, date: NaiveDate) -> Result<Target, ApiError> {
+    match (existing, new) {
+        (Some(id), None) => Ok(Target::Existing(id)),
+        (None, Some(body)) => Ok(Target::New(Box::new(body.parse(&format!("{field}."), Some(date))?))),
+        _ => Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, "give either an existing unit id or a new unit, not both")),
+    }
+}
+
+async fn merge(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<MergeBody>) -> ApiResult<(StatusCode, Json<LineageEvent>)> {
+    let date = date_field("date", &body.date)?;
+    let into = target(body.into, body.new_unit, "into", date)?;
+    let merge = Merge { from: body.from, into, date, note: blank_to_none(body.note) };
+    let mut tx = state.db.begin().await?;
+    let event = org::merge(&mut tx, &me.actor, &merge).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(event)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitPart {
+    unit_id: Option<i64>,
+    new_unit: Option<NewUnitBody>,
+    share: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitBody {
+    from: i64,
+    #[serde(default)]
+    into: Vec<SplitPart>,
+    date: String,
+    note: Option<String>,
+}
+
+async fn split(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<SplitBody>) -> ApiResult<(StatusCode, Json<LineageEvent>)> {
+    let date = date_field("date", &body.date)?;
+    let mut into = Vec::new();
+    for (i, part) in body.into.into_iter().enumerate() {
+        into.push((target(part.unit_id, part.new_unit, &format!("into[{i}]"), date)?, part.share));
+    }
+    let split = Split { from: body.from, into, date, note: blank_to_none(body.note) };
+    let mut tx = state.db.begin().await?;
+    let event = org::split(&mut tx, &me.actor, &split).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(event)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloseBody {
+    date: String,
+    note: Option<String>,
+}
+
+async fn close(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>, ApiJson(body): ApiJson<CloseBody>) -> ApiResult<Json<LineageEvent>> {
+    let date = date_field("date", &body.date)?;
+    let mut tx = state.db.begin().await?;
+    let event = org::close(&mut tx, &me.actor, id, date, blank_to_none(body.note).as_deref()).await?;
+    tx.commit().await?;
+    Ok(Json(event))
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/api/v1/org-units", get(list).post(create))
+        .route("/api/v1/org-units/merge", post(merge))
+        .route("/api/v1/org-units/split", post(split))
+        .route("/api/v1/org-units/{id}", get(show).patch(update))
+        .route("/api/v1/org-units/{id}/history", get(history))
+        .route("/api/v1/org-units/{id}/lineage", get(lineage))
+        .route("/api/v1/org-units/{id}/cluster", get(cluster))
+        .route("/api/v1/org-units/{id}/cluster/{year}", put(set_cluster_roles))
+        .route("/api/v1/org-units/{id}/close", post(close))
+}

@@ -1,0 +1,156 @@
+//! Who is asking: the one middleware every non-public route sits behind.
+//!
+//! It resolves a bearer token (API) or the session cookie (pages) into the account and its
+//! [`Actor`], refuses anonymous requests (401 for the API, a redirect to the sign-in page for
+//! pages) and checks the CSRF token on every state-changing request made with a cookie.
+
+use amity_domain::authz::Actor;
+use amity_store::user::{self, SessionKind, User};
+use amity_store::scope;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use crate::error::ApiError;
+use crate::pages::error_page;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "amity_session";
+/// Double-submit token for the sign-in form, before any session exists.
+pub const LOGIN_CSRF_COOKIE: &str = "amity_login_csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// How the request proved who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Cookie,
+    Token,
+}
+
+/// The signed-in account, its actor (scopes) and its session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub actor: Actor,
+    pub csrf: String,
+    pub via: Via,
+}
+
+/// Extracts the [`CurrentUser`] the middleware stored; only routes behind it take this.
+#[derive(Debug, Clone)]
+pub struct Auth(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts.extensions.get::<CurrentUser>().cloned().map(Auth).ok_or_else(ApiError::unauthorized)
+    }
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn refuse(path: &str, status: StatusCode, detail: &str) -> Response {
+    if is_api(path) {
+        ApiError::new(status, detail).into_response()
+    } else if status == StatusCode::UNAUTHORIZED {
+        let next = url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();
+        Redirect::to(&format!("/login?next={next}")).into_response()
+    } else {
+        error_page(status, detail)
+    }
+}
+
+fn bearer(req: &Request) -> Option<&str> {
+    req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// Compares secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Reads the CSRF token from the header or, for a form post, from the body (which is put back
+/// for the handler).
+async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return Ok((Some(h.to_owned()), req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| error_page(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"))?;
+    let token = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The middleware. See the module documentation.
+pub async fn require_user(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let (token, kind, via) = if let Some(t) = bearer(&req) {
+        (Some(t.to_owned()), SessionKind::Api, Via::Token)
+    } else {
+        let jar = CookieJar::from_headers(req.headers());
+        (jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()), SessionKind::Web, Via::Cookie)
+    };
+    let Some(token) = token else {
+        return refuse(&path, StatusCode::UNAUTHORIZED, "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/token)");
+    };
+    let resolved = async {
+        let mut conn = state.db.conn().await?;
+        let Some((user, csrf)) = user::session_user(&mut conn, &token, kind).await? else {
+            return Ok::<_, amity_store::Error>(None);
+        };
+        let actor = scope::actor_for(&mut conn, &user).await?;
+        Ok(Some(CurrentUser { user, actor, csrf, via }))
+    }
+    .await;
+    let current = match resolved {
+        Ok(Some(c)) => c,
+        Ok(None) => return refuse(&path, StatusCode::UNAUTHORIZED, "the session or token has expired or was revoked; sign in again"),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut req = req;
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if via == Via::Cookie && !safe {
+        let (sent, rebuilt) = match csrf_of(req).await {
+            Ok(r) => r,
+            Err(resp) => return resp,
+        };
+        if !sent.is_some_and(|s| same_secret(&s, &current.csrf)) {
+            return refuse(&path, StatusCode::FORBIDDEN, "the form has expired (CSRF check failed); reload the page and try again");
+        }
+        req = rebuilt;
+    }
+    req.extensions_mut().insert(current);
+    next.run(req).await
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure when configured.
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .path("/")
+        .max_age(time_hours(state.config.session_hours))
+        .build()
+}
+
+fn time_hours(hours: i64) -> cookie::time::Duration {
+    cookie::time::Duration::hours(hours)
+}

@@ -1,0 +1,107 @@
+//! UI strings in Vietnamese (default) and English, from Fluent files in `locales/`.
+
+use std::sync::LazyLock;
+
+use fluent_templates::{LanguageIdentifier, Loader};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "vi",
+        // Bidi isolation marks would show up in plain-text contexts such as <title>.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static VI: LazyLock<LanguageIdentifier> = LazyLock::new(|| "vi".parse().expect("vi is a language tag"));
+static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().expect("en is a language tag"));
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+
+    pub fn t(self, key: &str) -> String {
+        let id: &LanguageIdentifier = match self {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        };
+        LOCALES.try_lookup(id, key).unwrap_or_else(|| key.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn keys(ftl: &str) -> BTreeSet<String> {
+        ftl.lines()
+            .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn no_key_is_missing_in_either_language() {
+        let vi = keys(include_str!("../locales/vi/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        assert!(vi.len() > 50, "the catalogue looks truncated: {}", vi.len());
+        let only_vi: Vec<_> = vi.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&vi).collect();
+        assert!(only_vi.is_empty() && only_en.is_empty(), "missing in English: {only_vi:?}; missing in Vietnamese: {only_en:?}");
+    }
+
+    #[test]
+    fn every_key_the_templates_use_exists() {
+        let vi = keys(include_str!("../locales/vi/main.ftl"));
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("templates folder") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("template text");
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or_default();
+                if !vi.contains(key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    }
+
+    #[test]
+    fn lookups_differ_by_language() {
+        assert_eq!(Lang::Vi.t("nav-home"), "Trang chủ");
+        assert_eq!(Lang::En.t("nav-home"), "Home");
+        assert_eq!(Lang::En.t("no-such-key"), "no-such-key");
+    }
+}

@@ -1,0 +1,48 @@
+//! The home page: the user's unit and what it contains.
+
+use amity_store::org::{self, OrgUnit, UnitFilter};
+use amity_store::user;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use chrono::Utc;
+
+use super::{render, store_error_page};
+use crate::auth::Auth;
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::PageCtx;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    ctx: &'a PageCtx,
+    unit: OrgUnit,
+    children: Vec<OrgUnit>,
+    accounts: i64,
+    units_today: i64,
+}
+
+async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+    let today = Utc::now().date_naive();
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let unit = org::get(&mut conn, me.user.unit_id, today).await?;
+        let mut filter = UnitFilter::as_of(today);
+        filter.parent_id = Some(unit.id);
+        let (children, _) = org::list(&mut conn, &filter, 500, 0).await?;
+        let (_, accounts) = user::list(&mut conn, &me.actor, 1, 0).await?;
+        let (_, units_today) = org::list(&mut conn, &UnitFilter::as_of(today), 1, 0).await?;
+        Ok::<_, amity_store::Error>(HomePage { ctx: &ctx, unit, children, accounts, units_today })
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default().route("/", get(home))
+}

@@ -1,0 +1,150 @@
+//! Sign-in and sign-out pages, and the language switch.
+
+use amity_store::user::{self, SessionKind};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::{error_page_for, render, render_status, store_error_page};
+use crate::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, same_secret, session_cookie};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::routes::RouteSet;
+use crate::view::{LANG_COOKIE, PageCtx, path};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    ctx: &'a PageCtx,
+    error: Option<String>,
+    email: String,
+    next: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths are followed after sign-in (no open redirects).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => path::HOME.to_owned(),
+    }
+}
+
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build((LOGIN_CSRF_COOKIE, value)).http_only(true).same_site(SameSite::Strict).secure(state.config.secure_cookies).path(path::LOGIN).build()
+}
+
+async fn login_form(State(state): State<AppState>, mut ctx: PageCtx, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
+    let jar = if ctx.csrf.is_empty() {
+        ctx.csrf = random_token();
+        jar.add(login_csrf_cookie(&state, ctx.csrf.clone()))
+    } else {
+        jar
+    };
+    (jar, render(&LoginPage { ctx: &ctx, error: None, email: String::new(), next: safe_next(q.next.as_deref()) })).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+    next: Option<String>,
+}
+
+async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, Form(form): Form<LoginForm>) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let again = |status: StatusCode, key: &str| {
+        render_status(status, &LoginPage { ctx: &ctx, error: Some(ctx.t(key)), email: form.email.clone(), next: next.clone() })
+    };
+    if ctx.csrf.is_empty() || !same_secret(&form.csrf_token, &ctx.csrf) {
+        return again(StatusCode::FORBIDDEN, "login-expired");
+    }
+    if !state.allow_login_attempt(&form.email) {
+        return again(StatusCode::TOO_MANY_REQUESTS, "login-throttled");
+    }
+    let outcome = async {
+        let mut conn = state.db.conn().await?;
+        match user::authenticate(&mut conn, &form.email, &form.password).await? {
+            Some(account) => Ok(Some(user::start_session(&mut conn, account.id, SessionKind::Web, Duration::hours(state.config.session_hours)).await?)),
+            None => Ok::<_, amity_store::Error>(None),
+        }
+    }
+    .await;
+    match outcome {
+        Ok(Some(session)) => {
+            let jar = jar.add(session_cookie(&state, session.token)).remove(Cookie::build(LOGIN_CSRF_COOKIE).path(path::LOGIN));
+            (jar, Redirect::to(&next)).into_response()
+        }
+        Ok(None) => again(StatusCode::UNAUTHORIZED, "login-failed"),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        if let Ok(mut conn) = state.db.conn().await {
+            if let Err(e) = user::end_session(&mut conn, &token).await {
+                tracing::error!(error = ?e, "ending a session failed");
+            }
+        }
+    }
+    (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to(path::LOGIN)).into_response()
+}
+
+/// Remembers the interface language and goes back where the user was.
+async fn switch_language(ctx: PageCtx, Path(code): Path<String>, jar: CookieJar, headers: HeaderMap) -> Response {
+    let Some(lang) = Lang::from_code(&code) else {
+        return error_page_for(&ctx, StatusCode::NOT_FOUND, &ctx.t("error-404-detail"));
+    };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .map(|u| safe_next(Some(&format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()))))
+        .unwrap_or_else(|| path::HOME.to_owned());
+    let cookie = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).max_age(cookie::time::Duration::days(365)).build();
+    (jar.add(cookie), Redirect::to(&back)).into_response()
+}
+
+pub(super) fn public_routes() -> RouteSet {
+    RouteSet::default().route("/login", get(login_form).post(login)).route("/lang/{code}", get(switch_language))
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default().route("/logout", post(logout))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/org-units/3")), "/org-units/3");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,100 @@
+//! Server-rendered pages. Each page is an askama struct rendered from `templates/`.
+
+mod audit;
+mod home;
+mod login;
+mod org;
+mod search;
+mod users;
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+use crate::i18n::Lang;
+use crate::routes::RouteSet;
+use crate::view::PageCtx;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ctx: &'a PageCtx,
+    status: u16,
+    heading: String,
+    detail: &'a str,
+}
+
+/// Renders a page, or a plain 500 if the template itself fails (logged once here).
+pub(crate) fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+pub(crate) fn render_status(status: StatusCode, template: &impl Template) -> Response {
+    let mut response = render(template);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+/// An HTML error page for UI routes.
+pub fn error_page(status: StatusCode, detail: &str) -> Response {
+    let ctx = PageCtx { lang: Lang::Vi, user: None, csrf: String::new(), path: String::new() };
+    error_page_for(&ctx, status, detail)
+}
+
+pub(crate) fn error_page_for(ctx: &PageCtx, status: StatusCode, detail: &str) -> Response {
+    let heading = ctx.t(&format!("error-{}", status.as_u16()));
+    render_status(status, &ErrorPage { ctx, status: status.as_u16(), heading, detail })
+}
+
+/// Maps storage errors to pages: a refusal is a 403 page, a missing record a 404; anything
+/// unexpected is logged once and shown as an opaque 500.
+pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Response {
+    use amity_store::Error as E;
+    match err {
+        E::Denied(d) => error_page_for(ctx, StatusCode::FORBIDDEN, d.0),
+        E::NotFound(what) => error_page_for(ctx, StatusCode::NOT_FOUND, &format!("{what} not found")),
+        E::Invalid(i) => error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &i.to_string()),
+        E::Conflict { field, detail } => error_page_for(ctx, StatusCode::CONFLICT, &format!("{field}: {detail}")),
+        e => {
+            tracing::error!(error = ?e, "page request failed");
+            error_page_for(ctx, StatusCode::INTERNAL_SERVER_ERROR, &ctx.t("error-internal"))
+        }
+    }
+}
+
+/// Unknown paths: the API's JSON envelope under `/api/`, a page elsewhere.
+pub async fn not_found(ctx: PageCtx, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::not_found().into_response();
+    }
+    error_page_for(&ctx, StatusCode::NOT_FOUND, &ctx.t("error-404-detail"))
+}
+
+static CSS: &str = include_str!("../../static/app.css");
+
+async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+}
+
+pub(crate) fn public_routes() -> RouteSet {
+    RouteSet::default().route("/static/app.css", get(css)).merge(login::public_routes())
+}
+
+pub(crate) fn routes() -> RouteSet {
+    RouteSet::default()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(org::routes())
+        .merge(audit::routes())
+        .merge(search::routes())
+        .merge(users::routes())
+}

@@ -1,0 +1,213 @@
+//! Account management pages (system administrators).
+
+use amity_domain::authz::Action;
+use amity_domain::error::Checker;
+use amity_domain::user::{Password, Role};
+use amity_store::org::{self, OrgUnit};
+use amity_store::user::{self, NewUser, User, UserPatch};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Form;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::{error_page_for, render, render_status, store_error_page};
+use crate::api::users::NewUserBody;
+use crate::auth::{Auth, CurrentUser};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::{FormErrors, PageCtx, path};
+
+const PER_PAGE: u64 = 50;
+
+fn require_admin(ctx: &PageCtx, me: &CurrentUser) -> Result<(), Response> {
+    me.actor.require(Action::ManageUsers, None).map_err(|d| error_page_for(ctx, StatusCode::FORBIDDEN, d.0))
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage<'a> {
+    ctx: &'a PageCtx,
+    users: Vec<User>,
+    unit_names: std::collections::HashMap<i64, String>,
+    total: i64,
+    page: u64,
+    pages: u64,
+}
+
+impl UsersPage<'_> {
+    fn unit_name(&self, id: &i64) -> String {
+        self.unit_names.get(id).cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<PageQuery>) -> Response {
+    if let Err(r) = require_admin(&ctx, &me) {
+        return r;
+    }
+    let page = q.page.unwrap_or(1).max(1);
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let (users, total) = user::list(&mut conn, &me.actor, PER_PAGE, (page - 1) * PER_PAGE).await?;
+        let unit_names = org::latest_names(&mut conn, users.iter().map(|u| u.unit_id).collect()).await?;
+        Ok::<_, amity_store::Error>((users, unit_names, total))
+    }
+    .await;
+    match result {
+        Ok((users, unit_names, total)) => {
+            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            render(&UsersPage { ctx: &ctx, users, unit_names, total, page, pages })
+        }
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct UserForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "user_form.html")]
+struct UserFormPage<'a> {
+    ctx: &'a PageCtx,
+    existing: Option<User>,
+    form: UserForm,
+    units: Vec<OrgUnit>,
+    roles: Vec<Role>,
+    errors: FormErrors,
+}
+
+async fn units(state: &AppState) -> amity_store::Result<Vec<OrgUnit>> {
+    let mut conn = state.db.conn().await?;
+    org::all_as_of(&mut conn, Utc::now().date_naive()).await
+}
+
+fn form_page<'a>(ctx: &'a PageCtx, existing: Option<User>, form: UserForm, units: Vec<OrgUnit>, errors: FormErrors) -> UserFormPage<'a> {
+    UserFormPage { ctx, existing, form, units, roles: Role::ALL.to_vec(), errors }
+}
+
+async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+    if let Err(r) = require_admin(&ctx, &me) {
+        return r;
+    }
+    match units(&state).await {
+        Ok(units) => render(&form_page(&ctx, None, UserForm { role: "union_staff".into(), ..Default::default() }, units, FormErrors::default())),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<UserForm>) -> Response {
+    let body = NewUserBody {
+        email: form.email.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        unit_id: form.unit_id.trim().parse().ok(),
+        password: form.password.clone(),
+    };
+    let result = async {
+        let new = NewUser::try_from(body)?;
+        let mut tx = state.db.begin().await?;
+        let created = user::create(&mut tx, &me.actor, &new).await?;
+        tx.commit().await?;
+        Ok::<_, amity_store::Error>(created)
+    }
+    .await;
+    match result {
+        Ok(created) => Redirect::to(&path::user(created.id)).into_response(),
+        Err(amity_store::Error::Invalid(invalid)) => match units(&state).await {
+            Ok(units) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&ctx, None, UserForm { password: String::new(), ..form }, units, FormErrors::from_fields(&invalid.0))),
+            Err(e) => store_error_page(&ctx, e),
+        },
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    if let Err(r) = require_admin(&ctx, &me) {
+        return r;
+    }
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let existing = user::get(&mut conn, &me.actor, id).await?;
+        Ok::<_, amity_store::Error>((existing, units(&state).await?))
+    }
+    .await;
+    match result {
+        Ok((existing, units)) => {
+            let form = UserForm {
+                email: existing.email.clone(),
+                display_name: existing.display_name.clone(),
+                role: existing.role.as_str().into(),
+                unit_id: existing.unit_id.to_string(),
+                password: String::new(),
+                active: existing.active.then(|| "on".into()),
+            };
+            render(&form_page(&ctx, Some(existing), form, units, FormErrors::default()))
+        }
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<UserForm>) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let name = form.display_name.trim().to_owned();
+        if name.is_empty() {
+            check.push("display_name", "must not be empty");
+        }
+        let role = check.check("role", form.role.parse::<Role>());
+        let unit_id = check.check("unit_id", form.unit_id.trim().parse::<i64>().map_err(|_| "choose a unit from the list".to_owned()));
+        let password = match form.password.as_str() {
+            "" => None,
+            p => check.check("password", Password::parse(p)),
+        };
+        check.finish()?;
+        let patch = UserPatch { display_name: Some(name), role, unit_id, active: Some(form.active.is_some()), password };
+        let mut tx = state.db.begin().await?;
+        user::update(&mut tx, &me.actor, id, &patch).await?;
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&path::user(id)).into_response(),
+        Err(amity_store::Error::Invalid(invalid)) => {
+            let reload = async {
+                let mut conn = state.db.conn().await?;
+                Ok::<_, amity_store::Error>((user::get(&mut conn, &me.actor, id).await?, units(&state).await?))
+            }
+            .await;
+            match reload {
+                Ok((existing, units)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&ctx, Some(existing), UserForm { password: String::new(), ..form }, units, FormErrors::from_fields(&invalid.0))),
+                Err(e) => store_error_page(&ctx, e),
+            }
+        }
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/admin/users", get(list))
+        .route("/admin/users/new", get(new_form).post(create))
+        .route("/admin/users/{id}", get(edit_form).post(update))
+}

@@ -1,0 +1,80 @@
+//! The route table: every path, public or behind the sign-in middleware, in one place.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use axum::routing::MethodRouter;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::require_user;
+use crate::state::AppState;
+use crate::{api, pages};
+
+/// A set of routes that remembers its paths, so the whole table can be listed and tested.
+pub struct RouteSet {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Default for RouteSet {
+    fn default() -> Self {
+        RouteSet { router: Router::new(), paths: Vec::new() }
+    }
+}
+
+impl RouteSet {
+    pub fn route(mut self, path: &'static str, method_router: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(path, method_router);
+        self.paths.push(path);
+        self
+    }
+
+    pub fn merge(mut self, other: RouteSet) -> Self {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+}
+
+/// Every path the server answers, split by whether it needs a signed-in user.
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub public: Vec<&'static str>,
+    pub protected: Vec<&'static str>,
+}
+
+fn public_routes() -> RouteSet {
+    RouteSet::default().merge(pages::public_routes()).merge(api::public_routes())
+}
+
+fn protected_routes() -> RouteSet {
+    RouteSet::default().merge(pages::routes()).merge(api::routes())
+}
+
+/// The paths of the application, for tests and documentation.
+pub fn route_table() -> RouteTable {
+    RouteTable { public: public_routes().paths, protected: protected_routes().paths }
+}
+
+/// The whole application. Everything in the protected set passes [`require_user`] first.
+pub fn router(state: AppState) -> Router {
+    let protected = protected_routes().router.route_layer(middleware::from_fn_with_state(state.clone(), require_user));
+    Router::new()
+        .merge(public_routes().router)
+        .merge(protected)
+        .fallback(pages::not_found)
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+        ))
+        .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,174 @@
+//! What every page template gets: language, the signed-in user, CSRF token, formatting, links.
+
+use std::collections::HashMap;
+
+use amity_domain::error::FieldError;
+use amity_domain::text::{format_date, format_int};
+use amity_domain::user::Role;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::CookieJar;
+use chrono::NaiveDate;
+
+use crate::auth::{CurrentUser, LOGIN_CSRF_COOKIE};
+use crate::i18n::Lang;
+
+pub const LANG_COOKIE: &str = "amity_lang";
+
+/// Page links, built in one place.
+pub mod path {
+    pub const HOME: &str = "/";
+    pub const LOGIN: &str = "/login";
+    pub const LOGOUT: &str = "/logout";
+    pub const ORG_TREE: &str = "/org-units";
+    pub const ORG_NEW: &str = "/org-units/new";
+    pub const MERGE: &str = "/structure/merge";
+    pub const SPLIT: &str = "/structure/split";
+    pub const AUDIT: &str = "/audit";
+    pub const SEARCH: &str = "/search";
+    pub const USERS: &str = "/admin/users";
+    pub const USER_NEW: &str = "/admin/users/new";
+    pub const CSS: &str = "/static/app.css";
+
+    use std::borrow::Borrow;
+
+    // Ids are taken by `Borrow` so templates (which pass references) and code share these.
+    pub fn unit(id: impl Borrow<i64>) -> String {
+        format!("/org-units/{}", id.borrow())
+    }
+    pub fn unit_as_of(id: impl Borrow<i64>, date: impl Borrow<chrono::NaiveDate>) -> String {
+        format!("/org-units/{}?as_of={}", id.borrow(), date.borrow())
+    }
+    pub fn unit_edit(id: impl Borrow<i64>) -> String {
+        format!("/org-units/{}/edit", id.borrow())
+    }
+    pub fn unit_contact(id: impl Borrow<i64>) -> String {
+        format!("/org-units/{}/contact", id.borrow())
+    }
+    pub fn unit_close(id: impl Borrow<i64>) -> String {
+        format!("/org-units/{}/close", id.borrow())
+    }
+    pub fn unit_audit(id: impl Borrow<i64>) -> String {
+        format!("/audit?entity_type=org_unit&entity_id={}", id.borrow())
+    }
+    pub fn user(id: impl Borrow<i64>) -> String {
+        format!("/admin/users/{}", id.borrow())
+    }
+    pub fn lang(code: &str) -> String {
+        format!("/lang/{code}")
+    }
+}
+
+/// The context of one page view.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let lang = jar.get(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())).unwrap_or_default();
+        let user = parts.extensions.get::<CurrentUser>().cloned();
+        let csrf = match &user {
+            Some(u) => u.csrf.clone(),
+            None => jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default(),
+        };
+        Ok(PageCtx { lang, user, csrf, path: parts.uri.path().to_owned() })
+    }
+}
+
+impl PageCtx {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn date(&self, d: &NaiveDate) -> String {
+        format_date(*d)
+    }
+
+    /// An end date, or "now" for an open end.
+    pub fn until(&self, d: &Option<NaiveDate>) -> String {
+        d.map(format_date).unwrap_or_else(|| self.t("period-open"))
+    }
+
+    pub fn num(&self, n: &i64) -> String {
+        format_int(*n)
+    }
+
+    pub fn kind(&self, kind: &str) -> String {
+        self.t(&format!("kind-{}", kind.replace('_', "-")))
+    }
+
+    pub fn role(&self, role: &Role) -> String {
+        self.t(&format!("role-{}", role.as_str().replace('_', "-")))
+    }
+
+    pub fn change(&self, kind: &str) -> String {
+        self.t(&format!("change-{kind}"))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.user.role == Role::SystemAdmin)
+    }
+
+    pub fn user_name(&self) -> String {
+        self.user.as_ref().map(|u| u.user.display_name.clone()).unwrap_or_default()
+    }
+
+    pub fn user_role(&self) -> String {
+        self.user.as_ref().map(|u| self.role(&u.user.role)).unwrap_or_default()
+    }
+
+    /// "Whole federation" or "own unit (N units)".
+    pub fn scope_label(&self) -> String {
+        match self.user.as_ref().map(|u| &u.actor.read) {
+            Some(amity_domain::authz::Scope::All) => self.t("scope-all"),
+            Some(amity_domain::authz::Scope::Units(units)) => format!("{} ({})", self.t("scope-units"), units.len()),
+            None => String::new(),
+        }
+    }
+
+    pub fn other_lang(&self) -> Lang {
+        self.lang.other()
+    }
+
+    pub fn nav_class(&self, prefix: &str) -> &'static str {
+        let active = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
+        if active { "active" } else { "" }
+    }
+}
+
+/// Errors of a submitted form, by field, shown next to the fields.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(pub HashMap<String, String>);
+
+impl FormErrors {
+    pub fn from_fields(errors: &[FieldError]) -> Self {
+        FormErrors(errors.iter().map(|e| (if e.field.is_empty() { "_".to_owned() } else { e.field.clone() }, e.detail.clone())).collect())
+    }
+
+    pub fn one(field: &str, detail: impl Into<String>) -> Self {
+        FormErrors([(field.to_owned(), detail.into())].into())
+    }
+
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Messages for fields the form does not show next to an input.
+    pub fn general(&self, shown: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = self.0.iter().filter(|(k, _)| !shown.contains(&k.as_str())).map(|(k, v)| if k == "_" { v.clone() } else { format!("{k}: {v}") }).collect();
+        out.sort();
+        out
+    }
+}
