@@ -88,7 +88,7 @@ mod tests {
         for entry in std::fs::read_dir(dir).expect("templates folder") {
             let path = entry.expect("entry").path();
             let text = std::fs::read_to_string(&path).expect("template text");
-            for part in text.split("t(\"").skip(1) {
+            for part in text.split(".t(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or_default();
                 if !vi.contains(key) {
                     missing.push(format!("{}: {key}", path.display()));

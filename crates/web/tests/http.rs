@@ -1,0 +1,473 @@
+//! The application through its real router, in process, on SQLite and on PostgreSQL.
+
+use amity_store::seed;
+use amity_store::testing::{BACKENDS, TestDb};
+use amity_store::Backend;
+use amity_web::{AppState, WebConfig, router};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct App {
+    router: Router,
+    db: TestDb,
+    backend: Backend,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn error_field(&self) -> String {
+        self.json()["errors"][0]["field"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl App {
+    async fn new(backend: Backend) -> App {
+        let db = TestDb::new(backend).await.expect("test database");
+        seed::demo(&db.db).await.expect("demo");
+        let router = router(AppState::new(db.db.clone(), WebConfig::default()));
+        App { router, db, backend }
+    }
+
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
+        Reply { status, headers, body }
+    }
+
+    async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        };
+        self.send(req.expect("request")).await
+    }
+
+    async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    async fn token(&self, email: &str) -> String {
+        let r = self.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": email, "password": "amity-demo"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        r.json()["token"].as_str().expect("token").to_owned()
+    }
+
+    async fn unit_by_code(&self, token: &str, code: &str, as_of: &str) -> Value {
+        let r = self.get(&format!("/api/v1/org-units?as_of={as_of}&per_page=500"), token).await;
+        r.json()["items"].as_array().expect("items").iter().find(|u| u["code"] == code).cloned().unwrap_or_else(|| panic!("no unit {code} on {as_of}"))
+    }
+
+    async fn audit_total(&self, token: &str) -> i64 {
+        self.get("/api/v1/audit?per_page=1", token).await.json()["total"].as_i64().expect("total")
+    }
+
+    async fn done(self) {
+        self.db.cleanup().await.expect("cleanup");
+    }
+}
+
+async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(App) -> Fut,
+    Fut: std::future::Future<Output = App>,
+{
+    for backend in BACKENDS {
+        let app = App::new(backend).await;
+        test(app).await.done().await;
+    }
+}
+
+#[tokio::test]
+async fn every_non_public_route_refuses_anonymous_requests() {
+    let app = App::new(Backend::Sqlite).await;
+    let table = amity_web::routes::route_table();
+    assert!(table.protected.len() > 20, "the table looks incomplete: {:?}", table.protected);
+    for path in &table.protected {
+        let concrete = path.replace("{id}", "1").replace("{year}", "2023").replace("{code}", "vi");
+        let mut refused = 0;
+        for method in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+            let r = app.call(method.clone(), &concrete, None, None).await;
+            match r.status {
+                StatusCode::UNAUTHORIZED => {
+                    assert!(concrete.starts_with("/api/"), "{method} {concrete}: pages redirect to sign-in");
+                    assert!(r.json()["errors"][0]["detail"].is_string());
+                    refused += 1;
+                }
+                StatusCode::SEE_OTHER | StatusCode::TEMPORARY_REDIRECT => {
+                    let location = r.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                    assert!(location.starts_with("/login"), "{method} {concrete} → {location}");
+                    refused += 1;
+                }
+                StatusCode::METHOD_NOT_ALLOWED => {}
+                other => panic!("{method} {concrete} answered {other} to an anonymous request: {}", r.text()),
+            }
+        }
+        assert!(refused > 0, "{concrete} served no method at all");
+    }
+    // Public routes answer without signing in.
+    assert_eq!(app.call(Method::GET, "/healthz", None, None).await.status, StatusCode::OK);
+    assert_eq!(app.call(Method::GET, "/login", None, None).await.status, StatusCode::OK);
+    app.done().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = App::new(Backend::Sqlite).await;
+    let r = app.call(Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    let table = amity_web::routes::route_table();
+    for path in table.protected.iter().chain(table.public.iter()).filter(|p| p.starts_with("/api/v1/") && !p.ends_with("openapi.json")) {
+        let key = path.trim_start_matches("/api/v1");
+        assert!(doc["paths"].get(key).is_some(), "openapi.json lacks {key}");
+    }
+    app.done().await;
+}
+
+#[tokio::test]
+async fn the_structure_follows_the_2025_merger_through_the_api() {
+    each_backend(|app| async move {
+        let t = app.token("viewer@demo.amity").await;
+        let before = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30", &t).await.json();
+        let after = app.get("/api/v1/org-units?kind=province_union&as_of=2025-07-01", &t).await.json();
+        assert_eq!(before["total"], 63, "{:?}", app.backend);
+        assert_eq!(after["total"], 34);
+        let q44_before = app.unit_by_code(&t, "44", "2024-06-30").await;
+        let q44_after = app.unit_by_code(&t, "44", "2025-07-01").await;
+        assert_ne!(q44_before["id"], q44_after["id"]);
+        assert_eq!(q44_before["short_name"], "Quảng Bình");
+        assert_eq!(q44_after["short_name"], "Quảng Trị");
+        let da_nang = app.unit_by_code(&t, "48", "2025-07-01").await;
+        let lineage = app.get(&format!("/api/v1/org-units/{}/lineage", da_nang["id"]), &t).await.json();
+        let merge = lineage["items"].as_array().expect("items").iter().find(|e| e["kind"] == "merge").expect("merge event").clone();
+        assert_eq!(merge["date"], "2025-07-01");
+        let sources: Vec<String> = merge["links"].as_array().expect("links").iter().map(|l| l["from"]["name"].as_str().unwrap_or_default().to_owned()).collect();
+        assert!(sources.iter().any(|s| s.ends_with("Quảng Nam")) && sources.iter().any(|s| s.ends_with("Đà Nẵng")), "{sources:?}");
+        let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
+        let year = app.get(&format!("/api/v1/org-units/{}/cluster?year=2023", cluster["id"]), &t).await.json();
+        assert_eq!(year["members"].as_array().map(Vec::len), Some(11));
+        assert!(year["lead"]["name"].as_str().unwrap_or_default().ends_with("Khánh Hòa"));
+        assert!(year["deputy"]["name"].as_str().unwrap_or_default().ends_with("Quảng Nam"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn names_sort_in_vietnamese_order_through_the_api() {
+    each_backend(|app| async move {
+        let t = app.token("viewer@demo.amity").await;
+        let list = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=name&per_page=100", &t).await.json();
+        let names: Vec<String> = list["items"].as_array().expect("items").iter().map(|u| u["short_name"].as_str().unwrap_or_default().to_owned()).collect();
+        let pos = |n: &str| names.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} missing"));
+        assert!(pos("Cà Mau") < pos("Đà Nẵng") && pos("Đà Nẵng") < pos("Đắk Lắk") && pos("Đắk Lắk") < pos("Điện Biên") && pos("Điện Biên") < pos("Đồng Nai") && pos("Đồng Tháp") < pos("Gia Lai"), "{names:?}");
+        let desc = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=-name&per_page=1", &t).await.json();
+        assert_eq!(desc["items"][0]["short_name"], names.last().cloned().unwrap_or_default());
+        let bad = app.get("/api/v1/org-units?sort=colour", &t).await;
+        assert_eq!((bad.status, bad.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "sort".to_owned()));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn scope_holds_for_unions_viewers_and_anonymous_callers() {
+    each_backend(|app| async move {
+        let qn = app.token("quangnam@demo.amity").await;
+        let viewer = app.token("viewer@demo.amity").await;
+        let kh = app.unit_by_code(&qn, "56", "2026-01-01").await;
+        let r = app.call(Method::PATCH, &format!("/api/v1/org-units/{}", kh["id"]), Some(&qn), Some(json!({"phone": "0258 1"}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}: {}", app.backend, r.text());
+        let r = app.call(Method::PATCH, &format!("/api/v1/org-units/{}", kh["id"]), Some(&viewer), Some(json!({"phone": "0258 1"}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app.call(Method::POST, "/api/v1/org-units", Some(&viewer), Some(json!({"kind": "other", "name": "X"}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // Khánh Hòa's account is a private record: not in Quảng Nam's lists, counts or search.
+        let users = app.get("/api/v1/users", &qn).await.json();
+        assert_eq!(users["total"], 1);
+        let hits = app.get("/api/v1/search?q=khanhhoa", &qn).await.json();
+        assert!(hits["items"].as_array().expect("items").iter().all(|h| h["entity_type"] != "user"), "{hits}");
+        let admin = app.token("admin@demo.amity").await;
+        let hits = app.get("/api/v1/search?q=khanhhoa", &admin).await.json();
+        let account = hits["items"].as_array().expect("items").iter().find(|h| h["entity_type"] == "user").expect("admin finds it").clone();
+        let r = app.get(&format!("/api/v1/users/{}", account["entity_id"]), &qn).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "an id outside scope reveals nothing");
+        // Anonymous and bad tokens.
+        assert_eq!(app.call(Method::GET, "/api/v1/org-units", None, None).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get("/api/v1/org-units", "not-a-token").await.status, StatusCode::UNAUTHORIZED);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let before = app.audit_total(&admin).await;
+        let vufo = app.unit_by_code(&admin, "VUFO", "2026-01-01").await;
+        let cases = [
+            (json!({"kind": "other", "name": "X", "colour": "red"}), "colour"),
+            (json!({"kind": "other", "name": "   "}), "name"),
+            (json!({"kind": "other", "name": 3}), "name"),
+            (json!({"kind": "province", "name": "X"}), "kind"),
+            (json!({"kind": "other", "name": "X", "valid_from": "2024-02-30"}), "valid_from"),
+            (json!({"kind": "other", "name": "X", "valid_from": "2024-01-01", "valid_to": "2023-01-01"}), "valid_to"),
+            (json!({"kind": "other", "name": "Trùng mã", "code": "56", "parent_id": vufo["id"], "valid_from": "2024-01-01"}), "code"),
+            (json!({"kind": "other", "name": "X", "parent_id": 999999}), "parent_id"),
+        ];
+        for (body, field) in cases {
+            let r = app.call(Method::POST, "/api/v1/org-units", Some(&admin), Some(body.clone())).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?} {body}: {}", app.backend, r.text());
+            assert_eq!(r.error_field(), field, "{body}: {}", r.text());
+        }
+        let qn = app.unit_by_code(&admin, "49", "2024-01-01").await;
+        let r = app.call(Method::POST, "/api/v1/org-units/merge", Some(&admin), Some(json!({"from": [qn["id"]], "into": qn["id"], "date": "2025-07-01"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "into".to_owned()), "{}", r.text());
+        let r = app.call(Method::PATCH, &format!("/api/v1/org-units/{}", qn["id"]), Some(&admin), Some(json!({"name": ""}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "name".to_owned()));
+        let r = app.call(Method::GET, "/api/v1/org-units?per_page=501", Some(&admin), None).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "per_page".to_owned()));
+        let r = app.call(Method::GET, "/api/v1/org-units?as_of=yesterday", Some(&admin), None).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "as_of".to_owned()));
+        assert_eq!(app.audit_total(&admin).await, before, "{:?}: nothing was written", app.backend);
+        let r = app.get("/api/v1/no-such-thing", &admin).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.json()["errors"][0]["detail"].is_string());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_write_shows_in_the_audit_with_before_and_after() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let qn_token = app.token("quangnam@demo.amity").await;
+        let qn = app.unit_by_code(&admin, "49", "2024-01-01").await;
+        let r = app.call(Method::PATCH, &format!("/api/v1/org-units/{}", qn["id"]), Some(&qn_token), Some(json!({"website": "https://quangnam.example"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let entries = app.get(&format!("/api/v1/audit?entity_type=org_unit&entity_id={}&actor=quangnam@demo.amity", qn["id"]), &admin).await.json();
+        assert_eq!(entries["total"], 1, "{:?}: {entries}", app.backend);
+        assert_eq!(entries["items"][0]["changes"]["website"], json!({"before": null, "after": "https://quangnam.example"}));
+        // Creating a unit and an account are audited too, the password never.
+        let vufo = app.unit_by_code(&admin, "VUFO", "2026-01-01").await;
+        let r = app.call(Method::POST, "/api/v1/org-units", Some(&admin), Some(json!({"kind": "other", "name": "Ban Thử nghiệm", "code": "T-1", "parent_id": vufo["id"], "valid_from": "2026-01-01"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let unit = r.json();
+        let audit = app.get(&format!("/api/v1/audit?entity_type=org_unit&entity_id={}", unit["id"]), &admin).await.json();
+        assert_eq!(audit["items"][0]["changes"]["name"]["after"], "Ban Thử nghiệm");
+        let r = app.call(Method::POST, "/api/v1/users", Some(&admin), Some(json!({"email": "moi@demo.amity", "display_name": "Người mới", "role": "union_staff", "unit_id": unit["id"], "password": "mot-mat-khau-dai"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let created = r.json();
+        let audit = app.get(&format!("/api/v1/audit?entity_type=user&entity_id={}", created["id"]), &admin).await;
+        assert!(!audit.text().contains("mot-mat-khau-dai") && !audit.text().contains("argon2"));
+        let r = app.call(Method::PATCH, &format!("/api/v1/users/{}", created["id"]), Some(&admin), Some(json!({"password": "mat-khau-moi-dai-hon"}))).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let audit = app.get(&format!("/api/v1/audit?entity_type=user&entity_id={}", created["id"]), &admin).await.json();
+        assert_eq!(audit["items"][0]["changes"]["password"]["after"], "(changed)");
+        // Quảng Nam reads its own entries but not the new unit's.
+        let own = app.get("/api/v1/audit?entity_type=org_unit", &qn_token).await.json();
+        assert!(own["items"].as_array().expect("items").iter().all(|e| e["entity_id"] == qn["id"]), "{own}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_the_same_way_on_both_backends() {
+    let mut per_backend = Vec::new();
+    for backend in BACKENDS {
+        let app = App::new(backend).await;
+        let t = app.token("viewer@demo.amity").await;
+        let mut results = Vec::new();
+        for q in ["da%20nang", "DA%20NANG", "%C4%91%C3%A0%20n%E1%BA%B5ng"] {
+            let r = app.get(&format!("/api/v1/search?q={q}&per_page=50"), &t).await.json();
+            let titles: Vec<String> = r["items"].as_array().expect("items").iter().map(|h| h["title"].as_str().unwrap_or_default().to_owned()).collect();
+            assert!(titles.iter().any(|t| t.contains("Đà Nẵng")), "{backend:?} {q}: {titles:?}");
+            results.push(titles);
+        }
+        assert_eq!(results[0], results[1]);
+        assert_eq!(results[0], results[2]);
+        per_backend.push(results.remove(0));
+        app.done().await;
+    }
+    assert_eq!(per_backend[0], per_backend[1]);
+}
+
+fn cookie_value(reply: &Reply, name: &str) -> Option<(String, String)> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| (c.split(';').next().unwrap_or_default().trim_start_matches(&format!("{name}=")).to_owned(), c.to_owned()))
+}
+
+fn form(path: &str, cookies: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, cookies)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .expect("request")
+}
+
+async fn sign_in(app: &App, email: &str) -> (String, String) {
+    let page = app.send(Request::get("/login").body(Body::empty()).expect("request")).await;
+    let (csrf, _) = cookie_value(&page, "amity_login_csrf").expect("login csrf cookie");
+    assert!(page.text().contains(&csrf), "the form carries the token");
+    let r = app.send(form("/login", &format!("amity_login_csrf={csrf}"), &format!("email={email}&password=amity-demo&csrf_token={csrf}&next=/"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let (session, raw) = cookie_value(&r, "amity_session").expect("session cookie");
+    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
+    let home = app.send(Request::get("/").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await;
+    assert_eq!(home.status, StatusCode::OK);
+    let text = home.text();
+    let csrf = text.split("name=\"csrf_token\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("a CSRF field on the page").to_owned();
+    (session, csrf)
+}
+
+#[tokio::test]
+async fn the_sign_in_page_sets_a_safe_cookie_and_forms_need_their_csrf_token() {
+    each_backend(|app| async move {
+        let r = app.send(form("/login", "amity_login_csrf=abc", "email=admin@demo.amity&password=amity-demo&csrf_token=wrong")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "a forged sign-in is refused");
+        let (session, csrf) = sign_in(&app, "quangnam@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let home = app.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+        assert!(home.text().contains("Liên hiệp Quảng Nam"), "the page names the user");
+        let admin_t = app.token("admin@demo.amity").await;
+        let qn = app.unit_by_code(&admin_t, "49", "2024-01-01").await;
+        let path = format!("/org-units/{}/contact", qn["id"]);
+        let r = app.send(form(&path, &cookie, "phone=1&address=&email=&website=&note=")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token, no change");
+        let r = app.send(form(&path, &cookie, &format!("csrf_token={csrf}&phone=0235+3852+000&address=&email=&website=&note="))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let unit = app.get(&format!("/api/v1/org-units/{}", qn["id"]), &admin_t).await.json();
+        assert_eq!(unit["phone"], "0235 3852 000");
+        // Another union's form is refused by the same central check.
+        let kh = app.unit_by_code(&admin_t, "56", "2026-01-01").await;
+        let r = app.send(form(&format!("/org-units/{}/contact", kh["id"]), &cookie, &format!("csrf_token={csrf}&phone=1"))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // Accounts are for administrators.
+        let r = app.send(Request::get("/admin/users").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // Sign out ends the session.
+        let r = app.send(form("/logout", &cookie, &format!("csrf_token={csrf}"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = app.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_throttled() {
+    let app = App::new(Backend::Sqlite).await;
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let r = app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vufo@demo.amity", "password": "wrong-password"}))).await;
+        statuses.push(r.status);
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    // Other accounts are not affected.
+    let r = app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "viewer@demo.amity", "password": "amity-demo"}))).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    app.done().await;
+}
+
+#[tokio::test]
+async fn every_page_renders_for_an_administrator_in_both_languages() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, _) = sign_in(&app, "admin@demo.amity").await;
+    let t = app.token("admin@demo.amity").await;
+    let da_nang = app.unit_by_code(&t, "48", "2025-07-01").await;
+    let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
+    let users = app.get("/api/v1/users", &t).await.json();
+    let pages = [
+        "/".to_owned(),
+        "/org-units".to_owned(),
+        "/org-units?as_of=2024-06-30".to_owned(),
+        format!("/org-units/{}", da_nang["id"]),
+        format!("/org-units/{}?year=2023", cluster["id"]),
+        format!("/org-units/{}/edit", da_nang["id"]),
+        "/org-units/new".to_owned(),
+        "/structure/merge".to_owned(),
+        "/structure/split".to_owned(),
+        "/audit".to_owned(),
+        "/search?q=da+nang".to_owned(),
+        "/admin/users".to_owned(),
+        "/admin/users/new".to_owned(),
+        format!("/admin/users/{}", users["items"][0]["id"]),
+    ];
+    for lang in ["vi", "en"] {
+        for page in &pages {
+            let r = app.send(Request::get(page.as_str()).header(header::COOKIE, format!("amity_session={session}; amity_lang={lang}")).body(Body::empty()).expect("request")).await;
+            assert_eq!(r.status, StatusCode::OK, "{page} ({lang}): {}", r.text());
+            let text = r.text();
+            assert!(text.contains(&format!("<html lang=\"{lang}\">")), "{page}");
+            for prefix in [">kind-", ">role-", ">nav-", ">field-", ">change-", ">error-"] {
+                assert!(!text.contains(prefix), "{page} ({lang}) shows an untranslated key {prefix}");
+            }
+        }
+    }
+    let tree = app.send(Request::get("/org-units?as_of=2024-06-30").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await.text();
+    assert!(tree.contains("Quảng Bình") && tree.contains("Cụm Liên hiệp"));
+    let unit = app.send(Request::get(format!("/org-units/{}", da_nang["id"])).header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await.text();
+    assert!(unit.contains("Hợp nhất") && unit.contains("tỉnh Quảng Nam"), "the lineage shows on the unit page");
+    let r = app.send(Request::get("/no-such-page").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("<html"), "UI errors are pages");
+    app.done().await;
+}
+
+#[tokio::test]
+async fn administrators_restructure_through_the_forms() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "admin@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let t = app.token("admin@demo.amity").await;
+    let vufo = app.unit_by_code(&t, "VUFO", "2026-01-01").await;
+    let r = app.send(form("/org-units/new", &cookie, &format!("csrf_token={csrf}&kind=other&code=&name=&parent_id={}&valid_from=01%2F01%2F2026", vufo["id"]))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("field-error"), "the error shows next to the field");
+    for (code, name) in [("T-A", "Ban A"), ("T-B", "Ban B")] {
+        let r = app.send(form("/org-units/new", &cookie, &format!("csrf_token={csrf}&kind=other&code={code}&name={name}&parent_id={}&valid_from=01%2F01%2F2026", vufo["id"]))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    }
+    let a = app.unit_by_code(&t, "T-A", "2026-06-01").await;
+    let b = app.unit_by_code(&t, "T-B", "2026-06-01").await;
+    let r = app.send(form("/structure/merge", &cookie, &format!("csrf_token={csrf}&from={}&from={}&into=new&new_kind=other&new_code=T-AB&new_name=Ban+AB&date=01%2F09%2F2026", a["id"], b["id"]))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let ab = app.unit_by_code(&t, "T-AB", "2026-09-01").await;
+    assert_eq!(ab["parent_id"], vufo["id"], "the new unit takes the sources' place");
+    let lineage = app.get(&format!("/api/v1/org-units/{}/lineage", ab["id"]), &t).await.json();
+    assert_eq!(lineage["items"][0]["links"].as_array().map(Vec::len), Some(2));
+    app.done().await;
+}
