@@ -86,7 +86,14 @@ impl Config {
             figment = figment.merge(Toml::file("amity.toml"));
         }
         let config: Config = figment
-            .merge(Env::prefixed("AMITY_").only(&["addr", "data_dir", "database_url", "secure_cookies", "session_hours", "login_attempts_per_minute"]))
+            .merge(Env::prefixed("AMITY_").only(&[
+                "addr",
+                "data_dir",
+                "database_url",
+                "secure_cookies",
+                "session_hours",
+                "login_attempts_per_minute",
+            ]))
             .merge(Serialized::defaults(flags))
             .extract()?;
         Ok(config)
@@ -106,6 +113,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment::Jail fixes the closure's error type")]
     fn layers_override_in_order_and_secrets_stay_hidden() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("custom.toml", "addr = \"0.0.0.0:9000\"\nsession_hours = 4\n")?;

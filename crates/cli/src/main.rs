@@ -85,7 +85,9 @@ enum UserCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("AMITY_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("AMITY_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
         .init();
     let cli = Cli::parse();
     let addr = match &cli.command {
@@ -136,7 +138,11 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     }
     let state = AppState::new(
         db.clone(),
-        WebConfig { secure_cookies: config.secure_cookies, session_hours: config.session_hours, login_attempts_per_minute: config.login_attempts_per_minute },
+        WebConfig {
+            secure_cookies: config.secure_cookies,
+            session_hours: config.session_hours,
+            login_attempts_per_minute: config.login_attempts_per_minute,
+        },
     );
     let listener = tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("listening on {}", config.addr))?;
     tracing::info!(addr = %listener.local_addr()?, "Amity is serving");
@@ -173,7 +179,9 @@ async fn add_user(config: &Config, email: &str, role: &str, code: &str, name: Op
     let today = chrono::Utc::now().date_naive();
     let unit_id = org::by_code(&mut tx, &code.to_uppercase(), today).await?.with_context(|| format!("no unit has code {code} today"))?;
     let display_name = name.unwrap_or_else(|| email.to_string());
-    let created = user::create(&mut tx, &Actor::system(), &NewUser { email, display_name, role, unit_id, password }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let created = user::create(&mut tx, &Actor::system(), &NewUser { email, display_name, role, unit_id, password })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     tx.commit().await?;
     println!("created account {} ({}) in unit {code}", created.email, created.role);
     Ok(())

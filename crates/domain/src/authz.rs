@@ -68,14 +68,7 @@ pub struct Actor {
 impl Actor {
     /// The system acting on its own behalf (seeding, migrations, CLI administration).
     pub fn system() -> Self {
-        Actor {
-            user_id: None,
-            email: "system".into(),
-            role: Role::SystemAdmin,
-            unit_id: None,
-            read: Scope::All,
-            write: Scope::All,
-        }
+        Actor { user_id: None, email: "system".into(), role: Role::SystemAdmin, unit_id: None, read: Scope::All, write: Scope::All }
     }
 
     /// The decision. `unit` is the unit owning the record (`None`: federation-wide).

@@ -19,14 +19,8 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 6] = [
-        OrgKind::Central,
-        OrgKind::MemberOrg,
-        OrgKind::Cluster,
-        OrgKind::ProvinceUnion,
-        OrgKind::Association,
-        OrgKind::Other,
-    ];
+    pub const ALL: [OrgKind; 6] =
+        [OrgKind::Central, OrgKind::MemberOrg, OrgKind::Cluster, OrgKind::ProvinceUnion, OrgKind::Association, OrgKind::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,10 +37,9 @@ impl OrgKind {
 impl FromStr for OrgKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        OrgKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown kind “{s}” (expected one of: central, member_org, cluster, province_union, association, other)"))
+        OrgKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            format!("unknown kind “{s}” (expected one of: central, member_org, cluster, province_union, association, other)")
+        })
     }
 }
 

@@ -76,14 +76,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::SystemAdmin,
-        Role::CentralStaff,
-        Role::ClusterLead,
-        Role::UnionStaff,
-        Role::AssociationStaff,
-        Role::Viewer,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::SystemAdmin, Role::CentralStaff, Role::ClusterLead, Role::UnionStaff, Role::AssociationStaff, Role::Viewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -101,7 +95,9 @@ impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
-            format!("unknown role “{s}” (expected one of: system_admin, central_staff, cluster_lead, union_staff, association_staff, viewer)")
+            format!(
+                "unknown role “{s}” (expected one of: system_admin, central_staff, cluster_lead, union_staff, association_staff, viewer)"
+            )
         })
     }
 }

@@ -139,9 +139,8 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AuditFilter, limit: u
     if let Some(scoped) = scope_cond(&actor.read, Expr::col(AuditLog::UnitId)) {
         cond = cond.add(scoped);
     }
-    let (total,): (i64,) = conn
-        .fetch_one(Query::select().expr(Expr::col(AuditLog::Id).count()).from(AuditLog::Table).cond_where(cond.clone()))
-        .await?;
+    let (total,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::col(AuditLog::Id).count()).from(AuditLog::Table).cond_where(cond.clone())).await?;
     let rows: Vec<Row> = conn
         .fetch_all(
             Query::select()

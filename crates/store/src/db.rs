@@ -155,7 +155,10 @@ impl Conn {
         async move { self.fetch_all_sql(&sql, values).await }
     }
 
-    pub fn fetch_optional<'c, T: Record>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<Option<T>>> + Send + 'c {
+    pub fn fetch_optional<'c, T: Record>(
+        &'c mut self,
+        stmt: &impl QueryStatementBuilder,
+    ) -> impl Future<Output = Result<Option<T>>> + Send + 'c {
         let (sql, values) = self.render(stmt);
         async move {
             Ok(match self.raw() {

@@ -31,8 +31,8 @@ pub struct GenStats {
 }
 
 const SYLLABLES: [&str; 24] = [
-    "Bình", "Đông", "Hòa", "Long", "Phú", "Quảng", "Tân", "Thạnh", "Đắk", "Lâm", "Hưng", "An", "Điện", "Sơn", "Hải", "Trà", "Vĩnh", "Ninh", "Đồng",
-    "Gia", "Kiên", "Lạng", "Yên", "Bắc",
+    "Bình", "Đông", "Hòa", "Long", "Phú", "Quảng", "Tân", "Thạnh", "Đắk", "Lâm", "Hưng", "An", "Điện", "Sơn", "Hải", "Trà", "Vĩnh", "Ninh",
+    "Đồng", "Gia", "Kiên", "Lạng", "Yên", "Bắc",
 ];
 
 fn province_name(i: u32) -> String {
@@ -63,11 +63,17 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     };
 
     let mut tx = db.begin().await?;
-    let root = bulk::insert_unit(&mut tx, &unit(OrgKind::Central, format!("GEN-{}", Utc::now().timestamp()), "Liên hiệp sinh thử".into(), None)?).await?;
+    let root =
+        bulk::insert_unit(&mut tx, &unit(OrgKind::Central, format!("GEN-{}", Utc::now().timestamp()), "Liên hiệp sinh thử".into(), None)?)
+            .await?;
     let cluster_count = spec.provinces.div_ceil(6).max(1);
     let mut clusters = Vec::new();
     for c in 0..cluster_count {
-        let id = bulk::insert_unit(&mut tx, &unit(OrgKind::Cluster, format!("G{root}-C{c:02}"), format!("Cụm sinh thử số {}", c + 1), Some(root))?).await?;
+        let id = bulk::insert_unit(
+            &mut tx,
+            &unit(OrgKind::Cluster, format!("G{root}-C{c:02}"), format!("Cụm sinh thử số {}", c + 1), Some(root))?,
+        )
+        .await?;
         clusters.push(id);
     }
     let mut provinces = Vec::new();
@@ -96,20 +102,32 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
             // Every seventh union is renamed once, half-way through the period.
             if p % 7 == 0 && year == first_year + spec.years as i32 / 2 && year > first_year {
                 let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start);
-                let name = OrgName::parse(&format!("Liên hiệp các tổ chức hữu nghị thành phố {}", province_name(p as u32))).map_err(|e| anyhow::anyhow!(e))?;
+                let name = OrgName::parse(&format!("Liên hiệp các tổ chức hữu nghị thành phố {}", province_name(p as u32)))
+                    .map_err(|e| anyhow::anyhow!(e))?;
                 bulk::end_name(&mut tx, *unit_id, from).await?;
                 bulk::add_name(&mut tx, *unit_id, &name, None, None, Period { from, to: None }).await?;
                 bulk::event(&mut tx, ChangeKind::Rename, from, None, &[(Some(*unit_id), Some(*unit_id), None)]).await?;
             }
             for k in 0..spec.per_unit_year {
-                let display = format!("Cán bộ {} {} năm {year} số {k}", SYLLABLES[(k as usize + p) % SYLLABLES.len()], province_name(p as u32));
+                let display =
+                    format!("Cán bộ {} {} năm {year} số {k}", SYLLABLES[(k as usize + p) % SYLLABLES.len()], province_name(p as u32));
                 let email = format!("u{unit_id}-{year}-{k}@gen.amity");
                 let now = Utc::now();
                 let id = tx
                     .insert_id(
                         Query::insert()
                             .into_table(Users::Table)
-                            .columns([Users::Email, Users::DisplayName, Users::NameKey, Users::PasswordHash, Users::Role, Users::UnitId, Users::Active, Users::CreatedAt, Users::UpdatedAt])
+                            .columns([
+                                Users::Email,
+                                Users::DisplayName,
+                                Users::NameKey,
+                                Users::PasswordHash,
+                                Users::Role,
+                                Users::UnitId,
+                                Users::Active,
+                                Users::CreatedAt,
+                                Users::UpdatedAt,
+                            ])
                             .values_panic([
                                 email.clone().into(),
                                 display.clone().into(),
@@ -125,10 +143,30 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
                     )
                     .await?;
                 let after = json!({ "email": email, "display_name": display, "unit_id": unit_id, "year": year });
-                audit::record(&mut tx, &system, Entry { action: "create", entity_type: "user", entity_id: id, unit_id: Some(*unit_id), before: None, after: Some(&after) }).await?;
+                audit::record(
+                    &mut tx,
+                    &system,
+                    Entry {
+                        action: "create",
+                        entity_type: "user",
+                        entity_id: id,
+                        unit_id: Some(*unit_id),
+                        before: None,
+                        after: Some(&after),
+                    },
+                )
+                .await?;
                 search::put(
                     &mut tx,
-                    &Doc { entity_type: "user", entity_id: id, unit_id: Some(*unit_id), title: display, subtitle: Some(email.clone()), url: format!("/admin/users/{id}"), extra: email },
+                    &Doc {
+                        entity_type: "user",
+                        entity_id: id,
+                        unit_id: Some(*unit_id),
+                        title: display,
+                        subtitle: Some(email.clone()),
+                        url: format!("/admin/users/{id}"),
+                        extra: email,
+                    },
                 )
                 .await?;
                 stats.accounts += 1;

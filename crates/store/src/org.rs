@@ -273,7 +273,11 @@ pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
     Ok(History {
         names: names
             .into_iter()
-            .map(|(name, short_name, name_en, from, to)| Dated { value: NameRecord { name, short_name, name_en }, valid_from: from, valid_to: to })
+            .map(|(name, short_name, name_en, from, to)| Dated {
+                value: NameRecord { name, short_name, name_en },
+                valid_from: from,
+                valid_to: to,
+            })
             .collect(),
         codes: codes.into_iter().map(|(code, from, to)| Dated { value: code, valid_from: from, valid_to: to }).collect(),
         parents: parents
@@ -344,10 +348,17 @@ pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<LineageEvent>> {
         .fetch_all(
             Query::select()
                 .column(OrgEventLinks::EventId)
-                .columns([(OrgEvents::Table, OrgEvents::Kind), (OrgEvents::Table, OrgEvents::EventDate), (OrgEvents::Table, OrgEvents::Note)])
+                .columns([
+                    (OrgEvents::Table, OrgEvents::Kind),
+                    (OrgEvents::Table, OrgEvents::EventDate),
+                    (OrgEvents::Table, OrgEvents::Note),
+                ])
                 .columns([OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId, OrgEventLinks::Share])
                 .from(OrgEventLinks::Table)
-                .inner_join(OrgEvents::Table, Expr::col((OrgEvents::Table, OrgEvents::Id)).equals((OrgEventLinks::Table, OrgEventLinks::EventId)))
+                .inner_join(
+                    OrgEvents::Table,
+                    Expr::col((OrgEvents::Table, OrgEvents::Id)).equals((OrgEventLinks::Table, OrgEventLinks::EventId)),
+                )
                 .and_where(Expr::col(OrgEventLinks::EventId).in_subquery(events))
                 .order_by((OrgEvents::Table, OrgEvents::EventDate), Order::Asc)
                 .order_by(OrgEventLinks::EventId, Order::Asc)
@@ -434,7 +445,14 @@ pub async fn cluster_year(conn: &mut Conn, cluster_id: i64, year: i32) -> Result
 
 /// Sets a cluster's lead and deputy for a year (replacing any earlier choice). Both must be
 /// members of the cluster that year.
-pub async fn set_cluster_roles(conn: &mut Conn, actor: &Actor, cluster_id: i64, year: i32, lead: i64, deputy: Option<i64>) -> Result<ClusterYear> {
+pub async fn set_cluster_roles(
+    conn: &mut Conn,
+    actor: &Actor,
+    cluster_id: i64,
+    year: i32,
+    lead: i64,
+    deputy: Option<i64>,
+) -> Result<ClusterYear> {
     actor.require(Action::ManageStructure, Some(cluster_id))?;
     let before = cluster_year(conn, cluster_id, year).await?;
     let member_ids: BTreeSet<i64> = before.members.iter().map(|m| m.id).collect();
@@ -522,7 +540,10 @@ async fn ensure_code_free(conn: &mut Conn, code: &OrgCode, period: Period, excep
     for (unit, from, to) in rows {
         if Some(unit) != except_unit && (Period { from, to }).overlaps(&period) {
             let until = to.map_or("open-ended".to_owned(), |t| format!("until {t}"));
-            return Err(Error::invalid("code", format!("code {code} is already used by unit {unit} from {from} ({until}), overlapping this validity")));
+            return Err(Error::invalid(
+                "code",
+                format!("code {code} is already used by unit {unit} from {from} ({until}), overlapping this validity"),
+            ));
         }
     }
     Ok(())
@@ -583,11 +604,26 @@ async fn insert_unit_rows(conn: &mut Conn, unit: &NewUnit) -> Result<i64> {
     Ok(id)
 }
 
-async fn insert_name(conn: &mut Conn, unit_id: i64, name: &OrgName, short: Option<String>, en: Option<String>, period: Period) -> Result<()> {
+async fn insert_name(
+    conn: &mut Conn,
+    unit_id: i64,
+    name: &OrgName,
+    short: Option<String>,
+    en: Option<String>,
+    period: Period,
+) -> Result<()> {
     conn.execute(
         Query::insert()
             .into_table(OrgNames::Table)
-            .columns([OrgNames::UnitId, OrgNames::Name, OrgNames::ShortName, OrgNames::NameEn, OrgNames::NameKey, OrgNames::ValidFrom, OrgNames::ValidTo])
+            .columns([
+                OrgNames::UnitId,
+                OrgNames::Name,
+                OrgNames::ShortName,
+                OrgNames::NameEn,
+                OrgNames::NameKey,
+                OrgNames::ValidFrom,
+                OrgNames::ValidTo,
+            ])
             .values_panic([
                 unit_id.into(),
                 name.as_str().into(),
@@ -665,7 +701,12 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Or
     }
     let id = insert_unit_rows(conn, unit).await?;
     let created = get(conn, id, unit.period.from).await?;
-    audit::record(conn, actor, Entry { action: "create", entity_type: ENTITY, entity_id: id, unit_id: Some(id), before: None, after: Some(&to_json(&created)) }).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry { action: "create", entity_type: ENTITY, entity_id: id, unit_id: Some(id), before: None, after: Some(&to_json(&created)) },
+    )
+    .await?;
     index(conn, id).await?;
     Ok(created)
 }
@@ -744,12 +785,12 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
             record_event(conn, ChangeKind::Rename, effective, None, &[(Some(id), Some(id), None)]).await?;
         }
     }
-    if let Some(code) = &patch.code {
-        if current.code.as_deref() != Some(code.as_str()) {
-            ensure_code_free(conn, code, period, Some(id)).await?;
-            end_record(conn, OrgCodes::Table, id, effective).await?;
-            insert_code(conn, id, code, period).await?;
-        }
+    if let Some(code) = &patch.code
+        && current.code.as_deref() != Some(code.as_str())
+    {
+        ensure_code_free(conn, code, period, Some(id)).await?;
+        end_record(conn, OrgCodes::Table, id, effective).await?;
+        insert_code(conn, id, code, period).await?;
     }
     if let Some(parent) = patch.parent_id {
         if parent == Some(id) {
@@ -784,7 +825,19 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
     }
     conn.execute(&update).await?;
     let after = get(conn, id, today).await?;
-    audit::record(conn, actor, Entry { action: "update", entity_type: ENTITY, entity_id: id, unit_id: Some(id), before: Some(&to_json(&before)), after: Some(&to_json(&after)) }).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: "update",
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(id),
+            before: Some(&to_json(&before)),
+            after: Some(&to_json(&after)),
+        },
+    )
+    .await?;
     index(conn, id).await?;
     get(conn, id, effective).await
 }
@@ -814,7 +867,13 @@ pub async fn ancestors(conn: &mut Conn, id: i64, date: NaiveDate) -> Result<Vec<
     Ok(out)
 }
 
-async fn record_event(conn: &mut Conn, kind: ChangeKind, date: NaiveDate, note: Option<&str>, links: &[(Option<i64>, Option<i64>, Option<f64>)]) -> Result<i64> {
+async fn record_event(
+    conn: &mut Conn,
+    kind: ChangeKind,
+    date: NaiveDate,
+    note: Option<&str>,
+    links: &[(Option<i64>, Option<i64>, Option<f64>)],
+) -> Result<i64> {
     let event = conn
         .insert_id(
             Query::insert()
@@ -913,7 +972,10 @@ async fn resolve_target(conn: &mut Conn, actor: &Actor, target: &Target, date: N
         }
         Target::New(unit) => {
             if unit.period.from != date {
-                return Err(Error::invalid(&format!("{field}.valid_from"), "a unit created by a structural change starts on the change's date"));
+                return Err(Error::invalid(
+                    &format!("{field}.valid_from"),
+                    "a unit created by a structural change starts on the change's date",
+                ));
             }
             Ok(create(conn, actor, unit).await?.id)
         }
@@ -942,7 +1004,19 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, merge: &Merge) -> Result<Line
     for source in &sources {
         close_unit_rows(conn, source.id, merge.date).await?;
         let after = get(conn, source.id, merge.date).await?;
-        audit::record(conn, actor, Entry { action: "merge", entity_type: ENTITY, entity_id: source.id, unit_id: Some(source.id), before: Some(&to_json(source)), after: Some(&to_json(&after)) }).await?;
+        audit::record(
+            conn,
+            actor,
+            Entry {
+                action: "merge",
+                entity_type: ENTITY,
+                entity_id: source.id,
+                unit_id: Some(source.id),
+                before: Some(&to_json(source)),
+                after: Some(&to_json(&after)),
+            },
+        )
+        .await?;
         index(conn, source.id).await?;
     }
     let links: Vec<_> = sources.iter().map(|s| (Some(s.id), Some(into), Some(1.0))).collect();
@@ -984,7 +1058,19 @@ pub async fn split(conn: &mut Conn, actor: &Actor, split: &Split) -> Result<Line
         close_unit_rows(conn, source.id, split.date).await?;
     }
     let after = get(conn, source.id, split.date).await?;
-    audit::record(conn, actor, Entry { action: "split", entity_type: ENTITY, entity_id: source.id, unit_id: Some(source.id), before: Some(&to_json(&source)), after: Some(&to_json(&after)) }).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: "split",
+            entity_type: ENTITY,
+            entity_id: source.id,
+            unit_id: Some(source.id),
+            before: Some(&to_json(&source)),
+            after: Some(&to_json(&after)),
+        },
+    )
+    .await?;
     index(conn, source.id).await?;
     let links: Vec<_> = results.iter().map(|(id, share)| (Some(source.id), Some(*id), Some(*share))).collect();
     let event = record_event(conn, ChangeKind::Split, split.date, split.note.as_deref(), &links).await?;
@@ -1000,7 +1086,19 @@ pub async fn close(conn: &mut Conn, actor: &Actor, id: i64, date: NaiveDate, not
     }
     close_unit_rows(conn, id, date).await?;
     let after = get(conn, id, date).await?;
-    audit::record(conn, actor, Entry { action: "close", entity_type: ENTITY, entity_id: id, unit_id: Some(id), before: Some(&to_json(&unit)), after: Some(&to_json(&after)) }).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: "close",
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(id),
+            before: Some(&to_json(&unit)),
+            after: Some(&to_json(&after)),
+        },
+    )
+    .await?;
     index(conn, id).await?;
     let event = record_event(conn, ChangeKind::Close, date, note, &[(Some(id), None, None)]).await?;
     event_of(conn, id, event).await
@@ -1024,7 +1122,14 @@ pub mod bulk {
         insert_parent(conn, unit_id, parent_id, period).await
     }
 
-    pub async fn add_name(conn: &mut Conn, unit_id: i64, name: &OrgName, short: Option<String>, en: Option<String>, period: Period) -> Result<()> {
+    pub async fn add_name(
+        conn: &mut Conn,
+        unit_id: i64,
+        name: &OrgName,
+        short: Option<String>,
+        en: Option<String>,
+        period: Period,
+    ) -> Result<()> {
         insert_name(conn, unit_id, name, short, en, period).await
     }
 
@@ -1032,7 +1137,13 @@ pub mod bulk {
         end_record(conn, OrgNames::Table, unit_id, date).await.map(|_| ())
     }
 
-    pub async fn event(conn: &mut Conn, kind: ChangeKind, date: NaiveDate, note: Option<&str>, links: &[(Option<i64>, Option<i64>, Option<f64>)]) -> Result<i64> {
+    pub async fn event(
+        conn: &mut Conn,
+        kind: ChangeKind,
+        date: NaiveDate,
+        note: Option<&str>,
+        links: &[(Option<i64>, Option<i64>, Option<f64>)],
+    ) -> Result<i64> {
         record_event(conn, kind, date, note, links).await
     }
 
@@ -1074,20 +1185,20 @@ pub async fn by_code(conn: &mut Conn, code: &str, date: NaiveDate) -> Result<Opt
 /// All parent links and lineage links, for computing scopes.
 pub async fn structure_graph(conn: &mut Conn) -> Result<amity_domain::authz::StructureGraph> {
     let mut graph = amity_domain::authz::StructureGraph::default();
-    let parents: Vec<(i64, i64)> = conn.fetch_all(Query::select().columns([OrgParents::UnitId, OrgParents::ParentId]).from(OrgParents::Table)).await?;
-    let links: Vec<(Option<i64>, Option<i64>)> = conn
-        .fetch_all(Query::select().columns([OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId]).from(OrgEventLinks::Table))
-        .await?;
+    let parents: Vec<(i64, i64)> =
+        conn.fetch_all(Query::select().columns([OrgParents::UnitId, OrgParents::ParentId]).from(OrgParents::Table)).await?;
+    let links: Vec<(Option<i64>, Option<i64>)> =
+        conn.fetch_all(Query::select().columns([OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId]).from(OrgEventLinks::Table)).await?;
     let units: Vec<(i64,)> = conn.fetch_all(Query::select().column(OrgUnits::Id).from(OrgUnits::Table)).await?;
     let has_parent: BTreeSet<i64> = parents.iter().map(|(c, _)| *c).collect();
     for (child, parent) in parents {
         graph.add_parent(child, parent);
     }
     for (from, to) in links {
-        if let (Some(from), Some(to)) = (from, to) {
-            if from != to {
-                graph.add_lineage(from, to);
-            }
+        if let (Some(from), Some(to)) = (from, to)
+            && from != to
+        {
+            graph.add_lineage(from, to);
         }
     }
     graph.roots = units.into_iter().map(|(id,)| id).filter(|id| !has_parent.contains(id)).collect();

@@ -156,7 +156,12 @@ fn id(col: impl Iden + 'static) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
 
-fn fk(table: impl Iden + 'static, col: impl Iden + 'static, to: impl Iden + 'static, to_col: impl Iden + 'static) -> sea_query::ForeignKeyCreateStatement {
+fn fk(
+    table: impl Iden + 'static,
+    col: impl Iden + 'static,
+    to: impl Iden + 'static,
+    to_col: impl Iden + 'static,
+) -> sea_query::ForeignKeyCreateStatement {
     ForeignKey::create().from(table, col).to(to, to_col).to_owned()
 }
 
@@ -175,9 +180,7 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
             .col(ColumnDef::new(SchemaMigrations::AppliedAt).timestamp_with_time_zone().not_null()),
     )
     .await?;
-    let applied: Vec<(i64,)> = conn
-        .fetch_all(Query::select().column(SchemaMigrations::Version).from(SchemaMigrations::Table))
-        .await?;
+    let applied: Vec<(i64,)> = conn.fetch_all(Query::select().column(SchemaMigrations::Version).from(SchemaMigrations::Table)).await?;
     drop(conn);
     let mut newly = Vec::new();
     for &(version, name) in MIGRATIONS {
@@ -370,12 +373,7 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .to_owned(),
         Index::create().name("users_unit").table(Users::Table).col(Users::UnitId).to_owned(),
         Index::create().name("sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
-        Index::create()
-            .name("audit_entity")
-            .table(AuditLog::Table)
-            .col(AuditLog::EntityType)
-            .col(AuditLog::EntityId)
-            .to_owned(),
+        Index::create().name("audit_entity").table(AuditLog::Table).col(AuditLog::EntityType).col(AuditLog::EntityId).to_owned(),
         Index::create().name("audit_unit").table(AuditLog::Table).col(AuditLog::UnitId).to_owned(),
         Index::create().name("audit_actor").table(AuditLog::Table).col(AuditLog::ActorId).to_owned(),
         Index::create()

@@ -96,9 +96,8 @@ pub async fn query(conn: &mut Conn, actor: &Actor, q: &str, limit: u64, offset: 
                 .add(Expr::col((SearchDocs::Table, SearchDocs::UnitId)).is_in(units.iter().copied())),
         );
     }
-    let (total,): (i64,) = conn
-        .fetch_one(Query::select().expr(Expr::col(SearchDocs::Id).count()).from(SearchDocs::Table).cond_where(cond.clone()))
-        .await?;
+    let (total,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::col(SearchDocs::Id).count()).from(SearchDocs::Table).cond_where(cond.clone())).await?;
     let hits = conn
         .fetch_all(
             Query::select()

@@ -68,7 +68,15 @@ fn union_name_en(province_en: &str) -> String {
     format!("{province_en} Union of Friendship Organizations")
 }
 
-fn new_unit(kind: OrgKind, code: &str, name: &str, short: Option<&str>, en: Option<&str>, parent: Option<i64>, period: Period) -> anyhow::Result<NewUnit> {
+fn new_unit(
+    kind: OrgKind,
+    code: &str,
+    name: &str,
+    short: Option<&str>,
+    en: Option<&str>,
+    parent: Option<i64>,
+    period: Period,
+) -> anyhow::Result<NewUnit> {
     Ok(NewUnit {
         kind,
         code: Some(OrgCode::parse(code).map_err(|e| anyhow::anyhow!("code {code}: {e}"))?),
@@ -128,19 +136,28 @@ pub async fn import_provinces(conn: &mut Conn, root: i64) -> anyhow::Result<Prov
                 bulk::end_name(conn, id, merger_date()).await?;
                 let parsed = OrgName::parse(&name).map_err(|e| anyhow::anyhow!("{e}"))?;
                 bulk::add_name(conn, id, &parsed, Some(short.to_owned()), Some(en), Period { from: merger_date(), to: None }).await?;
-                bulk::event(conn, ChangeKind::Rename, merger_date(), Some("Sắp xếp đơn vị hành chính cấp tỉnh 2025"), &[(Some(id), Some(id), None)]).await?;
+                bulk::event(
+                    conn,
+                    ChangeKind::Rename,
+                    merger_date(),
+                    Some("Sắp xếp đơn vị hành chính cấp tỉnh 2025"),
+                    &[(Some(id), Some(id), None)],
+                )
+                .await?;
             }
             out.after.insert(p.code.clone(), id);
             continue;
         }
-        let unit = new_unit(OrgKind::ProvinceUnion, &p.code, &name, Some(short), Some(&en), Some(root), Period { from: merger_date(), to: None })?;
+        let unit =
+            new_unit(OrgKind::ProvinceUnion, &p.code, &name, Some(short), Some(&en), Some(root), Period { from: merger_date(), to: None })?;
         let id = bulk::insert_unit(conn, &unit).await?;
         let mut links = Vec::new();
         for old in p.merged_from_codes.split(';') {
             let old_id = *out.before.get(old).with_context(|| format!("province {} lists unknown code {old}", p.code))?;
             links.push((Some(old_id), Some(id), Some(1.0)));
         }
-        bulk::event(conn, ChangeKind::Merge, merger_date(), Some("Nghị quyết 202/2025/QH15: sắp xếp 63 tỉnh, thành phố thành 34"), &links).await?;
+        bulk::event(conn, ChangeKind::Merge, merger_date(), Some("Nghị quyết 202/2025/QH15: sắp xếp 63 tỉnh, thành phố thành 34"), &links)
+            .await?;
         out.after.insert(p.code.clone(), id);
     }
     Ok(out)
@@ -169,7 +186,13 @@ async fn place_under(conn: &mut Conn, unit: i64, parent: i64, from: NaiveDate) -
             to
         }
         Some((row, _, to)) => {
-            conn.execute(Query::update().table(OrgParents::Table).value(OrgParents::ValidTo, from.pred_opt()).and_where(Expr::col(OrgParents::Id).eq(row))).await?;
+            conn.execute(
+                Query::update()
+                    .table(OrgParents::Table)
+                    .value(OrgParents::ValidTo, from.pred_opt())
+                    .and_where(Expr::col(OrgParents::Id).eq(row)),
+            )
+            .await?;
             to
         }
         None => None,
@@ -197,7 +220,12 @@ pub async fn base_structure(db: &Db) -> anyhow::Result<bool> {
     let provinces = import_provinces(&mut tx, root).await?;
     reindex_all(&mut tx).await?;
     let summary = json!({ "provinces_before_2025": provinces.before.len(), "provinces_from_2025": provinces.after.len() });
-    audit::record(&mut tx, &Actor::system(), Entry { action: "import_reference", entity_type: "org_unit", entity_id: root, unit_id: None, before: None, after: Some(&summary) }).await?;
+    audit::record(
+        &mut tx,
+        &Actor::system(),
+        Entry { action: "import_reference", entity_type: "org_unit", entity_id: root, unit_id: None, before: None, after: Some(&summary) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -234,7 +262,9 @@ pub enum DemoOutcome {
 pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     let mut tx = db.begin().await?;
     if unit_count(&mut tx).await? > 0 {
-        let admin: Option<(i64,)> = tx.fetch_optional(Query::select().column(Users::Id).from(Users::Table).and_where(Expr::col(Users::Email).eq("admin@demo.amity"))).await?;
+        let admin: Option<(i64,)> = tx
+            .fetch_optional(Query::select().column(Users::Id).from(Users::Table).and_where(Expr::col(Users::Email).eq("admin@demo.amity")))
+            .await?;
         return Ok(if admin.is_some() { DemoOutcome::AlreadyLoaded } else { DemoOutcome::NotEmpty });
     }
     let vufo = create_vufo(&mut tx).await?;
@@ -290,11 +320,22 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
         ("viewer@demo.amity", "Lãnh đạo (xem)", Role::Viewer, vufo),
     ];
     for (email, name, role, unit_id) in accounts {
-        let new = NewUser { email: Email::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?, display_name: name.into(), role, unit_id, password: password.clone() };
+        let new = NewUser {
+            email: Email::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?,
+            display_name: name.into(),
+            role,
+            unit_id,
+            password: password.clone(),
+        };
         user::create_as_system(&mut tx, &new).await?;
     }
     let summary = json!({ "demo": true, "provinces_before_2025": provinces.before.len(), "provinces_from_2025": provinces.after.len() });
-    audit::record(&mut tx, &Actor::system(), Entry { action: "load_demo", entity_type: "org_unit", entity_id: vufo, unit_id: None, before: None, after: Some(&summary) }).await?;
+    audit::record(
+        &mut tx,
+        &Actor::system(),
+        Entry { action: "load_demo", entity_type: "org_unit", entity_id: vufo, unit_id: None, before: None, after: Some(&summary) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(DemoOutcome::Loaded)
 }

@@ -45,7 +45,9 @@ impl TestDb {
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
-                let mut admin = sqlx::PgConnection::connect(&admin_url).await.with_context(|| format!("connecting to {}", crate::db::redact_url(&admin_url)))?;
+                let mut admin = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .with_context(|| format!("connecting to {}", crate::db::redact_url(&admin_url)))?;
                 sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await?;
                 let mut url = url::Url::parse(&admin_url)?;
                 url.set_path(&name);

@@ -52,7 +52,15 @@ impl TryFrom<Row> for User {
     type Error = Error;
     fn try_from(r: Row) -> Result<User> {
         let role = r.role.parse::<Role>().map_err(|e| Error::Other(anyhow::anyhow!("stored role of user {}: {e}", r.id)))?;
-        Ok(User { id: r.id, email: r.email, display_name: r.display_name, role, unit_id: r.unit_id, active: r.active, created_at: r.created_at })
+        Ok(User {
+            id: r.id,
+            email: r.email,
+            display_name: r.display_name,
+            role,
+            unit_id: r.unit_id,
+            active: r.active,
+            created_at: r.created_at,
+        })
     }
 }
 
@@ -142,7 +150,19 @@ pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<Use
         )
         .await?;
     let user = get_unscoped(conn, id).await?;
-    audit::record(conn, actor, Entry { action: "create", entity_type: ENTITY, entity_id: id, unit_id: Some(user.unit_id), before: None, after: Some(&to_json(&user)) }).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: "create",
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(user.unit_id),
+            before: None,
+            after: Some(&to_json(&user)),
+        },
+    )
+    .await?;
     index(conn, &user).await?;
     Ok(user)
 }
@@ -160,10 +180,10 @@ pub struct UserPatch {
 pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) -> Result<User> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::ManageUsers, Some(before.unit_id))?;
-    if let Some(unit) = patch.unit_id {
-        if crate::org::get(conn, unit, Utc::now().date_naive()).await.is_err() {
-            return Err(Error::invalid("unit_id", format!("unit {unit} does not exist")));
-        }
+    if let Some(unit) = patch.unit_id
+        && crate::org::get(conn, unit, Utc::now().date_naive()).await.is_err()
+    {
+        return Err(Error::invalid("unit_id", format!("unit {unit} does not exist")));
     }
     if actor.user_id == Some(id) && (patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::SystemAdmin)) {
         return Err(Error::invalid("role", "you cannot demote or deactivate your own account"));
@@ -195,7 +215,19 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) 
     if patch.password.is_some() {
         after_json["password"] = Value::String("(changed)".into());
     }
-    audit::record(conn, actor, Entry { action: "update", entity_type: ENTITY, entity_id: id, unit_id: Some(after.unit_id), before: Some(&to_json(&before)), after: Some(&after_json) }).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: "update",
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(after.unit_id),
+            before: Some(&to_json(&before)),
+            after: Some(&after_json),
+        },
+    )
+    .await?;
     index(conn, &after).await?;
     Ok(after)
 }
@@ -220,7 +252,9 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<User> {
 
 pub async fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>> {
     let row: Option<Row> = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Users::Table).and_where(Expr::col(Users::Email).eq(email.trim().to_lowercase())))
+        .fetch_optional(
+            Query::select().columns(COLUMNS).from(Users::Table).and_where(Expr::col(Users::Email).eq(email.trim().to_lowercase())),
+        )
         .await?;
     row.map(User::try_from).transpose()
 }
@@ -231,7 +265,8 @@ pub async fn list(conn: &mut Conn, actor: &Actor, limit: u64, offset: u64) -> Re
     if let Some(scoped) = scope_cond(&actor.read, Expr::col(Users::UnitId)) {
         cond = cond.add(scoped);
     }
-    let (total,): (i64,) = conn.fetch_one(Query::select().expr(Expr::col(Users::Id).count()).from(Users::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::col(Users::Id).count()).from(Users::Table).cond_where(cond.clone())).await?;
     let rows: Vec<Row> = conn
         .fetch_all(
             Query::select()
@@ -312,7 +347,14 @@ pub async fn start_session(conn: &mut Conn, user_id: i64, kind: SessionKind, ttl
         Query::insert()
             .into_table(Sessions::Table)
             .columns([Sessions::TokenHash, Sessions::UserId, Sessions::Kind, Sessions::Csrf, Sessions::CreatedAt, Sessions::ExpiresAt])
-            .values_panic([token_hash(&token).into(), user_id.into(), kind.as_str().into(), csrf.clone().into(), now.into(), expires_at.into()]),
+            .values_panic([
+                token_hash(&token).into(),
+                user_id.into(),
+                kind.as_str().into(),
+                csrf.clone().into(),
+                now.into(),
+                expires_at.into(),
+            ]),
     )
     .await?;
     Ok(NewSession { token, csrf, expires_at })

@@ -114,12 +114,14 @@ async fn names_sort_in_vietnamese_order() {
         // No province starts with a plain D; add units that do, so D and Đ meet in one list.
         let admin = actor(&db, "admin@demo.amity").await;
         let mut tx = db.begin().await.expect("tx");
-        for (code, name) in [("T-D1", "Dương Kinh"), ("T-D2", "Duy Tiên"), ("T-D3", "Đà Lạt"), ("T-D4", "Zê Ta"), ("T-D5", "Đông Anh")] {
+        for (code, name) in [("T-D1", "Dương Kinh"), ("T-D2", "Duy Tiên"), ("T-D3", "Đà Lạt"), ("T-D4", "Zê Ta"), ("T-D5", "Đông Anh")]
+        {
             org::create(&mut tx, &admin, &new_unit(code, name, None, "2020-01-01")).await.expect("unit");
         }
         tx.commit().await.expect("commit");
         let mut c = db.conn().await.expect("conn");
-        let (others, _) = org::list(&mut c, &UnitFilter { kind: Some(OrgKind::Other), ..UnitFilter::as_of(d("2024-06-30")) }, 50, 0).await.expect("list");
+        let (others, _) =
+            org::list(&mut c, &UnitFilter { kind: Some(OrgKind::Other), ..UnitFilter::as_of(d("2024-06-30")) }, 50, 0).await.expect("list");
         let names: Vec<&str> = others.iter().map(|u| u.name.as_str()).collect();
         assert_eq!(names, vec!["Duy Tiên", "Dương Kinh", "Đà Lạt", "Đông Anh", "Zê Ta"], "{backend:?}");
         let names: Vec<String> = province_unions(&db, "2024-06-30").await.into_iter().map(|u| u.short_name.unwrap_or(u.name)).collect();
@@ -247,23 +249,49 @@ async fn merge_split_rename_and_close_keep_history_and_lineage() {
         let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
         let a = org::create(&mut tx, &admin, &new_unit("T-A", "Đơn vị A", Some(vufo), "2020-01-01")).await.expect("a");
         let b = org::create(&mut tx, &admin, &new_unit("T-B", "Đơn vị B", Some(vufo), "2020-01-01")).await.expect("b");
-        let merged = org::merge(&mut tx, &admin, &Merge { from: vec![a.id, b.id], into: Target::New(Box::new(new_unit("T-AB", "Đơn vị AB", Some(vufo), "2026-03-01"))), date: d("2026-03-01"), note: Some("thử".into()) })
-            .await
-            .expect("merge");
+        let merged = org::merge(
+            &mut tx,
+            &admin,
+            &Merge {
+                from: vec![a.id, b.id],
+                into: Target::New(Box::new(new_unit("T-AB", "Đơn vị AB", Some(vufo), "2026-03-01"))),
+                date: d("2026-03-01"),
+                note: Some("thử".into()),
+            },
+        )
+        .await
+        .expect("merge");
         assert_eq!(merged.links.len(), 2);
         let ab = merged.links[0].to.as_ref().expect("target").id;
         assert_eq!(org::get(&mut tx, a.id, d("2026-06-01")).await.expect("a").valid_to, Some(d("2026-02-28")), "{backend:?}");
         // Split AB into a new unit and itself, 60/40.
-        let split = org::split(&mut tx, &admin, &Split { from: ab, into: vec![(Target::Existing(ab), 0.6), (Target::New(Box::new(new_unit("T-C", "Đơn vị C", Some(vufo), "2026-09-01"))), 0.4)], date: d("2026-09-01"), note: None })
-            .await
-            .expect("split");
+        let split = org::split(
+            &mut tx,
+            &admin,
+            &Split {
+                from: ab,
+                into: vec![
+                    (Target::Existing(ab), 0.6),
+                    (Target::New(Box::new(new_unit("T-C", "Đơn vị C", Some(vufo), "2026-09-01"))), 0.4),
+                ],
+                date: d("2026-09-01"),
+                note: None,
+            },
+        )
+        .await
+        .expect("split");
         let shares: Vec<f64> = split.links.iter().filter_map(|l| l.share).collect();
         assert_eq!(shares, vec![0.6, 0.4]);
         assert!(org::get(&mut tx, ab, d("2026-10-01")).await.expect("ab").is_open_on(d("2026-10-01")), "the source continues");
-        let bad = Split { from: ab, into: vec![(Target::Existing(ab), 0.5), (Target::Existing(vufo), 0.4)], date: d("2026-10-01"), note: None };
+        let bad =
+            Split { from: ab, into: vec![(Target::Existing(ab), 0.5), (Target::Existing(vufo), 0.4)], date: d("2026-10-01"), note: None };
         assert!(matches!(org::split(&mut tx, &admin, &bad).await, Err(Error::Invalid(i)) if i.0[0].field == "shares"));
         // Rename from a date keeps the old name before it.
-        let rename = UnitPatch { name: Some(OrgName::parse("Đơn vị AB mới").expect("name")), effective: Some(d("2026-10-01")), ..Default::default() };
+        let rename = UnitPatch {
+            name: Some(OrgName::parse("Đơn vị AB mới").expect("name")),
+            effective: Some(d("2026-10-01")),
+            ..Default::default()
+        };
         org::update(&mut tx, &admin, ab, &rename).await.expect("rename");
         assert_eq!(org::get(&mut tx, ab, d("2026-09-30")).await.expect("ab").name, "Đơn vị AB");
         assert_eq!(org::get(&mut tx, ab, d("2026-10-01")).await.expect("ab").name, "Đơn vị AB mới");
@@ -305,7 +333,13 @@ async fn accounts_sessions_and_passwords() {
         let admin = actor(&db, "admin@demo.amity").await;
         let mut tx = db.begin().await.expect("tx");
         let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
-        let new = user::NewUser { email: Email::parse("moi@demo.amity").expect("email"), display_name: "Người mới".into(), role: Role::Viewer, unit_id: vufo, password: Password::parse("mot-mat-khau-dai").expect("pw") };
+        let new = user::NewUser {
+            email: Email::parse("moi@demo.amity").expect("email"),
+            display_name: "Người mới".into(),
+            role: Role::Viewer,
+            unit_id: vufo,
+            password: Password::parse("mot-mat-khau-dai").expect("pw"),
+        };
         let created = user::create(&mut tx, &admin, &new).await.expect("create");
         assert!(matches!(user::create(&mut tx, &admin, &new).await, Err(Error::Invalid(i)) if i.0[0].field == "email"), "{backend:?}");
         tx.commit().await.expect("commit");
@@ -320,7 +354,9 @@ async fn accounts_sessions_and_passwords() {
         assert!(user::session_user(&mut c, &expired.token, SessionKind::Api).await.expect("lookup").is_none());
         // Deactivating ends sessions.
         let mut tx = db.begin().await.expect("tx");
-        user::update(&mut tx, &admin, created.id, &user::UserPatch { active: Some(false), ..Default::default() }).await.expect("deactivate");
+        user::update(&mut tx, &admin, created.id, &user::UserPatch { active: Some(false), ..Default::default() })
+            .await
+            .expect("deactivate");
         tx.commit().await.expect("commit");
         assert!(user::session_user(&mut c, &s.token, SessionKind::Api).await.expect("lookup").is_none());
         assert!(user::authenticate(&mut c, "moi@demo.amity", "mot-mat-khau-dai").await.expect("auth").is_none());

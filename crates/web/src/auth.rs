@@ -5,8 +5,8 @@
 //! pages) and checks the CSRF token on every state-changing request made with a cookie.
 
 use amity_domain::authz::Actor;
-use amity_store::user::{self, SessionKind, User};
 use amity_store::scope;
+use amity_store::user::{self, SessionKind, User};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -93,7 +93,8 @@ async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| error_page(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"))?;
+    let bytes =
+        axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| error_page(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"))?;
     let token = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }

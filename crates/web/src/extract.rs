@@ -40,7 +40,9 @@ where
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::JsonDataError(e)) => Err(rejection(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text())),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(StatusCode::BAD_REQUEST, "send the body as JSON with Content-Type: application/json")),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(ApiError::new(StatusCode::BAD_REQUEST, "send the body as JSON with Content-Type: application/json"))
+            }
             Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, e.body_text())),
         }
     }
@@ -80,7 +82,11 @@ impl Paging {
     pub fn window(&self, default_per_page: u64) -> Result<(u64, u64), ApiError> {
         let per_page = self.per_page.unwrap_or(default_per_page);
         if per_page == 0 || per_page > Self::MAX_PER_PAGE {
-            return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "per_page", format!("must be between 1 and {}", Self::MAX_PER_PAGE)));
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "per_page",
+                format!("must be between 1 and {}", Self::MAX_PER_PAGE),
+            ));
         }
         let page = self.page.unwrap_or(1);
         if page == 0 {
@@ -105,9 +111,15 @@ mod tests {
 
     #[test]
     fn the_field_is_found_in_serde_messages() {
-        let e = rejection(StatusCode::UNPROCESSABLE_ENTITY, "Failed to deserialize the JSON body into the target type: name: invalid type: integer `3`, expected a string at line 1 column 10");
+        let e = rejection(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Failed to deserialize the JSON body into the target type: name: invalid type: integer `3`, expected a string at line 1 column 10",
+        );
         assert_eq!(e.errors[0].field, "name");
-        let e = rejection(StatusCode::UNPROCESSABLE_ENTITY, "Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of `name` at line 1 column 10");
+        let e = rejection(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of `name` at line 1 column 10",
+        );
         assert_eq!(e.errors[0].field, "colour");
     }
 

@@ -167,7 +167,12 @@ impl FormErrors {
 
     /// Messages for fields the form does not show next to an input.
     pub fn general(&self, shown: &[&str]) -> Vec<String> {
-        let mut out: Vec<String> = self.0.iter().filter(|(k, _)| !shown.contains(&k.as_str())).map(|(k, v)| if k == "_" { v.clone() } else { format!("{k}: {v}") }).collect();
+        let mut out: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(k, _)| !shown.contains(&k.as_str()))
+            .map(|(k, v)| if k == "_" { v.clone() } else { format!("{k}: {v}") })
+            .collect();
         out.sort();
         out
     }

@@ -1,8 +1,8 @@
 //! The application through its real router, in process, on SQLite and on PostgreSQL.
 
+use amity_store::Backend;
 use amity_store::seed;
 use amity_store::testing::{BACKENDS, TestDb};
-use amity_store::Backend;
 use amity_web::{AppState, WebConfig, router};
 use axum::Router;
 use axum::body::Body;
@@ -75,7 +75,13 @@ impl App {
 
     async fn unit_by_code(&self, token: &str, code: &str, as_of: &str) -> Value {
         let r = self.get(&format!("/api/v1/org-units?as_of={as_of}&per_page=500"), token).await;
-        r.json()["items"].as_array().expect("items").iter().find(|u| u["code"] == code).cloned().unwrap_or_else(|| panic!("no unit {code} on {as_of}"))
+        r.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|u| u["code"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("no unit {code} on {as_of}"))
     }
 
     async fn audit_total(&self, token: &str) -> i64 {
@@ -162,7 +168,8 @@ async fn the_structure_follows_the_2025_merger_through_the_api() {
         let lineage = app.get(&format!("/api/v1/org-units/{}/lineage", da_nang["id"]), &t).await.json();
         let merge = lineage["items"].as_array().expect("items").iter().find(|e| e["kind"] == "merge").expect("merge event").clone();
         assert_eq!(merge["date"], "2025-07-01");
-        let sources: Vec<String> = merge["links"].as_array().expect("links").iter().map(|l| l["from"]["name"].as_str().unwrap_or_default().to_owned()).collect();
+        let sources: Vec<String> =
+            merge["links"].as_array().expect("links").iter().map(|l| l["from"]["name"].as_str().unwrap_or_default().to_owned()).collect();
         assert!(sources.iter().any(|s| s.ends_with("Quảng Nam")) && sources.iter().any(|s| s.ends_with("Đà Nẵng")), "{sources:?}");
         let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
         let year = app.get(&format!("/api/v1/org-units/{}/cluster?year=2023", cluster["id"]), &t).await.json();
@@ -179,9 +186,17 @@ async fn names_sort_in_vietnamese_order_through_the_api() {
     each_backend(|app| async move {
         let t = app.token("viewer@demo.amity").await;
         let list = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=name&per_page=100", &t).await.json();
-        let names: Vec<String> = list["items"].as_array().expect("items").iter().map(|u| u["short_name"].as_str().unwrap_or_default().to_owned()).collect();
+        let names: Vec<String> =
+            list["items"].as_array().expect("items").iter().map(|u| u["short_name"].as_str().unwrap_or_default().to_owned()).collect();
         let pos = |n: &str| names.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} missing"));
-        assert!(pos("Cà Mau") < pos("Đà Nẵng") && pos("Đà Nẵng") < pos("Đắk Lắk") && pos("Đắk Lắk") < pos("Điện Biên") && pos("Điện Biên") < pos("Đồng Nai") && pos("Đồng Tháp") < pos("Gia Lai"), "{names:?}");
+        assert!(
+            pos("Cà Mau") < pos("Đà Nẵng")
+                && pos("Đà Nẵng") < pos("Đắk Lắk")
+                && pos("Đắk Lắk") < pos("Điện Biên")
+                && pos("Điện Biên") < pos("Đồng Nai")
+                && pos("Đồng Tháp") < pos("Gia Lai"),
+            "{names:?}"
+        );
         let desc = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=-name&per_page=1", &t).await.json();
         assert_eq!(desc["items"][0]["short_name"], names.last().cloned().unwrap_or_default());
         let bad = app.get("/api/v1/org-units?sort=colour", &t).await;
@@ -243,7 +258,14 @@ async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
             assert_eq!(r.error_field(), field, "{body}: {}", r.text());
         }
         let qn = app.unit_by_code(&admin, "49", "2024-01-01").await;
-        let r = app.call(Method::POST, "/api/v1/org-units/merge", Some(&admin), Some(json!({"from": [qn["id"]], "into": qn["id"], "date": "2025-07-01"}))).await;
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/org-units/merge",
+                Some(&admin),
+                Some(json!({"from": [qn["id"]], "into": qn["id"], "date": "2025-07-01"})),
+            )
+            .await;
         assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "into".to_owned()), "{}", r.text());
         let r = app.call(Method::PATCH, &format!("/api/v1/org-units/{}", qn["id"]), Some(&admin), Some(json!({"name": ""}))).await;
         assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "name".to_owned()));
@@ -304,7 +326,8 @@ async fn search_ignores_diacritics_the_same_way_on_both_backends() {
         let mut results = Vec::new();
         for q in ["da%20nang", "DA%20NANG", "%C4%91%C3%A0%20n%E1%BA%B5ng"] {
             let r = app.get(&format!("/api/v1/search?q={q}&per_page=50"), &t).await.json();
-            let titles: Vec<String> = r["items"].as_array().expect("items").iter().map(|h| h["title"].as_str().unwrap_or_default().to_owned()).collect();
+            let titles: Vec<String> =
+                r["items"].as_array().expect("items").iter().map(|h| h["title"].as_str().unwrap_or_default().to_owned()).collect();
             assert!(titles.iter().any(|t| t.contains("Đà Nẵng")), "{backend:?} {q}: {titles:?}");
             results.push(titles);
         }
@@ -340,14 +363,18 @@ async fn sign_in(app: &App, email: &str) -> (String, String) {
     let page = app.send(Request::get("/login").body(Body::empty()).expect("request")).await;
     let (csrf, _) = cookie_value(&page, "amity_login_csrf").expect("login csrf cookie");
     assert!(page.text().contains(&csrf), "the form carries the token");
-    let r = app.send(form("/login", &format!("amity_login_csrf={csrf}"), &format!("email={email}&password=amity-demo&csrf_token={csrf}&next=/"))).await;
+    let r = app
+        .send(form("/login", &format!("amity_login_csrf={csrf}"), &format!("email={email}&password=amity-demo&csrf_token={csrf}&next=/")))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let (session, raw) = cookie_value(&r, "amity_session").expect("session cookie");
     assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
-    let home = app.send(Request::get("/").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await;
+    let home =
+        app.send(Request::get("/").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await;
     assert_eq!(home.status, StatusCode::OK);
     let text = home.text();
-    let csrf = text.split("name=\"csrf_token\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("a CSRF field on the page").to_owned();
+    let csrf =
+        text.split("name=\"csrf_token\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("a CSRF field on the page").to_owned();
     (session, csrf)
 }
 
@@ -391,7 +418,9 @@ async fn repeated_failed_sign_ins_are_throttled() {
     let app = App::new(Backend::Sqlite).await;
     let mut statuses = Vec::new();
     for _ in 0..7 {
-        let r = app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vufo@demo.amity", "password": "wrong-password"}))).await;
+        let r = app
+            .call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vufo@demo.amity", "password": "wrong-password"})))
+            .await;
         statuses.push(r.status);
     }
     assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
@@ -428,7 +457,14 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
     ];
     for lang in ["vi", "en"] {
         for page in &pages {
-            let r = app.send(Request::get(page.as_str()).header(header::COOKIE, format!("amity_session={session}; amity_lang={lang}")).body(Body::empty()).expect("request")).await;
+            let r = app
+                .send(
+                    Request::get(page.as_str())
+                        .header(header::COOKIE, format!("amity_session={session}; amity_lang={lang}"))
+                        .body(Body::empty())
+                        .expect("request"),
+                )
+                .await;
             assert_eq!(r.status, StatusCode::OK, "{page} ({lang}): {}", r.text());
             let text = r.text();
             assert!(text.contains(&format!("<html lang=\"{lang}\">")), "{page}");
@@ -437,11 +473,31 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
             }
         }
     }
-    let tree = app.send(Request::get("/org-units?as_of=2024-06-30").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await.text();
+    let tree = app
+        .send(
+            Request::get("/org-units?as_of=2024-06-30")
+                .header(header::COOKIE, format!("amity_session={session}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .text();
     assert!(tree.contains("Quảng Bình") && tree.contains("Cụm Liên hiệp"));
-    let unit = app.send(Request::get(format!("/org-units/{}", da_nang["id"])).header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await.text();
+    let unit = app
+        .send(
+            Request::get(format!("/org-units/{}", da_nang["id"]))
+                .header(header::COOKIE, format!("amity_session={session}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .text();
     assert!(unit.contains("Hợp nhất") && unit.contains("tỉnh Quảng Nam"), "the lineage shows on the unit page");
-    let r = app.send(Request::get("/no-such-page").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await;
+    let r = app
+        .send(
+            Request::get("/no-such-page").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.text().contains("<html"), "UI errors are pages");
     app.done().await;
@@ -454,16 +510,37 @@ async fn administrators_restructure_through_the_forms() {
     let cookie = format!("amity_session={session}");
     let t = app.token("admin@demo.amity").await;
     let vufo = app.unit_by_code(&t, "VUFO", "2026-01-01").await;
-    let r = app.send(form("/org-units/new", &cookie, &format!("csrf_token={csrf}&kind=other&code=&name=&parent_id={}&valid_from=01%2F01%2F2026", vufo["id"]))).await;
+    let r = app
+        .send(form(
+            "/org-units/new",
+            &cookie,
+            &format!("csrf_token={csrf}&kind=other&code=&name=&parent_id={}&valid_from=01%2F01%2F2026", vufo["id"]),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("field-error"), "the error shows next to the field");
     for (code, name) in [("T-A", "Ban A"), ("T-B", "Ban B")] {
-        let r = app.send(form("/org-units/new", &cookie, &format!("csrf_token={csrf}&kind=other&code={code}&name={name}&parent_id={}&valid_from=01%2F01%2F2026", vufo["id"]))).await;
+        let r = app
+            .send(form(
+                "/org-units/new",
+                &cookie,
+                &format!("csrf_token={csrf}&kind=other&code={code}&name={name}&parent_id={}&valid_from=01%2F01%2F2026", vufo["id"]),
+            ))
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     }
     let a = app.unit_by_code(&t, "T-A", "2026-06-01").await;
     let b = app.unit_by_code(&t, "T-B", "2026-06-01").await;
-    let r = app.send(form("/structure/merge", &cookie, &format!("csrf_token={csrf}&from={}&from={}&into=new&new_kind=other&new_code=T-AB&new_name=Ban+AB&date=01%2F09%2F2026", a["id"], b["id"]))).await;
+    let r = app
+        .send(form(
+            "/structure/merge",
+            &cookie,
+            &format!(
+                "csrf_token={csrf}&from={}&from={}&into=new&new_kind=other&new_code=T-AB&new_name=Ban+AB&date=01%2F09%2F2026",
+                a["id"], b["id"]
+            ),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let ab = app.unit_by_code(&t, "T-AB", "2026-09-01").await;
     assert_eq!(ab["parent_id"], vufo["id"], "the new unit takes the sources' place");

@@ -32,7 +32,10 @@ async fn create_token(State(state): State<AppState>, ApiJson(creds): ApiJson<Cre
         return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "email", "must not be empty"));
     }
     if !state.allow_login_attempt(&creds.email) {
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too many sign-in attempts for this account; wait a minute and try again"));
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many sign-in attempts for this account; wait a minute and try again",
+        ));
     }
     let mut conn = state.db.conn().await?;
     let Some(account) = user::authenticate(&mut conn, &creds.email, &creds.password).await? else {

@@ -39,12 +39,14 @@ async fn healthz() -> Json<serde_json::Value> {
 }
 
 pub(crate) fn public_routes() -> RouteSet {
-    RouteSet::default()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/openapi.json", get(openapi))
-        .merge(auth::public_routes())
+    RouteSet::default().route("/healthz", get(healthz)).route("/api/v1/openapi.json", get(openapi)).merge(auth::public_routes())
 }
 
 pub(crate) fn routes() -> RouteSet {
-    RouteSet::default().merge(auth::routes()).merge(org_units::routes()).merge(users::routes()).merge(audit::routes()).merge(search::routes())
+    RouteSet::default()
+        .merge(auth::routes())
+        .merge(org_units::routes())
+        .merge(users::routes())
+        .merge(audit::routes())
+        .merge(search::routes())
 }

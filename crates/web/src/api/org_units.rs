@@ -3,7 +3,9 @@
 
 use amity_domain::error::Checker;
 use amity_domain::org::{OrgCode, OrgKind, OrgName, Period};
-use amity_store::org::{self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, SortField, Split, Target, UnitFilter, UnitPatch};
+use amity_store::org::{
+    self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, SortField, Split, Target, UnitFilter, UnitPatch,
+};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -36,10 +38,15 @@ struct ListQuery {
 async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<OrgUnit>>> {
     let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(100)?;
     let mut filter = UnitFilter::as_of(q.as_of.as_deref().map(|d| date_field("as_of", d)).transpose()?.unwrap_or_else(today));
-    filter.kind = q.kind.as_deref().map(|k| k.parse::<OrgKind>().map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "kind", e))).transpose()?;
+    filter.kind = q
+        .kind
+        .as_deref()
+        .map(|k| k.parse::<OrgKind>().map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "kind", e)))
+        .transpose()?;
     filter.parent_id = q.parent_id;
     if let Some(sort) = &q.sort {
-        (filter.sort, filter.descending) = SortField::parse(sort).map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
+        (filter.sort, filter.descending) =
+            SortField::parse(sort).map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
     }
     let mut conn = state.db.conn().await?;
     let (items, total) = org::list(&mut conn, &filter, limit, offset).await?;
@@ -77,7 +84,12 @@ struct YearQuery {
     year: Option<i32>,
 }
 
-async fn cluster(State(state): State<AppState>, _: Auth, Path(id): Path<i64>, ApiQuery(q): ApiQuery<YearQuery>) -> ApiResult<Json<ClusterYear>> {
+async fn cluster(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> ApiResult<Json<ClusterYear>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(org::cluster_year(&mut conn, id, q.year.unwrap_or_else(|| today().year())).await?))
 }
@@ -89,7 +101,12 @@ struct RolesBody {
     deputy: Option<i64>,
 }
 
-async fn set_cluster_roles(State(state): State<AppState>, Auth(me): Auth, Path((id, year)): Path<(i64, i32)>, ApiJson(body): ApiJson<RolesBody>) -> ApiResult<Json<ClusterYear>> {
+async fn set_cluster_roles(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path((id, year)): Path<(i64, i32)>,
+    ApiJson(body): ApiJson<RolesBody>,
+) -> ApiResult<Json<ClusterYear>> {
     let mut tx = state.db.begin().await?;
     let result = org::set_cluster_roles(&mut tx, &me.actor, id, year, body.lead, body.deputy).await?;
     tx.commit().await?;
@@ -126,14 +143,20 @@ impl NewUnitBody {
         let f = |name: &str| format!("{prefix}{name}");
         let mut check = Checker::new();
         let kind = check.check(&f("kind"), self.kind.as_deref().ok_or_else(|| "is required".to_owned()).and_then(str::parse::<OrgKind>));
-        let code = blank_to_none(self.code).map(|c| check.check(&f("code"), OrgCode::parse(&c))).flatten();
+        let code = blank_to_none(self.code).and_then(|c| check.check(&f("code"), OrgCode::parse(&c)));
         let name = check.check(&f("name"), OrgName::parse(&self.name));
         let from = match self.valid_from.as_deref() {
-            Some(d) => check.check(&f("valid_from"), NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form"))),
+            Some(d) => check.check(
+                &f("valid_from"),
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+            ),
             None => default_from.or(Some(today())),
         };
         let to = match self.valid_to.as_deref() {
-            Some(d) => check.check(&f("valid_to"), NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form"))),
+            Some(d) => check.check(
+                &f("valid_to"),
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+            ),
             None => Some(None),
         };
         let period = match (from, to) {
@@ -141,9 +164,7 @@ impl NewUnitBody {
             _ => None,
         };
         check.finish()?;
-        let (Some(kind), Some(name), Some(period)) = (kind, name, period) else {
-            unreachable!("the checker reported every missing value")
-        };
+        let (Some(kind), Some(name), Some(period)) = (kind, name, period) else { unreachable!("the checker reported every missing value") };
         Ok(NewUnit {
             kind,
             code,
@@ -163,7 +184,11 @@ impl NewUnitBody {
     }
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<NewUnitBody>) -> ApiResult<(StatusCode, Json<OrgUnit>)> {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(body): ApiJson<NewUnitBody>,
+) -> ApiResult<(StatusCode, Json<OrgUnit>)> {
     let unit = body.parse("", None)?;
     let mut tx = state.db.begin().await?;
     let created = org::create(&mut tx, &me.actor, &unit).await?;
@@ -203,12 +228,14 @@ impl TryFrom<PatchBody> for UnitPatch {
     type Error = amity_domain::error::Invalid;
     fn try_from(b: PatchBody) -> Result<UnitPatch, Self::Error> {
         let mut check = Checker::new();
-        let name = b.name.map(|n| check.check("name", OrgName::parse(&n))).flatten();
-        let code = b.code.map(|c| check.check("code", OrgCode::parse(&c))).flatten();
-        let effective = b
-            .effective
-            .map(|d| check.check("effective", NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form"))))
-            .flatten();
+        let name = b.name.and_then(|n| check.check("name", OrgName::parse(&n)));
+        let code = b.code.and_then(|c| check.check("code", OrgCode::parse(&c)));
+        let effective = b.effective.and_then(|d| {
+            check.check(
+                "effective",
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+            )
+        });
         check.finish()?;
         Ok(UnitPatch {
             name,
@@ -226,7 +253,12 @@ impl TryFrom<PatchBody> for UnitPatch {
     }
 }
 
-async fn update(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>, ApiJson(body): ApiJson<PatchBody>) -> ApiResult<Json<OrgUnit>> {
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> ApiResult<Json<OrgUnit>> {
     let patch = UnitPatch::try_from(body)?;
     let mut tx = state.db.begin().await?;
     let updated = org::update(&mut tx, &me.actor, id, &patch).await?;
@@ -253,7 +285,11 @@ fn target(existing: Option<i64>, new: Option<NewUnitBody>, field: &str, date: Na
     }
 }
 
-async fn merge(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<MergeBody>) -> ApiResult<(StatusCode, Json<LineageEvent>)> {
+async fn merge(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(body): ApiJson<MergeBody>,
+) -> ApiResult<(StatusCode, Json<LineageEvent>)> {
     let date = date_field("date", &body.date)?;
     let into = target(body.into, body.new_unit, "into", date)?;
     let merge = Merge { from: body.from, into, date, note: blank_to_none(body.note) };
@@ -281,7 +317,11 @@ struct SplitBody {
     note: Option<String>,
 }
 
-async fn split(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<SplitBody>) -> ApiResult<(StatusCode, Json<LineageEvent>)> {
+async fn split(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(body): ApiJson<SplitBody>,
+) -> ApiResult<(StatusCode, Json<LineageEvent>)> {
     let date = date_field("date", &body.date)?;
     let mut into = Vec::new();
     for (i, part) in body.into.into_iter().enumerate() {
@@ -301,7 +341,12 @@ struct CloseBody {
     note: Option<String>,
 }
 
-async fn close(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>, ApiJson(body): ApiJson<CloseBody>) -> ApiResult<Json<LineageEvent>> {
+async fn close(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<CloseBody>,
+) -> ApiResult<Json<LineageEvent>> {
     let date = date_field("date", &body.date)?;
     let mut tx = state.db.begin().await?;
     let event = org::close(&mut tx, &me.actor, id, date, blank_to_none(body.note).as_deref()).await?;

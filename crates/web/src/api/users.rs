@@ -95,14 +95,19 @@ impl TryFrom<PatchBody> for UserPatch {
         if display_name.as_deref() == Some("") {
             check.push("display_name", "must not be empty");
         }
-        let role = b.role.map(|r| check.check("role", r.parse::<Role>())).flatten();
-        let password = b.password.map(|p| check.check("password", Password::parse(&p))).flatten();
+        let role = b.role.and_then(|r| check.check("role", r.parse::<Role>()));
+        let password = b.password.and_then(|p| check.check("password", Password::parse(&p)));
         check.finish()?;
         Ok(UserPatch { display_name, role, unit_id: b.unit_id, active: b.active, password })
     }
 }
 
-async fn update(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>, ApiJson(body): ApiJson<PatchBody>) -> ApiResult<Json<User>> {
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> ApiResult<Json<User>> {
     let patch = UserPatch::try_from(body)?;
     let mut tx = state.db.begin().await?;
     let updated = user::update(&mut tx, &me.actor, id, &patch).await?;

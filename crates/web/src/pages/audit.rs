@@ -60,7 +60,11 @@ async fn audit_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx,
             "" => None,
             a => Some(user::find_by_email(&mut conn, a).await?.map_or(-1, |u| u.id)),
         };
-        let filter = AuditFilter { entity_type: Some(q.entity_type.trim().to_owned()).filter(|t| !t.is_empty()), entity_id: q.entity_id.trim().parse().ok(), actor_id };
+        let filter = AuditFilter {
+            entity_type: Some(q.entity_type.trim().to_owned()).filter(|t| !t.is_empty()),
+            entity_id: q.entity_id.trim().parse().ok(),
+            actor_id,
+        };
         audit::list(&mut conn, &me.actor, &filter, PER_PAGE, (page - 1) * PER_PAGE).await
     }
     .await;
@@ -72,7 +76,17 @@ async fn audit_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx,
                 .append_pair("entity_id", &q.entity_id)
                 .append_pair("actor", &q.actor)
                 .finish();
-            render(&AuditPage { ctx: &ctx, entries, total, page, pages, entity_type: q.entity_type, entity_id: q.entity_id, actor: q.actor, query })
+            render(&AuditPage {
+                ctx: &ctx,
+                entries,
+                total,
+                page,
+                pages,
+                entity_type: q.entity_type,
+                entity_id: q.entity_id,
+                actor: q.actor,
+                query,
+            })
         }
         Err(e) => store_error_page(&ctx, e),
     }

@@ -2,11 +2,11 @@
 
 use amity_store::user::{self, SessionKind};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::Duration;
 use serde::Deserialize;
@@ -14,8 +14,8 @@ use serde::Deserialize;
 use super::{error_page_for, render, render_status, store_error_page};
 use crate::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, same_secret, session_cookie};
 use crate::i18n::Lang;
-use crate::state::AppState;
 use crate::routes::RouteSet;
+use crate::state::AppState;
 use crate::view::{LANG_COOKIE, PageCtx, path};
 
 #[derive(Template)]
@@ -48,7 +48,12 @@ fn random_token() -> String {
 }
 
 fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build((LOGIN_CSRF_COOKIE, value)).http_only(true).same_site(SameSite::Strict).secure(state.config.secure_cookies).path(path::LOGIN).build()
+    Cookie::build((LOGIN_CSRF_COOKIE, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.secure_cookies)
+        .path(path::LOGIN)
+        .build()
 }
 
 async fn login_form(State(state): State<AppState>, mut ctx: PageCtx, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
@@ -86,7 +91,9 @@ async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, Form
     let outcome = async {
         let mut conn = state.db.conn().await?;
         match user::authenticate(&mut conn, &form.email, &form.password).await? {
-            Some(account) => Ok(Some(user::start_session(&mut conn, account.id, SessionKind::Web, Duration::hours(state.config.session_hours)).await?)),
+            Some(account) => {
+                Ok(Some(user::start_session(&mut conn, account.id, SessionKind::Web, Duration::hours(state.config.session_hours)).await?))
+            }
             None => Ok::<_, amity_store::Error>(None),
         }
     }
@@ -102,12 +109,11 @@ async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, Form
 }
 
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
-    if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
-        if let Ok(mut conn) = state.db.conn().await {
-            if let Err(e) = user::end_session(&mut conn, &token).await {
-                tracing::error!(error = ?e, "ending a session failed");
-            }
-        }
+    if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned())
+        && let Ok(mut conn) = state.db.conn().await
+        && let Err(e) = user::end_session(&mut conn, &token).await
+    {
+        tracing::error!(error = ?e, "ending a session failed");
     }
     (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to(path::LOGIN)).into_response()
 }
@@ -123,7 +129,8 @@ async fn switch_language(ctx: PageCtx, Path(code): Path<String>, jar: CookieJar,
         .and_then(|r| url::Url::parse(r).ok())
         .map(|u| safe_next(Some(&format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()))))
         .unwrap_or_else(|| path::HOME.to_owned());
-    let cookie = Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).max_age(cookie::time::Duration::days(365)).build();
+    let cookie =
+        Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).max_age(cookie::time::Duration::days(365)).build();
     (jar.add(cookie), Redirect::to(&back)).into_response()
 }
 

@@ -55,6 +55,11 @@ pub(crate) fn error_page_for(ctx: &PageCtx, status: StatusCode, detail: &str) ->
     render_status(status, &ErrorPage { ctx, status: status.as_u16(), heading, detail })
 }
 
+/// The page for a refused action.
+pub(crate) fn denied_page(ctx: &PageCtx, denied: amity_domain::authz::Denied) -> Response {
+    error_page_for(ctx, StatusCode::FORBIDDEN, denied.0)
+}
+
 /// Maps storage errors to pages: a refusal is a 403 page, a missing record a 404; anything
 /// unexpected is logged once and shown as an opaque 500.
 pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Response {

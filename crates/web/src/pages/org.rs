@@ -9,16 +9,16 @@ use amity_domain::org::{OrgCode, OrgKind, OrgName, Period};
 use amity_domain::text::parse_date;
 use amity_store::org::{self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, Split, Target, UnitFilter, UnitPatch};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Redirect, Response, IntoResponse};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use axum_extra::extract::Form as MultiForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{error_page_for, render, render_status, store_error_page};
+use super::{denied_page, error_page_for, render, render_status, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -68,17 +68,18 @@ struct AsOfQuery {
     year: Option<i32>,
 }
 
-fn as_of(ctx: &PageCtx, raw: Option<&str>) -> Result<NaiveDate, Response> {
+/// The `as_of` date of a page (today when absent).
+fn as_of(raw: Option<&str>) -> Result<NaiveDate, String> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(today()),
-        Some(s) => parse_date(s).map_err(|e| error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &format!("as_of: {e}"))),
+        Some(s) => parse_date(s).map_err(|e| format!("as_of: {e}")),
     }
 }
 
 async fn tree(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Query<AsOfQuery>) -> Response {
-    let date = match as_of(&ctx, q.as_of.as_deref()) {
+    let date = match as_of(q.as_of.as_deref()) {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     let result = async {
         let mut conn = state.db.conn().await?;
@@ -112,7 +113,14 @@ struct UnitPage<'a> {
     can_edit_contact: bool,
 }
 
-async fn load_unit_page<'a>(state: &AppState, ctx: &'a PageCtx, me: &crate::auth::CurrentUser, id: i64, date: NaiveDate, year: Option<i32>) -> amity_store::Result<UnitPage<'a>> {
+async fn load_unit_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &crate::auth::CurrentUser,
+    id: i64,
+    date: NaiveDate,
+    year: Option<i32>,
+) -> amity_store::Result<UnitPage<'a>> {
     let mut conn = state.db.conn().await?;
     let unit = org::get(&mut conn, id, date).await?;
     let parent = match unit.parent_id {
@@ -124,7 +132,11 @@ async fn load_unit_page<'a>(state: &AppState, ctx: &'a PageCtx, me: &crate::auth
     let (children, _) = org::list(&mut conn, &filter, 500, 0).await?;
     let history = org::history(&mut conn, id).await?;
     let lineage = org::lineage(&mut conn, id).await?;
-    let cluster = if unit.kind == OrgKind::Cluster.as_str() { Some(org::cluster_year(&mut conn, id, year.unwrap_or(date.year())).await?) } else { None };
+    let cluster = if unit.kind == OrgKind::Cluster.as_str() {
+        Some(org::cluster_year(&mut conn, id, year.unwrap_or(date.year())).await?)
+    } else {
+        None
+    };
     Ok(UnitPage {
         ctx,
         as_of: date,
@@ -139,9 +151,9 @@ async fn load_unit_page<'a>(state: &AppState, ctx: &'a PageCtx, me: &crate::auth
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Query(q): Query<AsOfQuery>) -> Response {
-    let date = match as_of(&ctx, q.as_of.as_deref()) {
+    let date = match as_of(q.as_of.as_deref()) {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     match load_unit_page(&state, &ctx, &me, id, date, q.year).await {
         Ok(page) => render(&page),
@@ -167,7 +179,13 @@ fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-async fn save_contact(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<ContactForm>) -> Response {
+async fn save_contact(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<ContactForm>,
+) -> Response {
     let patch = UnitPatch {
         address: Some(opt(&form.address)),
         phone: Some(opt(&form.phone)),
@@ -246,13 +264,9 @@ async fn units_today(state: &AppState) -> amity_store::Result<Vec<OrgUnit>> {
     org::all_as_of(&mut conn, today()).await
 }
 
-fn require_admin(ctx: &PageCtx, me: &crate::auth::CurrentUser) -> Result<(), Response> {
-    me.actor.require(Action::ManageStructure, None).map_err(|d| error_page_for(ctx, StatusCode::FORBIDDEN, d.0))
-}
-
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    if let Err(r) = require_admin(&ctx, &me) {
-        return r;
+    if let Err(d) = me.actor.require(Action::ManageStructure, None) {
+        return denied_page(&ctx, d);
     }
     match units_today(&state).await {
         Ok(units) => render(&NewUnitPage {
@@ -270,13 +284,15 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
     let mut check = Checker::new();
     let parsed = form.parse("", &mut check);
     let result = match (check.finish(), parsed) {
-        (Ok(()), Some(unit)) => async {
-            let mut tx = state.db.begin().await?;
-            let created = org::create(&mut tx, &me.actor, &unit).await?;
-            tx.commit().await?;
-            Ok(created)
+        (Ok(()), Some(unit)) => {
+            async {
+                let mut tx = state.db.begin().await?;
+                let created = org::create(&mut tx, &me.actor, &unit).await?;
+                tx.commit().await?;
+                Ok(created)
+            }
+            .await
         }
-        .await,
         (Err(invalid), _) => Err(invalid.into()),
         (Ok(()), None) => Err(amity_store::Error::invalid("_", "incomplete form")),
     };
@@ -285,7 +301,13 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         Err(amity_store::Error::Invalid(invalid)) => match units_today(&state).await {
             Ok(units) => render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &NewUnitPage { ctx: &ctx, form, units, kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(), errors: FormErrors::from_fields(&invalid.0) },
+                &NewUnitPage {
+                    ctx: &ctx,
+                    form,
+                    units,
+                    kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
+                    errors: FormErrors::from_fields(&invalid.0),
+                },
             ),
             Err(e) => store_error_page(&ctx, e),
         },
@@ -320,8 +342,8 @@ struct EditPage<'a> {
 }
 
 async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    if let Err(r) = require_admin(&ctx, &me) {
-        return r;
+    if let Err(d) = me.actor.require(Action::ManageStructure, None) {
+        return denied_page(&ctx, d);
     }
     let result = async {
         let mut conn = state.db.conn().await?;
@@ -346,7 +368,13 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
     }
 }
 
-async fn save_edit(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<EditForm>) -> Response {
+async fn save_edit(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<EditForm>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
         let name = check.check("name", OrgName::parse(&form.name));
@@ -382,7 +410,10 @@ async fn save_edit(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
             }
             .await;
             match reload {
-                Ok((unit, units)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &EditPage { ctx: &ctx, unit, form, units, errors: FormErrors::from_fields(&invalid.0) }),
+                Ok((unit, units)) => render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &EditPage { ctx: &ctx, unit, form, units, errors: FormErrors::from_fields(&invalid.0) },
+                ),
                 Err(e) => store_error_page(&ctx, e),
             }
         }
@@ -447,7 +478,15 @@ impl MergePage<'_> {
     }
 }
 
-fn new_target(kind: &str, code: &str, name: &str, parent: Option<i64>, date: NaiveDate, prefix: &str, check: &mut Checker) -> Option<NewUnit> {
+fn new_target(
+    kind: &str,
+    code: &str,
+    name: &str,
+    parent: Option<i64>,
+    date: NaiveDate,
+    prefix: &str,
+    check: &mut Checker,
+) -> Option<NewUnit> {
     let form = UnitForm {
         kind: kind.into(),
         code: code.into(),
@@ -460,8 +499,8 @@ fn new_target(kind: &str, code: &str, name: &str, parent: Option<i64>, date: Nai
 }
 
 async fn merge_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    if let Err(r) = require_admin(&ctx, &me) {
-        return r;
+    if let Err(d) = me.actor.require(Action::ManageStructure, None) {
+        return denied_page(&ctx, d);
     }
     match units_today(&state).await {
         Ok(units) => render(&MergePage {
@@ -480,7 +519,9 @@ async fn merge(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
         let mut check = Checker::new();
         let date = check.check("date", parse_date(&form.date));
         let into = match form.into.trim() {
-            "" | "new" => date.and_then(|d| new_target(&form.new_kind, &form.new_code, &form.new_name, None, d, "new_", &mut check).map(|u| Target::New(Box::new(u)))),
+            "" | "new" => date.and_then(|d| {
+                new_target(&form.new_kind, &form.new_code, &form.new_name, None, d, "new_", &mut check).map(|u| Target::New(Box::new(u)))
+            }),
             id => check.check("into", id.parse::<i64>().map(Target::Existing).map_err(|_| "choose a unit from the list".to_owned())),
         };
         check.finish()?;
@@ -506,7 +547,13 @@ async fn merge(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
         Err(amity_store::Error::Invalid(invalid)) => match units_today(&state).await {
             Ok(units) => render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &MergePage { ctx: &ctx, units, form, kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(), errors: FormErrors::from_fields(&invalid.0) },
+                &MergePage {
+                    ctx: &ctx,
+                    units,
+                    form,
+                    kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
+                    errors: FormErrors::from_fields(&invalid.0),
+                },
             ),
             Err(e) => store_error_page(&ctx, e),
         },
@@ -552,8 +599,8 @@ impl SplitPage<'_> {
 }
 
 async fn split_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    if let Err(r) = require_admin(&ctx, &me) {
-        return r;
+    if let Err(d) = me.actor.require(Action::ManageStructure, None) {
+        return denied_page(&ctx, d);
     }
     match units_today(&state).await {
         Ok(units) => render(&SplitPage {
@@ -579,13 +626,25 @@ async fn split(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
             if target.is_empty() && share_text.is_empty() {
                 continue;
             }
-            let share = check.check(&format!("share[{i}]"), share_text.parse::<f64>().map_err(|_| "write the share as a number such as 0.5".to_owned()));
+            let share = check
+                .check(&format!("share[{i}]"), share_text.parse::<f64>().map_err(|_| "write the share as a number such as 0.5".to_owned()));
             let t = match target {
                 "new" | "" => date.and_then(|d| {
-                    new_target(&form.kind, form.code.get(i).map_or("", |s| s.as_str()), form.name.get(i).map_or("", |s| s.as_str()), None, d, &format!("into[{i}]."), &mut check)
-                        .map(|u| Target::New(Box::new(u)))
+                    new_target(
+                        &form.kind,
+                        form.code.get(i).map_or("", |s| s.as_str()),
+                        form.name.get(i).map_or("", |s| s.as_str()),
+                        None,
+                        d,
+                        &format!("into[{i}]."),
+                        &mut check,
+                    )
+                    .map(|u| Target::New(Box::new(u)))
                 }),
-                id => check.check(&format!("target[{i}]"), id.parse::<i64>().map(Target::Existing).map_err(|_| "choose a unit from the list".to_owned())),
+                id => check.check(
+                    &format!("target[{i}]"),
+                    id.parse::<i64>().map(Target::Existing).map_err(|_| "choose a unit from the list".to_owned()),
+                ),
             };
             if let (Some(t), Some(s)) = (t, share) {
                 into.push((t, s));
@@ -610,7 +669,13 @@ async fn split(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
         Err(amity_store::Error::Invalid(invalid)) => match units_today(&state).await {
             Ok(units) => render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &SplitPage { ctx: &ctx, units, form, kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(), errors: FormErrors::from_fields(&invalid.0) },
+                &SplitPage {
+                    ctx: &ctx,
+                    units,
+                    form,
+                    kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
+                    errors: FormErrors::from_fields(&invalid.0),
+                },
             ),
             Err(e) => store_error_page(&ctx, e),
         },
@@ -655,7 +720,13 @@ mod tests {
 
     #[test]
     fn the_tree_puts_children_under_their_parent_in_loaded_order() {
-        let rows = tree_rows(vec![unit(1, None, "Gốc"), unit(3, Some(1), "A"), unit(2, Some(1), "B"), unit(4, Some(3), "A1"), unit(5, Some(99), "mồ côi")]);
+        let rows = tree_rows(vec![
+            unit(1, None, "Gốc"),
+            unit(3, Some(1), "A"),
+            unit(2, Some(1), "B"),
+            unit(4, Some(3), "A1"),
+            unit(5, Some(99), "mồ côi"),
+        ]);
         let shape: Vec<(usize, i64)> = rows.iter().map(|r| (r.depth, r.unit.id)).collect();
         assert_eq!(shape, vec![(0, 1), (1, 3), (2, 4), (1, 2), (0, 5)]);
     }

@@ -6,26 +6,22 @@ use amity_domain::user::{Password, Role};
 use amity_store::org::{self, OrgUnit};
 use amity_store::user::{self, NewUser, User, UserPatch};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Form;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{error_page_for, render, render_status, store_error_page};
+use super::{denied_page, render, render_status, store_error_page};
 use crate::api::users::NewUserBody;
-use crate::auth::{Auth, CurrentUser};
+use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 
 const PER_PAGE: u64 = 50;
-
-fn require_admin(ctx: &PageCtx, me: &CurrentUser) -> Result<(), Response> {
-    me.actor.require(Action::ManageUsers, None).map_err(|d| error_page_for(ctx, StatusCode::FORBIDDEN, d.0))
-}
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -50,8 +46,8 @@ struct PageQuery {
 }
 
 async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<PageQuery>) -> Response {
-    if let Err(r) = require_admin(&ctx, &me) {
-        return r;
+    if let Err(d) = me.actor.require(Action::ManageUsers, None) {
+        return denied_page(&ctx, d);
     }
     let page = q.page.unwrap_or(1).max(1);
     let result = async {
@@ -107,11 +103,13 @@ fn form_page<'a>(ctx: &'a PageCtx, existing: Option<User>, form: UserForm, units
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    if let Err(r) = require_admin(&ctx, &me) {
-        return r;
+    if let Err(d) = me.actor.require(Action::ManageUsers, None) {
+        return denied_page(&ctx, d);
     }
     match units(&state).await {
-        Ok(units) => render(&form_page(&ctx, None, UserForm { role: "union_staff".into(), ..Default::default() }, units, FormErrors::default())),
+        Ok(units) => {
+            render(&form_page(&ctx, None, UserForm { role: "union_staff".into(), ..Default::default() }, units, FormErrors::default()))
+        }
         Err(e) => store_error_page(&ctx, e),
     }
 }
@@ -135,7 +133,10 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
     match result {
         Ok(created) => Redirect::to(&path::user(created.id)).into_response(),
         Err(amity_store::Error::Invalid(invalid)) => match units(&state).await {
-            Ok(units) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&ctx, None, UserForm { password: String::new(), ..form }, units, FormErrors::from_fields(&invalid.0))),
+            Ok(units) => render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&ctx, None, UserForm { password: String::new(), ..form }, units, FormErrors::from_fields(&invalid.0)),
+            ),
             Err(e) => store_error_page(&ctx, e),
         },
         Err(e) => store_error_page(&ctx, e),
@@ -143,8 +144,8 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
 }
 
 async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    if let Err(r) = require_admin(&ctx, &me) {
-        return r;
+    if let Err(d) = me.actor.require(Action::ManageUsers, None) {
+        return denied_page(&ctx, d);
     }
     let result = async {
         let mut conn = state.db.conn().await?;
@@ -197,7 +198,16 @@ async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pat
             }
             .await;
             match reload {
-                Ok((existing, units)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&ctx, Some(existing), UserForm { password: String::new(), ..form }, units, FormErrors::from_fields(&invalid.0))),
+                Ok((existing, units)) => render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &form_page(
+                        &ctx,
+                        Some(existing),
+                        UserForm { password: String::new(), ..form },
+                        units,
+                        FormErrors::from_fields(&invalid.0),
+                    ),
+                ),
                 Err(e) => store_error_page(&ctx, e),
             }
         }
