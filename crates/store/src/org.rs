@@ -233,11 +233,14 @@ pub struct History {
     pub parents: Vec<Dated<UnitRef>>,
 }
 
-/// A reference to another unit with its name (latest known) for display.
+/// A reference to another unit with its latest name and its lifetime, for display (two units
+/// may share a name: the Đà Nẵng union before and after 2025).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitRef {
     pub id: i64,
     pub name: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
 }
 
 pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
@@ -269,7 +272,7 @@ pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
                 .order_by(OrgParents::ValidFrom, Order::Asc),
         )
         .await?;
-    let parent_names = latest_names(conn, parents.iter().map(|p| p.0).collect()).await?;
+    let parent_refs = unit_refs(conn, parents.iter().map(|p| p.0).collect()).await?;
     Ok(History {
         names: names
             .into_iter()
@@ -282,31 +285,34 @@ pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
         codes: codes.into_iter().map(|(code, from, to)| Dated { value: code, valid_from: from, valid_to: to }).collect(),
         parents: parents
             .into_iter()
-            .map(|(pid, from, to)| Dated {
-                value: UnitRef { id: pid, name: parent_names.get(&pid).cloned().unwrap_or_default() },
-                valid_from: from,
-                valid_to: to,
-            })
+            .filter_map(|(pid, from, to)| Some(Dated { value: parent_refs.get(&pid)?.clone(), valid_from: from, valid_to: to }))
             .collect(),
     })
 }
 
 /// The most recent name of each unit.
 pub async fn latest_names(conn: &mut Conn, ids: BTreeSet<i64>) -> Result<HashMap<i64, String>> {
+    Ok(unit_refs(conn, ids).await?.into_iter().map(|(id, r)| (id, r.name)).collect())
+}
+
+/// References (latest name, lifetime) to the given units.
+pub async fn unit_refs(conn: &mut Conn, ids: BTreeSet<i64>) -> Result<HashMap<i64, UnitRef>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i64, String, NaiveDate)> = conn
+    let rows: Vec<(i64, String, NaiveDate, NaiveDate, Option<NaiveDate>)> = conn
         .fetch_all(
             Query::select()
-                .columns([OrgNames::UnitId, OrgNames::Name, OrgNames::ValidFrom])
+                .columns([(OrgNames::Table, OrgNames::UnitId), (OrgNames::Table, OrgNames::Name), (OrgNames::Table, OrgNames::ValidFrom)])
+                .columns([(OrgUnits::Table, OrgUnits::ValidFrom), (OrgUnits::Table, OrgUnits::ValidTo)])
                 .from(OrgNames::Table)
-                .and_where(Expr::col(OrgNames::UnitId).is_in(ids))
-                .order_by(OrgNames::ValidFrom, Order::Asc),
+                .inner_join(OrgUnits::Table, Expr::col((OrgUnits::Table, OrgUnits::Id)).equals((OrgNames::Table, OrgNames::UnitId)))
+                .and_where(Expr::col((OrgNames::Table, OrgNames::UnitId)).is_in(ids))
+                .order_by((OrgNames::Table, OrgNames::ValidFrom), Order::Asc),
         )
         .await?;
     // Later rows overwrite earlier ones: the newest name wins.
-    Ok(rows.into_iter().map(|(id, name, _)| (id, name)).collect())
+    Ok(rows.into_iter().map(|(id, name, _, valid_from, valid_to)| (id, UnitRef { id, name, valid_from, valid_to })).collect())
 }
 
 /// A structural change with the units it linked.
@@ -366,8 +372,8 @@ pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<LineageEvent>> {
         )
         .await?;
     let ids = rows.iter().flat_map(|r| [r.from_unit_id, r.to_unit_id]).flatten().collect();
-    let names = latest_names(conn, ids).await?;
-    let unit_ref = |id: Option<i64>| id.map(|id| UnitRef { id, name: names.get(&id).cloned().unwrap_or_default() });
+    let refs = unit_refs(conn, ids).await?;
+    let unit_ref = |id: Option<i64>| id.and_then(|id| refs.get(&id).cloned());
     let mut out: Vec<LineageEvent> = Vec::new();
     for r in rows {
         let link = LineageLink { from: unit_ref(r.from_unit_id), to: unit_ref(r.to_unit_id), share: r.share };
@@ -409,8 +415,7 @@ pub async fn cluster_members(conn: &mut Conn, cluster_id: i64, year: i32) -> Res
                 .cond_where(Cond::any().add(Expr::col(OrgParents::ValidTo).is_null()).add(Expr::col(OrgParents::ValidTo).gte(start))),
         )
         .await?;
-    let names = latest_names(conn, ids.iter().map(|(id,)| *id).collect()).await?;
-    let mut members: Vec<UnitRef> = names.into_iter().map(|(id, name)| UnitRef { id, name }).collect();
+    let mut members: Vec<UnitRef> = unit_refs(conn, ids.iter().map(|(id,)| *id).collect()).await?.into_values().collect();
     members.sort_by(|a, b| compare(&a.name, &b.name));
     Ok(members)
 }
@@ -432,13 +437,12 @@ pub async fn cluster_year(conn: &mut Conn, cluster_id: i64, year: i32) -> Result
         .await?;
     let members = cluster_members(conn, cluster_id, year).await?;
     let role_ids = roles.iter().flat_map(|(l, d)| [Some(*l), *d]).flatten().collect();
-    let names = latest_names(conn, role_ids).await?;
-    let unit_ref = |id: i64| UnitRef { id, name: names.get(&id).cloned().unwrap_or_default() };
+    let refs = unit_refs(conn, role_ids).await?;
     Ok(ClusterYear {
-        cluster: UnitRef { id: cluster.id, name: cluster.name },
+        cluster: UnitRef { id: cluster.id, name: cluster.name, valid_from: cluster.valid_from, valid_to: cluster.valid_to },
         year,
-        lead: roles.map(|(l, _)| unit_ref(l)),
-        deputy: roles.and_then(|(_, d)| d).map(unit_ref),
+        lead: roles.and_then(|(l, _)| refs.get(&l).cloned()),
+        deputy: roles.and_then(|(_, d)| refs.get(&d?).cloned()),
         members,
     })
 }
@@ -672,8 +676,8 @@ async fn index(conn: &mut Conn, id: i64) -> Result<()> {
         extra.extend(n.value.name_en.clone());
     }
     let period = match unit.valid_to {
-        Some(to) => format!(" · {}–{}", unit.valid_from.year(), to.year()),
-        None => String::new(),
+        Some(to) => format!("{}–{}", unit.valid_from.year(), to.year()),
+        None => format!("{}–", unit.valid_from.year()),
     };
     search::put(
         conn,
@@ -682,7 +686,7 @@ async fn index(conn: &mut Conn, id: i64) -> Result<()> {
             entity_id: id,
             unit_id: None,
             title: unit.name.clone(),
-            subtitle: Some(format!("{}{}{}", unit.code.as_deref().map(|c| format!("{c} · ")).unwrap_or_default(), unit.kind, period)),
+            subtitle: Some(format!("{}{period}", unit.code.as_deref().map(|c| format!("{c} · ")).unwrap_or_default())),
             url: format!("/org-units/{id}"),
             extra: extra.join(" "),
         },

@@ -482,7 +482,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         )
         .await
         .text();
-    assert!(tree.contains("Quảng Bình") && tree.contains("Cụm Liên hiệp"));
+    assert!(tree.contains(">Quảng Bình<") && tree.contains("Cụm Liên hiệp"), "the tree shows short names");
     let unit = app
         .send(
             Request::get(format!("/org-units/{}", da_nang["id"]))
