@@ -143,13 +143,15 @@ pub struct UnitFilter {
     pub as_of: NaiveDate,
     pub kind: Option<OrgKind>,
     pub parent_id: Option<i64>,
+    /// Words every listed unit's names or codes (any period) contain; diacritics ignored.
+    pub q: Option<String>,
     pub sort: SortField,
     pub descending: bool,
 }
 
 impl UnitFilter {
     pub fn as_of(date: NaiveDate) -> Self {
-        UnitFilter { as_of: date, kind: None, parent_id: None, sort: SortField::Name, descending: false }
+        UnitFilter { as_of: date, kind: None, parent_id: None, q: None, sort: SortField::Name, descending: false }
     }
 }
 
@@ -164,6 +166,12 @@ pub async fn list(conn: &mut Conn, filter: &UnitFilter, limit: u64, offset: u64)
     }
     if let Some(parent) = filter.parent_id {
         select.and_where(Expr::col((OrgParents::Table, OrgParents::ParentId)).eq(parent));
+    }
+    if let Some(q) = &filter.q {
+        match search::matching_ids(conn.backend(), ENTITY, q) {
+            Some(ids) => select.and_where(Expr::col((OrgUnits::Table, OrgUnits::Id)).in_subquery(ids)),
+            None => &mut select,
+        };
     }
     let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(select.clone(), "listed").to_owned();
     let (total,): (i64,) = conn.fetch_one(&count).await?;

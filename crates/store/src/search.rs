@@ -71,6 +71,25 @@ pub async fn remove(conn: &mut Conn, entity_type: &str, entity_id: i64) -> Resul
     Ok(())
 }
 
+/// Ids of `entity_type` records whose indexed text contains every word of `q` (as prefixes,
+/// diacritics ignored), as a subquery for other modules' list filters. `None` when `q` has no
+/// words.
+pub(crate) fn matching_ids(backend: crate::Backend, entity_type: &str, q: &str) -> Option<sea_query::SelectStatement> {
+    let terms = search_terms(q);
+    if terms.is_empty() {
+        return None;
+    }
+    let (sql, value) = dialect::search_match(backend, &terms);
+    Some(
+        Query::select()
+            .column(SearchDocs::EntityId)
+            .from(SearchDocs::Table)
+            .and_where(Expr::col(SearchDocs::EntityType).eq(entity_type))
+            .and_where(Expr::cust_with_values(sql, [value]))
+            .to_owned(),
+    )
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Hit {
     pub entity_type: String,

@@ -51,6 +51,17 @@ pub mod path {
     pub fn unit_audit(id: impl Borrow<i64>) -> String {
         format!("/audit?entity_type=org_unit&entity_id={}", id.borrow())
     }
+    pub fn cluster_roles(id: impl Borrow<i64>) -> String {
+        format!("/org-units/{}/cluster-roles", id.borrow())
+    }
+    pub fn cluster_year(id: impl Borrow<i64>, year: i32) -> String {
+        format!("/org-units/{}?year={year}", id.borrow())
+    }
+    /// The CSV export of the structure as of a date, with the tree's filter.
+    pub fn org_export(date: &chrono::NaiveDate, q: &str) -> String {
+        let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        format!("/api/v1/org-units/export.csv?as_of={date}&q={q}")
+    }
     pub fn user(id: impl Borrow<i64>) -> String {
         format!("/admin/users/{}", id.borrow())
     }

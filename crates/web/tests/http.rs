@@ -548,3 +548,83 @@ async fn administrators_restructure_through_the_forms() {
     assert_eq!(lineage["items"][0]["links"].as_array().map(Vec::len), Some(2));
     app.done().await;
 }
+
+#[tokio::test]
+async fn units_filter_by_name_and_export_as_csv() {
+    each_backend(|app| async move {
+        let t = app.token("viewer@demo.amity").await;
+        let r = app.get("/api/v1/org-units?q=quang&as_of=2024-06-30&kind=province_union", &t).await.json();
+        let names: Vec<String> =
+            r["items"].as_array().expect("items").iter().map(|u| u["short_name"].as_str().unwrap_or_default().to_owned()).collect();
+        assert_eq!(
+            names,
+            vec!["Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Tuyên Quang"],
+            "{:?}: words match by prefix",
+            app.backend
+        );
+        assert_eq!(r["total"], 6);
+        let r = app.get("/api/v1/org-units?q=%C4%91%E1%BA%AFk&as_of=2024-06-30", &t).await.json();
+        assert_eq!(r["total"], 2, "Đắk Lắk and Đắk Nông: {r}");
+        let csv = app.get("/api/v1/org-units/export.csv?as_of=2025-07-01&kind=province_union", &t).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.headers[header::CONTENT_TYPE].to_str().unwrap_or_default().starts_with("text/csv"));
+        assert_eq!(&csv.body[..3], &[0xEF, 0xBB, 0xBF], "a BOM, so spreadsheets read Vietnamese");
+        let text = csv.text();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "id,code,name,short_name,name_en,kind,parent_id,parent,valid_from,valid_to");
+        assert_eq!(lines.len(), 35, "a header and 34 unions");
+        assert!(lines.iter().any(|l| l.contains(",Đà Nẵng,") && l.contains("01/07/2025")), "{text}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cluster_leads_are_set_per_year_among_that_years_members() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let cluster = app.unit_by_code(&admin, "CUM-3", "2026-01-01").await;
+        let members = app.get(&format!("/api/v1/org-units/{}/cluster?year=2026", cluster["id"]), &admin).await.json();
+        assert_eq!(members["members"].as_array().map(Vec::len), Some(7), "{:?}: the seven unions after the merger: {members}", app.backend);
+        let ha_noi = app.unit_by_code(&admin, "01", "2026-01-01").await;
+        let path = format!("/api/v1/org-units/{}/cluster/2026", cluster["id"]);
+        let r = app.call(Method::PUT, &path, Some(&admin), Some(json!({"lead": ha_noi["id"]}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "lead".to_owned()), "Hà Nội is not a member");
+        let lead = members["members"][0]["id"].clone();
+        let deputy = members["members"][1]["id"].clone();
+        let khanhhoa = app.token("khanhhoa@demo.amity").await;
+        let r = app.call(Method::PUT, &path, Some(&khanhhoa), Some(json!({"lead": lead, "deputy": deputy}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "leads are chosen by administrators");
+        let r = app.call(Method::PUT, &path, Some(&admin), Some(json!({"lead": lead, "deputy": deputy}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["lead"]["id"], lead);
+        let audit = app.get(&format!("/api/v1/audit?entity_type=org_unit&entity_id={}", cluster["id"]), &admin).await.json();
+        assert_eq!(audit["items"][0]["action"], "set_cluster_roles");
+        assert_eq!(audit["items"][0]["changes"]["lead"]["after"], lead);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_cluster_form_sets_the_years_lead() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "admin@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let t = app.token("admin@demo.amity").await;
+    let cluster = app.unit_by_code(&t, "CUM-3", "2024-01-01").await;
+    let members = app.get(&format!("/api/v1/org-units/{}/cluster?year=2024", cluster["id"]), &t).await.json();
+    let lead = members["members"][3]["id"].as_i64().expect("a member");
+    let r = app
+        .send(form(
+            &format!("/org-units/{}/cluster-roles", cluster["id"]),
+            &cookie,
+            &format!("csrf_token={csrf}&year=2024&lead={lead}&deputy="),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let year = app.get(&format!("/api/v1/org-units/{}/cluster?year=2024", cluster["id"]), &t).await.json();
+    assert_eq!(year["lead"]["id"], lead);
+    assert!(year["deputy"].is_null());
+    app.done().await;
+}

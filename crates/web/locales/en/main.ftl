@@ -107,6 +107,9 @@ field-active = Active
 tree-title = Organization structure
 tree-as-of = As of
 tree-empty = No unit existed on this date.
+tree-filter = Filter by name or code
+export-csv = Download CSV
+cluster-set-roles = Save lead and deputy
 org-new = Add a unit
 
 unit-not-open = This unit did not exist on

@@ -107,6 +107,9 @@ field-active = Đang hoạt động
 tree-title = Cơ cấu tổ chức
 tree-as-of = Tại ngày
 tree-empty = Không có đơn vị nào tại ngày này.
+tree-filter = Lọc theo tên hoặc mã
+export-csv = Tải CSV
+cluster-set-roles = Lưu cụm trưởng, cụm phó
 org-new = Thêm đơn vị
 
 unit-not-open = Đơn vị này không hoạt động tại ngày

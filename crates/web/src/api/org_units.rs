@@ -3,12 +3,14 @@
 
 use amity_domain::error::Checker;
 use amity_domain::org::{OrgCode, OrgKind, OrgName, Period};
+use amity_domain::text::format_date;
 use amity_store::org::{
     self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, SortField, Split, Target, UnitFilter, UnitPatch,
 };
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
@@ -30,28 +32,69 @@ struct ListQuery {
     kind: Option<String>,
     as_of: Option<String>,
     parent_id: Option<i64>,
+    q: Option<String>,
     sort: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
 }
 
+impl ListQuery {
+    fn to_filter(&self) -> Result<UnitFilter, ApiError> {
+        let unprocessable = |field: &str, e: String| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, e);
+        let mut filter = UnitFilter::as_of(self.as_of.as_deref().map(|d| date_field("as_of", d)).transpose()?.unwrap_or_else(today));
+        filter.kind = self.kind.as_deref().map(|k| k.parse::<OrgKind>().map_err(|e| unprocessable("kind", e))).transpose()?;
+        filter.parent_id = self.parent_id;
+        filter.q = self.q.clone().filter(|q| !q.trim().is_empty());
+        if let Some(sort) = &self.sort {
+            (filter.sort, filter.descending) = SortField::parse(sort).map_err(|e| unprocessable("sort", e))?;
+        }
+        Ok(filter)
+    }
+}
+
 async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<OrgUnit>>> {
     let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(100)?;
-    let mut filter = UnitFilter::as_of(q.as_of.as_deref().map(|d| date_field("as_of", d)).transpose()?.unwrap_or_else(today));
-    filter.kind = q
-        .kind
-        .as_deref()
-        .map(|k| k.parse::<OrgKind>().map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "kind", e)))
-        .transpose()?;
-    filter.parent_id = q.parent_id;
-    if let Some(sort) = &q.sort {
-        (filter.sort, filter.descending) =
-            SortField::parse(sort).map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
-    }
+    let filter = q.to_filter()?;
     let mut conn = state.db.conn().await?;
     let (items, total) = org::list(&mut conn, &filter, limit, offset).await?;
     Ok(Json(List { items, total }))
 }
+
+/// The structure as of a date as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
+/// show Vietnamese correctly), with the list's filters; dates as dd/mm/yyyy.
+async fn export_csv(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    let filter = q.to_filter()?;
+    let mut conn = state.db.conn().await?;
+    let (units, _) = org::list(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
+    let parents = org::latest_names(&mut conn, units.iter().filter_map(|u| u.parent_id).collect()).await?;
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let write = |out: &mut csv::Writer<Vec<u8>>| -> csv::Result<()> {
+        out.write_record(["id", "code", "name", "short_name", "name_en", "kind", "parent_id", "parent", "valid_from", "valid_to"])?;
+        for u in &units {
+            let parent = u.parent_id.and_then(|p| parents.get(&p)).cloned().unwrap_or_default();
+            out.write_record([
+                u.id.to_string(),
+                u.code.clone().unwrap_or_default(),
+                u.name.clone(),
+                u.short_name.clone().unwrap_or_default(),
+                u.name_en.clone().unwrap_or_default(),
+                u.kind.clone(),
+                u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+                parent,
+                format_date(u.valid_from),
+                u.valid_to.map(format_date).unwrap_or_default(),
+            ])?;
+        }
+        Ok(())
+    };
+    write(&mut out).map_err(|e| ApiError::from(amity_store::Error::Other(e.into())))?;
+    let bytes = out.into_inner().map_err(|e| ApiError::from(amity_store::Error::Other(anyhow::anyhow!("{e}"))))?;
+    let name = format!("attachment; filename=\"amity-org-units-{}.csv\"", filter.as_of);
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
+}
+
+/// More units than the federation will ever have at once; an export is never paged.
+const EXPORT_LIMIT: u64 = 100_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -357,6 +400,7 @@ async fn close(
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/org-units", get(list).post(create))
+        .route("/api/v1/org-units/export.csv", get(export_csv))
         .route("/api/v1/org-units/merge", post(merge))
         .route("/api/v1/org-units/split", post(split))
         .route("/api/v1/org-units/{id}", get(show).patch(update))

@@ -58,6 +58,8 @@ fn tree_rows(units: Vec<OrgUnit>) -> Vec<TreeRow> {
 struct TreePage<'a> {
     ctx: &'a PageCtx,
     as_of: NaiveDate,
+    q: String,
+    export: String,
     rows: Vec<TreeRow>,
     counts: Vec<(String, usize)>,
 }
@@ -66,6 +68,13 @@ struct TreePage<'a> {
 struct AsOfQuery {
     as_of: Option<String>,
     year: Option<i32>,
+    #[serde(default)]
+    q: String,
+}
+
+/// A filter as typed, trimmed.
+fn query_words(q: &str) -> String {
+    q.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The `as_of` date of a page (today when absent).
@@ -81,9 +90,14 @@ async fn tree(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Qu
         Ok(d) => d,
         Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
+    let q = query_words(&q.q);
     let result = async {
         let mut conn = state.db.conn().await?;
-        org::all_as_of(&mut conn, date).await
+        if q.is_empty() {
+            return org::all_as_of(&mut conn, date).await;
+        }
+        let filter = UnitFilter { q: Some(q.clone()), ..UnitFilter::as_of(date) };
+        Ok(org::list(&mut conn, &filter, 5000, 0).await?.0)
     }
     .await;
     match result {
@@ -93,7 +107,8 @@ async fn tree(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Qu
                 .map(|k| (k.as_str().to_owned(), units.iter().filter(|u| u.kind == k.as_str()).count()))
                 .filter(|(_, n)| *n > 0)
                 .collect();
-            render(&TreePage { ctx: &ctx, as_of: date, rows: tree_rows(units), counts })
+            let export = path::org_export(&date, &q);
+            render(&TreePage { ctx: &ctx, as_of: date, q, export, rows: tree_rows(units), counts })
         }
         Err(e) => store_error_page(&ctx, e),
     }
@@ -422,6 +437,45 @@ async fn save_edit(
 }
 
 #[derive(Debug, Deserialize)]
+struct RolesForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    deputy: String,
+}
+
+async fn save_cluster_roles(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<RolesForm>,
+) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let year = check.check("year", form.year.trim().parse::<i32>().map_err(|_| "write the year as four digits".to_owned()));
+        let lead = check.check("lead", form.lead.trim().parse::<i64>().map_err(|_| "choose the lead".to_owned()));
+        let deputy = match form.deputy.trim() {
+            "" => Some(None),
+            d => check.check("deputy", d.parse::<i64>().map(Some).map_err(|_| "choose the deputy".to_owned())),
+        };
+        check.finish()?;
+        let (Some(year), Some(lead), Some(deputy)) = (year, lead, deputy) else { unreachable!("the checker reported every missing value") };
+        let mut tx = state.db.begin().await?;
+        org::set_cluster_roles(&mut tx, &me.actor, id, year, lead, deputy).await?;
+        tx.commit().await?;
+        Ok::<_, amity_store::Error>(year)
+    }
+    .await;
+    match result {
+        Ok(year) => Redirect::to(&path::cluster_year(id, year)).into_response(),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
 struct CloseForm {
     #[serde(default)]
     date: String,
@@ -691,6 +745,7 @@ pub(super) fn routes() -> RouteSet {
         .route("/org-units/{id}/contact", post(save_contact))
         .route("/org-units/{id}/edit", get(edit_form).post(save_edit))
         .route("/org-units/{id}/close", post(close))
+        .route("/org-units/{id}/cluster-roles", post(save_cluster_roles))
         .route("/structure/merge", get(merge_form).post(merge))
         .route("/structure/split", get(split_form).post(split))
 }
