@@ -144,11 +144,30 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
             login_attempts_per_minute: config.login_attempts_per_minute,
         },
     );
+    tokio::spawn(purge_sessions(db.clone()));
     let listener = tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("listening on {}", config.addr))?;
     tracing::info!(addr = %listener.local_addr()?, "Amity is serving");
     axum::serve(listener, amity_web::router(state)).with_graceful_shutdown(shutdown()).await?;
     db.close().await;
     Ok(())
+}
+
+/// Removes expired sessions now and every hour, so the table does not grow without bound.
+async fn purge_sessions(db: Db) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let purged = async {
+            let mut conn = db.conn().await?;
+            user::purge_expired_sessions(&mut conn).await
+        }
+        .await;
+        match purged {
+            Ok(n) if n > 0 => tracing::info!(sessions.purged = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "removing expired sessions failed"),
+        }
+    }
 }
 
 async fn shutdown() {

@@ -377,3 +377,56 @@ async fn demo_loads_only_into_an_empty_database() {
         t.cleanup().await.expect("cleanup");
     }
 }
+
+#[tokio::test]
+async fn expired_sessions_are_purged_and_live_ones_kept() {
+    on_demo(|db, backend| async move {
+        let mut c = db.conn().await.expect("conn");
+        let admin = user::find_by_email(&mut c, "admin@demo.amity").await.expect("q").expect("admin");
+        let live = user::start_session(&mut c, admin.id, SessionKind::Web, chrono::Duration::hours(1)).await.expect("session");
+        user::start_session(&mut c, admin.id, SessionKind::Web, chrono::Duration::seconds(-5)).await.expect("session");
+        user::start_session(&mut c, admin.id, SessionKind::Api, chrono::Duration::seconds(-5)).await.expect("session");
+        assert_eq!(user::purge_expired_sessions(&mut c).await.expect("purge"), 2, "{backend:?}");
+        assert!(user::session_user(&mut c, &live.token, SessionKind::Web).await.expect("lookup").is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_generator_builds_searchable_history_on_both_backends() {
+    use amity_store::generate::{GenSpec, generate};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        let mut progress = Vec::new();
+        let stats = generate(&t.db, GenSpec { provinces: 7, years: 3, per_unit_year: 2 }, |done, total| progress.push((done, total)))
+            .await
+            .expect("generate");
+        assert_eq!(stats.units, 1 + 2 + 7, "{backend:?}: a root, two clusters of up to six, seven unions");
+        assert_eq!(stats.accounts, 7 * 3 * 2);
+        assert_eq!(progress.last(), Some(&(21, 21)));
+        let mut c = t.db.conn().await.expect("conn");
+        let (hits, total) = search::query(&mut c, &Actor::system(), "can bo", 5, 0).await.expect("search");
+        assert_eq!(total, 42, "{backend:?}: every generated account is found without diacritics");
+        assert_eq!(hits.len(), 5);
+        let (entries, _) =
+            audit::list(&mut c, &Actor::system(), &AuditFilter { entity_type: Some("user".into()), ..Default::default() }, 100, 0)
+                .await
+                .expect("audit");
+        assert_eq!(entries.len(), 42);
+        // Every year has a lead in each cluster, chosen among that cluster's members.
+        let cluster =
+            org::list(&mut c, &UnitFilter { kind: Some(OrgKind::Cluster), ..UnitFilter::as_of(chrono::Utc::now().date_naive()) }, 10, 0)
+                .await
+                .expect("list")
+                .0[0]
+                .id;
+        let this_year = chrono::Datelike::year(&chrono::Utc::now());
+        for year in this_year - 2..=this_year {
+            let y = org::cluster_year(&mut c, cluster, year).await.expect("year");
+            let lead = y.lead.expect("a lead");
+            assert!(y.members.iter().any(|m| m.id == lead.id), "{backend:?} {year}");
+        }
+        drop(c);
+        t.cleanup().await.expect("cleanup");
+    }
+}
