@@ -3,18 +3,15 @@
 
 use amity_domain::authz::Actor;
 use amity_domain::org::{ChangeKind, OrgCode, OrgKind, OrgName, Period};
-use amity_domain::text::sort_key;
 use amity_domain::user::{Password, Role};
 use chrono::{Datelike, NaiveDate, Utc};
-use sea_query::Query;
 use serde_json::json;
 
 use crate::audit::{self, Entry};
 use crate::db::Db;
 use crate::org::{Contact, NewUnit, bulk};
-use crate::schema::Users;
 use crate::search::{self, Doc};
-use crate::user::hash_password;
+use crate::user::{self, hash_password};
 
 #[derive(Debug, Clone, Copy)]
 pub struct GenSpec {
@@ -112,36 +109,8 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
                 let display =
                     format!("Cán bộ {} {} năm {year} số {k}", SYLLABLES[(k as usize + p) % SYLLABLES.len()], province_name(p as u32));
                 let email = format!("u{unit_id}-{year}-{k}@gen.amity");
-                let now = Utc::now();
-                let id = tx
-                    .insert_id(
-                        Query::insert()
-                            .into_table(Users::Table)
-                            .columns([
-                                Users::Email,
-                                Users::DisplayName,
-                                Users::NameKey,
-                                Users::PasswordHash,
-                                Users::Role,
-                                Users::UnitId,
-                                Users::Active,
-                                Users::CreatedAt,
-                                Users::UpdatedAt,
-                            ])
-                            .values_panic([
-                                email.clone().into(),
-                                display.clone().into(),
-                                sort_key(&display).into(),
-                                password_hash.clone().into(),
-                                Role::UnionStaff.as_str().into(),
-                                (*unit_id).into(),
-                                (year == this_year).into(),
-                                now.into(),
-                                now.into(),
-                            ])
-                            .returning_col(Users::Id),
-                    )
-                    .await?;
+                let active = year == this_year;
+                let id = user::insert_row(&mut tx, &email, &display, &password_hash, Role::UnionStaff, *unit_id, active).await?;
                 let after = json!({ "email": email, "display_name": display, "unit_id": unit_id, "year": year });
                 audit::record(
                     &mut tx,

@@ -251,35 +251,22 @@ pub struct UnitRef {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// A unit's rows in one of the dated tables (names, codes, parents): the given value columns,
+/// then `valid_from` and `valid_to`, oldest first.
+fn dated_rows(table: impl Iden + Copy + 'static, values: &[&'static str], unit_id: i64) -> SelectStatement {
+    Query::select()
+        .columns(values.iter().copied().chain(["valid_from", "valid_to"]))
+        .from(table)
+        .and_where(Expr::col("unit_id").eq(unit_id))
+        .order_by("valid_from", Order::Asc)
+        .to_owned()
+}
+
 pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
     type NameRow = (String, Option<String>, Option<String>, NaiveDate, Option<NaiveDate>);
-    let names: Vec<NameRow> = conn
-        .fetch_all(
-            Query::select()
-                .columns([OrgNames::Name, OrgNames::ShortName, OrgNames::NameEn, OrgNames::ValidFrom, OrgNames::ValidTo])
-                .from(OrgNames::Table)
-                .and_where(Expr::col(OrgNames::UnitId).eq(id))
-                .order_by(OrgNames::ValidFrom, Order::Asc),
-        )
-        .await?;
-    let codes: Vec<(String, NaiveDate, Option<NaiveDate>)> = conn
-        .fetch_all(
-            Query::select()
-                .columns([OrgCodes::Code, OrgCodes::ValidFrom, OrgCodes::ValidTo])
-                .from(OrgCodes::Table)
-                .and_where(Expr::col(OrgCodes::UnitId).eq(id))
-                .order_by(OrgCodes::ValidFrom, Order::Asc),
-        )
-        .await?;
-    let parents: Vec<(i64, NaiveDate, Option<NaiveDate>)> = conn
-        .fetch_all(
-            Query::select()
-                .columns([OrgParents::ParentId, OrgParents::ValidFrom, OrgParents::ValidTo])
-                .from(OrgParents::Table)
-                .and_where(Expr::col(OrgParents::UnitId).eq(id))
-                .order_by(OrgParents::ValidFrom, Order::Asc),
-        )
-        .await?;
+    let names: Vec<NameRow> = conn.fetch_all(&dated_rows(OrgNames::Table, &["name", "short_name", "name_en"], id)).await?;
+    let codes: Vec<(String, NaiveDate, Option<NaiveDate>)> = conn.fetch_all(&dated_rows(OrgCodes::Table, &["code"], id)).await?;
+    let parents: Vec<(i64, NaiveDate, Option<NaiveDate>)> = conn.fetch_all(&dated_rows(OrgParents::Table, &["parent_id"], id)).await?;
     let parent_refs = unit_refs(conn, parents.iter().map(|p| p.0).collect()).await?;
     Ok(History {
         names: names

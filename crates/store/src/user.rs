@@ -119,36 +119,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<Use
         return Err(Error::invalid("email", format!("an account with {} already exists", new.email)));
     }
     let hash = hash_password(&new.password)?;
-    let now = Utc::now();
-    let id = conn
-        .insert_id(
-            Query::insert()
-                .into_table(Users::Table)
-                .columns([
-                    Users::Email,
-                    Users::DisplayName,
-                    Users::NameKey,
-                    Users::PasswordHash,
-                    Users::Role,
-                    Users::UnitId,
-                    Users::Active,
-                    Users::CreatedAt,
-                    Users::UpdatedAt,
-                ])
-                .values_panic([
-                    new.email.as_str().into(),
-                    new.display_name.clone().into(),
-                    sort_key(&new.display_name).into(),
-                    hash.into(),
-                    new.role.as_str().into(),
-                    new.unit_id.into(),
-                    true.into(),
-                    now.into(),
-                    now.into(),
-                ])
-                .returning_col(Users::Id),
-        )
-        .await?;
+    let id = insert_row(conn, new.email.as_str(), &new.display_name, &hash, new.role, new.unit_id, true).await?;
     let user = get_unscoped(conn, id).await?;
     audit::record(
         conn,
@@ -165,6 +136,48 @@ pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<Use
     .await?;
     index(conn, &user).await?;
     Ok(user)
+}
+
+/// Inserts an account row as given (no checks, no audit): for [`create`] and for bulk seeding,
+/// which checks and audits in its own way.
+pub(crate) async fn insert_row(
+    conn: &mut Conn,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+    unit_id: i64,
+    active: bool,
+) -> Result<i64> {
+    let now = Utc::now();
+    conn.insert_id(
+        Query::insert()
+            .into_table(Users::Table)
+            .columns([
+                Users::Email,
+                Users::DisplayName,
+                Users::NameKey,
+                Users::PasswordHash,
+                Users::Role,
+                Users::UnitId,
+                Users::Active,
+                Users::CreatedAt,
+                Users::UpdatedAt,
+            ])
+            .values_panic([
+                email.into(),
+                display_name.into(),
+                sort_key(display_name).into(),
+                password_hash.into(),
+                role.as_str().into(),
+                unit_id.into(),
+                active.into(),
+                now.into(),
+                now.into(),
+            ])
+            .returning_col(Users::Id),
+    )
+    .await
 }
 
 /// Changes to an account; `None` leaves a field as it is.

@@ -9,12 +9,12 @@ mod users;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::i18n::Lang;
 use crate::routes::RouteSet;
-use crate::view::PageCtx;
+use crate::view::{FormErrors, PageCtx};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -73,6 +73,29 @@ pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Respon
             tracing::error!(error = ?e, "page request failed");
             error_page_for(ctx, StatusCode::INTERNAL_SERVER_ERROR, &ctx.t("error-internal"))
         }
+    }
+}
+
+/// The end of a form post: on success, a redirect to the URL `redirect` gives; on invalid
+/// input, the form again (422) built by `form_again` with each error beside its field; any other
+/// failure, an error page.
+pub(crate) async fn after_post<'c, T, P, Fut>(
+    ctx: &'c PageCtx,
+    result: amity_store::Result<T>,
+    redirect: impl FnOnce(T) -> String,
+    form_again: impl FnOnce(FormErrors) -> Fut,
+) -> Response
+where
+    P: Template + 'c,
+    Fut: Future<Output = amity_store::Result<P>>,
+{
+    match result {
+        Ok(value) => Redirect::to(&redirect(value)).into_response(),
+        Err(amity_store::Error::Invalid(invalid)) => match form_again(FormErrors::from_fields(&invalid.0)).await {
+            Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+            Err(e) => store_error_page(ctx, e),
+        },
+        Err(e) => store_error_page(ctx, e),
     }
 }
 

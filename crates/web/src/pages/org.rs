@@ -18,7 +18,7 @@ use axum_extra::extract::Form as MultiForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{denied_page, error_page_for, render, render_status, store_error_page};
+use super::{after_post, denied_page, error_page_for, render, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -274,6 +274,10 @@ struct NewUnitPage<'a> {
     errors: FormErrors,
 }
 
+fn kinds() -> Vec<&'static str> {
+    OrgKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
 async fn units_today(state: &AppState) -> amity_store::Result<Vec<OrgUnit>> {
     let mut conn = state.db.conn().await?;
     org::all_as_of(&mut conn, today()).await
@@ -288,7 +292,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
             ctx: &ctx,
             form: UnitForm { valid_from: today().format("%d/%m/%Y").to_string(), kind: "other".into(), ..Default::default() },
             units,
-            kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
+            kinds: kinds(),
             errors: FormErrors::default(),
         }),
         Err(e) => store_error_page(&ctx, e),
@@ -311,23 +315,13 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         (Err(invalid), _) => Err(invalid.into()),
         (Ok(()), None) => Err(amity_store::Error::invalid("_", "incomplete form")),
     };
-    match result {
-        Ok(created) => Redirect::to(&path::unit(created.id)).into_response(),
-        Err(amity_store::Error::Invalid(invalid)) => match units_today(&state).await {
-            Ok(units) => render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &NewUnitPage {
-                    ctx: &ctx,
-                    form,
-                    units,
-                    kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
-                    errors: FormErrors::from_fields(&invalid.0),
-                },
-            ),
-            Err(e) => store_error_page(&ctx, e),
-        },
-        Err(e) => store_error_page(&ctx, e),
-    }
+    after_post(
+        &ctx,
+        result,
+        |created: OrgUnit| path::unit(created.id),
+        |errors| async { Ok(NewUnitPage { ctx: &ctx, form, units: units_today(&state).await?, kinds: kinds(), errors }) },
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -416,24 +410,17 @@ async fn save_edit(
         tx.commit().await
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&path::unit(id)).into_response(),
-        Err(amity_store::Error::Invalid(invalid)) => {
-            let reload = async {
-                let mut conn = state.db.conn().await?;
-                Ok::<_, amity_store::Error>((org::get(&mut conn, id, today()).await?, org::all_as_of(&mut conn, today()).await?))
-            }
-            .await;
-            match reload {
-                Ok((unit, units)) => render_status(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &EditPage { ctx: &ctx, unit, form, units, errors: FormErrors::from_fields(&invalid.0) },
-                ),
-                Err(e) => store_error_page(&ctx, e),
-            }
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+    after_post(
+        &ctx,
+        result,
+        |()| path::unit(id),
+        |errors| async {
+            let mut conn = state.db.conn().await?;
+            let unit = org::get(&mut conn, id, today()).await?;
+            Ok(EditPage { ctx: &ctx, unit, form, units: org::all_as_of(&mut conn, today()).await?, errors })
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -561,7 +548,7 @@ async fn merge_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx)
             ctx: &ctx,
             units,
             form: MergeForm { date: today().format("%d/%m/%Y").to_string(), new_kind: "province_union".into(), ..Default::default() },
-            kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
+            kinds: kinds(),
             errors: FormErrors::default(),
         }),
         Err(e) => store_error_page(&ctx, e),
@@ -593,26 +580,12 @@ async fn merge(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
         Ok::<_, amity_store::Error>(event)
     }
     .await;
-    match result {
-        Ok(event) => {
-            let target = event.links.first().and_then(|l| l.to.as_ref()).map_or(path::ORG_TREE.to_owned(), |u| path::unit(u.id));
-            Redirect::to(&target).into_response()
-        }
-        Err(amity_store::Error::Invalid(invalid)) => match units_today(&state).await {
-            Ok(units) => render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &MergePage {
-                    ctx: &ctx,
-                    units,
-                    form,
-                    kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
-                    errors: FormErrors::from_fields(&invalid.0),
-                },
-            ),
-            Err(e) => store_error_page(&ctx, e),
-        },
-        Err(e) => store_error_page(&ctx, e),
-    }
+    let redirect =
+        |event: LineageEvent| event.links.first().and_then(|l| l.to.as_ref()).map_or(path::ORG_TREE.to_owned(), |u| path::unit(u.id));
+    after_post(&ctx, result, redirect, |errors| async {
+        Ok(MergePage { ctx: &ctx, units: units_today(&state).await?, form, kinds: kinds(), errors })
+    })
+    .await
 }
 
 /// The split form: one source, up to three results, each existing or new, with shares.
@@ -661,7 +634,7 @@ async fn split_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx)
             ctx: &ctx,
             units,
             form: SplitForm { date: today().format("%d/%m/%Y").to_string(), kind: "province_union".into(), ..Default::default() },
-            kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
+            kinds: kinds(),
             errors: FormErrors::default(),
         }),
         Err(e) => store_error_page(&ctx, e),
@@ -718,23 +691,13 @@ async fn split(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
         Ok::<_, amity_store::Error>((from, event))
     }
     .await;
-    match result {
-        Ok((from, _)) => Redirect::to(&path::unit(from)).into_response(),
-        Err(amity_store::Error::Invalid(invalid)) => match units_today(&state).await {
-            Ok(units) => render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &SplitPage {
-                    ctx: &ctx,
-                    units,
-                    form,
-                    kinds: OrgKind::ALL.iter().map(|k| k.as_str()).collect(),
-                    errors: FormErrors::from_fields(&invalid.0),
-                },
-            ),
-            Err(e) => store_error_page(&ctx, e),
-        },
-        Err(e) => store_error_page(&ctx, e),
-    }
+    after_post(
+        &ctx,
+        result,
+        |(from, _): (i64, LineageEvent)| path::unit(from),
+        |errors| async { Ok(SplitPage { ctx: &ctx, units: units_today(&state).await?, form, kinds: kinds(), errors }) },
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

@@ -8,13 +8,12 @@ use amity_store::user::{self, NewUser, User, UserPatch};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{denied_page, render, render_status, store_error_page};
+use super::{after_post, denied_page, render, store_error_page};
 use crate::api::users::NewUserBody;
 use crate::auth::Auth;
 use crate::routes::RouteSet;
@@ -130,17 +129,13 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         Ok::<_, amity_store::Error>(created)
     }
     .await;
-    match result {
-        Ok(created) => Redirect::to(&path::user(created.id)).into_response(),
-        Err(amity_store::Error::Invalid(invalid)) => match units(&state).await {
-            Ok(units) => render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&ctx, None, UserForm { password: String::new(), ..form }, units, FormErrors::from_fields(&invalid.0)),
-            ),
-            Err(e) => store_error_page(&ctx, e),
-        },
-        Err(e) => store_error_page(&ctx, e),
-    }
+    after_post(
+        &ctx,
+        result,
+        |created: User| path::user(created.id),
+        |errors| async { Ok(form_page(&ctx, None, UserForm { password: String::new(), ..form }, units(&state).await?, errors)) },
+    )
+    .await
 }
 
 async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
@@ -189,30 +184,17 @@ async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pat
         tx.commit().await
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&path::user(id)).into_response(),
-        Err(amity_store::Error::Invalid(invalid)) => {
-            let reload = async {
-                let mut conn = state.db.conn().await?;
-                Ok::<_, amity_store::Error>((user::get(&mut conn, &me.actor, id).await?, units(&state).await?))
-            }
-            .await;
-            match reload {
-                Ok((existing, units)) => render_status(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &form_page(
-                        &ctx,
-                        Some(existing),
-                        UserForm { password: String::new(), ..form },
-                        units,
-                        FormErrors::from_fields(&invalid.0),
-                    ),
-                ),
-                Err(e) => store_error_page(&ctx, e),
-            }
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+    after_post(
+        &ctx,
+        result,
+        |()| path::user(id),
+        |errors| async {
+            let mut conn = state.db.conn().await?;
+            let existing = user::get(&mut conn, &me.actor, id).await?;
+            Ok(form_page(&ctx, Some(existing), UserForm { password: String::new(), ..form }, units(&state).await?, errors))
+        },
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {
