@@ -734,8 +734,13 @@ impl UnitPatch {
 }
 
 /// Ends the record of `table` open on `date` the day before it (or deletes it when it started
-/// that day), returning the end it had.
-async fn end_record(conn: &mut Conn, table: impl Iden + Copy + 'static, unit_id: i64, date: NaiveDate) -> Result<Option<NaiveDate>> {
+/// that day). Returns `Some(end it had)` when there was one, `None` when nothing was open.
+async fn end_record(
+    conn: &mut Conn,
+    table: impl Iden + Copy + 'static,
+    unit_id: i64,
+    date: NaiveDate,
+) -> Result<Option<Option<NaiveDate>>> {
     let open: Option<(i64, NaiveDate, Option<NaiveDate>)> = conn
         .fetch_optional(
             Query::select()
@@ -751,7 +756,35 @@ async fn end_record(conn: &mut Conn, table: impl Iden + Copy + 'static, unit_id:
     } else {
         conn.execute(Query::update().table(table).value("valid_to", day_before(date)).and_where(Expr::col("id").eq(row))).await?;
     }
-    Ok(to)
+    Ok(Some(to))
+}
+
+/// The first day a later record of `table` starts after `date`, if any: a change from `date` must
+/// end before it, so periods never overlap.
+async fn next_start(conn: &mut Conn, table: impl Iden + Copy + 'static, unit_id: i64, date: NaiveDate) -> Result<Option<NaiveDate>> {
+    let next: Option<(NaiveDate,)> = conn
+        .fetch_optional(
+            Query::select()
+                .column("valid_from")
+                .from(table)
+                .and_where(Expr::col("unit_id").eq(unit_id))
+                .and_where(Expr::col("valid_from").gt(date))
+                .order_by("valid_from", Order::Asc)
+                .limit(1),
+        )
+        .await?;
+    Ok(next.map(|(d,)| d))
+}
+
+/// Replaces, from `date`, the record of `table` valid then: the old one ends the day before and
+/// the new one lasts until the old one would have ended (or the next record starts, or the unit
+/// ends). Returns the new record's period.
+async fn replace_from(conn: &mut Conn, table: impl Iden + Copy + 'static, unit: &OrgUnit, date: NaiveDate) -> Result<Period> {
+    let to = match end_record(conn, table, unit.id, date).await? {
+        Some(to) => to,
+        None => next_start(conn, table, unit.id, date).await?.map(day_before).or(unit.valid_to),
+    };
+    Ok(Period { from: date, to })
 }
 
 /// Applies a patch; audited with before → after, re-indexed.
@@ -768,8 +801,6 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
         actor.require(Action::Write, Some(id))?;
     }
     let before = get(conn, id, today).await?;
-    let until = current.valid_to;
-    let period = Period { from: effective, to: until };
 
     if patch.name.is_some() || patch.short_name.is_some() || patch.name_en.is_some() {
         let name = match &patch.name {
@@ -778,7 +809,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
         };
         let short = patch.short_name.clone().unwrap_or(current.short_name.clone());
         let en = patch.name_en.clone().unwrap_or(current.name_en.clone());
-        end_record(conn, OrgNames::Table, id, effective).await?;
+        let period = replace_from(conn, OrgNames::Table, &current, effective).await?;
         insert_name(conn, id, &name, short, en, period).await?;
         if patch.name.as_ref().is_some_and(|n| n.as_str() != current.name) {
             record_event(conn, ChangeKind::Rename, effective, None, &[(Some(id), Some(id), None)]).await?;
@@ -787,8 +818,8 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
     if let Some(code) = &patch.code
         && current.code.as_deref() != Some(code.as_str())
     {
+        let period = replace_from(conn, OrgCodes::Table, &current, effective).await?;
         ensure_code_free(conn, code, period, Some(id)).await?;
-        end_record(conn, OrgCodes::Table, id, effective).await?;
         insert_code(conn, id, code, period).await?;
     }
     if let Some(parent) = patch.parent_id {
@@ -802,7 +833,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
                     return Err(Error::invalid("parent_id", "the new parent lies under this unit"));
                 }
             }
-            end_record(conn, OrgParents::Table, id, effective).await?;
+            let period = replace_from(conn, OrgParents::Table, &current, effective).await?;
             if let Some(p) = parent {
                 insert_parent(conn, id, p, period).await?;
             }

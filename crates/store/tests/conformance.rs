@@ -430,3 +430,47 @@ async fn the_generator_builds_searchable_history_on_both_backends() {
         t.cleanup().await.expect("cleanup");
     }
 }
+
+#[tokio::test]
+async fn a_backdated_rename_never_overlaps_a_later_name() {
+    on_demo(|db, backend| async move {
+        let admin = actor(&db, "admin@demo.amity").await;
+        let mut tx = db.begin().await.expect("tx");
+        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
+        let unit = org::create(&mut tx, &admin, &new_unit("T-R", "Tên gốc", Some(vufo), "2010-01-01")).await.expect("unit");
+        let rename = |name: &str, from: &str| UnitPatch {
+            name: Some(OrgName::parse(name).expect("name")),
+            effective: Some(d(from)),
+            ..Default::default()
+        };
+        org::update(&mut tx, &admin, unit.id, &rename("Tên mới", "2020-01-01")).await.expect("rename");
+        org::update(&mut tx, &admin, unit.id, &rename("Tên giữa", "2015-01-01")).await.expect("backdated rename");
+        let names: Vec<(String, NaiveDate, Option<NaiveDate>)> = org::history(&mut tx, unit.id)
+            .await
+            .expect("history")
+            .names
+            .into_iter()
+            .map(|n| (n.value.name, n.valid_from, n.valid_to))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Tên gốc".to_owned(), d("2010-01-01"), Some(d("2014-12-31"))),
+                ("Tên giữa".to_owned(), d("2015-01-01"), Some(d("2019-12-31"))),
+                ("Tên mới".to_owned(), d("2020-01-01"), None),
+            ],
+            "{backend:?}"
+        );
+        for (date, name) in [("2012-06-01", "Tên gốc"), ("2017-06-01", "Tên giữa"), ("2024-06-01", "Tên mới")] {
+            assert_eq!(org::get(&mut tx, unit.id, d(date)).await.expect("unit").name, name);
+        }
+        // A code change from a date likewise keeps the earlier code before it.
+        let recode =
+            UnitPatch { code: Some(OrgCode::parse("T-R2").expect("code")), effective: Some(d("2018-01-01")), ..Default::default() };
+        org::update(&mut tx, &admin, unit.id, &recode).await.expect("recode");
+        assert_eq!(org::by_code(&mut tx, "T-R", d("2017-12-31")).await.expect("q"), Some(unit.id));
+        assert_eq!(org::by_code(&mut tx, "T-R", d("2018-01-01")).await.expect("q"), None);
+        assert_eq!(org::by_code(&mut tx, "T-R2", d("2018-01-01")).await.expect("q"), Some(unit.id));
+    })
+    .await;
+}
