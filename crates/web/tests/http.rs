@@ -628,3 +628,16 @@ async fn the_cluster_form_sets_the_years_lead() {
     assert!(year["deputy"].is_null());
     app.done().await;
 }
+
+#[tokio::test]
+async fn api_shapes_stay_stable() {
+    let app = App::new(Backend::Sqlite).await;
+    let t = app.token("viewer@demo.amity").await;
+    let unit = app.unit_by_code(&t, "48", "2025-07-01").await;
+    insta::assert_json_snapshot!("da_nang_2025", unit);
+    let admin = app.token("admin@demo.amity").await;
+    let r = app.call(Method::POST, "/api/v1/org-units", Some(&admin), Some(json!({"kind": "province", "name": " ", "code": "a b"}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    insta::assert_json_snapshot!("invalid_unit_errors", r.json());
+    app.done().await;
+}
