@@ -1235,6 +1235,43 @@ pub async fn structure_graph(conn: &mut Conn) -> Result<amity_domain::authz::Str
     Ok(graph)
 }
 
+/// A year in which a unit led or deputized a cluster.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterRole {
+    pub cluster: UnitRef,
+    pub year: i32,
+    /// `lead` or `deputy`.
+    pub role: &'static str,
+}
+
+/// The cluster years in which any of `units` was lead or deputy, newest first.
+pub async fn cluster_roles_of(conn: &mut Conn, units: &BTreeSet<i64>) -> Result<Vec<ClusterRole>> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i32, i64, Option<i64>)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([ClusterRoles::ClusterId, ClusterRoles::Year, ClusterRoles::LeadUnitId, ClusterRoles::DeputyUnitId])
+                .from(ClusterRoles::Table)
+                .cond_where(
+                    Cond::any()
+                        .add(Expr::col(ClusterRoles::LeadUnitId).is_in(units.iter().copied()))
+                        .add(Expr::col(ClusterRoles::DeputyUnitId).is_in(units.iter().copied())),
+                )
+                .order_by(ClusterRoles::Year, Order::Desc),
+        )
+        .await?;
+    let clusters = unit_refs(conn, rows.iter().map(|r| r.0).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(cluster, year, lead, _)| {
+            let role = if units.contains(&lead) { "lead" } else { "deputy" };
+            Some(ClusterRole { cluster: clusters.get(&cluster)?.clone(), year, role })
+        })
+        .collect())
+}
+
 /// Members of the clusters `units` led, in the years they led them.
 pub async fn led_cluster_members(conn: &mut Conn, units: &BTreeSet<i64>) -> Result<BTreeSet<i64>> {
     if units.is_empty() {

@@ -54,8 +54,8 @@ pub mod path {
     pub fn cluster_roles(id: impl Borrow<i64>) -> String {
         format!("/org-units/{}/cluster-roles", id.borrow())
     }
-    pub fn cluster_year(id: impl Borrow<i64>, year: i32) -> String {
-        format!("/org-units/{}?year={year}", id.borrow())
+    pub fn cluster_year(id: impl Borrow<i64>, year: impl Borrow<i32>) -> String {
+        format!("/org-units/{}?year={}", id.borrow(), year.borrow())
     }
     /// The CSV export of the structure as of a date, with the tree's filter.
     pub fn org_export(date: &chrono::NaiveDate, q: &str) -> String {

@@ -387,6 +387,7 @@ async fn the_sign_in_page_sets_a_safe_cookie_and_forms_need_their_csrf_token() {
         let cookie = format!("amity_session={session}");
         let home = app.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
         assert!(home.text().contains("Liên hiệp Quảng Nam"), "the page names the user");
+        assert!(home.text().contains("2023: Cụm phó"), "Quảng Nam was Cluster 3's deputy in 2023");
         let admin_t = app.token("admin@demo.amity").await;
         let qn = app.unit_by_code(&admin_t, "49", "2024-01-01").await;
         let path = format!("/org-units/{}/contact", qn["id"]);

@@ -42,6 +42,7 @@ home-scope = Scope
 home-units-today = Units active today
 home-accounts = Accounts in scope
 home-children = Units under it
+home-cluster-roles = Cluster roles
 home-contains = Units under it today
 home-no-children = No units under it.
 scope-all = Whole federation

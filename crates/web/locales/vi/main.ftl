@@ -42,6 +42,7 @@ home-scope = Phạm vi
 home-units-today = Đơn vị đang hoạt động
 home-accounts = Tài khoản trong phạm vi
 home-children = Đơn vị trực thuộc
+home-cluster-roles = Vai trò trong cụm
 home-contains = Đơn vị trực thuộc hiện nay
 home-no-children = Không có đơn vị trực thuộc.
 scope-all = Toàn Liên hiệp

@@ -134,7 +134,8 @@ mod tests {
     #[test]
     fn the_error_page_renders_in_english_without_a_server() {
         let ctx = PageCtx { lang: Lang::En, user: None, csrf: String::new(), path: "/nowhere".into() };
-        let page = ErrorPage { ctx: &ctx, status: 404, heading: ctx.t("error-404"), detail: "The page you are looking for does not exist." };
+        let page =
+            ErrorPage { ctx: &ctx, status: 404, heading: ctx.t("error-404"), detail: "The page you are looking for does not exist." };
         insta::assert_snapshot!(page.render().expect("renders"));
     }
 }
