@@ -108,6 +108,16 @@ impl PageCtx {
         d.map(format_date).unwrap_or_else(|| self.t("period-open"))
     }
 
+    /// A moment in Vietnam's time (UTC+7 all year): `22/11/2026 14:05`.
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+        at.with_timezone(&vietnam).format("%d/%m/%Y %H:%M").to_string()
+    }
+
+    pub fn action(&self, action: &str) -> String {
+        self.t(&format!("action-{}", action.replace('_', "-")))
+    }
+
     pub fn num(&self, n: &i64) -> String {
         format_int(*n)
     }

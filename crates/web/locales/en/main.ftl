@@ -150,6 +150,14 @@ split-target = Unit
 split-share = Share (e.g. 0.5)
 split-submit = Split
 
+action-create = Created
+action-update = Updated
+action-merge = Merged
+action-split = Split
+action-close = Closed
+action-set-cluster-roles = Set cluster lead and deputy
+action-import-reference = Imported reference data
+action-load-demo = Loaded demo data
 audit-title = Audit trail
 audit-entity-type = Kind of record
 audit-entity-id = Record id

@@ -150,6 +150,14 @@ split-target = Đơn vị
 split-share = Tỷ lệ (ví dụ 0,5)
 split-submit = Chia tách
 
+action-create = Tạo mới
+action-update = Cập nhật
+action-merge = Hợp nhất
+action-split = Chia tách
+action-close = Giải thể
+action-set-cluster-roles = Chọn cụm trưởng, cụm phó
+action-import-reference = Nhập dữ liệu tham chiếu
+action-load-demo = Nạp dữ liệu mẫu
 audit-title = Nhật ký thay đổi
 audit-entity-type = Loại dữ liệu
 audit-entity-id = Mã số bản ghi
