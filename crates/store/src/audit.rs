@@ -113,6 +113,8 @@ pub struct AuditFilter {
     pub entity_type: Option<String>,
     pub entity_id: Option<i64>,
     pub actor_id: Option<i64>,
+    /// Oldest first instead of newest first.
+    pub oldest_first: bool,
 }
 
 /// Restricts a query on `unit_col` to the actor's read scope. Records with no unit are
@@ -124,7 +126,7 @@ pub(crate) fn scope_cond(scope: &Scope, unit_col: Expr) -> Option<Cond> {
     }
 }
 
-/// Entries the actor may read, newest first, with the total for paging.
+/// Entries the actor may read, newest first (or oldest first), with the total for paging.
 pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AuditFilter, limit: u64, offset: u64) -> Result<(Vec<AuditEntry>, i64)> {
     let mut cond = Cond::all();
     if let Some(t) = &filter.entity_type {
@@ -157,7 +159,7 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AuditFilter, limit: u
                 ])
                 .from(AuditLog::Table)
                 .cond_where(cond)
-                .order_by(AuditLog::Id, Order::Desc)
+                .order_by(AuditLog::Id, if filter.oldest_first { Order::Asc } else { Order::Desc })
                 .limit(limit)
                 .offset(offset),
         )

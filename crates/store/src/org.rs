@@ -122,19 +122,15 @@ pub enum SortField {
 impl SortField {
     /// Parses `name`, `-code`, …; `Err` names the accepted fields.
     pub fn parse(input: &str) -> Result<(SortField, bool), String> {
-        let (desc, field) = match input.strip_prefix('-') {
-            Some(f) => (true, f),
-            None => (false, input),
-        };
+        let (field, descending) = crate::parse_sort(input, &["name", "code", "kind", "valid_from", "id"])?;
         let field = match field {
             "name" => SortField::Name,
             "code" => SortField::Code,
             "kind" => SortField::Kind,
             "valid_from" => SortField::ValidFrom,
-            "id" => SortField::Id,
-            other => return Err(format!("cannot sort by “{other}” (use name, code, kind, valid_from or id, with - for descending)")),
+            _ => SortField::Id,
         };
-        Ok((field, desc))
+        Ok((field, descending))
     }
 }
 

@@ -272,8 +272,11 @@ pub async fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>>
     row.map(User::try_from).transpose()
 }
 
-/// Accounts in the actor's read scope, by name in Vietnamese order.
-pub async fn list(conn: &mut Conn, actor: &Actor, limit: u64, offset: u64) -> Result<(Vec<User>, i64)> {
+/// The fields accounts can be sorted by (`name` in Vietnamese order).
+pub const SORT_FIELDS: [&str; 5] = ["name", "email", "role", "created_at", "id"];
+
+/// Accounts in the actor's read scope, sorted by a field of [`SORT_FIELDS`].
+pub async fn list(conn: &mut Conn, actor: &Actor, sort: (&str, bool), limit: u64, offset: u64) -> Result<(Vec<User>, i64)> {
     let mut cond = Cond::all();
     if let Some(scoped) = scope_cond(&actor.read, Expr::col(Users::UnitId)) {
         cond = cond.add(scoped);
@@ -286,7 +289,16 @@ pub async fn list(conn: &mut Conn, actor: &Actor, limit: u64, offset: u64) -> Re
                 .columns(COLUMNS)
                 .from(Users::Table)
                 .cond_where(cond)
-                .order_by(Users::NameKey, Order::Asc)
+                .order_by(
+                    match sort.0 {
+                        "email" => Users::Email,
+                        "role" => Users::Role,
+                        "created_at" => Users::CreatedAt,
+                        "id" => Users::Id,
+                        _ => Users::NameKey,
+                    },
+                    if sort.1 { Order::Desc } else { Order::Asc },
+                )
                 .order_by(Users::Id, Order::Asc)
                 .limit(limit)
                 .offset(offset),

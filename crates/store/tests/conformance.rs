@@ -174,7 +174,7 @@ async fn a_union_cannot_touch_another_union_nor_see_its_accounts() {
         assert!(hits.iter().all(|h| h.entity_type != "user"), "{backend:?}: {hits:?}");
         let (hits, _) = search::query(&mut c, &admin, "khanhhoa", 10, 0).await.expect("search");
         assert!(hits.iter().any(|h| h.entity_type == "user"), "{backend:?}: admin finds the account");
-        let (users, total) = user::list(&mut c, &quangnam, 100, 0).await.expect("users");
+        let (users, total) = user::list(&mut c, &quangnam, ("name", false), 100, 0).await.expect("users");
         assert_eq!(total, 1, "{backend:?}: only its own account");
         assert_eq!(users[0].email, "quangnam@demo.amity");
         let (_, audit_total) = audit::list(&mut c, &quangnam, &AuditFilter::default(), 100, 0).await.expect("audit");
@@ -194,7 +194,7 @@ async fn staff_update_their_own_contact_details_audited_before_and_after() {
         org::update(&mut tx, &quangnam, own, &patch).await.expect("own unit");
         tx.commit().await.expect("commit");
         let mut c = db.conn().await.expect("conn");
-        let filter = AuditFilter { entity_type: Some("org_unit".into()), entity_id: Some(own), actor_id: None };
+        let filter = AuditFilter { entity_type: Some("org_unit".into()), entity_id: Some(own), ..Default::default() };
         let (entries, _) = audit::list(&mut c, &quangnam, &filter, 10, 0).await.expect("audit");
         let change = &entries[0].changes["phone"];
         assert_eq!(change["before"], serde_json::Value::Null, "{backend:?}");

@@ -642,3 +642,37 @@ async fn api_shapes_stay_stable() {
     insta::assert_json_snapshot!("invalid_unit_errors", r.json());
     app.done().await;
 }
+
+#[tokio::test]
+async fn every_collection_sorts_and_refuses_unknown_sort_fields() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let emails = |v: &Value| {
+            v["items"].as_array().expect("items").iter().map(|u| u["email"].as_str().unwrap_or_default().to_owned()).collect::<Vec<_>>()
+        };
+        let by_email = emails(&app.get("/api/v1/users?sort=email", &admin).await.json());
+        let mut sorted = by_email.clone();
+        sorted.sort();
+        assert_eq!(by_email, sorted, "{:?}", app.backend);
+        let desc = emails(&app.get("/api/v1/users?sort=-email", &admin).await.json());
+        assert_eq!(desc, sorted.iter().rev().cloned().collect::<Vec<_>>());
+        let names: Vec<String> = app.get("/api/v1/users", &admin).await.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|u| u["display_name"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        let mut vi = names.clone();
+        vi.sort_by(|a, b| amity_domain::text::compare(a, b));
+        assert_eq!(names, vi, "accounts list by name in Vietnamese order by default");
+        let oldest = app.get("/api/v1/audit?sort=at&per_page=1", &admin).await.json();
+        let newest = app.get("/api/v1/audit?per_page=1", &admin).await.json();
+        assert!(oldest["items"][0]["id"].as_i64() < newest["items"][0]["id"].as_i64());
+        for path in ["/api/v1/users?sort=password", "/api/v1/audit?sort=actor", "/api/v1/org-units?sort=-colour"] {
+            let r = app.get(path, &admin).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "sort".to_owned()), "{path}");
+        }
+        app
+    })
+    .await;
+}

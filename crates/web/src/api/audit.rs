@@ -9,10 +9,11 @@ use serde::Deserialize;
 
 use super::List;
 use crate::auth::Auth;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
+use axum::http::StatusCode;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +22,8 @@ struct AuditQuery {
     entity_id: Option<i64>,
     /// An account id or email.
     actor: Option<String>,
+    /// `-at` (newest first, the default) or `at`.
+    sort: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
 }
@@ -36,7 +39,10 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
             Err(_) => Some(user::find_by_email(&mut conn, a).await?.map_or(-1, |u| u.id)),
         },
     };
-    let filter = AuditFilter { entity_type: q.entity_type.filter(|t| !t.is_empty()), entity_id: q.entity_id, actor_id };
+    let (_, descending) = amity_store::parse_sort(q.sort.as_deref().unwrap_or("-at"), &["at"])
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
+    let filter =
+        AuditFilter { entity_type: q.entity_type.filter(|t| !t.is_empty()), entity_id: q.entity_id, actor_id, oldest_first: !descending };
     let (items, total) = audit::list(&mut conn, &me.actor, &filter, limit, offset).await?;
     Ok(Json(List { items, total }))
 }

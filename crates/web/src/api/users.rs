@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::List;
 use crate::auth::Auth;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -19,6 +19,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
+    sort: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
 }
@@ -26,7 +27,9 @@ struct ListQuery {
 async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<User>>> {
     let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
     let mut conn = state.db.conn().await?;
-    let (items, total) = user::list(&mut conn, &me.actor, limit, offset).await?;
+    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &user::SORT_FIELDS)
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
+    let (items, total) = user::list(&mut conn, &me.actor, sort, limit, offset).await?;
     Ok(Json(List { items, total }))
 }
 

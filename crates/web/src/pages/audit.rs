@@ -64,6 +64,7 @@ async fn audit_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx,
             entity_type: Some(q.entity_type.trim().to_owned()).filter(|t| !t.is_empty()),
             entity_id: q.entity_id.trim().parse().ok(),
             actor_id,
+            oldest_first: false,
         };
         audit::list(&mut conn, &me.actor, &filter, PER_PAGE, (page - 1) * PER_PAGE).await
     }

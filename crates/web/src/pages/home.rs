@@ -33,7 +33,7 @@ async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Re
         let mut filter = UnitFilter::as_of(today);
         filter.parent_id = Some(unit.id);
         let (children, _) = org::list(&mut conn, &filter, 500, 0).await?;
-        let (_, accounts) = user::list(&mut conn, &me.actor, 1, 0).await?;
+        let (_, accounts) = user::list(&mut conn, &me.actor, ("name", false), 1, 0).await?;
         let (_, units_today) = org::list(&mut conn, &UnitFilter::as_of(today), 1, 0).await?;
         // Roles its predecessors held count too: today's Khánh Hòa led Cluster 3 in 2023.
         let own = org::structure_graph(&mut conn).await?.reach(unit.id);

@@ -51,7 +51,7 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
     let page = q.page.unwrap_or(1).max(1);
     let result = async {
         let mut conn = state.db.conn().await?;
-        let (users, total) = user::list(&mut conn, &me.actor, PER_PAGE, (page - 1) * PER_PAGE).await?;
+        let (users, total) = user::list(&mut conn, &me.actor, ("name", false), PER_PAGE, (page - 1) * PER_PAGE).await?;
         let unit_names = org::latest_names(&mut conn, users.iter().map(|u| u.unit_id).collect()).await?;
         Ok::<_, amity_store::Error>((users, unit_names, total))
     }
