@@ -307,6 +307,37 @@ pub async fn list(conn: &mut Conn, actor: &Actor, sort: (&str, bool), limit: u64
     Ok((rows.into_iter().map(User::try_from).collect::<Result<_>>()?, total))
 }
 
+/// Changes the actor's own password after checking the current one, ending every session of the
+/// account (the caller starts a new one). Audited without either password.
+pub async fn change_own_password(conn: &mut Conn, actor: &Actor, current: &str, new: &Password) -> Result<()> {
+    let id = actor.user_id.ok_or(Error::NotFound("account"))?;
+    let (hash, unit_id): (String, i64) = conn
+        .fetch_one(Query::select().columns([Users::PasswordHash, Users::UnitId]).from(Users::Table).and_where(Expr::col(Users::Id).eq(id)))
+        .await?;
+    if !verify_password(&hash, current) {
+        return Err(Error::invalid("current_password", "is not your current password"));
+    }
+    if current == new.expose() {
+        return Err(Error::invalid("new_password", "must differ from the current password"));
+    }
+    conn.execute(
+        Query::update()
+            .table(Users::Table)
+            .value(Users::PasswordHash, hash_password(new)?)
+            .value(Users::UpdatedAt, Utc::now())
+            .and_where(Expr::col(Users::Id).eq(id)),
+    )
+    .await?;
+    conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::UserId).eq(id))).await?;
+    let after = serde_json::json!({ "password": "(changed)" });
+    audit::record(
+        conn,
+        actor,
+        Entry { action: "change_password", entity_type: ENTITY, entity_id: id, unit_id: Some(unit_id), before: None, after: Some(&after) },
+    )
+    .await
+}
+
 /// Checks an email and password; `None` for an unknown account, a wrong password or a
 /// disabled account alike (the caller must not tell them apart).
 pub async fn authenticate(conn: &mut Conn, email: &str, password: &str) -> Result<Option<User>> {

@@ -20,6 +20,8 @@ pub mod path {
     pub const HOME: &str = "/";
     pub const LOGIN: &str = "/login";
     pub const LOGOUT: &str = "/logout";
+    pub const ACCOUNT: &str = "/account";
+    pub const ACCOUNT_PASSWORD: &str = "/account/password";
     pub const ORG_TREE: &str = "/org-units";
     pub const ORG_NEW: &str = "/org-units/new";
     pub const MERGE: &str = "/structure/merge";

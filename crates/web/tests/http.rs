@@ -454,6 +454,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/search?q=da+nang".to_owned(),
         "/admin/users".to_owned(),
         "/admin/users/new".to_owned(),
+        "/account".to_owned(),
         format!("/admin/users/{}", users["items"][0]["id"]),
     ];
     for lang in ["vi", "en"] {
@@ -675,4 +676,74 @@ async fn every_collection_sorts_and_refuses_unknown_sort_fields() {
         app
     })
     .await;
+}
+
+#[tokio::test]
+async fn users_change_their_own_password() {
+    each_backend(|app| async move {
+        let t = app.token("vietlao@demo.amity").await;
+        let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+        let r = app.call(Method::POST, "/api/v1/me/password", Some(&t), Some(change("wrong-password", "mat-khau-moi-dai"))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "current_password".to_owned()), "{:?}", app.backend);
+        let r = app.call(Method::POST, "/api/v1/me/password", Some(&t), Some(change("amity-demo", "short"))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "new_password".to_owned()));
+        let r = app.call(Method::POST, "/api/v1/me/password", Some(&t), Some(change("amity-demo", "mat-khau-moi-dai"))).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        assert_eq!(app.get("/api/v1/me", &t).await.status, StatusCode::UNAUTHORIZED, "the old token ended");
+        let old = app
+            .call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vietlao@demo.amity", "password": "amity-demo"})))
+            .await;
+        assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+        let new = app
+            .call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vietlao@demo.amity", "password": "mat-khau-moi-dai"})))
+            .await;
+        assert_eq!(new.status, StatusCode::CREATED);
+        let admin = app.token("admin@demo.amity").await;
+        let me = app.get("/api/v1/me", new.json()["token"].as_str().expect("token")).await.json();
+        let audit = app.get(&format!("/api/v1/audit?entity_type=user&entity_id={}", me["id"]), &admin).await;
+        assert_eq!(audit.json()["items"][0]["action"], "change_password");
+        assert!(!audit.text().contains("mat-khau-moi-dai") && !audit.text().contains("amity-demo"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_account_page_changes_the_password_and_keeps_this_browser_signed_in() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let page = app.send(Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("vufo@demo.amity"));
+    let r = app
+        .send(form(
+            "/account/password",
+            &cookie,
+            &format!("csrf_token={csrf}&current_password=amity-demo&new_password=mat-khau-moi-dai&repeat_password=khac-han"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("repeat_password-error"), "the error sits beside the field");
+    let r = app
+        .send(form(
+            "/account/password",
+            &cookie,
+            &format!("csrf_token={csrf}&current_password=amity-demo&new_password=mat-khau-moi-dai&repeat_password=mat-khau-moi-dai"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let (fresh, _) = cookie_value(&r, "amity_session").expect("a new session cookie");
+    let old = app.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+    assert_eq!(old.status, StatusCode::SEE_OTHER, "the old session ended");
+    let now = app
+        .send(
+            Request::get("/account?changed=1")
+                .header(header::COOKIE, format!("amity_session={fresh}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(now.status, StatusCode::OK);
+    app.done().await;
 }

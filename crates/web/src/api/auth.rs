@@ -1,5 +1,6 @@
 //! `POST /api/v1/auth/token`: API tokens for an email and password.
 
+use amity_domain::user::Password;
 use amity_store::user::{self, SessionKind};
 use axum::Json;
 use axum::extract::State;
@@ -69,10 +70,31 @@ async fn me(Auth(CurrentUser { user, actor, .. }): Auth) -> Json<Me> {
     Json(Me { federation_wide: actor.read.is_all(), user })
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Changes the caller's own password; every session and token of the account ends, this one too.
+async fn change_password(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<PasswordChange>) -> ApiResult<StatusCode> {
+    let new = Password::parse(&body.new_password).map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "new_password", e))?;
+    let mut tx = state.db.begin().await?;
+    user::change_own_password(&mut tx, &me.actor, &body.current_password, &new).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub(super) fn public_routes() -> RouteSet {
     RouteSet::default().route("/api/v1/auth/token", post(create_token))
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/api/v1/auth/token/current", axum::routing::delete(revoke_token)).route("/api/v1/me", get(me))
+    RouteSet::default()
+        .route("/api/v1/auth/token/current", axum::routing::delete(revoke_token))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/me/password", post(change_password))
 }

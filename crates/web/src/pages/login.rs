@@ -1,5 +1,8 @@
 //! Sign-in and sign-out pages, and the language switch.
 
+use amity_domain::error::Checker;
+use amity_domain::user::Password;
+use amity_store::org;
 use amity_store::user::{self, SessionKind};
 use askama::Template;
 use axum::Form;
@@ -12,11 +15,11 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::{error_page_for, render, render_status, store_error_page};
-use crate::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, same_secret, session_cookie};
+use crate::auth::{Auth, LOGIN_CSRF_COOKIE, SESSION_COOKIE, same_secret, session_cookie};
 use crate::i18n::Lang;
 use crate::routes::RouteSet;
 use crate::state::AppState;
-use crate::view::{LANG_COOKIE, PageCtx, path};
+use crate::view::{FormErrors, LANG_COOKIE, PageCtx, path};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -138,8 +141,94 @@ pub(super) fn public_routes() -> RouteSet {
     RouteSet::default().route("/login", get(login_form).post(login)).route("/lang/{code}", get(switch_language))
 }
 
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    ctx: &'a PageCtx,
+    unit_name: String,
+    errors: FormErrors,
+    changed: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChangedQuery {
+    changed: Option<String>,
+}
+
+async fn account(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<ChangedQuery>) -> Response {
+    let unit = async {
+        let mut conn = state.db.conn().await?;
+        org::latest_names(&mut conn, [me.user.unit_id].into()).await
+    }
+    .await;
+    match unit {
+        Ok(names) => render(&AccountPage {
+            ctx: &ctx,
+            unit_name: names.get(&me.user.unit_id).cloned().unwrap_or_default(),
+            errors: FormErrors::default(),
+            changed: q.changed.is_some(),
+        }),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat_password: String,
+}
+
+/// Changes the user's own password, then signs this browser in again (every other session ends).
+async fn change_password(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    jar: CookieJar,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let new = check.check("new_password", Password::parse(&form.new_password));
+        if form.new_password != form.repeat_password {
+            check.push("repeat_password", ctx.t("password-mismatch"));
+        }
+        check.finish()?;
+        let Some(new) = new else { unreachable!("the checker reported a missing password") };
+        let mut tx = state.db.begin().await?;
+        user::change_own_password(&mut tx, &me.actor, &form.current_password, &new).await?;
+        let session = user::start_session(&mut tx, me.user.id, SessionKind::Web, Duration::hours(state.config.session_hours)).await?;
+        tx.commit().await?;
+        Ok::<_, amity_store::Error>(session)
+    }
+    .await;
+    match result {
+        Ok(session) => {
+            (jar.add(session_cookie(&state, session.token)), Redirect::to(&format!("{}?changed=1", path::ACCOUNT))).into_response()
+        }
+        Err(amity_store::Error::Invalid(invalid)) => {
+            let unit_name = async {
+                let mut conn = state.db.conn().await?;
+                org::latest_names(&mut conn, [me.user.unit_id].into()).await
+            }
+            .await
+            .ok()
+            .and_then(|names| names.get(&me.user.unit_id).cloned())
+            .unwrap_or_default();
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AccountPage { ctx: &ctx, unit_name, errors: FormErrors::from_fields(&invalid.0), changed: false },
+            )
+        }
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/logout", post(logout))
+    RouteSet::default().route("/logout", post(logout)).route("/account", get(account)).route("/account/password", post(change_password))
 }
 
 #[cfg(test)]
