@@ -37,10 +37,52 @@ pub fn diff(before: Option<&Value>, after: Option<&Value>) -> Map<String, Value>
     out
 }
 
+/// What was done to a record, as the audit trail names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Create,
+    Update,
+    Merge,
+    Split,
+    Close,
+    SetClusterRoles,
+    ChangePassword,
+    ImportReference,
+    LoadDemo,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 9] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Merge,
+        AuditAction::Split,
+        AuditAction::Close,
+        AuditAction::SetClusterRoles,
+        AuditAction::ChangePassword,
+        AuditAction::ImportReference,
+        AuditAction::LoadDemo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Merge => "merge",
+            AuditAction::Split => "split",
+            AuditAction::Close => "close",
+            AuditAction::SetClusterRoles => "set_cluster_roles",
+            AuditAction::ChangePassword => "change_password",
+            AuditAction::ImportReference => "import_reference",
+            AuditAction::LoadDemo => "load_demo",
+        }
+    }
+}
+
 /// What changed, for one entity, by whom.
 #[derive(Debug)]
 pub struct Entry<'a> {
-    pub action: &'a str,
+    pub action: AuditAction,
     pub entity_type: &'a str,
     pub entity_id: i64,
     /// The unit owning the entity, which decides who may read the entry.
@@ -69,7 +111,7 @@ pub async fn record(conn: &mut Conn, actor: &Actor, entry: Entry<'_>) -> Result<
                 Utc::now().into(),
                 actor.user_id.into(),
                 actor.email.clone().into(),
-                entry.action.into(),
+                entry.action.as_str().into(),
                 entry.entity_type.into(),
                 entry.entity_id.into(),
                 entry.unit_id.into(),

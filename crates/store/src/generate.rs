@@ -7,7 +7,7 @@ use amity_domain::user::{Password, Role};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::json;
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditAction, Entry};
 use crate::db::Db;
 use crate::org::{Contact, NewUnit, bulk};
 use crate::search::{self, Doc};
@@ -116,7 +116,7 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
                     &mut tx,
                     &system,
                     Entry {
-                        action: "create",
+                        action: AuditAction::Create,
                         entity_type: "user",
                         entity_id: id,
                         unit_id: Some(*unit_id),

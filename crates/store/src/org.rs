@@ -15,7 +15,7 @@ use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query, SelectStatement};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{ClusterRoles, OrgCodes, OrgEventLinks, OrgEvents, OrgNames, OrgParents, OrgUnits};
@@ -483,7 +483,7 @@ pub async fn set_cluster_roles(
         conn,
         actor,
         Entry {
-            action: "set_cluster_roles",
+            action: AuditAction::SetClusterRoles,
             entity_type: ENTITY,
             entity_id: cluster_id,
             unit_id: Some(cluster_id),
@@ -685,6 +685,26 @@ async fn index(conn: &mut Conn, id: i64) -> Result<()> {
     .await
 }
 
+/// Appends the audit entry for a change to a unit (before → after) and re-indexes it for search:
+/// the end of every write to a unit.
+async fn record_change(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: AuditAction,
+    before: Option<&OrgUnit>,
+    after: Option<&OrgUnit>,
+) -> Result<()> {
+    let id = after.or(before).map(|u| u.id).ok_or(Error::NotFound("organization unit"))?;
+    let (before, after) = (before.map(to_json), after.map(to_json));
+    audit::record(
+        conn,
+        actor,
+        Entry { action, entity_type: ENTITY, entity_id: id, unit_id: Some(id), before: before.as_ref(), after: after.as_ref() },
+    )
+    .await?;
+    index(conn, id).await
+}
+
 /// Creates a unit (system administrators only), audited and indexed.
 pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<OrgUnit> {
     actor.require(Action::ManageStructure, unit.parent_id)?;
@@ -696,13 +716,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: &NewUnit) -> Result<Or
     }
     let id = insert_unit_rows(conn, unit).await?;
     let created = get(conn, id, unit.period.from).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry { action: "create", entity_type: ENTITY, entity_id: id, unit_id: Some(id), before: None, after: Some(&to_json(&created)) },
-    )
-    .await?;
-    index(conn, id).await?;
+    record_change(conn, actor, AuditAction::Create, None, Some(&created)).await?;
     Ok(created)
 }
 
@@ -851,20 +865,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
     }
     conn.execute(&update).await?;
     let after = get(conn, id, today).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: "update",
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(id),
-            before: Some(&to_json(&before)),
-            after: Some(&to_json(&after)),
-        },
-    )
-    .await?;
-    index(conn, id).await?;
+    record_change(conn, actor, AuditAction::Update, Some(&before), Some(&after)).await?;
     get(conn, id, effective).await
 }
 
@@ -1030,20 +1031,7 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, merge: &Merge) -> Result<Line
     for source in &sources {
         close_unit_rows(conn, source.id, merge.date).await?;
         let after = get(conn, source.id, merge.date).await?;
-        audit::record(
-            conn,
-            actor,
-            Entry {
-                action: "merge",
-                entity_type: ENTITY,
-                entity_id: source.id,
-                unit_id: Some(source.id),
-                before: Some(&to_json(source)),
-                after: Some(&to_json(&after)),
-            },
-        )
-        .await?;
-        index(conn, source.id).await?;
+        record_change(conn, actor, AuditAction::Merge, Some(source), Some(&after)).await?;
     }
     let links: Vec<_> = sources.iter().map(|s| (Some(s.id), Some(into), Some(1.0))).collect();
     let event = record_event(conn, ChangeKind::Merge, merge.date, merge.note.as_deref(), &links).await?;
@@ -1084,20 +1072,7 @@ pub async fn split(conn: &mut Conn, actor: &Actor, split: &Split) -> Result<Line
         close_unit_rows(conn, source.id, split.date).await?;
     }
     let after = get(conn, source.id, split.date).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: "split",
-            entity_type: ENTITY,
-            entity_id: source.id,
-            unit_id: Some(source.id),
-            before: Some(&to_json(&source)),
-            after: Some(&to_json(&after)),
-        },
-    )
-    .await?;
-    index(conn, source.id).await?;
+    record_change(conn, actor, AuditAction::Split, Some(&source), Some(&after)).await?;
     let links: Vec<_> = results.iter().map(|(id, share)| (Some(source.id), Some(*id), Some(*share))).collect();
     let event = record_event(conn, ChangeKind::Split, split.date, split.note.as_deref(), &links).await?;
     event_of(conn, source.id, event).await
@@ -1112,20 +1087,7 @@ pub async fn close(conn: &mut Conn, actor: &Actor, id: i64, date: NaiveDate, not
     }
     close_unit_rows(conn, id, date).await?;
     let after = get(conn, id, date).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: "close",
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(id),
-            before: Some(&to_json(&unit)),
-            after: Some(&to_json(&after)),
-        },
-    )
-    .await?;
-    index(conn, id).await?;
+    record_change(conn, actor, AuditAction::Close, Some(&unit), Some(&after)).await?;
     let event = record_event(conn, ChangeKind::Close, date, note, &[(Some(id), None, None)]).await?;
     event_of(conn, id, event).await
 }

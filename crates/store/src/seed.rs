@@ -11,7 +11,7 @@ use sea_query::{Expr, ExprTrait, Query};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditAction, Entry};
 use crate::db::{Conn, Db};
 use crate::error::Result;
 use crate::org::{self, Contact, NewUnit, bulk};
@@ -223,7 +223,14 @@ pub async fn base_structure(db: &Db) -> anyhow::Result<bool> {
     audit::record(
         &mut tx,
         &Actor::system(),
-        Entry { action: "import_reference", entity_type: "org_unit", entity_id: root, unit_id: None, before: None, after: Some(&summary) },
+        Entry {
+            action: AuditAction::ImportReference,
+            entity_type: "org_unit",
+            entity_id: root,
+            unit_id: None,
+            before: None,
+            after: Some(&summary),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -333,7 +340,14 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     audit::record(
         &mut tx,
         &Actor::system(),
-        Entry { action: "load_demo", entity_type: "org_unit", entity_id: vufo, unit_id: None, before: None, after: Some(&summary) },
+        Entry {
+            action: AuditAction::LoadDemo,
+            entity_type: "org_unit",
+            entity_id: vufo,
+            unit_id: None,
+            before: None,
+            after: Some(&summary),
+        },
     )
     .await?;
     tx.commit().await?;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Entry, scope_cond};
+use crate::audit::{self, AuditAction, Entry, scope_cond};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{Sessions, Users};
@@ -125,7 +125,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<Use
         conn,
         actor,
         Entry {
-            action: "create",
+            action: AuditAction::Create,
             entity_type: ENTITY,
             entity_id: id,
             unit_id: Some(user.unit_id),
@@ -232,7 +232,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) 
         conn,
         actor,
         Entry {
-            action: "update",
+            action: AuditAction::Update,
             entity_type: ENTITY,
             entity_id: id,
             unit_id: Some(after.unit_id),
@@ -333,7 +333,14 @@ pub async fn change_own_password(conn: &mut Conn, actor: &Actor, current: &str, 
     audit::record(
         conn,
         actor,
-        Entry { action: "change_password", entity_type: ENTITY, entity_id: id, unit_id: Some(unit_id), before: None, after: Some(&after) },
+        Entry {
+            action: AuditAction::ChangePassword,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(unit_id),
+            before: None,
+            after: Some(&after),
+        },
     )
     .await
 }
