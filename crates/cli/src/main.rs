@@ -122,6 +122,13 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "database migrated");
     }
+    // Reference data an existing database may predate.
+    let mut tx = db.begin().await?;
+    let imported = seed::ensure_countries(&mut tx).await?;
+    tx.commit().await?;
+    if imported > 0 {
+        tracing::info!(countries = imported, "imported countries and Vietnam's relations");
+    }
     Ok(db)
 }
 

@@ -45,6 +45,8 @@ pub enum Action {
     ManageStructure,
     /// Create and change accounts.
     ManageUsers,
+    /// Complete or correct shared reference data (countries, relations, commemorations).
+    ManageReference,
 }
 
 /// Refusal of an action, with the reason shown to the user.
@@ -76,7 +78,7 @@ impl Actor {
         match action {
             Action::Read => self.read.covers(unit),
             Action::Write => self.role != Role::Viewer && self.write.covers(unit),
-            Action::ManageStructure | Action::ManageUsers => self.role == Role::SystemAdmin,
+            Action::ManageStructure | Action::ManageUsers | Action::ManageReference => self.role == Role::SystemAdmin,
         }
     }
 
@@ -90,6 +92,7 @@ impl Actor {
             Action::Write => "this record belongs to a unit outside your scope",
             Action::ManageStructure => "only a system administrator may change the organization structure",
             Action::ManageUsers => "only a system administrator may manage accounts",
+            Action::ManageReference => "only a system administrator may change reference data",
         }))
     }
 }

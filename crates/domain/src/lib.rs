@@ -3,7 +3,9 @@
 //! Nothing here does I/O. Storage and HTTP take these types, so a value that reached them has
 //! already been checked ("parse, don't validate").
 
+pub mod anniversary;
 pub mod authz;
+pub mod country;
 pub mod error;
 pub mod org;
 pub mod text;

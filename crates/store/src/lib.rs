@@ -6,6 +6,7 @@
 //! transaction.
 
 pub mod audit;
+pub mod country;
 pub mod db;
 pub mod dialect;
 pub mod error;

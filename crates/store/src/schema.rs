@@ -152,6 +152,48 @@ pub(crate) enum SearchDocs {
     Folded,
 }
 
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Countries {
+    Table,
+    Id,
+    Code,
+    Alpha3,
+    Numeric,
+    NameEn,
+    NameVi,
+    NameKey,
+    Region,
+    SubRegion,
+    RelationsDate,
+    RelationsPrecision,
+    RelationsNote,
+    Source,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum CountryLevels {
+    Table,
+    Id,
+    CountryId,
+    Level,
+    Since,
+    SincePrecision,
+    Note,
+    Source,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Commemorations {
+    Table,
+    Id,
+    Title,
+    Year,
+    CountryId,
+    Note,
+    CreatedAt,
+}
+
 fn id(col: impl Iden + 'static) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
@@ -166,7 +208,8 @@ fn fk(
 }
 
 /// The migrations, in order: (version, name).
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, "foundation: structure, accounts, audit, search")];
+pub const MIGRATIONS: &[(i64, &str)] =
+    &[(1, "foundation: structure, accounts, audit, search"), (2, "countries, partnership levels, commemorative years")];
 
 /// Applies every migration not yet applied, each in its own transaction.
 pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
@@ -206,6 +249,7 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
 async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
     match version {
         1 => m001_foundation(conn).await,
+        2 => m002_countries(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -389,6 +433,60 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
     }
     for sql in dialect::search_index_ddl(c.backend()) {
         c.execute_sql(sql, sea_query::Values(vec![])).await?;
+    }
+    Ok(())
+}
+
+async fn m002_countries(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(Countries::Table)
+            .col(id(Countries::Id))
+            .col(ColumnDef::new(Countries::Code).text().not_null().unique_key())
+            .col(ColumnDef::new(Countries::Alpha3).text().not_null())
+            .col(ColumnDef::new(Countries::Numeric).text().not_null())
+            .col(ColumnDef::new(Countries::NameEn).text().not_null())
+            .col(ColumnDef::new(Countries::NameVi).text().not_null())
+            .col(ColumnDef::new(Countries::NameKey).binary().not_null())
+            .col(ColumnDef::new(Countries::Region).text().null())
+            .col(ColumnDef::new(Countries::SubRegion).text().null())
+            .col(ColumnDef::new(Countries::RelationsDate).date().null())
+            .col(ColumnDef::new(Countries::RelationsPrecision).text().null())
+            .col(ColumnDef::new(Countries::RelationsNote).text().null())
+            .col(ColumnDef::new(Countries::Source).text().null())
+            .col(ColumnDef::new(Countries::UpdatedAt).timestamp_with_time_zone().not_null()),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(CountryLevels::Table)
+            .col(id(CountryLevels::Id))
+            .col(ColumnDef::new(CountryLevels::CountryId).big_integer().not_null())
+            .col(ColumnDef::new(CountryLevels::Level).text().not_null())
+            .col(ColumnDef::new(CountryLevels::Since).date().null())
+            .col(ColumnDef::new(CountryLevels::SincePrecision).text().null())
+            .col(ColumnDef::new(CountryLevels::Note).text().null())
+            .col(ColumnDef::new(CountryLevels::Source).text().null())
+            .foreign_key(&mut fk(CountryLevels::Table, CountryLevels::CountryId, Countries::Table, Countries::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Commemorations::Table)
+            .col(id(Commemorations::Id))
+            .col(ColumnDef::new(Commemorations::Title).text().not_null())
+            .col(ColumnDef::new(Commemorations::Year).integer().not_null())
+            .col(ColumnDef::new(Commemorations::CountryId).big_integer().null())
+            .col(ColumnDef::new(Commemorations::Note).text().null())
+            .col(ColumnDef::new(Commemorations::CreatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Commemorations::Table, Commemorations::CountryId, Countries::Table, Countries::Id)),
+    )
+    .await?;
+    for index in [
+        Index::create().name("country_levels_country").table(CountryLevels::Table).col(CountryLevels::CountryId).to_owned(),
+        Index::create().name("commemorations_year").table(Commemorations::Table).col(Commemorations::Year).to_owned(),
+    ] {
+        c.execute_schema(&index).await?;
     }
     Ok(())
 }

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
+use amity_domain::anniversary::PartialDate;
 use amity_domain::authz::Actor;
+use amity_domain::country::CountryCode;
 use amity_domain::org::{ChangeKind, OrgCode, OrgKind, OrgName, Period};
 use amity_domain::user::{Email, Password, Role};
 use anyhow::Context;
@@ -12,12 +14,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{self, AuditAction, Entry};
+use crate::country::{self, NewLevel};
 use crate::db::{Conn, Db};
 use crate::error::Result;
 use crate::org::{self, Contact, NewUnit, bulk};
 use crate::schema::{OrgParents, OrgUnits, Users};
 use crate::user::{self, NewUser};
 
+const ISO_COUNTRIES: &str = include_str!("../../../data/reference/countries/iso3166_lukes_all.csv");
+const COUNTRY_NAMES_VI: &str = include_str!("../../../data/reference/countries/umpirsky_country-list_vi.csv");
+const RELATIONS: &str = include_str!("../../../data/reference/countries/vn_diplomatic_relations_partnerships.csv");
 const PROVINCES_63: &str = include_str!("../../../data/reference/vn_admin/vn_provinces_63_pre2025.csv");
 const PROVINCES_34: &str = include_str!("../../../data/reference/vn_admin/vn_provinces_34_post2025.csv");
 
@@ -55,6 +61,107 @@ struct Post {
 
 fn read_csv<T: for<'de> Deserialize<'de>>(text: &str) -> anyhow::Result<Vec<T>> {
     csv::Reader::from_reader(text.as_bytes()).deserialize().collect::<Result<Vec<T>, _>>().context("reading bundled province data")
+}
+
+#[derive(Debug, Deserialize)]
+struct IsoCountry {
+    name: String,
+    #[serde(rename = "alpha-2")]
+    alpha2: String,
+    #[serde(rename = "alpha-3")]
+    alpha3: String,
+    #[serde(rename = "country-code")]
+    numeric: String,
+    region: String,
+    #[serde(rename = "sub-region")]
+    sub_region: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct VietnameseName {
+    id: String,
+    value: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Relation {
+    iso2: String,
+    relations_established: String,
+    relations_note: String,
+    partnership_level: String,
+    partnership_since: String,
+    partnership_note: String,
+    source: String,
+}
+
+fn blank(s: &str) -> Option<&str> {
+    Some(s.trim()).filter(|s| !s.is_empty())
+}
+
+/// Imports the ISO countries with Vietnamese names, Vietnam's relation dates and partnership
+/// levels (each fact keeps its source; unknown dates stay empty) when the table is empty.
+/// Returns how many countries it imported.
+pub async fn ensure_countries(conn: &mut Conn) -> anyhow::Result<usize> {
+    let (existing,): (i64,) = conn.fetch_one(Query::select().expr(Expr::cust("COUNT(*)")).from(crate::schema::Countries::Table)).await?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let iso: Vec<IsoCountry> = read_csv(ISO_COUNTRIES)?;
+    let vi: HashMap<String, String> = read_csv::<VietnameseName>(COUNTRY_NAMES_VI)?.into_iter().map(|n| (n.id, n.value)).collect();
+    let relations: HashMap<String, Relation> = read_csv::<Relation>(RELATIONS)?.into_iter().map(|r| (r.iso2.clone(), r)).collect();
+    for c in &iso {
+        let relation = relations.get(&c.alpha2);
+        let established = match relation.and_then(|r| blank(&r.relations_established)) {
+            Some(d) => Some(PartialDate::parse(d).map_err(|e| anyhow::anyhow!("relations of {}: {e}", c.alpha2))?),
+            None => None,
+        };
+        let id = country::bulk::insert(
+            conn,
+            &country::bulk::NewCountry {
+                code: &c.alpha2,
+                alpha3: &c.alpha3,
+                numeric: &c.numeric,
+                name_en: &c.name,
+                name_vi: vi.get(&c.alpha2).map_or(c.name.as_str(), String::as_str),
+                region: blank(&c.region),
+                sub_region: blank(&c.sub_region),
+                relations: established,
+                relations_note: relation.and_then(|r| blank(&r.relations_note)),
+                source: relation.and_then(|r| blank(&r.source)),
+            },
+        )
+        .await?;
+        if let Some(r) = relation
+            && let Some(level) = blank(&r.partnership_level)
+        {
+            let since = match blank(&r.partnership_since) {
+                Some(d) => Some(PartialDate::parse(d).map_err(|e| anyhow::anyhow!("partnership of {}: {e}", c.alpha2))?),
+                None => None,
+            };
+            let level = NewLevel {
+                level: level.parse().map_err(|e| anyhow::anyhow!("partnership of {}: {e}", c.alpha2))?,
+                since,
+                note: blank(&r.partnership_note).map(str::to_owned),
+                source: blank(&r.source).map(str::to_owned),
+            };
+            country::bulk::level(conn, id, &level).await?;
+        }
+    }
+    let summary = json!({ "countries": iso.len(), "with_relations_or_levels": relations.len() });
+    audit::record(
+        conn,
+        &Actor::system(),
+        Entry {
+            action: AuditAction::ImportReference,
+            entity_type: "country",
+            entity_id: 0,
+            unit_id: None,
+            before: None,
+            after: Some(&summary),
+        },
+    )
+    .await?;
+    Ok(iso.len())
 }
 
 /// "Tỉnh Quảng Bình" → "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình".
@@ -216,6 +323,7 @@ pub async fn base_structure(db: &Db) -> anyhow::Result<bool> {
     if unit_count(&mut tx).await? > 0 {
         return Ok(false);
     }
+    ensure_countries(&mut tx).await?;
     let root = create_vufo(&mut tx).await?;
     let provinces = import_provinces(&mut tx, root).await?;
     reindex_all(&mut tx).await?;
@@ -274,6 +382,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
             .await?;
         return Ok(if admin.is_some() { DemoOutcome::AlreadyLoaded } else { DemoOutcome::NotEmpty });
     }
+    ensure_countries(&mut tx).await?;
     let vufo = create_vufo(&mut tx).await?;
     let records_begin = era_63_start();
     let open = |from| Period { from, to: None };
@@ -316,6 +425,12 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     }
     bulk::cluster_roles(&mut tx, cluster, 2023, provinces.before["56"], Some(provinces.before["49"])).await?;
     reindex_all(&mut tx).await?;
+
+    let system = Actor::system();
+    let laos = CountryCode::parse("LA").map_err(|e| anyhow::anyhow!(e))?;
+    let cambodia = CountryCode::parse("KH").map_err(|e| anyhow::anyhow!(e))?;
+    country::add_commemoration(&mut tx, &system, "Năm Đoàn kết Hữu nghị Việt Nam – Lào 2022", 2022, Some(&laos), None).await?;
+    country::add_commemoration(&mut tx, &system, "Năm Hữu nghị Việt Nam – Campuchia 2022", 2022, Some(&cambodia), None).await?;
 
     let password = Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
     let accounts = [
@@ -362,6 +477,13 @@ mod tests {
     fn union_names_follow_the_province() {
         assert_eq!(union_name("Tỉnh Quảng Bình"), "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình");
         assert_eq!(union_name("Thành phố Đà Nẵng"), "Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng");
+    }
+
+    #[test]
+    fn bundled_country_data_reads() {
+        assert_eq!(read_csv::<IsoCountry>(ISO_COUNTRIES).map(|v| v.len()).ok(), Some(249));
+        let relations = read_csv::<Relation>(RELATIONS).expect("relations");
+        assert!(relations.iter().all(|r| blank(&r.relations_established).is_none_or(|d| PartialDate::parse(d).is_ok())));
     }
 
     #[test]

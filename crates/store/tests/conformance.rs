@@ -474,3 +474,119 @@ async fn a_backdated_rename_never_overlaps_a_later_name() {
     })
     .await;
 }
+
+mod countries {
+    use super::*;
+    use amity_domain::anniversary::{PartialDate, Precision};
+    use amity_domain::country::{CountryCode, PartnershipLevel};
+    use amity_store::country::{self, AnniversaryKind, CountryFilter, CountryPatch, NewLevel};
+
+    fn code(c: &str) -> CountryCode {
+        CountryCode::parse(c).expect("code")
+    }
+
+    #[tokio::test]
+    async fn the_reference_import_keeps_dates_levels_and_sources() {
+        on_demo(|db, backend| async move {
+            let mut c = db.conn().await.expect("conn");
+            let (all, total) = country::list(&mut c, &CountryFilter::default(), ("name", false), 500, 0).await.expect("list");
+            assert_eq!(total, 249, "{backend:?}");
+            let china = country::get(&mut c, &code("CN")).await.expect("China");
+            assert_eq!(china.name_vi, "Trung Quốc");
+            assert_eq!(china.relations_date, Some(d("1950-01-18")));
+            assert_eq!(china.level, Some(PartnershipLevel::ComprehensiveStrategic));
+            assert!(china.source.as_deref().is_some_and(|s| s.starts_with("http")));
+            let austria = country::get(&mut c, &code("AT")).await.expect("Austria");
+            assert_eq!(austria.relations().map(|r| (r.display(), r.precision)), Some(("1972".to_owned(), Precision::Year)));
+            let korea = country::get(&mut c, &code("KR")).await.expect("Korea");
+            assert_eq!(korea.relations_date, None, "unknown dates stay empty");
+            // Vietnamese order: Ấn Độ after Anh … and Đức after all D names.
+            let names: Vec<&str> = all.iter().map(|c| c.name_vi.as_str()).collect();
+            let first_d_stroke = names.iter().position(|n| n.starts_with('Đ')).expect("a Đ name");
+            assert!(
+                names[..first_d_stroke]
+                    .iter()
+                    .all(|n| n.starts_with(['A', 'Ă', 'Â', 'Á', 'À', 'Ả', 'Ấ', 'Ầ', 'Ẩ', 'B', 'C', 'D']) || !n.starts_with('Đ'))
+            );
+            let (hits, _) =
+                country::list(&mut c, &CountryFilter { q: Some("trung quoc".into()), ..Default::default() }, ("name", false), 10, 0)
+                    .await
+                    .expect("list");
+            // "Đặc khu Hành chính Hồng Kông, Trung Quốc" matches too, and sorts before "Trung Quốc".
+            assert_eq!(hits.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), vec!["HK", "MO", "CN"]);
+            let (special, _) = country::list(
+                &mut c,
+                &CountryFilter { level: Some(PartnershipLevel::SpecialRelationship), ..Default::default() },
+                ("code", false),
+                10,
+                0,
+            )
+            .await
+            .expect("list");
+            assert_eq!(special.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), vec!["CU", "KH", "LA"]);
+            let (dated, _) =
+                country::list(&mut c, &CountryFilter { has_relations: Some(true), ..Default::default() }, ("relations_date", false), 1, 0)
+                    .await
+                    .expect("list");
+            assert_eq!(dated[0].code, "CN", "the oldest relation first: China, 18/01/1950");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn anniversaries_include_chinas_75th_and_commemorative_years() {
+        on_demo(|db, backend| async move {
+            let mut c = db.conn().await.expect("conn");
+            let items = country::anniversaries(&mut c, d("2025-01-01"), d("2025-12-31")).await.expect("anniversaries");
+            let china = items.iter().find(|a| a.country_code.as_deref() == Some("CN")).expect("China in 2025");
+            assert_eq!((china.date, china.years, china.major), (d("2025-01-18"), Some(75), true), "{backend:?}");
+            assert!(china.title_vi.contains("75 năm") && china.title_vi.contains("Trung Quốc"));
+            assert!(items.windows(2).all(|w| w[0].date <= w[1].date), "in date order");
+            let uids: std::collections::BTreeSet<&str> = items.iter().map(|a| a.uid.as_str()).collect();
+            assert_eq!(uids.len(), items.len(), "one stable uid each");
+            let y2022 = country::anniversaries(&mut c, d("2022-01-01"), d("2022-12-31")).await.expect("anniversaries");
+            assert!(y2022.iter().any(|a| a.kind == AnniversaryKind::CommemorativeYear && a.title_vi.contains("Lào 2022")));
+            let austria = y2022.iter().find(|a| a.country_code.as_deref() == Some("AT")).expect("Austria, 1972");
+            assert_eq!((austria.years, austria.precision), (Some(50), Precision::Year));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn administrators_complete_relations_and_record_upgrades_audited() {
+        on_demo(|db, backend| async move {
+            let admin = actor(&db, "admin@demo.amity").await;
+            let central = actor(&db, "vufo@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            let patch = CountryPatch {
+                relations: Some(Some(PartialDate::parse("1992-12-22").expect("date"))),
+                source: Some(Some("test source".into())),
+                ..Default::default()
+            };
+            assert!(matches!(country::update(&mut tx, &central, &code("KR"), &patch).await, Err(Error::Denied(_))), "{backend:?}");
+            let korea = country::update(&mut tx, &admin, &code("KR"), &patch).await.expect("update");
+            assert_eq!(korea.relations_date, Some(d("1992-12-22")));
+            let upgrade = NewLevel {
+                level: PartnershipLevel::ComprehensiveStrategic,
+                since: Some(PartialDate::parse("2022-12-05").expect("date")),
+                note: None,
+                source: Some("test".into()),
+            };
+            let denmark_before = country::get(&mut tx, &code("DK")).await.expect("DK");
+            assert_eq!(denmark_before.level, Some(PartnershipLevel::Comprehensive));
+            let denmark = country::add_level(&mut tx, &admin, &code("DK"), &upgrade).await.expect("upgrade");
+            assert_eq!(denmark.level, Some(PartnershipLevel::ComprehensiveStrategic));
+            assert_eq!(country::levels(&mut tx, &denmark).await.expect("levels").len(), 2, "the earlier level stays in history");
+            tx.commit().await.expect("commit");
+            let mut c = db.conn().await.expect("conn");
+            let filter = AuditFilter { entity_type: Some("country".into()), entity_id: Some(denmark.id), ..Default::default() };
+            let (entries, _) = audit::list(&mut c, &admin, &filter, 5, 0).await.expect("audit");
+            assert_eq!(entries[0].changes["level"]["before"], "comprehensive");
+            assert_eq!(entries[0].changes["level"]["after"], "comprehensive_strategic");
+            let mut tx = db.begin().await.expect("tx");
+            let err = country::add_commemoration(&mut tx, &admin, "  ", 1800, None, None).await.expect_err("invalid");
+            assert!(matches!(&err, Error::Invalid(i) if i.0.len() == 2), "{err:?}");
+        })
+        .await;
+    }
+}

@@ -1,0 +1,558 @@
+//! Countries, Vietnam's diplomatic relations and partnership levels with them, commemorative
+//! years, and the anniversaries they give.
+//!
+//! Reference data: readable by every signed-in user, completed or corrected by administrators
+//! (audited). The table is small (249 countries), so lists are filtered and sorted in memory.
+
+use std::collections::HashMap;
+
+use amity_domain::anniversary::{PartialDate, Precision, round_anniversaries};
+use amity_domain::authz::{Action, Actor};
+use amity_domain::country::{CountryCode, PartnershipLevel};
+use amity_domain::text::{compare, fold, sort_key};
+use chrono::{NaiveDate, Utc};
+use sea_query::{Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::audit::{self, AuditAction, Entry};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::schema::{Commemorations, Countries, CountryLevels};
+use crate::search::{self, Doc};
+
+const ENTITY: &str = "country";
+
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: i64,
+    code: String,
+    alpha3: String,
+    numeric: String,
+    name_en: String,
+    name_vi: String,
+    region: Option<String>,
+    sub_region: Option<String>,
+    relations_date: Option<NaiveDate>,
+    relations_precision: Option<String>,
+    relations_note: Option<String>,
+    source: Option<String>,
+}
+
+/// A country with Vietnam's relations and current partnership level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Country {
+    pub id: i64,
+    pub code: String,
+    pub alpha3: String,
+    pub numeric: String,
+    pub name_en: String,
+    pub name_vi: String,
+    pub region: Option<String>,
+    pub sub_region: Option<String>,
+    /// Diplomatic relations established (ISO date; only the year is meaningful when
+    /// `relations_precision` is `year`).
+    pub relations_date: Option<NaiveDate>,
+    pub relations_precision: Option<Precision>,
+    pub relations_note: Option<String>,
+    pub source: Option<String>,
+    /// The current partnership level, the one with the latest start.
+    pub level: Option<PartnershipLevel>,
+    pub level_since: Option<NaiveDate>,
+    pub level_since_precision: Option<Precision>,
+}
+
+impl Country {
+    pub fn relations(&self) -> Option<PartialDate> {
+        Some(PartialDate::from_parts(self.relations_date?, self.relations_precision.unwrap_or(Precision::Day)))
+    }
+
+    pub fn level_since(&self) -> Option<PartialDate> {
+        Some(PartialDate::from_parts(self.level_since?, self.level_since_precision.unwrap_or(Precision::Day)))
+    }
+}
+
+/// One level in a country's partnership history.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct LevelRecord {
+    pub id: i64,
+    #[sqlx(skip)]
+    pub level: Option<PartnershipLevel>,
+    #[serde(skip)]
+    #[sqlx(rename = "level")]
+    pub level_text: String,
+    pub since: Option<NaiveDate>,
+    pub since_precision: Option<String>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Levels of each country, oldest first (an unknown start counts as earliest).
+async fn levels_by_country(conn: &mut Conn, country: Option<i64>) -> Result<HashMap<i64, Vec<LevelRecord>>> {
+    #[derive(sqlx::FromRow)]
+    struct LevelRow {
+        country_id: i64,
+        #[sqlx(flatten)]
+        record: LevelRecord,
+    }
+    let mut select = Query::select();
+    select
+        .columns([
+            CountryLevels::CountryId,
+            CountryLevels::Id,
+            CountryLevels::Level,
+            CountryLevels::Since,
+            CountryLevels::SincePrecision,
+            CountryLevels::Note,
+            CountryLevels::Source,
+        ])
+        .from(CountryLevels::Table)
+        .order_by(CountryLevels::Id, Order::Asc);
+    if let Some(id) = country {
+        select.and_where(Expr::col(CountryLevels::CountryId).eq(id));
+    }
+    let rows: Vec<LevelRow> = conn.fetch_all(&select).await?;
+    let mut out: HashMap<i64, Vec<LevelRecord>> = HashMap::new();
+    for mut row in rows {
+        row.record.level = row.record.level_text.parse().ok();
+        out.entry(row.country_id).or_default().push(row.record);
+    }
+    for levels in out.values_mut() {
+        // Stable: equal starts keep the order they were recorded in.
+        levels.sort_by_key(|l| l.since);
+    }
+    Ok(out)
+}
+
+fn to_country(row: Row, levels: Option<&Vec<LevelRecord>>) -> Country {
+    let current = levels.and_then(|l| l.last());
+    Country {
+        id: row.id,
+        code: row.code,
+        alpha3: row.alpha3,
+        numeric: row.numeric,
+        name_en: row.name_en,
+        name_vi: row.name_vi,
+        region: row.region,
+        sub_region: row.sub_region,
+        relations_date: row.relations_date,
+        relations_precision: row.relations_precision.as_deref().and_then(|p| Precision::parse(p).ok()),
+        relations_note: row.relations_note,
+        source: row.source,
+        level: current.and_then(|l| l.level),
+        level_since: current.and_then(|l| l.since),
+        level_since_precision: current.and_then(|l| l.since_precision.as_deref()).and_then(|p| Precision::parse(p).ok()),
+    }
+}
+
+const COLUMNS: [Countries; 12] = [
+    Countries::Id,
+    Countries::Code,
+    Countries::Alpha3,
+    Countries::Numeric,
+    Countries::NameEn,
+    Countries::NameVi,
+    Countries::Region,
+    Countries::SubRegion,
+    Countries::RelationsDate,
+    Countries::RelationsPrecision,
+    Countries::RelationsNote,
+    Countries::Source,
+];
+
+/// Every country, with its current level.
+pub async fn all(conn: &mut Conn) -> Result<Vec<Country>> {
+    let rows: Vec<Row> =
+        conn.fetch_all(Query::select().columns(COLUMNS).from(Countries::Table).order_by(Countries::NameKey, Order::Asc)).await?;
+    let levels = levels_by_country(conn, None).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let l = levels.get(&r.id);
+            to_country(r, l)
+        })
+        .collect())
+}
+
+/// Filters for the country list.
+#[derive(Debug, Clone, Default)]
+pub struct CountryFilter {
+    /// Words in the Vietnamese or English name or the codes (diacritics ignored).
+    pub q: Option<String>,
+    pub region: Option<String>,
+    pub level: Option<PartnershipLevel>,
+    /// Only countries whose relations date is known (`true`) or unknown (`false`).
+    pub has_relations: Option<bool>,
+}
+
+/// The sort fields of the country list (`name` in Vietnamese order).
+pub const SORT_FIELDS: [&str; 4] = ["name", "code", "relations_date", "level"];
+
+/// Countries matching `filter`, sorted, one page, with the total.
+pub async fn list(conn: &mut Conn, filter: &CountryFilter, sort: (&str, bool), limit: u64, offset: u64) -> Result<(Vec<Country>, i64)> {
+    let words: Vec<String> = filter.q.as_deref().map(amity_domain::text::search_terms).unwrap_or_default();
+    let mut items: Vec<Country> = all(conn)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            let text = fold(&format!("{} {} {} {}", c.name_vi, c.name_en, c.code, c.alpha3));
+            let text_words: Vec<&str> = text.split(|ch: char| !ch.is_alphanumeric()).collect();
+            words.iter().all(|w| text_words.iter().any(|t| t.starts_with(w.as_str())))
+        })
+        .filter(|c| filter.region.as_deref().is_none_or(|r| c.region.as_deref() == Some(r)))
+        .filter(|c| filter.level.is_none_or(|l| c.level == Some(l)))
+        .filter(|c| filter.has_relations.is_none_or(|h| c.relations_date.is_some() == h))
+        .collect();
+    match sort.0 {
+        "code" => items.sort_by(|a, b| a.code.cmp(&b.code)),
+        "relations_date" => items.sort_by_key(|c| (c.relations_date.is_none(), c.relations_date)),
+        "level" => items.sort_by_key(|c| (c.level.is_none(), c.level.map(|l| PartnershipLevel::ALL.iter().position(|x| *x == l)))),
+        _ => items.sort_by(|a, b| compare(&a.name_vi, &b.name_vi)),
+    }
+    if sort.1 {
+        items.reverse();
+    }
+    let total = items.len() as i64;
+    let page = items.into_iter().skip(offset as usize).take(limit as usize).collect();
+    Ok((page, total))
+}
+
+/// A country by its ISO alpha-2 code.
+pub async fn get(conn: &mut Conn, code: &CountryCode) -> Result<Country> {
+    let row: Row = conn
+        .fetch_optional(Query::select().columns(COLUMNS).from(Countries::Table).and_where(Expr::col(Countries::Code).eq(code.as_str())))
+        .await?
+        .ok_or(Error::NotFound("country"))?;
+    let levels = levels_by_country(conn, Some(row.id)).await?;
+    let l = levels.get(&row.id);
+    Ok(to_country(row, l))
+}
+
+/// A country's partnership levels over time, oldest first.
+pub async fn levels(conn: &mut Conn, country: &Country) -> Result<Vec<LevelRecord>> {
+    Ok(levels_by_country(conn, Some(country.id)).await?.remove(&country.id).unwrap_or_default())
+}
+
+/// Corrections to a country's relations; `None` leaves a field, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct CountryPatch {
+    pub relations: Option<Option<PartialDate>>,
+    pub relations_note: Option<Option<String>>,
+    pub source: Option<Option<String>>,
+}
+
+fn to_json(c: &Country) -> Value {
+    serde_json::to_value(c).unwrap_or(Value::Null)
+}
+
+async fn record(conn: &mut Conn, actor: &Actor, before: &Country, after: &Country) -> Result<()> {
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: after.id,
+            unit_id: None,
+            before: Some(&to_json(before)),
+            after: Some(&to_json(after)),
+        },
+    )
+    .await
+}
+
+/// Completes or corrects a country's relations (administrators), audited.
+pub async fn update(conn: &mut Conn, actor: &Actor, code: &CountryCode, patch: &CountryPatch) -> Result<Country> {
+    actor.require(Action::ManageReference, None)?;
+    let before = get(conn, code).await?;
+    let mut update = Query::update();
+    update.table(Countries::Table).value(Countries::UpdatedAt, Utc::now()).and_where(Expr::col(Countries::Id).eq(before.id));
+    if let Some(relations) = patch.relations {
+        update.value(Countries::RelationsDate, relations.map(|r| r.date));
+        update.value(Countries::RelationsPrecision, relations.map(|r| r.precision.as_str()));
+    }
+    if let Some(note) = &patch.relations_note {
+        update.value(Countries::RelationsNote, note.clone());
+    }
+    if let Some(source) = &patch.source {
+        update.value(Countries::Source, source.clone());
+    }
+    conn.execute(&update).await?;
+    let after = get(conn, code).await?;
+    record(conn, actor, &before, &after).await?;
+    Ok(after)
+}
+
+/// A partnership level reached on a date (or at an unknown date).
+#[derive(Debug, Clone)]
+pub struct NewLevel {
+    pub level: PartnershipLevel,
+    pub since: Option<PartialDate>,
+    pub note: Option<String>,
+    pub source: Option<String>,
+}
+
+async fn insert_level(conn: &mut Conn, country_id: i64, level: &NewLevel) -> Result<()> {
+    conn.execute(
+        Query::insert()
+            .into_table(CountryLevels::Table)
+            .columns([
+                CountryLevels::CountryId,
+                CountryLevels::Level,
+                CountryLevels::Since,
+                CountryLevels::SincePrecision,
+                CountryLevels::Note,
+                CountryLevels::Source,
+            ])
+            .values_panic([
+                country_id.into(),
+                level.level.as_str().into(),
+                level.since.map(|s| s.date).into(),
+                level.since.map(|s| s.precision.as_str()).into(),
+                level.note.clone().into(),
+                level.source.clone().into(),
+            ]),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a new partnership level (an upgrade) in the country's history (administrators),
+/// audited with the current level before → after.
+pub async fn add_level(conn: &mut Conn, actor: &Actor, code: &CountryCode, level: &NewLevel) -> Result<Country> {
+    actor.require(Action::ManageReference, None)?;
+    let before = get(conn, code).await?;
+    insert_level(conn, before.id, level).await?;
+    let after = get(conn, code).await?;
+    record(conn, actor, &before, &after).await?;
+    Ok(after)
+}
+
+/// A named commemorative year (e.g. "Năm Đoàn kết Hữu nghị Việt Nam – Lào 2022").
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Commemoration {
+    pub id: i64,
+    pub title: String,
+    pub year: i32,
+    pub country_id: Option<i64>,
+    pub note: Option<String>,
+}
+
+pub async fn commemorations(conn: &mut Conn, from_year: i32, to_year: i32) -> Result<Vec<Commemoration>> {
+    conn.fetch_all(
+        Query::select()
+            .columns([Commemorations::Id, Commemorations::Title, Commemorations::Year, Commemorations::CountryId, Commemorations::Note])
+            .from(Commemorations::Table)
+            .and_where(Expr::col(Commemorations::Year).gte(from_year))
+            .and_where(Expr::col(Commemorations::Year).lte(to_year))
+            .order_by(Commemorations::Year, Order::Asc)
+            .order_by(Commemorations::Id, Order::Asc),
+    )
+    .await
+}
+
+/// Records a commemorative year (administrators), audited.
+pub async fn add_commemoration(
+    conn: &mut Conn,
+    actor: &Actor,
+    title: &str,
+    year: i32,
+    country: Option<&CountryCode>,
+    note: Option<String>,
+) -> Result<Commemoration> {
+    actor.require(Action::ManageReference, None)?;
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut check = amity_domain::error::Checker::new();
+    if title.is_empty() {
+        check.push("title", "must not be empty");
+    }
+    if !(1900..=2200).contains(&year) {
+        check.push("year", "must be between 1900 and 2200");
+    }
+    check.finish()?;
+    let country_id = match country {
+        Some(code) => match get(conn, code).await {
+            Ok(c) => Some(c.id),
+            Err(Error::NotFound(_)) => return Err(Error::invalid("country", format!("no country has code {}", code.as_str()))),
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(Commemorations::Table)
+                .columns([
+                    Commemorations::Title,
+                    Commemorations::Year,
+                    Commemorations::CountryId,
+                    Commemorations::Note,
+                    Commemorations::CreatedAt,
+                ])
+                .values_panic([title.clone().into(), year.into(), country_id.into(), note.clone().into(), Utc::now().into()])
+                .returning_col(Commemorations::Id),
+        )
+        .await?;
+    let created = Commemoration { id, title, year, country_id, note };
+    let after = serde_json::to_value(&created).unwrap_or(Value::Null);
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: "commemoration",
+            entity_id: id,
+            unit_id: None,
+            before: None,
+            after: Some(&after),
+        },
+    )
+    .await?;
+    Ok(created)
+}
+
+/// What an anniversary commemorates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnniversaryKind {
+    DiplomaticRelations,
+    CommemorativeYear,
+}
+
+/// One anniversary in a range, ready for the calendar and the iCalendar feed.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnniversaryItem {
+    /// Stable across feeds, so calendar clients update rather than duplicate.
+    pub uid: String,
+    pub kind: AnniversaryKind,
+    pub date: NaiveDate,
+    /// `year` when only the year is known (then `date` is 1 January).
+    pub precision: Precision,
+    /// Years since the origin (`None` for a commemorative year).
+    pub years: Option<u32>,
+    pub major: bool,
+    pub title_vi: String,
+    pub title_en: String,
+    pub country_code: Option<String>,
+    /// The date commemorated, as written (`18/01/1950`, or `1972`).
+    pub origin: Option<String>,
+}
+
+/// Anniversaries of diplomatic relations (every fifth year) and commemorative years within
+/// `from..=to`, in date order.
+pub async fn anniversaries(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Result<Vec<AnniversaryItem>> {
+    use chrono::Datelike;
+    let countries = all(conn).await?;
+    let mut items = Vec::new();
+    for c in &countries {
+        let Some(origin) = c.relations() else { continue };
+        for a in round_anniversaries(origin, from, to) {
+            items.push(AnniversaryItem {
+                uid: format!("relations-{}-{}@amity", c.code, a.date.year()),
+                kind: AnniversaryKind::DiplomaticRelations,
+                date: a.date,
+                precision: a.precision,
+                years: Some(a.years),
+                major: a.major,
+                title_vi: format!("Kỷ niệm {} năm thiết lập quan hệ ngoại giao Việt Nam – {}", a.years, c.name_vi),
+                title_en: format!("{} years of diplomatic relations between Vietnam and {}", a.years, c.name_en),
+                country_code: Some(c.code.clone()),
+                origin: Some(origin.display()),
+            });
+        }
+    }
+    let by_id: HashMap<i64, &Country> = countries.iter().map(|c| (c.id, c)).collect();
+    for m in commemorations(conn, from.year(), to.year()).await? {
+        let Some(date) = NaiveDate::from_ymd_opt(m.year, 1, 1) else { continue };
+        items.push(AnniversaryItem {
+            uid: format!("commemoration-{}@amity", m.id),
+            kind: AnniversaryKind::CommemorativeYear,
+            date,
+            precision: Precision::Year,
+            years: None,
+            major: true,
+            title_vi: m.title.clone(),
+            title_en: m.title.clone(),
+            country_code: m.country_id.and_then(|id| by_id.get(&id)).map(|c| c.code.clone()),
+            origin: None,
+        });
+    }
+    items.sort_by(|a, b| (a.date, &a.title_vi).cmp(&(b.date, &b.title_vi)));
+    Ok(items)
+}
+
+/// Plain inserts for the reference import.
+pub(crate) mod bulk {
+    use super::*;
+
+    pub struct NewCountry<'a> {
+        pub code: &'a str,
+        pub alpha3: &'a str,
+        pub numeric: &'a str,
+        pub name_en: &'a str,
+        pub name_vi: &'a str,
+        pub region: Option<&'a str>,
+        pub sub_region: Option<&'a str>,
+        pub relations: Option<PartialDate>,
+        pub relations_note: Option<&'a str>,
+        pub source: Option<&'a str>,
+    }
+
+    pub async fn insert(conn: &mut Conn, c: &NewCountry<'_>) -> Result<i64> {
+        let id = conn
+            .insert_id(
+                Query::insert()
+                    .into_table(Countries::Table)
+                    .columns([
+                        Countries::Code,
+                        Countries::Alpha3,
+                        Countries::Numeric,
+                        Countries::NameEn,
+                        Countries::NameVi,
+                        Countries::NameKey,
+                        Countries::Region,
+                        Countries::SubRegion,
+                        Countries::RelationsDate,
+                        Countries::RelationsPrecision,
+                        Countries::RelationsNote,
+                        Countries::Source,
+                        Countries::UpdatedAt,
+                    ])
+                    .values_panic([
+                        c.code.into(),
+                        c.alpha3.into(),
+                        c.numeric.into(),
+                        c.name_en.into(),
+                        c.name_vi.into(),
+                        sort_key(c.name_vi).into(),
+                        c.region.map(str::to_owned).into(),
+                        c.sub_region.map(str::to_owned).into(),
+                        c.relations.map(|r| r.date).into(),
+                        c.relations.map(|r| r.precision.as_str()).into(),
+                        c.relations_note.map(str::to_owned).into(),
+                        c.source.map(str::to_owned).into(),
+                        Utc::now().into(),
+                    ])
+                    .returning_col(Countries::Id),
+            )
+            .await?;
+        search::put(
+            conn,
+            &Doc {
+                entity_type: ENTITY,
+                entity_id: id,
+                unit_id: None,
+                title: c.name_vi.to_owned(),
+                subtitle: Some(format!("{} · {}", c.code, c.name_en)),
+                url: format!("/countries/{}", c.code),
+                extra: format!("{} {}", c.alpha3, c.name_en),
+            },
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn level(conn: &mut Conn, country_id: i64, level: &NewLevel) -> Result<()> {
+        insert_level(conn, country_id, level).await
+    }
+}
