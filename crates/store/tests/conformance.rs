@@ -500,6 +500,12 @@ mod countries {
             assert_eq!(austria.relations().map(|r| (r.display(), r.precision)), Some(("1972".to_owned(), Precision::Year)));
             let korea = country::get(&mut c, &code("KR")).await.expect("Korea");
             assert_eq!(korea.relations_date, None, "unknown dates stay empty");
+            // Vietnamese order: sorted as the collator sorts, so Đức comes after every D name.
+            let names: Vec<&str> = all.iter().map(|c| c.name_vi.as_str()).collect();
+            let mut sorted = names.clone();
+            sorted.sort_by(|a, b| amity_domain::text::compare(a, b));
+            assert_eq!(names, sorted, "{backend:?}");
+            assert!(names.iter().position(|n| *n == "Đức") > names.iter().position(|n| *n == "Dominica"));
             let (hits, _) =
                 country::list(&mut c, &CountryFilter { q: Some("trung quoc".into()), ..Default::default() }, ("name", false), 10, 0)
                     .await
