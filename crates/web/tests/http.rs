@@ -747,3 +747,93 @@ async fn the_account_page_changes_the_password_and_keeps_this_browser_signed_in(
     assert_eq!(now.status, StatusCode::OK);
     app.done().await;
 }
+
+#[tokio::test]
+async fn anniversaries_come_as_json_and_as_an_icalendar_feed() {
+    each_backend(|app| async move {
+        let t = app.token("viewer@demo.amity").await;
+        let r = app.get("/api/v1/anniversaries?from=2025-01-01&to=2025-12-31", &t).await.json();
+        let items = r["items"].as_array().expect("items").clone();
+        let china = items.iter().find(|a| a["country_code"] == "CN").expect("China in 2025");
+        assert_eq!(
+            (china["date"].as_str(), china["years"].as_u64(), china["major"].as_bool()),
+            (Some("2025-01-18"), Some(75), Some(true)),
+            "{:?}",
+            app.backend
+        );
+        let feed = app.get("/api/v1/anniversaries.ics?from=2025-01-01&to=2025-12-31", &t).await;
+        assert_eq!(feed.status, StatusCode::OK);
+        assert!(feed.headers[header::CONTENT_TYPE].to_str().unwrap_or_default().starts_with("text/calendar"));
+        let text = feed.text();
+        let unfolded = icalendar::parser::unfold(&text);
+        let calendar = icalendar::parser::read_calendar(&unfolded).expect("a valid iCalendar document");
+        let events: Vec<_> = calendar.components.iter().filter(|c| c.name == "VEVENT").collect();
+        assert_eq!(events.len(), items.len(), "one event per anniversary");
+        let summaries: Vec<String> = events.iter().filter_map(|e| e.find_prop("SUMMARY").map(|p| p.val.to_string())).collect();
+        assert!(summaries.iter().any(|s| s.contains("75 năm") && s.contains("Trung Quốc")), "{summaries:?}");
+        let china_event =
+            events.iter().find(|e| e.find_prop("UID").is_some_and(|u| u.val.as_ref() == "relations-CN-2025@amity")).expect("China's event");
+        assert_eq!(china_event.find_prop("DTSTART").map(|p| p.val.to_string()), Some("20250118".to_owned()));
+        for (query, field) in
+            [("from=2025-12-31&to=2025-01-01", "to"), ("from=18/01/2025", "from"), ("from=1900-01-01&to=2000-01-01", "to")]
+        {
+            let r = app.get(&format!("/api/v1/anniversaries?{query}"), &t).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{query}");
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn countries_list_filter_and_take_corrections_from_administrators() {
+    each_backend(|app| async move {
+        let t = app.token("vufo@demo.amity").await;
+        let admin = app.token("admin@demo.amity").await;
+        let r = app.get("/api/v1/countries?level=special_relationship&sort=code", &t).await.json();
+        let codes: Vec<&str> = r["items"].as_array().expect("items").iter().filter_map(|c| c["code"].as_str()).collect();
+        assert_eq!(codes, vec!["CU", "KH", "LA"], "{:?}", app.backend);
+        let r = app.get("/api/v1/countries?q=lao", &t).await.json();
+        assert!(r["items"].as_array().expect("items").iter().any(|c| c["code"] == "LA"));
+        let cn = app.get("/api/v1/countries/cn", &t).await.json();
+        assert_eq!((cn["name_vi"].as_str(), cn["relations_date"].as_str()), (Some("Trung Quốc"), Some("1950-01-18")));
+        assert_eq!(cn["levels"].as_array().map(Vec::len), Some(1));
+        assert_eq!(app.get("/api/v1/countries/XX", &t).await.status, StatusCode::NOT_FOUND);
+        let body = json!({"relations_established": "1992-12-22", "source": "https://example.org/kr"});
+        assert_eq!(app.call(Method::PATCH, "/api/v1/countries/KR", Some(&t), Some(body.clone())).await.status, StatusCode::FORBIDDEN);
+        let r = app.call(Method::PATCH, "/api/v1/countries/KR", Some(&admin), Some(json!({"relations_established": "22/13/1992"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "relations_established".to_owned()));
+        let r = app.call(Method::PATCH, "/api/v1/countries/KR", Some(&admin), Some(body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["relations_date"], "1992-12-22");
+        let r = app.call(Method::POST, "/api/v1/countries/KR/levels", Some(&admin), Some(json!({"level": "best_friend"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "level".to_owned()));
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/countries/KR/levels",
+                Some(&admin),
+                Some(json!({"level": "comprehensive_strategic", "since": "2022-12-05"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        assert_eq!(r.json()["level"], "comprehensive_strategic");
+        let audit = app.get(&format!("/api/v1/audit?entity_type=country&entity_id={}", r.json()["id"]), &admin).await.json();
+        assert_eq!(audit["total"], 2, "the correction and the upgrade");
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/commemorations",
+                Some(&admin),
+                Some(json!({"title": "Năm Hữu nghị thử nghiệm", "year": 2027, "country": "KR"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let y = app.get("/api/v1/anniversaries?from=2027-01-01&to=2027-12-31", &t).await.json();
+        assert!(
+            y["items"].as_array().expect("items").iter().any(|a| a["title_vi"] == "Năm Hữu nghị thử nghiệm" && a["country_code"] == "KR")
+        );
+        app
+    })
+    .await;
+}

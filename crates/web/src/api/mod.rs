@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+pub(crate) mod countries;
 mod org_units;
 mod search;
 pub(crate) mod users;
@@ -45,6 +46,7 @@ pub(crate) fn public_routes() -> RouteSet {
 pub(crate) fn routes() -> RouteSet {
     RouteSet::default()
         .merge(auth::routes())
+        .merge(countries::routes())
         .merge(org_units::routes())
         .merge(users::routes())
         .merge(audit::routes())
