@@ -87,6 +87,14 @@ pub struct LevelRecord {
     pub source: Option<String>,
 }
 
+impl LevelRecord {
+    /// The start, as precisely as it is known.
+    pub fn since_date(&self) -> Option<PartialDate> {
+        let precision = self.since_precision.as_deref().and_then(|p| Precision::parse(p).ok()).unwrap_or(Precision::Day);
+        Some(PartialDate::from_parts(self.since?, precision))
+    }
+}
+
 /// Levels of each country, oldest first (an unknown start counts as earliest).
 async fn levels_by_country(conn: &mut Conn, country: Option<i64>) -> Result<HashMap<i64, Vec<LevelRecord>>> {
     #[derive(sqlx::FromRow)]

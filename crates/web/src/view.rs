@@ -31,6 +31,8 @@ pub mod path {
     pub const USERS: &str = "/admin/users";
     pub const USER_NEW: &str = "/admin/users/new";
     pub const CSS: &str = "/static/app.css";
+    pub const COUNTRIES: &str = "/countries";
+    pub const ANNIVERSARIES: &str = "/anniversaries";
 
     use std::borrow::Borrow;
 
@@ -63,6 +65,16 @@ pub mod path {
     pub fn org_export(date: &chrono::NaiveDate, q: &str) -> String {
         let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
         format!("/api/v1/org-units/export.csv?as_of={date}&q={q}")
+    }
+    pub fn country(code: &str) -> String {
+        format!("/countries/{code}")
+    }
+    pub fn country_levels(code: &str) -> String {
+        format!("/countries/{code}/levels")
+    }
+    /// The calendar of one year.
+    pub fn anniversaries(year: i32) -> String {
+        format!("/anniversaries?year={year}")
     }
     pub fn user(id: impl Borrow<i64>) -> String {
         format!("/admin/users/{}", id.borrow())
@@ -118,6 +130,28 @@ impl PageCtx {
 
     pub fn action(&self, action: &str) -> String {
         self.t(&format!("action-{}", action.replace('_', "-")))
+    }
+
+    /// A partnership level's name, or "—".
+    pub fn level(&self, level: &Option<amity_domain::country::PartnershipLevel>) -> String {
+        level.as_ref().map(|l| self.level_name(l)).unwrap_or_else(|| "—".into())
+    }
+
+    pub fn level_name(&self, level: &amity_domain::country::PartnershipLevel) -> String {
+        self.t(&format!("level-{}", level.as_str().replace('_', "-")))
+    }
+
+    /// A date known to the day, month or year, as written (`18/01/1950`, `05/2008`, `1972`), or "—".
+    pub fn partial(&self, date: &Option<chrono::NaiveDate>, precision: &Option<amity_domain::anniversary::Precision>) -> String {
+        date.map(|d| {
+            amity_domain::anniversary::PartialDate::from_parts(d, precision.unwrap_or(amity_domain::anniversary::Precision::Day)).display()
+        })
+        .unwrap_or_else(|| "—".into())
+    }
+
+    /// The name of a month (1–12), or "the whole year" for 0.
+    pub fn month(&self, month: &u32) -> String {
+        if *month == 0 { self.t("anniversary-whole-year") } else { format!("{} {month}", self.t("month")) }
     }
 
     pub fn num(&self, n: &i64) -> String {

@@ -455,6 +455,12 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/admin/users".to_owned(),
         "/admin/users/new".to_owned(),
         "/account".to_owned(),
+        "/countries".to_owned(),
+        "/countries?q=lao&level=special_relationship&sort=relations_date".to_owned(),
+        "/countries/CN".to_owned(),
+        "/countries/AT".to_owned(),
+        "/anniversaries".to_owned(),
+        "/anniversaries?year=2025".to_owned(),
         format!("/admin/users/{}", users["items"][0]["id"]),
     ];
     for lang in ["vi", "en"] {
@@ -836,4 +842,46 @@ async fn countries_list_filter_and_take_corrections_from_administrators() {
         app
     })
     .await;
+}
+
+#[tokio::test]
+async fn administrators_keep_relations_and_commemorations_through_the_forms() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "admin@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let page = |path: &str| Request::get(path).header(header::COOKIE, &cookie).body(Body::empty()).expect("request");
+    let cal = app.send(page("/anniversaries?year=2025")).await.text();
+    assert!(cal.contains("Kỷ niệm 75 năm thiết lập quan hệ ngoại giao Việt Nam – Trung Quốc"), "the calendar shows China's 75th");
+    assert!(cal.contains("anniversaries.ics?from=2025-01-01&#38;to=2025-12-31"), "with its feed (askama escapes & as &#38;)");
+    let r = app
+        .send(form("/countries/KR", &cookie, &format!("csrf_token={csrf}&relations_established=22%2F13%2F1992&relations_note=&source=")))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("relations_established-error"));
+    let r = app
+        .send(form(
+            "/countries/KR",
+            &cookie,
+            &format!("csrf_token={csrf}&relations_established=22%2F12%2F1992&relations_note=&source=https%3A%2F%2Fexample.org"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = app
+        .send(form("/countries/KR/levels", &cookie, &format!("csrf_token={csrf}&level=comprehensive_strategic&since=12%2F2022&source=")))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let korea = app.send(page("/countries/KR")).await.text();
+    assert!(korea.contains("22/12/1992") && korea.contains("Đối tác chiến lược toàn diện") && korea.contains("12/2022"), "{korea}");
+    let r = app.send(form("/anniversaries", &cookie, &format!("csrf_token={csrf}&title=&year=2030&country=KR"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.send(form("/anniversaries", &cookie, &format!("csrf_token={csrf}&title=N%C4%83m+th%E1%BB%AD&year=2030&country=KR"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app.send(page("/anniversaries?year=2030")).await.text().contains("Năm thử"));
+    // Others read but cannot change reference data.
+    let (viewer, viewer_csrf) = sign_in(&app, "vufo@demo.amity").await;
+    let r = app
+        .send(form("/countries/KR", &format!("amity_session={viewer}"), &format!("csrf_token={viewer_csrf}&relations_established=1990")))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    app.done().await;
 }

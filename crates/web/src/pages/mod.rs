@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each page is an askama struct rendered from `templates/`.
 
 mod audit;
+mod countries;
 mod home;
 mod login;
 mod org;
@@ -123,6 +124,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(home::routes())
         .merge(org::routes())
         .merge(audit::routes())
+        .merge(countries::routes())
         .merge(search::routes())
         .merge(users::routes())
 }

@@ -1,0 +1,329 @@
+//! Country pages and the anniversary calendar.
+
+use amity_domain::anniversary::{PartialDate, Precision};
+use amity_domain::authz::Action;
+use amity_domain::country::{CountryCode, PartnershipLevel};
+use amity_store::country::{self, AnniversaryItem, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::{after_post, error_page_for, render, store_error_page};
+use crate::auth::Auth;
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::{FormErrors, PageCtx, path};
+
+const PER_PAGE: u64 = 50;
+
+#[derive(Template)]
+#[template(path = "countries.html")]
+struct CountriesPage<'a> {
+    ctx: &'a PageCtx,
+    countries: Vec<Country>,
+    total: i64,
+    page: u64,
+    pages: u64,
+    q: String,
+    level: String,
+    sort: String,
+    levels: [PartnershipLevel; 4],
+    query: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    sort: String,
+    page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Query<ListQuery>) -> Response {
+    let page = q.page.unwrap_or(1).max(1);
+    let filter =
+        CountryFilter { q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()), level: q.level.parse().ok(), ..Default::default() };
+    let sort = amity_store::parse_sort(if q.sort.is_empty() { "name" } else { &q.sort }, &country::SORT_FIELDS).unwrap_or(("name", false));
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        country::list(&mut conn, &filter, sort, PER_PAGE, (page - 1) * PER_PAGE).await
+    }
+    .await;
+    match result {
+        Ok((countries, total)) => {
+            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("q", &q.q)
+                .append_pair("level", &q.level)
+                .append_pair("sort", &q.sort)
+                .finish();
+            render(&CountriesPage {
+                ctx: &ctx,
+                countries,
+                total,
+                page,
+                pages,
+                q: q.q,
+                level: q.level,
+                sort: q.sort,
+                levels: PartnershipLevel::ALL,
+                query,
+            })
+        }
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "country.html")]
+struct CountryPage<'a> {
+    ctx: &'a PageCtx,
+    country: Country,
+    levels: Vec<LevelRecord>,
+    upcoming: Vec<AnniversaryItem>,
+    all_levels: [PartnershipLevel; 4],
+    form: CorrectionForm,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CorrectionForm {
+    #[serde(default)]
+    relations_established: String,
+    #[serde(default)]
+    relations_note: String,
+    #[serde(default)]
+    source: String,
+}
+
+fn parse_code(ctx: &PageCtx, code: &str) -> Result<CountryCode, Response> {
+    CountryCode::parse(code).map_err(|_| error_page_for(ctx, StatusCode::NOT_FOUND, &ctx.t("error-404-detail")))
+}
+
+async fn load<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    code: &CountryCode,
+    form: Option<CorrectionForm>,
+    errors: FormErrors,
+) -> amity_store::Result<CountryPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let country = country::get(&mut conn, code).await?;
+    let levels = country::levels(&mut conn, &country).await?;
+    let today = Utc::now().date_naive();
+    let horizon = NaiveDate::from_ymd_opt(today.year() + 25, 12, 31).unwrap_or(today);
+    let upcoming = country::anniversaries(&mut conn, today, horizon)
+        .await?
+        .into_iter()
+        .filter(|a| a.country_code.as_deref() == Some(code.as_str()))
+        .take(5)
+        .collect();
+    let form = form.unwrap_or_else(|| CorrectionForm {
+        relations_established: country.relations().map(|r| r.display()).unwrap_or_default(),
+        relations_note: country.relations_note.clone().unwrap_or_default(),
+        source: country.source.clone().unwrap_or_default(),
+    });
+    Ok(CountryPage { ctx, country, levels, upcoming, all_levels: PartnershipLevel::ALL, form, errors })
+}
+
+async fn show(State(state): State<AppState>, _: Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
+    let code = match parse_code(&ctx, &code) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match load(&state, &ctx, &code, None, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+async fn correct(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+    Form(form): Form<CorrectionForm>,
+) -> Response {
+    let code = match parse_code(&ctx, &code) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let relations = match opt(&form.relations_established) {
+            None => None,
+            Some(d) => Some(PartialDate::parse(&d).map_err(|e| amity_store::Error::invalid("relations_established", e))?),
+        };
+        let patch =
+            CountryPatch { relations: Some(relations), relations_note: Some(opt(&form.relations_note)), source: Some(opt(&form.source)) };
+        let mut tx = state.db.begin().await?;
+        country::update(&mut tx, &me.actor, &code, &patch).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &code, Some(form), errors)).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LevelForm {
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    source: String,
+}
+
+async fn add_level(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+    Form(form): Form<LevelForm>,
+) -> Response {
+    let code = match parse_code(&ctx, &code) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let mut check = amity_domain::error::Checker::new();
+        let level = check.check("level", form.level.parse::<PartnershipLevel>());
+        let since = match opt(&form.since) {
+            None => Some(None),
+            Some(s) => check.check("since", PartialDate::parse(&s).map(Some)),
+        };
+        check.finish()?;
+        let (Some(level), Some(since)) = (level, since) else { unreachable!("the checker reported every missing value") };
+        let mut tx = state.db.begin().await?;
+        country::add_level(&mut tx, &me.actor, &code, &NewLevel { level, since, note: opt(&form.note), source: opt(&form.source) }).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &code, None, errors)).await
+}
+
+#[derive(Template)]
+#[template(path = "anniversaries.html")]
+struct CalendarPage<'a> {
+    ctx: &'a PageCtx,
+    year: i32,
+    /// (month number, anniversaries in it)
+    months: Vec<(u32, Vec<AnniversaryItem>)>,
+    total: usize,
+    feed: String,
+    errors: FormErrors,
+    can_add: bool,
+}
+
+impl CalendarPage<'_> {
+    fn title(&self, a: &AnniversaryItem) -> String {
+        match self.ctx.lang {
+            crate::i18n::Lang::Vi => a.title_vi.clone(),
+            crate::i18n::Lang::En => a.title_en.clone(),
+        }
+    }
+
+    fn when(&self, a: &AnniversaryItem) -> String {
+        match a.precision {
+            Precision::Day => self.ctx.date(&a.date),
+            Precision::Month => a.date.format("%m/%Y").to_string(),
+            Precision::Year => self.ctx.t("anniversary-whole-year"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn calendar_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &crate::auth::CurrentUser,
+    year: i32,
+    errors: FormErrors,
+) -> amity_store::Result<CalendarPage<'a>> {
+    let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(f), Some(t)) => (f, t),
+        _ => return Err(amity_store::Error::invalid("year", "is out of range")),
+    };
+    let mut conn = state.db.conn().await?;
+    let items = country::anniversaries(&mut conn, from, to).await?;
+    let total = items.len();
+    let mut months: Vec<(u32, Vec<AnniversaryItem>)> = Vec::new();
+    for item in items {
+        // Year-only items head the calendar, before January's.
+        let month = if item.precision == Precision::Year { 0 } else { item.date.month() };
+        match months.last_mut() {
+            Some((m, list)) if *m == month => list.push(item),
+            _ => months.push((month, vec![item])),
+        }
+    }
+    months.sort_by_key(|(m, _)| *m);
+    let feed = format!("/api/v1/anniversaries.ics?from={from}&to={to}");
+    Ok(CalendarPage { ctx, year, months, total, feed, errors, can_add: me.actor.may(Action::ManageReference, None) })
+}
+
+async fn calendar(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<YearQuery>) -> Response {
+    let year = q.year.unwrap_or_else(|| Utc::now().year());
+    if !(1900..=2200).contains(&year) {
+        return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "year: must be between 1900 and 2200");
+    }
+    match calendar_page(&state, &ctx, &me, year, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CommemorationForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    country: String,
+}
+
+async fn add_commemoration(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<CommemorationForm>) -> Response {
+    let fallback_year = Utc::now().year();
+    let result = async {
+        let mut check = amity_domain::error::Checker::new();
+        let year = check.check("year", form.year.trim().parse::<i32>().map_err(|_| "write the year as four digits".to_owned()));
+        let country = match opt(&form.country) {
+            None => Some(None),
+            Some(c) => check.check("country", CountryCode::parse(&c).map(Some)),
+        };
+        check.finish()?;
+        let (Some(year), Some(country)) = (year, country) else { unreachable!("the checker reported every missing value") };
+        let mut tx = state.db.begin().await?;
+        let created = country::add_commemoration(&mut tx, &me.actor, &form.title, year, country.as_ref(), None).await?;
+        tx.commit().await?;
+        Ok(created.year)
+    }
+    .await;
+    let year = form.year.trim().parse().unwrap_or(fallback_year);
+    after_post(&ctx, result, path::anniversaries, |errors| calendar_page(&state, &ctx, &me, year, errors)).await
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/countries", get(list))
+        .route("/countries/{code}", get(show).post(correct))
+        .route("/countries/{code}/levels", post(add_level))
+        .route("/anniversaries", get(calendar).post(add_commemoration))
+}
