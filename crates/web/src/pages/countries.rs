@@ -104,8 +104,8 @@ struct CorrectionForm {
     source: String,
 }
 
-fn parse_code(ctx: &PageCtx, code: &str) -> Result<CountryCode, Response> {
-    CountryCode::parse(code).map_err(|_| error_page_for(ctx, StatusCode::NOT_FOUND, &ctx.t("error-404-detail")))
+fn not_found(ctx: &PageCtx) -> Response {
+    error_page_for(ctx, StatusCode::NOT_FOUND, &ctx.t("error-404-detail"))
 }
 
 async fn load<'a>(
@@ -135,10 +135,7 @@ async fn load<'a>(
 }
 
 async fn show(State(state): State<AppState>, _: Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
-    let code = match parse_code(&ctx, &code) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
     match load(&state, &ctx, &code, None, FormErrors::default()).await {
         Ok(page) => render(&page),
         Err(e) => store_error_page(&ctx, e),
@@ -156,10 +153,7 @@ async fn correct(
     Path(code): Path<String>,
     Form(form): Form<CorrectionForm>,
 ) -> Response {
-    let code = match parse_code(&ctx, &code) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
     let result = async {
         let relations = match opt(&form.relations_established) {
             None => None,
@@ -194,10 +188,7 @@ async fn add_level(
     Path(code): Path<String>,
     Form(form): Form<LevelForm>,
 ) -> Response {
-    let code = match parse_code(&ctx, &code) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
     let result = async {
         let mut check = amity_domain::error::Checker::new();
         let level = check.check("level", form.level.parse::<PartnershipLevel>());
