@@ -8,5 +8,6 @@ pub mod authz;
 pub mod country;
 pub mod error;
 pub mod org;
+pub mod partner;
 pub mod text;
 pub mod user;

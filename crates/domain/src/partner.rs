@@ -1,0 +1,179 @@
+//! Foreign and international partners: kinds, relationship categories, links to our units.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A closed list of values with snake_case names, as stored and as the API speaks them.
+pub trait Vocabulary: Copy + 'static {
+    const ALL: &'static [Self];
+    /// What a value is called in error messages ("kind", "category").
+    const WHAT: &'static str;
+    fn as_str(self) -> &'static str;
+}
+
+/// Finds the value named `s`, or says which names exist.
+pub fn parse_vocabulary<T: Vocabulary>(s: &str) -> Result<T, String> {
+    T::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+        let known: Vec<&str> = T::ALL.iter().map(|v| v.as_str()).collect();
+        format!("unknown {} “{s}” (expected one of: {})", T::WHAT, known.join(", "))
+    })
+}
+
+/// What kind of organization a partner is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerKind {
+    PoliticalParty,
+    FrontOrMassOrganization,
+    Ngo,
+    FriendshipSociety,
+    LocalGovernment,
+    EmbassyOrConsulate,
+    InternationalOrganization,
+    Business,
+    Academic,
+    OverseasVietnameseAssociation,
+    Other,
+}
+
+impl Vocabulary for PartnerKind {
+    const ALL: &'static [PartnerKind] = &[
+        PartnerKind::PoliticalParty,
+        PartnerKind::FrontOrMassOrganization,
+        PartnerKind::Ngo,
+        PartnerKind::FriendshipSociety,
+        PartnerKind::LocalGovernment,
+        PartnerKind::EmbassyOrConsulate,
+        PartnerKind::InternationalOrganization,
+        PartnerKind::Business,
+        PartnerKind::Academic,
+        PartnerKind::OverseasVietnameseAssociation,
+        PartnerKind::Other,
+    ];
+    const WHAT: &'static str = "kind";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            PartnerKind::PoliticalParty => "political_party",
+            PartnerKind::FrontOrMassOrganization => "front_or_mass_organization",
+            PartnerKind::Ngo => "ngo",
+            PartnerKind::FriendshipSociety => "friendship_society",
+            PartnerKind::LocalGovernment => "local_government",
+            PartnerKind::EmbassyOrConsulate => "embassy_or_consulate",
+            PartnerKind::InternationalOrganization => "international_organization",
+            PartnerKind::Business => "business",
+            PartnerKind::Academic => "academic",
+            PartnerKind::OverseasVietnameseAssociation => "overseas_vietnamese_association",
+            PartnerKind::Other => "other",
+        }
+    }
+}
+
+impl FromStr for PartnerKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_vocabulary(s)
+    }
+}
+
+/// How the federation regards a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationshipCategory {
+    Neighbour,
+    MajorPower,
+    StrategicPartner,
+    TraditionalFriend,
+    DemocraticOrPeaceOrganization,
+    DevelopmentPartner,
+}
+
+impl Vocabulary for RelationshipCategory {
+    const ALL: &'static [RelationshipCategory] = &[
+        RelationshipCategory::Neighbour,
+        RelationshipCategory::MajorPower,
+        RelationshipCategory::StrategicPartner,
+        RelationshipCategory::TraditionalFriend,
+        RelationshipCategory::DemocraticOrPeaceOrganization,
+        RelationshipCategory::DevelopmentPartner,
+    ];
+    const WHAT: &'static str = "category";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            RelationshipCategory::Neighbour => "neighbour",
+            RelationshipCategory::MajorPower => "major_power",
+            RelationshipCategory::StrategicPartner => "strategic_partner",
+            RelationshipCategory::TraditionalFriend => "traditional_friend",
+            RelationshipCategory::DemocraticOrPeaceOrganization => "democratic_or_peace_organization",
+            RelationshipCategory::DevelopmentPartner => "development_partner",
+        }
+    }
+}
+
+impl FromStr for RelationshipCategory {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_vocabulary(s)
+    }
+}
+
+/// How one of our units relates to a partner, over a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitRelation {
+    CounterpartOf,
+    MemberOf,
+    FundedBy,
+    PartnerOf,
+}
+
+impl Vocabulary for UnitRelation {
+    const ALL: &'static [UnitRelation] =
+        &[UnitRelation::CounterpartOf, UnitRelation::MemberOf, UnitRelation::FundedBy, UnitRelation::PartnerOf];
+    const WHAT: &'static str = "relation";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            UnitRelation::CounterpartOf => "counterpart_of",
+            UnitRelation::MemberOf => "member_of",
+            UnitRelation::FundedBy => "funded_by",
+            UnitRelation::PartnerOf => "partner_of",
+        }
+    }
+}
+
+impl FromStr for UnitRelation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_vocabulary(s)
+    }
+}
+
+/// Splits a list of acronyms or aliases as written ("MPLA; MPLA-PT, Movimento…").
+pub fn split_names(input: &str) -> Vec<String> {
+    input.split([';', ',', '\n']).map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabularies_round_trip_and_name_the_choices() {
+        for k in PartnerKind::ALL {
+            assert_eq!(k.as_str().parse::<PartnerKind>(), Ok(*k));
+        }
+        let err = "party".parse::<PartnerKind>().expect_err("unknown");
+        assert!(err.contains("political_party"), "{err}");
+        assert_eq!("traditional_friend".parse::<RelationshipCategory>(), Ok(RelationshipCategory::TraditionalFriend));
+        assert_eq!("funded_by".parse::<UnitRelation>(), Ok(UnitRelation::FundedBy));
+    }
+
+    #[test]
+    fn name_lists_split_on_separators() {
+        assert_eq!(split_names(" MPLA ;  MPLA-PT,\nMovimento  Popular "), vec!["MPLA", "MPLA-PT", "Movimento Popular"]);
+        assert!(split_names(" ; ").is_empty());
+    }
+}
