@@ -16,6 +16,9 @@ pub enum Error {
     /// The request clashes with the current state (a used code, a closed unit).
     #[error("{field}: {detail}")]
     Conflict { field: String, detail: String },
+    /// The new record looks like existing ones; the caller may confirm and create it anyway.
+    #[error("{field}: possible duplicate of {} existing record(s)", candidates.len())]
+    Duplicate { field: String, candidates: Vec<serde_json::Value> },
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

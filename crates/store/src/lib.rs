@@ -12,6 +12,7 @@ pub mod dialect;
 pub mod error;
 pub mod generate;
 pub mod org;
+pub mod partner;
 pub mod schema;
 pub mod scope;
 pub mod search;

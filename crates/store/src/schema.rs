@@ -194,6 +194,40 @@ pub(crate) enum Commemorations {
     CreatedAt,
 }
 
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Partners {
+    Table,
+    Id,
+    Kind,
+    Category,
+    CountryId,
+    NameNative,
+    NameLatin,
+    NameVi,
+    NameKey,
+    Acronyms,
+    Aliases,
+    Website,
+    Address,
+    Note,
+    OwnerUnitId,
+    MergedIntoId,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PartnerUnits {
+    Table,
+    Id,
+    PartnerId,
+    UnitId,
+    Relation,
+    ValidFrom,
+    ValidTo,
+    Note,
+}
+
 fn id(col: impl Iden + 'static) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
@@ -208,8 +242,11 @@ fn fk(
 }
 
 /// The migrations, in order: (version, name).
-pub const MIGRATIONS: &[(i64, &str)] =
-    &[(1, "foundation: structure, accounts, audit, search"), (2, "countries, partnership levels, commemorative years")];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, "foundation: structure, accounts, audit, search"),
+    (2, "countries, partnership levels, commemorative years"),
+    (3, "partners and their relations to our units"),
+];
 
 /// Applies every migration not yet applied, each in its own transaction.
 pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
@@ -250,6 +287,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
     match version {
         1 => m001_foundation(conn).await,
         2 => m002_countries(conn).await,
+        3 => m003_partners(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -485,6 +523,57 @@ async fn m002_countries(c: &mut Conn) -> Result<()> {
     for index in [
         Index::create().name("country_levels_country").table(CountryLevels::Table).col(CountryLevels::CountryId).to_owned(),
         Index::create().name("commemorations_year").table(Commemorations::Table).col(Commemorations::Year).to_owned(),
+    ] {
+        c.execute_schema(&index).await?;
+    }
+    Ok(())
+}
+
+async fn m003_partners(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(Partners::Table)
+            .col(id(Partners::Id))
+            .col(ColumnDef::new(Partners::Kind).text().not_null())
+            .col(ColumnDef::new(Partners::Category).text().null())
+            .col(ColumnDef::new(Partners::CountryId).big_integer().null())
+            .col(ColumnDef::new(Partners::NameNative).text().null())
+            .col(ColumnDef::new(Partners::NameLatin).text().null())
+            .col(ColumnDef::new(Partners::NameVi).text().null())
+            .col(ColumnDef::new(Partners::NameKey).binary().not_null())
+            .col(ColumnDef::new(Partners::Acronyms).text().not_null())
+            .col(ColumnDef::new(Partners::Aliases).text().not_null())
+            .col(ColumnDef::new(Partners::Website).text().null())
+            .col(ColumnDef::new(Partners::Address).text().null())
+            .col(ColumnDef::new(Partners::Note).text().null())
+            .col(ColumnDef::new(Partners::OwnerUnitId).big_integer().not_null())
+            .col(ColumnDef::new(Partners::MergedIntoId).big_integer().null())
+            .col(ColumnDef::new(Partners::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Partners::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Partners::Table, Partners::CountryId, Countries::Table, Countries::Id))
+            .foreign_key(&mut fk(Partners::Table, Partners::OwnerUnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(Partners::Table, Partners::MergedIntoId, Partners::Table, Partners::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(PartnerUnits::Table)
+            .col(id(PartnerUnits::Id))
+            .col(ColumnDef::new(PartnerUnits::PartnerId).big_integer().not_null())
+            .col(ColumnDef::new(PartnerUnits::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(PartnerUnits::Relation).text().not_null())
+            .col(ColumnDef::new(PartnerUnits::ValidFrom).date().null())
+            .col(ColumnDef::new(PartnerUnits::ValidTo).date().null())
+            .col(ColumnDef::new(PartnerUnits::Note).text().null())
+            .foreign_key(&mut fk(PartnerUnits::Table, PartnerUnits::PartnerId, Partners::Table, Partners::Id))
+            .foreign_key(&mut fk(PartnerUnits::Table, PartnerUnits::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    for index in [
+        Index::create().name("partners_country").table(Partners::Table).col(Partners::CountryId).to_owned(),
+        Index::create().name("partners_owner").table(Partners::Table).col(Partners::OwnerUnitId).to_owned(),
+        Index::create().name("partner_units_partner").table(PartnerUnits::Table).col(PartnerUnits::PartnerId).to_owned(),
+        Index::create().name("partner_units_unit").table(PartnerUnits::Table).col(PartnerUnits::UnitId).to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }

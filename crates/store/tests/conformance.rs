@@ -588,3 +588,128 @@ mod countries {
         .await;
     }
 }
+
+mod partners {
+    use super::*;
+    use amity_domain::country::CountryCode;
+    use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation};
+    use amity_store::partner::{self, PartnerFilter, PartnerInput};
+
+    fn mpla() -> PartnerInput {
+        PartnerInput {
+            kind: PartnerKind::PoliticalParty,
+            category: Some(RelationshipCategory::TraditionalFriend),
+            country: Some(CountryCode::parse("AO").expect("code")),
+            name_native: Some("Movimento Popular de Libertação de Angola".into()),
+            name_latin: Some("Movimento Popular de Libertação de Angola".into()),
+            name_vi: Some("Phong trào Nhân dân Giải phóng Angola".into()),
+            acronyms: vec!["MPLA".into()],
+            aliases: vec!["Đảng MPLA".into()],
+            website: Some("https://mpla.ao".into()),
+            address: None,
+            note: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn partners_are_found_by_alias_and_acronym_and_duplicates_are_caught() {
+        on_demo(|db, backend| async move {
+            let vufo = actor(&db, "vufo@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            let created = partner::create(&mut tx, &vufo, &mpla(), None, false).await.expect("create");
+            assert_eq!(created.name, "Phong trào Nhân dân Giải phóng Angola");
+            assert_eq!(created.country_code.as_deref(), Some("AO"));
+            // Same acronym in the same country, written differently: a duplicate unless confirmed.
+            let again = PartnerInput {
+                name_vi: Some("Đảng Phong trào Giải phóng".into()),
+                acronyms: vec!["mpla".into()],
+                aliases: vec![],
+                ..mpla()
+            };
+            let err = partner::create(&mut tx, &vufo, &again, None, false).await.expect_err("duplicate");
+            assert!(
+                matches!(&err, Error::Duplicate { candidates, .. } if candidates.len() == 1 && candidates[0]["id"] == created.id),
+                "{backend:?}: {err:?}"
+            );
+            // The same name elsewhere is another organization.
+            let elsewhere = PartnerInput { country: Some(CountryCode::parse("PT").expect("code")), ..mpla() };
+            partner::create(&mut tx, &vufo, &elsewhere, None, false).await.expect("another country");
+            partner::create(&mut tx, &vufo, &again, None, true).await.expect("confirmed");
+            tx.commit().await.expect("commit");
+            let mut c = db.conn().await.expect("conn");
+            for q in ["mpla", "giai phong angola", "dang mpla"] {
+                let (hits, _) = search::query(&mut c, &vufo, q, 10, 0).await.expect("search");
+                assert!(hits.iter().any(|h| h.entity_type == "partner" && h.entity_id == created.id), "{backend:?} {q}: {hits:?}");
+            }
+            let filter = PartnerFilter { country: Some(CountryCode::parse("AO").expect("code")), ..Default::default() };
+            assert_eq!(partner::list(&mut c, &filter, ("name", false), 10, 0).await.expect("list").1, 2);
+            let filter = PartnerFilter { q: Some("phong trao".into()), kind: Some(PartnerKind::PoliticalParty), ..Default::default() };
+            let (found, total) = partner::list(&mut c, &filter, ("name", false), 10, 0).await.expect("list");
+            assert_eq!(total, 3);
+            let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
+            assert_eq!(names[0], "Đảng Phong trào Giải phóng", "Vietnamese order puts Đ before P: {names:?}");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn partners_are_kept_by_their_owner_unit_and_linked_per_unit() {
+        on_demo(|db, backend| async move {
+            let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
+            let quangnam = actor(&db, "quangnam@demo.amity").await;
+            let viewer = actor(&db, "viewer@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            assert!(matches!(partner::create(&mut tx, &viewer, &mpla(), None, false).await, Err(Error::Denied(_))), "{backend:?}");
+            let created = partner::create(&mut tx, &khanhhoa, &mpla(), None, false).await.expect("create");
+            assert_eq!(Some(created.owner_unit_id), khanhhoa.unit_id);
+            let change = PartnerInput { note: Some("ghi chú".into()), ..mpla() };
+            assert!(matches!(partner::update(&mut tx, &quangnam, created.id, &change).await, Err(Error::Denied(_))));
+            let updated = partner::update(&mut tx, &khanhhoa, created.id, &change).await.expect("owner updates");
+            assert_eq!(updated.note.as_deref(), Some("ghi chú"));
+            // Quảng Nam links its own unit; it cannot link Khánh Hòa's.
+            let qn = quangnam.unit_id.expect("unit");
+            let kh = khanhhoa.unit_id.expect("unit");
+            assert!(matches!(
+                partner::link_unit(&mut tx, &quangnam, created.id, kh, UnitRelation::PartnerOf, (None, None), None).await,
+                Err(Error::Denied(_))
+            ));
+            let links = partner::link_unit(
+                &mut tx,
+                &quangnam,
+                created.id,
+                qn,
+                UnitRelation::CounterpartOf,
+                (Some(d("2023-01-01")), Some(d("2024-12-31"))),
+                None,
+            )
+            .await
+            .expect("link");
+            assert_eq!(links.len(), 1);
+            assert!(matches!(
+                partner::link_unit(
+                    &mut tx,
+                    &quangnam,
+                    created.id,
+                    qn,
+                    UnitRelation::PartnerOf,
+                    (Some(d("2024-01-01")), Some(d("2023-01-01"))),
+                    None
+                )
+                .await,
+                Err(Error::Invalid(_))
+            ));
+            tx.commit().await.expect("commit");
+            let mut c = db.conn().await.expect("conn");
+            let (by_unit, _) = partner::list(&mut c, &PartnerFilter { unit_id: Some(qn), ..Default::default() }, ("name", false), 10, 0)
+                .await
+                .expect("list");
+            assert_eq!(by_unit.iter().map(|p| p.id).collect::<Vec<_>>(), vec![created.id]);
+            let filter =
+                AuditFilter { entity_type: Some("partner".into()), entity_id: Some(created.id), oldest_first: true, ..Default::default() };
+            let (entries, _) = audit::list(&mut c, &Actor::system(), &filter, 10, 0).await.expect("audit");
+            let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+            assert_eq!(actions, vec!["create", "update", "update"], "{backend:?}");
+        })
+        .await;
+    }
+}

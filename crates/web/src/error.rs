@@ -12,6 +12,8 @@ use serde::Serialize;
 pub struct ApiError {
     pub status: StatusCode,
     pub errors: Vec<FieldError>,
+    /// Existing records a refused one may duplicate (409), for the client to show or confirm.
+    pub candidates: Vec<serde_json::Value>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -19,6 +21,8 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[derive(Serialize)]
 struct Envelope<'a> {
     errors: Vec<Item<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    candidates: &'a [serde_json::Value],
 }
 
 #[derive(Serialize)]
@@ -30,11 +34,11 @@ struct Item<'a> {
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        ApiError { status, errors: vec![FieldError { field: String::new(), detail: detail.into() }] }
+        ApiError { status, errors: vec![FieldError { field: String::new(), detail: detail.into() }], candidates: Vec::new() }
     }
 
     pub fn field(status: StatusCode, field: &str, detail: impl Into<String>) -> Self {
-        ApiError { status, errors: vec![FieldError { field: field.into(), detail: detail.into() }] }
+        ApiError { status, errors: vec![FieldError { field: field.into(), detail: detail.into() }], candidates: Vec::new() }
     }
 
     pub fn unauthorized() -> Self {
@@ -48,7 +52,7 @@ impl ApiError {
 
 impl From<Invalid> for ApiError {
     fn from(invalid: Invalid) -> Self {
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors: invalid.0 }
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors: invalid.0, candidates: Vec::new() }
     }
 }
 
@@ -61,6 +65,14 @@ impl From<StoreError> for ApiError {
             StoreError::Denied(denied) => ApiError::new(StatusCode::FORBIDDEN, denied.0),
             StoreError::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found")),
             StoreError::Conflict { field, detail } => ApiError::field(StatusCode::CONFLICT, &field, detail),
+            StoreError::Duplicate { field, candidates } => ApiError {
+                candidates,
+                ..ApiError::field(
+                    StatusCode::CONFLICT,
+                    &field,
+                    "this looks like an existing record (see candidates); send confirm_duplicate: true to create it anyway",
+                )
+            },
             e if e.is_unique_violation() => ApiError::new(StatusCode::CONFLICT, "this record already exists"),
             e => {
                 tracing::error!(error = ?e, "request failed");
@@ -78,6 +90,7 @@ impl IntoResponse for ApiError {
                 .iter()
                 .map(|e| Item { detail: &e.detail, field: (!e.field.is_empty()).then_some(e.field.as_str()) })
                 .collect(),
+            candidates: &self.candidates,
         };
         (self.status, Json(body)).into_response()
     }

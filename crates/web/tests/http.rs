@@ -885,3 +885,85 @@ async fn administrators_keep_relations_and_commemorations_through_the_forms() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.done().await;
 }
+
+#[tokio::test]
+async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let viewer = app.token("viewer@demo.amity").await;
+        let body = json!({
+            "kind": "front_or_mass_organization", "category": "traditional_friend", "country": "LA",
+            "name_vi": "Mặt trận Lào xây dựng đất nước", "name_latin": "Lao Front for National Construction",
+            "acronyms": ["LFNC"], "aliases": ["Neo Lao Sang Xat"]
+        });
+        let r = app.call(Method::POST, "/api/v1/partners", Some(&vufo), Some(body.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}: {}", app.backend, r.text());
+        let created = r.json();
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/partners",
+                Some(&vufo),
+                Some(json!({"kind": "ngo", "country": "LA", "name_vi": "MAT TRAN LAO XAY DUNG DAT NUOC"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "folded names match: {}", r.text());
+        assert_eq!(r.json()["candidates"][0]["id"], created["id"]);
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/partners",
+                Some(&vufo),
+                Some(json!({"kind": "ngo", "country": "LA", "name_vi": "Mặt trận Lào xây dựng đất nước", "confirm_duplicate": true})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        for (bad, field) in [
+            (json!({"kind": "party", "name_vi": "X"}), "kind"),
+            (json!({"kind": "ngo"}), "name_vi"),
+            (json!({"kind": "ngo", "name_vi": "X", "country": "XYZ"}), "country"),
+            (json!({"kind": "ngo", "name_vi": "X", "website": "mpla.ao"}), "website"),
+            (json!({"kind": "ngo", "name_vi": "X", "colour": "red"}), "colour"),
+        ] {
+            let r = app.call(Method::POST, "/api/v1/partners", Some(&vufo), Some(bad.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{bad}: {}", r.text());
+        }
+        assert_eq!(app.call(Method::POST, "/api/v1/partners", Some(&viewer), Some(body.clone())).await.status, StatusCode::FORBIDDEN);
+        let path = format!("/api/v1/partners/{}", created["id"]);
+        assert_eq!(
+            app.call(Method::PATCH, &path, Some(&qn), Some(json!({"note": "x"}))).await.status,
+            StatusCode::FORBIDDEN,
+            "kept by VUFO"
+        );
+        let r = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&vufo),
+                Some(json!({"website": "https://mtlx.la", "aliases": ["Neo Lao Sang Xat", "Mặt trận Neo Lào"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["name_latin"], "Lao Front for National Construction", "fields not given stay");
+        let hits = app.get("/api/v1/search?q=lfnc", &qn).await.json();
+        assert!(hits["items"].as_array().expect("items").iter().any(|h| h["entity_type"] == "partner"), "acronyms are found: {hits}");
+        let list = app.get("/api/v1/partners?country=LA&kind=front_or_mass_organization&sort=-name", &qn).await.json();
+        assert_eq!(list["total"], 1);
+        let own = qn.clone();
+        let me = app.get("/api/v1/me", &own).await.json();
+        let r = app
+            .call(
+                Method::POST,
+                &format!("{path}/units"),
+                Some(&qn),
+                Some(json!({"unit_id": me["unit_id"], "relation": "counterpart_of", "valid_from": "2022-01-01"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let detail = app.get(&path, &viewer).await.json();
+        assert_eq!(detail["units"][0]["relation"], "counterpart_of");
+        app
+    })
+    .await;
+}

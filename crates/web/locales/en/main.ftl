@@ -25,6 +25,7 @@ login-failed = Wrong email or password.
 login-expired = The form has expired. Reload the page and try again.
 login-throttled = Too many failed attempts. Wait a minute and try again.
 
+duplicate-found = A record like this one exists already
 error-400 = Bad request
 error-401 = Sign-in required
 error-403 = Not allowed

@@ -25,6 +25,7 @@ login-failed = Email hoặc mật khẩu không đúng.
 login-expired = Biểu mẫu đã hết hạn. Vui lòng tải lại trang và thử lại.
 login-throttled = Đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại.
 
+duplicate-found = Đã có bản ghi giống bản ghi này
 error-400 = Yêu cầu không hợp lệ
 error-401 = Cần đăng nhập
 error-403 = Không có quyền

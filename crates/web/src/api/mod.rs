@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 pub(crate) mod countries;
 mod org_units;
+mod partners;
 mod search;
 pub(crate) mod users;
 
@@ -48,6 +49,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(auth::routes())
         .merge(countries::routes())
         .merge(org_units::routes())
+        .merge(partners::routes())
         .merge(users::routes())
         .merge(audit::routes())
         .merge(search::routes())

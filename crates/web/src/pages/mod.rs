@@ -70,6 +70,9 @@ pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Respon
         E::NotFound(what) => error_page_for(ctx, StatusCode::NOT_FOUND, &format!("{what} not found")),
         E::Invalid(i) => error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &i.to_string()),
         E::Conflict { field, detail } => error_page_for(ctx, StatusCode::CONFLICT, &format!("{field}: {detail}")),
+        E::Duplicate { candidates, .. } => {
+            error_page_for(ctx, StatusCode::CONFLICT, &format!("{} ({})", ctx.t("duplicate-found"), candidates.len()))
+        }
         e => {
             tracing::error!(error = ?e, "page request failed");
             error_page_for(ctx, StatusCode::INTERNAL_SERVER_ERROR, &ctx.t("error-internal"))

@@ -1,0 +1,537 @@
+//! The partner registry: foreign and international organizations the federation works with.
+//!
+//! One shared registry: every signed-in user reads partners (identity is not private); a
+//! partner is kept by its owner unit, whose write scope may change it. Links to our units are
+//! dated and written by the linked unit.
+
+use std::collections::BTreeSet;
+
+use amity_domain::authz::{Action, Actor};
+use amity_domain::country::CountryCode;
+use amity_domain::error::Checker;
+use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation, Vocabulary, split_names};
+use amity_domain::text::{fold, sort_key};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::audit::{self, AuditAction, Entry};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::schema::{Countries, PartnerUnits, Partners};
+use crate::search::{self, Doc};
+use crate::{country, org};
+
+const ENTITY: &str = "partner";
+
+/// A partner as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Partner {
+    pub id: i64,
+    pub kind: PartnerKind,
+    pub category: Option<RelationshipCategory>,
+    pub country_code: Option<String>,
+    /// The name in the partner's own script.
+    pub name_native: Option<String>,
+    pub name_latin: Option<String>,
+    pub name_vi: Option<String>,
+    /// The name to show: Vietnamese, else Latin-script, else native.
+    pub name: String,
+    pub acronyms: Vec<String>,
+    pub aliases: Vec<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+    pub owner_unit_id: i64,
+    /// Set when this partner was merged into another.
+    pub merged_into_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: i64,
+    kind: String,
+    category: Option<String>,
+    code: Option<String>,
+    name_native: Option<String>,
+    name_latin: Option<String>,
+    name_vi: Option<String>,
+    acronyms: String,
+    aliases: String,
+    website: Option<String>,
+    address: Option<String>,
+    note: Option<String>,
+    owner_unit_id: i64,
+    merged_into_id: Option<i64>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn display_name(vi: &Option<String>, latin: &Option<String>, native: &Option<String>) -> String {
+    vi.clone().or_else(|| latin.clone()).or_else(|| native.clone()).unwrap_or_default()
+}
+
+impl TryFrom<Row> for Partner {
+    type Error = Error;
+    fn try_from(r: Row) -> Result<Partner> {
+        let stored = |what: &str, e: String| Error::Other(anyhow::anyhow!("stored {what} of partner {}: {e}", r.id));
+        Ok(Partner {
+            id: r.id,
+            kind: r.kind.parse().map_err(|e| stored("kind", e))?,
+            category: r.category.as_deref().map(str::parse).transpose().map_err(|e| stored("category", e))?,
+            country_code: r.code,
+            name: display_name(&r.name_vi, &r.name_latin, &r.name_native),
+            name_native: r.name_native,
+            name_latin: r.name_latin,
+            name_vi: r.name_vi,
+            acronyms: split_names(&r.acronyms),
+            aliases: split_names(&r.aliases),
+            website: r.website,
+            address: r.address,
+            note: r.note,
+            owner_unit_id: r.owner_unit_id,
+            merged_into_id: r.merged_into_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+fn select() -> SelectStatement {
+    Query::select()
+        .columns([
+            (Partners::Table, Partners::Id),
+            (Partners::Table, Partners::Kind),
+            (Partners::Table, Partners::Category),
+            (Partners::Table, Partners::NameNative),
+            (Partners::Table, Partners::NameLatin),
+            (Partners::Table, Partners::NameVi),
+            (Partners::Table, Partners::Acronyms),
+            (Partners::Table, Partners::Aliases),
+            (Partners::Table, Partners::Website),
+            (Partners::Table, Partners::Address),
+            (Partners::Table, Partners::Note),
+            (Partners::Table, Partners::OwnerUnitId),
+            (Partners::Table, Partners::MergedIntoId),
+            (Partners::Table, Partners::CreatedAt),
+            (Partners::Table, Partners::UpdatedAt),
+        ])
+        .column((Countries::Table, Countries::Code))
+        .from(Partners::Table)
+        .left_join(Countries::Table, Expr::col((Countries::Table, Countries::Id)).equals((Partners::Table, Partners::CountryId)))
+        .to_owned()
+}
+
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Partner> {
+    let row: Row = conn
+        .fetch_optional(select().and_where(Expr::col((Partners::Table, Partners::Id)).eq(id)))
+        .await?
+        .ok_or(Error::NotFound("partner"))?;
+    row.try_into()
+}
+
+/// A partner's details, validated.
+#[derive(Debug, Clone)]
+pub struct PartnerInput {
+    pub kind: PartnerKind,
+    pub category: Option<RelationshipCategory>,
+    pub country: Option<CountryCode>,
+    pub name_native: Option<String>,
+    pub name_latin: Option<String>,
+    pub name_vi: Option<String>,
+    pub acronyms: Vec<String>,
+    pub aliases: Vec<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+}
+
+impl PartnerInput {
+    /// Checks what a partner needs beyond its types: at least one name.
+    pub fn check(&self) -> Result<(), amity_domain::error::Invalid> {
+        let mut check = Checker::new();
+        if [&self.name_vi, &self.name_latin, &self.name_native].iter().all(|n| n.as_deref().is_none_or(|n| n.trim().is_empty())) {
+            check.push("name_vi", "give the partner at least one name (Vietnamese, Latin-script or in its own script)");
+        }
+        if let Some(w) = &self.website
+            && !(w.starts_with("http://") || w.starts_with("https://"))
+        {
+            check.push("website", "must start with http:// or https://");
+        }
+        check.finish()
+    }
+
+    /// Every name the partner goes by, folded for comparison.
+    fn folded_names(&self) -> BTreeSet<String> {
+        [&self.name_vi, &self.name_latin, &self.name_native]
+            .into_iter()
+            .flatten()
+            .chain(self.acronyms.iter())
+            .chain(self.aliases.iter())
+            .map(|n| fold(n).split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+}
+
+fn folded_names_of(p: &Partner) -> BTreeSet<String> {
+    PartnerInput {
+        kind: p.kind,
+        category: p.category,
+        country: None,
+        name_native: p.name_native.clone(),
+        name_latin: p.name_latin.clone(),
+        name_vi: p.name_vi.clone(),
+        acronyms: p.acronyms.clone(),
+        aliases: p.aliases.clone(),
+        website: None,
+        address: None,
+        note: None,
+    }
+    .folded_names()
+}
+
+async fn country_id(conn: &mut Conn, code: Option<&CountryCode>) -> Result<Option<i64>> {
+    match code {
+        None => Ok(None),
+        Some(code) => match country::get(conn, code).await {
+            Ok(c) => Ok(Some(c.id)),
+            Err(Error::NotFound(_)) => Err(Error::invalid("country", format!("no country has code {}", code.as_str()))),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// Active partners in the same country (or likewise without one) sharing a folded name, alias
+/// or acronym with `input`.
+pub async fn duplicates(conn: &mut Conn, input: &PartnerInput, except: Option<i64>) -> Result<Vec<Partner>> {
+    let country = country_id(conn, input.country.as_ref()).await?;
+    let mut select = select();
+    select.and_where(Expr::col((Partners::Table, Partners::MergedIntoId)).is_null());
+    match country {
+        Some(id) => select.and_where(Expr::col((Partners::Table, Partners::CountryId)).eq(id)),
+        None => select.and_where(Expr::col((Partners::Table, Partners::CountryId)).is_null()),
+    };
+    let rows: Vec<Row> = conn.fetch_all(&select).await?;
+    let names = input.folded_names();
+    let mut out = Vec::new();
+    for row in rows {
+        let p = Partner::try_from(row)?;
+        if Some(p.id) != except && !folded_names_of(&p).is_disjoint(&names) {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+fn joined(names: &[String]) -> String {
+    names.join("; ")
+}
+
+fn to_json(p: &Partner) -> Value {
+    serde_json::to_value(p).unwrap_or(Value::Null)
+}
+
+async fn index(conn: &mut Conn, p: &Partner) -> Result<()> {
+    let mut extra: Vec<String> = p.acronyms.clone();
+    extra.extend(p.aliases.iter().cloned());
+    extra.extend([&p.name_native, &p.name_latin, &p.name_vi].into_iter().flatten().cloned());
+    search::put(
+        conn,
+        &Doc {
+            entity_type: ENTITY,
+            entity_id: p.id,
+            unit_id: None,
+            title: p.name.clone(),
+            subtitle: Some(
+                [Some(p.kind.as_str().to_owned()), p.country_code.clone(), p.acronyms.first().cloned()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            ),
+            url: format!("/partners/{}", p.id),
+            extra: extra.join(" "),
+        },
+    )
+    .await
+}
+
+/// Creates a partner kept by `owner_unit` (the actor's unit by default). A partner that looks
+/// like an existing one is refused with [`Error::Duplicate`] unless `confirmed`.
+pub async fn create(conn: &mut Conn, actor: &Actor, input: &PartnerInput, owner_unit: Option<i64>, confirmed: bool) -> Result<Partner> {
+    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this partner"))?;
+    actor.require(Action::Write, Some(owner))?;
+    input.check()?;
+    if org::get(conn, owner, Utc::now().date_naive()).await.is_err() {
+        return Err(Error::invalid("owner_unit_id", format!("unit {owner} does not exist")));
+    }
+    let country = country_id(conn, input.country.as_ref()).await?;
+    if !confirmed {
+        let found = duplicates(conn, input, None).await?;
+        if !found.is_empty() {
+            return Err(Error::Duplicate { field: "name_vi".into(), candidates: found.iter().map(to_json).collect() });
+        }
+    }
+    let now = Utc::now();
+    let name = display_name(&input.name_vi, &input.name_latin, &input.name_native);
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(Partners::Table)
+                .columns([
+                    Partners::Kind,
+                    Partners::Category,
+                    Partners::CountryId,
+                    Partners::NameNative,
+                    Partners::NameLatin,
+                    Partners::NameVi,
+                    Partners::NameKey,
+                    Partners::Acronyms,
+                    Partners::Aliases,
+                    Partners::Website,
+                    Partners::Address,
+                    Partners::Note,
+                    Partners::OwnerUnitId,
+                    Partners::CreatedAt,
+                    Partners::UpdatedAt,
+                ])
+                .values_panic([
+                    input.kind.as_str().into(),
+                    input.category.map(|c| c.as_str()).into(),
+                    country.into(),
+                    input.name_native.clone().into(),
+                    input.name_latin.clone().into(),
+                    input.name_vi.clone().into(),
+                    sort_key(&name).into(),
+                    joined(&input.acronyms).into(),
+                    joined(&input.aliases).into(),
+                    input.website.clone().into(),
+                    input.address.clone().into(),
+                    input.note.clone().into(),
+                    owner.into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .returning_col(Partners::Id),
+        )
+        .await?;
+    let created = get(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(owner),
+            before: None,
+            after: Some(&to_json(&created)),
+        },
+    )
+    .await?;
+    index(conn, &created).await?;
+    Ok(created)
+}
+
+/// Replaces a partner's details (its owner unit's write scope), audited before → after.
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PartnerInput) -> Result<Partner> {
+    let before = get(conn, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    if before.merged_into_id.is_some() {
+        return Err(Error::conflict("id", "this partner was merged into another; change the survivor"));
+    }
+    input.check()?;
+    let country = country_id(conn, input.country.as_ref()).await?;
+    let name = display_name(&input.name_vi, &input.name_latin, &input.name_native);
+    conn.execute(
+        Query::update()
+            .table(Partners::Table)
+            .value(Partners::Kind, input.kind.as_str())
+            .value(Partners::Category, input.category.map(|c| c.as_str()))
+            .value(Partners::CountryId, country)
+            .value(Partners::NameNative, input.name_native.clone())
+            .value(Partners::NameLatin, input.name_latin.clone())
+            .value(Partners::NameVi, input.name_vi.clone())
+            .value(Partners::NameKey, sort_key(&name))
+            .value(Partners::Acronyms, joined(&input.acronyms))
+            .value(Partners::Aliases, joined(&input.aliases))
+            .value(Partners::Website, input.website.clone())
+            .value(Partners::Address, input.address.clone())
+            .value(Partners::Note, input.note.clone())
+            .value(Partners::UpdatedAt, Utc::now())
+            .and_where(Expr::col(Partners::Id).eq(id)),
+    )
+    .await?;
+    let after = get(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(after.owner_unit_id),
+            before: Some(&to_json(&before)),
+            after: Some(&to_json(&after)),
+        },
+    )
+    .await?;
+    index(conn, &after).await?;
+    Ok(after)
+}
+
+/// Filters for the partner list.
+#[derive(Debug, Clone, Default)]
+pub struct PartnerFilter {
+    pub q: Option<String>,
+    pub country: Option<CountryCode>,
+    pub kind: Option<PartnerKind>,
+    pub category: Option<RelationshipCategory>,
+    /// Partners linked to this unit (any relation, any period).
+    pub unit_id: Option<i64>,
+    /// Include partners merged into others.
+    pub include_merged: bool,
+}
+
+/// The sort fields of the partner list (`name` in Vietnamese order).
+pub const SORT_FIELDS: [&str; 4] = ["name", "created_at", "updated_at", "id"];
+
+pub async fn list(conn: &mut Conn, filter: &PartnerFilter, sort: (&str, bool), limit: u64, offset: u64) -> Result<(Vec<Partner>, i64)> {
+    let mut cond = Cond::all();
+    if !filter.include_merged {
+        cond = cond.add(Expr::col((Partners::Table, Partners::MergedIntoId)).is_null());
+    }
+    if let Some(code) = &filter.country {
+        cond = cond.add(Expr::col((Countries::Table, Countries::Code)).eq(code.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        cond = cond.add(Expr::col((Partners::Table, Partners::Kind)).eq(kind.as_str()));
+    }
+    if let Some(category) = filter.category {
+        cond = cond.add(Expr::col((Partners::Table, Partners::Category)).eq(category.as_str()));
+    }
+    if let Some(unit) = filter.unit_id {
+        let linked = Query::select()
+            .column(PartnerUnits::PartnerId)
+            .from(PartnerUnits::Table)
+            .and_where(Expr::col(PartnerUnits::UnitId).eq(unit))
+            .to_owned();
+        cond = cond.add(Expr::col((Partners::Table, Partners::Id)).in_subquery(linked));
+    }
+    if let Some(q) = &filter.q
+        && let Some(ids) = search::matching_ids(conn.backend(), ENTITY, q)
+    {
+        cond = cond.add(Expr::col((Partners::Table, Partners::Id)).in_subquery(ids));
+    }
+    let mut select = select();
+    select.cond_where(cond);
+    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(select.clone(), "listed").to_owned();
+    let (total,): (i64,) = conn.fetch_one(&count).await?;
+    let order = if sort.1 { Order::Desc } else { Order::Asc };
+    let column = match sort.0 {
+        "created_at" => Partners::CreatedAt,
+        "updated_at" => Partners::UpdatedAt,
+        "id" => Partners::Id,
+        _ => Partners::NameKey,
+    };
+    select.order_by((Partners::Table, column), order).order_by((Partners::Table, Partners::Id), Order::Asc).limit(limit).offset(offset);
+    let rows: Vec<Row> = conn.fetch_all(&select).await?;
+    Ok((rows.into_iter().map(Partner::try_from).collect::<Result<_>>()?, total))
+}
+
+/// A dated link between one of our units and a partner.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLink {
+    pub id: i64,
+    pub unit: org::UnitRef,
+    pub relation: UnitRelation,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+pub async fn unit_links(conn: &mut Conn, partner_id: i64) -> Result<Vec<UnitLink>> {
+    type LinkRow = (i64, i64, String, Option<NaiveDate>, Option<NaiveDate>, Option<String>);
+    let rows: Vec<LinkRow> = conn
+        .fetch_all(
+            Query::select()
+                .columns([
+                    PartnerUnits::Id,
+                    PartnerUnits::UnitId,
+                    PartnerUnits::Relation,
+                    PartnerUnits::ValidFrom,
+                    PartnerUnits::ValidTo,
+                    PartnerUnits::Note,
+                ])
+                .from(PartnerUnits::Table)
+                .and_where(Expr::col(PartnerUnits::PartnerId).eq(partner_id))
+                .order_by(PartnerUnits::ValidFrom, Order::Asc)
+                .order_by(PartnerUnits::Id, Order::Asc),
+        )
+        .await?;
+    let refs = org::unit_refs(conn, rows.iter().map(|r| r.1).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, unit, relation, valid_from, valid_to, note)| {
+            Some(UnitLink { id, unit: refs.get(&unit)?.clone(), relation: relation.parse().ok()?, valid_from, valid_to, note })
+        })
+        .collect())
+}
+
+/// Links one of our units to a partner over a period (the unit's write scope), audited on the
+/// partner.
+pub async fn link_unit(
+    conn: &mut Conn,
+    actor: &Actor,
+    partner_id: i64,
+    unit_id: i64,
+    relation: UnitRelation,
+    period: (Option<NaiveDate>, Option<NaiveDate>),
+    note: Option<String>,
+) -> Result<Vec<UnitLink>> {
+    actor.require(Action::Write, Some(unit_id))?;
+    let partner = get(conn, partner_id).await?;
+    if let (Some(from), Some(to)) = period
+        && to < from
+    {
+        return Err(Error::invalid("valid_to", "ends before it starts"));
+    }
+    if org::get(conn, unit_id, Utc::now().date_naive()).await.is_err() {
+        return Err(Error::invalid("unit_id", format!("unit {unit_id} does not exist")));
+    }
+    let before = unit_links(conn, partner_id).await?;
+    conn.execute(
+        Query::insert()
+            .into_table(PartnerUnits::Table)
+            .columns([
+                PartnerUnits::PartnerId,
+                PartnerUnits::UnitId,
+                PartnerUnits::Relation,
+                PartnerUnits::ValidFrom,
+                PartnerUnits::ValidTo,
+                PartnerUnits::Note,
+            ])
+            .values_panic([partner_id.into(), unit_id.into(), relation.as_str().into(), period.0.into(), period.1.into(), note.into()]),
+    )
+    .await?;
+    let after = unit_links(conn, partner_id).await?;
+    let as_json = |links: &[UnitLink]| serde_json::json!({ "units": serde_json::to_value(links).unwrap_or(Value::Null) });
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: partner.id,
+            unit_id: Some(unit_id),
+            before: Some(&as_json(&before)),
+            after: Some(&as_json(&after)),
+        },
+    )
+    .await?;
+    Ok(after)
+}

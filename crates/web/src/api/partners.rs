@@ -1,0 +1,278 @@
+//! `/api/v1/partners`: the shared registry of foreign and international partners.
+
+use amity_domain::country::CountryCode;
+use amity_domain::error::Checker;
+use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation};
+use amity_store::partner::{self, Partner, PartnerFilter, PartnerInput, UnitLink};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+use super::{List, date_field};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
+}
+
+fn text(v: Option<String>) -> Option<String> {
+    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
+fn names(v: Vec<String>) -> Vec<String> {
+    v.into_iter().filter_map(|s| text(Some(s))).collect()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    q: Option<String>,
+    country: Option<String>,
+    kind: Option<String>,
+    category: Option<String>,
+    unit: Option<i64>,
+    include_merged: Option<bool>,
+    sort: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Partner>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+    let filter = PartnerFilter {
+        q: text(q.q),
+        country: q
+            .country
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
+            .transpose()?,
+        kind: q
+            .kind
+            .as_deref()
+            .filter(|k| !k.is_empty())
+            .map(|k| k.parse::<PartnerKind>().map_err(|e| unprocessable("kind", e)))
+            .transpose()?,
+        category: q
+            .category
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(|c| c.parse::<RelationshipCategory>().map_err(|e| unprocessable("category", e)))
+            .transpose()?,
+        unit_id: q.unit,
+        include_merged: q.include_merged.unwrap_or(false),
+    };
+    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &partner::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+    let mut conn = state.db.conn().await?;
+    let (items, total) = partner::list(&mut conn, &filter, sort, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+/// A partner as the API receives it on create.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    kind: Option<String>,
+    category: Option<String>,
+    country: Option<String>,
+    name_native: Option<String>,
+    name_latin: Option<String>,
+    name_vi: Option<String>,
+    #[serde(default)]
+    acronyms: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    website: Option<String>,
+    address: Option<String>,
+    note: Option<String>,
+    /// The unit that keeps the partner (default: the caller's unit).
+    owner_unit_id: Option<i64>,
+    /// Create it even though it looks like an existing partner.
+    #[serde(default)]
+    confirm_duplicate: bool,
+}
+
+fn parse_kind(check: &mut Checker, kind: Option<&str>) -> Option<PartnerKind> {
+    check.check("kind", kind.ok_or_else(|| "is required".to_owned()).and_then(str::parse))
+}
+
+fn parse_category(check: &mut Checker, category: Option<&str>) -> Option<Option<RelationshipCategory>> {
+    match category.filter(|c| !c.is_empty()) {
+        None => Some(None),
+        Some(c) => check.check("category", c.parse().map(Some)),
+    }
+}
+
+fn parse_country(check: &mut Checker, country: Option<&str>) -> Option<Option<CountryCode>> {
+    match country.filter(|c| !c.is_empty()) {
+        None => Some(None),
+        Some(c) => check.check("country", CountryCode::parse(c).map(Some)),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(body): ApiJson<CreateBody>,
+) -> ApiResult<(StatusCode, Json<Partner>)> {
+    let mut check = Checker::new();
+    let kind = parse_kind(&mut check, body.kind.as_deref());
+    let category = parse_category(&mut check, body.category.as_deref());
+    let country = parse_country(&mut check, body.country.as_deref());
+    check.finish()?;
+    let (Some(kind), Some(category), Some(country)) = (kind, category, country) else {
+        unreachable!("the checker reported every missing value")
+    };
+    let input = PartnerInput {
+        kind,
+        category,
+        country,
+        name_native: text(body.name_native),
+        name_latin: text(body.name_latin),
+        name_vi: text(body.name_vi),
+        acronyms: names(body.acronyms),
+        aliases: names(body.aliases),
+        website: text(body.website),
+        address: text(body.address),
+        note: text(body.note),
+    };
+    let mut tx = state.db.begin().await?;
+    let created = partner::create(&mut tx, &me.actor, &input, body.owner_unit_id, body.confirm_duplicate).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// A partner with its links to our units.
+#[derive(Debug, Serialize)]
+struct PartnerDetail {
+    #[serde(flatten)]
+    partner: Partner,
+    units: Vec<UnitLink>,
+}
+
+async fn show(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<PartnerDetail>> {
+    let mut conn = state.db.conn().await?;
+    let partner = partner::get(&mut conn, id).await?;
+    let units = partner::unit_links(&mut conn, id).await?;
+    Ok(Json(PartnerDetail { partner, units }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    category: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    country: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    name_native: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    name_latin: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    name_vi: Option<Option<String>>,
+    acronyms: Option<Vec<String>>,
+    aliases: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    note: Option<Option<String>>,
+}
+
+/// The current details with the given fields replaced.
+fn patched(current: Partner, b: PatchBody) -> Result<PartnerInput, ApiError> {
+    let mut check = Checker::new();
+    let kind = match b.kind.as_deref() {
+        Some(k) => parse_kind(&mut check, Some(k)),
+        None => Some(current.kind),
+    };
+    let category = match b.category {
+        Some(c) => parse_category(&mut check, c.as_deref()),
+        None => Some(current.category),
+    };
+    let current_country = current.country_code.as_deref().and_then(|c| CountryCode::parse(c).ok());
+    let country = match b.country {
+        Some(c) => parse_country(&mut check, c.as_deref()),
+        None => Some(current_country),
+    };
+    check.finish()?;
+    let (Some(kind), Some(category), Some(country)) = (kind, category, country) else {
+        unreachable!("the checker reported every missing value")
+    };
+    Ok(PartnerInput {
+        kind,
+        category,
+        country,
+        name_native: b.name_native.map_or(current.name_native, text),
+        name_latin: b.name_latin.map_or(current.name_latin, text),
+        name_vi: b.name_vi.map_or(current.name_vi, text),
+        acronyms: b.acronyms.map_or(current.acronyms, names),
+        aliases: b.aliases.map_or(current.aliases, names),
+        website: b.website.map_or(current.website, text),
+        address: b.address.map_or(current.address, text),
+        note: b.note.map_or(current.note, text),
+    })
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> ApiResult<Json<Partner>> {
+    let mut tx = state.db.begin().await?;
+    let current = partner::get(&mut tx, id).await?;
+    let input = patched(current, body)?;
+    let updated = partner::update(&mut tx, &me.actor, id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkBody {
+    unit_id: Option<i64>,
+    relation: Option<String>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    note: Option<String>,
+}
+
+async fn units(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<List<UnitLink>>> {
+    let mut conn = state.db.conn().await?;
+    partner::get(&mut conn, id).await?;
+    let items = partner::unit_links(&mut conn, id).await?;
+    Ok(Json(List { total: items.len() as i64, items }))
+}
+
+async fn link_unit(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<LinkBody>,
+) -> ApiResult<(StatusCode, Json<List<UnitLink>>)> {
+    let unit = body.unit_id.ok_or_else(|| unprocessable("unit_id", "is required"))?;
+    let relation: UnitRelation =
+        body.relation.as_deref().ok_or_else(|| "is required".to_owned()).and_then(str::parse).map_err(|e| unprocessable("relation", e))?;
+    let from = body.valid_from.as_deref().map(|d| date_field("valid_from", d)).transpose()?;
+    let to = body.valid_to.as_deref().map(|d| date_field("valid_to", d)).transpose()?;
+    let mut tx = state.db.begin().await?;
+    let items = partner::link_unit(&mut tx, &me.actor, id, unit, relation, (from, to), text(body.note)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(List { total: items.len() as i64, items })))
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/api/v1/partners", get(list).post(create))
+        .route("/api/v1/partners/{id}", get(show).patch(update))
+        .route("/api/v1/partners/{id}/units", get(units).post(link_unit))
+}
