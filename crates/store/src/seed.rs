@@ -372,6 +372,122 @@ pub enum DemoOutcome {
     NotEmpty,
 }
 
+/// Partners the seed articles name, kept by VUFO, with the names and acronyms they use (and
+/// each organization's own well-known name).
+async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
+    use amity_domain::partner::{PartnerKind as K, RelationshipCategory as C};
+    type Seed<'a> = (K, Option<C>, Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+    let partners: [Seed; 10] = [
+        (
+            K::FrontOrMassOrganization,
+            Some(C::Neighbour),
+            Some("LA"),
+            "Mặt trận Lào Xây dựng đất nước",
+            Some("Lao Front for National Construction"),
+            None,
+            &[],
+        ),
+        (
+            K::PoliticalParty,
+            Some(C::TraditionalFriend),
+            Some("AO"),
+            "Đảng Phong trào nhân dân Giải phóng Angola",
+            Some("Movimento Popular de Libertação de Angola"),
+            Some("Movimento Popular de Libertação de Angola"),
+            &["MPLA"],
+        ),
+        (
+            K::PoliticalParty,
+            Some(C::TraditionalFriend),
+            Some("ZA"),
+            "Đảng Đại hội Dân tộc Phi",
+            Some("African National Congress"),
+            None,
+            &["ANC"],
+        ),
+        (
+            K::PoliticalParty,
+            Some(C::TraditionalFriend),
+            Some("VE"),
+            "Đảng Xã hội chủ nghĩa Thống nhất Venezuela",
+            Some("Partido Socialista Unido de Venezuela"),
+            Some("Partido Socialista Unido de Venezuela"),
+            &["PSUV"],
+        ),
+        (
+            K::PoliticalParty,
+            Some(C::TraditionalFriend),
+            Some("BR"),
+            "Đảng Cộng sản Brazil",
+            Some("Partido Comunista do Brasil"),
+            Some("Partido Comunista do Brasil"),
+            &["PCdoB"],
+        ),
+        (
+            K::PoliticalParty,
+            Some(C::TraditionalFriend),
+            Some("IN"),
+            "Đảng Cộng sản Ấn Độ (Mác-xít)",
+            Some("Communist Party of India (Marxist)"),
+            None,
+            &["CPI(M)"],
+        ),
+        (
+            K::FrontOrMassOrganization,
+            Some(C::StrategicPartner),
+            Some("SG"),
+            "Hiệp hội Nhân dân Singapore",
+            Some("People's Association"),
+            None,
+            &[],
+        ),
+        (
+            K::InternationalOrganization,
+            Some(C::DemocraticOrPeaceOrganization),
+            None,
+            "Hội đồng Hòa bình Thế giới",
+            Some("World Peace Council"),
+            None,
+            &["WPC"],
+        ),
+        (
+            K::FriendshipSociety,
+            Some(C::StrategicPartner),
+            Some("JP"),
+            "Hội đồng Xúc tiến hòa bình, hữu nghị Nhật Bản – Việt Nam",
+            None,
+            None,
+            &["JVPF"],
+        ),
+        (
+            K::FriendshipSociety,
+            Some(C::Neighbour),
+            Some("TH"),
+            "Hội hữu nghị Thái Lan – Việt Nam",
+            Some("Thailand–Vietnam Friendship Association"),
+            None,
+            &[],
+        ),
+    ];
+    for (kind, category, country, name_vi, name_latin, name_native, acronyms) in partners {
+        let input = crate::partner::PartnerInput {
+            kind,
+            category,
+            country: country.map(CountryCode::parse).transpose().map_err(|e| anyhow::anyhow!(e))?,
+            name_native: name_native.map(str::to_owned),
+            name_latin: name_latin.map(str::to_owned),
+            name_vi: Some(name_vi.to_owned()),
+            acronyms: acronyms.iter().map(|a| (*a).to_owned()).collect(),
+            aliases: vec![],
+            website: None,
+            address: None,
+            note: None,
+        };
+        crate::partner::create(conn, &Actor::system(), &input, Some(vufo), true).await?;
+    }
+    Ok(())
+}
+
 /// Loads the demo federation into an empty database: VUFO and its member organizations, every
 /// provincial union over time, Cluster 3 with its eleven provinces, and the demo accounts.
 pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
@@ -431,6 +547,8 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     let cambodia = CountryCode::parse("KH").map_err(|e| anyhow::anyhow!(e))?;
     country::add_commemoration(&mut tx, &system, "Năm Đoàn kết Hữu nghị Việt Nam – Lào 2022", 2022, Some(&laos), None).await?;
     country::add_commemoration(&mut tx, &system, "Năm Hữu nghị Việt Nam – Campuchia 2022", 2022, Some(&cambodia), None).await?;
+
+    demo_partners(&mut tx, vufo).await?;
 
     let password = Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
     let accounts = [

@@ -616,8 +616,15 @@ mod partners {
         on_demo(|db, backend| async move {
             let vufo = actor(&db, "vufo@demo.amity").await;
             let mut tx = db.begin().await.expect("tx");
-            let created = partner::create(&mut tx, &vufo, &mpla(), None, false).await.expect("create");
-            assert_eq!(created.name, "Phong trào Nhân dân Giải phóng Angola");
+            // The demo has MPLA already; entering it again is caught.
+            let err = partner::create(&mut tx, &vufo, &mpla(), None, false).await.expect_err("duplicate of the demo's MPLA");
+            assert!(matches!(&err, Error::Duplicate { candidates, .. } if candidates.len() == 1), "{backend:?}: {err:?}");
+            let (found, _) =
+                partner::list(&mut tx, &PartnerFilter { q: Some("MPLA".into()), ..Default::default() }, ("name", false), 10, 0)
+                    .await
+                    .expect("list");
+            let created = found[0].clone();
+            assert_eq!(created.name, "Đảng Phong trào nhân dân Giải phóng Angola");
             assert_eq!(created.country_code.as_deref(), Some("AO"));
             // Same acronym in the same country, written differently: a duplicate unless confirmed.
             let again = PartnerInput {
@@ -637,7 +644,7 @@ mod partners {
             partner::create(&mut tx, &vufo, &again, None, true).await.expect("confirmed");
             tx.commit().await.expect("commit");
             let mut c = db.conn().await.expect("conn");
-            for q in ["mpla", "giai phong angola", "dang mpla"] {
+            for q in ["mpla", "giai phong angola", "MOVIMENTO POPULAR"] {
                 let (hits, _) = search::query(&mut c, &vufo, q, 10, 0).await.expect("search");
                 assert!(hits.iter().any(|h| h.entity_type == "partner" && h.entity_id == created.id), "{backend:?} {q}: {hits:?}");
             }
@@ -659,10 +666,18 @@ mod partners {
             let quangnam = actor(&db, "quangnam@demo.amity").await;
             let viewer = actor(&db, "viewer@demo.amity").await;
             let mut tx = db.begin().await.expect("tx");
-            assert!(matches!(partner::create(&mut tx, &viewer, &mpla(), None, false).await, Err(Error::Denied(_))), "{backend:?}");
-            let created = partner::create(&mut tx, &khanhhoa, &mpla(), None, false).await.expect("create");
+            let sample = PartnerInput {
+                kind: PartnerKind::FriendshipSociety,
+                country: Some(CountryCode::parse("FR").expect("code")),
+                name_native: Some("Association d'Amitié Franco-Vietnamienne".into()),
+                name_vi: Some("Hội hữu nghị Pháp – Việt Nam".into()),
+                acronyms: vec!["AAFV".into()],
+                ..mpla()
+            };
+            assert!(matches!(partner::create(&mut tx, &viewer, &sample, None, false).await, Err(Error::Denied(_))), "{backend:?}");
+            let created = partner::create(&mut tx, &khanhhoa, &sample, None, false).await.expect("create");
             assert_eq!(Some(created.owner_unit_id), khanhhoa.unit_id);
-            let change = PartnerInput { note: Some("ghi chú".into()), ..mpla() };
+            let change = PartnerInput { note: Some("ghi chú".into()), ..sample.clone() };
             assert!(matches!(partner::update(&mut tx, &quangnam, created.id, &change).await, Err(Error::Denied(_))));
             let updated = partner::update(&mut tx, &khanhhoa, created.id, &change).await.expect("owner updates");
             assert_eq!(updated.note.as_deref(), Some("ghi chú"));

@@ -33,6 +33,8 @@ pub mod path {
     pub const CSS: &str = "/static/app.css";
     pub const COUNTRIES: &str = "/countries";
     pub const ANNIVERSARIES: &str = "/anniversaries";
+    pub const PARTNERS: &str = "/partners";
+    pub const PARTNER_NEW: &str = "/partners/new";
 
     use std::borrow::Borrow;
 
@@ -65,6 +67,15 @@ pub mod path {
     pub fn org_export(date: &chrono::NaiveDate, q: &str) -> String {
         let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
         format!("/api/v1/org-units/export.csv?as_of={date}&q={q}")
+    }
+    pub fn partner(id: impl Borrow<i64>) -> String {
+        format!("/partners/{}", id.borrow())
+    }
+    pub fn partner_edit(id: impl Borrow<i64>) -> String {
+        format!("/partners/{}/edit", id.borrow())
+    }
+    pub fn partner_units(id: impl Borrow<i64>) -> String {
+        format!("/partners/{}/units", id.borrow())
     }
     pub fn country(code: &str) -> String {
         format!("/countries/{code}")
@@ -152,6 +163,11 @@ impl PageCtx {
     /// The name of a month (1–12), or "the whole year" for 0.
     pub fn month(&self, month: &u32) -> String {
         if *month == 0 { self.t("anniversary-whole-year") } else { format!("{} {month}", self.t("month")) }
+    }
+
+    /// A vocabulary value's label: `vocab-kind-political-party`, …
+    pub fn vocab<T: amity_domain::partner::Vocabulary>(&self, value: &T) -> String {
+        self.t(&format!("vocab-{}-{}", T::WHAT, value.as_str().replace('_', "-")))
     }
 
     pub fn num(&self, n: &i64) -> String {

@@ -440,6 +440,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
     let da_nang = app.unit_by_code(&t, "48", "2025-07-01").await;
     let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
     let users = app.get("/api/v1/users", &t).await.json();
+    let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's MPLA");
     let pages = [
         "/".to_owned(),
         "/org-units".to_owned(),
@@ -461,6 +462,11 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/countries/AT".to_owned(),
         "/anniversaries".to_owned(),
         "/anniversaries?year=2025".to_owned(),
+        "/partners".to_owned(),
+        "/partners?q=dang&kind=political_party".to_owned(),
+        "/partners/new".to_owned(),
+        format!("/partners/{mpla}"),
+        format!("/partners/{mpla}/edit"),
         format!("/admin/users/{}", users["items"][0]["id"]),
     ];
     for lang in ["vi", "en"] {
@@ -893,9 +899,9 @@ async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
         let qn = app.token("quangnam@demo.amity").await;
         let viewer = app.token("viewer@demo.amity").await;
         let body = json!({
-            "kind": "front_or_mass_organization", "category": "traditional_friend", "country": "LA",
-            "name_vi": "Mặt trận Lào xây dựng đất nước", "name_latin": "Lao Front for National Construction",
-            "acronyms": ["LFNC"], "aliases": ["Neo Lao Sang Xat"]
+            "kind": "friendship_society", "category": "traditional_friend", "country": "FR",
+            "name_vi": "Hội hữu nghị Pháp – Việt Nam", "name_native": "Association d'Amitié Franco-Vietnamienne",
+            "acronyms": ["AAFV"], "aliases": ["Hội Pháp – Việt"]
         });
         let r = app.call(Method::POST, "/api/v1/partners", Some(&vufo), Some(body.clone())).await;
         assert_eq!(r.status, StatusCode::CREATED, "{:?}: {}", app.backend, r.text());
@@ -905,7 +911,7 @@ async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
                 Method::POST,
                 "/api/v1/partners",
                 Some(&vufo),
-                Some(json!({"kind": "ngo", "country": "LA", "name_vi": "MAT TRAN LAO XAY DUNG DAT NUOC"})),
+                Some(json!({"kind": "ngo", "country": "FR", "name_vi": "HOI HUU NGHI PHAP – VIET NAM"})),
             )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "folded names match: {}", r.text());
@@ -915,7 +921,7 @@ async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
                 Method::POST,
                 "/api/v1/partners",
                 Some(&vufo),
-                Some(json!({"kind": "ngo", "country": "LA", "name_vi": "Mặt trận Lào xây dựng đất nước", "confirm_duplicate": true})),
+                Some(json!({"kind": "ngo", "country": "FR", "name_vi": "Hội hữu nghị Pháp – Việt Nam", "confirm_duplicate": true})),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED);
@@ -941,15 +947,17 @@ async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
                 Method::PATCH,
                 &path,
                 Some(&vufo),
-                Some(json!({"website": "https://mtlx.la", "aliases": ["Neo Lao Sang Xat", "Mặt trận Neo Lào"]})),
+                Some(json!({"website": "https://aafv.org", "aliases": ["Hội Pháp – Việt", "AAFV Paris"]})),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        assert_eq!(r.json()["name_latin"], "Lao Front for National Construction", "fields not given stay");
-        let hits = app.get("/api/v1/search?q=lfnc", &qn).await.json();
+        assert_eq!(r.json()["name_native"], "Association d'Amitié Franco-Vietnamienne", "fields not given stay");
+        let hits = app.get("/api/v1/search?q=aafv", &qn).await.json();
         assert!(hits["items"].as_array().expect("items").iter().any(|h| h["entity_type"] == "partner"), "acronyms are found: {hits}");
-        let list = app.get("/api/v1/partners?country=LA&kind=front_or_mass_organization&sort=-name", &qn).await.json();
+        let list = app.get("/api/v1/partners?country=FR&kind=friendship_society&sort=-name", &qn).await.json();
         assert_eq!(list["total"], 1);
+        let demo = app.get("/api/v1/partners?q=anc", &qn).await.json();
+        assert_eq!(demo["items"][0]["name_latin"], "African National Congress", "the demo's partners are there");
         let own = qn.clone();
         let me = app.get("/api/v1/me", &own).await.json();
         let r = app
@@ -966,4 +974,33 @@ async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
         app
     })
     .await;
+}
+
+#[tokio::test]
+async fn partners_are_entered_through_the_form_with_a_duplicate_warning() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "quangnam@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let fields = "kind=political_party&category=traditional_friend&country=ZA&name_vi=%C4%90%E1%BA%A3ng+%C4%90%E1%BA%A1i+h%E1%BB%99i+D%C3%A2n+t%E1%BB%99c+Phi&name_latin=&name_native=&acronyms=anc&aliases=&website=&address=&note=";
+    let r = app.send(form("/partners/new", &cookie, &format!("csrf_token={csrf}&{fields}"))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "the demo has the ANC already");
+    let text = r.text();
+    assert!(text.contains("African National Congress") || text.contains("Đảng Đại hội Dân tộc Phi"), "the candidate is listed");
+    assert!(text.contains("confirm_duplicate"), "with a box to confirm");
+    let r = app.send(form("/partners/new", &cookie, &format!("csrf_token={csrf}&{fields}&confirm_duplicate=yes"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+    let r = app
+        .send(form(
+            &format!("{location}/units"),
+            &cookie,
+            &format!("csrf_token={csrf}&unit_id=0&relation=partner_of&valid_from=31%2F02%2F2024&valid_to="),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a bad date names its field");
+    assert!(r.text().contains("valid_from") || r.text().contains("field-error"), "{}", r.text());
+    let page = app.send(Request::get(location.as_str()).header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Đảng Đại hội Dân tộc Phi"));
+    app.done().await;
 }

@@ -5,6 +5,7 @@ mod countries;
 mod home;
 mod login;
 mod org;
+mod partners;
 mod search;
 mod users;
 
@@ -126,6 +127,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(login::routes())
         .merge(home::routes())
         .merge(org::routes())
+        .merge(partners::routes())
         .merge(audit::routes())
         .merge(countries::routes())
         .merge(search::routes())

@@ -1,0 +1,397 @@
+//! Partner pages: the registry list, the create form (with duplicate warnings), and a partner's
+//! page with its identity, links to our units and the forms its keepers use.
+
+use amity_domain::authz::Action;
+use amity_domain::country::CountryCode;
+use amity_domain::error::Checker;
+use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation, Vocabulary, split_names};
+use amity_store::country::{self, Country, CountryFilter};
+use amity_store::org::{self, OrgUnit};
+use amity_store::partner::{self, Partner, PartnerFilter, PartnerInput, UnitLink};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::{after_post, render, render_status, store_error_page};
+use crate::auth::{Auth, CurrentUser};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::{FormErrors, PageCtx, path};
+
+const PER_PAGE: u64 = 50;
+
+#[derive(Template)]
+#[template(path = "partners.html")]
+struct ListPage<'a> {
+    ctx: &'a PageCtx,
+    partners: Vec<Partner>,
+    total: i64,
+    page: u64,
+    pages: u64,
+    q: String,
+    country: String,
+    kind: String,
+    kinds: &'static [PartnerKind],
+    query: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    kind: String,
+    page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Query<ListQuery>) -> Response {
+    let page = q.page.unwrap_or(1).max(1);
+    let filter = PartnerFilter {
+        q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
+        country: CountryCode::parse(&q.country).ok(),
+        kind: q.kind.parse().ok(),
+        ..Default::default()
+    };
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        partner::list(&mut conn, &filter, ("name", false), PER_PAGE, (page - 1) * PER_PAGE).await
+    }
+    .await;
+    match result {
+        Ok((partners, total)) => {
+            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("q", &q.q)
+                .append_pair("country", &q.country)
+                .append_pair("kind", &q.kind)
+                .finish();
+            render(&ListPage {
+                ctx: &ctx,
+                partners,
+                total,
+                page,
+                pages,
+                q: q.q,
+                country: q.country,
+                kind: q.kind,
+                kinds: PartnerKind::ALL,
+                query,
+            })
+        }
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+/// The partner form's values, kept when it comes back with errors or a duplicate warning.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct PartnerForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    name_vi: String,
+    #[serde(default)]
+    name_latin: String,
+    #[serde(default)]
+    name_native: String,
+    #[serde(default)]
+    acronyms: String,
+    #[serde(default)]
+    aliases: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    confirm_duplicate: Option<String>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
+impl PartnerForm {
+    fn from_partner(p: &Partner) -> PartnerForm {
+        PartnerForm {
+            kind: p.kind.as_str().into(),
+            category: p.category.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            country: p.country_code.clone().unwrap_or_default(),
+            name_vi: p.name_vi.clone().unwrap_or_default(),
+            name_latin: p.name_latin.clone().unwrap_or_default(),
+            name_native: p.name_native.clone().unwrap_or_default(),
+            acronyms: p.acronyms.join("; "),
+            aliases: p.aliases.join("; "),
+            website: p.website.clone().unwrap_or_default(),
+            address: p.address.clone().unwrap_or_default(),
+            note: p.note.clone().unwrap_or_default(),
+            confirm_duplicate: None,
+        }
+    }
+
+    fn parse(&self) -> Result<PartnerInput, amity_domain::error::Invalid> {
+        let mut check = Checker::new();
+        let kind = check.check("kind", self.kind.parse::<PartnerKind>());
+        let category = match self.category.as_str() {
+            "" => Some(None),
+            c => check.check("category", c.parse::<RelationshipCategory>().map(Some)),
+        };
+        let country = match self.country.trim() {
+            "" => Some(None),
+            c => check.check("country", CountryCode::parse(c).map(Some)),
+        };
+        check.finish()?;
+        let (Some(kind), Some(category), Some(country)) = (kind, category, country) else {
+            unreachable!("the checker reported every missing value")
+        };
+        Ok(PartnerInput {
+            kind,
+            category,
+            country,
+            name_native: opt(&self.name_native),
+            name_latin: opt(&self.name_latin),
+            name_vi: opt(&self.name_vi),
+            acronyms: split_names(&self.acronyms),
+            aliases: split_names(&self.aliases),
+            website: opt(&self.website),
+            address: opt(&self.address),
+            note: opt(&self.note),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partner_form.html")]
+struct FormPage<'a> {
+    ctx: &'a PageCtx,
+    existing: Option<Partner>,
+    form: PartnerForm,
+    countries: Vec<Country>,
+    kinds: &'static [PartnerKind],
+    categories: &'static [RelationshipCategory],
+    errors: FormErrors,
+    duplicates: Vec<serde_json::Value>,
+}
+
+async fn form_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    existing: Option<Partner>,
+    form: PartnerForm,
+    errors: FormErrors,
+    duplicates: Vec<serde_json::Value>,
+) -> amity_store::Result<FormPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let (countries, _) = country::list(&mut conn, &CountryFilter::default(), ("name", false), 500, 0).await?;
+    Ok(FormPage { ctx, existing, form, countries, kinds: PartnerKind::ALL, categories: RelationshipCategory::ALL, errors, duplicates })
+}
+
+async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+    if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
+        return super::denied_page(&ctx, d);
+    }
+    let form = PartnerForm { kind: "political_party".into(), ..Default::default() };
+    match form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<PartnerForm>) -> Response {
+    let result = async {
+        let input = form.parse()?;
+        let mut tx = state.db.begin().await?;
+        let created = partner::create(&mut tx, &me.actor, &input, None, form.confirm_duplicate.is_some()).await?;
+        tx.commit().await?;
+        Ok::<_, amity_store::Error>(created)
+    }
+    .await;
+    match result {
+        // A likely duplicate: the form again, listing the partners it resembles, with a box to
+        // confirm.
+        Err(amity_store::Error::Duplicate { candidates, .. }) => {
+            match form_page(&state, &ctx, None, form, FormErrors::default(), candidates).await {
+                Ok(page) => render_status(StatusCode::CONFLICT, &page),
+                Err(e) => store_error_page(&ctx, e),
+            }
+        }
+        other => {
+            after_post(&ctx, other, |p: Partner| path::partner(p.id), |errors| form_page(&state, &ctx, None, form.clone(), errors, vec![]))
+                .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partner.html")]
+struct PartnerPage<'a> {
+    ctx: &'a PageCtx,
+    partner: Partner,
+    country: Option<Country>,
+    survivor: Option<Partner>,
+    links: Vec<UnitLink>,
+    can_edit: bool,
+    own_units: Vec<OrgUnit>,
+    relations: &'static [UnitRelation],
+    errors: FormErrors,
+}
+
+async fn partner_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    id: i64,
+    errors: FormErrors,
+) -> amity_store::Result<PartnerPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let partner = partner::get(&mut conn, id).await?;
+    let country = match partner.country_code.as_deref().and_then(|c| CountryCode::parse(c).ok()) {
+        Some(code) => Some(country::get(&mut conn, &code).await?),
+        None => None,
+    };
+    let survivor = match partner.merged_into_id {
+        Some(s) => Some(partner::get(&mut conn, s).await?),
+        None => None,
+    };
+    let links = partner::unit_links(&mut conn, id).await?;
+    // Units the user may link: every unit it writes for, closed ones too (a merged union still
+    // records the relations it had).
+    let today = Utc::now().date_naive();
+    let own_units = match &me.actor.write {
+        amity_domain::authz::Scope::All => org::all_as_of(&mut conn, today).await?,
+        amity_domain::authz::Scope::Units(ids) => {
+            let mut units = Vec::new();
+            for id in ids {
+                units.push(org::get(&mut conn, *id, today).await?);
+            }
+            units.sort_by(|a, b| amity_domain::text::compare(a.label(), b.label()));
+            units
+        }
+    };
+    Ok(PartnerPage {
+        ctx,
+        can_edit: me.actor.may(Action::Write, Some(partner.owner_unit_id)),
+        partner,
+        country,
+        survivor,
+        links,
+        own_units,
+        relations: UnitRelation::ALL,
+        errors,
+    })
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    match partner_page(&state, &ctx, &me, id, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let existing = partner::get(&mut conn, id).await?;
+        me.actor.require(Action::Write, Some(existing.owner_unit_id))?;
+        let form = PartnerForm::from_partner(&existing);
+        form_page(&state, &ctx, Some(existing), form, FormErrors::default(), vec![]).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<PartnerForm>,
+) -> Response {
+    let result = async {
+        let input = form.parse()?;
+        let mut tx = state.db.begin().await?;
+        partner::update(&mut tx, &me.actor, id, &input).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(
+        &ctx,
+        result,
+        |()| path::partner(id),
+        |errors| async {
+            let mut conn = state.db.conn().await?;
+            let existing = partner::get(&mut conn, id).await?;
+            form_page(&state, &ctx, Some(existing), form.clone(), errors, vec![]).await
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    relation: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+}
+
+async fn link(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<LinkForm>) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let unit = check.check("unit_id", form.unit_id.trim().parse::<i64>().map_err(|_| "choose a unit".to_owned()));
+        let relation = check.check("relation", form.relation.parse::<UnitRelation>());
+        let date = |s: &str| if s.trim().is_empty() { Ok(None) } else { amity_domain::text::parse_date(s).map(Some) };
+        let from = check.check("valid_from", date(&form.valid_from));
+        let to = check.check("valid_to", date(&form.valid_to));
+        check.finish()?;
+        let (Some(unit), Some(relation), Some(from), Some(to)) = (unit, relation, from, to) else {
+            unreachable!("the checker reported every missing value")
+        };
+        let mut tx = state.db.begin().await?;
+        partner::link_unit(&mut tx, &me.actor, id, unit, relation, (from, to), None).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+}
+
+/// The merged partner's old address leads to the survivor.
+async fn survivor_redirect(State(state): State<AppState>, _: Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        partner::get(&mut conn, id).await
+    }
+    .await;
+    match result {
+        Ok(p) => Redirect::to(&path::partner(p.merged_into_id.unwrap_or(p.id))).into_response(),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/partners", get(list))
+        .route("/partners/new", get(new_form).post(create))
+        .route("/partners/{id}", get(show).post(update))
+        .route("/partners/{id}/edit", get(edit_form))
+        .route("/partners/{id}/units", post(link))
+        .route("/partners/{id}/current", get(survivor_redirect))
+}
