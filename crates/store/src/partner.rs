@@ -535,3 +535,95 @@ pub async fn link_unit(
     .await?;
     Ok(after)
 }
+
+/// Merges partner `id` into `into`: the survivor takes its links to our units and keeps its
+/// names and acronyms (as aliases and acronyms); the merged partner stays, marked with the
+/// survivor, so its old id still answers and the audit shows both sides before → after.
+pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result<Partner> {
+    if id == into {
+        return Err(Error::invalid("into", "a partner cannot be merged into itself"));
+    }
+    let absorbed = get(conn, id).await?;
+    let survivor = match get(conn, into).await {
+        Ok(p) => p,
+        Err(Error::NotFound(_)) => return Err(Error::invalid("into", format!("partner {into} does not exist"))),
+        Err(e) => return Err(e),
+    };
+    actor.require(Action::Write, Some(absorbed.owner_unit_id))?;
+    actor.require(Action::Write, Some(survivor.owner_unit_id))?;
+    if absorbed.merged_into_id.is_some() {
+        return Err(Error::conflict("id", "this partner was merged already"));
+    }
+    if survivor.merged_into_id.is_some() {
+        return Err(Error::invalid("into", "the survivor was itself merged into another partner"));
+    }
+    conn.execute(
+        Query::update()
+            .table(PartnerUnits::Table)
+            .value(PartnerUnits::PartnerId, into)
+            .and_where(Expr::col(PartnerUnits::PartnerId).eq(id)),
+    )
+    .await?;
+    // The survivor keeps every name the merged partner went by.
+    let known: BTreeSet<String> = folded_names_of(&survivor);
+    let mut aliases = survivor.aliases.clone();
+    for name in [&absorbed.name_vi, &absorbed.name_latin, &absorbed.name_native].into_iter().flatten().chain(absorbed.aliases.iter()) {
+        if !known.contains(&fold(name)) && !aliases.iter().any(|a| fold(a) == fold(name)) {
+            aliases.push(name.clone());
+        }
+    }
+    let mut acronyms = survivor.acronyms.clone();
+    for a in &absorbed.acronyms {
+        if !acronyms.iter().any(|x| fold(x) == fold(a)) {
+            acronyms.push(a.clone());
+        }
+    }
+    conn.execute(
+        Query::update()
+            .table(Partners::Table)
+            .value(Partners::Aliases, joined(&aliases))
+            .value(Partners::Acronyms, joined(&acronyms))
+            .value(Partners::UpdatedAt, Utc::now())
+            .and_where(Expr::col(Partners::Id).eq(into)),
+    )
+    .await?;
+    conn.execute(
+        Query::update()
+            .table(Partners::Table)
+            .value(Partners::MergedIntoId, into)
+            .value(Partners::UpdatedAt, Utc::now())
+            .and_where(Expr::col(Partners::Id).eq(id)),
+    )
+    .await?;
+    let absorbed_after = get(conn, id).await?;
+    let survivor_after = get(conn, into).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Merge,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(absorbed.owner_unit_id),
+            before: Some(&to_json(&absorbed)),
+            after: Some(&to_json(&absorbed_after)),
+        },
+    )
+    .await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: into,
+            unit_id: Some(survivor.owner_unit_id),
+            before: Some(&to_json(&survivor)),
+            after: Some(&to_json(&survivor_after)),
+        },
+    )
+    .await?;
+    search::remove(conn, ENTITY, id).await?;
+    index(conn, &survivor_after).await?;
+    Ok(survivor_after)
+}

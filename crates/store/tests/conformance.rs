@@ -728,3 +728,84 @@ mod partners {
         .await;
     }
 }
+
+mod partner_merge {
+    use super::*;
+    use amity_domain::country::CountryCode;
+    use amity_domain::partner::{PartnerKind, UnitRelation};
+    use amity_store::partner::{self, PartnerFilter, PartnerInput};
+
+    #[tokio::test]
+    async fn merging_moves_links_keeps_names_and_points_to_the_survivor() {
+        on_demo(|db, backend| async move {
+            let admin = actor(&db, "admin@demo.amity").await;
+            let quangnam = actor(&db, "quangnam@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            let (found, _) = partner::list(&mut tx, &PartnerFilter { q: Some("ANC".into()), ..Default::default() }, ("name", false), 5, 0)
+                .await
+                .expect("list");
+            let anc = found[0].clone();
+            let copy = PartnerInput {
+                kind: PartnerKind::PoliticalParty,
+                category: None,
+                country: Some(CountryCode::parse("ZA").expect("code")),
+                name_native: None,
+                name_latin: Some("ANC South Africa".into()),
+                name_vi: Some("Đại hội Dân tộc Phi Nam Phi".into()),
+                acronyms: vec!["ANC".into()],
+                aliases: vec![],
+                website: None,
+                address: None,
+                note: None,
+            };
+            let dup = partner::create(&mut tx, &admin, &copy, None, true).await.expect("a duplicate entered on purpose");
+            let qn = quangnam.unit_id.expect("unit");
+            partner::link_unit(&mut tx, &admin, dup.id, qn, UnitRelation::PartnerOf, (None, None), None).await.expect("link");
+            assert!(
+                matches!(partner::merge(&mut tx, &admin, dup.id, dup.id).await, Err(Error::Invalid(i)) if i.0[0].field == "into"),
+                "{backend:?}"
+            );
+            assert!(
+                matches!(partner::merge(&mut tx, &quangnam, dup.id, anc.id).await, Err(Error::Denied(_))),
+                "kept by VUFO and the admin"
+            );
+            let survivor = partner::merge(&mut tx, &admin, dup.id, anc.id).await.expect("merge");
+            assert!(
+                survivor.aliases.iter().any(|a| a == "ANC South Africa")
+                    && survivor.aliases.iter().any(|a| a == "Đại hội Dân tộc Phi Nam Phi"),
+                "{:?}",
+                survivor.aliases
+            );
+            assert_eq!(partner::unit_links(&mut tx, anc.id).await.expect("links").len(), 1, "the link moved");
+            assert_eq!(
+                partner::get(&mut tx, dup.id).await.expect("old id").merged_into_id,
+                Some(anc.id),
+                "the old id points to the survivor"
+            );
+            assert!(matches!(partner::merge(&mut tx, &admin, dup.id, anc.id).await, Err(Error::Conflict { .. })));
+            tx.commit().await.expect("commit");
+            let mut c = db.conn().await.expect("conn");
+            let (hits, _) = search::query(&mut c, &admin, "anc south africa", 10, 0).await.expect("search");
+            assert_eq!(
+                hits.iter().filter(|h| h.entity_type == "partner").map(|h| h.entity_id).collect::<Vec<_>>(),
+                vec![anc.id],
+                "search finds only the survivor"
+            );
+            let (_, listed) = partner::list(
+                &mut c,
+                &PartnerFilter { country: CountryCode::parse("ZA").ok(), ..Default::default() },
+                ("name", false),
+                10,
+                0,
+            )
+            .await
+            .expect("list");
+            assert_eq!(listed, 1, "merged partners leave the list");
+            let filter = AuditFilter { entity_type: Some("partner".into()), entity_id: Some(dup.id), ..Default::default() };
+            let (entries, _) = audit::list(&mut c, &admin, &filter, 5, 0).await.expect("audit");
+            assert_eq!(entries[0].action, "merge");
+            assert_eq!(entries[0].changes["merged_into_id"]["after"], anc.id);
+        })
+        .await;
+    }
+}

@@ -1004,3 +1004,28 @@ async fn partners_are_entered_through_the_form_with_a_duplicate_warning() {
     assert!(page.text().contains("Đảng Đại hội Dân tộc Phi"));
     app.done().await;
 }
+
+#[tokio::test]
+async fn a_merged_partners_old_id_points_to_the_survivor() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let wpc = app.get("/api/v1/partners?q=world+peace+council", &admin).await.json()["items"][0].clone();
+        let r = app
+            .call(Method::POST, "/api/v1/partners", Some(&admin), Some(json!({"kind": "international_organization", "name_latin": "World Peace Council (WPC)", "acronyms": ["WPC"], "confirm_duplicate": true})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let dup = r.json();
+        let path = format!("/api/v1/partners/{}/merge", dup["id"]);
+        let r = app.call(Method::POST, &path, Some(&admin), Some(json!({}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "into".to_owned()));
+        let r = app.call(Method::POST, &path, Some(&admin), Some(json!({"into": wpc["id"]}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}: {}", app.backend, r.text());
+        assert!(r.json()["aliases"].as_array().expect("aliases").iter().any(|a| a == "World Peace Council (WPC)"));
+        let old = app.get(&format!("/api/v1/partners/{}", dup["id"]), &admin).await.json();
+        assert_eq!(old["merged_into_id"], wpc["id"], "the old id answers with a pointer to the survivor");
+        let again = app.call(Method::POST, &path, Some(&admin), Some(json!({"into": wpc["id"]}))).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        app
+    })
+    .await;
+}

@@ -270,9 +270,30 @@ async fn link_unit(
     Ok((StatusCode::CREATED, Json(List { total: items.len() as i64, items })))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeBody {
+    into: Option<i64>,
+}
+
+/// Merges this partner into `into` and answers with the survivor.
+async fn merge(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<MergeBody>,
+) -> ApiResult<Json<Partner>> {
+    let into = body.into.ok_or_else(|| unprocessable("into", "name the surviving partner"))?;
+    let mut tx = state.db.begin().await?;
+    let survivor = partner::merge(&mut tx, &me.actor, id, into).await?;
+    tx.commit().await?;
+    Ok(Json(survivor))
+}
+
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/partners", get(list).post(create))
         .route("/api/v1/partners/{id}", get(show).patch(update))
         .route("/api/v1/partners/{id}/units", get(units).post(link_unit))
+        .route("/api/v1/partners/{id}/merge", axum::routing::post(merge))
 }
