@@ -1029,3 +1029,31 @@ async fn a_merged_partners_old_id_points_to_the_survivor() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn partner_exports_hold_the_lists_rows_in_csv_and_xlsx() {
+    use calamine::Reader;
+    each_backend(|app| async move {
+        let t = app.token("viewer@demo.amity").await;
+        let list = app.get("/api/v1/partners?kind=political_party&per_page=500", &t).await.json();
+        let names: Vec<String> =
+            list["items"].as_array().expect("items").iter().map(|p| p["name_vi"].as_str().unwrap_or_default().to_owned()).collect();
+        assert_eq!(names.len(), 5, "{:?}: the demo's five parties", app.backend);
+        let csv = app.get("/api/v1/partners/export.csv?kind=political_party", &t).await;
+        assert_eq!(&csv.body[..3], &[0xEF, 0xBB, 0xBF]);
+        let mut reader = csv::Reader::from_reader(&csv.body[3..]);
+        let csv_rows: Vec<Vec<String>> = reader.records().map(|r| r.expect("a CSV row").iter().map(str::to_owned).collect()).collect();
+        assert_eq!(csv_rows.iter().map(|r| r[1].clone()).collect::<Vec<_>>(), names, "same rows, same order");
+        let xlsx = app.get("/api/v1/partners/export.xlsx?kind=political_party", &t).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).expect("an XLSX workbook");
+        let sheet = book.worksheet_range("Đối tác").expect("the sheet");
+        let xlsx_rows: Vec<Vec<String>> = sheet.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        assert_eq!(xlsx_rows, csv_rows, "the spreadsheet holds the same rows as the CSV");
+        let bad = app.get("/api/v1/partners/export.xlsx?kind=party", &t).await;
+        assert_eq!((bad.status, bad.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "kind".to_owned()));
+        app
+    })
+    .await;
+}

@@ -9,8 +9,8 @@ use amity_store::org::{
 };
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::{List, date_field};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
+use crate::export::{self, Table};
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -67,30 +68,27 @@ async fn export_csv(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuer
     let mut conn = state.db.conn().await?;
     let (units, _) = org::list(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
     let parents = org::latest_names(&mut conn, units.iter().filter_map(|u| u.parent_id).collect()).await?;
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let write = |out: &mut csv::Writer<Vec<u8>>| -> csv::Result<()> {
-        out.write_record(["id", "code", "name", "short_name", "name_en", "kind", "parent_id", "parent", "valid_from", "valid_to"])?;
-        for u in &units {
-            let parent = u.parent_id.and_then(|p| parents.get(&p)).cloned().unwrap_or_default();
-            out.write_record([
-                u.id.to_string(),
-                u.code.clone().unwrap_or_default(),
-                u.name.clone(),
-                u.short_name.clone().unwrap_or_default(),
-                u.name_en.clone().unwrap_or_default(),
-                u.kind.clone(),
-                u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
-                parent,
-                format_date(u.valid_from),
-                u.valid_to.map(format_date).unwrap_or_default(),
-            ])?;
-        }
-        Ok(())
+    let table = Table {
+        header: vec!["id", "code", "name", "short_name", "name_en", "kind", "parent_id", "parent", "valid_from", "valid_to"],
+        rows: units
+            .iter()
+            .map(|u| {
+                vec![
+                    u.id.to_string(),
+                    u.code.clone().unwrap_or_default(),
+                    u.name.clone(),
+                    u.short_name.clone().unwrap_or_default(),
+                    u.name_en.clone().unwrap_or_default(),
+                    u.kind.clone(),
+                    u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+                    u.parent_id.and_then(|p| parents.get(&p)).cloned().unwrap_or_default(),
+                    format_date(u.valid_from),
+                    u.valid_to.map(format_date).unwrap_or_default(),
+                ]
+            })
+            .collect(),
     };
-    write(&mut out).map_err(|e| ApiError::from(amity_store::Error::Other(e.into())))?;
-    let bytes = out.into_inner().map_err(|e| ApiError::from(amity_store::Error::Other(anyhow::anyhow!("{e}"))))?;
-    let name = format!("attachment; filename=\"amity-org-units-{}.csv\"", filter.as_of);
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
+    Ok(export::download(table.csv()?, export::CSV, &format!("amity-org-units-{}.csv", filter.as_of)))
 }
 
 /// More units than the federation will ever have at once; an export is never paged.

@@ -2,17 +2,19 @@
 
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
-use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation};
+use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation, Vocabulary};
 use amity_store::partner::{self, Partner, PartnerFilter, PartnerInput, UnitLink};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::{List, date_field};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
+use crate::export::{self, Table};
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -43,35 +45,100 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
+impl ListQuery {
+    fn to_filter(&self) -> Result<(PartnerFilter, (&'static str, bool)), ApiError> {
+        let filter = PartnerFilter {
+            q: text(self.q.clone()),
+            country: self
+                .country
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
+                .transpose()?,
+            kind: self
+                .kind
+                .as_deref()
+                .filter(|k| !k.is_empty())
+                .map(|k| k.parse::<PartnerKind>().map_err(|e| unprocessable("kind", e)))
+                .transpose()?,
+            category: self
+                .category
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|c| c.parse::<RelationshipCategory>().map_err(|e| unprocessable("category", e)))
+                .transpose()?,
+            unit_id: self.unit,
+            include_merged: self.include_merged.unwrap_or(false),
+        };
+        let sort =
+            amity_store::parse_sort(self.sort.as_deref().unwrap_or("name"), &partner::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+        Ok((filter, sort))
+    }
+}
+
 async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Partner>>> {
     let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
-    let filter = PartnerFilter {
-        q: text(q.q),
-        country: q
-            .country
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
-            .transpose()?,
-        kind: q
-            .kind
-            .as_deref()
-            .filter(|k| !k.is_empty())
-            .map(|k| k.parse::<PartnerKind>().map_err(|e| unprocessable("kind", e)))
-            .transpose()?,
-        category: q
-            .category
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(|c| c.parse::<RelationshipCategory>().map_err(|e| unprocessable("category", e)))
-            .transpose()?,
-        unit_id: q.unit,
-        include_merged: q.include_merged.unwrap_or(false),
-    };
-    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &partner::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+    let (filter, sort) = q.to_filter()?;
     let mut conn = state.db.conn().await?;
     let (items, total) = partner::list(&mut conn, &filter, sort, limit, offset).await?;
     Ok(Json(List { items, total }))
+}
+
+/// More partners than the registry will hold; an export is never paged.
+const EXPORT_LIMIT: u64 = 1_000_000;
+
+/// The list (same filters, every page) as a table.
+async fn export_table(state: &AppState, q: &ListQuery) -> Result<Table, ApiError> {
+    let (filter, sort) = q.to_filter()?;
+    let mut conn = state.db.conn().await?;
+    let (partners, _) = partner::list(&mut conn, &filter, sort, EXPORT_LIMIT, 0).await?;
+    Ok(Table {
+        header: vec![
+            "id",
+            "name_vi",
+            "name_latin",
+            "name_native",
+            "acronyms",
+            "aliases",
+            "kind",
+            "category",
+            "country",
+            "website",
+            "address",
+            "note",
+            "owner_unit_id",
+        ],
+        rows: partners
+            .into_iter()
+            .map(|p| {
+                vec![
+                    p.id.to_string(),
+                    p.name_vi.unwrap_or_default(),
+                    p.name_latin.unwrap_or_default(),
+                    p.name_native.unwrap_or_default(),
+                    p.acronyms.join("; "),
+                    p.aliases.join("; "),
+                    p.kind.as_str().to_owned(),
+                    p.category.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+                    p.country_code.unwrap_or_default(),
+                    p.website.unwrap_or_default(),
+                    p.address.unwrap_or_default(),
+                    p.note.unwrap_or_default(),
+                    p.owner_unit_id.to_string(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+async fn export_csv(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    let table = export_table(&state, &q).await?;
+    Ok(export::download(table.csv()?, export::CSV, "amity-partners.csv"))
+}
+
+async fn export_xlsx(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    let table = export_table(&state, &q).await?;
+    Ok(export::download(table.xlsx("Đối tác")?, export::XLSX, "amity-partners.xlsx"))
 }
 
 /// A partner as the API receives it on create.
@@ -293,6 +360,8 @@ async fn merge(
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/partners", get(list).post(create))
+        .route("/api/v1/partners/export.csv", get(export_csv))
+        .route("/api/v1/partners/export.xlsx", get(export_xlsx))
         .route("/api/v1/partners/{id}", get(show).patch(update))
         .route("/api/v1/partners/{id}/units", get(units).post(link_unit))
         .route("/api/v1/partners/{id}/merge", axum::routing::post(merge))
