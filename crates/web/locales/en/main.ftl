@@ -111,6 +111,7 @@ tree-as-of = As of
 tree-empty = No unit existed on this date.
 tree-filter = Filter by name or code
 export-csv = Download CSV
+export-xlsx = Download Excel
 cluster-set-roles = Save lead and deputy
 org-new = Add a unit
 
@@ -214,6 +215,8 @@ field-relation = Relation
 field-name-vi = Vietnamese name
 field-name-latin = Latin-script name
 field-name-native = Name in its own script
+field-partner-kind = Kind of partner
+field-aliases-short = Other names
 field-acronyms = Acronyms (separated by ;)
 field-aliases = Other names (separated by ;)
 vocab-kind-political-party = Political party

@@ -111,6 +111,7 @@ tree-as-of = Tại ngày
 tree-empty = Không có đơn vị nào tại ngày này.
 tree-filter = Lọc theo tên hoặc mã
 export-csv = Tải CSV
+export-xlsx = Tải Excel
 cluster-set-roles = Lưu cụm trưởng, cụm phó
 org-new = Thêm đơn vị
 
@@ -214,6 +215,8 @@ field-relation = Quan hệ
 field-name-vi = Tên tiếng Việt
 field-name-latin = Tên bằng chữ Latinh
 field-name-native = Tên bằng chữ của nước đối tác
+field-partner-kind = Loại đối tác
+field-aliases-short = Tên gọi khác
 field-acronyms = Tên viết tắt (cách nhau bằng dấu ;)
 field-aliases = Tên gọi khác (cách nhau bằng dấu ;)
 vocab-kind-political-party = Đảng chính trị
