@@ -151,6 +151,35 @@ impl FromStr for UnitRelation {
     }
 }
 
+/// A person's gender, as recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    Other,
+}
+
+impl Vocabulary for Gender {
+    const ALL: &'static [Gender] = &[Gender::Female, Gender::Male, Gender::Other];
+    const WHAT: &'static str = "gender";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::Other => "other",
+        }
+    }
+}
+
+impl FromStr for Gender {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_vocabulary(s)
+    }
+}
+
 /// Splits a list of acronyms or aliases as written ("MPLA; MPLA-PT, Movimento…").
 pub fn split_names(input: &str) -> Vec<String> {
     input.split([';', ',', '\n']).map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()).collect()

@@ -13,6 +13,7 @@ pub mod error;
 pub mod generate;
 pub mod org;
 pub mod partner;
+pub mod person;
 pub mod schema;
 pub mod scope;
 pub mod search;

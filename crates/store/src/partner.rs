@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
-use crate::schema::{Countries, PartnerUnits, Partners};
+use crate::schema::{Countries, PartnerUnits, Partners, Positions};
 use crate::search::{self, Doc};
 use crate::{country, org};
 
@@ -443,6 +443,19 @@ pub async fn list(conn: &mut Conn, filter: &PartnerFilter, sort: (&str, bool), l
     Ok((rows.into_iter().map(Partner::try_from).collect::<Result<_>>()?, total))
 }
 
+/// A reference to a partner for display elsewhere (its name; merged partners point onwards).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerRef {
+    pub id: i64,
+    pub name: String,
+    pub merged_into_id: Option<i64>,
+}
+
+pub async fn reference(conn: &mut Conn, id: i64) -> Result<PartnerRef> {
+    let p = get(conn, id).await?;
+    Ok(PartnerRef { id: p.id, name: p.name, merged_into_id: p.merged_into_id })
+}
+
 /// A dated link between one of our units and a partner.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitLink {
@@ -562,6 +575,11 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
             .table(PartnerUnits::Table)
             .value(PartnerUnits::PartnerId, into)
             .and_where(Expr::col(PartnerUnits::PartnerId).eq(id)),
+    )
+    .await?;
+    // People's positions at the merged partner now name the survivor.
+    conn.execute(
+        Query::update().table(Positions::Table).value(Positions::PartnerId, into).and_where(Expr::col(Positions::PartnerId).eq(id)),
     )
     .await?;
     // The survivor keeps every name the merged partner went by.

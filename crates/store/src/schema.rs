@@ -228,6 +228,37 @@ pub(crate) enum PartnerUnits {
     Note,
 }
 
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum People {
+    Table,
+    Id,
+    Name,
+    NameLatin,
+    NameKey,
+    Honorific,
+    Gender,
+    NationalityId,
+    Email,
+    Phone,
+    Note,
+    OwnerUnitId,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Positions {
+    Table,
+    Id,
+    PersonId,
+    Title,
+    PartnerId,
+    UnitId,
+    Organization,
+    ValidFrom,
+    ValidTo,
+}
+
 fn id(col: impl Iden + 'static) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
@@ -246,6 +277,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, "foundation: structure, accounts, audit, search"),
     (2, "countries, partnership levels, commemorative years"),
     (3, "partners and their relations to our units"),
+    (4, "people and their dated positions"),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.
@@ -288,6 +320,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         1 => m001_foundation(conn).await,
         2 => m002_countries(conn).await,
         3 => m003_partners(conn).await,
+        4 => m004_people(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -574,6 +607,53 @@ async fn m003_partners(c: &mut Conn) -> Result<()> {
         Index::create().name("partners_owner").table(Partners::Table).col(Partners::OwnerUnitId).to_owned(),
         Index::create().name("partner_units_partner").table(PartnerUnits::Table).col(PartnerUnits::PartnerId).to_owned(),
         Index::create().name("partner_units_unit").table(PartnerUnits::Table).col(PartnerUnits::UnitId).to_owned(),
+    ] {
+        c.execute_schema(&index).await?;
+    }
+    Ok(())
+}
+
+async fn m004_people(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(People::Table)
+            .col(id(People::Id))
+            .col(ColumnDef::new(People::Name).text().not_null())
+            .col(ColumnDef::new(People::NameLatin).text().null())
+            .col(ColumnDef::new(People::NameKey).binary().not_null())
+            .col(ColumnDef::new(People::Honorific).text().null())
+            .col(ColumnDef::new(People::Gender).text().null())
+            .col(ColumnDef::new(People::NationalityId).big_integer().null())
+            .col(ColumnDef::new(People::Email).text().null())
+            .col(ColumnDef::new(People::Phone).text().null())
+            .col(ColumnDef::new(People::Note).text().null())
+            .col(ColumnDef::new(People::OwnerUnitId).big_integer().not_null())
+            .col(ColumnDef::new(People::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(People::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(People::Table, People::NationalityId, Countries::Table, Countries::Id))
+            .foreign_key(&mut fk(People::Table, People::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Positions::Table)
+            .col(id(Positions::Id))
+            .col(ColumnDef::new(Positions::PersonId).big_integer().not_null())
+            .col(ColumnDef::new(Positions::Title).text().not_null())
+            .col(ColumnDef::new(Positions::PartnerId).big_integer().null())
+            .col(ColumnDef::new(Positions::UnitId).big_integer().null())
+            .col(ColumnDef::new(Positions::Organization).text().null())
+            .col(ColumnDef::new(Positions::ValidFrom).date().null())
+            .col(ColumnDef::new(Positions::ValidTo).date().null())
+            .foreign_key(&mut fk(Positions::Table, Positions::PersonId, People::Table, People::Id))
+            .foreign_key(&mut fk(Positions::Table, Positions::PartnerId, Partners::Table, Partners::Id))
+            .foreign_key(&mut fk(Positions::Table, Positions::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    for index in [
+        Index::create().name("positions_person").table(Positions::Table).col(Positions::PersonId).to_owned(),
+        Index::create().name("positions_partner").table(Positions::Table).col(Positions::PartnerId).to_owned(),
+        Index::create().name("people_owner").table(People::Table).col(People::OwnerUnitId).to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }

@@ -809,3 +809,77 @@ mod partner_merge {
         .await;
     }
 }
+
+mod people {
+    use super::*;
+    use amity_domain::country::CountryCode;
+    use amity_domain::partner::Gender;
+    use amity_store::partner::{self, PartnerFilter};
+    use amity_store::person::{self, Organization, PersonInput};
+
+    #[tokio::test]
+    async fn positions_are_dated_contacts_stay_in_scope_and_follow_a_partner_merge() {
+        on_demo(|db, backend| async move {
+            let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
+            let quangnam = actor(&db, "quangnam@demo.amity").await;
+            let admin = actor(&db, "admin@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            let (found, _) = partner::list(&mut tx, &PartnerFilter { q: Some("MPLA".into()), ..Default::default() }, ("name", false), 1, 0).await.expect("list");
+            let mpla = found[0].id;
+            let input = PersonInput {
+                name: "João Lourenço".into(),
+                name_latin: Some("Joao Lourenco".into()),
+                honorific: Some("Ngài".into()),
+                gender: Some(Gender::Male),
+                nationality: Some(CountryCode::parse("AO").expect("code")),
+                email: Some("contact@example.ao".into()),
+                phone: None,
+                note: None,
+            };
+            assert!(matches!(person::create(&mut tx, &khanhhoa, &PersonInput { name: " ".into(), ..input.clone() }, None).await, Err(Error::Invalid(i)) if i.0[0].field == "name"));
+            let p = person::create(&mut tx, &khanhhoa, &input, None).await.expect("create");
+            person::add_position(&mut tx, &khanhhoa, p.id, "Chủ tịch", &Organization::Partner(mpla), (Some(d("2017-09-01")), None)).await.expect("position");
+            let positions = person::add_position(&mut tx, &khanhhoa, p.id, "Bộ trưởng Quốc phòng", &Organization::Named("Chính phủ Angola".into()), (Some(d("2014-10-01")), Some(d("2017-09-25"))))
+                .await
+                .expect("position");
+            assert_eq!(positions.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), vec!["Bộ trưởng Quốc phòng", "Chủ tịch"], "{backend:?}: oldest first");
+            assert!(matches!(
+                person::add_position(&mut tx, &quangnam, p.id, "X", &Organization::Named("Y".into()), (None, None)).await,
+                Err(Error::Denied(_))
+            ), "only the owner unit records positions");
+            tx.commit().await.expect("commit");
+            let mut c = db.conn().await.expect("conn");
+            let seen_by_owner = person::get(&mut c, &khanhhoa, p.id).await.expect("get");
+            assert_eq!(seen_by_owner.email.as_deref(), Some("contact@example.ao"));
+            let seen_elsewhere = person::get(&mut c, &quangnam, p.id).await.expect("get");
+            assert_eq!((seen_elsewhere.email, seen_elsewhere.contact_hidden), (None, true), "contact details stay within scope");
+            let (hits, _) = search::query(&mut c, &quangnam, "joao lourenco", 5, 0).await.expect("search");
+            assert!(hits.iter().any(|h| h.entity_type == "person" && h.entity_id == p.id));
+            let at = person::at_partner(&mut c, &admin, mpla).await.expect("people at MPLA");
+            assert_eq!(at.len(), 1);
+            drop(c);
+            // A duplicate of MPLA merged into it brings its people along.
+            let mut tx = db.begin().await.expect("tx");
+            let copy = amity_store::partner::PartnerInput {
+                kind: amity_domain::partner::PartnerKind::PoliticalParty,
+                category: None,
+                country: Some(CountryCode::parse("AO").expect("code")),
+                name_native: None,
+                name_latin: None,
+                name_vi: Some("MPLA Angola".into()),
+                acronyms: vec![],
+                aliases: vec![],
+                website: None,
+                address: None,
+                note: None,
+            };
+            let dup = partner::create(&mut tx, &admin, &copy, None, true).await.expect("duplicate");
+            let q = person::create(&mut tx, &admin, &PersonInput { name: "Người thử".into(), ..Default::default() }, None).await.expect("person");
+            person::add_position(&mut tx, &admin, q.id, "Ủy viên", &Organization::Partner(dup.id), (None, None)).await.expect("position");
+            partner::merge(&mut tx, &admin, dup.id, mpla).await.expect("merge");
+            assert_eq!(person::at_partner(&mut tx, &admin, mpla).await.expect("people").len(), 2, "{backend:?}: the merged partner's people moved");
+            tx.commit().await.expect("commit");
+        })
+        .await;
+    }
+}
