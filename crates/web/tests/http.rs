@@ -1057,3 +1057,51 @@ async fn partner_exports_hold_the_lists_rows_in_csv_and_xlsx() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn people_and_positions_through_the_api() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let anc = app.get("/api/v1/partners?q=anc", &kh).await.json()["items"][0]["id"].clone();
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/people",
+                Some(&kh),
+                Some(json!({"name": "Cyril Ramaphosa", "gender": "male", "nationality": "ZA", "phone": "+27 000"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}: {}", app.backend, r.text());
+        let person = r.json();
+        for (bad, field) in [
+            (json!({"name": ""}), "name"),
+            (json!({"name": "X", "gender": "m"}), "gender"),
+            (json!({"name": "X", "email": "not-an-email"}), "email"),
+            (json!({"name": "X", "age": 3}), "age"),
+        ] {
+            let r = app.call(Method::POST, "/api/v1/people", Some(&kh), Some(bad.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{bad}");
+        }
+        let positions = format!("/api/v1/people/{}/positions", person["id"]);
+        let r = app
+            .call(Method::POST, &positions, Some(&kh), Some(json!({"title": "Chủ tịch", "partner_id": anc, "valid_from": "2017-12-18"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let r = app.call(Method::POST, &positions, Some(&kh), Some(json!({"title": "X", "partner_id": anc, "organization": "Y"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "organization".to_owned()));
+        assert_eq!(
+            app.call(Method::POST, &positions, Some(&qn), Some(json!({"title": "X", "organization": "Y"}))).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let seen = app.get(&format!("/api/v1/people/{}", person["id"]), &qn).await.json();
+        assert_eq!((seen["phone"].clone(), seen["contact_hidden"].clone()), (Value::Null, json!(true)), "contacts stay within scope");
+        assert_eq!(seen["positions"][0]["partner"]["id"], anc);
+        let own = app.get(&format!("/api/v1/people/{}", person["id"]), &kh).await.json();
+        assert_eq!(own["phone"], "+27 000");
+        let at = app.get(&format!("/api/v1/people?partner={anc}"), &qn).await.json();
+        assert_eq!(at["total"], 1);
+        app
+    })
+    .await;
+}

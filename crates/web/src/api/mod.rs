@@ -5,6 +5,7 @@ mod auth;
 pub(crate) mod countries;
 mod org_units;
 mod partners;
+mod people;
 mod search;
 pub(crate) mod users;
 
@@ -50,6 +51,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(countries::routes())
         .merge(org_units::routes())
         .merge(partners::routes())
+        .merge(people::routes())
         .merge(users::routes())
         .merge(audit::routes())
         .merge(search::routes())
