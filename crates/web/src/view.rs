@@ -35,6 +35,7 @@ pub mod path {
     pub const ANNIVERSARIES: &str = "/anniversaries";
     pub const PARTNERS: &str = "/partners";
     pub const PARTNER_NEW: &str = "/partners/new";
+    pub const PEOPLE: &str = "/people";
 
     use std::borrow::Borrow;
 
@@ -70,6 +71,9 @@ pub mod path {
     }
     pub fn partner(id: impl Borrow<i64>) -> String {
         format!("/partners/{}", id.borrow())
+    }
+    pub fn person(id: impl Borrow<i64>) -> String {
+        format!("/people/{}", id.borrow())
     }
     pub fn partner_edit(id: impl Borrow<i64>) -> String {
         format!("/partners/{}/edit", id.borrow())

@@ -441,6 +441,17 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
     let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
     let users = app.get("/api/v1/users", &t).await.json();
     let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's MPLA");
+    let person = app
+        .call(
+            Method::POST,
+            "/api/v1/people",
+            Some(&t),
+            Some(json!({"name": "João Lourenço", "honorific": "Ngài", "gender": "male", "nationality": "AO"})),
+        )
+        .await
+        .json();
+    let positions = format!("/api/v1/people/{}/positions", person["id"]);
+    app.call(Method::POST, &positions, Some(&t), Some(json!({"title": "Chủ tịch", "partner_id": mpla, "valid_from": "2017-09-08"}))).await;
     let pages = [
         "/".to_owned(),
         "/org-units".to_owned(),
@@ -467,6 +478,9 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/partners/new".to_owned(),
         format!("/partners/{mpla}"),
         format!("/partners/{mpla}/edit"),
+        "/people".to_owned(),
+        "/people?q=joao".to_owned(),
+        format!("/people/{}", person["id"]),
         format!("/admin/users/{}", users["items"][0]["id"]),
     ];
     for lang in ["vi", "en"] {

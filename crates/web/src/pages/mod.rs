@@ -6,6 +6,7 @@ mod home;
 mod login;
 mod org;
 mod partners;
+mod people;
 mod search;
 mod users;
 
@@ -128,6 +129,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(home::routes())
         .merge(org::routes())
         .merge(partners::routes())
+        .merge(people::routes())
         .merge(audit::routes())
         .merge(countries::routes())
         .merge(search::routes())

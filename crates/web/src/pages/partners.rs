@@ -241,6 +241,7 @@ struct PartnerPage<'a> {
     country: Option<Country>,
     survivor: Option<Partner>,
     links: Vec<UnitLink>,
+    people: Vec<(amity_store::person::Person, amity_store::person::Position)>,
     can_edit: bool,
     own_units: Vec<OrgUnit>,
     relations: &'static [UnitRelation],
@@ -265,6 +266,7 @@ async fn partner_page<'a>(
         None => None,
     };
     let links = partner::unit_links(&mut conn, id).await?;
+    let people = amity_store::person::at_partner(&mut conn, &me.actor, id).await?;
     // Units the user may link: every unit it writes for, closed ones too (a merged union still
     // records the relations it had).
     let today = Utc::now().date_naive();
@@ -286,6 +288,7 @@ async fn partner_page<'a>(
         country,
         survivor,
         links,
+        people,
         own_units,
         relations: UnitRelation::ALL,
         errors,
