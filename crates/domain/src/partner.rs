@@ -180,6 +180,79 @@ impl FromStr for Gender {
     }
 }
 
+/// Where a cooperation agreement stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementStatus {
+    Draft,
+    Signed,
+    InForce,
+    Expired,
+    Terminated,
+    Renewed,
+}
+
+impl Vocabulary for AgreementStatus {
+    const ALL: &'static [AgreementStatus] = &[
+        AgreementStatus::Draft,
+        AgreementStatus::Signed,
+        AgreementStatus::InForce,
+        AgreementStatus::Expired,
+        AgreementStatus::Terminated,
+        AgreementStatus::Renewed,
+    ];
+    const WHAT: &'static str = "status";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            AgreementStatus::Draft => "draft",
+            AgreementStatus::Signed => "signed",
+            AgreementStatus::InForce => "in_force",
+            AgreementStatus::Expired => "expired",
+            AgreementStatus::Terminated => "terminated",
+            AgreementStatus::Renewed => "renewed",
+        }
+    }
+}
+
+impl FromStr for AgreementStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_vocabulary(s)
+    }
+}
+
+/// Where one of an agreement's yearly tasks stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Planned,
+    InProgress,
+    Done,
+    Dropped,
+}
+
+impl Vocabulary for TaskStatus {
+    const ALL: &'static [TaskStatus] = &[TaskStatus::Planned, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Dropped];
+    const WHAT: &'static str = "task_status";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Planned => "planned",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Done => "done",
+            TaskStatus::Dropped => "dropped",
+        }
+    }
+}
+
+impl FromStr for TaskStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_vocabulary(s)
+    }
+}
+
 /// Splits a list of acronyms or aliases as written ("MPLA; MPLA-PT, Movimento…").
 pub fn split_names(input: &str) -> Vec<String> {
     input.split([';', ',', '\n']).map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()).collect()

@@ -5,6 +5,7 @@
 //! [`amity_domain::authz::Actor`], checks it, and appends its audit entry in the same
 //! transaction.
 
+pub mod agreement;
 pub mod audit;
 pub mod country;
 pub mod db;

@@ -577,6 +577,14 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
             .and_where(Expr::col(PartnerUnits::PartnerId).eq(id)),
     )
     .await?;
+    // Agreements the merged partner was party to now name the survivor.
+    conn.execute(
+        Query::update()
+            .table(crate::schema::AgreementParties::Table)
+            .value(crate::schema::AgreementParties::PartnerId, into)
+            .and_where(Expr::col(crate::schema::AgreementParties::PartnerId).eq(id)),
+    )
+    .await?;
     // People's positions at the merged partner now name the survivor.
     conn.execute(
         Query::update().table(Positions::Table).value(Positions::PartnerId, into).and_where(Expr::col(Positions::PartnerId).eq(id)),

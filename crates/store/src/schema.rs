@@ -259,6 +259,47 @@ pub(crate) enum Positions {
     ValidTo,
 }
 
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Agreements {
+    Table,
+    Id,
+    OwnerUnitId,
+    Title,
+    TitleKey,
+    Number,
+    SignedOn,
+    SignedPlace,
+    ValidFrom,
+    ValidTo,
+    Status,
+    RenewedById,
+    Note,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementParties {
+    Table,
+    Id,
+    AgreementId,
+    PartnerId,
+    UnitId,
+    Name,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementTasks {
+    Table,
+    Id,
+    AgreementId,
+    Year,
+    Item,
+    OwnerUnitId,
+    Status,
+    Evidence,
+}
+
 fn id(col: impl Iden + 'static) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
@@ -278,6 +319,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, "countries, partnership levels, commemorative years"),
     (3, "partners and their relations to our units"),
     (4, "people and their dated positions"),
+    (5, "cooperation agreements, parties and yearly tasks"),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.
@@ -321,6 +363,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         2 => m002_countries(conn).await,
         3 => m003_partners(conn).await,
         4 => m004_people(conn).await,
+        5 => m005_agreements(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -654,6 +697,66 @@ async fn m004_people(c: &mut Conn) -> Result<()> {
         Index::create().name("positions_person").table(Positions::Table).col(Positions::PersonId).to_owned(),
         Index::create().name("positions_partner").table(Positions::Table).col(Positions::PartnerId).to_owned(),
         Index::create().name("people_owner").table(People::Table).col(People::OwnerUnitId).to_owned(),
+    ] {
+        c.execute_schema(&index).await?;
+    }
+    Ok(())
+}
+
+async fn m005_agreements(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(Agreements::Table)
+            .col(id(Agreements::Id))
+            .col(ColumnDef::new(Agreements::OwnerUnitId).big_integer().not_null())
+            .col(ColumnDef::new(Agreements::Title).text().not_null())
+            .col(ColumnDef::new(Agreements::TitleKey).binary().not_null())
+            .col(ColumnDef::new(Agreements::Number).text().null())
+            .col(ColumnDef::new(Agreements::SignedOn).date().null())
+            .col(ColumnDef::new(Agreements::SignedPlace).text().null())
+            .col(ColumnDef::new(Agreements::ValidFrom).date().null())
+            .col(ColumnDef::new(Agreements::ValidTo).date().null())
+            .col(ColumnDef::new(Agreements::Status).text().not_null())
+            .col(ColumnDef::new(Agreements::RenewedById).big_integer().null())
+            .col(ColumnDef::new(Agreements::Note).text().null())
+            .col(ColumnDef::new(Agreements::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Agreements::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Agreements::Table, Agreements::OwnerUnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(Agreements::Table, Agreements::RenewedById, Agreements::Table, Agreements::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AgreementParties::Table)
+            .col(id(AgreementParties::Id))
+            .col(ColumnDef::new(AgreementParties::AgreementId).big_integer().not_null())
+            .col(ColumnDef::new(AgreementParties::PartnerId).big_integer().null())
+            .col(ColumnDef::new(AgreementParties::UnitId).big_integer().null())
+            .col(ColumnDef::new(AgreementParties::Name).text().null())
+            .foreign_key(&mut fk(AgreementParties::Table, AgreementParties::AgreementId, Agreements::Table, Agreements::Id))
+            .foreign_key(&mut fk(AgreementParties::Table, AgreementParties::PartnerId, Partners::Table, Partners::Id))
+            .foreign_key(&mut fk(AgreementParties::Table, AgreementParties::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AgreementTasks::Table)
+            .col(id(AgreementTasks::Id))
+            .col(ColumnDef::new(AgreementTasks::AgreementId).big_integer().not_null())
+            .col(ColumnDef::new(AgreementTasks::Year).integer().not_null())
+            .col(ColumnDef::new(AgreementTasks::Item).text().not_null())
+            .col(ColumnDef::new(AgreementTasks::OwnerUnitId).big_integer().not_null())
+            .col(ColumnDef::new(AgreementTasks::Status).text().not_null())
+            .col(ColumnDef::new(AgreementTasks::Evidence).text().null())
+            .foreign_key(&mut fk(AgreementTasks::Table, AgreementTasks::AgreementId, Agreements::Table, Agreements::Id))
+            .foreign_key(&mut fk(AgreementTasks::Table, AgreementTasks::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    for index in [
+        Index::create().name("agreements_owner").table(Agreements::Table).col(Agreements::OwnerUnitId).to_owned(),
+        Index::create().name("agreement_parties_agreement").table(AgreementParties::Table).col(AgreementParties::AgreementId).to_owned(),
+        Index::create().name("agreement_parties_partner").table(AgreementParties::Table).col(AgreementParties::PartnerId).to_owned(),
+        Index::create().name("agreement_tasks_agreement").table(AgreementTasks::Table).col(AgreementTasks::AgreementId).to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }

@@ -469,6 +469,7 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
             &[],
         ),
     ];
+    let mut lao_front = None;
     for (kind, category, country, name_vi, name_latin, name_native, acronyms) in partners {
         let input = crate::partner::PartnerInput {
             kind,
@@ -483,8 +484,45 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
             address: None,
             note: None,
         };
-        crate::partner::create(conn, &Actor::system(), &input, Some(vufo), true).await?;
+        let created = crate::partner::create(conn, &Actor::system(), &input, Some(vufo), true).await?;
+        if country == Some("LA") {
+            lao_front = Some(created.id);
+        }
     }
+    // Seed article 003: the 2021–2025 cooperation agreement with the Lao Front's Central
+    // Committee, with the tasks agreed for 2024.
+    let lao_front = lao_front.ok_or_else(|| anyhow::anyhow!("the demo's Lao Front is missing"))?;
+    let agreement = crate::agreement::create(
+        conn,
+        &Actor::system(),
+        &crate::agreement::AgreementInput {
+            title:
+                "Thỏa thuận hợp tác giữa Ban Dân vận Trung ương và Ủy ban Trung ương Mặt trận Lào xây dựng đất nước giai đoạn 2021 – 2025"
+                    .into(),
+            number: None,
+            signed_on: None,
+            signed_place: None,
+            valid_from: NaiveDate::from_ymd_opt(2021, 1, 1),
+            valid_to: NaiveDate::from_ymd_opt(2025, 12, 31),
+            status: amity_domain::partner::AgreementStatus::Expired,
+            note: None,
+            partners: vec![lao_front],
+            units: vec![],
+            named_parties: vec!["Ban Dân vận Trung ương".into()],
+        },
+        Some(vufo),
+    )
+    .await?;
+    crate::agreement::add_task(
+        conn,
+        &Actor::system(),
+        agreement.id,
+        2024,
+        "Triển khai các nhiệm vụ đã thống nhất sẽ thực hiện trong năm 2024",
+        vufo,
+        amity_domain::partner::TaskStatus::Done,
+    )
+    .await?;
     Ok(())
 }
 

@@ -883,3 +883,81 @@ mod people {
         .await;
     }
 }
+
+mod agreements {
+    use super::*;
+    use amity_domain::partner::{AgreementStatus, TaskStatus};
+    use amity_store::agreement::{self, AgreementInput};
+    use amity_store::partner::{self, PartnerFilter};
+
+    fn input(partner: i64, to: &str) -> AgreementInput {
+        AgreementInput {
+            title: "Thỏa thuận hợp tác thử".into(),
+            number: Some("01/TTHT".into()),
+            signed_on: Some(d("2024-03-01")),
+            signed_place: Some("Nha Trang".into()),
+            valid_from: Some(d("2024-03-01")),
+            valid_to: Some(d(to)),
+            status: AgreementStatus::InForce,
+            note: None,
+            partners: vec![partner],
+            units: vec![],
+            named_parties: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn agreements_are_kept_by_their_unit_with_yearly_tasks_and_reminders() {
+        on_demo(|db, backend| async move {
+            let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
+            let quangnam = actor(&db, "quangnam@demo.amity").await;
+            let vufo = actor(&db, "vufo@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            let (found, _) = partner::list(&mut tx, &PartnerFilter { q: Some("ANC".into()), ..Default::default() }, ("name", false), 1, 0)
+                .await
+                .expect("list");
+            let anc = found[0].id;
+            let today = chrono::Utc::now().date_naive();
+            let soon = today.checked_add_days(chrono::Days::new(30)).expect("date").to_string();
+            let a = agreement::create(&mut tx, &khanhhoa, &input(anc, &soon), None).await.expect("create");
+            let kh = khanhhoa.unit_id.expect("unit");
+            let year = chrono::Datelike::year(&today);
+            let a = agreement::add_task(&mut tx, &khanhhoa, a.id, year, "Trao đổi đoàn", kh, TaskStatus::Planned).await.expect("task");
+            assert_eq!(a.tasks.len(), 1, "{backend:?}");
+            // Quảng Nam neither sees nor changes Khánh Hòa's agreement.
+            assert!(matches!(agreement::get(&mut tx, &quangnam, a.id).await, Err(Error::NotFound(_))));
+            assert!(matches!(
+                agreement::add_task(&mut tx, &quangnam, a.id, year, "X", kh, TaskStatus::Planned).await,
+                Err(Error::NotFound(_))
+            ));
+            let bad = AgreementInput { valid_to: Some(d("2020-01-01")), ..input(anc, &soon) };
+            assert!(
+                matches!(agreement::create(&mut tx, &khanhhoa, &bad, None).await, Err(Error::Invalid(i)) if i.0[0].field == "valid_to")
+            );
+            let reminders = agreement::reminders(&mut tx, &khanhhoa, today).await.expect("reminders");
+            assert_eq!(reminders.expiring.iter().map(|x| x.id).collect::<Vec<_>>(), vec![a.id], "ends within 90 days");
+            assert_eq!(reminders.tasks_without_evidence.len(), 1);
+            let task = a.tasks[0].id;
+            let a = agreement::update_task(&mut tx, &khanhhoa, a.id, task, TaskStatus::Done, Some("Đoàn vào tháng 5".into()))
+                .await
+                .expect("done");
+            assert_eq!(a.tasks[0].status.0, TaskStatus::Done);
+            assert!(agreement::reminders(&mut tx, &khanhhoa, today).await.expect("reminders").tasks_without_evidence.is_empty());
+            tx.commit().await.expect("commit");
+            let mut c = db.conn().await.expect("conn");
+            let (central, _) = agreement::list(&mut c, &vufo, Some(anc), None, 10, 0).await.expect("list");
+            assert_eq!(central.len(), 1, "central staff read every unit's agreements");
+            let (theirs, total) = agreement::list(&mut c, &quangnam, None, None, 10, 0).await.expect("list");
+            assert!(theirs.is_empty() && total == 0, "{backend:?}: none in Quảng Nam's scope");
+            // The demo's agreement with the Lao Front, with its 2024 task.
+            let (lao, _) =
+                partner::list(&mut c, &PartnerFilter { q: Some("Mặt trận Lào".into()), ..Default::default() }, ("name", false), 1, 0)
+                    .await
+                    .expect("list");
+            let (with_lao, _) = agreement::list(&mut c, &vufo, Some(lao[0].id), None, 10, 0).await.expect("list");
+            assert_eq!(with_lao.len(), 1);
+            assert_eq!(with_lao[0].tasks[0].year, 2024);
+        })
+        .await;
+    }
+}

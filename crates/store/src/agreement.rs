@@ -1,0 +1,466 @@
+//! Cooperation agreements: parties (our units, partners, or bodies named in words), validity,
+//! status, and the yearly tasks agreed, each with an owner unit, a status and evidence.
+//!
+//! Agreements are records of their owner unit: read within scope, changed by its staff.
+
+use amity_domain::authz::{Action, Actor};
+use amity_domain::error::Checker;
+use amity_domain::partner::{AgreementStatus, TaskStatus, Vocabulary};
+use amity_domain::text::sort_key;
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::schema::{AgreementParties, AgreementTasks, Agreements};
+use crate::search::{self, Doc};
+use crate::{org, partner};
+
+const ENTITY: &str = "agreement";
+
+/// A party to an agreement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Party {
+    pub partner: Option<partner::PartnerRef>,
+    pub unit: Option<org::UnitRef>,
+    /// A body named in words (e.g. a central commission that is neither a unit nor a partner).
+    pub name: Option<String>,
+}
+
+/// A yearly task of an agreement.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Task {
+    pub id: i64,
+    pub year: i32,
+    pub item: String,
+    pub owner_unit_id: i64,
+    #[sqlx(try_from = "String")]
+    pub status: TaskStatusText,
+    pub evidence: Option<String>,
+}
+
+/// A task status as stored (always one of [`TaskStatus`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct TaskStatusText(pub TaskStatus);
+
+impl TryFrom<String> for TaskStatusText {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse().map(TaskStatusText)
+    }
+}
+
+/// An agreement with its parties and tasks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    pub id: i64,
+    pub owner_unit_id: i64,
+    pub title: String,
+    pub number: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub signed_place: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub status: AgreementStatus,
+    pub renewed_by_id: Option<i64>,
+    pub note: Option<String>,
+    pub parties: Vec<Party>,
+    pub tasks: Vec<Task>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: i64,
+    owner_unit_id: i64,
+    title: String,
+    number: Option<String>,
+    signed_on: Option<NaiveDate>,
+    signed_place: Option<String>,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    status: String,
+    renewed_by_id: Option<i64>,
+    note: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: [Agreements; 12] = [
+    Agreements::Id,
+    Agreements::OwnerUnitId,
+    Agreements::Title,
+    Agreements::Number,
+    Agreements::SignedOn,
+    Agreements::SignedPlace,
+    Agreements::ValidFrom,
+    Agreements::ValidTo,
+    Agreements::Status,
+    Agreements::RenewedById,
+    Agreements::Note,
+    Agreements::UpdatedAt,
+];
+
+async fn load(conn: &mut Conn, row: Row) -> Result<Agreement> {
+    let status = row.status.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored status of agreement {}: {e}", row.id)))?;
+    let party_rows: Vec<(Option<i64>, Option<i64>, Option<String>)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([AgreementParties::PartnerId, AgreementParties::UnitId, AgreementParties::Name])
+                .from(AgreementParties::Table)
+                .and_where(Expr::col(AgreementParties::AgreementId).eq(row.id))
+                .order_by(AgreementParties::Id, Order::Asc),
+        )
+        .await?;
+    let units = org::unit_refs(conn, party_rows.iter().filter_map(|p| p.1).collect()).await?;
+    let mut parties = Vec::new();
+    for (partner_id, unit_id, name) in party_rows {
+        let partner = match partner_id {
+            Some(p) => Some(partner::reference(conn, p).await?),
+            None => None,
+        };
+        parties.push(Party { partner, unit: unit_id.and_then(|u| units.get(&u).cloned()), name });
+    }
+    let tasks: Vec<Task> = conn
+        .fetch_all(
+            Query::select()
+                .columns([
+                    AgreementTasks::Id,
+                    AgreementTasks::Year,
+                    AgreementTasks::Item,
+                    AgreementTasks::OwnerUnitId,
+                    AgreementTasks::Status,
+                    AgreementTasks::Evidence,
+                ])
+                .from(AgreementTasks::Table)
+                .and_where(Expr::col(AgreementTasks::AgreementId).eq(row.id))
+                .order_by(AgreementTasks::Year, Order::Asc)
+                .order_by(AgreementTasks::Id, Order::Asc),
+        )
+        .await?;
+    Ok(Agreement {
+        id: row.id,
+        owner_unit_id: row.owner_unit_id,
+        title: row.title,
+        number: row.number,
+        signed_on: row.signed_on,
+        signed_place: row.signed_place,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+        status,
+        renewed_by_id: row.renewed_by_id,
+        note: row.note,
+        parties,
+        tasks,
+        updated_at: row.updated_at,
+    })
+}
+
+/// An agreement the actor may read; others are reported as not found.
+pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Agreement> {
+    let row: Row = conn
+        .fetch_optional(Query::select().columns(COLUMNS).from(Agreements::Table).and_where(Expr::col(Agreements::Id).eq(id)))
+        .await?
+        .ok_or(Error::NotFound("agreement"))?;
+    if !actor.may(Action::Read, Some(row.owner_unit_id)) {
+        return Err(Error::NotFound("agreement"));
+    }
+    load(conn, row).await
+}
+
+/// A new agreement's details.
+#[derive(Debug, Clone)]
+pub struct AgreementInput {
+    pub title: String,
+    pub number: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub signed_place: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub status: AgreementStatus,
+    pub note: Option<String>,
+    pub partners: Vec<i64>,
+    pub units: Vec<i64>,
+    pub named_parties: Vec<String>,
+}
+
+fn to_json(a: &Agreement) -> Value {
+    serde_json::to_value(a).unwrap_or(Value::Null)
+}
+
+/// Creates an agreement kept by `owner_unit` (default: the actor's unit), audited and indexed.
+pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owner_unit: Option<i64>) -> Result<Agreement> {
+    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this agreement"))?;
+    actor.require(Action::Write, Some(owner))?;
+    let mut check = Checker::new();
+    if input.title.trim().is_empty() {
+        check.push("title", "must not be empty");
+    }
+    if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
+        && to < from
+    {
+        check.push("valid_to", "ends before it starts");
+    }
+    if input.partners.is_empty() && input.units.is_empty() && input.named_parties.is_empty() {
+        check.push("partners", "name at least one party");
+    }
+    check.finish()?;
+    for p in &input.partners {
+        if partner::get(conn, *p).await.is_err() {
+            return Err(Error::invalid("partners", format!("partner {p} does not exist")));
+        }
+    }
+    for u in &input.units {
+        if org::get(conn, *u, Utc::now().date_naive()).await.is_err() {
+            return Err(Error::invalid("units", format!("unit {u} does not exist")));
+        }
+    }
+    let now = Utc::now();
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(Agreements::Table)
+                .columns([
+                    Agreements::OwnerUnitId,
+                    Agreements::Title,
+                    Agreements::TitleKey,
+                    Agreements::Number,
+                    Agreements::SignedOn,
+                    Agreements::SignedPlace,
+                    Agreements::ValidFrom,
+                    Agreements::ValidTo,
+                    Agreements::Status,
+                    Agreements::Note,
+                    Agreements::CreatedAt,
+                    Agreements::UpdatedAt,
+                ])
+                .values_panic([
+                    owner.into(),
+                    input.title.trim().into(),
+                    sort_key(input.title.trim()).into(),
+                    input.number.clone().into(),
+                    input.signed_on.into(),
+                    input.signed_place.clone().into(),
+                    input.valid_from.into(),
+                    input.valid_to.into(),
+                    input.status.as_str().into(),
+                    input.note.clone().into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .returning_col(Agreements::Id),
+        )
+        .await?;
+    let parties = input
+        .partners
+        .iter()
+        .map(|p| (Some(*p), None, None))
+        .chain(input.units.iter().map(|u| (None, Some(*u), None)))
+        .chain(input.named_parties.iter().map(|n| (None, None, Some(n.clone()))));
+    for (partner_id, unit_id, name) in parties {
+        conn.execute(
+            Query::insert()
+                .into_table(AgreementParties::Table)
+                .columns([AgreementParties::AgreementId, AgreementParties::PartnerId, AgreementParties::UnitId, AgreementParties::Name])
+                .values_panic([id.into(), partner_id.into(), unit_id.into(), name.into()]),
+        )
+        .await?;
+    }
+    let created = get(conn, &Actor::system(), id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(owner),
+            before: None,
+            after: Some(&to_json(&created)),
+        },
+    )
+    .await?;
+    search::put(
+        conn,
+        &Doc {
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(owner),
+            title: created.title.clone(),
+            subtitle: created.number.clone(),
+            url: format!("/agreements/{id}"),
+            extra: created
+                .parties
+                .iter()
+                .filter_map(|p| p.partner.as_ref().map(|r| r.name.clone()).or(p.name.clone()))
+                .collect::<Vec<_>>()
+                .join(" "),
+        },
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Agreements the actor may read, optionally with one partner as a party, newest first.
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    partner_id: Option<i64>,
+    status: Option<AgreementStatus>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Agreement>, i64)> {
+    let mut cond = Cond::all();
+    if let Some(scoped) = scope_cond(&actor.read, Expr::col(Agreements::OwnerUnitId)) {
+        cond = cond.add(scoped);
+    }
+    if let Some(p) = partner_id {
+        let with = Query::select()
+            .column(AgreementParties::AgreementId)
+            .from(AgreementParties::Table)
+            .and_where(Expr::col(AgreementParties::PartnerId).eq(p))
+            .to_owned();
+        cond = cond.add(Expr::col(Agreements::Id).in_subquery(with));
+    }
+    if let Some(s) = status {
+        cond = cond.add(Expr::col(Agreements::Status).eq(s.as_str()));
+    }
+    let (total,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::col(Agreements::Id).count()).from(Agreements::Table).cond_where(cond.clone())).await?;
+    let rows: Vec<Row> = conn
+        .fetch_all(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Agreements::Table)
+                .cond_where(cond)
+                .order_by(Agreements::ValidFrom, Order::Desc)
+                .order_by(Agreements::Id, Order::Desc)
+                .limit(limit)
+                .offset(offset),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(load(conn, row).await?);
+    }
+    Ok((out, total))
+}
+
+/// Adds a yearly task (the agreement's keepers), audited on the agreement.
+pub async fn add_task(
+    conn: &mut Conn,
+    actor: &Actor,
+    agreement: i64,
+    year: i32,
+    item: &str,
+    owner_unit: i64,
+    status: TaskStatus,
+) -> Result<Agreement> {
+    let before = get(conn, actor, agreement).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    let mut check = Checker::new();
+    if item.trim().is_empty() {
+        check.push("item", "must not be empty");
+    }
+    if !(1950..=2200).contains(&year) {
+        check.push("year", "must be between 1950 and 2200");
+    }
+    check.finish()?;
+    if org::get(conn, owner_unit, Utc::now().date_naive()).await.is_err() {
+        return Err(Error::invalid("owner_unit_id", format!("unit {owner_unit} does not exist")));
+    }
+    conn.execute(
+        Query::insert()
+            .into_table(AgreementTasks::Table)
+            .columns([
+                AgreementTasks::AgreementId,
+                AgreementTasks::Year,
+                AgreementTasks::Item,
+                AgreementTasks::OwnerUnitId,
+                AgreementTasks::Status,
+            ])
+            .values_panic([agreement.into(), year.into(), item.trim().into(), owner_unit.into(), status.as_str().into()]),
+    )
+    .await?;
+    let after = get(conn, actor, agreement).await?;
+    record(conn, actor, &before, &after).await?;
+    Ok(after)
+}
+
+/// Moves a task to a status and records its evidence (the task's owner unit, or the
+/// agreement's keepers), audited.
+pub async fn update_task(
+    conn: &mut Conn,
+    actor: &Actor,
+    agreement: i64,
+    task: i64,
+    status: TaskStatus,
+    evidence: Option<String>,
+) -> Result<Agreement> {
+    let before = get(conn, actor, agreement).await?;
+    let current = before.tasks.iter().find(|t| t.id == task).ok_or(Error::NotFound("task"))?;
+    if !actor.may(Action::Write, Some(current.owner_unit_id)) {
+        actor.require(Action::Write, Some(before.owner_unit_id))?;
+    }
+    conn.execute(
+        Query::update()
+            .table(AgreementTasks::Table)
+            .value(AgreementTasks::Status, status.as_str())
+            .value(AgreementTasks::Evidence, evidence)
+            .and_where(Expr::col(AgreementTasks::Id).eq(task)),
+    )
+    .await?;
+    let after = get(conn, actor, agreement).await?;
+    record(conn, actor, &before, &after).await?;
+    Ok(after)
+}
+
+async fn record(conn: &mut Conn, actor: &Actor, before: &Agreement, after: &Agreement) -> Result<()> {
+    conn.execute(
+        Query::update().table(Agreements::Table).value(Agreements::UpdatedAt, Utc::now()).and_where(Expr::col(Agreements::Id).eq(after.id)),
+    )
+    .await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: after.id,
+            unit_id: Some(after.owner_unit_id),
+            before: Some(&to_json(before)),
+            after: Some(&to_json(after)),
+        },
+    )
+    .await
+}
+
+/// What needs attention: agreements in force ending within 90 days, and this year's tasks with
+/// no evidence yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reminders {
+    pub expiring: Vec<Agreement>,
+    pub tasks_without_evidence: Vec<(i64, String, Task)>,
+}
+
+pub async fn reminders(conn: &mut Conn, actor: &Actor, today: NaiveDate) -> Result<Reminders> {
+    let (all, _) = list(conn, actor, None, None, 10_000, 0).await?;
+    let horizon = today.checked_add_days(Days::new(90)).unwrap_or(today);
+    let mut out = Reminders { expiring: vec![], tasks_without_evidence: vec![] };
+    for a in all {
+        let open = matches!(a.status, AgreementStatus::Signed | AgreementStatus::InForce);
+        if open && a.valid_to.is_some_and(|to| today <= to && to <= horizon) {
+            out.expiring.push(a.clone());
+        }
+        for t in &a.tasks {
+            let pending = matches!(t.status.0, TaskStatus::Planned | TaskStatus::InProgress);
+            if t.year == today.year() && pending && t.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) {
+                out.tasks_without_evidence.push((a.id, a.title.clone(), t.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
