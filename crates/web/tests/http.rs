@@ -441,6 +441,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
     let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
     let users = app.get("/api/v1/users", &t).await.json();
     let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's MPLA");
+    let lao_front = app.get("/api/v1/partners?country=LA", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's Lao Front");
     let person = app
         .call(
             Method::POST,
@@ -478,6 +479,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/partners/new".to_owned(),
         format!("/partners/{mpla}"),
         format!("/partners/{mpla}/edit"),
+        format!("/partners/{lao_front}"),
         "/people".to_owned(),
         "/people?q=joao".to_owned(),
         format!("/people/{}", person["id"]),
@@ -496,7 +498,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
             assert_eq!(r.status, StatusCode::OK, "{page} ({lang}): {}", r.text());
             let text = r.text();
             assert!(text.contains(&format!("<html lang=\"{lang}\">")), "{page}");
-            for prefix in [">kind-", ">role-", ">nav-", ">field-", ">change-", ">error-"] {
+            for prefix in [">kind-", ">role-", ">nav-", ">field-", ">change-", ">error-", ">vocab-", ">level-", ">action-"] {
                 assert!(!text.contains(prefix), "{page} ({lang}) shows an untranslated key {prefix}");
             }
         }
@@ -1115,6 +1117,38 @@ async fn people_and_positions_through_the_api() {
         assert_eq!(own["phone"], "+27 000");
         let at = app.get(&format!("/api/v1/people?partner={anc}"), &qn).await.json();
         assert_eq!(at["total"], 1);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_union_cannot_edit_another_unions_agreement() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let anc = app.get("/api/v1/partners?q=anc", &kh).await.json()["items"][0]["id"].clone();
+        let r = app.call(Method::POST, "/api/v1/agreements", Some(&kh), Some(json!({"title": "Thỏa thuận thử", "partners": [anc], "valid_from": "2024-01-01", "valid_to": "2028-12-31", "status": "in_force"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}: {}", app.backend, r.text());
+        let a = r.json();
+        for (bad, field) in [(json!({"title": "", "partners": [anc]}), "title"), (json!({"title": "X"}), "partners"), (json!({"title": "X", "partners": [anc], "status": "signed-ish"}), "status"), (json!({"title": "X", "partners": [anc], "valid_from": "01/01/2024"}), "valid_from")] {
+            let r = app.call(Method::POST, "/api/v1/agreements", Some(&kh), Some(bad.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{bad}: {}", r.text());
+        }
+        let tasks = format!("/api/v1/agreements/{}/tasks", a["id"]);
+        let r = app.call(Method::POST, &tasks, Some(&kh), Some(json!({"year": 2026, "item": "Trao đổi đoàn thanh niên"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let task = r.json()["tasks"][0]["id"].clone();
+        assert_eq!(app.call(Method::POST, &tasks, Some(&qn), Some(json!({"year": 2026, "item": "X"}))).await.status, StatusCode::NOT_FOUND, "outside scope");
+        assert_eq!(app.get(&format!("/api/v1/agreements/{}", a["id"]), &qn).await.status, StatusCode::NOT_FOUND);
+        let r = app.call(Method::PATCH, &format!("{tasks}/{task}"), Some(&kh), Some(json!({"status": "done", "evidence": "Đoàn tháng 5"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["tasks"][0]["status"], "done");
+        let vufo = app.token("vufo@demo.amity").await;
+        let with_anc = app.get(&format!("/api/v1/agreements?partner={anc}"), &vufo).await.json();
+        assert_eq!(with_anc["total"], 1);
+        let reminders = app.get("/api/v1/agreements/reminders", &kh).await;
+        assert_eq!(reminders.status, StatusCode::OK);
         app
     })
     .await;

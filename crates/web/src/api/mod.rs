@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by `GET /api/v1/openapi.json`.
 
+mod agreements;
 mod audit;
 mod auth;
 pub(crate) mod countries;
@@ -49,6 +50,7 @@ pub(crate) fn routes() -> RouteSet {
     RouteSet::default()
         .merge(auth::routes())
         .merge(countries::routes())
+        .merge(agreements::routes())
         .merge(org_units::routes())
         .merge(partners::routes())
         .merge(people::routes())

@@ -242,6 +242,7 @@ struct PartnerPage<'a> {
     survivor: Option<Partner>,
     links: Vec<UnitLink>,
     people: Vec<(amity_store::person::Person, amity_store::person::Position)>,
+    agreements: Vec<amity_store::agreement::Agreement>,
     can_edit: bool,
     own_units: Vec<OrgUnit>,
     relations: &'static [UnitRelation],
@@ -267,6 +268,7 @@ async fn partner_page<'a>(
     };
     let links = partner::unit_links(&mut conn, id).await?;
     let people = amity_store::person::at_partner(&mut conn, &me.actor, id).await?;
+    let (agreements, _) = amity_store::agreement::list(&mut conn, &me.actor, Some(id), None, 100, 0).await?;
     // Units the user may link: every unit it writes for, closed ones too (a merged union still
     // records the relations it had).
     let today = Utc::now().date_naive();
@@ -289,6 +291,7 @@ async fn partner_page<'a>(
         survivor,
         links,
         people,
+        agreements,
         own_units,
         relations: UnitRelation::ALL,
         errors,

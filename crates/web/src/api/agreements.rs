@@ -1,0 +1,159 @@
+//! `/api/v1/agreements`: cooperation agreements and their yearly tasks, scoped to the owner unit.
+
+use amity_domain::partner::{AgreementStatus, TaskStatus};
+use amity_store::agreement::{self, Agreement, AgreementInput, Reminders};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::{List, date_field};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
+}
+
+fn text(v: Option<String>) -> Option<String> {
+    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    partner: Option<i64>,
+    status: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Agreement>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<AgreementStatus>().map_err(|e| unprocessable("status", e)))
+        .transpose()?;
+    let mut conn = state.db.conn().await?;
+    let (items, total) = agreement::list(&mut conn, &me.actor, q.partner, status, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    #[serde(default)]
+    title: String,
+    number: Option<String>,
+    signed_on: Option<String>,
+    signed_place: Option<String>,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    status: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    partners: Vec<i64>,
+    #[serde(default)]
+    units: Vec<i64>,
+    #[serde(default)]
+    named_parties: Vec<String>,
+    owner_unit_id: Option<i64>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<CreateBody>,
+) -> ApiResult<(StatusCode, Json<Agreement>)> {
+    let date = |field: &str, v: &Option<String>| v.as_deref().filter(|d| !d.is_empty()).map(|d| date_field(field, d)).transpose();
+    let input = AgreementInput {
+        title: b.title.split_whitespace().collect::<Vec<_>>().join(" "),
+        number: text(b.number),
+        signed_on: date("signed_on", &b.signed_on)?,
+        signed_place: text(b.signed_place),
+        valid_from: date("valid_from", &b.valid_from)?,
+        valid_to: date("valid_to", &b.valid_to)?,
+        status: b.status.as_deref().unwrap_or("draft").parse().map_err(|e| unprocessable("status", e))?,
+        note: text(b.note),
+        partners: b.partners,
+        units: b.units,
+        named_parties: b.named_parties.into_iter().filter_map(|n| text(Some(n))).collect(),
+    };
+    let mut tx = state.db.begin().await?;
+    let created = agreement::create(&mut tx, &me.actor, &input, b.owner_unit_id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Agreement>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(agreement::get(&mut conn, &me.actor, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskBody {
+    year: Option<i32>,
+    #[serde(default)]
+    item: String,
+    owner_unit_id: Option<i64>,
+    status: Option<String>,
+}
+
+async fn add_task(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TaskBody>,
+) -> ApiResult<(StatusCode, Json<Agreement>)> {
+    let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
+    let owner = b.owner_unit_id.or(me.actor.unit_id).ok_or_else(|| unprocessable("owner_unit_id", "is required"))?;
+    let status: TaskStatus = b.status.as_deref().unwrap_or("planned").parse().map_err(|e| unprocessable("status", e))?;
+    let mut tx = state.db.begin().await?;
+    let updated = agreement::add_task(&mut tx, &me.actor, id, year, &b.item, owner, status).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(updated)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskPatch {
+    status: Option<String>,
+    evidence: Option<String>,
+}
+
+async fn update_task(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path((id, task)): Path<(i64, i64)>,
+    ApiJson(b): ApiJson<TaskPatch>,
+) -> ApiResult<Json<Agreement>> {
+    let status: TaskStatus =
+        b.status.as_deref().ok_or_else(|| "is required".to_owned()).and_then(str::parse).map_err(|e| unprocessable("status", e))?;
+    let mut tx = state.db.begin().await?;
+    let updated = agreement::update_task(&mut tx, &me.actor, id, task, status, text(b.evidence)).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+/// Agreements ending within 90 days and this year's tasks without evidence, in the caller's scope.
+async fn reminders(State(state): State<AppState>, Auth(me): Auth) -> ApiResult<Json<Reminders>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(agreement::reminders(&mut conn, &me.actor, Utc::now().date_naive()).await?))
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/api/v1/agreements", get(list).post(create))
+        .route("/api/v1/agreements/reminders", get(reminders))
+        .route("/api/v1/agreements/{id}", get(show))
+        .route("/api/v1/agreements/{id}/tasks", post(add_task))
+        .route("/api/v1/agreements/{id}/tasks/{task}", patch(update_task))
+}
