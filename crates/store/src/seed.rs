@@ -513,6 +513,35 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
         Some(vufo),
     )
     .await?;
+    // Seed articles 001 and 003: the head of the Central Mass Mobilization Commission, the
+    // Vietnamese party to that agreement (the articles give no dates for her posts).
+    let hoai = crate::person::create(
+        conn,
+        &Actor::system(),
+        &crate::person::PersonInput {
+            name: "Bùi Thị Minh Hoài".into(),
+            honorific: Some("Bà".into()),
+            gender: Some(amity_domain::partner::Gender::Female),
+            nationality: Some(CountryCode::parse("VN").map_err(|e| anyhow::anyhow!(e))?),
+            ..Default::default()
+        },
+        Some(vufo),
+    )
+    .await?;
+    for (title, organization) in [
+        ("Bí thư Trung ương Đảng", "Ban Chấp hành Trung ương Đảng Cộng sản Việt Nam"),
+        ("Trưởng Ban Dân vận Trung ương", "Ban Dân vận Trung ương"),
+    ] {
+        crate::person::add_position(
+            conn,
+            &Actor::system(),
+            hoai.id,
+            title,
+            &crate::person::Organization::Named(organization.into()),
+            (None, None),
+        )
+        .await?;
+    }
     crate::agreement::add_task(
         conn,
         &Actor::system(),
