@@ -14,6 +14,7 @@ yes = Yes
 no = No
 filter-apply = Show
 period-open = present
+period-unknown = dates unknown
 pager-label = Pages
 pager-prev = ‹ Previous
 pager-next = Next ›

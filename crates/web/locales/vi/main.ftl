@@ -14,6 +14,7 @@ yes = Có
 no = Không
 filter-apply = Xem
 period-open = nay
+period-unknown = thời gian chưa rõ
 pager-label = Phân trang
 pager-prev = ‹ Trang trước
 pager-next = Trang sau ›
