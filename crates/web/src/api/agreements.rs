@@ -9,20 +9,12 @@ use axum::routing::{get, patch, post};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{List, date_field};
+use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
-
-fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
-}
-
-fn text(v: Option<String>) -> Option<String> {
-    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -13,16 +13,12 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 use serde::{Deserialize, Serialize};
 
-use super::{List, date_field};
+use super::{List, date_field, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
-
-fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
-}
 
 fn country_code(code: &str) -> Result<CountryCode, ApiError> {
     CountryCode::parse(code).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "country not found"))

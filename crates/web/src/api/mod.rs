@@ -32,6 +32,16 @@ pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError
         .map_err(|_| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, format!("“{value}” is not a date in YYYY-MM-DD form")))
 }
 
+/// A 422 naming the field at fault.
+pub(crate) fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
+    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
+}
+
+/// Optional text as typed: spaces collapsed, blank as absent.
+pub(crate) fn text(v: Option<String>) -> Option<String> {
+    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
 static OPENAPI: &str = include_str!("../../../../docs/openapi.json");
 
 async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {

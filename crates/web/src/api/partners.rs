@@ -11,21 +11,13 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use super::{List, date_field};
+use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
-
-fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
-}
-
-fn text(v: Option<String>) -> Option<String> {
-    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
 
 fn names(v: Vec<String>) -> Vec<String> {
     v.into_iter().filter_map(|s| text(Some(s))).collect()
