@@ -177,6 +177,11 @@ impl PartnerInput {
     }
 }
 
+/// Whether two partner entries share a folded name, alias or acronym.
+pub fn names_overlap(a: &PartnerInput, b: &PartnerInput) -> bool {
+    !a.folded_names().is_disjoint(&b.folded_names())
+}
+
 fn folded_names_of(p: &Partner) -> BTreeSet<String> {
     PartnerInput {
         kind: p.kind,

@@ -1153,3 +1153,45 @@ async fn a_union_cannot_edit_another_unions_agreement() {
     })
     .await;
 }
+
+fn csv_post(path: &str, token: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(body.to_owned()))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn partner_imports_are_all_or_nothing_and_report_line_and_field() {
+    each_backend(|app| async move {
+        let t = app.token("vufo@demo.amity").await;
+        let total = |v: Value| v["total"].as_i64().expect("total");
+        let before = total(app.get("/api/v1/partners", &t).await.json());
+        let good = "kind,country,name_vi,name_latin,acronyms\nfriendship_society,FR,Hội hữu nghị Pháp – Việt Nam,Association d'Amitié Franco-Vietnamienne,AAFV\nngo,DE,Tổ chức thử Đức,Test NGO Germany,TNG\n";
+        let bad = format!("{good}ngo,XX,Tổ chức sai,,\n");
+        let r = app.send(csv_post("/api/v1/partners/import", &t, &bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}: {}", app.backend, r.text());
+        let e = &r.json()["errors"][0];
+        assert_eq!(e["field"], "country");
+        assert!(e["detail"].as_str().unwrap_or_default().starts_with("line 4:"), "{e}");
+        assert_eq!(total(app.get("/api/v1/partners", &t).await.json()), before, "nothing imported");
+        let r = app.send(csv_post("/api/v1/partners/import?dry_run=true", &t, good)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!((r.json()["rows"].as_i64(), r.json()["created"].as_i64()), (Some(2), Some(0)));
+        assert_eq!(total(app.get("/api/v1/partners", &t).await.json()), before, "a dry run writes nothing");
+        let r = app.send(csv_post("/api/v1/partners/import", &t, good)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        assert_eq!(total(app.get("/api/v1/partners", &t).await.json()), before + 2, "a clean file imports every row");
+        // The same file again: every row looks like an existing partner.
+        let r = app.send(csv_post("/api/v1/partners/import", &t, good)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.json()["errors"][0]["detail"].as_str().unwrap_or_default().starts_with("line 2:"));
+        let r = app.send(csv_post("/api/v1/partners/import", &t, "kind,colour\nngo,red\n")).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "colour".to_owned()));
+        app
+    })
+    .await;
+}

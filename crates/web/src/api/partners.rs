@@ -353,8 +353,162 @@ pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/partners", get(list).post(create))
         .route("/api/v1/partners/export.csv", get(export_csv))
+        .route("/api/v1/partners/import", axum::routing::post(import))
         .route("/api/v1/partners/export.xlsx", get(export_xlsx))
         .route("/api/v1/partners/{id}", get(show).patch(update))
         .route("/api/v1/partners/{id}/units", get(units).post(link_unit))
         .route("/api/v1/partners/{id}/merge", axum::routing::post(merge))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    /// Check and report without writing anything.
+    #[serde(default)]
+    dry_run: bool,
+    /// Import rows that look like existing partners anyway.
+    #[serde(default)]
+    confirm_duplicates: bool,
+}
+
+/// The columns an import file may have (`kind` and one name are required per row).
+const IMPORT_COLUMNS: [&str; 11] =
+    ["kind", "category", "country", "name_vi", "name_latin", "name_native", "acronyms", "aliases", "website", "address", "note"];
+
+/// What an import did or would do.
+#[derive(Debug, Serialize)]
+struct ImportReport {
+    rows: usize,
+    created: usize,
+    dry_run: bool,
+    /// Rows that look like existing partners (or like earlier rows): line → candidate names.
+    duplicates: Vec<DuplicateRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct DuplicateRow {
+    line: usize,
+    candidates: Vec<String>,
+}
+
+/// Parses an import file into partner inputs, with every problem as "line N: …" under its column.
+fn parse_import(body: &str) -> Result<Vec<(usize, PartnerInput)>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().map_err(|e| unprocessable("file", format!("the header row cannot be read: {e}")))?.clone();
+    if let Some(unknown) = headers.iter().find(|h| !IMPORT_COLUMNS.contains(h)) {
+        return Err(unprocessable(unknown, format!("line 1: unknown column “{unknown}” (known: {})", IMPORT_COLUMNS.join(", "))));
+    }
+    let column = |record: &csv::StringRecord, name: &str| {
+        headers.iter().position(|h| h == name).and_then(|i| record.get(i)).unwrap_or("").to_owned()
+    };
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(amity_domain::error::FieldError { field: "file".into(), detail: format!("line {line}: {e}") });
+                continue;
+            }
+        };
+        let (kind, category, country) = (column(&record, "kind"), column(&record, "category"), column(&record, "country"));
+        let mut check = Checker::new();
+        let kind = parse_kind(&mut check, Some(kind.as_str()).filter(|k| !k.is_empty()));
+        let category = parse_category(&mut check, Some(category.as_str()));
+        let country = parse_country(&mut check, Some(country.as_str()));
+        let mut row_errors = check.finish().err().map(|i| i.0).unwrap_or_default();
+        if let (Some(kind), Some(category), Some(country)) = (kind, category, country) {
+            let input = PartnerInput {
+                kind,
+                category,
+                country,
+                name_native: text(Some(column(&record, "name_native"))),
+                name_latin: text(Some(column(&record, "name_latin"))),
+                name_vi: text(Some(column(&record, "name_vi"))),
+                acronyms: amity_domain::partner::split_names(&column(&record, "acronyms")),
+                aliases: amity_domain::partner::split_names(&column(&record, "aliases")),
+                website: text(Some(column(&record, "website"))),
+                address: text(Some(column(&record, "address"))),
+                note: text(Some(column(&record, "note"))),
+            };
+            match input.check() {
+                Ok(()) => rows.push((line, input)),
+                Err(invalid) => row_errors.extend(invalid.0),
+            }
+        }
+        errors.extend(
+            row_errors
+                .into_iter()
+                .map(|e| amity_domain::error::FieldError { detail: format!("line {line}: {}", e.detail), field: e.field }),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors, candidates: vec![] });
+    }
+    if rows.is_empty() {
+        return Err(unprocessable("file", "the file has no rows"));
+    }
+    Ok(rows)
+}
+
+/// `POST /api/v1/partners/import` with a CSV body: all rows or none; `?dry_run=true` previews.
+async fn import(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: String,
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    let rows = parse_import(&body)?;
+    let mut tx = state.db.begin().await?;
+    let mut duplicates = Vec::new();
+    let mut seen: Vec<(usize, &PartnerInput)> = Vec::new();
+    let mut errors = Vec::new();
+    for (line, input) in &rows {
+        let existing = match partner::duplicates(&mut tx, input, None).await {
+            Ok(found) => found,
+            // A well-formed but unknown country code, found only against the database.
+            Err(amity_store::Error::Invalid(invalid)) => {
+                errors.extend(
+                    invalid
+                        .0
+                        .into_iter()
+                        .map(|e| amity_domain::error::FieldError { detail: format!("line {line}: {}", e.detail), field: e.field }),
+                );
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut candidates: Vec<String> = existing.into_iter().map(|p| p.name).collect();
+        for (earlier, other) in &seen {
+            if other.country == input.country && amity_store::partner::names_overlap(other, input) {
+                candidates.push(format!("line {earlier}"));
+            }
+        }
+        if !candidates.is_empty() {
+            duplicates.push(DuplicateRow { line: *line, candidates });
+        }
+        seen.push((*line, input));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors, candidates: vec![] });
+    }
+    if q.dry_run {
+        return Ok((StatusCode::OK, Json(ImportReport { rows: rows.len(), created: 0, dry_run: true, duplicates })));
+    }
+    if !duplicates.is_empty() && !q.confirm_duplicates {
+        let errors = duplicates
+            .iter()
+            .map(|d| amity_domain::error::FieldError {
+                field: "name_vi".into(),
+                detail: format!("line {}: looks like {} (send confirm_duplicates=true to import anyway)", d.line, d.candidates.join(", ")),
+            })
+            .collect();
+        return Err(ApiError { status: StatusCode::CONFLICT, errors, candidates: vec![] });
+    }
+    for (_, input) in &rows {
+        partner::create(&mut tx, &me.actor, input, None, true).await?;
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(ImportReport { rows: rows.len(), created: rows.len(), dry_run: false, duplicates })))
 }
