@@ -1195,3 +1195,22 @@ async fn partner_imports_are_all_or_nothing_and_report_line_and_field() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn people_and_agreement_exports_follow_scope() {
+    use calamine::Reader;
+    let app = App::new(Backend::Sqlite).await;
+    let vufo = app.token("vufo@demo.amity").await;
+    let qn = app.token("quangnam@demo.amity").await;
+    let csv = app.get("/api/v1/agreements/export.csv", &vufo).await.text();
+    assert_eq!(csv.trim_start_matches('\u{feff}').lines().count(), 2, "a header and the demo's agreement: {csv}");
+    assert!(csv.contains("Mặt trận Lào Xây dựng đất nước; Ban Dân vận Trung ương") && csv.contains("31/12/2025"));
+    let theirs = app.get("/api/v1/agreements/export.csv", &qn).await.text();
+    assert_eq!(theirs.trim_start_matches('\u{feff}').lines().count(), 1, "none in Quảng Nam's scope");
+    let xlsx = app.get("/api/v1/people/export.xlsx", &vufo).await;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).expect("an XLSX workbook");
+    let sheet = book.worksheet_range("Cá nhân").expect("the sheet");
+    let names: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert_eq!(names, vec!["Bùi Thị Minh Hoài"]);
+    app.done().await;
+}

@@ -185,6 +185,7 @@ country-upcoming = Coming anniversaries
 country-no-upcoming = None yet (the date relations began is not known).
 country-levels = Partnership levels over time
 country-no-levels = No partnership level recorded.
+country-partners = Partners in this country
 country-correct = Complete or correct the relations
 country-add-level = Record an upgrade
 anniversaries-title = Anniversaries in

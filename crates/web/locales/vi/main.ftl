@@ -185,6 +185,7 @@ country-upcoming = Ngày kỷ niệm sắp tới
 country-no-upcoming = Chưa có ngày kỷ niệm nào (chưa rõ ngày thiết lập quan hệ).
 country-levels = Khuôn khổ quan hệ qua các thời kỳ
 country-no-levels = Chưa ghi nhận khuôn khổ quan hệ.
+country-partners = Đối tác tại quốc gia này
 country-correct = Bổ sung, sửa thông tin quan hệ
 country-add-level = Ghi nhận nâng cấp quan hệ
 anniversaries-title = Ngày kỷ niệm năm

@@ -1,17 +1,19 @@
 //! `/api/v1/agreements`: cooperation agreements and their yearly tasks, scoped to the owner unit.
 
-use amity_domain::partner::{AgreementStatus, TaskStatus};
+use amity_domain::partner::{AgreementStatus, TaskStatus, Vocabulary};
 use amity_store::agreement::{self, Agreement, AgreementInput, Reminders};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, patch, post};
 use chrono::Utc;
 use serde::Deserialize;
 
 use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::export::{self, Table};
 use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -36,6 +38,68 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
     let mut conn = state.db.conn().await?;
     let (items, total) = agreement::list(&mut conn, &me.actor, q.partner, status, limit, offset).await?;
     Ok(Json(List { items, total }))
+}
+
+/// The list (same filters, every page) as a table, one row per agreement.
+async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<AgreementStatus>().map_err(|e| unprocessable("status", e)))
+        .transpose()?;
+    let mut conn = state.db.conn().await?;
+    let (agreements, _) = agreement::list(&mut conn, &me.actor, q.partner, status, 1_000_000, 0).await?;
+    let date = |d: Option<chrono::NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
+    Ok(Table {
+        header: vec![
+            "id",
+            "title",
+            "number",
+            "status",
+            "signed_on",
+            "valid_from",
+            "valid_to",
+            "parties",
+            "tasks",
+            "tasks_done",
+            "owner_unit_id",
+        ],
+        rows: agreements
+            .into_iter()
+            .map(|a| {
+                let parties: Vec<String> = a
+                    .parties
+                    .iter()
+                    .filter_map(|p| {
+                        p.partner.as_ref().map(|r| r.name.clone()).or(p.unit.as_ref().map(|u| u.name.clone())).or(p.name.clone())
+                    })
+                    .collect();
+                let done = a.tasks.iter().filter(|t| t.status.0 == TaskStatus::Done).count();
+                vec![
+                    a.id.to_string(),
+                    a.title,
+                    a.number.unwrap_or_default(),
+                    a.status.as_str().to_owned(),
+                    date(a.signed_on),
+                    date(a.valid_from),
+                    date(a.valid_to),
+                    parties.join("; "),
+                    a.tasks.len().to_string(),
+                    done.to_string(),
+                    a.owner_unit_id.to_string(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-agreements.csv"))
+}
+
+async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Thỏa thuận")?, export::XLSX, "amity-agreements.xlsx"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,6 +209,8 @@ pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/agreements", get(list).post(create))
         .route("/api/v1/agreements/reminders", get(reminders))
+        .route("/api/v1/agreements/export.csv", get(export_csv))
+        .route("/api/v1/agreements/export.xlsx", get(export_xlsx))
         .route("/api/v1/agreements/{id}", get(show))
         .route("/api/v1/agreements/{id}/tasks", post(add_task))
         .route("/api/v1/agreements/{id}/tasks/{task}", patch(update_task))

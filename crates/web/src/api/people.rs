@@ -2,17 +2,19 @@
 
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
-use amity_domain::partner::Gender;
+use amity_domain::partner::{Gender, Vocabulary};
 use amity_store::person::{self, Organization, Person, PersonInput, Position};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::export::{self, Table};
 use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -34,6 +36,40 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
     let mut conn = state.db.conn().await?;
     let (items, total) = person::list(&mut conn, &me.actor, text(q.q).as_deref(), q.partner, sort, limit, offset).await?;
     Ok(Json(List { items, total }))
+}
+
+/// The list (same filters, every page) as a table; contacts only where the reader may see them.
+async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &person::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+    let mut conn = state.db.conn().await?;
+    let (people, _) = person::list(&mut conn, &me.actor, text(q.q.clone()).as_deref(), q.partner, sort, 1_000_000, 0).await?;
+    Ok(Table {
+        header: vec!["id", "name", "name_latin", "honorific", "gender", "nationality", "email", "phone", "owner_unit_id"],
+        rows: people
+            .into_iter()
+            .map(|p| {
+                vec![
+                    p.id.to_string(),
+                    p.name,
+                    p.name_latin.unwrap_or_default(),
+                    p.honorific.unwrap_or_default(),
+                    p.gender.map(|g| g.as_str().to_owned()).unwrap_or_default(),
+                    p.nationality.unwrap_or_default(),
+                    p.email.unwrap_or_default(),
+                    p.phone.unwrap_or_default(),
+                    p.owner_unit_id.to_string(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-people.csv"))
+}
+
+async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Cá nhân")?, export::XLSX, "amity-people.xlsx"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +176,8 @@ async fn add_position(
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/people", get(list).post(create))
+        .route("/api/v1/people/export.csv", get(export_csv))
+        .route("/api/v1/people/export.xlsx", get(export_xlsx))
         .route("/api/v1/people/{id}", get(show))
         .route("/api/v1/people/{id}/positions", get(positions).post(add_position))
 }

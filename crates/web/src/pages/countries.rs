@@ -89,6 +89,7 @@ struct CountryPage<'a> {
     country: Country,
     levels: Vec<LevelRecord>,
     upcoming: Vec<AnniversaryItem>,
+    partners: Vec<amity_store::partner::Partner>,
     all_levels: [PartnershipLevel; 4],
     form: CorrectionForm,
     errors: FormErrors,
@@ -126,12 +127,14 @@ async fn load<'a>(
         .filter(|a| a.country_code.as_deref() == Some(code.as_str()))
         .take(5)
         .collect();
+    let filter = amity_store::partner::PartnerFilter { country: Some(code.clone()), ..Default::default() };
+    let (partners, _) = amity_store::partner::list(&mut conn, &filter, ("name", false), 200, 0).await?;
     let form = form.unwrap_or_else(|| CorrectionForm {
         relations_established: country.relations().map(|r| r.display()).unwrap_or_default(),
         relations_note: country.relations_note.clone().unwrap_or_default(),
         source: country.source.clone().unwrap_or_default(),
     });
-    Ok(CountryPage { ctx, country, levels, upcoming, all_levels: PartnershipLevel::ALL, form, errors })
+    Ok(CountryPage { ctx, country, levels, upcoming, partners, all_levels: PartnershipLevel::ALL, form, errors })
 }
 
 async fn show(State(state): State<AppState>, _: Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
