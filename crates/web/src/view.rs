@@ -36,6 +36,7 @@ pub mod path {
     pub const PARTNERS: &str = "/partners";
     pub const PARTNER_NEW: &str = "/partners/new";
     pub const PEOPLE: &str = "/people";
+    pub const PERSON_NEW: &str = "/people/new";
 
     use std::borrow::Borrow;
 

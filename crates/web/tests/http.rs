@@ -481,6 +481,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         format!("/partners/{mpla}/edit"),
         format!("/partners/{lao_front}"),
         "/people".to_owned(),
+        "/people/new".to_owned(),
         "/people?q=joao".to_owned(),
         format!("/people/{}", person["id"]),
         format!("/admin/users/{}", users["items"][0]["id"]),
@@ -1212,5 +1213,24 @@ async fn people_and_agreement_exports_follow_scope() {
     let sheet = book.worksheet_range("Cá nhân").expect("the sheet");
     let names: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
     assert_eq!(names, vec!["Bùi Thị Minh Hoài"]);
+    app.done().await;
+}
+
+#[tokio::test]
+async fn people_are_entered_through_the_form_with_a_first_position() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let t = app.token("khanhhoa@demo.amity").await;
+    let anc = app.get("/api/v1/partners?q=anc", &t).await.json()["items"][0]["id"].as_i64().expect("ANC");
+    let r =
+        app.send(form("/people/new", &cookie, &format!("csrf_token={csrf}&name=Cyril+Ramaphosa&nationality=ZZZ&title=&partner_id="))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("nationality-error"), "the error sits beside the field");
+    let r = app.send(form("/people/new", &cookie, &format!("csrf_token={csrf}&name=Cyril+Ramaphosa&nationality=ZA&gender=male&title=Ch%E1%BB%A7+t%E1%BB%8Bch&partner_id={anc}&valid_from=18%2F12%2F2017"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+    let page = app.send(Request::get(location.as_str()).header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await.text();
+    assert!(page.contains("Cyril Ramaphosa") && page.contains("Chủ tịch") && page.contains("18/12/2017"), "{page}");
     app.done().await;
 }
