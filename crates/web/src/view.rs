@@ -79,6 +79,15 @@ pub mod path {
     pub fn partner_edit(id: impl Borrow<i64>) -> String {
         format!("/partners/{}/edit", id.borrow())
     }
+    pub fn partner_agreements(id: impl Borrow<i64>) -> String {
+        format!("/partners/{}/agreements", id.borrow())
+    }
+    pub fn partner_tasks(id: impl Borrow<i64>, agreement: impl Borrow<i64>) -> String {
+        format!("/partners/{}/agreements/{}/tasks", id.borrow(), agreement.borrow())
+    }
+    pub fn partner_task(id: impl Borrow<i64>, agreement: impl Borrow<i64>, task: impl Borrow<i64>) -> String {
+        format!("/partners/{}/agreements/{}/tasks/{}", id.borrow(), agreement.borrow(), task.borrow())
+    }
     pub fn partner_units(id: impl Borrow<i64>) -> String {
         format!("/partners/{}/units", id.borrow())
     }

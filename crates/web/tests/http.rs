@@ -1234,3 +1234,62 @@ async fn people_are_entered_through_the_form_with_a_first_position() {
     assert!(page.contains("Cyril Ramaphosa") && page.contains("Chủ tịch") && page.contains("18/12/2017"), "{page}");
     app.done().await;
 }
+
+#[tokio::test]
+async fn agreements_and_tasks_are_kept_through_the_partner_page() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let t = app.token("khanhhoa@demo.amity").await;
+    let anc = app.get("/api/v1/partners?q=anc", &t).await.json()["items"][0]["id"].as_i64().expect("ANC");
+    let r = app
+        .send(form(
+            &format!("/partners/{anc}/agreements"),
+            &cookie,
+            &format!("csrf_token={csrf}&title=&status=in_force&valid_from=&valid_to="),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a title is needed");
+    let r = app.send(form(&format!("/partners/{anc}/agreements"), &cookie, &format!("csrf_token={csrf}&title=Th%E1%BB%8Fa+thu%E1%BA%ADn+Kh%C3%A1nh+H%C3%B2a+%E2%80%93+ANC&number=05%2FTT&status=in_force&valid_from=01%2F01%2F2026&valid_to=31%2F12%2F2030&other_party="))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let a = app.get(&format!("/api/v1/agreements?partner={anc}"), &t).await.json()["items"][0].clone();
+    let r = app
+        .send(form(
+            &format!("/partners/{anc}/agreements/{}/tasks", a["id"]),
+            &cookie,
+            &format!("csrf_token={csrf}&year=2026&item=Giao+l%C6%B0u+thanh+ni%C3%AAn&status=planned"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let task = app.get(&format!("/api/v1/agreements/{}", a["id"]), &t).await.json()["tasks"][0]["id"].as_i64().expect("task");
+    let r = app
+        .send(form(
+            &format!("/partners/{anc}/agreements/{}/tasks/{task}", a["id"]),
+            &cookie,
+            &format!("csrf_token={csrf}&status=done&evidence=%C4%90o%C3%A0n+th%C3%A1ng+5"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = app
+        .send(Request::get(format!("/partners/{anc}")).header(header::COOKIE, &cookie).body(Body::empty()).expect("request"))
+        .await
+        .text();
+    assert!(page.contains("Thỏa thuận Khánh Hòa – ANC") && page.contains("Giao lưu thanh niên") && page.contains("Đoàn tháng 5"), "{page}");
+    // Quảng Nam does not see Khánh Hòa's agreement on the same page, nor change it.
+    let (qn, qn_csrf) = sign_in(&app, "quangnam@demo.amity").await;
+    let qn_cookie = format!("amity_session={qn}");
+    let theirs = app
+        .send(Request::get(format!("/partners/{anc}")).header(header::COOKIE, &qn_cookie).body(Body::empty()).expect("request"))
+        .await
+        .text();
+    assert!(!theirs.contains("Thỏa thuận Khánh Hòa – ANC"));
+    let r = app
+        .send(form(
+            &format!("/partners/{anc}/agreements/{}/tasks/{task}", a["id"]),
+            &qn_cookie,
+            &format!("csrf_token={qn_csrf}&status=dropped&evidence="),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.done().await;
+}

@@ -4,7 +4,8 @@
 use amity_domain::authz::Action;
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
-use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation, Vocabulary, split_names};
+use amity_domain::partner::{AgreementStatus, PartnerKind, RelationshipCategory, TaskStatus, UnitRelation, Vocabulary, split_names};
+use amity_store::agreement::{self, AgreementInput};
 use amity_store::country::{self, Country, CountryFilter};
 use amity_store::org::{self, OrgUnit};
 use amity_store::partner::{self, Partner, PartnerFilter, PartnerInput, UnitLink};
@@ -246,7 +247,21 @@ struct PartnerPage<'a> {
     can_edit: bool,
     own_units: Vec<OrgUnit>,
     relations: &'static [UnitRelation],
+    statuses: &'static [AgreementStatus],
+    task_statuses: &'static [TaskStatus],
     errors: FormErrors,
+}
+
+impl PartnerPage<'_> {
+    /// Whether the user keeps this agreement (and so may add tasks).
+    fn keeps(&self, a: &amity_store::agreement::Agreement) -> bool {
+        self.ctx.user.as_ref().is_some_and(|u| u.actor.may(Action::Write, Some(a.owner_unit_id)))
+    }
+
+    /// Whether the user may record this task's progress (its owner unit or the keepers).
+    fn works_on(&self, a: &amity_store::agreement::Agreement, t: &amity_store::agreement::Task) -> bool {
+        self.keeps(a) || self.ctx.user.as_ref().is_some_and(|u| u.actor.may(Action::Write, Some(t.owner_unit_id)))
+    }
 }
 
 async fn partner_page<'a>(
@@ -294,6 +309,8 @@ async fn partner_page<'a>(
         agreements,
         own_units,
         relations: UnitRelation::ALL,
+        statuses: AgreementStatus::ALL,
+        task_statuses: TaskStatus::ALL,
         errors,
     })
 }
@@ -379,6 +396,120 @@ async fn link(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(
     after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
 }
 
+#[derive(Debug, Deserialize)]
+struct AgreementForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    other_party: String,
+}
+
+fn optional_date(field: &str, value: &str, check: &mut Checker) -> Option<Option<chrono::NaiveDate>> {
+    match value.trim() {
+        "" => Some(None),
+        d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
+    }
+}
+
+/// Creates an agreement with this partner as a party, kept by the user's unit.
+async fn add_agreement(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<AgreementForm>,
+) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let status = check.check("status", form.status.parse::<AgreementStatus>());
+        let from = optional_date("valid_from", &form.valid_from, &mut check);
+        let to = optional_date("valid_to", &form.valid_to, &mut check);
+        check.finish()?;
+        let (Some(status), Some(valid_from), Some(valid_to)) = (status, from, to) else {
+            unreachable!("the checker reported every missing value")
+        };
+        let input = AgreementInput {
+            title: form.title.split_whitespace().collect::<Vec<_>>().join(" "),
+            number: opt(&form.number),
+            signed_on: None,
+            signed_place: None,
+            valid_from,
+            valid_to,
+            status,
+            note: None,
+            partners: vec![id],
+            units: vec![],
+            named_parties: opt(&form.other_party).into_iter().collect(),
+        };
+        let mut tx = state.db.begin().await?;
+        agreement::create(&mut tx, &me.actor, &input, None).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+}
+
+#[derive(Debug, Deserialize)]
+struct TaskForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// Adds a yearly task to one of the partner's agreements.
+async fn add_task(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path((id, agreement_id)): Path<(i64, i64)>,
+    Form(form): Form<TaskForm>,
+) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let year = check.check("year", form.year.trim().parse::<i32>().map_err(|_| "write the year as four digits".to_owned()));
+        let status = check.check("status", form.status.parse::<TaskStatus>());
+        check.finish()?;
+        let (Some(year), Some(status)) = (year, status) else { unreachable!("the checker reported every missing value") };
+        let owner = me.actor.unit_id.ok_or_else(|| amity_store::Error::invalid("owner_unit_id", "your account has no unit"))?;
+        let mut tx = state.db.begin().await?;
+        agreement::add_task(&mut tx, &me.actor, agreement_id, year, &form.item, owner, status).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+}
+
+/// Records a task's status and evidence.
+async fn update_task(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path((id, agreement_id, task)): Path<(i64, i64, i64)>,
+    Form(form): Form<TaskForm>,
+) -> Response {
+    let result = async {
+        let status = form.status.parse::<TaskStatus>().map_err(|e| amity_store::Error::invalid("status", e))?;
+        let mut tx = state.db.begin().await?;
+        agreement::update_task(&mut tx, &me.actor, agreement_id, task, status, opt(&form.evidence)).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+}
+
 /// The merged partner's old address leads to the survivor.
 async fn survivor_redirect(State(state): State<AppState>, _: Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
     let result = async {
@@ -400,4 +531,7 @@ pub(super) fn routes() -> RouteSet {
         .route("/partners/{id}/edit", get(edit_form))
         .route("/partners/{id}/units", post(link))
         .route("/partners/{id}/current", get(survivor_redirect))
+        .route("/partners/{id}/agreements", post(add_agreement))
+        .route("/partners/{id}/agreements/{agreement}/tasks", post(add_task))
+        .route("/partners/{id}/agreements/{agreement}/tasks/{task}", post(update_task))
 }
