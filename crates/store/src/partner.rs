@@ -166,15 +166,20 @@ impl PartnerInput {
 
     /// Every name the partner goes by, folded for comparison.
     fn folded_names(&self) -> BTreeSet<String> {
-        [&self.name_vi, &self.name_latin, &self.name_native]
-            .into_iter()
-            .flatten()
-            .chain(self.acronyms.iter())
-            .chain(self.aliases.iter())
-            .map(|n| fold(n).split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|n| !n.is_empty())
-            .collect()
+        folded_names([&self.name_vi, &self.name_latin, &self.name_native], &self.acronyms, &self.aliases)
     }
+}
+
+/// Names, acronyms and aliases folded for comparison (case, marks and spacing ignored).
+fn folded_names(names: [&Option<String>; 3], acronyms: &[String], aliases: &[String]) -> BTreeSet<String> {
+    names
+        .into_iter()
+        .flatten()
+        .chain(acronyms)
+        .chain(aliases)
+        .map(|n| fold(n).split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// Whether two partner entries share a folded name, alias or acronym.
@@ -183,20 +188,7 @@ pub fn names_overlap(a: &PartnerInput, b: &PartnerInput) -> bool {
 }
 
 fn folded_names_of(p: &Partner) -> BTreeSet<String> {
-    PartnerInput {
-        kind: p.kind,
-        category: p.category,
-        country: None,
-        name_native: p.name_native.clone(),
-        name_latin: p.name_latin.clone(),
-        name_vi: p.name_vi.clone(),
-        acronyms: p.acronyms.clone(),
-        aliases: p.aliases.clone(),
-        website: None,
-        address: None,
-        note: None,
-    }
-    .folded_names()
+    folded_names([&p.name_vi, &p.name_latin, &p.name_native], &p.acronyms, &p.aliases)
 }
 
 async fn country_id(conn: &mut Conn, code: Option<&CountryCode>) -> Result<Option<i64>> {
@@ -265,6 +257,26 @@ async fn index(conn: &mut Conn, p: &Partner) -> Result<()> {
     .await
 }
 
+/// Appends the audit entry for a change to a partner (before → after) and re-indexes it for
+/// search: the end of every write to a partner's own record.
+async fn record_change(conn: &mut Conn, actor: &Actor, action: AuditAction, before: Option<&Partner>, after: &Partner) -> Result<()> {
+    let before = before.map(to_json);
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action,
+            entity_type: ENTITY,
+            entity_id: after.id,
+            unit_id: Some(after.owner_unit_id),
+            before: before.as_ref(),
+            after: Some(&to_json(after)),
+        },
+    )
+    .await?;
+    index(conn, after).await
+}
+
 /// Creates a partner kept by `owner_unit` (the actor's unit by default). A partner that looks
 /// like an existing one is refused with [`Error::Duplicate`] unless `confirmed`.
 pub async fn create(conn: &mut Conn, actor: &Actor, input: &PartnerInput, owner_unit: Option<i64>, confirmed: bool) -> Result<Partner> {
@@ -325,20 +337,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &PartnerInput, owner_
         )
         .await?;
     let created = get(conn, id).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Create,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(owner),
-            before: None,
-            after: Some(&to_json(&created)),
-        },
-    )
-    .await?;
-    index(conn, &created).await?;
+    record_change(conn, actor, AuditAction::Create, None, &created).await?;
     Ok(created)
 }
 
@@ -372,20 +371,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PartnerInpu
     )
     .await?;
     let after = get(conn, id).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Update,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(after.owner_unit_id),
-            before: Some(&to_json(&before)),
-            after: Some(&to_json(&after)),
-        },
-    )
-    .await?;
-    index(conn, &after).await?;
+    record_change(conn, actor, AuditAction::Update, Some(&before), &after).await?;
     Ok(after)
 }
 
@@ -641,20 +627,7 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
         },
     )
     .await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Update,
-            entity_type: ENTITY,
-            entity_id: into,
-            unit_id: Some(survivor.owner_unit_id),
-            before: Some(&to_json(&survivor)),
-            after: Some(&to_json(&survivor_after)),
-        },
-    )
-    .await?;
     search::remove(conn, ENTITY, id).await?;
-    index(conn, &survivor_after).await?;
+    record_change(conn, actor, AuditAction::Update, Some(&survivor), &survivor_after).await?;
     Ok(survivor_after)
 }
