@@ -71,7 +71,7 @@ async fn audit_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx,
     .await;
     match result {
         Ok((entries, total)) => {
-            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            let pages = super::page_count(total, PER_PAGE);
             let query = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("entity_type", &q.entity_type)
                 .append_pair("entity_id", &q.entity_id)

@@ -59,7 +59,7 @@ async fn list(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Qu
     .await;
     match result {
         Ok((countries, total)) => {
-            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            let pages = super::page_count(total, PER_PAGE);
             let query = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("q", &q.q)
                 .append_pair("level", &q.level)

@@ -58,6 +58,11 @@ pub(crate) fn error_page_for(ctx: &PageCtx, status: StatusCode, detail: &str) ->
     render_status(status, &ErrorPage { ctx, status: status.as_u16(), heading, detail })
 }
 
+/// How many pages of `per_page` a list of `total` rows fills (at least one, for the pager).
+pub(crate) fn page_count(total: i64, per_page: u64) -> u64 {
+    (total.max(0) as u64).div_ceil(per_page).max(1)
+}
+
 /// The page for a refused action.
 pub(crate) fn denied_page(ctx: &PageCtx, denied: amity_domain::authz::Denied) -> Response {
     error_page_for(ctx, StatusCode::FORBIDDEN, denied.0)

@@ -47,7 +47,7 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
     .await;
     match result {
         Ok((people, total)) => {
-            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            let pages = super::page_count(total, PER_PAGE);
             render(&ListPage { ctx: &ctx, people, total, page, pages, q: q.q })
         }
         Err(e) => store_error_page(&ctx, e),

@@ -42,7 +42,7 @@ async fn search_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx
     .await;
     match result {
         Ok((hits, total)) => {
-            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            let pages = super::page_count(total, PER_PAGE);
             render(&SearchPage { ctx: &ctx, q: query.q, hits, total, page, pages })
         }
         Err(e) => store_error_page(&ctx, e),

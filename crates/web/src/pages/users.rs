@@ -58,7 +58,7 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
     .await;
     match result {
         Ok((users, unit_names, total)) => {
-            let pages = (total.max(0) as u64).div_ceil(PER_PAGE).max(1);
+            let pages = super::page_count(total, PER_PAGE);
             render(&UsersPage { ctx: &ctx, users, unit_names, total, page, pages })
         }
         Err(e) => store_error_page(&ctx, e),
