@@ -192,6 +192,12 @@ pub enum AgreementStatus {
     Renewed,
 }
 
+impl AgreementStatus {
+    /// The statuses a user sets directly; “renewed” comes only from recording a renewal.
+    pub const SETTABLE: &'static [AgreementStatus] =
+        &[AgreementStatus::Draft, AgreementStatus::Signed, AgreementStatus::InForce, AgreementStatus::Expired, AgreementStatus::Terminated];
+}
+
 impl Vocabulary for AgreementStatus {
     const ALL: &'static [AgreementStatus] = &[
         AgreementStatus::Draft,

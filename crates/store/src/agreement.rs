@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::audit::{self, AuditAction, Entry, scope_cond};
 use crate::db::Conn;
 use crate::error::{Error, Result};
-use crate::schema::{AgreementParties, AgreementTasks, Agreements};
+use crate::schema::{AgreementDocuments, AgreementParties, AgreementTasks, Agreements};
 use crate::search::{self, Doc};
 use crate::{org, partner};
 
@@ -67,10 +67,22 @@ pub struct Agreement {
     pub valid_to: Option<NaiveDate>,
     pub status: AgreementStatus,
     pub renewed_by_id: Option<i64>,
+    /// The earlier agreement this one renewed.
+    pub renews_id: Option<i64>,
     pub note: Option<String>,
     pub parties: Vec<Party>,
     pub tasks: Vec<Task>,
+    pub documents: Vec<Document>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A document of an agreement: the signed text, an annex, a translation.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Document {
+    pub id: i64,
+    pub title: String,
+    /// Where it is kept (an address), when known.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -141,6 +153,20 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Agreement> {
                 .order_by(AgreementTasks::Id, Order::Asc),
         )
         .await?;
+    let documents: Vec<Document> = conn
+        .fetch_all(
+            Query::select()
+                .columns([AgreementDocuments::Id, AgreementDocuments::Title, AgreementDocuments::Url])
+                .from(AgreementDocuments::Table)
+                .and_where(Expr::col(AgreementDocuments::AgreementId).eq(row.id))
+                .order_by(AgreementDocuments::Id, Order::Asc),
+        )
+        .await?;
+    let renews: Option<(i64,)> = conn
+        .fetch_optional(
+            Query::select().column(Agreements::Id).from(Agreements::Table).and_where(Expr::col(Agreements::RenewedById).eq(row.id)),
+        )
+        .await?;
     Ok(Agreement {
         id: row.id,
         owner_unit_id: row.owner_unit_id,
@@ -152,9 +178,11 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Agreement> {
         valid_to: row.valid_to,
         status,
         renewed_by_id: row.renewed_by_id,
+        renews_id: renews.map(|(id,)| id),
         note: row.note,
         parties,
         tasks,
+        documents,
         updated_at: row.updated_at,
     })
 }
@@ -195,29 +223,7 @@ fn to_json(a: &Agreement) -> Value {
 pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owner_unit: Option<i64>) -> Result<Agreement> {
     let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this agreement"))?;
     actor.require(Action::Write, Some(owner))?;
-    let mut check = Checker::new();
-    if input.title.trim().is_empty() {
-        check.push("title", "must not be empty");
-    }
-    if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
-        && to < from
-    {
-        check.push("valid_to", "ends before it starts");
-    }
-    if input.partners.is_empty() && input.units.is_empty() && input.named_parties.is_empty() {
-        check.push("partners", "name at least one party");
-    }
-    check.finish()?;
-    for p in &input.partners {
-        if partner::get(conn, *p).await.is_err() {
-            return Err(Error::invalid("partners", format!("partner {p} does not exist")));
-        }
-    }
-    for u in &input.units {
-        if org::get(conn, *u, Utc::now().date_naive()).await.is_err() {
-            return Err(Error::invalid("units", format!("unit {u} does not exist")));
-        }
-    }
+    check(conn, input, None).await?;
     let now = Utc::now();
     let id = conn
         .insert_id(
@@ -254,6 +260,58 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owne
                 .returning_col(Agreements::Id),
         )
         .await?;
+    insert_parties(conn, id, input).await?;
+    let created = get(conn, &Actor::system(), id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(owner),
+            before: None,
+            after: Some(&to_json(&created)),
+        },
+    )
+    .await?;
+    index(conn, &created).await?;
+    Ok(created)
+}
+
+/// What an agreement needs beyond its types: a title, a period in order, a party that exists,
+/// and no “renewed” status unless it already was (`was`).
+async fn check(conn: &mut Conn, input: &AgreementInput, was: Option<AgreementStatus>) -> Result<()> {
+    let mut check = Checker::new();
+    if input.title.trim().is_empty() {
+        check.push("title", "must not be empty");
+    }
+    if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
+        && to < from
+    {
+        check.push("valid_to", "ends before it starts");
+    }
+    if input.partners.is_empty() && input.units.is_empty() && input.named_parties.is_empty() {
+        check.push("partners", "name at least one party");
+    }
+    if input.status == AgreementStatus::Renewed && was != Some(AgreementStatus::Renewed) {
+        check.push("status", "an agreement becomes “renewed” by recording its renewal");
+    }
+    check.finish()?;
+    for p in &input.partners {
+        if partner::get(conn, *p).await.is_err() {
+            return Err(Error::invalid("partners", format!("partner {p} does not exist")));
+        }
+    }
+    for u in &input.units {
+        if org::get(conn, *u, Utc::now().date_naive()).await.is_err() {
+            return Err(Error::invalid("units", format!("unit {u} does not exist")));
+        }
+    }
+    Ok(())
+}
+
+async fn insert_parties(conn: &mut Conn, id: i64, input: &AgreementInput) -> Result<()> {
     let parties = input
         .partners
         .iter()
@@ -269,30 +327,20 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owne
         )
         .await?;
     }
-    let created = get(conn, &Actor::system(), id).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Create,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(owner),
-            before: None,
-            after: Some(&to_json(&created)),
-        },
-    )
-    .await?;
+    Ok(())
+}
+
+async fn index(conn: &mut Conn, a: &Agreement) -> Result<()> {
     search::put(
         conn,
         &Doc {
             entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(owner),
-            title: created.title.clone(),
-            subtitle: created.number.clone(),
-            url: format!("/agreements/{id}"),
-            extra: created
+            entity_id: a.id,
+            unit_id: Some(a.owner_unit_id),
+            title: a.title.clone(),
+            subtitle: a.number.clone(),
+            url: format!("/agreements/{}", a.id),
+            extra: a
                 .parties
                 .iter()
                 .filter_map(|p| p.partner.as_ref().map(|r| r.name.clone()).or(p.name.clone()))
@@ -300,8 +348,100 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owne
                 .join(" "),
         },
     )
+    .await
+}
+
+/// Replaces an agreement's details and parties (its keepers), audited before → after.
+/// A renewed agreement keeps its status: it changes only through [`renew`].
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &AgreementInput) -> Result<Agreement> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    if before.status == AgreementStatus::Renewed && input.status != AgreementStatus::Renewed {
+        return Err(Error::conflict("status", "this agreement was renewed; change the agreement that renewed it"));
+    }
+    check(conn, input, Some(before.status)).await?;
+    conn.execute(
+        Query::update()
+            .table(Agreements::Table)
+            .value(Agreements::Title, input.title.trim())
+            .value(Agreements::TitleKey, sort_key(input.title.trim()))
+            .value(Agreements::Number, input.number.clone())
+            .value(Agreements::SignedOn, input.signed_on)
+            .value(Agreements::SignedPlace, input.signed_place.clone())
+            .value(Agreements::ValidFrom, input.valid_from)
+            .value(Agreements::ValidTo, input.valid_to)
+            .value(Agreements::Status, input.status.as_str())
+            .value(Agreements::Note, input.note.clone())
+            .and_where(Expr::col(Agreements::Id).eq(id)),
+    )
     .await?;
-    Ok(created)
+    conn.execute(Query::delete().from_table(AgreementParties::Table).and_where(Expr::col(AgreementParties::AgreementId).eq(id))).await?;
+    insert_parties(conn, id, input).await?;
+    let after = get(conn, actor, id).await?;
+    record(conn, actor, &before, &after).await?;
+    index(conn, &after).await?;
+    Ok(after)
+}
+
+/// Records that `id` was renewed by a new agreement with `input`'s details, kept by the same
+/// unit: the new one is created, the old one becomes `renewed` and points to it. Both audited.
+pub async fn renew(conn: &mut Conn, actor: &Actor, id: i64, input: &AgreementInput) -> Result<Agreement> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    if let Some(by) = before.renewed_by_id {
+        return Err(Error::conflict("id", format!("this agreement was already renewed by agreement {by}")));
+    }
+    let created = create(conn, actor, input, Some(before.owner_unit_id)).await?;
+    conn.execute(
+        Query::update()
+            .table(Agreements::Table)
+            .value(Agreements::Status, AgreementStatus::Renewed.as_str())
+            .value(Agreements::RenewedById, created.id)
+            .and_where(Expr::col(Agreements::Id).eq(id)),
+    )
+    .await?;
+    let after = get(conn, actor, id).await?;
+    record(conn, actor, &before, &after).await?;
+    get(conn, actor, created.id).await
+}
+
+/// Adds a document reference to an agreement (its keepers), audited.
+pub async fn add_document(conn: &mut Conn, actor: &Actor, id: i64, title: &str, url: Option<&str>) -> Result<Agreement> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    let mut check = Checker::new();
+    if title.trim().is_empty() {
+        check.push("title", "must not be empty");
+    }
+    if let Some(u) = url
+        && !(u.starts_with("http://") || u.starts_with("https://") || u.starts_with('/'))
+    {
+        check.push("url", "must start with http://, https:// or / (a page of Amity)");
+    }
+    check.finish()?;
+    conn.execute(
+        Query::insert()
+            .into_table(AgreementDocuments::Table)
+            .columns([AgreementDocuments::AgreementId, AgreementDocuments::Title, AgreementDocuments::Url, AgreementDocuments::AddedAt])
+            .values_panic([id.into(), title.trim().into(), url.map(str::to_owned).into(), Utc::now().into()]),
+    )
+    .await?;
+    let after = get(conn, actor, id).await?;
+    record(conn, actor, &before, &after).await?;
+    Ok(after)
+}
+
+/// Removes a document reference (its keepers); the audit keeps what it was.
+pub async fn remove_document(conn: &mut Conn, actor: &Actor, id: i64, document: i64) -> Result<Agreement> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    if !before.documents.iter().any(|d| d.id == document) {
+        return Err(Error::NotFound("document"));
+    }
+    conn.execute(Query::delete().from_table(AgreementDocuments::Table).and_where(Expr::col(AgreementDocuments::Id).eq(document))).await?;
+    let after = get(conn, actor, id).await?;
+    record(conn, actor, &before, &after).await?;
+    Ok(after)
 }
 
 /// Agreements the actor may read, optionally with one partner as a party, newest first.
@@ -347,6 +487,26 @@ pub async fn list(
         out.push(load(conn, row).await?);
     }
     Ok((out, total))
+}
+
+/// A signed agreement, for the anniversary calendar.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Signing {
+    pub id: i64,
+    pub title: String,
+    pub signed_on: NaiveDate,
+}
+
+/// Agreements in the actor's read scope with a signing date.
+pub async fn signings(conn: &mut Conn, actor: &Actor) -> Result<Vec<Signing>> {
+    let mut cond = Cond::all().add(Expr::col(Agreements::SignedOn).is_not_null());
+    if let Some(scoped) = scope_cond(&actor.read, Expr::col(Agreements::OwnerUnitId)) {
+        cond = cond.add(scoped);
+    }
+    conn.fetch_all(
+        Query::select().columns([Agreements::Id, Agreements::Title, Agreements::SignedOn]).from(Agreements::Table).cond_where(cond),
+    )
+    .await
 }
 
 /// Adds a yearly task (the agreement's keepers), audited on the agreement.

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use amity_domain::anniversary::{PartialDate, Precision, round_anniversaries};
+use amity_domain::anniversary::{PartialDate, Precision};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::{CountryCode, PartnershipLevel};
 use amity_domain::text::{compare, fold, sort_key};
@@ -417,76 +417,6 @@ pub async fn add_commemoration(
     )
     .await?;
     Ok(created)
-}
-
-/// What an anniversary commemorates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AnniversaryKind {
-    DiplomaticRelations,
-    CommemorativeYear,
-}
-
-/// One anniversary in a range, ready for the calendar and the iCalendar feed.
-#[derive(Debug, Clone, Serialize)]
-pub struct AnniversaryItem {
-    /// Stable across feeds, so calendar clients update rather than duplicate.
-    pub uid: String,
-    pub kind: AnniversaryKind,
-    pub date: NaiveDate,
-    /// `year` when only the year is known (then `date` is 1 January).
-    pub precision: Precision,
-    /// Years since the origin (`None` for a commemorative year).
-    pub years: Option<u32>,
-    pub major: bool,
-    pub title_vi: String,
-    pub title_en: String,
-    pub country_code: Option<String>,
-    /// The date commemorated, as written (`18/01/1950`, or `1972`).
-    pub origin: Option<String>,
-}
-
-/// Anniversaries of diplomatic relations (every fifth year) and commemorative years within
-/// `from..=to`, in date order.
-pub async fn anniversaries(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Result<Vec<AnniversaryItem>> {
-    use chrono::Datelike;
-    let countries = all(conn).await?;
-    let mut items = Vec::new();
-    for c in &countries {
-        let Some(origin) = c.relations() else { continue };
-        for a in round_anniversaries(origin, from, to) {
-            items.push(AnniversaryItem {
-                uid: format!("relations-{}-{}@amity", c.code, a.date.year()),
-                kind: AnniversaryKind::DiplomaticRelations,
-                date: a.date,
-                precision: a.precision,
-                years: Some(a.years),
-                major: a.major,
-                title_vi: format!("Kỷ niệm {} năm thiết lập quan hệ ngoại giao Việt Nam – {}", a.years, c.name_vi),
-                title_en: format!("{} years of diplomatic relations between Vietnam and {}", a.years, c.name_en),
-                country_code: Some(c.code.clone()),
-                origin: Some(origin.display()),
-            });
-        }
-    }
-    let by_id: HashMap<i64, &Country> = countries.iter().map(|c| (c.id, c)).collect();
-    for m in commemorations(conn, from.year(), to.year()).await? {
-        let Some(date) = NaiveDate::from_ymd_opt(m.year, 1, 1) else { continue };
-        items.push(AnniversaryItem {
-            uid: format!("commemoration-{}@amity", m.id),
-            kind: AnniversaryKind::CommemorativeYear,
-            date,
-            precision: Precision::Year,
-            years: None,
-            major: true,
-            title_vi: m.title.clone(),
-            title_en: m.title.clone(),
-            country_code: m.country_id.and_then(|id| by_id.get(&id)).map(|c| c.code.clone()),
-            origin: None,
-        });
-    }
-    items.sort_by(|a, b| (a.date, &a.title_vi).cmp(&(b.date, &b.title_vi)));
-    Ok(items)
 }
 
 /// Plain inserts for the reference import.

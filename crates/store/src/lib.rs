@@ -6,6 +6,7 @@
 //! transaction.
 
 pub mod agreement;
+pub mod anniversary;
 pub mod audit;
 pub mod country;
 pub mod db;
@@ -20,6 +21,7 @@ pub mod scope;
 pub mod search;
 pub mod seed;
 pub mod testing;
+pub mod timeline;
 pub mod user;
 
 pub use db::{Backend, Conn, Db};

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use amity_domain::anniversary::{PartialDate, Precision};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
@@ -46,6 +47,8 @@ pub struct Partner {
     pub owner_unit_id: i64,
     /// Set when this partner was merged into another.
     pub merged_into_id: Option<i64>,
+    /// When it was founded, to the precision known (for its anniversaries).
+    pub founded: Option<PartialDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -66,6 +69,8 @@ struct Row {
     note: Option<String>,
     owner_unit_id: i64,
     merged_into_id: Option<i64>,
+    founded_on: Option<NaiveDate>,
+    founded_precision: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -94,6 +99,12 @@ impl TryFrom<Row> for Partner {
             note: r.note,
             owner_unit_id: r.owner_unit_id,
             merged_into_id: r.merged_into_id,
+            founded: match (r.founded_on, r.founded_precision.as_deref()) {
+                (Some(date), Some(p)) => {
+                    Some(PartialDate { date, precision: Precision::parse(p).map_err(|e| stored("founding precision", e))? })
+                }
+                _ => None,
+            },
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -116,6 +127,8 @@ fn select() -> SelectStatement {
             (Partners::Table, Partners::Note),
             (Partners::Table, Partners::OwnerUnitId),
             (Partners::Table, Partners::MergedIntoId),
+            (Partners::Table, Partners::FoundedOn),
+            (Partners::Table, Partners::FoundedPrecision),
             (Partners::Table, Partners::CreatedAt),
             (Partners::Table, Partners::UpdatedAt),
         ])
@@ -133,6 +146,31 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Partner> {
     row.try_into()
 }
 
+/// The partners merged into `id` (their last update is the merge).
+pub async fn merged_into(conn: &mut Conn, id: i64) -> Result<Vec<Partner>> {
+    let rows: Vec<Row> = conn.fetch_all(select().and_where(Expr::col((Partners::Table, Partners::MergedIntoId)).eq(id))).await?;
+    rows.into_iter().map(Partner::try_from).collect()
+}
+
+/// Active partners with a founding date, for the anniversary calendar.
+pub async fn foundings(conn: &mut Conn) -> Result<Vec<(Partner, PartialDate)>> {
+    let rows: Vec<Row> = conn
+        .fetch_all(
+            select()
+                .and_where(Expr::col((Partners::Table, Partners::FoundedOn)).is_not_null())
+                .and_where(Expr::col((Partners::Table, Partners::MergedIntoId)).is_null()),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let p = Partner::try_from(row)?;
+        if let Some(f) = p.founded {
+            out.push((p, f));
+        }
+    }
+    Ok(out)
+}
+
 /// A partner's details, validated.
 #[derive(Debug, Clone)]
 pub struct PartnerInput {
@@ -147,6 +185,7 @@ pub struct PartnerInput {
     pub website: Option<String>,
     pub address: Option<String>,
     pub note: Option<String>,
+    pub founded: Option<PartialDate>,
 }
 
 impl PartnerInput {
@@ -313,6 +352,8 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &PartnerInput, owner_
                     Partners::Address,
                     Partners::Note,
                     Partners::OwnerUnitId,
+                    Partners::FoundedOn,
+                    Partners::FoundedPrecision,
                     Partners::CreatedAt,
                     Partners::UpdatedAt,
                 ])
@@ -330,6 +371,8 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &PartnerInput, owner_
                     input.address.clone().into(),
                     input.note.clone().into(),
                     owner.into(),
+                    input.founded.map(|f| f.date).into(),
+                    input.founded.map(|f| f.precision.as_str()).into(),
                     now.into(),
                     now.into(),
                 ])
@@ -366,6 +409,8 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PartnerInpu
             .value(Partners::Website, input.website.clone())
             .value(Partners::Address, input.address.clone())
             .value(Partners::Note, input.note.clone())
+            .value(Partners::FoundedOn, input.founded.map(|f| f.date))
+            .value(Partners::FoundedPrecision, input.founded.map(|f| f.precision.as_str()))
             .value(Partners::UpdatedAt, Utc::now())
             .and_where(Expr::col(Partners::Id).eq(id)),
     )

@@ -7,7 +7,7 @@ use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
 use amity_domain::partner::{Gender, Vocabulary};
-use amity_domain::text::sort_key;
+use amity_domain::text::{fold, sort_key};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
@@ -218,6 +218,62 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &PersonInput, owner_u
     .await?;
     index(conn, &created).await?;
     Ok(created)
+}
+
+/// Replaces a person's details (the owner unit's write scope), audited before → after.
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PersonInput) -> Result<Person> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    input.check()?;
+    let nationality = nationality_id(conn, input.nationality.as_ref()).await?;
+    conn.execute(
+        Query::update()
+            .table(People::Table)
+            .value(People::Name, input.name.trim())
+            .value(People::NameLatin, input.name_latin.clone())
+            .value(People::NameKey, sort_key(input.name.trim()))
+            .value(People::Honorific, input.honorific.clone())
+            .value(People::Gender, input.gender.map(|g| g.as_str()))
+            .value(People::NationalityId, nationality)
+            .value(People::Email, input.email.clone())
+            .value(People::Phone, input.phone.clone())
+            .value(People::Note, input.note.clone())
+            .value(People::UpdatedAt, Utc::now())
+            .and_where(Expr::col(People::Id).eq(id)),
+    )
+    .await?;
+    let after = get(conn, actor, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(after.owner_unit_id),
+            before: Some(&to_json(&before)),
+            after: Some(&to_json(&after)),
+        },
+    )
+    .await?;
+    index(conn, &after).await?;
+    Ok(after)
+}
+
+/// People already recorded with the same folded name (and the same nationality when both
+/// have one): the candidates an import or a new entry may duplicate.
+pub async fn duplicates(conn: &mut Conn, actor: &Actor, input: &PersonInput) -> Result<Vec<Person>> {
+    let Some(ids) = search::matching_ids(conn.backend(), ENTITY, &input.name) else { return Ok(vec![]) };
+    let rows: Vec<Row> = conn.fetch_all(select().and_where(Expr::col((People::Table, People::Id)).in_subquery(ids))).await?;
+    let folded = |n: &str| fold(n).split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = folded(&input.name);
+    let wanted = input.nationality.as_ref().map(|c| c.as_str().to_owned());
+    Ok(rows
+        .into_iter()
+        .map(|r| to_person(r, actor))
+        .filter(|p| folded(&p.name) == name || p.name_latin.as_deref().is_some_and(|l| folded(l) == name))
+        .filter(|p| wanted.is_none() || p.nationality.is_none() || p.nationality == wanted)
+        .collect())
 }
 
 /// The sort fields of the people list (`name` in Vietnamese order).

@@ -214,6 +214,9 @@ pub(crate) enum Partners {
     MergedIntoId,
     CreatedAt,
     UpdatedAt,
+    /// When the partner was founded, to the precision known (`founded_precision`).
+    FoundedOn,
+    FoundedPrecision,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -279,6 +282,17 @@ pub(crate) enum Agreements {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum AgreementDocuments {
+    Table,
+    Id,
+    AgreementId,
+    Title,
+    /// Where the document is kept: an address, or a file reference.
+    Url,
+    AddedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum AgreementParties {
     Table,
     Id,
@@ -320,6 +334,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (3, "partners and their relations to our units"),
     (4, "people and their dated positions"),
     (5, "cooperation agreements, parties and yearly tasks"),
+    (6, "partner founding dates, agreement documents"),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.
@@ -364,6 +379,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         3 => m003_partners(conn).await,
         4 => m004_people(conn).await,
         5 => m005_agreements(conn).await,
+        6 => m006_foundings_documents(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -761,4 +777,32 @@ async fn m005_agreements(c: &mut Conn) -> Result<()> {
         c.execute_schema(&index).await?;
     }
     Ok(())
+}
+
+async fn m006_foundings_documents(c: &mut Conn) -> Result<()> {
+    // One column per statement: SQLite alters one column at a time.
+    for column in
+        [ColumnDef::new(Partners::FoundedOn).date().null().to_owned(), ColumnDef::new(Partners::FoundedPrecision).text().null().to_owned()]
+    {
+        c.execute_schema(&Table::alter().table(Partners::Table).add_column(column).to_owned()).await?;
+    }
+    c.execute_schema(
+        Table::create()
+            .table(AgreementDocuments::Table)
+            .col(id(AgreementDocuments::Id))
+            .col(ColumnDef::new(AgreementDocuments::AgreementId).big_integer().not_null())
+            .col(ColumnDef::new(AgreementDocuments::Title).text().not_null())
+            .col(ColumnDef::new(AgreementDocuments::Url).text().null())
+            .col(ColumnDef::new(AgreementDocuments::AddedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(AgreementDocuments::Table, AgreementDocuments::AgreementId, Agreements::Table, Agreements::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        &Index::create()
+            .name("agreement_documents_agreement")
+            .table(AgreementDocuments::Table)
+            .col(AgreementDocuments::AgreementId)
+            .to_owned(),
+    )
+    .await
 }

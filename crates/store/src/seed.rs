@@ -483,6 +483,7 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
             website: None,
             address: None,
             note: None,
+            founded: None,
         };
         let created = crate::partner::create(conn, &Actor::system(), &input, Some(vufo), true).await?;
         if country == Some("LA") {

@@ -479,7 +479,8 @@ mod countries {
     use super::*;
     use amity_domain::anniversary::{PartialDate, Precision};
     use amity_domain::country::{CountryCode, PartnershipLevel};
-    use amity_store::country::{self, AnniversaryKind, CountryFilter, CountryPatch, NewLevel};
+    use amity_store::anniversary::AnniversaryKind;
+    use amity_store::country::{self, CountryFilter, CountryPatch, NewLevel};
 
     fn code(c: &str) -> CountryCode {
         CountryCode::parse(c).expect("code")
@@ -535,14 +536,15 @@ mod countries {
     async fn anniversaries_include_chinas_75th_and_commemorative_years() {
         on_demo(|db, backend| async move {
             let mut c = db.conn().await.expect("conn");
-            let items = country::anniversaries(&mut c, d("2025-01-01"), d("2025-12-31")).await.expect("anniversaries");
+            let viewer = actor(&db, "viewer@demo.amity").await;
+            let items = amity_store::anniversary::list(&mut c, &viewer, d("2025-01-01"), d("2025-12-31")).await.expect("anniversaries");
             let china = items.iter().find(|a| a.country_code.as_deref() == Some("CN")).expect("China in 2025");
             assert_eq!((china.date, china.years, china.major), (d("2025-01-18"), Some(75), true), "{backend:?}");
             assert!(china.title_vi.contains("75 năm") && china.title_vi.contains("Trung Quốc"));
             assert!(items.windows(2).all(|w| w[0].date <= w[1].date), "in date order");
             let uids: std::collections::BTreeSet<&str> = items.iter().map(|a| a.uid.as_str()).collect();
             assert_eq!(uids.len(), items.len(), "one stable uid each");
-            let y2022 = country::anniversaries(&mut c, d("2022-01-01"), d("2022-12-31")).await.expect("anniversaries");
+            let y2022 = amity_store::anniversary::list(&mut c, &viewer, d("2022-01-01"), d("2022-12-31")).await.expect("anniversaries");
             assert!(y2022.iter().any(|a| a.kind == AnniversaryKind::CommemorativeYear && a.title_vi.contains("Lào 2022")));
             let austria = y2022.iter().find(|a| a.country_code.as_deref() == Some("AT")).expect("Austria, 1972");
             assert_eq!((austria.years, austria.precision), (Some(50), Precision::Year));
@@ -608,6 +610,7 @@ mod partners {
             website: Some("https://mpla.ao".into()),
             address: None,
             note: None,
+            founded: Some(amity_domain::anniversary::PartialDate::parse("1956-12-10").expect("date")),
         }
     }
 
@@ -757,6 +760,7 @@ mod partner_merge {
                 website: None,
                 address: None,
                 note: None,
+                founded: None,
             };
             let dup = partner::create(&mut tx, &admin, &copy, None, true).await.expect("a duplicate entered on purpose");
             let qn = quangnam.unit_id.expect("unit");
@@ -872,6 +876,7 @@ mod people {
                 website: None,
                 address: None,
                 note: None,
+                founded: None,
             };
             let dup = partner::create(&mut tx, &admin, &copy, None, true).await.expect("duplicate");
             let q = person::create(&mut tx, &admin, &PersonInput { name: "Người thử".into(), ..Default::default() }, None).await.expect("person");

@@ -94,6 +94,13 @@ mod tests {
                     missing.push(format!("{}: {key}", path.display()));
                 }
             }
+            // The form-field macro takes its label key as the fourth argument.
+            for call in text.split("f::text_field(").skip(1) {
+                let key = call.split(',').nth(4).unwrap_or_default().trim().trim_matches('"');
+                if !vi.contains(key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
         }
         assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
     }
@@ -104,6 +111,14 @@ mod tests {
         for action in amity_store::audit::AuditAction::ALL {
             let key = format!("action-{}", action.as_str().replace('_', "-"));
             assert!(vi.contains(&key), "no label for the audit action {}", action.as_str());
+        }
+    }
+
+    #[test]
+    fn every_timeline_entry_kind_has_a_label() {
+        let vi = keys(include_str!("../locales/vi/main.ftl"));
+        for kind in amity_store::timeline::EntryKind::ALL {
+            assert!(vi.contains(kind.label_key()), "no label for the timeline entry {kind:?}");
         }
     }
 

@@ -36,11 +36,33 @@ pub mod path {
     pub const PARTNERS: &str = "/partners";
     pub const PARTNER_NEW: &str = "/partners/new";
     pub const PEOPLE: &str = "/people";
+    pub const AGREEMENTS: &str = "/agreements";
     pub const PERSON_NEW: &str = "/people/new";
 
     use std::borrow::Borrow;
 
     // Ids are taken by `Borrow` so templates (which pass references) and code share these.
+    pub fn person_edit(id: impl Borrow<i64>) -> String {
+        format!("/people/{}/edit", id.borrow())
+    }
+    pub fn person_positions(id: impl Borrow<i64>) -> String {
+        format!("/people/{}/positions", id.borrow())
+    }
+    pub fn agreement(id: impl Borrow<i64>) -> String {
+        format!("/agreements/{}", id.borrow())
+    }
+    pub fn agreement_edit(id: impl Borrow<i64>) -> String {
+        format!("/agreements/{}/edit", id.borrow())
+    }
+    pub fn agreement_renew(id: impl Borrow<i64>) -> String {
+        format!("/agreements/{}/renew", id.borrow())
+    }
+    pub fn agreement_documents(id: impl Borrow<i64>) -> String {
+        format!("/agreements/{}/documents", id.borrow())
+    }
+    pub fn agreement_document_delete(id: impl Borrow<i64>, document: impl Borrow<i64>) -> String {
+        format!("/agreements/{}/documents/{}/delete", id.borrow(), document.borrow())
+    }
     pub fn unit(id: impl Borrow<i64>) -> String {
         format!("/org-units/{}", id.borrow())
     }

@@ -442,6 +442,7 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
     let users = app.get("/api/v1/users", &t).await.json();
     let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's MPLA");
     let lao_front = app.get("/api/v1/partners?country=LA", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's Lao Front");
+    let lao_agreement = app.get("/api/v1/agreements", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's agreement");
     let person = app
         .call(
             Method::POST,
@@ -484,6 +485,12 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/people/new".to_owned(),
         "/people?q=joao".to_owned(),
         format!("/people/{}", person["id"]),
+        format!("/people/{}/edit", person["id"]),
+        format!("/partners/{lao_front}?year=2024"),
+        "/agreements".to_owned(),
+        "/agreements?status=in_force".to_owned(),
+        format!("/agreements/{lao_agreement}"),
+        format!("/agreements/{lao_agreement}/edit"),
         format!("/admin/users/{}", users["items"][0]["id"]),
     ];
     for lang in ["vi", "en"] {
@@ -1291,5 +1298,216 @@ async fn agreements_and_tasks_are_kept_through_the_partner_page() {
         ))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.done().await;
+}
+
+#[tokio::test]
+async fn people_are_edited_and_imported_all_or_nothing_with_duplicate_warnings() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let anc = app.get("/api/v1/partners?q=anc", &kh).await.json()["items"][0]["id"].as_i64().expect("ANC");
+        let total = |v: Value| v["total"].as_i64().expect("total");
+        let before = total(app.get("/api/v1/people", &kh).await.json());
+        let good = format!(
+            "name,name_latin,gender,nationality,phone,position,partner_id,organization,position_from\n\
+             Cyril Ramaphosa,,male,ZA,+27 000,Chủ tịch,{anc},,2017-12-18\n\
+             Nguyễn Văn Thử,Nguyen Van Thu,male,VN,,Phó Chủ tịch,,Hội hữu nghị Việt Nam – Nam Phi,\n"
+        );
+        let bad = format!("{good}Người Sai,,x,VN,,,,,\n");
+        let r = app.send(csv_post("/api/v1/people/import", &kh, &bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}: {}", app.backend, r.text());
+        let e = &r.json()["errors"][0];
+        assert_eq!(e["field"], "gender");
+        assert!(e["detail"].as_str().unwrap_or_default().starts_with("line 4:"), "{e}");
+        assert_eq!(total(app.get("/api/v1/people", &kh).await.json()), before, "nothing imported");
+        let r = app.send(csv_post("/api/v1/people/import?dry_run=true", &kh, &good)).await;
+        assert_eq!((r.status, r.json()["created"].as_i64()), (StatusCode::OK, Some(0)), "{}", r.text());
+        let r = app.send(csv_post("/api/v1/people/import", &kh, &good)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        assert_eq!(total(app.get("/api/v1/people", &kh).await.json()), before + 2);
+        let at_anc = app.get(&format!("/api/v1/people?partner={anc}"), &kh).await.json();
+        assert_eq!(at_anc["items"][0]["name"], "Cyril Ramaphosa", "the row's position was recorded");
+        // Again, written without marks: both rows match people already recorded.
+        let again = "name,nationality\nCYRIL RAMAPHOSA,ZA\nNguyen Van Thu,VN\n";
+        let r = app.send(csv_post("/api/v1/people/import", &kh, again)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        assert_eq!(r.json()["errors"].as_array().map(Vec::len), Some(2));
+        let r = app.send(csv_post("/api/v1/people/import", &kh, "name,position_from\nA,2020-01-01\n")).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "position".to_owned()));
+
+        let person = at_anc["items"][0]["id"].as_i64().expect("id");
+        let path = format!("/api/v1/people/{person}");
+        let audits = app.audit_total(&kh).await;
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"honorific": "Ngài", "phone": null}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let changed = r.json();
+        assert_eq!(
+            (changed["honorific"].clone(), changed["phone"].clone(), changed["name"].clone()),
+            (json!("Ngài"), Value::Null, json!("Cyril Ramaphosa"))
+        );
+        assert_eq!(app.audit_total(&kh).await, audits + 1, "the edit is audited");
+        assert_eq!(app.call(Method::PATCH, &path, Some(&qn), Some(json!({"honorific": "X"}))).await.status, StatusCode::FORBIDDEN);
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"name": "  "}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "name".to_owned()));
+        assert_eq!(app.audit_total(&kh).await, audits + 1, "a refused edit changes nothing");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn agreements_are_edited_renewed_and_documented_within_scope() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let anc = app.get("/api/v1/partners?q=anc", &kh).await.json()["items"][0]["id"].clone();
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/agreements",
+                Some(&kh),
+                Some(json!({"title": "Thỏa thuận 2021–2025", "partners": [anc], "signed_on": "2021-03-15", "valid_from": "2021-01-01", "valid_to": "2025-12-31", "status": "in_force"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}: {}", app.backend, r.text());
+        let id = r.json()["id"].as_i64().expect("id");
+        let path = format!("/api/v1/agreements/{id}");
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"number": "12/TTHT", "signed_place": "Nha Trang"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!((r.json()["number"].clone(), r.json()["title"].clone()), (json!("12/TTHT"), json!("Thỏa thuận 2021–2025")));
+        assert_eq!(r.json()["parties"][0]["partner"]["id"], anc, "parties stay unless given");
+        assert_eq!(app.call(Method::PATCH, &path, Some(&qn), Some(json!({"number": "X"}))).await.status, StatusCode::NOT_FOUND, "outside scope");
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"status": "renewed"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "status".to_owned()), "renewal is its own action");
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"valid_to": "2020-01-01"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "valid_to".to_owned()));
+
+        let docs = format!("{path}/documents");
+        let r = app.call(Method::POST, &docs, Some(&kh), Some(json!({"title": "Bản ký", "url": "ftp://x"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "url".to_owned()));
+        let r = app.call(Method::POST, &docs, Some(&kh), Some(json!({"title": "Bản ký tiếng Việt", "url": "https://example.org/tt.pdf"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let doc = r.json()["documents"][0]["id"].as_i64().expect("document id");
+        assert_eq!(app.call(Method::POST, &docs, Some(&qn), Some(json!({"title": "X"}))).await.status, StatusCode::NOT_FOUND);
+        let r = app.call(Method::DELETE, &format!("{docs}/{doc}"), Some(&kh), None).await;
+        assert_eq!((r.status, r.json()["documents"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+
+        let renewal = json!({"title": "Thỏa thuận 2026–2030", "partners": [anc], "valid_from": "2026-01-01", "valid_to": "2030-12-31", "status": "in_force"});
+        assert_eq!(app.call(Method::POST, &format!("{path}/renew"), Some(&qn), Some(renewal.clone())).await.status, StatusCode::NOT_FOUND);
+        let r = app.call(Method::POST, &format!("{path}/renew"), Some(&kh), Some(renewal.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let new = r.json();
+        assert_eq!(new["renews_id"], id);
+        let old = app.get(&path, &kh).await.json();
+        assert_eq!((old["status"].clone(), old["renewed_by_id"].clone()), (json!("renewed"), new["id"].clone()));
+        assert_eq!(app.call(Method::POST, &format!("{path}/renew"), Some(&kh), Some(renewal)).await.status, StatusCode::CONFLICT, "renewed once");
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"status": "expired"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "a renewed agreement keeps its status");
+
+        // Its signing (15/03/2021) comes round in 2026 — only for those who may read it.
+        let signing = |v: &Value| v["items"].as_array().expect("items").iter().any(|a| a["kind"] == "agreement_signing" && a["date"] == "2026-03-15");
+        let range = "/api/v1/anniversaries?from=2026-01-01&to=2026-12-31";
+        assert!(signing(&app.get(range, &kh).await.json()), "five years since the signing");
+        assert!(!signing(&app.get(range, &qn).await.json()), "not in Quảng Nam's calendar");
+
+        let timeline = app.get(&format!("/api/v1/partners/{anc}/timeline"), &kh).await.json();
+        let kinds: Vec<&str> = timeline["entries"].as_array().expect("entries").iter().filter_map(|e| e["kind"].as_str()).collect();
+        for kind in ["agreement_signed", "agreement_starts", "agreement_ends", "recorded"] {
+            assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+        }
+        assert!(timeline["years"].as_array().expect("years").contains(&json!(2021)));
+        let y2021 = app.get(&format!("/api/v1/partners/{anc}/timeline?year=2021"), &kh).await.json();
+        let dates: Vec<&str> = y2021["entries"].as_array().expect("entries").iter().filter_map(|e| e["date"].as_str()).collect();
+        assert!(!dates.is_empty() && dates.iter().all(|d| d.starts_with("2021-")), "{dates:?}");
+        let theirs = app.get(&format!("/api/v1/partners/{anc}/timeline?year=2021"), &qn).await.json();
+        assert_eq!(theirs["entries"].as_array().map(Vec::len), Some(0), "another union sees no agreement of Khánh Hòa's");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_foundings_come_round_in_the_calendar() {
+    let app = App::new(Backend::Sqlite).await;
+    let t = app.token("vufo@demo.amity").await;
+    let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].clone();
+    let path = format!("/api/v1/partners/{mpla}");
+    let r = app.call(Method::PATCH, &path, Some(&t), Some(json!({"founded": "10/1956"}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["founded"], json!({"date": "1956-10-01", "precision": "month"}));
+    let r = app.call(Method::PATCH, &path, Some(&t), Some(json!({"founded": "late 1956"}))).await;
+    assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "founded".to_owned()));
+    let items = app.get("/api/v1/anniversaries?from=2026-01-01&to=2026-12-31", &t).await.json();
+    let founding = items["items"].as_array().expect("items").iter().find(|a| a["kind"] == "partner_founding").expect("MPLA's 70th").clone();
+    assert_eq!(
+        (founding["years"].clone(), founding["major"].clone(), founding["date"].clone()),
+        (json!(70), json!(true), json!("2026-10-01"))
+    );
+    assert_eq!(founding["link"], format!("/partners/{mpla}"));
+    let ics = app.get("/api/v1/anniversaries.ics?from=2026-01-01&to=2026-12-31", &t).await.text();
+    assert!(ics.contains(&format!("founding-{mpla}-2026@amity")), "the feed carries it too");
+    app.done().await;
+}
+
+#[tokio::test]
+async fn people_and_agreements_are_edited_through_their_pages() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
+    let cookie = format!("amity_session={session}");
+    let t = app.token("vufo@demo.amity").await;
+    let hoai = app.get("/api/v1/people?q=hoai", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's person");
+    let r = app.send(form(&format!("/people/{hoai}/edit"), &cookie, &format!("csrf_token={csrf}&name=&nationality=VN"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("name-error"), "the error sits beside the field");
+    let r = app.send(form(&format!("/people/{hoai}/edit"), &cookie, &format!("csrf_token={csrf}&name=B%C3%B9i+Th%E1%BB%8B+Minh+Ho%C3%A0i&gender=female&nationality=VN&honorific=B%C3%A0&note=Ghi+ch%C3%BA"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let p = app.get(&format!("/api/v1/people/{hoai}"), &t).await.json();
+    assert_eq!((p["honorific"].clone(), p["note"].clone()), (json!("Bà"), json!("Ghi chú")));
+    let r = app
+        .send(form(
+            &format!("/people/{hoai}/positions"),
+            &cookie,
+            &format!("csrf_token={csrf}&title=Ph%C3%B3+Ch%E1%BB%A7+t%E1%BB%8Bch&partner_id=&organization="),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a position needs its organization");
+    let r = app
+        .send(form(
+            &format!("/people/{hoai}/positions"),
+            &cookie,
+            &format!(
+                "csrf_token={csrf}&title=Ch%E1%BB%A7+t%E1%BB%8Bch&partner_id=&organization=Li%C3%AAn+hi%E1%BB%87p&valid_from=01%2F01%2F2021"
+            ),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+
+    let lao = app.get("/api/v1/agreements", &t).await.json()["items"][0].clone();
+    let id = lao["id"].as_i64().expect("id");
+    let r = app
+        .send(form(
+            &format!("/agreements/{id}/edit"),
+            &cookie,
+            &format!("csrf_token={csrf}&title=X&status=in_force&valid_from=31%2F12%2F2025&valid_to=01%2F01%2F2021"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("valid_to-error"));
+    let r = app
+        .send(form(
+            &format!("/agreements/{id}/documents"),
+            &cookie,
+            &format!("csrf_token={csrf}&title=V%C4%83n+b%E1%BA%A3n+k%C3%BD&url=https%3A%2F%2Fexample.org%2Fa.pdf"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = app.send(form(&format!("/agreements/{id}/renew"), &cookie, &format!("csrf_token={csrf}&title=Th%E1%BB%8Fa+thu%E1%BA%ADn+2026%E2%80%932030&status=in_force&valid_from=01%2F01%2F2026&valid_to=31%2F12%2F2030&named_parties=Ban+D%C3%A2n+v%E1%BA%ADn+Trung+%C6%B0%C6%A1ng"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+    let page = app.send(Request::get(location.as_str()).header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await.text();
+    assert!(page.contains("Thỏa thuận 2026–2030") && page.contains(&format!("/agreements/{id}")), "the new one points back");
+    let old = app.get(&format!("/api/v1/agreements/{id}"), &t).await.json();
+    assert_eq!((old["status"].clone(), old["documents"][0]["title"].clone()), (json!("renewed"), json!("Văn bản ký")));
     app.done().await;
 }

@@ -98,6 +98,7 @@ field-as-of = As of
 field-effective = Effective from (dd/mm/yyyy)
 field-change-date = Date of the change (dd/mm/yyyy)
 field-address = Address
+field-founded = Founded (dd/mm/yyyy, mm/yyyy or yyyy)
 field-phone = Phone
 field-website = Website
 field-note = Note
@@ -307,3 +308,54 @@ user-new = Add an account
 user-edit = Edit account
 users-count = accounts
 users-none = No accounts.
+
+## Agreements
+nav-agreements = Agreements
+agreements-title = Cooperation agreements
+agreements-reminders = Needs attention
+agreements-expiring = In force and ending within 90 days:
+agreements-tasks-without-evidence = This year's tasks with no evidence yet:
+agreements-any-status = Any status
+agreements-none = No agreement in your scope matches.
+agreements-count = agreements
+agreement-status = Status
+agreement-parties = Parties
+agreement-validity = Validity
+agreement-tasks = Yearly tasks
+agreement-renewed-by = This agreement was renewed by agreement
+agreement-renews = This agreement renews agreement
+agreement-details = Details
+agreement-signed = Signed
+agreement-signed-on = Signing date (dd/mm/yyyy)
+agreement-signed-place = Place of signing
+agreement-edit = Edit the agreement
+agreement-documents = Documents
+agreement-no-documents = No document recorded yet.
+agreement-document-url = Address (optional)
+agreement-add-document = Add the document
+agreement-tasks-on-partner = Tasks are added and updated on the partner's page:
+agreement-renew = Record the renewal
+agreement-renew-help = A new agreement with the same parties is created; this one becomes “renewed” and points to it.
+agreement-named-parties = Other signatories, one per line
+remove = Remove
+
+## People
+person-edit = Edit the person
+person-add-position = Add a position
+field-organization = Organization (if not a partner)
+
+## Partner timeline
+partner-timeline = Timeline
+timeline-all-years = All years
+timeline-empty = Nothing dated is recorded for this partner in that year.
+timeline-founded = Founded
+timeline-recorded = Recorded in Amity
+timeline-merged-in = Merged into this partner
+timeline-link-starts = Relation begins
+timeline-link-ends = Relation ends
+timeline-position-starts = Takes up a post
+timeline-position-ends = Leaves a post
+timeline-agreement-signed = Agreement signed
+timeline-agreement-starts = Agreement takes effect
+timeline-agreement-ends = Agreement ends
+timeline-task = Agreement task

@@ -98,6 +98,7 @@ field-as-of = Tại ngày
 field-effective = Có hiệu lực từ (dd/mm/yyyy)
 field-change-date = Ngày thay đổi (dd/mm/yyyy)
 field-address = Địa chỉ
+field-founded = Ngày thành lập (dd/mm/yyyy, mm/yyyy hoặc yyyy)
 field-phone = Điện thoại
 field-website = Trang web
 field-note = Ghi chú
@@ -307,3 +308,54 @@ user-new = Thêm tài khoản
 user-edit = Sửa tài khoản
 users-count = tài khoản
 users-none = Không có tài khoản nào.
+
+## Thỏa thuận
+nav-agreements = Thỏa thuận
+agreements-title = Thỏa thuận hợp tác
+agreements-reminders = Cần lưu ý
+agreements-expiring = Đang có hiệu lực và hết hạn trong 90 ngày tới:
+agreements-tasks-without-evidence = Nhiệm vụ năm nay chưa có kết quả, minh chứng:
+agreements-any-status = Mọi trạng thái
+agreements-none = Không có thỏa thuận nào trong phạm vi của bạn phù hợp.
+agreements-count = thỏa thuận
+agreement-status = Trạng thái
+agreement-parties = Các bên
+agreement-validity = Hiệu lực
+agreement-tasks = Nhiệm vụ hằng năm
+agreement-renewed-by = Thỏa thuận này đã được gia hạn bằng thỏa thuận
+agreement-renews = Thỏa thuận này gia hạn thỏa thuận
+agreement-details = Thông tin
+agreement-signed = Ký kết
+agreement-signed-on = Ngày ký (dd/mm/yyyy)
+agreement-signed-place = Nơi ký
+agreement-edit = Sửa thỏa thuận
+agreement-documents = Văn bản
+agreement-no-documents = Chưa có văn bản nào.
+agreement-document-url = Địa chỉ (không bắt buộc)
+agreement-add-document = Thêm văn bản
+agreement-tasks-on-partner = Nhiệm vụ được thêm và cập nhật trên trang đối tác:
+agreement-renew = Ghi nhận gia hạn
+agreement-renew-help = Một thỏa thuận mới với cùng các bên được tạo; thỏa thuận này chuyển sang “đã gia hạn” và dẫn tới thỏa thuận mới.
+agreement-named-parties = Các bên ký khác, mỗi bên một dòng
+remove = Xóa
+
+## Cá nhân
+person-edit = Sửa thông tin cá nhân
+person-add-position = Thêm chức vụ
+field-organization = Tổ chức (nếu không phải đối tác)
+
+## Dòng thời gian đối tác
+partner-timeline = Dòng thời gian
+timeline-all-years = Tất cả các năm
+timeline-empty = Không có sự kiện nào được ghi nhận với đối tác này trong năm đó.
+timeline-founded = Thành lập
+timeline-recorded = Đưa vào Amity
+timeline-merged-in = Được hợp nhất vào đối tác này
+timeline-link-starts = Bắt đầu quan hệ
+timeline-link-ends = Kết thúc quan hệ
+timeline-position-starts = Nhận chức vụ
+timeline-position-ends = Thôi chức vụ
+timeline-agreement-signed = Ký thỏa thuận
+timeline-agreement-starts = Thỏa thuận có hiệu lực
+timeline-agreement-ends = Thỏa thuận hết hiệu lực
+timeline-task = Nhiệm vụ theo thỏa thuận

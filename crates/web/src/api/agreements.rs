@@ -7,14 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, patch, post};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
-use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
 
@@ -123,27 +123,39 @@ struct CreateBody {
     owner_unit_id: Option<i64>,
 }
 
+fn optional_date(field: &str, v: &Option<String>) -> Result<Option<NaiveDate>, ApiError> {
+    v.as_deref().filter(|d| !d.is_empty()).map(|d| date_field(field, d)).transpose()
+}
+
+impl CreateBody {
+    fn input(self) -> Result<(AgreementInput, Option<i64>), ApiError> {
+        let b = self;
+        let date = optional_date;
+        let input = AgreementInput {
+            title: b.title.split_whitespace().collect::<Vec<_>>().join(" "),
+            number: text(b.number),
+            signed_on: date("signed_on", &b.signed_on)?,
+            signed_place: text(b.signed_place),
+            valid_from: date("valid_from", &b.valid_from)?,
+            valid_to: date("valid_to", &b.valid_to)?,
+            status: b.status.as_deref().unwrap_or("draft").parse().map_err(|e| unprocessable("status", e))?,
+            note: text(b.note),
+            partners: b.partners,
+            units: b.units,
+            named_parties: b.named_parties.into_iter().filter_map(|n| text(Some(n))).collect(),
+        };
+        Ok((input, b.owner_unit_id))
+    }
+}
+
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Agreement>)> {
-    let date = |field: &str, v: &Option<String>| v.as_deref().filter(|d| !d.is_empty()).map(|d| date_field(field, d)).transpose();
-    let input = AgreementInput {
-        title: b.title.split_whitespace().collect::<Vec<_>>().join(" "),
-        number: text(b.number),
-        signed_on: date("signed_on", &b.signed_on)?,
-        signed_place: text(b.signed_place),
-        valid_from: date("valid_from", &b.valid_from)?,
-        valid_to: date("valid_to", &b.valid_to)?,
-        status: b.status.as_deref().unwrap_or("draft").parse().map_err(|e| unprocessable("status", e))?,
-        note: text(b.note),
-        partners: b.partners,
-        units: b.units,
-        named_parties: b.named_parties.into_iter().filter_map(|n| text(Some(n))).collect(),
-    };
+    let (input, owner) = b.input()?;
     let mut tx = state.db.begin().await?;
-    let created = agreement::create(&mut tx, &me.actor, &input, b.owner_unit_id).await?;
+    let created = agreement::create(&mut tx, &me.actor, &input, owner).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -199,6 +211,118 @@ async fn update_task(
     Ok(Json(updated))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    title: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    signed_on: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    signed_place: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    valid_from: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    valid_to: Option<Option<String>>,
+    status: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    note: Option<Option<String>>,
+    partners: Option<Vec<i64>>,
+    units: Option<Vec<i64>>,
+    named_parties: Option<Vec<String>>,
+}
+
+/// The current details with the given fields replaced.
+fn patched(current: Agreement, b: PatchBody) -> Result<AgreementInput, ApiError> {
+    let date = |field: &str, v: Option<Option<String>>, now: Option<NaiveDate>| match v {
+        Some(v) => optional_date(field, &v),
+        None => Ok(now),
+    };
+    Ok(AgreementInput {
+        title: b.title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or(current.title),
+        number: b.number.map_or(current.number, text),
+        signed_on: date("signed_on", b.signed_on, current.signed_on)?,
+        signed_place: b.signed_place.map_or(current.signed_place, text),
+        valid_from: date("valid_from", b.valid_from, current.valid_from)?,
+        valid_to: date("valid_to", b.valid_to, current.valid_to)?,
+        status: match b.status {
+            Some(s) => s.parse().map_err(|e| unprocessable("status", e))?,
+            None => current.status,
+        },
+        note: b.note.map_or(current.note, text),
+        partners: b.partners.unwrap_or_else(|| current.parties.iter().filter_map(|p| p.partner.as_ref().map(|r| r.id)).collect()),
+        units: b.units.unwrap_or_else(|| current.parties.iter().filter_map(|p| p.unit.as_ref().map(|u| u.id)).collect()),
+        named_parties: match b.named_parties {
+            Some(names) => names.into_iter().filter_map(|n| text(Some(n))).collect(),
+            None => current.parties.iter().filter_map(|p| p.name.clone()).collect(),
+        },
+    })
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PatchBody>,
+) -> ApiResult<Json<Agreement>> {
+    let mut tx = state.db.begin().await?;
+    let current = agreement::get(&mut tx, &me.actor, id).await?;
+    let input = patched(current, b)?;
+    let updated = agreement::update(&mut tx, &me.actor, id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+/// Records the renewal: the body describes the new agreement (as on create); the answer is it.
+async fn renew(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CreateBody>,
+) -> ApiResult<(StatusCode, Json<Agreement>)> {
+    if b.owner_unit_id.is_some() {
+        return Err(unprocessable("owner_unit_id", "a renewal is kept by the unit that kept the agreement it renews"));
+    }
+    let (input, _) = b.input()?;
+    let mut tx = state.db.begin().await?;
+    let created = agreement::renew(&mut tx, &me.actor, id, &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentBody {
+    #[serde(default)]
+    title: String,
+    url: Option<String>,
+}
+
+async fn add_document(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<DocumentBody>,
+) -> ApiResult<(StatusCode, Json<Agreement>)> {
+    let url = text(b.url);
+    let mut tx = state.db.begin().await?;
+    let updated = agreement::add_document(&mut tx, &me.actor, id, &b.title, url.as_deref()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(updated)))
+}
+
+async fn remove_document(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path((id, document)): Path<(i64, i64)>,
+) -> ApiResult<Json<Agreement>> {
+    let mut tx = state.db.begin().await?;
+    let updated = agreement::remove_document(&mut tx, &me.actor, id, document).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
 /// Agreements ending within 90 days and this year's tasks without evidence, in the caller's scope.
 async fn reminders(State(state): State<AppState>, Auth(me): Auth) -> ApiResult<Json<Reminders>> {
     let mut conn = state.db.conn().await?;
@@ -211,7 +335,10 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/agreements/reminders", get(reminders))
         .route("/api/v1/agreements/export.csv", get(export_csv))
         .route("/api/v1/agreements/export.xlsx", get(export_xlsx))
-        .route("/api/v1/agreements/{id}", get(show))
+        .route("/api/v1/agreements/{id}", get(show).patch(update))
+        .route("/api/v1/agreements/{id}/renew", post(renew))
+        .route("/api/v1/agreements/{id}/documents", post(add_document))
+        .route("/api/v1/agreements/{id}/documents/{document}", axum::routing::delete(remove_document))
         .route("/api/v1/agreements/{id}/tasks", post(add_task))
         .route("/api/v1/agreements/{id}/tasks/{task}", patch(update_task))
 }

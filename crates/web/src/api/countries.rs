@@ -3,7 +3,8 @@
 
 use amity_domain::anniversary::{PartialDate, Precision};
 use amity_domain::country::{CountryCode, PartnershipLevel};
-use amity_store::country::{self, AnniversaryItem, Commemoration, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel};
+use amity_store::anniversary::{self, AnniversaryItem};
+use amity_store::country::{self, Commemoration, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -214,12 +215,12 @@ fn range(q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), ApiError> {
 
 async fn anniversaries(
     State(state): State<AppState>,
-    _: Auth,
+    Auth(me): Auth,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> ApiResult<Json<List<AnniversaryItem>>> {
     let (from, to) = range(&q)?;
     let mut conn = state.db.conn().await?;
-    let items = country::anniversaries(&mut conn, from, to).await?;
+    let items = anniversary::list(&mut conn, &me.actor, from, to).await?;
     Ok(Json(List { total: items.len() as i64, items }))
 }
 
@@ -247,10 +248,10 @@ pub(crate) fn ics(items: &[AnniversaryItem]) -> String {
     calendar.done().to_string()
 }
 
-async fn anniversaries_ics(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<RangeQuery>) -> Result<Response, ApiError> {
+async fn anniversaries_ics(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<RangeQuery>) -> Result<Response, ApiError> {
     let (from, to) = range(&q)?;
     let mut conn = state.db.conn().await?;
-    let items = country::anniversaries(&mut conn, from, to).await?;
+    let items = anniversary::list(&mut conn, &me.actor, from, to).await?;
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], ics(&items)).into_response())
 }
 

@@ -4,6 +4,7 @@ mod agreements;
 mod audit;
 mod auth;
 pub(crate) mod countries;
+mod import;
 mod org_units;
 mod partners;
 mod people;

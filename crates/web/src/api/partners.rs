@@ -1,5 +1,6 @@
 //! `/api/v1/partners`: the shared registry of foreign and international partners.
 
+use amity_domain::anniversary::PartialDate;
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
 use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation, Vocabulary};
@@ -11,6 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
+use super::import::{self, DuplicateRow, ImportQuery, ImportReport};
 use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
@@ -150,6 +152,8 @@ struct CreateBody {
     website: Option<String>,
     address: Option<String>,
     note: Option<String>,
+    /// When it was founded: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    founded: Option<String>,
     /// The unit that keeps the partner (default: the caller's unit).
     owner_unit_id: Option<i64>,
     /// Create it even though it looks like an existing partner.
@@ -165,6 +169,13 @@ fn parse_category(check: &mut Checker, category: Option<&str>) -> Option<Option<
     match category.filter(|c| !c.is_empty()) {
         None => Some(None),
         Some(c) => check.check("category", c.parse().map(Some)),
+    }
+}
+
+fn parse_founded(check: &mut Checker, founded: Option<&str>) -> Option<Option<PartialDate>> {
+    match founded.map(str::trim).filter(|f| !f.is_empty()) {
+        None => Some(None),
+        Some(f) => check.check("founded", PartialDate::parse(f).map(Some)),
     }
 }
 
@@ -184,11 +195,13 @@ async fn create(
     let kind = parse_kind(&mut check, body.kind.as_deref());
     let category = parse_category(&mut check, body.category.as_deref());
     let country = parse_country(&mut check, body.country.as_deref());
+    let founded = parse_founded(&mut check, body.founded.as_deref());
     check.finish()?;
-    let (Some(kind), Some(category), Some(country)) = (kind, category, country) else {
+    let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
         unreachable!("the checker reported every missing value")
     };
     let input = PartnerInput {
+        founded,
         kind,
         category,
         country,
@@ -224,6 +237,23 @@ async fn show(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> Ap
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct TimelineQuery {
+    year: Option<i32>,
+}
+
+/// Everything dated about the partner, newest first, optionally one year's.
+async fn timeline(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<TimelineQuery>,
+) -> ApiResult<Json<amity_store::timeline::Timeline>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(amity_store::timeline::for_partner(&mut conn, &me.actor, id, q.year).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PatchBody {
     kind: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -244,6 +274,8 @@ struct PatchBody {
     address: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     note: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    founded: Option<Option<String>>,
 }
 
 /// The current details with the given fields replaced.
@@ -262,11 +294,16 @@ fn patched(current: Partner, b: PatchBody) -> Result<PartnerInput, ApiError> {
         Some(c) => parse_country(&mut check, c.as_deref()),
         None => Some(current_country),
     };
+    let founded = match b.founded {
+        Some(f) => parse_founded(&mut check, f.as_deref()),
+        None => Some(current.founded),
+    };
     check.finish()?;
-    let (Some(kind), Some(category), Some(country)) = (kind, category, country) else {
+    let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
         unreachable!("the checker reported every missing value")
     };
     Ok(PartnerInput {
+        founded,
         kind,
         category,
         country,
@@ -358,98 +395,40 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/partners/{id}", get(show).patch(update))
         .route("/api/v1/partners/{id}/units", get(units).post(link_unit))
         .route("/api/v1/partners/{id}/merge", axum::routing::post(merge))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ImportQuery {
-    /// Check and report without writing anything.
-    #[serde(default)]
-    dry_run: bool,
-    /// Import rows that look like existing partners anyway.
-    #[serde(default)]
-    confirm_duplicates: bool,
+        .route("/api/v1/partners/{id}/timeline", get(timeline))
 }
 
 /// The columns an import file may have (`kind` and one name are required per row).
-const IMPORT_COLUMNS: [&str; 11] =
-    ["kind", "category", "country", "name_vi", "name_latin", "name_native", "acronyms", "aliases", "website", "address", "note"];
+const IMPORT_COLUMNS: [&str; 12] =
+    ["kind", "category", "country", "name_vi", "name_latin", "name_native", "acronyms", "aliases", "website", "address", "note", "founded"];
 
-/// What an import did or would do.
-#[derive(Debug, Serialize)]
-struct ImportReport {
-    rows: usize,
-    created: usize,
-    dry_run: bool,
-    /// Rows that look like existing partners (or like earlier rows): line → candidate names.
-    duplicates: Vec<DuplicateRow>,
-}
-
-#[derive(Debug, Serialize)]
-struct DuplicateRow {
-    line: usize,
-    candidates: Vec<String>,
-}
-
-/// Parses an import file into partner inputs, with every problem as "line N: …" under its column.
-fn parse_import(body: &str) -> Result<Vec<(usize, PartnerInput)>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader.headers().map_err(|e| unprocessable("file", format!("the header row cannot be read: {e}")))?.clone();
-    if let Some(unknown) = headers.iter().find(|h| !IMPORT_COLUMNS.contains(h)) {
-        return Err(unprocessable(unknown, format!("line 1: unknown column “{unknown}” (known: {})", IMPORT_COLUMNS.join(", "))));
-    }
-    let column = |record: &csv::StringRecord, name: &str| {
-        headers.iter().position(|h| h == name).and_then(|i| record.get(i)).unwrap_or("").to_owned()
+/// One import row as a partner, with every problem under its column.
+fn parse_row(row: &import::Row) -> Result<PartnerInput, amity_domain::error::Invalid> {
+    let mut check = Checker::new();
+    let kind = parse_kind(&mut check, Some(row.get("kind")).filter(|k| !k.is_empty()));
+    let category = parse_category(&mut check, Some(row.get("category")));
+    let country = parse_country(&mut check, Some(row.get("country")));
+    let founded = parse_founded(&mut check, Some(row.get("founded")));
+    check.finish()?;
+    let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
+        unreachable!("the checker reported every missing value")
     };
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(amity_domain::error::FieldError { field: "file".into(), detail: format!("line {line}: {e}") });
-                continue;
-            }
-        };
-        let (kind, category, country) = (column(&record, "kind"), column(&record, "category"), column(&record, "country"));
-        let mut check = Checker::new();
-        let kind = parse_kind(&mut check, Some(kind.as_str()).filter(|k| !k.is_empty()));
-        let category = parse_category(&mut check, Some(category.as_str()));
-        let country = parse_country(&mut check, Some(country.as_str()));
-        let mut row_errors = check.finish().err().map(|i| i.0).unwrap_or_default();
-        if let (Some(kind), Some(category), Some(country)) = (kind, category, country) {
-            let input = PartnerInput {
-                kind,
-                category,
-                country,
-                name_native: text(Some(column(&record, "name_native"))),
-                name_latin: text(Some(column(&record, "name_latin"))),
-                name_vi: text(Some(column(&record, "name_vi"))),
-                acronyms: amity_domain::partner::split_names(&column(&record, "acronyms")),
-                aliases: amity_domain::partner::split_names(&column(&record, "aliases")),
-                website: text(Some(column(&record, "website"))),
-                address: text(Some(column(&record, "address"))),
-                note: text(Some(column(&record, "note"))),
-            };
-            match input.check() {
-                Ok(()) => rows.push((line, input)),
-                Err(invalid) => row_errors.extend(invalid.0),
-            }
-        }
-        errors.extend(
-            row_errors
-                .into_iter()
-                .map(|e| amity_domain::error::FieldError { detail: format!("line {line}: {}", e.detail), field: e.field }),
-        );
-    }
-    if !errors.is_empty() {
-        return Err(ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors, candidates: vec![] });
-    }
-    if rows.is_empty() {
-        return Err(unprocessable("file", "the file has no rows"));
-    }
-    Ok(rows)
+    let input = PartnerInput {
+        founded,
+        kind,
+        category,
+        country,
+        name_native: row.text("name_native"),
+        name_latin: row.text("name_latin"),
+        name_vi: row.text("name_vi"),
+        acronyms: amity_domain::partner::split_names(row.get("acronyms")),
+        aliases: amity_domain::partner::split_names(row.get("aliases")),
+        website: row.text("website"),
+        address: row.text("address"),
+        note: row.text("note"),
+    };
+    input.check()?;
+    Ok(input)
 }
 
 /// `POST /api/v1/partners/import` with a CSV body: all rows or none; `?dry_run=true` previews.
@@ -459,7 +438,7 @@ async fn import(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<ImportReport>)> {
-    let rows = parse_import(&body)?;
+    let rows = import::rows(&body, &IMPORT_COLUMNS, parse_row)?;
     let mut tx = state.db.begin().await?;
     let mut duplicates = Vec::new();
     let mut seen: Vec<(usize, &PartnerInput)> = Vec::new();
@@ -469,12 +448,7 @@ async fn import(
             Ok(found) => found,
             // A well-formed but unknown country code, found only against the database.
             Err(amity_store::Error::Invalid(invalid)) => {
-                errors.extend(
-                    invalid
-                        .0
-                        .into_iter()
-                        .map(|e| amity_domain::error::FieldError { detail: format!("line {line}: {}", e.detail), field: e.field }),
-                );
+                errors.extend(import::at_line(*line, invalid));
                 continue;
             }
             Err(e) => return Err(e.into()),
@@ -490,21 +464,12 @@ async fn import(
         }
         seen.push((*line, input));
     }
-    if !errors.is_empty() {
-        return Err(ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors, candidates: vec![] });
-    }
+    import::reject(errors)?;
     if q.dry_run {
         return Ok((StatusCode::OK, Json(ImportReport { rows: rows.len(), created: 0, dry_run: true, duplicates })));
     }
     if !duplicates.is_empty() && !q.confirm_duplicates {
-        let errors = duplicates
-            .iter()
-            .map(|d| amity_domain::error::FieldError {
-                field: "name_vi".into(),
-                detail: format!("line {}: looks like {} (send confirm_duplicates=true to import anyway)", d.line, d.candidates.join(", ")),
-            })
-            .collect();
-        return Err(ApiError { status: StatusCode::CONFLICT, errors, candidates: vec![] });
+        return Err(import::unconfirmed(&duplicates, "name_vi"));
     }
     for (_, input) in &rows {
         partner::create(&mut tx, &me.actor, input, None, true).await?;

@@ -9,13 +9,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::import::{self, DuplicateRow, ImportQuery, ImportReport};
 use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
-use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
 
@@ -87,36 +89,238 @@ struct CreateBody {
     owner_unit_id: Option<i64>,
 }
 
+/// A person's details from text fields, with every problem under its field.
+struct Fields {
+    name: String,
+    name_latin: Option<String>,
+    honorific: Option<String>,
+    gender: Option<String>,
+    nationality: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    note: Option<String>,
+}
+
+impl Fields {
+    fn input(self) -> Result<PersonInput, amity_domain::error::Invalid> {
+        let mut check = Checker::new();
+        let gender = match self.gender.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+            None => Some(None),
+            Some(g) => check.check("gender", g.parse::<Gender>().map(Some)),
+        };
+        let nationality = match self.nationality.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            None => Some(None),
+            Some(n) => check.check("nationality", CountryCode::parse(n).map(Some)),
+        };
+        check.finish()?;
+        let (Some(gender), Some(nationality)) = (gender, nationality) else { unreachable!("the checker reported every missing value") };
+        let input = PersonInput {
+            name: self.name.split_whitespace().collect::<Vec<_>>().join(" "),
+            name_latin: text(self.name_latin),
+            honorific: text(self.honorific),
+            gender,
+            nationality,
+            email: text(self.email),
+            phone: text(self.phone),
+            note: text(self.note),
+        };
+        input.check()?;
+        Ok(input)
+    }
+}
+
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Person>)> {
-    let mut check = Checker::new();
-    let gender = match body.gender.as_deref().filter(|g| !g.is_empty()) {
-        None => Some(None),
-        Some(g) => check.check("gender", g.parse::<Gender>().map(Some)),
-    };
-    let nationality = match body.nationality.as_deref().filter(|n| !n.is_empty()) {
-        None => Some(None),
-        Some(n) => check.check("nationality", CountryCode::parse(n).map(Some)),
-    };
-    check.finish()?;
-    let (Some(gender), Some(nationality)) = (gender, nationality) else { unreachable!("the checker reported every missing value") };
-    let input = PersonInput {
-        name: body.name.split_whitespace().collect::<Vec<_>>().join(" "),
-        name_latin: text(body.name_latin),
-        honorific: text(body.honorific),
-        gender,
-        nationality,
-        email: text(body.email),
-        phone: text(body.phone),
-        note: text(body.note),
-    };
+    let input = Fields {
+        name: body.name,
+        name_latin: body.name_latin,
+        honorific: body.honorific,
+        gender: body.gender,
+        nationality: body.nationality,
+        email: body.email,
+        phone: body.phone,
+        note: body.note,
+    }
+    .input()?;
     let mut tx = state.db.begin().await?;
     let created = person::create(&mut tx, &me.actor, &input, body.owner_unit_id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    name_latin: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    honorific: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    gender: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    nationality: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    note: Option<Option<String>>,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PatchBody>,
+) -> ApiResult<Json<Person>> {
+    let mut tx = state.db.begin().await?;
+    let current = person::get(&mut tx, &me.actor, id).await?;
+    // Only the owner unit edits, and it sees the contacts it carries over.
+    me.actor.require(amity_domain::authz::Action::Write, Some(current.owner_unit_id)).map_err(amity_store::Error::from)?;
+    let input = Fields {
+        name: b.name.unwrap_or(current.name),
+        name_latin: b.name_latin.unwrap_or(current.name_latin),
+        honorific: b.honorific.unwrap_or(current.honorific),
+        gender: b.gender.unwrap_or(current.gender.map(|g| g.as_str().to_owned())),
+        nationality: b.nationality.unwrap_or(current.nationality),
+        email: b.email.unwrap_or(current.email),
+        phone: b.phone.unwrap_or(current.phone),
+        note: b.note.unwrap_or(current.note),
+    }
+    .input()?;
+    let updated = person::update(&mut tx, &me.actor, id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+/// The columns a people import file may have (`name` is required per row); a row may also
+/// give one position: `position` with `partner_id` or `organization`, and its dates.
+const IMPORT_COLUMNS: [&str; 13] = [
+    "name",
+    "name_latin",
+    "honorific",
+    "gender",
+    "nationality",
+    "email",
+    "phone",
+    "note",
+    "position",
+    "partner_id",
+    "organization",
+    "position_from",
+    "position_to",
+];
+
+/// A person to import and the position the row gives them, if any.
+struct ImportRow {
+    input: PersonInput,
+    position: Option<(String, Organization, Option<NaiveDate>, Option<NaiveDate>)>,
+}
+
+fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invalid> {
+    let fields = Fields {
+        name: row.get("name").to_owned(),
+        name_latin: row.text("name_latin"),
+        honorific: row.text("honorific"),
+        gender: row.text("gender"),
+        nationality: row.text("nationality"),
+        email: row.text("email"),
+        phone: row.text("phone"),
+        note: row.text("note"),
+    };
+    let mut check = Checker::new();
+    let date = |check: &mut Checker, column: &str| match row.text(column) {
+        None => Some(None),
+        Some(d) => check.check(
+            column,
+            NaiveDate::parse_from_str(&d, "%Y-%m-%d").map(Some).map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+        ),
+    };
+    let (from, to) = (date(&mut check, "position_from"), date(&mut check, "position_to"));
+    let at = match (row.text("partner_id"), row.text("organization")) {
+        (None, None) => Some(None),
+        (Some(p), None) => check.check(
+            "partner_id",
+            p.parse::<i64>().map(|p| Some(Organization::Partner(p))).map_err(|_| format!("“{p}” is not a partner id")),
+        ),
+        (None, Some(o)) => Some(Some(Organization::Named(o))),
+        (Some(_), Some(_)) => {
+            check.push("organization", "give partner_id or organization, not both");
+            None
+        }
+    };
+    let position = row.text("position");
+    if position.is_none() && (!matches!(at, Some(None)) || !matches!(from, Some(None)) || !matches!(to, Some(None))) {
+        check.push("position", "name the position held at that organization");
+    }
+    if position.is_some() && matches!(at, Some(None)) {
+        check.push("organization", "give partner_id or organization for the position");
+    }
+    let input = fields.input();
+    let mut problems = check.finish().err().map(|i| i.0).unwrap_or_default();
+    if let Err(invalid) = &input {
+        problems.extend(invalid.0.iter().cloned());
+    }
+    if !problems.is_empty() {
+        return Err(amity_domain::error::Invalid(problems));
+    }
+    let (Ok(input), Some(at), Some(from), Some(to)) = (input, at, from, to) else { unreachable!("every problem was reported") };
+    let position = position.zip(at).map(|(title, at)| (title, at, from, to));
+    Ok(ImportRow { input, position })
+}
+
+/// `POST /api/v1/people/import` with a CSV body: all rows or none; `?dry_run=true` previews;
+/// rows whose name (and nationality) match someone recorded need `confirm_duplicates=true`.
+async fn import(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: String,
+) -> ApiResult<(StatusCode, Json<ImportReport>)> {
+    let rows = import::rows(&body, &IMPORT_COLUMNS, parse_row)?;
+    let mut tx = state.db.begin().await?;
+    let mut duplicates = Vec::new();
+    let folded = |n: &str| amity_domain::text::fold(n).split_whitespace().collect::<Vec<_>>().join(" ");
+    for (i, (line, row)) in rows.iter().enumerate() {
+        let mut candidates: Vec<String> = person::duplicates(&mut tx, &me.actor, &row.input).await?.into_iter().map(|p| p.name).collect();
+        for (earlier, other) in &rows[..i] {
+            if folded(&other.input.name) == folded(&row.input.name) && (other.input.nationality == row.input.nationality) {
+                candidates.push(format!("line {earlier}"));
+            }
+        }
+        if !candidates.is_empty() {
+            duplicates.push(DuplicateRow { line: *line, candidates });
+        }
+    }
+    if q.dry_run {
+        return Ok((StatusCode::OK, Json(ImportReport { rows: rows.len(), created: 0, dry_run: true, duplicates })));
+    }
+    if !duplicates.is_empty() && !q.confirm_duplicates {
+        return Err(import::unconfirmed(&duplicates, "name"));
+    }
+    let mut errors = Vec::new();
+    for (line, row) in &rows {
+        let created = match person::create(&mut tx, &me.actor, &row.input, None).await {
+            Err(amity_store::Error::Invalid(invalid)) => {
+                errors.extend(import::at_line(*line, invalid));
+                continue;
+            }
+            other => other?,
+        };
+        if let Some((title, at, from, to)) = &row.position {
+            match person::add_position(&mut tx, &me.actor, created.id, title, at, (*from, *to)).await {
+                Err(amity_store::Error::Invalid(invalid)) => errors.extend(import::at_line(*line, invalid)),
+                other => drop(other?),
+            }
+        }
+    }
+    import::reject(errors)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(ImportReport { rows: rows.len(), created: rows.len(), dry_run: false, duplicates })))
 }
 
 /// A person with their positions over time.
@@ -178,6 +382,7 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/people", get(list).post(create))
         .route("/api/v1/people/export.csv", get(export_csv))
         .route("/api/v1/people/export.xlsx", get(export_xlsx))
-        .route("/api/v1/people/{id}", get(show))
+        .route("/api/v1/people/import", axum::routing::post(import))
+        .route("/api/v1/people/{id}", get(show).patch(update))
         .route("/api/v1/people/{id}/positions", get(positions).post(add_position))
 }

@@ -1,9 +1,10 @@
 //! Country pages and the anniversary calendar.
 
 use amity_domain::anniversary::{PartialDate, Precision};
-use amity_domain::authz::Action;
+use amity_domain::authz::{Action, Actor};
 use amity_domain::country::{CountryCode, PartnershipLevel};
-use amity_store::country::{self, AnniversaryItem, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel};
+use amity_store::anniversary::{self, AnniversaryItem};
+use amity_store::country::{self, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -112,6 +113,7 @@ fn not_found(ctx: &PageCtx) -> Response {
 async fn load<'a>(
     state: &AppState,
     ctx: &'a PageCtx,
+    actor: &Actor,
     code: &CountryCode,
     form: Option<CorrectionForm>,
     errors: FormErrors,
@@ -121,7 +123,7 @@ async fn load<'a>(
     let levels = country::levels(&mut conn, &country).await?;
     let today = Utc::now().date_naive();
     let horizon = NaiveDate::from_ymd_opt(today.year() + 25, 12, 31).unwrap_or(today);
-    let upcoming = country::anniversaries(&mut conn, today, horizon)
+    let upcoming = anniversary::list(&mut conn, actor, today, horizon)
         .await?
         .into_iter()
         .filter(|a| a.country_code.as_deref() == Some(code.as_str()))
@@ -137,9 +139,9 @@ async fn load<'a>(
     Ok(CountryPage { ctx, country, levels, upcoming, partners, all_levels: PartnershipLevel::ALL, form, errors })
 }
 
-async fn show(State(state): State<AppState>, _: Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
+async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
     let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
-    match load(&state, &ctx, &code, None, FormErrors::default()).await {
+    match load(&state, &ctx, &me.actor, &code, None, FormErrors::default()).await {
         Ok(page) => render(&page),
         Err(e) => store_error_page(&ctx, e),
     }
@@ -169,7 +171,7 @@ async fn correct(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &code, Some(form), errors)).await
+    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &me.actor, &code, Some(form), errors)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,7 +208,7 @@ async fn add_level(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &code, None, errors)).await
+    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &me.actor, &code, None, errors)).await
 }
 
 #[derive(Template)]
@@ -256,7 +258,7 @@ async fn calendar_page<'a>(
         _ => return Err(amity_store::Error::invalid("year", "is out of range")),
     };
     let mut conn = state.db.conn().await?;
-    let items = country::anniversaries(&mut conn, from, to).await?;
+    let items = anniversary::list(&mut conn, &me.actor, from, to).await?;
     let total = items.len();
     let mut months: Vec<(u32, Vec<AnniversaryItem>)> = Vec::new();
     for item in items {

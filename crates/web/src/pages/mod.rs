@@ -1,5 +1,6 @@
 //! Server-rendered pages. Each page is an askama struct rendered from `templates/`.
 
+mod agreements;
 mod audit;
 mod countries;
 mod home;
@@ -135,6 +136,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(org::routes())
         .merge(partners::routes())
         .merge(people::routes())
+        .merge(agreements::routes())
         .merge(audit::routes())
         .merge(countries::routes())
         .merge(search::routes())

@@ -1,6 +1,7 @@
 //! Partner pages: the registry list, the create form (with duplicate warnings), and a partner's
 //! page with its identity, links to our units and the forms its keepers use.
 
+use amity_domain::anniversary::PartialDate;
 use amity_domain::authz::Action;
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
@@ -116,6 +117,8 @@ struct PartnerForm {
     #[serde(default)]
     note: String,
     #[serde(default)]
+    founded: String,
+    #[serde(default)]
     confirm_duplicate: Option<String>,
 }
 
@@ -137,6 +140,7 @@ impl PartnerForm {
             website: p.website.clone().unwrap_or_default(),
             address: p.address.clone().unwrap_or_default(),
             note: p.note.clone().unwrap_or_default(),
+            founded: p.founded.map(|f| f.display()).unwrap_or_default(),
             confirm_duplicate: None,
         }
     }
@@ -152,11 +156,16 @@ impl PartnerForm {
             "" => Some(None),
             c => check.check("country", CountryCode::parse(c).map(Some)),
         };
+        let founded = match self.founded.trim() {
+            "" => Some(None),
+            f => check.check("founded", PartialDate::parse(f).map(Some)),
+        };
         check.finish()?;
-        let (Some(kind), Some(category), Some(country)) = (kind, category, country) else {
+        let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
             unreachable!("the checker reported every missing value")
         };
         Ok(PartnerInput {
+            founded,
             kind,
             category,
             country,
@@ -249,10 +258,21 @@ struct PartnerPage<'a> {
     relations: &'static [UnitRelation],
     statuses: &'static [AgreementStatus],
     task_statuses: &'static [TaskStatus],
+    timeline: amity_store::timeline::Timeline,
+    /// The year the timeline shows, or all years.
+    year: Option<i32>,
     errors: FormErrors,
 }
 
 impl PartnerPage<'_> {
+    fn entry_when(&self, e: &amity_store::timeline::Entry) -> String {
+        match e.precision {
+            amity_domain::anniversary::Precision::Day => self.ctx.date(&e.date),
+            amity_domain::anniversary::Precision::Month => e.date.format("%m/%Y").to_string(),
+            amity_domain::anniversary::Precision::Year => e.date.format("%Y").to_string(),
+        }
+    }
+
     /// Whether the user keeps this agreement (and so may add tasks).
     fn keeps(&self, a: &amity_store::agreement::Agreement) -> bool {
         self.ctx.user.as_ref().is_some_and(|u| u.actor.may(Action::Write, Some(a.owner_unit_id)))
@@ -269,6 +289,7 @@ async fn partner_page<'a>(
     ctx: &'a PageCtx,
     me: &CurrentUser,
     id: i64,
+    year: Option<i32>,
     errors: FormErrors,
 ) -> amity_store::Result<PartnerPage<'a>> {
     let mut conn = state.db.conn().await?;
@@ -284,6 +305,7 @@ async fn partner_page<'a>(
     let links = partner::unit_links(&mut conn, id).await?;
     let people = amity_store::person::at_partner(&mut conn, &me.actor, id).await?;
     let (agreements, _) = amity_store::agreement::list(&mut conn, &me.actor, Some(id), None, 100, 0).await?;
+    let timeline = amity_store::timeline::for_partner(&mut conn, &me.actor, id, year).await?;
     // Units the user may link: every unit it writes for, closed ones too (a merged union still
     // records the relations it had).
     let today = Utc::now().date_naive();
@@ -309,14 +331,28 @@ async fn partner_page<'a>(
         agreements,
         own_units,
         relations: UnitRelation::ALL,
-        statuses: AgreementStatus::ALL,
+        statuses: AgreementStatus::SETTABLE,
         task_statuses: TaskStatus::ALL,
+        timeline,
+        year,
         errors,
     })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match partner_page(&state, &ctx, &me, id, FormErrors::default()).await {
+#[derive(Debug, Deserialize)]
+struct TimelineQuery {
+    year: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<TimelineQuery>,
+) -> Response {
+    let year = q.year.as_deref().and_then(|y| y.trim().parse::<i32>().ok());
+    match partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await {
         Ok(page) => render(&page),
         Err(e) => store_error_page(&ctx, e),
     }
@@ -393,7 +429,7 @@ async fn link(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -454,7 +490,7 @@ async fn add_agreement(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -489,7 +525,7 @@ async fn add_task(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
 }
 
 /// Records a task's status and evidence.
@@ -507,7 +543,7 @@ async fn update_task(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, errors)).await
+    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
 }
 
 /// The merged partner's old address leads to the survivor.

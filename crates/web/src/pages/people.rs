@@ -60,20 +60,87 @@ struct PersonPage<'a> {
     ctx: &'a PageCtx,
     person: Person,
     positions: Vec<Position>,
+    can_edit: bool,
+    /// Partners to choose from for a new position (only for those who may add one).
+    partners: Vec<amity_store::partner::Partner>,
+    errors: FormErrors,
+}
+
+async fn person_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &crate::auth::CurrentUser,
+    id: i64,
+    errors: FormErrors,
+) -> amity_store::Result<PersonPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let person = person::get(&mut conn, &me.actor, id).await?;
+    let positions = person::positions(&mut conn, id).await?;
+    let can_edit = me.actor.may(amity_domain::authz::Action::Write, Some(person.owner_unit_id));
+    let partners = match can_edit {
+        true => amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?.0,
+        false => vec![],
+    };
+    Ok(PersonPage { ctx, person, positions, can_edit, partners, errors })
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let person = person::get(&mut conn, &me.actor, id).await?;
-        let positions = person::positions(&mut conn, id).await?;
-        Ok::<_, amity_store::Error>(PersonPage { ctx: &ctx, person, positions })
-    }
-    .await;
-    match result {
+    match person_page(&state, &ctx, &me, id, FormErrors::default()).await {
         Ok(page) => render(&page),
         Err(e) => store_error_page(&ctx, e),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PositionForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    partner_id: String,
+    #[serde(default)]
+    organization: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+}
+
+async fn add_position(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<PositionForm>,
+) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let date = |check: &mut Checker, field: &str, value: &str| match value.trim() {
+            "" => Some(None),
+            d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
+        };
+        let (from, to) = (date(&mut check, "valid_from", &form.valid_from), date(&mut check, "valid_to", &form.valid_to));
+        let at = match (form.partner_id.trim(), opt(&form.organization)) {
+            ("", Some(o)) => Some(Organization::Named(o)),
+            (p, None) if !p.is_empty() => {
+                check.check("partner_id", p.parse::<i64>().map(Organization::Partner).map_err(|_| "choose a partner".to_owned()))
+            }
+            ("", None) => {
+                check.push("partner_id", "choose a partner or name the organization");
+                None
+            }
+            _ => {
+                check.push("organization", "choose a partner or name the organization, not both");
+                None
+            }
+        };
+        check.finish()?;
+        let (Some(from), Some(to), Some(at)) = (from, to, at) else { unreachable!("the checker reported every missing value") };
+        let mut tx = state.db.begin().await?;
+        person::add_position(&mut tx, &me.actor, id, &form.title, &at, (from, to)).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::person(id), |errors| person_page(&state, &ctx, &me, id, errors)).await
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -92,6 +159,8 @@ struct PersonForm {
     email: String,
     #[serde(default)]
     phone: String,
+    #[serde(default)]
+    note: String,
     /// A first position: title and partner (optional).
     #[serde(default)]
     title: String,
@@ -105,23 +174,72 @@ struct PersonForm {
 #[template(path = "person_form.html")]
 struct FormPage<'a> {
     ctx: &'a PageCtx,
+    /// The person being edited, or `None` for a new one.
+    existing: Option<Person>,
     form: PersonForm,
     partners: Vec<amity_store::partner::Partner>,
     genders: &'static [Gender],
     errors: FormErrors,
 }
 
-async fn form_page<'a>(state: &AppState, ctx: &'a PageCtx, form: PersonForm, errors: FormErrors) -> amity_store::Result<FormPage<'a>> {
+async fn form_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    existing: Option<Person>,
+    form: PersonForm,
+    errors: FormErrors,
+) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
-    let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
-    Ok(FormPage { ctx, form, partners, genders: Gender::ALL, errors })
+    let partners = match existing {
+        Some(_) => vec![],
+        None => amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?.0,
+    };
+    Ok(FormPage { ctx, existing, form, partners, genders: Gender::ALL, errors })
+}
+
+impl PersonForm {
+    fn from_person(p: &Person) -> PersonForm {
+        PersonForm {
+            name: p.name.clone(),
+            name_latin: p.name_latin.clone().unwrap_or_default(),
+            honorific: p.honorific.clone().unwrap_or_default(),
+            gender: p.gender.map(|g| g.as_str().to_owned()).unwrap_or_default(),
+            nationality: p.nationality.clone().unwrap_or_default(),
+            email: p.email.clone().unwrap_or_default(),
+            phone: p.phone.clone().unwrap_or_default(),
+            note: p.note.clone().unwrap_or_default(),
+            ..PersonForm::default()
+        }
+    }
+
+    /// The person's details, with every problem under its field.
+    fn input(&self, check: &mut Checker) -> Option<PersonInput> {
+        let gender = match self.gender.as_str() {
+            "" => Some(None),
+            g => check.check("gender", g.parse::<Gender>().map(Some)),
+        };
+        let nationality = match self.nationality.trim() {
+            "" => Some(None),
+            n => check.check("nationality", CountryCode::parse(n).map(Some)),
+        };
+        Some(PersonInput {
+            name: self.name.split_whitespace().collect::<Vec<_>>().join(" "),
+            name_latin: opt(&self.name_latin),
+            honorific: opt(&self.honorific),
+            gender: gender?,
+            nationality: nationality?,
+            email: opt(&self.email),
+            phone: opt(&self.phone),
+            note: opt(&self.note),
+        })
+    }
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
     if let Err(d) = me.actor.require(amity_domain::authz::Action::Write, me.actor.unit_id) {
         return super::denied_page(&ctx, d);
     }
-    match form_page(&state, &ctx, PersonForm::default(), FormErrors::default()).await {
+    match form_page(&state, &ctx, None, PersonForm::default(), FormErrors::default()).await {
         Ok(page) => render(&page),
         Err(e) => store_error_page(&ctx, e),
     }
@@ -134,14 +252,7 @@ fn opt(s: &str) -> Option<String> {
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<PersonForm>) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let gender = match form.gender.as_str() {
-            "" => Some(None),
-            g => check.check("gender", g.parse::<Gender>().map(Some)),
-        };
-        let nationality = match form.nationality.trim() {
-            "" => Some(None),
-            n => check.check("nationality", CountryCode::parse(n).map(Some)),
-        };
+        let input = form.input(&mut check);
         let partner = match form.partner_id.trim() {
             "" => Some(None),
             p => check.check("partner_id", p.parse::<i64>().map(Some).map_err(|_| "choose a partner".to_owned())),
@@ -154,18 +265,8 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
             check.push("title", "give the position's title");
         }
         check.finish()?;
-        let (Some(gender), Some(nationality), Some(partner), Some(from)) = (gender, nationality, partner, from) else {
+        let (Some(input), Some(partner), Some(from)) = (input, partner, from) else {
             unreachable!("the checker reported every missing value")
-        };
-        let input = PersonInput {
-            name: form.name.split_whitespace().collect::<Vec<_>>().join(" "),
-            name_latin: opt(&form.name_latin),
-            honorific: opt(&form.honorific),
-            gender,
-            nationality,
-            email: opt(&form.email),
-            phone: opt(&form.phone),
-            note: None,
         };
         let mut tx = state.db.begin().await?;
         let created = person::create(&mut tx, &me.actor, &input, None).await?;
@@ -180,9 +281,60 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         Ok(created)
     }
     .await;
-    after_post(&ctx, result, |p: Person| path::person(p.id), |errors| form_page(&state, &ctx, form.clone(), errors)).await
+    after_post(&ctx, result, |p: Person| path::person(p.id), |errors| form_page(&state, &ctx, None, form.clone(), errors)).await
+}
+
+async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let existing = person::get(&mut conn, &me.actor, id).await?;
+        me.actor.require(amity_domain::authz::Action::Write, Some(existing.owner_unit_id))?;
+        drop(conn);
+        let form = PersonForm::from_person(&existing);
+        form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    let result = async {
+        let mut check = Checker::new();
+        let input = form.input(&mut check);
+        check.finish()?;
+        let Some(input) = input else { unreachable!("the checker reported every missing value") };
+        let mut tx = state.db.begin().await?;
+        let updated = person::update(&mut tx, &me.actor, id, &input).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+    .await;
+    after_post(
+        &ctx,
+        result,
+        |p: Person| path::person(p.id),
+        |errors| async {
+            let existing = person::get(&mut state.db.conn().await?, &me.actor, id).await?;
+            form_page(&state, &ctx, Some(existing), form.clone(), errors).await
+        },
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/people", get(list)).route("/people/new", get(new_form).post(create)).route("/people/{id}", get(show))
+    RouteSet::default()
+        .route("/people", get(list))
+        .route("/people/new", get(new_form).post(create))
+        .route("/people/{id}", get(show))
+        .route("/people/{id}/edit", get(edit_form).post(update))
+        .route("/people/{id}/positions", axum::routing::post(add_position))
 }

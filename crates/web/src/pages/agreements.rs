@@ -1,0 +1,318 @@
+//! Agreement pages: the list in the user's scope with its reminders, and one agreement's page
+//! with its parties, documents, tasks, editing and renewal.
+
+use amity_domain::authz::Action;
+use amity_domain::error::Checker;
+use amity_domain::partner::{AgreementStatus, Vocabulary};
+use amity_store::agreement::{self, Agreement, AgreementInput, Reminders};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::{after_post, render, store_error_page};
+use crate::auth::{Auth, CurrentUser};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::{FormErrors, PageCtx, path};
+
+const PER_PAGE: u64 = 50;
+
+#[derive(Template)]
+#[template(path = "agreements.html")]
+struct ListPage<'a> {
+    ctx: &'a PageCtx,
+    agreements: Vec<Agreement>,
+    total: i64,
+    page: u64,
+    pages: u64,
+    status: String,
+    statuses: &'static [AgreementStatus],
+    reminders: Reminders,
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    status: String,
+    page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<ListQuery>) -> Response {
+    let page = q.page.unwrap_or(1).max(1);
+    let result = async {
+        let status = match q.status.as_str() {
+            "" => None,
+            s => Some(s.parse::<AgreementStatus>().map_err(|e| amity_store::Error::invalid("status", e))?),
+        };
+        let mut conn = state.db.conn().await?;
+        let (agreements, total) = agreement::list(&mut conn, &me.actor, None, status, PER_PAGE, (page - 1) * PER_PAGE).await?;
+        let reminders = agreement::reminders(&mut conn, &me.actor, Utc::now().date_naive()).await?;
+        Ok::<_, amity_store::Error>((agreements, total, reminders))
+    }
+    .await;
+    match result {
+        Ok((agreements, total, reminders)) => render(&ListPage {
+            ctx: &ctx,
+            agreements,
+            total,
+            page,
+            pages: super::page_count(total, PER_PAGE),
+            status: q.status,
+            statuses: AgreementStatus::ALL,
+            reminders,
+        }),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+/// An agreement's details as a form: dates as typed (`dd/mm/yyyy`), other parties named in
+/// words one per line.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct AgreementForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    signed_on: String,
+    #[serde(default)]
+    signed_place: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    named_parties: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
+impl AgreementForm {
+    fn from_agreement(a: &Agreement) -> AgreementForm {
+        let date = |d: Option<NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
+        AgreementForm {
+            title: a.title.clone(),
+            number: a.number.clone().unwrap_or_default(),
+            status: a.status.as_str().into(),
+            signed_on: date(a.signed_on),
+            signed_place: a.signed_place.clone().unwrap_or_default(),
+            valid_from: date(a.valid_from),
+            valid_to: date(a.valid_to),
+            note: a.note.clone().unwrap_or_default(),
+            named_parties: a.parties.iter().filter_map(|p| p.name.clone()).collect::<Vec<_>>().join("\n"),
+        }
+    }
+
+    /// The form's details with `current`'s partner and unit parties, every problem under its field.
+    fn input(&self, current: &Agreement) -> Result<AgreementInput, amity_domain::error::Invalid> {
+        let mut check = Checker::new();
+        let status = check.check("status", self.status.parse::<AgreementStatus>());
+        let mut date = |field: &str, value: &str| match value.trim() {
+            "" => Some(None),
+            d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
+        };
+        let (signed_on, valid_from, valid_to) =
+            (date("signed_on", &self.signed_on), date("valid_from", &self.valid_from), date("valid_to", &self.valid_to));
+        check.finish()?;
+        let (Some(status), Some(signed_on), Some(valid_from), Some(valid_to)) = (status, signed_on, valid_from, valid_to) else {
+            unreachable!("the checker reported every missing value")
+        };
+        Ok(AgreementInput {
+            title: self.title.split_whitespace().collect::<Vec<_>>().join(" "),
+            number: opt(&self.number),
+            signed_on,
+            signed_place: opt(&self.signed_place),
+            valid_from,
+            valid_to,
+            status,
+            note: opt(&self.note),
+            partners: current.parties.iter().filter_map(|p| p.partner.as_ref().map(|r| r.id)).collect(),
+            units: current.parties.iter().filter_map(|p| p.unit.as_ref().map(|u| u.id)).collect(),
+            named_parties: self.named_parties.lines().filter_map(opt).collect(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agreement.html")]
+struct AgreementPage<'a> {
+    ctx: &'a PageCtx,
+    agreement: Agreement,
+    can_edit: bool,
+    /// The renewal form, prefilled from this agreement.
+    renewal: AgreementForm,
+    statuses: &'static [AgreementStatus],
+    errors: FormErrors,
+}
+
+impl AgreementPage<'_> {
+    /// Whether evidence text is an address to follow.
+    fn is_link(&self, evidence: &str) -> bool {
+        evidence.starts_with('/') || evidence.starts_with("http://") || evidence.starts_with("https://")
+    }
+}
+
+async fn agreement_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    id: i64,
+    renewal: Option<AgreementForm>,
+    errors: FormErrors,
+) -> amity_store::Result<AgreementPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let agreement = agreement::get(&mut conn, &me.actor, id).await?;
+    let renewal = renewal.unwrap_or_else(|| AgreementForm {
+        status: AgreementStatus::InForce.as_str().into(),
+        signed_on: String::new(),
+        valid_from: String::new(),
+        valid_to: String::new(),
+        number: String::new(),
+        ..AgreementForm::from_agreement(&agreement)
+    });
+    Ok(AgreementPage {
+        ctx,
+        can_edit: me.actor.may(Action::Write, Some(agreement.owner_unit_id)),
+        agreement,
+        renewal,
+        statuses: AgreementStatus::SETTABLE,
+        errors,
+    })
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    match agreement_page(&state, &ctx, &me, id, None, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "agreement_form.html")]
+struct FormPage<'a> {
+    ctx: &'a PageCtx,
+    agreement: Agreement,
+    form: AgreementForm,
+    statuses: &'static [AgreementStatus],
+    errors: FormErrors,
+}
+
+async fn form_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    id: i64,
+    form: Option<AgreementForm>,
+    errors: FormErrors,
+) -> amity_store::Result<FormPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let agreement = agreement::get(&mut conn, &me.actor, id).await?;
+    me.actor.require(Action::Write, Some(agreement.owner_unit_id))?;
+    let statuses = if agreement.status == AgreementStatus::Renewed { &[AgreementStatus::Renewed][..] } else { AgreementStatus::SETTABLE };
+    let form = form.unwrap_or_else(|| AgreementForm::from_agreement(&agreement));
+    Ok(FormPage { ctx, agreement, form, statuses, errors })
+}
+
+async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    match form_page(&state, &ctx, &me, id, None, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<AgreementForm>,
+) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let current = agreement::get(&mut tx, &me.actor, id).await?;
+        let input = form.input(&current)?;
+        agreement::update(&mut tx, &me.actor, id, &input).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::agreement(id), |errors| form_page(&state, &ctx, &me, id, Some(form.clone()), errors)).await
+}
+
+async fn renew(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<AgreementForm>,
+) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let current = agreement::get(&mut tx, &me.actor, id).await?;
+        let input = form.input(&current)?;
+        let created = agreement::renew(&mut tx, &me.actor, id, &input).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+    .await;
+    after_post(
+        &ctx,
+        result,
+        |a: Agreement| path::agreement(a.id),
+        |errors| agreement_page(&state, &ctx, &me, id, Some(form.clone()), errors),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct DocumentForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    url: String,
+}
+
+async fn add_document(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<DocumentForm>,
+) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        agreement::add_document(&mut tx, &me.actor, id, &form.title, opt(&form.url).as_deref()).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::agreement(id), |errors| agreement_page(&state, &ctx, &me, id, None, errors)).await
+}
+
+async fn remove_document(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path((id, document)): Path<(i64, i64)>) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        agreement::remove_document(&mut tx, &me.actor, id, document).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::agreement(id), |errors| agreement_page(&state, &ctx, &me, id, None, errors)).await
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/agreements", get(list))
+        .route("/agreements/{id}", get(show))
+        .route("/agreements/{id}/edit", get(edit_form).post(update))
+        .route("/agreements/{id}/renew", post(renew))
+        .route("/agreements/{id}/documents", post(add_document))
+        .route("/agreements/{id}/documents/{document}/delete", post(remove_document))
+}
