@@ -346,6 +346,7 @@ field-organization = Organization (if not a partner)
 
 ## Partner timeline
 partner-timeline = Timeline
+partner-founded = Founded
 timeline-all-years = All years
 timeline-empty = Nothing dated is recorded for this partner in that year.
 timeline-founded = Founded

@@ -346,6 +346,7 @@ field-organization = Tổ chức (nếu không phải đối tác)
 
 ## Dòng thời gian đối tác
 partner-timeline = Dòng thời gian
+partner-founded = Thành lập
 timeline-all-years = Tất cả các năm
 timeline-empty = Không có sự kiện nào được ghi nhận với đối tác này trong năm đó.
 timeline-founded = Thành lập
