@@ -47,6 +47,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub session_hours: i64,
     pub login_attempts_per_minute: u32,
+    /// The largest attached file accepted, in megabytes (at most 15).
+    pub max_upload_mb: usize,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             secure_cookies: false,
             session_hours: 12,
             login_attempts_per_minute: 5,
+            max_upload_mb: 10,
         }
     }
 }

@@ -149,6 +149,8 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
             secure_cookies: config.secure_cookies,
             session_hours: config.session_hours,
             login_attempts_per_minute: config.login_attempts_per_minute,
+            files_dir: config.data_dir.join("files"),
+            max_upload_bytes: config.max_upload_mb * 1024 * 1024,
         },
     );
     tokio::spawn(purge_sessions(db.clone()));

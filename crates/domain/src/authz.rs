@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::activity::{DelegationState, Direction};
 use crate::user::Role;
 
 /// A set of organization units, or all of them.
@@ -47,6 +48,21 @@ pub enum Action {
     ManageUsers,
     /// Complete or correct shared reference data (countries, relations, commemorations).
     ManageReference,
+    /// Approve, return or reject an outbound delegation request (central staff).
+    DecideOutbound,
+    /// Approve, return or reject an inbound delegation its unit hosts (the unit's head).
+    DecideInbound,
+}
+
+/// What moving a delegation to `to` takes: decisions on outbound requests belong to central
+/// staff, on inbound ones to the hosting unit's head; every other move (submitting, completing,
+/// reporting, cancelling) to the staff of the unit that keeps it.
+pub fn delegation_move(direction: Direction, to: DelegationState) -> Action {
+    match (DelegationState::is_decision(to), direction) {
+        (true, Direction::Outbound) => Action::DecideOutbound,
+        (true, Direction::Inbound) => Action::DecideInbound,
+        (false, _) => Action::Write,
+    }
 }
 
 /// Refusal of an action, with the reason shown to the user.
@@ -79,6 +95,8 @@ impl Actor {
             Action::Read => self.read.covers(unit),
             Action::Write => self.role != Role::Viewer && self.write.covers(unit),
             Action::ManageStructure | Action::ManageUsers | Action::ManageReference => self.role == Role::SystemAdmin,
+            Action::DecideOutbound => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
+            Action::DecideInbound => matches!(self.role, Role::SystemAdmin | Role::UnitHead) && self.write.covers(unit),
         }
     }
 
@@ -93,6 +111,8 @@ impl Actor {
             Action::ManageStructure => "only a system administrator may change the organization structure",
             Action::ManageUsers => "only a system administrator may manage accounts",
             Action::ManageReference => "only a system administrator may change reference data",
+            Action::DecideOutbound => "outbound delegations are approved by central staff",
+            Action::DecideInbound => "inbound delegations are approved by the head of the hosting unit",
         }))
     }
 }
@@ -155,7 +175,7 @@ pub fn scopes_for(role: Role, unit: i64, graph: &StructureGraph, led_cluster_mem
             };
             (read, own)
         }
-        Role::UnionStaff | Role::AssociationStaff => (own.clone(), own),
+        Role::UnionStaff | Role::AssociationStaff | Role::UnitHead => (own.clone(), own),
     }
 }
 
@@ -175,6 +195,23 @@ mod tests {
         g.add_lineage(3, 5);
         g.add_lineage(6, 5);
         g
+    }
+
+    #[test]
+    fn decisions_on_delegations_belong_to_central_staff_or_the_hosting_head() {
+        let (read, write) = scopes_for(Role::UnitHead, 4, &graph(), &BTreeSet::new());
+        let head = Actor { user_id: Some(1), email: "h".into(), role: Role::UnitHead, unit_id: Some(4), read, write };
+        let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeSet::new());
+        let staff = Actor { role: Role::UnionStaff, read, write, ..head.clone() };
+        let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeSet::new());
+        let central = Actor { role: Role::CentralStaff, unit_id: Some(1), read, write, ..head.clone() };
+        let approve_out = delegation_move(Direction::Outbound, DelegationState::Approved);
+        let approve_in = delegation_move(Direction::Inbound, DelegationState::Approved);
+        assert!(central.may(approve_out, Some(4)) && !head.may(approve_out, Some(4)) && !staff.may(approve_out, Some(4)));
+        assert!(head.may(approve_in, Some(4)) && !head.may(approve_in, Some(3)), "only its own unit's guests");
+        assert!(!staff.may(approve_in, Some(4)) && !central.may(approve_in, Some(4)));
+        let submit = delegation_move(Direction::Outbound, DelegationState::Submitted);
+        assert!(staff.may(submit, Some(4)) && !staff.may(submit, Some(3)));
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! Nothing here does I/O. Storage and HTTP take these types, so a value that reached them has
 //! already been checked ("parse, don't validate").
 
+pub mod activity;
 pub mod anniversary;
 pub mod authz;
 pub mod country;
 pub mod error;
+pub mod money;
 pub mod org;
 pub mod partner;
 pub mod text;

@@ -72,12 +72,14 @@ pub enum Role {
     ClusterLead,
     UnionStaff,
     AssociationStaff,
+    /// The head of a unit: its staff's rights, and decisions on the delegations it hosts.
+    UnitHead,
     Viewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::SystemAdmin, Role::CentralStaff, Role::ClusterLead, Role::UnionStaff, Role::AssociationStaff, Role::Viewer];
+    pub const ALL: [Role; 7] =
+        [Role::SystemAdmin, Role::CentralStaff, Role::ClusterLead, Role::UnionStaff, Role::AssociationStaff, Role::UnitHead, Role::Viewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,6 +88,7 @@ impl Role {
             Role::ClusterLead => "cluster_lead",
             Role::UnionStaff => "union_staff",
             Role::AssociationStaff => "association_staff",
+            Role::UnitHead => "unit_head",
             Role::Viewer => "viewer",
         }
     }
@@ -96,7 +99,7 @@ impl FromStr for Role {
     fn from_str(s: &str) -> Result<Self, String> {
         Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
             format!(
-                "unknown role “{s}” (expected one of: system_admin, central_staff, cluster_lead, union_staff, association_staff, viewer)"
+                "unknown role “{s}” (expected one of: system_admin, central_staff, cluster_lead, union_staff, association_staff, unit_head, viewer)"
             )
         })
     }

@@ -49,10 +49,14 @@ pub enum AuditAction {
     ChangePassword,
     ImportReference,
     LoadDemo,
+    /// A workflow move (a delegation submitted, approved, returned…), with its comment.
+    Transition,
+    Attach,
+    Detach,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
+    pub const ALL: [AuditAction; 12] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Merge,
@@ -62,6 +66,9 @@ impl AuditAction {
         AuditAction::ChangePassword,
         AuditAction::ImportReference,
         AuditAction::LoadDemo,
+        AuditAction::Transition,
+        AuditAction::Attach,
+        AuditAction::Detach,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +82,9 @@ impl AuditAction {
             AuditAction::ChangePassword => "change_password",
             AuditAction::ImportReference => "import_reference",
             AuditAction::LoadDemo => "load_demo",
+            AuditAction::Transition => "transition",
+            AuditAction::Attach => "attach",
+            AuditAction::Detach => "detach",
         }
     }
 }

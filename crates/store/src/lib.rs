@@ -5,13 +5,17 @@
 //! [`amity_domain::authz::Actor`], checks it, and appends its audit entry in the same
 //! transaction.
 
+pub mod activity;
 pub mod agreement;
 pub mod anniversary;
+pub mod attachment;
 pub mod audit;
 pub mod country;
 pub mod db;
+pub mod delegation;
 pub mod dialect;
 pub mod error;
+pub mod event;
 pub mod generate;
 pub mod org;
 pub mod partner;
@@ -22,6 +26,7 @@ pub mod search;
 pub mod seed;
 pub mod testing;
 pub mod timeline;
+pub mod totals;
 pub mod user;
 
 pub use db::{Backend, Conn, Db};

@@ -282,6 +282,127 @@ pub(crate) enum Agreements {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum Delegations {
+    Table,
+    Id,
+    OwnerUnitId,
+    Direction,
+    Title,
+    TitleKey,
+    Purpose,
+    State,
+    StartOn,
+    EndOn,
+    FundingSource,
+    /// Decimal text, in `budget_currency`.
+    BudgetAmount,
+    BudgetCurrency,
+    /// VND per unit of `budget_currency`, decimal text.
+    ExchangeRate,
+    ExpectedOutcomes,
+    ActualOutcomes,
+    Report,
+    /// The last reviewer's comment (shown when a request comes back).
+    ReviewComment,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DelegationMembers {
+    Table,
+    Id,
+    DelegationId,
+    PersonId,
+    Role,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DelegationLegs {
+    Table,
+    Id,
+    DelegationId,
+    CountryId,
+    City,
+    FromOn,
+    ToOn,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DelegationMoves {
+    Table,
+    Id,
+    DelegationId,
+    FromState,
+    ToState,
+    Comment,
+    UserId,
+    At,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Events {
+    Table,
+    Id,
+    OwnerUnitId,
+    EventType,
+    Channel,
+    Title,
+    TitleKey,
+    StartOn,
+    EndOn,
+    /// The country the event took place in (Vietnam for a province).
+    PlaceCountryId,
+    /// The province or the foreign city, in words.
+    Place,
+    Participants,
+    ForeignParticipants,
+    Description,
+    Results,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// Links from a delegation or an event (`record_type`, `record_id`) to partners, countries,
+/// co-organizing units and agreement tasks.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ActivityLinks {
+    Table,
+    Id,
+    RecordType,
+    RecordId,
+    /// `partner`, `country`, `unit` or `task`.
+    LinkType,
+    TargetId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Attachments {
+    Table,
+    Id,
+    RecordType,
+    RecordId,
+    /// Hex SHA-256 of the content: the file's name in the store.
+    Sha256,
+    Size,
+    ContentType,
+    FileName,
+    UploadedBy,
+    UploadedAt,
+}
+
+/// Live per-unit, per-month totals of activity, kept in the same transaction as the records.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ActivityTotals {
+    Table,
+    UnitId,
+    Year,
+    Month,
+    Metric,
+    Value,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum AgreementDocuments {
     Table,
     Id,
@@ -335,6 +456,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (4, "people and their dated positions"),
     (5, "cooperation agreements, parties and yearly tasks"),
     (6, "partner founding dates, agreement documents"),
+    (7, "delegations, events, attachments and live activity totals"),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.
@@ -380,6 +502,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         4 => m004_people(conn).await,
         5 => m005_agreements(conn).await,
         6 => m006_foundings_documents(conn).await,
+        7 => m007_activities(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -805,4 +928,180 @@ async fn m006_foundings_documents(c: &mut Conn) -> Result<()> {
             .to_owned(),
     )
     .await
+}
+
+async fn m007_activities(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(Delegations::Table)
+            .col(id(Delegations::Id))
+            .col(ColumnDef::new(Delegations::OwnerUnitId).big_integer().not_null())
+            .col(ColumnDef::new(Delegations::Direction).text().not_null())
+            .col(ColumnDef::new(Delegations::Title).text().not_null())
+            .col(ColumnDef::new(Delegations::TitleKey).binary().not_null())
+            .col(ColumnDef::new(Delegations::Purpose).text().null())
+            .col(ColumnDef::new(Delegations::State).text().not_null())
+            .col(ColumnDef::new(Delegations::StartOn).date().not_null())
+            .col(ColumnDef::new(Delegations::EndOn).date().not_null())
+            .col(ColumnDef::new(Delegations::FundingSource).text().null())
+            .col(ColumnDef::new(Delegations::BudgetAmount).text().null())
+            .col(ColumnDef::new(Delegations::BudgetCurrency).text().null())
+            .col(ColumnDef::new(Delegations::ExchangeRate).text().null())
+            .col(ColumnDef::new(Delegations::ExpectedOutcomes).text().null())
+            .col(ColumnDef::new(Delegations::ActualOutcomes).text().null())
+            .col(ColumnDef::new(Delegations::Report).text().null())
+            .col(ColumnDef::new(Delegations::ReviewComment).text().null())
+            .col(ColumnDef::new(Delegations::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Delegations::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Delegations::Table, Delegations::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(DelegationMembers::Table)
+            .col(id(DelegationMembers::Id))
+            .col(ColumnDef::new(DelegationMembers::DelegationId).big_integer().not_null())
+            .col(ColumnDef::new(DelegationMembers::PersonId).big_integer().not_null())
+            .col(ColumnDef::new(DelegationMembers::Role).text().not_null())
+            .foreign_key(&mut fk(DelegationMembers::Table, DelegationMembers::DelegationId, Delegations::Table, Delegations::Id))
+            .foreign_key(&mut fk(DelegationMembers::Table, DelegationMembers::PersonId, People::Table, People::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(DelegationLegs::Table)
+            .col(id(DelegationLegs::Id))
+            .col(ColumnDef::new(DelegationLegs::DelegationId).big_integer().not_null())
+            .col(ColumnDef::new(DelegationLegs::CountryId).big_integer().not_null())
+            .col(ColumnDef::new(DelegationLegs::City).text().null())
+            .col(ColumnDef::new(DelegationLegs::FromOn).date().not_null())
+            .col(ColumnDef::new(DelegationLegs::ToOn).date().not_null())
+            .foreign_key(&mut fk(DelegationLegs::Table, DelegationLegs::DelegationId, Delegations::Table, Delegations::Id))
+            .foreign_key(&mut fk(DelegationLegs::Table, DelegationLegs::CountryId, Countries::Table, Countries::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(DelegationMoves::Table)
+            .col(id(DelegationMoves::Id))
+            .col(ColumnDef::new(DelegationMoves::DelegationId).big_integer().not_null())
+            .col(ColumnDef::new(DelegationMoves::FromState).text().not_null())
+            .col(ColumnDef::new(DelegationMoves::ToState).text().not_null())
+            .col(ColumnDef::new(DelegationMoves::Comment).text().null())
+            .col(ColumnDef::new(DelegationMoves::UserId).big_integer().null())
+            .col(ColumnDef::new(DelegationMoves::At).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(DelegationMoves::Table, DelegationMoves::DelegationId, Delegations::Table, Delegations::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Events::Table)
+            .col(id(Events::Id))
+            .col(ColumnDef::new(Events::OwnerUnitId).big_integer().not_null())
+            .col(ColumnDef::new(Events::EventType).text().not_null())
+            .col(ColumnDef::new(Events::Channel).text().not_null())
+            .col(ColumnDef::new(Events::Title).text().not_null())
+            .col(ColumnDef::new(Events::TitleKey).binary().not_null())
+            .col(ColumnDef::new(Events::StartOn).date().not_null())
+            .col(ColumnDef::new(Events::EndOn).date().not_null())
+            .col(ColumnDef::new(Events::PlaceCountryId).big_integer().null())
+            .col(ColumnDef::new(Events::Place).text().null())
+            .col(ColumnDef::new(Events::Participants).big_integer().not_null())
+            .col(ColumnDef::new(Events::ForeignParticipants).big_integer().not_null())
+            .col(ColumnDef::new(Events::Description).text().null())
+            .col(ColumnDef::new(Events::Results).text().null())
+            .col(ColumnDef::new(Events::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Events::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Events::Table, Events::OwnerUnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(Events::Table, Events::PlaceCountryId, Countries::Table, Countries::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ActivityLinks::Table)
+            .col(id(ActivityLinks::Id))
+            .col(ColumnDef::new(ActivityLinks::RecordType).text().not_null())
+            .col(ColumnDef::new(ActivityLinks::RecordId).big_integer().not_null())
+            .col(ColumnDef::new(ActivityLinks::LinkType).text().not_null())
+            .col(ColumnDef::new(ActivityLinks::TargetId).big_integer().not_null()),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Attachments::Table)
+            .col(id(Attachments::Id))
+            .col(ColumnDef::new(Attachments::RecordType).text().not_null())
+            .col(ColumnDef::new(Attachments::RecordId).big_integer().not_null())
+            .col(ColumnDef::new(Attachments::Sha256).text().not_null())
+            .col(ColumnDef::new(Attachments::Size).big_integer().not_null())
+            .col(ColumnDef::new(Attachments::ContentType).text().not_null())
+            .col(ColumnDef::new(Attachments::FileName).text().not_null())
+            .col(ColumnDef::new(Attachments::UploadedBy).big_integer().null())
+            .col(ColumnDef::new(Attachments::UploadedAt).timestamp_with_time_zone().not_null()),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ActivityTotals::Table)
+            .col(ColumnDef::new(ActivityTotals::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(ActivityTotals::Year).integer().not_null())
+            .col(ColumnDef::new(ActivityTotals::Month).integer().not_null())
+            .col(ColumnDef::new(ActivityTotals::Metric).text().not_null())
+            .col(ColumnDef::new(ActivityTotals::Value).big_integer().not_null())
+            .primary_key(
+                Index::create()
+                    .col(ActivityTotals::UnitId)
+                    .col(ActivityTotals::Year)
+                    .col(ActivityTotals::Month)
+                    .col(ActivityTotals::Metric),
+            )
+            .foreign_key(&mut fk(ActivityTotals::Table, ActivityTotals::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    for index in [
+        Index::create()
+            .name("delegations_owner_start")
+            .table(Delegations::Table)
+            .col(Delegations::OwnerUnitId)
+            .col(Delegations::StartOn)
+            .to_owned(),
+        Index::create().name("delegations_start").table(Delegations::Table).col(Delegations::StartOn).to_owned(),
+        Index::create()
+            .name("delegation_members_delegation")
+            .table(DelegationMembers::Table)
+            .col(DelegationMembers::DelegationId)
+            .to_owned(),
+        Index::create().name("delegation_members_person").table(DelegationMembers::Table).col(DelegationMembers::PersonId).to_owned(),
+        Index::create().name("delegation_legs_delegation").table(DelegationLegs::Table).col(DelegationLegs::DelegationId).to_owned(),
+        Index::create().name("delegation_moves_delegation").table(DelegationMoves::Table).col(DelegationMoves::DelegationId).to_owned(),
+        Index::create().name("events_owner_start").table(Events::Table).col(Events::OwnerUnitId).col(Events::StartOn).to_owned(),
+        Index::create().name("events_start").table(Events::Table).col(Events::StartOn).to_owned(),
+        Index::create()
+            .name("activity_links_record")
+            .table(ActivityLinks::Table)
+            .col(ActivityLinks::RecordType)
+            .col(ActivityLinks::RecordId)
+            .to_owned(),
+        Index::create()
+            .name("activity_links_target")
+            .table(ActivityLinks::Table)
+            .col(ActivityLinks::LinkType)
+            .col(ActivityLinks::TargetId)
+            .to_owned(),
+        Index::create()
+            .name("attachments_record")
+            .table(Attachments::Table)
+            .col(Attachments::RecordType)
+            .col(Attachments::RecordId)
+            .to_owned(),
+        Index::create()
+            .name("activity_totals_period")
+            .table(ActivityTotals::Table)
+            .col(ActivityTotals::Year)
+            .col(ActivityTotals::Month)
+            .to_owned(),
+    ] {
+        c.execute_schema(&index).await?;
+    }
+    Ok(())
 }

@@ -75,7 +75,7 @@ pub fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
             ),
         ))
-        .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(api::UPLOAD_REQUEST_LIMIT))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

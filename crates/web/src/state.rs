@@ -15,11 +15,21 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// Sign-in attempts allowed per account per minute, in a burst.
     pub login_attempts_per_minute: u32,
+    /// Where attached files are kept (by content).
+    pub files_dir: std::path::PathBuf,
+    /// The largest attached file accepted, in bytes (at most 15 MiB).
+    pub max_upload_bytes: usize,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, session_hours: 12, login_attempts_per_minute: 5 }
+        WebConfig {
+            secure_cookies: false,
+            session_hours: 12,
+            login_attempts_per_minute: 5,
+            files_dir: std::env::temp_dir().join("amity-files"),
+            max_upload_bytes: 10 * 1024 * 1024,
+        }
     }
 }
 
@@ -31,7 +41,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, config: WebConfig) -> Self {
+    pub fn new(db: Db, mut config: WebConfig) -> Self {
+        config.max_upload_bytes = config.max_upload_bytes.min(15 * 1024 * 1024);
         let per_minute = NonZeroU32::new(config.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState { db, config: Arc::new(config), login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))) }
     }

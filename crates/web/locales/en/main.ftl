@@ -73,6 +73,7 @@ role-central-staff = Central staff
 role-cluster-lead = Cluster lead
 role-union-staff = Union staff
 role-association-staff = Association staff
+role-unit-head = Head of unit
 role-viewer = Viewer
 
 change-create = Founded
@@ -163,6 +164,9 @@ action-set-cluster-roles = Set cluster lead and deputy
 action-import-reference = Imported reference data
 action-load-demo = Loaded demo data
 action-change-password = Changed password
+action-transition = Moved in the workflow
+action-attach = Attached a file
+action-detach = Removed a file
 nav-countries = Countries
 nav-anniversaries = Anniversaries
 countries-title = Countries and relations

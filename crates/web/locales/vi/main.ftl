@@ -73,6 +73,7 @@ role-central-staff = Cán bộ Trung ương
 role-cluster-lead = Cụm trưởng
 role-union-staff = Cán bộ Liên hiệp
 role-association-staff = Cán bộ Hội
+role-unit-head = Lãnh đạo đơn vị
 role-viewer = Chỉ xem
 
 change-create = Thành lập
@@ -163,6 +164,9 @@ action-set-cluster-roles = Chọn cụm trưởng, cụm phó
 action-import-reference = Nhập dữ liệu tham chiếu
 action-load-demo = Nạp dữ liệu mẫu
 action-change-password = Đổi mật khẩu
+action-transition = Chuyển bước xử lý
+action-attach = Đính kèm tệp
+action-detach = Gỡ tệp đính kèm
 nav-countries = Quốc gia
 nav-anniversaries = Ngày kỷ niệm
 countries-title = Quốc gia và quan hệ

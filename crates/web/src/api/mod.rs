@@ -1,9 +1,12 @@
 //! The JSON API under `/api/v1`, described by `GET /api/v1/openapi.json`.
 
+mod activities;
 mod agreements;
 mod audit;
 mod auth;
 pub(crate) mod countries;
+mod delegations;
+mod events;
 mod import;
 mod org_units;
 mod partners;
@@ -18,7 +21,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::ApiError;
+
 use crate::routes::RouteSet;
+pub(crate) use activities::UPLOAD_REQUEST_LIMIT;
 
 /// A page of a collection: `{"items": [...], "total": N}`.
 #[derive(Debug, Serialize)]
@@ -62,6 +67,9 @@ pub(crate) fn routes() -> RouteSet {
         .merge(auth::routes())
         .merge(countries::routes())
         .merge(agreements::routes())
+        .merge(activities::routes())
+        .merge(delegations::routes())
+        .merge(events::routes())
         .merge(org_units::routes())
         .merge(partners::routes())
         .merge(people::routes())

@@ -1,0 +1,86 @@
+//! Amounts of money: decimal (never floating point), with an ISO 4217 currency code.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A currency code: three capital letters (`VND`, `USD`, `EUR`…).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Currency(String);
+
+impl Currency {
+    pub fn vnd() -> Currency {
+        Currency("VND".into())
+    }
+
+    pub fn parse(s: &str) -> Result<Currency, String> {
+        let code = s.trim().to_ascii_uppercase();
+        if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(Currency(code))
+        } else {
+            Err(format!("“{s}” is not a currency code like VND, USD or EUR"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A non-negative decimal amount as written (`1500000`, `2500.50`); no thousands separators.
+pub fn parse_amount(s: &str) -> Result<Decimal, String> {
+    let amount = Decimal::from_str(s.trim()).map_err(|_| format!("“{s}” is not an amount (write digits, with . for decimals)"))?;
+    if amount.is_sign_negative() {
+        return Err("must not be negative".into());
+    }
+    Ok(amount)
+}
+
+/// An amount in its currency, with the rate to đồng used for totals (1 for VND).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub currency: Currency,
+    /// Đồng per unit of `currency`.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub rate_to_vnd: Decimal,
+}
+
+impl Money {
+    /// Checks that a foreign amount names the rate used, and that VND needs none.
+    pub fn new(amount: Decimal, currency: Currency, rate_to_vnd: Option<Decimal>) -> Result<Money, String> {
+        let rate = match (currency.as_str(), rate_to_vnd) {
+            ("VND", None) => Decimal::ONE,
+            ("VND", Some(r)) if r == Decimal::ONE => Decimal::ONE,
+            ("VND", Some(_)) => return Err("an amount in VND takes no exchange rate".into()),
+            (_, None) => return Err(format!("give the exchange rate used from {} to VND", currency.as_str())),
+            (_, Some(r)) if r <= Decimal::ZERO => return Err("the exchange rate must be positive".into()),
+            (_, Some(r)) => r,
+        };
+        Ok(Money { amount, currency, rate_to_vnd: rate })
+    }
+
+    /// The amount in đồng, rounded to the đồng.
+    pub fn in_vnd(&self) -> Decimal {
+        (self.amount * self.rate_to_vnd).round()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_amounts_need_their_rate_and_convert_exactly() {
+        let usd = Currency::parse("usd").expect("code");
+        assert!(Money::new(parse_amount("1000").expect("amount"), usd.clone(), None).is_err());
+        let m = Money::new(parse_amount("1234.56").expect("amount"), usd, Some(parse_amount("25400").expect("rate"))).expect("money");
+        assert_eq!(m.in_vnd().to_string(), "31357824");
+        let vnd = Money::new(parse_amount("60000000").expect("amount"), Currency::vnd(), None).expect("money");
+        assert_eq!(vnd.in_vnd().to_string(), "60000000");
+        assert!(parse_amount("-5").is_err() && parse_amount("1.000.000").is_err() && Currency::parse("US").is_err());
+    }
+}

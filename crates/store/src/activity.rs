@@ -1,0 +1,152 @@
+//! What delegations and events share: their links to partners, countries, co-organizing units
+//! and agreement tasks, kept in one table by record type.
+
+use std::collections::BTreeSet;
+
+use amity_domain::authz::{Action, Actor};
+use sea_query::{Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::schema::{ActivityLinks, AgreementTasks, Agreements};
+
+/// What a link points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LinkType {
+    Partner,
+    Country,
+    Unit,
+    Task,
+}
+
+impl LinkType {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkType::Partner => "partner",
+            LinkType::Country => "country",
+            LinkType::Unit => "unit",
+            LinkType::Task => "task",
+        }
+    }
+}
+
+/// The targets of one kind of link from a record, in the order they were given.
+pub(crate) async fn targets(conn: &mut Conn, record_type: &str, record_id: i64, link: LinkType) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = conn
+        .fetch_all(
+            Query::select()
+                .column(ActivityLinks::TargetId)
+                .from(ActivityLinks::Table)
+                .and_where(Expr::col(ActivityLinks::RecordType).eq(record_type))
+                .and_where(Expr::col(ActivityLinks::RecordId).eq(record_id))
+                .and_where(Expr::col(ActivityLinks::LinkType).eq(link.as_str()))
+                .order_by(ActivityLinks::Id, Order::Asc),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Replaces a record's links of one kind (duplicates dropped).
+pub(crate) async fn set_targets(conn: &mut Conn, record_type: &str, record_id: i64, link: LinkType, ids: &[i64]) -> Result<()> {
+    conn.execute(
+        Query::delete()
+            .from_table(ActivityLinks::Table)
+            .and_where(Expr::col(ActivityLinks::RecordType).eq(record_type))
+            .and_where(Expr::col(ActivityLinks::RecordId).eq(record_id))
+            .and_where(Expr::col(ActivityLinks::LinkType).eq(link.as_str())),
+    )
+    .await?;
+    let mut seen = BTreeSet::new();
+    for id in ids.iter().filter(|id| seen.insert(**id)) {
+        conn.execute(
+            Query::insert()
+                .into_table(ActivityLinks::Table)
+                .columns([ActivityLinks::RecordType, ActivityLinks::RecordId, ActivityLinks::LinkType, ActivityLinks::TargetId])
+                .values_panic([record_type.into(), record_id.into(), link.as_str().into(), (*id).into()]),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ids of records of `record_type` linked to `target`.
+pub(crate) fn linked_to(record_type: &str, link: LinkType, target: i64) -> sea_query::SelectStatement {
+    Query::select()
+        .column(ActivityLinks::RecordId)
+        .from(ActivityLinks::Table)
+        .and_where(Expr::col(ActivityLinks::RecordType).eq(record_type))
+        .and_where(Expr::col(ActivityLinks::LinkType).eq(link.as_str()))
+        .and_where(Expr::col(ActivityLinks::TargetId).eq(target))
+        .to_owned()
+}
+
+/// An agreement task a delegation or an event served.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct TaskRef {
+    pub id: i64,
+    pub agreement_id: i64,
+    pub agreement_title: String,
+    pub year: i32,
+    pub item: String,
+}
+
+pub(crate) async fn task_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<TaskRef>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    conn.fetch_all(
+        Query::select()
+            .column((AgreementTasks::Table, AgreementTasks::Id))
+            .column((AgreementTasks::Table, AgreementTasks::AgreementId))
+            .expr_as(Expr::col((Agreements::Table, Agreements::Title)), "agreement_title")
+            .column((AgreementTasks::Table, AgreementTasks::Year))
+            .column((AgreementTasks::Table, AgreementTasks::Item))
+            .from(AgreementTasks::Table)
+            .inner_join(
+                Agreements::Table,
+                Expr::col((Agreements::Table, Agreements::Id)).equals((AgreementTasks::Table, AgreementTasks::AgreementId)),
+            )
+            .and_where(Expr::col((AgreementTasks::Table, AgreementTasks::Id)).is_in(ids.iter().copied()))
+            .order_by((AgreementTasks::Table, AgreementTasks::Year), Order::Asc),
+    )
+    .await
+}
+
+/// Checks that every task exists and belongs to an agreement the actor may read (or to
+/// tasks its own units carry out).
+pub(crate) async fn check_tasks(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
+    for id in ids {
+        let owners: Option<(i64, i64)> = conn
+            .fetch_optional(
+                Query::select()
+                    .column((Agreements::Table, Agreements::OwnerUnitId))
+                    .column((AgreementTasks::Table, AgreementTasks::OwnerUnitId))
+                    .from(AgreementTasks::Table)
+                    .inner_join(
+                        Agreements::Table,
+                        Expr::col((Agreements::Table, Agreements::Id)).equals((AgreementTasks::Table, AgreementTasks::AgreementId)),
+                    )
+                    .and_where(Expr::col((AgreementTasks::Table, AgreementTasks::Id)).eq(*id)),
+            )
+            .await?;
+        match owners {
+            Some((agreement_owner, task_owner))
+                if actor.may(Action::Read, Some(agreement_owner)) || actor.may(Action::Read, Some(task_owner)) => {}
+            _ => return Err(Error::invalid("tasks", format!("agreement task {id} does not exist or is outside your scope"))),
+        }
+    }
+    Ok(())
+}
+
+/// Removes every link of a record (when it is deleted).
+pub(crate) async fn clear(conn: &mut Conn, record_type: &str, record_id: i64) -> Result<()> {
+    conn.execute(
+        Query::delete()
+            .from_table(ActivityLinks::Table)
+            .and_where(Expr::col(ActivityLinks::RecordType).eq(record_type))
+            .and_where(Expr::col(ActivityLinks::RecordId).eq(record_id)),
+    )
+    .await
+    .map(|_| ())
+}

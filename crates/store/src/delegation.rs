@@ -1,0 +1,792 @@
+//! Delegations: outbound (*đoàn ra*) and inbound (*đoàn vào*), from request through approval,
+//! the trip itself and the report afterwards.
+//!
+//! A delegation is a record of the unit that sends or hosts it: read within scope, written by
+//! that unit's staff, decided on as [`amity_domain::authz::delegation_move`] says. Every write
+//! is audited and moves the live totals ([`crate::totals`]) in the same transaction.
+
+use std::collections::BTreeSet;
+
+use amity_domain::activity::{DelegationState, Direction, MemberRole};
+use amity_domain::authz::{Action, Actor, delegation_move};
+use amity_domain::country::CountryCode;
+use amity_domain::error::Checker;
+use amity_domain::money::{Currency, Money};
+use amity_domain::partner::Vocabulary;
+use amity_domain::text::sort_key;
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::activity::{self, LinkType, TaskRef};
+use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::schema::{Countries, DelegationLegs, DelegationMembers, DelegationMoves, Delegations, People};
+use crate::search::{self, Doc};
+use crate::totals::{self, Contribution};
+use crate::{country, org, partner, person};
+
+pub(crate) const ENTITY: &str = "delegation";
+
+/// A member of a delegation: a person of the registry and their part in it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub person_id: i64,
+    pub name: String,
+    pub role: MemberRole,
+}
+
+/// One leg of the itinerary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Leg {
+    pub country: String,
+    pub country_name: String,
+    pub city: Option<String>,
+    pub from_on: NaiveDate,
+    pub to_on: NaiveDate,
+}
+
+/// One move through the workflow, with the mover's comment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Move {
+    pub from: DelegationState,
+    pub to: DelegationState,
+    pub comment: Option<String>,
+    pub user_id: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+/// A partner met, with its country (for the countries reached).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerMet {
+    pub id: i64,
+    pub name: String,
+    pub country_code: Option<String>,
+}
+
+/// A delegation as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delegation {
+    pub id: i64,
+    pub owner_unit_id: i64,
+    pub owner_unit_name: String,
+    pub direction: Direction,
+    pub title: String,
+    pub purpose: Option<String>,
+    pub state: DelegationState,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub funding_source: Option<String>,
+    pub budget: Option<Money>,
+    /// The budget in đồng at the rate given.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub budget_vnd: Option<Decimal>,
+    pub expected_outcomes: Option<String>,
+    pub actual_outcomes: Option<String>,
+    /// The report after the trip.
+    pub report: Option<String>,
+    /// The last reviewer's comment (why it was returned or rejected).
+    pub review_comment: Option<String>,
+    pub members: Vec<Member>,
+    pub legs: Vec<Leg>,
+    pub partners: Vec<PartnerMet>,
+    pub tasks: Vec<TaskRef>,
+    pub moves: Vec<Move>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Delegation {
+    pub fn head(&self) -> Option<&Member> {
+        self.members.iter().find(|m| m.role == MemberRole::Head)
+    }
+
+    /// Foreign countries the delegation reached: its legs' and its partners' countries.
+    pub fn countries(&self) -> BTreeSet<String> {
+        self.legs
+            .iter()
+            .map(|l| l.country.clone())
+            .chain(self.partners.iter().filter_map(|p| p.country_code.clone()))
+            .filter(|c| c != "VN")
+            .collect()
+    }
+
+    /// What the delegation adds to the live totals: one in its direction and state in the
+    /// month it starts, and (once approved) the countries it reached.
+    pub fn contribution(&self) -> Contribution {
+        let mut c = Contribution::default();
+        let way = match self.direction {
+            Direction::Outbound => "out",
+            Direction::Inbound => "in",
+        };
+        c.add(self.owner_unit_id, self.start_on, format!("delegations_{way}:{}", self.state.as_str()), 1);
+        if matches!(self.state, DelegationState::Approved | DelegationState::Completed | DelegationState::Reported) {
+            for code in self.countries() {
+                c.add(self.owner_unit_id, self.start_on, format!("country:{code}"), 1);
+            }
+        }
+        c
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: i64,
+    owner_unit_id: i64,
+    direction: String,
+    title: String,
+    purpose: Option<String>,
+    state: String,
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+    funding_source: Option<String>,
+    budget_amount: Option<String>,
+    budget_currency: Option<String>,
+    exchange_rate: Option<String>,
+    expected_outcomes: Option<String>,
+    actual_outcomes: Option<String>,
+    report: Option<String>,
+    review_comment: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: [Delegations; 18] = [
+    Delegations::Id,
+    Delegations::OwnerUnitId,
+    Delegations::Direction,
+    Delegations::Title,
+    Delegations::Purpose,
+    Delegations::State,
+    Delegations::StartOn,
+    Delegations::EndOn,
+    Delegations::FundingSource,
+    Delegations::BudgetAmount,
+    Delegations::BudgetCurrency,
+    Delegations::ExchangeRate,
+    Delegations::ExpectedOutcomes,
+    Delegations::ActualOutcomes,
+    Delegations::Report,
+    Delegations::ReviewComment,
+    Delegations::CreatedAt,
+    Delegations::UpdatedAt,
+];
+
+fn stored<T: std::str::FromStr<Err = String>>(id: i64, what: &str, s: &str) -> Result<T> {
+    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored {what} of delegation {id}: {e}")))
+}
+
+async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {
+    let id = row.id;
+    let budget = match (&row.budget_amount, &row.budget_currency) {
+        (Some(a), Some(c)) => {
+            let amount: Decimal = a.parse().map_err(|e| Error::Other(anyhow::anyhow!("stored budget of delegation {id}: {e}")))?;
+            let currency = Currency::parse(c).map_err(|e| Error::Other(anyhow::anyhow!(e)))?;
+            let rate =
+                row.exchange_rate.as_deref().map(str::parse::<Decimal>).transpose().map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+            Some(Money::new(amount, currency, rate).map_err(|e| Error::Other(anyhow::anyhow!(e)))?)
+        }
+        _ => None,
+    };
+    let member_rows: Vec<(i64, String, String)> = conn
+        .fetch_all(
+            Query::select()
+                .column((DelegationMembers::Table, DelegationMembers::PersonId))
+                .column((People::Table, People::Name))
+                .column((DelegationMembers::Table, DelegationMembers::Role))
+                .from(DelegationMembers::Table)
+                .inner_join(
+                    People::Table,
+                    Expr::col((People::Table, People::Id)).equals((DelegationMembers::Table, DelegationMembers::PersonId)),
+                )
+                .and_where(Expr::col((DelegationMembers::Table, DelegationMembers::DelegationId)).eq(id))
+                .order_by((DelegationMembers::Table, DelegationMembers::Id), Order::Asc),
+        )
+        .await?;
+    let mut members = Vec::new();
+    for (person_id, name, role) in member_rows {
+        members.push(Member { person_id, name, role: stored(id, "member role", &role)? });
+    }
+    let leg_rows: Vec<(String, String, Option<String>, NaiveDate, NaiveDate)> = conn
+        .fetch_all(
+            Query::select()
+                .column((Countries::Table, Countries::Code))
+                .column((Countries::Table, Countries::NameVi))
+                .column((DelegationLegs::Table, DelegationLegs::City))
+                .column((DelegationLegs::Table, DelegationLegs::FromOn))
+                .column((DelegationLegs::Table, DelegationLegs::ToOn))
+                .from(DelegationLegs::Table)
+                .inner_join(
+                    Countries::Table,
+                    Expr::col((Countries::Table, Countries::Id)).equals((DelegationLegs::Table, DelegationLegs::CountryId)),
+                )
+                .and_where(Expr::col((DelegationLegs::Table, DelegationLegs::DelegationId)).eq(id))
+                .order_by((DelegationLegs::Table, DelegationLegs::FromOn), Order::Asc)
+                .order_by((DelegationLegs::Table, DelegationLegs::Id), Order::Asc),
+        )
+        .await?;
+    let legs = leg_rows
+        .into_iter()
+        .map(|(country, country_name, city, from_on, to_on)| Leg { country, country_name, city, from_on, to_on })
+        .collect();
+    let mut partners = Vec::new();
+    for p in activity::targets(conn, ENTITY, id, LinkType::Partner).await? {
+        let found = partner::get(conn, p).await?;
+        partners.push(PartnerMet { id: found.id, name: found.name, country_code: found.country_code });
+    }
+    let task_ids = activity::targets(conn, ENTITY, id, LinkType::Task).await?;
+    let tasks = activity::task_refs(conn, &task_ids).await?;
+    type MoveRow = (String, String, Option<String>, Option<i64>, DateTime<Utc>);
+    let move_rows: Vec<MoveRow> = conn
+        .fetch_all(
+            Query::select()
+                .columns([
+                    DelegationMoves::FromState,
+                    DelegationMoves::ToState,
+                    DelegationMoves::Comment,
+                    DelegationMoves::UserId,
+                    DelegationMoves::At,
+                ])
+                .from(DelegationMoves::Table)
+                .and_where(Expr::col(DelegationMoves::DelegationId).eq(id))
+                .order_by(DelegationMoves::Id, Order::Asc),
+        )
+        .await?;
+    let mut moves = Vec::new();
+    for (from, to, comment, user_id, at) in move_rows {
+        moves.push(Move { from: stored(id, "state", &from)?, to: stored(id, "state", &to)?, comment, user_id, at });
+    }
+    let owner_unit_name =
+        org::unit_refs(conn, [row.owner_unit_id].into()).await?.remove(&row.owner_unit_id).map(|u| u.name).unwrap_or_default();
+    Ok(Delegation {
+        id,
+        owner_unit_id: row.owner_unit_id,
+        owner_unit_name,
+        direction: stored(id, "direction", &row.direction)?,
+        title: row.title,
+        purpose: row.purpose,
+        state: stored(id, "state", &row.state)?,
+        start_on: row.start_on,
+        end_on: row.end_on,
+        funding_source: row.funding_source,
+        budget_vnd: budget.as_ref().map(Money::in_vnd),
+        budget,
+        expected_outcomes: row.expected_outcomes,
+        actual_outcomes: row.actual_outcomes,
+        report: row.report,
+        review_comment: row.review_comment,
+        members,
+        legs,
+        partners,
+        tasks,
+        moves,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+async fn fetch(conn: &mut Conn, id: i64) -> Result<Delegation> {
+    let row: Row = conn
+        .fetch_optional(Query::select().columns(COLUMNS).from(Delegations::Table).and_where(Expr::col(Delegations::Id).eq(id)))
+        .await?
+        .ok_or(Error::NotFound("delegation"))?;
+    load(conn, row).await
+}
+
+/// A delegation the actor may read; others are reported as not found.
+pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Delegation> {
+    let d = fetch(conn, id).await?;
+    if !actor.may(Action::Read, Some(d.owner_unit_id)) {
+        return Err(Error::NotFound("delegation"));
+    }
+    Ok(d)
+}
+
+/// A leg as given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegInput {
+    pub country: CountryCode,
+    pub city: Option<String>,
+    pub from_on: NaiveDate,
+    pub to_on: NaiveDate,
+}
+
+/// A delegation's details as given on create or edit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelegationInput {
+    pub direction: Direction,
+    pub title: String,
+    pub purpose: Option<String>,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub funding_source: Option<String>,
+    pub budget: Option<Money>,
+    pub expected_outcomes: Option<String>,
+    pub actual_outcomes: Option<String>,
+    pub report: Option<String>,
+    /// (person id, role), in order.
+    pub members: Vec<(i64, MemberRole)>,
+    pub legs: Vec<LegInput>,
+    pub partners: Vec<i64>,
+    pub tasks: Vec<i64>,
+}
+
+impl DelegationInput {
+    /// The details as they stand in `d` (for partial updates).
+    pub fn of(d: &Delegation) -> Result<DelegationInput> {
+        let mut legs = Vec::new();
+        for l in &d.legs {
+            legs.push(LegInput {
+                country: CountryCode::parse(&l.country).map_err(|e| Error::Other(anyhow::anyhow!(e)))?,
+                city: l.city.clone(),
+                from_on: l.from_on,
+                to_on: l.to_on,
+            });
+        }
+        Ok(DelegationInput {
+            direction: d.direction,
+            title: d.title.clone(),
+            purpose: d.purpose.clone(),
+            start_on: d.start_on,
+            end_on: d.end_on,
+            funding_source: d.funding_source.clone(),
+            budget: d.budget.clone(),
+            expected_outcomes: d.expected_outcomes.clone(),
+            actual_outcomes: d.actual_outcomes.clone(),
+            report: d.report.clone(),
+            members: d.members.iter().map(|m| (m.person_id, m.role)).collect(),
+            legs,
+            partners: d.partners.iter().map(|p| p.id).collect(),
+            tasks: d.tasks.iter().map(|t| t.id).collect(),
+        })
+    }
+
+    fn check(&self) -> Result<(), amity_domain::error::Invalid> {
+        let mut check = Checker::new();
+        if self.title.trim().is_empty() {
+            check.push("title", "must not be empty");
+        }
+        if self.end_on < self.start_on {
+            check.push("end_on", "ends before it starts");
+        }
+        if self.members.iter().filter(|(_, r)| *r == MemberRole::Head).count() > 1 {
+            check.push("members", "a delegation has one head");
+        }
+        let people: BTreeSet<i64> = self.members.iter().map(|(p, _)| *p).collect();
+        if people.len() != self.members.len() {
+            check.push("members", "each person appears once");
+        }
+        for (i, leg) in self.legs.iter().enumerate() {
+            if leg.to_on < leg.from_on {
+                check.push("legs", format!("leg {}: ends before it starts", i + 1));
+            } else if leg.from_on < self.start_on || leg.to_on > self.end_on {
+                check.push("legs", format!("leg {}: falls outside the delegation's dates", i + 1));
+            }
+        }
+        check.finish()
+    }
+}
+
+fn to_json(d: &Delegation) -> Value {
+    let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut v {
+        // The moves have their own audit entries.
+        map.remove("moves");
+    }
+    v
+}
+
+async fn write_details(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationInput) -> Result<()> {
+    for (p, _) in &input.members {
+        person::get(conn, actor, *p).await.map_err(|_| Error::invalid("members", format!("person {p} does not exist")))?;
+    }
+    for p in &input.partners {
+        partner::get(conn, *p).await.map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
+    }
+    activity::check_tasks(conn, actor, &input.tasks).await?;
+    conn.execute(Query::delete().from_table(DelegationMembers::Table).and_where(Expr::col(DelegationMembers::DelegationId).eq(id))).await?;
+    for (person_id, role) in &input.members {
+        conn.execute(
+            Query::insert()
+                .into_table(DelegationMembers::Table)
+                .columns([DelegationMembers::DelegationId, DelegationMembers::PersonId, DelegationMembers::Role])
+                .values_panic([id.into(), (*person_id).into(), role.as_str().into()]),
+        )
+        .await?;
+    }
+    conn.execute(Query::delete().from_table(DelegationLegs::Table).and_where(Expr::col(DelegationLegs::DelegationId).eq(id))).await?;
+    for leg in &input.legs {
+        let country = match country::get(conn, &leg.country).await {
+            Ok(c) => c.id,
+            Err(Error::NotFound(_)) => return Err(Error::invalid("legs", format!("no country has code {}", leg.country.as_str()))),
+            Err(e) => return Err(e),
+        };
+        conn.execute(
+            Query::insert()
+                .into_table(DelegationLegs::Table)
+                .columns([
+                    DelegationLegs::DelegationId,
+                    DelegationLegs::CountryId,
+                    DelegationLegs::City,
+                    DelegationLegs::FromOn,
+                    DelegationLegs::ToOn,
+                ])
+                .values_panic([id.into(), country.into(), leg.city.clone().into(), leg.from_on.into(), leg.to_on.into()]),
+        )
+        .await?;
+    }
+    activity::set_targets(conn, ENTITY, id, LinkType::Partner, &input.partners).await?;
+    activity::set_targets(conn, ENTITY, id, LinkType::Task, &input.tasks).await?;
+    Ok(())
+}
+
+async fn index(conn: &mut Conn, d: &Delegation) -> Result<()> {
+    search::put(
+        conn,
+        &Doc {
+            entity_type: ENTITY,
+            entity_id: d.id,
+            unit_id: Some(d.owner_unit_id),
+            title: d.title.clone(),
+            subtitle: Some(d.owner_unit_name.clone()),
+            url: format!("/delegations/{}", d.id),
+            extra: d
+                .members
+                .iter()
+                .map(|m| m.name.clone())
+                .chain(d.partners.iter().map(|p| p.name.clone()))
+                .chain(d.legs.iter().map(|l| format!("{} {}", l.country_name, l.city.clone().unwrap_or_default())))
+                .collect::<Vec<_>>()
+                .join(" "),
+        },
+    )
+    .await
+}
+
+/// Records a new delegation in draft, kept by `owner_unit` (default: the actor's unit).
+pub async fn create(conn: &mut Conn, actor: &Actor, input: &DelegationInput, owner_unit: Option<i64>) -> Result<Delegation> {
+    let owner =
+        owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that sends or hosts this delegation"))?;
+    actor.require(Action::Write, Some(owner))?;
+    input.check()?;
+    if org::get(conn, owner, input.start_on).await.is_err() && org::get(conn, owner, Utc::now().date_naive()).await.is_err() {
+        return Err(Error::invalid("owner_unit_id", format!("unit {owner} does not exist")));
+    }
+    let now = Utc::now();
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(Delegations::Table)
+                .columns([
+                    Delegations::OwnerUnitId,
+                    Delegations::Direction,
+                    Delegations::Title,
+                    Delegations::TitleKey,
+                    Delegations::Purpose,
+                    Delegations::State,
+                    Delegations::StartOn,
+                    Delegations::EndOn,
+                    Delegations::FundingSource,
+                    Delegations::BudgetAmount,
+                    Delegations::BudgetCurrency,
+                    Delegations::ExchangeRate,
+                    Delegations::ExpectedOutcomes,
+                    Delegations::ActualOutcomes,
+                    Delegations::Report,
+                    Delegations::CreatedAt,
+                    Delegations::UpdatedAt,
+                ])
+                .values_panic([
+                    owner.into(),
+                    input.direction.as_str().into(),
+                    input.title.trim().into(),
+                    sort_key(input.title.trim()).into(),
+                    input.purpose.clone().into(),
+                    DelegationState::Draft.as_str().into(),
+                    input.start_on.into(),
+                    input.end_on.into(),
+                    input.funding_source.clone().into(),
+                    input.budget.as_ref().map(|m| m.amount.to_string()).into(),
+                    input.budget.as_ref().map(|m| m.currency.as_str().to_owned()).into(),
+                    input.budget.as_ref().map(|m| m.rate_to_vnd.to_string()).into(),
+                    input.expected_outcomes.clone().into(),
+                    input.actual_outcomes.clone().into(),
+                    input.report.clone().into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .returning_col(Delegations::Id),
+        )
+        .await?;
+    write_details(conn, actor, id, input).await?;
+    let created = fetch(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(owner),
+            before: None,
+            after: Some(&to_json(&created)),
+        },
+    )
+    .await?;
+    totals::apply(conn, None, Some(&created.contribution())).await?;
+    index(conn, &created).await?;
+    Ok(created)
+}
+
+/// Changes a delegation's details (its unit's staff). A draft changes freely; once approved,
+/// only the actual outcomes and the report may change; otherwise nothing does (409).
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationInput) -> Result<Delegation> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    input.check()?;
+    if !before.state.is_editable() {
+        let locked = DelegationInput {
+            actual_outcomes: input.actual_outcomes.clone(),
+            report: input.report.clone(),
+            ..DelegationInput::of(&before)?
+        };
+        let reportable = matches!(before.state, DelegationState::Approved | DelegationState::Completed | DelegationState::Reported);
+        if &locked != input || !reportable {
+            return Err(Error::conflict(
+                "state",
+                format!("a {} delegation's details are locked; only its outcomes and report change after approval", before.state.as_str()),
+            ));
+        }
+    }
+    conn.execute(
+        Query::update()
+            .table(Delegations::Table)
+            .value(Delegations::Direction, input.direction.as_str())
+            .value(Delegations::Title, input.title.trim())
+            .value(Delegations::TitleKey, sort_key(input.title.trim()))
+            .value(Delegations::Purpose, input.purpose.clone())
+            .value(Delegations::StartOn, input.start_on)
+            .value(Delegations::EndOn, input.end_on)
+            .value(Delegations::FundingSource, input.funding_source.clone())
+            .value(Delegations::BudgetAmount, input.budget.as_ref().map(|m| m.amount.to_string()))
+            .value(Delegations::BudgetCurrency, input.budget.as_ref().map(|m| m.currency.as_str().to_owned()))
+            .value(Delegations::ExchangeRate, input.budget.as_ref().map(|m| m.rate_to_vnd.to_string()))
+            .value(Delegations::ExpectedOutcomes, input.expected_outcomes.clone())
+            .value(Delegations::ActualOutcomes, input.actual_outcomes.clone())
+            .value(Delegations::Report, input.report.clone())
+            .value(Delegations::UpdatedAt, Utc::now())
+            .and_where(Expr::col(Delegations::Id).eq(id)),
+    )
+    .await?;
+    write_details(conn, actor, id, input).await?;
+    let after = fetch(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(after.owner_unit_id),
+            before: Some(&to_json(&before)),
+            after: Some(&to_json(&after)),
+        },
+    )
+    .await?;
+    totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
+    index(conn, &after).await?;
+    Ok(after)
+}
+
+/// Moves a delegation through its workflow. An impossible move is a conflict (409) and changes
+/// nothing; who may make it is decided by [`delegation_move`].
+pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: DelegationState, comment: Option<&str>) -> Result<Delegation> {
+    let before = get(conn, actor, id).await?;
+    let next = before.state.after(to).map_err(|e| Error::conflict("to", e))?;
+    actor.require(delegation_move(before.direction, to), Some(before.owner_unit_id))?;
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    match to {
+        DelegationState::Submitted if before.head().is_none() => {
+            return Err(Error::invalid("members", "name the head of the delegation before submitting"));
+        }
+        DelegationState::Returned | DelegationState::Rejected if comment.is_none() => {
+            return Err(Error::invalid("comment", "say why, so the unit knows what to change"));
+        }
+        DelegationState::Reported if before.report.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+            return Err(Error::invalid("report", "write the report of the trip first"));
+        }
+        _ => {}
+    }
+    let mut update = Query::update();
+    update.table(Delegations::Table).value(Delegations::State, next.as_str()).value(Delegations::UpdatedAt, Utc::now());
+    if DelegationState::is_decision(to) {
+        update.value(Delegations::ReviewComment, comment.map(str::to_owned));
+    }
+    conn.execute(update.and_where(Expr::col(Delegations::Id).eq(id))).await?;
+    conn.execute(
+        Query::insert()
+            .into_table(DelegationMoves::Table)
+            .columns([
+                DelegationMoves::DelegationId,
+                DelegationMoves::FromState,
+                DelegationMoves::ToState,
+                DelegationMoves::Comment,
+                DelegationMoves::UserId,
+                DelegationMoves::At,
+            ])
+            .values_panic([
+                id.into(),
+                before.state.as_str().into(),
+                to.as_str().into(),
+                comment.map(str::to_owned).into(),
+                actor.user_id.into(),
+                Utc::now().into(),
+            ]),
+    )
+    .await?;
+    let after = fetch(conn, id).await?;
+    let change = |d: &Delegation| serde_json::json!({ "state": d.state.as_str(), "review_comment": d.review_comment });
+    let mut after_json = change(&after);
+    after_json["move"] = serde_json::json!({ "to": to.as_str(), "comment": comment });
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Transition,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(after.owner_unit_id),
+            before: Some(&change(&before)),
+            after: Some(&after_json),
+        },
+    )
+    .await?;
+    totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
+    Ok(after)
+}
+
+/// Which delegations a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct DelegationFilter {
+    pub direction: Option<Direction>,
+    pub state: Option<DelegationState>,
+    /// Starting within this period (inclusive).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Kept by these units (a unit's subtree, resolved by the caller).
+    pub units: Option<BTreeSet<i64>>,
+    pub country: Option<CountryCode>,
+    pub partner: Option<i64>,
+    pub person: Option<i64>,
+    pub q: Option<String>,
+}
+
+/// The sort fields of the delegation list.
+pub const SORT_FIELDS: [&str; 4] = ["start_on", "title", "state", "id"];
+
+/// Delegations the actor may read, filtered and sorted (default: latest start first).
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    filter: &DelegationFilter,
+    sort: (&str, bool),
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Delegation>, i64)> {
+    let mut cond = Cond::all();
+    if let Some(scoped) = scope_cond(&actor.read, Expr::col(Delegations::OwnerUnitId)) {
+        cond = cond.add(scoped);
+    }
+    if let Some(d) = filter.direction {
+        cond = cond.add(Expr::col(Delegations::Direction).eq(d.as_str()));
+    }
+    if let Some(s) = filter.state {
+        cond = cond.add(Expr::col(Delegations::State).eq(s.as_str()));
+    }
+    if let Some(from) = filter.from {
+        cond = cond.add(Expr::col(Delegations::StartOn).gte(from));
+    }
+    if let Some(to) = filter.to {
+        cond = cond.add(Expr::col(Delegations::StartOn).lte(to));
+    }
+    if let Some(units) = &filter.units {
+        cond = cond.add(Expr::col(Delegations::OwnerUnitId).is_in(units.iter().copied()));
+    }
+    if let Some(code) = &filter.country {
+        let legs = Query::select()
+            .column(DelegationLegs::DelegationId)
+            .from(DelegationLegs::Table)
+            .inner_join(
+                Countries::Table,
+                Expr::col((Countries::Table, Countries::Id)).equals((DelegationLegs::Table, DelegationLegs::CountryId)),
+            )
+            .and_where(Expr::col((Countries::Table, Countries::Code)).eq(code.as_str()))
+            .to_owned();
+        cond = cond.add(Expr::col(Delegations::Id).in_subquery(legs));
+    }
+    if let Some(p) = filter.partner {
+        cond = cond.add(Expr::col(Delegations::Id).in_subquery(activity::linked_to(ENTITY, LinkType::Partner, p)));
+    }
+    if let Some(p) = filter.person {
+        let with = Query::select()
+            .column(DelegationMembers::DelegationId)
+            .from(DelegationMembers::Table)
+            .and_where(Expr::col(DelegationMembers::PersonId).eq(p))
+            .to_owned();
+        cond = cond.add(Expr::col(Delegations::Id).in_subquery(with));
+    }
+    if let Some(q) = &filter.q
+        && let Some(ids) = search::matching_ids(conn.backend(), ENTITY, q)
+    {
+        cond = cond.add(Expr::col(Delegations::Id).in_subquery(ids));
+    }
+    let (total,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::col(Delegations::Id).count()).from(Delegations::Table).cond_where(cond.clone())).await?;
+    let order = if sort.1 { Order::Desc } else { Order::Asc };
+    let column = match sort.0 {
+        "title" => Delegations::TitleKey,
+        "state" => Delegations::State,
+        "id" => Delegations::Id,
+        _ => Delegations::StartOn,
+    };
+    let rows: Vec<Row> = conn
+        .fetch_all(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Delegations::Table)
+                .cond_where(cond)
+                .order_by(column, order.clone())
+                .order_by(Delegations::Id, order)
+                .limit(limit)
+                .offset(offset),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(load(conn, row).await?);
+    }
+    Ok((out, total))
+}
+
+/// Submitted delegations the actor may decide on (for the home page).
+pub async fn awaiting_decision(conn: &mut Conn, actor: &Actor) -> Result<Vec<Delegation>> {
+    let filter = DelegationFilter { state: Some(DelegationState::Submitted), ..Default::default() };
+    let (submitted, _) = list(conn, actor, &filter, ("start_on", false), 500, 0).await?;
+    Ok(submitted
+        .into_iter()
+        .filter(|d| actor.may(delegation_move(d.direction, DelegationState::Approved), Some(d.owner_unit_id)))
+        .collect())
+}
+
+/// Every delegation's contribution, recomputed from the records (for `amity check`).
+pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
+    let rows: Vec<Row> = conn.fetch_all(Query::select().columns(COLUMNS).from(Delegations::Table)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(load(conn, row).await?.contribution());
+    }
+    Ok(out)
+}

@@ -1,0 +1,556 @@
+//! Events: friendship exchanges, celebrations, conferences, contests, donations, ceremonies,
+//! trainings, cultural exchanges, memorials, organized by a unit (with co-organizers), with
+//! partners, countries concerned and participant counts.
+//!
+//! An event is a record of its organizing unit; every write is audited and moves the live
+//! totals ([`crate::totals`]) in the same transaction.
+
+use std::collections::BTreeSet;
+
+use amity_domain::activity::{Channel, EventType};
+use amity_domain::authz::{Action, Actor};
+use amity_domain::country::CountryCode;
+use amity_domain::error::Checker;
+use amity_domain::partner::Vocabulary;
+use amity_domain::text::sort_key;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::activity::{self, LinkType, TaskRef};
+use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::schema::{Countries, Events};
+use crate::search::{self, Doc};
+use crate::totals::{self, Contribution};
+use crate::{country, org, partner};
+
+pub(crate) const ENTITY: &str = "event";
+
+/// A country as an event names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountryRef {
+    pub code: String,
+    pub name_vi: String,
+}
+
+/// A unit as an event names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitName {
+    pub id: i64,
+    pub name: String,
+}
+
+/// An event as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: i64,
+    pub owner_unit_id: i64,
+    pub owner_unit_name: String,
+    pub event_type: EventType,
+    pub channel: Channel,
+    pub title: String,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    /// The country it took place in (Vietnam for a province).
+    pub place_country: Option<CountryRef>,
+    /// The province or foreign city, in words.
+    pub place: Option<String>,
+    pub participants: i64,
+    pub foreign_participants: i64,
+    pub description: Option<String>,
+    pub results: Option<String>,
+    pub co_organizers: Vec<UnitName>,
+    pub partners: Vec<crate::delegation::PartnerMet>,
+    pub countries: Vec<CountryRef>,
+    pub tasks: Vec<TaskRef>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Event {
+    /// What the event adds to the live totals, in the month it starts.
+    pub fn contribution(&self) -> Contribution {
+        let mut c = Contribution::default();
+        c.add(self.owner_unit_id, self.start_on, format!("events:{}", self.event_type.as_str()), 1);
+        c.add(self.owner_unit_id, self.start_on, "participants", self.participants);
+        c.add(self.owner_unit_id, self.start_on, "foreign_participants", self.foreign_participants);
+        let countries: BTreeSet<&str> = self.countries.iter().map(|c| c.code.as_str()).filter(|c| *c != "VN").collect();
+        for code in countries {
+            c.add(self.owner_unit_id, self.start_on, format!("country:{code}"), 1);
+        }
+        c
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: i64,
+    owner_unit_id: i64,
+    event_type: String,
+    channel: String,
+    title: String,
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+    place_country_id: Option<i64>,
+    place: Option<String>,
+    participants: i64,
+    foreign_participants: i64,
+    description: Option<String>,
+    results: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: [Events; 15] = [
+    Events::Id,
+    Events::OwnerUnitId,
+    Events::EventType,
+    Events::Channel,
+    Events::Title,
+    Events::StartOn,
+    Events::EndOn,
+    Events::PlaceCountryId,
+    Events::Place,
+    Events::Participants,
+    Events::ForeignParticipants,
+    Events::Description,
+    Events::Results,
+    Events::CreatedAt,
+    Events::UpdatedAt,
+];
+
+async fn country_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CountryRef>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows: Vec<(i64, String, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([Countries::Id, Countries::Code, Countries::NameVi])
+                .from(Countries::Table)
+                .and_where(Expr::col(Countries::Id).is_in(ids.iter().copied())),
+        )
+        .await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| rows.iter().find(|r| r.0 == *id))
+        .map(|(_, code, name_vi)| CountryRef { code: code.clone(), name_vi: name_vi.clone() })
+        .collect())
+}
+
+async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
+    let id = row.id;
+    let stored = |what: &str, e: String| Error::Other(anyhow::anyhow!("stored {what} of event {id}: {e}"));
+    let co = activity::targets(conn, ENTITY, id, LinkType::Unit).await?;
+    let mut names = org::unit_refs(conn, co.iter().copied().chain([row.owner_unit_id]).collect()).await?;
+    let owner_unit_name = names.get(&row.owner_unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    let co_organizers = co.iter().filter_map(|u| names.remove(u)).map(|u| UnitName { id: u.id, name: u.name }).collect();
+    let mut partners = Vec::new();
+    for p in activity::targets(conn, ENTITY, id, LinkType::Partner).await? {
+        let found = partner::get(conn, p).await?;
+        partners.push(crate::delegation::PartnerMet { id: found.id, name: found.name, country_code: found.country_code });
+    }
+    let country_ids = activity::targets(conn, ENTITY, id, LinkType::Country).await?;
+    let countries = country_refs(conn, &country_ids).await?;
+    let place_country = match row.place_country_id {
+        Some(c) => country_refs(conn, &[c]).await?.pop(),
+        None => None,
+    };
+    let task_ids = activity::targets(conn, ENTITY, id, LinkType::Task).await?;
+    let tasks = activity::task_refs(conn, &task_ids).await?;
+    Ok(Event {
+        id,
+        owner_unit_id: row.owner_unit_id,
+        owner_unit_name,
+        event_type: row.event_type.parse().map_err(|e| stored("type", e))?,
+        channel: row.channel.parse().map_err(|e| stored("channel", e))?,
+        title: row.title,
+        start_on: row.start_on,
+        end_on: row.end_on,
+        place_country,
+        place: row.place,
+        participants: row.participants,
+        foreign_participants: row.foreign_participants,
+        description: row.description,
+        results: row.results,
+        co_organizers,
+        partners,
+        countries,
+        tasks,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+async fn fetch(conn: &mut Conn, id: i64) -> Result<Event> {
+    let row: Row = conn
+        .fetch_optional(Query::select().columns(COLUMNS).from(Events::Table).and_where(Expr::col(Events::Id).eq(id)))
+        .await?
+        .ok_or(Error::NotFound("event"))?;
+    load(conn, row).await
+}
+
+/// An event the actor may read; others are reported as not found.
+pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Event> {
+    let e = fetch(conn, id).await?;
+    if !actor.may(Action::Read, Some(e.owner_unit_id)) {
+        return Err(Error::NotFound("event"));
+    }
+    Ok(e)
+}
+
+/// An event's details as given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventInput {
+    pub event_type: EventType,
+    pub channel: Channel,
+    pub title: String,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub place_country: Option<CountryCode>,
+    pub place: Option<String>,
+    pub participants: i64,
+    pub foreign_participants: i64,
+    pub description: Option<String>,
+    pub results: Option<String>,
+    pub co_organizers: Vec<i64>,
+    pub partners: Vec<i64>,
+    pub countries: Vec<CountryCode>,
+    pub tasks: Vec<i64>,
+}
+
+impl EventInput {
+    pub fn of(e: &Event) -> Result<EventInput> {
+        let code = |c: &str| CountryCode::parse(c).map_err(|e| Error::Other(anyhow::anyhow!(e)));
+        Ok(EventInput {
+            event_type: e.event_type,
+            channel: e.channel,
+            title: e.title.clone(),
+            start_on: e.start_on,
+            end_on: e.end_on,
+            place_country: e.place_country.as_ref().map(|c| code(&c.code)).transpose()?,
+            place: e.place.clone(),
+            participants: e.participants,
+            foreign_participants: e.foreign_participants,
+            description: e.description.clone(),
+            results: e.results.clone(),
+            co_organizers: e.co_organizers.iter().map(|u| u.id).collect(),
+            partners: e.partners.iter().map(|p| p.id).collect(),
+            countries: e.countries.iter().map(|c| code(&c.code)).collect::<Result<_>>()?,
+            tasks: e.tasks.iter().map(|t| t.id).collect(),
+        })
+    }
+
+    fn check(&self) -> Result<(), amity_domain::error::Invalid> {
+        let mut check = Checker::new();
+        if self.title.trim().is_empty() {
+            check.push("title", "must not be empty");
+        }
+        if self.end_on < self.start_on {
+            check.push("end_on", "ends before it starts");
+        }
+        if self.participants < 0 {
+            check.push("participants", "must not be negative");
+        }
+        if self.foreign_participants < 0 {
+            check.push("foreign_participants", "must not be negative");
+        } else if self.foreign_participants > self.participants {
+            check.push("foreign_participants", "cannot exceed the participants");
+        }
+        check.finish()
+    }
+}
+
+fn to_json(e: &Event) -> Value {
+    serde_json::to_value(e).unwrap_or(Value::Null)
+}
+
+async fn country_id(conn: &mut Conn, field: &str, code: &CountryCode) -> Result<i64> {
+    match country::get(conn, code).await {
+        Ok(c) => Ok(c.id),
+        Err(Error::NotFound(_)) => Err(Error::invalid(field, format!("no country has code {}", code.as_str()))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput) -> Result<()> {
+    for u in &input.co_organizers {
+        if org::unit_refs(conn, [*u].into()).await?.is_empty() {
+            return Err(Error::invalid("co_organizers", format!("unit {u} does not exist")));
+        }
+    }
+    for p in &input.partners {
+        partner::get(conn, *p).await.map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
+    }
+    let mut countries = Vec::new();
+    for c in &input.countries {
+        countries.push(country_id(conn, "countries", c).await?);
+    }
+    activity::check_tasks(conn, actor, &input.tasks).await?;
+    activity::set_targets(conn, ENTITY, id, LinkType::Unit, &input.co_organizers).await?;
+    activity::set_targets(conn, ENTITY, id, LinkType::Partner, &input.partners).await?;
+    activity::set_targets(conn, ENTITY, id, LinkType::Country, &countries).await?;
+    activity::set_targets(conn, ENTITY, id, LinkType::Task, &input.tasks).await
+}
+
+async fn index(conn: &mut Conn, e: &Event) -> Result<()> {
+    search::put(
+        conn,
+        &Doc {
+            entity_type: ENTITY,
+            entity_id: e.id,
+            unit_id: Some(e.owner_unit_id),
+            title: e.title.clone(),
+            subtitle: Some(e.owner_unit_name.clone()),
+            url: format!("/events/{}", e.id),
+            extra: e.partners.iter().map(|p| p.name.clone()).chain(e.place.clone()).collect::<Vec<_>>().join(" "),
+        },
+    )
+    .await
+}
+
+/// Records an event organized by `owner_unit` (default: the actor's unit).
+pub async fn create(conn: &mut Conn, actor: &Actor, input: &EventInput, owner_unit: Option<i64>) -> Result<Event> {
+    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that organizes this event"))?;
+    actor.require(Action::Write, Some(owner))?;
+    input.check()?;
+    if org::unit_refs(conn, [owner].into()).await?.is_empty() {
+        return Err(Error::invalid("owner_unit_id", format!("unit {owner} does not exist")));
+    }
+    let place_country = match &input.place_country {
+        Some(c) => Some(country_id(conn, "place_country", c).await?),
+        None => None,
+    };
+    let now = Utc::now();
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(Events::Table)
+                .columns([
+                    Events::OwnerUnitId,
+                    Events::EventType,
+                    Events::Channel,
+                    Events::Title,
+                    Events::TitleKey,
+                    Events::StartOn,
+                    Events::EndOn,
+                    Events::PlaceCountryId,
+                    Events::Place,
+                    Events::Participants,
+                    Events::ForeignParticipants,
+                    Events::Description,
+                    Events::Results,
+                    Events::CreatedAt,
+                    Events::UpdatedAt,
+                ])
+                .values_panic([
+                    owner.into(),
+                    input.event_type.as_str().into(),
+                    input.channel.as_str().into(),
+                    input.title.trim().into(),
+                    sort_key(input.title.trim()).into(),
+                    input.start_on.into(),
+                    input.end_on.into(),
+                    place_country.into(),
+                    input.place.clone().into(),
+                    input.participants.into(),
+                    input.foreign_participants.into(),
+                    input.description.clone().into(),
+                    input.results.clone().into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .returning_col(Events::Id),
+        )
+        .await?;
+    write_links(conn, actor, id, input).await?;
+    let created = fetch(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(owner),
+            before: None,
+            after: Some(&to_json(&created)),
+        },
+    )
+    .await?;
+    totals::apply(conn, None, Some(&created.contribution())).await?;
+    index(conn, &created).await?;
+    Ok(created)
+}
+
+/// Replaces an event's details (its organizing unit's staff), audited before → after.
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput) -> Result<Event> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    input.check()?;
+    let place_country = match &input.place_country {
+        Some(c) => Some(country_id(conn, "place_country", c).await?),
+        None => None,
+    };
+    conn.execute(
+        Query::update()
+            .table(Events::Table)
+            .value(Events::EventType, input.event_type.as_str())
+            .value(Events::Channel, input.channel.as_str())
+            .value(Events::Title, input.title.trim())
+            .value(Events::TitleKey, sort_key(input.title.trim()))
+            .value(Events::StartOn, input.start_on)
+            .value(Events::EndOn, input.end_on)
+            .value(Events::PlaceCountryId, place_country)
+            .value(Events::Place, input.place.clone())
+            .value(Events::Participants, input.participants)
+            .value(Events::ForeignParticipants, input.foreign_participants)
+            .value(Events::Description, input.description.clone())
+            .value(Events::Results, input.results.clone())
+            .value(Events::UpdatedAt, Utc::now())
+            .and_where(Expr::col(Events::Id).eq(id)),
+    )
+    .await?;
+    write_links(conn, actor, id, input).await?;
+    let after = fetch(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(after.owner_unit_id),
+            before: Some(&to_json(&before)),
+            after: Some(&to_json(&after)),
+        },
+    )
+    .await?;
+    totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
+    index(conn, &after).await?;
+    Ok(after)
+}
+
+/// Deletes an event recorded by mistake (its unit's staff); the audit keeps what it was.
+pub async fn delete(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.owner_unit_id))?;
+    activity::clear(conn, ENTITY, id).await?;
+    crate::attachment::detach_all(conn, ENTITY, id).await?;
+    conn.execute(Query::delete().from_table(Events::Table).and_where(Expr::col(Events::Id).eq(id))).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Close,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(before.owner_unit_id),
+            before: Some(&to_json(&before)),
+            after: None,
+        },
+    )
+    .await?;
+    totals::apply(conn, Some(&before.contribution()), None).await?;
+    search::remove(conn, ENTITY, id).await
+}
+
+/// Which events a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub event_type: Option<EventType>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub units: Option<BTreeSet<i64>>,
+    pub country: Option<CountryCode>,
+    pub partner: Option<i64>,
+    pub q: Option<String>,
+}
+
+/// The sort fields of the event list.
+pub const SORT_FIELDS: [&str; 5] = ["start_on", "title", "participants", "type", "id"];
+
+/// Events the actor may read, filtered and sorted.
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    filter: &EventFilter,
+    sort: (&str, bool),
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Event>, i64)> {
+    let mut cond = Cond::all();
+    if let Some(scoped) = scope_cond(&actor.read, Expr::col(Events::OwnerUnitId)) {
+        cond = cond.add(scoped);
+    }
+    if let Some(t) = filter.event_type {
+        cond = cond.add(Expr::col(Events::EventType).eq(t.as_str()));
+    }
+    if let Some(from) = filter.from {
+        cond = cond.add(Expr::col(Events::StartOn).gte(from));
+    }
+    if let Some(to) = filter.to {
+        cond = cond.add(Expr::col(Events::StartOn).lte(to));
+    }
+    if let Some(units) = &filter.units {
+        cond = cond.add(Expr::col(Events::OwnerUnitId).is_in(units.iter().copied()));
+    }
+    if let Some(code) = &filter.country {
+        let id = country_id(conn, "country", code).await?;
+        cond = cond.add(
+            Cond::any().add(Expr::col(Events::PlaceCountryId).eq(id)).add(Expr::col(Events::Id).in_subquery(activity::linked_to(
+                ENTITY,
+                LinkType::Country,
+                id,
+            ))),
+        );
+    }
+    if let Some(p) = filter.partner {
+        cond = cond.add(Expr::col(Events::Id).in_subquery(activity::linked_to(ENTITY, LinkType::Partner, p)));
+    }
+    if let Some(q) = &filter.q
+        && let Some(ids) = search::matching_ids(conn.backend(), ENTITY, q)
+    {
+        cond = cond.add(Expr::col(Events::Id).in_subquery(ids));
+    }
+    let (total,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::col(Events::Id).count()).from(Events::Table).cond_where(cond.clone())).await?;
+    let order = if sort.1 { Order::Desc } else { Order::Asc };
+    let column = match sort.0 {
+        "title" => Events::TitleKey,
+        "participants" => Events::Participants,
+        "type" => Events::EventType,
+        "id" => Events::Id,
+        _ => Events::StartOn,
+    };
+    let rows: Vec<Row> = conn
+        .fetch_all(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Events::Table)
+                .cond_where(cond)
+                .order_by(column, order.clone())
+                .order_by(Events::Id, order)
+                .limit(limit)
+                .offset(offset),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(load(conn, row).await?);
+    }
+    Ok((out, total))
+}
+
+/// Every event's contribution, recomputed from the records (for `amity check`).
+pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
+    let rows: Vec<Row> = conn.fetch_all(Query::select().columns(COLUMNS).from(Events::Table)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(load(conn, row).await?.contribution());
+    }
+    Ok(out)
+}

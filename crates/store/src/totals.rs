@@ -1,0 +1,167 @@
+//! Live activity totals: per unit and month, how many delegations (by direction and state) and
+//! events (by type), how many participants, and which countries were reached. Every write to a
+//! delegation or an event moves these numbers in the same transaction, so reports read them
+//! without scanning records; [`verify`] recomputes them from the records.
+//!
+//! Metrics are named: `delegations_out:<state>`, `delegations_in:<state>`, `events:<type>`,
+//! `participants`, `foreign_participants`, and `country:<ISO code>` (how many of the month's
+//! records reached that country; the countries reached are those with a positive count).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use sea_query::{Cond, Expr, ExprTrait, OnConflict, Order, Query};
+use serde::Serialize;
+
+use crate::db::Conn;
+use crate::error::Result;
+use crate::schema::ActivityTotals;
+
+/// (unit, year, month, metric)
+pub type Key = (i64, i32, u32, String);
+
+/// What one record adds to the totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contribution(pub BTreeMap<Key, i64>);
+
+impl Contribution {
+    pub fn add(&mut self, unit: i64, date: NaiveDate, metric: impl Into<String>, value: i64) {
+        if value != 0 {
+            *self.0.entry((unit, date.year(), date.month(), metric.into())).or_default() += value;
+        }
+    }
+
+    fn merge(&mut self, other: &Contribution, sign: i64) {
+        for (key, value) in &other.0 {
+            *self.0.entry(key.clone()).or_default() += sign * value;
+        }
+    }
+}
+
+/// Moves the totals from what `before` contributed to what `after` contributes.
+pub async fn apply(conn: &mut Conn, before: Option<&Contribution>, after: Option<&Contribution>) -> Result<()> {
+    let mut delta = Contribution::default();
+    if let Some(b) = before {
+        delta.merge(b, -1);
+    }
+    if let Some(a) = after {
+        delta.merge(a, 1);
+    }
+    for ((unit, year, month, metric), value) in delta.0 {
+        if value == 0 {
+            continue;
+        }
+        conn.execute(
+            Query::insert()
+                .into_table(ActivityTotals::Table)
+                .columns([
+                    ActivityTotals::UnitId,
+                    ActivityTotals::Year,
+                    ActivityTotals::Month,
+                    ActivityTotals::Metric,
+                    ActivityTotals::Value,
+                ])
+                .values_panic([unit.into(), year.into(), (month as i32).into(), metric.into(), value.into()])
+                .on_conflict(
+                    OnConflict::columns([ActivityTotals::UnitId, ActivityTotals::Year, ActivityTotals::Month, ActivityTotals::Metric])
+                        .value(ActivityTotals::Value, Expr::cust("activity_totals.value + excluded.value"))
+                        .to_owned(),
+                ),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// One stored total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Total {
+    pub unit_id: i64,
+    pub year: i32,
+    pub month: i32,
+    pub metric: String,
+    pub value: i64,
+}
+
+/// The stored totals of `units` (all when `None`) from `from` to `to` (months, inclusive).
+pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
+    let period = |(y, m): (i32, u32)| y * 100 + m as i32;
+    let mut cond = Cond::all()
+        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).gte(period(from)))
+        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).lte(period(to)))
+        .add(Expr::col(ActivityTotals::Value).ne(0));
+    if let Some(units) = units {
+        cond = cond.add(Expr::col(ActivityTotals::UnitId).is_in(units.iter().copied()));
+    }
+    conn.fetch_all(
+        Query::select()
+            .columns([ActivityTotals::UnitId, ActivityTotals::Year, ActivityTotals::Month, ActivityTotals::Metric, ActivityTotals::Value])
+            .from(ActivityTotals::Table)
+            .cond_where(cond)
+            .order_by(ActivityTotals::UnitId, Order::Asc)
+            .order_by(ActivityTotals::Year, Order::Asc)
+            .order_by(ActivityTotals::Month, Order::Asc)
+            .order_by(ActivityTotals::Metric, Order::Asc),
+    )
+    .await
+}
+
+/// Sums totals by metric; `countries_reached` is the number of distinct countries with a
+/// positive count.
+pub fn summarize(totals: &[Total]) -> (BTreeMap<String, i64>, usize) {
+    let mut sums: BTreeMap<String, i64> = BTreeMap::new();
+    for t in totals {
+        *sums.entry(t.metric.clone()).or_default() += t.value;
+    }
+    let countries = sums.iter().filter(|(m, v)| m.starts_with("country:") && **v > 0).count();
+    (sums, countries)
+}
+
+/// A stored total that differs from the records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub unit_id: i64,
+    pub year: i32,
+    pub month: u32,
+    pub metric: String,
+    pub stored: i64,
+    pub computed: i64,
+}
+
+/// Recomputes every total from the records and lists where the stored ones differ.
+pub async fn verify(conn: &mut Conn) -> Result<Vec<Difference>> {
+    let mut computed = Contribution::default();
+    for c in crate::delegation::all_contributions(conn).await? {
+        computed.merge(&c, 1);
+    }
+    for c in crate::event::all_contributions(conn).await? {
+        computed.merge(&c, 1);
+    }
+    let stored: Vec<Total> = conn
+        .fetch_all(
+            Query::select()
+                .columns([
+                    ActivityTotals::UnitId,
+                    ActivityTotals::Year,
+                    ActivityTotals::Month,
+                    ActivityTotals::Metric,
+                    ActivityTotals::Value,
+                ])
+                .from(ActivityTotals::Table),
+        )
+        .await?;
+    let mut stored_map: BTreeMap<Key, i64> = BTreeMap::new();
+    for t in stored {
+        stored_map.insert((t.unit_id, t.year, t.month as u32, t.metric), t.value);
+    }
+    let mut keys: Vec<&Key> = stored_map.keys().chain(computed.0.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    Ok(keys
+        .into_iter()
+        .filter_map(|k| {
+            let (s, c) = (stored_map.get(k).copied().unwrap_or(0), computed.0.get(k).copied().unwrap_or(0));
+            (s != c).then(|| Difference { unit_id: k.0, year: k.1, month: k.2, metric: k.3.clone(), stored: s, computed: c })
+        })
+        .collect())
+}

@@ -1,0 +1,390 @@
+//! `/api/v1/delegations`: outbound and inbound delegations, their workflow, files and exports.
+
+use amity_domain::activity::{DelegationState, Direction, MemberRole};
+use amity_domain::country::CountryCode;
+use amity_domain::money::{Currency, Money, parse_amount};
+use amity_domain::partner::Vocabulary;
+use amity_store::attachment::Attachment;
+use amity_store::delegation::{self, Delegation, DelegationFilter, DelegationInput, LegInput};
+use amity_store::person::{self, PersonInput};
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::activities::{self, period, subtree};
+use super::{List, date_field, text, unprocessable};
+use crate::auth::{Auth, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::export::{self, Table};
+use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListQuery {
+    pub direction: Option<String>,
+    pub state: Option<String>,
+    pub year: Option<i32>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// A unit: delegations of its subtree.
+    pub unit: Option<i64>,
+    pub country: Option<String>,
+    pub partner: Option<i64>,
+    pub person: Option<i64>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+fn vocab<T: std::str::FromStr<Err = String>>(field: &str, v: Option<&str>) -> Result<Option<T>, ApiError> {
+    v.filter(|s| !s.is_empty()).map(|s| s.parse::<T>().map_err(|e| unprocessable(field, e))).transpose()
+}
+
+pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<DelegationFilter, ApiError> {
+    let (from, to) = period(q.year, q.from.as_deref(), q.to.as_deref())?;
+    Ok(DelegationFilter {
+        direction: vocab("direction", q.direction.as_deref())?,
+        state: vocab("state", q.state.as_deref())?,
+        from,
+        to,
+        units: subtree(state, q.unit).await?,
+        country: q
+            .country
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
+            .transpose()?,
+        partner: q.partner,
+        person: q.person,
+        q: text(q.q.clone()),
+    })
+}
+
+fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
+    amity_store::parse_sort(q.sort.as_deref().unwrap_or("-start_on"), &delegation::SORT_FIELDS).map_err(|e| unprocessable("sort", e))
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Delegation>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+    let f = filter(&state, &q).await?;
+    let sort = sort_of(&q)?;
+    let mut conn = state.db.conn().await?;
+    let (items, total) = delegation::list(&mut conn, &me.actor, &f, sort, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+async fn export_table(state: &AppState, me: &CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+    let f = filter(state, q).await?;
+    let sort = sort_of(q)?;
+    let mut conn = state.db.conn().await?;
+    let (items, _) = delegation::list(&mut conn, &me.actor, &f, sort, 1_000_000, 0).await?;
+    let date = amity_domain::text::format_date;
+    Ok(Table {
+        header: vec![
+            "id",
+            "direction",
+            "state",
+            "title",
+            "unit",
+            "start_on",
+            "end_on",
+            "head",
+            "members",
+            "countries",
+            "partners",
+            "budget",
+            "currency",
+            "budget_vnd",
+        ],
+        rows: items
+            .into_iter()
+            .map(|d| {
+                vec![
+                    d.id.to_string(),
+                    d.direction.as_str().to_owned(),
+                    d.state.as_str().to_owned(),
+                    d.title.clone(),
+                    d.owner_unit_name.clone(),
+                    date(d.start_on),
+                    date(d.end_on),
+                    d.head().map(|h| h.name.clone()).unwrap_or_default(),
+                    d.members.len().to_string(),
+                    d.countries().into_iter().collect::<Vec<_>>().join("; "),
+                    d.partners.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join("; "),
+                    d.budget.as_ref().map(|b| b.amount.to_string()).unwrap_or_default(),
+                    d.budget.as_ref().map(|b| b.currency.as_str().to_owned()).unwrap_or_default(),
+                    d.budget_vnd.map(|v| v.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    })
+}
+
+async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-delegations.csv"))
+}
+
+async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Đoàn")?, export::XLSX, "amity-delegations.xlsx"))
+}
+
+/// A member: a person of the registry by id, or a new one by name (added to the registry).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberBody {
+    person_id: Option<i64>,
+    name: Option<String>,
+    name_latin: Option<String>,
+    nationality: Option<String>,
+    role: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LegBody {
+    country: String,
+    city: Option<String>,
+    from_on: String,
+    to_on: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoneyBody {
+    amount: String,
+    currency: String,
+    /// Đồng per unit of the currency (required unless VND).
+    rate_to_vnd: Option<String>,
+}
+
+/// A delegation as the API receives it; on PATCH, absent fields keep their value.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    direction: Option<String>,
+    title: Option<String>,
+    purpose: Option<String>,
+    start_on: Option<String>,
+    end_on: Option<String>,
+    funding_source: Option<String>,
+    budget: Option<MoneyBody>,
+    expected_outcomes: Option<String>,
+    actual_outcomes: Option<String>,
+    report: Option<String>,
+    members: Option<Vec<MemberBody>>,
+    legs: Option<Vec<LegBody>>,
+    partners: Option<Vec<i64>>,
+    tasks: Option<Vec<i64>>,
+    owner_unit_id: Option<i64>,
+}
+
+fn money(b: &MoneyBody) -> Result<Money, ApiError> {
+    let amount = parse_amount(&b.amount).map_err(|e| unprocessable("budget", e))?;
+    let currency = Currency::parse(&b.currency).map_err(|e| unprocessable("budget", e))?;
+    let rate = b.rate_to_vnd.as_deref().map(parse_amount).transpose().map_err(|e| unprocessable("budget", format!("rate: {e}")))?;
+    Money::new(amount, currency, rate).map_err(|e| unprocessable("budget", e))
+}
+
+fn legs(bodies: &[LegBody]) -> Result<Vec<LegInput>, ApiError> {
+    bodies
+        .iter()
+        .map(|l| {
+            Ok(LegInput {
+                country: CountryCode::parse(&l.country).map_err(|e| unprocessable("legs", e))?,
+                city: text(l.city.clone()),
+                from_on: date_field("legs", &l.from_on)?,
+                to_on: date_field("legs", &l.to_on)?,
+            })
+        })
+        .collect()
+}
+
+/// The members as (person, role), adding the new people to the registry in the same transaction.
+async fn members(
+    tx: &mut amity_store::Conn,
+    me: &CurrentUser,
+    owner: Option<i64>,
+    bodies: Vec<MemberBody>,
+) -> Result<Vec<(i64, MemberRole)>, ApiError> {
+    let mut out = Vec::new();
+    for m in bodies {
+        let role: MemberRole = m.role.as_deref().unwrap_or("member").parse().map_err(|e| unprocessable("members", e))?;
+        let person = match (m.person_id, text(m.name)) {
+            (Some(id), None) => id,
+            (None, Some(name)) => {
+                let nationality = m
+                    .nationality
+                    .as_deref()
+                    .filter(|n| !n.is_empty())
+                    .map(CountryCode::parse)
+                    .transpose()
+                    .map_err(|e| unprocessable("members", e))?;
+                let input = PersonInput { name, name_latin: text(m.name_latin), nationality, ..Default::default() };
+                person::create(tx, &me.actor, &input, owner).await?.id
+            }
+            _ => return Err(unprocessable("members", "give each member a person_id or a name, not both")),
+        };
+        out.push((person, role));
+    }
+    Ok(out)
+}
+
+fn required_date(field: &str, v: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
+    date_field(field, v.ok_or_else(|| unprocessable(field, "is required"))?)
+}
+
+/// The input: `current`'s details with the body's fields replacing them.
+async fn input(
+    tx: &mut amity_store::Conn,
+    me: &CurrentUser,
+    owner: Option<i64>,
+    current: Option<DelegationInput>,
+    b: Body,
+) -> Result<DelegationInput, ApiError> {
+    let direction = match (b.direction.as_deref(), &current) {
+        (Some(d), _) => d.parse::<Direction>().map_err(|e| unprocessable("direction", e))?,
+        (None, Some(c)) => c.direction,
+        (None, None) => return Err(unprocessable("direction", "is required (outbound or inbound)")),
+    };
+    let start_on = match (&b.start_on, &current) {
+        (None, Some(c)) => c.start_on,
+        (s, _) => required_date("start_on", s.as_deref())?,
+    };
+    let end_on = match (&b.end_on, &current) {
+        (None, Some(c)) => c.end_on,
+        (e, _) => required_date("end_on", e.as_deref())?,
+    };
+    let base = current.unwrap_or(DelegationInput {
+        direction,
+        title: String::new(),
+        purpose: None,
+        start_on,
+        end_on,
+        funding_source: None,
+        budget: None,
+        expected_outcomes: None,
+        actual_outcomes: None,
+        report: None,
+        members: vec![],
+        legs: vec![],
+        partners: vec![],
+        tasks: vec![],
+    });
+    Ok(DelegationInput {
+        direction,
+        title: b.title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or(base.title),
+        purpose: if b.purpose.is_some() { text(b.purpose) } else { base.purpose },
+        start_on,
+        end_on,
+        funding_source: if b.funding_source.is_some() { text(b.funding_source) } else { base.funding_source },
+        budget: match &b.budget {
+            Some(m) => Some(money(m)?),
+            None => base.budget,
+        },
+        expected_outcomes: if b.expected_outcomes.is_some() { text(b.expected_outcomes) } else { base.expected_outcomes },
+        actual_outcomes: if b.actual_outcomes.is_some() { text(b.actual_outcomes) } else { base.actual_outcomes },
+        report: if b.report.is_some() { b.report.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) } else { base.report },
+        members: match b.members {
+            Some(m) => members(tx, me, owner, m).await?,
+            None => base.members,
+        },
+        legs: match &b.legs {
+            Some(l) => legs(l)?,
+            None => base.legs,
+        },
+        partners: b.partners.unwrap_or(base.partners),
+        tasks: b.tasks.unwrap_or(base.tasks),
+    })
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<Body>) -> ApiResult<(StatusCode, Json<Delegation>)> {
+    let owner = b.owner_unit_id;
+    let mut tx = state.db.begin().await?;
+    let input = input(&mut tx, &me, owner.or(me.actor.unit_id), None, b).await?;
+    let created = delegation::create(&mut tx, &me.actor, &input, owner).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Delegation>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(delegation::get(&mut conn, &me.actor, id).await?))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Body>,
+) -> ApiResult<Json<Delegation>> {
+    if b.owner_unit_id.is_some() {
+        return Err(unprocessable("owner_unit_id", "a delegation stays with the unit that recorded it"));
+    }
+    let mut tx = state.db.begin().await?;
+    let current = delegation::get(&mut tx, &me.actor, id).await?;
+    let owner = Some(current.owner_unit_id);
+    let input = input(&mut tx, &me, owner, Some(DelegationInput::of(&current)?), b).await?;
+    let updated = delegation::update(&mut tx, &me.actor, id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransitionBody {
+    to: Option<String>,
+    comment: Option<String>,
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TransitionBody>,
+) -> ApiResult<Json<Delegation>> {
+    let to: DelegationState =
+        b.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))?;
+    let mut tx = state.db.begin().await?;
+    let moved = delegation::transition(&mut tx, &me.actor, id, to, b.comment.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Json(moved))
+}
+
+async fn awaiting(State(state): State<AppState>, Auth(me): Auth) -> ApiResult<Json<List<Delegation>>> {
+    let mut conn = state.db.conn().await?;
+    let items = delegation::awaiting_decision(&mut conn, &me.actor).await?;
+    Ok(Json(List { total: items.len() as i64, items }))
+}
+
+async fn attachments(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<List<Attachment>>> {
+    let mut conn = state.db.conn().await?;
+    delegation::get(&mut conn, &me.actor, id).await?;
+    drop(conn);
+    Ok(Json(activities::attachments_of(&state, "delegation", id).await?))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    activities::upload(&state, &me, "delegation", id, form).await
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/api/v1/delegations", get(list).post(create))
+        .route("/api/v1/delegations/export.csv", get(export_csv))
+        .route("/api/v1/delegations/export.xlsx", get(export_xlsx))
+        .route("/api/v1/delegations/awaiting-decision", get(awaiting))
+        .route("/api/v1/delegations/{id}", get(show).patch(update))
+        .route("/api/v1/delegations/{id}/transitions", post(transition))
+        .route("/api/v1/delegations/{id}/attachments", get(attachments).post(upload).layer(activities::upload_limit()))
+}

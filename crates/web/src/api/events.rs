@@ -1,0 +1,276 @@
+//! `/api/v1/events`: friendship events, conferences, contests, donations and the rest.
+
+use amity_domain::activity::{Channel, EventType};
+use amity_domain::country::CountryCode;
+use amity_domain::partner::Vocabulary;
+use amity_store::attachment::Attachment;
+use amity_store::event::{self, Event, EventFilter, EventInput};
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::activities::{self, period, subtree};
+use super::{List, date_field, text, unprocessable};
+use crate::auth::{Auth, CurrentUser};
+use crate::error::{ApiError, ApiResult};
+use crate::export::{self, Table};
+use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListQuery {
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    pub year: Option<i32>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub unit: Option<i64>,
+    pub country: Option<String>,
+    pub partner: Option<i64>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilter, ApiError> {
+    let (from, to) = period(q.year, q.from.as_deref(), q.to.as_deref())?;
+    Ok(EventFilter {
+        event_type: q
+            .event_type
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().map_err(|e| unprocessable("type", e)))
+            .transpose()?,
+        from,
+        to,
+        units: subtree(state, q.unit).await?,
+        country: q
+            .country
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
+            .transpose()?,
+        partner: q.partner,
+        q: text(q.q.clone()),
+    })
+}
+
+fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
+    amity_store::parse_sort(q.sort.as_deref().unwrap_or("-start_on"), &event::SORT_FIELDS).map_err(|e| unprocessable("sort", e))
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Event>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+    let f = filter(&state, &q).await?;
+    let sort = sort_of(&q)?;
+    let mut conn = state.db.conn().await?;
+    let (items, total) = event::list(&mut conn, &me.actor, &f, sort, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+async fn export_table(state: &AppState, me: &CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+    let f = filter(state, q).await?;
+    let sort = sort_of(q)?;
+    let mut conn = state.db.conn().await?;
+    let (items, _) = event::list(&mut conn, &me.actor, &f, sort, 1_000_000, 0).await?;
+    let date = amity_domain::text::format_date;
+    Ok(Table {
+        header: vec![
+            "id",
+            "type",
+            "channel",
+            "title",
+            "unit",
+            "start_on",
+            "end_on",
+            "place",
+            "participants",
+            "foreign_participants",
+            "countries",
+            "partners",
+        ],
+        rows: items
+            .into_iter()
+            .map(|e| {
+                vec![
+                    e.id.to_string(),
+                    e.event_type.as_str().to_owned(),
+                    e.channel.as_str().to_owned(),
+                    e.title.clone(),
+                    e.owner_unit_name.clone(),
+                    date(e.start_on),
+                    date(e.end_on),
+                    e.place.clone().unwrap_or_default(),
+                    e.participants.to_string(),
+                    e.foreign_participants.to_string(),
+                    e.countries.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join("; "),
+                    e.partners.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join("; "),
+                ]
+            })
+            .collect(),
+    })
+}
+
+async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-events.csv"))
+}
+
+async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Sự kiện")?, export::XLSX, "amity-events.xlsx"))
+}
+
+/// An event as the API receives it; on PATCH, absent fields keep their value.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    #[serde(rename = "type")]
+    event_type: Option<String>,
+    channel: Option<String>,
+    title: Option<String>,
+    start_on: Option<String>,
+    end_on: Option<String>,
+    place_country: Option<String>,
+    place: Option<String>,
+    participants: Option<i64>,
+    foreign_participants: Option<i64>,
+    description: Option<String>,
+    results: Option<String>,
+    co_organizers: Option<Vec<i64>>,
+    partners: Option<Vec<i64>>,
+    countries: Option<Vec<String>>,
+    tasks: Option<Vec<i64>>,
+    owner_unit_id: Option<i64>,
+}
+
+fn code(field: &str, c: &str) -> Result<CountryCode, ApiError> {
+    CountryCode::parse(c).map_err(|e| unprocessable(field, e))
+}
+
+fn input(current: Option<EventInput>, b: Body) -> Result<EventInput, ApiError> {
+    let required = |field: &str| unprocessable(field, "is required");
+    let event_type: EventType = match (b.event_type.as_deref(), &current) {
+        (Some(t), _) => t.parse().map_err(|e| unprocessable("type", e))?,
+        (None, Some(c)) => c.event_type,
+        (None, None) => return Err(required("type")),
+    };
+    let channel: Channel = match (b.channel.as_deref(), &current) {
+        (Some(c), _) => c.parse().map_err(|e| unprocessable("channel", e))?,
+        (None, Some(c)) => c.channel,
+        (None, None) => Channel::InPerson,
+    };
+    let start_on = match (&b.start_on, &current) {
+        (Some(s), _) => date_field("start_on", s)?,
+        (None, Some(c)) => c.start_on,
+        (None, None) => return Err(required("start_on")),
+    };
+    let end_on = match (&b.end_on, &current) {
+        (Some(e), _) => date_field("end_on", e)?,
+        (None, Some(c)) => c.end_on,
+        (None, None) => start_on,
+    };
+    let base = current.unwrap_or(EventInput {
+        event_type,
+        channel,
+        title: String::new(),
+        start_on,
+        end_on,
+        place_country: None,
+        place: None,
+        participants: 0,
+        foreign_participants: 0,
+        description: None,
+        results: None,
+        co_organizers: vec![],
+        partners: vec![],
+        countries: vec![],
+        tasks: vec![],
+    });
+    Ok(EventInput {
+        event_type,
+        channel,
+        title: b.title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or(base.title),
+        start_on,
+        end_on,
+        place_country: match b.place_country.as_deref() {
+            Some("") => None,
+            Some(c) => Some(code("place_country", c)?),
+            None => base.place_country,
+        },
+        place: if b.place.is_some() { text(b.place) } else { base.place },
+        participants: b.participants.unwrap_or(base.participants),
+        foreign_participants: b.foreign_participants.unwrap_or(base.foreign_participants),
+        description: if b.description.is_some() { text(b.description) } else { base.description },
+        results: if b.results.is_some() { text(b.results) } else { base.results },
+        co_organizers: b.co_organizers.unwrap_or(base.co_organizers),
+        partners: b.partners.unwrap_or(base.partners),
+        countries: match b.countries {
+            Some(cs) => cs.iter().map(|c| code("countries", c)).collect::<Result<_, _>>()?,
+            None => base.countries,
+        },
+        tasks: b.tasks.unwrap_or(base.tasks),
+    })
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<Body>) -> ApiResult<(StatusCode, Json<Event>)> {
+    let owner = b.owner_unit_id;
+    let input = input(None, b)?;
+    let mut tx = state.db.begin().await?;
+    let created = event::create(&mut tx, &me.actor, &input, owner).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Event>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(event::get(&mut conn, &me.actor, id).await?))
+}
+
+async fn update(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>, ApiJson(b): ApiJson<Body>) -> ApiResult<Json<Event>> {
+    if b.owner_unit_id.is_some() {
+        return Err(unprocessable("owner_unit_id", "an event stays with the unit that organized it"));
+    }
+    let mut tx = state.db.begin().await?;
+    let current = event::get(&mut tx, &me.actor, id).await?;
+    let input = input(Some(EventInput::of(&current)?), b)?;
+    let updated = event::update(&mut tx, &me.actor, id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+async fn remove(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    event::delete(&mut tx, &me.actor, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn attachments(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<List<Attachment>>> {
+    let mut conn = state.db.conn().await?;
+    event::get(&mut conn, &me.actor, id).await?;
+    drop(conn);
+    Ok(Json(activities::attachments_of(&state, "event", id).await?))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    activities::upload(&state, &me, "event", id, form).await
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/api/v1/events", get(list).post(create))
+        .route("/api/v1/events/export.csv", get(export_csv))
+        .route("/api/v1/events/export.xlsx", get(export_xlsx))
+        .route("/api/v1/events/{id}", get(show).patch(update).delete(remove))
+        .route("/api/v1/events/{id}/attachments", get(attachments).post(upload).layer(activities::upload_limit()))
+}
