@@ -52,6 +52,9 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Recompute the live activity totals from the records and report any difference (exit
+    /// status 1 if there is one).
+    Check,
     /// Generate synthetic national-scale data for benchmarks.
     Gen {
         #[arg(long, default_value_t = 34)]
@@ -70,7 +73,7 @@ enum UserCommand {
     Add {
         #[arg(long)]
         email: String,
-        /// system_admin, central_staff, cluster_lead, union_staff, association_staff or viewer.
+        /// system_admin, central_staff, cluster_lead, union_staff, association_staff, unit_head or viewer.
         #[arg(long)]
         role: String,
         /// Code of the unit the account belongs to (as of today).
@@ -106,8 +109,26 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command: UserCommand::Add { email, role, org: code, name } } => add_user(&config, &email, &role, &code, name).await,
+        Command::Check => check(&config).await,
         Command::Gen { provinces, years, per_unit_year } => gen_data(&config, GenSpec { provinces, years, per_unit_year }).await,
     }
+}
+
+/// `amity check`: the stored totals against the records.
+async fn check(config: &Config) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    let mut conn = db.conn().await?;
+    let differences = amity_store::totals::verify(&mut conn).await?;
+    drop(conn);
+    db.close().await;
+    if differences.is_empty() {
+        println!("activity totals: every stored total matches the records");
+        return Ok(());
+    }
+    for d in &differences {
+        println!("unit {} {}-{:02} {}: stored {}, records give {}", d.unit_id, d.year, d.month, d.metric, d.stored, d.computed);
+    }
+    anyhow::bail!("{} stored totals differ from the records", differences.len())
 }
 
 /// Opens the configured database (creating the data folder for SQLite) and migrates it.

@@ -200,6 +200,12 @@ impl Conn {
         })
     }
 
+    /// Runs one statement written out in full, without parameters: for maintenance tasks and
+    /// tests that must reach past the domain (never with text from a request).
+    pub async fn execute_raw(&mut self, sql: &'static str) -> Result<u64> {
+        self.execute_sql(sql, Values(vec![])).await
+    }
+
     pub(crate) async fn execute_sql(&mut self, sql: &str, values: Values) -> Result<u64> {
         Ok(match self.raw() {
             Raw::Sqlite(c) => sqlx::query_with(sql, sqlite_args(values)?).execute(c).await?.rows_affected(),

@@ -623,6 +623,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
         ("admin@demo.amity", "Quản trị hệ thống", Role::SystemAdmin, vufo),
         ("vufo@demo.amity", "Văn phòng Liên hiệp Việt Nam", Role::CentralStaff, vufo),
         ("khanhhoa@demo.amity", "Liên hiệp Khánh Hòa", Role::ClusterLead, provinces.after["56"]),
+        ("head.khanhhoa@demo.amity", "Lãnh đạo Liên hiệp Khánh Hòa", Role::UnitHead, provinces.after["56"]),
         ("quangnam@demo.amity", "Liên hiệp Quảng Nam", Role::UnionStaff, provinces.before["49"]),
         ("vietlao@demo.amity", "Hội hữu nghị Việt Nam – Lào", Role::AssociationStaff, codes["VN-LA"]),
         ("viewer@demo.amity", "Lãnh đạo (xem)", Role::Viewer, vufo),

@@ -966,3 +966,101 @@ mod agreements {
         .await;
     }
 }
+
+mod activities {
+    use super::*;
+    use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
+    use amity_domain::country::CountryCode;
+    use amity_store::delegation::{self, DelegationInput, LegInput};
+    use amity_store::event::{self, EventInput};
+    use amity_store::person::{self, PersonInput};
+    use amity_store::totals;
+
+    fn trip(head: i64) -> DelegationInput {
+        DelegationInput {
+            direction: Direction::Outbound,
+            title: "Đoàn thăm Campuchia".into(),
+            purpose: None,
+            start_on: d("2026-02-01"),
+            end_on: d("2026-02-05"),
+            funding_source: None,
+            budget: None,
+            expected_outcomes: None,
+            actual_outcomes: None,
+            report: None,
+            members: vec![(head, MemberRole::Head)],
+            legs: vec![LegInput {
+                country: CountryCode::parse("KH").expect("code"),
+                city: Some("Phnôm Pênh".into()),
+                from_on: d("2026-02-01"),
+                to_on: d("2026-02-05"),
+            }],
+            partners: vec![],
+            tasks: vec![],
+        }
+    }
+
+    fn festival() -> EventInput {
+        EventInput {
+            event_type: EventType::CulturalExchange,
+            channel: Channel::InPerson,
+            title: "Liên hoan văn hóa".into(),
+            start_on: d("2026-02-10"),
+            end_on: d("2026-02-11"),
+            place_country: Some(CountryCode::parse("VN").expect("code")),
+            place: Some("Nha Trang".into()),
+            participants: 300,
+            foreign_participants: 40,
+            description: None,
+            results: None,
+            co_organizers: vec![],
+            partners: vec![],
+            countries: vec![CountryCode::parse("KH").expect("code"), CountryCode::parse("LA").expect("code")],
+            tasks: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn totals_follow_every_write_and_the_check_finds_tampering() {
+        on_demo(|db, backend| async move {
+            let kh = actor(&db, "khanhhoa@demo.amity").await;
+            let central = actor(&db, "vufo@demo.amity").await;
+            let mut c = db.conn().await.expect("conn");
+            assert_eq!(totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}: the demo's totals match its records");
+            drop(c);
+            let mut tx = db.begin().await.expect("tx");
+            let head = person::create(&mut tx, &kh, &PersonInput { name: "Lê Văn Trưởng Đoàn".into(), ..Default::default() }, None)
+                .await
+                .expect("person");
+            let d1 = delegation::create(&mut tx, &kh, &trip(head.id), None).await.expect("delegation");
+            delegation::transition(&mut tx, &kh, d1.id, DelegationState::Submitted, None).await.expect("submit");
+            delegation::transition(&mut tx, &central, d1.id, DelegationState::Approved, Some("OK")).await.expect("approve");
+            let e1 = event::create(&mut tx, &kh, &festival(), None).await.expect("event");
+            event::update(&mut tx, &kh, e1.id, &EventInput { participants: 350, ..festival() }).await.expect("update");
+            tx.commit().await.expect("commit");
+
+            // A write that fails part-way leaves neither the record nor its totals behind.
+            let mut tx = db.begin().await.expect("tx");
+            let broken = DelegationInput { partners: vec![999_999], ..trip(head.id) };
+            assert!(matches!(delegation::create(&mut tx, &kh, &broken, None).await, Err(Error::Invalid(_))));
+            drop(tx);
+
+            let mut c = db.conn().await.expect("conn");
+            assert_eq!(totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}");
+            let unit = kh.unit_id.expect("unit");
+            let rows = totals::read(&mut c, Some(&[unit]), (2026, 2), (2026, 2)).await.expect("read");
+            let (sums, countries) = totals::summarize(&rows);
+            assert_eq!(sums.get("delegations_out:approved"), Some(&1));
+            assert_eq!(sums.get("delegations_out:draft"), None, "moved out of draft");
+            assert_eq!((sums.get("participants"), sums.get("foreign_participants")), (Some(&350), Some(&40)));
+            assert_eq!(countries, 2, "Cambodia (the trip and the festival) and Laos");
+            let (listed, _) = delegation::list(&mut c, &kh, &Default::default(), ("start_on", true), 50, 0).await.expect("list");
+            assert_eq!(listed.iter().filter(|d| d.title == "Đoàn thăm Campuchia").count(), 1, "the failed create left nothing");
+            c.execute_raw("UPDATE activity_totals SET value = value + 1 WHERE metric = 'participants'").await.expect("tamper");
+            let found = totals::verify(&mut c).await.expect("verify");
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!((found[0].stored, found[0].computed), (351, 350));
+        })
+        .await;
+    }
+}

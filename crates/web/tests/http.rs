@@ -1511,3 +1511,241 @@ async fn people_and_agreements_are_edited_through_their_pages() {
     assert_eq!((old["status"].clone(), old["documents"][0]["title"].clone()), (json!("renewed"), json!("Văn bản ký")));
     app.done().await;
 }
+
+fn ids(v: &Value) -> Vec<i64> {
+    v["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_i64()).collect()
+}
+
+#[tokio::test]
+async fn delegations_move_through_approval_decided_by_the_right_people() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let head = app.token("head.khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let lao_front = app.get("/api/v1/partners?country=LA", &kh).await.json()["items"][0]["id"].clone();
+        let trip = json!({
+            "direction": "outbound", "title": "Đoàn Liên hiệp Khánh Hòa thăm Lào", "purpose": "Giao lưu hữu nghị",
+            "start_on": "2026-03-10", "end_on": "2026-03-15",
+            "budget": {"amount": "5000", "currency": "USD", "rate_to_vnd": "25400"},
+            "members": [{"name": "Nguyễn Văn Trưởng", "nationality": "VN", "role": "head"}, {"name": "Trần Thị Thành Viên", "role": "member"}],
+            "legs": [{"country": "LA", "city": "Viêng Chăn", "from_on": "2026-03-10", "to_on": "2026-03-15"}],
+            "partners": [lao_front]
+        });
+        let audits = app.audit_total(&vufo).await;
+        for (patch, field) in [
+            (json!({"direction": null}), "direction"),
+            (json!({"end_on": "2026-03-01"}), "end_on"),
+            (json!({"legs": [{"country": "LA", "from_on": "2026-04-01", "to_on": "2026-04-02"}]}), "legs"),
+            (json!({"legs": [{"country": "XX", "from_on": "2026-03-10", "to_on": "2026-03-11"}]}), "legs"),
+            (json!({"budget": {"amount": "5000", "currency": "USD"}}), "budget"),
+            (json!({"budget": {"amount": "-1", "currency": "VND"}}), "budget"),
+            (json!({"members": [{"name": "A", "role": "head"}, {"name": "B", "role": "head"}]}), "members"),
+            (json!({"colour": "red"}), "colour"),
+        ] {
+            let mut body = trip.clone();
+            for (k, v) in patch.as_object().expect("object") {
+                if v.is_null() { body.as_object_mut().expect("object").remove(k); } else { body[k] = v.clone(); }
+            }
+            let r = app.call(Method::POST, "/api/v1/delegations", Some(&kh), Some(body)).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{:?} {patch}: {}", app.backend, r.text());
+        }
+        assert_eq!(app.audit_total(&vufo).await, audits, "refused requests change nothing (no person added either)");
+        let r = app.call(Method::POST, "/api/v1/delegations", Some(&kh), Some(trip.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let d = r.json();
+        assert_eq!((d["state"].clone(), d["budget_vnd"].clone(), d["members"][0]["role"].clone()), (json!("draft"), json!("127000000"), json!("head")));
+        let id = d["id"].as_i64().expect("id");
+        let moves = format!("/api/v1/delegations/{id}/transitions");
+        let to = |state: &str, comment: Option<&str>| json!({"to": state, "comment": comment});
+
+        let r = app.call(Method::POST, &moves, Some(&kh), Some(to("approved", None))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "a draft is not approved before it is submitted: {}", r.text());
+        let r = app.call(Method::POST, &moves, Some(&kh), Some(to("submitted", None))).await;
+        assert_eq!((r.status, r.json()["state"].clone()), (StatusCode::OK, json!("submitted")), "{}", r.text());
+        let before = app.audit_total(&vufo).await;
+        assert_eq!(app.call(Method::POST, &moves, Some(&kh), Some(to("completed", None))).await.status, StatusCode::CONFLICT);
+        assert_eq!(app.call(Method::POST, &moves, Some(&kh), Some(to("flying", None))).await.error_field(), "to");
+        assert_eq!(app.call(Method::POST, &moves, Some(&kh), Some(to("approved", None))).await.status, StatusCode::FORBIDDEN, "outbound requests are central staff's to decide");
+        assert_eq!(app.call(Method::POST, &moves, Some(&head), Some(to("approved", None))).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get(&format!("/api/v1/delegations/{id}"), &qn).await.status, StatusCode::NOT_FOUND, "outside scope");
+        assert_eq!(app.audit_total(&vufo).await, before, "refused moves change nothing");
+        let waiting = app.get("/api/v1/delegations/awaiting-decision", &vufo).await.json();
+        assert!(ids(&waiting).contains(&id), "central staff see what waits for them");
+        assert!(ids(&app.get("/api/v1/delegations/awaiting-decision", &kh).await.json()).is_empty());
+
+        let month = format!("/api/v1/activity-totals?unit={}&from=2026-03&to=2026-03", d["owner_unit_id"]);
+        assert_eq!(app.get(&month, &kh).await.json()["metrics"]["delegations_out:submitted"], 1);
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(to("approved", Some("Đồng ý")))).await;
+        assert_eq!((r.status, r.json()["state"].clone()), (StatusCode::OK, json!("approved")), "{}", r.text());
+        let totals = app.get(&month, &kh).await.json();
+        assert_eq!((totals["metrics"]["delegations_out:approved"].clone(), totals["metrics"]["delegations_out:submitted"].clone()), (json!(1), Value::Null), "no longer counted as submitted");
+        assert_eq!(totals["countries_reached"], 1, "{totals}");
+
+        let path = format!("/api/v1/delegations/{id}");
+        assert_eq!(app.call(Method::PATCH, &path, Some(&kh), Some(json!({"title": "Khác"}))).await.status, StatusCode::CONFLICT, "approved details are locked");
+        assert_eq!(app.call(Method::POST, &moves, Some(&kh), Some(to("completed", None))).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &moves, Some(&kh), Some(to("reported", None))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "report".to_owned()), "the report comes first");
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"report": "Đoàn đã hoàn thành chương trình.", "actual_outcomes": "Ký biên bản ghi nhớ"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = app.call(Method::POST, &moves, Some(&kh), Some(to("reported", None))).await;
+        assert_eq!(r.json()["state"], "reported");
+        assert_eq!(r.json()["moves"].as_array().map(Vec::len), Some(4));
+        assert_eq!(app.call(Method::POST, &moves, Some(&kh), Some(to("cancelled", None))).await.status, StatusCode::CONFLICT, "only open ones are cancelled");
+
+        // A return sends it back to draft with the reviewer's word.
+        let r = app.call(Method::POST, "/api/v1/delegations", Some(&kh), Some(trip.clone())).await;
+        let second = r.json()["id"].as_i64().expect("id");
+        let moves2 = format!("/api/v1/delegations/{second}/transitions");
+        app.call(Method::POST, &moves2, Some(&kh), Some(to("submitted", None))).await;
+        assert_eq!(app.call(Method::POST, &moves2, Some(&vufo), Some(to("returned", None))).await.error_field(), "comment");
+        let r = app.call(Method::POST, &moves2, Some(&vufo), Some(to("returned", Some("Bổ sung dự toán")))).await;
+        assert_eq!((r.json()["state"].clone(), r.json()["review_comment"].clone()), (json!("draft"), json!("Bổ sung dự toán")));
+        let audit = app.get(&format!("/api/v1/audit?entity_type=delegation&entity_id={second}"), &vufo).await.json();
+        assert!(audit.to_string().contains("Bổ sung dự toán"), "the move and its comment are audited");
+
+        // Inbound: the hosting unit's head decides.
+        let visit = json!({"direction": "inbound", "title": "Đoàn JVPF thăm Khánh Hòa", "start_on": "2026-05-04", "end_on": "2026-05-06",
+            "members": [{"name": "Kawaji Takashi", "nationality": "JP", "role": "head"}], "legs": [{"country": "VN", "city": "Nha Trang", "from_on": "2026-05-04", "to_on": "2026-05-06"}]});
+        let r = app.call(Method::POST, "/api/v1/delegations", Some(&kh), Some(visit)).await;
+        let inbound = r.json()["id"].as_i64().expect("id");
+        let moves3 = format!("/api/v1/delegations/{inbound}/transitions");
+        app.call(Method::POST, &moves3, Some(&kh), Some(to("submitted", None))).await;
+        assert_eq!(app.call(Method::POST, &moves3, Some(&vufo), Some(to("approved", None))).await.status, StatusCode::FORBIDDEN);
+        assert!(ids(&app.get("/api/v1/delegations/awaiting-decision", &head).await.json()).contains(&inbound));
+        assert_eq!(app.call(Method::POST, &moves3, Some(&head), Some(to("approved", None))).await.status, StatusCode::OK);
+
+        let list = app.get("/api/v1/delegations?direction=outbound&year=2026&country=LA", &vufo).await.json();
+        assert_eq!(list["total"], 2);
+        assert_eq!(app.get("/api/v1/delegations?state=reported", &qn).await.json()["total"], 0, "scope applies to lists");
+        assert_eq!(app.get("/api/v1/delegations?state=landed", &kh).await.error_field(), "state");
+        assert_eq!(app.get("/api/v1/delegations?sort=budget", &kh).await.error_field(), "sort");
+        let csv = app.get("/api/v1/delegations/export.csv?state=reported", &kh).await.text();
+        assert!(csv.contains("Đoàn Liên hiệp Khánh Hòa thăm Lào") && csv.contains("Nguyễn Văn Trưởng") && csv.lines().count() == 2, "{csv}");
+        let ics = app.get("/api/v1/calendar.ics?from=2026-01-01&to=2026-12-31", &kh).await.text();
+        assert!(ics.contains(&format!("delegation-{id}@amity")) && ics.contains(&format!("delegation-{inbound}@amity")), "{ics}");
+        assert!(!app.get("/api/v1/calendar.ics?from=2026-01-01&to=2026-12-31", &qn).await.text().contains("delegation-"), "the feed follows scope");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn events_keep_the_live_totals_in_step() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let unit = app.get("/api/v1/events?per_page=1", &kh).await;
+        assert_eq!(unit.status, StatusCode::OK);
+        let contest = json!({"type": "contest", "channel": "hybrid", "title": "Cuộc thi tiếng Trung", "start_on": "2026-04-20", "end_on": "2026-04-20",
+            "place_country": "VN", "place": "Nha Trang", "participants": 120, "foreign_participants": 15, "countries": ["CN"]});
+        for (patch, field) in [
+            (json!({"type": "party"}), "type"),
+            (json!({"foreign_participants": 500}), "foreign_participants"),
+            (json!({"end_on": "2026-04-01"}), "end_on"),
+            (json!({"countries": ["ZZ"]}), "countries"),
+            (json!({"title": " "}), "title"),
+        ] {
+            let mut body = contest.clone();
+            for (k, v) in patch.as_object().expect("object") { body[k] = v.clone(); }
+            let r = app.call(Method::POST, "/api/v1/events", Some(&kh), Some(body)).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{:?} {patch}: {}", app.backend, r.text());
+        }
+        let r = app.call(Method::POST, "/api/v1/events", Some(&kh), Some(contest)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let e = r.json();
+        let path = format!("/api/v1/events/{}", e["id"]);
+        let month = format!("/api/v1/activity-totals?unit={}&from=2026-04&to=2026-04", e["owner_unit_id"]);
+        let totals = app.get(&month, &kh).await.json();
+        assert_eq!((totals["metrics"]["events:contest"].clone(), totals["metrics"]["participants"].clone(), totals["countries_reached"].clone()), (json!(1), json!(120), json!(1)));
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"participants": 150, "start_on": "2026-05-02", "end_on": "2026-05-02"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(app.get(&month, &kh).await.json()["metrics"].as_object().map(|m| m.len()), Some(0), "April is empty once it moved");
+        let may = format!("/api/v1/activity-totals?unit={}&from=2026-05&to=2026-05", e["owner_unit_id"]);
+        assert_eq!(app.get(&may, &kh).await.json()["metrics"]["participants"], 150);
+        assert_eq!(app.call(Method::PATCH, &path, Some(&qn), Some(json!({"participants": 1}))).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&may, &qn).await.status, StatusCode::FORBIDDEN, "another union's totals are out of scope");
+        let xlsx = app.get("/api/v1/events/export.xlsx?type=contest&year=2026", &kh).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(xlsx.body.starts_with(b"PK"), "an XLSX workbook");
+        assert_eq!(app.call(Method::DELETE, &path, Some(&kh), None).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(app.get(&may, &kh).await.json()["metrics"].as_object().map(|m| m.len()), Some(0), "a deleted event leaves the totals");
+        app
+    })
+    .await;
+}
+
+fn upload(path: &str, token: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "amity-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn attachments_are_stored_once_limited_and_read_like_their_record() {
+    let files = std::env::temp_dir().join(format!("amity-files-test-{}", std::process::id()));
+    let db = amity_store::testing::TestDb::new(Backend::Sqlite).await.expect("test database");
+    seed::demo(&db.db).await.expect("demo");
+    let config = WebConfig { files_dir: files.clone(), max_upload_bytes: 2048, ..WebConfig::default() };
+    let app = App { router: router(AppState::new(db.db.clone(), config)), db, backend: Backend::Sqlite };
+    let kh = app.token("khanhhoa@demo.amity").await;
+    let qn = app.token("quangnam@demo.amity").await;
+    let e = app
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Some(&kh),
+            Some(json!({"type": "training", "title": "Tập huấn", "start_on": "2026-06-01", "participants": 30})),
+        )
+        .await
+        .json();
+    let path = format!("/api/v1/events/{}/attachments", e["id"]);
+    let pdf = b"%PDF-1.4 minimal test file".to_vec();
+    let r = app.send(upload(&path, &kh, "Báo cáo tập huấn.pdf", &pdf)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let first = r.json();
+    let again = app.send(upload(&path, &kh, "copy.pdf", &pdf)).await.json();
+    assert_eq!(first["sha256"], again["sha256"], "the same content is one stored file");
+    let stored: Vec<_> = walk(&files);
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let r = app.send(upload(&path, &kh, "virus.exe", b"MZ")).await;
+    assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "file".to_owned()));
+    let r = app.send(upload(&path, &kh, "big.pdf", &vec![b'x'; 4096])).await;
+    assert_eq!((r.status, r.error_field()), (StatusCode::PAYLOAD_TOO_LARGE, "file".to_owned()), "{}", r.text());
+    assert!(r.json()["errors"][0]["detail"].as_str().unwrap_or_default().contains("MB"));
+    assert_eq!(app.send(upload(&path, &qn, "x.pdf", &pdf)).await.status, StatusCode::NOT_FOUND, "another union cannot attach");
+    let download = format!("/api/v1/attachments/{}", first["id"]);
+    let r = app.get(&download, &kh).await;
+    assert_eq!((r.status, r.body.clone()), (StatusCode::OK, pdf.clone()));
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(r.headers[header::CONTENT_DISPOSITION].to_str().unwrap_or_default().contains("filename*=UTF-8''B%C3%A1o"));
+    assert_eq!(app.get(&download, &qn).await.status, StatusCode::NOT_FOUND, "downloads follow the record's scope");
+    assert_eq!(app.get(&path, &kh).await.json()["total"], 2);
+    assert_eq!(app.call(Method::DELETE, &download, Some(&qn), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.call(Method::DELETE, &download, Some(&kh), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&path, &kh).await.json()["total"], 1);
+    let _ = std::fs::remove_dir_all(&files);
+    app.done().await;
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
