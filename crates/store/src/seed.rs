@@ -374,6 +374,129 @@ pub enum DemoOutcome {
 
 /// Partners the seed articles name, kept by VUFO, with the names and acronyms they use (and
 /// each organization's own well-known name).
+/// Delegations and events the seed articles report. Where an article gives only the year, the
+/// date is set to 1 July of that year; where it gives only the month, to its first day.
+async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<()> {
+    use crate::delegation::{self, DelegationInput, LegInput};
+    use crate::event::{self, EventInput};
+    use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
+
+    let system = Actor::system();
+    let unit = |code: &str| provinces.before.get(code).copied().ok_or_else(|| anyhow::anyhow!("the demo needs province {code}"));
+    let code = |c: &str| CountryCode::parse(c).map_err(|e| anyhow::anyhow!(e));
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| s.to_owned());
+    // Seed article 002: JVPF's delegation, led by the chairman of JVPF Kagoshima, visited and
+    // gave 20 scholarships of 3 million đồng each at Lục Sơn lower-secondary school, Bắc Giang.
+    let bac_giang = unit("24")?;
+    let filter = crate::partner::PartnerFilter { q: Some("JVPF".into()), ..Default::default() };
+    let jvpf = crate::partner::list(conn, &filter, ("name", false), 1, 0)
+        .await?
+        .0
+        .first()
+        .map(|p| p.id)
+        .ok_or_else(|| anyhow::anyhow!("the demo's JVPF is missing"))?;
+    let head = crate::person::create(
+        conn,
+        &system,
+        &crate::person::PersonInput {
+            name: "Kawajl Takashi".into(),
+            nationality: Some(code("JP")?),
+            note: Some("Chủ tịch JVPF tỉnh Kagoshima (tên như bài báo ghi)".into()),
+            ..Default::default()
+        },
+        Some(bac_giang),
+    )
+    .await?;
+    crate::person::add_position(
+        conn,
+        &system,
+        head.id,
+        "Chủ tịch JVPF tỉnh Kagoshima",
+        &crate::person::Organization::Partner(jvpf),
+        (None, None),
+    )
+    .await?;
+    let visit = DelegationInput {
+        direction: Direction::Inbound,
+        title: "Đoàn Hội đồng Xúc tiến hòa bình, hữu nghị Nhật Bản – Việt Nam (JVPF) thăm, trao học bổng tại Bắc Giang".into(),
+        purpose: Some("Thăm, làm việc và trao học bổng cho học sinh dân tộc thiểu số".into()),
+        start_on: day("2025-05-01")?,
+        end_on: day("2025-05-01")?,
+        funding_source: Some("JVPF".into()),
+        budget: Some(amity_domain::money::Money::new(60_000_000.into(), amity_domain::money::Currency::vnd(), None).map_err(|e| anyhow::anyhow!(e))?),
+        expected_outcomes: None,
+        actual_outcomes: Some("Trao 20 suất học bổng, mỗi suất trị giá 3 triệu đồng".into()),
+        report: Some("Đoàn JVPF do ông Kawajl Takashi, Chủ tịch JVPF tỉnh Kagoshima, làm trưởng đoàn đã thăm, làm việc và trao 20 suất học bổng cho học sinh dân tộc thiểu số đạt thành tích xuất sắc tại Trường Trung học cơ sở Lục Sơn, huyện Lục Nam.".into()),
+        members: vec![(head.id, MemberRole::Head)],
+        legs: vec![LegInput { country: code("VN")?, city: Some("Lục Nam, Bắc Giang".into()), from_on: day("2025-05-01")?, to_on: day("2025-05-01")? }],
+        partners: vec![jvpf],
+        tasks: vec![],
+    };
+    let created = delegation::create(conn, &system, &visit, Some(bac_giang)).await?;
+    for to in [DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed, DelegationState::Reported] {
+        delegation::transition(conn, &system, created.id, to, None).await?;
+    }
+    let ceremony = |owner_kind: EventType,
+                    title: &str,
+                    start: NaiveDate,
+                    end: NaiveDate,
+                    place: &str,
+                    participants: i64,
+                    foreign: i64,
+                    countries: Vec<CountryCode>| EventInput {
+        event_type: owner_kind,
+        channel: Channel::InPerson,
+        title: title.into(),
+        start_on: start,
+        end_on: end,
+        place_country: CountryCode::parse("VN").ok(),
+        place: Some(place.into()),
+        participants,
+        foreign_participants: foreign,
+        description: None,
+        results: None,
+        co_organizers: vec![],
+        partners: vec![],
+        countries,
+        tasks: vec![],
+    };
+    let scholarships = EventInput {
+        partners: vec![jvpf],
+        results: Some("20 suất học bổng, mỗi suất 3 triệu đồng".into()),
+        ..ceremony(
+            EventType::AwardCeremony,
+            "Trao học bổng JVPF cho học sinh Trường THCS Lục Sơn",
+            day("2025-05-01")?,
+            day("2025-05-01")?,
+            "Trường THCS Lục Sơn, huyện Lục Nam, Bắc Giang",
+            20,
+            0,
+            vec![code("JP")?],
+        )
+    };
+    event::create(conn, &system, &scholarships, Some(bac_giang)).await?;
+    // Seed article 002: the Korean Navy destroyer Kang Gam Chan (Captain Kwon Yong Gu, 296
+    // crew) on a friendship visit to Đà Nẵng, 4–6 May 2025.
+    let ship = EventInput {
+        description: Some("Tàu khu trục Kang Gam Chan của Hải quân Hàn Quốc do Đại tá Kwon Yong Gu chỉ huy cùng 296 thủy thủ đoàn cập cảng Tiên Sa, thăm hữu nghị thành phố Đà Nẵng.".into()),
+        ..ceremony(EventType::FriendshipExchange, "Chuyến thăm hữu nghị của tàu Kang Gam Chan (Hải quân Hàn Quốc)", day("2025-05-04")?, day("2025-05-06")?, "Cảng Tiên Sa, Đà Nẵng", 296, 296, vec![code("KR")?])
+    };
+    event::create(conn, &system, &ship, Some(unit("48")?)).await?;
+    // Seed article 004: Cluster 3's joint activities in 2023.
+    let year_2023 = day("2023-07-01")?;
+    for (owner, title, kind, countries, co) in [
+        ("46", "Cuộc thi tiếng Trung (Liên hiệp Thừa Thiên Huế)", EventType::Contest, vec![code("CN")?], vec![]),
+        ("48", "Cuộc thi tiếng Trung (Liên hiệp Đà Nẵng)", EventType::Contest, vec![code("CN")?], vec![]),
+        ("52", "Hội nghị toàn quốc công tác đối ngoại nhân dân 2023", EventType::Conference, vec![], vec![]),
+        ("56", "Hội thảo chia sẻ kinh nghiệm trong Hội nghị sơ kết, tổng kết Cụm 3", EventType::Conference, vec![], vec![unit("49")?]),
+    ] {
+        let input = EventInput { co_organizers: co, ..ceremony(kind, title, year_2023, year_2023, "", 0, 0, countries) };
+        let input = EventInput { place: None, ..input };
+        event::create(conn, &system, &input, Some(unit(owner)?)).await?;
+    }
+    Ok(())
+}
+
 async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     use amity_domain::partner::{PartnerKind as K, RelationshipCategory as C};
     type Seed<'a> = (K, Option<C>, Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
@@ -617,6 +740,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     country::add_commemoration(&mut tx, &system, "Năm Hữu nghị Việt Nam – Campuchia 2022", 2022, Some(&cambodia), None).await?;
 
     demo_partners(&mut tx, vufo).await?;
+    demo_activities(&mut tx, &provinces).await?;
 
     let password = Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
     let accounts = [

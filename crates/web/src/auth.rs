@@ -79,10 +79,19 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// Reads the CSRF token from the header or, for a form post, from the body (which is put back
-/// for the handler).
+/// for the handler), or for a file upload, from the query.
 async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok((Some(h.to_owned()), req));
+    }
+    let is_multipart =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if is_multipart {
+        // A file upload form carries its token in the action's query (its body is streamed).
+        let token = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.into_owned());
+        return Ok((token, req));
     }
     let is_form = req
         .headers()

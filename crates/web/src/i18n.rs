@@ -122,6 +122,35 @@ mod tests {
         }
     }
 
+    fn labels_of<T: amity_domain::partner::Vocabulary>(vi: &BTreeSet<String>, missing: &mut Vec<String>) {
+        for v in T::ALL {
+            let key = format!("vocab-{}-{}", T::WHAT, v.as_str().replace('_', "-"));
+            if !vi.contains(&key) {
+                missing.push(key);
+            }
+        }
+    }
+
+    #[test]
+    fn every_activity_vocabulary_has_labels() {
+        use amity_domain::activity::*;
+        use amity_domain::partner::Vocabulary;
+        let vi = keys(include_str!("../locales/vi/main.ftl"));
+        let mut missing = Vec::new();
+        labels_of::<Direction>(&vi, &mut missing);
+        labels_of::<DelegationState>(&vi, &mut missing);
+        labels_of::<MemberRole>(&vi, &mut missing);
+        labels_of::<EventType>(&vi, &mut missing);
+        labels_of::<Channel>(&vi, &mut missing);
+        for to in DelegationState::ALL.iter().filter(|s| **s != DelegationState::Draft) {
+            let key = format!("move-{}", to.as_str());
+            if !vi.contains(&key) {
+                missing.push(key);
+            }
+        }
+        assert!(missing.is_empty(), "no label for {missing:?}");
+    }
+
     #[test]
     fn lookups_differ_by_language() {
         assert_eq!(Lang::Vi.t("nav-home"), "Trang chủ");

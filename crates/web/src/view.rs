@@ -37,6 +37,11 @@ pub mod path {
     pub const PARTNER_NEW: &str = "/partners/new";
     pub const PEOPLE: &str = "/people";
     pub const AGREEMENTS: &str = "/agreements";
+    pub const DELEGATIONS: &str = "/delegations";
+    pub const DELEGATION_NEW: &str = "/delegations/new";
+    pub const EVENTS: &str = "/events";
+    pub const EVENT_NEW: &str = "/events/new";
+    pub const CALENDAR: &str = "/calendar";
     pub const PERSON_NEW: &str = "/people/new";
 
     use std::borrow::Borrow;
@@ -47,6 +52,31 @@ pub mod path {
     }
     pub fn person_positions(id: impl Borrow<i64>) -> String {
         format!("/people/{}/positions", id.borrow())
+    }
+    pub fn delegation(id: impl Borrow<i64>) -> String {
+        format!("/delegations/{}", id.borrow())
+    }
+    pub fn delegation_edit(id: impl Borrow<i64>) -> String {
+        format!("/delegations/{}/edit", id.borrow())
+    }
+    pub fn delegation_transitions(id: impl Borrow<i64>) -> String {
+        format!("/delegations/{}/transitions", id.borrow())
+    }
+    pub fn event(id: impl Borrow<i64>) -> String {
+        format!("/events/{}", id.borrow())
+    }
+    pub fn event_edit(id: impl Borrow<i64>) -> String {
+        format!("/events/{}/edit", id.borrow())
+    }
+    /// Where a record's upload form posts (its CSRF token travels in the query).
+    pub fn files_of(record: &str, id: impl Borrow<i64>, csrf: &str) -> String {
+        format!("/{record}s/{}/files?csrf_token={csrf}", id.borrow())
+    }
+    pub fn file(id: impl Borrow<i64>) -> String {
+        format!("/api/v1/attachments/{}", id.borrow())
+    }
+    pub fn file_delete(id: impl Borrow<i64>) -> String {
+        format!("/files/{}/delete", id.borrow())
     }
     pub fn agreement(id: impl Borrow<i64>) -> String {
         format!("/agreements/{}", id.borrow())

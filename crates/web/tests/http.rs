@@ -443,6 +443,8 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
     let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's MPLA");
     let lao_front = app.get("/api/v1/partners?country=LA", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's Lao Front");
     let lao_agreement = app.get("/api/v1/agreements", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's agreement");
+    let jvpf_visit = app.get("/api/v1/delegations?q=jvpf", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's JVPF visit");
+    let ship = app.get("/api/v1/events?q=kang+gam+chan", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's ship visit");
     let person = app
         .call(
             Method::POST,
@@ -492,6 +494,19 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         format!("/agreements/{lao_agreement}"),
         format!("/agreements/{lao_agreement}/edit"),
         format!("/admin/users/{}", users["items"][0]["id"]),
+        "/delegations".to_owned(),
+        "/delegations?direction=inbound&state=reported&year=2025&country=VN&q=jvpf".to_owned(),
+        "/delegations?year=abc".to_owned(),
+        "/delegations/new".to_owned(),
+        format!("/delegations/{jvpf_visit}"),
+        format!("/delegations/{jvpf_visit}/edit"),
+        "/events".to_owned(),
+        "/events?type=contest&year=2023".to_owned(),
+        "/events/new".to_owned(),
+        format!("/events/{ship}"),
+        format!("/events/{ship}/edit"),
+        "/calendar".to_owned(),
+        "/calendar?month=2025-05".to_owned(),
     ];
     for lang in ["vi", "en"] {
         for page in &pages {
@@ -1219,7 +1234,7 @@ async fn people_and_agreement_exports_follow_scope() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).expect("an XLSX workbook");
     let sheet = book.worksheet_range("Cá nhân").expect("the sheet");
     let names: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
-    assert_eq!(names, vec!["Bùi Thị Minh Hoài"]);
+    assert_eq!(names, vec!["Bùi Thị Minh Hoài", "Kawajl Takashi"], "in Vietnamese order");
     app.done().await;
 }
 
@@ -1748,4 +1763,75 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[tokio::test]
+async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
+    let app = App::new(Backend::Sqlite).await;
+    let (kh_session, kh_csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+    let kh = format!("amity_session={kh_session}");
+    let page =
+        |path: String, cookie: String| Request::get(path.as_str()).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+    let r = app
+        .send(form(
+            "/delegations/new",
+            &kh,
+            &format!("csrf_token={kh_csrf}&direction=outbound&title=&start_on=10%2F03%2F2026&end_on=01%2F03%2F2026"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("title-error") && r.text().contains("end_on-error"), "each error beside its field");
+    let body = format!(
+        "csrf_token={kh_csrf}&direction=outbound&title=%C4%90o%C3%A0n+th%C4%83m+L%C3%A0o&start_on=10%2F03%2F2026&end_on=15%2F03%2F2026\
+         &head=Nguy%E1%BB%85n+V%C4%83n+Tr%C6%B0%E1%BB%9Fng&members=Tr%E1%BA%A7n+Th%E1%BB%8B+A%0D%0AL%C3%AA+V%C4%83n+B\
+         &leg_country=LA&leg_city=Vi%C3%AAng+Ch%C4%83n&leg_from=10%2F03%2F2026&leg_to=15%2F03%2F2026\
+         &leg_country=&leg_city=&leg_from=&leg_to=&budget_amount=5000&budget_currency=USD&rate_to_vnd=25400"
+    );
+    let r = app.send(form("/delegations/new", &kh, &body)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+    let id: i64 = location.rsplit('/').next().and_then(|i| i.parse().ok()).expect("the new delegation's page");
+    let shown = app.send(page(location.clone(), kh.clone())).await.text();
+    assert!(shown.contains("Nguyễn Văn Trưởng") && shown.contains("Viêng Chăn") && shown.contains("127000000"), "{shown}");
+    let r = app.send(form(&format!("/delegations/{id}/transitions"), &kh, &format!("csrf_token={kh_csrf}&to=submitted&comment="))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+
+    let (vufo_session, vufo_csrf) = sign_in(&app, "vufo@demo.amity").await;
+    let vufo = format!("amity_session={vufo_session}");
+    let home = app.send(page("/".into(), vufo.clone())).await.text();
+    assert!(home.contains("Đoàn thăm Lào"), "the request waits on the central staff's home page");
+    let r = app.send(form(&format!("/delegations/{id}/transitions"), &vufo, &format!("csrf_token={vufo_csrf}&to=returned&comment="))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a return needs its reason");
+    let r = app
+        .send(form(
+            &format!("/delegations/{id}/transitions"),
+            &vufo,
+            &format!("csrf_token={vufo_csrf}&to=returned&comment=B%E1%BB%95+sung+d%E1%BB%B1+to%C3%A1n"),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let home = app.send(page("/".into(), kh.clone())).await.text();
+    assert!(home.contains("Bổ sung dự toán"), "the unit sees the reviewer's comment at home");
+
+    // A file through the page: the token travels in the form's address.
+    let boundary = "b0undary";
+    let mut upload = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chuong-trinh.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    upload.extend_from_slice("Chương trình làm việc".as_bytes());
+    upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let send_file = |csrf: &str| {
+        Request::post(format!("/delegations/{id}/files?csrf_token={csrf}"))
+            .header(header::COOKIE, kh.clone())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(upload.clone()))
+            .expect("request")
+    };
+    assert_eq!(app.send(send_file("wrong")).await.status, StatusCode::FORBIDDEN, "no upload without the form's token");
+    let r = app.send(send_file(&kh_csrf)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let shown = app.send(page(location, kh.clone())).await.text();
+    assert!(shown.contains("chuong-trinh.txt"), "the file is listed on the page");
+    app.done().await;
 }

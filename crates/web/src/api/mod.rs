@@ -1,12 +1,12 @@
 //! The JSON API under `/api/v1`, described by `GET /api/v1/openapi.json`.
 
-mod activities;
+pub(crate) mod activities;
 mod agreements;
 mod audit;
 mod auth;
 pub(crate) mod countries;
-mod delegations;
-mod events;
+pub(crate) mod delegations;
+pub(crate) mod events;
 mod import;
 mod org_units;
 mod partners;

@@ -23,6 +23,10 @@ struct HomePage<'a> {
     accounts: i64,
     units_today: i64,
     cluster_roles: Vec<ClusterRole>,
+    /// Submitted delegations this user decides on.
+    awaiting: Vec<amity_store::delegation::Delegation>,
+    /// Drafts of the user's units that came back with a reviewer's comment.
+    returned: Vec<amity_store::delegation::Delegation>,
 }
 
 async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
@@ -38,7 +42,15 @@ async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Re
         // Roles its predecessors held count too: today's Khánh Hòa led Cluster 3 in 2023.
         let own = org::structure_graph(&mut conn).await?.reach(unit.id);
         let cluster_roles = org::cluster_roles_of(&mut conn, &own).await?;
-        Ok::<_, amity_store::Error>(HomePage { ctx: &ctx, unit, children, accounts, units_today, cluster_roles })
+        let awaiting = amity_store::delegation::awaiting_decision(&mut conn, &me.actor).await?;
+        let drafts = amity_store::delegation::DelegationFilter {
+            state: Some(amity_domain::activity::DelegationState::Draft),
+            units: Some(own),
+            ..Default::default()
+        };
+        let (drafts, _) = amity_store::delegation::list(&mut conn, &me.actor, &drafts, ("start_on", false), 100, 0).await?;
+        let returned = drafts.into_iter().filter(|d| d.review_comment.is_some()).collect();
+        Ok::<_, amity_store::Error>(HomePage { ctx: &ctx, unit, children, accounts, units_today, cluster_roles, awaiting, returned })
     }
     .await;
     match result {

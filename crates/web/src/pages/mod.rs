@@ -2,7 +2,10 @@
 
 mod agreements;
 mod audit;
+mod calendar;
 mod countries;
+mod delegations;
+mod events;
 mod home;
 mod login;
 mod org;
@@ -137,6 +140,9 @@ pub(crate) fn routes() -> RouteSet {
         .merge(partners::routes())
         .merge(people::routes())
         .merge(agreements::routes())
+        .merge(delegations::routes())
+        .merge(events::routes())
+        .merge(calendar::routes())
         .merge(audit::routes())
         .merge(countries::routes())
         .merge(search::routes())

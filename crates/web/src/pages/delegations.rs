@@ -1,0 +1,533 @@
+//! Delegation pages: the list with its filters, the entry and edit form, and a delegation's
+//! page with its workflow, members, itinerary, history and files.
+
+use amity_domain::activity::{DelegationState, Direction, MemberRole};
+use amity_domain::authz::{Action, delegation_move};
+use amity_domain::country::CountryCode;
+use amity_domain::error::Checker;
+use amity_domain::money::{Currency, Money, parse_amount};
+use amity_domain::partner::Vocabulary;
+use amity_store::attachment::{self, Attachment};
+use amity_store::delegation::{self, Delegation, DelegationInput, LegInput};
+use amity_store::person::{self, PersonInput};
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use super::{after_post, render, store_error_page};
+use crate::api::delegations::{ListQuery, filter};
+use crate::auth::{Auth, CurrentUser};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::{FormErrors, PageCtx, path};
+
+const PER_PAGE: u64 = 50;
+
+/// The list's filters as a form sends them (empty means any).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListForm {
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub q: String,
+    pub page: Option<u64>,
+}
+
+impl ListForm {
+    fn query(&self) -> Result<ListQuery, amity_store::Error> {
+        let year = match self.year.trim() {
+            "" => None,
+            y => Some(y.parse::<i32>().map_err(|_| amity_store::Error::invalid("year", format!("“{y}” is not a year")))?),
+        };
+        Ok(ListQuery {
+            direction: Some(self.direction.clone()),
+            state: Some(self.state.clone()),
+            year,
+            country: Some(self.country.trim().to_owned()),
+            q: Some(self.q.clone()),
+            ..Default::default()
+        })
+    }
+
+    /// The filters as a query string, for the pager and the export links.
+    fn query_string(&self) -> String {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                [("direction", &self.direction), ("state", &self.state), ("year", &self.year), ("country", &self.country), ("q", &self.q)]
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty()),
+            )
+            .finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "delegations.html")]
+struct ListPage<'a> {
+    ctx: &'a PageCtx,
+    delegations: Vec<Delegation>,
+    total: i64,
+    page: u64,
+    pages: u64,
+    form: ListForm,
+    query: String,
+    directions: &'static [Direction],
+    states: &'static [DelegationState],
+    error: Option<String>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
+    let page = form.page.unwrap_or(1).max(1);
+    let result = async {
+        let q = form.query()?;
+        let f = filter(&state, &q).await.map_err(|e| {
+            amity_store::Error::invalid(
+                e.errors.first().map(|e| e.field.as_str()).unwrap_or("q"),
+                e.errors.first().map(|e| e.detail.clone()).unwrap_or_default(),
+            )
+        })?;
+        let mut conn = state.db.conn().await?;
+        delegation::list(&mut conn, &me.actor, &f, ("start_on", true), PER_PAGE, (page - 1) * PER_PAGE).await
+    }
+    .await;
+    let query = form.query_string();
+    let (delegations, total, error) = match result {
+        Ok((d, t)) => (d, t, None),
+        Err(amity_store::Error::Invalid(i)) => (vec![], 0, i.0.first().map(|e| format!("{}: {}", e.field, e.detail))),
+        Err(e) => return store_error_page(&ctx, e),
+    };
+    render(&ListPage {
+        ctx: &ctx,
+        delegations,
+        total,
+        page,
+        pages: super::page_count(total, PER_PAGE),
+        form,
+        query,
+        directions: Direction::ALL,
+        states: DelegationState::ALL,
+        error,
+    })
+}
+
+/// A delegation as the form edits it: dates `dd/mm/yyyy`, members by name, three itinerary rows.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct DelegationForm {
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    start_on: String,
+    #[serde(default)]
+    end_on: String,
+    #[serde(default)]
+    funding_source: String,
+    #[serde(default)]
+    budget_amount: String,
+    #[serde(default)]
+    budget_currency: String,
+    #[serde(default)]
+    rate_to_vnd: String,
+    #[serde(default)]
+    expected_outcomes: String,
+    #[serde(default)]
+    actual_outcomes: String,
+    #[serde(default)]
+    report: String,
+    /// The head of delegation's name (found in the registry, or added to it).
+    #[serde(default)]
+    head: String,
+    /// Other members, one name per line.
+    #[serde(default)]
+    members: String,
+    #[serde(default)]
+    leg_country: Vec<String>,
+    #[serde(default)]
+    leg_city: Vec<String>,
+    #[serde(default)]
+    leg_from: Vec<String>,
+    #[serde(default)]
+    leg_to: Vec<String>,
+    #[serde(default)]
+    partners: Vec<String>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
+fn multiline(s: &str) -> Option<String> {
+    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
+}
+
+const LEG_ROWS: usize = 3;
+
+impl DelegationForm {
+    fn from_delegation(d: &Delegation) -> DelegationForm {
+        let date = amity_domain::text::format_date;
+        let mut form = DelegationForm {
+            direction: d.direction.as_str().into(),
+            title: d.title.clone(),
+            purpose: d.purpose.clone().unwrap_or_default(),
+            start_on: date(d.start_on),
+            end_on: date(d.end_on),
+            funding_source: d.funding_source.clone().unwrap_or_default(),
+            budget_amount: d.budget.as_ref().map(|b| b.amount.to_string()).unwrap_or_default(),
+            budget_currency: d.budget.as_ref().map(|b| b.currency.as_str().to_owned()).unwrap_or_default(),
+            rate_to_vnd: d.budget.as_ref().filter(|b| b.currency.as_str() != "VND").map(|b| b.rate_to_vnd.to_string()).unwrap_or_default(),
+            expected_outcomes: d.expected_outcomes.clone().unwrap_or_default(),
+            actual_outcomes: d.actual_outcomes.clone().unwrap_or_default(),
+            report: d.report.clone().unwrap_or_default(),
+            head: d.head().map(|h| h.name.clone()).unwrap_or_default(),
+            members: d.members.iter().filter(|m| m.role != MemberRole::Head).map(|m| m.name.clone()).collect::<Vec<_>>().join("\n"),
+            partners: d.partners.iter().map(|p| p.id.to_string()).collect(),
+            ..Default::default()
+        };
+        for l in &d.legs {
+            form.leg_country.push(l.country.clone());
+            form.leg_city.push(l.city.clone().unwrap_or_default());
+            form.leg_from.push(date(l.from_on));
+            form.leg_to.push(date(l.to_on));
+        }
+        form
+    }
+
+    /// The itinerary rows to show: those filled in, then empty ones up to three.
+    fn leg_rows(&self) -> Vec<(String, String, String, String)> {
+        let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+        let n = self.leg_country.len().max(LEG_ROWS);
+        (0..n).map(|i| (at(&self.leg_country, i), at(&self.leg_city, i), at(&self.leg_from, i), at(&self.leg_to, i))).collect()
+    }
+
+    fn has_partner(&self, id: &i64) -> bool {
+        self.partners.iter().any(|p| p == &id.to_string())
+    }
+
+    /// The details, with every problem under its field; members are resolved separately.
+    fn parse(
+        &self,
+        check: &mut Checker,
+    ) -> Option<(Direction, chrono::NaiveDate, chrono::NaiveDate, Option<Money>, Vec<LegInput>, Vec<i64>)> {
+        let date = |check: &mut Checker, field: &str, v: &str| check.check(field, amity_domain::text::parse_date(v.trim()));
+        let direction = check.check("direction", self.direction.parse::<Direction>());
+        let start = date(check, "start_on", &self.start_on);
+        let end = date(check, "end_on", &self.end_on);
+        let budget = match (self.budget_amount.trim(), self.budget_currency.trim()) {
+            ("", _) => Some(None),
+            (amount, currency) => {
+                let currency = if currency.is_empty() { "VND" } else { currency };
+                let parsed = parse_amount(amount).and_then(|a| {
+                    let rate = Some(self.rate_to_vnd.trim()).filter(|r| !r.is_empty()).map(parse_amount).transpose()?;
+                    Money::new(a, Currency::parse(currency)?, rate)
+                });
+                check.check("budget_amount", parsed.map(Some))
+            }
+        };
+        let mut legs = Vec::new();
+        for (i, (country, city, from, to)) in self.leg_rows().into_iter().enumerate() {
+            if country.trim().is_empty() && from.trim().is_empty() && to.trim().is_empty() {
+                continue;
+            }
+            let parsed = CountryCode::parse(country.trim()).and_then(|c| {
+                let from = amity_domain::text::parse_date(from.trim())?;
+                let to = amity_domain::text::parse_date(to.trim())?;
+                Ok(LegInput { country: c, city: opt(&city), from_on: from, to_on: to })
+            });
+            match parsed {
+                Ok(leg) => legs.push(leg),
+                Err(e) => check.push("legs", format!("row {}: {e}", i + 1)),
+            }
+        }
+        let mut partners = Vec::new();
+        for p in self.partners.iter().filter(|p| !p.is_empty()) {
+            match p.parse::<i64>() {
+                Ok(id) => partners.push(id),
+                Err(_) => check.push("partners", format!("“{p}” is not a partner")),
+            }
+        }
+        Some((direction?, start?, end?, budget?, legs, partners))
+    }
+}
+
+/// Finds a person of the registry by name (marks and case ignored), or adds them.
+async fn person_named(tx: &mut amity_store::Conn, me: &CurrentUser, name: &str, owner: Option<i64>) -> amity_store::Result<i64> {
+    let input = PersonInput { name: name.to_owned(), ..Default::default() };
+    if let Some(found) = person::duplicates(tx, &me.actor, &input).await?.first() {
+        return Ok(found.id);
+    }
+    Ok(person::create(tx, &me.actor, &input, owner).await?.id)
+}
+
+async fn input_of(
+    tx: &mut amity_store::Conn,
+    me: &CurrentUser,
+    form: &DelegationForm,
+    owner: Option<i64>,
+    tasks: Vec<i64>,
+) -> amity_store::Result<DelegationInput> {
+    let mut check = Checker::new();
+    let parsed = form.parse(&mut check);
+    check.finish()?;
+    let Some((direction, start_on, end_on, budget, legs, partners)) = parsed else {
+        unreachable!("the checker reported every missing value")
+    };
+    let mut members = Vec::new();
+    if let Some(head) = opt(&form.head) {
+        members.push((person_named(tx, me, &head, owner).await?, MemberRole::Head));
+    }
+    for name in form.members.lines().filter_map(opt) {
+        members.push((person_named(tx, me, &name, owner).await?, MemberRole::Member));
+    }
+    Ok(DelegationInput {
+        direction,
+        title: form.title.split_whitespace().collect::<Vec<_>>().join(" "),
+        purpose: multiline(&form.purpose),
+        start_on,
+        end_on,
+        funding_source: opt(&form.funding_source),
+        budget,
+        expected_outcomes: multiline(&form.expected_outcomes),
+        actual_outcomes: multiline(&form.actual_outcomes),
+        report: multiline(&form.report),
+        members,
+        legs,
+        partners,
+        tasks,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "delegation_form.html")]
+struct FormPage<'a> {
+    ctx: &'a PageCtx,
+    existing: Option<Delegation>,
+    form: DelegationForm,
+    partners: Vec<amity_store::partner::Partner>,
+    directions: &'static [Direction],
+    errors: FormErrors,
+}
+
+async fn form_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    existing: Option<Delegation>,
+    form: DelegationForm,
+    errors: FormErrors,
+) -> amity_store::Result<FormPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
+    Ok(FormPage { ctx, existing, form, partners, directions: Direction::ALL, errors })
+}
+
+#[derive(Debug, Deserialize)]
+struct NewQuery {
+    direction: Option<String>,
+}
+
+async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<NewQuery>) -> Response {
+    if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
+        return super::denied_page(&ctx, d);
+    }
+    let form =
+        DelegationForm { direction: q.direction.unwrap_or_else(|| "outbound".into()), budget_currency: "VND".into(), ..Default::default() };
+    match form_page(&state, &ctx, None, form, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<DelegationForm>) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let input = input_of(&mut tx, &me, &form, me.actor.unit_id, vec![]).await?;
+        let created = delegation::create(&mut tx, &me.actor, &input, None).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+    .await;
+    after_post(&ctx, result, |d: Delegation| path::delegation(d.id), |errors| form_page(&state, &ctx, None, form.clone(), errors)).await
+}
+
+async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let existing = delegation::get(&mut conn, &me.actor, id).await?;
+        me.actor.require(Action::Write, Some(existing.owner_unit_id))?;
+        drop(conn);
+        let form = DelegationForm::from_delegation(&existing);
+        form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<DelegationForm>,
+) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let current = delegation::get(&mut tx, &me.actor, id).await?;
+        let tasks = current.tasks.iter().map(|t| t.id).collect();
+        let input = input_of(&mut tx, &me, &form, Some(current.owner_unit_id), tasks).await?;
+        let updated = delegation::update(&mut tx, &me.actor, id, &input).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+    .await;
+    after_post(
+        &ctx,
+        result,
+        |d: Delegation| path::delegation(d.id),
+        |errors| async {
+            let existing = delegation::get(&mut state.db.conn().await?, &me.actor, id).await?;
+            form_page(&state, &ctx, Some(existing), form.clone(), errors).await
+        },
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "delegation.html")]
+struct DelegationPage<'a> {
+    ctx: &'a PageCtx,
+    delegation: Delegation,
+    /// The moves this user may make now.
+    moves: Vec<DelegationState>,
+    can_edit: bool,
+    files: Vec<Attachment>,
+    errors: FormErrors,
+}
+
+async fn delegation_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    id: i64,
+    errors: FormErrors,
+) -> amity_store::Result<DelegationPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let d = delegation::get(&mut conn, &me.actor, id).await?;
+    let moves = DelegationState::ALL
+        .iter()
+        .copied()
+        .filter(|to| d.state.after(*to).is_ok() && me.actor.may(delegation_move(d.direction, *to), Some(d.owner_unit_id)))
+        .collect();
+    let files = attachment::of_record(&mut conn, "delegation", id).await?;
+    let can_edit = me.actor.may(Action::Write, Some(d.owner_unit_id))
+        && matches!(d.state, DelegationState::Draft | DelegationState::Approved | DelegationState::Completed | DelegationState::Reported);
+    Ok(DelegationPage { ctx, delegation: d, moves, can_edit, files, errors })
+}
+
+impl DelegationPage<'_> {
+    /// The label key of a move's button.
+    fn move_key(&self, to: &DelegationState) -> String {
+        format!("move-{}", to.as_str())
+    }
+
+    fn needs_comment(&self, to: &DelegationState) -> bool {
+        matches!(to, DelegationState::Returned | DelegationState::Rejected)
+    }
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    match delegation_page(&state, &ctx, &me, id, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    let result = async {
+        let to = form.to.parse::<DelegationState>().map_err(|e| amity_store::Error::invalid("to", e))?;
+        let mut tx = state.db.begin().await?;
+        delegation::transition(&mut tx, &me.actor, id, to, Some(&form.comment)).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::delegation(id), |errors| delegation_page(&state, &ctx, &me, id, errors)).await
+}
+
+/// Reads the one `file` field of an upload form.
+pub(crate) async fn read_upload(mut form: Multipart) -> amity_store::Result<(String, Vec<u8>)> {
+    let bad = |e: axum::extract::multipart::MultipartError| amity_store::Error::invalid("file", e.body_text());
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(bad)?;
+            return Ok((name, bytes.to_vec()));
+        }
+    }
+    Err(amity_store::Error::invalid("file", "choose a file"))
+}
+
+async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {
+    let result = async {
+        let (name, bytes) = read_upload(form).await?;
+        let mut tx = state.db.begin().await?;
+        attachment::attach(&mut tx, &me.actor, &crate::api::activities::files(&state), "delegation", id, &name, &bytes).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::delegation(id), |errors| delegation_page(&state, &ctx, &me, id, errors)).await
+}
+
+pub(crate) async fn remove_file(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(file): Path<i64>) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let found = attachment::get(&mut tx, &me.actor, file).await?;
+        attachment::detach(&mut tx, &me.actor, file).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+    .await;
+    match result {
+        Ok(found) => axum::response::Redirect::to(&format!("/{}s/{}", found.record_type, found.record_id)).into_response(),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+use axum::response::IntoResponse;
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/delegations", get(list))
+        .route("/delegations/new", get(new_form).post(create))
+        .route("/delegations/{id}", get(show))
+        .route("/delegations/{id}/edit", get(edit_form).post(update))
+        .route("/delegations/{id}/transitions", post(transition))
+        .route("/delegations/{id}/files", post(upload).layer(crate::api::activities::upload_limit()))
+        .route("/files/{id}/delete", post(remove_file))
+}

@@ -1,0 +1,375 @@
+//! Event pages: the list with its filters, the entry and edit form, and an event's page with
+//! its files.
+
+use amity_domain::activity::{Channel, EventType};
+use amity_domain::authz::Action;
+use amity_domain::country::CountryCode;
+use amity_domain::error::Checker;
+use amity_domain::partner::Vocabulary;
+use amity_store::attachment::{self, Attachment};
+use amity_store::event::{self, Event, EventInput};
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use super::{after_post, render, store_error_page};
+use crate::api::events::{ListQuery, filter};
+use crate::auth::{Auth, CurrentUser};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::{FormErrors, PageCtx, path};
+
+const PER_PAGE: u64 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+struct ListForm {
+    #[serde(default, rename = "type")]
+    event_type: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    q: String,
+    page: Option<u64>,
+}
+
+impl ListForm {
+    fn query_string(&self) -> String {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                [("type", &self.event_type), ("year", &self.year), ("country", &self.country), ("q", &self.q)]
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty()),
+            )
+            .finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct ListPage<'a> {
+    ctx: &'a PageCtx,
+    events: Vec<Event>,
+    total: i64,
+    page: u64,
+    pages: u64,
+    form: ListForm,
+    query: String,
+    types: &'static [EventType],
+    error: Option<String>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
+    let page = form.page.unwrap_or(1).max(1);
+    let result: Result<(Vec<Event>, i64), String> = async {
+        let year = match form.year.trim() {
+            "" => None,
+            y => Some(y.parse::<i32>().map_err(|_| format!("year: “{y}” is not a year"))?),
+        };
+        let q = ListQuery {
+            event_type: Some(form.event_type.clone()),
+            year,
+            country: Some(form.country.trim().to_owned()),
+            q: Some(form.q.clone()),
+            ..Default::default()
+        };
+        let f = filter(&state, &q)
+            .await
+            .map_err(|e| e.errors.iter().map(|e| format!("{}: {}", e.field, e.detail)).collect::<Vec<_>>().join("; "))?;
+        let mut conn = state.db.conn().await.map_err(|e| e.to_string())?;
+        event::list(&mut conn, &me.actor, &f, ("start_on", true), PER_PAGE, (page - 1) * PER_PAGE).await.map_err(|e| e.to_string())
+    }
+    .await;
+    let (events, total, error) = match result {
+        Ok((e, t)) => (e, t, None),
+        Err(e) => (vec![], 0, Some(e)),
+    };
+    let query = form.query_string();
+    render(&ListPage {
+        ctx: &ctx,
+        events,
+        total,
+        page,
+        pages: super::page_count(total, PER_PAGE),
+        form,
+        query,
+        types: EventType::ALL,
+        error,
+    })
+}
+
+/// An event as the form edits it.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct EventForm {
+    #[serde(default, rename = "type")]
+    event_type: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    start_on: String,
+    #[serde(default)]
+    end_on: String,
+    #[serde(default)]
+    place_country: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    participants: String,
+    #[serde(default)]
+    foreign_participants: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    results: String,
+    #[serde(default)]
+    countries: String,
+    #[serde(default)]
+    partners: Vec<String>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
+}
+
+impl EventForm {
+    fn from_event(e: &Event) -> EventForm {
+        let date = amity_domain::text::format_date;
+        EventForm {
+            event_type: e.event_type.as_str().into(),
+            channel: e.channel.as_str().into(),
+            title: e.title.clone(),
+            start_on: date(e.start_on),
+            end_on: date(e.end_on),
+            place_country: e.place_country.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
+            place: e.place.clone().unwrap_or_default(),
+            participants: e.participants.to_string(),
+            foreign_participants: e.foreign_participants.to_string(),
+            description: e.description.clone().unwrap_or_default(),
+            results: e.results.clone().unwrap_or_default(),
+            countries: e.countries.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join(", "),
+            partners: e.partners.iter().map(|p| p.id.to_string()).collect(),
+        }
+    }
+
+    fn has_partner(&self, id: &i64) -> bool {
+        self.partners.iter().any(|p| p == &id.to_string())
+    }
+
+    fn input(&self, keep: Option<&Event>) -> Result<EventInput, amity_domain::error::Invalid> {
+        let mut check = Checker::new();
+        let event_type = check.check("type", self.event_type.parse::<EventType>());
+        let channel = check.check("channel", self.channel.parse::<Channel>());
+        let start = check.check("start_on", amity_domain::text::parse_date(self.start_on.trim()));
+        let end = match self.end_on.trim() {
+            "" => start,
+            e => check.check("end_on", amity_domain::text::parse_date(e)),
+        };
+        let count = |check: &mut Checker, field: &str, v: &str| match v.trim() {
+            "" => Some(0),
+            n => check.check(field, n.parse::<i64>().map_err(|_| format!("“{n}” is not a number"))),
+        };
+        let participants = count(&mut check, "participants", &self.participants);
+        let foreign = count(&mut check, "foreign_participants", &self.foreign_participants);
+        let place_country = match self.place_country.trim() {
+            "" => Some(None),
+            c => check.check("place_country", CountryCode::parse(c).map(Some)),
+        };
+        let mut countries = Vec::new();
+        for c in self.countries.split([',', ';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
+            if let Some(code) = check.check("countries", CountryCode::parse(c)) {
+                countries.push(code);
+            }
+        }
+        let mut partners = Vec::new();
+        for p in self.partners.iter().filter(|p| !p.is_empty()) {
+            if let Some(id) = check.check("partners", p.parse::<i64>().map_err(|_| format!("“{p}” is not a partner"))) {
+                partners.push(id);
+            }
+        }
+        check.finish()?;
+        let (
+            Some(event_type),
+            Some(channel),
+            Some(start_on),
+            Some(end_on),
+            Some(participants),
+            Some(foreign_participants),
+            Some(place_country),
+        ) = (event_type, channel, start, end, participants, foreign, place_country)
+        else {
+            unreachable!("the checker reported every missing value")
+        };
+        Ok(EventInput {
+            event_type,
+            channel,
+            title: self.title.split_whitespace().collect::<Vec<_>>().join(" "),
+            start_on,
+            end_on,
+            place_country,
+            place: opt(&self.place),
+            participants,
+            foreign_participants,
+            description: opt(&self.description),
+            results: opt(&self.results),
+            co_organizers: keep.map(|e| e.co_organizers.iter().map(|u| u.id).collect()).unwrap_or_default(),
+            partners,
+            countries,
+            tasks: keep.map(|e| e.tasks.iter().map(|t| t.id).collect()).unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "event_form.html")]
+struct FormPage<'a> {
+    ctx: &'a PageCtx,
+    existing: Option<Event>,
+    form: EventForm,
+    partners: Vec<amity_store::partner::Partner>,
+    types: &'static [EventType],
+    channels: &'static [Channel],
+    errors: FormErrors,
+}
+
+async fn form_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    existing: Option<Event>,
+    form: EventForm,
+    errors: FormErrors,
+) -> amity_store::Result<FormPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
+    Ok(FormPage { ctx, existing, form, partners, types: EventType::ALL, channels: Channel::ALL, errors })
+}
+
+async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+    if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
+        return super::denied_page(&ctx, d);
+    }
+    let form = EventForm { channel: "in_person".into(), place_country: "VN".into(), ..Default::default() };
+    match form_page(&state, &ctx, None, form, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<EventForm>) -> Response {
+    let result = async {
+        let input = form.input(None)?;
+        let mut tx = state.db.begin().await?;
+        let created = event::create(&mut tx, &me.actor, &input, None).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+    .await;
+    after_post(&ctx, result, |e: Event| path::event(e.id), |errors| form_page(&state, &ctx, None, form.clone(), errors)).await
+}
+
+async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let existing = event::get(&mut conn, &me.actor, id).await?;
+        me.actor.require(Action::Write, Some(existing.owner_unit_id))?;
+        drop(conn);
+        let form = EventForm::from_event(&existing);
+        form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<EventForm>) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let current = event::get(&mut tx, &me.actor, id).await?;
+        let input = form.input(Some(&current))?;
+        let updated = event::update(&mut tx, &me.actor, id, &input).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+    .await;
+    after_post(
+        &ctx,
+        result,
+        |e: Event| path::event(e.id),
+        |errors| async {
+            let existing = event::get(&mut state.db.conn().await?, &me.actor, id).await?;
+            form_page(&state, &ctx, Some(existing), form.clone(), errors).await
+        },
+    )
+    .await
+}
+
+async fn delete(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        event::delete(&mut tx, &me.actor, id).await?;
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(path::EVENTS).into_response(),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage<'a> {
+    ctx: &'a PageCtx,
+    event: Event,
+    can_edit: bool,
+    files: Vec<Attachment>,
+    errors: FormErrors,
+}
+
+async fn event_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    id: i64,
+    errors: FormErrors,
+) -> amity_store::Result<EventPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let event = event::get(&mut conn, &me.actor, id).await?;
+    let files = attachment::of_record(&mut conn, "event", id).await?;
+    Ok(EventPage { ctx, can_edit: me.actor.may(Action::Write, Some(event.owner_unit_id)), event, files, errors })
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    match event_page(&state, &ctx, &me, id, FormErrors::default()).await {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {
+    let result = async {
+        let (name, bytes) = super::delegations::read_upload(form).await?;
+        let mut tx = state.db.begin().await?;
+        attachment::attach(&mut tx, &me.actor, &crate::api::activities::files(&state), "event", id, &name, &bytes).await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| path::event(id), |errors| event_page(&state, &ctx, &me, id, errors)).await
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/events", get(list))
+        .route("/events/new", get(new_form).post(create))
+        .route("/events/{id}", get(show))
+        .route("/events/{id}/edit", get(edit_form).post(update))
+        .route("/events/{id}/delete", post(delete))
+        .route("/events/{id}/files", post(upload).layer(crate::api::activities::upload_limit()))
+}
