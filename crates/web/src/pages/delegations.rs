@@ -174,6 +174,16 @@ fn multiline(s: &str) -> Option<String> {
 
 const LEG_ROWS: usize = 3;
 
+/// The form's typed details.
+struct Parsed {
+    direction: Direction,
+    start_on: chrono::NaiveDate,
+    end_on: chrono::NaiveDate,
+    budget: Option<Money>,
+    legs: Vec<LegInput>,
+    partners: Vec<i64>,
+}
+
 impl DelegationForm {
     fn from_delegation(d: &Delegation) -> DelegationForm {
         let date = amity_domain::text::format_date;
@@ -216,10 +226,7 @@ impl DelegationForm {
     }
 
     /// The details, with every problem under its field; members are resolved separately.
-    fn parse(
-        &self,
-        check: &mut Checker,
-    ) -> Option<(Direction, chrono::NaiveDate, chrono::NaiveDate, Option<Money>, Vec<LegInput>, Vec<i64>)> {
+    fn parse(&self, check: &mut Checker) -> Option<Parsed> {
         let date = |check: &mut Checker, field: &str, v: &str| check.check(field, amity_domain::text::parse_date(v.trim()));
         let direction = check.check("direction", self.direction.parse::<Direction>());
         let start = date(check, "start_on", &self.start_on);
@@ -257,7 +264,7 @@ impl DelegationForm {
                 Err(_) => check.push("partners", format!("“{p}” is not a partner")),
             }
         }
-        Some((direction?, start?, end?, budget?, legs, partners))
+        Some(Parsed { direction: direction?, start_on: start?, end_on: end?, budget: budget?, legs, partners })
     }
 }
 
@@ -280,7 +287,7 @@ async fn input_of(
     let mut check = Checker::new();
     let parsed = form.parse(&mut check);
     check.finish()?;
-    let Some((direction, start_on, end_on, budget, legs, partners)) = parsed else {
+    let Some(Parsed { direction, start_on, end_on, budget, legs, partners }) = parsed else {
         unreachable!("the checker reported every missing value")
     };
     let mut members = Vec::new();
