@@ -69,6 +69,29 @@ impl Money {
     }
 }
 
+/// An amount as Vietnamese readers write it: `1.234.567,5` (dots group thousands, a comma
+/// marks decimals).
+pub fn format_amount(amount: &Decimal) -> String {
+    let normalized = amount.normalize();
+    let text = normalized.abs().to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::new();
+    if normalized.is_sign_negative() && !normalized.is_zero() {
+        out.push('-');
+    }
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if !fraction.is_empty() {
+        out.push(',');
+        out.push_str(fraction);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +104,9 @@ mod tests {
         assert_eq!(m.in_vnd().to_string(), "31357824");
         let vnd = Money::new(parse_amount("60000000").expect("amount"), Currency::vnd(), None).expect("money");
         assert_eq!(vnd.in_vnd().to_string(), "60000000");
+        assert_eq!(format_amount(&m.in_vnd()), "31.357.824");
+        assert_eq!(format_amount(&parse_amount("1234.50").expect("amount")), "1.234,5");
+        assert_eq!(format_amount(&parse_amount("999").expect("amount")), "999");
         assert!(parse_amount("-5").is_err() && parse_amount("1.000.000").is_err() && Currency::parse("US").is_err());
     }
 }

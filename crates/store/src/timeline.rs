@@ -1,12 +1,12 @@
 //! A partner's history on one line of time: its founding, its links to our units, the people
 //! who held posts there, its agreements and their yearly tasks, and the partners merged into
-//! it. Each later module (delegations, events, aid, articles) adds its records here.
+//! it, and the delegations and events that met it. Later modules (aid, articles) add theirs here.
 
 use std::collections::BTreeSet;
 
 use amity_domain::anniversary::Precision;
 use amity_domain::authz::Actor;
-use amity_domain::partner::UnitRelation;
+use amity_domain::partner::{UnitRelation, Vocabulary};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -29,6 +29,8 @@ pub enum EntryKind {
     AgreementStarts,
     AgreementEnds,
     Task,
+    Delegation,
+    Event,
 }
 
 impl EntryKind {
@@ -44,6 +46,8 @@ impl EntryKind {
         EntryKind::AgreementStarts,
         EntryKind::AgreementEnds,
         EntryKind::Task,
+        EntryKind::Delegation,
+        EntryKind::Event,
     ];
 
     /// The message key of the kind's label.
@@ -60,6 +64,8 @@ impl EntryKind {
             EntryKind::AgreementStarts => "timeline-agreement-starts",
             EntryKind::AgreementEnds => "timeline-agreement-ends",
             EntryKind::Task => "timeline-task",
+            EntryKind::Delegation => "timeline-delegation",
+            EntryKind::Event => "timeline-event",
         }
     }
 }
@@ -150,6 +156,15 @@ pub async fn for_partner(conn: &mut Conn, actor: &Actor, partner_id: i64, year: 
                 link: url.clone(),
             });
         }
+    }
+    let delegations = crate::delegation::DelegationFilter { partner: Some(partner_id), ..Default::default() };
+    for d in crate::delegation::list(conn, actor, &delegations, ("start_on", true), 10_000, 0).await?.0 {
+        let detail = Some(format!("{} · {}", d.owner_unit_name, d.state.as_str()));
+        entries.push(day(d.start_on, EntryKind::Delegation, &d.title, detail, Some(format!("/delegations/{}", d.id))));
+    }
+    let events = crate::event::EventFilter { partner: Some(partner_id), ..Default::default() };
+    for e in crate::event::list(conn, actor, &events, ("start_on", true), 10_000, 0).await?.0 {
+        entries.push(day(e.start_on, EntryKind::Event, &e.title, Some(e.owner_unit_name.clone()), Some(format!("/events/{}", e.id))));
     }
     let years: BTreeSet<i32> = entries.iter().map(|e| e.date.year()).collect();
     entries.retain(|e| year.is_none_or(|y| e.date.year() == y));

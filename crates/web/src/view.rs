@@ -240,6 +240,10 @@ impl PageCtx {
         format_int(*n)
     }
 
+    pub fn amount(&self, d: &rust_decimal::Decimal) -> String {
+        amity_domain::money::format_amount(d)
+    }
+
     pub fn kind(&self, kind: &str) -> String {
         self.t(&format!("kind-{}", kind.replace('_', "-")))
     }

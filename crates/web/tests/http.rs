@@ -1638,6 +1638,10 @@ async fn delegations_move_through_approval_decided_by_the_right_people() {
         assert_eq!(app.get("/api/v1/delegations?sort=budget", &kh).await.error_field(), "sort");
         let csv = app.get("/api/v1/delegations/export.csv?state=reported", &kh).await.text();
         assert!(csv.contains("Đoàn Liên hiệp Khánh Hòa thăm Lào") && csv.contains("Nguyễn Văn Trưởng") && csv.lines().count() == 2, "{csv}");
+        let timeline = app.get(&format!("/api/v1/partners/{lao_front}/timeline?year=2026"), &kh).await.json();
+        assert!(timeline["entries"].as_array().expect("entries").iter().any(|e| e["kind"] == "delegation" && e["link"] == format!("/delegations/{id}")), "{timeline}");
+        let theirs = app.get(&format!("/api/v1/partners/{lao_front}/timeline?year=2026"), &qn).await.json();
+        assert!(!theirs.to_string().contains("/delegations/"), "another union's timeline leaves it out");
         let ics = app.get("/api/v1/calendar.ics?from=2026-01-01&to=2026-12-31", &kh).await.text();
         assert!(ics.contains(&format!("delegation-{id}@amity")) && ics.contains(&format!("delegation-{inbound}@amity")), "{ics}");
         assert!(!app.get("/api/v1/calendar.ics?from=2026-01-01&to=2026-12-31", &qn).await.text().contains("delegation-"), "the feed follows scope");
@@ -1792,7 +1796,7 @@ async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
     let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
     let id: i64 = location.rsplit('/').next().and_then(|i| i.parse().ok()).expect("the new delegation's page");
     let shown = app.send(page(location.clone(), kh.clone())).await.text();
-    assert!(shown.contains("Nguyễn Văn Trưởng") && shown.contains("Viêng Chăn") && shown.contains("127000000"), "{shown}");
+    assert!(shown.contains("Nguyễn Văn Trưởng") && shown.contains("Viêng Chăn") && shown.contains("127.000.000 ₫"), "{shown}");
     let r = app.send(form(&format!("/delegations/{id}/transitions"), &kh, &format!("csrf_token={kh_csrf}&to=submitted&comment="))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
 

@@ -476,3 +476,7 @@ weekday-7 = Sun
 home-awaiting = Waiting for your decision
 home-awaiting-none = Nothing waits for your decision.
 home-returned = Returned to your unit for changes
+timeline-delegation = Delegation
+timeline-event = Event
+country-activities = Delegations and events with this country
+country-no-activities = No delegation or event with this country in your scope.

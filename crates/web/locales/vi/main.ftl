@@ -476,3 +476,7 @@ weekday-7 = CN
 home-awaiting = Chờ bạn quyết định
 home-awaiting-none = Không có việc nào chờ bạn quyết định.
 home-returned = Bị trả lại để chỉnh sửa
+timeline-delegation = Đoàn
+timeline-event = Sự kiện
+country-activities = Đoàn và sự kiện với nước này
+country-no-activities = Chưa có đoàn hay sự kiện nào với nước này trong phạm vi của bạn.

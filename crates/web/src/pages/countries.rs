@@ -3,6 +3,7 @@
 use amity_domain::anniversary::{PartialDate, Precision};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::{CountryCode, PartnershipLevel};
+use amity_domain::partner::Vocabulary;
 use amity_store::anniversary::{self, AnniversaryItem};
 use amity_store::country::{self, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel};
 use askama::Template;
@@ -91,6 +92,9 @@ struct CountryPage<'a> {
     levels: Vec<LevelRecord>,
     upcoming: Vec<AnniversaryItem>,
     partners: Vec<amity_store::partner::Partner>,
+    /// Recent delegations and events with the country, in the user's scope.
+    delegations: Vec<amity_store::delegation::Delegation>,
+    events: Vec<amity_store::event::Event>,
     all_levels: [PartnershipLevel; 4],
     form: CorrectionForm,
     errors: FormErrors,
@@ -131,12 +135,16 @@ async fn load<'a>(
         .collect();
     let filter = amity_store::partner::PartnerFilter { country: Some(code.clone()), ..Default::default() };
     let (partners, _) = amity_store::partner::list(&mut conn, &filter, ("name", false), 200, 0).await?;
+    let with = amity_store::delegation::DelegationFilter { country: Some(code.clone()), ..Default::default() };
+    let (delegations, _) = amity_store::delegation::list(&mut conn, actor, &with, ("start_on", true), 20, 0).await?;
+    let with = amity_store::event::EventFilter { country: Some(code.clone()), ..Default::default() };
+    let (events, _) = amity_store::event::list(&mut conn, actor, &with, ("start_on", true), 20, 0).await?;
     let form = form.unwrap_or_else(|| CorrectionForm {
         relations_established: country.relations().map(|r| r.display()).unwrap_or_default(),
         relations_note: country.relations_note.clone().unwrap_or_default(),
         source: country.source.clone().unwrap_or_default(),
     });
-    Ok(CountryPage { ctx, country, levels, upcoming, partners, all_levels: PartnershipLevel::ALL, form, errors })
+    Ok(CountryPage { ctx, country, levels, upcoming, partners, delegations, events, all_levels: PartnershipLevel::ALL, form, errors })
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
