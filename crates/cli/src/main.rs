@@ -64,6 +64,9 @@ enum Command {
         /// Staff accounts per unit and year.
         #[arg(long, default_value_t = 20)]
         per_unit_year: u32,
+        /// Leave out delegations and events (20–40 and 10–40 per union and year otherwise).
+        #[arg(long)]
+        no_activities: bool,
     },
 }
 
@@ -110,7 +113,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::Add { email, role, org: code, name } } => add_user(&config, &email, &role, &code, name).await,
         Command::Check => check(&config).await,
-        Command::Gen { provinces, years, per_unit_year } => gen_data(&config, GenSpec { provinces, years, per_unit_year }).await,
+        Command::Gen { provinces, years, per_unit_year, no_activities } => {
+            gen_data(&config, GenSpec { provinces, years, per_unit_year, activities: !no_activities }).await
+        }
     }
 }
 
@@ -243,6 +248,13 @@ async fn gen_data(config: &Config, spec: GenSpec) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let stats = generate(&db, spec, |done, _| bar.set_position(done)).await?;
     bar.finish();
-    println!("generated {} units and {} accounts in {:.1?}", stats.units, stats.accounts, started.elapsed());
+    println!(
+        "generated {} units, {} accounts, {} delegations and {} events in {:.1?}",
+        stats.units,
+        stats.accounts,
+        stats.delegations,
+        stats.events,
+        started.elapsed()
+    );
     Ok(())
 }

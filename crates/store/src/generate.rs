@@ -7,8 +7,17 @@ use amity_domain::user::{Password, Role};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::json;
 
+use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
+use amity_domain::country::CountryCode;
+use amity_domain::partner::{PartnerKind, Vocabulary};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
 use crate::audit::{self, AuditAction, Entry};
+use crate::db::Conn;
 use crate::db::Db;
+use crate::delegation::{DelegationInput, LegInput};
+use crate::event::EventInput;
 use crate::org::{Contact, NewUnit, bulk};
 use crate::search::{self, Doc};
 use crate::user::{self, hash_password};
@@ -19,12 +28,17 @@ pub struct GenSpec {
     pub years: u32,
     /// Staff accounts created per unit per year.
     pub per_unit_year: u32,
+    /// Also delegations (20–40) and events (10–40) per union and year, as the seed articles
+    /// report for a provincial union, written through the same code as the API.
+    pub activities: bool,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct GenStats {
     pub units: u64,
     pub accounts: u64,
+    pub delegations: u64,
+    pub events: u64,
 }
 
 const SYLLABLES: [&str; 24] = [
@@ -83,6 +97,13 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     stats.units = 1 + clusters.len() as u64 + provinces.len() as u64;
     tx.commit().await?;
 
+    let mut rng = StdRng::seed_from_u64(u64::from(spec.provinces) * 1_000 + u64::from(spec.years));
+    let pool = if spec.activities {
+        crate::seed::ensure_countries(&mut db.conn().await?).await?;
+        Pool::new(db, &system, root).await?
+    } else {
+        Pool::default()
+    };
     let total = u64::from(spec.provinces) * u64::from(spec.years);
     let mut done = 0;
     for year in first_year..=this_year {
@@ -140,6 +161,11 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
                 .await?;
                 stats.accounts += 1;
             }
+            if spec.activities {
+                let (d, e) = activities(&mut tx, &system, *unit_id, year, &mut rng, &pool).await?;
+                stats.delegations += d;
+                stats.events += e;
+            }
             done += 1;
             progress(done, total);
         }
@@ -151,4 +177,120 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     }
     tx.commit().await?;
     Ok(stats)
+}
+
+/// The countries generated activity reaches, most frequent first.
+const COUNTRIES: [&str; 15] = ["LA", "KH", "CN", "JP", "KR", "TH", "RU", "US", "FR", "CU", "DE", "IN", "AU", "SG", "GB"];
+
+/// Partners (one friendship society per country) and people that generated activity draws on.
+#[derive(Debug, Default)]
+struct Pool {
+    partners: Vec<(i64, CountryCode)>,
+    people: Vec<i64>,
+}
+
+impl Pool {
+    async fn new(db: &Db, system: &Actor, owner: i64) -> anyhow::Result<Pool> {
+        let mut tx = db.begin().await?;
+        let mut pool = Pool::default();
+        for (i, code) in COUNTRIES.iter().enumerate() {
+            let country = CountryCode::parse(code).map_err(|e| anyhow::anyhow!(e))?;
+            let input = crate::partner::PartnerInput {
+                kind: PartnerKind::FriendshipSociety,
+                category: None,
+                country: Some(country.clone()),
+                name_native: None,
+                name_latin: Some(format!("Generated Friendship Society {code} {owner}")),
+                name_vi: Some(format!("Hội hữu nghị sinh thử {code} {owner}")),
+                acronyms: vec![],
+                aliases: vec![],
+                website: None,
+                address: None,
+                note: None,
+                founded: None,
+            };
+            pool.partners.push((crate::partner::create(&mut tx, system, &input, Some(owner), true).await?.id, country));
+            for k in 0..4 {
+                let person = crate::person::PersonInput {
+                    name: format!("Thành viên sinh thử {} {i}-{k}", SYLLABLES[(i + k) % SYLLABLES.len()]),
+                    ..Default::default()
+                };
+                pool.people.push(crate::person::create(&mut tx, system, &person, Some(owner)).await?.id);
+            }
+        }
+        tx.commit().await?;
+        Ok(pool)
+    }
+}
+
+/// One union's delegations and events for a year; the current year's are still under way.
+async fn activities(conn: &mut Conn, system: &Actor, unit: i64, year: i32, rng: &mut StdRng, pool: &Pool) -> anyhow::Result<(u64, u64)> {
+    let this_year = Utc::now().year();
+    let day = |rng: &mut StdRng| {
+        NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), rng.random_range(1..=28)).ok_or_else(|| anyhow::anyhow!("date"))
+    };
+    let delegations: u64 = rng.random_range(20..=40);
+    for n in 0..delegations {
+        let start = day(rng)?;
+        let end = start + chrono::Days::new(rng.random_range(0..6));
+        let (partner, country) = &pool.partners[rng.random_range(0..pool.partners.len()).min(rng.random_range(0..pool.partners.len()))];
+        let outbound = rng.random_bool(0.45);
+        let leg_country = if outbound { country.clone() } else { CountryCode::parse("VN").map_err(|e| anyhow::anyhow!(e))? };
+        let head = pool.people[rng.random_range(0..pool.people.len())];
+        let input = DelegationInput {
+            direction: if outbound { Direction::Outbound } else { Direction::Inbound },
+            title: format!("{} {} số {n} năm {year}", if outbound { "Đoàn ra" } else { "Đoàn vào" }, country.as_str()),
+            purpose: Some("Giao lưu hữu nghị".into()),
+            start_on: start,
+            end_on: end,
+            funding_source: None,
+            budget: None,
+            expected_outcomes: None,
+            actual_outcomes: None,
+            report: Some("Báo cáo sinh thử".into()),
+            members: vec![(head, MemberRole::Head)],
+            legs: vec![LegInput { country: leg_country, city: None, from_on: start, to_on: end }],
+            partners: vec![*partner],
+            tasks: vec![],
+        };
+        let created = crate::delegation::create(conn, system, &input, Some(unit)).await?;
+        let path: &[DelegationState] = match (year < this_year, rng.random_range(0..10)) {
+            (true, 0) => &[DelegationState::Submitted, DelegationState::Rejected],
+            (true, 1) => &[DelegationState::Cancelled],
+            (true, 2) => &[DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed],
+            (true, _) => &[DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed, DelegationState::Reported],
+            (false, 0..=2) => &[],
+            (false, 3..=4) => &[DelegationState::Submitted],
+            (false, _) => &[DelegationState::Submitted, DelegationState::Approved],
+        };
+        for to in path {
+            crate::delegation::transition(conn, system, created.id, *to, Some("sinh thử")).await?;
+        }
+    }
+    let events: u64 = rng.random_range(10..=40);
+    for n in 0..events {
+        let start = day(rng)?;
+        let kind = EventType::ALL[rng.random_range(0..EventType::ALL.len())];
+        let (partner, country) = &pool.partners[rng.random_range(0..pool.partners.len())];
+        let participants = rng.random_range(20..400);
+        let input = EventInput {
+            event_type: kind,
+            channel: Channel::ALL[rng.random_range(0..Channel::ALL.len())],
+            title: format!("{} số {n} năm {year}", kind.as_str()),
+            start_on: start,
+            end_on: start,
+            place_country: CountryCode::parse("VN").ok(),
+            place: None,
+            participants,
+            foreign_participants: rng.random_range(0..=participants / 3),
+            description: None,
+            results: None,
+            co_organizers: vec![],
+            partners: vec![*partner],
+            countries: vec![country.clone()],
+            tasks: vec![],
+        };
+        crate::event::create(conn, system, &input, Some(unit)).await?;
+    }
+    Ok((delegations, events))
 }

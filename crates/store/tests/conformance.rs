@@ -398,9 +398,11 @@ async fn the_generator_builds_searchable_history_on_both_backends() {
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
         let mut progress = Vec::new();
-        let stats = generate(&t.db, GenSpec { provinces: 7, years: 3, per_unit_year: 2 }, |done, total| progress.push((done, total)))
-            .await
-            .expect("generate");
+        let stats = generate(&t.db, GenSpec { provinces: 7, years: 3, per_unit_year: 2, activities: false }, |done, total| {
+            progress.push((done, total))
+        })
+        .await
+        .expect("generate");
         assert_eq!(stats.units, 1 + 2 + 7, "{backend:?}: a root, two clusters of up to six, seven unions");
         assert_eq!(stats.accounts, 7 * 3 * 2);
         assert_eq!(progress.last(), Some(&(21, 21)));
@@ -426,6 +428,26 @@ async fn the_generator_builds_searchable_history_on_both_backends() {
             let lead = y.lead.expect("a lead");
             assert!(y.members.iter().any(|m| m.id == lead.id), "{backend:?} {year}");
         }
+        drop(c);
+        t.cleanup().await.expect("cleanup");
+    }
+}
+
+#[tokio::test]
+async fn generated_activity_keeps_its_totals_and_the_seeds_proportions() {
+    use amity_store::generate::{GenSpec, generate};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        let stats =
+            generate(&t.db, GenSpec { provinces: 2, years: 1, per_unit_year: 1, activities: true }, |_, _| {}).await.expect("generate");
+        assert!((2 * 20..=2 * 40).contains(&stats.delegations), "{backend:?}: {stats:?}");
+        assert!((2 * 10..=2 * 40).contains(&stats.events), "{backend:?}: {stats:?}");
+        let mut c = t.db.conn().await.expect("conn");
+        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}");
+        let rows = amity_store::totals::read(&mut c, None, (2000, 1), (2100, 12)).await.expect("read");
+        let (sums, _) = amity_store::totals::summarize(&rows);
+        let delegations: i64 = sums.iter().filter(|(m, _)| m.starts_with("delegations_")).map(|(_, v)| v).sum();
+        assert_eq!(delegations as u64, stats.delegations, "{backend:?}");
         drop(c);
         t.cleanup().await.expect("cleanup");
     }
