@@ -30,7 +30,7 @@ def measure(conn, tok, paths, rounds):
             body = resp.read()
             times.append((time.perf_counter() - start) * 1000)
             assert resp.status == 200, (path, resp.status, body[:200])
-            totals.append(json.loads(body)["total"])
+            totals.append(json.loads(body).get("total", 0))
     times.sort()
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))]
     return {"n": len(times), "p50_ms": round(p(0.50), 2), "p95_ms": round(p(0.95), 2), "max_ms": round(times[-1], 2), "mean_ms": round(statistics.mean(times), 2), "hits_min": min(totals), "hits_max": max(totals)}
@@ -56,3 +56,11 @@ measure(conn, admin, tree[:4] + search[:4], 2)  # warm-up
 print("as_of tree (whole structure, 500 per page):", measure(conn, admin, tree, 10))
 print("search, federation-wide reader:", measure(conn, admin, search, 20))
 print("search, one union's reader:", measure(conn, union, search, 20))
+
+years = range(2017, 2027)
+national = [f"/api/v1/activity-totals?from={y}-01&to={y}-12" for y in years]
+print("national year totals from the live table:", measure(conn, admin, national, 20))
+lists = [f"/api/v1/delegations?year={y}&per_page=50" for y in years] + [f"/api/v1/delegations?year={y}&country=LA&state=reported&per_page=50" for y in years]
+print("delegation lists (50 per page, filtered by year/country/state):", measure(conn, admin, lists, 5))
+events = [f"/api/v1/events?year={y}&per_page=50" for y in years] + [f"/api/v1/events?year={y}&type=contest&per_page=50" for y in years]
+print("event lists (50 per page):", measure(conn, admin, events, 5))

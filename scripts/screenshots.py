@@ -27,7 +27,19 @@ try:
         driver.find_element(By.ID, "password").send_keys("amity-demo")
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         assert "/login" not in driver.current_url, driver.page_source[:500]
-        for name, path in [("home", "/"), ("tree", "/org-units?as_of=2024-06-30"), ("search", "/search?q=da+nang"), ("audit", "/audit")]:
+        pages = [
+            ("home", "/"),
+            ("tree", "/org-units?as_of=2024-06-30"),
+            ("search", "/search?q=da+nang"),
+            ("audit", "/audit"),
+            ("partners", "/partners"),
+            ("agreements", "/agreements"),
+            ("delegations", "/delegations"),
+            ("delegation-new", "/delegations/new"),
+            ("events", "/events?year=2023"),
+            ("calendar", "/calendar?month=2025-05"),
+        ]
+        for name, path in pages:
             driver.get(base + path)
             height = driver.execute_script("return document.body.scrollHeight")
             driver.set_window_size(width, min(height + 100, 2400))

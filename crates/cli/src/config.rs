@@ -96,6 +96,7 @@ impl Config {
                 "secure_cookies",
                 "session_hours",
                 "login_attempts_per_minute",
+                "max_upload_mb",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()?;

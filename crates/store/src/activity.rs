@@ -1,15 +1,16 @@
 //! What delegations and events share: their links to partners, countries, co-organizing units
 //! and agreement tasks, kept in one table by record type.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor};
+use chrono::NaiveDate;
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
 use crate::db::Conn;
 use crate::error::{Error, Result};
-use crate::schema::{ActivityLinks, AgreementTasks, Agreements};
+use crate::schema::{ActivityLinks, AgreementTasks, Agreements, Delegations, Events};
 
 /// What a link points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,4 +150,64 @@ pub(crate) async fn clear(conn: &mut Conn, record_type: &str, record_id: i64) ->
     )
     .await
     .map(|_| ())
+}
+
+/// A delegation or an event, as other records refer to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordRef {
+    /// `delegation` or `event`.
+    pub record_type: String,
+    pub id: i64,
+    pub title: String,
+    pub start_on: NaiveDate,
+    pub owner_unit_id: i64,
+    /// The record's page.
+    pub link: String,
+}
+
+/// The delegations and events linked to each of `tasks`, oldest first.
+pub(crate) async fn served_by(conn: &mut Conn, tasks: &[i64]) -> Result<HashMap<i64, Vec<RecordRef>>> {
+    let mut out: HashMap<i64, Vec<RecordRef>> = HashMap::new();
+    if tasks.is_empty() {
+        return Ok(out);
+    }
+    let links: Vec<(String, i64, i64)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([ActivityLinks::RecordType, ActivityLinks::RecordId, ActivityLinks::TargetId])
+                .from(ActivityLinks::Table)
+                .and_where(Expr::col(ActivityLinks::LinkType).eq(LinkType::Task.as_str()))
+                .and_where(Expr::col(ActivityLinks::TargetId).is_in(tasks.iter().copied())),
+        )
+        .await?;
+    for (record_type, record_id, task) in links {
+        let found: Option<(String, NaiveDate, i64)> = match record_type.as_str() {
+            "delegation" => {
+                conn.fetch_optional(
+                    Query::select()
+                        .columns([Delegations::Title, Delegations::StartOn, Delegations::OwnerUnitId])
+                        .from(Delegations::Table)
+                        .and_where(Expr::col(Delegations::Id).eq(record_id)),
+                )
+                .await?
+            }
+            _ => {
+                conn.fetch_optional(
+                    Query::select()
+                        .columns([Events::Title, Events::StartOn, Events::OwnerUnitId])
+                        .from(Events::Table)
+                        .and_where(Expr::col(Events::Id).eq(record_id)),
+                )
+                .await?
+            }
+        };
+        if let Some((title, start_on, owner_unit_id)) = found {
+            let link = format!("/{record_type}s/{record_id}");
+            out.entry(task).or_default().push(RecordRef { record_type, id: record_id, title, start_on, owner_unit_id, link });
+        }
+    }
+    for refs in out.values_mut() {
+        refs.sort_by_key(|r| r.start_on);
+    }
+    Ok(out)
 }

@@ -40,6 +40,9 @@ pub struct Task {
     #[sqlx(try_from = "String")]
     pub status: TaskStatusText,
     pub evidence: Option<String>,
+    /// Delegations and events recorded as serving this task (those the reader may see).
+    #[sqlx(skip)]
+    pub served_by: Vec<crate::activity::RecordRef>,
 }
 
 /// A task status as stored (always one of [`TaskStatus`]).
@@ -116,7 +119,7 @@ const COLUMNS: [Agreements; 12] = [
     Agreements::UpdatedAt,
 ];
 
-async fn load(conn: &mut Conn, row: Row) -> Result<Agreement> {
+async fn load(conn: &mut Conn, actor: &Actor, row: Row) -> Result<Agreement> {
     let status = row.status.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored status of agreement {}: {e}", row.id)))?;
     let party_rows: Vec<(Option<i64>, Option<i64>, Option<String>)> = conn
         .fetch_all(
@@ -136,7 +139,7 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Agreement> {
         };
         parties.push(Party { partner, unit: unit_id.and_then(|u| units.get(&u).cloned()), name });
     }
-    let tasks: Vec<Task> = conn
+    let mut tasks: Vec<Task> = conn
         .fetch_all(
             Query::select()
                 .columns([
@@ -153,6 +156,11 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Agreement> {
                 .order_by(AgreementTasks::Id, Order::Asc),
         )
         .await?;
+    let mut served = crate::activity::served_by(conn, &tasks.iter().map(|t| t.id).collect::<Vec<_>>()).await?;
+    for t in &mut tasks {
+        t.served_by =
+            served.remove(&t.id).unwrap_or_default().into_iter().filter(|r| actor.may(Action::Read, Some(r.owner_unit_id))).collect();
+    }
     let documents: Vec<Document> = conn
         .fetch_all(
             Query::select()
@@ -196,7 +204,7 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Agreement> {
     if !actor.may(Action::Read, Some(row.owner_unit_id)) {
         return Err(Error::NotFound("agreement"));
     }
-    load(conn, row).await
+    load(conn, actor, row).await
 }
 
 /// A new agreement's details.
@@ -484,7 +492,7 @@ pub async fn list(
         .await?;
     let mut out = Vec::new();
     for row in rows {
-        out.push(load(conn, row).await?);
+        out.push(load(conn, actor, row).await?);
     }
     Ok((out, total))
 }
@@ -617,7 +625,8 @@ pub async fn reminders(conn: &mut Conn, actor: &Actor, today: NaiveDate) -> Resu
         }
         for t in &a.tasks {
             let pending = matches!(t.status.0, TaskStatus::Planned | TaskStatus::InProgress);
-            if t.year == today.year() && pending && t.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) {
+            let no_evidence = t.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) && t.served_by.is_empty();
+            if t.year == today.year() && pending && no_evidence {
                 out.tasks_without_evidence.push((a.id, a.title.clone(), t.clone()));
             }
         }

@@ -106,6 +106,37 @@ pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: 
     .await
 }
 
+/// The totals of `units` (all when `None`) from `from` to `to` (months, inclusive), summed by
+/// metric in the database.
+pub async fn sum(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
+    let period = |(y, m): (i32, u32)| y * 100 + m as i32;
+    // The year bounds let the (year, month) index narrow the scan; the month arithmetic trims
+    // the first and last year.
+    let mut cond = Cond::all()
+        .add(Expr::col(ActivityTotals::Year).between(from.0, to.0))
+        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).gte(period(from)))
+        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).lte(period(to)));
+    if let Some(units) = units {
+        cond = cond.add(Expr::col(ActivityTotals::UnitId).is_in(units.iter().copied()));
+    }
+    let rows: Vec<(String, i64)> = conn
+        .fetch_all(
+            Query::select()
+                .column(ActivityTotals::Metric)
+                .expr_as(Expr::col(ActivityTotals::Value).sum().cast_as("bigint"), "value")
+                .from(ActivityTotals::Table)
+                .cond_where(cond)
+                .group_by_col(ActivityTotals::Metric)
+                .order_by(ActivityTotals::Metric, Order::Asc),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, v)| *v != 0)
+        .map(|(metric, value)| Total { unit_id: 0, year: from.0, month: from.1 as i32, metric, value })
+        .collect())
+}
+
 /// Sums totals by metric; `countries_reached` is the number of distinct countries with a
 /// positive count.
 pub fn summarize(totals: &[Total]) -> (BTreeMap<String, i64>, usize) {

@@ -1688,6 +1688,20 @@ async fn events_keep_the_live_totals_in_step() {
         let xlsx = app.get("/api/v1/events/export.xlsx?type=contest&year=2026", &kh).await;
         assert_eq!(xlsx.status, StatusCode::OK);
         assert!(xlsx.body.starts_with(b"PK"), "an XLSX workbook");
+        // An event recorded as serving an agreement's task is the task's evidence.
+        let anc = app.get("/api/v1/partners?q=anc", &kh).await.json()["items"][0]["id"].clone();
+        let agreement = app.call(Method::POST, "/api/v1/agreements", Some(&kh), Some(json!({"title": "Thỏa thuận thử", "partners": [anc], "status": "in_force"}))).await.json();
+        let with_task = app.call(Method::POST, &format!("/api/v1/agreements/{}/tasks", agreement["id"]), Some(&kh), Some(json!({"year": chrono::Datelike::year(&chrono::Utc::now()), "item": "Giao lưu thanh niên"}))).await.json();
+        let task = with_task["tasks"][0]["id"].clone();
+        let pending = |v: &Value| v["tasks_without_evidence"].as_array().expect("list").iter().any(|t| t[2]["id"] == task);
+        assert!(pending(&app.get("/api/v1/agreements/reminders", &kh).await.json()));
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"tasks": [task]}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let served = app.get(&format!("/api/v1/agreements/{}", agreement["id"]), &kh).await.json();
+        assert_eq!(served["tasks"][0]["served_by"][0]["link"], format!("/events/{}", e["id"]));
+        assert!(!pending(&app.get("/api/v1/agreements/reminders", &kh).await.json()), "the event counts as evidence");
+        let theirs = app.call(Method::POST, "/api/v1/events", Some(&qn), Some(json!({"type": "training", "title": "X", "start_on": "2026-01-01", "tasks": [task]}))).await;
+        assert_eq!((theirs.status, theirs.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "tasks".to_owned()), "another union's task is out of reach");
         assert_eq!(app.call(Method::DELETE, &path, Some(&kh), None).await.status, StatusCode::NO_CONTENT);
         assert_eq!(app.get(&may, &kh).await.json()["metrics"].as_object().map(|m| m.len()), Some(0), "a deleted event leaves the totals");
         app

@@ -237,7 +237,7 @@ async fn totals(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQ
         (None, amity_domain::authz::Scope::Units(units)) => Some(units.iter().copied().collect()),
     };
     let mut conn = state.db.conn().await?;
-    let rows = amity_store::totals::read(&mut conn, units.as_deref(), from, to).await?;
+    let rows = amity_store::totals::sum(&mut conn, units.as_deref(), from, to).await?;
     let (metrics, countries_reached) = amity_store::totals::summarize(&rows);
     Ok(Json(TotalsSummary { metrics, countries_reached }))
 }

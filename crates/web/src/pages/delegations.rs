@@ -162,6 +162,9 @@ struct DelegationForm {
     leg_to: Vec<String>,
     #[serde(default)]
     partners: Vec<String>,
+    /// Agreement tasks the delegation serves.
+    #[serde(default)]
+    tasks: Vec<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -182,6 +185,7 @@ struct Parsed {
     budget: Option<Money>,
     legs: Vec<LegInput>,
     partners: Vec<i64>,
+    tasks: Vec<i64>,
 }
 
 impl DelegationForm {
@@ -203,6 +207,7 @@ impl DelegationForm {
             head: d.head().map(|h| h.name.clone()).unwrap_or_default(),
             members: d.members.iter().filter(|m| m.role != MemberRole::Head).map(|m| m.name.clone()).collect::<Vec<_>>().join("\n"),
             partners: d.partners.iter().map(|p| p.id.to_string()).collect(),
+            tasks: d.tasks.iter().map(|t| t.id.to_string()).collect(),
             ..Default::default()
         };
         for l in &d.legs {
@@ -223,6 +228,10 @@ impl DelegationForm {
 
     fn has_partner(&self, id: &i64) -> bool {
         self.partners.iter().any(|p| p == &id.to_string())
+    }
+
+    fn has_task(&self, id: &i64) -> bool {
+        self.tasks.iter().any(|t| t == &id.to_string())
     }
 
     /// The details, with every problem under its field; members are resolved separately.
@@ -264,7 +273,14 @@ impl DelegationForm {
                 Err(_) => check.push("partners", format!("“{p}” is not a partner")),
             }
         }
-        Some(Parsed { direction: direction?, start_on: start?, end_on: end?, budget: budget?, legs, partners })
+        let mut tasks = Vec::new();
+        for t in self.tasks.iter().filter(|t| !t.is_empty()) {
+            match t.parse::<i64>() {
+                Ok(id) => tasks.push(id),
+                Err(_) => check.push("tasks", format!("“{t}” is not an agreement task")),
+            }
+        }
+        Some(Parsed { direction: direction?, start_on: start?, end_on: end?, budget: budget?, legs, partners, tasks })
     }
 }
 
@@ -282,12 +298,11 @@ async fn input_of(
     me: &CurrentUser,
     form: &DelegationForm,
     owner: Option<i64>,
-    tasks: Vec<i64>,
 ) -> amity_store::Result<DelegationInput> {
     let mut check = Checker::new();
     let parsed = form.parse(&mut check);
     check.finish()?;
-    let Some(Parsed { direction, start_on, end_on, budget, legs, partners }) = parsed else {
+    let Some(Parsed { direction, start_on, end_on, budget, legs, partners, tasks }) = parsed else {
         unreachable!("the checker reported every missing value")
     };
     let mut members = Vec::new();
@@ -322,8 +337,24 @@ struct FormPage<'a> {
     existing: Option<Delegation>,
     form: DelegationForm,
     partners: Vec<amity_store::partner::Partner>,
+    /// Agreement tasks in the user's scope: (task id, label).
+    tasks: Vec<(i64, String)>,
     directions: &'static [Direction],
     errors: FormErrors,
+}
+
+/// The tasks of agreements the user may read, newest years first, labelled for a select.
+pub(crate) async fn task_choices(
+    conn: &mut amity_store::Conn,
+    actor: &amity_domain::authz::Actor,
+) -> amity_store::Result<Vec<(i64, String)>> {
+    let (agreements, _) = amity_store::agreement::list(conn, actor, None, None, 500, 0).await?;
+    let mut out: Vec<(i32, i64, String)> = agreements
+        .iter()
+        .flat_map(|a| a.tasks.iter().map(move |t| (t.year, t.id, format!("{} · {}: {}", a.title, t.year, t.item))))
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(out.into_iter().map(|(_, id, label)| (id, label)).collect())
 }
 
 async fn form_page<'a>(
@@ -335,7 +366,9 @@ async fn form_page<'a>(
 ) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
     let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
-    Ok(FormPage { ctx, existing, form, partners, directions: Direction::ALL, errors })
+    let actor = ctx.user.as_ref().map(|u| u.actor.clone()).ok_or(amity_store::Error::NotFound("session"))?;
+    let tasks = task_choices(&mut conn, &actor).await?;
+    Ok(FormPage { ctx, existing, form, partners, tasks, directions: Direction::ALL, errors })
 }
 
 #[derive(Debug, Deserialize)]
@@ -358,7 +391,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Q
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<DelegationForm>) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
-        let input = input_of(&mut tx, &me, &form, me.actor.unit_id, vec![]).await?;
+        let input = input_of(&mut tx, &me, &form, me.actor.unit_id).await?;
         let created = delegation::create(&mut tx, &me.actor, &input, None).await?;
         tx.commit().await?;
         Ok(created)
@@ -393,8 +426,7 @@ async fn update(
     let result = async {
         let mut tx = state.db.begin().await?;
         let current = delegation::get(&mut tx, &me.actor, id).await?;
-        let tasks = current.tasks.iter().map(|t| t.id).collect();
-        let input = input_of(&mut tx, &me, &form, Some(current.owner_unit_id), tasks).await?;
+        let input = input_of(&mut tx, &me, &form, Some(current.owner_unit_id)).await?;
         let updated = delegation::update(&mut tx, &me.actor, id, &input).await?;
         tx.commit().await?;
         Ok(updated)

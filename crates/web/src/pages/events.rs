@@ -131,6 +131,8 @@ struct EventForm {
     countries: String,
     #[serde(default)]
     partners: Vec<String>,
+    #[serde(default)]
+    tasks: Vec<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -154,11 +156,16 @@ impl EventForm {
             results: e.results.clone().unwrap_or_default(),
             countries: e.countries.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join(", "),
             partners: e.partners.iter().map(|p| p.id.to_string()).collect(),
+            tasks: e.tasks.iter().map(|t| t.id.to_string()).collect(),
         }
     }
 
     fn has_partner(&self, id: &i64) -> bool {
         self.partners.iter().any(|p| p == &id.to_string())
+    }
+
+    fn has_task(&self, id: &i64) -> bool {
+        self.tasks.iter().any(|t| t == &id.to_string())
     }
 
     fn input(&self, keep: Option<&Event>) -> Result<EventInput, amity_domain::error::Invalid> {
@@ -192,6 +199,12 @@ impl EventForm {
                 partners.push(id);
             }
         }
+        let mut tasks = Vec::new();
+        for t in self.tasks.iter().filter(|t| !t.is_empty()) {
+            if let Some(id) = check.check("tasks", t.parse::<i64>().map_err(|_| format!("“{t}” is not an agreement task"))) {
+                tasks.push(id);
+            }
+        }
         check.finish()?;
         let (
             Some(event_type),
@@ -220,7 +233,7 @@ impl EventForm {
             co_organizers: keep.map(|e| e.co_organizers.iter().map(|u| u.id).collect()).unwrap_or_default(),
             partners,
             countries,
-            tasks: keep.map(|e| e.tasks.iter().map(|t| t.id).collect()).unwrap_or_default(),
+            tasks,
         })
     }
 }
@@ -232,6 +245,7 @@ struct FormPage<'a> {
     existing: Option<Event>,
     form: EventForm,
     partners: Vec<amity_store::partner::Partner>,
+    tasks: Vec<(i64, String)>,
     types: &'static [EventType],
     channels: &'static [Channel],
     errors: FormErrors,
@@ -246,7 +260,9 @@ async fn form_page<'a>(
 ) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
     let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
-    Ok(FormPage { ctx, existing, form, partners, types: EventType::ALL, channels: Channel::ALL, errors })
+    let actor = ctx.user.as_ref().map(|u| u.actor.clone()).ok_or(amity_store::Error::NotFound("session"))?;
+    let tasks = super::delegations::task_choices(&mut conn, &actor).await?;
+    Ok(FormPage { ctx, existing, form, partners, tasks, types: EventType::ALL, channels: Channel::ALL, errors })
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
