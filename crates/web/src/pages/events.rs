@@ -133,6 +133,9 @@ struct EventForm {
     partners: Vec<String>,
     #[serde(default)]
     tasks: Vec<String>,
+    /// Co-organizing units.
+    #[serde(default)]
+    co_organizers: Vec<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -157,6 +160,7 @@ impl EventForm {
             countries: e.countries.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join(", "),
             partners: e.partners.iter().map(|p| p.id.to_string()).collect(),
             tasks: e.tasks.iter().map(|t| t.id.to_string()).collect(),
+            co_organizers: e.co_organizers.iter().map(|u| u.id.to_string()).collect(),
         }
     }
 
@@ -168,7 +172,11 @@ impl EventForm {
         self.tasks.iter().any(|t| t == &id.to_string())
     }
 
-    fn input(&self, keep: Option<&Event>) -> Result<EventInput, amity_domain::error::Invalid> {
+    fn has_co_organizer(&self, id: &i64) -> bool {
+        self.co_organizers.iter().any(|u| u == &id.to_string())
+    }
+
+    fn input(&self) -> Result<EventInput, amity_domain::error::Invalid> {
         let mut check = Checker::new();
         let event_type = check.check("type", self.event_type.parse::<EventType>());
         let channel = check.check("channel", self.channel.parse::<Channel>());
@@ -205,6 +213,12 @@ impl EventForm {
                 tasks.push(id);
             }
         }
+        let mut co_organizers = Vec::new();
+        for u in self.co_organizers.iter().filter(|u| !u.is_empty()) {
+            if let Some(id) = check.check("co_organizers", u.parse::<i64>().map_err(|_| format!("“{u}” is not a unit"))) {
+                co_organizers.push(id);
+            }
+        }
         check.finish()?;
         let (
             Some(event_type),
@@ -230,7 +244,7 @@ impl EventForm {
             foreign_participants,
             description: opt(&self.description),
             results: opt(&self.results),
-            co_organizers: keep.map(|e| e.co_organizers.iter().map(|u| u.id).collect()).unwrap_or_default(),
+            co_organizers,
             partners,
             countries,
             tasks,
@@ -246,6 +260,8 @@ struct FormPage<'a> {
     form: EventForm,
     partners: Vec<amity_store::partner::Partner>,
     tasks: Vec<(i64, String)>,
+    /// Units open today, to choose co-organizers from.
+    units: Vec<amity_store::org::OrgUnit>,
     types: &'static [EventType],
     channels: &'static [Channel],
     errors: FormErrors,
@@ -262,7 +278,8 @@ async fn form_page<'a>(
     let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
     let actor = ctx.user.as_ref().map(|u| u.actor.clone()).ok_or(amity_store::Error::NotFound("session"))?;
     let tasks = super::delegations::task_choices(&mut conn, &actor).await?;
-    Ok(FormPage { ctx, existing, form, partners, tasks, types: EventType::ALL, channels: Channel::ALL, errors })
+    let units = amity_store::org::all_as_of(&mut conn, chrono::Utc::now().date_naive()).await?;
+    Ok(FormPage { ctx, existing, form, partners, tasks, units, types: EventType::ALL, channels: Channel::ALL, errors })
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
@@ -278,7 +295,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
 
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<EventForm>) -> Response {
     let result = async {
-        let input = form.input(None)?;
+        let input = form.input()?;
         let mut tx = state.db.begin().await?;
         let created = event::create(&mut tx, &me.actor, &input, None).await?;
         tx.commit().await?;
@@ -307,8 +324,7 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
 async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<EventForm>) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
-        let current = event::get(&mut tx, &me.actor, id).await?;
-        let input = form.input(Some(&current))?;
+        let input = form.input()?;
         let updated = event::update(&mut tx, &me.actor, id, &input).await?;
         tx.commit().await?;
         Ok(updated)
