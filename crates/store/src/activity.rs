@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
+use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{ActivityLinks, AgreementTasks, Agreements, Delegations, Events};
+use crate::totals::{self, Contribution};
 
 /// What a link points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,4 +212,40 @@ pub(crate) async fn served_by(conn: &mut Conn, tasks: &[i64]) -> Result<HashMap<
         refs.sort_by_key(|r| r.start_on);
     }
     Ok(out)
+}
+
+/// A delegation or an event, as its writes are recorded.
+pub(crate) trait Activity {
+    const ENTITY: &'static str;
+    fn id(&self) -> i64;
+    fn owner_unit_id(&self) -> i64;
+    fn to_json(&self) -> serde_json::Value;
+    fn contribution(&self) -> Contribution;
+}
+
+/// The audit entry of a write (before → after) and the move of the live totals from what
+/// `before` contributed to what `after` contributes, in the caller's transaction.
+pub(crate) async fn record<T: Activity>(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: AuditAction,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
+    let Some(subject) = after.or(before) else { return Ok(()) };
+    let (before_json, after_json) = (before.map(T::to_json), after.map(T::to_json));
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action,
+            entity_type: T::ENTITY,
+            entity_id: subject.id(),
+            unit_id: Some(subject.owner_unit_id()),
+            before: before_json.as_ref(),
+            after: after_json.as_ref(),
+        },
+    )
+    .await?;
+    totals::apply(conn, before.map(T::contribution).as_ref(), after.map(T::contribution).as_ref()).await
 }

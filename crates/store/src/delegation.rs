@@ -523,20 +523,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &DelegationInput, own
         .await?;
     write_details(conn, actor, id, input).await?;
     let created = fetch(conn, id).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Create,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(owner),
-            before: None,
-            after: Some(&to_json(&created)),
-        },
-    )
-    .await?;
-    totals::apply(conn, None, Some(&created.contribution())).await?;
+    activity::record(conn, actor, AuditAction::Create, None, Some(&created)).await?;
     index(conn, &created).await?;
     Ok(created)
 }
@@ -583,20 +570,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationI
     .await?;
     write_details(conn, actor, id, input).await?;
     let after = fetch(conn, id).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Update,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(after.owner_unit_id),
-            before: Some(&to_json(&before)),
-            after: Some(&to_json(&after)),
-        },
-    )
-    .await?;
-    totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
+    activity::record(conn, actor, AuditAction::Update, Some(&before), Some(&after)).await?;
     index(conn, &after).await?;
     Ok(after)
 }
@@ -789,4 +763,20 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
         out.push(load(conn, row).await?.contribution());
     }
     Ok(out)
+}
+
+impl activity::Activity for Delegation {
+    const ENTITY: &'static str = ENTITY;
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn owner_unit_id(&self) -> i64 {
+        self.owner_unit_id
+    }
+    fn to_json(&self) -> Value {
+        to_json(self)
+    }
+    fn contribution(&self) -> Contribution {
+        Delegation::contribution(self)
+    }
 }

@@ -19,12 +19,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::activity::{self, LinkType, TaskRef};
-use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::audit::{AuditAction, scope_cond};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{Countries, Events};
 use crate::search::{self, Doc};
-use crate::totals::{self, Contribution};
+use crate::totals::Contribution;
 use crate::{country, org, partner};
 
 pub(crate) const ENTITY: &str = "event";
@@ -368,20 +368,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &EventInput, owner_un
         .await?;
     write_links(conn, actor, id, input).await?;
     let created = fetch(conn, id).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Create,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(owner),
-            before: None,
-            after: Some(&to_json(&created)),
-        },
-    )
-    .await?;
-    totals::apply(conn, None, Some(&created.contribution())).await?;
+    activity::record(conn, actor, AuditAction::Create, None, Some(&created)).await?;
     index(conn, &created).await?;
     Ok(created)
 }
@@ -416,20 +403,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput)
     .await?;
     write_links(conn, actor, id, input).await?;
     let after = fetch(conn, id).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Update,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(after.owner_unit_id),
-            before: Some(&to_json(&before)),
-            after: Some(&to_json(&after)),
-        },
-    )
-    .await?;
-    totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
+    activity::record(conn, actor, AuditAction::Update, Some(&before), Some(&after)).await?;
     index(conn, &after).await?;
     Ok(after)
 }
@@ -441,20 +415,7 @@ pub async fn delete(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     activity::clear(conn, ENTITY, id).await?;
     crate::attachment::detach_all(conn, ENTITY, id).await?;
     conn.execute(Query::delete().from_table(Events::Table).and_where(Expr::col(Events::Id).eq(id))).await?;
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action: AuditAction::Close,
-            entity_type: ENTITY,
-            entity_id: id,
-            unit_id: Some(before.owner_unit_id),
-            before: Some(&to_json(&before)),
-            after: None,
-        },
-    )
-    .await?;
-    totals::apply(conn, Some(&before.contribution()), None).await?;
+    activity::record(conn, actor, AuditAction::Close, Some(&before), None).await?;
     search::remove(conn, ENTITY, id).await
 }
 
@@ -553,4 +514,20 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
         out.push(load(conn, row).await?.contribution());
     }
     Ok(out)
+}
+
+impl activity::Activity for Event {
+    const ENTITY: &'static str = ENTITY;
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn owner_unit_id(&self) -> i64 {
+        self.owner_unit_id
+    }
+    fn to_json(&self) -> Value {
+        to_json(self)
+    }
+    fn contribution(&self) -> Contribution {
+        Event::contribution(self)
+    }
 }
