@@ -8,6 +8,7 @@ pub mod anniversary;
 pub mod authz;
 pub mod country;
 pub mod error;
+pub mod indicator;
 pub mod money;
 pub mod org;
 pub mod partner;

@@ -20,6 +20,7 @@ pub mod generate;
 pub mod org;
 pub mod partner;
 pub mod person;
+pub mod report;
 pub mod schema;
 pub mod scope;
 pub mod search;

@@ -1853,3 +1853,83 @@ async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
     assert!(shown.contains("chuong-trinh.txt"), "the file is listed on the page");
     app.done().await;
 }
+
+#[tokio::test]
+async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
+    each_backend(|app| async move {
+        let viewer = app.token("viewer@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let value = |s: &Value, code: &str, field: &str| {
+            s["indicators"]
+                .as_array()
+                .expect("indicators")
+                .iter()
+                .find(|i| i["code"] == code)
+                .map(|i| i[field].clone())
+                .unwrap_or(Value::Null)
+        };
+        // Cluster 3 in 2023, as organized then: the four joint activities the seed reports.
+        let cluster = app.unit_by_code(&viewer, "CUM-3", "2023-06-01").await;
+        let s = app.get(&format!("/api/v1/reports/summary?unit={}&period=2023", cluster["id"]), &viewer).await;
+        assert_eq!(s.status, StatusCode::OK, "{:?}: {}", app.backend, s.text());
+        let s = s.json();
+        assert_eq!((value(&s, "events", "subtree"), value(&s, "events_conference", "subtree")), (json!(4.0), json!(2.0)), "{s}");
+        assert_eq!(
+            (value(&s, "events", "own"), value(&s, "events", "previous"), value(&s, "events", "change")),
+            (json!(0.0), json!(0.0), json!(4.0))
+        );
+        assert_eq!(
+            (value(&s, "events", "change_pct"), s["compared_with"].clone()),
+            (Value::Null, json!("2022")),
+            "no percentage from zero"
+        );
+        assert_eq!(value(&s, "countries_reached", "subtree"), json!(1.0), "China, for the two Chinese contests");
+
+        // Today's Đà Nẵng did not exist in May 2025; restated, it carries the old city's visit.
+        let da_nang = app.unit_by_code(&viewer, "48", "2025-07-01").await;
+        let path = |structure: &str| format!("/api/v1/reports/summary?unit={}&period=2025-Q2&structure={structure}", da_nang["id"]);
+        let then = app.get(&path("then"), &viewer).await.json();
+        assert_eq!((value(&then, "events", "subtree"), then["units_counted"].clone()), (json!(0.0), json!(0)));
+        let restated = app.get(&path("current"), &viewer).await.json();
+        assert_eq!(
+            (value(&restated, "events", "subtree"), value(&restated, "foreign_participants", "subtree")),
+            (json!(1.0), json!(296.0)),
+            "{restated}"
+        );
+        assert_eq!(value(&restated, "countries_reached", "subtree"), json!(1.0));
+        let old = app.unit_by_code(&viewer, "48", "2025-05-01").await;
+        assert_ne!(old["id"], da_nang["id"], "the old city's union is another unit");
+
+        // The federation in 2025: the JVPF visit and two events.
+        let vufo = app.unit_by_code(&viewer, "VUFO", "2025-01-01").await;
+        let national = app.get(&format!("/api/v1/reports/summary?unit={}&period=2025&compare=none", vufo["id"]), &viewer).await.json();
+        assert_eq!(
+            (value(&national, "delegations_in", "subtree"), value(&national, "events", "subtree")),
+            (json!(1.0), json!(2.0)),
+            "{national}"
+        );
+        assert_eq!(national["compared_with"], Value::Null);
+
+        let kh = app.unit_by_code(&viewer, "56", "2025-07-01").await;
+        assert_eq!(
+            app.get(&format!("/api/v1/reports/summary?unit={}&period=2025", kh["id"]), &qn).await.status,
+            StatusCode::NOT_FOUND,
+            "outside scope"
+        );
+        for (query, field) in [
+            ("period=2025-Q5", "period"),
+            ("period=2025&structure=later", "structure"),
+            ("period=2025&compare=decade", "compare"),
+            ("", "period"),
+        ] {
+            let r = app.get(&format!("/api/v1/reports/summary?unit={}&{query}", vufo["id"]), &viewer).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{query}");
+        }
+        let catalogue = app.get("/api/v1/indicators", &viewer).await.json();
+        assert!(
+            catalogue["items"].as_array().expect("items").iter().any(|i| i["code"] == "countries_reached" && i["source"] == "computed")
+        );
+        app
+    })
+    .await;
+}

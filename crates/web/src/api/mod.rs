@@ -11,6 +11,7 @@ mod import;
 mod org_units;
 mod partners;
 mod people;
+mod reports;
 mod search;
 pub(crate) mod users;
 
@@ -70,6 +71,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(activities::routes())
         .merge(delegations::routes())
         .merge(events::routes())
+        .merge(reports::routes())
         .merge(org_units::routes())
         .merge(partners::routes())
         .merge(people::routes())
