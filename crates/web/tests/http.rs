@@ -507,6 +507,9 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         format!("/events/{ship}/edit"),
         "/calendar".to_owned(),
         "/calendar?month=2025-05".to_owned(),
+        "/reports".to_owned(),
+        format!("/reports?unit={}&period=2025-Q2&structure=current", da_nang["id"]),
+        "/reports?period=2025-Q9".to_owned(),
     ];
     for lang in ["vi", "en"] {
         for page in &pages {
@@ -1897,6 +1900,8 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
             "{restated}"
         );
         assert_eq!(value(&restated, "countries_reached", "subtree"), json!(1.0));
+        let page = app.get(&format!("/reports?unit={}&period=2025-Q2&structure=current", da_nang["id"]), &viewer).await.text();
+        assert!(page.contains("<strong>296</strong>"), "the page shows the restated figure");
         let old = app.unit_by_code(&viewer, "48", "2025-05-01").await;
         assert_ne!(old["id"], da_nang["id"], "the old city's union is another unit");
 

@@ -480,3 +480,20 @@ timeline-delegation = Delegation
 timeline-event = Event
 country-activities = Delegations and events with this country
 country-no-activities = No delegation or event with this country in your scope.
+
+## Reports
+nav-reports = Reports
+reports-title = Indicators by unit and period
+report-period = Period
+report-structure = Structure
+report-structure-then = As organized then
+report-structure-current = Restated to today's structure
+report-structure-then-help = Counted over the units under it during the period.
+report-structure-current-help = Earlier units' records are carried to the units they became (merges in full, splits by their shares).
+report-units-counted = Units whose records are counted
+report-compared-with = compared with
+report-indicator = Indicator
+report-own = Own
+report-subtree = With units under it
+report-previous = A year earlier
+report-change = Change

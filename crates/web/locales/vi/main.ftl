@@ -480,3 +480,20 @@ timeline-delegation = Đoàn
 timeline-event = Sự kiện
 country-activities = Đoàn và sự kiện với nước này
 country-no-activities = Chưa có đoàn hay sự kiện nào với nước này trong phạm vi của bạn.
+
+## Báo cáo
+nav-reports = Báo cáo
+reports-title = Chỉ tiêu theo đơn vị và kỳ
+report-period = Kỳ báo cáo
+report-structure = Cơ cấu
+report-structure-then = Theo tổ chức tại thời điểm đó
+report-structure-current = Quy đổi theo cơ cấu hiện nay
+report-structure-then-help = Tính trên các đơn vị trực thuộc trong kỳ.
+report-structure-current-help = Số liệu của các đơn vị trước đây được chuyển sang đơn vị kế thừa (hợp nhất: toàn bộ; chia tách: theo tỷ lệ).
+report-units-counted = Số đơn vị có số liệu
+report-compared-with = so với
+report-indicator = Chỉ tiêu
+report-own = Của đơn vị
+report-subtree = Kể cả đơn vị trực thuộc
+report-previous = Cùng kỳ năm trước
+report-change = Tăng, giảm

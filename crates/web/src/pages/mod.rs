@@ -11,6 +11,7 @@ mod login;
 mod org;
 mod partners;
 mod people;
+mod reports;
 mod search;
 mod users;
 
@@ -143,6 +144,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(delegations::routes())
         .merge(events::routes())
         .merge(calendar::routes())
+        .merge(reports::routes())
         .merge(audit::routes())
         .merge(countries::routes())
         .merge(search::routes())

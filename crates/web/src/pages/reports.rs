@@ -1,0 +1,100 @@
+//! The report summary page: a unit's indicators for a period, rolled up and compared, read as
+//! organized then or restated to today's structure.
+
+use amity_domain::authz::Action;
+use amity_domain::indicator::Period;
+use amity_store::report::{self, Reading, Summary};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{Datelike, Utc};
+use serde::Deserialize;
+
+use super::{render, store_error_page};
+use crate::auth::Auth;
+use crate::routes::RouteSet;
+use crate::state::AppState;
+use crate::view::PageCtx;
+
+#[derive(Debug, Default, Deserialize)]
+struct SummaryForm {
+    unit: Option<i64>,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    structure: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_summary.html")]
+struct SummaryPage<'a> {
+    ctx: &'a PageCtx,
+    units: Vec<amity_store::org::OrgUnit>,
+    unit: i64,
+    period: String,
+    structure: String,
+    summary: Option<Summary>,
+    error: Option<String>,
+}
+
+impl SummaryPage<'_> {
+    fn name(&self, v: &amity_store::report::Value) -> &'static str {
+        if self.ctx.lang.code() == "vi" { v.name_vi } else { v.name_en }
+    }
+
+    fn measure(&self, v: &amity_store::report::Value) -> &'static str {
+        if self.ctx.lang.code() == "vi" { v.measure_vi } else { v.measure_en }
+    }
+
+    /// A value as Vietnamese readers write numbers (dots for thousands, a comma for decimals).
+    fn fmt(&self, v: &f64) -> String {
+        use rust_decimal::prelude::FromPrimitive;
+        rust_decimal::Decimal::from_f64(*v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
+    }
+
+    fn signed(&self, v: &f64) -> String {
+        if *v > 0.0 { format!("+{}", self.fmt(v)) } else { self.fmt(v) }
+    }
+}
+
+async fn summary(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<SummaryForm>) -> Response {
+    let period = if form.period.trim().is_empty() { Utc::now().year().to_string() } else { form.period.trim().to_owned() };
+    let structure = if form.structure == "current" { "current".to_owned() } else { "then".to_owned() };
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let today = Utc::now().date_naive();
+        let units: Vec<_> =
+            amity_store::org::all_as_of(&mut conn, today).await?.into_iter().filter(|u| me.actor.may(Action::Read, Some(u.id))).collect();
+        let unit = form.unit.or(me.actor.unit_id).unwrap_or_default();
+        let (summary, error) = match Period::parse(&period) {
+            Ok(p) => {
+                let reading = if structure == "current" { Reading::Current } else { Reading::Then };
+                match report::summary(&mut conn, &me.actor, unit, &p, true, reading).await {
+                    Ok(s) => (Some(s), None),
+                    Err(amity_store::Error::NotFound(_)) => (None, Some(ctx.t("error-404-detail"))),
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => (None, Some(format!("{}: {e}", ctx.t("report-period")))),
+        };
+        Ok::<_, amity_store::Error>(SummaryPage {
+            ctx: &ctx,
+            units,
+            unit,
+            period: period.clone(),
+            structure: structure.clone(),
+            summary,
+            error,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(&ctx, e),
+    }
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default().route("/reports", get(summary))
+}
