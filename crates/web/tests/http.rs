@@ -508,6 +508,9 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/calendar".to_owned(),
         "/calendar?month=2025-05".to_owned(),
         "/reports".to_owned(),
+        "/dashboard".to_owned(),
+        "/dashboard?year=2023".to_owned(),
+        "/dashboard?year=2025".to_owned(),
         format!("/reports?unit={}&period=2025-Q2&structure=current", da_nang["id"]),
         "/reports?period=2025-Q9".to_owned(),
     ];
@@ -1900,6 +1903,11 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
             "{restated}"
         );
         assert_eq!(value(&restated, "countries_reached", "subtree"), json!(1.0));
+        let dash = app.get("/dashboard?year=2023", &viewer).await.text();
+        assert!(
+            dash.contains("<svg") && dash.contains("<title>") && dash.contains("Trung Quốc"),
+            "charts with titles, and China reached in 2023"
+        );
         let page = app.get(&format!("/reports?unit={}&period=2025-Q2&structure=current", da_nang["id"]), &viewer).await.text();
         assert!(page.contains("<strong>296</strong>"), "the page shows the restated figure");
         let old = app.unit_by_code(&viewer, "48", "2025-05-01").await;

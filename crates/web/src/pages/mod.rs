@@ -4,6 +4,7 @@ mod agreements;
 mod audit;
 mod calendar;
 mod countries;
+mod dashboard;
 mod delegations;
 mod events;
 mod home;
@@ -145,6 +146,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(events::routes())
         .merge(calendar::routes())
         .merge(reports::routes())
+        .merge(dashboard::routes())
         .merge(audit::routes())
         .merge(countries::routes())
         .merge(search::routes())
