@@ -66,6 +66,11 @@ fn figure(title: String, labels: Vec<String>, series: Vec<Series>) -> Result<Fig
     Ok(Figure { title, svg, columns, rows })
 }
 
+/// Whether a live-total metric counts towards the catalogue's indicator `code`.
+fn taken_by(code: &str, metric: &str) -> bool {
+    amity_domain::indicator::CATALOGUE.iter().any(|i| i.code == code && i.takes(metric))
+}
+
 const RED: (u8, u8, u8) = (179, 38, 30);
 const GREEN: (u8, u8, u8) = (29, 122, 70);
 const BLUE: (u8, u8, u8) = (11, 92, 173);
@@ -82,16 +87,10 @@ async fn dashboard(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
         let mut monthly: BTreeMap<(u32, &str), f64> = BTreeMap::new();
         let mut countries: HashMap<String, f64> = HashMap::new();
         for r in &rows {
-            let series = match r.metric.split_once(':') {
-                Some(("delegations_out", s)) if matches!(s, "approved" | "completed" | "reported") => Some("out"),
-                Some(("delegations_in", s)) if matches!(s, "approved" | "completed" | "reported") => Some("in"),
-                Some(("events", _)) => Some("events"),
-                Some(("country", code)) => {
-                    *countries.entry(code.to_owned()).or_default() += r.value as f64;
-                    None
-                }
-                _ => None,
-            };
+            let series = ["delegations_out", "delegations_in", "events"].into_iter().find(|code| taken_by(code, &r.metric));
+            if let Some(code) = r.metric.strip_prefix("country:") {
+                *countries.entry(code.to_owned()).or_default() += r.value as f64;
+            }
             if let Some(s) = series {
                 *monthly.entry((r.month as u32, s)).or_default() += r.value as f64;
             }
@@ -102,8 +101,8 @@ async fn dashboard(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
             format!("{} {year}", ctx.t("dashboard-monthly")),
             months,
             vec![
-                Series { name: ctx.t("vocab-direction-outbound"), color: RED, values: per_month("out") },
-                Series { name: ctx.t("vocab-direction-inbound"), color: GREEN, values: per_month("in") },
+                Series { name: ctx.t("vocab-direction-outbound"), color: RED, values: per_month("delegations_out") },
+                Series { name: ctx.t("vocab-direction-inbound"), color: GREEN, values: per_month("delegations_in") },
                 Series { name: ctx.t("nav-events"), color: BLUE, values: per_month("events") },
             ],
         )?];
