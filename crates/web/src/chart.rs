@@ -23,13 +23,20 @@ pub fn bars(title: &str, labels: &[String], series: &[Series]) -> Result<String,
             .margin(10)
             .x_label_area_size(28)
             .y_label_area_size(40)
-            .build_cartesian_2d(0.0..groups as f64, 0.0..max * 1.1)
+            .build_cartesian_2d(-0.5..groups as f64 - 0.5, 0.0..max * 1.1)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
             .x_labels(groups)
-            .x_label_formatter(&|x| labels.get(x.floor() as usize).cloned().unwrap_or_default())
+            .x_label_formatter(&|x| {
+                if x.fract().abs() < 0.01 && *x >= 0.0 {
+                    labels.get(x.round() as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
             .draw()
             .map_err(|e| e.to_string())?;
         let width = 0.8 / series.len().max(1) as f64;
@@ -37,7 +44,7 @@ pub fn bars(title: &str, labels: &[String], series: &[Series]) -> Result<String,
             let color = RGBColor(s.color.0, s.color.1, s.color.2);
             chart
                 .draw_series(s.values.iter().enumerate().map(|(i, v)| {
-                    let x0 = i as f64 + 0.1 + k as f64 * width;
+                    let x0 = i as f64 - 0.4 + k as f64 * width;
                     Rectangle::new([(x0, 0.0), (x0 + width, *v)], color.filled())
                 }))
                 .map_err(|e| e.to_string())?

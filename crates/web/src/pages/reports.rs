@@ -67,6 +67,13 @@ async fn summary(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Qu
         let units: Vec<_> =
             amity_store::org::all_as_of(&mut conn, today).await?.into_iter().filter(|u| me.actor.may(Action::Read, Some(u.id))).collect();
         let unit = form.unit.or(me.actor.unit_id).unwrap_or_default();
+        let mut units = units;
+        if !units.iter().any(|u| u.id == unit)
+            && let Ok(closed) = amity_store::org::get(&mut conn, unit, today).await
+        {
+            // A unit closed since (merged, split) stays choosable when asked for.
+            units.insert(0, closed);
+        }
         let (summary, error) = match Period::parse(&period) {
             Ok(p) => {
                 let reading = if structure == "current" { Reading::Current } else { Reading::Then };
