@@ -53,10 +53,12 @@ pub enum AuditAction {
     Transition,
     Attach,
     Detach,
+    /// A record removed (the entry keeps what it was).
+    Delete,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Merge,
@@ -69,6 +71,7 @@ impl AuditAction {
         AuditAction::Transition,
         AuditAction::Attach,
         AuditAction::Detach,
+        AuditAction::Delete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +88,7 @@ impl AuditAction {
             AuditAction::Transition => "transition",
             AuditAction::Attach => "attach",
             AuditAction::Detach => "detach",
+            AuditAction::Delete => "delete",
         }
     }
 }

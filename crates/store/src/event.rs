@@ -415,7 +415,7 @@ pub async fn delete(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     activity::clear(conn, ENTITY, id).await?;
     crate::attachment::detach_all(conn, ENTITY, id).await?;
     conn.execute(Query::delete().from_table(Events::Table).and_where(Expr::col(Events::Id).eq(id))).await?;
-    activity::record(conn, actor, AuditAction::Close, Some(&before), None).await?;
+    activity::record(conn, actor, AuditAction::Delete, Some(&before), None).await?;
     search::remove(conn, ENTITY, id).await
 }
 

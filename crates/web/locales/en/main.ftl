@@ -167,6 +167,7 @@ action-change-password = Changed password
 action-transition = Moved in the workflow
 action-attach = Attached a file
 action-detach = Removed a file
+action-delete = Deleted
 nav-countries = Countries
 nav-anniversaries = Anniversaries
 countries-title = Countries and relations

@@ -167,6 +167,7 @@ action-change-password = Đổi mật khẩu
 action-transition = Chuyển bước xử lý
 action-attach = Đính kèm tệp
 action-detach = Gỡ tệp đính kèm
+action-delete = Xóa
 nav-countries = Quốc gia
 nav-anniversaries = Ngày kỷ niệm
 countries-title = Quốc gia và quan hệ
