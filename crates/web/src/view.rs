@@ -244,6 +244,17 @@ impl PageCtx {
         amity_domain::money::format_amount(d)
     }
 
+    /// A computed figure (possibly fractional once restated) as Vietnamese readers write it.
+    pub fn figure(&self, v: &f64) -> String {
+        use rust_decimal::prelude::FromPrimitive;
+        rust_decimal::Decimal::from_f64(*v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
+    }
+
+    /// An indicator's name in the page's language.
+    pub fn indicator_name(&self, v: &amity_store::report::Value) -> &'static str {
+        if self.lang.code() == "vi" { v.name_vi } else { v.name_en }
+    }
+
     pub fn kind(&self, kind: &str) -> String {
         self.t(&format!("kind-{}", kind.replace('_', "-")))
     }

@@ -39,17 +39,6 @@ struct DashboardPage<'a> {
     key: Option<Summary>,
 }
 
-impl DashboardPage<'_> {
-    fn name(&self, v: &amity_store::report::Value) -> &'static str {
-        if self.ctx.lang.code() == "vi" { v.name_vi } else { v.name_en }
-    }
-
-    fn fmt(&self, v: &f64) -> String {
-        use rust_decimal::prelude::FromPrimitive;
-        rust_decimal::Decimal::from_f64(*v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
-    }
-}
-
 #[derive(Debug, Deserialize)]
 struct YearQuery {
     year: Option<i32>,

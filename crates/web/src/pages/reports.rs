@@ -39,22 +39,13 @@ struct SummaryPage<'a> {
 }
 
 impl SummaryPage<'_> {
-    fn name(&self, v: &amity_store::report::Value) -> &'static str {
-        if self.ctx.lang.code() == "vi" { v.name_vi } else { v.name_en }
-    }
-
     fn measure(&self, v: &amity_store::report::Value) -> &'static str {
         if self.ctx.lang.code() == "vi" { v.measure_vi } else { v.measure_en }
     }
 
-    /// A value as Vietnamese readers write numbers (dots for thousands, a comma for decimals).
-    fn fmt(&self, v: &f64) -> String {
-        use rust_decimal::prelude::FromPrimitive;
-        rust_decimal::Decimal::from_f64(*v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
-    }
-
     fn signed(&self, v: &f64) -> String {
-        if *v > 0.0 { format!("+{}", self.fmt(v)) } else { self.fmt(v) }
+        let figure = self.ctx.figure(v);
+        if *v > 0.0 { format!("+{figure}") } else { figure }
     }
 }
 
