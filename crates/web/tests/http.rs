@@ -497,6 +497,9 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/delegations".to_owned(),
         "/delegations?direction=inbound&state=reported&year=2025&country=VN&q=jvpf".to_owned(),
         "/delegations?year=abc".to_owned(),
+        "/delegations?sort=title&unit=1".to_owned(),
+        "/delegations?sort=budget".to_owned(),
+        "/events?sort=-participants&unit=1&year=2025".to_owned(),
         "/delegations/new".to_owned(),
         format!("/delegations/{jvpf_visit}"),
         format!("/delegations/{jvpf_visit}/edit"),
@@ -1912,6 +1915,10 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
         assert!(page.contains("<strong>296</strong>"), "the page shows the restated figure");
         let old = app.unit_by_code(&viewer, "48", "2025-05-01").await;
         assert_ne!(old["id"], da_nang["id"], "the old city's union is another unit");
+        let listed = app.get(&format!("/events?unit={}&year=2023&sort=title", old["id"]), &viewer).await.text();
+        assert!(listed.contains("Liên hiệp Đà Nẵng") && !listed.contains("Thừa Thiên Huế"), "the unit filter keeps that unit's events");
+        let api = app.get(&format!("/api/v1/events?unit={}&year=2023", cluster["id"]), &viewer).await.json();
+        assert_eq!(api["total"], 4, "a cluster's subtree holds its members' events");
 
         // The federation in 2025: the JVPF visit and two events.
         let vufo = app.unit_by_code(&viewer, "VUFO", "2025-01-01").await;

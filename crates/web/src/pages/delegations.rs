@@ -39,6 +39,11 @@ pub(crate) struct ListForm {
     pub country: String,
     #[serde(default)]
     pub q: String,
+    /// A unit: its subtree's records.
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub sort: String,
     pub page: Option<u64>,
 }
 
@@ -48,7 +53,12 @@ impl ListForm {
             "" => None,
             y => Some(y.parse::<i32>().map_err(|_| amity_store::Error::invalid("year", format!("“{y}” is not a year")))?),
         };
+        let unit = match self.unit.trim() {
+            "" => None,
+            u => Some(u.parse::<i64>().map_err(|_| amity_store::Error::invalid("unit", format!("“{u}” is not a unit")))?),
+        };
         Ok(ListQuery {
+            unit,
             direction: Some(self.direction.clone()),
             state: Some(self.state.clone()),
             year,
@@ -62,9 +72,17 @@ impl ListForm {
     fn query_string(&self) -> String {
         url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(
-                [("direction", &self.direction), ("state", &self.state), ("year", &self.year), ("country", &self.country), ("q", &self.q)]
-                    .iter()
-                    .filter(|(_, v)| !v.is_empty()),
+                [
+                    ("direction", &self.direction),
+                    ("state", &self.state),
+                    ("year", &self.year),
+                    ("country", &self.country),
+                    ("q", &self.q),
+                    ("unit", &self.unit),
+                    ("sort", &self.sort),
+                ]
+                .iter()
+                .filter(|(_, v)| !v.is_empty()),
             )
             .finish()
     }
@@ -82,7 +100,16 @@ struct ListPage<'a> {
     query: String,
     directions: &'static [Direction],
     states: &'static [DelegationState],
+    /// Units the user reads, for the unit filter.
+    units: Vec<amity_store::org::OrgUnit>,
     error: Option<String>,
+}
+
+/// The units open today that the user reads, for a list's unit filter.
+pub(crate) async fn readable_units(state: &AppState, me: &CurrentUser) -> amity_store::Result<Vec<amity_store::org::OrgUnit>> {
+    let mut conn = state.db.conn().await?;
+    let units = amity_store::org::all_as_of(&mut conn, chrono::Utc::now().date_naive()).await?;
+    Ok(units.into_iter().filter(|u| me.actor.may(Action::Read, Some(u.id))).collect())
 }
 
 async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
@@ -96,13 +123,19 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
             )
         })?;
         let mut conn = state.db.conn().await?;
-        delegation::list(&mut conn, &me.actor, &f, ("start_on", true), PER_PAGE, (page - 1) * PER_PAGE).await
+        let sort = amity_store::parse_sort(if form.sort.is_empty() { "-start_on" } else { &form.sort }, &delegation::SORT_FIELDS)
+            .map_err(|e| amity_store::Error::invalid("sort", e))?;
+        delegation::list(&mut conn, &me.actor, &f, sort, PER_PAGE, (page - 1) * PER_PAGE).await
     }
     .await;
     let query = form.query_string();
     let (delegations, total, error) = match result {
         Ok((d, t)) => (d, t, None),
         Err(amity_store::Error::Invalid(i)) => (vec![], 0, i.0.first().map(|e| format!("{}: {}", e.field, e.detail))),
+        Err(e) => return store_error_page(&ctx, e),
+    };
+    let units = match readable_units(&state, &me).await {
+        Ok(u) => u,
         Err(e) => return store_error_page(&ctx, e),
     };
     render(&ListPage {
@@ -115,6 +148,7 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
         query,
         directions: Direction::ALL,
         states: DelegationState::ALL,
+        units,
         error,
     })
 }

@@ -34,6 +34,10 @@ struct ListForm {
     country: String,
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    sort: String,
     page: Option<u64>,
 }
 
@@ -41,9 +45,16 @@ impl ListForm {
     fn query_string(&self) -> String {
         url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(
-                [("type", &self.event_type), ("year", &self.year), ("country", &self.country), ("q", &self.q)]
-                    .iter()
-                    .filter(|(_, v)| !v.is_empty()),
+                [
+                    ("type", &self.event_type),
+                    ("year", &self.year),
+                    ("country", &self.country),
+                    ("q", &self.q),
+                    ("unit", &self.unit),
+                    ("sort", &self.sort),
+                ]
+                .iter()
+                .filter(|(_, v)| !v.is_empty()),
             )
             .finish()
     }
@@ -60,6 +71,7 @@ struct ListPage<'a> {
     form: ListForm,
     query: String,
     types: &'static [EventType],
+    units: Vec<amity_store::org::OrgUnit>,
     error: Option<String>,
 }
 
@@ -70,7 +82,12 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
             "" => None,
             y => Some(y.parse::<i32>().map_err(|_| format!("year: “{y}” is not a year"))?),
         };
+        let unit = match form.unit.trim() {
+            "" => None,
+            u => Some(u.parse::<i64>().map_err(|_| format!("unit: “{u}” is not a unit"))?),
+        };
         let q = ListQuery {
+            unit,
             event_type: Some(form.event_type.clone()),
             year,
             country: Some(form.country.trim().to_owned()),
@@ -81,7 +98,9 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
             .await
             .map_err(|e| e.errors.iter().map(|e| format!("{}: {}", e.field, e.detail)).collect::<Vec<_>>().join("; "))?;
         let mut conn = state.db.conn().await.map_err(|e| e.to_string())?;
-        event::list(&mut conn, &me.actor, &f, ("start_on", true), PER_PAGE, (page - 1) * PER_PAGE).await.map_err(|e| e.to_string())
+        let sort = amity_store::parse_sort(if form.sort.is_empty() { "-start_on" } else { &form.sort }, &event::SORT_FIELDS)
+            .map_err(|e| format!("sort: {e}"))?;
+        event::list(&mut conn, &me.actor, &f, sort, PER_PAGE, (page - 1) * PER_PAGE).await.map_err(|e| e.to_string())
     }
     .await;
     let (events, total, error) = match result {
@@ -89,6 +108,10 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
         Err(e) => (vec![], 0, Some(e)),
     };
     let query = form.query_string();
+    let units = match super::delegations::readable_units(&state, &me).await {
+        Ok(u) => u,
+        Err(e) => return store_error_page(&ctx, e),
+    };
     render(&ListPage {
         ctx: &ctx,
         events,
@@ -98,6 +121,7 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
         form,
         query,
         types: EventType::ALL,
+        units,
         error,
     })
 }
