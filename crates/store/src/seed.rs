@@ -436,7 +436,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     for to in [DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed, DelegationState::Reported] {
         delegation::transition(conn, &system, created.id, to, None).await?;
     }
-    let ceremony = |owner_kind: EventType,
+    let event_of = |kind: EventType,
                     title: &str,
                     start: NaiveDate,
                     end: NaiveDate,
@@ -444,7 +444,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
                     participants: i64,
                     foreign: i64,
                     countries: Vec<CountryCode>| EventInput {
-        event_type: owner_kind,
+        event_type: kind,
         channel: Channel::InPerson,
         title: title.into(),
         start_on: start,
@@ -463,7 +463,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     let scholarships = EventInput {
         partners: vec![jvpf],
         results: Some("20 suất học bổng, mỗi suất 3 triệu đồng".into()),
-        ..ceremony(
+        ..event_of(
             EventType::AwardCeremony,
             "Trao học bổng JVPF cho học sinh Trường THCS Lục Sơn",
             day("2025-05-01")?,
@@ -479,7 +479,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     // crew) on a friendship visit to Đà Nẵng, 4–6 May 2025.
     let ship = EventInput {
         description: Some("Tàu khu trục Kang Gam Chan của Hải quân Hàn Quốc do Đại tá Kwon Yong Gu chỉ huy cùng 296 thủy thủ đoàn cập cảng Tiên Sa, thăm hữu nghị thành phố Đà Nẵng.".into()),
-        ..ceremony(EventType::FriendshipExchange, "Chuyến thăm hữu nghị của tàu Kang Gam Chan (Hải quân Hàn Quốc)", day("2025-05-04")?, day("2025-05-06")?, "Cảng Tiên Sa, Đà Nẵng", 296, 296, vec![code("KR")?])
+        ..event_of(EventType::FriendshipExchange, "Chuyến thăm hữu nghị của tàu Kang Gam Chan (Hải quân Hàn Quốc)", day("2025-05-04")?, day("2025-05-06")?, "Cảng Tiên Sa, Đà Nẵng", 296, 296, vec![code("KR")?])
     };
     event::create(conn, &system, &ship, Some(unit("48")?)).await?;
     // Seed article 004: Cluster 3's joint activities in 2023.
@@ -490,8 +490,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
         ("52", "Hội nghị toàn quốc công tác đối ngoại nhân dân 2023", EventType::Conference, vec![], vec![]),
         ("56", "Hội thảo chia sẻ kinh nghiệm trong Hội nghị sơ kết, tổng kết Cụm 3", EventType::Conference, vec![], vec![unit("49")?]),
     ] {
-        let input = EventInput { co_organizers: co, ..ceremony(kind, title, year_2023, year_2023, "", 0, 0, countries) };
-        let input = EventInput { place: None, ..input };
+        let input = EventInput { co_organizers: co, place: None, ..event_of(kind, title, year_2023, year_2023, "", 0, 0, countries) };
         event::create(conn, &system, &input, Some(unit(owner)?)).await?;
     }
     Ok(())
