@@ -108,6 +108,15 @@ pub const CATALOGUE: &[Indicator] = &[
         ("lượt người", "people"),
         &["foreign_participants"],
     ),
+    computed(
+        "agreements_signed",
+        "Số thỏa thuận hợp tác được ký",
+        "Cooperation agreements signed",
+        ("thỏa thuận", "agreements"),
+        &["agreements_signed"],
+    ),
+    computed("tasks_done", "Nhiệm vụ theo thỏa thuận đã hoàn thành", "Agreement tasks done", ("nhiệm vụ", "tasks"), &["tasks_done"]),
+    computed("partners_new", "Số đối tác mới", "New partners", ("đối tác", "partners"), &["partners_new"]),
     Indicator {
         code: "countries_reached",
         name_vi: "Số quốc gia có hoạt động",

@@ -283,6 +283,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owne
         },
     )
     .await?;
+    crate::totals::apply(conn, None, Some(&created.contribution())).await?;
     index(conn, &created).await?;
     Ok(created)
 }
@@ -586,7 +587,38 @@ pub async fn update_task(
     Ok(after)
 }
 
+impl Agreement {
+    /// What the agreement adds to the live totals: one signed agreement in its keeping unit in
+    /// the month of signing (once signed), and each task done to its owner unit in December of
+    /// the task's year.
+    pub fn contribution(&self) -> crate::totals::Contribution {
+        let mut c = crate::totals::Contribution::default();
+        if let Some(signed) = self.signed_on
+            && self.status != AgreementStatus::Draft
+        {
+            c.add(self.owner_unit_id, signed, "agreements_signed", 1);
+        }
+        for t in self.tasks.iter().filter(|t| t.status.0 == TaskStatus::Done) {
+            if let Some(december) = NaiveDate::from_ymd_opt(t.year, 12, 1) {
+                c.add(t.owner_unit_id, december, "tasks_done", 1);
+            }
+        }
+        c
+    }
+}
+
+/// Every agreement's contribution, recomputed from the records (for `amity check`).
+pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<crate::totals::Contribution>> {
+    let rows: Vec<Row> = conn.fetch_all(Query::select().columns(COLUMNS).from(Agreements::Table)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(load(conn, &Actor::system(), row).await?.contribution());
+    }
+    Ok(out)
+}
+
 async fn record(conn: &mut Conn, actor: &Actor, before: &Agreement, after: &Agreement) -> Result<()> {
+    crate::totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
     conn.execute(
         Query::update().table(Agreements::Table).value(Agreements::UpdatedAt, Utc::now()).and_where(Expr::col(Agreements::Id).eq(after.id)),
     )

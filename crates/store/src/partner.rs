@@ -298,7 +298,26 @@ async fn index(conn: &mut Conn, p: &Partner) -> Result<()> {
 
 /// Appends the audit entry for a change to a partner (before → after) and re-indexes it for
 /// search: the end of every write to a partner's own record.
+impl Partner {
+    /// What the partner adds to the live totals: one new partner in its keeping unit, in the
+    /// month it was recorded, unless it was merged into another.
+    pub fn contribution(&self) -> crate::totals::Contribution {
+        let mut c = crate::totals::Contribution::default();
+        if self.merged_into_id.is_none() {
+            c.add(self.owner_unit_id, self.created_at.date_naive(), "partners_new", 1);
+        }
+        c
+    }
+}
+
+/// Every partner's contribution, recomputed from the records (for `amity check`).
+pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<crate::totals::Contribution>> {
+    let rows: Vec<Row> = conn.fetch_all(&select()).await?;
+    rows.into_iter().map(|r| Partner::try_from(r).map(|p| p.contribution())).collect()
+}
+
 async fn record_change(conn: &mut Conn, actor: &Actor, action: AuditAction, before: Option<&Partner>, after: &Partner) -> Result<()> {
+    crate::totals::apply(conn, before.map(Partner::contribution).as_ref(), Some(&after.contribution())).await?;
     let before = before.map(to_json);
     audit::record(
         conn,
@@ -673,6 +692,7 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
     )
     .await?;
     search::remove(conn, ENTITY, id).await?;
+    crate::totals::apply(conn, Some(&absorbed.contribution()), Some(&absorbed_after.contribution())).await?;
     record_change(conn, actor, AuditAction::Update, Some(&survivor), &survivor_after).await?;
     Ok(survivor_after)
 }

@@ -457,7 +457,13 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (5, "cooperation agreements, parties and yearly tasks"),
     (6, "partner founding dates, agreement documents"),
     (7, "delegations, events, attachments and live activity totals"),
+    (8, "live totals also count agreements signed, tasks done and new partners"),
 ];
+
+/// Migrations that change what the live totals count: when one of them is newly applied, the
+/// totals are recomputed from the records after the last migration, with today's code against
+/// today's schema.
+const REBUILD_TOTALS: &[i64] = &[8];
 
 /// Applies every migration not yet applied, each in its own transaction.
 pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
@@ -491,6 +497,12 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
         tracing::info!(migration.version = version, migration.name = name, "applied migration");
         newly.push(version);
     }
+    if newly.iter().any(|v| REBUILD_TOTALS.contains(v)) {
+        let mut tx = db.begin().await?;
+        crate::totals::rebuild(&mut tx).await?;
+        tx.commit().await?;
+        tracing::info!("recomputed the live activity totals");
+    }
     Ok(newly)
 }
 
@@ -503,6 +515,8 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         5 => m005_agreements(conn).await,
         6 => m006_foundings_documents(conn).await,
         7 => m007_activities(conn).await,
+        // Recomputed once every migration has run (see `REBUILD_TOTALS`).
+        8 => Ok(()),
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }

@@ -4,8 +4,9 @@
 //! without scanning records; [`verify`] recomputes them from the records.
 //!
 //! Metrics are named: `delegations_out:<state>`, `delegations_in:<state>`, `events:<type>`,
-//! `participants`, `foreign_participants`, and `country:<ISO code>` (how many of the month's
-//! records reached that country; the countries reached are those with a positive count).
+//! `participants`, `foreign_participants`, `country:<ISO code>` (how many of the month's
+//! records reached that country; the countries reached are those with a positive count),
+//! `agreements_signed`, `tasks_done` (in December of the task's year) and `partners_new`.
 
 use std::collections::BTreeMap;
 
@@ -159,15 +160,31 @@ pub struct Difference {
     pub computed: i64,
 }
 
+/// Every record's contribution, summed.
+async fn computed(conn: &mut Conn) -> Result<Contribution> {
+    let mut computed = Contribution::default();
+    let all = [
+        crate::delegation::all_contributions(conn).await?,
+        crate::event::all_contributions(conn).await?,
+        crate::agreement::all_contributions(conn).await?,
+        crate::partner::all_contributions(conn).await?,
+    ];
+    for c in all.iter().flatten() {
+        computed.merge(c, 1);
+    }
+    Ok(computed)
+}
+
+/// Replaces every stored total with the records' (after a change of what the totals count).
+pub async fn rebuild(conn: &mut Conn) -> Result<()> {
+    let computed = computed(conn).await?;
+    conn.execute(Query::delete().from_table(ActivityTotals::Table)).await?;
+    apply(conn, None, Some(&computed)).await
+}
+
 /// Recomputes every total from the records and lists where the stored ones differ.
 pub async fn verify(conn: &mut Conn) -> Result<Vec<Difference>> {
-    let mut computed = Contribution::default();
-    for c in crate::delegation::all_contributions(conn).await? {
-        computed.merge(&c, 1);
-    }
-    for c in crate::event::all_contributions(conn).await? {
-        computed.merge(&c, 1);
-    }
+    let computed = computed(conn).await?;
     let stored: Vec<Total> = conn
         .fetch_all(
             Query::select()

@@ -811,6 +811,13 @@ mod partner_merge {
             assert!(matches!(partner::merge(&mut tx, &admin, dup.id, anc.id).await, Err(Error::Conflict { .. })));
             tx.commit().await.expect("commit");
             let mut c = db.conn().await.expect("conn");
+            assert_eq!(
+                amity_store::totals::verify(&mut c).await.expect("verify"),
+                vec![],
+                "{backend:?}: a merged partner no longer counts as new"
+            );
+            drop(c);
+            let mut c = db.conn().await.expect("conn");
             let (hits, _) = search::query(&mut c, &admin, "anc south africa", 10, 0).await.expect("search");
             assert_eq!(
                 hits.iter().filter(|h| h.entity_type == "partner").map(|h| h.entity_id).collect::<Vec<_>>(),

@@ -1930,6 +1930,12 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
         );
         assert_eq!(national["compared_with"], Value::Null);
 
+        // The Lao Front agreement's 2024 task is done; the ten demo partners were recorded this year.
+        let y2024 = app.get(&format!("/api/v1/reports/summary?unit={}&period=2024", vufo["id"]), &viewer).await.json();
+        assert_eq!(value(&y2024, "tasks_done", "subtree"), json!(1.0), "{y2024}");
+        let this_year = chrono::Datelike::year(&chrono::Utc::now());
+        let now = app.get(&format!("/api/v1/reports/summary?unit={}&period={this_year}", vufo["id"]), &viewer).await.json();
+        assert_eq!(value(&now, "partners_new", "own"), json!(10.0), "{now}");
         let kh = app.unit_by_code(&viewer, "56", "2025-07-01").await;
         assert_eq!(
             app.get(&format!("/api/v1/reports/summary?unit={}&period=2025", kh["id"]), &qn).await.status,
