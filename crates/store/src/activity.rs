@@ -50,6 +50,34 @@ pub(crate) async fn targets(conn: &mut Conn, record_type: &str, record_id: i64, 
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
+/// The targets of one kind of link from each of several records, in the order they were given.
+pub(crate) async fn targets_of_many(
+    conn: &mut Conn,
+    record_type: &str,
+    record_ids: &[i64],
+    link: LinkType,
+) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    if record_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i64, i64)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([ActivityLinks::RecordId, ActivityLinks::TargetId])
+                .from(ActivityLinks::Table)
+                .and_where(Expr::col(ActivityLinks::RecordType).eq(record_type))
+                .and_where(Expr::col(ActivityLinks::RecordId).is_in(record_ids.iter().copied()))
+                .and_where(Expr::col(ActivityLinks::LinkType).eq(link.as_str()))
+                .order_by(ActivityLinks::Id, Order::Asc),
+        )
+        .await?;
+    for (record, target) in rows {
+        out.entry(record).or_default().push(target);
+    }
+    Ok(out)
+}
+
 /// Replaces a record's links of one kind (duplicates dropped).
 pub(crate) async fn set_targets(conn: &mut Conn, record_type: &str, record_id: i64, link: LinkType, ids: &[i64]) -> Result<()> {
     conn.execute(

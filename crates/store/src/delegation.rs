@@ -5,7 +5,7 @@
 //! that unit's staff, decided on as [`amity_domain::authz::delegation_move`] says. Every write
 //! is audited and moves the live totals ([`crate::totals`]) in the same transaction.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::activity::{DelegationState, Direction, MemberRole};
 use amity_domain::authz::{Action, Actor, delegation_move};
@@ -180,20 +180,20 @@ fn stored<T: std::str::FromStr<Err = String>>(id: i64, what: &str, s: &str) -> R
 }
 
 async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {
-    let id = row.id;
-    let budget = match (&row.budget_amount, &row.budget_currency) {
-        (Some(a), Some(c)) => {
-            let amount: Decimal = a.parse().map_err(|e| Error::Other(anyhow::anyhow!("stored budget of delegation {id}: {e}")))?;
-            let currency = Currency::parse(c).map_err(|e| Error::Other(anyhow::anyhow!(e)))?;
-            let rate =
-                row.exchange_rate.as_deref().map(str::parse::<Decimal>).transpose().map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
-            Some(Money::new(amount, currency, rate).map_err(|e| Error::Other(anyhow::anyhow!(e)))?)
-        }
-        _ => None,
-    };
-    let member_rows: Vec<(i64, String, String)> = conn
+    load_many(conn, vec![row]).await?.pop().ok_or(Error::NotFound("delegation"))
+}
+
+/// Reads the members, legs, partners, tasks and moves of several delegations, a query per
+/// kind rather than per delegation.
+async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let member_rows: Vec<(i64, i64, String, String)> = conn
         .fetch_all(
             Query::select()
+                .column((DelegationMembers::Table, DelegationMembers::DelegationId))
                 .column((DelegationMembers::Table, DelegationMembers::PersonId))
                 .column((People::Table, People::Name))
                 .column((DelegationMembers::Table, DelegationMembers::Role))
@@ -202,17 +202,19 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {
                     People::Table,
                     Expr::col((People::Table, People::Id)).equals((DelegationMembers::Table, DelegationMembers::PersonId)),
                 )
-                .and_where(Expr::col((DelegationMembers::Table, DelegationMembers::DelegationId)).eq(id))
+                .and_where(Expr::col((DelegationMembers::Table, DelegationMembers::DelegationId)).is_in(ids.iter().copied()))
                 .order_by((DelegationMembers::Table, DelegationMembers::Id), Order::Asc),
         )
         .await?;
-    let mut members = Vec::new();
-    for (person_id, name, role) in member_rows {
-        members.push(Member { person_id, name, role: stored(id, "member role", &role)? });
+    let mut members: HashMap<i64, Vec<Member>> = HashMap::new();
+    for (id, person_id, name, role) in member_rows {
+        members.entry(id).or_default().push(Member { person_id, name, role: stored(id, "member role", &role)? });
     }
-    let leg_rows: Vec<(String, String, Option<String>, NaiveDate, NaiveDate)> = conn
+    type LegRow = (i64, String, String, Option<String>, NaiveDate, NaiveDate);
+    let leg_rows: Vec<LegRow> = conn
         .fetch_all(
             Query::select()
+                .column((DelegationLegs::Table, DelegationLegs::DelegationId))
                 .column((Countries::Table, Countries::Code))
                 .column((Countries::Table, Countries::NameVi))
                 .column((DelegationLegs::Table, DelegationLegs::City))
@@ -223,27 +225,32 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {
                     Countries::Table,
                     Expr::col((Countries::Table, Countries::Id)).equals((DelegationLegs::Table, DelegationLegs::CountryId)),
                 )
-                .and_where(Expr::col((DelegationLegs::Table, DelegationLegs::DelegationId)).eq(id))
+                .and_where(Expr::col((DelegationLegs::Table, DelegationLegs::DelegationId)).is_in(ids.iter().copied()))
                 .order_by((DelegationLegs::Table, DelegationLegs::FromOn), Order::Asc)
                 .order_by((DelegationLegs::Table, DelegationLegs::Id), Order::Asc),
         )
         .await?;
-    let legs = leg_rows
-        .into_iter()
-        .map(|(country, country_name, city, from_on, to_on)| Leg { country, country_name, city, from_on, to_on })
-        .collect();
-    let mut partners = Vec::new();
-    for p in activity::targets(conn, ENTITY, id, LinkType::Partner).await? {
-        let found = partner::get(conn, p).await?;
-        partners.push(PartnerMet { id: found.id, name: found.name, country_code: found.country_code });
+    let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
+    for (id, country, country_name, city, from_on, to_on) in leg_rows {
+        legs.entry(id).or_default().push(Leg { country, country_name, city, from_on, to_on });
     }
-    let task_ids = activity::targets(conn, ENTITY, id, LinkType::Task).await?;
-    let tasks = activity::task_refs(conn, &task_ids).await?;
-    type MoveRow = (String, String, Option<String>, Option<i64>, DateTime<Utc>);
+    let partner_links = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Partner).await?;
+    let mut partners_met: HashMap<i64, PartnerMet> = HashMap::new();
+    for p in partner_links.values().flatten() {
+        if !partners_met.contains_key(p) {
+            let found = partner::get(conn, *p).await?;
+            partners_met.insert(*p, PartnerMet { id: found.id, name: found.name, country_code: found.country_code });
+        }
+    }
+    let task_links = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Task).await?;
+    let all_tasks: Vec<i64> = task_links.values().flatten().copied().collect();
+    let task_refs: HashMap<i64, TaskRef> = activity::task_refs(conn, &all_tasks).await?.into_iter().map(|t| (t.id, t)).collect();
+    type MoveRow = (i64, String, String, Option<String>, Option<i64>, DateTime<Utc>);
     let move_rows: Vec<MoveRow> = conn
         .fetch_all(
             Query::select()
                 .columns([
+                    DelegationMoves::DelegationId,
                     DelegationMoves::FromState,
                     DelegationMoves::ToState,
                     DelegationMoves::Comment,
@@ -251,41 +258,59 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {
                     DelegationMoves::At,
                 ])
                 .from(DelegationMoves::Table)
-                .and_where(Expr::col(DelegationMoves::DelegationId).eq(id))
+                .and_where(Expr::col(DelegationMoves::DelegationId).is_in(ids.iter().copied()))
                 .order_by(DelegationMoves::Id, Order::Asc),
         )
         .await?;
-    let mut moves = Vec::new();
-    for (from, to, comment, user_id, at) in move_rows {
-        moves.push(Move { from: stored(id, "state", &from)?, to: stored(id, "state", &to)?, comment, user_id, at });
+    let mut moves: HashMap<i64, Vec<Move>> = HashMap::new();
+    for (id, from, to, comment, user_id, at) in move_rows {
+        moves.entry(id).or_default().push(Move { from: stored(id, "state", &from)?, to: stored(id, "state", &to)?, comment, user_id, at });
     }
-    let owner_unit_name =
-        org::unit_refs(conn, [row.owner_unit_id].into()).await?.remove(&row.owner_unit_id).map(|u| u.name).unwrap_or_default();
-    Ok(Delegation {
-        id,
-        owner_unit_id: row.owner_unit_id,
-        owner_unit_name,
-        direction: stored(id, "direction", &row.direction)?,
-        title: row.title,
-        purpose: row.purpose,
-        state: stored(id, "state", &row.state)?,
-        start_on: row.start_on,
-        end_on: row.end_on,
-        funding_source: row.funding_source,
-        budget_vnd: budget.as_ref().map(Money::in_vnd),
-        budget,
-        expected_outcomes: row.expected_outcomes,
-        actual_outcomes: row.actual_outcomes,
-        report: row.report,
-        review_comment: row.review_comment,
-        members,
-        legs,
-        partners,
-        tasks,
-        moves,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
+    let units = org::unit_refs(conn, rows.iter().map(|r| r.owner_unit_id).collect()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id;
+        let budget = match (&row.budget_amount, &row.budget_currency) {
+            (Some(a), Some(c)) => {
+                let amount: Decimal = a.parse().map_err(|e| Error::Other(anyhow::anyhow!("stored budget of delegation {id}: {e}")))?;
+                let currency = Currency::parse(c).map_err(|e| Error::Other(anyhow::anyhow!(e)))?;
+                let rate = row
+                    .exchange_rate
+                    .as_deref()
+                    .map(str::parse::<Decimal>)
+                    .transpose()
+                    .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+                Some(Money::new(amount, currency, rate).map_err(|e| Error::Other(anyhow::anyhow!(e)))?)
+            }
+            _ => None,
+        };
+        out.push(Delegation {
+            id,
+            owner_unit_id: row.owner_unit_id,
+            owner_unit_name: units.get(&row.owner_unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+            direction: stored(id, "direction", &row.direction)?,
+            title: row.title,
+            purpose: row.purpose,
+            state: stored(id, "state", &row.state)?,
+            start_on: row.start_on,
+            end_on: row.end_on,
+            funding_source: row.funding_source,
+            budget_vnd: budget.as_ref().map(Money::in_vnd),
+            budget,
+            expected_outcomes: row.expected_outcomes,
+            actual_outcomes: row.actual_outcomes,
+            report: row.report,
+            review_comment: row.review_comment,
+            members: members.remove(&id).unwrap_or_default(),
+            legs: legs.remove(&id).unwrap_or_default(),
+            partners: partner_links.get(&id).into_iter().flatten().filter_map(|p| partners_met.get(p).cloned()).collect(),
+            tasks: task_links.get(&id).into_iter().flatten().filter_map(|t| task_refs.get(t).cloned()).collect(),
+            moves: moves.remove(&id).unwrap_or_default(),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        });
+    }
+    Ok(out)
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Delegation> {
@@ -738,11 +763,7 @@ pub async fn list(
                 .offset(offset),
         )
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(load(conn, row).await?);
-    }
-    Ok((out, total))
+    Ok((load_many(conn, rows).await?, total))
 }
 
 /// Submitted delegations the actor may decide on (for the home page).
@@ -758,9 +779,12 @@ pub async fn awaiting_decision(conn: &mut Conn, actor: &Actor) -> Result<Vec<Del
 /// Every delegation's contribution, recomputed from the records (for `amity check`).
 pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
     let rows: Vec<Row> = conn.fetch_all(Query::select().columns(COLUMNS).from(Delegations::Table)).await?;
+    // In chunks, so the id lists stay well under the databases' parameter limits.
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(load(conn, row).await?.contribution());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Row> = rows.by_ref().take(500).collect();
+        out.extend(load_many(conn, chunk).await?.iter().map(Delegation::contribution));
     }
     Ok(out)
 }
