@@ -226,6 +226,15 @@ pub async fn list(conn: &mut Conn, filter: &CountryFilter, sort: (&str, bool), l
 }
 
 /// A country by its ISO alpha-2 code.
+/// The id of the country with `code`, or an invalid-input error naming `field`.
+pub async fn id_for(conn: &mut Conn, field: &str, code: &CountryCode) -> Result<i64> {
+    match get(conn, code).await {
+        Ok(c) => Ok(c.id),
+        Err(Error::NotFound(_)) => Err(Error::invalid(field, format!("no country has code {}", code.as_str()))),
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn get(conn: &mut Conn, code: &CountryCode) -> Result<Country> {
     let row: Row = conn
         .fetch_optional(Query::select().columns(COLUMNS).from(Countries::Table).and_where(Expr::col(Countries::Code).eq(code.as_str())))
@@ -379,11 +388,7 @@ pub async fn add_commemoration(
     }
     check.finish()?;
     let country_id = match country {
-        Some(code) => match get(conn, code).await {
-            Ok(c) => Some(c.id),
-            Err(Error::NotFound(_)) => return Err(Error::invalid("country", format!("no country has code {}", code.as_str()))),
-            Err(e) => return Err(e),
-        },
+        Some(code) => Some(id_for(conn, "country", code).await?),
         None => None,
     };
     let id = conn

@@ -444,11 +444,7 @@ async fn write_details(conn: &mut Conn, actor: &Actor, id: i64, input: &Delegati
     }
     conn.execute(Query::delete().from_table(DelegationLegs::Table).and_where(Expr::col(DelegationLegs::DelegationId).eq(id))).await?;
     for leg in &input.legs {
-        let country = match country::get(conn, &leg.country).await {
-            Ok(c) => c.id,
-            Err(Error::NotFound(_)) => return Err(Error::invalid("legs", format!("no country has code {}", leg.country.as_str()))),
-            Err(e) => return Err(e),
-        };
+        let country = country::id_for(conn, "legs", &leg.country).await?;
         conn.execute(
             Query::insert()
                 .into_table(DelegationLegs::Table)

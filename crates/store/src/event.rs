@@ -268,14 +268,6 @@ fn to_json(e: &Event) -> Value {
     serde_json::to_value(e).unwrap_or(Value::Null)
 }
 
-async fn country_id(conn: &mut Conn, field: &str, code: &CountryCode) -> Result<i64> {
-    match country::get(conn, code).await {
-        Ok(c) => Ok(c.id),
-        Err(Error::NotFound(_)) => Err(Error::invalid(field, format!("no country has code {}", code.as_str()))),
-        Err(e) => Err(e),
-    }
-}
-
 async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput) -> Result<()> {
     for u in &input.co_organizers {
         if org::unit_refs(conn, [*u].into()).await?.is_empty() {
@@ -287,7 +279,7 @@ async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput
     }
     let mut countries = Vec::new();
     for c in &input.countries {
-        countries.push(country_id(conn, "countries", c).await?);
+        countries.push(country::id_for(conn, "countries", c).await?);
     }
     activity::check_tasks(conn, actor, &input.tasks).await?;
     activity::set_targets(conn, ENTITY, id, LinkType::Unit, &input.co_organizers).await?;
@@ -321,7 +313,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &EventInput, owner_un
         return Err(Error::invalid("owner_unit_id", format!("unit {owner} does not exist")));
     }
     let place_country = match &input.place_country {
-        Some(c) => Some(country_id(conn, "place_country", c).await?),
+        Some(c) => Some(country::id_for(conn, "place_country", c).await?),
         None => None,
     };
     let now = Utc::now();
@@ -379,7 +371,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput)
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     input.check()?;
     let place_country = match &input.place_country {
-        Some(c) => Some(country_id(conn, "place_country", c).await?),
+        Some(c) => Some(country::id_for(conn, "place_country", c).await?),
         None => None,
     };
     conn.execute(
@@ -460,7 +452,7 @@ pub async fn list(
         cond = cond.add(Expr::col(Events::OwnerUnitId).is_in(units.iter().copied()));
     }
     if let Some(code) = &filter.country {
-        let id = country_id(conn, "country", code).await?;
+        let id = country::id_for(conn, "country", code).await?;
         cond = cond.add(
             Cond::any().add(Expr::col(Events::PlaceCountryId).eq(id)).add(Expr::col(Events::Id).in_subquery(activity::linked_to(
                 ENTITY,

@@ -233,11 +233,7 @@ fn folded_names_of(p: &Partner) -> BTreeSet<String> {
 async fn country_id(conn: &mut Conn, code: Option<&CountryCode>) -> Result<Option<i64>> {
     match code {
         None => Ok(None),
-        Some(code) => match country::get(conn, code).await {
-            Ok(c) => Ok(Some(c.id)),
-            Err(Error::NotFound(_)) => Err(Error::invalid("country", format!("no country has code {}", code.as_str()))),
-            Err(e) => Err(e),
-        },
+        Some(code) => country::id_for(conn, "country", code).await.map(Some),
     }
 }
 

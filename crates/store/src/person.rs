@@ -132,11 +132,7 @@ impl PersonInput {
 async fn nationality_id(conn: &mut Conn, code: Option<&CountryCode>) -> Result<Option<i64>> {
     match code {
         None => Ok(None),
-        Some(code) => match country::get(conn, code).await {
-            Ok(c) => Ok(Some(c.id)),
-            Err(Error::NotFound(_)) => Err(Error::invalid("nationality", format!("no country has code {}", code.as_str()))),
-            Err(e) => Err(e),
-        },
+        Some(code) => country::id_for(conn, "nationality", code).await.map(Some),
     }
 }
 
