@@ -143,23 +143,24 @@ fn indicator_values(metrics: &BTreeMap<String, f64>) -> Vec<f64> {
         .collect()
 }
 
+/// The structure a reading needs: the units under the unit during each period (then), or
+/// today's subtree and where every unit's values land (restated).
+enum Structure {
+    Then,
+    Current { today_tree: BTreeSet<i64>, successors: HashMap<i64, Vec<(i64, f64)>> },
+}
+
 /// The metrics of the unit itself and of the set, for one period and reading.
-async fn values(
-    conn: &mut Conn,
-    unit: i64,
-    period: &Period,
-    reading: Reading,
-    today_tree: &BTreeSet<i64>,
-) -> Result<(Vec<f64>, Vec<f64>, usize)> {
+async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structure) -> Result<(Vec<f64>, Vec<f64>, usize)> {
     let (from, to) = period.months();
-    let rows = totals::read(conn, None, from, to).await?;
     let mut own: BTreeMap<String, f64> = BTreeMap::new();
     let mut tree: BTreeMap<String, f64> = BTreeMap::new();
     let mut counted = BTreeSet::new();
-    match reading {
-        Reading::Then => {
-            let set = dated_subtree(conn, unit, period.start, period.end).await?;
-            for r in rows.iter().filter(|r| set.contains(&r.unit_id)) {
+    match structure {
+        Structure::Then => {
+            // Only the set's own totals are read.
+            let set: Vec<i64> = dated_subtree(conn, unit, period.start, period.end).await?.into_iter().collect();
+            for r in totals::read(conn, Some(&set), from, to).await? {
                 *tree.entry(r.metric.clone()).or_default() += r.value as f64;
                 if r.unit_id == unit {
                     *own.entry(r.metric.clone()).or_default() += r.value as f64;
@@ -167,11 +168,10 @@ async fn values(
                 counted.insert(r.unit_id);
             }
         }
-        Reading::Current => {
-            let successors = successors(conn).await?;
+        Structure::Current { today_tree, successors } => {
             let mut cache: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
-            for r in &rows {
-                let lands = cache.entry(r.unit_id).or_insert_with(|| landing(r.unit_id, &successors, 0));
+            for r in &totals::read(conn, None, from, to).await? {
+                let lands = cache.entry(r.unit_id).or_insert_with(|| landing(r.unit_id, successors, 0));
                 for (target, weight) in lands.iter() {
                     if today_tree.contains(target) {
                         *tree.entry(r.metric.clone()).or_default() += r.value as f64 * weight;
@@ -195,11 +195,17 @@ pub async fn summary(conn: &mut Conn, actor: &Actor, unit: i64, period: &Period,
     }
     let today = Utc::now().date_naive();
     let name = org::unit_refs(conn, [unit].into()).await?.remove(&unit).ok_or(Error::NotFound("unit"))?.name;
-    let today_tree = dated_subtree(conn, unit, today, today).await?;
-    let (own, tree, counted) = values(conn, unit, period, reading, &today_tree).await?;
+    // The lineage and today's subtree are read once, for both periods.
+    let structure = match reading {
+        Reading::Then => Structure::Then,
+        Reading::Current => {
+            Structure::Current { today_tree: dated_subtree(conn, unit, today, today).await?, successors: successors(conn).await? }
+        }
+    };
+    let (own, tree, counted) = values(conn, unit, period, &structure).await?;
     let previous_period = period.previous_year();
     let previous = match compare {
-        true => Some(values(conn, unit, &previous_period, reading, &today_tree).await?.1),
+        true => Some(values(conn, unit, &previous_period, &structure).await?.1),
         false => None,
     };
     let indicators = CATALOGUE
