@@ -93,10 +93,6 @@ struct AgreementForm {
     named_parties: String,
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
-
 impl AgreementForm {
     fn from_agreement(a: &Agreement) -> AgreementForm {
         let date = |d: Option<NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
@@ -117,28 +113,25 @@ impl AgreementForm {
     fn input(&self, current: &Agreement) -> Result<AgreementInput, amity_domain::error::Invalid> {
         let mut check = Checker::new();
         let status = check.check("status", self.status.parse::<AgreementStatus>());
-        let mut date = |field: &str, value: &str| match value.trim() {
-            "" => Some(None),
-            d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
-        };
-        let (signed_on, valid_from, valid_to) =
-            (date("signed_on", &self.signed_on), date("valid_from", &self.valid_from), date("valid_to", &self.valid_to));
+        let signed_on = super::optional_date("signed_on", &self.signed_on, &mut check);
+        let valid_from = super::optional_date("valid_from", &self.valid_from, &mut check);
+        let valid_to = super::optional_date("valid_to", &self.valid_to, &mut check);
         check.finish()?;
         let (Some(status), Some(signed_on), Some(valid_from), Some(valid_to)) = (status, signed_on, valid_from, valid_to) else {
             unreachable!("the checker reported every missing value")
         };
         Ok(AgreementInput {
             title: self.title.split_whitespace().collect::<Vec<_>>().join(" "),
-            number: opt(&self.number),
+            number: super::field(&self.number),
             signed_on,
-            signed_place: opt(&self.signed_place),
+            signed_place: super::field(&self.signed_place),
             valid_from,
             valid_to,
             status,
-            note: opt(&self.note),
+            note: super::field(&self.note),
             partners: current.parties.iter().filter_map(|p| p.partner.as_ref().map(|r| r.id)).collect(),
             units: current.parties.iter().filter_map(|p| p.unit.as_ref().map(|u| u.id)).collect(),
-            named_parties: self.named_parties.lines().filter_map(opt).collect(),
+            named_parties: self.named_parties.lines().filter_map(super::field).collect(),
         })
     }
 }
@@ -290,7 +283,7 @@ async fn add_document(
 ) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
-        agreement::add_document(&mut tx, &me.actor, id, &form.title, opt(&form.url).as_deref()).await?;
+        agreement::add_document(&mut tx, &me.actor, id, &form.title, super::field(&form.url).as_deref()).await?;
         tx.commit().await
     }
     .await;

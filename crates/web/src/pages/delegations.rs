@@ -201,14 +201,6 @@ struct DelegationForm {
     tasks: Vec<String>,
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
-
-fn multiline(s: &str) -> Option<String> {
-    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
-}
-
 const LEG_ROWS: usize = 3;
 
 /// The form's typed details.
@@ -293,7 +285,7 @@ impl DelegationForm {
             let parsed = CountryCode::parse(country.trim()).and_then(|c| {
                 let from = amity_domain::text::parse_date(from.trim())?;
                 let to = amity_domain::text::parse_date(to.trim())?;
-                Ok(LegInput { country: c, city: opt(&city), from_on: from, to_on: to })
+                Ok(LegInput { country: c, city: super::field(&city), from_on: from, to_on: to })
             });
             match parsed {
                 Ok(leg) => legs.push(leg),
@@ -340,23 +332,23 @@ async fn input_of(
         unreachable!("the checker reported every missing value")
     };
     let mut members = Vec::new();
-    if let Some(head) = opt(&form.head) {
+    if let Some(head) = super::field(&form.head) {
         members.push((person_named(tx, me, &head, owner).await?, MemberRole::Head));
     }
-    for name in form.members.lines().filter_map(opt) {
+    for name in form.members.lines().filter_map(super::field) {
         members.push((person_named(tx, me, &name, owner).await?, MemberRole::Member));
     }
     Ok(DelegationInput {
         direction,
         title: form.title.split_whitespace().collect::<Vec<_>>().join(" "),
-        purpose: multiline(&form.purpose),
+        purpose: super::text_area(&form.purpose),
         start_on,
         end_on,
-        funding_source: opt(&form.funding_source),
+        funding_source: super::field(&form.funding_source),
         budget,
-        expected_outcomes: multiline(&form.expected_outcomes),
-        actual_outcomes: multiline(&form.actual_outcomes),
-        report: multiline(&form.report),
+        expected_outcomes: super::text_area(&form.expected_outcomes),
+        actual_outcomes: super::text_area(&form.actual_outcomes),
+        report: super::text_area(&form.report),
         members,
         legs,
         partners,

@@ -162,10 +162,6 @@ struct EventForm {
     co_organizers: Vec<String>,
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
-}
-
 impl EventForm {
     fn from_event(e: &Event) -> EventForm {
         let date = amity_domain::text::format_date;
@@ -263,11 +259,11 @@ impl EventForm {
             start_on,
             end_on,
             place_country,
-            place: opt(&self.place),
+            place: super::text_area(&self.place),
             participants,
             foreign_participants,
-            description: opt(&self.description),
-            results: opt(&self.results),
+            description: super::text_area(&self.description),
+            results: super::text_area(&self.results),
             co_organizers,
             partners,
             countries,

@@ -93,6 +93,25 @@ pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Respon
     }
 }
 
+/// A one-line form field: spaces collapsed, blank as absent.
+pub(crate) fn field(s: &str) -> Option<String> {
+    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
+/// A text area: trimmed, line ends as `\n`, blank as absent.
+pub(crate) fn text_area(s: &str) -> Option<String> {
+    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
+}
+
+/// An optional date field (`dd/mm/yyyy` or ISO): `Some(None)` when blank, `None` when the
+/// checker recorded its problem under `field`.
+pub(crate) fn optional_date(field: &str, value: &str, check: &mut amity_domain::error::Checker) -> Option<Option<chrono::NaiveDate>> {
+    match value.trim() {
+        "" => Some(None),
+        d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
+    }
+}
+
 /// The end of a form post: on success, a redirect to the URL `redirect` gives; on invalid
 /// input, the form again (422) built by `form_again` with each error beside its field; any other
 /// failure, an error page.

@@ -122,10 +122,6 @@ struct PartnerForm {
     confirm_duplicate: Option<String>,
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
-
 impl PartnerForm {
     fn from_partner(p: &Partner) -> PartnerForm {
         PartnerForm {
@@ -169,14 +165,14 @@ impl PartnerForm {
             kind,
             category,
             country,
-            name_native: opt(&self.name_native),
-            name_latin: opt(&self.name_latin),
-            name_vi: opt(&self.name_vi),
+            name_native: super::field(&self.name_native),
+            name_latin: super::field(&self.name_latin),
+            name_vi: super::field(&self.name_vi),
             acronyms: split_names(&self.acronyms),
             aliases: split_names(&self.aliases),
-            website: opt(&self.website),
-            address: opt(&self.address),
-            note: opt(&self.note),
+            website: super::field(&self.website),
+            address: super::field(&self.address),
+            note: super::field(&self.note),
         })
     }
 }
@@ -448,13 +444,6 @@ struct AgreementForm {
     other_party: String,
 }
 
-fn optional_date(field: &str, value: &str, check: &mut Checker) -> Option<Option<chrono::NaiveDate>> {
-    match value.trim() {
-        "" => Some(None),
-        d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
-    }
-}
-
 /// Creates an agreement with this partner as a party, kept by the user's unit.
 async fn add_agreement(
     State(state): State<AppState>,
@@ -466,15 +455,15 @@ async fn add_agreement(
     let result = async {
         let mut check = Checker::new();
         let status = check.check("status", form.status.parse::<AgreementStatus>());
-        let from = optional_date("valid_from", &form.valid_from, &mut check);
-        let to = optional_date("valid_to", &form.valid_to, &mut check);
+        let from = super::optional_date("valid_from", &form.valid_from, &mut check);
+        let to = super::optional_date("valid_to", &form.valid_to, &mut check);
         check.finish()?;
         let (Some(status), Some(valid_from), Some(valid_to)) = (status, from, to) else {
             unreachable!("the checker reported every missing value")
         };
         let input = AgreementInput {
             title: form.title.split_whitespace().collect::<Vec<_>>().join(" "),
-            number: opt(&form.number),
+            number: super::field(&form.number),
             signed_on: None,
             signed_place: None,
             valid_from,
@@ -483,7 +472,7 @@ async fn add_agreement(
             note: None,
             partners: vec![id],
             units: vec![],
-            named_parties: opt(&form.other_party).into_iter().collect(),
+            named_parties: super::field(&form.other_party).into_iter().collect(),
         };
         let mut tx = state.db.begin().await?;
         agreement::create(&mut tx, &me.actor, &input, None).await?;
@@ -539,7 +528,7 @@ async fn update_task(
     let result = async {
         let status = form.status.parse::<TaskStatus>().map_err(|e| amity_store::Error::invalid("status", e))?;
         let mut tx = state.db.begin().await?;
-        agreement::update_task(&mut tx, &me.actor, agreement_id, task, status, opt(&form.evidence)).await?;
+        agreement::update_task(&mut tx, &me.actor, agreement_id, task, status, super::field(&form.evidence)).await?;
         tx.commit().await
     }
     .await;

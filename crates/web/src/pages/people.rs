@@ -114,12 +114,9 @@ async fn add_position(
 ) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let date = |check: &mut Checker, field: &str, value: &str| match value.trim() {
-            "" => Some(None),
-            d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
-        };
-        let (from, to) = (date(&mut check, "valid_from", &form.valid_from), date(&mut check, "valid_to", &form.valid_to));
-        let at = match (form.partner_id.trim(), opt(&form.organization)) {
+        let from = super::optional_date("valid_from", &form.valid_from, &mut check);
+        let to = super::optional_date("valid_to", &form.valid_to, &mut check);
+        let at = match (form.partner_id.trim(), super::field(&form.organization)) {
             ("", Some(o)) => Some(Organization::Named(o)),
             (p, None) if !p.is_empty() => {
                 check.check("partner_id", p.parse::<i64>().map(Organization::Partner).map_err(|_| "choose a partner".to_owned()))
@@ -224,13 +221,13 @@ impl PersonForm {
         };
         Some(PersonInput {
             name: self.name.split_whitespace().collect::<Vec<_>>().join(" "),
-            name_latin: opt(&self.name_latin),
-            honorific: opt(&self.honorific),
+            name_latin: super::field(&self.name_latin),
+            honorific: super::field(&self.honorific),
             gender: gender?,
             nationality: nationality?,
-            email: opt(&self.email),
-            phone: opt(&self.phone),
-            note: opt(&self.note),
+            email: super::field(&self.email),
+            phone: super::field(&self.phone),
+            note: super::field(&self.note),
         })
     }
 }
@@ -245,10 +242,6 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
     }
 }
 
-fn opt(s: &str) -> Option<String> {
-    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
-
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<PersonForm>) -> Response {
     let result = async {
         let mut check = Checker::new();
@@ -257,10 +250,7 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
             "" => Some(None),
             p => check.check("partner_id", p.parse::<i64>().map(Some).map_err(|_| "choose a partner".to_owned())),
         };
-        let from = match form.valid_from.trim() {
-            "" => Some(None),
-            d => check.check("valid_from", amity_domain::text::parse_date(d).map(Some)),
-        };
+        let from = super::optional_date("valid_from", &form.valid_from, &mut check);
         if partner.flatten().is_some() && form.title.trim().is_empty() {
             check.push("title", "give the position's title");
         }
@@ -270,7 +260,7 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         };
         let mut tx = state.db.begin().await?;
         let created = person::create(&mut tx, &me.actor, &input, None).await?;
-        if let Some(title) = opt(&form.title) {
+        if let Some(title) = super::field(&form.title) {
             let at = match partner {
                 Some(p) => Organization::Partner(p),
                 None => return Err(amity_store::Error::invalid("partner_id", "choose the partner where the position is held")),
