@@ -36,18 +36,7 @@ impl LinkType {
 
 /// The targets of one kind of link from a record, in the order they were given.
 pub(crate) async fn targets(conn: &mut Conn, record_type: &str, record_id: i64, link: LinkType) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = conn
-        .fetch_all(
-            Query::select()
-                .column(ActivityLinks::TargetId)
-                .from(ActivityLinks::Table)
-                .and_where(Expr::col(ActivityLinks::RecordType).eq(record_type))
-                .and_where(Expr::col(ActivityLinks::RecordId).eq(record_id))
-                .and_where(Expr::col(ActivityLinks::LinkType).eq(link.as_str()))
-                .order_by(ActivityLinks::Id, Order::Asc),
-        )
-        .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    Ok(targets_of_many(conn, record_type, &[record_id], link).await?.remove(&record_id).unwrap_or_default())
 }
 
 /// The targets of one kind of link from each of several records, in the order they were given.
