@@ -9,6 +9,7 @@ use amity_store::attachment::{self, Attachment, FileStore};
 use amity_store::delegation::{self, Delegation, DelegationFilter};
 use amity_store::event::{self, Event, EventFilter};
 use axum::Json;
+use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -57,12 +58,23 @@ pub(crate) fn files(state: &AppState) -> FileStore {
 }
 
 /// Reads the one `file` field of a multipart upload and attaches it to the record.
+/// The name and bytes of the first multipart field named `file`, if the form has one.
+pub(crate) async fn file_field(mut form: Multipart) -> Result<Option<(String, axum::body::Bytes)>, MultipartError> {
+    while let Some(field) = form.next_field().await? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_owned();
+            return Ok(Some((name, field.bytes().await?)));
+        }
+    }
+    Ok(None)
+}
+
 pub(crate) async fn upload(
     state: &AppState,
     me: &crate::auth::CurrentUser,
     record_type: &str,
     record_id: i64,
-    mut form: Multipart,
+    form: Multipart,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     let too_big = || {
         ApiError::field(
@@ -71,21 +83,9 @@ pub(crate) async fn upload(
             format!("the file is larger than the {} MB allowed", state.config.max_upload_bytes / (1024 * 1024)),
         )
     };
-    let mut found = None;
-    while let Some(field) = form
-        .next_field()
+    let found = file_field(form)
         .await
-        .map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { unprocessable("file", e.body_text()) })?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { unprocessable("file", e.body_text()) })?;
-            found = Some((name, bytes));
-        }
-    }
+        .map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { unprocessable("file", e.body_text()) })?;
     let (name, bytes) = found.ok_or_else(|| unprocessable("file", "send the file in a multipart field named “file”"))?;
     if bytes.len() > state.config.max_upload_bytes {
         return Err(too_big());

@@ -546,16 +546,12 @@ async fn transition(
 }
 
 /// Reads the one `file` field of an upload form.
-pub(crate) async fn read_upload(mut form: Multipart) -> amity_store::Result<(String, Vec<u8>)> {
-    let bad = |e: axum::extract::multipart::MultipartError| amity_store::Error::invalid("file", e.body_text());
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_owned();
-            let bytes = field.bytes().await.map_err(bad)?;
-            return Ok((name, bytes.to_vec()));
-        }
+pub(crate) async fn read_upload(form: Multipart) -> amity_store::Result<(String, Vec<u8>)> {
+    match crate::api::activities::file_field(form).await {
+        Ok(Some((name, bytes))) => Ok((name, bytes.to_vec())),
+        Ok(None) => Err(amity_store::Error::invalid("file", "choose a file")),
+        Err(e) => Err(amity_store::Error::invalid("file", e.body_text())),
     }
-    Err(amity_store::Error::invalid("file", "choose a file"))
 }
 
 async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {
