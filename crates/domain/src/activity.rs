@@ -32,6 +32,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// Outbound (*đoàn ra*) or inbound (*đoàn vào*).

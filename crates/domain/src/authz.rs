@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::activity::{DelegationState, Direction};
+use crate::report::ReportState;
 use crate::user::Role;
 
 /// A set of organization units, or all of them.
@@ -52,6 +53,24 @@ pub enum Action {
     DecideOutbound,
     /// Approve, return or reject an inbound delegation its unit hosts (the unit's head).
     DecideInbound,
+    /// Decide on a periodic report at the parent level: central staff.
+    ApproveReport,
+    /// Compile and approve a cluster's summary; checked against the cluster's lead union for
+    /// the report's year.
+    LeadCluster,
+}
+
+/// What moving a periodic report to `to` takes. The unit's own staff write and submit (for a
+/// cluster summary, its lead union); the parent level decides: central staff for provinces,
+/// associations and member organizations; for a cluster summary the cluster lead first
+/// (`cluster_signed` false), then central staff. Locking and reopening are central's.
+pub fn report_move(is_cluster: bool, from: ReportState, to: ReportState, cluster_signed: bool) -> Action {
+    match (from, to) {
+        (ReportState::Draft, _) if is_cluster => Action::LeadCluster,
+        (ReportState::Draft, _) => Action::Write,
+        (ReportState::Submitted, _) if is_cluster && !cluster_signed => Action::LeadCluster,
+        _ => Action::ApproveReport,
+    }
 }
 
 /// What moving a delegation to `to` takes: decisions on outbound requests belong to central
@@ -97,6 +116,8 @@ impl Actor {
             Action::ManageStructure | Action::ManageUsers | Action::ManageReference => self.role == Role::SystemAdmin,
             Action::DecideOutbound => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
             Action::DecideInbound => matches!(self.role, Role::SystemAdmin | Role::UnitHead) && self.write.covers(unit),
+            Action::ApproveReport => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
+            Action::LeadCluster => matches!(self.role, Role::SystemAdmin | Role::ClusterLead) && self.write.covers(unit),
         }
     }
 
@@ -113,6 +134,8 @@ impl Actor {
             Action::ManageReference => "only a system administrator may change reference data",
             Action::DecideOutbound => "outbound delegations are approved by central staff",
             Action::DecideInbound => "inbound delegations are approved by the head of the hosting unit",
+            Action::ApproveReport => "reports are approved, locked and reopened by central staff",
+            Action::LeadCluster => "a cluster's summary is compiled and first approved by the cluster's lead union",
         }))
     }
 }
@@ -236,6 +259,25 @@ mod tests {
         assert!(read.covers(Some(3)));
         assert!(!write.covers(Some(3)));
         assert!(write.covers(Some(4)));
+    }
+
+    #[test]
+    fn reports_are_decided_one_level_up() {
+        use ReportState::*;
+        assert_eq!(report_move(false, Draft, Submitted, false), Action::Write);
+        assert_eq!(report_move(false, Submitted, Approved, false), Action::ApproveReport);
+        assert_eq!(report_move(true, Draft, Submitted, false), Action::LeadCluster);
+        assert_eq!(report_move(true, Submitted, Approved, false), Action::LeadCluster, "the cluster lead signs first");
+        assert_eq!(report_move(true, Submitted, Approved, true), Action::ApproveReport, "then central staff");
+        assert_eq!(report_move(false, Approved, Locked, false), Action::ApproveReport);
+        let members: BTreeSet<i64> = [3, 4, 6].into();
+        let (read, write) = scopes_for(Role::ClusterLead, 4, &graph(), &members);
+        let lead = Actor { user_id: Some(5), email: "l@x.y".into(), role: Role::ClusterLead, unit_id: Some(4), read, write };
+        assert!(lead.may(Action::LeadCluster, Some(4)) && !lead.may(Action::LeadCluster, Some(3)));
+        assert!(!lead.may(Action::ApproveReport, Some(4)));
+        let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeSet::new());
+        let staff = Actor { role: Role::UnionStaff, read, write, ..lead };
+        assert!(!staff.may(Action::LeadCluster, Some(4)));
     }
 
     #[test]

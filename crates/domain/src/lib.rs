@@ -12,5 +12,6 @@ pub mod indicator;
 pub mod money;
 pub mod org;
 pub mod partner;
+pub mod report;
 pub mod text;
 pub mod user;

@@ -19,6 +19,7 @@ pub mod event;
 pub mod generate;
 pub mod org;
 pub mod partner;
+pub mod periodic;
 pub mod person;
 pub mod report;
 pub mod schema;

@@ -70,8 +70,9 @@ pub struct Summary {
     pub indicators: Vec<Value>,
 }
 
+/// Two decimals (restated values carry split shares); an empty sum's -0 reads as 0.
 fn round(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+    (v * 100.0).round() / 100.0 + 0.0
 }
 
 /// Units under `root` (and `root`) through parent links valid at some time in `from..=to`.

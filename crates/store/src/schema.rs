@@ -435,6 +435,71 @@ pub(crate) enum AgreementTasks {
     Evidence,
 }
 
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ReportForms {
+    Table,
+    Id,
+    Code,
+    NameVi,
+    NameEn,
+    PeriodKind,
+    /// The unit kinds that file it, comma-separated.
+    UnitKinds,
+    /// The manual indicators it asks for, comma-separated codes.
+    ManualCodes,
+    /// Days after the period's end by which the report is due.
+    DueDays,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Reports {
+    Table,
+    Id,
+    FormId,
+    UnitId,
+    Period,
+    PeriodStart,
+    PeriodEnd,
+    State,
+    Results,
+    Shortcomings,
+    Directions,
+    ReturnComment,
+    CreatedAt,
+    UpdatedAt,
+    /// The first submission (timeliness is judged on it).
+    SubmittedAt,
+    ClusterSignedAt,
+    ClusterSignedBy,
+    ApprovedAt,
+    ApprovedBy,
+    LockedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ReportValues {
+    Table,
+    ReportId,
+    /// `manual` (entered by the unit) or `frozen` (a computed value as approved).
+    Kind,
+    Code,
+    Value,
+    /// For frozen values: the same period a year earlier, as approved.
+    Previous,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ReportMoves {
+    Table,
+    Id,
+    ReportId,
+    FromState,
+    ToState,
+    Comment,
+    UserId,
+    At,
+}
+
 fn id(col: impl Iden + 'static) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
@@ -458,6 +523,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, "partner founding dates, agreement documents"),
     (7, "delegations, events, attachments and live activity totals"),
     (8, "live totals also count agreements signed, tasks done and new partners"),
+    (9, "periodic report forms, reports, their values and moves"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -517,6 +583,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         7 => m007_activities(conn).await,
         // Recomputed once every migration has run (see `REBUILD_TOTALS`).
         8 => Ok(()),
+        9 => m009_reports(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1116,6 +1183,124 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .to_owned(),
     ] {
         c.execute_schema(&index).await?;
+    }
+    Ok(())
+}
+
+async fn m009_reports(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(ReportForms::Table)
+            .col(id(ReportForms::Id))
+            .col(ColumnDef::new(ReportForms::Code).text().not_null().unique_key())
+            .col(ColumnDef::new(ReportForms::NameVi).text().not_null())
+            .col(ColumnDef::new(ReportForms::NameEn).text().not_null())
+            .col(ColumnDef::new(ReportForms::PeriodKind).text().not_null())
+            .col(ColumnDef::new(ReportForms::UnitKinds).text().not_null())
+            .col(ColumnDef::new(ReportForms::ManualCodes).text().not_null())
+            .col(ColumnDef::new(ReportForms::DueDays).integer().not_null()),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Reports::Table)
+            .col(id(Reports::Id))
+            .col(ColumnDef::new(Reports::FormId).big_integer().not_null())
+            .col(ColumnDef::new(Reports::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(Reports::Period).text().not_null())
+            .col(ColumnDef::new(Reports::PeriodStart).date().not_null())
+            .col(ColumnDef::new(Reports::PeriodEnd).date().not_null())
+            .col(ColumnDef::new(Reports::State).text().not_null())
+            .col(ColumnDef::new(Reports::Results).text().not_null())
+            .col(ColumnDef::new(Reports::Shortcomings).text().not_null())
+            .col(ColumnDef::new(Reports::Directions).text().not_null())
+            .col(ColumnDef::new(Reports::ReturnComment).text().null())
+            .col(ColumnDef::new(Reports::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Reports::UpdatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Reports::SubmittedAt).timestamp_with_time_zone().null())
+            .col(ColumnDef::new(Reports::ClusterSignedAt).timestamp_with_time_zone().null())
+            .col(ColumnDef::new(Reports::ClusterSignedBy).big_integer().null())
+            .col(ColumnDef::new(Reports::ApprovedAt).timestamp_with_time_zone().null())
+            .col(ColumnDef::new(Reports::ApprovedBy).big_integer().null())
+            .col(ColumnDef::new(Reports::LockedAt).timestamp_with_time_zone().null())
+            .foreign_key(&mut fk(Reports::Table, Reports::FormId, ReportForms::Table, ReportForms::Id))
+            .foreign_key(&mut fk(Reports::Table, Reports::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Index::create()
+            .name("reports_one_per_period")
+            .table(Reports::Table)
+            .col(Reports::FormId)
+            .col(Reports::UnitId)
+            .col(Reports::Period)
+            .unique(),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ReportValues::Table)
+            .col(ColumnDef::new(ReportValues::ReportId).big_integer().not_null())
+            .col(ColumnDef::new(ReportValues::Kind).text().not_null())
+            .col(ColumnDef::new(ReportValues::Code).text().not_null())
+            .col(ColumnDef::new(ReportValues::Value).double().not_null())
+            .col(ColumnDef::new(ReportValues::Previous).double().null())
+            .primary_key(Index::create().col(ReportValues::ReportId).col(ReportValues::Kind).col(ReportValues::Code))
+            .foreign_key(&mut fk(ReportValues::Table, ReportValues::ReportId, Reports::Table, Reports::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ReportMoves::Table)
+            .col(id(ReportMoves::Id))
+            .col(ColumnDef::new(ReportMoves::ReportId).big_integer().not_null())
+            .col(ColumnDef::new(ReportMoves::FromState).text().not_null())
+            .col(ColumnDef::new(ReportMoves::ToState).text().not_null())
+            .col(ColumnDef::new(ReportMoves::Comment).text().null())
+            .col(ColumnDef::new(ReportMoves::UserId).big_integer().null())
+            .col(ColumnDef::new(ReportMoves::At).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(ReportMoves::Table, ReportMoves::ReportId, Reports::Table, Reports::Id)),
+    )
+    .await?;
+    // The federation's standing forms: quarterly reports from the provincial unions, half-year
+    // and annual reviews from every member unit, the annual one also from the clusters.
+    let forms: [(&str, &str, &str, &str, &str, &str, i32); 3] = [
+        ("BC-QUY", "Báo cáo công tác quý", "Quarterly report", "quarter", "province_union", "media_items,funds_mobilized", 10),
+        (
+            "BC-6THANG",
+            "Báo cáo sơ kết công tác 6 tháng",
+            "Half-year review report",
+            "half_year",
+            "province_union,association,member_org",
+            "members_new,funds_mobilized,media_items,trainings",
+            15,
+        ),
+        (
+            "BC-NAM",
+            "Báo cáo tổng kết công tác năm",
+            "Annual review report",
+            "year",
+            "province_union,association,member_org,cluster",
+            "members_new,funds_mobilized,media_items,trainings",
+            15,
+        ),
+    ];
+    for (code, vi, en, kind, kinds, manual, due) in forms {
+        c.execute(
+            Query::insert()
+                .into_table(ReportForms::Table)
+                .columns([
+                    ReportForms::Code,
+                    ReportForms::NameVi,
+                    ReportForms::NameEn,
+                    ReportForms::PeriodKind,
+                    ReportForms::UnitKinds,
+                    ReportForms::ManualCodes,
+                    ReportForms::DueDays,
+                ])
+                .values_panic([code.into(), vi.into(), en.into(), kind.into(), kinds.into(), manual.into(), due.into()]),
+        )
+        .await?;
     }
     Ok(())
 }

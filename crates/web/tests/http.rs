@@ -1959,3 +1959,136 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn periodic_reports_move_up_the_chain_freeze_and_show_later_changes() {
+    each_backend(|app| async move {
+        let qn = app.token("quangnam@demo.amity").await;
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let viewer = app.token("viewer@demo.amity").await;
+        let value = |r: &Value, list: &str, code: &str| {
+            r[list].as_array().expect("values").iter().find(|v| v["code"] == code).map(|v| v["value"].clone()).unwrap_or(Value::Null)
+        };
+        let forms = app.get("/api/v1/report-forms", &qn).await.json();
+        assert_eq!(forms["total"], 3, "{forms}");
+
+        // Quảng Nam's 2023 annual report: refused input first, then a draft.
+        for (body, field) in [
+            (json!({"form": "BC-NAM", "period": "2023-Q2"}), "period"),
+            (json!({"form": "BC-X", "period": "2023"}), "form"),
+            (json!({"form": "BC-NAM", "period": "2099"}), "period"),
+            (json!({"form": "BC-QUY", "period": "2023-Q1", "unit": 999999}), "unit"),
+        ] {
+            let r = app.call(Method::POST, "/api/v1/reports", Some(&qn), Some(body.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{body}: {}", r.text());
+        }
+        let r = app.call(Method::POST, "/api/v1/reports", Some(&qn), Some(json!({"form": "BC-NAM", "period": "2023"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}: {}", app.backend, r.text());
+        let report = r.json();
+        assert_eq!((report["state"].clone(), report["awaiting"].clone()), (json!("draft"), json!("unit")));
+        let path = format!("/api/v1/reports/{}", report["id"]);
+        let moves = format!("{path}/transitions");
+        let again = app.call(Method::POST, "/api/v1/reports", Some(&qn), Some(json!({"form": "BC-NAM", "period": "2023"}))).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "one report per unit, form and period");
+        let events_2023 = value(&report, "computed", "events");
+        assert_eq!(events_2023, json!(0.0), "Quảng Nam co-organized one of Cluster 3's 2023 activities but kept none: {report}");
+
+        // Submitting needs the results and every manual value.
+        let r = app.call(Method::POST, &moves, Some(&qn), Some(json!({"to": "submitted"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "results".to_owned()), "{}", r.text());
+        let bad = app.call(Method::PATCH, &path, Some(&qn), Some(json!({"values": {"members_new": -3}}))).await;
+        assert_eq!((bad.status, bad.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "values.members_new".to_owned()));
+        let bad = app.call(Method::PATCH, &path, Some(&qn), Some(json!({"values": {"stars": 3}}))).await;
+        assert_eq!((bad.status, bad.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "values.stars".to_owned()));
+        let content = json!({"results": "Phối hợp tổ chức hội thảo của Cụm.", "shortcomings": "Kinh phí hạn hẹp.", "directions": "Mở rộng đối tác.",
+            "values": {"members_new": 12, "funds_mobilized": 150000000, "media_items": 40, "trainings": 2}});
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(content.clone())).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "the 2023 cluster lead reads it but does not write it");
+        let vietlao = app.token("vietlao@demo.amity").await;
+        let r = app.call(Method::PATCH, &path, Some(&vietlao), Some(content.clone())).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "an association does not even see it");
+        let r = app.call(Method::PATCH, &path, Some(&qn), Some(content)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(value(&r.json(), "manual", "funds_mobilized"), json!(150000000.0));
+        let r = app.call(Method::POST, &moves, Some(&qn), Some(json!({"to": "submitted"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!((r.json()["awaiting"].clone(), r.json()["on_time"].clone()), (json!("central"), json!(false)), "2023's report is late now");
+
+        // Only central staff decide; impossible moves change nothing.
+        let audit = app.audit_total(&vufo).await;
+        for (token, to, status) in [
+            (&qn, "approved", StatusCode::FORBIDDEN),
+            (&viewer, "approved", StatusCode::FORBIDDEN),
+            (&vufo, "locked", StatusCode::CONFLICT),
+            (&vufo, "submitted", StatusCode::CONFLICT),
+        ] {
+            let r = app.call(Method::POST, &moves, Some(token), Some(json!({"to": to}))).await;
+            assert_eq!(r.status, status, "{to}: {}", r.text());
+        }
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "draft"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "comment".to_owned()), "a return says why");
+        assert_eq!(app.audit_total(&vufo).await, audit, "refused moves leave no trace");
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let approved = r.json();
+        assert_eq!((approved["state"].clone(), approved["changed_since_approval"].clone()), (json!("approved"), json!([])));
+        let r = app.call(Method::PATCH, &path, Some(&qn), Some(json!({"results": "Sửa sau khi duyệt"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "approved values are frozen");
+
+        // A record inside the period changes after approval: the report keeps what was approved
+        // and says what changed.
+        let event = json!({"type": "conference", "channel": "in_person", "title": "Hội thảo bổ sung", "start_on": "2023-09-10", "end_on": "2023-09-10",
+            "place_country": "VN", "place": "Tam Kỳ", "participants": 80, "foreign_participants": 5});
+        let r = app.call(Method::POST, "/api/v1/events", Some(&qn), Some(event)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let now = app.get(&path, &qn).await.json();
+        assert_eq!(value(&now, "computed", "events"), json!(0.0), "the approved value stays");
+        let change = now["changed_since_approval"].as_array().expect("changes").iter().find(|c| c["code"] == "events").cloned();
+        assert_eq!(change, Some(json!({"code": "events", "approved": 0.0, "now": 1.0, "difference": 1.0})), "{now}");
+
+        // Reopened to take the change in, approved again, then locked for good.
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "draft", "comment": "Cập nhật hội thảo tháng 9"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["return_comment"], "Cập nhật hội thảo tháng 9");
+        assert_eq!(app.call(Method::POST, &moves, Some(&qn), Some(json!({"to": "submitted"}))).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved"}))).await.json();
+        assert_eq!((value(&r, "computed", "events"), r["changed_since_approval"].clone()), (json!(1.0), json!([])));
+        assert_eq!(app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "locked"}))).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "draft", "comment": "mở lại"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "a locked report stays locked");
+        assert_eq!(app.get(&path, &kh).await.status, StatusCode::OK, "the 2023 cluster lead reads its members' reports");
+
+        // Cluster 3's 2023 summary: compiled and signed by its lead union, then approved centrally.
+        let cluster = app.unit_by_code(&viewer, "CUM-3", "2023-06-01").await;
+        let body = json!({"form": "BC-NAM", "period": "2023", "unit": cluster["id"]});
+        assert_eq!(app.call(Method::POST, "/api/v1/reports", Some(&qn), Some(body.clone())).await.status, StatusCode::FORBIDDEN);
+        let r = app.call(Method::POST, "/api/v1/reports", Some(&kh), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let summary = r.json();
+        assert_eq!(value(&summary, "computed", "events"), json!(5.0), "the cluster's four activities and Quảng Nam's added one");
+        let cpath = format!("/api/v1/reports/{}", summary["id"]);
+        let cmoves = format!("{cpath}/transitions");
+        let content = json!({"results": "Bốn hoạt động chung của Cụm.", "values": {"members_new": 0, "funds_mobilized": 0, "media_items": 10, "trainings": 1}});
+        assert_eq!(app.call(Method::PATCH, &cpath, Some(&kh), Some(content)).await.status, StatusCode::OK);
+        assert_eq!(app.call(Method::POST, &cmoves, Some(&kh), Some(json!({"to": "submitted"}))).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &cmoves, Some(&vufo), Some(json!({"to": "approved"}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "central waits for the cluster lead: {}", r.text());
+        let r = app.call(Method::POST, &cmoves, Some(&kh), Some(json!({"to": "approved"}))).await.json();
+        assert_eq!((r["state"].clone(), r["awaiting"].clone()), (json!("submitted"), json!("central")), "{r}");
+        assert_eq!(app.call(Method::POST, &cmoves, Some(&kh), Some(json!({"to": "approved"}))).await.status, StatusCode::FORBIDDEN);
+        let r = app.call(Method::POST, &cmoves, Some(&vufo), Some(json!({"to": "approved"}))).await.json();
+        assert_eq!(r["state"], "approved");
+
+        // Completeness for 2023: of the provincial and other member units, Quảng Nam filed.
+        let c = app.get("/api/v1/reports/completeness?form=BC-NAM&period=2023", &vufo).await.json();
+        assert_eq!((c["submitted"].clone(), c["approved"].clone(), c["on_time"].clone()), (json!(2), json!(2), json!(0)), "{}", c["units"]);
+        assert!(c["expected"].as_u64().expect("expected") > 63, "63 provinces, the associations, the member organizations and the cluster");
+        let mine = app.get("/api/v1/reports/completeness?form=BC-NAM&period=2023", &qn).await.json();
+        assert_eq!((mine["expected"].clone(), mine["submitted"].clone()), (json!(1), json!(1)), "a union sees itself only");
+        let listed = app.get("/api/v1/reports?year=2023", &qn).await.json();
+        assert_eq!(listed["total"], 1, "the cluster summary is not Quảng Nam's to see: {listed}");
+        app
+    })
+    .await;
+}

@@ -1,16 +1,23 @@
-//! `/api/v1/reports`: the computed indicators of a unit and period, rolled up and compared.
+//! `/api/v1/reports`: the computed indicators of a unit and period, rolled up and compared;
+//! the units' periodic reports, their approval chain and their completeness.
+
+use std::collections::BTreeMap;
 
 use amity_domain::indicator::{CATALOGUE, Indicator, Period};
+use amity_domain::report::{MANUAL, ReportState};
+use amity_store::periodic::{self, Completeness, Form, Listed, Report, ReportFilter, ReportInput};
 use amity_store::report::{self, Reading, Summary};
 use axum::Json;
-use axum::extract::State;
-use axum::routing::get;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::activities::subtree;
 use super::{List, unprocessable};
 use crate::auth::Auth;
 use crate::error::ApiResult;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
 
@@ -41,10 +48,144 @@ async fn summary(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): Api
     Ok(Json(report::summary(&mut conn, &me.actor, unit, &period, compare, reading).await?))
 }
 
+/// The computed indicators, then the manual ones.
 async fn indicators(_: Auth) -> Json<List<Indicator>> {
-    Json(List { items: CATALOGUE.to_vec(), total: CATALOGUE.len() as i64 })
+    let items: Vec<Indicator> = CATALOGUE.iter().chain(MANUAL).copied().collect();
+    Json(List { total: items.len() as i64, items })
+}
+
+async fn forms(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Form>>> {
+    let mut conn = state.db.conn().await?;
+    let items = periodic::forms(&mut conn).await?;
+    Ok(Json(List { total: items.len() as i64, items }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    form: Option<String>,
+    period: Option<String>,
+    year: Option<i32>,
+    state: Option<String>,
+    /// A unit: reports of its subtree.
+    unit: Option<i64>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Listed>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+    let period = q
+        .period
+        .filter(|p| !p.is_empty())
+        .map(|p| Period::parse(&p).map(|p| p.label()))
+        .transpose()
+        .map_err(|e| unprocessable("period", e))?;
+    let filter = ReportFilter {
+        form: q.form.filter(|f| !f.is_empty()),
+        period,
+        year: q.year,
+        state: q.state.filter(|s| !s.is_empty()).map(|s| s.parse::<ReportState>()).transpose().map_err(|e| unprocessable("state", e))?,
+        units: subtree(&state, q.unit).await?,
+    };
+    let mut conn = state.db.conn().await?;
+    let (items, total) = periodic::list(&mut conn, &me.actor, &filter, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewReport {
+    form: Option<String>,
+    /// Default: the caller's unit.
+    unit: Option<i64>,
+    period: Option<String>,
+}
+
+async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<NewReport>) -> ApiResult<(StatusCode, Json<Report>)> {
+    let form = b.form.ok_or_else(|| unprocessable("form", "is required"))?;
+    let unit = b.unit.or(me.actor.unit_id).ok_or_else(|| unprocessable("unit", "is required"))?;
+    let period = b.period.ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;
+    let mut tx = state.db.begin().await?;
+    let created = periodic::create(&mut tx, &me.actor, &form, unit, &period).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Report>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(periodic::get(&mut conn, &me.actor, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Content {
+    results: Option<String>,
+    shortcomings: Option<String>,
+    directions: Option<String>,
+    /// Manual indicator values by code; `null` clears one.
+    #[serde(default)]
+    values: BTreeMap<String, Option<f64>>,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Content>,
+) -> ApiResult<Json<Report>> {
+    let input = ReportInput { results: b.results, shortcomings: b.shortcomings, directions: b.directions, values: b.values };
+    let mut tx = state.db.begin().await?;
+    let updated = periodic::update(&mut tx, &me.actor, id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransitionBody {
+    to: Option<String>,
+    comment: Option<String>,
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TransitionBody>,
+) -> ApiResult<Json<Report>> {
+    let to: ReportState = b.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))?;
+    let mut tx = state.db.begin().await?;
+    let moved = periodic::transition(&mut tx, &me.actor, id, to, b.comment.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Json(moved))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompletenessQuery {
+    form: Option<String>,
+    period: Option<String>,
+}
+
+async fn completeness(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<CompletenessQuery>,
+) -> ApiResult<Json<Completeness>> {
+    let form = q.form.ok_or_else(|| unprocessable("form", "is required"))?;
+    let period = q.period.ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;
+    let mut conn = state.db.conn().await?;
+    Ok(Json(periodic::completeness(&mut conn, &me.actor, &form, &period).await?))
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/api/v1/reports/summary", get(summary)).route("/api/v1/indicators", get(indicators))
+    RouteSet::default()
+        .route("/api/v1/reports/summary", get(summary))
+        .route("/api/v1/indicators", get(indicators))
+        .route("/api/v1/report-forms", get(forms))
+        .route("/api/v1/reports", get(list).post(create))
+        .route("/api/v1/reports/completeness", get(completeness))
+        .route("/api/v1/reports/{id}", get(show).patch(update))
+        .route("/api/v1/reports/{id}/transitions", post(transition))
 }
