@@ -697,6 +697,40 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState
     Ok(after)
 }
 
+/// The moves the actor may make on a report now (for the page's buttons).
+pub async fn allowed_moves(conn: &mut Conn, actor: &Actor, r: &Report) -> Result<Vec<ReportState>> {
+    let mut out = Vec::new();
+    let signed = r.cluster_signed_at.is_some();
+    for to in ReportState::ALL.iter().copied().filter(|to| r.state.after(*to).is_ok()) {
+        if require_move(conn, actor, r.unit_id, r.is_cluster(), r.start.year(), (r.state, to), signed).await.is_ok() {
+            out.push(to);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the actor may change the report's narrative and manual values now.
+pub async fn may_edit(conn: &mut Conn, actor: &Actor, r: &Report) -> Result<bool> {
+    Ok(r.state.is_editable()
+        && require_move(conn, actor, r.unit_id, r.is_cluster(), r.start.year(), (ReportState::Draft, ReportState::Submitted), false)
+            .await
+            .is_ok())
+}
+
+/// The units the actor may open a report for with a form: those in its write scope that file
+/// it, and the clusters it leads.
+pub async fn units_for(conn: &mut Conn, actor: &Actor, form: &Form, period: &Period) -> Result<Vec<org::OrgUnit>> {
+    let mut out = Vec::new();
+    for u in org::all_as_of(conn, period.end).await?.into_iter().filter(|u| form.unit_kinds.contains(&u.kind)) {
+        let is_cluster = u.kind == OrgKind::Cluster.as_str();
+        let step = (ReportState::Draft, ReportState::Submitted);
+        if require_move(conn, actor, u.id, is_cluster, period.start.year(), step, false).await.is_ok() {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
 /// A report in a list.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Listed {

@@ -496,6 +496,26 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     Ok(())
 }
 
+/// Seed article 004: Khánh Hòa, Cluster 3's lead in 2023, drafting its annual report from
+/// what the article says of it. Its figures are left for the unit to enter.
+async fn demo_reports(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<()> {
+    use crate::periodic::{self, ReportInput};
+    let system = Actor::system();
+    let khanh_hoa = provinces.before.get("56").copied().ok_or_else(|| anyhow::anyhow!("the demo needs province 56"))?;
+    let draft = periodic::create(conn, &system, "BC-NAM", khanh_hoa, "2023").await?;
+    let input = ReportInput {
+        results: Some(
+            "Tham gia Liên hoan hữu nghị tại Ấn Độ. Nâng cấp trang thông tin điện tử với 6 ngôn ngữ dịch tự động (Việt, Anh, Pháp, \
+             Lào, Trung Quốc, Campuchia). Là cụm trưởng Cụm 3, cùng cụm phó Liên hiệp Quảng Nam tổ chức Hội thảo chia sẻ kinh \
+             nghiệm trong Hội nghị sơ kết, tổng kết Cụm."
+                .into(),
+        ),
+        ..Default::default()
+    };
+    periodic::update(conn, &system, draft.id, &input).await?;
+    Ok(())
+}
+
 async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     use amity_domain::partner::{PartnerKind as K, RelationshipCategory as C};
     type Seed<'a> = (K, Option<C>, Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
@@ -740,6 +760,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
 
     demo_partners(&mut tx, vufo).await?;
     demo_activities(&mut tx, &provinces).await?;
+    demo_reports(&mut tx, &provinces).await?;
 
     let password = Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
     let accounts = [

@@ -53,6 +53,16 @@ pub mod path {
     pub fn person_positions(id: impl Borrow<i64>) -> String {
         format!("/people/{}/positions", id.borrow())
     }
+    pub fn report(id: impl Borrow<i64>) -> String {
+        format!("/reports/{}", id.borrow())
+    }
+    pub fn report_edit(id: impl Borrow<i64>) -> String {
+        format!("/reports/{}/edit", id.borrow())
+    }
+    pub fn report_transitions(id: impl Borrow<i64>) -> String {
+        format!("/reports/{}/transitions", id.borrow())
+    }
+    pub const REPORTS_PERIODIC: &str = "/reports/periodic";
     pub fn delegation(id: impl Borrow<i64>) -> String {
         format!("/delegations/{}", id.borrow())
     }
@@ -248,6 +258,11 @@ impl PageCtx {
     pub fn figure(&self, v: &f64) -> String {
         use rust_decimal::prelude::FromPrimitive;
         rust_decimal::Decimal::from_f64(*v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
+    }
+
+    /// The Vietnamese or the English of a pair, by the page's language.
+    pub fn local<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        if self.lang.code() == "vi" { vi } else { en }
     }
 
     /// An indicator's name in the page's language.

@@ -516,6 +516,10 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/dashboard?year=2025".to_owned(),
         format!("/reports?unit={}&period=2025-Q2&structure=current", da_nang["id"]),
         "/reports?period=2025-Q9".to_owned(),
+        "/reports/periodic".to_owned(),
+        "/reports/periodic?form=BC-QUY&year=2023&state=draft&period=2025-Q2".to_owned(),
+        "/reports/periodic?form=BC-NAM&period=2025-Q2".to_owned(),
+        "/reports/1".to_owned(),
     ];
     for lang in ["vi", "en"] {
         for page in &pages {
@@ -2088,6 +2092,61 @@ async fn periodic_reports_move_up_the_chain_freeze_and_show_later_changes() {
         assert_eq!((mine["expected"].clone(), mine["submitted"].clone()), (json!(1), json!(1)), "a union sees itself only");
         let listed = app.get("/api/v1/reports?year=2023", &qn).await.json();
         assert_eq!(listed["total"], 1, "the cluster summary is not Quảng Nam's to see: {listed}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_report_is_written_submitted_and_approved_through_the_pages() {
+    each_backend(|app| async move {
+        let page = |path: &str, cookie: &str| Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+        let (qn_session, qn_csrf) = sign_in(&app, "quangnam@demo.amity").await;
+        let qn = format!("amity_session={qn_session}");
+        let list = app.send(page("/reports/periodic", &qn)).await.text();
+        assert!(list.contains("Lập báo cáo") && list.contains("Tình hình nộp báo cáo"), "{list}");
+        let r = app.send(form("/reports/periodic", &qn, &format!("csrf_token={qn_csrf}&form=BC-NAM&unit=&period=2023-Q1"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an annual form takes a year");
+        assert!(r.text().contains("period-error"), "the error sits beside the period field");
+        let r = app.send(form("/reports/periodic", &qn, &format!("csrf_token={qn_csrf}&form=BC-6THANG&unit=&period=2024-H1"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+        let id: i64 = location.rsplit('/').next().and_then(|i| i.parse().ok()).expect("the report's page");
+        let shown = app.send(page(&location, &qn)).await.text();
+        assert!(shown.contains("Kết quả đạt được") && shown.contains("Gửi báo cáo"), "the draft's form and its next step");
+
+        let edit = format!("/reports/{id}/edit");
+        let r = app.send(form(&edit, &qn, &format!("csrf_token={qn_csrf}&results=&value_members_new=m%C6%B0%E1%BB%9Di"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("values.members_new-error"), "a word where a number goes is refused beside its field");
+        let body = format!(
+            "csrf_token={qn_csrf}&results=T%E1%BB%95+ch%E1%BB%A9c+%C4%91o%C3%A0n+kh%C3%A1m+ch%E1%BB%AFa+b%E1%BB%87nh+t%E1%BA%A1i+L%C3%A0o\
+             &shortcomings=&directions=&value_members_new=5&value_funds_mobilized=1.200.000.000&value_media_items=18&value_trainings=1"
+        );
+        assert_eq!(app.send(form(&edit, &qn, &body)).await.status, StatusCode::SEE_OTHER);
+        let shown = app.send(page(&location, &qn)).await.text();
+        assert!(shown.contains("Tổ chức đoàn khám chữa bệnh tại Lào") && shown.contains("value=\"1200000000\""), "{shown}");
+        let moves = format!("/reports/{id}/transitions");
+        assert_eq!(app.send(form(&moves, &qn, &format!("csrf_token={qn_csrf}&to=submitted&comment="))).await.status, StatusCode::SEE_OTHER);
+        let shown = app.send(page(&location, &qn)).await.text();
+        assert!(shown.contains("chờ Trung ương duyệt") && !shown.contains("Kết quả đạt được</label>"), "submitted: no more editing");
+        let r = app.send(form(&moves, &qn, &format!("csrf_token={qn_csrf}&to=approved&comment="))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "the unit does not approve its own report");
+
+        let (vufo_session, vufo_csrf) = sign_in(&app, "vufo@demo.amity").await;
+        let vufo = format!("amity_session={vufo_session}");
+        let shown = app.send(page(&location, &vufo)).await.text();
+        assert!(shown.contains("Phê duyệt") && shown.contains("Trả lại để chỉnh sửa"), "central staff see their two choices");
+        let r = app.send(form(&moves, &vufo, &format!("csrf_token={vufo_csrf}&to=draft&comment="))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a return needs its reason");
+        assert_eq!(
+            app.send(form(&moves, &vufo, &format!("csrf_token={vufo_csrf}&to=approved&comment="))).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let shown = app.send(page(&location, &vufo)).await.text();
+        assert!(shown.contains("Khóa sổ") && shown.contains("Số liệu như khi được duyệt"), "approved: frozen, and lockable");
+        let completeness = app.send(page("/reports/periodic?form=BC-6THANG&period=2024-H1", &vufo)).await.text();
+        assert!(completeness.contains("Liên hiệp các tổ chức hữu nghị tỉnh Quảng Nam"), "the unit is listed in the completeness table");
         app
     })
     .await;

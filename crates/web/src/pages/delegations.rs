@@ -35,6 +35,11 @@ pub(crate) struct ListForm {
     pub state: String,
     #[serde(default)]
     pub year: String,
+    /// A date range (from a report's figure): records starting within it.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
     #[serde(default)]
     pub country: String,
     #[serde(default)]
@@ -62,6 +67,8 @@ impl ListForm {
             direction: Some(self.direction.clone()),
             state: Some(self.state.clone()),
             year,
+            from: Some(self.from.clone()),
+            to: Some(self.to.clone()),
             country: Some(self.country.trim().to_owned()),
             q: Some(self.q.clone()),
             ..Default::default()
@@ -76,6 +83,8 @@ impl ListForm {
                     ("direction", &self.direction),
                     ("state", &self.state),
                     ("year", &self.year),
+                    ("from", &self.from),
+                    ("to", &self.to),
                     ("country", &self.country),
                     ("q", &self.q),
                     ("unit", &self.unit),

@@ -30,6 +30,11 @@ struct ListForm {
     event_type: String,
     #[serde(default)]
     year: String,
+    /// A date range (from a report's figure): records starting within it.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     #[serde(default)]
     country: String,
     #[serde(default)]
@@ -48,6 +53,8 @@ impl ListForm {
                 [
                     ("type", &self.event_type),
                     ("year", &self.year),
+                    ("from", &self.from),
+                    ("to", &self.to),
                     ("country", &self.country),
                     ("q", &self.q),
                     ("unit", &self.unit),
@@ -90,6 +97,8 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
             unit,
             event_type: Some(form.event_type.clone()),
             year,
+            from: Some(form.from.clone()),
+            to: Some(form.to.clone()),
             country: Some(form.country.trim().to_owned()),
             q: Some(form.q.clone()),
             ..Default::default()

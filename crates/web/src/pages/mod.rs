@@ -12,6 +12,7 @@ mod login;
 mod org;
 mod partners;
 mod people;
+mod periodic;
 mod reports;
 mod search;
 mod users;
@@ -165,6 +166,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(events::routes())
         .merge(calendar::routes())
         .merge(reports::routes())
+        .merge(periodic::routes())
         .merge(dashboard::routes())
         .merge(audit::routes())
         .merge(countries::routes())
