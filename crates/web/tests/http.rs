@@ -2151,3 +2151,57 @@ async fn a_report_is_written_submitted_and_approved_through_the_pages() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn cluster_3_restated_has_seven_units_with_quang_nam_inside_da_nang() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let event = json!({"type": "friendship_exchange", "channel": "in_person", "title": "Giao lưu hữu nghị Việt – Lào tại Tam Kỳ",
+            "start_on": "2023-03-15", "end_on": "2023-03-15", "place_country": "VN", "participants": 50, "foreign_participants": 12, "countries": ["LA"]});
+        assert_eq!(app.call(Method::POST, "/api/v1/events", Some(&qn), Some(event)).await.status, StatusCode::CREATED);
+        let cluster = app.unit_by_code(&admin, "CUM-3", "2023-06-01").await;
+        let path = |structure: &str| format!("/api/v1/reports/summary?unit={}&period=2023&structure={structure}", cluster["id"]);
+        let events = |s: &Value| s["indicators"].as_array().expect("indicators").iter().find(|i| i["code"] == "events").cloned().expect("events");
+        let names = |s: &Value| -> Vec<String> {
+            s["parts"].as_array().expect("parts").iter().map(|p| p["unit_name"].as_str().unwrap_or_default().to_owned()).collect()
+        };
+
+        let then = app.get(&path("then"), &admin).await.json();
+        assert_eq!(names(&then).len(), 11, "as organized in 2023: eleven provinces: {:?}", names(&then));
+        let quang_nam = then["parts"].as_array().expect("parts").iter().find(|p| p["unit_name"].as_str().is_some_and(|n| n.contains("Quảng Nam"))).expect("Quảng Nam");
+        assert_eq!(quang_nam["values"]["events"], 1.0);
+        assert_eq!(events(&then)["subtree"], 5.0, "the four joint activities and Quảng Nam's exchange");
+
+        let now = app.get(&path("current"), &admin).await.json();
+        let today = names(&now);
+        assert_eq!(today.len(), 7, "restated to today's structure: {today:?}");
+        for province in ["Hà Tĩnh", "Quảng Trị", "Huế", "Đà Nẵng", "Gia Lai", "Đắk Lắk", "Khánh Hòa"] {
+            assert!(today.iter().any(|n| n.contains(province)), "{province} in {today:?}");
+        }
+        let da_nang = now["parts"].as_array().expect("parts").iter().find(|p| p["unit_name"].as_str().is_some_and(|n| n.contains("Đà Nẵng"))).expect("Đà Nẵng");
+        assert_eq!(da_nang["values"]["events"], 2.0, "the old city's contest and Quảng Nam's exchange: {da_nang}");
+        let carried: Vec<&str> = da_nang["carries"].as_array().expect("carries").iter().filter_map(|c| c["unit_name"].as_str()).collect();
+        assert!(carried.iter().any(|n| n.contains("Quảng Nam")), "{carried:?}");
+        assert_eq!((events(&now)["subtree"].clone(), events(&now)["previous"].clone()), (json!(5.0), json!(0.0)), "2022 read on the same structure");
+        let joined = now["notes"].as_array().expect("notes").iter().find(|n| n["kind"] == "joined" && n["unit_name"].as_str().is_some_and(|u| u.contains("Ninh Thuận")));
+        assert!(joined.is_some(), "Ninh Thuận was outside Cluster 3 in 2023; its values now count in Khánh Hòa's: {}", now["notes"]);
+
+        // A province that merges into a unit outside the cluster is explained, not dropped.
+        let ha_tinh = app.unit_by_code(&admin, "42", "2026-01-01").await;
+        let nghe_an = app.unit_by_code(&admin, "40", "2026-01-01").await;
+        let r = app
+            .call(Method::POST, "/api/v1/org-units/merge", Some(&admin), Some(json!({"from": [ha_tinh["id"]], "into": nghe_an["id"], "date": "2026-01-01"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let now = app.get(&path("current"), &admin).await.json();
+        assert_eq!(names(&now).len(), 6);
+        let left = now["notes"].as_array().expect("notes").iter().find(|n| n["kind"] == "left").cloned().expect("a note for Hà Tĩnh");
+        assert!(left["unit_name"].as_str().is_some_and(|n| n.contains("Hà Tĩnh")), "{left}");
+        assert!(left["now_in"][0]["unit_name"].as_str().is_some_and(|n| n.contains("Nghệ An")), "{left}");
+        let page = app.get(&format!("/reports?unit={}&period=2023&structure=current", cluster["id"]), &admin).await.text();
+        assert!(page.contains("Nghệ An") && page.contains("Ninh Thuận"), "the page explains both crossings");
+        app
+    })
+    .await;
+}

@@ -43,6 +43,23 @@ impl SummaryPage<'_> {
         if self.ctx.lang.code() == "vi" { v.measure_vi } else { v.measure_en }
     }
 
+    /// The indicators shown for each part.
+    fn part_codes(&self) -> [&'static str; 5] {
+        ["delegations_out", "delegations_in", "events", "participants", "foreign_participants"]
+    }
+
+    fn indicator_label(&self, code: &str) -> &'static str {
+        amity_domain::indicator::CATALOGUE.iter().find(|i| i.code == code).map(|i| self.ctx.local(i.name_vi, i.name_en)).unwrap_or_default()
+    }
+
+    fn part_value(&self, part: &amity_store::report::Part, code: &str) -> String {
+        self.ctx.figure(&part.values.get(code).copied().unwrap_or_default())
+    }
+
+    fn pct(&self, share: &f64) -> String {
+        self.ctx.figure(&(share * 100.0))
+    }
+
     fn signed(&self, v: &f64) -> String {
         let figure = self.ctx.figure(v);
         if *v > 0.0 { format!("+{figure}") } else { figure }
