@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod chart;
+pub mod document;
 pub mod error;
 pub mod export;
 pub mod extract;

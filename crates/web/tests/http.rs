@@ -2205,3 +2205,91 @@ async fn cluster_3_restated_has_seven_units_with_quang_nam_inside_da_nang() {
     })
     .await;
 }
+
+/// The text of a DOCX body, run by run.
+fn docx_text(bytes: &[u8]) -> (String, usize) {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a DOCX is a zip archive");
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").expect("the document part").read_to_string(&mut xml).expect("UTF-8 XML");
+    let tables = xml.matches("<w:tbl>").count();
+    let text = xml
+        .split("<w:t")
+        .skip(1)
+        .filter_map(|piece| piece.split_once('>').map(|(_, rest)| rest.split("</w:t>").next().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("");
+    (text, tables)
+}
+
+#[tokio::test]
+async fn report_documents_and_dashboards_hold_only_the_readers_scope() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let reports = app.get("/api/v1/reports?form=BC-NAM&year=2023", &kh).await.json();
+        let draft = reports["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|r| r["unit_name"].as_str().is_some_and(|n| n.contains("Khánh Hòa")))
+            .cloned()
+            .expect("the demo's draft");
+        let docx = app.get(&format!("/api/v1/reports/{}/export.docx", draft["id"]), &kh).await;
+        assert_eq!(docx.status, StatusCode::OK, "{}", docx.text());
+        let (text, tables) = docx_text(&docx.body);
+        for expected in [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ TỈNH KHÁNH HÒA",
+            "Khánh Hòa, ngày",
+            "BÁO CÁO",
+            "Báo cáo tổng kết công tác năm 2023",
+            "(Dự thảo)",
+            "Liên hoan hữu nghị tại Ấn Độ",
+            "Số đoàn ra",
+            "TM. LIÊN HIỆP",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from {text}");
+        }
+        assert_eq!(tables, 4, "heading, computed and entered indicators, signature block");
+        let xlsx = app.get(&format!("/api/v1/reports/{}/export.xlsx", draft["id"]), &kh).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).expect("an XLSX workbook");
+        let sheet = calamine::Reader::worksheet_range(&mut book, "Báo cáo").expect("the report sheet");
+        let events_row = sheet.rows().find(|r| r.get(1).is_some_and(|c| *c == "Số sự kiện, hoạt động")).expect("the events row");
+        assert_eq!(events_row.get(3).and_then(calamine::DataType::get_float), Some(1.0), "Khánh Hòa's 2023 workshop, as a number");
+
+        // Another union gets neither the report nor a summary of a unit outside its scope.
+        assert_eq!(app.get(&format!("/api/v1/reports/{}/export.docx", draft["id"]), &qn).await.status, StatusCode::NOT_FOUND);
+        let kh_unit = draft["unit_id"].clone();
+        for ext in ["docx", "xlsx"] {
+            let r = app.get(&format!("/api/v1/reports/summary/export.{ext}?unit={kh_unit}&period=2023"), &qn).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{ext}");
+        }
+        let admin = app.token("admin@demo.amity").await;
+        let cluster = app.unit_by_code(&admin, "CUM-3", "2023-06-01").await;
+        let summary =
+            app.get(&format!("/api/v1/reports/summary/export.docx?unit={}&period=2023&structure=current", cluster["id"]), &admin).await;
+        assert_eq!(summary.status, StatusCode::OK);
+        let (text, _) = docx_text(&summary.body);
+        assert!(
+            text.contains("BÁO CÁO SỐ LIỆU") && text.contains("quy đổi theo cơ cấu tổ chức hiện nay") && text.contains("Ninh Thuận"),
+            "{text}"
+        );
+
+        // A union's dashboard shows its own subtree only.
+        let (session, _) = sign_in(&app, "quangnam@demo.amity").await;
+        let page = |path: &str| {
+            Request::get(path).header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")
+        };
+        let dash = app.send(page("/dashboard?year=2023")).await;
+        assert_eq!(dash.status, StatusCode::OK);
+        let text = dash.text();
+        assert!(!text.contains("Trung Quốc") && !text.contains("Khánh Hòa"), "nothing of the other unions' 2023 work");
+        assert!(text.contains("Báo cáo còn thiếu"), "the reports still missing are listed");
+        app
+    })
+    .await;
+}

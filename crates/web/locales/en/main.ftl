@@ -560,3 +560,7 @@ report-note-joined = Outside during the period, counted here now
 report-note-left = Inside during the period, counted elsewhere now
 report-parts = Units under it
 report-carries = includes
+dashboard-missing = Reports still missing
+dashboard-missing-none = Every report already due has been submitted.
+dashboard-missing-count = not submitted
+dashboard-missing-draft = draft begun

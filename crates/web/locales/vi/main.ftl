@@ -560,3 +560,7 @@ report-note-joined = Ngoài phạm vi trong kỳ, nay được tính vào đây
 report-note-left = Trong phạm vi trong kỳ, nay được tính ở đơn vị khác
 report-parts = Các đơn vị trực thuộc
 report-carries = gồm cả
+dashboard-missing = Báo cáo còn thiếu
+dashboard-missing-none = Mọi báo cáo đến hạn đã được gửi.
+dashboard-missing-count = chưa gửi
+dashboard-missing-draft = đang soạn

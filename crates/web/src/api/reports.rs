@@ -10,16 +10,19 @@ use amity_store::report::{self, Reading, Summary};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::activities::subtree;
 use super::{List, unprocessable};
-use crate::auth::Auth;
+use crate::auth::{Auth, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
+use crate::{document, export};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +38,10 @@ struct SummaryQuery {
 }
 
 async fn summary(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Json<Summary>> {
+    Ok(Json(read_summary(&state, &me, q).await?))
+}
+
+async fn read_summary(state: &AppState, me: &CurrentUser, q: SummaryQuery) -> ApiResult<Summary> {
     let unit = q.unit.or(me.actor.unit_id).ok_or_else(|| unprocessable("unit", "is required"))?;
     let period = Period::parse(q.period.as_deref().ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?)
         .map_err(|e| unprocessable("period", e))?;
@@ -45,7 +52,37 @@ async fn summary(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): Api
     };
     let reading = Reading::parse(q.structure.as_deref().unwrap_or("then")).map_err(|e| unprocessable("structure", e))?;
     let mut conn = state.db.conn().await?;
-    Ok(Json(report::summary(&mut conn, &me.actor, unit, &period, compare, reading).await?))
+    Ok(report::summary(&mut conn, &me.actor, unit, &period, compare, reading).await?)
+}
+
+fn file_name(unit: i64, period: &str, ext: &str) -> String {
+    format!("bao-cao-{unit}-{period}.{ext}")
+}
+
+async fn summary_docx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Response> {
+    let s = read_summary(&state, &me, q).await?;
+    let doc = document::of_summary(&s, Utc::now().date_naive());
+    Ok(export::download(doc.docx()?, document::DOCX, &file_name(s.unit_id, &s.period, "docx")))
+}
+
+async fn summary_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Response> {
+    let s = read_summary(&state, &me, q).await?;
+    let doc = document::of_summary(&s, Utc::now().date_naive());
+    Ok(export::download(doc.xlsx()?, export::XLSX, &file_name(s.unit_id, &s.period, "xlsx")))
+}
+
+async fn report_docx(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+    let mut conn = state.db.conn().await?;
+    let r = periodic::get(&mut conn, &me.actor, id).await?;
+    let doc = document::of_report(&r, Utc::now().date_naive());
+    Ok(export::download(doc.docx()?, document::DOCX, &file_name(r.unit_id, &r.period, "docx")))
+}
+
+async fn report_xlsx(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+    let mut conn = state.db.conn().await?;
+    let r = periodic::get(&mut conn, &me.actor, id).await?;
+    let doc = document::of_report(&r, Utc::now().date_naive());
+    Ok(export::download(doc.xlsx()?, export::XLSX, &file_name(r.unit_id, &r.period, "xlsx")))
 }
 
 /// The computed indicators, then the manual ones.
@@ -182,6 +219,10 @@ async fn completeness(
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/reports/summary", get(summary))
+        .route("/api/v1/reports/summary/export.docx", get(summary_docx))
+        .route("/api/v1/reports/summary/export.xlsx", get(summary_xlsx))
+        .route("/api/v1/reports/{id}/export.docx", get(report_docx))
+        .route("/api/v1/reports/{id}/export.xlsx", get(report_xlsx))
         .route("/api/v1/indicators", get(indicators))
         .route("/api/v1/report-forms", get(forms))
         .route("/api/v1/reports", get(list).post(create))

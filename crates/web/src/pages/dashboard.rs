@@ -37,6 +37,9 @@ struct DashboardPage<'a> {
     year: i32,
     figures: Vec<Figure>,
     key: Option<Summary>,
+    /// For each form, the latest period already due and the units in scope that have not
+    /// submitted.
+    missing: Vec<amity_store::periodic::Completeness>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,7 +138,8 @@ async fn dashboard(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
             Some(u) => Some(report::summary(&mut conn, &me.actor, u, &period, true, Reading::Then).await?),
             None => None,
         };
-        Ok::<_, amity_store::Error>(DashboardPage { ctx: &ctx, year, figures, key })
+        let missing = amity_store::periodic::missing(&mut conn, &me.actor, chrono::Utc::now().date_naive()).await?;
+        Ok::<_, amity_store::Error>(DashboardPage { ctx: &ctx, year, figures, key, missing })
     }
     .await;
     match result {
