@@ -257,18 +257,13 @@ const TEXT_WIDTH: usize = 9070;
 
 fn bordered_table(t: &DocTable) -> Table {
     let cols = t.header.len().max(1);
-    let first = if t.numeric_from > 1 { TEXT_WIDTH * 2 / 5 } else { TEXT_WIDTH / 3 };
-    let rest = (TEXT_WIDTH - first) / (cols.saturating_sub(1).max(1));
-    let widths: Vec<usize> = (0..cols)
-        .map(|i| match (i, t.numeric_from > 1) {
-            (0, true) => 600,
-            (1, true) => first,
-            (0, false) => first,
-            _ => rest.saturating_sub(if t.numeric_from > 1 { 600 / cols } else { 0 }),
-        })
-        .collect();
+    // A narrow number column and a wide name column when the table is numbered; the figures
+    // share what is left.
+    let lead: Vec<usize> = if t.numeric_from > 1 { vec![500, 3000] } else { vec![3000] };
+    let rest = (TEXT_WIDTH - lead.iter().sum::<usize>()) / cols.saturating_sub(lead.len()).max(1);
+    let widths: Vec<usize> = (0..cols).map(|i| lead.get(i).copied().unwrap_or(rest)).collect();
     let cell = |s: &str, i: usize, bold: bool| {
-        let run = if bold { text(s).bold() } else { text(s) };
+        let run = if bold { text(s).bold().size(22) } else { text(s).size(22) };
         let align = if bold || i == 0 && t.numeric_from > 1 {
             AlignmentType::Center
         } else if i >= t.numeric_from {
