@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::activities::{self, period, subtree};
-use super::{List, date_field, text, unprocessable};
+use super::{List, TransitionBody, date_field, text, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
@@ -335,21 +335,13 @@ async fn update(
     Ok(Json(updated))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TransitionBody {
-    to: Option<String>,
-    comment: Option<String>,
-}
-
 async fn transition(
     State(state): State<AppState>,
     Auth(me): Auth,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<TransitionBody>,
 ) -> ApiResult<Json<Delegation>> {
-    let to: DelegationState =
-        b.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))?;
+    let to: DelegationState = b.target()?;
     let mut tx = state.db.begin().await?;
     let moved = delegation::transition(&mut tx, &me.actor, id, to, b.comment.as_deref()).await?;
     tx.commit().await?;

@@ -40,6 +40,21 @@ pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError
 }
 
 /// A 422 naming the field at fault.
+/// A workflow move: `{"to": state, "comment": …}`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransitionBody {
+    pub to: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl TransitionBody {
+    /// The state asked for, or a 422 naming `to`.
+    pub(crate) fn target<T: std::str::FromStr<Err = String>>(&self) -> Result<T, ApiError> {
+        self.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))
+    }
+}
+
 pub(crate) fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
 }

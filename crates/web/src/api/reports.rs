@@ -16,7 +16,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::activities::subtree;
-use super::{List, unprocessable};
+use super::{List, TransitionBody, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Paging};
@@ -178,20 +178,13 @@ async fn update(
     Ok(Json(updated))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TransitionBody {
-    to: Option<String>,
-    comment: Option<String>,
-}
-
 async fn transition(
     State(state): State<AppState>,
     Auth(me): Auth,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<TransitionBody>,
 ) -> ApiResult<Json<Report>> {
-    let to: ReportState = b.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))?;
+    let to: ReportState = b.target()?;
     let mut tx = state.db.begin().await?;
     let moved = periodic::transition(&mut tx, &me.actor, id, to, b.comment.as_deref()).await?;
     tx.commit().await?;

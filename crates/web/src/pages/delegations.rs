@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{after_post, render, store_error_page};
+use super::{MoveForm, after_post, render, store_error_page};
 use crate::api::delegations::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
@@ -527,14 +527,6 @@ async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(
         Ok(page) => render(&page),
         Err(e) => store_error_page(&ctx, e),
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct MoveForm {
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    comment: String,
 }
 
 async fn transition(

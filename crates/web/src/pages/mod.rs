@@ -26,6 +26,15 @@ use crate::i18n::Lang;
 use crate::routes::RouteSet;
 use crate::view::{FormErrors, PageCtx};
 
+/// A workflow move as a page's form sends it.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct MoveForm {
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

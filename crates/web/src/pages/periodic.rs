@@ -15,7 +15,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{after_post, render, store_error_page};
+use super::{MoveForm, after_post, render, store_error_page};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -274,14 +274,6 @@ async fn update(
     }
     .await;
     after_post(&ctx, result, |()| path::report(id), |errors| report_page(&state, &ctx, &me, id, errors)).await
-}
-
-#[derive(Debug, Deserialize)]
-struct MoveForm {
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    comment: String,
 }
 
 async fn transition(
