@@ -38,6 +38,10 @@ try:
             ("delegation-new", "/delegations/new"),
             ("events", "/events?year=2023"),
             ("calendar", "/calendar?month=2025-05"),
+            ("reports", "/reports/periodic"),
+            ("report", "/reports/1"),
+            ("summary", "/reports?period=2023&structure=current"),
+            ("dashboard", "/dashboard?year=2023"),
         ]
         for name, path in pages:
             driver.get(base + path)
