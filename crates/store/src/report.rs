@@ -320,7 +320,9 @@ async fn lineage_notes(
         let share = |l: &[(i64, f64)]| l.iter().map(|(_, w)| w).sum::<f64>();
         if then_set.contains(&u) && !outside.is_empty() {
             notes.push(("left", u, share(&outside), outside));
-        } else if !then_set.contains(&u) && !inside.is_empty() {
+        } else if !then_set.contains(&u) && inside.iter().any(|(t, _)| *t != unit) {
+            // Values landing in the unit itself are its own history (the units it was formed
+            // from), not a crossing.
             notes.push(("joined", u, share(&inside), inside));
         }
     }
