@@ -42,6 +42,20 @@ impl Form {
     pub fn due_on(&self, period: &Period) -> NaiveDate {
         period.end + Duration::days(self.due_days)
     }
+
+    /// Parses a period this form is filed for (a quarter for a quarterly form…).
+    pub fn period(&self, label: &str) -> Result<Period> {
+        let period = Period::parse(label).map_err(|e| Error::invalid("period", e))?;
+        if PeriodKind::of(&period) != self.period_kind {
+            return Err(Error::invalid("period", format!("the form {} is filed per {}", self.code, self.period_kind.as_str())));
+        }
+        Ok(period)
+    }
+}
+
+/// Whether a report first submitted at `submitted` came by its due date (`None` until submitted).
+fn on_time(submitted: Option<DateTime<Utc>>, due_on: NaiveDate) -> Option<bool> {
+    submitted.map(|at| at.date_naive() <= due_on)
 }
 
 type FormRow = (i64, String, String, String, String, String, String, i32);
@@ -294,10 +308,10 @@ async fn live_values(conn: &mut Conn, unit: i64, period: &Period) -> Result<Vec<
 
 type MoveRow = (String, String, Option<String>, Option<i64>, DateTime<Utc>);
 
-async fn assemble(conn: &mut Conn, r: Row) -> Result<Report> {
+/// The report `r` of `unit` (as it stood at the period's end), with its values and moves.
+async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report> {
     let form = forms(conn).await?.into_iter().find(|f| f.id == r.form_id).ok_or(Error::NotFound("report form"))?;
     let period = period_of(&r.period)?;
-    let unit = org::get(conn, r.unit_id, period.end).await?;
     let state = state_of(&r.state)?;
     let values: Vec<(String, String, f64, Option<f64>)> = conn
         .fetch_all(
@@ -377,7 +391,7 @@ async fn assemble(conn: &mut Conn, r: Row) -> Result<Report> {
         return_comment: r.return_comment,
         created_at: r.created_at,
         submitted_at: r.submitted_at,
-        on_time: r.submitted_at.map(|at| at.date_naive() <= due_on),
+        on_time: on_time(r.submitted_at, due_on),
         cluster_signed_at: r.cluster_signed_at,
         approved_at: r.approved_at,
         locked_at: r.locked_at,
@@ -393,20 +407,17 @@ async fn assemble(conn: &mut Conn, r: Row) -> Result<Report> {
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Report> {
     let r = row(conn, id).await?;
     let period = period_of(&r.period)?;
-    let kind = org::get(conn, r.unit_id, period.end).await?.kind;
-    if !visible(conn, actor, r.unit_id, kind == OrgKind::Cluster.as_str(), period.start.year()).await? {
+    let unit = org::get(conn, r.unit_id, period.end).await?;
+    if !visible(conn, actor, r.unit_id, unit.kind == OrgKind::Cluster.as_str(), period.start.year()).await? {
         return Err(Error::NotFound("report"));
     }
-    assemble(conn, r).await
+    assemble(conn, r, unit).await
 }
 
 /// Opens a draft report of `unit` for `period` on the form `form_code`.
 pub async fn create(conn: &mut Conn, actor: &Actor, form_code: &str, unit: i64, period: &str) -> Result<Report> {
     let form = form(conn, form_code).await?;
-    let period = Period::parse(period).map_err(|e| Error::invalid("period", e))?;
-    if PeriodKind::of(&period) != form.period_kind {
-        return Err(Error::invalid("period", format!("the form {} is filed per {}", form.code, form.period_kind.as_str())));
-    }
+    let period = form.period(period)?;
     if period.start > Utc::now().date_naive() {
         return Err(Error::invalid("period", "this period has not begun"));
     }
@@ -467,7 +478,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, form_code: &str, unit: i64, 
         )
         .await?;
     let fresh = row(conn, id).await?;
-    let created = assemble(conn, fresh).await?;
+    let created = assemble(conn, fresh, found).await?;
     let after = serde_json::json!({ "form": created.form_code, "unit_id": unit, "period": created.period, "state": "draft" });
     audit::record(
         conn,
@@ -813,7 +824,7 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ReportFilter, limit: 
         r.form_code = form.map(|f| f.code.clone()).unwrap_or_default();
         r.unit_name = names.get(&r.unit_id).map(|u| u.name.clone()).unwrap_or_default();
         r.due_on = form.zip(Period::parse(&r.period).ok()).map(|(f, p)| f.due_on(&p));
-        r.on_time = r.submitted_at.zip(r.due_on).map(|(at, due)| at.date_naive() <= due);
+        r.on_time = r.due_on.and_then(|due| on_time(r.submitted_at, due));
     }
     Ok((page, total))
 }
@@ -869,10 +880,7 @@ pub struct Completeness {
 /// actor's scope that existed at the period's end and file that form.
 pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, period: &str) -> Result<Completeness> {
     let form = form(conn, form_code).await?;
-    let period = Period::parse(period).map_err(|e| Error::invalid("period", e))?;
-    if PeriodKind::of(&period) != form.period_kind {
-        return Err(Error::invalid("period", format!("the form {} is filed per {}", form.code, form.period_kind.as_str())));
-    }
+    let period = form.period(period)?;
     let due_on = form.due_on(&period);
     let today = Utc::now().date_naive();
     let units: Vec<org::OrgUnit> = org::all_as_of(conn, period.end)
@@ -901,7 +909,7 @@ pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, perio
             report_id: found.map(|(id, ..)| *id),
             state,
             submitted_at,
-            on_time: submitted_at.map(|at| at.date_naive() <= due_on),
+            on_time: on_time(submitted_at, due_on),
             overdue: submitted_at.is_none() && today > due_on,
         });
     }

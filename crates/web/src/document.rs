@@ -11,6 +11,7 @@ use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, T
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook};
 
 use crate::error::ApiError;
+use crate::view::{figure, signed};
 
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -73,15 +74,6 @@ pub fn place_of(unit_name: &str) -> String {
 /// "Khánh Hòa, ngày 22 tháng 11 năm 2026".
 pub fn place_and_date(place: &str, date: NaiveDate) -> String {
     format!("{place}, ngày {:02} tháng {:02} năm {}", date.day(), date.month(), date.year())
-}
-
-fn figure(v: f64) -> String {
-    use rust_decimal::prelude::FromPrimitive;
-    rust_decimal::Decimal::from_f64(v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
-}
-
-fn signed(v: f64) -> String {
-    if v > 0.0 { format!("+{}", figure(v)) } else { figure(v) }
 }
 
 const ABOVE: &str = "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ VIỆT NAM";

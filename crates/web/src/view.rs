@@ -15,6 +15,18 @@ use crate::i18n::Lang;
 
 pub const LANG_COOKIE: &str = "amity_lang";
 
+/// A computed figure (possibly fractional once restated) as Vietnamese readers write it:
+/// `1.234,5`.
+pub fn figure(v: f64) -> String {
+    use rust_decimal::prelude::FromPrimitive;
+    rust_decimal::Decimal::from_f64(v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
+}
+
+/// A change: `+3`, `-1,5` or `0`.
+pub fn signed(v: f64) -> String {
+    if v > 0.0 { format!("+{}", figure(v)) } else { figure(v) }
+}
+
 /// Page links, built in one place.
 pub mod path {
     pub const HOME: &str = "/";
@@ -256,8 +268,7 @@ impl PageCtx {
 
     /// A computed figure (possibly fractional once restated) as Vietnamese readers write it.
     pub fn figure(&self, v: &f64) -> String {
-        use rust_decimal::prelude::FromPrimitive;
-        rust_decimal::Decimal::from_f64(*v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
+        figure(*v)
     }
 
     /// The Vietnamese or the English of a pair, by the page's language.

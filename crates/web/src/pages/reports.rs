@@ -61,8 +61,7 @@ impl SummaryPage<'_> {
     }
 
     fn signed(&self, v: &f64) -> String {
-        let figure = self.ctx.figure(v);
-        if *v > 0.0 { format!("+{figure}") } else { figure }
+        crate::view::signed(*v)
     }
 }
 
