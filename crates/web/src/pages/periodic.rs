@@ -108,6 +108,7 @@ async fn list_page<'a>(
     }
     if let Some(own) = me.actor.unit_id
         && !units.iter().any(|u| u.id == own)
+        && me.actor.may(amity_domain::authz::Action::Write, Some(own))
         && let Ok(u) = amity_store::org::get(&mut conn, own, Utc::now().date_naive()).await
     {
         units.insert(0, u);
