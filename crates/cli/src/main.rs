@@ -67,6 +67,13 @@ enum Command {
         /// Leave out delegations and events (20–40 and 10–40 per union and year otherwise).
         #[arg(long)]
         no_activities: bool,
+        /// Friendship associations beside the provinces.
+        #[arg(long, default_value_t = 0)]
+        associations: u32,
+        /// National-scale activity: about this many more delegations and events in all
+        /// (e.g. 10000000), spread over every union and year and written in bulk.
+        #[arg(long, default_value_t = 0)]
+        records: u64,
     },
 }
 
@@ -113,8 +120,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::Add { email, role, org: code, name } } => add_user(&config, &email, &role, &code, name).await,
         Command::Check => check(&config).await,
-        Command::Gen { provinces, years, per_unit_year, no_activities } => {
-            gen_data(&config, GenSpec { provinces, years, per_unit_year, activities: !no_activities }).await
+        Command::Gen { provinces, years, per_unit_year, no_activities, associations, records } => {
+            gen_data(&config, GenSpec { provinces, years, per_unit_year, activities: !no_activities, associations, records }).await
         }
     }
 }
@@ -244,17 +251,18 @@ async fn add_user(config: &Config, email: &str, role: &str, code: &str, name: Op
 
 async fn gen_data(config: &Config, spec: GenSpec) -> anyhow::Result<()> {
     let db = open(config).await?;
-    let bar = ProgressBar::new(u64::from(spec.provinces) * u64::from(spec.years));
+    let bar = ProgressBar::new(u64::from(spec.provinces + spec.associations) * u64::from(spec.years));
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} unit-years · {elapsed} · eta {eta}")?);
     let started = std::time::Instant::now();
     let stats = generate(&db, spec, |done, _| bar.set_position(done)).await?;
     bar.finish();
     println!(
-        "generated {} units, {} accounts, {} delegations and {} events in {:.1?}",
+        "generated {} units, {} accounts, {} delegations and {} events ({} of them in bulk) in {:.1?}",
         stats.units,
         stats.accounts,
         stats.delegations,
         stats.events,
+        stats.bulk,
         started.elapsed()
     );
     Ok(())

@@ -20,6 +20,7 @@ use crate::delegation::{DelegationInput, LegInput};
 use crate::event::EventInput;
 use crate::org::{Contact, NewUnit, bulk};
 use crate::search::{self, Doc};
+use crate::totals::Contribution;
 use crate::user::{self, hash_password};
 
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +32,11 @@ pub struct GenSpec {
     /// Also delegations (20–40) and events (10–40) per union and year, as the seed articles
     /// report for a provincial union, written through the same code as the API.
     pub activities: bool,
+    /// Friendship associations beside the provinces (they file reports and hold activity too).
+    pub associations: u32,
+    /// National-scale activity: about this many delegations and events in all, spread over
+    /// every union and year and written in bulk (see [`bulk`]).
+    pub records: u64,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -39,6 +45,8 @@ pub struct GenStats {
     pub accounts: u64,
     pub delegations: u64,
     pub events: u64,
+    /// Of which written in bulk.
+    pub bulk: u64,
 }
 
 const SYLLABLES: [&str; 24] = [
@@ -94,7 +102,12 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
         let id = bulk::insert_unit(&mut tx, &unit(OrgKind::ProvinceUnion, format!("G{root}-P{p:03}"), name, Some(cluster))?).await?;
         provinces.push((id, cluster));
     }
-    stats.units = 1 + clusters.len() as u64 + provinces.len() as u64;
+    let mut associations = Vec::new();
+    for a in 0..spec.associations {
+        let name = format!("Hội hữu nghị Việt Nam – {} sinh thử số {}", SYLLABLES[a as usize % SYLLABLES.len()], a + 1);
+        associations.push(bulk::insert_unit(&mut tx, &unit(OrgKind::Association, format!("G{root}-A{a:03}"), name, Some(root))?).await?);
+    }
+    stats.units = 1 + clusters.len() as u64 + provinces.len() as u64 + associations.len() as u64;
     tx.commit().await?;
 
     let mut rng = StdRng::seed_from_u64(u64::from(spec.provinces) * 1_000 + u64::from(spec.years));
@@ -104,7 +117,22 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     } else {
         Pool::default()
     };
-    let total = u64::from(spec.provinces) * u64::from(spec.years);
+    let holders: Vec<i64> = provinces.iter().map(|(id, _)| *id).chain(associations.iter().copied()).collect();
+    let total = holders.len() as u64 * u64::from(spec.years);
+    let per_unit_year = spec.records.div_ceil(total.max(1));
+    // The countries bulk activity reaches, and Vietnam, where events take place.
+    let mut bulk_pool = Vec::new();
+    let mut vietnam = 0;
+    if spec.records > 0 {
+        let mut conn = db.conn().await?;
+        crate::seed::ensure_countries(&mut conn).await?;
+        for code in COUNTRIES.iter().chain(["VN"].iter()) {
+            let code = CountryCode::parse(code).map_err(|e| anyhow::anyhow!(e))?;
+            bulk_pool.push((crate::country::id_for(&mut conn, "country", &code).await?, code));
+        }
+        vietnam = bulk_pool.pop().map(|(id, _)| id).unwrap_or_default();
+    }
+    let mut totals = Contribution::default();
     let mut done = 0;
     for year in first_year..=this_year {
         let mut tx = db.begin().await?;
@@ -116,9 +144,9 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
                 bulk::cluster_roles(&mut tx, *cluster, year, lead, deputy).await?;
             }
         }
-        for (p, (unit_id, _)) in provinces.iter().enumerate() {
+        for (p, unit_id) in holders.iter().enumerate() {
             // Every seventh union is renamed once, half-way through the period.
-            if p % 7 == 0 && year == first_year + spec.years as i32 / 2 && year > first_year {
+            if p < provinces.len() && p % 7 == 0 && year == first_year + spec.years as i32 / 2 && year > first_year {
                 let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start);
                 let name = OrgName::parse(&format!("Liên hiệp các tổ chức hữu nghị thành phố {}", province_name(p as u32)))
                     .map_err(|e| anyhow::anyhow!(e))?;
@@ -166,15 +194,36 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
                 stats.delegations += d;
                 stats.events += e;
             }
+            if per_unit_year > 0 {
+                let (d, e) = bulk_activities(&mut tx, *unit_id, year, per_unit_year, &mut rng, &bulk_pool, vietnam, &mut totals).await?;
+                stats.delegations += d;
+                stats.events += e;
+                stats.bulk += d + e;
+                let after = json!({ "delegations": d, "events": e, "year": year });
+                audit::record(
+                    &mut tx,
+                    &system,
+                    Entry {
+                        action: AuditAction::Create,
+                        entity_type: "generated_activity",
+                        entity_id: *unit_id,
+                        unit_id: Some(*unit_id),
+                        before: None,
+                        after: Some(&after),
+                    },
+                )
+                .await?;
+            }
             done += 1;
             progress(done, total);
         }
         tx.commit().await?;
     }
     let mut tx = db.begin().await?;
-    for id in std::iter::once(root).chain(clusters.iter().copied()).chain(provinces.iter().map(|(id, _)| *id)) {
+    for id in std::iter::once(root).chain(clusters.iter().copied()).chain(holders.iter().copied()) {
         bulk::reindex(&mut tx, id).await?;
     }
+    crate::totals::apply(&mut tx, None, Some(&totals)).await?;
     tx.commit().await?;
     Ok(stats)
 }
@@ -291,6 +340,170 @@ async fn activities(conn: &mut Conn, system: &Actor, unit: i64, year: i32, rng: 
             tasks: vec![],
         };
         crate::event::create(conn, system, &input, Some(unit)).await?;
+    }
+    Ok((delegations, events))
+}
+
+/// Rows per multi-row insert: well under either backend's limit on bound values.
+const BATCH: usize = 2_000;
+
+/// `count` delegations and events of one union and year, inserted many rows per statement with
+/// their legs and countries, and added to `totals` (applied once at the end). Unlike
+/// [`activities`], no record gets its own audit or search entry: the caller audits the batch.
+#[allow(clippy::too_many_arguments)]
+async fn bulk_activities(
+    conn: &mut Conn,
+    unit: i64,
+    year: i32,
+    count: u64,
+    rng: &mut StdRng,
+    countries: &[(i64, CountryCode)],
+    vietnam: i64,
+    totals: &mut Contribution,
+) -> anyhow::Result<(u64, u64)> {
+    use crate::schema::{ActivityLinks, DelegationLegs, Delegations, Events};
+    use amity_domain::text::sort_key;
+    use sea_query::Query;
+
+    let this_year = Utc::now().year();
+    let now = Utc::now();
+    let delegations = count * 2 / 5;
+    let events = count - delegations;
+    let day = |rng: &mut StdRng| {
+        let last = if year == this_year { Utc::now().month() } else { 12 };
+        NaiveDate::from_ymd_opt(year, rng.random_range(1..=last), rng.random_range(1..=28)).ok_or_else(|| anyhow::anyhow!("date"))
+    };
+
+    let mut left = delegations;
+    while left > 0 {
+        let n = left.min(BATCH as u64);
+        left -= n;
+        let mut insert = Query::insert();
+        insert
+            .into_table(Delegations::Table)
+            .columns([
+                Delegations::OwnerUnitId,
+                Delegations::Direction,
+                Delegations::Title,
+                Delegations::TitleKey,
+                Delegations::State,
+                Delegations::StartOn,
+                Delegations::EndOn,
+                Delegations::CreatedAt,
+                Delegations::UpdatedAt,
+            ])
+            .returning_col(Delegations::Id);
+        let mut legs = Vec::with_capacity(n as usize);
+        for k in 0..n {
+            let start = day(rng)?;
+            let end = start + chrono::Days::new(rng.random_range(0..6));
+            let outbound = rng.random_bool(0.45);
+            let (country_id, code) = &countries[rng.random_range(0..countries.len()).min(rng.random_range(0..countries.len()))];
+            let state = if year < this_year {
+                match rng.random_range(0..10) {
+                    0 => DelegationState::Rejected,
+                    1 => DelegationState::Cancelled,
+                    2 => DelegationState::Completed,
+                    _ => DelegationState::Reported,
+                }
+            } else {
+                [DelegationState::Draft, DelegationState::Submitted, DelegationState::Approved][rng.random_range(0..3)]
+            };
+            let title = format!("{} {} số {k} năm {year}", if outbound { "Đoàn ra" } else { "Đoàn vào" }, code.as_str());
+            let way = if outbound { "out" } else { "in" };
+            totals.add(unit, start, format!("delegations_{way}:{}", state.as_str()), 1);
+            if outbound && matches!(state, DelegationState::Approved | DelegationState::Completed | DelegationState::Reported) {
+                totals.add(unit, start, format!("country:{}", code.as_str()), 1);
+            }
+            insert.values_panic([
+                unit.into(),
+                (if outbound { Direction::Outbound } else { Direction::Inbound }).as_str().into(),
+                title.clone().into(),
+                sort_key(&title).into(),
+                state.as_str().into(),
+                start.into(),
+                end.into(),
+                now.into(),
+                now.into(),
+            ]);
+            legs.push((if outbound { *country_id } else { vietnam }, start, end));
+        }
+        let ids: Vec<(i64,)> = conn.fetch_all(&insert).await?;
+        let mut insert = Query::insert();
+        insert.into_table(DelegationLegs::Table).columns([
+            DelegationLegs::DelegationId,
+            DelegationLegs::CountryId,
+            DelegationLegs::FromOn,
+            DelegationLegs::ToOn,
+        ]);
+        for ((id,), (country, from, to)) in ids.iter().zip(legs) {
+            insert.values_panic([(*id).into(), country.into(), from.into(), to.into()]);
+        }
+        conn.execute(&insert).await?;
+    }
+
+    let mut left = events;
+    while left > 0 {
+        let n = left.min(BATCH as u64);
+        left -= n;
+        let mut insert = Query::insert();
+        insert
+            .into_table(Events::Table)
+            .columns([
+                Events::OwnerUnitId,
+                Events::EventType,
+                Events::Channel,
+                Events::Title,
+                Events::TitleKey,
+                Events::StartOn,
+                Events::EndOn,
+                Events::PlaceCountryId,
+                Events::Participants,
+                Events::ForeignParticipants,
+                Events::CreatedAt,
+                Events::UpdatedAt,
+            ])
+            .returning_col(Events::Id);
+        let mut reached = Vec::with_capacity(n as usize);
+        for k in 0..n {
+            let start = day(rng)?;
+            let kind = EventType::ALL[rng.random_range(0..EventType::ALL.len())];
+            let (country_id, code) = &countries[rng.random_range(0..countries.len())];
+            let participants: i64 = rng.random_range(20..400);
+            let foreign = rng.random_range(0..=participants / 3);
+            let title = format!("{} số {k} năm {year}", kind.as_str());
+            totals.add(unit, start, format!("events:{}", kind.as_str()), 1);
+            totals.add(unit, start, "participants", participants);
+            totals.add(unit, start, "foreign_participants", foreign);
+            totals.add(unit, start, format!("country:{}", code.as_str()), 1);
+            insert.values_panic([
+                unit.into(),
+                kind.as_str().into(),
+                Channel::ALL[rng.random_range(0..Channel::ALL.len())].as_str().into(),
+                title.clone().into(),
+                sort_key(&title).into(),
+                start.into(),
+                start.into(),
+                vietnam.into(),
+                participants.into(),
+                foreign.into(),
+                now.into(),
+                now.into(),
+            ]);
+            reached.push(*country_id);
+        }
+        let ids: Vec<(i64,)> = conn.fetch_all(&insert).await?;
+        let mut insert = Query::insert();
+        insert.into_table(ActivityLinks::Table).columns([
+            ActivityLinks::RecordType,
+            ActivityLinks::RecordId,
+            ActivityLinks::LinkType,
+            ActivityLinks::TargetId,
+        ]);
+        for ((id,), country) in ids.iter().zip(reached) {
+            insert.values_panic(["event".into(), (*id).into(), "country".into(), country.into()]);
+        }
+        conn.execute(&insert).await?;
     }
     Ok((delegations, events))
 }

@@ -238,7 +238,7 @@ async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structu
             let (direct, part_of) = parts_of(&children, unit);
             // Only the set's own totals are read.
             let set: Vec<i64> = subtree_in(&children, unit).into_iter().collect();
-            for r in totals::read(conn, Some(&set), from, to).await? {
+            for r in totals::sum_by_unit(conn, Some(&set), from, to).await? {
                 *tree.entry(r.metric.clone()).or_default() += r.value as f64;
                 if r.unit_id == unit {
                     *own.entry(r.metric.clone()).or_default() += r.value as f64;
@@ -253,7 +253,7 @@ async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structu
         Structure::Current { today_children, today_tree, successors } => {
             let (direct, part_of) = parts_of(today_children, unit);
             let mut cache: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
-            for r in &totals::read(conn, None, from, to).await? {
+            for r in &totals::sum_by_unit(conn, None, from, to).await? {
                 let lands = cache.entry(r.unit_id).or_insert_with(|| landing(r.unit_id, successors, 0));
                 for (target, weight) in lands.iter() {
                     if today_tree.contains(target) {

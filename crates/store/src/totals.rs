@@ -107,12 +107,11 @@ pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: 
     .await
 }
 
-/// The totals of `units` (all when `None`) from `from` to `to` (months, inclusive), summed by
-/// metric in the database.
-pub async fn sum(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
+/// Rows of `units` (all when `None`) from `from` to `to` (months, inclusive). The year bounds
+/// let the (year, month) index narrow the scan; the month arithmetic trims the first and last
+/// year.
+fn window(units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Cond {
     let period = |(y, m): (i32, u32)| y * 100 + m as i32;
-    // The year bounds let the (year, month) index narrow the scan; the month arithmetic trims
-    // the first and last year.
     let mut cond = Cond::all()
         .add(Expr::col(ActivityTotals::Year).between(from.0, to.0))
         .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).gte(period(from)))
@@ -120,13 +119,19 @@ pub async fn sum(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (
     if let Some(units) = units {
         cond = cond.add(Expr::col(ActivityTotals::UnitId).is_in(units.iter().copied()));
     }
+    cond
+}
+
+/// The totals of `units` (all when `None`) from `from` to `to` (months, inclusive), summed by
+/// metric in the database.
+pub async fn sum(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
     let rows: Vec<(String, i64)> = conn
         .fetch_all(
             Query::select()
                 .column(ActivityTotals::Metric)
                 .expr_as(Expr::col(ActivityTotals::Value).sum().cast_as("bigint"), "value")
                 .from(ActivityTotals::Table)
-                .cond_where(cond)
+                .cond_where(window(units, from, to))
                 .group_by_col(ActivityTotals::Metric)
                 .order_by(ActivityTotals::Metric, Order::Asc),
         )
@@ -135,6 +140,25 @@ pub async fn sum(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (
         .into_iter()
         .filter(|(_, v)| *v != 0)
         .map(|(metric, value)| Total { unit_id: 0, year: from.0, month: from.1 as i32, metric, value })
+        .collect())
+}
+
+/// The same, summed by unit and metric: one row per unit and metric, dated `from`.
+pub async fn sum_by_unit(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
+    let rows: Vec<(i64, String, i64)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([ActivityTotals::UnitId, ActivityTotals::Metric])
+                .expr_as(Expr::col(ActivityTotals::Value).sum().cast_as("bigint"), "value")
+                .from(ActivityTotals::Table)
+                .cond_where(window(units, from, to))
+                .group_by_columns([ActivityTotals::UnitId, ActivityTotals::Metric]),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, v)| *v != 0)
+        .map(|(unit_id, metric, value)| Total { unit_id, year: from.0, month: from.1 as i32, metric, value })
         .collect())
 }
 

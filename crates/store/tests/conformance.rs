@@ -398,7 +398,7 @@ async fn the_generator_builds_searchable_history_on_both_backends() {
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
         let mut progress = Vec::new();
-        let stats = generate(&t.db, GenSpec { provinces: 7, years: 3, per_unit_year: 2, activities: false }, |done, total| {
+        let stats = generate(&t.db, GenSpec { provinces: 7, years: 3, per_unit_year: 2, activities: false, associations: 0, records: 0 }, |done, total| {
             progress.push((done, total))
         })
         .await
@@ -438,16 +438,48 @@ async fn generated_activity_keeps_its_totals_and_the_seeds_proportions() {
     use amity_store::generate::{GenSpec, generate};
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
-        let stats =
-            generate(&t.db, GenSpec { provinces: 2, years: 1, per_unit_year: 1, activities: true }, |_, _| {}).await.expect("generate");
-        assert!((2 * 20..=2 * 40).contains(&stats.delegations), "{backend:?}: {stats:?}");
-        assert!((2 * 10..=2 * 40).contains(&stats.events), "{backend:?}: {stats:?}");
+        let spec = GenSpec { provinces: 2, years: 1, per_unit_year: 1, activities: true, associations: 1, records: 0 };
+        let stats = generate(&t.db, spec, |_, _| {}).await.expect("generate");
+        assert!((3 * 20..=3 * 40).contains(&stats.delegations), "{backend:?}: {stats:?}");
+        assert!((3 * 10..=3 * 40).contains(&stats.events), "{backend:?}: {stats:?}");
         let mut c = t.db.conn().await.expect("conn");
         assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}");
         let rows = amity_store::totals::read(&mut c, None, (2000, 1), (2100, 12)).await.expect("read");
         let (sums, _) = amity_store::totals::summarize(&rows);
         let delegations: i64 = sums.iter().filter(|(m, _)| m.starts_with("delegations_")).map(|(_, v)| v).sum();
         assert_eq!(delegations as u64, stats.delegations, "{backend:?}");
+        drop(c);
+        t.cleanup().await.expect("cleanup");
+    }
+}
+
+#[tokio::test]
+async fn bulk_generated_activity_is_counted_in_the_totals_like_any_other() {
+    use amity_store::generate::{GenSpec, generate};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        // 2 provinces and 1 association over 2 years: 6 unit-years of 2,500 records, more than
+        // one insert batch each.
+        let spec = GenSpec { provinces: 2, years: 2, per_unit_year: 0, activities: false, associations: 1, records: 15_000 };
+        let stats = generate(&t.db, spec, |_, _| {}).await.expect("generate");
+        assert_eq!(stats.bulk, 15_000, "{backend:?}: {stats:?}");
+        assert_eq!(stats.delegations + stats.events, 15_000, "{backend:?}");
+        let mut c = t.db.conn().await.expect("conn");
+        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}: totals equal the records'");
+        let rows = amity_store::totals::read(&mut c, None, (2000, 1), (2100, 12)).await.expect("read");
+        let (sums, _) = amity_store::totals::summarize(&rows);
+        let events: i64 = sums.iter().filter(|(m, _)| m.starts_with("events:")).map(|(_, v)| v).sum();
+        assert_eq!(events as u64, stats.events, "{backend:?}");
+        let (entries, _) = audit::list(
+            &mut c,
+            &Actor::system(),
+            &AuditFilter { entity_type: Some("generated_activity".into()), ..Default::default() },
+            100,
+            0,
+        )
+        .await
+        .expect("audit");
+        assert_eq!(entries.len(), 6, "{backend:?}: one audit entry per unit and year");
         drop(c);
         t.cleanup().await.expect("cleanup");
     }

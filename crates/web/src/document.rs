@@ -13,6 +13,9 @@ use rust_xlsxwriter::{Chart, ChartType, Format, Workbook};
 use crate::error::ApiError;
 use crate::view::{figure, signed};
 
+/// Whether this build writes PDF (the `pdf` feature).
+pub const HAS_PDF: bool = cfg!(feature = "pdf");
+pub const PDF: &str = "application/pdf";
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// The national motto, in two lines.
@@ -324,6 +327,37 @@ impl Document {
         let mut out = Cursor::new(Vec::new());
         doc.build().pack(&mut out).map_err(internal)?;
         Ok(out.into_inner())
+    }
+
+    /// The document as PDF, laid out by amity-pdf's template with its font embedded.
+    #[cfg(feature = "pdf")]
+    pub fn pdf(&self) -> Result<Vec<u8>, ApiError> {
+        let sections: Vec<serde_json::Value> = self
+            .sections
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "heading": s.heading,
+                    "paragraphs": s.paragraphs,
+                    "table": s.table.as_ref().map(|t| serde_json::json!({
+                        "header": t.header, "rows": t.rows, "numeric_from": t.numeric_from,
+                    })),
+                })
+            })
+            .collect();
+        amity_pdf::render(&serde_json::json!({
+            "above": self.above,
+            "unit": self.unit,
+            "number": self.number,
+            "place_date": place_and_date(&self.place, self.date),
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "status": self.status,
+            "motto": MOTTO,
+            "signer": self.signer,
+            "sections": sections,
+        }))
+        .map_err(internal)
     }
 
     /// The document's tables as one worksheet, figures as numbers, with a column chart of the

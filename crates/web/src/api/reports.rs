@@ -71,6 +71,21 @@ async fn summary_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q)
     Ok(export::download(doc.xlsx()?, export::XLSX, &file_name(s.unit_id, &s.period, "xlsx")))
 }
 
+#[cfg(feature = "pdf")]
+async fn summary_pdf(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Response> {
+    let s = read_summary(&state, &me, q).await?;
+    let doc = document::of_summary(&s, Utc::now().date_naive());
+    Ok(export::download(doc.pdf()?, document::PDF, &file_name(s.unit_id, &s.period, "pdf")))
+}
+
+#[cfg(feature = "pdf")]
+async fn report_pdf(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+    let mut conn = state.db.conn().await?;
+    let r = periodic::get(&mut conn, &me.actor, id).await?;
+    let doc = document::of_report(&r, Utc::now().date_naive());
+    Ok(export::download(doc.pdf()?, document::PDF, &file_name(r.unit_id, &r.period, "pdf")))
+}
+
 async fn report_docx(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Response> {
     let mut conn = state.db.conn().await?;
     let r = periodic::get(&mut conn, &me.actor, id).await?;
@@ -210,7 +225,12 @@ async fn completeness(
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default()
+    let routes = RouteSet::default();
+    #[cfg(feature = "pdf")]
+    let routes = routes
+        .route("/api/v1/reports/summary/export.pdf", get(summary_pdf))
+        .route("/api/v1/reports/{id}/export.pdf", get(report_pdf));
+    routes
         .route("/api/v1/reports/summary", get(summary))
         .route("/api/v1/reports/summary/export.docx", get(summary_docx))
         .route("/api/v1/reports/summary/export.xlsx", get(summary_xlsx))
