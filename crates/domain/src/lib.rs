@@ -12,6 +12,7 @@ pub mod indicator;
 pub mod money;
 pub mod org;
 pub mod partner;
+pub mod plan;
 pub mod report;
 pub mod text;
 pub mod user;

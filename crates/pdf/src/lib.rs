@@ -11,9 +11,9 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 use typst::foundations::{Dict, IntoValue, Str};
-use typst_layout::PagedDocument;
 use typst_as_lib::TypstEngine;
 use typst_as_lib::TypstTemplateMainFile;
+use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("document.typ");
 const FONTS: [&[u8]; 3] = [

@@ -59,7 +59,8 @@ fn text_that_looks_like_markup_is_printed_as_written() {
     let narrative = "#set text(fill: red) = Tiêu đề *đậm* _nghiêng_ $x^2$ <nhãn> @ref `mã` #read(\"/etc/passwd\")";
     let text = text_of(&amity_pdf::render(&report(narrative)).expect("render"));
     assert!(text.contains("#set text(fill: red) = Tiêu đề *đậm* _nghiêng_ $x^2$ <nhãn> @ref `mã`"), "{text}");
-    assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
+    // The line may break inside the path; compare without spaces.
+    assert!(text.replace(' ', "").contains("#read(\"/etc/passwd\")"), "{text}");
 }
 
 #[test]

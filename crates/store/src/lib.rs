@@ -21,6 +21,7 @@ pub mod org;
 pub mod partner;
 pub mod periodic;
 pub mod person;
+pub mod plan;
 pub mod report;
 pub mod schema;
 pub mod scope;

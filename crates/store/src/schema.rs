@@ -488,6 +488,51 @@ pub(crate) enum ReportValues {
     Previous,
 }
 
+/// A unit's work plan for a year.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum WorkPlans {
+    Table,
+    Id,
+    UnitId,
+    Year,
+    Title,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// A plan's numbered priority (*trọng tâm công tác*).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PlanPriorities {
+    Table,
+    Id,
+    PlanId,
+    Number,
+    Title,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PlanTasks {
+    Table,
+    Id,
+    PriorityId,
+    Title,
+    OwnerUnitId,
+    Deadline,
+    Status,
+    Progress,
+    DoneOn,
+    UpdatedAt,
+}
+
+/// A record showing a task's work: `kind` is delegation, event or agreement_task.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PlanEvidence {
+    Table,
+    TaskId,
+    Kind,
+    RecordId,
+}
+
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum ReportMoves {
     Table,
@@ -524,6 +569,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (7, "delegations, events, attachments and live activity totals"),
     (8, "live totals also count agreements signed, tasks done and new partners"),
     (9, "periodic report forms, reports, their values and moves"),
+    (10, "work plans: priorities, tasks and their evidence"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -584,6 +630,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         // Recomputed once every migration has run (see `REBUILD_TOTALS`).
         8 => Ok(()),
         9 => m009_reports(conn).await,
+        10 => m010_work_plans(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1185,6 +1232,70 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
         c.execute_schema(&index).await?;
     }
     Ok(())
+}
+
+async fn m010_work_plans(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(WorkPlans::Table)
+            .col(id(WorkPlans::Id))
+            .col(ColumnDef::new(WorkPlans::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(WorkPlans::Year).integer().not_null())
+            .col(ColumnDef::new(WorkPlans::Title).text().not_null())
+            .col(ColumnDef::new(WorkPlans::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(WorkPlans::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(WorkPlans::Table, WorkPlans::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Index::create().name("work_plans_one_per_year").table(WorkPlans::Table).col(WorkPlans::UnitId).col(WorkPlans::Year).unique(),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(PlanPriorities::Table)
+            .col(id(PlanPriorities::Id))
+            .col(ColumnDef::new(PlanPriorities::PlanId).big_integer().not_null())
+            .col(ColumnDef::new(PlanPriorities::Number).integer().not_null())
+            .col(ColumnDef::new(PlanPriorities::Title).text().not_null())
+            .foreign_key(&mut fk(PlanPriorities::Table, PlanPriorities::PlanId, WorkPlans::Table, WorkPlans::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Index::create()
+            .name("plan_priorities_numbered")
+            .table(PlanPriorities::Table)
+            .col(PlanPriorities::PlanId)
+            .col(PlanPriorities::Number)
+            .unique(),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(PlanTasks::Table)
+            .col(id(PlanTasks::Id))
+            .col(ColumnDef::new(PlanTasks::PriorityId).big_integer().not_null())
+            .col(ColumnDef::new(PlanTasks::Title).text().not_null())
+            .col(ColumnDef::new(PlanTasks::OwnerUnitId).big_integer().not_null())
+            .col(ColumnDef::new(PlanTasks::Deadline).date().null())
+            .col(ColumnDef::new(PlanTasks::Status).text().not_null())
+            .col(ColumnDef::new(PlanTasks::Progress).integer().not_null())
+            .col(ColumnDef::new(PlanTasks::DoneOn).date().null())
+            .col(ColumnDef::new(PlanTasks::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(PlanTasks::Table, PlanTasks::PriorityId, PlanPriorities::Table, PlanPriorities::Id))
+            .foreign_key(&mut fk(PlanTasks::Table, PlanTasks::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(PlanEvidence::Table)
+            .col(ColumnDef::new(PlanEvidence::TaskId).big_integer().not_null())
+            .col(ColumnDef::new(PlanEvidence::Kind).text().not_null())
+            .col(ColumnDef::new(PlanEvidence::RecordId).big_integer().not_null())
+            .primary_key(Index::create().col(PlanEvidence::TaskId).col(PlanEvidence::Kind).col(PlanEvidence::RecordId))
+            .foreign_key(&mut fk(PlanEvidence::Table, PlanEvidence::TaskId, PlanTasks::Table, PlanTasks::Id)),
+    )
+    .await
 }
 
 async fn m009_reports(c: &mut Conn) -> Result<()> {

@@ -516,6 +516,44 @@ async fn demo_reports(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<
     Ok(())
 }
 
+/// Seed article 001: the secretariat's ten priorities for 2022, with the tasks the article
+/// names under them. Their progress is left for the secretariat to record.
+async fn demo_plan(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
+    use crate::plan::{self, TaskInput};
+    use amity_domain::plan::{TaskDraft, TaskStatus};
+    let system = Actor::system();
+    let created = plan::create(conn, &system, vufo, 2022, "10 trọng tâm công tác năm 2022").await?;
+    let priorities = [
+        "Thực hiện Kết luận của Bộ Chính trị về phòng chống dịch Covid-19 và phát triển kinh tế - xã hội",
+        "Tăng cường hoạt động hòa bình, đoàn kết, hữu nghị với các nước láng giềng, ASEAN, các nước lớn và bạn bè truyền thống",
+        "Tham gia các cơ chế hợp tác đa phương quan trọng",
+        "Lồng ghép, thúc đẩy và bảo vệ lợi ích quốc gia - dân tộc trong hoạt động đối ngoại",
+        "Triển khai Chương trình quốc gia về hợp tác và vận động viện trợ phi chính phủ nước ngoài 2019 – 2025",
+        "Tuyên truyền về kết quả Đại hội XIII, chính sách đối ngoại và thành tựu của đất nước",
+        "Nâng cao chất lượng công tác nghiên cứu, tham mưu",
+        "Đào tạo, bồi dưỡng cán bộ",
+        "Rà soát, củng cố và phát triển hệ thống tổ chức thành viên",
+        "Thực hiện quy chế dân chủ cơ sở; học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    ];
+    for title in priorities {
+        plan::add_priority(conn, &system, created.id, title).await?;
+    }
+    let tasks = [
+        (3, "Tham gia Diễn đàn Nhân dân ASEAN 2022"),
+        (3, "Đăng cai Đại hội lần thứ 22 của Hội đồng hòa bình thế giới tại Việt Nam"),
+        (5, "Tổ chức sơ kết giữa kỳ Chương trình quốc gia về vận động viện trợ phi chính phủ nước ngoài"),
+        (5, "Chuẩn hóa cơ sở dữ liệu về công tác phi chính phủ nước ngoài"),
+        (5, "Triển khai xử lý thủ tục hành chính điện tử cho các tổ chức phi chính phủ nước ngoài"),
+        (8, "Tập huấn cho các Liên hiệp các tổ chức hữu nghị địa phương"),
+        (8, "Xây dựng và triển khai kế hoạch tuyển dụng công chức, viên chức đầu năm 2022"),
+    ];
+    for (priority, title) in tasks {
+        let draft = TaskDraft { title: title.into(), deadline: None, status: TaskStatus::Planned, progress: 0, done_on: None };
+        plan::add_task(conn, &system, created.id, &TaskInput { priority, owner_unit_id: None, draft, evidence: vec![] }).await?;
+    }
+    Ok(())
+}
+
 async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     use amity_domain::partner::{PartnerKind as K, RelationshipCategory as C};
     type Seed<'a> = (K, Option<C>, Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
@@ -761,6 +799,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     demo_partners(&mut tx, vufo).await?;
     demo_activities(&mut tx, &provinces).await?;
     demo_reports(&mut tx, &provinces).await?;
+    demo_plan(&mut tx, vufo).await?;
 
     let password = Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
     let accounts = [

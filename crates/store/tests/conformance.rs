@@ -398,9 +398,11 @@ async fn the_generator_builds_searchable_history_on_both_backends() {
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
         let mut progress = Vec::new();
-        let stats = generate(&t.db, GenSpec { provinces: 7, years: 3, per_unit_year: 2, activities: false, associations: 0, records: 0 }, |done, total| {
-            progress.push((done, total))
-        })
+        let stats = generate(
+            &t.db,
+            GenSpec { provinces: 7, years: 3, per_unit_year: 2, activities: false, associations: 0, records: 0 },
+            |done, total| progress.push((done, total)),
+        )
         .await
         .expect("generate");
         assert_eq!(stats.units, 1 + 2 + 7, "{backend:?}: a root, two clusters of up to six, seven unions");

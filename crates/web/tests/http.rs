@@ -2293,3 +2293,192 @@ async fn report_documents_and_dashboards_hold_only_the_readers_scope() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn work_plans_set_tasks_against_what_was_done_within_scope() {
+    each_backend(|app| async move {
+        let qn = app.token("quangnam@demo.amity").await;
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let viewer = app.token("viewer@demo.amity").await;
+
+        // The secretariat's ten priorities for 2022 are in the demo; a province does not see them.
+        let plans = app.get("/api/v1/work-plans?year=2022", &vufo).await.json();
+        assert_eq!(plans["total"], 1, "{plans}");
+        assert_eq!((plans["items"][0]["priorities"].clone(), plans["items"][0]["tasks"].clone()), (json!(10), json!(7)));
+        let secretariat = format!("/api/v1/work-plans/{}", plans["items"][0]["id"]);
+        assert_eq!(app.get("/api/v1/work-plans", &qn).await.json()["total"], 0);
+        assert_eq!(app.get(&secretariat, &qn).await.status, StatusCode::NOT_FOUND);
+
+        // Quảng Nam draws up its own plan; bad input names the field and changes nothing.
+        let audit = app.audit_total(&vufo).await;
+        for (body, field, status) in [
+            (json!({"year": 1990, "title": "Kế hoạch"}), "year", StatusCode::UNPROCESSABLE_ENTITY),
+            (json!({"year": 2025, "title": "  "}), "title", StatusCode::UNPROCESSABLE_ENTITY),
+            (json!({"year": 2025}), "title", StatusCode::UNPROCESSABLE_ENTITY),
+        ] {
+            let r = app.call(Method::POST, "/api/v1/work-plans", Some(&qn), Some(body.clone())).await;
+            assert_eq!((r.status, r.error_field()), (status, field.to_owned()), "{body}: {}", r.text());
+        }
+        let r = app.call(Method::POST, "/api/v1/work-plans", Some(&viewer), Some(json!({"year": 2025, "title": "Xem", "unit_id": 1}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        assert_eq!(app.audit_total(&vufo).await, audit, "refused writes leave no trace");
+        let r = app.call(Method::POST, "/api/v1/work-plans", Some(&qn), Some(json!({"year": 2025, "title": "Kế hoạch công tác năm 2025"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let plan = r.json();
+        let path = format!("/api/v1/work-plans/{}", plan["id"]);
+        let again = app.call(Method::POST, "/api/v1/work-plans", Some(&qn), Some(json!({"year": 2025, "title": "Lần nữa"}))).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "one plan per unit and year");
+        for title in ["Giao lưu hữu nghị với Lào", "Vận động viện trợ"] {
+            let r = app.call(Method::POST, &format!("{path}/priorities"), Some(&qn), Some(json!({"title": title}))).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+
+        // Tasks: checked fields, evidence only from what the unit can see.
+        let event = |title: &str| json!({"type": "friendship_exchange", "title": title, "start_on": "2025-03-15"});
+        let r = app.call(Method::POST, "/api/v1/events", Some(&qn), Some(event("Giao lưu thanh niên Việt – Lào"))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let own_event = r.json()["id"].as_i64().expect("Quảng Nam's event");
+        let kh_event = app.call(Method::POST, "/api/v1/events", Some(&kh), Some(event("Gặp mặt hữu nghị"))).await.json()["id"].as_i64().expect("Khánh Hòa's event");
+        let tasks = format!("{path}/tasks");
+        for (body, field) in [
+            (json!({"priority": 3, "title": "Không có trọng tâm này"}), "priority"),
+            (json!({"priority": 1, "title": "Tiến độ sai", "progress": 140}), "progress"),
+            (json!({"priority": 1, "title": "Việc của tỉnh khác", "evidence": [{"kind": "event", "id": kh_event}]}), "evidence[0]"),
+            (json!({"priority": 1, "title": "Chưa xong", "status": "planned", "done_on": "2025-03-01"}), "done_on"),
+        ] {
+            let r = app.call(Method::POST, &tasks, Some(&qn), Some(body.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{body}: {}", r.text());
+        }
+        let r = app
+            .call(
+                Method::POST,
+                &tasks,
+                Some(&qn),
+                Some(json!({"priority": 1, "title": "Tổ chức giao lưu thanh niên", "deadline": "2025-06-30", "status": "in_progress", "progress": 40,
+                    "evidence": [{"kind": "event", "id": own_event}]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let r = app.call(Method::POST, &tasks, Some(&qn), Some(json!({"priority": 2, "title": "Khảo sát nhu cầu viện trợ", "deadline": "2025-09-30"}))).await;
+        let p = r.json();
+        assert_eq!(p["priorities"][0]["tasks"][0]["evidence"][0]["url"], json!(format!("/events/{own_event}")), "{p}");
+        assert_eq!(p["tally"]["tasks"], 2);
+        assert_eq!(p["tally"]["overdue"], 2, "both deadlines of 2025 have passed unfinished: {p}");
+        assert_eq!(p["tally"]["progress"], 20.0, "mean of 40 % and 0 %");
+
+        // Done: at 100 %, dated, no longer overdue; only the unit's staff may say so.
+        let first = p["priorities"][0]["tasks"][0]["id"].clone();
+        let done = json!({"priority": 1, "title": "Tổ chức giao lưu thanh niên", "deadline": "2025-06-30", "status": "done", "done_on": "2025-06-20",
+            "evidence": [{"kind": "event", "id": own_event}]});
+        let vietlao = app.token("vietlao@demo.amity").await;
+        assert_eq!(app.get(&path, &vietlao).await.status, StatusCode::NOT_FOUND, "an association does not see a province's plan");
+        for (who, token, status) in [("viewer", &viewer, StatusCode::FORBIDDEN), ("khanhhoa", &kh, StatusCode::FORBIDDEN), ("vietlao", &vietlao, StatusCode::NOT_FOUND)] {
+            let r = app.call(Method::PATCH, &format!("{tasks}/{first}"), Some(token), Some(done.clone())).await;
+            assert_eq!(r.status, status, "{who}: {}", r.text());
+        }
+        let r = app.call(Method::PATCH, &format!("{tasks}/{first}"), Some(&qn), Some(done)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let p = r.json();
+        let task = &p["priorities"][0]["tasks"][0];
+        assert_eq!((task["progress"].clone(), task["on_time"].clone(), task["overdue"].clone()), (json!(100), json!(true), json!(false)));
+        assert_eq!((p["tally"]["done"].clone(), p["tally"]["done_on_time"].clone(), p["tally"]["overdue"].clone()), (json!(1), json!(1), json!(1)));
+        assert_eq!(p["tally"]["with_evidence"], 1);
+        let trail = app.get(&format!("/api/v1/audit?entity_type=work_plan&entity_id={}", plan["id"]), &vufo).await.json();
+        assert_eq!(trail["total"], 6, "the plan, two priorities, two tasks and one change: {trail}");
+        assert!(app.audit_total(&vufo).await > audit);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_work_plan_is_kept_through_its_pages() {
+    each_backend(|app| async move {
+        let page = |path: &str, cookie: &str| Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+        let (session, csrf) = sign_in(&app, "quangnam@demo.amity").await;
+        let qn = format!("amity_session={session}");
+        let list = app.send(page("/plans", &qn)).await.text();
+        assert!(list.contains("Chưa có kế hoạch nào") && list.contains("Lập kế hoạch"), "{list}");
+        let r = app.send(form("/plans", &qn, &format!("csrf_token={csrf}&year=n%C4%83m&title=K%E1%BA%BF+ho%E1%BA%A1ch"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("year-error"), "the error sits beside the year");
+        let r = app.send(form("/plans", &qn, &format!("csrf_token={csrf}&year=2026&title=K%E1%BA%BF+ho%E1%BA%A1ch+2026"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+        let r = app.send(form(&format!("{location}/priorities"), &qn, &format!("csrf_token={csrf}&title=%C4%90o%C3%A0n+k%E1%BA%BFt"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = app.send(form(&format!("{location}/tasks"), &qn, &format!("csrf_token={csrf}&priority=1&status=planned&title=&deadline=31%2F13%2F2026"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = r.text();
+        assert!(text.contains("deadline-error"), "{text}");
+        let r = app
+            .send(form(&format!("{location}/tasks"), &qn, &format!("csrf_token={csrf}&priority=1&status=planned&title=G%E1%BA%B7p+m%E1%BA%B7t&deadline=30%2F06%2F2026&evidence=")))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let shown = app.send(page(&location, &qn)).await.text();
+        assert!(shown.contains("1. Đoàn kết") && shown.contains("Gặp mặt") && shown.contains("Kế hoạch và thực hiện"), "{shown}");
+        let task: i64 = shown.split(&format!("{location}/tasks/")).nth(1).and_then(|s| s.split('"').next()).and_then(|s| s.parse().ok()).expect("task form");
+        let r = app
+            .send(form(&format!("{location}/tasks/{task}"), &qn, &format!("csrf_token={csrf}&priority=1&title=G%E1%BA%B7p+m%E1%BA%B7t&deadline=2026-06-30&status=in_progress&progress=abc&evidence=")))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a word for a percentage");
+        assert!(r.text().contains("progress: "), "named in the notice");
+        let r = app
+            .send(form(&format!("{location}/tasks/{task}"), &qn, &format!("csrf_token={csrf}&priority=1&title=G%E1%BA%B7p+m%E1%BA%B7t&deadline=2026-06-30&status=in_progress&progress=60&evidence=")))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let shown = app.send(page(&location, &qn)).await.text();
+        assert!(shown.contains("value=\"60\"") && shown.contains("Đang thực hiện"), "{shown}");
+        app
+    })
+    .await;
+}
+
+#[cfg(feature = "pdf")]
+#[tokio::test]
+async fn a_report_and_a_summary_come_as_pdf_within_the_readers_scope() {
+    use unicode_normalization::UnicodeNormalization;
+    let text_of = |pdf: &[u8]| {
+        let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text extracts");
+        text.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let reports = app.get("/api/v1/reports?form=BC-NAM&year=2023", &kh).await.json();
+        let id = reports["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|r| r["unit_name"].as_str().is_some_and(|n| n.contains("Khánh Hòa")))
+            .map(|r| r["id"].clone())
+            .expect("the demo's draft");
+        let pdf = app.get(&format!("/api/v1/reports/{id}/export.pdf"), &kh).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+        assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+        let text = text_of(&pdf.body);
+        for expected in [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "BÁO CÁO",
+            "Báo cáo tổng kết công tác năm 2023",
+            "Liên hoan hữu nghị tại Ấn Độ",
+            "Số đoàn ra",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from {text}");
+        }
+        assert_eq!(app.get(&format!("/api/v1/reports/{id}/export.pdf"), &qn).await.status, StatusCode::NOT_FOUND);
+        let cluster = app.unit_by_code(&kh, "CUM-3", "2023-06-30").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let summary =
+            app.get(&format!("/api/v1/reports/summary/export.pdf?unit={}&period=2023&structure=current", cluster["id"]), &vufo).await;
+        assert_eq!(summary.status, StatusCode::OK, "{}", summary.text());
+        let text = text_of(&summary.body);
+        assert!(text.contains("Đà Nẵng") && text.contains("Quảng Nam"), "the restated parts and what Đà Nẵng carries: {text}");
+        let r = app.get(&format!("/api/v1/reports/summary/export.pdf?unit={}&period=2023", cluster["id"]), &qn).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        app
+    })
+    .await;
+}

@@ -11,6 +11,7 @@ mod import;
 mod org_units;
 mod partners;
 mod people;
+mod plans;
 mod reports;
 mod search;
 pub(crate) mod users;
@@ -87,6 +88,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(delegations::routes())
         .merge(events::routes())
         .merge(reports::routes())
+        .merge(plans::routes())
         .merge(org_units::routes())
         .merge(partners::routes())
         .merge(people::routes())

@@ -227,9 +227,8 @@ async fn completeness(
 pub(super) fn routes() -> RouteSet {
     let routes = RouteSet::default();
     #[cfg(feature = "pdf")]
-    let routes = routes
-        .route("/api/v1/reports/summary/export.pdf", get(summary_pdf))
-        .route("/api/v1/reports/{id}/export.pdf", get(report_pdf));
+    let routes =
+        routes.route("/api/v1/reports/summary/export.pdf", get(summary_pdf)).route("/api/v1/reports/{id}/export.pdf", get(report_pdf));
     routes
         .route("/api/v1/reports/summary", get(summary))
         .route("/api/v1/reports/summary/export.docx", get(summary_docx))

@@ -13,6 +13,7 @@ mod org;
 mod partners;
 mod people;
 mod periodic;
+mod plans;
 mod reports;
 mod search;
 mod users;
@@ -176,6 +177,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(calendar::routes())
         .merge(reports::routes())
         .merge(periodic::routes())
+        .merge(plans::routes())
         .merge(dashboard::routes())
         .merge(audit::routes())
         .merge(countries::routes())
