@@ -58,6 +58,8 @@ pub enum Action {
     /// Compile and approve a cluster's summary; checked against the cluster's lead union for
     /// the report's year.
     LeadCluster,
+    /// Decide on an award proposal (approve with its decision, or refuse): central staff.
+    DecideAward,
 }
 
 /// What moving a periodic report to `to` takes. The unit's own staff write and submit (for a
@@ -118,6 +120,7 @@ impl Actor {
             Action::DecideInbound => matches!(self.role, Role::SystemAdmin | Role::UnitHead) && self.write.covers(unit),
             Action::ApproveReport => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
             Action::LeadCluster => matches!(self.role, Role::SystemAdmin | Role::ClusterLead) && self.write.covers(unit),
+            Action::DecideAward => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
         }
     }
 
@@ -136,6 +139,7 @@ impl Actor {
             Action::DecideInbound => "inbound delegations are approved by the head of the hosting unit",
             Action::ApproveReport => "reports are approved, locked and reopened by central staff",
             Action::LeadCluster => "a cluster's summary is compiled and first approved by the cluster's lead union",
+            Action::DecideAward => "award proposals are decided by central staff",
         }))
     }
 }

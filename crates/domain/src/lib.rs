@@ -7,6 +7,7 @@ pub mod activity;
 pub mod anniversary;
 pub mod authz;
 pub mod country;
+pub mod emulation;
 pub mod error;
 pub mod indicator;
 pub mod money;

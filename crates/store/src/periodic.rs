@@ -240,7 +240,7 @@ fn period_of(label: &str) -> Result<Period> {
 }
 
 /// The union leading `cluster` in `year`, if one was chosen.
-async fn cluster_lead(conn: &mut Conn, cluster: i64, year: i32) -> Result<Option<i64>> {
+pub(crate) async fn cluster_lead(conn: &mut Conn, cluster: i64, year: i32) -> Result<Option<i64>> {
     let lead: Option<(i64,)> = conn
         .fetch_optional(
             Query::select()

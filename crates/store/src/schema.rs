@@ -533,6 +533,62 @@ pub(crate) enum PlanEvidence {
     RecordId,
 }
 
+/// A weighted emulation criterion of a cluster for a year; `indicator` names the report
+/// indicator it reads, or is null for points entered by hand.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum EmulationCriteria {
+    Table,
+    Id,
+    ClusterId,
+    Year,
+    Code,
+    Name,
+    Indicator,
+    Weight,
+}
+
+/// Points entered for a manual criterion and a member.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum EmulationScores {
+    Table,
+    CriterionId,
+    UnitId,
+    Points,
+}
+
+/// The awards register: proposals and decided awards.
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Awards {
+    Table,
+    Id,
+    AwardType,
+    /// The unit that proposes (and owns the record).
+    ProposingUnitId,
+    RecipientUnitId,
+    RecipientPersonId,
+    RecipientName,
+    Year,
+    Reason,
+    State,
+    DecisionNumber,
+    DecidedOn,
+    Issuer,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AwardMoves {
+    Table,
+    Id,
+    AwardId,
+    FromState,
+    ToState,
+    Comment,
+    UserId,
+    At,
+}
+
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum ReportMoves {
     Table,
@@ -570,6 +626,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (8, "live totals also count agreements signed, tasks done and new partners"),
     (9, "periodic report forms, reports, their values and moves"),
     (10, "work plans: priorities, tasks and their evidence"),
+    (11, "emulation criteria and scores, the awards register and its moves"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -631,6 +688,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         8 => Ok(()),
         9 => m009_reports(conn).await,
         10 => m010_work_plans(conn).await,
+        11 => m011_emulation_awards(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1232,6 +1290,78 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
         c.execute_schema(&index).await?;
     }
     Ok(())
+}
+
+async fn m011_emulation_awards(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(EmulationCriteria::Table)
+            .col(id(EmulationCriteria::Id))
+            .col(ColumnDef::new(EmulationCriteria::ClusterId).big_integer().not_null())
+            .col(ColumnDef::new(EmulationCriteria::Year).integer().not_null())
+            .col(ColumnDef::new(EmulationCriteria::Code).text().not_null())
+            .col(ColumnDef::new(EmulationCriteria::Name).text().not_null())
+            .col(ColumnDef::new(EmulationCriteria::Indicator).text().null())
+            .col(ColumnDef::new(EmulationCriteria::Weight).double().not_null())
+            .foreign_key(&mut fk(EmulationCriteria::Table, EmulationCriteria::ClusterId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Index::create()
+            .name("emulation_criteria_code")
+            .table(EmulationCriteria::Table)
+            .col(EmulationCriteria::ClusterId)
+            .col(EmulationCriteria::Year)
+            .col(EmulationCriteria::Code)
+            .unique(),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(EmulationScores::Table)
+            .col(ColumnDef::new(EmulationScores::CriterionId).big_integer().not_null())
+            .col(ColumnDef::new(EmulationScores::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(EmulationScores::Points).double().not_null())
+            .primary_key(Index::create().col(EmulationScores::CriterionId).col(EmulationScores::UnitId))
+            .foreign_key(&mut fk(EmulationScores::Table, EmulationScores::CriterionId, EmulationCriteria::Table, EmulationCriteria::Id))
+            .foreign_key(&mut fk(EmulationScores::Table, EmulationScores::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Awards::Table)
+            .col(id(Awards::Id))
+            .col(ColumnDef::new(Awards::AwardType).text().not_null())
+            .col(ColumnDef::new(Awards::ProposingUnitId).big_integer().not_null())
+            .col(ColumnDef::new(Awards::RecipientUnitId).big_integer().null())
+            .col(ColumnDef::new(Awards::RecipientPersonId).big_integer().null())
+            .col(ColumnDef::new(Awards::RecipientName).text().not_null())
+            .col(ColumnDef::new(Awards::Year).integer().not_null())
+            .col(ColumnDef::new(Awards::Reason).text().not_null())
+            .col(ColumnDef::new(Awards::State).text().not_null())
+            .col(ColumnDef::new(Awards::DecisionNumber).text().null())
+            .col(ColumnDef::new(Awards::DecidedOn).date().null())
+            .col(ColumnDef::new(Awards::Issuer).text().null())
+            .col(ColumnDef::new(Awards::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Awards::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Awards::Table, Awards::ProposingUnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(Awards::Table, Awards::RecipientUnitId, OrgUnits::Table, OrgUnits::Id))
+            .foreign_key(&mut fk(Awards::Table, Awards::RecipientPersonId, People::Table, People::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AwardMoves::Table)
+            .col(id(AwardMoves::Id))
+            .col(ColumnDef::new(AwardMoves::AwardId).big_integer().not_null())
+            .col(ColumnDef::new(AwardMoves::FromState).text().not_null())
+            .col(ColumnDef::new(AwardMoves::ToState).text().not_null())
+            .col(ColumnDef::new(AwardMoves::Comment).text().null())
+            .col(ColumnDef::new(AwardMoves::UserId).big_integer().null())
+            .col(ColumnDef::new(AwardMoves::At).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(AwardMoves::Table, AwardMoves::AwardId, Awards::Table, Awards::Id)),
+    )
+    .await
 }
 
 async fn m010_work_plans(c: &mut Conn) -> Result<()> {

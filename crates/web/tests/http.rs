@@ -518,6 +518,13 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/reports?period=2025-Q9".to_owned(),
         "/reports/periodic".to_owned(),
         "/reports/periodic?form=BC-QUY&year=2023&state=draft&period=2025-Q2".to_owned(),
+        "/plans".to_owned(),
+        "/plans?year=2022".to_owned(),
+        format!("/plans/{}", app.get("/api/v1/work-plans", &t).await.json()["items"][0]["id"]),
+        "/emulation".to_owned(),
+        format!("/emulation?cluster={}&year=2023", cluster["id"]),
+        "/awards".to_owned(),
+        "/awards?year=2024&type=medal&state=approved".to_owned(),
         "/reports/periodic?form=BC-NAM&period=2025-Q2".to_owned(),
         "/reports/1".to_owned(),
     ];
@@ -2478,6 +2485,174 @@ async fn a_report_and_a_summary_come_as_pdf_within_the_readers_scope() {
         assert!(text.contains("Đà Nẵng") && text.contains("Quảng Nam"), "the restated parts and what Đà Nẵng carries: {text}");
         let r = app.get(&format!("/api/v1/reports/summary/export.pdf?unit={}&period=2023", cluster["id"]), &qn).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cluster_ranks_its_members_from_approved_reports_and_entered_points() {
+    each_backend(|app| async move {
+        let qn = app.token("quangnam@demo.amity").await;
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let viewer = app.token("viewer@demo.amity").await;
+        let vietlao = app.token("vietlao@demo.amity").await;
+        let cluster = app.unit_by_code(&vufo, "CUM-3", "2023-06-01").await["id"].clone();
+        let quang_nam = app.unit_by_code(&vufo, "49", "2023-06-01").await["id"].clone();
+        let khanh_hoa = app.unit_by_code(&vufo, "56", "2023-06-01").await["id"].clone();
+
+        // Quảng Nam's 2023 annual report, approved: its entered values are what gets scored.
+        let r = app.call(Method::POST, "/api/v1/reports", Some(&qn), Some(json!({"form": "BC-NAM", "period": "2023"}))).await;
+        let path = format!("/api/v1/reports/{}", r.json()["id"]);
+        let content = json!({"results": "Phối hợp tổ chức hội thảo của Cụm.", "values": {"members_new": 12, "funds_mobilized": 0, "media_items": 4, "trainings": 1}});
+        assert_eq!(app.call(Method::PATCH, &path, Some(&qn), Some(content)).await.status, StatusCode::OK);
+        assert_eq!(app.call(Method::POST, &format!("{path}/transitions"), Some(&qn), Some(json!({"to": "submitted"}))).await.status, StatusCode::OK);
+        assert_eq!(app.call(Method::POST, &format!("{path}/transitions"), Some(&vufo), Some(json!({"to": "approved"}))).await.status, StatusCode::OK);
+
+        // Criteria: set by central staff or the year's lead union, checked, never twice.
+        let criterion = |code: &str, indicator: Option<&str>, weight: f64| {
+            json!({"cluster": cluster, "year": 2023, "code": code, "name": format!("Tiêu chí {code}"), "indicator": indicator, "weight": weight})
+        };
+        for (token, status) in [(&qn, StatusCode::FORBIDDEN), (&viewer, StatusCode::FORBIDDEN)] {
+            let r = app.call(Method::POST, "/api/v1/emulation/criteria", Some(token), Some(criterion("events", Some("events"), 40.0))).await;
+            assert_eq!(r.status, status, "{}", r.text());
+        }
+        for (body, field) in [
+            (criterion("events", Some("events"), 0.0), "weight"),
+            (criterion("stars", Some("stars"), 10.0), "indicator"),
+            (criterion("sai mã", None, 10.0), "code"),
+        ] {
+            let r = app.call(Method::POST, "/api/v1/emulation/criteria", Some(&kh), Some(body.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{body}: {}", r.text());
+        }
+        for (token, body) in [(&kh, criterion("events", Some("events"), 40.0)), (&vufo, criterion("members_new", Some("members_new"), 30.0)), (&kh, criterion("coordination", None, 30.0))] {
+            let r = app.call(Method::POST, "/api/v1/emulation/criteria", Some(token), Some(body)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let again = app.call(Method::POST, "/api/v1/emulation/criteria", Some(&vufo), Some(criterion("events", Some("events"), 10.0))).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+
+        // Points entered by hand stay within the criterion's weight and the cluster's members.
+        let points = |code: &str, unit: &Value, p: f64| json!({"cluster": cluster, "year": 2023, "code": code, "unit_id": unit, "points": p});
+        for (body, field) in [
+            (points("coordination", &khanh_hoa, 31.0), "points"),
+            (points("events", &khanh_hoa, 5.0), "code"),
+            (points("coordination", &json!(1), 5.0), "unit_id"),
+        ] {
+            let r = app.call(Method::PUT, "/api/v1/emulation/points", Some(&kh), Some(body.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{body}: {}", r.text());
+        }
+        assert_eq!(app.call(Method::PUT, "/api/v1/emulation/points", Some(&kh), Some(points("coordination", &khanh_hoa, 20.0))).await.status, StatusCode::OK);
+        let r = app.call(Method::PUT, "/api/v1/emulation/points", Some(&kh), Some(points("coordination", &khanh_hoa, 25.0))).await;
+        assert_eq!(r.status, StatusCode::OK, "entering again replaces the points");
+        let ranking = r.json();
+        assert_eq!((ranking["total_weight"].clone(), ranking["standings"].as_array().map(Vec::len)), (json!(100.0), Some(11)), "{ranking}");
+        let standing = |unit: &Value| ranking["standings"].as_array().expect("standings").iter().find(|s| s["unit_id"] == *unit).cloned().expect("member");
+        let (qn_standing, kh_standing) = (standing(&quang_nam), standing(&khanh_hoa));
+        assert_eq!((qn_standing["rank"].clone(), qn_standing["score"].clone()), (json!(1), json!(30.0)), "the most new members, the only approved report: {ranking}");
+        assert!(qn_standing["report_id"].is_i64());
+        assert_eq!((kh_standing["rank"].clone(), kh_standing["score"].clone()), (json!(2), json!(25.0)), "coordination points; its report is still a draft");
+        assert_eq!(kh_standing["report_id"], Value::Null);
+        assert_eq!(ranking["standings"][10]["rank"], json!(3), "the other nine share third place");
+
+        // Readers of the cluster see it; an association does not.
+        assert_eq!(app.get(&format!("/api/v1/emulation?cluster={cluster}&year=2023"), &qn).await.status, StatusCode::OK);
+        assert_eq!(app.get(&format!("/api/v1/emulation?cluster={cluster}&year=2023"), &vietlao).await.status, StatusCode::NOT_FOUND);
+        let trail = app.get(&format!("/api/v1/audit?entity_type=emulation&entity_id={cluster}"), &vufo).await.json();
+        assert_eq!(trail["total"], 5, "three criteria and two entries: {trail}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn award_proposals_go_up_the_chain_to_a_decision() {
+    each_backend(|app| async move {
+        let qn = app.token("quangnam@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let vietlao = app.token("vietlao@demo.amity").await;
+        let quang_nam = app.unit_by_code(&vufo, "49", "2023-06-01").await["id"].clone();
+        let audit = app.audit_total(&vufo).await;
+        for (body, field) in [
+            (json!({"award_type": "certificate", "year": 2023, "reason": "Thành tích xuất sắc"}), "recipient"),
+            (json!({"award_type": "certificate", "year": 2023, "reason": "x", "recipient_name": "A", "recipient_unit_id": quang_nam}), "recipient"),
+            (json!({"award_type": "certificate", "year": 2023, "recipient_unit_id": quang_nam}), "reason"),
+            (json!({"award_type": "trophy", "year": 2023, "reason": "x", "recipient_name": "A"}), "award_type"),
+            (json!({"award_type": "medal", "year": 1900, "reason": "x", "recipient_name": "A"}), "year"),
+        ] {
+            let r = app.call(Method::POST, "/api/v1/awards", Some(&qn), Some(body.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{body}: {}", r.text());
+        }
+        assert_eq!(app.audit_total(&vufo).await, audit, "nothing saved");
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/awards",
+                Some(&qn),
+                Some(json!({"award_type": "emulation_flag", "year": 2023, "reason": "Dẫn đầu phong trào thi đua Cụm 3", "recipient_unit_id": quang_nam})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let award = r.json();
+        assert_eq!((award["state"].clone(), award["recipient_name"].as_str().is_some_and(|n| n.contains("Quảng Nam"))), (json!("proposed"), true));
+        let moves = format!("/api/v1/awards/{}/transitions", award["id"]);
+        assert_eq!(app.call(Method::POST, &moves, Some(&qn), Some(json!({"to": "approved"}))).await.status, StatusCode::CONFLICT, "not sent up yet");
+        assert_eq!(app.call(Method::POST, &moves, Some(&qn), Some(json!({"to": "submitted"}))).await.status, StatusCode::OK);
+        let decision = json!({"to": "approved", "decision_number": "125/QĐ-LHHN", "decided_on": "2024-01-15", "issuer": "Chủ tịch Liên hiệp các tổ chức hữu nghị Việt Nam"});
+        assert_eq!(app.call(Method::POST, &moves, Some(&qn), Some(decision.clone())).await.status, StatusCode::FORBIDDEN, "the proposer does not decide");
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved", "decided_on": "2024-01-15"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "decision_number".to_owned()));
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "refused"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "comment".to_owned()), "a refusal gives its reason");
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(decision)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let decided = r.json();
+        assert_eq!((decided["state"].clone(), decided["decision_number"].clone(), decided["moves"].as_array().map(Vec::len)), (json!("approved"), json!("125/QĐ-LHHN"), Some(2)));
+        assert_eq!(app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "refused", "comment": "x"}))).await.status, StatusCode::CONFLICT, "a decision stands");
+        let register = app.get("/api/v1/awards?year=2023&type=emulation_flag&state=approved", &qn).await.json();
+        assert_eq!(register["total"], 1, "{register}");
+        assert_eq!(app.get("/api/v1/awards", &vietlao).await.json()["total"], 0, "another unit's register is not an association's");
+        assert_eq!(app.get(&format!("/api/v1/awards/{}", award["id"]), &vietlao).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/api/v1/awards?type=trophy", &qn).await.error_field(), "type");
+        assert_eq!(app.audit_total(&vufo).await, audit + 3, "the proposal, sending it up and the decision");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn emulation_and_awards_are_kept_through_their_pages() {
+    each_backend(|app| async move {
+        let page = |path: &str, cookie: &str| Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+        let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
+        let vufo = format!("amity_session={session}");
+        let cluster = app.unit_by_code(&app.token("vufo@demo.amity").await, "CUM-3", "2023-06-01").await["id"].clone();
+        let shown = app.send(page(&format!("/emulation?cluster={cluster}&year=2023"), &vufo)).await.text();
+        assert!(shown.contains("Cụm chưa có tiêu chí thi đua") && shown.contains("Thêm tiêu chí"), "{shown}");
+        let r = app.send(form("/emulation/criteria", &vufo, &format!("csrf_token={csrf}&cluster={cluster}&year=2023&code=events&name=S%E1%BB%B1+ki%E1%BB%87n&indicator=events&weight=abc"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("weight-error"), "beside the weight");
+        let r = app.send(form("/emulation/criteria", &vufo, &format!("csrf_token={csrf}&cluster={cluster}&year=2023&code=coordination&name=Ph%E1%BB%91i+h%E1%BB%A3p&indicator=&weight=20"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let shown = app.send(page(&format!("/emulation?cluster={cluster}&year=2023"), &vufo)).await.text();
+        assert!(shown.contains("Phối hợp") && shown.contains("Chấm điểm"), "{shown}");
+
+        let (qn_session, qn_csrf) = sign_in(&app, "quangnam@demo.amity").await;
+        let qn = format!("amity_session={qn_session}");
+        let r = app.send(form("/awards", &qn, &format!("csrf_token={qn_csrf}&award_type=certificate&recipient_name=Nguy%E1%BB%85n+V%C4%83n+A&year=2025&reason="))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("reason-error"));
+        let r = app.send(form("/awards", &qn, &format!("csrf_token={qn_csrf}&award_type=certificate&recipient_name=Nguy%E1%BB%85n+V%C4%83n+A&year=2025&reason=T%C3%ADch+c%E1%BB%B1c"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let shown = app.send(page("/awards", &qn)).await.text();
+        assert!(shown.contains("Nguyễn Văn A") && shown.contains("Bằng khen") && shown.contains("Trình"), "{shown}");
+        let id: i64 = shown.split("/awards/").nth(1).and_then(|s| s.split('/').next()).and_then(|s| s.parse().ok()).expect("a move form");
+        assert_eq!(app.send(form(&format!("/awards/{id}/transitions"), &qn, &format!("csrf_token={qn_csrf}&to=submitted"))).await.status, StatusCode::SEE_OTHER);
+        let r = app.send(form(&format!("/awards/{id}/transitions"), &vufo, &format!("csrf_token={csrf}&to=approved&decision_number=9%2FQ%C4%90&decided_on=15%2F01%2F2026&issuer=Ch%E1%BB%A7+t%E1%BB%8Bch&comment="))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let shown = app.send(page("/awards?state=approved", &vufo)).await.text();
+        assert!(shown.contains("9/QĐ") && shown.contains("15/01/2026"), "{shown}");
         app
     })
     .await;

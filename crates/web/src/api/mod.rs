@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 pub(crate) mod countries;
 pub(crate) mod delegations;
+mod emulation;
 pub(crate) mod events;
 mod import;
 mod org_units;
@@ -89,6 +90,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(events::routes())
         .merge(reports::routes())
         .merge(plans::routes())
+        .merge(emulation::routes())
         .merge(org_units::routes())
         .merge(partners::routes())
         .merge(people::routes())

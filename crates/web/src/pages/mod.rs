@@ -6,6 +6,7 @@ mod calendar;
 mod countries;
 mod dashboard;
 mod delegations;
+mod emulation;
 mod events;
 mod home;
 mod login;
@@ -178,6 +179,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(reports::routes())
         .merge(periodic::routes())
         .merge(plans::routes())
+        .merge(emulation::routes())
         .merge(dashboard::routes())
         .merge(audit::routes())
         .merge(countries::routes())
