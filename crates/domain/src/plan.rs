@@ -45,10 +45,10 @@ impl TaskDraft {
         if !(0..=100).contains(&self.progress) {
             c.push("progress", format!("{} is not a percentage (0–100)", self.progress));
         }
-        if let Some(d) = self.deadline {
-            if !(year - 1..=year + 1).contains(&chrono::Datelike::year(&d)) {
-                c.push("deadline", format!("{d} is far from the plan's year {year}"));
-            }
+        if let Some(d) = self.deadline
+            && !(year - 1..=year + 1).contains(&chrono::Datelike::year(&d))
+        {
+            c.push("deadline", format!("{d} is far from the plan's year {year}"));
         }
         match self.status {
             TaskStatus::Done => {

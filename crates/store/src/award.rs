@@ -46,6 +46,9 @@ pub struct Award {
     pub moves: Vec<AwardMove>,
 }
 
+/// (from, to, comment, user, at)
+type MoveRow = (String, String, Option<String>, Option<i64>, DateTime<Utc>);
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -86,7 +89,7 @@ async fn assemble(conn: &mut Conn, rows: Vec<Row>, with_moves: bool) -> Result<V
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let moves = if with_moves {
-            let m: Vec<(String, String, Option<String>, Option<i64>, DateTime<Utc>)> = conn
+            let m: Vec<MoveRow> = conn
                 .fetch_all(
                     Query::select()
                         .columns([AwardMoves::FromState, AwardMoves::ToState, AwardMoves::Comment, AwardMoves::UserId, AwardMoves::At])
