@@ -1,6 +1,7 @@
 """Signs in through the real form in headless Chromium and saves screenshots of the main pages.
 
-Usage: python3 scripts/screenshots.py http://127.0.0.1:8080 OUT_DIR
+Usage: python3 scripts/screenshots.py http://127.0.0.1:8080 OUT_DIR [EMAIL]
+EMAIL is the demo account to sign in as (default khanhhoa@demo.amity).
 Needs Debian's chromium and chromium-driver, and `pip install selenium`.
 """
 import sys
@@ -11,6 +12,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 base, out = sys.argv[1].rstrip("/"), Path(sys.argv[2])
+email = sys.argv[3] if len(sys.argv) > 3 else "khanhhoa@demo.amity"
 out.mkdir(parents=True, exist_ok=True)
 options = webdriver.ChromeOptions()
 options.binary_location = "/usr/bin/chromium"
@@ -23,7 +25,7 @@ try:
         driver.delete_all_cookies()
         driver.get(base + "/login")
         driver.save_screenshot(str(out / f"login-{label}.png"))
-        driver.find_element(By.ID, "email").send_keys("khanhhoa@demo.amity")
+        driver.find_element(By.ID, "email").send_keys(email)
         driver.find_element(By.ID, "password").send_keys("amity-demo")
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         assert "/login" not in driver.current_url, driver.page_source[:500]
@@ -42,6 +44,10 @@ try:
             ("report", "/reports/1"),
             ("summary", "/reports?period=2023&structure=current"),
             ("dashboard", "/dashboard?year=2023"),
+            ("plans", "/plans"),
+            ("plan", "/plans/1"),
+            ("emulation", "/emulation?year=2023"),
+            ("awards", "/awards"),
         ]
         for name, path in pages:
             driver.get(base + path)

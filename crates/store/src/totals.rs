@@ -86,14 +86,7 @@ pub struct Total {
 
 /// The stored totals of `units` (all when `None`) from `from` to `to` (months, inclusive).
 pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
-    let period = |(y, m): (i32, u32)| y * 100 + m as i32;
-    let mut cond = Cond::all()
-        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).gte(period(from)))
-        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).lte(period(to)))
-        .add(Expr::col(ActivityTotals::Value).ne(0));
-    if let Some(units) = units {
-        cond = cond.add(Expr::col(ActivityTotals::UnitId).is_in(units.iter().copied()));
-    }
+    let cond = window(units, from, to).add(Expr::col(ActivityTotals::Value).ne(0));
     conn.fetch_all(
         Query::select()
             .columns([ActivityTotals::UnitId, ActivityTotals::Year, ActivityTotals::Month, ActivityTotals::Metric, ActivityTotals::Value])
@@ -107,15 +100,14 @@ pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: 
     .await
 }
 
-/// Rows of `units` (all when `None`) from `from` to `to` (months, inclusive). The year bounds
-/// let the (year, month) index narrow the scan; the month arithmetic trims the first and last
-/// year.
+/// Rows of `units` (all when `None`) from `from` to `to` (months, inclusive), as row-value
+/// comparisons on (year, month) that the (year, month) index answers and both planners estimate
+/// well (PostgreSQL then hashes the groups instead of sorting them).
 fn window(units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Cond {
-    let period = |(y, m): (i32, u32)| y * 100 + m as i32;
-    let mut cond = Cond::all()
-        .add(Expr::col(ActivityTotals::Year).between(from.0, to.0))
-        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).gte(period(from)))
-        .add(Expr::col(ActivityTotals::Year).mul(100).add(Expr::col(ActivityTotals::Month)).lte(period(to)));
+    let month = || Expr::tuple([Expr::col(ActivityTotals::Year), Expr::col(ActivityTotals::Month)]);
+    let at = |(y, m): (i32, u32)| Expr::tuple([Expr::val(y), Expr::val(m as i32)]);
+    let mut cond =
+        Cond::all().add(Expr::col(ActivityTotals::Year).between(from.0, to.0)).add(month().gte(at(from))).add(month().lte(at(to)));
     if let Some(units) = units {
         cond = cond.add(Expr::col(ActivityTotals::UnitId).is_in(units.iter().copied()));
     }
