@@ -225,6 +225,10 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     }
     crate::totals::apply(&mut tx, None, Some(&totals)).await?;
     tx.commit().await?;
+    if spec.records > 0 {
+        // Fresh statistics after a bulk load, so the planners estimate the new tables well.
+        db.conn().await?.execute_raw("ANALYZE").await?;
+    }
     Ok(stats)
 }
 
