@@ -20,6 +20,18 @@ vocabulary!(
     EvidenceKind, "kind", { Delegation => "delegation", Event => "event", AgreementTask => "agreement_task" }
 );
 
+/// The title of a plan, a priority or a task: trimmed, required, at most 500 characters.
+pub fn title(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("is required".into());
+    }
+    if t.chars().count() > 500 {
+        return Err("is longer than 500 characters".into());
+    }
+    Ok(t.to_owned())
+}
+
 /// A task as written: every field checked by [`TaskDraft::check`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskDraft {
@@ -36,11 +48,8 @@ impl TaskDraft {
     /// 100 % and has a completion date (`today` unless given); any other task has none.
     pub fn check(mut self, year: i32, today: NaiveDate) -> Result<TaskDraft, Invalid> {
         let mut c = Checker::new();
-        self.title = self.title.trim().to_owned();
-        if self.title.is_empty() {
-            c.push("title", "is required");
-        } else if self.title.chars().count() > 500 {
-            c.push("title", "is longer than 500 characters");
+        if let Some(t) = c.check("title", title(&self.title)) {
+            self.title = t;
         }
         if !(0..=100).contains(&self.progress) {
             c.push("progress", format!("{} is not a percentage (0–100)", self.progress));

@@ -126,7 +126,7 @@ pub struct TaskInput {
     pub evidence: Vec<(EvidenceKind, i64)>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct PlanRow {
     id: i64,
     unit_id: i64,
@@ -147,11 +147,17 @@ async fn plan_row(conn: &mut Conn, id: i64) -> Result<PlanRow> {
 
 /// The plan, if the actor may read its unit's records.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Plan> {
+    let row = readable(conn, actor, id).await?;
+    assemble(conn, actor, row).await
+}
+
+/// The plan's row, if it exists for the actor (its unit is within the actor's read scope).
+async fn readable(conn: &mut Conn, actor: &Actor, id: i64) -> Result<PlanRow> {
     let row = plan_row(conn, id).await?;
     if !actor.may(Action::Read, Some(row.unit_id)) {
         return Err(Error::NotFound("work plan"));
     }
-    assemble(conn, actor, row).await
+    Ok(row)
 }
 
 async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> {
@@ -316,17 +322,6 @@ pub async fn list(conn: &mut Conn, actor: &Actor, year: Option<i32>, unit: Optio
     Ok(out)
 }
 
-fn check_title(field: &str, title: &str) -> Result<String> {
-    let t = title.trim();
-    if t.is_empty() {
-        return Err(Error::invalid(field, "is required"));
-    }
-    if t.chars().count() > 500 {
-        return Err(Error::invalid(field, "is longer than 500 characters"));
-    }
-    Ok(t.to_owned())
-}
-
 async fn record(
     conn: &mut Conn,
     actor: &Actor,
@@ -344,7 +339,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: i64, year: i32, title:
     if !(2000..=this_year + 1).contains(&year) {
         return Err(Error::invalid("year", format!("{year} is not a plan year (2000–{})", this_year + 1)));
     }
-    let title = check_title("title", title)?;
+    let title = amity_domain::plan::title(title).map_err(|e| Error::invalid("title", e))?;
     let day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
     let found = org::get(conn, unit, day).await.map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
     actor.require(Action::Write, Some(unit))?;
@@ -379,7 +374,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: i64, year: i32, title:
 /// Adds the next numbered priority.
 pub async fn add_priority(conn: &mut Conn, actor: &Actor, plan: i64, title: &str) -> Result<Plan> {
     let row = writable(conn, actor, plan).await?;
-    let title = check_title("title", title)?;
+    let title = amity_domain::plan::title(title).map_err(|e| Error::invalid("title", e))?;
     let (last,): (Option<i32>,) = conn
         .fetch_one(
             Query::select()
@@ -402,10 +397,7 @@ pub async fn add_priority(conn: &mut Conn, actor: &Actor, plan: i64, title: &str
 
 /// The plan, if it exists for the actor and the actor may change it.
 async fn writable(conn: &mut Conn, actor: &Actor, plan: i64) -> Result<PlanRow> {
-    let row = plan_row(conn, plan).await?;
-    if !actor.may(Action::Read, Some(row.unit_id)) {
-        return Err(Error::NotFound("work plan"));
-    }
+    let row = readable(conn, actor, plan).await?;
     actor.require(Action::Write, Some(row.unit_id))?;
     Ok(row)
 }
@@ -496,8 +488,8 @@ pub async fn add_task(conn: &mut Conn, actor: &Actor, plan: i64, input: &TaskInp
 
 /// Changes a task: its plan unit's staff, or the staff of the unit that owns it.
 pub async fn update_task(conn: &mut Conn, actor: &Actor, plan: i64, task: i64, input: &TaskInput) -> Result<Plan> {
-    let row = plan_row(conn, plan).await?;
-    let before = get(conn, actor, plan).await?;
+    let row = readable(conn, actor, plan).await?;
+    let before = assemble(conn, actor, row.clone()).await?;
     let (number, old) = before
         .priorities
         .iter()
