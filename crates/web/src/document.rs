@@ -23,19 +23,21 @@ pub const MOTTO: [&str; 2] = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "
 
 /// A table in the body: a header row and rows of text; columns from `numeric_from` on are
 /// figures (right-aligned; written as numbers in XLSX).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DocTable {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub numeric_from: usize,
     /// The same rows' figures, for the workbook and its chart.
+    #[serde(skip)]
     pub figures: Vec<Vec<Option<f64>>>,
     /// The column the workbook's chart draws.
+    #[serde(skip)]
     pub chart_col: usize,
 }
 
 /// A numbered part of the body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Section {
     pub heading: String,
     pub paragraphs: Vec<String>,
@@ -332,19 +334,6 @@ impl Document {
     /// The document as PDF, laid out by amity-pdf's template with its font embedded.
     #[cfg(feature = "pdf")]
     pub fn pdf(&self) -> Result<Vec<u8>, ApiError> {
-        let sections: Vec<serde_json::Value> = self
-            .sections
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "heading": s.heading,
-                    "paragraphs": s.paragraphs,
-                    "table": s.table.as_ref().map(|t| serde_json::json!({
-                        "header": t.header, "rows": t.rows, "numeric_from": t.numeric_from,
-                    })),
-                })
-            })
-            .collect();
         amity_pdf::render(&serde_json::json!({
             "above": self.above,
             "unit": self.unit,
@@ -355,7 +344,7 @@ impl Document {
             "status": self.status,
             "motto": MOTTO,
             "signer": self.signer,
-            "sections": sections,
+            "sections": self.sections,
         }))
         .map_err(internal)
     }
