@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, render, store_error_page};
+use super::{after_post, page_or_error, render, store_error_page};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -184,10 +184,7 @@ async fn agreement_page<'a>(
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match agreement_page(&state, &ctx, &me, id, None, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, agreement_page(&state, &ctx, &me, id, None, FormErrors::default()).await)
 }
 
 #[derive(Template)]
@@ -217,10 +214,7 @@ async fn form_page<'a>(
 }
 
 async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match form_page(&state, &ctx, &me, id, None, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, form_page(&state, &ctx, &me, id, None, FormErrors::default()).await)
 }
 
 async fn update(

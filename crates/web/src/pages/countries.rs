@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, error_page_for, render, store_error_page};
+use super::{after_post, error_page_for, page_or_error, render, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -149,10 +149,7 @@ async fn load<'a>(
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
     let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
-    match load(&state, &ctx, &me.actor, &code, None, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, load(&state, &ctx, &me.actor, &code, None, FormErrors::default()).await)
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -287,10 +284,7 @@ async fn calendar(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Q
     if !(1900..=2200).contains(&year) {
         return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "year: must be between 1900 and 2200");
     }
-    match calendar_page(&state, &ctx, &me, year, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, calendar_page(&state, &ctx, &me, year, FormErrors::default()).await)
 }
 
 #[derive(Debug, Deserialize)]

@@ -15,7 +15,7 @@ use axum::routing::get;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{render, store_error_page};
+use super::page_or_error;
 use crate::auth::Auth;
 use crate::chart::{self, Series};
 use crate::routes::RouteSet;
@@ -142,10 +142,7 @@ async fn dashboard(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
         Ok::<_, amity_store::Error>(DashboardPage { ctx: &ctx, year, figures, key, missing })
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, result)
 }
 
 pub(super) fn routes() -> RouteSet {

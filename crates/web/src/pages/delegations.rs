@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{MoveForm, after_post, render, store_error_page};
+use super::{MoveForm, after_post, page_or_error, render, store_error_page};
 use crate::api::delegations::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
@@ -417,10 +417,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Q
     }
     let form =
         DelegationForm { direction: q.direction.unwrap_or_else(|| "outbound".into()), budget_currency: "VND".into(), ..Default::default() };
-    match form_page(&state, &ctx, None, form, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, form_page(&state, &ctx, None, form, FormErrors::default()).await)
 }
 
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<DelegationForm>) -> Response {
@@ -445,10 +442,7 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
         form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, result)
 }
 
 async fn update(
@@ -523,10 +517,7 @@ impl DelegationPage<'_> {
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match delegation_page(&state, &ctx, &me, id, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, delegation_page(&state, &ctx, &me, id, FormErrors::default()).await)
 }
 
 async fn transition(

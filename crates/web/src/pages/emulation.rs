@@ -17,7 +17,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, optional_date, render, store_error_page};
+use super::{after_post, optional_date, page_or_error};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -80,10 +80,7 @@ async fn ranking_page<'a>(
 }
 
 async fn ranking(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(f): Query<RankingForm>) -> Response {
-    match ranking_page(&state, &ctx, &me, f, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, ranking_page(&state, &ctx, &me, f, FormErrors::default()).await)
 }
 
 fn back(cluster: i64, year: i32) -> String {
@@ -196,10 +193,7 @@ async fn awards_page<'a>(
 }
 
 async fn awards(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(f): Query<AwardsForm>) -> Response {
-    match awards_page(&state, &ctx, &me, f, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, awards_page(&state, &ctx, &me, f, FormErrors::default()).await)
 }
 
 #[derive(Debug, Deserialize)]

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{after_post, render, store_error_page};
+use super::{after_post, page_or_error, render, store_error_page};
 use crate::api::events::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
@@ -316,10 +316,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
         return super::denied_page(&ctx, d);
     }
     let form = EventForm { channel: "in_person".into(), place_country: "VN".into(), ..Default::default() };
-    match form_page(&state, &ctx, None, form, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, form_page(&state, &ctx, None, form, FormErrors::default()).await)
 }
 
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<EventForm>) -> Response {
@@ -344,10 +341,7 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
         form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, result)
 }
 
 async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<EventForm>) -> Response {
@@ -408,10 +402,7 @@ async fn event_page<'a>(
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match event_page(&state, &ctx, &me, id, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, event_page(&state, &ctx, &me, id, FormErrors::default()).await)
 }
 
 async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::Utc;
 
-use super::{render, store_error_page};
+use super::page_or_error;
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -53,10 +53,7 @@ async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Re
         Ok::<_, amity_store::Error>(HomePage { ctx: &ctx, unit, children, accounts, units_today, cluster_roles, awaiting, returned })
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, result)
 }
 
 pub(super) fn routes() -> RouteSet {

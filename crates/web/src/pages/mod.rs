@@ -57,6 +57,14 @@ pub(crate) fn render(template: &impl Template) -> Response {
     }
 }
 
+/// The page a read built, or the error page for why it could not be built.
+pub(crate) fn page_or_error(ctx: &PageCtx, page: amity_store::Result<impl Template>) -> Response {
+    match page {
+        Ok(page) => render(&page),
+        Err(e) => store_error_page(ctx, e),
+    }
+}
+
 pub(crate) fn render_status(status: StatusCode, template: &impl Template) -> Response {
     let mut response = render(template);
     if response.status() == StatusCode::OK {

@@ -18,7 +18,7 @@ use axum_extra::extract::Form as MultiForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, denied_page, error_page_for, render, store_error_page};
+use super::{after_post, denied_page, error_page_for, page_or_error, render, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -170,10 +170,7 @@ async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(
         Ok(d) => d,
         Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
-    match load_unit_page(&state, &ctx, &me, id, date, q.year).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, load_unit_page(&state, &ctx, &me, id, date, q.year).await)
 }
 
 #[derive(Debug, Deserialize)]

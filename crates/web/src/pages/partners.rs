@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{after_post, render, render_status, store_error_page};
+use super::{after_post, page_or_error, render, render_status, store_error_page};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -208,10 +208,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
         return super::denied_page(&ctx, d);
     }
     let form = PartnerForm { kind: "political_party".into(), ..Default::default() };
-    match form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await)
 }
 
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<PartnerForm>) -> Response {
@@ -348,10 +345,7 @@ async fn show(
     Query(q): Query<TimelineQuery>,
 ) -> Response {
     let year = q.year.as_deref().and_then(|y| y.trim().parse::<i32>().ok());
-    match partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await)
 }
 
 async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
@@ -363,10 +357,7 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
         form_page(&state, &ctx, Some(existing), form, FormErrors::default(), vec![]).await
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, result)
 }
 
 async fn update(

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{after_post, render, store_error_page};
+use super::{after_post, page_or_error, render, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -85,10 +85,7 @@ async fn person_page<'a>(
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match person_page(&state, &ctx, &me, id, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, person_page(&state, &ctx, &me, id, FormErrors::default()).await)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -236,10 +233,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
     if let Err(d) = me.actor.require(amity_domain::authz::Action::Write, me.actor.unit_id) {
         return super::denied_page(&ctx, d);
     }
-    match form_page(&state, &ctx, None, PersonForm::default(), FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, form_page(&state, &ctx, None, PersonForm::default(), FormErrors::default()).await)
 }
 
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<PersonForm>) -> Response {
@@ -284,10 +278,7 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
         form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, result)
 }
 
 async fn update(

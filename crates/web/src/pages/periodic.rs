@@ -15,7 +15,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{MoveForm, after_post, render, store_error_page};
+use super::{MoveForm, after_post, page_or_error};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -132,10 +132,7 @@ async fn list_page<'a>(
 }
 
 async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
-    match list_page(&state, &ctx, &me, form, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, list_page(&state, &ctx, &me, form, FormErrors::default()).await)
 }
 
 #[derive(Debug, Deserialize)]
@@ -237,10 +234,7 @@ async fn report_page<'a>(
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match report_page(&state, &ctx, &me, id, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, report_page(&state, &ctx, &me, id, FormErrors::default()).await)
 }
 
 /// The draft's sections and one `value_<code>` field per manual indicator.

@@ -13,7 +13,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{after_post, optional_date, render, store_error_page};
+use super::{after_post, optional_date, page_or_error};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -55,10 +55,7 @@ async fn list_page<'a>(
 }
 
 async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(f): Query<ListForm>) -> Response {
-    match list_page(&state, &ctx, &me, f.year, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, list_page(&state, &ctx, &me, f.year, FormErrors::default()).await)
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,10 +111,7 @@ async fn plan_page<'a>(
 }
 
 async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    match plan_page(&state, &ctx, &me, id, FormErrors::default()).await {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, plan_page(&state, &ctx, &me, id, FormErrors::default()).await)
 }
 
 #[derive(Debug, Deserialize)]

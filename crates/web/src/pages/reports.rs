@@ -11,7 +11,7 @@ use axum::routing::get;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{render, store_error_page};
+use super::page_or_error;
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -103,10 +103,7 @@ async fn summary(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Qu
         })
     }
     .await;
-    match result {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(&ctx, e),
-    }
+    page_or_error(&ctx, result)
 }
 
 pub(super) fn routes() -> RouteSet {
