@@ -60,6 +60,8 @@ pub enum Action {
     LeadCluster,
     /// Decide on an award proposal (approve with its decision, or refuse): central staff.
     DecideAward,
+    /// Add, change or remove the report forms units file: central staff.
+    ManageReportForms,
 }
 
 /// What moving a periodic report to `to` takes. The unit's own staff write and submit (for a
@@ -121,6 +123,7 @@ impl Actor {
             Action::ApproveReport => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
             Action::LeadCluster => matches!(self.role, Role::SystemAdmin | Role::ClusterLead) && self.write.covers(unit),
             Action::DecideAward => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
+            Action::ManageReportForms => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.is_all(),
         }
     }
 
@@ -140,6 +143,7 @@ impl Actor {
             Action::ApproveReport => "reports are approved, locked and reopened by central staff",
             Action::LeadCluster => "a cluster's summary is compiled and first approved by the cluster's lead union",
             Action::DecideAward => "award proposals are decided by central staff",
+            Action::ManageReportForms => "report forms are set by central staff",
         }))
     }
 }

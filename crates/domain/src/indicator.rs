@@ -1,7 +1,8 @@
 //! The indicator catalogue and reporting periods.
 //!
 //! Computed indicators are read from the live activity totals (metric names as in the store's
-//! `totals` module); manual ones are entered by the units in their reports.
+//! `totals` module): flows summed over the period's months, stocks (agreements in force) taken
+//! at the period's last day. Manual ones are entered by the units in their reports.
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -13,6 +14,8 @@ pub enum Aggregation {
     Sum,
     /// Distinct values counted over the whole set (countries reached).
     DistinctCount,
+    /// A stock counted on the period's last day, summed over units (agreements in force).
+    Stock,
 }
 
 /// Where an indicator's value comes from.
@@ -115,6 +118,16 @@ pub const CATALOGUE: &[Indicator] = &[
         ("thỏa thuận", "agreements"),
         &["agreements_signed"],
     ),
+    Indicator {
+        code: "agreements_in_force",
+        name_vi: "Số thỏa thuận hợp tác còn hiệu lực",
+        name_en: "Cooperation agreements in force",
+        measure_vi: "thỏa thuận",
+        measure_en: "agreements",
+        aggregation: Aggregation::Stock,
+        source: Source::Computed,
+        metrics: &["agreements_in_force"],
+    },
     computed("tasks_done", "Nhiệm vụ theo thỏa thuận đã hoàn thành", "Agreement tasks done", ("nhiệm vụ", "tasks"), &["tasks_done"]),
     computed("partners_new", "Số đối tác mới", "New partners", ("đối tác", "partners"), &["partners_new"]),
     Indicator {

@@ -2,6 +2,7 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A closed list of values with snake_case names, as stored and as the API speaks them.
@@ -196,6 +197,27 @@ impl AgreementStatus {
     /// The statuses a user sets directly; “renewed” comes only from recording a renewal.
     pub const SETTABLE: &'static [AgreementStatus] =
         &[AgreementStatus::Draft, AgreementStatus::Signed, AgreementStatus::InForce, AgreementStatus::Expired, AgreementStatus::Terminated];
+
+    /// The statuses of an agreement that was signed and ran its course by its dates: it is in
+    /// force on the days of its validity. A draft never was; a terminated one is counted on no
+    /// day, since the day it ended is not recorded.
+    pub const RAN_BY_ITS_DATES: &'static [AgreementStatus] =
+        &[AgreementStatus::Signed, AgreementStatus::InForce, AgreementStatus::Expired, AgreementStatus::Renewed];
+}
+
+/// The days an agreement is in force: from its validity's start (its signing, when no start is
+/// recorded) to its validity's end, inclusive (`None`: open-ended). `None` when it is never
+/// counted in force: its status is not one of [`AgreementStatus::RAN_BY_ITS_DATES`], no day is
+/// known to start from, or it ends before it starts.
+pub fn in_force_span(
+    status: AgreementStatus,
+    signed_on: Option<NaiveDate>,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+) -> Option<(NaiveDate, Option<NaiveDate>)> {
+    let start = valid_from.or(signed_on)?;
+    let ran = AgreementStatus::RAN_BY_ITS_DATES.contains(&status) && valid_to.is_none_or(|end| end >= start);
+    ran.then_some((start, valid_to))
 }
 
 impl Vocabulary for AgreementStatus {

@@ -7,7 +7,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::activity::vocabulary;
+use crate::error::{Checker, Invalid};
 use crate::indicator::{Aggregation, Indicator, Period, Source};
+use crate::org::OrgKind;
 use crate::partner::{Vocabulary, parse_vocabulary};
 
 vocabulary!(
@@ -90,9 +92,135 @@ pub fn manual_indicator(code: &str) -> Option<&'static Indicator> {
     MANUAL.iter().find(|i| i.code == code)
 }
 
+/// The longest form name accepted, in characters.
+const MAX_FORM_NAME: usize = 200;
+/// The latest a report may be due, in days after its period ends.
+pub const MAX_DUE_DAYS: i64 = 180;
+
+/// A report form as its editor wrote it, before it is checked.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormDraft {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name_vi: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub period_kind: String,
+    #[serde(default)]
+    pub unit_kinds: Vec<String>,
+    #[serde(default)]
+    pub manual: Vec<String>,
+    pub due_days: Option<i64>,
+}
+
+/// A checked report form: what a kind of unit reports for a kind of period, and by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormSpec {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub period_kind: PeriodKind,
+    pub unit_kinds: Vec<OrgKind>,
+    /// Manual indicator codes, in the catalogue's order.
+    pub manual: Vec<&'static str>,
+    pub due_days: i64,
+}
+
+impl FormDraft {
+    /// Checks every field and reports every problem at once. The code is upper-cased; unit
+    /// kinds and manual indicators are kept once each, in their catalogues' order.
+    pub fn check(&self) -> Result<FormSpec, Invalid> {
+        let mut check = Checker::new();
+        let code = self.code.trim().to_uppercase();
+        let code_ok = (2..=20).contains(&code.chars().count())
+            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            && code.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if !code_ok {
+            check.push("code", "write 2 to 20 letters A–Z, digits or dashes, starting with a letter or digit (e.g. BC-NAM)");
+        }
+        let name = |field: &str, value: &str, check: &mut Checker| {
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            if value.is_empty() {
+                check.push(field, "must not be empty");
+            } else if value.chars().count() > MAX_FORM_NAME {
+                check.push(field, format!("must be at most {MAX_FORM_NAME} characters"));
+            }
+            value
+        };
+        let name_vi = name("name_vi", &self.name_vi, &mut check);
+        let name_en = name("name_en", &self.name_en, &mut check);
+        let period_kind = check.check("period_kind", self.period_kind.trim().parse::<PeriodKind>());
+        let mut kinds = Vec::new();
+        for k in self.unit_kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+            if let Some(kind) = check.check("unit_kinds", k.parse::<OrgKind>()) {
+                kinds.push(kind);
+            }
+        }
+        if self.unit_kinds.iter().all(|k| k.trim().is_empty()) {
+            check.push("unit_kinds", "name at least one kind of unit that files this form");
+        }
+        let unit_kinds: Vec<OrgKind> = OrgKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect();
+        for m in self.manual.iter().map(|m| m.trim()).filter(|m| !m.is_empty()) {
+            if manual_indicator(m).is_none() {
+                let known = MANUAL.iter().map(|i| i.code).collect::<Vec<_>>().join(", ");
+                check.push("manual", format!("no manual indicator “{m}” (known: {known})"));
+            }
+        }
+        let manual = MANUAL.iter().map(|i| i.code).filter(|c| self.manual.iter().any(|m| m.trim() == *c)).collect();
+        let due_days = match self.due_days {
+            Some(d) if (0..=MAX_DUE_DAYS).contains(&d) => d,
+            Some(_) => {
+                check.push("due_days", format!("must be between 0 and {MAX_DUE_DAYS} days after the period ends"));
+                0
+            }
+            None => {
+                check.push("due_days", "is required (days after the period ends)");
+                0
+            }
+        };
+        check.finish()?;
+        let period_kind = period_kind.ok_or_else(|| Invalid::field("period_kind", "is required"))?;
+        Ok(FormSpec { code, name_vi, name_en, period_kind, unit_kinds, manual, due_days })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_draft_is_checked_field_by_field() {
+        let draft = FormDraft {
+            code: " bc-quy ".into(),
+            name_vi: "Báo cáo  quý".into(),
+            name_en: "Quarterly report".into(),
+            period_kind: "quarter".into(),
+            unit_kinds: vec!["association".into(), "province_union".into(), "association".into()],
+            manual: vec!["trainings".into(), "members_new".into()],
+            due_days: Some(15),
+        };
+        let spec = draft.check().expect("valid");
+        assert_eq!((spec.code.as_str(), spec.name_vi.as_str()), ("BC-QUY", "Báo cáo quý"));
+        assert_eq!(spec.unit_kinds, vec![OrgKind::ProvinceUnion, OrgKind::Association], "once each, in the catalogue's order");
+        assert_eq!(spec.manual, vec!["members_new", "trainings"]);
+        let bad = FormDraft {
+            code: "-X".into(),
+            name_vi: " ".into(),
+            name_en: "x".repeat(201),
+            period_kind: "month".into(),
+            unit_kinds: vec!["ministry".into()],
+            manual: vec!["guesses".into()],
+            due_days: Some(181),
+        };
+        let fields: Vec<String> = bad.check().expect_err("invalid").0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["code", "name_vi", "name_en", "period_kind", "unit_kinds", "manual", "due_days"]);
+        let empty = FormDraft { due_days: None, unit_kinds: vec![], ..draft };
+        let fields: Vec<String> = empty.check().expect_err("invalid").0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["unit_kinds", "due_days"]);
+    }
     use ReportState::*;
 
     #[test]

@@ -3,12 +3,14 @@
 //!
 //! Agreements are records of their owner unit: read within scope, changed by its staff.
 
+use std::collections::BTreeSet;
+
 use amity_domain::authz::{Action, Actor};
 use amity_domain::error::Checker;
-use amity_domain::partner::{AgreementStatus, TaskStatus, Vocabulary};
+use amity_domain::partner::{AgreementStatus, TaskStatus, Vocabulary, in_force_span};
 use amity_domain::text::sort_key;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -454,19 +456,23 @@ pub async fn remove_document(conn: &mut Conn, actor: &Actor, id: i64, document: 
 }
 
 /// Agreements the actor may read, optionally with one partner as a party, newest first.
-pub async fn list(
-    conn: &mut Conn,
-    actor: &Actor,
-    partner_id: Option<i64>,
-    status: Option<AgreementStatus>,
-    limit: u64,
-    offset: u64,
-) -> Result<(Vec<Agreement>, i64)> {
+pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AgreementFilter, limit: u64, offset: u64) -> Result<(Vec<Agreement>, i64)> {
     let mut cond = Cond::all();
     if let Some(scoped) = scope_cond(&actor.read, Expr::col(Agreements::OwnerUnitId)) {
         cond = cond.add(scoped);
     }
-    if let Some(p) = partner_id {
+    if let Some(units) = &filter.units {
+        cond = cond.add(Expr::col(Agreements::OwnerUnitId).is_in(units.iter().copied()));
+    }
+    if let Some(day) = filter.in_force_on {
+        // The rule of `in_force_span`, which the live totals count by.
+        let start = Func::coalesce([Expr::col(Agreements::ValidFrom), Expr::col(Agreements::SignedOn)]);
+        cond = cond
+            .add(Expr::col(Agreements::Status).is_in(AgreementStatus::RAN_BY_ITS_DATES.iter().map(|s| s.as_str())))
+            .add(Expr::expr(start).lte(day))
+            .add(Expr::col(Agreements::ValidTo).is_null().or(Expr::col(Agreements::ValidTo).gte(day)));
+    }
+    if let Some(p) = filter.partner {
         let with = Query::select()
             .column(AgreementParties::AgreementId)
             .from(AgreementParties::Table)
@@ -474,7 +480,7 @@ pub async fn list(
             .to_owned();
         cond = cond.add(Expr::col(Agreements::Id).in_subquery(with));
     }
-    if let Some(s) = status {
+    if let Some(s) = filter.status {
         cond = cond.add(Expr::col(Agreements::Status).eq(s.as_str()));
     }
     let (total,): (i64,) =
@@ -496,6 +502,18 @@ pub async fn list(
         out.push(load(conn, actor, row).await?);
     }
     Ok((out, total))
+}
+
+/// Which agreements a list holds (all the reader may see when empty).
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    /// With this partner among the parties.
+    pub partner: Option<i64>,
+    pub status: Option<AgreementStatus>,
+    /// Kept by one of these units.
+    pub units: Option<BTreeSet<i64>>,
+    /// In force on this day, by the rule the indicator “agreements in force” counts by.
+    pub in_force_on: Option<NaiveDate>,
 }
 
 /// A signed agreement, for the anniversary calendar.
@@ -589,14 +607,23 @@ pub async fn update_task(
 
 impl Agreement {
     /// What the agreement adds to the live totals: one signed agreement in its keeping unit in
-    /// the month of signing (once signed), and each task done to its owner unit in December of
-    /// the task's year.
+    /// the month of signing (once signed); one agreement in force from the month it enters
+    /// force to the last month it is in force at the month's end (see
+    /// [`amity_domain::partner::in_force_span`]); and each task done to its owner unit in
+    /// December of the task's year.
     pub fn contribution(&self) -> crate::totals::Contribution {
         let mut c = crate::totals::Contribution::default();
         if let Some(signed) = self.signed_on
             && self.status != AgreementStatus::Draft
         {
             c.add(self.owner_unit_id, signed, "agreements_signed", 1);
+        }
+        if let Some((start, end)) = in_force_span(self.status, self.signed_on, self.valid_from, self.valid_to) {
+            c.add(self.owner_unit_id, start, "agreements_in_force", 1);
+            // In force at a month's end while the month's last day is within its validity.
+            if let Some(gone) = end.and_then(|e| e.succ_opt()) {
+                c.add(self.owner_unit_id, gone, "agreements_in_force", -1);
+            }
         }
         for t in self.tasks.iter().filter(|t| t.status.0 == TaskStatus::Done) {
             if let Some(december) = NaiveDate::from_ymd_opt(t.year, 12, 1) {
@@ -647,7 +674,7 @@ pub struct Reminders {
 }
 
 pub async fn reminders(conn: &mut Conn, actor: &Actor, today: NaiveDate) -> Result<Reminders> {
-    let (all, _) = list(conn, actor, None, None, 10_000, 0).await?;
+    let (all, _) = list(conn, actor, &AgreementFilter::default(), 10_000, 0).await?;
     let horizon = today.checked_add_days(Days::new(90)).unwrap_or(today);
     let mut out = Reminders { expiring: vec![], tasks_without_evidence: vec![] };
     for a in all {

@@ -9,7 +9,7 @@ use amity_domain::authz::{Action, Actor, report_move};
 use amity_domain::indicator::{CATALOGUE, Indicator, Period};
 use amity_domain::org::OrgKind;
 use amity_domain::partner::Vocabulary;
-use amity_domain::report::{PeriodKind, ReportState, manual_indicator};
+use amity_domain::report::{FormSpec, PeriodKind, ReportState, manual_indicator};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
@@ -98,6 +98,142 @@ pub async fn forms(conn: &mut Conn) -> Result<Vec<Form>> {
 /// A form by its code.
 pub async fn form(conn: &mut Conn, code: &str) -> Result<Form> {
     forms(conn).await?.into_iter().find(|f| f.code == code).ok_or_else(|| Error::invalid("form", format!("no report form “{code}”")))
+}
+
+const FORM_ENTITY: &str = "report_form";
+
+/// The reports filed on a form, and the manual indicator codes they hold values for.
+async fn filed_on(conn: &mut Conn, form: i64) -> Result<(i64, BTreeSet<String>)> {
+    let (count,): (i64,) = conn
+        .fetch_one(Query::select().expr(Expr::col(Reports::Id).count()).from(Reports::Table).and_where(Expr::col(Reports::FormId).eq(form)))
+        .await?;
+    let entered: Vec<(String,)> = conn
+        .fetch_all(
+            Query::select()
+                .distinct()
+                .column(ReportValues::Code)
+                .from(ReportValues::Table)
+                .and_where(Expr::col(ReportValues::Kind).eq("manual"))
+                .and_where(Expr::col(ReportValues::ReportId).in_subquery(
+                    Query::select().column(Reports::Id).from(Reports::Table).and_where(Expr::col(Reports::FormId).eq(form)).to_owned(),
+                )),
+        )
+        .await?;
+    Ok((count, entered.into_iter().map(|(c,)| c).collect()))
+}
+
+fn form_values(spec: &FormSpec) -> [sea_query::SimpleExpr; 6] {
+    [
+        spec.name_vi.clone().into(),
+        spec.name_en.clone().into(),
+        spec.period_kind.as_str().into(),
+        spec.unit_kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",").into(),
+        spec.manual.join(",").into(),
+        (spec.due_days as i32).into(),
+    ]
+}
+
+async fn record_form(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: AuditAction,
+    id: i64,
+    before: Option<&Form>,
+    after: Option<&Form>,
+) -> Result<()> {
+    let json = |f: Option<&Form>| f.map(serde_json::to_value).transpose().map_err(|e| Error::Other(e.into()));
+    let (before, after) = (json(before)?, json(after)?);
+    audit::record(
+        conn,
+        actor,
+        Entry { action, entity_type: FORM_ENTITY, entity_id: id, unit_id: None, before: before.as_ref(), after: after.as_ref() },
+    )
+    .await
+}
+
+/// Adds a report form (central staff and administrators); its code must be new.
+pub async fn create_form(conn: &mut Conn, actor: &Actor, spec: &FormSpec) -> Result<Form> {
+    actor.require(Action::ManageReportForms, None)?;
+    if forms(conn).await?.iter().any(|f| f.code == spec.code) {
+        return Err(Error::conflict("code", format!("a report form {} already exists", spec.code)));
+    }
+    let [name_vi, name_en, kind, kinds, manual, due] = form_values(spec);
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(ReportForms::Table)
+                .columns([
+                    ReportForms::Code,
+                    ReportForms::NameVi,
+                    ReportForms::NameEn,
+                    ReportForms::PeriodKind,
+                    ReportForms::UnitKinds,
+                    ReportForms::ManualCodes,
+                    ReportForms::DueDays,
+                ])
+                .values_panic([spec.code.clone().into(), name_vi, name_en, kind, kinds, manual, due])
+                .returning_col(ReportForms::Id),
+        )
+        .await?;
+    let created = form(conn, &spec.code).await?;
+    record_form(conn, actor, AuditAction::Create, id, None, Some(&created)).await?;
+    Ok(created)
+}
+
+/// Changes a report form (central staff and administrators). Its code stays. Once reports are
+/// filed on it, its period kind stays too, and a manual indicator some report holds a value
+/// for stays on it, so no filed report loses what it says.
+pub async fn update_form(conn: &mut Conn, actor: &Actor, code: &str, spec: &FormSpec) -> Result<Form> {
+    actor.require(Action::ManageReportForms, None)?;
+    let before = existing_form(conn, code).await?;
+    if spec.code != before.code {
+        return Err(Error::invalid("code", "a form's code does not change; add a new form instead"));
+    }
+    let (filed, entered) = filed_on(conn, before.id).await?;
+    if filed > 0 && spec.period_kind != before.period_kind {
+        return Err(Error::conflict(
+            "period_kind",
+            format!("{filed} report(s) are filed on this form per {}", before.period_kind.as_str()),
+        ));
+    }
+    if let Some(kept) = entered.iter().find(|c| !spec.manual.contains(&c.as_str())) {
+        return Err(Error::conflict("manual", format!("filed reports hold values for “{kept}”; it stays on the form")));
+    }
+    let [name_vi, name_en, kind, kinds, manual, due] = form_values(spec);
+    conn.execute(
+        Query::update()
+            .table(ReportForms::Table)
+            .values([
+                (ReportForms::NameVi, name_vi),
+                (ReportForms::NameEn, name_en),
+                (ReportForms::PeriodKind, kind),
+                (ReportForms::UnitKinds, kinds),
+                (ReportForms::ManualCodes, manual),
+                (ReportForms::DueDays, due),
+            ])
+            .and_where(Expr::col(ReportForms::Id).eq(before.id)),
+    )
+    .await?;
+    let after = form(conn, code).await?;
+    record_form(conn, actor, AuditAction::Update, before.id, Some(&before), Some(&after)).await?;
+    Ok(after)
+}
+
+/// Removes a report form no report is filed on (central staff and administrators).
+pub async fn delete_form(conn: &mut Conn, actor: &Actor, code: &str) -> Result<()> {
+    actor.require(Action::ManageReportForms, None)?;
+    let before = existing_form(conn, code).await?;
+    let (filed, _) = filed_on(conn, before.id).await?;
+    if filed > 0 {
+        return Err(Error::conflict("code", format!("{filed} report(s) are filed on this form; it cannot be removed")));
+    }
+    conn.execute(Query::delete().from_table(ReportForms::Table).and_where(Expr::col(ReportForms::Id).eq(before.id))).await?;
+    record_form(conn, actor, AuditAction::Delete, before.id, Some(&before), None).await
+}
+
+/// A form by its code, 404 when there is none (where the code names the resource).
+pub async fn existing_form(conn: &mut Conn, code: &str) -> Result<Form> {
+    forms(conn).await?.into_iter().find(|f| f.code == code.trim().to_uppercase()).ok_or(Error::NotFound("report form"))
 }
 
 /// A computed indicator as the report shows it.
@@ -204,9 +340,10 @@ struct Row {
     cluster_signed_at: Option<DateTime<Utc>>,
     approved_at: Option<DateTime<Utc>>,
     locked_at: Option<DateTime<Utc>>,
+    due_on: Option<NaiveDate>,
 }
 
-fn row_columns() -> [Reports; 14] {
+fn row_columns() -> [Reports; 15] {
     [
         Reports::Id,
         Reports::FormId,
@@ -222,6 +359,7 @@ fn row_columns() -> [Reports; 14] {
         Reports::ClusterSignedAt,
         Reports::ApprovedAt,
         Reports::LockedAt,
+        Reports::DueOn,
     ]
 }
 
@@ -371,7 +509,7 @@ async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report>
         ReportState::Submitted => Some("central"),
         ReportState::Approved | ReportState::Locked => None,
     };
-    let due_on = form.due_on(&period);
+    let due_on = r.due_on.unwrap_or_else(|| form.due_on(&period));
     Ok(Report {
         id: r.id,
         form_code: form.code,
@@ -624,8 +762,9 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState
                 problems.push(&format!("values.{}", m.code), "enter a value (0 if there was none) before submitting");
             }
             problems.finish()?;
+            // Timeliness is judged once, against the due date of the first submission.
             if before.submitted_at.is_none() {
-                update.value(Reports::SubmittedAt, now);
+                update.value(Reports::SubmittedAt, now).value(Reports::DueOn, before.due_on);
             }
             update.value(Reports::ReturnComment, Option::<String>::None);
         }
@@ -752,12 +891,12 @@ pub struct Listed {
     pub state: String,
     pub submitted_at: Option<DateTime<Utc>>,
     pub approved_at: Option<DateTime<Utc>>,
+    /// Fixed at the first submission; until then the form's.
+    pub due_on: Option<NaiveDate>,
     #[sqlx(skip)]
     pub form_code: String,
     #[sqlx(skip)]
     pub unit_name: String,
-    #[sqlx(skip)]
-    pub due_on: Option<NaiveDate>,
     #[sqlx(skip)]
     pub on_time: Option<bool>,
 }
@@ -785,6 +924,7 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ReportFilter, limit: 
         Reports::State,
         Reports::SubmittedAt,
         Reports::ApprovedAt,
+        Reports::DueOn,
     ]);
     select.from(Reports::Table);
     if let Some(code) = &filter.form {
@@ -823,7 +963,7 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ReportFilter, limit: 
         let form = all_forms.iter().find(|f| f.id == r.form_id);
         r.form_code = form.map(|f| f.code.clone()).unwrap_or_default();
         r.unit_name = names.get(&r.unit_id).map(|u| u.name.clone()).unwrap_or_default();
-        r.due_on = form.zip(Period::parse(&r.period).ok()).map(|(f, p)| f.due_on(&p));
+        r.due_on = r.due_on.or_else(|| form.zip(Period::parse(&r.period).ok()).map(|(f, p)| f.due_on(&p)));
         r.on_time = r.due_on.and_then(|due| on_time(r.submitted_at, due));
     }
     Ok((page, total))
@@ -876,6 +1016,9 @@ pub struct Completeness {
     pub units: Vec<Standing>,
 }
 
+/// A filed report as completeness reads it: id, unit, state, first submission, fixed due date.
+type FiledRow = (i64, i64, String, Option<DateTime<Utc>>, Option<NaiveDate>);
+
 /// Completeness and timeliness of a form's reports for a period, over the units in the
 /// actor's scope that existed at the period's end and file that form.
 pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, period: &str) -> Result<Completeness> {
@@ -888,21 +1031,23 @@ pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, perio
         .into_iter()
         .filter(|u| form.unit_kinds.contains(&u.kind) && actor.may(Action::Read, Some(u.id)))
         .collect();
-    let filed: Vec<(i64, i64, String, Option<DateTime<Utc>>)> = conn
+    let filed: Vec<FiledRow> = conn
         .fetch_all(
             Query::select()
-                .columns([Reports::Id, Reports::UnitId, Reports::State, Reports::SubmittedAt])
+                .columns([Reports::Id, Reports::UnitId, Reports::State, Reports::SubmittedAt, Reports::DueOn])
                 .from(Reports::Table)
                 .and_where(Expr::col(Reports::FormId).eq(form.id))
                 .and_where(Expr::col(Reports::Period).eq(period.label())),
         )
         .await?;
-    let filed: HashMap<i64, (i64, String, Option<DateTime<Utc>>)> = filed.into_iter().map(|(id, u, s, at)| (u, (id, s, at))).collect();
+    let filed: HashMap<i64, FiledRow> = filed.into_iter().map(|r| (r.1, r)).collect();
     let mut standings = Vec::new();
     for u in units {
         let found = filed.get(&u.id);
-        let state = found.map(|(_, s, _)| state_of(s)).transpose()?;
-        let submitted_at = found.and_then(|(_, _, at)| *at);
+        let state = found.map(|(_, _, s, ..)| state_of(s)).transpose()?;
+        let submitted_at = found.and_then(|(_, _, _, at, _)| *at);
+        // A submitted report keeps the due date it was judged against.
+        let due_on = found.and_then(|(.., due)| *due).unwrap_or(due_on);
         standings.push(Standing {
             unit_id: u.id,
             unit_name: u.name,

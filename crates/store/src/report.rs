@@ -185,7 +185,7 @@ fn indicator_values(metrics: &BTreeMap<String, f64>) -> Vec<f64> {
         .map(|i| {
             let taken = metrics.iter().filter(|(m, _)| i.takes(m));
             match i.aggregation {
-                Aggregation::Sum => taken.map(|(_, v)| v).sum(),
+                Aggregation::Sum | Aggregation::Stock => taken.map(|(_, v)| v).sum(),
                 Aggregation::DistinctCount => taken.filter(|(_, v)| **v > 0.0).count() as f64,
             }
         })
@@ -225,7 +225,7 @@ fn parts_of(children: &HashMap<i64, Vec<i64>>, unit: i64) -> (Vec<i64>, HashMap<
 }
 
 /// The metrics of the unit itself, of the set and of each direct part, for one period and
-/// reading.
+/// reading: the flows summed over the period's months, the stocks at its last month's end.
 async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structure) -> Result<Reckoning> {
     let (from, to) = period.months();
     let mut own: BTreeMap<String, f64> = BTreeMap::new();
@@ -238,7 +238,9 @@ async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structu
             let (direct, part_of) = parts_of(&children, unit);
             // Only the set's own totals are read.
             let set: Vec<i64> = subtree_in(&children, unit).into_iter().collect();
-            for r in totals::sum_by_unit(conn, Some(&set), from, to).await? {
+            let mut rows = totals::sum_by_unit(conn, Some(&set), from, to).await?;
+            rows.extend(totals::stocks_by_unit(conn, Some(&set), to).await?);
+            for r in rows {
                 *tree.entry(r.metric.clone()).or_default() += r.value as f64;
                 if r.unit_id == unit {
                     *own.entry(r.metric.clone()).or_default() += r.value as f64;
@@ -253,7 +255,9 @@ async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structu
         Structure::Current { today_children, today_tree, successors } => {
             let (direct, part_of) = parts_of(today_children, unit);
             let mut cache: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
-            for r in &totals::sum_by_unit(conn, None, from, to).await? {
+            let mut rows = totals::sum_by_unit(conn, None, from, to).await?;
+            rows.extend(totals::stocks_by_unit(conn, None, to).await?);
+            for r in &rows {
                 let lands = cache.entry(r.unit_id).or_insert_with(|| landing(r.unit_id, successors, 0));
                 for (target, weight) in lands.iter() {
                     if today_tree.contains(target) {

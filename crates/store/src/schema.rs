@@ -4,8 +4,8 @@
 //! connected backend; only the search index differs, and that comes from [`crate::dialect`].
 //! Never edit a migration that has shipped: add the next one.
 
-use chrono::Utc;
-use sea_query::{ColumnDef, ForeignKey, Iden, Index, Query, Table};
+use chrono::{NaiveDate, Utc};
+use sea_query::{ColumnDef, Expr, ExprTrait, ForeignKey, Iden, Index, Query, Table};
 
 use crate::db::{Conn, Db};
 use crate::dialect;
@@ -474,6 +474,7 @@ pub(crate) enum Reports {
     ApprovedAt,
     ApprovedBy,
     LockedAt,
+    DueOn,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -627,12 +628,13 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (9, "periodic report forms, reports, their values and moves"),
     (10, "work plans: priorities, tasks and their evidence"),
     (11, "emulation criteria and scores, the awards register and its moves"),
+    (12, "live totals keep the agreements in force; a report keeps the due date of its first submission"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
 /// totals are recomputed from the records after the last migration, with today's code against
 /// today's schema.
-const REBUILD_TOTALS: &[i64] = &[8];
+const REBUILD_TOTALS: &[i64] = &[8, 12];
 
 /// Applies every migration not yet applied, each in its own transaction.
 pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
@@ -689,6 +691,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         9 => m009_reports(conn).await,
         10 => m010_work_plans(conn).await,
         11 => m011_emulation_awards(conn).await,
+        12 => m012_stocks_due_dates(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1288,6 +1291,40 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .to_owned(),
     ] {
         c.execute_schema(&index).await?;
+    }
+    Ok(())
+}
+
+/// Stocks are read by metric from the first month on (see `totals::stocks_by_unit`); the
+/// totals themselves are recomputed once every migration has run (see `REBUILD_TOTALS`).
+/// Reports already submitted keep the due date their form gave them then, so a later change of
+/// the form does not judge them again.
+async fn m012_stocks_due_dates(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        &Index::create()
+            .name("activity_totals_metric_period")
+            .table(ActivityTotals::Table)
+            .col(ActivityTotals::Metric)
+            .col(ActivityTotals::Year)
+            .col(ActivityTotals::Month)
+            .to_owned(),
+    )
+    .await?;
+    c.execute_schema(&Table::alter().table(Reports::Table).add_column(ColumnDef::new(Reports::DueOn).date().null()).to_owned()).await?;
+    let submitted: Vec<(i64, i32, NaiveDate)> = c
+        .fetch_all(
+            Query::select()
+                .column((Reports::Table, Reports::Id))
+                .column((ReportForms::Table, ReportForms::DueDays))
+                .column((Reports::Table, Reports::PeriodEnd))
+                .from(Reports::Table)
+                .inner_join(ReportForms::Table, Expr::col((ReportForms::Table, ReportForms::Id)).equals((Reports::Table, Reports::FormId)))
+                .and_where(Expr::col((Reports::Table, Reports::SubmittedAt)).is_not_null()),
+        )
+        .await?;
+    for (id, due_days, end) in submitted {
+        let due = end + chrono::Duration::days(due_days.into());
+        c.execute(Query::update().table(Reports::Table).value(Reports::DueOn, due).and_where(Expr::col(Reports::Id).eq(id))).await?;
     }
     Ok(())
 }

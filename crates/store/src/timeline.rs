@@ -134,7 +134,8 @@ pub async fn for_partner(conn: &mut Conn, actor: &Actor, partner_id: i64, year: 
             entries.push(day(to, EntryKind::PositionEnds, &who.name, Some(post.title.clone()), url));
         }
     }
-    let (agreements, _) = agreement::list(conn, actor, Some(partner_id), None, 10_000, 0).await?;
+    let (agreements, _) =
+        agreement::list(conn, actor, &agreement::AgreementFilter { partner: Some(partner_id), ..Default::default() }, 10_000, 0).await?;
     for a in agreements {
         let url = Some(format!("/agreements/{}", a.id));
         for (date, kind) in

@@ -7,6 +7,11 @@
 //! `participants`, `foreign_participants`, `country:<ISO code>` (how many of the month's
 //! records reached that country; the countries reached are those with a positive count),
 //! `agreements_signed`, `tasks_done` (in December of the task's year) and `partners_new`.
+//!
+//! [`STOCKS`] are kept as their changes: `agreements_in_force` is +1 in the month an agreement
+//! enters force and −1 in the first month it is no longer in force at the month's end. A
+//! stock's value at a month's end is the sum of its changes up to that month ([`stocks_by_unit`]);
+//! the windowed reads ([`read`], [`sum`], [`sum_by_unit`]) leave stocks out.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +22,9 @@ use serde::Serialize;
 use crate::db::Conn;
 use crate::error::Result;
 use crate::schema::ActivityTotals;
+
+/// Metrics kept as the changes of a stock (see the module's description).
+pub const STOCKS: &[&str] = &["agreements_in_force"];
 
 /// (unit, year, month, metric)
 pub type Key = (i64, i32, u32, String);
@@ -106,8 +114,11 @@ pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: 
 fn window(units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Cond {
     let month = || Expr::tuple([Expr::col(ActivityTotals::Year), Expr::col(ActivityTotals::Month)]);
     let at = |(y, m): (i32, u32)| Expr::tuple([Expr::val(y), Expr::val(m as i32)]);
-    let mut cond =
-        Cond::all().add(Expr::col(ActivityTotals::Year).between(from.0, to.0)).add(month().gte(at(from))).add(month().lte(at(to)));
+    let mut cond = Cond::all()
+        .add(Expr::col(ActivityTotals::Year).between(from.0, to.0))
+        .add(month().gte(at(from)))
+        .add(month().lte(at(to)))
+        .add(Expr::col(ActivityTotals::Metric).is_not_in(STOCKS.iter().copied()));
     if let Some(units) = units {
         cond = cond.add(Expr::col(ActivityTotals::UnitId).is_in(units.iter().copied()));
     }
@@ -151,6 +162,33 @@ pub async fn sum_by_unit(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32
         .into_iter()
         .filter(|(_, _, v)| *v != 0)
         .map(|(unit_id, metric, value)| Total { unit_id, year: from.0, month: from.1 as i32, metric, value })
+        .collect())
+}
+
+/// The [`STOCKS`] of `units` (all when `None`) at the end of the month `at`, by unit and
+/// metric: every change up to that month, summed in the database. Rows are dated `at`.
+pub async fn stocks_by_unit(conn: &mut Conn, units: Option<&[i64]>, at: (i32, u32)) -> Result<Vec<Total>> {
+    let month = Expr::tuple([Expr::col(ActivityTotals::Year), Expr::col(ActivityTotals::Month)]);
+    let mut cond = Cond::all()
+        .add(Expr::col(ActivityTotals::Metric).is_in(STOCKS.iter().copied()))
+        .add(month.lte(Expr::tuple([Expr::val(at.0), Expr::val(at.1 as i32)])));
+    if let Some(units) = units {
+        cond = cond.add(Expr::col(ActivityTotals::UnitId).is_in(units.iter().copied()));
+    }
+    let rows: Vec<(i64, String, i64)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([ActivityTotals::UnitId, ActivityTotals::Metric])
+                .expr_as(Expr::col(ActivityTotals::Value).sum().cast_as("bigint"), "value")
+                .from(ActivityTotals::Table)
+                .cond_where(cond)
+                .group_by_columns([ActivityTotals::UnitId, ActivityTotals::Metric]),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, v)| *v != 0)
+        .map(|(unit_id, metric, value)| Total { unit_id, year: at.0, month: at.1 as i32, metric, value })
         .collect())
 }
 

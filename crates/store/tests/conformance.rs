@@ -955,8 +955,13 @@ mod people {
 mod agreements {
     use super::*;
     use amity_domain::partner::{AgreementStatus, TaskStatus};
-    use amity_store::agreement::{self, AgreementInput};
+    use amity_store::agreement::{self, AgreementFilter, AgreementInput};
     use amity_store::partner::{self, PartnerFilter};
+    use amity_store::totals;
+
+    fn by_partner(partner: i64) -> AgreementFilter {
+        AgreementFilter { partner: Some(partner), ..Default::default() }
+    }
 
     fn input(partner: i64, to: &str) -> AgreementInput {
         AgreementInput {
@@ -1013,18 +1018,85 @@ mod agreements {
             assert!(agreement::reminders(&mut tx, &khanhhoa, today).await.expect("reminders").tasks_without_evidence.is_empty());
             tx.commit().await.expect("commit");
             let mut c = db.conn().await.expect("conn");
-            let (central, _) = agreement::list(&mut c, &vufo, Some(anc), None, 10, 0).await.expect("list");
+            let (central, _) = agreement::list(&mut c, &vufo, &by_partner(anc), 10, 0).await.expect("list");
             assert_eq!(central.len(), 1, "central staff read every unit's agreements");
-            let (theirs, total) = agreement::list(&mut c, &quangnam, None, None, 10, 0).await.expect("list");
+            let (theirs, total) = agreement::list(&mut c, &quangnam, &Default::default(), 10, 0).await.expect("list");
             assert!(theirs.is_empty() && total == 0, "{backend:?}: none in Quảng Nam's scope");
             // The demo's agreement with the Lao Front, with its 2024 task.
             let (lao, _) =
                 partner::list(&mut c, &PartnerFilter { q: Some("Mặt trận Lào".into()), ..Default::default() }, ("name", false), 1, 0)
                     .await
                     .expect("list");
-            let (with_lao, _) = agreement::list(&mut c, &vufo, Some(lao[0].id), None, 10, 0).await.expect("list");
+            let (with_lao, _) = agreement::list(&mut c, &vufo, &by_partner(lao[0].id), 10, 0).await.expect("list");
             assert_eq!(with_lao.len(), 1);
             assert_eq!(with_lao[0].tasks[0].year, 2024);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn agreements_in_force_are_counted_at_a_months_end_as_the_list_finds_them() {
+        on_demo(|db, backend| async move {
+            let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            let (found, _) = partner::list(&mut tx, &PartnerFilter { q: Some("ANC".into()), ..Default::default() }, ("name", false), 1, 0)
+                .await
+                .expect("partners");
+            let anc = found[0].id;
+            let months = [(2022, 12), (2023, 6), (2023, 7), (2023, 12), (2024, 12)];
+            let unit = org::by_code(&mut tx, "56", d("2025-07-01")).await.expect("by code").expect("Khánh Hòa");
+            let stock = |rows: Vec<totals::Total>| rows.iter().filter(|t| t.metric == "agreements_in_force").map(|t| t.value).sum::<i64>();
+            let mut before = Vec::new();
+            for at in months {
+                before.push(stock(totals::stocks_by_unit(&mut tx, Some(&[unit]), at).await.expect("stocks")));
+            }
+            let make = |status, from: Option<&str>, to: Option<&str>, signed: Option<&str>| AgreementInput {
+                status,
+                valid_from: from.map(d),
+                valid_to: to.map(d),
+                signed_on: signed.map(d),
+                ..input(anc, "2030-01-01")
+            };
+            // Ends within June 2023; starts in July 2023 with no end; ran by its dates to the last
+            // day of 2023; starts on its signing; a draft and a terminated one are never counted.
+            let cases = [
+                make(AgreementStatus::InForce, Some("2021-01-01"), Some("2023-06-30"), None),
+                make(AgreementStatus::Signed, Some("2023-07-15"), None, None),
+                make(AgreementStatus::Expired, Some("2019-01-01"), Some("2023-12-31"), None),
+                make(AgreementStatus::InForce, None, Some("2024-06-30"), Some("2023-07-01")),
+                make(AgreementStatus::Draft, Some("2022-01-01"), None, None),
+                make(AgreementStatus::Terminated, Some("2020-01-01"), Some("2030-12-31"), None),
+            ];
+            let mut ids = Vec::new();
+            for c in &cases {
+                ids.push(agreement::create(&mut tx, &khanhhoa, c, None).await.expect("agreement").id);
+            }
+            // At the end of: Dec 2022 (1st, 3rd), Jun 2023 (1st, 3rd), Jul 2023 (2nd, 3rd, 4th),
+            // Dec 2023 (2nd, 3rd, 4th), Dec 2024 (2nd).
+            let added = [2, 2, 3, 3, 1];
+            for (i, at) in months.iter().enumerate() {
+                let now = stock(totals::stocks_by_unit(&mut tx, Some(&[unit]), *at).await.expect("stocks"));
+                assert_eq!(now - before[i], added[i], "{backend:?}: in force at the end of {at:?}");
+                let last_day = NaiveDate::from_ymd_opt(at.0, at.1, 1)
+                    .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                    .and_then(|d| d.pred_opt())
+                    .expect("day");
+                let filter = AgreementFilter { units: Some([unit].into()), in_force_on: Some(last_day), ..Default::default() };
+                let (_, listed) = agreement::list(&mut tx, &khanhhoa, &filter, 100, 0).await.expect("list");
+                assert_eq!(listed, now, "{backend:?}: the list on {last_day} holds what the stock counts");
+            }
+            // Terminating the open-ended one takes it out of every month; the totals still equal
+            // the records'.
+            let open = agreement::get(&mut tx, &khanhhoa, ids[1]).await.expect("get");
+            let mut terminated = make(AgreementStatus::Terminated, Some("2023-07-15"), None, None);
+            terminated.partners = open.parties.iter().filter_map(|p| p.partner.as_ref().map(|r| r.id)).collect();
+            agreement::update(&mut tx, &khanhhoa, ids[1], &terminated).await.expect("terminate");
+            let now = stock(totals::stocks_by_unit(&mut tx, Some(&[unit]), (2024, 12)).await.expect("stocks"));
+            assert_eq!(now, before[4], "{backend:?}");
+            assert_eq!(totals::verify(&mut tx).await.expect("verify"), vec![], "{backend:?}");
+            let windowed = totals::read(&mut tx, Some(&[unit]), (2019, 1), (2030, 12)).await.expect("read");
+            assert!(windowed.iter().all(|t| t.metric != "agreements_in_force"), "the windowed reads leave stocks out");
+            tx.commit().await.expect("commit");
         })
         .await;
     }

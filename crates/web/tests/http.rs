@@ -518,6 +518,9 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/reports?period=2025-Q9".to_owned(),
         "/reports/periodic".to_owned(),
         "/reports/periodic?form=BC-QUY&year=2023&state=draft&period=2025-Q2".to_owned(),
+        "/report-forms".to_owned(),
+        "/agreements?status=expired&in_force_on=31%2F12%2F2023".to_owned(),
+        "/report-forms/BC-NAM".to_owned(),
         "/plans".to_owned(),
         "/plans?year=2022".to_owned(),
         format!("/plans/{}", app.get("/api/v1/work-plans", &t).await.json()["items"][0]["id"]),
@@ -541,7 +544,9 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
             assert_eq!(r.status, StatusCode::OK, "{page} ({lang}): {}", r.text());
             let text = r.text();
             assert!(text.contains(&format!("<html lang=\"{lang}\">")), "{page}");
-            for prefix in [">kind-", ">role-", ">nav-", ">field-", ">change-", ">error-", ">vocab-", ">level-", ">action-"] {
+            for prefix in
+                [">kind-", ">role-", ">nav-", ">field-", ">change-", ">error-", ">vocab-", ">level-", ">action-", ">form-", ">forms-"]
+            {
                 assert!(!text.contains(prefix), "{page} ({lang}) shows an untranslated key {prefix}");
             }
         }
@@ -1966,6 +1971,203 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
         assert!(
             catalogue["items"].as_array().expect("items").iter().any(|i| i["code"] == "countries_reached" && i["source"] == "computed")
         );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn central_staff_keep_the_report_forms_without_taking_anything_from_filed_reports() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let viewer = app.token("viewer@demo.amity").await;
+        let vietlao = app.token("vietlao@demo.amity").await;
+        let quarterly = json!({"code": "bc-quy-hh", "name_vi": "Báo cáo quý của hội hữu nghị", "name_en": "Association quarterly report",
+            "period_kind": "quarter", "unit_kinds": ["association"], "manual": ["trainings", "media_items"], "due_days": 10});
+
+        // Refused input names every field and changes nothing.
+        let audit = app.audit_total(&vufo).await;
+        let bad = json!({"code": "x", "name_vi": "", "name_en": "Fine", "period_kind": "month", "unit_kinds": [], "manual": ["stars"], "due_days": 400});
+        let r = app.call(Method::POST, "/api/v1/report-forms", Some(&vufo), Some(bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let fields: Vec<String> = r.json()["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect();
+        assert_eq!(fields, ["code", "name_vi", "period_kind", "unit_kinds", "manual", "due_days"]);
+        for token in [&qn, &viewer, &vietlao] {
+            let r = app.call(Method::POST, "/api/v1/report-forms", Some(token), Some(quarterly.clone())).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        }
+        assert_eq!(app.audit_total(&vufo).await, audit);
+
+        let r = app.call(Method::POST, "/api/v1/report-forms", Some(&vufo), Some(quarterly.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let created = r.json();
+        assert_eq!((created["code"].clone(), created["manual"].clone()), (json!("BC-QUY-HH"), json!(["media_items", "trainings"])));
+        let r = app.call(Method::POST, "/api/v1/report-forms", Some(&vufo), Some(quarterly.clone())).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::CONFLICT, "code".to_owned()));
+        assert_eq!(app.get("/api/v1/report-forms", &viewer).await.json()["total"], 4);
+        assert_eq!(app.get("/api/v1/report-forms/BC-QUY-HH", &viewer).await.json()["due_days"], 10);
+
+        // The Việt–Lào association files on it and enters a training course.
+        let r = app.call(Method::POST, "/api/v1/reports", Some(&vietlao), Some(json!({"form": "BC-QUY-HH", "period": "2026-Q1"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let report = r.json();
+        assert_eq!(report["due_on"], "2026-04-10");
+        let path = format!("/api/v1/reports/{}", report["id"]);
+        let r = app.call(Method::PATCH, &path, Some(&vietlao), Some(json!({"values": {"trainings": 2}}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = app.call(Method::POST, "/api/v1/reports", Some(&qn), Some(json!({"form": "BC-QUY-HH", "period": "2026-Q1"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "unit".to_owned()), "provinces do not file it: {}", r.text());
+        // Its second quarter is submitted, late: judged against the due date of that day.
+        let r = app.call(Method::POST, "/api/v1/reports", Some(&vietlao), Some(json!({"form": "BC-QUY-HH", "period": "2026-Q2"}))).await;
+        let second = format!("/api/v1/reports/{}", r.json()["id"]);
+        let content = json!({"results": "Giao lưu hữu nghị Việt – Lào.", "values": {"trainings": 1, "media_items": 4}});
+        assert_eq!(app.call(Method::PATCH, &second, Some(&vietlao), Some(content)).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &format!("{second}/transitions"), Some(&vietlao), Some(json!({"to": "submitted"}))).await;
+        assert_eq!((r.status, r.json()["due_on"].clone(), r.json()["on_time"].clone()), (StatusCode::OK, json!("2026-07-10"), json!(false)));
+
+        // What filed reports hold stays: the period kind, and the entered indicator.
+        let form_path = "/api/v1/report-forms/BC-QUY-HH";
+        let audit = app.audit_total(&vufo).await;
+        let yearly = json!({"name_vi": "x", "name_en": "x", "period_kind": "year", "unit_kinds": ["association"], "manual": ["trainings"], "due_days": 10});
+        let r = app.call(Method::PUT, form_path, Some(&vufo), Some(yearly)).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::CONFLICT, "period_kind".to_owned()), "{}", r.text());
+        let without = json!({"name_vi": "x", "name_en": "x", "period_kind": "quarter", "unit_kinds": ["association"], "manual": ["media_items"], "due_days": 10});
+        let r = app.call(Method::PUT, form_path, Some(&vufo), Some(without)).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::CONFLICT, "manual".to_owned()), "{}", r.text());
+        let renamed = json!({"code": "BC-OTHER", "name_vi": "x", "name_en": "x", "period_kind": "quarter", "unit_kinds": ["association"], "manual": ["trainings"], "due_days": 10});
+        let r = app.call(Method::PUT, form_path, Some(&vufo), Some(renamed)).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "code".to_owned()), "a code stays");
+        let r = app.call(Method::DELETE, form_path, Some(&vufo), None).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "a form with reports stays: {}", r.text());
+        assert_eq!(app.audit_total(&vufo).await, audit, "refused changes leave no trace");
+        let later = json!({"name_vi": "Báo cáo quý của hội", "name_en": "Association quarterly report", "period_kind": "quarter",
+            "unit_kinds": ["association", "member_org"], "manual": ["trainings", "media_items"], "due_days": 20});
+        let r = app.call(Method::PUT, form_path, Some(&vufo), Some(later.clone())).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["unit_kinds"], json!(["member_org", "association"]));
+        let r = app.call(Method::PUT, form_path, Some(&qn), Some(later)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let report = app.get(&path, &vietlao).await.json();
+        assert_eq!(report["due_on"], "2026-04-20", "the new due time applies to the open report");
+        assert_eq!(report["manual"][1]["value"], 2.0, "{report}");
+        let submitted = app.get(&second, &vietlao).await.json();
+        assert_eq!(submitted["due_on"], "2026-07-10", "a submitted report keeps the due date it was judged against");
+        let c = app.get("/api/v1/reports/completeness?form=BC-QUY-HH&period=2026-Q2", &vufo).await.json();
+        let standing = c["units"].as_array().expect("units").iter().find(|u| u["report_id"].is_number()).cloned().expect("the filed one");
+        assert_eq!((c["due_on"].clone(), standing["on_time"].clone()), (json!("2026-07-20"), json!(false)), "{c}");
+
+        // A form nobody filed on can be removed; each change was audited once.
+        let spare = json!({"code": "BC-THU", "name_vi": "Thử", "name_en": "Trial", "period_kind": "year", "unit_kinds": ["other"], "due_days": 0});
+        assert_eq!(app.call(Method::POST, "/api/v1/report-forms", Some(&vufo), Some(spare)).await.status, StatusCode::CREATED);
+        assert_eq!(app.call(Method::DELETE, "/api/v1/report-forms/BC-THU", Some(&qn), None).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.call(Method::DELETE, "/api/v1/report-forms/BC-THU", Some(&vufo), None).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(app.get("/api/v1/report-forms/BC-THU", &vufo).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.audit_total(&vufo).await, audit + 3);
+        let trail = app.get("/api/v1/audit?entity_type=report_form&per_page=10", &vufo).await.json();
+        assert_eq!(trail["total"], 4, "{trail}");
+
+        // The pages: central staff add a form through the page, errors beside their fields;
+        // a province reads the forms but is offered no form to change them.
+        let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let r = app.send(form("/report-forms", &cookie, &format!("csrf_token={csrf}&code=BC-6T-HH&name_vi=&name_en=Half&period_kind=half_year&due_days=m%C6%B0%E1%BB%9Di"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = r.text();
+        assert!(page.contains(r#"id="fdue_days-error""#) && page.contains("BC-6T-HH"), "the number is named beside its field, the input kept");
+        let body = format!("csrf_token={csrf}&code=BC-6T-HH&name_vi=B%C3%A1o+c%C3%A1o+6+th%C3%A1ng&name_en=Half-year&period_kind=half_year&unit_kinds=association&unit_kinds=member_org&manual=trainings&due_days=15");
+        let r = app.send(form("/report-forms", &cookie, &body)).await;
+        assert_eq!((r.status, r.headers.get(header::LOCATION).and_then(|l| l.to_str().ok())), (StatusCode::SEE_OTHER, Some("/report-forms/BC-6T-HH")), "{}", r.text());
+        let body = format!("csrf_token={csrf}&name_vi=B%C3%A1o+c%C3%A1o+6+th%C3%A1ng&name_en=Half-year&period_kind=half_year&manual=trainings&due_days=15");
+        let r = app.send(form("/report-forms/BC-6T-HH", &cookie, &body)).await;
+        assert!(r.status == StatusCode::UNPROCESSABLE_ENTITY && r.text().contains(r#"id="funit_kinds-error""#), "no kind of unit chosen");
+        let shown = app.get("/report-forms/BC-6T-HH", &vufo).await.text();
+        assert!(shown.contains("Báo cáo 6 tháng") && shown.contains(r#"value="member_org" checked"#), "{shown}");
+        let listed = app.get("/report-forms", &qn).await.text();
+        assert!(listed.contains("BC-6T-HH") && !listed.contains(r#"action="/report-forms""#), "read, not changed, by a province");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn agreements_in_force_are_counted_at_the_periods_end_restated_and_listed_behind_the_figure() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let value = |s: &Value, code: &str, field: &str| {
+            s["indicators"].as_array().expect("indicators").iter().find(|v| v["code"] == code).map(|v| v[field].clone()).unwrap_or_default()
+        };
+        let part = |s: &Value, name: &str| {
+            s["parts"]
+                .as_array()
+                .expect("parts")
+                .iter()
+                .find(|p| p["unit_name"].as_str().is_some_and(|n| n.contains(name)))
+                .map(|p| p["values"]["agreements_in_force"].clone())
+                .unwrap_or_else(|| panic!("no part {name}: {s}"))
+        };
+        // The demo's Lao Front agreement ran 2021–2025: in force at the end of 2021, not of 2020,
+        // nor at the end of 2026's first quarter.
+        let national = app.unit_by_code(&vufo, "VUFO", "2023-06-30").await;
+        let s = app.get(&format!("/api/v1/reports/summary?unit={}&period=2021-Q4", national["id"]), &vufo).await.json();
+        assert_eq!(
+            (value(&s, "agreements_in_force", "subtree"), value(&s, "agreements_in_force", "previous"), value(&s, "agreements_in_force", "change")),
+            (json!(1.0), json!(0.0), json!(1.0)),
+            "{s}"
+        );
+        let s = app.get(&format!("/api/v1/reports/summary?unit={}&period=2026-Q1", national["id"]), &vufo).await.json();
+        assert_eq!((value(&s, "agreements_in_force", "subtree"), value(&s, "agreements_in_force", "previous")), (json!(0.0), json!(1.0)));
+
+        // Old Quảng Nam keeps one in force at the end of 2023 and a terminated one, never counted.
+        let quang_nam = app.unit_by_code(&vufo, "49", "2023-06-30").await;
+        let partners = app.get("/api/v1/partners?q=ANC", &vufo).await.json();
+        let anc = partners["items"][0]["id"].clone();
+        for (title, status, to) in [("Thỏa thuận Quảng Nam 2022–2024", "in_force", "2024-12-31"), ("Thỏa thuận đã chấm dứt", "terminated", "2030-12-31")] {
+            let r = app
+                .call(
+                    Method::POST,
+                    "/api/v1/agreements",
+                    Some(&vufo),
+                    Some(json!({"title": title, "partners": [anc], "valid_from": "2022-03-01", "valid_to": to, "status": status, "owner_unit_id": quang_nam["id"]})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let cluster = app.unit_by_code(&vufo, "CUM-3", "2023-06-30").await;
+        let path = |structure: &str| format!("/api/v1/reports/summary?unit={}&period=2023&structure={structure}", cluster["id"]);
+        let then = app.get(&path("then"), &vufo).await.json();
+        assert_eq!((part(&then, "Quảng Nam"), value(&then, "agreements_in_force", "subtree")), (json!(1.0), json!(1.0)), "{then}");
+        let restated = app.get(&path("current"), &vufo).await.json();
+        assert_eq!(part(&restated, "Đà Nẵng"), json!(1.0), "Quảng Nam's agreement is counted in today's Đà Nẵng: {restated}");
+        assert_eq!(value(&restated, "agreements_in_force", "previous"), json!(1.0), "in force at the end of 2022 too");
+
+        // The figure's records: the list on the period's last day holds exactly what was counted.
+        let listed = app.get(&format!("/api/v1/agreements?unit={}&in_force_on=2023-12-31", cluster["id"]), &vufo).await.json();
+        assert_eq!(listed["total"], 1, "{listed}");
+        assert_eq!(listed["items"][0]["title"], "Thỏa thuận Quảng Nam 2022–2024");
+        let later = app.get(&format!("/api/v1/agreements?unit={}&in_force_on=2025-01-01", quang_nam["id"]), &vufo).await.json();
+        assert_eq!(later["total"], 0);
+        let r = app.get("/api/v1/agreements?in_force_on=31-12-2023", &vufo).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "in_force_on".to_owned()));
+        let page = app.get(&format!("/agreements?unit={}&in_force_on=31%2F12%2F2023", cluster["id"]), &vufo).await.text();
+        assert!(page.contains("Thỏa thuận Quảng Nam 2022–2024") && !page.contains("Thỏa thuận đã chấm dứt"), "{page}");
+        let page = app.get("/agreements?in_force_on=sometime", &vufo).await.text();
+        assert!(page.contains(r#"id="in_force_on-error""#) && page.contains(r#"aria-invalid="true""#), "the bad date is named beside its field");
+        let csv = app.get(&format!("/api/v1/agreements/export.csv?unit={}&in_force_on=2023-12-31", cluster["id"]), &vufo).await.text();
+        assert_eq!(csv.lines().count(), 2, "the header and the one agreement: {csv}");
+
+        // Khánh Hòa's 2023 report links its figure to that list.
+        let reports = app.get("/api/v1/reports?form=BC-NAM&year=2023", &kh).await.json();
+        let report = reports["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|r| r["unit_name"].as_str().is_some_and(|n| n.contains("Khánh Hòa")))
+            .cloned()
+            .expect("the demo's draft");
+        let page = app.get(&format!("/reports/{}", report["id"]), &kh).await.text();
+        assert!(page.contains(&format!("/agreements?unit={}&#38;in_force_on=2023-12-31", report["unit_id"])), "{page}");
         app
     })
     .await;

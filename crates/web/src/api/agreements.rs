@@ -1,7 +1,7 @@
 //! `/api/v1/agreements`: cooperation agreements and their yearly tasks, scoped to the owner unit.
 
 use amity_domain::partner::{AgreementStatus, TaskStatus, Vocabulary};
-use amity_store::agreement::{self, Agreement, AgreementInput, Reminders};
+use amity_store::agreement::{self, Agreement, AgreementFilter, AgreementInput, Reminders};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,33 +23,39 @@ use crate::state::AppState;
 struct ListQuery {
     partner: Option<i64>,
     status: Option<String>,
+    /// Kept by this unit or a unit under it.
+    unit: Option<i64>,
+    /// In force on this day (YYYY-MM-DD).
+    in_force_on: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
 }
 
+impl ListQuery {
+    async fn filter(&self, state: &AppState) -> Result<AgreementFilter, ApiError> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        Ok(AgreementFilter {
+            partner: self.partner,
+            status: given(&self.status).map(|s| s.parse::<AgreementStatus>().map_err(|e| unprocessable("status", e))).transpose()?,
+            units: super::activities::subtree(state, self.unit).await?,
+            in_force_on: given(&self.in_force_on).map(|d| date_field("in_force_on", &d)).transpose()?,
+        })
+    }
+}
+
 async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Agreement>>> {
     let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
-    let status = q
-        .status
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<AgreementStatus>().map_err(|e| unprocessable("status", e)))
-        .transpose()?;
+    let filter = q.filter(&state).await?;
     let mut conn = state.db.conn().await?;
-    let (items, total) = agreement::list(&mut conn, &me.actor, q.partner, status, limit, offset).await?;
+    let (items, total) = agreement::list(&mut conn, &me.actor, &filter, limit, offset).await?;
     Ok(Json(List { items, total }))
 }
 
 /// The list (same filters, every page) as a table, one row per agreement.
 async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
-    let status = q
-        .status
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<AgreementStatus>().map_err(|e| unprocessable("status", e)))
-        .transpose()?;
+    let filter = q.filter(state).await?;
     let mut conn = state.db.conn().await?;
-    let (agreements, _) = agreement::list(&mut conn, &me.actor, q.partner, status, 1_000_000, 0).await?;
+    let (agreements, _) = agreement::list(&mut conn, &me.actor, &filter, 1_000_000, 0).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
     Ok(Table {
         header: vec![

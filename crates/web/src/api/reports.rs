@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use amity_domain::indicator::{CATALOGUE, Indicator, Period};
-use amity_domain::report::{MANUAL, ReportState};
+use amity_domain::report::{FormDraft, MANUAL, ReportState};
 use amity_store::periodic::{self, Completeness, Form, Listed, Report, ReportFilter, ReportInput};
 use amity_store::report::{self, Reading, Summary};
 use axum::Json;
@@ -110,6 +110,43 @@ async fn forms(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Fo
     let mut conn = state.db.conn().await?;
     let items = periodic::forms(&mut conn).await?;
     Ok(Json(List { total: items.len() as i64, items }))
+}
+
+async fn show_form(State(state): State<AppState>, _: Auth, Path(code): Path<String>) -> ApiResult<Json<Form>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(periodic::existing_form(&mut conn, &code).await?))
+}
+
+async fn create_form(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<FormDraft>) -> ApiResult<(StatusCode, Json<Form>)> {
+    let spec = b.check().map_err(amity_store::Error::from)?;
+    let mut tx = state.db.begin().await?;
+    let created = periodic::create_form(&mut tx, &me.actor, &spec).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Replaces a form's details; the code comes from the path (a body's code must match it).
+async fn update_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(code): Path<String>,
+    ApiJson(mut b): ApiJson<FormDraft>,
+) -> ApiResult<Json<Form>> {
+    if b.code.trim().is_empty() {
+        b.code = code.clone();
+    }
+    let spec = b.check().map_err(amity_store::Error::from)?;
+    let mut tx = state.db.begin().await?;
+    let updated = periodic::update_form(&mut tx, &me.actor, &code, &spec).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+async fn delete_form(State(state): State<AppState>, Auth(me): Auth, Path(code): Path<String>) -> ApiResult<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    periodic::delete_form(&mut tx, &me.actor, &code).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize)]
@@ -236,7 +273,8 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/reports/{id}/export.docx", get(report_docx))
         .route("/api/v1/reports/{id}/export.xlsx", get(report_xlsx))
         .route("/api/v1/indicators", get(indicators))
-        .route("/api/v1/report-forms", get(forms))
+        .route("/api/v1/report-forms", get(forms).post(create_form))
+        .route("/api/v1/report-forms/{code}", get(show_form).put(update_form).delete(delete_form))
         .route("/api/v1/reports", get(list).post(create))
         .route("/api/v1/reports/completeness", get(completeness))
         .route("/api/v1/reports/{id}", get(show).patch(update))

@@ -4,7 +4,7 @@
 use amity_domain::authz::Action;
 use amity_domain::error::Checker;
 use amity_domain::partner::{AgreementStatus, Vocabulary};
-use amity_store::agreement::{self, Agreement, AgreementInput, Reminders};
+use amity_store::agreement::{self, Agreement, AgreementFilter, AgreementInput, Reminders};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -29,44 +29,95 @@ struct ListPage<'a> {
     total: i64,
     page: u64,
     pages: u64,
-    status: String,
+    form: ListQuery,
+    /// The filters as a query string, for the pager and the exports.
+    query: String,
     statuses: &'static [AgreementStatus],
+    units: Vec<amity_store::org::OrgUnit>,
     reminders: Reminders,
+    errors: FormErrors,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct ListQuery {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    unit: String,
+    /// In force on this day (dd/mm/yyyy or yyyy-mm-dd).
+    #[serde(default)]
+    in_force_on: String,
     page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<ListQuery>) -> Response {
-    let page = q.page.unwrap_or(1).max(1);
-    let result = async {
-        let status = match q.status.as_str() {
+impl ListQuery {
+    /// The filter and the unit whose subtree it keeps, or every problem under its field.
+    fn filter(&self) -> Result<(AgreementFilter, Option<i64>), FormErrors> {
+        let mut check = Checker::new();
+        let status = match self.status.trim() {
             "" => None,
-            s => Some(s.parse::<AgreementStatus>().map_err(|e| amity_store::Error::invalid("status", e))?),
+            s => check.check("status", s.parse::<AgreementStatus>()),
         };
+        let unit = match self.unit.trim() {
+            "" => None,
+            u => check.check("unit", u.parse::<i64>().map_err(|_| format!("“{u}” is not a unit"))),
+        };
+        let in_force_on = match self.in_force_on.trim() {
+            "" => None,
+            d => check.check("in_force_on", amity_domain::text::parse_date(d)),
+        };
+        check.finish().map_err(|e| FormErrors::from_fields(&e.0))?;
+        Ok((AgreementFilter { status, in_force_on, ..Default::default() }, unit))
+    }
+
+    fn query_string(&self) -> String {
+        let given = [("status", &self.status), ("unit", &self.unit), ("in_force_on", &self.in_force_on)];
+        url::form_urlencoded::Serializer::new(String::new()).extend_pairs(given.iter().filter(|(_, v)| !v.trim().is_empty())).finish()
+    }
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListQuery>) -> Response {
+    let page = form.page.unwrap_or(1).max(1);
+    let (agreements, total, errors) = match form.filter() {
+        Ok((mut filter, unit)) => {
+            let listed = async {
+                let mut conn = state.db.conn().await?;
+                if let Some(u) = unit {
+                    filter.units = Some(amity_store::org::structure_graph(&mut conn).await?.reach(u));
+                }
+                agreement::list(&mut conn, &me.actor, &filter, PER_PAGE, (page - 1) * PER_PAGE).await
+            };
+            match listed.await {
+                Ok((agreements, total)) => (agreements, total, FormErrors::default()),
+                Err(e) => return store_error_page(&ctx, e),
+            }
+        }
+        Err(errors) => (vec![], 0, errors),
+    };
+    let context = async {
         let mut conn = state.db.conn().await?;
-        let (agreements, total) = agreement::list(&mut conn, &me.actor, None, status, PER_PAGE, (page - 1) * PER_PAGE).await?;
         let reminders = agreement::reminders(&mut conn, &me.actor, Utc::now().date_naive()).await?;
-        Ok::<_, amity_store::Error>((agreements, total, reminders))
-    }
-    .await;
-    match result {
-        Ok((agreements, total, reminders)) => render(&ListPage {
-            ctx: &ctx,
-            agreements,
-            total,
-            page,
-            pages: super::page_count(total, PER_PAGE),
-            status: q.status,
-            statuses: AgreementStatus::ALL,
-            reminders,
-        }),
-        Err(e) => store_error_page(&ctx, e),
-    }
+        let units = super::delegations::readable_units(&state, &me).await?;
+        Ok::<_, amity_store::Error>((reminders, units))
+    };
+    let (reminders, units) = match context.await {
+        Ok(c) => c,
+        Err(e) => return store_error_page(&ctx, e),
+    };
+    let query = form.query_string();
+    render(&ListPage {
+        ctx: &ctx,
+        agreements,
+        total,
+        page,
+        pages: super::page_count(total, PER_PAGE),
+        form,
+        query,
+        statuses: AgreementStatus::ALL,
+        units,
+        reminders,
+        errors,
+    })
 }
 
 /// An agreement's details as a form: dates as typed (`dd/mm/yyyy`), other parties named in

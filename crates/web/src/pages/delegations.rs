@@ -383,7 +383,7 @@ pub(crate) async fn task_choices(
     conn: &mut amity_store::Conn,
     actor: &amity_domain::authz::Actor,
 ) -> amity_store::Result<Vec<(i64, String)>> {
-    let (agreements, _) = amity_store::agreement::list(conn, actor, None, None, 500, 0).await?;
+    let (agreements, _) = amity_store::agreement::list(conn, actor, &Default::default(), 500, 0).await?;
     let mut out: Vec<(i32, i64, String)> = agreements
         .iter()
         .flat_map(|a| a.tasks.iter().map(move |t| (t.year, t.id, format!("{} · {}: {}", a.title, t.year, t.item))))

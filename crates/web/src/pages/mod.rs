@@ -15,6 +15,7 @@ mod partners;
 mod people;
 mod periodic;
 mod plans;
+mod report_forms;
 mod reports;
 mod search;
 mod users;
@@ -186,6 +187,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(calendar::routes())
         .merge(reports::routes())
         .merge(periodic::routes())
+        .merge(report_forms::routes())
         .merge(plans::routes())
         .merge(emulation::routes())
         .merge(dashboard::routes())

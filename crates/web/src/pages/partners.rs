@@ -297,7 +297,14 @@ async fn partner_page<'a>(
     };
     let links = partner::unit_links(&mut conn, id).await?;
     let people = amity_store::person::at_partner(&mut conn, &me.actor, id).await?;
-    let (agreements, _) = amity_store::agreement::list(&mut conn, &me.actor, Some(id), None, 100, 0).await?;
+    let (agreements, _) = amity_store::agreement::list(
+        &mut conn,
+        &me.actor,
+        &amity_store::agreement::AgreementFilter { partner: Some(id), ..Default::default() },
+        100,
+        0,
+    )
+    .await?;
     let timeline = amity_store::timeline::for_partner(&mut conn, &me.actor, id, year).await?;
     // Units the user may link: every unit it writes for, closed ones too (a merged union still
     // records the relations it had).

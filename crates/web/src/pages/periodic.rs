@@ -185,7 +185,7 @@ impl ReportPage<'_> {
     }
 
     /// The records behind a computed value: the unit's subtree's delegations or events in the
-    /// period.
+    /// period, or its agreements in force on the period's last day.
     fn records(&self, code: &str) -> Option<String> {
         let r = &self.report;
         let base = |list: &str, extra: &str| format!("/{list}?unit={}&from={}&to={}{extra}", r.unit_id, r.start, r.end);
@@ -196,6 +196,7 @@ impl ReportPage<'_> {
             "events_friendship" => base("events", "&type=friendship_exchange"),
             "events_conference" => base("events", "&type=conference"),
             "events_humanitarian" => base("events", "&type=humanitarian_support"),
+            "agreements_in_force" => format!("/agreements?unit={}&in_force_on={}", r.unit_id, r.end),
             _ => return None,
         })
     }
