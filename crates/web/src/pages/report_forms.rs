@@ -158,6 +158,14 @@ struct FormPage<'a> {
     errors: FormErrors,
 }
 
+impl FormPage<'_> {
+    /// The form's manual indicators by name, in the reader's language.
+    fn manual_names(&self) -> String {
+        let named = self.form.manual.iter().filter_map(|c| amity_domain::report::manual_indicator(c));
+        named.map(|i| self.ctx.local(i.name_vi, i.name_en)).collect::<Vec<_>>().join("; ")
+    }
+}
+
 async fn form_page<'a>(
     state: &AppState,
     ctx: &'a PageCtx,
