@@ -62,6 +62,9 @@ pub enum Action {
     DecideAward,
     /// Add, change or remove the report forms units file: central staff.
     ManageReportForms,
+    /// Keep the foreign-NGO registry: an NGO's fields and provinces of work, its permits and
+    /// their history: central staff.
+    ManageNgos,
 }
 
 /// What moving a periodic report to `to` takes. The unit's own staff write and submit (for a
@@ -123,7 +126,9 @@ impl Actor {
             Action::ApproveReport => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
             Action::LeadCluster => matches!(self.role, Role::SystemAdmin | Role::ClusterLead) && self.write.covers(unit),
             Action::DecideAward => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
-            Action::ManageReportForms => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.is_all(),
+            Action::ManageReportForms | Action::ManageNgos => {
+                matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.is_all()
+            }
         }
     }
 
@@ -144,6 +149,7 @@ impl Actor {
             Action::LeadCluster => "a cluster's summary is compiled and first approved by the cluster's lead union",
             Action::DecideAward => "award proposals are decided by central staff",
             Action::ManageReportForms => "report forms are set by central staff",
+            Action::ManageNgos => "the foreign-NGO registry and its permits are kept by central staff",
         }))
     }
 }

@@ -11,6 +11,7 @@ pub mod emulation;
 pub mod error;
 pub mod indicator;
 pub mod money;
+pub mod ngo;
 pub mod org;
 pub mod partner;
 pub mod plan;

@@ -282,6 +282,62 @@ pub(crate) enum Agreements {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum NgoSectors {
+    Table,
+    PartnerId,
+    SectorCode,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum NgoProvinces {
+    Table,
+    PartnerId,
+    UnitId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum NgoPermits {
+    Table,
+    Id,
+    PartnerId,
+    Kind,
+    Number,
+    Issuer,
+    IssuedOn,
+    ValidFrom,
+    ValidTo,
+    Standing,
+    Note,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum NgoPermitProvinces {
+    Table,
+    PermitId,
+    UnitId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum NgoPermitSectors {
+    Table,
+    PermitId,
+    SectorCode,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum NgoPermitChanges {
+    Table,
+    Id,
+    PermitId,
+    Change,
+    Note,
+    UserId,
+    At,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum Delegations {
     Table,
     Id,
@@ -629,6 +685,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (10, "work plans: priorities, tasks and their evidence"),
     (11, "emulation criteria and scores, the awards register and its moves"),
     (12, "live totals keep the agreements in force; a report keeps the due date of its first submission"),
+    (13, "foreign NGOs: sectors and provinces of work, permits and their history"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -692,6 +749,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         10 => m010_work_plans(conn).await,
         11 => m011_emulation_awards(conn).await,
         12 => m012_stocks_due_dates(conn).await,
+        13 => m013_ngo_permits(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1289,6 +1347,84 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .col(ActivityTotals::Year)
             .col(ActivityTotals::Month)
             .to_owned(),
+    ] {
+        c.execute_schema(&index).await?;
+    }
+    Ok(())
+}
+
+async fn m013_ngo_permits(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(NgoSectors::Table)
+            .col(ColumnDef::new(NgoSectors::PartnerId).big_integer().not_null())
+            .col(ColumnDef::new(NgoSectors::SectorCode).text().not_null())
+            .primary_key(Index::create().col(NgoSectors::PartnerId).col(NgoSectors::SectorCode))
+            .foreign_key(&mut fk(NgoSectors::Table, NgoSectors::PartnerId, Partners::Table, Partners::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(NgoProvinces::Table)
+            .col(ColumnDef::new(NgoProvinces::PartnerId).big_integer().not_null())
+            .col(ColumnDef::new(NgoProvinces::UnitId).big_integer().not_null())
+            .primary_key(Index::create().col(NgoProvinces::PartnerId).col(NgoProvinces::UnitId))
+            .foreign_key(&mut fk(NgoProvinces::Table, NgoProvinces::PartnerId, Partners::Table, Partners::Id))
+            .foreign_key(&mut fk(NgoProvinces::Table, NgoProvinces::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(NgoPermits::Table)
+            .col(id(NgoPermits::Id))
+            .col(ColumnDef::new(NgoPermits::PartnerId).big_integer().not_null())
+            .col(ColumnDef::new(NgoPermits::Kind).text().not_null())
+            .col(ColumnDef::new(NgoPermits::Number).text().not_null())
+            .col(ColumnDef::new(NgoPermits::Issuer).text().not_null())
+            .col(ColumnDef::new(NgoPermits::IssuedOn).date().not_null())
+            .col(ColumnDef::new(NgoPermits::ValidFrom).date().not_null())
+            .col(ColumnDef::new(NgoPermits::ValidTo).date().not_null())
+            .col(ColumnDef::new(NgoPermits::Standing).text().not_null())
+            .col(ColumnDef::new(NgoPermits::Note).text().null())
+            .col(ColumnDef::new(NgoPermits::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(NgoPermits::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(NgoPermits::Table, NgoPermits::PartnerId, Partners::Table, Partners::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(NgoPermitProvinces::Table)
+            .col(ColumnDef::new(NgoPermitProvinces::PermitId).big_integer().not_null())
+            .col(ColumnDef::new(NgoPermitProvinces::UnitId).big_integer().not_null())
+            .primary_key(Index::create().col(NgoPermitProvinces::PermitId).col(NgoPermitProvinces::UnitId))
+            .foreign_key(&mut fk(NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, NgoPermits::Table, NgoPermits::Id))
+            .foreign_key(&mut fk(NgoPermitProvinces::Table, NgoPermitProvinces::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(NgoPermitSectors::Table)
+            .col(ColumnDef::new(NgoPermitSectors::PermitId).big_integer().not_null())
+            .col(ColumnDef::new(NgoPermitSectors::SectorCode).text().not_null())
+            .primary_key(Index::create().col(NgoPermitSectors::PermitId).col(NgoPermitSectors::SectorCode))
+            .foreign_key(&mut fk(NgoPermitSectors::Table, NgoPermitSectors::PermitId, NgoPermits::Table, NgoPermits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(NgoPermitChanges::Table)
+            .col(id(NgoPermitChanges::Id))
+            .col(ColumnDef::new(NgoPermitChanges::PermitId).big_integer().not_null())
+            .col(ColumnDef::new(NgoPermitChanges::Change).text().not_null())
+            .col(ColumnDef::new(NgoPermitChanges::Note).text().null())
+            .col(ColumnDef::new(NgoPermitChanges::UserId).big_integer().null())
+            .col(ColumnDef::new(NgoPermitChanges::At).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(NgoPermitChanges::Table, NgoPermitChanges::PermitId, NgoPermits::Table, NgoPermits::Id)),
+    )
+    .await?;
+    for index in [
+        Index::create().name("ngo_permits_partner").table(NgoPermits::Table).col(NgoPermits::PartnerId).to_owned(),
+        Index::create().name("ngo_permit_changes_permit").table(NgoPermitChanges::Table).col(NgoPermitChanges::PermitId).to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }

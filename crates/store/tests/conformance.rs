@@ -1201,3 +1201,124 @@ mod activities {
         .await;
     }
 }
+
+mod ngos {
+    use super::*;
+    use amity_domain::country::CountryCode;
+    use amity_domain::ngo::{PermitChange, PermitDraft, PermitStanding, PermitState};
+    use amity_domain::partner::{PartnerKind, Vocabulary};
+    use amity_store::ngo::{self, NgoFilter, Warning};
+    use amity_store::partner::{self, PartnerInput};
+
+    fn permit(provinces: Vec<i64>, valid_to: NaiveDate) -> PermitDraft {
+        PermitDraft {
+            kind: Some("operation_registration".into()),
+            number: Some("215/GĐK-UBCTPCP".into()),
+            issuer: Some("Ủy ban Công tác về các tổ chức phi chính phủ nước ngoài".into()),
+            issued_on: Some(d("2024-01-15")),
+            valid_from: Some(d("2024-01-15")),
+            valid_to: Some(valid_to),
+            provinces,
+            sectors: vec!["11220".into(), "12220".into()],
+            note: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn ngo_permits_cover_provinces_expire_and_keep_their_history() {
+        on_demo(|db, backend| async move {
+            let vufo = actor(&db, "vufo@demo.amity").await;
+            let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
+            let today = d("2026-11-23");
+            let mut tx = db.begin().await.expect("tx");
+            let input = PartnerInput {
+                kind: PartnerKind::Ngo,
+                category: None,
+                country: Some(CountryCode::parse("JP").expect("code")),
+                name_native: None,
+                name_latin: Some("Friendship Schools Foundation".into()),
+                name_vi: Some("Quỹ Trường học Hữu nghị".into()),
+                acronyms: vec!["FSF".into()],
+                aliases: vec![],
+                website: None,
+                address: None,
+                note: None,
+                founded: None,
+            };
+            let fsf = partner::create(&mut tx, &vufo, &input, None, true).await.expect("partner").id;
+            let kh = org::by_code(&mut tx, "56", d("2025-07-01")).await.expect("by code").expect("Khánh Hòa");
+            let gl = org::by_code(&mut tx, "52", d("2025-07-01")).await.expect("by code").expect("Gia Lai");
+            let vufo_unit = org::by_code(&mut tx, "VUFO", d("2025-07-01")).await.expect("by code").expect("VUFO");
+
+            // Refused: not central staff; a province that is not a provincial union; an unknown
+            // sector; dates out of order. Nothing is written.
+            let audit_before = audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1;
+            assert!(matches!(ngo::set_work(&mut tx, &khanhhoa, fsf, &[], &[kh], today).await, Err(Error::Denied(_))), "{backend:?}");
+            let bad = ngo::set_work(&mut tx, &vufo, fsf, &["11220".into()], &[vufo_unit], today).await;
+            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "provinces"), "{backend:?}: {bad:?}");
+            let bad = ngo::set_work(&mut tx, &vufo, fsf, &["99999".into()], &[kh], today).await;
+            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "sectors"), "{backend:?}: {bad:?}");
+            let reversed = PermitDraft { valid_from: Some(d("2030-01-01")), ..permit(vec![kh], d("2029-01-01")) };
+            let bad = ngo::add_permit(&mut tx, &vufo, fsf, &reversed, today).await;
+            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0.iter().any(|e| e.field == "valid_to")), "{backend:?}: {bad:?}");
+            assert_eq!(audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1, audit_before);
+
+            // It works in Khánh Hòa and Gia Lai; its permit covers Khánh Hòa and ends in 30 days.
+            ngo::set_work(&mut tx, &vufo, fsf, &["11220".into()], &[kh, gl], today).await.expect("work");
+            let p = ngo::add_permit(&mut tx, &vufo, fsf, &permit(vec![kh], d("2026-12-23")), today).await.expect("permit");
+            assert_eq!((p.state, p.history.len()), (PermitState::Expiring, 1));
+            let n = ngo::get(&mut tx, fsf, today).await.expect("ngo");
+            assert_eq!(
+                n.warnings,
+                vec![
+                    Warning::Expiring { permit_id: p.id, number: p.number.clone(), valid_to: d("2026-12-23") },
+                    Warning::Uncovered { unit_id: gl, unit_name: n.provinces.iter().find(|u| u.id == gl).expect("Gia Lai").name.clone() },
+                ],
+                "{backend:?}"
+            );
+
+            // Extended to 2029 and amended to cover Gia Lai: nothing left to warn about.
+            let short = PermitDraft { valid_to: Some(d("2026-12-01")), ..Default::default() };
+            let bad = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &short, today).await;
+            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "valid_to"), "an extension ends later: {bad:?}");
+            let longer = PermitDraft { valid_to: Some(d("2029-01-14")), ..Default::default() };
+            ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &longer, today).await.expect("extend");
+            let wider = PermitDraft { provinces: vec![kh, gl], ..Default::default() };
+            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Amended, &wider, today).await.expect("amend");
+            assert_eq!((p.state, p.provinces.len(), p.valid_to), (PermitState::Valid, 2, d("2029-01-14")));
+            assert!(ngo::get(&mut tx, fsf, today).await.expect("ngo").warnings.is_empty(), "{backend:?}");
+
+            // Suspended (with its reason): both provinces are uncovered; revoked is final.
+            let bad = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Suspended, &PermitDraft::default(), today).await;
+            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "note"), "{bad:?}");
+            let why = PermitDraft { note: Some("Không báo cáo hoạt động năm 2025".into()), ..Default::default() };
+            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Suspended, &why, today).await.expect("suspend");
+            assert_eq!(p.standing, PermitStanding::Suspended);
+            let n = ngo::get(&mut tx, fsf, today).await.expect("ngo");
+            assert_eq!(n.warnings.iter().filter(|w| matches!(w, Warning::Uncovered { .. })).count(), 2, "{backend:?}");
+            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Revoked, &why, today).await.expect("revoke");
+            let bad = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &longer, today).await;
+            assert!(matches!(bad, Err(Error::Conflict { .. })), "{backend:?}");
+            let p = ngo::permit(&mut tx, p.id, today).await.expect("permit");
+            let steps: Vec<&str> = p.history.iter().map(|s| s.change.as_str()).collect();
+            assert_eq!(steps, ["issued", "extended", "amended", "suspended", "revoked"]);
+            let (listed, total) =
+                ngo::list(&mut tx, &NgoFilter { province: Some(gl), needs_attention: true, ..Default::default() }, 10, 0, today)
+                    .await
+                    .expect("list");
+            assert_eq!((total, listed[0].id), (1, fsf), "{backend:?}");
+            let (_, none) =
+                ngo::list(&mut tx, &NgoFilter { sector: Some("15150".into()), ..Default::default() }, 10, 0, today).await.expect("list");
+            assert_eq!(none, 0);
+            let mpla =
+                partner::list(&mut tx, &partner::PartnerFilter { q: Some("MPLA".into()), ..Default::default() }, ("name", false), 1, 0)
+                    .await
+                    .expect("partners")
+                    .0[0]
+                    .id;
+            assert!(matches!(ngo::get(&mut tx, mpla, today).await, Err(Error::NotFound(_))), "a party is not an NGO");
+            tx.commit().await.expect("commit");
+        })
+        .await;
+    }
+}
