@@ -957,6 +957,83 @@ async fn administrators_keep_relations_and_commemorations_through_the_forms() {
 }
 
 #[tokio::test]
+async fn ngo_permits_through_the_api_with_warnings_history_and_refusals() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let kh_token = app.token("khanhhoa@demo.amity").await;
+        let body = json!({"kind": "ngo", "country": "DE", "name_vi": "Tổ chức Hỗ trợ Giáo dục", "name_latin": "Bildung Hilfe e.V.", "acronyms": ["BHV"]});
+        let r = app.call(Method::POST, "/api/v1/partners", Some(&vufo), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].clone();
+        let kh = app.unit_by_code(&vufo, "56", "2025-07-01").await["id"].clone();
+        let dl = app.unit_by_code(&vufo, "66", "2025-07-01").await["id"].clone();
+        let path = format!("/api/v1/ngos/{id}");
+
+        // Refused input names its field and writes nothing.
+        let audit = app.audit_total(&vufo).await;
+        let today = chrono::Utc::now().date_naive();
+        let soon = (today + chrono::Days::new(45)).to_string();
+        let permit = json!({"kind": "project_office", "number": "12/VPDA", "issuer": "Bộ Ngoại giao", "issued_on": "2024-05-01",
+            "valid_from": "2024-05-01", "valid_to": soon, "provinces": [kh], "sectors": ["11220"]});
+        for (change, field) in [
+            (json!({"valid_to": "2024-04-30"}), "valid_to"),
+            (json!({"sectors": ["1122"]}), "sectors"),
+            (json!({"sectors": ["99999"]}), "sectors"),
+            (json!({"provinces": []}), "provinces"),
+            (json!({"kind": "consulate"}), "kind"),
+        ] {
+            let mut bad = permit.clone();
+            for (k, v) in change.as_object().expect("object") {
+                bad[k] = v.clone();
+            }
+            let r = app.call(Method::POST, &format!("{path}/permits"), Some(&vufo), Some(bad)).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{change}: {}", r.text());
+        }
+        let r = app.call(Method::POST, &format!("{path}/permits"), Some(&kh_token), Some(permit.clone())).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "provinces read the registry; central staff keep it");
+        assert_eq!(app.audit_total(&vufo).await, audit);
+
+        // Working in Khánh Hòa and Đắk Lắk under a permit for Khánh Hòa ending in 45 days.
+        let r = app.call(Method::PUT, &format!("{path}/work"), Some(&vufo), Some(json!({"sectors": ["11220", "12220"], "provinces": [kh, dl]}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = app.call(Method::POST, &format!("{path}/permits"), Some(&vufo), Some(permit)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let permit_id = r.json()["id"].clone();
+        assert_eq!(r.json()["state"], "expiring");
+        let ngo = app.get(&path, &kh_token).await.json();
+        let kinds: Vec<&str> = ngo["warnings"].as_array().expect("warnings").iter().map(|w| w["kind"].as_str().unwrap_or_default()).collect();
+        assert_eq!(kinds, ["expiring", "uncovered"], "{ngo}");
+        assert_eq!(ngo["warnings"][1]["unit_id"], dl);
+        let flagged = app.get("/api/v1/ngos?needs_attention=true", &vufo).await.json();
+        assert!(flagged["items"].as_array().expect("items").iter().any(|n| n["id"] == id), "{flagged}");
+
+        // Extended, then amended to cover Đắk Lắk: no warning left; a revoked permit is final.
+        let changes = format!("/api/v1/ngo-permits/{permit_id}/changes");
+        let r = app.call(Method::POST, &changes, Some(&vufo), Some(json!({"change": "extended", "valid_to": "2030-04-30"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = app.call(Method::POST, &changes, Some(&vufo), Some(json!({"change": "amended", "provinces": [kh, dl]}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(app.get(&path, &vufo).await.json()["warnings"], json!([]));
+        let r = app.call(Method::POST, &changes, Some(&vufo), Some(json!({"change": "revoked"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "note".to_owned()), "a decision gives its reason");
+        let r = app.call(Method::POST, &changes, Some(&vufo), Some(json!({"change": "revoked", "note": "Vi phạm quy định"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = app.call(Method::POST, &changes, Some(&vufo), Some(json!({"change": "reinstated", "note": "x"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::CONFLICT, "change".to_owned()));
+        let shown = app.get(&format!("/api/v1/ngo-permits/{permit_id}"), &kh_token).await.json();
+        let steps: Vec<&str> = shown["history"].as_array().expect("history").iter().map(|s| s["change"].as_str().unwrap_or_default()).collect();
+        assert_eq!((steps, shown["state"].clone()), (vec!["issued", "extended", "amended", "revoked"], json!("revoked")));
+        assert_eq!(app.audit_total(&vufo).await, audit + 5, "the work, the permit and three changes");
+        let sectors = app.get("/api/v1/sectors?q=basic%20health", &vufo).await.json();
+        assert!(sectors["items"].as_array().expect("items").iter().any(|s| s["code"] == "12220"), "{sectors}");
+        let party = app.get("/api/v1/partners?q=MPLA", &vufo).await.json()["items"][0]["id"].clone();
+        assert_eq!(app.get(&format!("/api/v1/ngos/{party}"), &vufo).await.status, StatusCode::NOT_FOUND, "a party is not an NGO");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
     each_backend(|app| async move {
         let vufo = app.token("vufo@demo.amity").await;

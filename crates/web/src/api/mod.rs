@@ -9,6 +9,7 @@ pub(crate) mod delegations;
 mod emulation;
 pub(crate) mod events;
 mod import;
+mod ngos;
 mod org_units;
 mod partners;
 mod people;
@@ -93,6 +94,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(emulation::routes())
         .merge(org_units::routes())
         .merge(partners::routes())
+        .merge(ngos::routes())
         .merge(people::routes())
         .merge(users::routes())
         .merge(audit::routes())
