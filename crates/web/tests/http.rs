@@ -519,6 +519,8 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/reports/periodic".to_owned(),
         "/reports/periodic?form=BC-QUY&year=2023&state=draft&period=2025-Q2".to_owned(),
         "/report-forms".to_owned(),
+        "/ngos".to_owned(),
+        "/ngos?q=hoi&attention=1&sector=11220".to_owned(),
         "/agreements?status=expired&in_force_on=31%2F12%2F2023".to_owned(),
         "/report-forms/BC-NAM".to_owned(),
         "/plans".to_owned(),
@@ -1028,6 +1030,23 @@ async fn ngo_permits_through_the_api_with_warnings_history_and_refusals() {
         assert!(sectors["items"].as_array().expect("items").iter().any(|s| s["code"] == "12220"), "{sectors}");
         let party = app.get("/api/v1/partners?q=MPLA", &vufo).await.json()["items"][0]["id"].clone();
         assert_eq!(app.get(&format!("/api/v1/ngos/{party}"), &vufo).await.status, StatusCode::NOT_FOUND, "a party is not an NGO");
+
+        // The pages: the registry flags nothing now; a second permit through the form.
+        let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let page = app.get(&format!("/ngos/{id}"), &vufo).await.text();
+        assert!(page.contains("Bildung Hilfe e.V.") && page.contains("12/VPDA") && page.contains(r#"action="/ngos/"#), "{page}");
+        let form_path = format!("/ngos/{id}/permits");
+        let r = app.send(form(&form_path, &cookie, &format!("csrf_token={csrf}&kind=operation_registration&number=&issuer=B%E1%BB%99&issued_on=mai&valid_from=01%2F01%2F2026&valid_to=31%2F12%2F2030&provinces={kh}"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains(r#"id="pissued_on-error""#), "the unreadable date is named beside its field");
+        let body = format!("csrf_token={csrf}&kind=operation_registration&number=301%2FGDK&issuer=B%E1%BB%99+Ngo%E1%BA%A1i+giao&issued_on=01%2F01%2F2026&valid_from=01%2F01%2F2026&valid_to=31%2F12%2F2030&provinces={kh}&provinces={dl}&sectors=11220%2C+12220");
+        let r = app.send(form(&form_path, &cookie, &body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let shown = app.get(&format!("/api/v1/ngos/{id}"), &vufo).await.json();
+        assert_eq!((shown["permits"].as_array().map(Vec::len), shown["warnings"].clone()), (Some(2), json!([])), "{shown}");
+        let province_view = app.get(&format!("/ngos/{id}"), &kh_token).await.text();
+        assert!(province_view.contains("301/GDK") && !province_view.contains(r#"action="/ngos/"#), "a province reads, central staff keep");
         app
     })
     .await;

@@ -10,6 +10,7 @@ mod emulation;
 mod events;
 mod home;
 mod login;
+mod ngos;
 mod org;
 mod partners;
 mod people;
@@ -133,6 +134,15 @@ pub(crate) fn optional_date(field: &str, value: &str, check: &mut amity_domain::
     }
 }
 
+/// A conflict with the record's current state, shown beside the field it names like any other
+/// problem with the form.
+pub(crate) fn beside_field(e: amity_store::Error) -> amity_store::Error {
+    match e {
+        amity_store::Error::Conflict { field, detail } => amity_store::Error::invalid(&field, detail),
+        other => other,
+    }
+}
+
 /// The end of a form post: on success, a redirect to the URL `redirect` gives; on invalid
 /// input, the form again (422) built by `form_again` with each error beside its field; any other
 /// failure, an error page.
@@ -180,6 +190,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(home::routes())
         .merge(org::routes())
         .merge(partners::routes())
+        .merge(ngos::routes())
         .merge(people::routes())
         .merge(agreements::routes())
         .merge(delegations::routes())

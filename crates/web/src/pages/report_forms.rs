@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use serde::Deserialize;
 
-use super::{after_post, page_or_error};
+use super::{after_post, beside_field, page_or_error};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -124,14 +124,6 @@ async fn list_page<'a>(
 async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
     let fields = FormFields { due_days: "15".into(), ..Default::default() };
     page_or_error(&ctx, list_page(&state, &ctx, &me, fields, FormErrors::default()).await)
-}
-
-/// A conflict with the form's current state, shown beside the field it names.
-fn beside_field(e: amity_store::Error) -> amity_store::Error {
-    match e {
-        amity_store::Error::Conflict { field, detail } => amity_store::Error::invalid(&field, detail),
-        other => other,
-    }
 }
 
 async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<FormFields>) -> Response {
