@@ -12,7 +12,7 @@ use amity_domain::ngo::{PermitChange, PermitDraft, PermitKind, PermitSpec, Permi
 use amity_domain::org::OrgKind;
 use amity_domain::partner::{PartnerKind, Vocabulary};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 use serde::Serialize;
 
 use crate::audit::{self, AuditAction, Entry};
@@ -118,26 +118,35 @@ fn parsed<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T> {
     s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
 }
 
+/// The values of `column` in the rows of `table` whose `key` is `id`, in order: one of a
+/// record's sets (an NGO's sectors, a permit's provinces).
+async fn set_of<T, C: Iden + Copy + 'static>(conn: &mut Conn, table: C, key: C, id: i64, column: C) -> Result<Vec<T>>
+where
+    (T,): crate::db::Record,
+{
+    let rows: Vec<(T,)> =
+        conn.fetch_all(Query::select().column(column).from(table).and_where(Expr::col(key).eq(id)).order_by(column, Order::Asc)).await?;
+    Ok(rows.into_iter().map(|(v,)| v).collect())
+}
+
+/// Replaces one of a record's sets with `values`.
+async fn replace_set<V: Into<sea_query::Value>, C: Iden + Copy + 'static>(
+    conn: &mut Conn,
+    (table, key, column): (C, C, C),
+    id: i64,
+    values: impl IntoIterator<Item = V>,
+) -> Result<()> {
+    conn.execute(Query::delete().from_table(table).and_where(Expr::col(key).eq(id))).await?;
+    for v in values {
+        conn.execute(Query::insert().into_table(table).columns([key, column]).values_panic([id.into(), sea_query::Expr::val(v)])).await?;
+    }
+    Ok(())
+}
+
 async fn assemble(conn: &mut Conn, row: PermitRow, today: NaiveDate) -> Result<Permit> {
     let (id, partner_id, kind, number, issuer, issued_on, valid_from, valid_to, standing, note) = row;
-    let provinces: Vec<(i64,)> = conn
-        .fetch_all(
-            Query::select()
-                .column(NgoPermitProvinces::UnitId)
-                .from(NgoPermitProvinces::Table)
-                .and_where(Expr::col(NgoPermitProvinces::PermitId).eq(id))
-                .order_by(NgoPermitProvinces::UnitId, Order::Asc),
-        )
-        .await?;
-    let sectors: Vec<(String,)> = conn
-        .fetch_all(
-            Query::select()
-                .column(NgoPermitSectors::SectorCode)
-                .from(NgoPermitSectors::Table)
-                .and_where(Expr::col(NgoPermitSectors::PermitId).eq(id))
-                .order_by(NgoPermitSectors::SectorCode, Order::Asc),
-        )
-        .await?;
+    let provinces: Vec<i64> = set_of(conn, NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, id, NgoPermitProvinces::UnitId).await?;
+    let sectors: Vec<String> = set_of(conn, NgoPermitSectors::Table, NgoPermitSectors::PermitId, id, NgoPermitSectors::SectorCode).await?;
     let steps: Vec<StepRow> = conn
         .fetch_all(
             Query::select()
@@ -159,8 +168,8 @@ async fn assemble(conn: &mut Conn, row: PermitRow, today: NaiveDate) -> Result<P
         valid_to,
         standing,
         state: PermitState::on(standing, valid_to, today),
-        provinces: unit_list(conn, provinces.into_iter().map(|(u,)| u).collect()).await?,
-        sectors: sectors_of(&sectors.into_iter().map(|(c,)| c).collect::<Vec<_>>()),
+        provinces: unit_list(conn, provinces).await?,
+        sectors: sectors_of(&sectors),
         note,
         history: steps
             .into_iter()
@@ -205,28 +214,12 @@ fn warnings(provinces: &[UnitRef], permits: &[Permit]) -> Vec<Warning> {
 /// An NGO with its work, permits and warnings as of `today` (404 for a partner of another kind).
 pub async fn get(conn: &mut Conn, id: i64, today: NaiveDate) -> Result<Ngo> {
     let partner = ngo_partner(conn, id).await?;
-    let sectors: Vec<(String,)> = conn
-        .fetch_all(
-            Query::select()
-                .column(NgoSectors::SectorCode)
-                .from(NgoSectors::Table)
-                .and_where(Expr::col(NgoSectors::PartnerId).eq(id))
-                .order_by(NgoSectors::SectorCode, Order::Asc),
-        )
-        .await?;
-    let provinces: Vec<(i64,)> = conn
-        .fetch_all(
-            Query::select()
-                .column(NgoProvinces::UnitId)
-                .from(NgoProvinces::Table)
-                .and_where(Expr::col(NgoProvinces::PartnerId).eq(id))
-                .order_by(NgoProvinces::UnitId, Order::Asc),
-        )
-        .await?;
-    let provinces = unit_list(conn, provinces.into_iter().map(|(u,)| u).collect()).await?;
+    let sectors: Vec<String> = set_of(conn, NgoSectors::Table, NgoSectors::PartnerId, id, NgoSectors::SectorCode).await?;
+    let provinces: Vec<i64> = set_of(conn, NgoProvinces::Table, NgoProvinces::PartnerId, id, NgoProvinces::UnitId).await?;
+    let provinces = unit_list(conn, provinces).await?;
     let permits = permits_of(conn, id, today).await?;
     let warnings = warnings(&provinces, &permits);
-    Ok(Ngo { partner, sectors: sectors_of(&sectors.into_iter().map(|(c,)| c).collect::<Vec<_>>()), provinces, permits, warnings })
+    Ok(Ngo { partner, sectors: sectors_of(&sectors), provinces, permits, warnings })
 }
 
 /// Provinces must be named by provincial unions that exist (today or earlier).
@@ -265,26 +258,8 @@ pub async fn set_work(conn: &mut Conn, actor: &Actor, id: i64, sectors: &[String
     }
     let provinces: BTreeSet<i64> = provinces.iter().copied().collect();
     check_provinces(conn, "provinces", &provinces.iter().copied().collect::<Vec<_>>()).await?;
-    conn.execute(Query::delete().from_table(NgoSectors::Table).and_where(Expr::col(NgoSectors::PartnerId).eq(id))).await?;
-    conn.execute(Query::delete().from_table(NgoProvinces::Table).and_where(Expr::col(NgoProvinces::PartnerId).eq(id))).await?;
-    for code in &sectors {
-        conn.execute(
-            Query::insert()
-                .into_table(NgoSectors::Table)
-                .columns([NgoSectors::PartnerId, NgoSectors::SectorCode])
-                .values_panic([id.into(), code.clone().into()]),
-        )
-        .await?;
-    }
-    for unit in &provinces {
-        conn.execute(
-            Query::insert()
-                .into_table(NgoProvinces::Table)
-                .columns([NgoProvinces::PartnerId, NgoProvinces::UnitId])
-                .values_panic([id.into(), (*unit).into()]),
-        )
-        .await?;
-    }
+    replace_set(conn, (NgoSectors::Table, NgoSectors::PartnerId, NgoSectors::SectorCode), id, sectors).await?;
+    replace_set(conn, (NgoProvinces::Table, NgoProvinces::PartnerId, NgoProvinces::UnitId), id, provinces).await?;
     let after = get(conn, id, today).await?;
     audit::record(
         conn,
@@ -310,28 +285,15 @@ async fn check_spec(conn: &mut Conn, spec: &PermitSpec) -> Result<()> {
 }
 
 async fn write_area(conn: &mut Conn, permit: i64, spec: &PermitSpec) -> Result<()> {
-    conn.execute(Query::delete().from_table(NgoPermitProvinces::Table).and_where(Expr::col(NgoPermitProvinces::PermitId).eq(permit)))
-        .await?;
-    conn.execute(Query::delete().from_table(NgoPermitSectors::Table).and_where(Expr::col(NgoPermitSectors::PermitId).eq(permit))).await?;
-    for unit in &spec.provinces {
-        conn.execute(
-            Query::insert()
-                .into_table(NgoPermitProvinces::Table)
-                .columns([NgoPermitProvinces::PermitId, NgoPermitProvinces::UnitId])
-                .values_panic([permit.into(), (*unit).into()]),
-        )
-        .await?;
-    }
-    for code in &spec.sectors {
-        conn.execute(
-            Query::insert()
-                .into_table(NgoPermitSectors::Table)
-                .columns([NgoPermitSectors::PermitId, NgoPermitSectors::SectorCode])
-                .values_panic([permit.into(), code.clone().into()]),
-        )
-        .await?;
-    }
-    Ok(())
+    replace_set(
+        conn,
+        (NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, NgoPermitProvinces::UnitId),
+        permit,
+        spec.provinces.clone(),
+    )
+    .await?;
+    replace_set(conn, (NgoPermitSectors::Table, NgoPermitSectors::PermitId, NgoPermitSectors::SectorCode), permit, spec.sectors.clone())
+        .await
 }
 
 async fn step(conn: &mut Conn, actor: &Actor, permit: i64, change: PermitChange, note: Option<&str>) -> Result<()> {

@@ -84,6 +84,18 @@ impl App {
             .unwrap_or_else(|| panic!("no unit {code} on {as_of}"))
     }
 
+    /// A demo report on `form` for `year` whose unit's name holds `unit`.
+    async fn report_of(&self, token: &str, form: &str, year: i32, unit: &str) -> Value {
+        let reports = self.get(&format!("/api/v1/reports?form={form}&year={year}"), token).await.json();
+        reports["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|r| r["unit_name"].as_str().is_some_and(|n| n.contains(unit)))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {form} {year} report of {unit}: {reports}"))
+    }
+
     async fn audit_total(&self, token: &str) -> i64 {
         self.get("/api/v1/audit?per_page=1", token).await.json()["total"].as_i64().expect("total")
     }
@@ -2254,14 +2266,7 @@ async fn agreements_in_force_are_counted_at_the_periods_end_restated_and_listed_
         assert_eq!(csv.lines().count(), 2, "the header and the one agreement: {csv}");
 
         // Khánh Hòa's 2023 report links its figure to that list.
-        let reports = app.get("/api/v1/reports?form=BC-NAM&year=2023", &kh).await.json();
-        let report = reports["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|r| r["unit_name"].as_str().is_some_and(|n| n.contains("Khánh Hòa")))
-            .cloned()
-            .expect("the demo's draft");
+        let report = app.report_of(&kh, "BC-NAM", 2023, "Khánh Hòa").await;
         let page = app.get(&format!("/reports/{}", report["id"]), &kh).await.text();
         assert!(page.contains(&format!("/agreements?unit={}&#38;in_force_on=2023-12-31", report["unit_id"])), "{page}");
         app
@@ -2532,14 +2537,7 @@ async fn report_documents_and_dashboards_hold_only_the_readers_scope() {
     each_backend(|app| async move {
         let kh = app.token("khanhhoa@demo.amity").await;
         let qn = app.token("quangnam@demo.amity").await;
-        let reports = app.get("/api/v1/reports?form=BC-NAM&year=2023", &kh).await.json();
-        let draft = reports["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|r| r["unit_name"].as_str().is_some_and(|n| n.contains("Khánh Hòa")))
-            .cloned()
-            .expect("the demo's draft");
+        let draft = app.report_of(&kh, "BC-NAM", 2023, "Khánh Hòa").await;
         let docx = app.get(&format!("/api/v1/reports/{}/export.docx", draft["id"]), &kh).await;
         assert_eq!(docx.status, StatusCode::OK, "{}", docx.text());
         let (text, tables) = docx_text(&docx.body);
@@ -2751,14 +2749,7 @@ async fn a_report_and_a_summary_come_as_pdf_within_the_readers_scope() {
     each_backend(|app| async move {
         let kh = app.token("khanhhoa@demo.amity").await;
         let qn = app.token("quangnam@demo.amity").await;
-        let reports = app.get("/api/v1/reports?form=BC-NAM&year=2023", &kh).await.json();
-        let id = reports["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|r| r["unit_name"].as_str().is_some_and(|n| n.contains("Khánh Hòa")))
-            .map(|r| r["id"].clone())
-            .expect("the demo's draft");
+        let id = app.report_of(&kh, "BC-NAM", 2023, "Khánh Hòa").await["id"].clone();
         let pdf = app.get(&format!("/api/v1/reports/{id}/export.pdf"), &kh).await;
         assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
         assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
