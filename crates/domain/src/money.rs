@@ -38,6 +38,35 @@ pub fn parse_amount(s: &str) -> Result<Decimal, String> {
     Ok(amount)
 }
 
+/// A decimal read from JSON as a string (`"33.33"`) or a number (`33.33`, read by its shortest
+/// written form, so 33.33 is exactly 33.33), written as a string.
+pub mod decimal_text {
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.normalize().to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Text(String),
+            Integer(i64),
+            Number(f64),
+        }
+        let text = match Written::deserialize(d)? {
+            Written::Text(t) => t,
+            Written::Integer(i) => i.to_string(),
+            Written::Number(n) => n.to_string(),
+        };
+        Decimal::from_str(text.trim()).map_err(|_| serde::de::Error::custom(format!("“{text}” is not a decimal number")))
+    }
+}
+
 /// An amount in its currency, with the rate to đồng used for totals (1 for VND).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
