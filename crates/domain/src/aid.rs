@@ -148,15 +148,6 @@ pub struct ProjectSpec {
     pub provinces: Vec<Share<i64>>,
 }
 
-impl ProjectSpec {
-    /// The days the project's money may be dated: from its earlier start to its later end.
-    pub fn span(&self) -> (NaiveDate, NaiveDate) {
-        let start = self.actual_start.map_or(self.planned_start, |a| a.min(self.planned_start));
-        let end = self.actual_end.map_or(self.planned_end, |a| a.max(self.planned_end));
-        (start, end)
-    }
-}
-
 fn text(s: &Option<String>) -> Option<String> {
     s.as_deref().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty())
 }

@@ -92,9 +92,9 @@ impl Money {
         Ok(Money { amount, currency, rate_to_vnd: rate })
     }
 
-    /// The amount in đồng, rounded to the đồng.
+    /// The amount in đồng, rounded to the đồng, half a đồng up.
     pub fn in_vnd(&self) -> Decimal {
-        (self.amount * self.rate_to_vnd).round()
+        (self.amount * self.rate_to_vnd).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod agreement;
+pub mod aid;
 pub mod anniversary;
 pub mod attachment;
 pub mod audit;

@@ -223,7 +223,7 @@ pub async fn get(conn: &mut Conn, id: i64, today: NaiveDate) -> Result<Ngo> {
 }
 
 /// Provinces must be named by provincial unions that exist (today or earlier).
-async fn check_provinces(conn: &mut Conn, field: &str, ids: &[i64]) -> Result<()> {
+pub(crate) async fn check_provinces(conn: &mut Conn, field: &str, ids: &[i64]) -> Result<()> {
     let kinds: Vec<(i64, String)> = conn
         .fetch_all(
             Query::select()

@@ -282,6 +282,73 @@ pub(crate) enum Agreements {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum AidProjects {
+    Table,
+    Id,
+    Code,
+    TitleVi,
+    TitleEn,
+    ProgrammeId,
+    UnitId,
+    Status,
+    PlannedStart,
+    PlannedEnd,
+    ActualStart,
+    ActualEnd,
+    Beneficiaries,
+    Description,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AidProjectOrgs {
+    Table,
+    ProjectId,
+    PartnerId,
+    Role,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AidProjectSectors {
+    Table,
+    ProjectId,
+    SectorCode,
+    Percent,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AidProjectProvinces {
+    Table,
+    ProjectId,
+    UnitId,
+    Percent,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ExchangeRates {
+    Table,
+    Currency,
+    ValidFrom,
+    VndPerUnit,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AidTransactions {
+    Table,
+    Id,
+    ProjectId,
+    Kind,
+    Date,
+    Amount,
+    Currency,
+    RateToVnd,
+    AmountVnd,
+    Note,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum NgoSectors {
     Table,
     PartnerId,
@@ -686,6 +753,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (11, "emulation criteria and scores, the awards register and its moves"),
     (12, "live totals keep the agreements in force; a report keeps the due date of its first submission"),
     (13, "foreign NGOs: sectors and provinces of work, permits and their history"),
+    (14, "aid projects, their NGOs, sectors and provinces; transactions and exchange rates"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -750,6 +818,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         11 => m011_emulation_awards(conn).await,
         12 => m012_stocks_due_dates(conn).await,
         13 => m013_ngo_permits(conn).await,
+        14 => m014_aid(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1349,6 +1418,110 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .to_owned(),
     ] {
         c.execute_schema(&index).await?;
+    }
+    Ok(())
+}
+
+const DEFAULT_RATES: &str = include_str!("../../../data/defaults/exchange_rates.csv");
+
+async fn m014_aid(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(AidProjects::Table)
+            .col(id(AidProjects::Id))
+            .col(ColumnDef::new(AidProjects::Code).text().not_null().unique_key())
+            .col(ColumnDef::new(AidProjects::TitleVi).text().not_null())
+            .col(ColumnDef::new(AidProjects::TitleEn).text().null())
+            .col(ColumnDef::new(AidProjects::ProgrammeId).big_integer().null())
+            .col(ColumnDef::new(AidProjects::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(AidProjects::Status).text().not_null())
+            .col(ColumnDef::new(AidProjects::PlannedStart).date().not_null())
+            .col(ColumnDef::new(AidProjects::PlannedEnd).date().not_null())
+            .col(ColumnDef::new(AidProjects::ActualStart).date().null())
+            .col(ColumnDef::new(AidProjects::ActualEnd).date().null())
+            .col(ColumnDef::new(AidProjects::Beneficiaries).text().null())
+            .col(ColumnDef::new(AidProjects::Description).text().null())
+            .col(ColumnDef::new(AidProjects::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(AidProjects::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(AidProjects::Table, AidProjects::ProgrammeId, AidProjects::Table, AidProjects::Id))
+            .foreign_key(&mut fk(AidProjects::Table, AidProjects::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AidProjectOrgs::Table)
+            .col(ColumnDef::new(AidProjectOrgs::ProjectId).big_integer().not_null())
+            .col(ColumnDef::new(AidProjectOrgs::PartnerId).big_integer().not_null())
+            .col(ColumnDef::new(AidProjectOrgs::Role).text().not_null())
+            .primary_key(Index::create().col(AidProjectOrgs::ProjectId).col(AidProjectOrgs::PartnerId).col(AidProjectOrgs::Role))
+            .foreign_key(&mut fk(AidProjectOrgs::Table, AidProjectOrgs::ProjectId, AidProjects::Table, AidProjects::Id))
+            .foreign_key(&mut fk(AidProjectOrgs::Table, AidProjectOrgs::PartnerId, Partners::Table, Partners::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AidProjectSectors::Table)
+            .col(ColumnDef::new(AidProjectSectors::ProjectId).big_integer().not_null())
+            .col(ColumnDef::new(AidProjectSectors::SectorCode).text().not_null())
+            .col(ColumnDef::new(AidProjectSectors::Percent).text().not_null())
+            .primary_key(Index::create().col(AidProjectSectors::ProjectId).col(AidProjectSectors::SectorCode))
+            .foreign_key(&mut fk(AidProjectSectors::Table, AidProjectSectors::ProjectId, AidProjects::Table, AidProjects::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AidProjectProvinces::Table)
+            .col(ColumnDef::new(AidProjectProvinces::ProjectId).big_integer().not_null())
+            .col(ColumnDef::new(AidProjectProvinces::UnitId).big_integer().not_null())
+            .col(ColumnDef::new(AidProjectProvinces::Percent).text().not_null())
+            .primary_key(Index::create().col(AidProjectProvinces::ProjectId).col(AidProjectProvinces::UnitId))
+            .foreign_key(&mut fk(AidProjectProvinces::Table, AidProjectProvinces::ProjectId, AidProjects::Table, AidProjects::Id))
+            .foreign_key(&mut fk(AidProjectProvinces::Table, AidProjectProvinces::UnitId, OrgUnits::Table, OrgUnits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ExchangeRates::Table)
+            .col(ColumnDef::new(ExchangeRates::Currency).text().not_null())
+            .col(ColumnDef::new(ExchangeRates::ValidFrom).date().not_null())
+            .col(ColumnDef::new(ExchangeRates::VndPerUnit).text().not_null())
+            .primary_key(Index::create().col(ExchangeRates::Currency).col(ExchangeRates::ValidFrom)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(AidTransactions::Table)
+            .col(id(AidTransactions::Id))
+            .col(ColumnDef::new(AidTransactions::ProjectId).big_integer().not_null())
+            .col(ColumnDef::new(AidTransactions::Kind).text().not_null())
+            .col(ColumnDef::new(AidTransactions::Date).date().not_null())
+            .col(ColumnDef::new(AidTransactions::Amount).text().not_null())
+            .col(ColumnDef::new(AidTransactions::Currency).text().not_null())
+            .col(ColumnDef::new(AidTransactions::RateToVnd).text().not_null())
+            .col(ColumnDef::new(AidTransactions::AmountVnd).text().not_null())
+            .col(ColumnDef::new(AidTransactions::Note).text().null())
+            .col(ColumnDef::new(AidTransactions::CreatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(AidTransactions::Table, AidTransactions::ProjectId, AidProjects::Table, AidProjects::Id)),
+    )
+    .await?;
+    for index in [
+        Index::create().name("aid_projects_unit").table(AidProjects::Table).col(AidProjects::UnitId).to_owned(),
+        Index::create().name("aid_projects_programme").table(AidProjects::Table).col(AidProjects::ProgrammeId).to_owned(),
+        Index::create().name("aid_transactions_project").table(AidTransactions::Table).col(AidTransactions::ProjectId).to_owned(),
+    ] {
+        c.execute_schema(&index).await?;
+    }
+    let mut rates = csv::Reader::from_reader(DEFAULT_RATES.as_bytes());
+    for row in rates.records() {
+        let row = row.map_err(|e| crate::error::Error::Other(e.into()))?;
+        let valid_from = NaiveDate::parse_from_str(&row[1], "%Y-%m-%d").map_err(|e| crate::error::Error::Other(e.into()))?;
+        c.execute(
+            Query::insert()
+                .into_table(ExchangeRates::Table)
+                .columns([ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit])
+                .values_panic([row[0].into(), valid_from.into(), row[2].into()]),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -1322,3 +1322,144 @@ mod ngos {
         .await;
     }
 }
+
+mod aid {
+    use super::*;
+    use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, Share, TransactionDraft};
+    use amity_domain::country::CountryCode;
+    use amity_domain::partner::PartnerKind;
+    use amity_store::aid;
+    use amity_store::partner::{self, PartnerInput};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    /// The shipped default rates, read here on their own: (currency, from, đồng per unit).
+    fn default_rates() -> Vec<(String, NaiveDate, Decimal)> {
+        include_str!("../../../data/defaults/exchange_rates.csv")
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_owned(), d(f[1]), Decimal::from_str(f[2]).expect("rate"))
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn thousands_of_transactions_in_six_currencies_sum_to_the_last_dong() {
+        on_demo(|db, backend| async move {
+            let vufo = actor(&db, "vufo@demo.amity").await;
+            let mut tx = db.begin().await.expect("tx");
+            let ngo_input = PartnerInput {
+                kind: PartnerKind::Ngo,
+                category: None,
+                country: Some(CountryCode::parse("AU").expect("code")),
+                name_native: None,
+                name_latin: Some("Clean Water Friends".into()),
+                name_vi: Some("Tổ chức Bạn của Nước sạch".into()),
+                acronyms: vec![],
+                aliases: vec![],
+                website: None,
+                address: None,
+                note: None,
+                founded: None,
+            };
+            let ngo = partner::create(&mut tx, &vufo, &ngo_input, None, true).await.expect("ngo").id;
+            let kh = org::by_code(&mut tx, "56", d("2025-07-01")).await.expect("code").expect("Khánh Hòa");
+            let project = ProjectDraft {
+                code: Some("CWF-KH-2015".into()),
+                title_vi: Some("Nước sạch cho trường học".into()),
+                status: Some("implementation".into()),
+                planned_start: Some(d("2015-01-01")),
+                planned_end: Some(d("2026-12-31")),
+                organizations: vec![ProjectOrg { partner_id: ngo, role: OrgRole::Funding }],
+                sectors: vec![
+                    Share { key: "14030".into(), percent: Decimal::new(6667, 2) },
+                    Share { key: "11220".into(), percent: Decimal::new(3333, 2) },
+                ],
+                provinces: vec![Share { key: kh, percent: Decimal::ONE_HUNDRED }],
+                unit_id: Some(kh),
+                ..Default::default()
+            };
+            let audit_before = audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1;
+            let bad = ProjectDraft { sectors: vec![Share { key: "14030".into(), percent: Decimal::new(6667, 2) }], ..project.clone() };
+            assert!(matches!(aid::create(&mut tx, &vufo, &bad).await, Err(Error::Invalid(i)) if i.0[0].field == "sectors"), "{backend:?}");
+            let p = aid::create(&mut tx, &vufo, &project).await.expect("project");
+            let t = |kind: &str, date: &str, amount: &str, currency: &str, rate: Option<&str>| TransactionDraft {
+                kind: Some(kind.into()),
+                date: Some(d(date)),
+                amount: Some(amount.into()),
+                currency: Some(currency.into()),
+                rate_to_vnd: rate.map(str::to_owned),
+                note: None,
+            };
+            let refused = [
+                (t("disbursement", "2020-05-01", "100", "XAF", None), "currency"),
+                (t("disbursement", "2027-01-01", "100", "USD", None), "date"),
+                (t("disbursement", "2020-05-01", "-5", "USD", None), "amount"),
+            ];
+            for (draft, field) in refused {
+                let r = aid::add_transaction(&mut tx, &vufo, p.id, &draft).await;
+                assert!(matches!(&r, Err(Error::Invalid(i)) if i.0[0].field == field), "{backend:?} {field}: {r:?}");
+            }
+            assert_eq!(
+                audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1,
+                audit_before + 1,
+                "only the project was recorded"
+            );
+
+            // 2,000 transactions: amounts with up to two decimals, six currencies, dates over
+            // eleven years, every seventh with the rate it used.
+            let rates = default_rates();
+            let currencies = ["VND", "USD", "EUR", "JPY", "KRW", "AUD"];
+            let kinds = ["pledge", "commitment", "disbursement", "expenditure"];
+            let mut seed: u64 = 20_211_233;
+            let mut next = || {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                seed >> 33
+            };
+            let mut expected: std::collections::BTreeMap<&str, Decimal> = Default::default();
+            for _ in 0..2_000 {
+                let currency = currencies[(next() % 6) as usize];
+                let kind = kinds[(next() % 4) as usize];
+                let date = d("2015-06-01") + chrono::Days::new(next() % 4_000);
+                let amount = Decimal::new((next() % 500_000_000) as i64 + 1, 2);
+                let own_rate = (next() % 7 == 0 && currency != "VND").then(|| Decimal::new((next() % 3_000_000) as i64 + 1, 2));
+                let rate = match (currency, own_rate) {
+                    ("VND", _) => Decimal::ONE,
+                    (_, Some(r)) => r,
+                    (c, None) => {
+                        rates.iter().filter(|(rc, from, _)| rc == c && *from <= date).max_by_key(|(_, from, _)| *from).expect("a rate").2
+                    }
+                };
+                // Half a đồng up, written out: amounts are positive.
+                *expected.entry(kind).or_default() += (amount * rate + Decimal::new(5, 1)).floor();
+                let draft = t(kind, &date.to_string(), &amount.to_string(), currency, own_rate.map(|r| r.to_string()).as_deref());
+                aid::add_transaction(&mut tx, &vufo, p.id, &draft).await.expect("transaction");
+            }
+            let p = aid::get(&mut tx, &vufo, p.id).await.expect("project");
+            assert_eq!(p.transactions.len(), 2_000);
+            for kind in kinds {
+                assert_eq!(p.totals.get(kind).map(|s| s.vnd), expected.get(kind).copied(), "{backend:?}: {kind} in đồng");
+            }
+            let usd_in_usd: Decimal = p.transactions.iter().filter(|t| t.currency == "USD").map(|t| t.amount).sum();
+            let usd_total: Decimal = p.transactions.iter().filter(|t| t.currency == "USD").map(|t| t.amount_usd).sum();
+            assert_eq!(usd_in_usd, usd_total, "dollars stay dollars");
+
+            // A programme's money is its projects': it takes none of its own.
+            let programme = ProjectDraft { code: Some("CWF-PROG".into()), sectors: vec![], provinces: vec![], ..project.clone() };
+            let programme = aid::create(&mut tx, &vufo, &programme).await.expect("programme");
+            let child = ProjectDraft { code: Some("CWF-KH-2".into()), programme_id: Some(programme.id), ..project.clone() };
+            let child = aid::create(&mut tx, &vufo, &child).await.expect("child");
+            aid::add_transaction(&mut tx, &vufo, child.id, &t("commitment", "2024-02-01", "1000000", "VND", None)).await.expect("money");
+            let r = aid::add_transaction(&mut tx, &vufo, programme.id, &t("commitment", "2024-02-01", "1", "VND", None)).await;
+            assert!(matches!(r, Err(Error::Conflict { .. })), "{backend:?}");
+            let programme = aid::get(&mut tx, &vufo, programme.id).await.expect("programme");
+            assert_eq!(programme.totals["commitment"].vnd, Decimal::new(1_000_000, 0), "counted once, from its project");
+            let quangnam = actor(&db, "quangnam@demo.amity").await;
+            assert!(matches!(aid::get(&mut tx, &quangnam, p.id).await, Err(Error::NotFound(_))), "outside Quảng Nam's scope");
+            tx.commit().await.expect("commit");
+        })
+        .await;
+    }
+}

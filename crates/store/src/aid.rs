@@ -1,0 +1,735 @@
+//! Foreign-NGO aid: projects (a programme is a project others belong to), the NGOs in them,
+//! their sectors and provinces with percentages, and their money.
+//!
+//! A project is a record of its Vietnamese partner unit: read within scope, written by its
+//! staff. Amounts are decimals stored as text, summed exactly in Rust. The rule for totals:
+//! a transaction's đồng are its amount times the rate it names, or else the rate table's rate
+//! in force on its date, rounded to the đồng; its dollars are its amount when in USD, else its
+//! đồng divided by the table's USD rate on its date, rounded to the cent. A programme's money
+//! is its projects' (a project with projects under it takes no transactions), so nothing is
+//! counted twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+use amity_domain::aid::{OrgRole, ProjectDraft, ProjectSpec, ProjectStatus, TransactionDraft, TransactionKind};
+use amity_domain::authz::{Action, Actor};
+use amity_domain::money::{Currency, Money};
+use amity_domain::partner::{PartnerKind, Vocabulary};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use serde::Serialize;
+
+use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::org::{self, UnitRef};
+use crate::partner;
+use crate::schema::{AidProjectOrgs, AidProjectProvinces, AidProjectSectors, AidProjects, AidTransactions, ExchangeRates};
+use crate::sector;
+
+const PROJECT: &str = "aid_project";
+const TRANSACTION: &str = "aid_transaction";
+
+fn decimal(s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|e| Error::Other(anyhow::anyhow!("stored amount “{s}”: {e}")))
+}
+
+fn parsed<T: FromStr<Err = String>>(s: &str) -> Result<T> {
+    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
+}
+
+/// The rate table's đồng per unit of `currency` in force on `date` (1 for VND).
+pub async fn rate_on(conn: &mut Conn, currency: &Currency, date: NaiveDate) -> Result<Option<Decimal>> {
+    if currency.as_str() == "VND" {
+        return Ok(Some(Decimal::ONE));
+    }
+    let row: Option<(String,)> = conn
+        .fetch_optional(
+            Query::select()
+                .column(ExchangeRates::VndPerUnit)
+                .from(ExchangeRates::Table)
+                .and_where(Expr::col(ExchangeRates::Currency).eq(currency.as_str()))
+                .and_where(Expr::col(ExchangeRates::ValidFrom).lte(date))
+                .order_by(ExchangeRates::ValidFrom, Order::Desc)
+                .limit(1),
+        )
+        .await?;
+    row.map(|(r,)| decimal(&r)).transpose()
+}
+
+/// A rate of the table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rate {
+    pub currency: String,
+    pub valid_from: NaiveDate,
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub vnd_per_unit: Decimal,
+}
+
+/// The rate table, by currency and date.
+pub async fn rates(conn: &mut Conn) -> Result<Vec<Rate>> {
+    let rows: Vec<(String, NaiveDate, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit])
+                .from(ExchangeRates::Table)
+                .order_by(ExchangeRates::Currency, Order::Asc)
+                .order_by(ExchangeRates::ValidFrom, Order::Asc),
+        )
+        .await?;
+    rows.into_iter().map(|(currency, valid_from, r)| Ok(Rate { currency, valid_from, vnd_per_unit: decimal(&r)? })).collect()
+}
+
+/// Sets the rate of `currency` from `valid_from` on (administrators), audited.
+pub async fn set_rate(conn: &mut Conn, actor: &Actor, currency: &Currency, valid_from: NaiveDate, vnd_per_unit: Decimal) -> Result<Rate> {
+    actor.require(Action::ManageReference, None)?;
+    if currency.as_str() == "VND" || vnd_per_unit <= Decimal::ZERO {
+        return Err(Error::invalid(
+            if currency.as_str() == "VND" { "currency" } else { "vnd_per_unit" },
+            "a positive rate of a foreign currency",
+        ));
+    }
+    let before = rates(conn).await?.into_iter().find(|r| r.currency == currency.as_str() && r.valid_from == valid_from);
+    conn.execute(
+        Query::delete()
+            .from_table(ExchangeRates::Table)
+            .and_where(Expr::col(ExchangeRates::Currency).eq(currency.as_str()))
+            .and_where(Expr::col(ExchangeRates::ValidFrom).eq(valid_from)),
+    )
+    .await?;
+    conn.execute(
+        Query::insert()
+            .into_table(ExchangeRates::Table)
+            .columns([ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit])
+            .values_panic([currency.as_str().into(), valid_from.into(), vnd_per_unit.normalize().to_string().into()]),
+    )
+    .await?;
+    let rate = Rate { currency: currency.as_str().to_owned(), valid_from, vnd_per_unit: vnd_per_unit.normalize() };
+    let json =
+        |r: &Rate| serde_json::json!({ "currency": r.currency, "valid_from": r.valid_from, "vnd_per_unit": r.vnd_per_unit.to_string() });
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
+            entity_type: "exchange_rate",
+            entity_id: 0,
+            unit_id: None,
+            before: before.as_ref().map(json).as_ref(),
+            after: Some(&json(&rate)),
+        },
+    )
+    .await?;
+    Ok(rate)
+}
+
+/// One movement of a project's money.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transaction {
+    pub id: i64,
+    pub kind: TransactionKind,
+    pub date: NaiveDate,
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub amount: Decimal,
+    pub currency: String,
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub rate_to_vnd: Decimal,
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub amount_vnd: Decimal,
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub amount_usd: Decimal,
+    pub note: Option<String>,
+}
+
+/// A kind of transaction summed, in đồng and in dollars.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Sum {
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub vnd: Decimal,
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub usd: Decimal,
+}
+
+/// An NGO in a project.
+#[derive(Debug, Clone, Serialize)]
+pub struct Organization {
+    pub partner_id: i64,
+    pub name: String,
+    pub role: OrgRole,
+}
+
+/// A share of a project.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part<K> {
+    pub key: K,
+    pub name: String,
+    #[serde(with = "amity_domain::money::decimal_text")]
+    pub percent: Decimal,
+}
+
+/// A project with its NGOs, shares, money and totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    pub id: i64,
+    pub code: String,
+    pub title_vi: String,
+    pub title_en: Option<String>,
+    pub programme_id: Option<i64>,
+    pub unit: UnitRef,
+    pub status: ProjectStatus,
+    pub planned_start: NaiveDate,
+    pub planned_end: NaiveDate,
+    pub actual_start: Option<NaiveDate>,
+    pub actual_end: Option<NaiveDate>,
+    pub beneficiaries: Option<String>,
+    pub description: Option<String>,
+    pub organizations: Vec<Organization>,
+    pub sectors: Vec<Part<String>>,
+    pub provinces: Vec<Part<i64>>,
+    /// The projects of this programme.
+    pub projects: Vec<i64>,
+    pub transactions: Vec<Transaction>,
+    /// By kind of transaction (a programme's: its projects').
+    pub totals: BTreeMap<&'static str, Sum>,
+    pub updated_at: DateTime<Utc>,
+}
+
+type ProjectRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    i64,
+    String,
+    NaiveDate,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+);
+
+fn project_columns() -> [AidProjects; 14] {
+    [
+        AidProjects::Id,
+        AidProjects::Code,
+        AidProjects::TitleVi,
+        AidProjects::TitleEn,
+        AidProjects::ProgrammeId,
+        AidProjects::UnitId,
+        AidProjects::Status,
+        AidProjects::PlannedStart,
+        AidProjects::PlannedEnd,
+        AidProjects::ActualStart,
+        AidProjects::ActualEnd,
+        AidProjects::Beneficiaries,
+        AidProjects::Description,
+        AidProjects::UpdatedAt,
+    ]
+}
+
+type TransactionRow = (i64, String, NaiveDate, String, String, String, String, Option<String>);
+
+async fn transactions_of(conn: &mut Conn, project: i64) -> Result<Vec<Transaction>> {
+    let rows: Vec<TransactionRow> = conn
+        .fetch_all(
+            Query::select()
+                .columns([
+                    AidTransactions::Id,
+                    AidTransactions::Kind,
+                    AidTransactions::Date,
+                    AidTransactions::Amount,
+                    AidTransactions::Currency,
+                    AidTransactions::RateToVnd,
+                    AidTransactions::AmountVnd,
+                    AidTransactions::Note,
+                ])
+                .from(AidTransactions::Table)
+                .and_where(Expr::col(AidTransactions::ProjectId).eq(project))
+                .order_by(AidTransactions::Date, Order::Asc)
+                .order_by(AidTransactions::Id, Order::Asc),
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, kind, date, amount, currency, rate, vnd, note) in rows {
+        let (amount, amount_vnd) = (decimal(&amount)?, decimal(&vnd)?);
+        let amount_usd = in_usd(conn, amount, &currency, amount_vnd, date).await?;
+        out.push(Transaction {
+            id,
+            kind: parsed(&kind)?,
+            date,
+            amount,
+            currency,
+            rate_to_vnd: decimal(&rate)?,
+            amount_vnd,
+            amount_usd,
+            note,
+        });
+    }
+    Ok(out)
+}
+
+/// A transaction's dollars: its amount when in USD, else its đồng at the table's USD rate on
+/// its date, to the cent (0 while the table has no USD rate for the date).
+async fn in_usd(conn: &mut Conn, amount: Decimal, currency: &str, amount_vnd: Decimal, date: NaiveDate) -> Result<Decimal> {
+    if currency == "USD" {
+        return Ok(amount);
+    }
+    let usd = Currency::parse("USD").map_err(|e| Error::Other(anyhow::anyhow!(e)))?;
+    Ok(rate_on(conn, &usd, date).await?.map_or(Decimal::ZERO, |r| (amount_vnd / r).round_dp(2)))
+}
+
+fn add_up(totals: &mut BTreeMap<&'static str, Sum>, kind: TransactionKind, vnd: Decimal, usd: Decimal) {
+    let sum = totals.entry(kind.as_str()).or_default();
+    sum.vnd += vnd;
+    sum.usd += usd;
+}
+
+/// The project's row, or 404 when it is outside the reader's scope.
+async fn row(conn: &mut Conn, actor: &Actor, id: i64) -> Result<ProjectRow> {
+    let row: ProjectRow = conn
+        .fetch_optional(Query::select().columns(project_columns()).from(AidProjects::Table).and_where(Expr::col(AidProjects::Id).eq(id)))
+        .await?
+        .ok_or(Error::NotFound("project"))?;
+    if !actor.may(Action::Read, Some(row.5)) {
+        return Err(Error::NotFound("project"));
+    }
+    Ok(row)
+}
+
+async fn children(conn: &mut Conn, id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = conn
+        .fetch_all(
+            Query::select()
+                .column(AidProjects::Id)
+                .from(AidProjects::Table)
+                .and_where(Expr::col(AidProjects::ProgrammeId).eq(id))
+                .order_by(AidProjects::Id, Order::Asc),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(c,)| c).collect())
+}
+
+/// A project the actor may read (404 otherwise).
+pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
+    let r = row(conn, actor, id).await?;
+    let (
+        id,
+        code,
+        title_vi,
+        title_en,
+        programme_id,
+        unit_id,
+        status,
+        planned_start,
+        planned_end,
+        actual_start,
+        actual_end,
+        beneficiaries,
+        description,
+        updated_at,
+    ) = r;
+    let unit = org::unit_refs(conn, [unit_id].into()).await?.remove(&unit_id).ok_or(Error::NotFound("unit"))?;
+    let orgs: Vec<(i64, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([AidProjectOrgs::PartnerId, AidProjectOrgs::Role])
+                .from(AidProjectOrgs::Table)
+                .and_where(Expr::col(AidProjectOrgs::ProjectId).eq(id))
+                .order_by(AidProjectOrgs::PartnerId, Order::Asc),
+        )
+        .await?;
+    let mut organizations = Vec::new();
+    for (partner_id, role) in orgs {
+        let name = partner::get(conn, partner_id).await?.name;
+        organizations.push(Organization { partner_id, name, role: parsed(&role)? });
+    }
+    let sector_rows: Vec<(String, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([AidProjectSectors::SectorCode, AidProjectSectors::Percent])
+                .from(AidProjectSectors::Table)
+                .and_where(Expr::col(AidProjectSectors::ProjectId).eq(id))
+                .order_by(AidProjectSectors::SectorCode, Order::Asc),
+        )
+        .await?;
+    let sectors = sector_rows
+        .into_iter()
+        .map(|(code, pct)| {
+            Ok(Part { name: sector::get(&code).map(|s| s.name.clone()).unwrap_or_default(), key: code, percent: decimal(&pct)? })
+        })
+        .collect::<Result<_>>()?;
+    let province_rows: Vec<(i64, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([AidProjectProvinces::UnitId, AidProjectProvinces::Percent])
+                .from(AidProjectProvinces::Table)
+                .and_where(Expr::col(AidProjectProvinces::ProjectId).eq(id))
+                .order_by(AidProjectProvinces::UnitId, Order::Asc),
+        )
+        .await?;
+    let names = org::unit_refs(conn, province_rows.iter().map(|(u, _)| *u).collect()).await?;
+    let provinces = province_rows
+        .into_iter()
+        .map(|(u, pct)| Ok(Part { key: u, name: names.get(&u).map(|r| r.name.clone()).unwrap_or_default(), percent: decimal(&pct)? }))
+        .collect::<Result<_>>()?;
+    let projects = children(conn, id).await?;
+    let transactions = transactions_of(conn, id).await?;
+    let mut totals = BTreeMap::new();
+    for t in &transactions {
+        add_up(&mut totals, t.kind, t.amount_vnd, t.amount_usd);
+    }
+    for child in &projects {
+        for t in transactions_of(conn, *child).await? {
+            add_up(&mut totals, t.kind, t.amount_vnd, t.amount_usd);
+        }
+    }
+    Ok(Project {
+        id,
+        code,
+        title_vi,
+        title_en,
+        programme_id,
+        unit,
+        status: parsed(&status)?,
+        planned_start,
+        planned_end,
+        actual_start,
+        actual_end,
+        beneficiaries,
+        description,
+        organizations,
+        sectors,
+        provinces,
+        projects,
+        transactions,
+        totals,
+        updated_at,
+    })
+}
+
+/// What a project's details must hold beyond their own rules: active DAC sectors, provincial
+/// unions, NGOs, and a programme that exists, is visible and holds no money of its own.
+async fn check_refs(conn: &mut Conn, actor: &Actor, spec: &ProjectSpec) -> Result<()> {
+    if let Some(why) = sector::refuse_unknown(spec.sectors.iter().map(|s| &s.key)) {
+        return Err(Error::invalid("sectors", why));
+    }
+    crate::ngo::check_provinces(conn, "provinces", &spec.provinces.iter().map(|p| p.key).collect::<Vec<_>>()).await?;
+    for o in &spec.organizations {
+        match partner::get(conn, o.partner_id).await {
+            Ok(p) if p.kind == PartnerKind::Ngo => {}
+            _ => return Err(Error::invalid("organizations", format!("partner {} is not an NGO of the registry", o.partner_id))),
+        }
+    }
+    if let Some(programme) = spec.programme_id {
+        row(conn, actor, programme).await.map_err(|_| Error::invalid("programme_id", format!("no programme {programme}")))?;
+        if !transactions_of(conn, programme).await?.is_empty() {
+            return Err(Error::conflict("programme_id", "that project holds money of its own; a programme's money is its projects'"));
+        }
+    }
+    Ok(())
+}
+
+async fn write_parts(conn: &mut Conn, id: i64, spec: &ProjectSpec) -> Result<()> {
+    for table in [AidProjectOrgs::Table] {
+        conn.execute(Query::delete().from_table(table).and_where(Expr::col(AidProjectOrgs::ProjectId).eq(id))).await?;
+    }
+    conn.execute(Query::delete().from_table(AidProjectSectors::Table).and_where(Expr::col(AidProjectSectors::ProjectId).eq(id))).await?;
+    conn.execute(Query::delete().from_table(AidProjectProvinces::Table).and_where(Expr::col(AidProjectProvinces::ProjectId).eq(id)))
+        .await?;
+    let orgs: BTreeSet<(i64, &str)> = spec.organizations.iter().map(|o| (o.partner_id, o.role.as_str())).collect();
+    for (partner_id, role) in orgs {
+        conn.execute(
+            Query::insert()
+                .into_table(AidProjectOrgs::Table)
+                .columns([AidProjectOrgs::ProjectId, AidProjectOrgs::PartnerId, AidProjectOrgs::Role])
+                .values_panic([id.into(), partner_id.into(), role.into()]),
+        )
+        .await?;
+    }
+    for s in &spec.sectors {
+        conn.execute(
+            Query::insert()
+                .into_table(AidProjectSectors::Table)
+                .columns([AidProjectSectors::ProjectId, AidProjectSectors::SectorCode, AidProjectSectors::Percent])
+                .values_panic([id.into(), s.key.clone().into(), s.percent.to_string().into()]),
+        )
+        .await?;
+    }
+    for p in &spec.provinces {
+        conn.execute(
+            Query::insert()
+                .into_table(AidProjectProvinces::Table)
+                .columns([AidProjectProvinces::ProjectId, AidProjectProvinces::UnitId, AidProjectProvinces::Percent])
+                .values_panic([id.into(), p.key.into(), p.percent.to_string().into()]),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn project_json(p: &Project) -> serde_json::Value {
+    let mut v = serde_json::to_value(p).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        for derived in ["transactions", "totals", "projects", "updated_at"] {
+            o.remove(derived);
+        }
+    }
+    v
+}
+
+/// Records a project of `unit` (the actor's own by default); its code must be new.
+pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Result<Project> {
+    let spec = draft.check()?;
+    let unit = draft.unit_id.or(actor.unit_id).ok_or_else(|| Error::invalid("unit_id", "is required"))?;
+    actor.require(Action::Write, Some(unit))?;
+    org::get(conn, unit, Utc::now().date_naive()).await.map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
+    check_refs(conn, actor, &spec).await?;
+    let taken: Option<(i64,)> = conn
+        .fetch_optional(
+            Query::select().column(AidProjects::Id).from(AidProjects::Table).and_where(Expr::col(AidProjects::Code).eq(spec.code.clone())),
+        )
+        .await?;
+    if let Some((other,)) = taken {
+        return Err(Error::conflict("code", format!("project {other} has the code {}", spec.code)));
+    }
+    let now = Utc::now();
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(AidProjects::Table)
+                .columns([
+                    AidProjects::Code,
+                    AidProjects::TitleVi,
+                    AidProjects::TitleEn,
+                    AidProjects::ProgrammeId,
+                    AidProjects::UnitId,
+                    AidProjects::Status,
+                    AidProjects::PlannedStart,
+                    AidProjects::PlannedEnd,
+                    AidProjects::ActualStart,
+                    AidProjects::ActualEnd,
+                    AidProjects::Beneficiaries,
+                    AidProjects::Description,
+                    AidProjects::CreatedAt,
+                    AidProjects::UpdatedAt,
+                ])
+                .values_panic([
+                    spec.code.clone().into(),
+                    spec.title_vi.clone().into(),
+                    spec.title_en.clone().into(),
+                    spec.programme_id.into(),
+                    unit.into(),
+                    spec.status.as_str().into(),
+                    spec.planned_start.into(),
+                    spec.planned_end.into(),
+                    spec.actual_start.into(),
+                    spec.actual_end.into(),
+                    spec.beneficiaries.clone().into(),
+                    spec.description.clone().into(),
+                    now.into(),
+                    now.into(),
+                ])
+                .returning_col(AidProjects::Id),
+        )
+        .await?;
+    write_parts(conn, id, &spec).await?;
+    let created = get(conn, actor, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: PROJECT,
+            entity_id: id,
+            unit_id: Some(unit),
+            before: None,
+            after: Some(&project_json(&created)),
+        },
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Records a transaction of a project (its unit's staff). A programme with projects takes
+/// none; a currency with no rate in the table needs the rate used.
+pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft: &TransactionDraft) -> Result<Transaction> {
+    let r = row(conn, actor, project).await?;
+    let (unit, planned_start, planned_end, actual_start, actual_end) = (r.5, r.7, r.8, r.9, r.10);
+    actor.require(Action::Write, Some(unit))?;
+    if !children(conn, project).await?.is_empty() {
+        return Err(Error::conflict("project", "a programme's money is recorded on its projects"));
+    }
+    let start = actual_start.map_or(planned_start, |a| Ord::min(a, planned_start));
+    let end = actual_end.map_or(planned_end, |a| Ord::max(a, planned_end));
+    let spec = draft.check((start, end))?;
+    let rate = match spec.rate_to_vnd {
+        Some(r) => Some(r),
+        None => rate_on(conn, &spec.currency, spec.date).await?.map(Some).ok_or_else(|| {
+            Error::invalid(
+                "currency",
+                format!("no rate for {} on {}: give the rate used, or ask an administrator to add one", spec.currency.as_str(), spec.date),
+            )
+        })?,
+    };
+    let money = Money::new(spec.amount, spec.currency.clone(), rate.filter(|_| spec.currency.as_str() != "VND"))
+        .map_err(|e| Error::invalid("rate_to_vnd", e))?;
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table(AidTransactions::Table)
+                .columns([
+                    AidTransactions::ProjectId,
+                    AidTransactions::Kind,
+                    AidTransactions::Date,
+                    AidTransactions::Amount,
+                    AidTransactions::Currency,
+                    AidTransactions::RateToVnd,
+                    AidTransactions::AmountVnd,
+                    AidTransactions::Note,
+                    AidTransactions::CreatedAt,
+                ])
+                .values_panic([
+                    project.into(),
+                    spec.kind.as_str().into(),
+                    spec.date.into(),
+                    money.amount.normalize().to_string().into(),
+                    money.currency.as_str().into(),
+                    money.rate_to_vnd.normalize().to_string().into(),
+                    money.in_vnd().normalize().to_string().into(),
+                    spec.note.clone().into(),
+                    Utc::now().into(),
+                ])
+                .returning_col(AidTransactions::Id),
+        )
+        .await?;
+    conn.execute(
+        Query::update()
+            .table(AidProjects::Table)
+            .value(AidProjects::UpdatedAt, Utc::now())
+            .and_where(Expr::col(AidProjects::Id).eq(project)),
+    )
+    .await?;
+    let after = serde_json::json!({
+        "project_id": project, "kind": spec.kind.as_str(), "date": spec.date, "amount": money.amount.to_string(),
+        "currency": money.currency.as_str(), "rate_to_vnd": money.rate_to_vnd.to_string(), "amount_vnd": money.in_vnd().to_string(),
+    });
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Create,
+            entity_type: TRANSACTION,
+            entity_id: id,
+            unit_id: Some(unit),
+            before: None,
+            after: Some(&after),
+        },
+    )
+    .await?;
+    let amount_usd = in_usd(conn, money.amount, money.currency.as_str(), money.in_vnd(), spec.date).await?;
+    Ok(Transaction {
+        id,
+        kind: spec.kind,
+        date: spec.date,
+        amount: money.amount,
+        currency: money.currency.as_str().to_owned(),
+        rate_to_vnd: money.rate_to_vnd,
+        amount_vnd: money.in_vnd(),
+        amount_usd,
+        note: spec.note,
+    })
+}
+
+/// A project in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub id: i64,
+    pub code: String,
+    pub title_vi: String,
+    pub unit_id: i64,
+    pub status: String,
+    pub programme_id: Option<i64>,
+    pub planned_start: NaiveDate,
+    pub planned_end: NaiveDate,
+}
+
+/// Which projects a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// Kept by one of these units.
+    pub units: Option<BTreeSet<i64>>,
+    /// With this NGO in it.
+    pub ngo: Option<i64>,
+    pub status: Option<ProjectStatus>,
+    /// Running at some time in this year.
+    pub year: Option<i32>,
+}
+
+/// The projects in the reader's scope, by code.
+pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ProjectFilter, limit: u64, offset: u64) -> Result<(Vec<Listed>, i64)> {
+    let mut cond = Cond::all();
+    if let Some(scoped) = scope_cond(&actor.read, Expr::col(AidProjects::UnitId)) {
+        cond = cond.add(scoped);
+    }
+    if let Some(units) = &filter.units {
+        cond = cond.add(Expr::col(AidProjects::UnitId).is_in(units.iter().copied()));
+    }
+    if let Some(ngo) = filter.ngo {
+        let with = Query::select()
+            .column(AidProjectOrgs::ProjectId)
+            .from(AidProjectOrgs::Table)
+            .and_where(Expr::col(AidProjectOrgs::PartnerId).eq(ngo))
+            .to_owned();
+        cond = cond.add(Expr::col(AidProjects::Id).in_subquery(with));
+    }
+    if let Some(status) = filter.status {
+        cond = cond.add(Expr::col(AidProjects::Status).eq(status.as_str()));
+    }
+    if let Some(year) = filter.year
+        && let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+    {
+        cond = cond.add(Expr::col(AidProjects::PlannedStart).lte(last)).add(Expr::col(AidProjects::PlannedEnd).gte(first));
+    }
+    let (total,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::col(AidProjects::Id).count()).from(AidProjects::Table).cond_where(cond.clone())).await?;
+    let rows: Vec<(i64, String, String, i64, String, Option<i64>, NaiveDate, NaiveDate)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([
+                    AidProjects::Id,
+                    AidProjects::Code,
+                    AidProjects::TitleVi,
+                    AidProjects::UnitId,
+                    AidProjects::Status,
+                    AidProjects::ProgrammeId,
+                    AidProjects::PlannedStart,
+                    AidProjects::PlannedEnd,
+                ])
+                .from(AidProjects::Table)
+                .cond_where(cond)
+                .order_by(AidProjects::Code, Order::Asc)
+                .limit(limit)
+                .offset(offset),
+        )
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|(id, code, title_vi, unit_id, status, programme_id, planned_start, planned_end)| Listed {
+                id,
+                code,
+                title_vi,
+                unit_id,
+                status,
+                programme_id,
+                planned_start,
+                planned_end,
+            })
+            .collect(),
+        total,
+    ))
+}
