@@ -646,7 +646,7 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
 }
 
 /// A project in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Listed {
     pub id: i64,
     pub code: String,
@@ -697,7 +697,7 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ProjectFilter, limit:
     }
     let (total,): (i64,) =
         conn.fetch_one(Query::select().expr(Expr::col(AidProjects::Id).count()).from(AidProjects::Table).cond_where(cond.clone())).await?;
-    let rows: Vec<(i64, String, String, i64, String, Option<i64>, NaiveDate, NaiveDate)> = conn
+    let rows: Vec<Listed> = conn
         .fetch_all(
             Query::select()
                 .columns([
@@ -717,19 +717,5 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ProjectFilter, limit:
                 .offset(offset),
         )
         .await?;
-    Ok((
-        rows.into_iter()
-            .map(|(id, code, title_vi, unit_id, status, programme_id, planned_start, planned_end)| Listed {
-                id,
-                code,
-                title_vi,
-                unit_id,
-                status,
-                programme_id,
-                planned_start,
-                planned_end,
-            })
-            .collect(),
-        total,
-    ))
+    Ok((rows, total))
 }

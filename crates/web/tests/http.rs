@@ -1065,6 +1065,66 @@ async fn ngo_permits_through_the_api_with_warnings_history_and_refusals() {
 }
 
 #[tokio::test]
+async fn aid_projects_and_their_money_through_the_api() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let qn = app.token("quangnam@demo.amity").await;
+        let admin = app.token("admin@demo.amity").await;
+        let body = json!({"kind": "ngo", "country": "KR", "name_vi": "Quỹ Giếng nước Hàn Quốc", "name_latin": "Korea Wells Fund"});
+        let ngo = app.call(Method::POST, "/api/v1/partners", Some(&vufo), Some(body)).await.json()["id"].clone();
+        let unit = app.unit_by_code(&kh, "56", "2025-07-01").await["id"].clone();
+        let project = json!({"code": "kwf-kh-01", "title_vi": "Giếng nước sạch Khánh Hòa", "title_en": "Clean wells in Khánh Hòa", "status": "implementation",
+            "planned_start": "2024-01-01", "planned_end": "2025-12-31", "organizations": [{"partner_id": ngo, "role": "funding"}],
+            "sectors": [{"key": "14030", "percent": 70}, {"key": "12220", "percent": "30"}], "provinces": [{"key": unit, "percent": 100}]});
+
+        let audit = app.audit_total(&vufo).await;
+        let mut off = project.clone();
+        off["sectors"] = json!([{"key": "14030", "percent": 70}, {"key": "12220", "percent": 20}]);
+        let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(off)).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "sectors".to_owned()), "{}", r.text());
+        assert_eq!(app.audit_total(&vufo).await, audit, "nothing saved");
+        let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(project.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].clone();
+        assert_eq!(r.json()["code"], "KWF-KH-01");
+        let again = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(project)).await;
+        assert_eq!((again.status, again.error_field()), (StatusCode::CONFLICT, "code".to_owned()));
+
+        let money = format!("/api/v1/aid/projects/{id}/transactions");
+        for (body, field) in [
+            (json!({"kind": "disbursement", "date": "2024-03-01", "amount": "1000", "currency": "XAF"}), "currency"),
+            (json!({"kind": "disbursement", "date": "2026-03-01", "amount": "1000", "currency": "USD"}), "date"),
+            (json!({"kind": "gift", "date": "2024-03-01", "amount": "1000", "currency": "USD"}), "kind"),
+        ] {
+            let r = app.call(Method::POST, &money, Some(&kh), Some(body.clone())).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{body}: {}", r.text());
+        }
+        let r = app.call(Method::POST, &money, Some(&kh), Some(json!({"kind": "disbursement", "date": "2024-03-01", "amount": "1000.50", "currency": "USD"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        assert_eq!((r.json()["amount_vnd"].clone(), r.json()["amount_usd"].clone()), (json!("25012500"), json!("1000.5")), "the 2024 default rate");
+        let r = app.call(Method::POST, &money, Some(&qn), Some(json!({"kind": "disbursement", "date": "2024-03-01", "amount": "1", "currency": "VND"}))).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "outside Quảng Nam's scope");
+
+        // An administrator adds a rate for the CFA franc; the currency is then accepted.
+        let rate = json!({"currency": "xaf", "valid_from": "2024-01-01", "vnd_per_unit": "41.5"});
+        assert_eq!(app.call(Method::PUT, "/api/v1/exchange-rates", Some(&kh), Some(rate.clone())).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.call(Method::PUT, "/api/v1/exchange-rates", Some(&admin), Some(rate)).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &money, Some(&kh), Some(json!({"kind": "commitment", "date": "2024-03-01", "amount": "1000", "currency": "XAF"}))).await;
+        assert_eq!((r.status, r.json()["amount_vnd"].clone()), (StatusCode::CREATED, json!("41500")));
+        let shown = app.get(&format!("/api/v1/aid/projects/{id}"), &vufo).await.json();
+        assert_eq!(shown["totals"]["disbursement"], json!({"vnd": "25012500", "usd": "1000.5"}), "{shown}");
+        assert_eq!(shown["sectors"][0]["percent"], "30", "{shown}");
+        let listed = app.get(&format!("/api/v1/aid/projects?ngo={ngo}&year=2025"), &vufo).await.json();
+        assert_eq!(listed["total"], 1);
+        assert_eq!(app.get("/api/v1/aid/projects", &qn).await.json()["total"], 0);
+        assert_eq!(app.audit_total(&vufo).await, audit + 4, "the project, two transactions and the rate");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn partners_through_the_api_with_duplicate_warnings_and_scope() {
     each_backend(|app| async move {
         let vufo = app.token("vufo@demo.amity").await;

@@ -2,6 +2,7 @@
 
 pub(crate) mod activities;
 mod agreements;
+mod aid;
 mod audit;
 mod auth;
 pub(crate) mod countries;
@@ -95,6 +96,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(org_units::routes())
         .merge(partners::routes())
         .merge(ngos::routes())
+        .merge(aid::routes())
         .merge(people::routes())
         .merge(users::routes())
         .merge(audit::routes())

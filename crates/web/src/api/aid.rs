@@ -1,0 +1,108 @@
+//! `/api/v1/aid`: foreign-NGO aid projects and their money, scoped to the Vietnamese partner
+//! unit; `/api/v1/exchange-rates`: the rate table totals are converted by.
+
+use amity_domain::aid::{ProjectDraft, ProjectStatus, TransactionDraft};
+use amity_domain::money::{Currency, parse_amount};
+use amity_store::aid::{self, Listed, Project, ProjectFilter, Rate, Transaction};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::activities::subtree;
+use super::{List, unprocessable};
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// Kept by this unit or a unit under it.
+    unit: Option<i64>,
+    /// With this NGO in it.
+    ngo: Option<i64>,
+    status: Option<String>,
+    /// Running at some time in this year.
+    year: Option<i32>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Listed>>> {
+    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<ProjectStatus>().map_err(|e| unprocessable("status", e)))
+        .transpose()?;
+    let filter = ProjectFilter { units: subtree(&state, q.unit).await?, ngo: q.ngo, status, year: q.year };
+    let mut conn = state.db.conn().await?;
+    let (items, total) = aid::list(&mut conn, &me.actor, &filter, limit, offset).await?;
+    Ok(Json(List { items, total }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<ProjectDraft>,
+) -> ApiResult<(StatusCode, Json<Project>)> {
+    let mut tx = state.db.begin().await?;
+    let created = aid::create(&mut tx, &me.actor, &b).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Project>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(aid::get(&mut conn, &me.actor, id).await?))
+}
+
+async fn add_transaction(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TransactionDraft>,
+) -> ApiResult<(StatusCode, Json<Transaction>)> {
+    let mut tx = state.db.begin().await?;
+    let created = aid::add_transaction(&mut tx, &me.actor, id, &b).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn rates(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Rate>>> {
+    let mut conn = state.db.conn().await?;
+    let items = aid::rates(&mut conn).await?;
+    Ok(Json(List { total: items.len() as i64, items }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateBody {
+    currency: Option<String>,
+    valid_from: Option<NaiveDate>,
+    vnd_per_unit: Option<String>,
+}
+
+async fn set_rate(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<RateBody>) -> ApiResult<Json<Rate>> {
+    let currency = Currency::parse(b.currency.as_deref().unwrap_or_default()).map_err(|e| unprocessable("currency", e))?;
+    let valid_from = b.valid_from.ok_or_else(|| unprocessable("valid_from", "is required"))?;
+    let rate = parse_amount(b.vnd_per_unit.as_deref().unwrap_or_default()).map_err(|e| unprocessable("vnd_per_unit", e))?;
+    let mut tx = state.db.begin().await?;
+    let set = aid::set_rate(&mut tx, &me.actor, &currency, valid_from, rate).await?;
+    tx.commit().await?;
+    Ok(Json(set))
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/api/v1/aid/projects", get(list).post(create))
+        .route("/api/v1/aid/projects/{id}", get(show))
+        .route("/api/v1/aid/projects/{id}/transactions", post(add_transaction))
+        .route("/api/v1/exchange-rates", get(rates).put(set_rate))
+}
