@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+pub mod iati;
 pub mod pages;
 pub mod routes;
 pub mod state;

@@ -1119,6 +1119,24 @@ async fn aid_projects_and_their_money_through_the_api() {
         assert_eq!(listed["total"], 1);
         assert_eq!(app.get("/api/v1/aid/projects", &qn).await.json()["total"], 0);
         assert_eq!(app.audit_total(&vufo).await, audit + 4, "the project, two transactions and the rate");
+
+        // The IATI 2.03 file of Khánh Hòa's 2024 projects validates against the official schema.
+        let r = app.get(&format!("/api/v1/aid/iati.xml?year=2024&unit={unit}"), &vufo).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let xml = r.text();
+        for expected in ["<iati-identifier>VN-VUFO-KWF-KH-01</iati-identifier>", "<narrative>Giếng nước sạch Khánh Hòa</narrative>",
+            r#"<narrative xml:lang="en">Clean wells in Khánh Hòa</narrative>"#, r#"<sector vocabulary="1" code="14030" percentage="70"/>"#,
+            r#"<value currency="USD" value-date="2024-03-01">1000.5</value>"#, r#"<transaction-type code="11"/>"#] {
+            assert!(xml.contains(expected), "{expected} missing from {xml}");
+        }
+        assert_eq!(xml.matches("<transaction>").count(), shown["transactions"].as_array().map(Vec::len).unwrap_or_default());
+        let file = std::env::temp_dir().join(format!("amity-iati-{:?}-{}.xml", app.backend, std::process::id()));
+        std::fs::write(&file, &r.body).expect("write");
+        let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference/iati/iati-activities-schema.xsd");
+        let check = std::process::Command::new("xmllint").args(["--noout", "--schema", schema]).arg(&file).output().expect("xmllint (libxml2-utils) runs");
+        assert!(check.status.success(), "{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+        std::fs::remove_file(&file).ok();
+        assert_eq!(app.get("/api/v1/aid/iati.xml?year=2024", &qn).await.status, StatusCode::NOT_FOUND, "nothing in Quảng Nam's scope");
         app
     })
     .await;

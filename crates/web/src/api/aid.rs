@@ -7,14 +7,16 @@ use amity_store::aid::{self, Listed, Project, ProjectFilter, Rate, Transaction};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::activities::subtree;
 use super::{List, unprocessable};
 use crate::auth::Auth;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::export;
 use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -75,6 +77,36 @@ async fn add_transaction(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IatiQuery {
+    /// Projects running at some time in this year.
+    year: Option<i32>,
+    /// Kept by this unit or a unit under it.
+    unit: Option<i64>,
+}
+
+/// The projects in scope as an IATI 2.03 activity file.
+async fn iati(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<IatiQuery>) -> ApiResult<Response> {
+    let filter = ProjectFilter { units: subtree(&state, q.unit).await?, year: q.year, ..Default::default() };
+    let mut conn = state.db.conn().await?;
+    let (listed, _) = aid::list(&mut conn, &me.actor, &filter, u64::MAX >> 1, 0).await?;
+    if listed.is_empty() {
+        return Err(ApiError::field(
+            StatusCode::NOT_FOUND,
+            "year",
+            "no aid project in your scope for that year and unit; an IATI file holds at least one",
+        ));
+    }
+    let mut projects = Vec::with_capacity(listed.len());
+    for p in &listed {
+        projects.push(aid::get(&mut conn, &me.actor, p.id).await?);
+    }
+    let xml = crate::iati::activities(&projects, Utc::now()).map_err(|e| amity_store::Error::Other(e.into()))?;
+    let name = format!("amity-iati{}.xml", q.year.map(|y| format!("-{y}")).unwrap_or_default());
+    Ok(export::download(xml, crate::iati::CONTENT_TYPE, &name))
+}
+
 async fn rates(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Rate>>> {
     let mut conn = state.db.conn().await?;
     let items = aid::rates(&mut conn).await?;
@@ -104,5 +136,6 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/aid/projects", get(list).post(create))
         .route("/api/v1/aid/projects/{id}", get(show))
         .route("/api/v1/aid/projects/{id}/transactions", post(add_transaction))
+        .route("/api/v1/aid/iati.xml", get(iati))
         .route("/api/v1/exchange-rates", get(rates).put(set_rate))
 }
