@@ -42,6 +42,9 @@ pub struct Indicator {
     /// The live-total metrics it sums (exact names, or prefixes ending in `:`).
     #[serde(skip)]
     pub metrics: &'static [&'static str],
+    /// What the summed metrics are divided by (100 for dollars kept in cents).
+    #[serde(skip)]
+    pub divisor: u32,
 }
 
 impl Indicator {
@@ -67,6 +70,7 @@ const fn computed(
         aggregation: Aggregation::Sum,
         source: Source::Computed,
         metrics,
+        divisor: 1,
     }
 }
 
@@ -127,6 +131,7 @@ pub const CATALOGUE: &[Indicator] = &[
         aggregation: Aggregation::Stock,
         source: Source::Computed,
         metrics: &["agreements_in_force"],
+        divisor: 1,
     },
     computed("tasks_done", "Nhiệm vụ theo thỏa thuận đã hoàn thành", "Agreement tasks done", ("nhiệm vụ", "tasks"), &["tasks_done"]),
     computed("partners_new", "Số đối tác mới", "New partners", ("đối tác", "partners"), &["partners_new"]),
@@ -139,6 +144,39 @@ pub const CATALOGUE: &[Indicator] = &[
         aggregation: Aggregation::DistinctCount,
         source: Source::Computed,
         metrics: &["country:"],
+        divisor: 1,
+    },
+    computed("aid_committed_vnd", "Viện trợ PCPNN cam kết", "Foreign-NGO aid committed", ("đồng", "đồng"), &["aid_committed_vnd"]),
+    Indicator {
+        divisor: 100,
+        ..computed(
+            "aid_committed_usd",
+            "Viện trợ PCPNN cam kết (USD)",
+            "Foreign-NGO aid committed (USD)",
+            ("USD", "USD"),
+            &["aid_committed_usd_cents"],
+        )
+    },
+    computed("aid_disbursed_vnd", "Viện trợ PCPNN giải ngân", "Foreign-NGO aid disbursed", ("đồng", "đồng"), &["aid_disbursed_vnd"]),
+    Indicator {
+        divisor: 100,
+        ..computed(
+            "aid_disbursed_usd",
+            "Viện trợ PCPNN giải ngân (USD)",
+            "Foreign-NGO aid disbursed (USD)",
+            ("USD", "USD"),
+            &["aid_disbursed_usd_cents"],
+        )
+    },
+    Indicator {
+        aggregation: Aggregation::Stock,
+        ..computed(
+            "aid_projects_active",
+            "Số dự án PCPNN đang thực hiện",
+            "Foreign-NGO projects under way",
+            ("dự án", "projects"),
+            &["aid_projects_active"],
+        )
     },
 ];
 

@@ -76,6 +76,7 @@ const fn manual(code: &'static str, name_vi: &'static str, name_en: &'static str
         aggregation: Aggregation::Sum,
         source: Source::Manual,
         metrics: &[],
+        divisor: 1,
     }
 }
 

@@ -18,6 +18,7 @@ use amity_domain::money::{Currency, Money};
 use amity_domain::partner::{PartnerKind, Vocabulary};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use sea_query::{Cond, Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
@@ -28,6 +29,7 @@ use crate::org::{self, UnitRef};
 use crate::partner;
 use crate::schema::{AidProjectOrgs, AidProjectProvinces, AidProjectSectors, AidProjects, AidTransactions, ExchangeRates};
 use crate::sector;
+use crate::totals::{self, Contribution};
 
 const PROJECT: &str = "aid_project";
 const TRANSACTION: &str = "aid_transaction";
@@ -538,6 +540,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
         )
         .await?;
     write_parts(conn, id, &spec).await?;
+    totals::apply(conn, None, Some(&project_contribution(unit, spec.status, spec.planned_start, spec.planned_end))).await?;
     let created = get(conn, actor, id).await?;
     audit::record(
         conn,
@@ -632,6 +635,7 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
     )
     .await?;
     let amount_usd = in_usd(conn, money.amount, money.currency.as_str(), money.in_vnd(), spec.date).await?;
+    totals::apply(conn, None, Some(&transaction_contribution(unit, spec.kind, spec.date, money.in_vnd(), amount_usd))).await?;
     Ok(Transaction {
         id,
         kind: spec.kind,
@@ -643,6 +647,53 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
         amount_usd,
         note: spec.note,
     })
+}
+
+/// What a project adds to the live totals: one project under way, to its unit, from the month
+/// it is planned to start to the last month whose end it is planned to reach, while it is being
+/// implemented or finalised.
+fn project_contribution(unit: i64, status: ProjectStatus, start: NaiveDate, end: NaiveDate) -> Contribution {
+    let mut c = Contribution::default();
+    if status.is_active() && end >= start {
+        c.add(unit, start, "aid_projects_active", 1);
+        if let Some(gone) = end.succ_opt() {
+            c.add(unit, gone, "aid_projects_active", -1);
+        }
+    }
+    c
+}
+
+/// What a transaction adds to the live totals: a commitment's or a disbursement's đồng and
+/// cents, to the project's unit in the transaction's month.
+fn transaction_contribution(unit: i64, kind: TransactionKind, date: NaiveDate, vnd: Decimal, usd: Decimal) -> Contribution {
+    let mut c = Contribution::default();
+    let name = match kind {
+        TransactionKind::Commitment => "committed",
+        TransactionKind::Disbursement => "disbursed",
+        TransactionKind::Pledge | TransactionKind::Expenditure => return c,
+    };
+    c.add(unit, date, format!("aid_{name}_vnd"), vnd.to_i64().unwrap_or(i64::MAX));
+    c.add(unit, date, format!("aid_{name}_usd_cents"), (usd * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(i64::MAX));
+    c
+}
+
+/// Every project's and transaction's contribution, recomputed from the records.
+pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
+    let projects: Vec<(i64, i64, String, NaiveDate, NaiveDate)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([AidProjects::Id, AidProjects::UnitId, AidProjects::Status, AidProjects::PlannedStart, AidProjects::PlannedEnd])
+                .from(AidProjects::Table),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for (id, unit, status, start, end) in projects {
+        out.push(project_contribution(unit, parsed(&status)?, start, end));
+        for t in transactions_of(conn, id).await? {
+            out.push(transaction_contribution(unit, t.kind, t.date, t.amount_vnd, t.amount_usd));
+        }
+    }
+    Ok(out)
 }
 
 /// A project in a list.

@@ -184,10 +184,11 @@ fn indicator_values(metrics: &BTreeMap<String, f64>) -> Vec<f64> {
         .iter()
         .map(|i| {
             let taken = metrics.iter().filter(|(m, _)| i.takes(m));
-            match i.aggregation {
+            let value = match i.aggregation {
                 Aggregation::Sum | Aggregation::Stock => taken.map(|(_, v)| v).sum(),
                 Aggregation::DistinctCount => taken.filter(|(_, v)| **v > 0.0).count() as f64,
-            }
+            };
+            value / f64::from(i.divisor)
         })
         .collect()
 }

@@ -6,10 +6,15 @@
 //! Metrics are named: `delegations_out:<state>`, `delegations_in:<state>`, `events:<type>`,
 //! `participants`, `foreign_participants`, `country:<ISO code>` (how many of the month's
 //! records reached that country; the countries reached are those with a positive count),
-//! `agreements_signed`, `tasks_done` (in December of the task's year) and `partners_new`.
+//! `agreements_signed`, `tasks_done` (in December of the task's year), `partners_new`, and
+//! foreign-NGO aid committed and disbursed (`aid_committed_vnd`, `aid_committed_usd_cents`,
+//! `aid_disbursed_vnd`, `aid_disbursed_usd_cents`, to the project's unit in the transaction's
+//! month).
 //!
 //! [`STOCKS`] are kept as their changes: `agreements_in_force` is +1 in the month an agreement
-//! enters force and −1 in the first month it is no longer in force at the month's end. A
+//! enters force and −1 in the first month it is no longer in force at the month's end;
+//! `aid_projects_active` likewise over a project's planned dates while it is being implemented
+//! or finalised. A
 //! stock's value at a month's end is the sum of its changes up to that month ([`stocks_by_unit`]);
 //! the windowed reads ([`read`], [`sum`], [`sum_by_unit`]) leave stocks out.
 
@@ -24,7 +29,7 @@ use crate::error::Result;
 use crate::schema::ActivityTotals;
 
 /// Metrics kept as the changes of a stock (see the module's description).
-pub const STOCKS: &[&str] = &["agreements_in_force"];
+pub const STOCKS: &[&str] = &["agreements_in_force", "aid_projects_active"];
 
 /// (unit, year, month, metric)
 pub type Key = (i64, i32, u32, String);
@@ -222,6 +227,7 @@ async fn computed(conn: &mut Conn) -> Result<Contribution> {
         crate::event::all_contributions(conn).await?,
         crate::agreement::all_contributions(conn).await?,
         crate::partner::all_contributions(conn).await?,
+        crate::aid::all_contributions(conn).await?,
     ];
     for c in all.iter().flatten() {
         computed.merge(c, 1);

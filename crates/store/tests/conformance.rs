@@ -1442,6 +1442,13 @@ mod aid {
             for kind in kinds {
                 assert_eq!(p.totals.get(kind).map(|s| s.vnd), expected.get(kind).copied(), "{backend:?}: {kind} in đồng");
             }
+            // The live totals carry the same đồng, and equal what the records give.
+            assert_eq!(amity_store::totals::verify(&mut tx).await.expect("verify"), vec![], "{backend:?}");
+            let rows = amity_store::totals::read(&mut tx, Some(&[kh]), (2015, 1), (2026, 12)).await.expect("totals");
+            let disbursed: i64 = rows.iter().filter(|t| t.metric == "aid_disbursed_vnd").map(|t| t.value).sum();
+            assert_eq!(Decimal::from(disbursed), expected["disbursement"], "{backend:?}");
+            let active = amity_store::totals::stocks_by_unit(&mut tx, Some(&[kh]), (2020, 12)).await.expect("stocks");
+            assert_eq!(active.iter().find(|t| t.metric == "aid_projects_active").map(|t| t.value), Some(1));
             let usd_in_usd: Decimal = p.transactions.iter().filter(|t| t.currency == "USD").map(|t| t.amount).sum();
             let usd_total: Decimal = p.transactions.iter().filter(|t| t.currency == "USD").map(|t| t.amount_usd).sum();
             assert_eq!(usd_in_usd, usd_total, "dollars stay dollars");

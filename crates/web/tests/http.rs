@@ -1120,6 +1120,15 @@ async fn aid_projects_and_their_money_through_the_api() {
         assert_eq!(app.get("/api/v1/aid/projects", &qn).await.json()["total"], 0);
         assert_eq!(app.audit_total(&vufo).await, audit + 4, "the project, two transactions and the rate");
 
+        // The report mechanism reads the same money, and the project under way.
+        let summary = app.get(&format!("/api/v1/reports/summary?unit={unit}&period=2024"), &vufo).await.json();
+        let value = |code: &str| summary["indicators"].as_array().expect("indicators").iter().find(|v| v["code"] == code).map(|v| v["own"].clone());
+        assert_eq!(
+            (value("aid_disbursed_vnd"), value("aid_disbursed_usd"), value("aid_committed_vnd"), value("aid_projects_active")),
+            (Some(json!(25012500.0)), Some(json!(1000.5)), Some(json!(41500.0)), Some(json!(1.0))),
+            "{summary}"
+        );
+
         // The IATI 2.03 file of Khánh Hòa's 2024 projects validates against the official schema.
         let r = app.get(&format!("/api/v1/aid/iati.xml?year=2024&unit={unit}"), &vufo).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
