@@ -15,7 +15,7 @@ use std::str::FromStr;
 use amity_domain::aid::{OrgRole, ProjectDraft, ProjectSpec, ProjectStatus, TransactionDraft, TransactionKind};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::money::{Currency, Money};
-use amity_domain::partner::{PartnerKind, Vocabulary};
+use amity_domain::partner::Vocabulary;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -415,7 +415,8 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
 }
 
 /// What a project's details must hold beyond their own rules: active DAC sectors, provincial
-/// unions, NGOs, and a programme that exists, is visible and holds no money of its own.
+/// unions, partners of the registry (NGOs mostly; a friendship society may fund a project),
+/// and a programme that exists, is visible and holds no money of its own.
 async fn check_refs(conn: &mut Conn, actor: &Actor, spec: &ProjectSpec) -> Result<()> {
     if let Some(why) = sector::refuse_unknown(spec.sectors.iter().map(|s| &s.key)) {
         return Err(Error::invalid("sectors", why));
@@ -423,8 +424,9 @@ async fn check_refs(conn: &mut Conn, actor: &Actor, spec: &ProjectSpec) -> Resul
     crate::ngo::check_provinces(conn, "provinces", &spec.provinces.iter().map(|p| p.key).collect::<Vec<_>>()).await?;
     for o in &spec.organizations {
         match partner::get(conn, o.partner_id).await {
-            Ok(p) if p.kind == PartnerKind::Ngo => {}
-            _ => return Err(Error::invalid("organizations", format!("partner {} is not an NGO of the registry", o.partner_id))),
+            Ok(p) if p.merged_into_id.is_none() => {}
+            Ok(_) => return Err(Error::invalid("organizations", format!("partner {} was merged into another", o.partner_id))),
+            Err(_) => return Err(Error::invalid("organizations", format!("no partner {}", o.partner_id))),
         }
     }
     if let Some(programme) = spec.programme_id {

@@ -436,6 +436,39 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     for to in [DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed, DelegationState::Reported] {
         delegation::transition(conn, &system, created.id, to, None).await?;
     }
+    // The same scholarships as aid: 60 million đồng committed and paid out that day.
+    let scholarships = crate::aid::create(
+        conn,
+        &system,
+        &amity_domain::aid::ProjectDraft {
+            code: Some("JVPF-BG-2025".into()),
+            title_vi: Some("Học bổng JVPF cho học sinh dân tộc thiểu số Trường THCS Lục Sơn, Bắc Giang".into()),
+            title_en: Some("JVPF scholarships for ethnic-minority pupils of Lục Sơn lower-secondary school, Bắc Giang".into()),
+            unit_id: Some(bac_giang),
+            status: Some("closed".into()),
+            planned_start: Some(day("2025-05-01")?),
+            planned_end: Some(day("2025-05-01")?),
+            actual_start: Some(day("2025-05-01")?),
+            actual_end: Some(day("2025-05-01")?),
+            beneficiaries: Some("20 học sinh dân tộc thiểu số đạt thành tích xuất sắc, mỗi em 3 triệu đồng".into()),
+            organizations: vec![amity_domain::aid::ProjectOrg { partner_id: jvpf, role: amity_domain::aid::OrgRole::Funding }],
+            sectors: vec![amity_domain::aid::Share { key: "11320".into(), percent: 100.into() }],
+            provinces: vec![amity_domain::aid::Share { key: bac_giang, percent: 100.into() }],
+            ..Default::default()
+        },
+    )
+    .await?;
+    for kind in ["commitment", "disbursement"] {
+        let paid = amity_domain::aid::TransactionDraft {
+            kind: Some(kind.into()),
+            date: Some(day("2025-05-01")?),
+            amount: Some("60000000".into()),
+            currency: Some("VND".into()),
+            rate_to_vnd: None,
+            note: Some("20 suất × 3.000.000 đồng".into()),
+        };
+        crate::aid::add_transaction(conn, &system, scholarships.id, &paid).await?;
+    }
     let event_of = |kind: EventType,
                     title: &str,
                     start: NaiveDate,

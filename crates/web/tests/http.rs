@@ -1064,6 +1064,20 @@ async fn ngo_permits_through_the_api_with_warnings_history_and_refusals() {
     .await;
 }
 
+/// Validates an IATI activity file against the official 2.03 schema with xmllint.
+fn assert_valid_iati(body: &[u8], label: &str) {
+    let file = std::env::temp_dir().join(format!("amity-iati-{label}-{}.xml", std::process::id()));
+    std::fs::write(&file, body).expect("write");
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference/iati/iati-activities-schema.xsd");
+    let check = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", schema])
+        .arg(&file)
+        .output()
+        .expect("xmllint (libxml2-utils) runs");
+    std::fs::remove_file(&file).ok();
+    assert!(check.status.success(), "{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+}
+
 #[tokio::test]
 async fn aid_projects_and_their_money_through_the_api() {
     each_backend(|app| async move {
@@ -1139,12 +1153,16 @@ async fn aid_projects_and_their_money_through_the_api() {
             assert!(xml.contains(expected), "{expected} missing from {xml}");
         }
         assert_eq!(xml.matches("<transaction>").count(), shown["transactions"].as_array().map(Vec::len).unwrap_or_default());
-        let file = std::env::temp_dir().join(format!("amity-iati-{:?}-{}.xml", app.backend, std::process::id()));
-        std::fs::write(&file, &r.body).expect("write");
-        let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference/iati/iati-activities-schema.xsd");
-        let check = std::process::Command::new("xmllint").args(["--noout", "--schema", schema]).arg(&file).output().expect("xmllint (libxml2-utils) runs");
-        assert!(check.status.success(), "{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
-        std::fs::remove_file(&file).ok();
+        assert_valid_iati(&r.body, &format!("{:?}-kh", app.backend));
+        // The demo's JVPF scholarships (seed article 002): 20 × 3 million đồng, in the 2025 file
+        // and in the federation's 2025 figures.
+        let r = app.get("/api/v1/aid/iati.xml?year=2025", &vufo).await;
+        assert!(r.text().contains("<iati-identifier>VN-VUFO-JVPF-BG-2025</iati-identifier>"), "{}", r.text());
+        assert_valid_iati(&r.body, &format!("{:?}-2025", app.backend));
+        let national = app.unit_by_code(&vufo, "VUFO", "2025-06-30").await["id"].clone();
+        let y2025 = app.get(&format!("/api/v1/reports/summary?unit={national}&period=2025"), &vufo).await.json();
+        let disbursed = y2025["indicators"].as_array().expect("indicators").iter().find(|v| v["code"] == "aid_disbursed_vnd").map(|v| v["subtree"].clone());
+        assert_eq!(disbursed, Some(json!(60000000.0)), "{y2025}");
         assert_eq!(app.get("/api/v1/aid/iati.xml?year=2024", &qn).await.status, StatusCode::NOT_FOUND, "nothing in Quảng Nam's scope");
         app
     })
