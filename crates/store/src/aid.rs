@@ -16,7 +16,7 @@ use amity_domain::aid::{OrgRole, ProjectDraft, ProjectSpec, ProjectStatus, Trans
 use amity_domain::authz::{Action, Actor};
 use amity_domain::money::{Currency, Money};
 use amity_domain::partner::Vocabulary;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use sea_query::{Cond, Expr, ExprTrait, Order, Query};
@@ -771,4 +771,123 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ProjectFilter, limit:
         )
         .await?;
     Ok((rows, total))
+}
+
+/// A share of the year's money: a province (its union), a sector or a donor country.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Breakdown {
+    pub key: String,
+    pub name: String,
+    pub committed: Sum,
+    pub disbursed: Sum,
+}
+
+/// The aid of a scope in a year, compared with the year before.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Dashboard {
+    pub year: i32,
+    pub committed: Sum,
+    pub disbursed: Sum,
+    pub previous_committed: Sum,
+    pub previous_disbursed: Sum,
+    /// Projects being implemented or finalised at some time in the year.
+    pub active_projects: usize,
+    /// Partners taking part in those projects.
+    pub active_partners: usize,
+    /// By the project's unit, by sector (by its percentage), by the funding partners' country
+    /// (shared equally among them); largest disbursement first.
+    pub by_unit: Vec<Breakdown>,
+    pub by_sector: Vec<Breakdown>,
+    pub by_country: Vec<Breakdown>,
+}
+
+fn add_share(
+    list: &mut BTreeMap<String, Breakdown>,
+    key: &str,
+    name: &str,
+    kind: TransactionKind,
+    vnd: Decimal,
+    usd: Decimal,
+    share: Decimal,
+) {
+    let entry =
+        list.entry(key.to_owned()).or_insert_with(|| Breakdown { key: key.to_owned(), name: name.to_owned(), ..Default::default() });
+    let sum = if kind == TransactionKind::Commitment { &mut entry.committed } else { &mut entry.disbursed };
+    sum.vnd += vnd * share;
+    sum.usd += usd * share;
+}
+
+fn ranked(list: BTreeMap<String, Breakdown>) -> Vec<Breakdown> {
+    let mut out: Vec<Breakdown> = list
+        .into_values()
+        .map(|mut b| {
+            for s in [&mut b.committed, &mut b.disbursed] {
+                s.vnd = s.vnd.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                s.usd = s.usd.round_dp(2);
+            }
+            b
+        })
+        .collect();
+    out.sort_by(|a, b| b.disbursed.vnd.cmp(&a.disbursed.vnd).then(b.committed.vnd.cmp(&a.committed.vnd)).then(a.name.cmp(&b.name)));
+    out
+}
+
+/// The aid committed and disbursed in `year` by the projects the actor may read (of `units`
+/// when given), with the year before and the breakdowns. Exact: every figure is a sum of the
+/// transactions' own đồng and dollars.
+pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i64>>, year: i32) -> Result<Dashboard> {
+    let (listed, _) = list(conn, actor, &ProjectFilter { units, ..Default::default() }, u64::MAX >> 1, 0).await?;
+    let mut d = Dashboard { year, ..Default::default() };
+    let (mut by_unit, mut by_sector, mut by_country) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut partners = BTreeSet::new();
+    let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
+    for l in listed {
+        let p = get(conn, actor, l.id).await?;
+        if p.status.is_active() && first.is_some_and(|f| p.planned_end >= f) && last.is_some_and(|e| p.planned_start <= e) {
+            d.active_projects += 1;
+            partners.extend(p.organizations.iter().map(|o| o.partner_id));
+        }
+        // (code, Vietnamese name) of each funding partner's country.
+        let mut funders = Vec::new();
+        for o in p.organizations.iter().filter(|o| o.role == OrgRole::Funding) {
+            let code = partner::get(conn, o.partner_id).await?.country_code.unwrap_or_default();
+            let name = match amity_domain::country::CountryCode::parse(&code) {
+                Ok(c) => crate::country::get(conn, &c).await.map(|c| c.name_vi).unwrap_or_else(|_| code.clone()),
+                Err(_) => code.clone(),
+            };
+            funders.push((code, name));
+        }
+        for t in p.transactions.iter().filter(|t| matches!(t.kind, TransactionKind::Commitment | TransactionKind::Disbursement)) {
+            let this_year = t.date.year() == year;
+            let (now, before) = match t.kind {
+                TransactionKind::Commitment => (&mut d.committed, &mut d.previous_committed),
+                _ => (&mut d.disbursed, &mut d.previous_disbursed),
+            };
+            let sum = if this_year {
+                now
+            } else if t.date.year() == year - 1 {
+                before
+            } else {
+                continue;
+            };
+            sum.vnd += t.amount_vnd;
+            sum.usd += t.amount_usd;
+            if !this_year {
+                continue;
+            }
+            add_share(&mut by_unit, &p.unit.id.to_string(), &p.unit.name, t.kind, t.amount_vnd, t.amount_usd, Decimal::ONE);
+            for s in &p.sectors {
+                add_share(&mut by_sector, &s.key, &s.name, t.kind, t.amount_vnd, t.amount_usd, s.percent / Decimal::ONE_HUNDRED);
+            }
+            for (code, name) in &funders {
+                let share = Decimal::ONE / Decimal::from(funders.len());
+                add_share(&mut by_country, code, name, t.kind, t.amount_vnd, t.amount_usd, share);
+            }
+        }
+    }
+    d.active_partners = partners.len();
+    d.by_unit = ranked(by_unit);
+    d.by_sector = ranked(by_sector);
+    d.by_country = ranked(by_country);
+    Ok(d)
 }

@@ -532,6 +532,8 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/reports/periodic?form=BC-QUY&year=2023&state=draft&period=2025-Q2".to_owned(),
         "/report-forms".to_owned(),
         "/ngos".to_owned(),
+        "/aid".to_owned(),
+        "/aid?year=2025".to_owned(),
         "/ngos?q=hoi&attention=1&sector=11220".to_owned(),
         "/agreements?status=expired&in_force_on=31%2F12%2F2023".to_owned(),
         "/report-forms/BC-NAM".to_owned(),
@@ -1163,6 +1165,22 @@ async fn aid_projects_and_their_money_through_the_api() {
         let y2025 = app.get(&format!("/api/v1/reports/summary?unit={national}&period=2025"), &vufo).await.json();
         let disbursed = y2025["indicators"].as_array().expect("indicators").iter().find(|v| v["code"] == "aid_disbursed_vnd").map(|v| v["subtree"].clone());
         assert_eq!(disbursed, Some(json!(60000000.0)), "{y2025}");
+        // The aid dashboard adds up the same transactions: Khánh Hòa's in 2024, JVPF's in 2025.
+        let d2024 = app.get(&format!("/api/v1/aid/dashboard?year=2024&unit={unit}"), &vufo).await.json();
+        assert_eq!((d2024["disbursed"].clone(), d2024["committed"]["vnd"].clone()), (shown["totals"]["disbursement"].clone(), json!("41500")), "{d2024}");
+        assert_eq!((d2024["by_country"][0]["key"].clone(), d2024["by_sector"][0]["key"].clone()), (json!("KR"), json!("14030")), "{d2024}");
+        assert_eq!(d2024["by_sector"][0]["disbursed"]["vnd"], "17508750", "70 % of 25,012,500 đồng");
+        let d2025 = app.get("/api/v1/aid/dashboard?year=2025", &vufo).await.json();
+        assert_eq!((d2025["disbursed"]["vnd"].clone(), d2025["by_country"][0]["name"].clone()), (json!("60000000"), json!("Nhật Bản")), "{d2025}");
+        let page = app.get("/aid?year=2025", &vufo).await.text();
+        assert!(page.contains("60.000.000") && page.contains("<svg") && page.contains("JVPF-BG-2025"), "{page}");
+        let jvpf = d2025["by_unit"][0]["key"].clone();
+        assert!(jvpf.is_string());
+        let listed = app.get("/api/v1/aid/projects?year=2025", &vufo).await.json();
+        let jvpf_project = listed["items"].as_array().expect("items").iter().find(|p| p["code"] == "JVPF-BG-2025").map(|p| p["id"].clone()).expect("listed");
+        let page = app.get(&format!("/aid/projects/{jvpf_project}"), &vufo).await.text();
+        assert!(page.contains("20 suất × 3.000.000 đồng") && page.contains("60.000.000"), "{page}");
+        assert_eq!(app.get(&format!("/aid/projects/{jvpf_project}"), &qn).await.status, StatusCode::NOT_FOUND, "outside Quảng Nam's scope");
         assert_eq!(app.get("/api/v1/aid/iati.xml?year=2024", &qn).await.status, StatusCode::NOT_FOUND, "nothing in Quảng Nam's scope");
         app
     })

@@ -107,6 +107,25 @@ async fn iati(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
     Ok(export::download(xml, crate::iati::CONTENT_TYPE, &name))
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DashboardQuery {
+    year: Option<i32>,
+    unit: Option<i64>,
+}
+
+/// The year's aid in scope, compared with the year before, by province, sector and donor country.
+async fn dashboard(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<DashboardQuery>,
+) -> ApiResult<Json<aid::Dashboard>> {
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
+    let units = subtree(&state, q.unit).await?;
+    let mut conn = state.db.conn().await?;
+    Ok(Json(aid::dashboard(&mut conn, &me.actor, units, year).await?))
+}
+
 async fn rates(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Rate>>> {
     let mut conn = state.db.conn().await?;
     let items = aid::rates(&mut conn).await?;
@@ -137,5 +156,6 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/aid/projects/{id}", get(show))
         .route("/api/v1/aid/projects/{id}/transactions", post(add_transaction))
         .route("/api/v1/aid/iati.xml", get(iati))
+        .route("/api/v1/aid/dashboard", get(dashboard))
         .route("/api/v1/exchange-rates", get(rates).put(set_rate))
 }

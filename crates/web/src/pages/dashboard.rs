@@ -47,7 +47,7 @@ struct YearQuery {
     year: Option<i32>,
 }
 
-fn figure(title: String, labels: Vec<String>, series: Vec<Series>) -> Result<Figure, amity_store::Error> {
+pub(crate) fn figure(title: String, labels: Vec<String>, series: Vec<Series>) -> Result<Figure, amity_store::Error> {
     let svg = chart::bars(&title, &labels, &series).map_err(|e| amity_store::Error::Other(anyhow::anyhow!("drawing a chart: {e}")))?;
     let columns = series.iter().map(|s| s.name.clone()).collect();
     let rows = labels

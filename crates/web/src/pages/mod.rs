@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each page is an askama struct rendered from `templates/`.
 
 mod agreements;
+mod aid;
 mod audit;
 mod calendar;
 mod countries;
@@ -191,6 +192,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(org::routes())
         .merge(partners::routes())
         .merge(ngos::routes())
+        .merge(aid::routes())
         .merge(people::routes())
         .merge(agreements::routes())
         .merge(delegations::routes())
