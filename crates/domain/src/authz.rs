@@ -199,6 +199,8 @@ pub fn scopes_for(role: Role, unit: i64, graph: &StructureGraph, led_cluster_mem
     match role {
         Role::SystemAdmin | Role::CentralStaff => (own.clone(), own),
         Role::Viewer => (own, Scope::none()),
+        // An applicant reaches their NGO's applications through their account, never a unit.
+        Role::NgoApplicant => (Scope::none(), Scope::none()),
         Role::ClusterLead => {
             let read = match &own {
                 Scope::All => Scope::All,

@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod aid;
 pub mod anniversary;
+pub mod application;
 pub mod authz;
 pub mod country;
 pub mod emulation;

@@ -75,11 +75,22 @@ pub enum Role {
     /// The head of a unit: its staff's rights, and decisions on the delegations it hosts.
     UnitHead,
     Viewer,
+    /// A foreign NGO's applicant: files and follows their own NGO's applications, and sees
+    /// nothing else.
+    NgoApplicant,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] =
-        [Role::SystemAdmin, Role::CentralStaff, Role::ClusterLead, Role::UnionStaff, Role::AssociationStaff, Role::UnitHead, Role::Viewer];
+    pub const ALL: [Role; 8] = [
+        Role::SystemAdmin,
+        Role::CentralStaff,
+        Role::ClusterLead,
+        Role::UnionStaff,
+        Role::AssociationStaff,
+        Role::UnitHead,
+        Role::Viewer,
+        Role::NgoApplicant,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -90,6 +101,7 @@ impl Role {
             Role::AssociationStaff => "association_staff",
             Role::UnitHead => "unit_head",
             Role::Viewer => "viewer",
+            Role::NgoApplicant => "ngo_applicant",
         }
     }
 }
@@ -99,7 +111,7 @@ impl FromStr for Role {
     fn from_str(s: &str) -> Result<Self, String> {
         Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
             format!(
-                "unknown role “{s}” (expected one of: system_admin, central_staff, cluster_lead, union_staff, association_staff, unit_head, viewer)"
+                "unknown role “{s}” (expected one of: system_admin, central_staff, cluster_lead, union_staff, association_staff, unit_head, viewer, ngo_applicant)"
             )
         })
     }

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod agreement;
 pub mod aid;
 pub mod anniversary;
+pub mod application;
 pub mod attachment;
 pub mod audit;
 pub mod award;

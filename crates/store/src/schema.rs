@@ -349,6 +349,52 @@ pub(crate) enum AidTransactions {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum NgoApplicants {
+    Table,
+    UserId,
+    PartnerId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Applications {
+    Table,
+    Id,
+    PartnerId,
+    Procedure,
+    State,
+    PermitId,
+    Documents,
+    Details,
+    SubmittedOn,
+    Deadline,
+    DecidedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ApplicationMoves {
+    Table,
+    Id,
+    ApplicationId,
+    FromState,
+    ToState,
+    Comment,
+    UserId,
+    At,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ApplicationNotes {
+    Table,
+    Id,
+    ApplicationId,
+    Note,
+    UserId,
+    At,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum NgoSectors {
     Table,
     PartnerId,
@@ -754,6 +800,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (12, "live totals keep the agreements in force; a report keeps the due date of its first submission"),
     (13, "foreign NGOs: sectors and provinces of work, permits and their history"),
     (14, "aid projects, their NGOs, sectors and provinces; transactions and exchange rates"),
+    (15, "NGO applicant accounts, their applications, moves and the office's internal notes"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -819,6 +866,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         12 => m012_stocks_due_dates(conn).await,
         13 => m013_ngo_permits(conn).await,
         14 => m014_aid(conn).await,
+        15 => m015_applications(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1420,6 +1468,62 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
         c.execute_schema(&index).await?;
     }
     Ok(())
+}
+
+async fn m015_applications(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(NgoApplicants::Table)
+            .col(ColumnDef::new(NgoApplicants::UserId).big_integer().not_null().primary_key())
+            .col(ColumnDef::new(NgoApplicants::PartnerId).big_integer().not_null())
+            .foreign_key(&mut fk(NgoApplicants::Table, NgoApplicants::UserId, Users::Table, Users::Id))
+            .foreign_key(&mut fk(NgoApplicants::Table, NgoApplicants::PartnerId, Partners::Table, Partners::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(Applications::Table)
+            .col(id(Applications::Id))
+            .col(ColumnDef::new(Applications::PartnerId).big_integer().not_null())
+            .col(ColumnDef::new(Applications::Procedure).text().not_null())
+            .col(ColumnDef::new(Applications::State).text().not_null())
+            .col(ColumnDef::new(Applications::PermitId).big_integer().null())
+            .col(ColumnDef::new(Applications::Documents).text().not_null())
+            .col(ColumnDef::new(Applications::Details).text().not_null())
+            .col(ColumnDef::new(Applications::SubmittedOn).date().not_null())
+            .col(ColumnDef::new(Applications::Deadline).date().not_null())
+            .col(ColumnDef::new(Applications::DecidedAt).timestamp_with_time_zone().null())
+            .col(ColumnDef::new(Applications::CreatedAt).timestamp_with_time_zone().not_null())
+            .col(ColumnDef::new(Applications::UpdatedAt).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(Applications::Table, Applications::PartnerId, Partners::Table, Partners::Id))
+            .foreign_key(&mut fk(Applications::Table, Applications::PermitId, NgoPermits::Table, NgoPermits::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ApplicationMoves::Table)
+            .col(id(ApplicationMoves::Id))
+            .col(ColumnDef::new(ApplicationMoves::ApplicationId).big_integer().not_null())
+            .col(ColumnDef::new(ApplicationMoves::FromState).text().null())
+            .col(ColumnDef::new(ApplicationMoves::ToState).text().not_null())
+            .col(ColumnDef::new(ApplicationMoves::Comment).text().null())
+            .col(ColumnDef::new(ApplicationMoves::UserId).big_integer().null())
+            .col(ColumnDef::new(ApplicationMoves::At).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(ApplicationMoves::Table, ApplicationMoves::ApplicationId, Applications::Table, Applications::Id)),
+    )
+    .await?;
+    c.execute_schema(
+        Table::create()
+            .table(ApplicationNotes::Table)
+            .col(id(ApplicationNotes::Id))
+            .col(ColumnDef::new(ApplicationNotes::ApplicationId).big_integer().not_null())
+            .col(ColumnDef::new(ApplicationNotes::Note).text().not_null())
+            .col(ColumnDef::new(ApplicationNotes::UserId).big_integer().null())
+            .col(ColumnDef::new(ApplicationNotes::At).timestamp_with_time_zone().not_null())
+            .foreign_key(&mut fk(ApplicationNotes::Table, ApplicationNotes::ApplicationId, Applications::Table, Applications::Id)),
+    )
+    .await?;
+    c.execute_schema(&Index::create().name("applications_partner").table(Applications::Table).col(Applications::PartnerId).to_owned()).await
 }
 
 const DEFAULT_RATES: &str = include_str!("../../../data/defaults/exchange_rates.csv");

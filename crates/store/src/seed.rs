@@ -843,7 +843,9 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
         ("quangnam@demo.amity", "Liên hiệp Quảng Nam", Role::UnionStaff, provinces.before["49"]),
         ("vietlao@demo.amity", "Hội hữu nghị Việt Nam – Lào", Role::AssociationStaff, codes["VN-LA"]),
         ("viewer@demo.amity", "Lãnh đạo (xem)", Role::Viewer, vufo),
+        ("ngo@demo.amity", "Quỹ Hữu nghị Giáo dục (tổ chức mẫu)", Role::NgoApplicant, vufo),
     ];
+    let mut applicant = None;
     for (email, name, role, unit_id) in accounts {
         let new = NewUser {
             email: Email::parse(email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?,
@@ -852,8 +854,13 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
             unit_id,
             password: password.clone(),
         };
-        user::create_as_system(&mut tx, &new).await?;
+        let created = user::create_as_system(&mut tx, &new).await?;
+        if role == Role::NgoApplicant {
+            applicant = Some(created);
+        }
     }
+    let applicant = applicant.ok_or_else(|| anyhow::anyhow!("the demo's NGO applicant is missing"))?;
+    demo_applications(&mut tx, &provinces, &applicant).await?;
     let summary = json!({ "demo": true, "provinces_before_2025": provinces.before.len(), "provinces_from_2025": provinces.after.len() });
     audit::record(
         &mut tx,
@@ -870,6 +877,130 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     .await?;
     tx.commit().await?;
     Ok(DemoOutcome::Loaded)
+}
+
+/// Two NGOs marked as demo records (the articles name none that files with the office): the
+/// applicant account's, with a permit and applications in several states, and another whose
+/// application the applicant must not see.
+async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &user::User) -> Result<()> {
+    use amity_domain::application::ApplicationState as S;
+    use amity_domain::ngo::PermitDraft;
+    let system = Actor::system();
+    let today = chrono::Utc::now().date_naive();
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| s.to_owned());
+    let ngo = |name_vi: &str, name_latin: &str, country: &str| crate::partner::PartnerInput {
+        kind: amity_domain::partner::PartnerKind::Ngo,
+        category: None,
+        country: CountryCode::parse(country).ok(),
+        name_native: None,
+        name_latin: Some(name_latin.into()),
+        name_vi: Some(name_vi.into()),
+        acronyms: vec![],
+        aliases: vec![],
+        website: None,
+        address: None,
+        note: Some("Tổ chức mẫu của dữ liệu trình diễn".into()),
+        founded: None,
+    };
+    let own = crate::partner::create(
+        conn,
+        &system,
+        &ngo("Quỹ Hữu nghị Giáo dục (tổ chức mẫu)", "Demo Education Friendship Fund", "JP"),
+        Some(applicant.unit_id),
+        true,
+    )
+    .await?
+    .id;
+    let other = crate::partner::create(
+        conn,
+        &system,
+        &ngo("Tổ chức Nước sạch Cộng đồng (tổ chức mẫu)", "Demo Community Water", "DE"),
+        Some(applicant.unit_id),
+        true,
+    )
+    .await?
+    .id;
+    let khanh_hoa = provinces.after["56"];
+    crate::ngo::set_work(conn, &system, own, &["11220".into()], &[khanh_hoa], today).await?;
+    let permit = crate::ngo::add_permit(
+        conn,
+        &system,
+        own,
+        &PermitDraft {
+            kind: Some("operation_registration".into()),
+            number: Some("Mẫu-01/GĐK".into()),
+            issuer: Some("Ủy ban Công tác về các tổ chức phi chính phủ nước ngoài".into()),
+            issued_on: Some(day("2022-01-15")?),
+            valid_from: Some(day("2022-01-15")?),
+            valid_to: Some(day("2027-01-14")?),
+            provinces: vec![khanh_hoa],
+            sectors: vec!["11220".into()],
+            note: None,
+        },
+        today,
+    )
+    .await?;
+    crate::application::link_applicant(conn, &system, applicant.id, own).await?;
+    let me = crate::scope::actor_for(conn, applicant).await?;
+    let file = |procedure: Procedure, permit_id: Option<i64>, request: &str| crate::application::ApplicationDraft {
+        procedure: Some(procedure.as_str().into()),
+        permit_id,
+        documents: procedure.required_documents().iter().map(|d| (*d).to_owned()).collect(),
+        request: Some(request.into()),
+    };
+    use amity_domain::application::Procedure;
+    use amity_domain::partner::Vocabulary;
+    // Approved: a project office in Nha Trang, issued as a permit.
+    let office =
+        crate::application::file(conn, &me, &file(Procedure::ProjectOffice, None, "Lập Văn phòng dự án tại Nha Trang"), today).await?;
+    crate::application::transition(conn, &system, office.id, S::UnderReview, None, None, today).await?;
+    let office_permit = PermitDraft {
+        number: Some("Mẫu-02/VPDA".into()),
+        issuer: Some("Ủy ban Công tác về các tổ chức phi chính phủ nước ngoài".into()),
+        issued_on: Some(today),
+        valid_from: Some(today),
+        valid_to: Some(day("2029-12-31")?),
+        provinces: vec![khanh_hoa],
+        ..Default::default()
+    };
+    crate::application::transition(conn, &system, office.id, S::Approved, None, Some(&office_permit), today).await?;
+    // More information requested: the extension of its registration, with an internal note.
+    let extension = crate::application::file(
+        conn,
+        &me,
+        &file(Procedure::Extension, Some(permit.id), "Gia hạn giấy đăng ký hoạt động đến năm 2032"),
+        today,
+    )
+    .await?;
+    crate::application::transition(conn, &system, extension.id, S::UnderReview, None, None, today).await?;
+    crate::application::add_note(conn, &system, extension.id, "Đối chiếu báo cáo hoạt động năm 2025 với Liên hiệp Khánh Hòa", today)
+        .await?;
+    crate::application::transition(conn, &system, extension.id, S::InfoRequested, Some("Bổ sung báo cáo tài chính năm 2025"), None, today)
+        .await?;
+    // Submitted: a project for approval.
+    crate::application::file(
+        conn,
+        &me,
+        &file(Procedure::ProjectApproval, None, "Phê duyệt dự án thư viện trường học tại Khánh Hòa"),
+        today,
+    )
+    .await?;
+    // The other NGO's registration, under review with a note the applicant must not see.
+    let other_user = NewUser {
+        email: Email::parse("ngo.other@demo.amity").map_err(|e| anyhow::anyhow!(e))?,
+        display_name: "Tổ chức Nước sạch Cộng đồng (tổ chức mẫu)".into(),
+        role: Role::NgoApplicant,
+        unit_id: applicant.unit_id,
+        password: Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?,
+    };
+    let other_user = user::create_as_system(conn, &other_user).await?;
+    crate::application::link_applicant(conn, &system, other_user.id, other).await?;
+    let them = crate::scope::actor_for(conn, &other_user).await?;
+    let theirs =
+        crate::application::file(conn, &them, &file(Procedure::NewRegistration, None, "Đăng ký hoạt động tại Việt Nam"), today).await?;
+    crate::application::transition(conn, &system, theirs.id, S::UnderReview, None, None, today).await?;
+    crate::application::add_note(conn, &system, theirs.id, "Chờ ý kiến của Bộ Công an", today).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -69,6 +69,17 @@ fn refuse(path: &str, status: StatusCode, detail: &str) -> Response {
     }
 }
 
+/// The applications' page, where an applicant account starts.
+const APPLICATIONS: &str = "/applications";
+
+/// The only paths an NGO applicant account reaches: its applications, the sector codelist the
+/// forms use, its account and signing out. Everything else (the registry, partners, units)
+/// is the federation's.
+fn applicant_may_reach(path: &str) -> bool {
+    let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
+    ["/api/v1/applications", "/api/v1/auth", "/api/v1/sectors", APPLICATIONS, "/account", "/logout"].into_iter().any(under)
+}
+
 fn bearer(req: &Request) -> Option<&str> {
     req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
@@ -134,6 +145,12 @@ pub async fn require_user(State(state): State<AppState>, req: Request, next: Nex
         Ok(None) => return refuse(&path, StatusCode::UNAUTHORIZED, "the session or token has expired or was revoked; sign in again"),
         Err(e) => return ApiError::from(e).into_response(),
     };
+    if current.user.role == amity_domain::user::Role::NgoApplicant && !applicant_may_reach(&path) {
+        if path == "/" {
+            return Redirect::to(APPLICATIONS).into_response();
+        }
+        return refuse(&path, StatusCode::FORBIDDEN, "an NGO applicant account reaches its own NGO's applications only");
+    }
     let mut req = req;
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if via == Via::Cookie && !safe {

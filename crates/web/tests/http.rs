@@ -1066,6 +1066,70 @@ async fn ngo_permits_through_the_api_with_warnings_history_and_refusals() {
     .await;
 }
 
+#[tokio::test]
+async fn an_ngo_applicant_files_and_follows_only_its_own_applications() {
+    each_backend(|app| async move {
+        let ngo = app.token("ngo@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let mine = app.get("/api/v1/applications", &ngo).await.json();
+        let items = mine["items"].as_array().expect("items").clone();
+        let states: Vec<&str> = items.iter().map(|a| a["state"].as_str().unwrap_or_default()).collect();
+        assert_eq!(states.len(), 3, "{mine}");
+        for s in ["approved", "info_requested", "submitted"] {
+            assert!(states.contains(&s), "{s} in {states:?}");
+        }
+        assert!(items.iter().all(|a| a["partner_id"] == items[0]["partner_id"] && a.get("notes").is_none()), "own NGO only, no internal notes: {mine}");
+        let all = app.get("/api/v1/applications", &vufo).await.json();
+        assert_eq!(all["total"], 4);
+        let theirs = all["items"].as_array().expect("items").iter().find(|a| a["partner_id"] != items[0]["partner_id"]).cloned().expect("the other NGO's");
+        assert_eq!(theirs["notes"][0]["note"], "Chờ ý kiến của Bộ Công an", "the office sees its notes");
+        assert_eq!(app.get(&format!("/api/v1/applications/{}", theirs["id"]), &ngo).await.status, StatusCode::NOT_FOUND);
+        for path in ["/api/v1/partners", "/api/v1/ngos", "/api/v1/org-units", "/api/v1/aid/projects", "/partners"] {
+            assert_eq!(app.get(path, &ngo).await.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let extension = items.iter().find(|a| a["state"] == "info_requested").cloned().expect("extension");
+        let shown = app.get(&format!("/api/v1/applications/{}", extension["id"]), &ngo).await.json();
+        assert!(shown.get("notes").is_none() && shown["moves"].as_array().expect("moves").iter().any(|m| m["comment"] == "Bổ sung báo cáo tài chính năm 2025"));
+
+        // Filing: every document of the checklist, or the missing ones are named.
+        let procedures = app.get("/api/v1/applications/procedures", &ngo).await.json();
+        let office = procedures["items"].as_array().expect("items").iter().find(|p| p["code"] == "representative_office").cloned().expect("procedure");
+        let audit = app.audit_total(&vufo).await;
+        let r = app.call(Method::POST, "/api/v1/applications", Some(&ngo), Some(json!({"procedure": "representative_office", "documents": [office["required_documents"][0]], "request": "Lập Văn phòng đại diện"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "documents".to_owned()), "{}", r.text());
+        let r = app.call(Method::POST, "/api/v1/applications", Some(&ngo), Some(json!({"procedure": "representative_office", "documents": office["required_documents"], "request": "Lập Văn phòng đại diện tại Hà Nội"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let filed = r.json();
+        let expected = amity_domain::application::deadline(chrono::Utc::now().date_naive(), 30);
+        assert_eq!(filed["deadline"], json!(expected.to_string()), "30 working days");
+        let moves = format!("/api/v1/applications/{}/transitions", filed["id"]);
+        assert_eq!(app.call(Method::POST, &moves, Some(&ngo), Some(json!({"to": "approved"}))).await.status, StatusCode::FORBIDDEN, "the office decides");
+        assert_eq!(app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved"}))).await.status, StatusCode::CONFLICT, "reviewed first");
+        assert_eq!(app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "under_review"}))).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "permit".to_owned()), "an approval issues the permit");
+        let permit = json!({"number": "Mẫu-03/VPĐD", "issuer": "Bộ Ngoại giao", "issued_on": "2026-11-23", "valid_from": "2026-11-23", "valid_to": "2031-11-22", "provinces": [app.unit_by_code(&vufo, "56", "2025-07-01").await["id"]]});
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved", "permit": permit}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let issued = app.get(&format!("/api/v1/ngo-permits/{}", r.json()["permit_id"]), &vufo).await.json();
+        assert_eq!((issued["kind"].clone(), issued["number"].clone()), (json!("representative_office"), json!("Mẫu-03/VPĐD")));
+
+        // The applicant answers the request; approving the extension extends the permit.
+        let moves = format!("/api/v1/applications/{}/transitions", extension["id"]);
+        assert_eq!(app.call(Method::POST, &moves, Some(&ngo), Some(json!({"to": "submitted", "comment": "Đã bổ sung báo cáo tài chính"}))).await.status, StatusCode::OK);
+        assert_eq!(app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "under_review"}))).await.status, StatusCode::OK);
+        let r = app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved", "permit": {"valid_to": "2032-01-14"}}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let extended = app.get(&format!("/api/v1/ngo-permits/{}", extension["permit_id"]), &vufo).await.json();
+        assert_eq!((extended["valid_to"].clone(), extended["history"].as_array().map(Vec::len)), (json!("2032-01-14"), Some(2)));
+        let r = app.call(Method::POST, &format!("/api/v1/applications/{}/notes", extension["id"]), Some(&ngo), Some(json!({"note": "x"}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "notes are the office's");
+        assert_eq!(app.audit_total(&vufo).await, audit + 8, "filed, 2 moves and the permit issued; 3 moves and the extension");
+        app
+    })
+    .await;
+}
+
 /// Validates an IATI activity file against the official 2.03 schema with xmllint.
 fn assert_valid_iati(body: &[u8], label: &str) {
     let file = std::env::temp_dir().join(format!("amity-iati-{label}-{}.xml", std::process::id()));
@@ -2177,12 +2241,12 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
         );
         assert_eq!(national["compared_with"], Value::Null);
 
-        // The Lao Front agreement's 2024 task is done; the ten demo partners were recorded this year.
+        // The Lao Front agreement's 2024 task is done; the twelve demo partners (ten from the articles, two demo NGOs) were recorded this year.
         let y2024 = app.get(&format!("/api/v1/reports/summary?unit={}&period=2024", vufo["id"]), &viewer).await.json();
         assert_eq!(value(&y2024, "tasks_done", "subtree"), json!(1.0), "{y2024}");
         let this_year = chrono::Datelike::year(&chrono::Utc::now());
         let now = app.get(&format!("/api/v1/reports/summary?unit={}&period={this_year}", vufo["id"]), &viewer).await.json();
-        assert_eq!(value(&now, "partners_new", "own"), json!(10.0), "{now}");
+        assert_eq!(value(&now, "partners_new", "own"), json!(12.0), "{now}");
         let kh = app.unit_by_code(&viewer, "56", "2025-07-01").await;
         assert_eq!(
             app.get(&format!("/api/v1/reports/summary?unit={}&period=2025", kh["id"]), &qn).await.status,

@@ -75,6 +75,7 @@ role-union-staff = Union staff
 role-association-staff = Association staff
 role-unit-head = Head of unit
 role-viewer = Viewer
+role-ngo-applicant = NGO applicant
 
 change-create = Founded
 change-merge = Merged

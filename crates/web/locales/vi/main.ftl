@@ -75,6 +75,7 @@ role-union-staff = Cán bộ Liên hiệp
 role-association-staff = Cán bộ Hội
 role-unit-head = Lãnh đạo đơn vị
 role-viewer = Chỉ xem
+role-ngo-applicant = Người nộp hồ sơ của tổ chức PCPNN
 
 change-create = Thành lập
 change-merge = Hợp nhất

@@ -3,6 +3,7 @@
 pub(crate) mod activities;
 mod agreements;
 mod aid;
+mod applications;
 mod audit;
 mod auth;
 pub(crate) mod countries;
@@ -97,6 +98,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(partners::routes())
         .merge(ngos::routes())
         .merge(aid::routes())
+        .merge(applications::routes())
         .merge(people::routes())
         .merge(users::routes())
         .merge(audit::routes())

@@ -1,0 +1,131 @@
+//! `/api/v1/applications`: foreign NGOs' applications (e-procedures). An applicant account
+//! files and follows its own NGO's; the office reviews, decides and keeps internal notes.
+
+use amity_domain::application::{ApplicationState, Procedure};
+use amity_domain::ngo::PermitDraft;
+use amity_domain::partner::Vocabulary;
+use amity_store::application::{self, Application, ApplicationDraft};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{List, unprocessable};
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::routes::RouteSet;
+use crate::state::AppState;
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    state: Option<String>,
+}
+
+async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Application>>> {
+    let wanted = q
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<ApplicationState>().map_err(|e| unprocessable("state", e)))
+        .transpose()?;
+    let mut conn = state.db.conn().await?;
+    let items = application::list(&mut conn, &me.actor, wanted, today()).await?;
+    Ok(Json(List { total: items.len() as i64, items }))
+}
+
+async fn file(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<ApplicationDraft>,
+) -> ApiResult<(StatusCode, Json<Application>)> {
+    let mut tx = state.db.begin().await?;
+    let filed = application::file(&mut tx, &me.actor, &b, today()).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(filed)))
+}
+
+async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Application>> {
+    let mut conn = state.db.conn().await?;
+    Ok(Json(application::get(&mut conn, &me.actor, id, today()).await?))
+}
+
+/// A move: `to`, a comment (required to ask for more or to refuse), and on approving a permit
+/// application the permit's details.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoveBody {
+    to: Option<String>,
+    comment: Option<String>,
+    permit: Option<PermitDraft>,
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MoveBody>,
+) -> ApiResult<Json<Application>> {
+    let to: ApplicationState =
+        b.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))?;
+    let mut tx = state.db.begin().await?;
+    let moved = application::transition(&mut tx, &me.actor, id, to, b.comment.as_deref(), b.permit.as_ref(), today()).await?;
+    tx.commit().await?;
+    Ok(Json(moved))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    note: Option<String>,
+}
+
+async fn add_note(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<NoteBody>,
+) -> ApiResult<Json<Application>> {
+    let mut tx = state.db.begin().await?;
+    let noted = application::add_note(&mut tx, &me.actor, id, b.note.as_deref().unwrap_or_default(), today()).await?;
+    tx.commit().await?;
+    Ok(Json(noted))
+}
+
+/// A procedure: what it asks for and how long it may take.
+#[derive(Debug, Serialize)]
+struct ProcedureInfo {
+    code: &'static str,
+    required_documents: &'static [&'static str],
+    working_days: u64,
+    needs_permit: bool,
+}
+
+async fn procedures(_: Auth) -> Json<List<ProcedureInfo>> {
+    let items: Vec<ProcedureInfo> = Procedure::ALL
+        .iter()
+        .map(|p| ProcedureInfo {
+            code: p.as_str(),
+            required_documents: p.required_documents(),
+            working_days: p.working_days(),
+            needs_permit: p.needs_permit(),
+        })
+        .collect();
+    Json(List { total: items.len() as i64, items })
+}
+
+pub(super) fn routes() -> RouteSet {
+    RouteSet::default()
+        .route("/api/v1/applications", get(list).post(file))
+        .route("/api/v1/applications/procedures", get(procedures))
+        .route("/api/v1/applications/{id}", get(show))
+        .route("/api/v1/applications/{id}/transitions", post(transition))
+        .route("/api/v1/applications/{id}/notes", post(add_note))
+}
