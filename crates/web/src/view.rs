@@ -297,6 +297,16 @@ impl PageCtx {
         self.user.as_ref().is_some_and(|u| u.user.role == Role::SystemAdmin)
     }
 
+    /// Whether the reader is an NGO's applicant, who reaches its applications only.
+    pub fn is_applicant(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.user.role == Role::NgoApplicant)
+    }
+
+    /// Whether the reader keeps the NGO registry and decides applications.
+    pub fn is_ngo_office(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.actor.may(amity_domain::authz::Action::ManageNgos, None))
+    }
+
     pub fn user_name(&self) -> String {
         self.user.as_ref().map(|u| u.user.display_name.clone()).unwrap_or_default()
     }
@@ -307,6 +317,9 @@ impl PageCtx {
 
     /// "Whole federation" or "own unit (N units)".
     pub fn scope_label(&self) -> String {
+        if self.is_applicant() {
+            return self.t("scope-own-ngo");
+        }
         match self.user.as_ref().map(|u| &u.actor.read) {
             Some(amity_domain::authz::Scope::All) => self.t("scope-all"),
             Some(amity_domain::authz::Scope::Units(units)) => format!("{} ({})", self.t("scope-units"), units.len()),

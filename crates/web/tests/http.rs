@@ -533,6 +533,8 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/report-forms".to_owned(),
         "/ngos".to_owned(),
         "/aid".to_owned(),
+        "/applications".to_owned(),
+        "/applications/1".to_owned(),
         "/aid?year=2025".to_owned(),
         "/ngos?q=hoi&attention=1&sector=11220".to_owned(),
         "/agreements?status=expired&in_force_on=31%2F12%2F2023".to_owned(),
@@ -1125,6 +1127,27 @@ async fn an_ngo_applicant_files_and_follows_only_its_own_applications() {
         let r = app.call(Method::POST, &format!("/api/v1/applications/{}/notes", extension["id"]), Some(&ngo), Some(json!({"note": "x"}))).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "notes are the office's");
         assert_eq!(app.audit_total(&vufo).await, audit + 8, "filed, 2 moves and the permit issued; 3 moves and the extension");
+
+        // The pages: the applicant lands on its applications and reaches nothing else.
+        let home = app.get("/", &ngo).await;
+        assert_eq!((home.status, home.headers.get(header::LOCATION).and_then(|l| l.to_str().ok())), (StatusCode::SEE_OTHER, Some("/applications")));
+        let page = app.get("/applications", &ngo).await.text();
+        assert!(page.contains("Quỹ Hữu nghị Giáo dục") && !page.contains("Nước sạch Cộng đồng") && page.contains(r#"action="/applications""#), "{page}");
+        assert!(!page.contains(r#"href="/partners""#), "no federation navigation for an applicant");
+        assert_eq!(app.get(&format!("/applications/{}", theirs["id"]), &ngo).await.status, StatusCode::NOT_FOUND);
+        let own = app.get(&format!("/applications/{}", extension["id"]), &ngo).await.text();
+        assert!(!own.contains("Đối chiếu báo cáo") && !own.contains("/notes"), "no internal notes for the applicant");
+        let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let moves = format!("/applications/{}/transitions", theirs["id"]);
+        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&to=refused&comment="))).await;
+        assert!(r.status == StatusCode::UNPROCESSABLE_ENTITY && r.text().contains(r#"id="mcomment-error""#), "a refusal says why");
+        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&to=refused&comment=H%E1%BB%93+s%C6%A1+kh%C3%B4ng+%C4%91%E1%BB%A7+%C4%91i%E1%BB%81u+ki%E1%BB%87n"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let r = app.send(form(&format!("/applications/{}/notes", theirs["id"]), &cookie, &format!("csrf_token={csrf}&note=%C4%90%C3%A3+b%C3%A1o+t%E1%BB%95+ch%E1%BB%A9c"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let decided = app.get(&format!("/api/v1/applications/{}", theirs["id"]), &vufo).await.json();
+        assert_eq!((decided["state"].clone(), decided["notes"].as_array().map(Vec::len)), (json!("refused"), Some(2)));
         app
     })
     .await;

@@ -2,6 +2,7 @@
 
 mod agreements;
 mod aid;
+mod applications;
 mod audit;
 mod calendar;
 mod countries;
@@ -193,6 +194,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(partners::routes())
         .merge(ngos::routes())
         .merge(aid::routes())
+        .merge(applications::routes())
         .merge(people::routes())
         .merge(agreements::routes())
         .merge(delegations::routes())
