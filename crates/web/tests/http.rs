@@ -1140,9 +1140,9 @@ async fn an_ngo_applicant_files_and_follows_only_its_own_applications() {
         let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
         let cookie = format!("amity_session={session}");
         let moves = format!("/applications/{}/transitions", theirs["id"]);
-        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&to=refused&comment="))).await;
+        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&change=refused&note="))).await;
         assert!(r.status == StatusCode::UNPROCESSABLE_ENTITY && r.text().contains(r#"id="mcomment-error""#), "a refusal says why");
-        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&to=refused&comment=H%E1%BB%93+s%C6%A1+kh%C3%B4ng+%C4%91%E1%BB%A7+%C4%91i%E1%BB%81u+ki%E1%BB%87n"))).await;
+        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&change=refused&note=H%E1%BB%93+s%C6%A1+kh%C3%B4ng+%C4%91%E1%BB%A7+%C4%91i%E1%BB%81u+ki%E1%BB%87n"))).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let r = app.send(form(&format!("/applications/{}/notes", theirs["id"]), &cookie, &format!("csrf_token={csrf}&note=%C4%90%C3%A3+b%C3%A1o+t%E1%BB%95+ch%E1%BB%A9c"))).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);

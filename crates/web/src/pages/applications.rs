@@ -15,7 +15,8 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, beside_field, optional_date, page_or_error};
+use super::ngos::PermitFields;
+use super::{after_post, beside_field, page_or_error};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -137,55 +138,20 @@ async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(
     page_or_error(&ctx, application_page(&state, &ctx, &me, id, FormErrors::default()).await)
 }
 
-#[derive(Debug, Deserialize)]
-struct MoveForm {
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    issuer: String,
-    #[serde(default)]
-    issued_on: String,
-    #[serde(default)]
-    valid_from: String,
-    #[serde(default)]
-    valid_to: String,
-    #[serde(default)]
-    provinces: Vec<String>,
-}
-
 async fn transition(
     State(state): State<AppState>,
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    PostForm(f): PostForm<MoveForm>,
+    PostForm(f): PostForm<PermitFields>,
 ) -> Response {
     let result = async {
-        let to = f.to.parse::<ApplicationState>().map_err(|e| amity_store::Error::invalid("to", e))?;
-        let mut check = amity_domain::error::Checker::new();
-        let issued_on = optional_date("issued_on", &f.issued_on, &mut check).flatten();
-        let valid_from = optional_date("valid_from", &f.valid_from, &mut check).flatten();
-        let valid_to = optional_date("valid_to", &f.valid_to, &mut check).flatten();
-        check.finish()?;
-        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        let permit = PermitDraft {
-            kind: None,
-            number: text(&f.number),
-            issuer: text(&f.issuer),
-            issued_on,
-            valid_from,
-            valid_to,
-            provinces: f.provinces.iter().filter_map(|p| p.parse().ok()).collect(),
-            sectors: vec![],
-            note: None,
-        };
+        let to = f.change.parse::<ApplicationState>().map_err(|e| amity_store::Error::invalid("to", e))?;
+        // The comment is the move's, not the permit's.
+        let permit = PermitDraft { note: None, ..f.draft()? };
         let given = permit.number.is_some() || permit.valid_to.is_some() || !permit.provinces.is_empty();
         let mut tx = state.db.begin().await?;
-        application::transition(&mut tx, &me.actor, id, to, Some(&f.comment), given.then_some(&permit), today()).await?;
+        application::transition(&mut tx, &me.actor, id, to, Some(&f.note), given.then_some(&permit), today()).await?;
         tx.commit().await
     }
     .await

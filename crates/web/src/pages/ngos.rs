@@ -91,11 +91,12 @@ async fn list(State(state): State<AppState>, Auth(_): Auth, ctx: PageCtx, Query(
     page_or_error(&ctx, result)
 }
 
-/// The permit form's fields as the page sends them.
+/// The permit form's fields as the page sends them (also an application's move, whose
+/// `change` is the state moved to and `note` the comment).
 #[derive(Debug, Default, Clone, Deserialize)]
-struct PermitFields {
+pub(super) struct PermitFields {
     #[serde(default)]
-    change: String,
+    pub(super) change: String,
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -113,12 +114,12 @@ struct PermitFields {
     #[serde(default)]
     sectors: String,
     #[serde(default)]
-    note: String,
+    pub(super) note: String,
 }
 
 impl PermitFields {
     /// The draft, every unreadable field named.
-    fn draft(&self) -> amity_store::Result<PermitDraft> {
+    pub(super) fn draft(&self) -> amity_store::Result<PermitDraft> {
         let mut check = Checker::new();
         let issued_on = optional_date("issued_on", &self.issued_on, &mut check).flatten();
         let valid_from = optional_date("valid_from", &self.valid_from, &mut check).flatten();
