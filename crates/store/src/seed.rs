@@ -452,7 +452,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
             actual_end: Some(day("2025-05-01")?),
             beneficiaries: Some("20 học sinh dân tộc thiểu số đạt thành tích xuất sắc, mỗi em 3 triệu đồng".into()),
             organizations: vec![amity_domain::aid::ProjectOrg { partner_id: jvpf, role: amity_domain::aid::OrgRole::Funding }],
-            sectors: vec![amity_domain::aid::Share { key: "11320".into(), percent: 100.into() }],
+            sectors: vec![amity_domain::aid::Share { key: "11260".into(), percent: 100.into() }],
             provinces: vec![amity_domain::aid::Share { key: bac_giang, percent: 100.into() }],
             ..Default::default()
         },

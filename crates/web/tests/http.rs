@@ -1133,7 +1133,7 @@ async fn an_ngo_applicant_files_and_follows_only_its_own_applications() {
         assert_eq!((home.status, home.headers.get(header::LOCATION).and_then(|l| l.to_str().ok())), (StatusCode::SEE_OTHER, Some("/applications")));
         let page = app.get("/applications", &ngo).await.text();
         assert!(page.contains("Quỹ Hữu nghị Giáo dục") && !page.contains("Nước sạch Cộng đồng") && page.contains(r#"action="/applications""#), "{page}");
-        assert!(!page.contains(r#"href="/partners""#), "no federation navigation for an applicant");
+        assert!(!page.contains(r#"href="/partners""#) && !page.contains(r#"role="search""#), "no federation navigation or search for an applicant");
         assert_eq!(app.get(&format!("/applications/{}", theirs["id"]), &ngo).await.status, StatusCode::NOT_FOUND);
         let own = app.get(&format!("/applications/{}", extension["id"]), &ngo).await.text();
         assert!(!own.contains("Đối chiếu báo cáo") && !own.contains("/notes"), "no internal notes for the applicant");
