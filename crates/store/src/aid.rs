@@ -24,11 +24,12 @@ use serde::Serialize;
 
 use crate::audit::{self, AuditAction, Entry, scope_cond};
 use crate::db::Conn;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, stored};
 use crate::org::{self, UnitRef};
 use crate::partner;
 use crate::schema::{AidProjectOrgs, AidProjectProvinces, AidProjectSectors, AidProjects, AidTransactions, ExchangeRates};
 use crate::sector;
+use crate::sets;
 use crate::totals::{self, Contribution};
 
 const PROJECT: &str = "aid_project";
@@ -36,10 +37,6 @@ const TRANSACTION: &str = "aid_transaction";
 
 fn decimal(s: &str) -> Result<Decimal> {
     Decimal::from_str(s).map_err(|e| Error::Other(anyhow::anyhow!("stored amount “{s}”: {e}")))
-}
-
-fn parsed<T: FromStr<Err = String>>(s: &str) -> Result<T> {
-    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
 }
 
 /// The rate table's đồng per unit of `currency` in force on `date` (1 for VND).
@@ -256,13 +253,14 @@ async fn transactions_of(conn: &mut Conn, project: i64) -> Result<Vec<Transactio
                 .order_by(AidTransactions::Id, Order::Asc),
         )
         .await?;
+    let usd = usd_rates(conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, kind, date, amount, currency, rate, vnd, note) in rows {
         let (amount, amount_vnd) = (decimal(&amount)?, decimal(&vnd)?);
-        let amount_usd = in_usd(conn, amount, &currency, amount_vnd, date).await?;
+        let amount_usd = in_usd(&usd, amount, &currency, amount_vnd, date);
         out.push(Transaction {
             id,
-            kind: parsed(&kind)?,
+            kind: stored(&kind)?,
             date,
             amount,
             currency,
@@ -275,14 +273,19 @@ async fn transactions_of(conn: &mut Conn, project: i64) -> Result<Vec<Transactio
     Ok(out)
 }
 
-/// A transaction's dollars: its amount when in USD, else its đồng at the table's USD rate on
+/// The table's USD rates, oldest first, read once for all of a project's transactions.
+async fn usd_rates(conn: &mut Conn) -> Result<Vec<(NaiveDate, Decimal)>> {
+    Ok(rates(conn).await?.into_iter().filter(|r| r.currency == "USD").map(|r| (r.valid_from, r.vnd_per_unit)).collect())
+}
+
+/// A transaction's dollars: its amount when in USD, else its đồng at the USD rate in force on
 /// its date, to the cent (0 while the table has no USD rate for the date).
-async fn in_usd(conn: &mut Conn, amount: Decimal, currency: &str, amount_vnd: Decimal, date: NaiveDate) -> Result<Decimal> {
+fn in_usd(usd_rates: &[(NaiveDate, Decimal)], amount: Decimal, currency: &str, amount_vnd: Decimal, date: NaiveDate) -> Decimal {
     if currency == "USD" {
-        return Ok(amount);
+        return amount;
     }
-    let usd = Currency::parse("USD").map_err(|e| Error::Other(anyhow::anyhow!(e)))?;
-    Ok(rate_on(conn, &usd, date).await?.map_or(Decimal::ZERO, |r| (amount_vnd / r).round_dp(2)))
+    let rate = usd_rates.iter().rev().find(|(from, _)| *from <= date).map(|(_, r)| *r);
+    rate.map_or(Decimal::ZERO, |r| (amount_vnd / r).round_dp(2))
 }
 
 fn add_up(totals: &mut BTreeMap<&'static str, Sum>, kind: TransactionKind, vnd: Decimal, usd: Decimal) {
@@ -348,7 +351,7 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
     let mut organizations = Vec::new();
     for (partner_id, role) in orgs {
         let name = partner::get(conn, partner_id).await?.name;
-        organizations.push(Organization { partner_id, name, role: parsed(&role)? });
+        organizations.push(Organization { partner_id, name, role: stored(&role)? });
     }
     let sector_rows: Vec<(String, String)> = conn
         .fetch_all(
@@ -397,7 +400,7 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
         title_en,
         programme_id,
         unit,
-        status: parsed(&status)?,
+        status: stored(&status)?,
         planned_start,
         planned_end,
         actual_start,
@@ -439,41 +442,16 @@ async fn check_refs(conn: &mut Conn, actor: &Actor, spec: &ProjectSpec) -> Resul
 }
 
 async fn write_parts(conn: &mut Conn, id: i64, spec: &ProjectSpec) -> Result<()> {
-    for table in [AidProjectOrgs::Table] {
-        conn.execute(Query::delete().from_table(table).and_where(Expr::col(AidProjectOrgs::ProjectId).eq(id))).await?;
-    }
-    conn.execute(Query::delete().from_table(AidProjectSectors::Table).and_where(Expr::col(AidProjectSectors::ProjectId).eq(id))).await?;
-    conn.execute(Query::delete().from_table(AidProjectProvinces::Table).and_where(Expr::col(AidProjectProvinces::ProjectId).eq(id)))
-        .await?;
     let orgs: BTreeSet<(i64, &str)> = spec.organizations.iter().map(|o| (o.partner_id, o.role.as_str())).collect();
-    for (partner_id, role) in orgs {
-        conn.execute(
-            Query::insert()
-                .into_table(AidProjectOrgs::Table)
-                .columns([AidProjectOrgs::ProjectId, AidProjectOrgs::PartnerId, AidProjectOrgs::Role])
-                .values_panic([id.into(), partner_id.into(), role.into()]),
-        )
+    let orgs = orgs.into_iter().map(|(partner, role)| [Expr::val(partner), Expr::val(role)]).collect();
+    sets::replace(conn, AidProjectOrgs::Table, AidProjectOrgs::ProjectId, id, [AidProjectOrgs::PartnerId, AidProjectOrgs::Role], orgs)
         .await?;
-    }
-    for s in &spec.sectors {
-        conn.execute(
-            Query::insert()
-                .into_table(AidProjectSectors::Table)
-                .columns([AidProjectSectors::ProjectId, AidProjectSectors::SectorCode, AidProjectSectors::Percent])
-                .values_panic([id.into(), s.key.clone().into(), s.percent.to_string().into()]),
-        )
-        .await?;
-    }
-    for p in &spec.provinces {
-        conn.execute(
-            Query::insert()
-                .into_table(AidProjectProvinces::Table)
-                .columns([AidProjectProvinces::ProjectId, AidProjectProvinces::UnitId, AidProjectProvinces::Percent])
-                .values_panic([id.into(), p.key.into(), p.percent.to_string().into()]),
-        )
-        .await?;
-    }
-    Ok(())
+    let sectors = spec.sectors.iter().map(|s| [Expr::val(s.key.clone()), Expr::val(s.percent.to_string())]).collect();
+    let columns = [AidProjectSectors::SectorCode, AidProjectSectors::Percent];
+    sets::replace(conn, AidProjectSectors::Table, AidProjectSectors::ProjectId, id, columns, sectors).await?;
+    let provinces = spec.provinces.iter().map(|p| [Expr::val(p.key), Expr::val(p.percent.to_string())]).collect();
+    let columns = [AidProjectProvinces::UnitId, AidProjectProvinces::Percent];
+    sets::replace(conn, AidProjectProvinces::Table, AidProjectProvinces::ProjectId, id, columns, provinces).await
 }
 
 fn project_json(p: &Project) -> serde_json::Value {
@@ -636,7 +614,7 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
         },
     )
     .await?;
-    let amount_usd = in_usd(conn, money.amount, money.currency.as_str(), money.in_vnd(), spec.date).await?;
+    let amount_usd = in_usd(&usd_rates(conn).await?, money.amount, money.currency.as_str(), money.in_vnd(), spec.date);
     totals::apply(conn, None, Some(&transaction_contribution(unit, spec.kind, spec.date, money.in_vnd(), amount_usd))).await?;
     Ok(Transaction {
         id,
@@ -690,7 +668,7 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
         .await?;
     let mut out = Vec::new();
     for (id, unit, status, start, end) in projects {
-        out.push(project_contribution(unit, parsed(&status)?, start, end));
+        out.push(project_contribution(unit, stored(&status)?, start, end));
         for t in transactions_of(conn, id).await? {
             out.push(transaction_contribution(unit, t.kind, t.date, t.amount_vnd, t.amount_usd));
         }

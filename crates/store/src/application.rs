@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, stored};
 use crate::schema::{ApplicationMoves, ApplicationNotes, Applications, NgoApplicants, NgoPermits};
 use crate::{ngo, partner};
 
@@ -140,10 +140,6 @@ fn columns() -> [Applications; 10] {
     ]
 }
 
-fn parsed<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T> {
-    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
-}
-
 /// Who reads an application: the office, and its own NGO's applicants.
 enum Reader {
     Office,
@@ -159,7 +155,7 @@ async fn reader(conn: &mut Conn, actor: &Actor) -> Result<Option<Reader>> {
 
 async fn assemble(conn: &mut Conn, row: Row, office: bool, today: NaiveDate) -> Result<Application> {
     let (id, partner_id, procedure, state, permit_id, documents, request, submitted_on, deadline, decided_at) = row;
-    let state: ApplicationState = parsed(&state)?;
+    let state: ApplicationState = stored(&state)?;
     let moves: Vec<MoveRow> = conn
         .fetch_all(
             Query::select()
@@ -171,7 +167,7 @@ async fn assemble(conn: &mut Conn, row: Row, office: bool, today: NaiveDate) -> 
         .await?;
     let moves = moves
         .into_iter()
-        .map(|(from, to, comment, at)| Ok(Move { from: from.as_deref().map(parsed).transpose()?, to: parsed(&to)?, comment, at }))
+        .map(|(from, to, comment, at)| Ok(Move { from: from.as_deref().map(stored).transpose()?, to: stored(&to)?, comment, at }))
         .collect::<Result<Vec<_>>>()?;
     let notes = match office {
         true => {
@@ -192,7 +188,7 @@ async fn assemble(conn: &mut Conn, row: Row, office: bool, today: NaiveDate) -> 
         id,
         partner_id,
         partner_name: partner::get(conn, partner_id).await?.name,
-        procedure: parsed(&procedure)?,
+        procedure: stored(&procedure)?,
         state,
         permit_id,
         documents: serde_json::from_str(&documents).unwrap_or_default(),

@@ -41,3 +41,9 @@ impl Error {
         matches!(self, Error::Database(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
     }
 }
+
+/// A vocabulary word the store wrote, read back; one that no longer parses is corrupt data,
+/// not the caller's mistake.
+pub(crate) fn stored<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T> {
+    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
+}

@@ -33,6 +33,7 @@ pub mod scope;
 pub mod search;
 pub mod sector;
 pub mod seed;
+mod sets;
 pub mod testing;
 pub mod timeline;
 pub mod totals;

@@ -12,16 +12,17 @@ use amity_domain::ngo::{PermitChange, PermitDraft, PermitKind, PermitSpec, Permi
 use amity_domain::org::OrgKind;
 use amity_domain::partner::{PartnerKind, Vocabulary};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, stored};
 use crate::org::{self, UnitRef};
 use crate::partner::{self, Partner};
 use crate::schema::{NgoPermitChanges, NgoPermitProvinces, NgoPermitSectors, NgoPermits, NgoProvinces, NgoSectors, OrgUnits};
 use crate::sector::{self, Sector};
+use crate::sets;
 
 const ENTITY: &str = "ngo";
 const PERMIT: &str = "ngo_permit";
@@ -114,39 +115,12 @@ fn permit_columns() -> [NgoPermits; 10] {
     ]
 }
 
-fn parsed<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T> {
-    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
-}
-
-/// The values of `column` in the rows of `table` whose `key` is `id`, in order: one of a
-/// record's sets (an NGO's sectors, a permit's provinces).
-async fn set_of<T, C: Iden + Copy + 'static>(conn: &mut Conn, table: C, key: C, id: i64, column: C) -> Result<Vec<T>>
-where
-    (T,): crate::db::Record,
-{
-    let rows: Vec<(T,)> =
-        conn.fetch_all(Query::select().column(column).from(table).and_where(Expr::col(key).eq(id)).order_by(column, Order::Asc)).await?;
-    Ok(rows.into_iter().map(|(v,)| v).collect())
-}
-
-/// Replaces one of a record's sets with `values`.
-async fn replace_set<V: Into<sea_query::Value>, C: Iden + Copy + 'static>(
-    conn: &mut Conn,
-    (table, key, column): (C, C, C),
-    id: i64,
-    values: impl IntoIterator<Item = V>,
-) -> Result<()> {
-    conn.execute(Query::delete().from_table(table).and_where(Expr::col(key).eq(id))).await?;
-    for v in values {
-        conn.execute(Query::insert().into_table(table).columns([key, column]).values_panic([id.into(), sea_query::Expr::val(v)])).await?;
-    }
-    Ok(())
-}
-
 async fn assemble(conn: &mut Conn, row: PermitRow, today: NaiveDate) -> Result<Permit> {
     let (id, partner_id, kind, number, issuer, issued_on, valid_from, valid_to, standing, note) = row;
-    let provinces: Vec<i64> = set_of(conn, NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, id, NgoPermitProvinces::UnitId).await?;
-    let sectors: Vec<String> = set_of(conn, NgoPermitSectors::Table, NgoPermitSectors::PermitId, id, NgoPermitSectors::SectorCode).await?;
+    let provinces: Vec<i64> =
+        sets::read(conn, NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, id, NgoPermitProvinces::UnitId).await?;
+    let sectors: Vec<String> =
+        sets::read(conn, NgoPermitSectors::Table, NgoPermitSectors::PermitId, id, NgoPermitSectors::SectorCode).await?;
     let steps: Vec<StepRow> = conn
         .fetch_all(
             Query::select()
@@ -156,11 +130,11 @@ async fn assemble(conn: &mut Conn, row: PermitRow, today: NaiveDate) -> Result<P
                 .order_by(NgoPermitChanges::Id, Order::Asc),
         )
         .await?;
-    let standing: PermitStanding = parsed(&standing)?;
+    let standing: PermitStanding = stored(&standing)?;
     Ok(Permit {
         id,
         partner_id,
-        kind: parsed(&kind)?,
+        kind: stored(&kind)?,
         number,
         issuer,
         issued_on,
@@ -173,7 +147,7 @@ async fn assemble(conn: &mut Conn, row: PermitRow, today: NaiveDate) -> Result<P
         note,
         history: steps
             .into_iter()
-            .map(|(change, note, user_id, at)| Ok(PermitStep { change: parsed(&change)?, note, user_id, at }))
+            .map(|(change, note, user_id, at)| Ok(PermitStep { change: stored(&change)?, note, user_id, at }))
             .collect::<Result<_>>()?,
     })
 }
@@ -214,8 +188,8 @@ fn warnings(provinces: &[UnitRef], permits: &[Permit]) -> Vec<Warning> {
 /// An NGO with its work, permits and warnings as of `today` (404 for a partner of another kind).
 pub async fn get(conn: &mut Conn, id: i64, today: NaiveDate) -> Result<Ngo> {
     let partner = ngo_partner(conn, id).await?;
-    let sectors: Vec<String> = set_of(conn, NgoSectors::Table, NgoSectors::PartnerId, id, NgoSectors::SectorCode).await?;
-    let provinces: Vec<i64> = set_of(conn, NgoProvinces::Table, NgoProvinces::PartnerId, id, NgoProvinces::UnitId).await?;
+    let sectors: Vec<String> = sets::read(conn, NgoSectors::Table, NgoSectors::PartnerId, id, NgoSectors::SectorCode).await?;
+    let provinces: Vec<i64> = sets::read(conn, NgoProvinces::Table, NgoProvinces::PartnerId, id, NgoProvinces::UnitId).await?;
     let provinces = unit_list(conn, provinces).await?;
     let permits = permits_of(conn, id, today).await?;
     let warnings = warnings(&provinces, &permits);
@@ -258,8 +232,24 @@ pub async fn set_work(conn: &mut Conn, actor: &Actor, id: i64, sectors: &[String
     }
     let provinces: BTreeSet<i64> = provinces.iter().copied().collect();
     check_provinces(conn, "provinces", &provinces.iter().copied().collect::<Vec<_>>()).await?;
-    replace_set(conn, (NgoSectors::Table, NgoSectors::PartnerId, NgoSectors::SectorCode), id, sectors).await?;
-    replace_set(conn, (NgoProvinces::Table, NgoProvinces::PartnerId, NgoProvinces::UnitId), id, provinces).await?;
+    sets::replace(
+        conn,
+        NgoSectors::Table,
+        NgoSectors::PartnerId,
+        id,
+        [NgoSectors::SectorCode],
+        sectors.into_iter().map(|c| [Expr::val(c)]).collect(),
+    )
+    .await?;
+    sets::replace(
+        conn,
+        NgoProvinces::Table,
+        NgoProvinces::PartnerId,
+        id,
+        [NgoProvinces::UnitId],
+        provinces.into_iter().map(|u| [Expr::val(u)]).collect(),
+    )
+    .await?;
     let after = get(conn, id, today).await?;
     audit::record(
         conn,
@@ -285,15 +275,10 @@ async fn check_spec(conn: &mut Conn, spec: &PermitSpec) -> Result<()> {
 }
 
 async fn write_area(conn: &mut Conn, permit: i64, spec: &PermitSpec) -> Result<()> {
-    replace_set(
-        conn,
-        (NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, NgoPermitProvinces::UnitId),
-        permit,
-        spec.provinces.clone(),
-    )
-    .await?;
-    replace_set(conn, (NgoPermitSectors::Table, NgoPermitSectors::PermitId, NgoPermitSectors::SectorCode), permit, spec.sectors.clone())
-        .await
+    let provinces = spec.provinces.iter().map(|u| [Expr::val(*u)]).collect();
+    sets::replace(conn, NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, permit, [NgoPermitProvinces::UnitId], provinces).await?;
+    let sectors = spec.sectors.iter().map(|c| [Expr::val(c.clone())]).collect();
+    sets::replace(conn, NgoPermitSectors::Table, NgoPermitSectors::PermitId, permit, [NgoPermitSectors::SectorCode], sectors).await
 }
 
 async fn step(conn: &mut Conn, actor: &Actor, permit: i64, change: PermitChange, note: Option<&str>) -> Result<()> {

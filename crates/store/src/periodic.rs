@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, stored};
 use crate::schema::{ClusterRoles, ReportForms, ReportMoves, ReportValues, Reports};
 use crate::{org, report};
 
@@ -68,7 +68,7 @@ fn form_of(row: FormRow) -> Result<Form> {
         code,
         name_vi,
         name_en,
-        period_kind: kind.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))?,
+        period_kind: stored(&kind)?,
         unit_kinds: split(&kinds),
         manual: split(&manual),
         due_days: due.into(),
@@ -370,7 +370,7 @@ async fn row(conn: &mut Conn, id: i64) -> Result<Row> {
 }
 
 fn state_of(s: &str) -> Result<ReportState> {
-    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
+    stored(s)
 }
 
 fn period_of(label: &str) -> Result<Period> {
