@@ -72,7 +72,7 @@ impl ListQuery {
 
     fn query_string(&self) -> String {
         let given = [("status", &self.status), ("unit", &self.unit), ("in_force_on", &self.in_force_on)];
-        url::form_urlencoded::Serializer::new(String::new()).extend_pairs(given.iter().filter(|(_, v)| !v.trim().is_empty())).finish()
+        super::filter_query(&given)
     }
 }
 

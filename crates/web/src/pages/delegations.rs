@@ -77,23 +77,17 @@ impl ListForm {
 
     /// The filters as a query string, for the pager and the export links.
     fn query_string(&self) -> String {
-        url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(
-                [
-                    ("direction", &self.direction),
-                    ("state", &self.state),
-                    ("year", &self.year),
-                    ("from", &self.from),
-                    ("to", &self.to),
-                    ("country", &self.country),
-                    ("q", &self.q),
-                    ("unit", &self.unit),
-                    ("sort", &self.sort),
-                ]
-                .iter()
-                .filter(|(_, v)| !v.is_empty()),
-            )
-            .finish()
+        super::filter_query(&[
+            ("direction", &self.direction),
+            ("state", &self.state),
+            ("year", &self.year),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("country", &self.country),
+            ("q", &self.q),
+            ("unit", &self.unit),
+            ("sort", &self.sort),
+        ])
     }
 }
 

@@ -48,22 +48,16 @@ struct ListForm {
 
 impl ListForm {
     fn query_string(&self) -> String {
-        url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(
-                [
-                    ("type", &self.event_type),
-                    ("year", &self.year),
-                    ("from", &self.from),
-                    ("to", &self.to),
-                    ("country", &self.country),
-                    ("q", &self.q),
-                    ("unit", &self.unit),
-                    ("sort", &self.sort),
-                ]
-                .iter()
-                .filter(|(_, v)| !v.is_empty()),
-            )
-            .finish()
+        super::filter_query(&[
+            ("type", &self.event_type),
+            ("year", &self.year),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("country", &self.country),
+            ("q", &self.q),
+            ("unit", &self.unit),
+            ("sort", &self.sort),
+        ])
     }
 }
 

@@ -136,6 +136,11 @@ pub(crate) fn optional_date(field: &str, value: &str, check: &mut amity_domain::
     }
 }
 
+/// A list's filters as a query string for its pager and export links: the filters given only.
+pub(crate) fn filter_query(filters: &[(&str, &String)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(filters.iter().filter(|(_, v)| !v.is_empty())).finish()
+}
+
 /// A conflict with the record's current state, shown beside the field it names like any other
 /// problem with the form.
 pub(crate) fn beside_field(e: amity_store::Error) -> amity_store::Error {

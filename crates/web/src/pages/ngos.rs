@@ -55,7 +55,7 @@ struct ListForm {
 impl ListForm {
     fn query_string(&self) -> String {
         let given = [("q", &self.q), ("province", &self.province), ("sector", &self.sector), ("attention", &self.attention)];
-        url::form_urlencoded::Serializer::new(String::new()).extend_pairs(given.iter().filter(|(_, v)| !v.trim().is_empty())).finish()
+        super::filter_query(&given)
     }
 }
 
