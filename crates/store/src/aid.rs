@@ -319,6 +319,19 @@ async fn children(conn: &mut Conn, id: i64) -> Result<Vec<i64>> {
     Ok(rows.into_iter().map(|(c,)| c).collect())
 }
 
+/// The project with `code` (matched without regard to case), if the actor may read it.
+pub async fn find(conn: &mut Conn, actor: &Actor, code: &str) -> Result<Option<i64>> {
+    let found: Option<(i64, i64)> = conn
+        .fetch_optional(
+            Query::select()
+                .columns([AidProjects::Id, AidProjects::UnitId])
+                .from(AidProjects::Table)
+                .and_where(Expr::col(AidProjects::Code).eq(code.trim().to_uppercase())),
+        )
+        .await?;
+    Ok(found.filter(|(_, unit)| actor.may(Action::Read, Some(*unit))).map(|(id, _)| id))
+}
+
 /// A project the actor may read (404 otherwise).
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
     let r = row(conn, actor, id).await?;

@@ -237,6 +237,27 @@ async fn country_id(conn: &mut Conn, code: Option<&CountryCode>) -> Result<Optio
     }
 }
 
+/// Every active partner's folded names, acronyms and aliases, each with the partners it names:
+/// read once for an import that names partners in its rows.
+pub async fn name_index(conn: &mut Conn) -> Result<std::collections::HashMap<String, Vec<i64>>> {
+    let mut select = select();
+    select.and_where(Expr::col((Partners::Table, Partners::MergedIntoId)).is_null());
+    let rows: Vec<Row> = conn.fetch_all(&select).await?;
+    let mut index: std::collections::HashMap<String, Vec<i64>> = std::collections::HashMap::new();
+    for row in rows {
+        let p = Partner::try_from(row)?;
+        for name in folded_names_of(&p) {
+            index.entry(name).or_default().push(p.id);
+        }
+    }
+    Ok(index)
+}
+
+/// A name folded as [`name_index`] keys it.
+pub fn name_key(name: &str) -> String {
+    fold(name).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Active partners in the same country (or likewise without one) sharing a folded name, alias
 /// or acronym with `input`.
 pub async fn duplicates(conn: &mut Conn, input: &PartnerInput, except: Option<i64>) -> Result<Vec<Partner>> {

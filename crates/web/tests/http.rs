@@ -536,6 +536,8 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/applications".to_owned(),
         "/applications/1".to_owned(),
         "/aid?year=2025".to_owned(),
+        "/aid/projects/new".to_owned(),
+        "/aid/import".to_owned(),
         "/ngos?q=hoi&attention=1&sector=11220".to_owned(),
         "/agreements?status=expired&in_force_on=31%2F12%2F2023".to_owned(),
         "/report-forms/BC-NAM".to_owned(),
@@ -1269,6 +1271,159 @@ async fn aid_projects_and_their_money_through_the_api() {
         assert!(page.contains("20 suất × 3.000.000 đồng") && page.contains("60.000.000"), "{page}");
         assert_eq!(app.get(&format!("/aid/projects/{jvpf_project}"), &qn).await.status, StatusCode::NOT_FOUND, "outside Quảng Nam's scope");
         assert_eq!(app.get("/api/v1/aid/iati.xml?year=2024", &qn).await.status, StatusCode::NOT_FOUND, "nothing in Quảng Nam's scope");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn aid_projects_and_transactions_through_the_pages() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let jvpf = app.get("/api/v1/partners?q=JVPF", &vufo).await.json()["items"][0]["id"].clone();
+        let unit = app.unit_by_code(&kh, "56", "2025-07-01").await["id"].clone();
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let page = app.get("/aid/projects/new", &kh).await.text();
+        assert!(page.contains(r#"name="org_partner""#) && page.contains(&format!(r#"<option value="{jvpf}" >Hội đồng Xúc tiến"#)), "{page}");
+        let audit = app.audit_total(&vufo).await;
+        let fields = format!("csrf_token={csrf}&code=jvpf-kh-26&title_vi=H%E1%BB%8Dc+b%E1%BB%95ng+Kh%C3%A1nh+H%C3%B2a&unit_id={unit}&status=implementation&planned_start=01%2F01%2F2026&planned_end=31%2F12%2F2026&org_partner={jvpf}&org_role=funding&org_partner=&org_role=funding&sector_code=11220&province_unit={unit}&province_percent=100");
+        let r = app.send(form("/aid/projects/new", &cookie, &format!("{fields}&sector_percent=90"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains(r#"id="sectors-error""#) && r.text().contains("not 100"), "the error beside the sectors: {}", r.text());
+        assert!(r.text().contains(r#"value="jvpf-kh-26""#), "the code kept as typed");
+        assert_eq!(app.audit_total(&vufo).await, audit, "nothing saved");
+        let r = app.send(form("/aid/projects/new", &cookie, &format!("{fields}&sector_percent=100"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+        let id = location.rsplit('/').next().expect("id").to_owned();
+
+        // Money through the project page: Vietnamese thousands separators; a date outside the
+        // project is refused beside its field.
+        let page = app.get(&location, &kh).await.text();
+        assert!(page.contains(r#"name="amount""#), "{page}");
+        let money = format!("{location}/transactions");
+        let late = format!("csrf_token={csrf}&kind=disbursement&date=01%2F01%2F2027&amount=60.000.000&currency=VND");
+        let r = app.send(form(&money, &cookie, &late)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains(r#"id="tdate-error""#), "{}", r.text());
+        let good = format!("csrf_token={csrf}&kind=disbursement&date=15%2F03%2F2026&amount=60.000.000&currency=VND&note=%C4%90%E1%BB%A3t+1");
+        assert_eq!(app.send(form(&money, &cookie, &good)).await.status, StatusCode::SEE_OTHER);
+        let usd = format!("csrf_token={csrf}&kind=commitment&date=01%2F02%2F2026&amount=2500%2C5&currency=USD&rate_to_vnd=26.000");
+        assert_eq!(app.send(form(&money, &cookie, &usd)).await.status, StatusCode::SEE_OTHER);
+        let shown = app.get(&format!("/api/v1/aid/projects/{id}"), &kh).await.json();
+        assert_eq!(shown["totals"]["disbursement"]["vnd"], "60000000", "{shown}");
+        assert_eq!(shown["totals"]["commitment"], json!({"vnd": "65013000", "usd": "2500.5"}), "{shown}");
+        assert_eq!(app.audit_total(&vufo).await, audit + 3, "the project and two transactions");
+        let page = app.get(&location, &kh).await.text();
+        assert!(page.contains("60.000.000") && page.contains("Đợt 1"), "{page}");
+
+        // Quảng Nam cannot reach it; the viewer records nothing.
+        let (qn_session, qn_csrf) = sign_in(&app, "quangnam@demo.amity").await;
+        let r = app.send(form(&money, &format!("amity_session={qn_session}"), &good.replace(&csrf, &qn_csrf))).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let viewer = app.token("viewer@demo.amity").await;
+        assert_eq!(app.get("/aid/projects/new", &viewer).await.status, StatusCode::FORBIDDEN);
+        assert!(!app.get(&location, &viewer).await.text().contains(r#"name="amount""#), "no money form for the viewer");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn aid_imports_are_all_or_nothing_with_per_row_errors() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let total = |v: Value| v["total"].as_i64().expect("total");
+        let before = total(app.get("/api/v1/aid/projects", &kh).await.json());
+        let audit = app.audit_total(&vufo).await;
+        let header = "code,title_vi,title_en,unit,programme,status,planned_start,planned_end,funding,implementing,sectors,provinces\n";
+        let programme = "KH-PRG,Chương trình nước sạch Khánh Hòa,Clean water in Khánh Hòa,56,,implementation,01/01/2026,31/12/2027,JVPF,,,\n";
+        let child = "KH-PRG-1,Giếng nước Cam Lâm,,56,kh-prg,implementation,2026-01-01,2026-12-31,JVPF,,14030:70; 12220:30,56:100\n";
+        let bad = "KH-PRG-2,Giếng nước Diên Khánh,,56,KH-PRG,implementation,2026-01-01,2026-12-31,Không có tổ chức này,,14030:70; 12220:20,99:100\n";
+        let r = app.send(csv_post("/api/v1/aid/projects/import", &kh, &format!("{header}{programme}{child}{bad}{child}"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let errors: Vec<(String, String)> = r.json()["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap_or_default().to_owned(), e["detail"].as_str().unwrap_or_default().to_owned()))
+            .collect();
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["funding", "provinces", "code"], "{errors:?}");
+        assert!(errors[0].1.starts_with("line 4:") && errors[2].1.starts_with("line 5:"), "{errors:?}: the code repeats line 3's");
+        assert_eq!((total(app.get("/api/v1/aid/projects", &kh).await.json()), app.audit_total(&vufo).await), (before, audit), "nothing saved");
+
+        let file = format!("{header}{programme}{child}");
+        let r = app.send(csv_post("/api/v1/aid/projects/import?dry_run=true", &kh, &file)).await;
+        assert_eq!((r.status, r.json()["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{}", r.text());
+        assert_eq!(r.json()["items"][1]["code"], "KH-PRG-1");
+        assert_eq!((total(app.get("/api/v1/aid/projects", &kh).await.json()), app.audit_total(&vufo).await), (before, audit), "a preview saves nothing");
+        let r = app.send(csv_post("/api/v1/aid/projects/import", &kh, &file)).await;
+        assert_eq!((r.status, r.json()["created"].clone()), (StatusCode::CREATED, json!(2)), "{}", r.text());
+        assert_eq!(total(app.get("/api/v1/aid/projects", &kh).await.json()), before + 2);
+        let again = app.send(csv_post("/api/v1/aid/projects/import", &kh, &file)).await;
+        assert_eq!((again.status, again.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "code".to_owned()), "codes already taken: {}", again.text());
+        let qn = app.token("quangnam@demo.amity").await;
+        let r = app.send(csv_post("/api/v1/aid/projects/import", &qn, &file.replace("KH-PRG", "QN-PRG"))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "unit".to_owned()), "not Quảng Nam's unit: {}", r.text());
+
+        // Transactions: a programme takes none; a currency without a rate and a date outside the
+        // project are named by line; a repeated transaction needs confirming.
+        let theader = "project,kind,date,amount,currency,rate_to_vnd,note\n";
+        let rows = "KH-PRG-1,commitment,2026-01-10,200000000,VND,,\nKH-PRG-1,disbursement,2026-02-01,1500.25,USD,,Đợt 1\nKH-PRG-1,disbursement,2026-06-01,2000,USD,,Đợt 2\n";
+        let wrong = "KH-PRG,disbursement,2026-02-01,1,VND,,\nKH-PRG-1,disbursement,2026-02-01,1000,XAF,,\nKH-PRG-1,disbursement,2027-02-01,1000,USD,,\nKH-PRG-9,disbursement,2026-02-01,1000,USD,,\n";
+        let r = app.send(csv_post("/api/v1/aid/transactions/import", &kh, &format!("{theader}{rows}{wrong}"))).await;
+        let fields: Vec<String> = r.json()["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect();
+        assert_eq!((r.status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["project".to_owned(), "currency".into(), "date".into(), "project".into()]), "{}", r.text());
+        assert_eq!(app.audit_total(&vufo).await, audit + 2, "only the two projects");
+        let r = app.send(csv_post("/api/v1/aid/transactions/import", &kh, &format!("{theader}{rows}"))).await;
+        assert_eq!((r.status, r.json()["created"].clone()), (StatusCode::CREATED, json!(3)), "{}", r.text());
+        let again = app.send(csv_post("/api/v1/aid/transactions/import", &kh, &format!("{theader}{rows}"))).await;
+        assert_eq!((again.status, again.error_field()), (StatusCode::CONFLICT, "amount".to_owned()), "{}", again.text());
+        let preview = app.send(csv_post("/api/v1/aid/transactions/import?dry_run=true", &kh, &format!("{theader}{rows}"))).await;
+        assert_eq!(preview.json()["duplicates"].as_array().map(Vec::len), Some(3), "{}", preview.text());
+
+        // The programme's money is its project's; the IATI file of Khánh Hòa's 2026 holds the
+        // same disbursements as the dashboard, in the dollars they were made in.
+        let prg = app.get("/api/v1/aid/projects?year=2026", &kh).await.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|p| p["code"] == "KH-PRG")
+            .map(|p| p["id"].clone())
+            .expect("programme");
+        let shown = app.get(&format!("/api/v1/aid/projects/{prg}"), &kh).await.json();
+        assert_eq!(shown["totals"]["disbursement"]["usd"], "3500.25", "{shown}");
+        let unit = app.unit_by_code(&kh, "56", "2025-07-01").await["id"].clone();
+        let dashboard = app.get(&format!("/api/v1/aid/dashboard?year=2026&unit={unit}"), &kh).await.json();
+        assert_eq!(dashboard["disbursed"], shown["totals"]["disbursement"], "counted once: {dashboard}");
+        let xml = app.get(&format!("/api/v1/aid/iati.xml?year=2026&unit={unit}"), &kh).await;
+        let disbursed: rust_decimal::Decimal = xml
+            .text()
+            .split("<transaction>")
+            .skip(1)
+            .filter(|t| t.contains(r#"<transaction-type code="3"/>"#))
+            .map(|t| t.split("\">").nth(1).and_then(|v| v.split('<').next()).and_then(|v| v.parse::<rust_decimal::Decimal>().ok()).expect("a value"))
+            .sum();
+        assert_eq!(disbursed.to_string(), "3500.25", "{}", xml.text());
+        assert_valid_iati(&xml.body, &format!("{:?}-import", app.backend));
+
+        // The page previews a pasted file line by line.
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("csrf_token", csrf.as_str()), ("what", "transactions"), ("action", "preview"), ("csv", &format!("{theader}KH-PRG-1,expenditure,2026-07-01,500,USD,,\n"))])
+            .finish();
+        let r = app.send(form("/aid/import", &cookie, &body)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.text().contains("KH-PRG-1") && r.text().contains("expenditure 2026-07-01"), "{}", r.text());
+        let body = body.replace("KH-PRG-1%2Cexpenditure", "KH-PRG-1%2Cgift");
+        let r = app.send(form("/aid/import", &cookie, &body)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("line 2:"), "{}", r.text());
         app
     })
     .await;

@@ -13,6 +13,8 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::activities::subtree;
+use super::aid_import;
+use super::import::ImportQuery;
 use super::{List, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
@@ -75,6 +77,29 @@ async fn add_transaction(
     let created = aid::add_transaction(&mut tx, &me.actor, id, &b).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// `POST /api/v1/aid/projects/import` with a CSV body: all rows or none; `?dry_run=true` previews.
+async fn import_projects(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: String,
+) -> ApiResult<(StatusCode, Json<aid_import::Report>)> {
+    let report = aid_import::projects(&state, &me.actor, &body, q.dry_run).await?;
+    Ok((if q.dry_run { StatusCode::OK } else { StatusCode::CREATED }, Json(report)))
+}
+
+/// `POST /api/v1/aid/transactions/import` with a CSV body: all rows or none; `?dry_run=true`
+/// previews; a transaction already recorded needs `confirm_duplicates=true`.
+async fn import_transactions(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: String,
+) -> ApiResult<(StatusCode, Json<aid_import::Report>)> {
+    let report = aid_import::transactions(&state, &me.actor, &body, q.dry_run, q.confirm_duplicates).await?;
+    Ok((if q.dry_run { StatusCode::OK } else { StatusCode::CREATED }, Json(report)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,6 +178,8 @@ async fn set_rate(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): Api
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/aid/projects", get(list).post(create))
+        .route("/api/v1/aid/projects/import", post(import_projects))
+        .route("/api/v1/aid/transactions/import", post(import_transactions))
         .route("/api/v1/aid/projects/{id}", get(show))
         .route("/api/v1/aid/projects/{id}/transactions", post(add_transaction))
         .route("/api/v1/aid/iati.xml", get(iati))

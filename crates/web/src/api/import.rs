@@ -36,6 +36,7 @@ pub(crate) struct DuplicateRow {
 }
 
 /// One data row of an import file.
+#[derive(Clone)]
 pub(crate) struct Row {
     headers: csv::StringRecord,
     record: csv::StringRecord,

@@ -3,6 +3,7 @@
 pub(crate) mod activities;
 mod agreements;
 mod aid;
+pub(crate) mod aid_import;
 mod applications;
 mod audit;
 mod auth;

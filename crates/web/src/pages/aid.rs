@@ -1,25 +1,36 @@
 //! Aid pages: the year's foreign-NGO aid in the reader's scope, compared with the year before,
-//! by province, sector and donor country (charts with their tables), the projects, and one
-//! project with its money.
+//! by province, sector and donor country (charts with their tables), the projects, one project
+//! with its money, and the forms a unit's staff record them by.
 
+use std::str::FromStr;
+
+use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, ProjectStatus, Share, TransactionDraft, TransactionKind};
+use amity_domain::authz::Action;
+use amity_domain::error::Checker;
 use amity_domain::money::format_amount;
+use amity_domain::org::OrgKind;
+use amity_domain::partner::{PartnerKind, Vocabulary};
 use amity_store::aid::{self, Breakdown, Dashboard, Listed, Project, ProjectFilter, Sum};
+use amity_store::org::OrgUnit;
+use amity_store::partner::{Partner, PartnerFilter};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 
 use super::dashboard::{Figure, figure};
-use super::page_or_error;
-use crate::auth::Auth;
+use super::{after_post, field, optional_date, page_or_error, text_area};
+use crate::api::aid_import;
+use crate::auth::{Auth, CurrentUser};
 use crate::chart::Series;
 use crate::routes::RouteSet;
 use crate::state::AppState;
-use crate::view::PageCtx;
+use crate::view::{FormErrors, PageCtx};
 
 #[derive(Debug, Deserialize)]
 struct YearQuery {
@@ -34,6 +45,8 @@ struct AidPage<'a> {
     dashboard: Dashboard,
     figures: Vec<Figure>,
     projects: Vec<Listed>,
+    /// Whether the reader may record a project (for some unit).
+    can_record: bool,
 }
 
 impl AidPage<'_> {
@@ -86,7 +99,8 @@ async fn overview(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Q
                 figures.push(breakdown_figure(&ctx, key, list)?);
             }
         }
-        Ok(AidPage { ctx: &ctx, year, dashboard, figures, projects })
+        let can_record = me.actor.unit_id.is_some_and(|u| me.actor.may(Action::Write, Some(u)));
+        Ok(AidPage { ctx: &ctx, year, dashboard, figures, projects, can_record })
     }
     .await;
     page_or_error(&ctx, result)
@@ -97,6 +111,12 @@ async fn overview(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Q
 struct ProjectPage<'a> {
     ctx: &'a PageCtx,
     project: Project,
+    /// Whether the reader may record its money (its unit's staff; a programme takes none).
+    can_record: bool,
+    kinds: &'static [TransactionKind],
+    currencies: Vec<String>,
+    fields: TransactionFields,
+    errors: FormErrors,
 }
 
 impl ProjectPage<'_> {
@@ -105,16 +125,404 @@ impl ProjectPage<'_> {
     }
 }
 
-async fn project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let project = aid::get(&mut conn, &me.actor, id).await?;
-        Ok(ProjectPage { ctx: &ctx, project })
+/// The transaction form's fields as the page sends them.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct TransactionFields {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    rate_to_vnd: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl TransactionFields {
+    /// The draft; amounts may be written the Vietnamese way (`1.234.567,5`).
+    fn draft(&self) -> amity_store::Result<TransactionDraft> {
+        let mut check = Checker::new();
+        let date = optional_date("date", &self.date, &mut check).flatten();
+        check.finish()?;
+        Ok(TransactionDraft {
+            kind: field(&self.kind),
+            date,
+            amount: field(&self.amount).map(|a| page_number(&a)),
+            currency: field(&self.currency),
+            rate_to_vnd: field(&self.rate_to_vnd).map(|r| page_number(&r)),
+            note: field(&self.note),
+        })
     }
-    .await;
-    page_or_error(&ctx, result)
+}
+
+/// A number as a Vietnamese reader writes it (`1.234.567,5`), or with a decimal point
+/// (`1234567.5`), as the API writes it. A lone `.` followed by exactly three digits is read as
+/// a thousands separator.
+fn page_number(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.contains(',') {
+        return s.replace('.', "").replace(',', ".");
+    }
+    let dots = s.matches('.').count();
+    if dots > 1 || s.split_once('.').is_some_and(|(_, frac)| frac.len() == 3) { s.replace('.', "") } else { s }
+}
+
+async fn project_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    id: i64,
+    fields: Option<TransactionFields>,
+    errors: FormErrors,
+) -> amity_store::Result<ProjectPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let project = aid::get(&mut conn, &me.actor, id).await?;
+    let mut currencies: Vec<String> = aid::rates(&mut conn).await?.into_iter().map(|r| r.currency).collect();
+    currencies.dedup();
+    currencies.insert(0, "VND".into());
+    Ok(ProjectPage {
+        ctx,
+        can_record: project.projects.is_empty() && me.actor.may(Action::Write, Some(project.unit.id)),
+        project,
+        kinds: TransactionKind::ALL,
+        currencies,
+        fields: fields.unwrap_or_else(|| TransactionFields {
+            kind: TransactionKind::Disbursement.as_str().into(),
+            currency: "VND".into(),
+            ..Default::default()
+        }),
+        errors,
+    })
+}
+
+async fn project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    page_or_error(&ctx, project_page(&state, &ctx, &me, id, None, FormErrors::default()).await)
+}
+
+async fn add_transaction(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    PostForm(f): PostForm<TransactionFields>,
+) -> Response {
+    let result = async {
+        let draft = f.draft()?;
+        let mut tx = state.db.begin().await?;
+        aid::add_transaction(&mut tx, &me.actor, id, &draft).await?;
+        tx.commit().await
+    }
+    .await
+    .map_err(super::beside_field);
+    after_post(&ctx, result, |()| project_path(id), |errors| project_page(&state, &ctx, &me, id, Some(f.clone()), errors)).await
+}
+
+fn project_path(id: i64) -> String {
+    format!("/aid/projects/{id}")
+}
+
+/// The kinds of partner the project form offers: NGOs mostly; friendship societies and
+/// international organizations fund projects too.
+const FUNDERS: [PartnerKind; 3] = [PartnerKind::Ngo, PartnerKind::FriendshipSociety, PartnerKind::InternationalOrganization];
+
+/// Rows the project form offers for NGOs, sectors and provinces.
+const ROWS: usize = 4;
+
+/// The project form's fields as the page sends them: repeated rows for the NGOs, sectors and
+/// provinces (blank rows are left out).
+#[derive(Debug, Default, Clone, Deserialize)]
+struct ProjectFields {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    title_vi: String,
+    #[serde(default)]
+    title_en: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    programme: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    planned_start: String,
+    #[serde(default)]
+    planned_end: String,
+    #[serde(default)]
+    actual_start: String,
+    #[serde(default)]
+    actual_end: String,
+    #[serde(default)]
+    beneficiaries: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    org_partner: Vec<String>,
+    #[serde(default)]
+    org_role: Vec<String>,
+    #[serde(default)]
+    sector_code: Vec<String>,
+    #[serde(default)]
+    sector_percent: Vec<String>,
+    #[serde(default)]
+    province_unit: Vec<String>,
+    #[serde(default)]
+    province_percent: Vec<String>,
+}
+
+fn at(list: &[String], i: usize) -> &str {
+    list.get(i).map_or("", String::as_str)
+}
+
+/// The rows whose key is given, as (key, other column), the other column blank when missing.
+fn rows<'a>(keys: &'a [String], others: &'a [String]) -> impl Iterator<Item = (&'a str, &'a str)> {
+    keys.iter().enumerate().map(|(i, k)| (k.trim(), at(others, i).trim())).filter(|(k, _)| !k.is_empty())
+}
+
+fn percent(field: &str, p: &str, check: &mut Checker) -> Option<Decimal> {
+    check.check(field, Decimal::from_str(&page_number(p)).map_err(|_| format!("“{p}” is not a percentage")))
+}
+
+impl ProjectFields {
+    /// The draft, every unreadable field named; the programme is named by its code.
+    fn draft(&self, programme_id: Option<i64>) -> amity_store::Result<ProjectDraft> {
+        let mut check = Checker::new();
+        let planned_start = optional_date("planned_start", &self.planned_start, &mut check).flatten();
+        let planned_end = optional_date("planned_end", &self.planned_end, &mut check).flatten();
+        let actual_start = optional_date("actual_start", &self.actual_start, &mut check).flatten();
+        let actual_end = optional_date("actual_end", &self.actual_end, &mut check).flatten();
+        let unit_id = match self.unit_id.trim() {
+            "" => None,
+            u => check.check("unit_id", u.parse::<i64>().map_err(|_| "choose a unit".to_owned())),
+        };
+        let mut organizations = Vec::new();
+        for (partner, role) in rows(&self.org_partner, &self.org_role) {
+            let partner = check.check("organizations", partner.parse::<i64>().map_err(|_| "choose an organization".to_owned()));
+            let role = check.check("organizations", role.parse::<OrgRole>());
+            if let (Some(partner_id), Some(role)) = (partner, role) {
+                organizations.push(ProjectOrg { partner_id, role });
+            }
+        }
+        let mut sectors = Vec::new();
+        for (code, pct) in rows(&self.sector_code, &self.sector_percent) {
+            if let Some(percent) = percent("sectors", pct, &mut check) {
+                sectors.push(Share { key: code.to_owned(), percent });
+            }
+        }
+        let mut provinces = Vec::new();
+        for (unit, pct) in rows(&self.province_unit, &self.province_percent) {
+            let unit = check.check("provinces", unit.parse::<i64>().map_err(|_| "choose a province".to_owned()));
+            if let (Some(key), Some(percent)) = (unit, percent("provinces", pct, &mut check)) {
+                provinces.push(Share { key, percent });
+            }
+        }
+        check.finish()?;
+        Ok(ProjectDraft {
+            code: field(&self.code),
+            title_vi: field(&self.title_vi),
+            title_en: field(&self.title_en),
+            programme_id,
+            unit_id,
+            status: field(&self.status),
+            planned_start,
+            planned_end,
+            actual_start,
+            actual_end,
+            beneficiaries: field(&self.beneficiaries),
+            description: text_area(&self.description),
+            organizations,
+            sectors,
+            provinces,
+        })
+    }
+
+    fn org_partner(&self, i: &usize) -> &str {
+        at(&self.org_partner, *i)
+    }
+
+    fn org_role(&self, i: &usize) -> &str {
+        at(&self.org_role, *i)
+    }
+
+    fn sector_code(&self, i: &usize) -> &str {
+        at(&self.sector_code, *i)
+    }
+
+    fn sector_percent(&self, i: &usize) -> &str {
+        at(&self.sector_percent, *i)
+    }
+
+    fn province_unit(&self, i: &usize) -> &str {
+        at(&self.province_unit, *i)
+    }
+
+    fn province_percent(&self, i: &usize) -> &str {
+        at(&self.province_percent, *i)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "aid_project_form.html")]
+struct ProjectFormPage<'a> {
+    ctx: &'a PageCtx,
+    fields: ProjectFields,
+    errors: FormErrors,
+    /// The units the reader records for.
+    units: Vec<OrgUnit>,
+    provinces: Vec<OrgUnit>,
+    /// The partners a project may name, by kind.
+    ngos: Vec<(PartnerKind, Vec<Partner>)>,
+    statuses: &'static [ProjectStatus],
+    roles: &'static [OrgRole],
+    rows: Vec<usize>,
+}
+
+async fn project_form<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    fields: ProjectFields,
+    errors: FormErrors,
+) -> amity_store::Result<ProjectFormPage<'a>> {
+    let mut conn = state.db.conn().await?;
+    let today = Utc::now().date_naive();
+    let all = amity_store::org::all_as_of(&mut conn, today).await?;
+    let units: Vec<OrgUnit> = all.iter().filter(|u| me.actor.may(Action::Write, Some(u.id))).cloned().collect();
+    if units.is_empty() {
+        return Err(amity_domain::authz::Denied("only a unit's staff record its aid projects").into());
+    }
+    let provinces = all.into_iter().filter(|u| u.kind == OrgKind::ProvinceUnion.as_str()).collect();
+    let mut ngos = Vec::new();
+    for kind in FUNDERS {
+        let filter = PartnerFilter { kind: Some(kind), ..Default::default() };
+        let (partners, _) = amity_store::partner::list(&mut conn, &filter, ("name", false), 2000, 0).await?;
+        ngos.push((kind, partners));
+    }
+    Ok(ProjectFormPage {
+        ctx,
+        fields,
+        errors,
+        units,
+        provinces,
+        ngos,
+        statuses: ProjectStatus::ALL,
+        roles: OrgRole::ALL,
+        rows: (0..ROWS).collect(),
+    })
+}
+
+async fn new_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+    let fields = ProjectFields {
+        unit_id: me.actor.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        status: ProjectStatus::Implementation.as_str().into(),
+        org_role: vec![OrgRole::Funding.as_str().into()],
+        ..Default::default()
+    };
+    page_or_error(&ctx, project_form(&state, &ctx, &me, fields, FormErrors::default()).await)
+}
+
+async fn create_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<ProjectFields>) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let programme = match f.programme.trim() {
+            "" => None,
+            code => Some(
+                aid::find(&mut tx, &me.actor, code)
+                    .await?
+                    .ok_or_else(|| amity_store::Error::invalid("programme", format!("no project with the code {code}")))?,
+            ),
+        };
+        let created = aid::create(&mut tx, &me.actor, &f.draft(programme)?).await?;
+        tx.commit().await?;
+        Ok(created.id)
+    }
+    .await
+    .map_err(super::beside_field)
+    .map_err(|e| match e {
+        // The form names the programme by its code.
+        amity_store::Error::Invalid(mut i) => {
+            i.0.iter_mut().filter(|f| f.field == "programme_id").for_each(|f| f.field = "programme".into());
+            amity_store::Error::Invalid(i)
+        }
+        other => other,
+    });
+    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, f.clone(), errors)).await
+}
+
+/// The import form's fields.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct ImportFields {
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    csv: String,
+    #[serde(default)]
+    confirm_duplicates: String,
+    /// `preview` or `import`.
+    #[serde(default)]
+    action: String,
+}
+
+#[derive(Template)]
+#[template(path = "aid_import.html")]
+struct ImportPage<'a> {
+    ctx: &'a PageCtx,
+    fields: ImportFields,
+    project_columns: &'static [&'static str],
+    transaction_columns: &'static [&'static str],
+    report: Option<aid_import::Report>,
+    errors: Vec<amity_domain::error::FieldError>,
+}
+
+fn import_page(ctx: &PageCtx, fields: ImportFields) -> ImportPage<'_> {
+    ImportPage {
+        ctx,
+        fields,
+        project_columns: &aid_import::PROJECT_COLUMNS,
+        transaction_columns: &aid_import::TRANSACTION_COLUMNS,
+        report: None,
+        errors: vec![],
+    }
+}
+
+async fn import_form(Auth(_): Auth, ctx: PageCtx) -> Response {
+    super::render(&import_page(&ctx, ImportFields { what: "projects".into(), ..Default::default() }))
+}
+
+/// Previews or imports a pasted CSV file; every row's problems are listed by line.
+async fn import(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<ImportFields>) -> Response {
+    let dry_run = f.action != "import";
+    let result = if f.what == "transactions" {
+        aid_import::transactions(&state, &me.actor, &f.csv, dry_run, !f.confirm_duplicates.is_empty()).await
+    } else {
+        aid_import::projects(&state, &me.actor, &f.csv, dry_run).await
+    };
+    let mut page = import_page(&ctx, f);
+    match result {
+        Ok(report) => {
+            if !report.dry_run {
+                page.fields.csv.clear();
+            }
+            page.report = Some(report);
+            super::render(&page)
+        }
+        Err(e) => {
+            let status = e.status;
+            page.errors = e.errors;
+            super::render_status(status, &page)
+        }
+    }
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/aid", get(overview)).route("/aid/projects/{id}", get(project))
+    RouteSet::default()
+        .route("/aid", get(overview))
+        .route("/aid/projects/new", get(new_project).post(create_project))
+        .route("/aid/projects/{id}", get(project))
+        .route("/aid/projects/{id}/transactions", post(add_transaction))
+        .route("/aid/import", get(import_form).post(import))
 }
