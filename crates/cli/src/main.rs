@@ -74,6 +74,12 @@ enum Command {
         /// (e.g. 10000000), spread over every union and year and written in bulk.
         #[arg(long, default_value_t = 0)]
         records: u64,
+        /// Foreign NGOs in the registry, each with its work and a permit.
+        #[arg(long, default_value_t = 0)]
+        ngos: u32,
+        /// Aid projects each province starts each year, with their transactions.
+        #[arg(long, default_value_t = 0)]
+        aid_per_unit_year: u32,
     },
 }
 
@@ -120,8 +126,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::Add { email, role, org: code, name } } => add_user(&config, &email, &role, &code, name).await,
         Command::Check => check(&config).await,
-        Command::Gen { provinces, years, per_unit_year, no_activities, associations, records } => {
-            gen_data(&config, GenSpec { provinces, years, per_unit_year, activities: !no_activities, associations, records }).await
+        Command::Gen { provinces, years, per_unit_year, no_activities, associations, records, ngos, aid_per_unit_year } => {
+            let activities = !no_activities;
+            gen_data(&config, GenSpec { provinces, years, per_unit_year, activities, associations, records, ngos, aid_per_unit_year }).await
         }
     }
 }
@@ -257,12 +264,16 @@ async fn gen_data(config: &Config, spec: GenSpec) -> anyhow::Result<()> {
     let stats = generate(&db, spec, |done, _| bar.set_position(done)).await?;
     bar.finish();
     println!(
-        "generated {} units, {} accounts, {} delegations and {} events ({} of them in bulk) in {:.1?}",
+        "generated {} units, {} accounts, {} delegations and {} events ({} of them in bulk), {} NGOs with {} permits, {} aid projects with {} transactions in {:.1?}",
         stats.units,
         stats.accounts,
         stats.delegations,
         stats.events,
         stats.bulk,
+        stats.ngos,
+        stats.permits,
+        stats.aid_projects,
+        stats.aid_transactions,
         started.elapsed()
     );
     Ok(())

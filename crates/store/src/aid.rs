@@ -27,7 +27,9 @@ use crate::db::Conn;
 use crate::error::{Error, Result, stored};
 use crate::org::{self, UnitRef};
 use crate::partner;
-use crate::schema::{AidProjectOrgs, AidProjectProvinces, AidProjectSectors, AidProjects, AidTransactions, ExchangeRates};
+use crate::schema::{
+    AidProjectOrgs, AidProjectProvinces, AidProjectSectors, AidProjects, AidTransactions, Countries, ExchangeRates, Partners,
+};
 use crate::sector;
 use crate::sets;
 use crate::totals::{self, Contribution};
@@ -823,60 +825,165 @@ fn ranked(list: BTreeMap<String, Breakdown>) -> Vec<Breakdown> {
     out
 }
 
+/// The projects the actor may read (of `units` when given).
+fn in_scope(actor: &Actor, units: Option<&BTreeSet<i64>>) -> Cond {
+    let mut cond = Cond::all();
+    if let Some(scoped) = scope_cond(&actor.read, Expr::col((AidProjects::Table, AidProjects::UnitId))) {
+        cond = cond.add(scoped);
+    }
+    if let Some(units) = units {
+        cond = cond.add(Expr::col((AidProjects::Table, AidProjects::UnitId)).is_in(units.iter().copied()));
+    }
+    cond
+}
+
+/// A commitment or disbursement of the dashboard's two years, with its project's unit.
+type MoneyRow = (i64, i64, String, NaiveDate, String, String, String);
+
 /// The aid committed and disbursed in `year` by the projects the actor may read (of `units`
 /// when given), with the year before and the breakdowns. Exact: every figure is a sum of the
-/// transactions' own đồng and dollars.
+/// transactions' own đồng and dollars. A handful of queries whatever the number of projects:
+/// the two years' money, the shares of the projects that moved money, their funders' countries,
+/// and the projects under way.
 pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i64>>, year: i32) -> Result<Dashboard> {
-    let (listed, _) = list(conn, actor, &ProjectFilter { units, ..Default::default() }, u64::MAX >> 1, 0).await?;
-    let mut d = Dashboard { year, ..Default::default() };
+    let (Some(first), Some(last), Some(before)) =
+        (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31), NaiveDate::from_ymd_opt(year - 1, 1, 1))
+    else {
+        return Err(Error::invalid("year", format!("{year} is out of range")));
+    };
+    let scope = in_scope(actor, units.as_ref());
+    let kinds = [TransactionKind::Commitment.as_str(), TransactionKind::Disbursement.as_str()];
+    let money: Vec<MoneyRow> = conn
+        .fetch_all(
+            Query::select()
+                .column((AidTransactions::Table, AidTransactions::ProjectId))
+                .column((AidProjects::Table, AidProjects::UnitId))
+                .columns([
+                    (AidTransactions::Table, AidTransactions::Kind),
+                    (AidTransactions::Table, AidTransactions::Date),
+                    (AidTransactions::Table, AidTransactions::Amount),
+                    (AidTransactions::Table, AidTransactions::Currency),
+                    (AidTransactions::Table, AidTransactions::AmountVnd),
+                ])
+                .from(AidTransactions::Table)
+                .inner_join(
+                    AidProjects::Table,
+                    Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
+                )
+                .cond_where(scope.clone())
+                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Kind)).is_in(kinds))
+                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).gte(before))
+                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last)),
+        )
+        .await?;
+    // The projects that moved money this year: their shares and funders.
+    let moved = Query::select()
+        .distinct()
+        .column((AidTransactions::Table, AidTransactions::ProjectId))
+        .from(AidTransactions::Table)
+        .inner_join(
+            AidProjects::Table,
+            Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
+        )
+        .cond_where(scope.clone())
+        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Kind)).is_in(kinds))
+        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).gte(first))
+        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last))
+        .to_owned();
+    let sector_rows: Vec<(i64, String, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([AidProjectSectors::ProjectId, AidProjectSectors::SectorCode, AidProjectSectors::Percent])
+                .from(AidProjectSectors::Table)
+                .and_where(Expr::col(AidProjectSectors::ProjectId).in_subquery(moved.clone())),
+        )
+        .await?;
+    let funder_rows: Vec<(i64, Option<String>, Option<String>)> = conn
+        .fetch_all(
+            Query::select()
+                .column((AidProjectOrgs::Table, AidProjectOrgs::ProjectId))
+                .column((Countries::Table, Countries::Code))
+                .column((Countries::Table, Countries::NameVi))
+                .from(AidProjectOrgs::Table)
+                .inner_join(
+                    Partners::Table,
+                    Expr::col((Partners::Table, Partners::Id)).equals((AidProjectOrgs::Table, AidProjectOrgs::PartnerId)),
+                )
+                .left_join(Countries::Table, Expr::col((Countries::Table, Countries::Id)).equals((Partners::Table, Partners::CountryId)))
+                .and_where(Expr::col((AidProjectOrgs::Table, AidProjectOrgs::Role)).eq(OrgRole::Funding.as_str()))
+                .and_where(Expr::col((AidProjectOrgs::Table, AidProjectOrgs::ProjectId)).in_subquery(moved))
+                .order_by((AidProjectOrgs::Table, AidProjectOrgs::ProjectId), Order::Asc)
+                .order_by((AidProjectOrgs::Table, AidProjectOrgs::PartnerId), Order::Asc),
+        )
+        .await?;
+    // Projects being implemented or finalised at some time in the year, and their partners.
+    let active = Query::select()
+        .column((AidProjects::Table, AidProjects::Id))
+        .from(AidProjects::Table)
+        .cond_where(scope)
+        .and_where(
+            Expr::col((AidProjects::Table, AidProjects::Status))
+                .is_in(ProjectStatus::ALL.iter().filter(|s| s.is_active()).map(|s| s.as_str())),
+        )
+        .and_where(Expr::col((AidProjects::Table, AidProjects::PlannedStart)).lte(last))
+        .and_where(Expr::col((AidProjects::Table, AidProjects::PlannedEnd)).gte(first))
+        .to_owned();
+    let (active_projects,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(active.clone(), "active")).await?;
+    let (active_partners,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(AidProjectOrgs::PartnerId).count_distinct())
+                .from(AidProjectOrgs::Table)
+                .and_where(Expr::col(AidProjectOrgs::ProjectId).in_subquery(active)),
+        )
+        .await?;
+
+    let usd = usd_rates(conn).await?;
+    let mut sectors: BTreeMap<i64, Vec<(String, Decimal)>> = BTreeMap::new();
+    for (project, code, pct) in sector_rows {
+        sectors.entry(project).or_default().push((code, decimal(&pct)? / Decimal::ONE_HUNDRED));
+    }
+    let mut funders: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+    for (project, code, name) in funder_rows {
+        let code = code.unwrap_or_default();
+        funders.entry(project).or_default().push((code.clone(), name.unwrap_or(code)));
+    }
+    let unit_names = org::unit_refs(conn, money.iter().map(|m| m.1).collect()).await?;
+    let mut d = Dashboard {
+        year,
+        active_projects: usize::try_from(active_projects).unwrap_or_default(),
+        active_partners: usize::try_from(active_partners).unwrap_or_default(),
+        ..Default::default()
+    };
     let (mut by_unit, mut by_sector, mut by_country) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    let mut partners = BTreeSet::new();
-    let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
-    for l in listed {
-        let p = get(conn, actor, l.id).await?;
-        if p.status.is_active() && first.is_some_and(|f| p.planned_end >= f) && last.is_some_and(|e| p.planned_start <= e) {
-            d.active_projects += 1;
-            partners.extend(p.organizations.iter().map(|o| o.partner_id));
+    for (project, unit, kind, date, amount, currency, vnd) in money {
+        let kind: TransactionKind = stored(&kind)?;
+        let vnd = decimal(&vnd)?;
+        let usd = in_usd(&usd, decimal(&amount)?, &currency, vnd, date);
+        let this_year = date.year() == year;
+        let sum = match (kind, this_year) {
+            (TransactionKind::Commitment, true) => &mut d.committed,
+            (TransactionKind::Commitment, false) => &mut d.previous_committed,
+            (_, true) => &mut d.disbursed,
+            (_, false) => &mut d.previous_disbursed,
+        };
+        sum.vnd += vnd;
+        sum.usd += usd;
+        if !this_year {
+            continue;
         }
-        // (code, Vietnamese name) of each funding partner's country.
-        let mut funders = Vec::new();
-        for o in p.organizations.iter().filter(|o| o.role == OrgRole::Funding) {
-            let code = partner::get(conn, o.partner_id).await?.country_code.unwrap_or_default();
-            let name = match amity_domain::country::CountryCode::parse(&code) {
-                Ok(c) => crate::country::get(conn, &c).await.map(|c| c.name_vi).unwrap_or_else(|_| code.clone()),
-                Err(_) => code.clone(),
-            };
-            funders.push((code, name));
+        let unit_name = unit_names.get(&unit).map(|u| u.name.as_str()).unwrap_or_default();
+        add_share(&mut by_unit, &unit.to_string(), unit_name, kind, vnd, usd, Decimal::ONE);
+        for (code, share) in sectors.get(&project).into_iter().flatten() {
+            let name = sector::get(code).map(|s| s.name.as_str()).unwrap_or_default();
+            add_share(&mut by_sector, code, name, kind, vnd, usd, *share);
         }
-        for t in p.transactions.iter().filter(|t| matches!(t.kind, TransactionKind::Commitment | TransactionKind::Disbursement)) {
-            let this_year = t.date.year() == year;
-            let (now, before) = match t.kind {
-                TransactionKind::Commitment => (&mut d.committed, &mut d.previous_committed),
-                _ => (&mut d.disbursed, &mut d.previous_disbursed),
-            };
-            let sum = if this_year {
-                now
-            } else if t.date.year() == year - 1 {
-                before
-            } else {
-                continue;
-            };
-            sum.vnd += t.amount_vnd;
-            sum.usd += t.amount_usd;
-            if !this_year {
-                continue;
-            }
-            add_share(&mut by_unit, &p.unit.id.to_string(), &p.unit.name, t.kind, t.amount_vnd, t.amount_usd, Decimal::ONE);
-            for s in &p.sectors {
-                add_share(&mut by_sector, &s.key, &s.name, t.kind, t.amount_vnd, t.amount_usd, s.percent / Decimal::ONE_HUNDRED);
-            }
-            for (code, name) in &funders {
-                let share = Decimal::ONE / Decimal::from(funders.len());
-                add_share(&mut by_country, code, name, t.kind, t.amount_vnd, t.amount_usd, share);
-            }
+        let of_project = funders.get(&project).map(Vec::as_slice).unwrap_or_default();
+        for (code, name) in of_project {
+            add_share(&mut by_country, code, name, kind, vnd, usd, Decimal::ONE / Decimal::from(of_project.len()));
         }
     }
-    d.active_partners = partners.len();
     d.by_unit = ranked(by_unit);
     d.by_sector = ranked(by_sector);
     d.by_country = ranked(by_country);

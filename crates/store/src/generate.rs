@@ -37,6 +37,11 @@ pub struct GenSpec {
     /// National-scale activity: about this many delegations and events in all, spread over
     /// every union and year and written in bulk (see [`bulk`]).
     pub records: u64,
+    /// Foreign NGOs in the registry, each with its work and a permit or two.
+    pub ngos: u32,
+    /// Aid projects each province starts each year (the seeds: 5–20 programmes per union), each
+    /// with 3–8 transactions in several currencies, written through the same code as the API.
+    pub aid_per_unit_year: u32,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -47,6 +52,10 @@ pub struct GenStats {
     pub events: u64,
     /// Of which written in bulk.
     pub bulk: u64,
+    pub ngos: u64,
+    pub permits: u64,
+    pub aid_projects: u64,
+    pub aid_transactions: u64,
 }
 
 const SYLLABLES: [&str; 24] = [
@@ -219,6 +228,10 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
         }
         tx.commit().await?;
     }
+    if spec.ngos > 0 || spec.aid_per_unit_year > 0 {
+        let units: Vec<i64> = provinces.iter().map(|(id, _)| *id).collect();
+        aid(db, &system, &spec, root, &units, &mut rng, &mut stats).await?;
+    }
     let mut tx = db.begin().await?;
     for id in std::iter::once(root).chain(clusters.iter().copied()).chain(holders.iter().copied()) {
         bulk::reindex(&mut tx, id).await?;
@@ -230,6 +243,157 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
         db.conn().await?.execute_raw("ANALYZE").await?;
     }
     Ok(stats)
+}
+
+/// Where generated NGOs have their head office, with their transactions' usual currency.
+const DONORS: [(&str, &str); 8] =
+    [("US", "USD"), ("JP", "JPY"), ("KR", "KRW"), ("DE", "EUR"), ("FR", "EUR"), ("AU", "AUD"), ("GB", "USD"), ("NL", "EUR")];
+
+/// DAC sectors generated aid goes to (education, health, water, agriculture, disaster
+/// prevention, social welfare).
+const SECTORS: [&str; 10] = ["11220", "11260", "12220", "12240", "14030", "31120", "31161", "43040", "74020", "16010"];
+
+/// A random amount of `currency` worth about `vnd` đồng, with the currency's usual precision.
+fn amount_of(rng: &mut StdRng, currency: &str, vnd: i64) -> String {
+    let per_unit: i64 = match currency {
+        "USD" => 25_000,
+        "EUR" => 27_000,
+        "AUD" => 16_500,
+        "JPY" => 170,
+        "KRW" => 18,
+        _ => 1,
+    };
+    let units = (vnd / per_unit).max(1);
+    match currency {
+        "USD" | "EUR" | "AUD" => format!("{}.{:02}", units, rng.random_range(0..100)),
+        _ => units.to_string(),
+    }
+}
+
+/// The registry's NGOs with their work and permits, then each province's projects of each year
+/// with their money: through the store's own calls, so the audit trail, checks and live totals
+/// are those of entered records.
+async fn aid(
+    db: &Db,
+    system: &Actor,
+    spec: &GenSpec,
+    owner: i64,
+    provinces: &[i64],
+    rng: &mut StdRng,
+    stats: &mut GenStats,
+) -> anyhow::Result<()> {
+    use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, Share, TransactionDraft};
+    use amity_domain::ngo::PermitDraft;
+    use rust_decimal::Decimal;
+
+    let today = Utc::now().date_naive();
+    let mut tx = db.begin().await?;
+    crate::seed::ensure_countries(&mut tx).await?;
+    let stamp = Utc::now().timestamp();
+    let mut ngos: Vec<(i64, &str)> = Vec::new();
+    for n in 0..spec.ngos.max(1) {
+        let (country, currency) = DONORS[n as usize % DONORS.len()];
+        let input = crate::partner::PartnerInput {
+            kind: PartnerKind::Ngo,
+            category: None,
+            country: Some(CountryCode::parse(country).map_err(|e| anyhow::anyhow!(e))?),
+            name_native: None,
+            name_latin: Some(format!("Generated Aid Foundation {country} {n} {stamp}")),
+            name_vi: Some(format!("Quỹ viện trợ sinh thử {country} số {n} ({stamp})")),
+            acronyms: vec![],
+            aliases: vec![],
+            website: None,
+            address: None,
+            note: None,
+            founded: None,
+        };
+        let id = crate::partner::create(&mut tx, system, &input, Some(owner), true).await?.id;
+        let area: Vec<i64> = (0..rng.random_range(1..=4)).map(|_| provinces[rng.random_range(0..provinces.len())]).collect();
+        let area: Vec<i64> = area.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let sectors: Vec<String> = (0..2).map(|k| SECTORS[(n as usize + k * 3) % SECTORS.len()].to_owned()).collect();
+        crate::ngo::set_work(&mut tx, system, id, &sectors, &area, today).await?;
+        let from = NaiveDate::from_ymd_opt(today.year() - rng.random_range(0..5), 1 + rng.random_range(0..12), 1).unwrap_or(today);
+        let permit = PermitDraft {
+            kind: Some(if n % 5 == 0 { "project_office" } else { "operation_registration" }.into()),
+            number: Some(format!("{n}/GĐK-SINH-THỬ")),
+            issuer: Some("Bộ Ngoại giao".into()),
+            issued_on: Some(from),
+            valid_from: Some(from),
+            // A few lapse within the warning window, a few have lapsed.
+            valid_to: from.checked_add_months(chrono::Months::new(12 * 5)).map(|d| d - chrono::Days::new(u64::from(n % 3) * 40)),
+            provinces: area.clone(),
+            sectors,
+            note: None,
+        };
+        crate::ngo::add_permit(&mut tx, system, id, &permit, today).await?;
+        stats.ngos += 1;
+        stats.permits += 1;
+        ngos.push((id, currency));
+        if n % 200 == 199 {
+            tx.commit().await?;
+            tx = db.begin().await?;
+        }
+    }
+    tx.commit().await?;
+
+    for year in today.year() - spec.years as i32 + 1..=today.year() {
+        let mut tx = db.begin().await?;
+        for (p, unit) in provinces.iter().enumerate() {
+            for k in 0..spec.aid_per_unit_year {
+                let (ngo, currency) = ngos[rng.random_range(0..ngos.len())];
+                let start = NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), 1).unwrap_or(today);
+                let end = start.checked_add_months(chrono::Months::new(rng.random_range(6..=36))).unwrap_or(start) - chrono::Days::new(1);
+                let first = rng.random_range(0..SECTORS.len());
+                let share = rng.random_range(1..=99);
+                let draft = ProjectDraft {
+                    code: Some(format!("G{unit}-{year}-{k:02}")),
+                    title_vi: Some(format!("Dự án sinh thử {} năm {year} số {k}", province_name(p as u32))),
+                    title_en: Some(format!("Generated project {p} {year} {k}")),
+                    unit_id: Some(*unit),
+                    status: Some(if end < today { "closed" } else { "implementation" }.into()),
+                    planned_start: Some(start),
+                    planned_end: Some(end),
+                    organizations: vec![ProjectOrg { partner_id: ngo, role: OrgRole::Funding }],
+                    sectors: vec![
+                        Share { key: SECTORS[first].into(), percent: Decimal::from(share) },
+                        Share { key: SECTORS[(first + 1) % SECTORS.len()].into(), percent: Decimal::from(100 - share) },
+                    ],
+                    provinces: vec![Share { key: *unit, percent: Decimal::ONE_HUNDRED }],
+                    ..Default::default()
+                };
+                let project = crate::aid::create(&mut tx, system, &draft).await?;
+                stats.aid_projects += 1;
+                // Worth 200 million to 10 billion đồng: committed at the start, disbursed in
+                // instalments, some of it spent.
+                let worth: i64 = rng.random_range(200..=10_000) * 1_000_000;
+                let days = (end - start).num_days().max(1);
+                let mut moves = vec![("commitment", start, worth)];
+                let instalments = rng.random_range(2..=6);
+                for i in 0..instalments {
+                    let date = start + chrono::Days::new(u64::try_from(days * i / instalments).unwrap_or(0));
+                    moves.push(("disbursement", date, worth / instalments));
+                }
+                if rng.random_bool(0.3) {
+                    moves.push(("expenditure", end, worth / 3));
+                }
+                for (kind, date, vnd) in moves {
+                    // Most money moves in the funder's currency; some is given in đồng.
+                    let currency = if rng.random_bool(0.2) { "VND" } else { currency };
+                    let t = TransactionDraft {
+                        kind: Some(kind.into()),
+                        date: Some(date),
+                        amount: Some(amount_of(rng, currency, vnd)),
+                        currency: Some(currency.into()),
+                        ..Default::default()
+                    };
+                    crate::aid::add_transaction(&mut tx, system, project.id, &t).await?;
+                    stats.aid_transactions += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// The countries generated activity reaches, most frequent first.

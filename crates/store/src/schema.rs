@@ -801,6 +801,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (13, "foreign NGOs: sectors and provinces of work, permits and their history"),
     (14, "aid projects, their NGOs, sectors and provinces; transactions and exchange rates"),
     (15, "NGO applicant accounts, their applications, moves and the office's internal notes"),
+    (16, "aid transactions indexed by date, for the year's figures"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -867,6 +868,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         13 => m013_ngo_permits(conn).await,
         14 => m014_aid(conn).await,
         15 => m015_applications(conn).await,
+        16 => m016_aid_by_date(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -1994,4 +1996,16 @@ async fn m009_reports(c: &mut Conn) -> Result<()> {
         .await?;
     }
     Ok(())
+}
+
+async fn m016_aid_by_date(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        &Index::create()
+            .name("aid_transactions_date")
+            .table(AidTransactions::Table)
+            .col(AidTransactions::Date)
+            .col(AidTransactions::Kind)
+            .to_owned(),
+    )
+    .await
 }

@@ -400,7 +400,16 @@ async fn the_generator_builds_searchable_history_on_both_backends() {
         let mut progress = Vec::new();
         let stats = generate(
             &t.db,
-            GenSpec { provinces: 7, years: 3, per_unit_year: 2, activities: false, associations: 0, records: 0 },
+            GenSpec {
+                provinces: 7,
+                years: 3,
+                per_unit_year: 2,
+                activities: false,
+                associations: 0,
+                records: 0,
+                ngos: 0,
+                aid_per_unit_year: 0,
+            },
             |done, total| progress.push((done, total)),
         )
         .await
@@ -440,7 +449,16 @@ async fn generated_activity_keeps_its_totals_and_the_seeds_proportions() {
     use amity_store::generate::{GenSpec, generate};
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
-        let spec = GenSpec { provinces: 2, years: 1, per_unit_year: 1, activities: true, associations: 1, records: 0 };
+        let spec = GenSpec {
+            provinces: 2,
+            years: 1,
+            per_unit_year: 1,
+            activities: true,
+            associations: 1,
+            records: 0,
+            ngos: 0,
+            aid_per_unit_year: 0,
+        };
         let stats = generate(&t.db, spec, |_, _| {}).await.expect("generate");
         assert!((3 * 20..=3 * 40).contains(&stats.delegations), "{backend:?}: {stats:?}");
         assert!((3 * 10..=3 * 40).contains(&stats.events), "{backend:?}: {stats:?}");
@@ -462,7 +480,16 @@ async fn bulk_generated_activity_is_counted_in_the_totals_like_any_other() {
         let t = TestDb::new(backend).await.expect("test database");
         // 2 provinces and 1 association over 2 years: 6 unit-years of 2,500 records, more than
         // one insert batch each.
-        let spec = GenSpec { provinces: 2, years: 2, per_unit_year: 0, activities: false, associations: 1, records: 15_000 };
+        let spec = GenSpec {
+            provinces: 2,
+            years: 2,
+            per_unit_year: 0,
+            activities: false,
+            associations: 1,
+            records: 15_000,
+            ngos: 0,
+            aid_per_unit_year: 0,
+        };
         let stats = generate(&t.db, spec, |_, _| {}).await.expect("generate");
         assert_eq!(stats.bulk, 15_000, "{backend:?}: {stats:?}");
         assert_eq!(stats.delegations + stats.events, 15_000, "{backend:?}");
@@ -482,6 +509,68 @@ async fn bulk_generated_activity_is_counted_in_the_totals_like_any_other() {
         .await
         .expect("audit");
         assert_eq!(entries.len(), 6, "{backend:?}: one audit entry per unit and year");
+        drop(c);
+        t.cleanup().await.expect("cleanup");
+    }
+}
+
+#[tokio::test]
+async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project() {
+    use amity_store::generate::{GenSpec, generate};
+    for backend in BACKENDS {
+        let t = TestDb::new(backend).await.expect("test database");
+        let spec = GenSpec {
+            provinces: 3,
+            years: 2,
+            per_unit_year: 0,
+            activities: false,
+            associations: 0,
+            records: 0,
+            ngos: 6,
+            aid_per_unit_year: 3,
+        };
+        let stats = generate(&t.db, spec, |_, _| {}).await.expect("generate");
+        assert_eq!((stats.ngos, stats.permits, stats.aid_projects), (6, 6, 18), "{backend:?}: {stats:?}");
+        assert!(stats.aid_transactions >= 18 * 3, "{backend:?}: {stats:?}");
+        let mut c = t.db.conn().await.expect("conn");
+        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}");
+        let system = Actor::system();
+        let (listed, total) =
+            amity_store::aid::list(&mut c, &system, &amity_store::aid::ProjectFilter::default(), 1000, 0).await.expect("list");
+        assert_eq!(total, 18);
+        let this_year = chrono::Datelike::year(&chrono::Utc::now());
+        for year in [this_year - 1, this_year] {
+            let mut disbursed = amity_store::aid::Sum::default();
+            let mut committed = amity_store::aid::Sum::default();
+            let mut by_sector: std::collections::BTreeMap<String, rust_decimal::Decimal> = Default::default();
+            for l in &listed {
+                let p = amity_store::aid::get(&mut c, &system, l.id).await.expect("project");
+                for tr in p.transactions.iter().filter(|tr| chrono::Datelike::year(&tr.date) == year) {
+                    let sum = match tr.kind {
+                        amity_domain::aid::TransactionKind::Disbursement => &mut disbursed,
+                        amity_domain::aid::TransactionKind::Commitment => &mut committed,
+                        _ => continue,
+                    };
+                    sum.vnd += tr.amount_vnd;
+                    sum.usd += tr.amount_usd;
+                    if tr.kind == amity_domain::aid::TransactionKind::Disbursement {
+                        for s in &p.sectors {
+                            *by_sector.entry(s.key.clone()).or_default() += tr.amount_vnd * s.percent / rust_decimal::Decimal::ONE_HUNDRED;
+                        }
+                    }
+                }
+            }
+            let d = amity_store::aid::dashboard(&mut c, &system, None, year).await.expect("dashboard");
+            assert_eq!((d.disbursed.clone(), d.committed.clone()), (disbursed, committed), "{backend:?} {year}");
+            assert!(!d.disbursed.vnd.is_zero(), "{backend:?} {year}: money moved");
+            let unit_total: rust_decimal::Decimal = d.by_unit.iter().map(|b| b.disbursed.vnd).sum();
+            assert_eq!(unit_total, d.disbursed.vnd, "{backend:?} {year}: the units share the whole");
+            for b in &d.by_sector {
+                let expected = by_sector[&b.key].round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                assert_eq!(b.disbursed.vnd, expected, "{backend:?} {year} {}", b.key);
+            }
+            assert!(d.by_country.iter().all(|b| !b.key.is_empty()), "{backend:?}: every generated funder has its country");
+        }
         drop(c);
         t.cleanup().await.expect("cleanup");
     }

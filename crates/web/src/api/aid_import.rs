@@ -256,7 +256,8 @@ pub(crate) async fn transactions(state: &AppState, actor: &Actor, body: &str, dr
         let code = row.get("project").to_uppercase();
         if !projects.contains_key(&code) {
             let Some(id) = aid::find(&mut tx, actor, &code).await? else {
-                let detail = if code.is_empty() { "is required".to_owned() } else { format!("no project with the code “{code}” in your scope") };
+                let detail =
+                    if code.is_empty() { "is required".to_owned() } else { format!("no project with the code “{code}” in your scope") };
                 errors.push(FieldError { field: "project".into(), detail: format!("line {line}: {detail}") });
                 continue;
             };
