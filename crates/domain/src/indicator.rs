@@ -178,6 +178,17 @@ pub const CATALOGUE: &[Indicator] = &[
             &["aid_projects_active"],
         )
     },
+    Indicator {
+        code: "aid_ngos_active",
+        name_vi: "Số tổ chức PCPNN có viện trợ",
+        name_en: "Foreign NGOs giving aid",
+        measure_vi: "tổ chức",
+        measure_en: "NGOs",
+        aggregation: Aggregation::DistinctCount,
+        source: Source::Computed,
+        metrics: &["aid_ngo:"],
+        divisor: 1,
+    },
 ];
 
 /// A reporting period: a year, a half-year or a quarter.

@@ -630,7 +630,9 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
     )
     .await?;
     let amount_usd = in_usd(&usd_rates(conn).await?, money.amount, money.currency.as_str(), money.in_vnd(), spec.date);
-    totals::apply(conn, None, Some(&transaction_contribution(unit, spec.kind, spec.date, money.in_vnd(), amount_usd))).await?;
+    let funders = funders_of(conn, project).await?;
+    let contribution = transaction_contribution(unit, &funders, spec.kind, spec.date, money.in_vnd(), amount_usd);
+    totals::apply(conn, None, Some(&contribution)).await?;
     Ok(Transaction {
         id,
         kind: spec.kind,
@@ -658,9 +660,31 @@ fn project_contribution(unit: i64, status: ProjectStatus, start: NaiveDate, end:
     c
 }
 
+/// The partners funding a project.
+async fn funders_of(conn: &mut Conn, project: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = conn
+        .fetch_all(
+            Query::select()
+                .column(AidProjectOrgs::PartnerId)
+                .from(AidProjectOrgs::Table)
+                .and_where(Expr::col(AidProjectOrgs::ProjectId).eq(project))
+                .and_where(Expr::col(AidProjectOrgs::Role).eq(OrgRole::Funding.as_str())),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(p,)| p).collect())
+}
+
 /// What a transaction adds to the live totals: a commitment's or a disbursement's đồng and
-/// cents, to the project's unit in the transaction's month.
-fn transaction_contribution(unit: i64, kind: TransactionKind, date: NaiveDate, vnd: Decimal, usd: Decimal) -> Contribution {
+/// cents, to the project's unit in the transaction's month, and its funders as NGOs giving aid
+/// then (counted once each however many units they give to).
+fn transaction_contribution(
+    unit: i64,
+    funders: &[i64],
+    kind: TransactionKind,
+    date: NaiveDate,
+    vnd: Decimal,
+    usd: Decimal,
+) -> Contribution {
     let mut c = Contribution::default();
     let name = match kind {
         TransactionKind::Commitment => "committed",
@@ -669,6 +693,9 @@ fn transaction_contribution(unit: i64, kind: TransactionKind, date: NaiveDate, v
     };
     c.add(unit, date, format!("aid_{name}_vnd"), vnd.to_i64().unwrap_or(i64::MAX));
     c.add(unit, date, format!("aid_{name}_usd_cents"), (usd * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(i64::MAX));
+    for funder in funders {
+        c.add(unit, date, format!("aid_ngo:{funder}"), 1);
+    }
     c
 }
 
@@ -684,8 +711,9 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
     let mut out = Vec::new();
     for (id, unit, status, start, end) in projects {
         out.push(project_contribution(unit, stored(&status)?, start, end));
+        let funders = funders_of(conn, id).await?;
         for t in transactions_of(conn, id).await? {
-            out.push(transaction_contribution(unit, t.kind, t.date, t.amount_vnd, t.amount_usd));
+            out.push(transaction_contribution(unit, &funders, t.kind, t.date, t.amount_vnd, t.amount_usd));
         }
     }
     Ok(out)
@@ -835,6 +863,71 @@ fn in_scope(actor: &Actor, units: Option<&BTreeSet<i64>>) -> Cond {
         cond = cond.add(Expr::col((AidProjects::Table, AidProjects::UnitId)).is_in(units.iter().copied()));
     }
     cond
+}
+
+/// Whose aid [`overall`] adds up.
+#[derive(Debug, Clone, Copy)]
+pub enum Whose {
+    /// The projects a unit keeps.
+    Unit(i64),
+    /// The projects a partner takes part in.
+    Partner(i64),
+}
+
+/// A unit's or a partner's aid over all years, within the reader's scope.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overall {
+    pub projects: i64,
+    pub committed: Sum,
+    pub disbursed: Sum,
+}
+
+/// The projects and money of a unit or a partner that the actor may read, over all years.
+pub async fn overall(conn: &mut Conn, actor: &Actor, whose: Whose) -> Result<Overall> {
+    let mut cond = in_scope(actor, None);
+    cond = match whose {
+        Whose::Unit(unit) => cond.add(Expr::col((AidProjects::Table, AidProjects::UnitId)).eq(unit)),
+        Whose::Partner(partner) => cond.add(
+            Expr::col((AidProjects::Table, AidProjects::Id)).in_subquery(
+                Query::select()
+                    .column(AidProjectOrgs::ProjectId)
+                    .from(AidProjectOrgs::Table)
+                    .and_where(Expr::col(AidProjectOrgs::PartnerId).eq(partner))
+                    .to_owned(),
+            ),
+        ),
+    };
+    let (projects,): (i64,) =
+        conn.fetch_one(Query::select().expr(Expr::cust("COUNT(*)")).from(AidProjects::Table).cond_where(cond.clone())).await?;
+    let kinds = [TransactionKind::Commitment.as_str(), TransactionKind::Disbursement.as_str()];
+    let rows: Vec<(String, NaiveDate, String, String, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([
+                    (AidTransactions::Table, AidTransactions::Kind),
+                    (AidTransactions::Table, AidTransactions::Date),
+                    (AidTransactions::Table, AidTransactions::Amount),
+                    (AidTransactions::Table, AidTransactions::Currency),
+                    (AidTransactions::Table, AidTransactions::AmountVnd),
+                ])
+                .from(AidTransactions::Table)
+                .inner_join(
+                    AidProjects::Table,
+                    Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
+                )
+                .cond_where(cond)
+                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Kind)).is_in(kinds)),
+        )
+        .await?;
+    let usd = usd_rates(conn).await?;
+    let mut out = Overall { projects, ..Default::default() };
+    for (kind, date, amount, currency, vnd) in rows {
+        let vnd = decimal(&vnd)?;
+        let sum = if stored::<TransactionKind>(&kind)? == TransactionKind::Commitment { &mut out.committed } else { &mut out.disbursed };
+        sum.usd += in_usd(&usd, decimal(&amount)?, &currency, vnd, date);
+        sum.vnd += vnd;
+    }
+    Ok(out)
 }
 
 /// A commitment or disbursement of the dashboard's two years, with its project's unit.

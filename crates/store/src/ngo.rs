@@ -489,26 +489,55 @@ pub struct NgoFilter {
     pub needs_attention: bool,
 }
 
-/// The registry's NGOs, by name, with their warnings as of `today`.
+/// The registry's NGOs, by name, with their warnings as of `today`. The province and sector
+/// are matched in the database and only the page's NGOs are read in full; whether an NGO needs
+/// attention depends on its permits' states as of `today`, so that filter reads every candidate.
 pub async fn list(conn: &mut Conn, filter: &NgoFilter, limit: u64, offset: u64, today: NaiveDate) -> Result<(Vec<Listed>, i64)> {
-    let partner_filter = partner::PartnerFilter { q: filter.q.clone(), kind: Some(PartnerKind::Ngo), ..Default::default() };
-    let (partners, _) = partner::list(conn, &partner_filter, ("name", false), 100_000, 0).await?;
+    let mut within = None;
+    if let Some(unit) = filter.province {
+        let q = Query::select()
+            .column(NgoProvinces::PartnerId)
+            .from(NgoProvinces::Table)
+            .and_where(Expr::col(NgoProvinces::UnitId).eq(unit))
+            .to_owned();
+        within = Some(q);
+    }
+    if let Some(code) = &filter.sector {
+        let mut q = Query::select()
+            .column(NgoSectors::PartnerId)
+            .from(NgoSectors::Table)
+            .and_where(Expr::col(NgoSectors::SectorCode).eq(code.clone()))
+            .to_owned();
+        if let Some(by_province) = within.take() {
+            q.and_where(Expr::col(NgoSectors::PartnerId).in_subquery(by_province));
+        }
+        within = Some(q);
+    }
+    let partner_filter = partner::PartnerFilter { q: filter.q.clone(), kind: Some(PartnerKind::Ngo), within, ..Default::default() };
+    let listed = |p: &Partner, ngo: Ngo| Listed {
+        id: p.id,
+        name: p.name.clone(),
+        acronyms: p.acronyms.clone(),
+        country_code: p.country_code.clone(),
+        provinces: ngo.provinces,
+        permits: ngo.permits.len(),
+        warnings: ngo.warnings,
+    };
+    if !filter.needs_attention {
+        let (partners, total) = partner::list(conn, &partner_filter, ("name", false), limit, offset).await?;
+        let mut out = Vec::with_capacity(partners.len());
+        for p in partners {
+            let ngo = get(conn, p.id, today).await?;
+            out.push(listed(&p, ngo));
+        }
+        return Ok((out, total));
+    }
+    let (partners, _) = partner::list(conn, &partner_filter, ("name", false), u64::MAX >> 1, 0).await?;
     let mut out = Vec::new();
     for p in partners {
         let ngo = get(conn, p.id, today).await?;
-        let keep = filter.province.is_none_or(|u| ngo.provinces.iter().any(|x| x.id == u))
-            && filter.sector.as_deref().is_none_or(|s| ngo.sectors.iter().any(|x| x.code == s))
-            && (!filter.needs_attention || !ngo.warnings.is_empty());
-        if keep {
-            out.push(Listed {
-                id: p.id,
-                name: p.name.clone(),
-                acronyms: p.acronyms.clone(),
-                country_code: p.country_code.clone(),
-                provinces: ngo.provinces,
-                permits: ngo.permits.len(),
-                warnings: ngo.warnings,
-            });
+        if !ngo.warnings.is_empty() {
+            out.push(listed(&p, ngo));
         }
     }
     let total = out.len() as i64;

@@ -467,6 +467,8 @@ pub struct PartnerFilter {
     pub unit_id: Option<i64>,
     /// Include partners merged into others.
     pub include_merged: bool,
+    /// Only partners whose ids this query selects.
+    pub within: Option<sea_query::SelectStatement>,
 }
 
 /// The sort fields of the partner list (`name` in Vietnamese order).
@@ -493,6 +495,9 @@ pub async fn list(conn: &mut Conn, filter: &PartnerFilter, sort: (&str, bool), l
             .and_where(Expr::col(PartnerUnits::UnitId).eq(unit))
             .to_owned();
         cond = cond.add(Expr::col((Partners::Table, Partners::Id)).in_subquery(linked));
+    }
+    if let Some(ids) = &filter.within {
+        cond = cond.add(Expr::col((Partners::Table, Partners::Id)).in_subquery(ids.clone()));
     }
     if let Some(q) = &filter.q
         && let Some(ids) = search::matching_ids(conn.backend(), ENTITY, q)

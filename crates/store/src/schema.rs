@@ -801,13 +801,13 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (13, "foreign NGOs: sectors and provinces of work, permits and their history"),
     (14, "aid projects, their NGOs, sectors and provinces; transactions and exchange rates"),
     (15, "NGO applicant accounts, their applications, moves and the office's internal notes"),
-    (16, "aid transactions indexed by date, for the year's figures"),
+    (16, "aid transactions indexed by date, for the year's figures; live totals count the NGOs giving aid"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
 /// totals are recomputed from the records after the last migration, with today's code against
 /// today's schema.
-const REBUILD_TOTALS: &[i64] = &[8, 12, 14];
+const REBUILD_TOTALS: &[i64] = &[8, 12, 14, 16];
 
 /// Applies every migration not yet applied, each in its own transaction.
 pub async fn migrate(db: &Db) -> Result<Vec<i64>> {

@@ -1233,6 +1233,11 @@ async fn aid_projects_and_their_money_through_the_api() {
             (Some(json!(25012500.0)), Some(json!(1000.5)), Some(json!(41500.0)), Some(json!(1.0))),
             "{summary}"
         );
+        assert_eq!(value("aid_ngos_active"), Some(json!(1.0)), "the Korean fund gave aid: {summary}");
+        let page = app.get(&format!("/ngos/{ngo}"), &vufo).await.text();
+        assert!(page.contains("25.012.500") && page.contains("41.500"), "the NGO's page shows its aid: {page}");
+        let page = app.get(&format!("/org-units/{unit}"), &kh).await.text();
+        assert!(page.contains("25.012.500"), "the province's page shows its aid: {page}");
 
         // The IATI 2.03 file of Khánh Hòa's 2024 projects validates against the official schema.
         let r = app.get(&format!("/api/v1/aid/iati.xml?year=2024&unit={unit}"), &vufo).await;

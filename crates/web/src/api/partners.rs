@@ -63,6 +63,7 @@ impl ListQuery {
                 .transpose()?,
             unit_id: self.unit,
             include_merged: self.include_merged.unwrap_or(false),
+            within: None,
         };
         let sort =
             amity_store::parse_sort(self.sort.as_deref().unwrap_or("name"), &partner::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;

@@ -158,6 +158,8 @@ struct NgoPage<'a> {
     work_sectors: String,
     fields: PermitFields,
     errors: FormErrors,
+    /// The aid projects it takes part in, over all years, within the reader's scope.
+    aid: amity_store::aid::Overall,
 }
 
 impl NgoPage<'_> {
@@ -177,8 +179,10 @@ async fn ngo_page<'a>(
     let mut conn = state.db.conn().await?;
     let ngo = ngo::get(&mut conn, id, today()).await?;
     let work_sectors = ngo.sectors.iter().map(|s| s.code.as_str()).collect::<Vec<_>>().join(", ");
+    let aid = amity_store::aid::overall(&mut conn, &me.actor, amity_store::aid::Whose::Partner(id)).await?;
     Ok(NgoPage {
         ctx,
+        aid,
         can_manage: me.actor.may(Action::ManageNgos, None),
         provinces: provinces(state).await?,
         kinds: PermitKind::ALL,

@@ -126,6 +126,8 @@ struct UnitPage<'a> {
     lineage: Vec<LineageEvent>,
     cluster: Option<ClusterYear>,
     can_edit_contact: bool,
+    /// The aid projects the unit keeps, over all years.
+    aid: amity_store::aid::Overall,
 }
 
 async fn load_unit_page<'a>(
@@ -152,8 +154,10 @@ async fn load_unit_page<'a>(
     } else {
         None
     };
+    let aid = amity_store::aid::overall(&mut conn, &me.actor, amity_store::aid::Whose::Unit(id)).await?;
     Ok(UnitPage {
         ctx,
+        aid,
         as_of: date,
         can_edit_contact: me.actor.may(Action::Write, Some(id)),
         unit,
