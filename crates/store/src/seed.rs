@@ -469,6 +469,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
         };
         crate::aid::add_transaction(conn, &system, scholarships.id, &paid).await?;
     }
+    aid_figures(conn, &system).await?;
     let event_of = |kind: EventType,
                     title: &str,
                     start: NaiveDate,
@@ -1025,4 +1026,75 @@ mod tests {
         assert_eq!(read_csv::<Pre>(PROVINCES_63).map(|v| v.len()).ok(), Some(63));
         assert_eq!(read_csv::<Post>(PROVINCES_34).map(|v| v.len()).ok(), Some(34));
     }
+}
+
+/// The aid figures the articles report as totals, recorded as what they are: reported sums of
+/// many NGOs' aid, under one registry entry standing for those NGOs, with no sector or province
+/// (the articles give none). Seed article 000: aid mobilized from foreign NGOs reached about
+/// 233 million USD in 2021, 5 % more than in 2020 (so about 221.9 million then). Seed article
+/// 004: Cluster 3's unions ran 5–20 programmes and projects each, worth about 40 billion đồng,
+/// in its 2023 review.
+async fn aid_figures(conn: &mut Conn, system: &Actor) -> anyhow::Result<()> {
+    use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, TransactionDraft};
+
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| s.to_owned());
+    let vufo = crate::org::by_code(conn, "VUFO", day("2021-12-31")?).await?.ok_or_else(|| anyhow::anyhow!("the demo needs VUFO"))?;
+    let cluster =
+        crate::org::by_code(conn, "CUM-3", day("2023-12-31")?).await?.ok_or_else(|| anyhow::anyhow!("the demo needs Cluster 3"))?;
+    let input = crate::partner::PartnerInput {
+        kind: amity_domain::partner::PartnerKind::Ngo,
+        category: None,
+        country: None,
+        name_native: None,
+        name_latin: Some("Foreign NGOs (reported totals)".into()),
+        name_vi: Some("Các tổ chức phi chính phủ nước ngoài (số tổng hợp theo báo cáo)".into()),
+        acronyms: vec![],
+        aliases: vec![],
+        website: None,
+        address: None,
+        note: Some("Đứng tên cho các số viện trợ mà báo cáo chỉ nêu tổng, không tách theo tổ chức.".into()),
+        founded: None,
+    };
+    let many = crate::partner::create(conn, system, &input, Some(vufo), true).await?.id;
+    let totals = [
+        ("VUFO-TH-2020", vufo, "2020", "USD", "221900000", "Khoảng 233 triệu USD năm 2021 là tăng 5 % so với năm 2020 (bài 000)"),
+        ("VUFO-TH-2021", vufo, "2021", "USD", "233000000", "Vận động phi chính phủ nước ngoài năm 2021 đạt khoảng 233 triệu USD (bài 000)"),
+        (
+            "CUM3-TH-2023",
+            cluster,
+            "2023",
+            "VND",
+            "40000000000",
+            "5–20 chương trình, dự án ở mỗi địa phương, ước khoảng 40 tỷ đồng (bài 004)",
+        ),
+    ];
+    for (code, unit, year, currency, amount, source) in totals {
+        let project = crate::aid::create(
+            conn,
+            system,
+            &ProjectDraft {
+                code: Some(code.into()),
+                title_vi: Some(format!("Viện trợ phi chính phủ nước ngoài vận động được năm {year} (số tổng hợp)")),
+                title_en: Some(format!("Foreign-NGO aid mobilized in {year} (reported total)")),
+                unit_id: Some(unit),
+                status: Some("closed".into()),
+                planned_start: Some(day(&format!("{year}-01-01"))?),
+                planned_end: Some(day(&format!("{year}-12-31"))?),
+                description: Some(format!("Số tổng hợp theo báo cáo, không phải một dự án riêng: {source}.")),
+                organizations: vec![ProjectOrg { partner_id: many, role: OrgRole::Funding }],
+                ..Default::default()
+            },
+        )
+        .await?;
+        let mobilized = TransactionDraft {
+            kind: Some("commitment".into()),
+            date: Some(day(&format!("{year}-12-31"))?),
+            amount: Some(amount.into()),
+            currency: Some(currency.into()),
+            rate_to_vnd: None,
+            note: Some(source.into()),
+        };
+        crate::aid::add_transaction(conn, system, project.id, &mobilized).await?;
+    }
+    Ok(())
 }
