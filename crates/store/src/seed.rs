@@ -1004,30 +1004,6 @@ async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &u
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn union_names_follow_the_province() {
-        assert_eq!(union_name("Tỉnh Quảng Bình"), "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình");
-        assert_eq!(union_name("Thành phố Đà Nẵng"), "Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng");
-    }
-
-    #[test]
-    fn bundled_country_data_reads() {
-        assert_eq!(read_csv::<IsoCountry>(ISO_COUNTRIES).map(|v| v.len()).ok(), Some(249));
-        let relations = read_csv::<Relation>(RELATIONS).expect("relations");
-        assert!(relations.iter().all(|r| blank(&r.relations_established).is_none_or(|d| PartialDate::parse(d).is_ok())));
-    }
-
-    #[test]
-    fn bundled_data_has_63_and_34_provinces() {
-        assert_eq!(read_csv::<Pre>(PROVINCES_63).map(|v| v.len()).ok(), Some(63));
-        assert_eq!(read_csv::<Post>(PROVINCES_34).map(|v| v.len()).ok(), Some(34));
-    }
-}
-
 /// The aid figures the articles report as totals, recorded as what they are: reported sums of
 /// many NGOs' aid, under one registry entry standing for those NGOs, with no sector or province
 /// (the articles give none). Seed article 000: aid mobilized from foreign NGOs reached about
@@ -1097,4 +1073,28 @@ async fn aid_figures(conn: &mut Conn, system: &Actor) -> anyhow::Result<()> {
         crate::aid::add_transaction(conn, system, project.id, &mobilized).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn union_names_follow_the_province() {
+        assert_eq!(union_name("Tỉnh Quảng Bình"), "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình");
+        assert_eq!(union_name("Thành phố Đà Nẵng"), "Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng");
+    }
+
+    #[test]
+    fn bundled_country_data_reads() {
+        assert_eq!(read_csv::<IsoCountry>(ISO_COUNTRIES).map(|v| v.len()).ok(), Some(249));
+        let relations = read_csv::<Relation>(RELATIONS).expect("relations");
+        assert!(relations.iter().all(|r| blank(&r.relations_established).is_none_or(|d| PartialDate::parse(d).is_ok())));
+    }
+
+    #[test]
+    fn bundled_data_has_63_and_34_provinces() {
+        assert_eq!(read_csv::<Pre>(PROVINCES_63).map(|v| v.len()).ok(), Some(63));
+        assert_eq!(read_csv::<Post>(PROVINCES_34).map(|v| v.len()).ok(), Some(34));
+    }
 }
