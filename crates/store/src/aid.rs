@@ -865,6 +865,34 @@ fn in_scope(actor: &Actor, units: Option<&BTreeSet<i64>>) -> Cond {
     cond
 }
 
+/// A commitment or disbursement with its project and the project's unit.
+type MoneyRow = (i64, i64, String, NaiveDate, String, String, String);
+
+/// The commitments and disbursements of the projects `cond` selects.
+fn money_of(cond: Cond) -> sea_query::SelectStatement {
+    Query::select()
+        .column((AidTransactions::Table, AidTransactions::ProjectId))
+        .column((AidProjects::Table, AidProjects::UnitId))
+        .columns([
+            (AidTransactions::Table, AidTransactions::Kind),
+            (AidTransactions::Table, AidTransactions::Date),
+            (AidTransactions::Table, AidTransactions::Amount),
+            (AidTransactions::Table, AidTransactions::Currency),
+            (AidTransactions::Table, AidTransactions::AmountVnd),
+        ])
+        .from(AidTransactions::Table)
+        .inner_join(
+            AidProjects::Table,
+            Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
+        )
+        .cond_where(cond)
+        .and_where(
+            Expr::col((AidTransactions::Table, AidTransactions::Kind))
+                .is_in([TransactionKind::Commitment.as_str(), TransactionKind::Disbursement.as_str()]),
+        )
+        .to_owned()
+}
+
 /// Whose aid [`overall`] adds up.
 #[derive(Debug, Clone, Copy)]
 pub enum Whose {
@@ -899,29 +927,10 @@ pub async fn overall(conn: &mut Conn, actor: &Actor, whose: Whose) -> Result<Ove
     };
     let (projects,): (i64,) =
         conn.fetch_one(Query::select().expr(Expr::cust("COUNT(*)")).from(AidProjects::Table).cond_where(cond.clone())).await?;
-    let kinds = [TransactionKind::Commitment.as_str(), TransactionKind::Disbursement.as_str()];
-    let rows: Vec<(String, NaiveDate, String, String, String)> = conn
-        .fetch_all(
-            Query::select()
-                .columns([
-                    (AidTransactions::Table, AidTransactions::Kind),
-                    (AidTransactions::Table, AidTransactions::Date),
-                    (AidTransactions::Table, AidTransactions::Amount),
-                    (AidTransactions::Table, AidTransactions::Currency),
-                    (AidTransactions::Table, AidTransactions::AmountVnd),
-                ])
-                .from(AidTransactions::Table)
-                .inner_join(
-                    AidProjects::Table,
-                    Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
-                )
-                .cond_where(cond)
-                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Kind)).is_in(kinds)),
-        )
-        .await?;
+    let rows: Vec<MoneyRow> = conn.fetch_all(&money_of(cond)).await?;
     let usd = usd_rates(conn).await?;
     let mut out = Overall { projects, ..Default::default() };
-    for (kind, date, amount, currency, vnd) in rows {
+    for (_, _, kind, date, amount, currency, vnd) in rows {
         let vnd = decimal(&vnd)?;
         let sum = if stored::<TransactionKind>(&kind)? == TransactionKind::Commitment { &mut out.committed } else { &mut out.disbursed };
         sum.usd += in_usd(&usd, decimal(&amount)?, &currency, vnd, date);
@@ -929,9 +938,6 @@ pub async fn overall(conn: &mut Conn, actor: &Actor, whose: Whose) -> Result<Ove
     }
     Ok(out)
 }
-
-/// A commitment or disbursement of the dashboard's two years, with its project's unit.
-type MoneyRow = (i64, i64, String, NaiveDate, String, String, String);
 
 /// The aid committed and disbursed in `year` by the projects the actor may read (of `units`
 /// when given), with the year before and the breakdowns. Exact: every figure is a sum of the
@@ -946,29 +952,11 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
     };
     let scope = in_scope(actor, units.as_ref());
     let kinds = [TransactionKind::Commitment.as_str(), TransactionKind::Disbursement.as_str()];
-    let money: Vec<MoneyRow> = conn
-        .fetch_all(
-            Query::select()
-                .column((AidTransactions::Table, AidTransactions::ProjectId))
-                .column((AidProjects::Table, AidProjects::UnitId))
-                .columns([
-                    (AidTransactions::Table, AidTransactions::Kind),
-                    (AidTransactions::Table, AidTransactions::Date),
-                    (AidTransactions::Table, AidTransactions::Amount),
-                    (AidTransactions::Table, AidTransactions::Currency),
-                    (AidTransactions::Table, AidTransactions::AmountVnd),
-                ])
-                .from(AidTransactions::Table)
-                .inner_join(
-                    AidProjects::Table,
-                    Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
-                )
-                .cond_where(scope.clone())
-                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Kind)).is_in(kinds))
-                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).gte(before))
-                .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last)),
-        )
-        .await?;
+    let mut two_years = money_of(scope.clone());
+    two_years
+        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).gte(before))
+        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last));
+    let money: Vec<MoneyRow> = conn.fetch_all(&two_years).await?;
     // The projects that moved money this year: their shares and funders.
     let moved = Query::select()
         .distinct()
