@@ -746,13 +746,7 @@ pub struct ProjectFilter {
 
 /// The projects in the reader's scope, by code.
 pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ProjectFilter, limit: u64, offset: u64) -> Result<(Vec<Listed>, i64)> {
-    let mut cond = Cond::all();
-    if let Some(scoped) = scope_cond(&actor.read, Expr::col(AidProjects::UnitId)) {
-        cond = cond.add(scoped);
-    }
-    if let Some(units) = &filter.units {
-        cond = cond.add(Expr::col(AidProjects::UnitId).is_in(units.iter().copied()));
-    }
+    let mut cond = in_scope(actor, filter.units.as_ref());
     if let Some(ngo) = filter.ngo {
         let with = Query::select()
             .column(AidProjectOrgs::ProjectId)
@@ -951,26 +945,17 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
         return Err(Error::invalid("year", format!("{year} is out of range")));
     };
     let scope = in_scope(actor, units.as_ref());
-    let kinds = [TransactionKind::Commitment.as_str(), TransactionKind::Disbursement.as_str()];
     let mut two_years = money_of(scope.clone());
     two_years
         .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).gte(before))
         .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last));
     let money: Vec<MoneyRow> = conn.fetch_all(&two_years).await?;
     // The projects that moved money this year: their shares and funders.
-    let moved = Query::select()
-        .distinct()
-        .column((AidTransactions::Table, AidTransactions::ProjectId))
-        .from(AidTransactions::Table)
-        .inner_join(
-            AidProjects::Table,
-            Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
-        )
-        .cond_where(scope.clone())
-        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Kind)).is_in(kinds))
+    let mut this_year = money_of(scope.clone());
+    this_year
         .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).gte(first))
-        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last))
-        .to_owned();
+        .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last));
+    let moved = Query::select().distinct().column(AidTransactions::ProjectId).from_subquery(this_year, "moved").to_owned();
     let sector_rows: Vec<(i64, String, String)> = conn
         .fetch_all(
             Query::select()
