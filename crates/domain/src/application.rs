@@ -1,6 +1,7 @@
 //! Foreign NGOs' applications (e-procedures): what each procedure asks for and how long it may
 //! take, the states an application moves through, and its deadline in working days.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
@@ -112,13 +113,14 @@ impl ApplicationState {
     }
 }
 
-/// The day `working_days` working days (Monday to Friday) after `from`.
-pub fn deadline(from: NaiveDate, working_days: u64) -> NaiveDate {
+/// The day `working_days` working days after `from`: Monday to Friday, except the public
+/// holidays in `holidays`.
+pub fn deadline(from: NaiveDate, working_days: u64, holidays: &BTreeSet<NaiveDate>) -> NaiveDate {
     let mut day = from;
     let mut left = working_days;
     while left > 0 {
         day = day.checked_add_days(Days::new(1)).unwrap_or(day);
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day) {
             left -= 1;
         }
     }
@@ -135,9 +137,19 @@ mod tests {
 
     #[test]
     fn deadlines_count_working_days() {
-        assert_eq!(deadline(d("2026-11-20"), 1), d("2026-11-23"), "Friday + 1 is Monday");
-        assert_eq!(deadline(d("2026-11-23"), 15), d("2026-12-14"), "three weeks of five days");
-        assert_eq!(deadline(d("2026-11-21"), 5), d("2026-11-27"), "from a Saturday");
+        let none = BTreeSet::new();
+        assert_eq!(deadline(d("2026-11-20"), 1, &none), d("2026-11-23"), "Friday + 1 is Monday");
+        assert_eq!(deadline(d("2026-11-23"), 15, &none), d("2026-12-14"), "three weeks of five days");
+        assert_eq!(deadline(d("2026-11-21"), 5, &none), d("2026-11-27"), "from a Saturday");
+    }
+
+    #[test]
+    fn deadlines_skip_public_holidays() {
+        let tet: BTreeSet<NaiveDate> = ["2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20"].map(d).into();
+        assert_eq!(deadline(d("2026-02-13"), 1, &tet), d("2026-02-23"), "the week of Tết is not counted");
+        assert_eq!(deadline(d("2026-02-10"), 5, &tet), d("2026-02-24"), "three days before Tết, two after");
+        let weekend: BTreeSet<NaiveDate> = [d("2026-11-22")].into();
+        assert_eq!(deadline(d("2026-11-20"), 1, &weekend), d("2026-11-23"), "a holiday on a Sunday changes nothing");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result, stored};
 use crate::schema::{ApplicationMoves, ApplicationNotes, Applications, NgoApplicants, NgoPermits};
-use crate::{ngo, partner};
+use crate::{holiday, ngo, partner};
 
 const ENTITY: &str = "ngo_application";
 
@@ -331,6 +331,7 @@ pub async fn file(conn: &mut Conn, actor: &Actor, draft: &ApplicationDraft, toda
         }
     }
     let documents: Vec<&str> = procedure.required_documents().to_vec();
+    let holidays = holiday::after(conn, today).await?;
     let now = Utc::now();
     let id = conn
         .insert_id(
@@ -356,7 +357,7 @@ pub async fn file(conn: &mut Conn, actor: &Actor, draft: &ApplicationDraft, toda
                     serde_json::to_string(&documents).map_err(|e| Error::Other(e.into()))?.into(),
                     request.into(),
                     today.into(),
-                    deadline(today, procedure.working_days()).into(),
+                    deadline(today, procedure.working_days(), &holidays).into(),
                     now.into(),
                     now.into(),
                 ])
@@ -398,7 +399,10 @@ pub async fn transition(
     let mut update = Query::update();
     update.table(Applications::Table).value(Applications::State, to.as_str()).value(Applications::UpdatedAt, Utc::now());
     if to == ApplicationState::Submitted {
-        update.value(Applications::SubmittedOn, today).value(Applications::Deadline, deadline(today, before.procedure.working_days()));
+        let holidays = holiday::after(conn, today).await?;
+        update
+            .value(Applications::SubmittedOn, today)
+            .value(Applications::Deadline, deadline(today, before.procedure.working_days(), &holidays));
     }
     if to.is_final() {
         update.value(Applications::DecidedAt, Utc::now());

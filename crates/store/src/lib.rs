@@ -21,6 +21,7 @@ pub mod emulation;
 pub mod error;
 pub mod event;
 pub mod generate;
+pub mod holiday;
 pub mod ngo;
 pub mod org;
 pub mod partner;

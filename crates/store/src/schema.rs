@@ -334,6 +334,14 @@ pub(crate) enum ExchangeRates {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum PublicHolidays {
+    Table,
+    Date,
+    NameVi,
+    NameEn,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum AidTransactions {
     Table,
     Id,
@@ -802,6 +810,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (14, "aid projects, their NGOs, sectors and provinces; transactions and exchange rates"),
     (15, "NGO applicant accounts, their applications, moves and the office's internal notes"),
     (16, "aid transactions indexed by date, for the year's figures; live totals count the NGOs giving aid"),
+    (17, "public holidays, which applications' processing times do not count"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -869,6 +878,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         14 => m014_aid(conn).await,
         15 => m015_applications(conn).await,
         16 => m016_aid_by_date(conn).await,
+        17 => m017_public_holidays(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -2008,4 +2018,30 @@ async fn m016_aid_by_date(c: &mut Conn) -> Result<()> {
             .to_owned(),
     )
     .await
+}
+
+const DEFAULT_HOLIDAYS: &str = include_str!("../../../data/defaults/holidays.csv");
+
+async fn m017_public_holidays(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(PublicHolidays::Table)
+            .col(ColumnDef::new(PublicHolidays::Date).date().not_null().primary_key())
+            .col(ColumnDef::new(PublicHolidays::NameVi).text().not_null())
+            .col(ColumnDef::new(PublicHolidays::NameEn).text().null()),
+    )
+    .await?;
+    let mut holidays = csv::Reader::from_reader(DEFAULT_HOLIDAYS.as_bytes());
+    for row in holidays.records() {
+        let row = row.map_err(|e| crate::error::Error::Other(e.into()))?;
+        let date = NaiveDate::parse_from_str(&row[0], "%Y-%m-%d").map_err(|e| crate::error::Error::Other(e.into()))?;
+        c.execute(
+            Query::insert()
+                .into_table(PublicHolidays::Table)
+                .columns([PublicHolidays::Date, PublicHolidays::NameVi, PublicHolidays::NameEn])
+                .values_panic([date.into(), row[1].into(), row[2].into()]),
+        )
+        .await?;
+    }
+    Ok(())
 }

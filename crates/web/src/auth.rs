@@ -77,7 +77,9 @@ const APPLICATIONS: &str = "/applications";
 /// is the federation's.
 fn applicant_may_reach(path: &str) -> bool {
     let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
-    ["/api/v1/applications", "/api/v1/auth", "/api/v1/sectors", APPLICATIONS, "/account", "/logout"].into_iter().any(under)
+    ["/api/v1/applications", "/api/v1/auth", "/api/v1/sectors", "/api/v1/holidays", APPLICATIONS, "/account", "/logout"]
+        .into_iter()
+        .any(under)
 }
 
 fn bearer(req: &Request) -> Option<&str> {

@@ -11,6 +11,7 @@ pub(crate) mod countries;
 pub(crate) mod delegations;
 mod emulation;
 pub(crate) mod events;
+mod holidays;
 mod import;
 mod ngos;
 mod org_units;
@@ -100,6 +101,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(ngos::routes())
         .merge(aid::routes())
         .merge(applications::routes())
+        .merge(holidays::routes())
         .merge(people::routes())
         .merge(users::routes())
         .merge(audit::routes())
