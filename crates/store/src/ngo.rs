@@ -8,11 +8,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor};
-use amity_domain::ngo::{PermitChange, PermitDraft, PermitKind, PermitSpec, PermitStanding, PermitState};
+use amity_domain::ngo::{EXPIRY_WARNING_DAYS, PermitChange, PermitDraft, PermitKind, PermitSpec, PermitStanding, PermitState};
 use amity_domain::org::OrgKind;
 use amity_domain::partner::{PartnerKind, Vocabulary};
-use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde::Serialize;
 
 use crate::audit::{self, AuditAction, Entry};
@@ -20,7 +20,7 @@ use crate::db::Conn;
 use crate::error::{Error, Result, stored};
 use crate::org::{self, UnitRef};
 use crate::partner::{self, Partner};
-use crate::schema::{NgoPermitChanges, NgoPermitProvinces, NgoPermitSectors, NgoPermits, NgoProvinces, NgoSectors, OrgUnits};
+use crate::schema::{NgoPermitChanges, NgoPermitProvinces, NgoPermitSectors, NgoPermits, NgoProvinces, NgoSectors, OrgUnits, Partners};
 use crate::sector::{self, Sector};
 use crate::sets;
 
@@ -489,17 +489,55 @@ pub struct NgoFilter {
     pub needs_attention: bool,
 }
 
-/// The registry's NGOs, by name, with their warnings as of `today`. The province and sector
-/// are matched in the database and only the page's NGOs are read in full; whether an NGO needs
-/// attention depends on its permits' states as of `today`, so that filter reads every candidate.
+/// The NGOs that need attention on `today`, as a query of their ids: a permit ending within
+/// [`EXPIRY_WARNING_DAYS`], or a province of work that no permit they may work under covers.
+/// It asks in SQL what [`warnings`] finds in the records read, so both agree.
+fn needing_attention(today: NaiveDate) -> SelectStatement {
+    let horizon = today.checked_add_days(Days::new(EXPIRY_WARNING_DAYS)).unwrap_or(NaiveDate::MAX);
+    let valid = PermitStanding::Valid.as_str();
+    let expiring = Query::select()
+        .column(NgoPermits::PartnerId)
+        .from(NgoPermits::Table)
+        .and_where(Expr::col(NgoPermits::Standing).eq(valid))
+        .and_where(Expr::col(NgoPermits::ValidTo).between(today, horizon))
+        .to_owned();
+    let covering = Query::select()
+        .expr(Expr::val(1))
+        .from(NgoPermits::Table)
+        .inner_join(
+            NgoPermitProvinces::Table,
+            Expr::col((NgoPermitProvinces::Table, NgoPermitProvinces::PermitId)).equals((NgoPermits::Table, NgoPermits::Id)),
+        )
+        .and_where(Expr::col((NgoPermits::Table, NgoPermits::PartnerId)).equals((NgoProvinces::Table, NgoProvinces::PartnerId)))
+        .and_where(Expr::col((NgoPermitProvinces::Table, NgoPermitProvinces::UnitId)).equals((NgoProvinces::Table, NgoProvinces::UnitId)))
+        .and_where(Expr::col((NgoPermits::Table, NgoPermits::Standing)).eq(valid))
+        .and_where(Expr::col((NgoPermits::Table, NgoPermits::ValidTo)).gte(today))
+        .to_owned();
+    let uncovered = Query::select()
+        .column((NgoProvinces::Table, NgoProvinces::PartnerId))
+        .from(NgoProvinces::Table)
+        .and_where(Expr::exists(covering).not())
+        .to_owned();
+    Query::select()
+        .column(Partners::Id)
+        .from(Partners::Table)
+        .cond_where(Cond::any().add(Expr::col(Partners::Id).in_subquery(expiring)).add(Expr::col(Partners::Id).in_subquery(uncovered)))
+        .to_owned()
+}
+
+/// The registry's NGOs, by name, with their warnings as of `today`. Every filter is matched in
+/// the database and only the page's NGOs are read in full.
 pub async fn list(conn: &mut Conn, filter: &NgoFilter, limit: u64, offset: u64, today: NaiveDate) -> Result<(Vec<Listed>, i64)> {
-    let mut within = None;
+    let mut within = filter.needs_attention.then(|| needing_attention(today));
     if let Some(unit) = filter.province {
-        let q = Query::select()
+        let mut q = Query::select()
             .column(NgoProvinces::PartnerId)
             .from(NgoProvinces::Table)
             .and_where(Expr::col(NgoProvinces::UnitId).eq(unit))
             .to_owned();
+        if let Some(before) = within.take() {
+            q.and_where(Expr::col(NgoProvinces::PartnerId).in_subquery(before));
+        }
         within = Some(q);
     }
     if let Some(code) = &filter.sector {
@@ -508,38 +546,25 @@ pub async fn list(conn: &mut Conn, filter: &NgoFilter, limit: u64, offset: u64, 
             .from(NgoSectors::Table)
             .and_where(Expr::col(NgoSectors::SectorCode).eq(code.clone()))
             .to_owned();
-        if let Some(by_province) = within.take() {
-            q.and_where(Expr::col(NgoSectors::PartnerId).in_subquery(by_province));
+        if let Some(before) = within.take() {
+            q.and_where(Expr::col(NgoSectors::PartnerId).in_subquery(before));
         }
         within = Some(q);
     }
     let partner_filter = partner::PartnerFilter { q: filter.q.clone(), kind: Some(PartnerKind::Ngo), within, ..Default::default() };
-    let listed = |p: &Partner, ngo: Ngo| Listed {
-        id: p.id,
-        name: p.name.clone(),
-        acronyms: p.acronyms.clone(),
-        country_code: p.country_code.clone(),
-        provinces: ngo.provinces,
-        permits: ngo.permits.len(),
-        warnings: ngo.warnings,
-    };
-    if !filter.needs_attention {
-        let (partners, total) = partner::list(conn, &partner_filter, ("name", false), limit, offset).await?;
-        let mut out = Vec::with_capacity(partners.len());
-        for p in partners {
-            let ngo = get(conn, p.id, today).await?;
-            out.push(listed(&p, ngo));
-        }
-        return Ok((out, total));
-    }
-    let (partners, _) = partner::list(conn, &partner_filter, ("name", false), u64::MAX >> 1, 0).await?;
-    let mut out = Vec::new();
+    let (partners, total) = partner::list(conn, &partner_filter, ("name", false), limit, offset).await?;
+    let mut out = Vec::with_capacity(partners.len());
     for p in partners {
         let ngo = get(conn, p.id, today).await?;
-        if !ngo.warnings.is_empty() {
-            out.push(listed(&p, ngo));
-        }
+        out.push(Listed {
+            id: p.id,
+            name: p.name,
+            acronyms: p.acronyms,
+            country_code: p.country_code,
+            provinces: ngo.provinces,
+            permits: ngo.permits.len(),
+            warnings: ngo.warnings,
+        });
     }
-    let total = out.len() as i64;
-    Ok((out.into_iter().skip(offset as usize).take(limit as usize).collect(), total))
+    Ok((out, total))
 }
