@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
-use amity_domain::aid::{OrgRole, ProjectDraft, ProjectSpec, ProjectStatus, TransactionDraft, TransactionKind};
+use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, ProjectSpec, ProjectStatus, Share, TransactionDraft, TransactionKind};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::money::{Currency, Money};
 use amity_domain::partner::Vocabulary;
@@ -195,6 +195,29 @@ pub struct Project {
     /// By kind of transaction (a programme's: its projects').
     pub totals: BTreeMap<&'static str, Sum>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Project {
+    /// Its details as a draft, to be changed and saved again.
+    pub fn draft(&self) -> ProjectDraft {
+        ProjectDraft {
+            code: Some(self.code.clone()),
+            title_vi: Some(self.title_vi.clone()),
+            title_en: self.title_en.clone(),
+            programme_id: self.programme_id,
+            unit_id: Some(self.unit.id),
+            status: Some(self.status.as_str().to_owned()),
+            planned_start: Some(self.planned_start),
+            planned_end: Some(self.planned_end),
+            actual_start: self.actual_start,
+            actual_end: self.actual_end,
+            beneficiaries: self.beneficiaries.clone(),
+            description: self.description.clone(),
+            organizations: self.organizations.iter().map(|o| ProjectOrg { partner_id: o.partner_id, role: o.role }).collect(),
+            sectors: self.sectors.iter().map(|s| Share { key: s.key.clone(), percent: s.percent }).collect(),
+            provinces: self.provinces.iter().map(|p| Share { key: p.key, percent: p.percent }).collect(),
+        }
+    }
 }
 
 type ProjectRow = (
@@ -479,6 +502,43 @@ fn project_json(p: &Project) -> serde_json::Value {
     v
 }
 
+/// A project's own columns, as checked.
+fn details(spec: &ProjectSpec, unit: i64) -> [(AidProjects, sea_query::SimpleExpr); 12] {
+    [
+        (AidProjects::Code, spec.code.clone().into()),
+        (AidProjects::TitleVi, spec.title_vi.clone().into()),
+        (AidProjects::TitleEn, spec.title_en.clone().into()),
+        (AidProjects::ProgrammeId, spec.programme_id.into()),
+        (AidProjects::UnitId, unit.into()),
+        (AidProjects::Status, spec.status.as_str().into()),
+        (AidProjects::PlannedStart, spec.planned_start.into()),
+        (AidProjects::PlannedEnd, spec.planned_end.into()),
+        (AidProjects::ActualStart, spec.actual_start.into()),
+        (AidProjects::ActualEnd, spec.actual_end.into()),
+        (AidProjects::Beneficiaries, spec.beneficiaries.clone().into()),
+        (AidProjects::Description, spec.description.clone().into()),
+    ]
+}
+
+/// A code no other project has.
+async fn check_code_free(conn: &mut Conn, code: &str, id: Option<i64>) -> Result<()> {
+    let mut query = Query::select();
+    query.column(AidProjects::Id).from(AidProjects::Table).and_where(Expr::col(AidProjects::Code).eq(code));
+    if let Some(id) = id {
+        query.and_where(Expr::col(AidProjects::Id).ne(id));
+    }
+    match conn.fetch_optional::<(i64,)>(&query).await? {
+        Some((other,)) => Err(Error::conflict("code", format!("project {other} has the code {code}"))),
+        None => Ok(()),
+    }
+}
+
+/// The days a project's transactions may fall on: from the earlier of its planned and actual
+/// starts to the later of its planned and actual ends.
+fn window(planned: (NaiveDate, NaiveDate), actual: (Option<NaiveDate>, Option<NaiveDate>)) -> (NaiveDate, NaiveDate) {
+    (actual.0.map_or(planned.0, |a| Ord::min(a, planned.0)), actual.1.map_or(planned.1, |a| Ord::max(a, planned.1)))
+}
+
 /// Records a project of `unit` (the actor's own by default); its code must be new.
 pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Result<Project> {
     let spec = draft.check()?;
@@ -486,53 +546,13 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
     actor.require(Action::Write, Some(unit))?;
     org::get(conn, unit, Utc::now().date_naive()).await.map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
     check_refs(conn, actor, &spec).await?;
-    let taken: Option<(i64,)> = conn
-        .fetch_optional(
-            Query::select().column(AidProjects::Id).from(AidProjects::Table).and_where(Expr::col(AidProjects::Code).eq(spec.code.clone())),
-        )
-        .await?;
-    if let Some((other,)) = taken {
-        return Err(Error::conflict("code", format!("project {other} has the code {}", spec.code)));
-    }
+    check_code_free(conn, &spec.code, None).await?;
     let now = Utc::now();
+    let (mut columns, mut values): (Vec<AidProjects>, Vec<sea_query::SimpleExpr>) = details(&spec, unit).into_iter().unzip();
+    columns.extend([AidProjects::CreatedAt, AidProjects::UpdatedAt]);
+    values.extend([now.into(), now.into()]);
     let id = conn
-        .insert_id(
-            Query::insert()
-                .into_table(AidProjects::Table)
-                .columns([
-                    AidProjects::Code,
-                    AidProjects::TitleVi,
-                    AidProjects::TitleEn,
-                    AidProjects::ProgrammeId,
-                    AidProjects::UnitId,
-                    AidProjects::Status,
-                    AidProjects::PlannedStart,
-                    AidProjects::PlannedEnd,
-                    AidProjects::ActualStart,
-                    AidProjects::ActualEnd,
-                    AidProjects::Beneficiaries,
-                    AidProjects::Description,
-                    AidProjects::CreatedAt,
-                    AidProjects::UpdatedAt,
-                ])
-                .values_panic([
-                    spec.code.clone().into(),
-                    spec.title_vi.clone().into(),
-                    spec.title_en.clone().into(),
-                    spec.programme_id.into(),
-                    unit.into(),
-                    spec.status.as_str().into(),
-                    spec.planned_start.into(),
-                    spec.planned_end.into(),
-                    spec.actual_start.into(),
-                    spec.actual_end.into(),
-                    spec.beneficiaries.clone().into(),
-                    spec.description.clone().into(),
-                    now.into(),
-                    now.into(),
-                ])
-                .returning_col(AidProjects::Id),
-        )
+        .insert_id(Query::insert().into_table(AidProjects::Table).columns(columns).values_panic(values).returning_col(AidProjects::Id))
         .await?;
     write_parts(conn, id, &spec).await?;
     totals::apply(conn, None, Some(&project_contribution(unit, spec.status, spec.planned_start, spec.planned_end))).await?;
@@ -553,6 +573,69 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
     Ok(created)
 }
 
+/// Changes a project's details, NGOs and shares (its unit's staff; moving it to another unit
+/// needs the right to write there too). Its code stays unique; its dates must still hold every
+/// transaction recorded; a programme belongs to no other. The live totals move with its unit,
+/// dates, status and funders.
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, draft: &ProjectDraft) -> Result<Project> {
+    let before = get(conn, actor, id).await?;
+    actor.require(Action::Write, Some(before.unit.id))?;
+    let spec = draft.check()?;
+    let unit = draft.unit_id.unwrap_or(before.unit.id);
+    if unit != before.unit.id {
+        actor.require(Action::Write, Some(unit))?;
+        org::get(conn, unit, Utc::now().date_naive())
+            .await
+            .map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
+    }
+    if spec.programme_id == Some(id) {
+        return Err(Error::invalid("programme_id", "a project is not its own programme"));
+    }
+    if spec.programme_id.is_some() && !before.projects.is_empty() {
+        return Err(Error::conflict(
+            "programme_id",
+            format!("this is the programme of {} projects; a programme belongs to no other", before.projects.len()),
+        ));
+    }
+    check_refs(conn, actor, &spec).await?;
+    check_code_free(conn, &spec.code, Some(id)).await?;
+    let (start, end) = window((spec.planned_start, spec.planned_end), (spec.actual_start, spec.actual_end));
+    if let Some(t) = before.transactions.iter().find(|t| t.date < start) {
+        return Err(Error::invalid("planned_start", format!("the {} of {} would fall before the project starts", t.kind.as_str(), t.date)));
+    }
+    if let Some(t) = before.transactions.iter().find(|t| t.date > end) {
+        return Err(Error::invalid("planned_end", format!("the {} of {} would fall after the project ends", t.kind.as_str(), t.date)));
+    }
+    let funders_before = funders_of(conn, id).await?;
+    let mut update = Query::update();
+    update.table(AidProjects::Table).values(details(&spec, unit)).value(AidProjects::UpdatedAt, Utc::now());
+    conn.execute(update.and_where(Expr::col(AidProjects::Id).eq(id))).await?;
+    write_parts(conn, id, &spec).await?;
+    let funders = funders_of(conn, id).await?;
+    let mut was = project_contribution(before.unit.id, before.status, before.planned_start, before.planned_end);
+    let mut is = project_contribution(unit, spec.status, spec.planned_start, spec.planned_end);
+    for t in &before.transactions {
+        was.merge(&transaction_contribution(before.unit.id, &funders_before, t.kind, t.date, t.amount_vnd, t.amount_usd), 1);
+        is.merge(&transaction_contribution(unit, &funders, t.kind, t.date, t.amount_vnd, t.amount_usd), 1);
+    }
+    totals::apply(conn, Some(&was), Some(&is)).await?;
+    let after = get(conn, actor, id).await?;
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action: AuditAction::Update,
+            entity_type: PROJECT,
+            entity_id: id,
+            unit_id: Some(unit),
+            before: Some(&project_json(&before)),
+            after: Some(&project_json(&after)),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
 /// Records a transaction of a project (its unit's staff). A programme with projects takes
 /// none; a currency with no rate in the table needs the rate used.
 pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft: &TransactionDraft) -> Result<Transaction> {
@@ -562,9 +645,7 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
     if !children(conn, project).await?.is_empty() {
         return Err(Error::conflict("project", "a programme's money is recorded on its projects"));
     }
-    let start = actual_start.map_or(planned_start, |a| Ord::min(a, planned_start));
-    let end = actual_end.map_or(planned_end, |a| Ord::max(a, planned_end));
-    let spec = draft.check((start, end))?;
+    let spec = draft.check(window((planned_start, planned_end), (actual_start, actual_end)))?;
     let rate = match spec.rate_to_vnd {
         Some(r) => Some(r),
         None => rate_on(conn, &spec.currency, spec.date).await?.map(Some).ok_or_else(|| {

@@ -45,7 +45,7 @@ impl Contribution {
         }
     }
 
-    fn merge(&mut self, other: &Contribution, sign: i64) {
+    pub(crate) fn merge(&mut self, other: &Contribution, sign: i64) {
         for (key, value) in &other.0 {
             *self.0.entry(key.clone()).or_default() += sign * value;
         }

@@ -517,6 +517,7 @@ async fn bulk_generated_activity_is_counted_in_the_totals_like_any_other() {
 #[tokio::test]
 async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project() {
     use amity_store::generate::{GenSpec, generate};
+    use amity_store::ngo::{self, NgoFilter};
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
         let spec = GenSpec {
@@ -538,6 +539,31 @@ async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project()
         let (listed, total) =
             amity_store::aid::list(&mut c, &system, &amity_store::aid::ProjectFilter::default(), 1000, 0).await.expect("list");
         assert_eq!(total, 18);
+
+        // Changed projects carry their money with them: to another province, to other funders,
+        // closed, into other sectors. The live totals follow and the dashboard below still adds up.
+        let units: Vec<i64> = listed.iter().map(|l| l.unit_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        for (i, l) in listed.iter().enumerate().take(6) {
+            let p = amity_store::aid::get(&mut c, &system, l.id).await.expect("project");
+            let other = amity_store::aid::get(&mut c, &system, listed[(i + 7) % listed.len()].id).await.expect("other").draft();
+            let mut draft = p.draft();
+            let here = units.iter().position(|u| *u == p.unit.id).expect("unit");
+            draft.unit_id = Some(units[(here + 1) % units.len()]);
+            draft.organizations = other.organizations;
+            draft.sectors = other.sectors;
+            if i % 2 == 0 {
+                draft.status = Some("closed".into());
+            }
+            let changed = amity_store::aid::update(&mut c, &system, l.id, &draft).await.expect("update");
+            assert_eq!(
+                (changed.unit.id, changed.transactions.len()),
+                (units[(here + 1) % units.len()], p.transactions.len()),
+                "{backend:?}"
+            );
+        }
+        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}: totals follow the changes");
+        let (listed, _) =
+            amity_store::aid::list(&mut c, &system, &amity_store::aid::ProjectFilter::default(), 1000, 0).await.expect("list");
         let this_year = chrono::Datelike::year(&chrono::Utc::now());
         for year in [this_year - 1, this_year] {
             let mut disbursed = amity_store::aid::Sum::default();
@@ -571,6 +597,32 @@ async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project()
             }
             assert!(d.by_country.iter().all(|b| !b.key.is_empty()), "{backend:?}: every generated funder has its country");
         }
+
+        // The registry's "needs attention" filter, asked in SQL, finds exactly the NGOs whose
+        // records show a warning, on any day.
+        let today = chrono::Utc::now().date_naive();
+        let mut flagged_counts = Vec::new();
+        let (first, _) = ngo::list(&mut c, &NgoFilter::default(), 1, 0, today).await.expect("ngos");
+        let ends = ngo::get(&mut c, first[0].id, today).await.expect("ngo").permits[0].valid_to;
+        let days = [today - chrono::Days::new(400), today, ends - chrono::Days::new(30), today + chrono::Days::new(4000)];
+        for day in days {
+            let (all, _) = ngo::list(&mut c, &NgoFilter::default(), 1000, 0, day).await.expect("ngos");
+            let expected: Vec<i64> = all.iter().filter(|n| !n.warnings.is_empty()).map(|n| n.id).collect();
+            let filter = NgoFilter { needs_attention: true, ..Default::default() };
+            let (flagged, total) = ngo::list(&mut c, &filter, 1000, 0, day).await.expect("flagged");
+            assert_eq!(
+                (flagged.iter().map(|n| n.id).collect::<Vec<_>>(), total),
+                (expected.clone(), expected.len() as i64),
+                "{backend:?} {day}"
+            );
+            let (page, _) = ngo::list(&mut c, &filter, 2, 1, day).await.expect("page");
+            assert_eq!(page.iter().map(|n| n.id).collect::<Vec<_>>(), expected.iter().skip(1).take(2).copied().collect::<Vec<_>>());
+            flagged_counts.push(expected.len());
+        }
+        assert!(
+            flagged_counts[2] > 0 && flagged_counts[3] == 6,
+            "{backend:?}: an expiring permit, then every permit lapsed: {flagged_counts:?}"
+        );
         drop(c);
         t.cleanup().await.expect("cleanup");
     }

@@ -1104,7 +1104,7 @@ async fn an_ngo_applicant_files_and_follows_only_its_own_applications() {
         let r = app.call(Method::POST, "/api/v1/applications", Some(&ngo), Some(json!({"procedure": "representative_office", "documents": office["required_documents"], "request": "Lập Văn phòng đại diện tại Hà Nội"}))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let filed = r.json();
-        let expected = amity_domain::application::deadline(chrono::Utc::now().date_naive(), 30);
+        let expected = amity_domain::application::deadline(chrono::Utc::now().date_naive(), 30, &holidays(&app, &ngo).await);
         assert_eq!(filed["deadline"], json!(expected.to_string()), "30 working days");
         let moves = format!("/api/v1/applications/{}/transitions", filed["id"]);
         assert_eq!(app.call(Method::POST, &moves, Some(&ngo), Some(json!({"to": "approved"}))).await.status, StatusCode::FORBIDDEN, "the office decides");
@@ -1150,6 +1150,59 @@ async fn an_ngo_applicant_files_and_follows_only_its_own_applications() {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let decided = app.get(&format!("/api/v1/applications/{}", theirs["id"]), &vufo).await.json();
         assert_eq!((decided["state"].clone(), decided["notes"].as_array().map(Vec::len)), (json!("refused"), Some(2)));
+        app
+    })
+    .await;
+}
+
+/// The public holidays the server counts, as the API lists them.
+async fn holidays(app: &App, token: &str) -> std::collections::BTreeSet<chrono::NaiveDate> {
+    let listed = app.get("/api/v1/holidays", token).await.json();
+    listed["items"].as_array().expect("items").iter().map(|h| h["date"].as_str().and_then(|d| d.parse().ok()).expect("date")).collect()
+}
+
+#[tokio::test]
+async fn public_holidays_lengthen_deadlines_and_only_administrators_keep_them() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let ngo = app.token("ngo@demo.amity").await;
+        let tet = app.get("/api/v1/holidays?year=2026", &ngo).await.json();
+        let tet_days = tet["items"].as_array().expect("items").iter().filter(|h| h["name_vi"] == "Tết Nguyên đán").count();
+        assert_eq!((tet_days, tet["items"][1]["date"].clone()), (5, json!("2026-02-16")), "the shipped days: {tet}");
+
+        // The next working day after today becomes a holiday: filing today takes one day more.
+        let today = chrono::Utc::now().date_naive();
+        let shipped = holidays(&app, &ngo).await;
+        let next = amity_domain::application::deadline(today, 1, &shipped);
+        let before = amity_domain::application::deadline(today, 20, &shipped);
+        let audit = app.audit_total(&admin).await;
+        let path = format!("/api/v1/holidays/{next}");
+        let body = json!({"name_vi": "Ngày nghỉ do Chính phủ quyết định", "name_en": "Day off decided by the Government"});
+        assert_eq!(app.call(Method::PUT, &path, Some(&vufo), Some(body.clone())).await.status, StatusCode::FORBIDDEN, "administrators only");
+        let r = app.call(Method::PUT, "/api/v1/holidays/2026-11-28", Some(&admin), Some(body.clone())).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "date".to_owned()), "a Saturday: {}", r.text());
+        let r = app.call(Method::PUT, "/api/v1/holidays/30-02-2027", Some(&admin), Some(body.clone())).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "date".to_owned()));
+        let r = app.call(Method::PUT, &path, Some(&admin), Some(json!({"name_vi": "  "}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "name_vi".to_owned()));
+        assert_eq!(app.audit_total(&admin).await, audit, "nothing refused was recorded");
+        let r = app.call(Method::PUT, &path, Some(&admin), Some(body)).await;
+        assert_eq!((r.status, r.json()["date"].clone()), (StatusCode::OK, json!(next.to_string())));
+
+        let procedures = app.get("/api/v1/applications/procedures", &ngo).await.json();
+        let office = procedures["items"].as_array().expect("items").iter().find(|p| p["code"] == "project_office").cloned().expect("procedure");
+        let r = app.call(Method::POST, "/api/v1/applications", Some(&ngo), Some(json!({"procedure": "project_office", "documents": office["required_documents"], "request": "Lập Văn phòng dự án tại Nha Trang"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let after = amity_domain::application::deadline(before, 1, &holidays(&app, &ngo).await);
+        assert_eq!(r.json()["deadline"], json!(after.to_string()), "20 working days, one of them a holiday now");
+        assert!(after > before);
+
+        assert_eq!(app.call(Method::DELETE, &path, Some(&vufo), None).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.call(Method::DELETE, &path, Some(&admin), None).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(app.call(Method::DELETE, &path, Some(&admin), None).await.status, StatusCode::NOT_FOUND);
+        assert!(!holidays(&app, &ngo).await.contains(&next));
+        assert_eq!(app.audit_total(&admin).await, audit + 3, "the holiday set, the application filed, the holiday removed");
         app
     })
     .await;
@@ -1341,6 +1394,96 @@ async fn aid_projects_and_transactions_through_the_pages() {
         let viewer = app.token("viewer@demo.amity").await;
         assert_eq!(app.get("/aid/projects/new", &viewer).await.status, StatusCode::FORBIDDEN);
         assert!(!app.get(&location, &viewer).await.text().contains(r#"name="amount""#), "no money form for the viewer");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn aid_projects_change_through_the_api_and_the_page() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let jvpf = app.get("/api/v1/partners?q=JVPF", &vufo).await.json()["items"][0]["id"].clone();
+        let unit = app.unit_by_code(&kh, "56", "2025-07-01").await["id"].clone();
+        let body = json!({"code": "KH-SUA", "title_vi": "Học bổng Khánh Hòa", "unit_id": unit, "status": "implementation",
+            "planned_start": "2026-01-01", "planned_end": "2026-12-31", "organizations": [{"partner_id": jvpf, "role": "funding"}],
+            "sectors": [{"key": "11220", "percent": 100}], "provinces": [{"key": unit, "percent": 100}]});
+        let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].clone();
+        let path = format!("/api/v1/aid/projects/{id}");
+        let money = json!({"kind": "disbursement", "date": "2026-06-15", "amount": "10000000", "currency": "VND"});
+        assert_eq!(app.call(Method::POST, &format!("{path}/transactions"), Some(&kh), Some(money)).await.status, StatusCode::CREATED);
+        let sector = |d: &Value, code: &str| {
+            d["by_sector"].as_array().expect("by_sector").iter().find(|b| b["key"] == code).map(|b| b["disbursed"]["vnd"].clone())
+        };
+        let dashboard = format!("/api/v1/aid/dashboard?year=2026&unit={unit}");
+        let before = app.get(&dashboard, &kh).await.json();
+        let audit = app.audit_total(&vufo).await;
+
+        // Refused with the field named, nothing changed.
+        let refused = [
+            (json!({"sectors": [{"key": "11220", "percent": 90}]}), StatusCode::UNPROCESSABLE_ENTITY, "sectors"),
+            (json!({"planned_start": "2026-07-01"}), StatusCode::UNPROCESSABLE_ENTITY, "planned_start"),
+            (json!({"planned_end": "2026-05-31"}), StatusCode::UNPROCESSABLE_ENTITY, "planned_end"),
+            (json!({"programme_id": id}), StatusCode::UNPROCESSABLE_ENTITY, "programme_id"),
+            (json!({"code": "CUM3-TH-2023"}), StatusCode::CONFLICT, "code"),
+            (json!({"status": "finished"}), StatusCode::UNPROCESSABLE_ENTITY, "status"),
+            (json!({"colour": "red"}), StatusCode::UNPROCESSABLE_ENTITY, "colour"),
+        ];
+        for (patch, status, field) in refused {
+            let r = app.call(Method::PATCH, &path, Some(&kh), Some(patch.clone())).await;
+            assert_eq!((r.status, r.error_field()), (status, field.to_owned()), "{patch}: {}", r.text());
+        }
+        assert_eq!(app.audit_total(&vufo).await, audit, "nothing refused was saved");
+        let qn = app.token("quangnam@demo.amity").await;
+        assert_eq!(app.call(Method::PATCH, &path, Some(&qn), Some(json!({"title_en": "x"}))).await.status, StatusCode::NOT_FOUND);
+        let viewer = app.token("viewer@demo.amity").await;
+        assert_eq!(app.call(Method::PATCH, &path, Some(&viewer), Some(json!({"title_en": "x"}))).await.status, StatusCode::FORBIDDEN);
+
+        // Only the fields named change; the money follows the new sector shares.
+        let patch = json!({"title_en": "Khánh Hòa scholarships", "sectors": [{"key": "11220", "percent": 60}, {"key": "12220", "percent": 40}]});
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(patch)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let changed = r.json();
+        assert_eq!((changed["title_vi"].clone(), changed["title_en"].clone()), (json!("Học bổng Khánh Hòa"), json!("Khánh Hòa scholarships")));
+        assert_eq!((changed["organizations"][0]["partner_id"].clone(), changed["transactions"].as_array().map(Vec::len)), (jvpf.clone(), Some(1)));
+        let after = app.get(&dashboard, &kh).await.json();
+        assert_eq!(after["disbursed"], before["disbursed"], "the same money");
+        let was = sector(&before, "11220").and_then(|v| v.as_str().and_then(|s| s.parse::<i64>().ok())).expect("11220 before");
+        assert_eq!(sector(&after, "11220"), Some(json!((was - 4_000_000).to_string())), "{after}");
+        assert_eq!(sector(&after, "12220").and_then(|v| v.as_str().and_then(|s| s.parse::<i64>().ok())).map(|v| v >= 4_000_000), Some(true));
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"title_en": null}))).await;
+        assert_eq!((r.status, r.json()["title_en"].clone()), (StatusCode::OK, Value::Null), "null clears");
+        assert_eq!(app.audit_total(&vufo).await, audit + 2);
+
+        // The page: the form holds the project; a bad date is named beside its field.
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let shown = app.get(&format!("/aid/projects/{id}"), &kh).await.text();
+        assert!(shown.contains(&format!(r#"href="/aid/projects/{id}/edit""#)), "{shown}");
+        assert!(!app.get(&format!("/aid/projects/{id}"), &viewer).await.text().contains("/edit\""), "no edit link for the viewer");
+        let edit = format!("/aid/projects/{id}/edit");
+        let page = app.get(&edit, &kh).await.text();
+        assert!(page.contains(r#"value="KH-SUA""#) && page.contains(r#"value="01/01/2026""#) && page.contains(r#"value="60""#), "{page}");
+        assert_eq!(app.get(&edit, &viewer).await.status, StatusCode::FORBIDDEN);
+        let fields = format!("csrf_token={csrf}&code=KH-SUA&title_vi=H%E1%BB%8Dc+b%E1%BB%95ng+Kh%C3%A1nh+H%C3%B2a+2026&unit_id={unit}&status=finalisation&planned_start=01%2F01%2F2026&org_partner={jvpf}&org_role=funding&sector_code=11220&sector_percent=100&province_unit={unit}&province_percent=100");
+        let r = app.send(form(&edit, &cookie, &format!("{fields}&planned_end=31%2F13%2F2026"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains(r#"id="planned_end-error""#) && r.text().contains("Sửa dự án"), "{}", r.text());
+        let r = app.send(form(&edit, &cookie, &format!("{fields}&planned_end=31%2F12%2F2026"))).await;
+        assert_eq!((r.status, r.headers.get(header::LOCATION).and_then(|l| l.to_str().ok())), (StatusCode::SEE_OTHER, Some(format!("/aid/projects/{id}").as_str())));
+        let saved = app.get(&path, &kh).await.json();
+        assert_eq!((saved["title_vi"].clone(), saved["status"].clone(), saved["sectors"].as_array().map(Vec::len)), (json!("Học bổng Khánh Hòa 2026"), json!("finalisation"), Some(1)));
+        assert_eq!(app.audit_total(&vufo).await, audit + 3);
+
+        // A project of Bắc Giang, merged away in 2025, keeps its unit and province on the form.
+        let listed = app.get("/api/v1/aid/projects?per_page=50", &vufo).await.json();
+        let jvpf_bg = listed["items"].as_array().expect("items").iter().find(|p| p["code"] == "JVPF-BG-2025").cloned().expect("demo project");
+        let page = app.get(&format!("/aid/projects/{}/edit", jvpf_bg["id"]), &vufo).await.text();
+        let bac_giang = format!(r#"<option value="{}" selected>Liên hiệp các tổ chức hữu nghị tỉnh Bắc Giang"#, jvpf_bg["unit_id"]);
+        assert_eq!(page.matches(&bac_giang).count(), 2, "the unit and the province: {page}");
         app
     })
     .await;

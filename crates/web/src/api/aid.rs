@@ -1,7 +1,7 @@
 //! `/api/v1/aid`: foreign-NGO aid projects and their money, scoped to the Vietnamese partner
 //! unit; `/api/v1/exchange-rates`: the rate table totals are converted by.
 
-use amity_domain::aid::{ProjectDraft, ProjectStatus, TransactionDraft};
+use amity_domain::aid::{ProjectDraft, ProjectOrg, ProjectStatus, Share, TransactionDraft};
 use amity_domain::money::{Currency, parse_amount};
 use amity_store::aid::{self, Listed, Project, ProjectFilter, Rate, Transaction};
 use axum::Json;
@@ -19,7 +19,7 @@ use super::{List, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::export;
-use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
 
@@ -65,6 +65,68 @@ async fn create(
 async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Project>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(aid::get(&mut conn, &me.actor, id).await?))
+}
+
+/// The fields a change names; the others keep their values. `null` clears an optional one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectPatch {
+    code: Option<String>,
+    title_vi: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    title_en: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    programme_id: Option<Option<i64>>,
+    unit_id: Option<i64>,
+    status: Option<String>,
+    planned_start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "nullable")]
+    actual_start: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    actual_end: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    beneficiaries: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    description: Option<Option<String>>,
+    organizations: Option<Vec<ProjectOrg>>,
+    sectors: Option<Vec<Share<String>>>,
+    provinces: Option<Vec<Share<i64>>>,
+}
+
+impl ProjectPatch {
+    fn onto(self, current: ProjectDraft) -> ProjectDraft {
+        ProjectDraft {
+            code: self.code.or(current.code),
+            title_vi: self.title_vi.or(current.title_vi),
+            title_en: self.title_en.unwrap_or(current.title_en),
+            programme_id: self.programme_id.unwrap_or(current.programme_id),
+            unit_id: self.unit_id.or(current.unit_id),
+            status: self.status.or(current.status),
+            planned_start: self.planned_start.or(current.planned_start),
+            planned_end: self.planned_end.or(current.planned_end),
+            actual_start: self.actual_start.unwrap_or(current.actual_start),
+            actual_end: self.actual_end.unwrap_or(current.actual_end),
+            beneficiaries: self.beneficiaries.unwrap_or(current.beneficiaries),
+            description: self.description.unwrap_or(current.description),
+            organizations: self.organizations.unwrap_or(current.organizations),
+            sectors: self.sectors.unwrap_or(current.sectors),
+            provinces: self.provinces.unwrap_or(current.provinces),
+        }
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ProjectPatch>,
+) -> ApiResult<Json<Project>> {
+    let mut tx = state.db.begin().await?;
+    let current = aid::get(&mut tx, &me.actor, id).await?;
+    let updated = aid::update(&mut tx, &me.actor, id, &b.onto(current.draft())).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
 }
 
 async fn add_transaction(
@@ -180,7 +242,7 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/aid/projects", get(list).post(create))
         .route("/api/v1/aid/projects/import", post(import_projects))
         .route("/api/v1/aid/transactions/import", post(import_transactions))
-        .route("/api/v1/aid/projects/{id}", get(show))
+        .route("/api/v1/aid/projects/{id}", get(show).patch(update))
         .route("/api/v1/aid/projects/{id}/transactions", post(add_transaction))
         .route("/api/v1/aid/iati.xml", get(iati))
         .route("/api/v1/aid/dashboard", get(dashboard))

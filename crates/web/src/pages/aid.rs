@@ -113,6 +113,8 @@ struct ProjectPage<'a> {
     project: Project,
     /// Whether the reader may record its money (its unit's staff; a programme takes none).
     can_record: bool,
+    /// Whether the reader may change it (its unit's staff).
+    can_edit: bool,
     kinds: &'static [TransactionKind],
     currencies: Vec<String>,
     fields: TransactionFields,
@@ -187,6 +189,7 @@ async fn project_page<'a>(
     Ok(ProjectPage {
         ctx,
         can_record: project.projects.is_empty() && me.actor.may(Action::Write, Some(project.unit.id)),
+        can_edit: me.actor.may(Action::Write, Some(project.unit.id)),
         project,
         kinds: TransactionKind::ALL,
         currencies,
@@ -365,15 +368,24 @@ impl ProjectFields {
     }
 }
 
+/// A unit the form offers.
+#[derive(Debug, Clone)]
+struct Choice {
+    id: i64,
+    name: String,
+}
+
 #[derive(Template)]
 #[template(path = "aid_project_form.html")]
 struct ProjectFormPage<'a> {
     ctx: &'a PageCtx,
+    /// The project being changed (its id and code), or none for a new one.
+    editing: Option<(i64, String)>,
     fields: ProjectFields,
     errors: FormErrors,
     /// The units the reader records for.
-    units: Vec<OrgUnit>,
-    provinces: Vec<OrgUnit>,
+    units: Vec<Choice>,
+    provinces: Vec<Choice>,
     /// The partners a project may name, by kind.
     ngos: Vec<(PartnerKind, Vec<Partner>)>,
     statuses: &'static [ProjectStatus],
@@ -385,25 +397,38 @@ async fn project_form<'a>(
     state: &AppState,
     ctx: &'a PageCtx,
     me: &CurrentUser,
-    fields: ProjectFields,
+    (editing, fields): (Option<(i64, String)>, ProjectFields),
     errors: FormErrors,
 ) -> amity_store::Result<ProjectFormPage<'a>> {
     let mut conn = state.db.conn().await?;
     let today = Utc::now().date_naive();
     let all = amity_store::org::all_as_of(&mut conn, today).await?;
-    let units: Vec<OrgUnit> = all.iter().filter(|u| me.actor.may(Action::Write, Some(u.id))).cloned().collect();
+    let choice = |u: &OrgUnit| Choice { id: u.id, name: u.name.clone() };
+    let mut units: Vec<Choice> = all.iter().filter(|u| me.actor.may(Action::Write, Some(u.id))).map(choice).collect();
+    let mut provinces: Vec<Choice> = all.iter().filter(|u| u.kind == OrgKind::ProvinceUnion.as_str()).map(choice).collect();
+    if let Some((id, _)) = &editing {
+        // A project kept by, or working in, a unit merged away since is shown with it.
+        let project = aid::get(&mut conn, &me.actor, *id).await?;
+        if !units.iter().any(|u| u.id == project.unit.id) {
+            units.insert(0, Choice { id: project.unit.id, name: project.unit.name.clone() });
+        }
+        for p in project.provinces.iter().filter(|p| !provinces.iter().any(|c| c.id == p.key)).collect::<Vec<_>>() {
+            provinces.insert(0, Choice { id: p.key, name: p.name.clone() });
+        }
+    }
     if units.is_empty() {
         return Err(amity_domain::authz::Denied("only a unit's staff record its aid projects").into());
     }
-    let provinces = all.into_iter().filter(|u| u.kind == OrgKind::ProvinceUnion.as_str()).collect();
     let mut ngos = Vec::new();
     for kind in FUNDERS {
         let filter = PartnerFilter { kind: Some(kind), ..Default::default() };
         let (partners, _) = amity_store::partner::list(&mut conn, &filter, ("name", false), 2000, 0).await?;
         ngos.push((kind, partners));
     }
+    let used = [fields.org_partner.len(), fields.sector_code.len(), fields.province_unit.len()].into_iter().max().unwrap_or(0);
     Ok(ProjectFormPage {
         ctx,
+        editing,
         fields,
         errors,
         units,
@@ -411,7 +436,7 @@ async fn project_form<'a>(
         ngos,
         statuses: ProjectStatus::ALL,
         roles: OrgRole::ALL,
-        rows: (0..ROWS).collect(),
+        rows: (0..ROWS.max(used + 1)).collect(),
     })
 }
 
@@ -422,35 +447,105 @@ async fn new_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx
         org_role: vec![OrgRole::Funding.as_str().into()],
         ..Default::default()
     };
-    page_or_error(&ctx, project_form(&state, &ctx, &me, fields, FormErrors::default()).await)
+    page_or_error(&ctx, project_form(&state, &ctx, &me, (None, fields), FormErrors::default()).await)
 }
 
-async fn create_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<ProjectFields>) -> Response {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        let programme = match f.programme.trim() {
-            "" => None,
-            code => Some(
-                aid::find(&mut tx, &me.actor, code)
-                    .await?
-                    .ok_or_else(|| amity_store::Error::invalid("programme", format!("no project with the code {code}")))?,
-            ),
-        };
-        let created = aid::create(&mut tx, &me.actor, &f.draft(programme)?).await?;
-        tx.commit().await?;
-        Ok(created.id)
+/// The form's programme, named by its code.
+async fn programme_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, f: &ProjectFields) -> amity_store::Result<Option<i64>> {
+    match f.programme.trim() {
+        "" => Ok(None),
+        code => Ok(Some(
+            aid::find(conn, &me.actor, code)
+                .await?
+                .ok_or_else(|| amity_store::Error::invalid("programme", format!("no project with the code {code}")))?,
+        )),
     }
-    .await
-    .map_err(super::beside_field)
-    .map_err(|e| match e {
-        // The form names the programme by its code.
+}
+
+/// A refusal shown beside its field; the form names the programme by its code.
+fn beside_project_field(e: amity_store::Error) -> amity_store::Error {
+    match super::beside_field(e) {
         amity_store::Error::Invalid(mut i) => {
             i.0.iter_mut().filter(|f| f.field == "programme_id").for_each(|f| f.field = "programme".into());
             amity_store::Error::Invalid(i)
         }
         other => other,
-    });
-    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, f.clone(), errors)).await
+    }
+}
+
+async fn create_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<ProjectFields>) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let programme = programme_of(&mut tx, &me, &f).await?;
+        let created = aid::create(&mut tx, &me.actor, &f.draft(programme)?).await?;
+        tx.commit().await?;
+        Ok(created.id)
+    }
+    .await
+    .map_err(beside_project_field);
+    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, (None, f.clone()), errors)).await
+}
+
+/// A project's details as its form shows them.
+async fn fields_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, p: &Project) -> amity_store::Result<ProjectFields> {
+    let programme = match p.programme_id {
+        Some(id) => aid::get(conn, &me.actor, id).await.map(|g| g.code).unwrap_or_default(),
+        None => String::new(),
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
+    Ok(ProjectFields {
+        code: p.code.clone(),
+        title_vi: p.title_vi.clone(),
+        title_en: p.title_en.clone().unwrap_or_default(),
+        unit_id: p.unit.id.to_string(),
+        programme,
+        status: p.status.as_str().into(),
+        planned_start: date(Some(p.planned_start)),
+        planned_end: date(Some(p.planned_end)),
+        actual_start: date(p.actual_start),
+        actual_end: date(p.actual_end),
+        beneficiaries: p.beneficiaries.clone().unwrap_or_default(),
+        description: p.description.clone().unwrap_or_default(),
+        org_partner: p.organizations.iter().map(|o| o.partner_id.to_string()).collect(),
+        org_role: p.organizations.iter().map(|o| o.role.as_str().to_owned()).collect(),
+        sector_code: p.sectors.iter().map(|s| s.key.clone()).collect(),
+        sector_percent: p.sectors.iter().map(|s| s.percent.normalize().to_string()).collect(),
+        province_unit: p.provinces.iter().map(|s| s.key.to_string()).collect(),
+        province_percent: p.provinces.iter().map(|s| s.percent.normalize().to_string()).collect(),
+    })
+}
+
+async fn edit_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let mut conn = state.db.conn().await?;
+        let project = aid::get(&mut conn, &me.actor, id).await?;
+        me.actor.require(Action::Write, Some(project.unit.id))?;
+        let fields = fields_of(&mut conn, &me, &project).await?;
+        drop(conn);
+        project_form(&state, &ctx, &me, (Some((id, project.code)), fields), FormErrors::default()).await
+    }
+    .await;
+    page_or_error(&ctx, result)
+}
+
+async fn update_project(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    PostForm(f): PostForm<ProjectFields>,
+) -> Response {
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let programme = programme_of(&mut tx, &me, &f).await?;
+        let updated = aid::update(&mut tx, &me.actor, id, &f.draft(programme)?).await?;
+        tx.commit().await?;
+        Ok(updated.id)
+    }
+    .await
+    .map_err(beside_project_field);
+    let editing = Some((id, f.code.clone()));
+    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, (editing, f.clone()), errors)).await
 }
 
 /// The import form's fields.
@@ -523,6 +618,7 @@ pub(super) fn routes() -> RouteSet {
         .route("/aid", get(overview))
         .route("/aid/projects/new", get(new_project).post(create_project))
         .route("/aid/projects/{id}", get(project))
+        .route("/aid/projects/{id}/edit", get(edit_project).post(update_project))
         .route("/aid/projects/{id}/transactions", post(add_transaction))
         .route("/aid/import", get(import_form).post(import))
 }
