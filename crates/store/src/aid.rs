@@ -34,7 +34,8 @@ use crate::sector;
 use crate::sets;
 use crate::totals::{self, Contribution};
 
-const PROJECT: &str = "aid_project";
+/// The audit trail's and attachments' name for a project.
+pub const PROJECT: &str = "aid_project";
 const TRANSACTION: &str = "aid_transaction";
 
 fn decimal(s: &str) -> Result<Decimal> {

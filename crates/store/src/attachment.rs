@@ -1,4 +1,4 @@
-//! Files attached to delegations and events: stored once by content (the SHA-256 of the bytes
+//! Files attached to delegations, events and aid projects: stored once by content (the SHA-256 of the bytes
 //! names the file, so the same file uploaded twice is kept once), described in the database,
 //! and read or changed only by those who may read or change the record they belong to.
 
@@ -14,7 +14,7 @@ use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::Attachments;
-use crate::{delegation, event};
+use crate::{aid, delegation, event};
 
 /// The file types accepted, by extension, with the type they are served as.
 pub const ALLOWED: [(&str, &str); 12] = [
@@ -95,6 +95,7 @@ async fn owner_of(conn: &mut Conn, actor: &Actor, record_type: &str, record_id: 
     match record_type {
         delegation::ENTITY => Ok(delegation::get(conn, actor, record_id).await?.owner_unit_id),
         event::ENTITY => Ok(event::get(conn, actor, record_id).await?.owner_unit_id),
+        aid::PROJECT => Ok(aid::get(conn, actor, record_id).await?.unit.id),
         other => Err(Error::invalid("record_type", format!("files cannot be attached to “{other}”"))),
     }
 }

@@ -1478,6 +1478,25 @@ async fn aid_projects_change_through_the_api_and_the_page() {
         assert_eq!((saved["title_vi"].clone(), saved["status"].clone(), saved["sectors"].as_array().map(Vec::len)), (json!("Học bổng Khánh Hòa 2026"), json!("finalisation"), Some(1)));
         assert_eq!(app.audit_total(&vufo).await, audit + 3);
 
+        // Its documents: attached by its unit's staff, read within scope, removed again.
+        let files = format!("{path}/attachments");
+        let r = app.send(upload(&files, &kh, "van-kien-du-an.pdf", b"%PDF-1.4 van kien")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let file = r.json()["id"].clone();
+        assert_eq!(app.send(upload(&files, &kh, "script.exe", b"MZ")).await.error_field(), "file");
+        assert_eq!(app.send(upload(&files, &viewer, "x.pdf", b"%PDF")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get(&files, &qn).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&files, &viewer).await.json()["total"], 1);
+        let shown = app.get(&format!("/aid/projects/{id}"), &kh).await.text();
+        assert!(shown.contains("van-kien-du-an.pdf") && shown.contains(&format!("/aid/projects/{id}/files?csrf_token=")), "{shown}");
+        assert_eq!(app.get(&format!("/api/v1/attachments/{file}"), &qn).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.call(Method::DELETE, &format!("/api/v1/attachments/{file}"), Some(&kh), None).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(app.get(&files, &kh).await.json()["total"], 0);
+        assert_eq!(app.audit_total(&vufo).await, audit + 5, "attached and removed");
+        let again = app.send(upload(&files, &kh, "bao-cao.docx", b"PK docx")).await.json()["id"].clone();
+        let r = app.send(form(&format!("/files/{again}/delete"), &cookie, &format!("csrf_token={csrf}"))).await;
+        assert_eq!(r.headers.get(header::LOCATION).and_then(|l| l.to_str().ok()), Some(format!("/aid/projects/{id}").as_str()), "back to the project");
+
         // A project of Bắc Giang, merged away in 2025, keeps its unit and province on the form.
         let listed = app.get("/api/v1/aid/projects?per_page=50", &vufo).await.json();
         let jvpf_bg = listed["items"].as_array().expect("items").iter().find(|p| p["code"] == "JVPF-BG-2025").cloned().expect("demo project");

@@ -742,6 +742,7 @@ aid-programme = Part of programme
 aid-iati = The year's IATI 2.03 file
 aid-overall = Foreign-NGO aid (all years)
 aid-projects-all = Projects
+aid-documents = Project documents
 aid-edit-project = Edit project
 aid-new-project = Record a new project
 aid-project-form-intro = A project is a record of its Vietnamese partner unit. Sector and province percentages, when given, must sum to exactly 100 %. Dates are dd/mm/yyyy.

@@ -742,6 +742,7 @@ aid-programme = Thuộc chương trình
 aid-iati = Tệp IATI 2.03 của năm
 aid-overall = Viện trợ PCPNN (mọi năm)
 aid-projects-all = Dự án
+aid-documents = Văn bản, tài liệu dự án
 aid-edit-project = Sửa dự án
 aid-new-project = Ghi nhận dự án mới
 aid-project-form-intro = Dự án là hồ sơ của đơn vị đối tác Việt Nam. Tỷ lệ ngành và tỷ lệ địa bàn, nếu ghi, phải cộng đúng 100 %. Ngày ghi dd/mm/yyyy.

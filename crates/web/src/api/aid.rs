@@ -4,15 +4,16 @@
 use amity_domain::aid::{ProjectDraft, ProjectOrg, ProjectStatus, Share, TransactionDraft};
 use amity_domain::money::{Currency, parse_amount};
 use amity_store::aid::{self, Listed, Project, ProjectFilter, Rate, Transaction};
+use amity_store::attachment::Attachment;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::activities::subtree;
+use super::activities::{self, subtree};
 use super::aid_import;
 use super::import::ImportQuery;
 use super::{List, unprocessable};
@@ -141,6 +142,22 @@ async fn add_transaction(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+async fn attachments(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<List<Attachment>>> {
+    let mut conn = state.db.conn().await?;
+    aid::get(&mut conn, &me.actor, id).await?;
+    drop(conn);
+    Ok(Json(activities::attachments_of(&state, aid::PROJECT, id).await?))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    activities::upload(&state, &me, aid::PROJECT, id, form).await
+}
+
 /// `POST /api/v1/aid/projects/import` with a CSV body: all rows or none; `?dry_run=true` previews.
 async fn import_projects(
     State(state): State<AppState>,
@@ -244,6 +261,7 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/aid/transactions/import", post(import_transactions))
         .route("/api/v1/aid/projects/{id}", get(show).patch(update))
         .route("/api/v1/aid/projects/{id}/transactions", post(add_transaction))
+        .route("/api/v1/aid/projects/{id}/attachments", get(attachments).post(upload).layer(activities::upload_limit()))
         .route("/api/v1/aid/iati.xml", get(iati))
         .route("/api/v1/aid/dashboard", get(dashboard))
         .route("/api/v1/exchange-rates", get(rates).put(set_rate))

@@ -14,7 +14,7 @@ use amity_store::aid::{self, Breakdown, Dashboard, Listed, Project, ProjectFilte
 use amity_store::org::OrgUnit;
 use amity_store::partner::{Partner, PartnerFilter};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
@@ -115,6 +115,8 @@ struct ProjectPage<'a> {
     can_record: bool,
     /// Whether the reader may change it (its unit's staff).
     can_edit: bool,
+    /// Its documents.
+    files: Vec<amity_store::attachment::Attachment>,
     kinds: &'static [TransactionKind],
     currencies: Vec<String>,
     fields: TransactionFields,
@@ -190,6 +192,7 @@ async fn project_page<'a>(
         ctx,
         can_record: project.projects.is_empty() && me.actor.may(Action::Write, Some(project.unit.id)),
         can_edit: me.actor.may(Action::Write, Some(project.unit.id)),
+        files: amity_store::attachment::of_record(&mut conn, aid::PROJECT, id).await?,
         project,
         kinds: TransactionKind::ALL,
         currencies,
@@ -222,6 +225,18 @@ async fn add_transaction(
     .await
     .map_err(super::beside_field);
     after_post(&ctx, result, |()| project_path(id), |errors| project_page(&state, &ctx, &me, id, Some(f.clone()), errors)).await
+}
+
+async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {
+    let result = async {
+        let (name, bytes) = super::delegations::read_upload(form).await?;
+        let mut tx = state.db.begin().await?;
+        amity_store::attachment::attach(&mut tx, &me.actor, &crate::api::activities::files(&state), aid::PROJECT, id, &name, &bytes)
+            .await?;
+        tx.commit().await
+    }
+    .await;
+    after_post(&ctx, result, |()| project_path(id), |errors| project_page(&state, &ctx, &me, id, None, errors)).await
 }
 
 fn project_path(id: i64) -> String {
@@ -620,5 +635,6 @@ pub(super) fn routes() -> RouteSet {
         .route("/aid/projects/{id}", get(project))
         .route("/aid/projects/{id}/edit", get(edit_project).post(update_project))
         .route("/aid/projects/{id}/transactions", post(add_transaction))
+        .route("/aid/projects/{id}/files", post(upload).layer(crate::api::activities::upload_limit()))
         .route("/aid/import", get(import_form).post(import))
 }

@@ -561,6 +561,9 @@ pub(crate) async fn remove_file(State(state): State<AppState>, Auth(me): Auth, c
     }
     .await;
     match result {
+        Ok(found) if found.record_type == amity_store::aid::PROJECT => {
+            axum::response::Redirect::to(&format!("/aid/projects/{}", found.record_id)).into_response()
+        }
         Ok(found) => axum::response::Redirect::to(&format!("/{}s/{}", found.record_type, found.record_id)).into_response(),
         Err(e) => store_error_page(&ctx, e),
     }
