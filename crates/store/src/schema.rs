@@ -1627,17 +1627,31 @@ async fn m014_aid(c: &mut Conn) -> Result<()> {
     ] {
         c.execute_schema(&index).await?;
     }
-    let mut rates = csv::Reader::from_reader(DEFAULT_RATES.as_bytes());
-    for row in rates.records() {
+    let columns = [ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit];
+    insert_shipped(c, ExchangeRates::Table, columns, DEFAULT_RATES, 1).await
+}
+
+/// Inserts the rows of a CSV file the server ships into `table`, the file's columns in the order
+/// of `columns`; the one at `date_at` is a date (`YYYY-MM-DD`), the others text.
+async fn insert_shipped<T: Iden + Copy + 'static, const N: usize>(
+    c: &mut Conn,
+    table: T,
+    columns: [T; N],
+    file: &str,
+    date_at: usize,
+) -> Result<()> {
+    let mut rows = csv::Reader::from_reader(file.as_bytes());
+    for row in rows.records() {
         let row = row.map_err(|e| crate::error::Error::Other(e.into()))?;
-        let valid_from = NaiveDate::parse_from_str(&row[1], "%Y-%m-%d").map_err(|e| crate::error::Error::Other(e.into()))?;
-        c.execute(
-            Query::insert()
-                .into_table(ExchangeRates::Table)
-                .columns([ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit])
-                .values_panic([row[0].into(), valid_from.into(), row[2].into()]),
-        )
-        .await?;
+        let mut values: Vec<sea_query::SimpleExpr> = Vec::with_capacity(N);
+        for (i, field) in row.iter().enumerate().take(N) {
+            values.push(if i == date_at {
+                NaiveDate::parse_from_str(field, "%Y-%m-%d").map_err(|e| crate::error::Error::Other(e.into()))?.into()
+            } else {
+                field.into()
+            });
+        }
+        c.execute(Query::insert().into_table(table).columns(columns).values_panic(values)).await?;
     }
     Ok(())
 }
@@ -2031,17 +2045,6 @@ async fn m017_public_holidays(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(PublicHolidays::NameEn).text().null()),
     )
     .await?;
-    let mut holidays = csv::Reader::from_reader(DEFAULT_HOLIDAYS.as_bytes());
-    for row in holidays.records() {
-        let row = row.map_err(|e| crate::error::Error::Other(e.into()))?;
-        let date = NaiveDate::parse_from_str(&row[0], "%Y-%m-%d").map_err(|e| crate::error::Error::Other(e.into()))?;
-        c.execute(
-            Query::insert()
-                .into_table(PublicHolidays::Table)
-                .columns([PublicHolidays::Date, PublicHolidays::NameVi, PublicHolidays::NameEn])
-                .values_panic([date.into(), row[1].into(), row[2].into()]),
-        )
-        .await?;
-    }
-    Ok(())
+    let columns = [PublicHolidays::Date, PublicHolidays::NameVi, PublicHolidays::NameEn];
+    insert_shipped(c, PublicHolidays::Table, columns, DEFAULT_HOLIDAYS, 0).await
 }
