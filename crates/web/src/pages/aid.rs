@@ -408,11 +408,14 @@ struct ProjectFormPage<'a> {
     rows: Vec<usize>,
 }
 
+/// The project form: a new project's, or the form of project `editing` with `fields` as sent
+/// (its stored details when none were sent).
 async fn project_form<'a>(
     state: &AppState,
     ctx: &'a PageCtx,
     me: &CurrentUser,
-    (editing, fields): (Option<(i64, String)>, ProjectFields),
+    editing: Option<i64>,
+    fields: Option<ProjectFields>,
     errors: FormErrors,
 ) -> amity_store::Result<ProjectFormPage<'a>> {
     let mut conn = state.db.conn().await?;
@@ -421,9 +424,13 @@ async fn project_form<'a>(
     let choice = |u: &OrgUnit| Choice { id: u.id, name: u.name.clone() };
     let mut units: Vec<Choice> = all.iter().filter(|u| me.actor.may(Action::Write, Some(u.id))).map(choice).collect();
     let mut provinces: Vec<Choice> = all.iter().filter(|u| u.kind == OrgKind::ProvinceUnion.as_str()).map(choice).collect();
-    if let Some((id, _)) = &editing {
+    let project = match editing {
+        Some(id) => Some(aid::get(&mut conn, &me.actor, id).await?),
+        None => None,
+    };
+    if let Some(project) = &project {
+        me.actor.require(Action::Write, Some(project.unit.id))?;
         // A project kept by, or working in, a unit merged away since is shown with it.
-        let project = aid::get(&mut conn, &me.actor, *id).await?;
         if !units.iter().any(|u| u.id == project.unit.id) {
             units.insert(0, Choice { id: project.unit.id, name: project.unit.name.clone() });
         }
@@ -431,6 +438,12 @@ async fn project_form<'a>(
             provinces.insert(0, Choice { id: p.key, name: p.name.clone() });
         }
     }
+    let fields = match (fields, &project) {
+        (Some(sent), _) => sent,
+        (None, Some(p)) => fields_of(&mut conn, me, p).await?,
+        (None, None) => ProjectFields::default(),
+    };
+    let editing = project.map(|p| (p.id, p.code));
     if units.is_empty() {
         return Err(amity_domain::authz::Denied("only a unit's staff record its aid projects").into());
     }
@@ -462,7 +475,7 @@ async fn new_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx
         org_role: vec![OrgRole::Funding.as_str().into()],
         ..Default::default()
     };
-    page_or_error(&ctx, project_form(&state, &ctx, &me, (None, fields), FormErrors::default()).await)
+    page_or_error(&ctx, project_form(&state, &ctx, &me, None, Some(fields), FormErrors::default()).await)
 }
 
 /// The form's programme, named by its code.
@@ -498,7 +511,7 @@ async fn create_project(State(state): State<AppState>, Auth(me): Auth, ctx: Page
     }
     .await
     .map_err(beside_project_field);
-    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, (None, f.clone()), errors)).await
+    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, None, Some(f.clone()), errors)).await
 }
 
 /// A project's details as its form shows them.
@@ -531,16 +544,7 @@ async fn fields_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, p: &Proje
 }
 
 async fn edit_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let project = aid::get(&mut conn, &me.actor, id).await?;
-        me.actor.require(Action::Write, Some(project.unit.id))?;
-        let fields = fields_of(&mut conn, &me, &project).await?;
-        drop(conn);
-        project_form(&state, &ctx, &me, (Some((id, project.code)), fields), FormErrors::default()).await
-    }
-    .await;
-    page_or_error(&ctx, result)
+    page_or_error(&ctx, project_form(&state, &ctx, &me, Some(id), None, FormErrors::default()).await)
 }
 
 async fn update_project(
@@ -559,8 +563,7 @@ async fn update_project(
     }
     .await
     .map_err(beside_project_field);
-    let editing = Some((id, f.code.clone()));
-    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, (editing, f.clone()), errors)).await
+    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, Some(id), Some(f.clone()), errors)).await
 }
 
 /// The import form's fields.
