@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,31 @@ vocabulary!(
     /// A movement of a project's money: a pledge, a commitment, a disbursement or an expenditure.
     TransactionKind, "kind", { Pledge => "pledge", Commitment => "commitment", Disbursement => "disbursement", Expenditure => "expenditure" }
 );
+
+vocabulary!(
+    /// What level of change a result records (IATI ResultType 1–3).
+    ResultKind, "result_kind", { Output => "output", Outcome => "outcome", Impact => "impact" }
+);
+
+vocabulary!(
+    /// How an indicator is counted (IATI IndicatorMeasure 1–2): in units (scholarships, wells)
+    /// or as a percentage.
+    Measure, "measure", { Unit => "unit", Percentage => "percentage" }
+);
+
+impl ResultKind {
+    /// The IATI ResultType code.
+    pub fn iati_code(self) -> u8 {
+        self as u8 + 1
+    }
+}
+
+impl Measure {
+    /// The IATI IndicatorMeasure code.
+    pub fn iati_code(self) -> u8 {
+        self as u8 + 1
+    }
+}
 
 impl ProjectStatus {
     /// The IATI ActivityStatus code.
@@ -119,6 +144,125 @@ pub struct ProjectDraft {
     /// Provincial unions and the share of the project in their province.
     #[serde(default)]
     pub provinces: Vec<Share<i64>>,
+    /// What it sets out to change, each with its indicator, baseline, target and actual.
+    #[serde(default)]
+    pub results: Vec<ResultDraft>,
+}
+
+/// A result as written: an indicator with its baseline, target and what has been achieved.
+/// Values are digits with `.` for decimals.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultDraft {
+    pub kind: Option<String>,
+    pub indicator_vi: Option<String>,
+    pub indicator_en: Option<String>,
+    /// `unit` when not given.
+    pub measure: Option<String>,
+    pub baseline: Option<String>,
+    /// The year the baseline was measured; given with the baseline.
+    pub baseline_year: Option<i32>,
+    pub target: Option<String>,
+    pub actual: Option<String>,
+}
+
+/// A checked result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectResult {
+    pub kind: ResultKind,
+    pub indicator_vi: String,
+    pub indicator_en: Option<String>,
+    pub measure: Measure,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub baseline: Option<Decimal>,
+    pub baseline_year: Option<i32>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub target: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub actual: Option<Decimal>,
+}
+
+impl ProjectResult {
+    /// Back to a draft, to be changed and saved again.
+    pub fn draft(&self) -> ResultDraft {
+        let written = |d: Option<Decimal>| d.map(|d| d.normalize().to_string());
+        ResultDraft {
+            kind: Some(self.kind.as_str().to_owned()),
+            indicator_vi: Some(self.indicator_vi.clone()),
+            indicator_en: self.indicator_en.clone(),
+            measure: Some(self.measure.as_str().to_owned()),
+            baseline: written(self.baseline),
+            baseline_year: self.baseline_year,
+            target: written(self.target),
+            actual: written(self.actual),
+        }
+    }
+}
+
+/// The most results a project records.
+pub const MAX_RESULTS: usize = 30;
+
+impl ResultDraft {
+    /// Whether nothing was written (an unused row of a form).
+    pub fn is_blank(&self) -> bool {
+        [&self.kind, &self.indicator_vi, &self.indicator_en, &self.baseline, &self.target, &self.actual].iter().all(|v| text(v).is_none())
+            && self.baseline_year.is_none()
+    }
+
+    /// Checks the fields, naming them `{prefix}.field`; a baseline is measured no later than
+    /// `last_year` (the project's planned end).
+    fn check(&self, prefix: &str, last_year: Option<i32>, check: &mut Checker) -> Option<ProjectResult> {
+        let field = |name: &str| format!("{prefix}.{name}");
+        let kind = match self.kind.as_deref().map(str::trim) {
+            None | Some("") => {
+                check.push(&field("kind"), "is required");
+                None
+            }
+            Some(k) => check.check(&field("kind"), k.parse::<ResultKind>()),
+        };
+        let indicator_vi = text(&self.indicator_vi);
+        match &indicator_vi {
+            None => check.push(&field("indicator_vi"), "is required"),
+            Some(t) if t.chars().count() > 300 => check.push(&field("indicator_vi"), "write at most 300 characters"),
+            Some(_) => {}
+        }
+        let measure = match self.measure.as_deref().map(str::trim) {
+            None | Some("") => Some(Measure::Unit),
+            Some(m) => check.check(&field("measure"), m.parse::<Measure>()),
+        };
+        let mut value = |name: &str, v: &Option<String>| -> Option<Decimal> {
+            let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            let parsed = check.check(&field(name), parse_amount(v))?;
+            if measure == Some(Measure::Percentage) && parsed > Decimal::ONE_HUNDRED {
+                check.push(&field(name), "a percentage is at most 100");
+                return None;
+            }
+            Some(parsed.normalize())
+        };
+        let baseline = value("baseline", &self.baseline);
+        let target = value("target", &self.target);
+        let actual = value("actual", &self.actual);
+        if target.is_none() && text(&self.target).is_none() {
+            check.push(&field("target"), "is required");
+        }
+        match (text(&self.baseline), self.baseline_year) {
+            (Some(_), None) => check.push(&field("baseline_year"), "give the year the baseline was measured"),
+            (None, Some(_)) => check.push(&field("baseline"), "give the baseline measured that year"),
+            (_, Some(y)) if !(1945..=2100).contains(&y) => check.push(&field("baseline_year"), "write a year from 1945 to 2100"),
+            (_, Some(y)) if last_year.is_some_and(|last| y > last) => check.push(&field("baseline_year"), "is after the project ends"),
+            _ => {}
+        }
+        Some(ProjectResult {
+            kind: kind?,
+            indicator_vi: indicator_vi?,
+            indicator_en: text(&self.indicator_en),
+            measure: measure?,
+            baseline,
+            baseline_year: self.baseline_year,
+            target: Some(target?),
+            actual,
+        })
+    }
 }
 
 /// An NGO in a project, and what it does there.
@@ -146,6 +290,7 @@ pub struct ProjectSpec {
     pub organizations: Vec<ProjectOrg>,
     pub sectors: Vec<Share<String>>,
     pub provinces: Vec<Share<i64>>,
+    pub results: Vec<ProjectResult>,
 }
 
 fn text(s: &Option<String>) -> Option<String> {
@@ -196,6 +341,12 @@ impl ProjectDraft {
         }
         check_shares("sectors", &self.sectors, &mut check);
         check_shares("provinces", &self.provinces, &mut check);
+        if self.results.len() > MAX_RESULTS {
+            check.push("results", format!("record at most {MAX_RESULTS} results"));
+        }
+        let last_year = self.planned_end.map(|d| d.year());
+        let results: Vec<Option<ProjectResult>> =
+            self.results.iter().enumerate().map(|(i, r)| r.check(&format!("results[{i}]"), last_year, &mut check)).collect();
         check.finish()?;
         let (Some(code), Some(title_vi), Some(status), Some(planned_start), Some(planned_end)) =
             (code, title_vi, status, self.planned_start, self.planned_end)
@@ -217,6 +368,7 @@ impl ProjectDraft {
             organizations: self.organizations.clone(),
             sectors: self.sectors.iter().map(|s| Share { key: s.key.trim().to_owned(), percent: s.percent.normalize() }).collect(),
             provinces: self.provinces.iter().map(|s| Share { key: s.key, percent: s.percent.normalize() }).collect(),
+            results: results.into_iter().flatten().collect(),
         })
     }
 }
@@ -321,6 +473,57 @@ mod tests {
         assert_eq!(twice.check().expect_err("twice").0[0].field, "provinces");
         let fields: Vec<String> = ProjectDraft::default().check().expect_err("empty").0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["code", "title_vi", "status", "planned_start", "planned_end", "organizations"]);
+    }
+
+    #[test]
+    fn results_name_the_field_of_the_row_that_is_wrong() {
+        let scholarships = ResultDraft {
+            kind: Some("output".into()),
+            indicator_vi: Some("Số suất học bổng trao cho học sinh nghèo".into()),
+            baseline: Some("0".into()),
+            baseline_year: Some(2022),
+            target: Some("20".into()),
+            actual: Some("20".into()),
+            ..Default::default()
+        };
+        let rate = ResultDraft {
+            kind: Some("outcome".into()),
+            indicator_vi: Some("Tỷ lệ học sinh được nhận học bổng tiếp tục đi học".into()),
+            measure: Some("percentage".into()),
+            target: Some("95.50".into()),
+            ..Default::default()
+        };
+        let spec = ProjectDraft { results: vec![scholarships.clone(), rate.clone()], ..draft() }.check().expect("valid");
+        assert_eq!(spec.results.len(), 2);
+        assert_eq!((spec.results[0].measure, spec.results[0].target), (Measure::Unit, Some(Decimal::new(20, 0))));
+        assert_eq!((spec.results[1].kind.iati_code(), spec.results[1].measure.iati_code()), (2, 2));
+        assert_eq!(spec.results[1].target.map(|t| t.to_string()), Some("95.5".into()));
+        assert_eq!(spec.results[1].draft().target.as_deref(), Some("95.5"));
+
+        let wrong = ProjectDraft {
+            results: vec![
+                scholarships.clone(),
+                ResultDraft { target: Some("120".into()), baseline: Some("10".into()), ..rate.clone() },
+                ResultDraft { kind: Some("effect".into()), indicator_vi: None, target: None, ..scholarships.clone() },
+                ResultDraft { baseline_year: Some(2023), actual: Some("-1".into()), ..scholarships },
+            ],
+            ..draft()
+        };
+        let fields: Vec<String> = wrong.check().expect_err("wrong rows").0.into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "results[1].target",
+                "results[1].baseline_year",
+                "results[2].kind",
+                "results[2].indicator_vi",
+                "results[2].target",
+                "results[3].actual",
+                "results[3].baseline_year",
+            ]
+        );
+        assert!(ResultDraft { measure: Some("unit".into()), ..Default::default() }.is_blank());
+        assert!(!rate.is_blank());
     }
 
     #[test]

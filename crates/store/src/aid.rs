@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
-use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, ProjectSpec, ProjectStatus, Share, TransactionDraft, TransactionKind};
+use amity_domain::aid::{
+    OrgRole, ProjectDraft, ProjectOrg, ProjectResult, ProjectSpec, ProjectStatus, Share, TransactionDraft, TransactionKind,
+};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::money::{Currency, Money};
 use amity_domain::partner::Vocabulary;
@@ -28,7 +30,8 @@ use crate::error::{Error, Result, stored};
 use crate::org::{self, UnitRef};
 use crate::partner;
 use crate::schema::{
-    AidProjectOrgs, AidProjectProvinces, AidProjectSectors, AidProjects, AidTransactions, Countries, ExchangeRates, Partners,
+    AidProjectOrgs, AidProjectProvinces, AidProjectResults, AidProjectSectors, AidProjects, AidTransactions, Countries, ExchangeRates,
+    Partners,
 };
 use crate::sector;
 use crate::sets;
@@ -190,6 +193,7 @@ pub struct Project {
     pub organizations: Vec<Organization>,
     pub sectors: Vec<Part<String>>,
     pub provinces: Vec<Part<i64>>,
+    pub results: Vec<ProjectResult>,
     /// The projects of this programme.
     pub projects: Vec<i64>,
     pub transactions: Vec<Transaction>,
@@ -217,6 +221,7 @@ impl Project {
             organizations: self.organizations.iter().map(|o| ProjectOrg { partner_id: o.partner_id, role: o.role }).collect(),
             sectors: self.sectors.iter().map(|s| Share { key: s.key.clone(), percent: s.percent }).collect(),
             provinces: self.provinces.iter().map(|p| Share { key: p.key, percent: p.percent }).collect(),
+            results: self.results.iter().map(ProjectResult::draft).collect(),
         }
     }
 }
@@ -421,6 +426,7 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
         .into_iter()
         .map(|(u, pct)| Ok(Part { key: u, name: names.get(&u).map(|r| r.name.clone()).unwrap_or_default(), percent: decimal(&pct)? }))
         .collect::<Result<_>>()?;
+    let results = results_of(conn, id).await?;
     let projects = children(conn, id).await?;
     let transactions = transactions_of(conn, id).await?;
     let mut totals = BTreeMap::new();
@@ -449,11 +455,56 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
         organizations,
         sectors,
         provinces,
+        results,
         projects,
         transactions,
         totals,
         updated_at,
     })
+}
+
+type ResultRow = (String, String, Option<String>, String, Option<String>, Option<i32>, Option<String>, Option<String>);
+
+fn result_columns() -> [AidProjectResults; 9] {
+    [
+        AidProjectResults::Position,
+        AidProjectResults::Kind,
+        AidProjectResults::IndicatorVi,
+        AidProjectResults::IndicatorEn,
+        AidProjectResults::Measure,
+        AidProjectResults::Baseline,
+        AidProjectResults::BaselineYear,
+        AidProjectResults::Target,
+        AidProjectResults::Actual,
+    ]
+}
+
+/// A project's results, in the order they were written.
+async fn results_of(conn: &mut Conn, project: i64) -> Result<Vec<ProjectResult>> {
+    let rows: Vec<ResultRow> = conn
+        .fetch_all(
+            Query::select()
+                .columns(result_columns().into_iter().skip(1))
+                .from(AidProjectResults::Table)
+                .and_where(Expr::col(AidProjectResults::ProjectId).eq(project))
+                .order_by(AidProjectResults::Position, Order::Asc),
+        )
+        .await?;
+    let value = |v: Option<String>| v.as_deref().map(decimal).transpose();
+    rows.into_iter()
+        .map(|(kind, indicator_vi, indicator_en, measure, baseline, baseline_year, target, actual)| {
+            Ok(ProjectResult {
+                kind: stored(&kind)?,
+                indicator_vi,
+                indicator_en,
+                measure: stored(&measure)?,
+                baseline: value(baseline)?,
+                baseline_year,
+                target: value(target)?,
+                actual: value(actual)?,
+            })
+        })
+        .collect()
 }
 
 /// What a project's details must hold beyond their own rules: active DAC sectors, provincial
@@ -490,7 +541,24 @@ async fn write_parts(conn: &mut Conn, id: i64, spec: &ProjectSpec) -> Result<()>
     sets::replace(conn, AidProjectSectors::Table, AidProjectSectors::ProjectId, id, columns, sectors).await?;
     let provinces = spec.provinces.iter().map(|p| [Expr::val(p.key), Expr::val(p.percent.to_string())]).collect();
     let columns = [AidProjectProvinces::UnitId, AidProjectProvinces::Percent];
-    sets::replace(conn, AidProjectProvinces::Table, AidProjectProvinces::ProjectId, id, columns, provinces).await
+    sets::replace(conn, AidProjectProvinces::Table, AidProjectProvinces::ProjectId, id, columns, provinces).await?;
+    let text = |d: Option<Decimal>| Expr::val(d.map(|d| d.to_string()));
+    let results = (spec.results.iter().zip(0i32..))
+        .map(|(r, position)| {
+            [
+                Expr::val(position),
+                Expr::val(r.kind.as_str()),
+                Expr::val(r.indicator_vi.clone()),
+                Expr::val(r.indicator_en.clone()),
+                Expr::val(r.measure.as_str()),
+                text(r.baseline),
+                Expr::val(r.baseline_year),
+                text(r.target),
+                text(r.actual),
+            ]
+        })
+        .collect();
+    sets::replace(conn, AidProjectResults::Table, AidProjectResults::ProjectId, id, result_columns(), results).await
 }
 
 fn project_json(p: &Project) -> serde_json::Value {

@@ -282,7 +282,7 @@ async fn aid(
     rng: &mut StdRng,
     stats: &mut GenStats,
 ) -> anyhow::Result<()> {
-    use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, Share, TransactionDraft};
+    use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, ResultDraft, Share, TransactionDraft};
     use amity_domain::ngo::PermitDraft;
     use rust_decimal::Decimal;
 
@@ -345,6 +345,7 @@ async fn aid(
                 let end = start.checked_add_months(chrono::Months::new(rng.random_range(6..=36))).unwrap_or(start) - chrono::Days::new(1);
                 let first = rng.random_range(0..SECTORS.len());
                 let share = rng.random_range(1..=99);
+                let target: i64 = rng.random_range(50..=5_000);
                 let draft = ProjectDraft {
                     code: Some(format!("G{unit}-{year}-{k:02}")),
                     title_vi: Some(format!("Dự án sinh thử {} năm {year} số {k}", province_name(p as u32))),
@@ -359,6 +360,14 @@ async fn aid(
                         Share { key: SECTORS[(first + 1) % SECTORS.len()].into(), percent: Decimal::from(100 - share) },
                     ],
                     provinces: vec![Share { key: *unit, percent: Decimal::ONE_HUNDRED }],
+                    results: vec![ResultDraft {
+                        kind: Some("output".into()),
+                        indicator_vi: Some("Số người hưởng lợi trực tiếp".into()),
+                        indicator_en: Some("People directly benefiting".into()),
+                        target: Some(target.to_string()),
+                        actual: (end < today).then(|| (target * rng.random_range(70..=110) / 100).to_string()),
+                        ..Default::default()
+                    }],
                     ..Default::default()
                 };
                 let project = crate::aid::create(&mut tx, system, &draft).await?;

@@ -326,6 +326,21 @@ pub(crate) enum AidProjectProvinces {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum AidProjectResults {
+    Table,
+    ProjectId,
+    Position,
+    Kind,
+    IndicatorVi,
+    IndicatorEn,
+    Measure,
+    Baseline,
+    BaselineYear,
+    Target,
+    Actual,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum ExchangeRates {
     Table,
     Currency,
@@ -811,6 +826,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (15, "NGO applicant accounts, their applications, moves and the office's internal notes"),
     (16, "aid transactions indexed by date, for the year's figures; live totals count the NGOs giving aid"),
     (17, "public holidays, which applications' processing times do not count"),
+    (18, "aid projects' results: indicators with their baselines, targets and actuals"),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -879,6 +895,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         15 => m015_applications(conn).await,
         16 => m016_aid_by_date(conn).await,
         17 => m017_public_holidays(conn).await,
+        18 => m018_aid_results(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }
@@ -2047,4 +2064,24 @@ async fn m017_public_holidays(c: &mut Conn) -> Result<()> {
     .await?;
     let columns = [PublicHolidays::Date, PublicHolidays::NameVi, PublicHolidays::NameEn];
     insert_shipped(c, PublicHolidays::Table, columns, DEFAULT_HOLIDAYS, 0).await
+}
+
+async fn m018_aid_results(c: &mut Conn) -> Result<()> {
+    c.execute_schema(
+        Table::create()
+            .table(AidProjectResults::Table)
+            .col(ColumnDef::new(AidProjectResults::ProjectId).big_integer().not_null())
+            .col(ColumnDef::new(AidProjectResults::Position).integer().not_null())
+            .col(ColumnDef::new(AidProjectResults::Kind).text().not_null())
+            .col(ColumnDef::new(AidProjectResults::IndicatorVi).text().not_null())
+            .col(ColumnDef::new(AidProjectResults::IndicatorEn).text().null())
+            .col(ColumnDef::new(AidProjectResults::Measure).text().not_null())
+            .col(ColumnDef::new(AidProjectResults::Baseline).text().null())
+            .col(ColumnDef::new(AidProjectResults::BaselineYear).integer().null())
+            .col(ColumnDef::new(AidProjectResults::Target).text().null())
+            .col(ColumnDef::new(AidProjectResults::Actual).text().null())
+            .primary_key(Index::create().col(AidProjectResults::ProjectId).col(AidProjectResults::Position))
+            .foreign_key(&mut fk(AidProjectResults::Table, AidProjectResults::ProjectId, AidProjects::Table, AidProjects::Id)),
+    )
+    .await
 }

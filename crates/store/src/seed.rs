@@ -454,6 +454,16 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
             organizations: vec![amity_domain::aid::ProjectOrg { partner_id: jvpf, role: amity_domain::aid::OrgRole::Funding }],
             sectors: vec![amity_domain::aid::Share { key: "11260".into(), percent: 100.into() }],
             provinces: vec![amity_domain::aid::Share { key: bac_giang, percent: 100.into() }],
+            results: vec![amity_domain::aid::ResultDraft {
+                kind: Some("output".into()),
+                indicator_vi: Some("Số suất học bổng trao cho học sinh dân tộc thiểu số".into()),
+                indicator_en: Some("Scholarships awarded to ethnic-minority pupils".into()),
+                baseline: Some("0".into()),
+                baseline_year: Some(2025),
+                target: Some("20".into()),
+                actual: Some("20".into()),
+                ..Default::default()
+            }],
             ..Default::default()
         },
     )

@@ -1,8 +1,12 @@
 //! The IATI 2.03 activity file of aid projects: `iati-activities` with one `iati-activity` per
 //! project, its titles and descriptions in Vietnamese and English, the NGOs with their roles,
 //! status and dates, Viet Nam as recipient country, sectors (DAC 5-digit) with percentages, a
-//! budget per calendar year (the year's commitments), and every transaction in the currency
-//! it was made in.
+//! budget per calendar year (the year's commitments), every transaction in the currency it was
+//! made in, and its results (each indicator's baseline, and its target and actual over the
+//! project's planned period).
+//!
+//! A project's documents are not linked: IATI's `document-link` is for documents the public
+//! can open, and a project's documents are read within its unit's scope only.
 //!
 //! Elements are written in the order the 2.03 schema's sequences require;
 //! `data/reference/iati/iati-activities-schema.xsd` validates the result in the tests.
@@ -91,8 +95,45 @@ fn activity(w: &mut W, p: &Project) -> io::Result<()> {
                     Ok(())
                 })?;
             }
+            results(w, p)
+        })?;
+    Ok(())
+}
+
+/// A result per indicator: its baseline, and its target and actual over the project's planned
+/// period.
+fn results(w: &mut W, p: &Project) -> io::Result<()> {
+    for r in &p.results {
+        let kind = r.kind.iati_code().to_string();
+        w.create_element("result").with_attribute(("type", kind.as_str())).write_inner_content(|w| {
+            w.create_element("title").write_inner_content(|w| narratives(w, &r.indicator_vi, r.indicator_en.as_deref()))?;
+            let measure = r.measure.iati_code().to_string();
+            w.create_element("indicator").with_attributes([("measure", measure.as_str()), ("ascending", "1")]).write_inner_content(
+                |w| {
+                    w.create_element("title").write_inner_content(|w| narratives(w, &r.indicator_vi, r.indicator_en.as_deref()))?;
+                    if let (Some(value), Some(year)) = (r.baseline, r.baseline_year) {
+                        let (value, year) = (value.normalize().to_string(), year.to_string());
+                        w.create_element("baseline").with_attributes([("year", year.as_str()), ("value", value.as_str())]).write_empty()?;
+                    }
+                    w.create_element("period").write_inner_content(|w| {
+                        w.create_element("period-start")
+                            .with_attribute(("iso-date", p.planned_start.to_string().as_str()))
+                            .write_empty()?;
+                        w.create_element("period-end").with_attribute(("iso-date", p.planned_end.to_string().as_str())).write_empty()?;
+                        for (element, value) in [("target", r.target), ("actual", r.actual)] {
+                            if let Some(value) = value {
+                                let value = value.normalize().to_string();
+                                w.create_element(element).with_attribute(("value", value.as_str())).write_empty()?;
+                            }
+                        }
+                        Ok(())
+                    })?;
+                    Ok(())
+                },
+            )?;
             Ok(())
         })?;
+    }
     Ok(())
 }
 

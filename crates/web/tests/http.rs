@@ -1509,6 +1509,105 @@ async fn aid_projects_change_through_the_api_and_the_page() {
 }
 
 #[tokio::test]
+async fn aid_project_results_are_checked_kept_and_published() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let jvpf = app.get("/api/v1/partners?q=JVPF", &vufo).await.json()["items"][0]["id"].clone();
+        let unit = app.unit_by_code(&kh, "56", "2025-07-01").await["id"].clone();
+        let wells = json!({"kind": "output", "indicator_vi": "Số giếng nước sạch", "indicator_en": "Clean wells dug", "baseline": "0",
+            "baseline_year": 2025, "target": "40", "actual": "12"});
+        let access = json!({"kind": "outcome", "indicator_vi": "Tỷ lệ hộ dùng nước sạch", "measure": "percentage", "baseline": "61.5",
+            "baseline_year": 2025, "target": "90"});
+        let project = json!({"code": "KH-GIENG-26", "title_vi": "Giếng nước sạch Khánh Hòa 2026", "unit_id": unit, "status": "implementation",
+            "planned_start": "2026-01-01", "planned_end": "2027-12-31", "organizations": [{"partner_id": jvpf, "role": "funding"}],
+            "sectors": [{"key": "14030", "percent": 100}], "provinces": [{"key": unit, "percent": 100}], "results": [wells, access]});
+        let audit = app.audit_total(&vufo).await;
+
+        // Refused with the row and field named, nothing saved.
+        let bad_rows = [
+            (json!({"target": "120"}), 1, "results[1].target"),
+            (json!({"indicator_vi": "  "}), 0, "results[0].indicator_vi"),
+            (json!({"baseline_year": null}), 0, "results[0].baseline_year"),
+            (json!({"baseline_year": 2030}), 1, "results[1].baseline_year"),
+            (json!({"actual": "mười hai"}), 0, "results[0].actual"),
+            (json!({"kind": "effect"}), 1, "results[1].kind"),
+        ];
+        for (change, row, field) in bad_rows {
+            let mut bad = project.clone();
+            for (k, v) in change.as_object().expect("object") {
+                bad["results"][row][k] = v.clone();
+            }
+            let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(bad)).await;
+            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{change}: {}", r.text());
+        }
+        assert_eq!(app.audit_total(&vufo).await, audit, "nothing refused was saved");
+
+        let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(project)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].clone();
+        let results = r.json()["results"].clone();
+        assert_eq!(results[0], json!({"kind": "output", "indicator_vi": "Số giếng nước sạch", "indicator_en": "Clean wells dug", "measure": "unit",
+            "baseline": "0", "baseline_year": 2025, "target": "40", "actual": "12"}), "{results}");
+        assert_eq!((results[1]["measure"].clone(), results[1]["baseline"].clone(), results[1]["actual"].clone()), (json!("percentage"), json!("61.5"), Value::Null));
+
+        // A change of the achieved figures replaces the list and is audited with it.
+        let path = format!("/api/v1/aid/projects/{id}");
+        let mut now = results.clone();
+        now[0]["actual"] = json!("25");
+        now[1]["actual"] = json!("74.5");
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"results": now}))).await;
+        assert_eq!((r.status, r.json()["results"][1]["actual"].clone()), (StatusCode::OK, json!("74.5")), "{}", r.text());
+        let r = app.call(Method::PATCH, &path, Some(&kh), Some(json!({"title_en": "Clean wells"}))).await;
+        assert_eq!(r.json()["results"].as_array().map(Vec::len), Some(2), "a change that names no results keeps them");
+        assert_eq!(app.audit_total(&vufo).await, audit + 3);
+        let trail = app.get(&format!("/api/v1/audit?entity_type=aid_project&entity_id={id}"), &vufo).await.text();
+        assert!(trail.contains("74.5"), "the achieved figure is in the audit trail: {trail}");
+
+        // The project page shows each indicator against its target.
+        let page = app.get(&format!("/aid/projects/{id}"), &kh).await.text();
+        assert!(page.contains("Số giếng nước sạch") && page.contains("63 %") && page.contains("74,5 %") && page.contains("(2025)"), "{page}");
+
+        // The form shows the results; a bad row is named beside its field, counting blank rows.
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let edit = format!("/aid/projects/{id}/edit");
+        let page = app.get(&edit, &kh).await.text();
+        assert!(page.contains(r#"id="result-indicator_vi-0" name="result_indicator_vi" value="Số giếng nước sạch""#), "{page}");
+        assert!(page.contains(r#"id="result-actual-1" name="result_actual" value="74.5""#) && page.contains(r#"id="result-target-3""#), "{page}");
+        let fields = format!("csrf_token={csrf}&code=KH-GIENG-26&title_vi=Gi%E1%BA%BFng+n%C6%B0%E1%BB%9Bc+s%E1%BA%A1ch&unit_id={unit}&status=implementation&planned_start=01%2F01%2F2026&planned_end=31%2F12%2F2027&org_partner={jvpf}&org_role=funding&sector_code=14030&sector_percent=100&province_unit={unit}&province_percent=100\
+            &result_kind=&result_indicator_vi=&result_indicator_en=&result_measure=unit&result_baseline=&result_baseline_year=&result_actual=\
+            &result_kind=output&result_indicator_vi=S%E1%BB%91+gi%E1%BA%BFng&result_indicator_en=&result_measure=unit&result_baseline=0&result_baseline_year=2025&result_actual=1.000");
+        let r = app.send(form(&edit, &cookie, &format!("{fields}&result_target=&result_target=m%C6%B0%E1%BB%9Di"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = r.text();
+        let row = text.split(r#"id="result-target-1""#).nth(1).expect("the second row's target");
+        assert!(row.split("</div>").next().is_some_and(|f| f.contains("field-error")), "the error beside the second row's target: {text}");
+        assert!(!text.split(r#"id="result-target-0""#).nth(1).and_then(|r| r.split("</div>").next()).is_some_and(|f| f.contains("field-error")));
+        let r = app.send(form(&edit, &cookie, &format!("{fields}&result_target=&result_target=1.200"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let saved = app.get(&path, &kh).await.json()["results"].clone();
+        assert_eq!(saved, json!([{"kind": "output", "indicator_vi": "Số giếng", "indicator_en": null, "measure": "unit", "baseline": "0",
+            "baseline_year": 2025, "target": "1200", "actual": "1000"}]), "the blank row left out, 1.200 read as twelve hundred");
+        assert_eq!(app.audit_total(&vufo).await, audit + 4);
+
+        // IATI: each indicator a result, with its baseline, target and actual; the file validates.
+        let r = app.get(&format!("/api/v1/aid/iati.xml?year=2026&unit={unit}"), &vufo).await;
+        let xml = r.text();
+        for expected in [r#"<result type="1">"#, r#"<indicator measure="1" ascending="1">"#, r#"<baseline year="2025" value="0"/>"#,
+            r#"<period-end iso-date="2027-12-31"/>"#, r#"<target value="1200"/>"#, r#"<actual value="1000"/>"#] {
+            assert!(xml.contains(expected), "{expected} missing from {xml}");
+        }
+        assert_valid_iati(&r.body, &format!("{:?}-results", app.backend));
+        // The demo's JVPF scholarships: 20 awarded of 20.
+        let xml = app.get("/api/v1/aid/iati.xml?year=2025", &vufo).await.text();
+        assert!(xml.contains(r#"<narrative xml:lang="en">Scholarships awarded to ethnic-minority pupils</narrative>"#) && xml.contains(r#"<actual value="20"/>"#), "{xml}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn aid_imports_are_all_or_nothing_with_per_row_errors() {
     each_backend(|app| async move {
         let kh = app.token("khanhhoa@demo.amity").await;

@@ -1,7 +1,7 @@
 //! `/api/v1/aid`: foreign-NGO aid projects and their money, scoped to the Vietnamese partner
 //! unit; `/api/v1/exchange-rates`: the rate table totals are converted by.
 
-use amity_domain::aid::{ProjectDraft, ProjectOrg, ProjectStatus, Share, TransactionDraft};
+use amity_domain::aid::{ProjectDraft, ProjectOrg, ProjectStatus, ResultDraft, Share, TransactionDraft};
 use amity_domain::money::{Currency, parse_amount};
 use amity_store::aid::{self, Listed, Project, ProjectFilter, Rate, Transaction};
 use amity_store::attachment::Attachment;
@@ -93,6 +93,7 @@ struct ProjectPatch {
     organizations: Option<Vec<ProjectOrg>>,
     sectors: Option<Vec<Share<String>>>,
     provinces: Option<Vec<Share<i64>>>,
+    results: Option<Vec<ResultDraft>>,
 }
 
 impl ProjectPatch {
@@ -113,6 +114,7 @@ impl ProjectPatch {
             organizations: self.organizations.unwrap_or(current.organizations),
             sectors: self.sectors.unwrap_or(current.sectors),
             provinces: self.provinces.unwrap_or(current.provinces),
+            results: self.results.unwrap_or(current.results),
         }
     }
 }

@@ -201,6 +201,7 @@ async fn project_draft(
         organizations,
         sectors,
         provinces,
+        results: Vec::new(),
     }))
 }
 

@@ -4,7 +4,10 @@
 
 use std::str::FromStr;
 
-use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, ProjectStatus, Share, TransactionDraft, TransactionKind};
+use amity_domain::aid::{
+    Measure, OrgRole, ProjectDraft, ProjectOrg, ProjectResult, ProjectStatus, ResultDraft, ResultKind, Share, TransactionDraft,
+    TransactionKind,
+};
 use amity_domain::authz::Action;
 use amity_domain::error::Checker;
 use amity_domain::money::format_amount;
@@ -19,8 +22,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
-use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
 use super::dashboard::{Figure, figure};
@@ -126,6 +129,26 @@ struct ProjectPage<'a> {
 impl ProjectPage<'_> {
     fn amount(&self, d: &Decimal) -> String {
         format_amount(d)
+    }
+
+    /// A result's value as read (with % for a percentage), or a dash.
+    fn value(&self, r: &ProjectResult, d: &Option<Decimal>) -> String {
+        match d {
+            Some(d) if r.measure == Measure::Percentage => format!("{} %", format_amount(d)),
+            Some(d) => format_amount(d),
+            None => "—".into(),
+        }
+    }
+
+    /// What has been achieved as a share of the target, in whole percent.
+    fn progress(&self, r: &ProjectResult) -> String {
+        match (r.actual, r.target) {
+            (Some(actual), Some(target)) if !target.is_zero() => {
+                let share = (actual * Decimal::ONE_HUNDRED / target).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+                format!("{} %", format_amount(&share))
+            }
+            _ => "—".into(),
+        }
     }
 }
 
@@ -290,6 +313,22 @@ struct ProjectFields {
     province_unit: Vec<String>,
     #[serde(default)]
     province_percent: Vec<String>,
+    #[serde(default)]
+    result_kind: Vec<String>,
+    #[serde(default)]
+    result_indicator_vi: Vec<String>,
+    #[serde(default)]
+    result_indicator_en: Vec<String>,
+    #[serde(default)]
+    result_measure: Vec<String>,
+    #[serde(default)]
+    result_baseline: Vec<String>,
+    #[serde(default)]
+    result_baseline_year: Vec<String>,
+    #[serde(default)]
+    result_target: Vec<String>,
+    #[serde(default)]
+    result_actual: Vec<String>,
 }
 
 fn at(list: &[String], i: usize) -> &str {
@@ -305,7 +344,72 @@ fn percent(field: &str, p: &str, check: &mut Checker) -> Option<Decimal> {
     check.check(field, Decimal::from_str(&page_number(p)).map_err(|_| format!("“{p}” is not a percentage")))
 }
 
+/// Result rows the form offers beyond those filled.
+const RESULT_ROWS: usize = 2;
+
+/// The fields of the project form's result rows, in order.
+const RESULT_FIELDS: [&str; 8] = ["kind", "indicator_vi", "indicator_en", "measure", "baseline", "baseline_year", "target", "actual"];
+
 impl ProjectFields {
+    fn result_columns(&self) -> [&Vec<String>; 8] {
+        [
+            &self.result_kind,
+            &self.result_indicator_vi,
+            &self.result_indicator_en,
+            &self.result_measure,
+            &self.result_baseline,
+            &self.result_baseline_year,
+            &self.result_target,
+            &self.result_actual,
+        ]
+    }
+
+    /// The result rows written, each with its row on the form (blank rows are left out).
+    fn results(&self, check: &mut Checker) -> Vec<(usize, ResultDraft)> {
+        let rows = self.result_columns().iter().map(|c| c.len()).max().unwrap_or(0);
+        let mut out = Vec::new();
+        for i in 0..rows {
+            let value = |list: &[String]| field(at(list, i));
+            let baseline_year = match at(&self.result_baseline_year, i).trim() {
+                "" => None,
+                y => check.check(&format!("results[{i}].baseline_year"), y.parse::<i32>().map_err(|_| format!("“{y}” is not a year"))),
+            };
+            let draft = ResultDraft {
+                kind: value(&self.result_kind),
+                indicator_vi: value(&self.result_indicator_vi),
+                indicator_en: value(&self.result_indicator_en),
+                measure: value(&self.result_measure),
+                baseline: value(&self.result_baseline).map(|v| page_number(&v)),
+                baseline_year,
+                target: value(&self.result_target).map(|v| page_number(&v)),
+                actual: value(&self.result_actual).map(|v| page_number(&v)),
+            };
+            if !draft.is_blank() || !at(&self.result_baseline_year, i).trim().is_empty() {
+                out.push((i, draft));
+            }
+        }
+        out
+    }
+
+    /// `e` with the draft's results named by their rows on the form (blank rows were left out
+    /// of the draft).
+    fn results_by_row(&self, e: amity_store::Error) -> amity_store::Error {
+        let amity_store::Error::Invalid(mut invalid) = e else { return e };
+        let rows: Vec<usize> = self.results(&mut Checker::new()).into_iter().map(|(i, _)| i).collect();
+        for f in &mut invalid.0 {
+            let Some((index, rest)) = f.field.strip_prefix("results[").and_then(|r| r.split_once(']')) else { continue };
+            if let Some(row) = index.parse::<usize>().ok().and_then(|j| rows.get(j)) {
+                f.field = format!("results[{row}]{rest}");
+            }
+        }
+        amity_store::Error::Invalid(invalid)
+    }
+
+    fn result(&self, i: &usize, name: &str) -> &str {
+        let column = RESULT_FIELDS.iter().position(|f| *f == name).map(|k| self.result_columns()[k]);
+        column.map_or("", |c| at(c, *i))
+    }
+
     /// The draft, every unreadable field named; the programme is named by its code.
     fn draft(&self, programme_id: Option<i64>) -> amity_store::Result<ProjectDraft> {
         let mut check = Checker::new();
@@ -338,6 +442,7 @@ impl ProjectFields {
                 provinces.push(Share { key, percent });
             }
         }
+        let results = self.results(&mut check).into_iter().map(|(_, r)| r).collect();
         check.finish()?;
         Ok(ProjectDraft {
             code: field(&self.code),
@@ -355,6 +460,7 @@ impl ProjectFields {
             organizations,
             sectors,
             provinces,
+            results,
         })
     }
 
@@ -406,6 +512,40 @@ struct ProjectFormPage<'a> {
     statuses: &'static [ProjectStatus],
     roles: &'static [OrgRole],
     rows: Vec<usize>,
+    result_kinds: &'static [ResultKind],
+    measures: &'static [Measure],
+    result_rows: Vec<usize>,
+}
+
+/// The fields the project form shows an error beside.
+const FORM_FIELDS: [&str; 14] = [
+    "code",
+    "title_vi",
+    "title_en",
+    "unit_id",
+    "programme",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "beneficiaries",
+    "organizations",
+    "sectors",
+    "provinces",
+];
+
+impl ProjectFormPage<'_> {
+    /// Errors not shown beside a field (a result row's are shown in its row).
+    fn general_errors(&self) -> Vec<String> {
+        let shown: Vec<&str> = self.errors.0.keys().map(String::as_str).filter(|k| k.starts_with("results[")).chain(FORM_FIELDS).collect();
+        self.errors.general(&shown)
+    }
+
+    /// The error of a result row's field.
+    fn result_error(&self, i: &usize, name: &str) -> Option<&String> {
+        self.errors.get(&format!("results[{i}].{name}"))
+    }
 }
 
 /// The project form: a new project's, or the form of project `editing` with `fields` as sent
@@ -454,6 +594,7 @@ async fn project_form<'a>(
         ngos.push((kind, partners));
     }
     let used = [fields.org_partner.len(), fields.sector_code.len(), fields.province_unit.len()].into_iter().max().unwrap_or(0);
+    let results_used = fields.result_columns().iter().map(|c| c.len()).max().unwrap_or(0);
     Ok(ProjectFormPage {
         ctx,
         editing,
@@ -465,6 +606,9 @@ async fn project_form<'a>(
         statuses: ProjectStatus::ALL,
         roles: OrgRole::ALL,
         rows: (0..ROWS.max(used + 1)).collect(),
+        result_kinds: ResultKind::ALL,
+        measures: Measure::ALL,
+        result_rows: (0..results_used + RESULT_ROWS).collect(),
     })
 }
 
@@ -505,13 +649,18 @@ async fn create_project(State(state): State<AppState>, Auth(me): Auth, ctx: Page
     let result = async {
         let mut tx = state.db.begin().await?;
         let programme = programme_of(&mut tx, &me, &f).await?;
-        let created = aid::create(&mut tx, &me.actor, &f.draft(programme)?).await?;
+        let created = aid::create(&mut tx, &me.actor, &f.draft(programme)?).await.map_err(|e| f.results_by_row(e))?;
         tx.commit().await?;
         Ok(created.id)
     }
     .await
     .map_err(beside_project_field);
     after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, None, Some(f.clone()), errors)).await
+}
+
+/// A result's value as the form shows it (digits, a point for decimals), blank when none.
+fn number(d: Option<Decimal>) -> String {
+    d.map(|d| d.normalize().to_string()).unwrap_or_default()
 }
 
 /// A project's details as its form shows them.
@@ -540,6 +689,14 @@ async fn fields_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, p: &Proje
         sector_percent: p.sectors.iter().map(|s| s.percent.normalize().to_string()).collect(),
         province_unit: p.provinces.iter().map(|s| s.key.to_string()).collect(),
         province_percent: p.provinces.iter().map(|s| s.percent.normalize().to_string()).collect(),
+        result_kind: p.results.iter().map(|r| r.kind.as_str().to_owned()).collect(),
+        result_indicator_vi: p.results.iter().map(|r| r.indicator_vi.clone()).collect(),
+        result_indicator_en: p.results.iter().map(|r| r.indicator_en.clone().unwrap_or_default()).collect(),
+        result_measure: p.results.iter().map(|r| r.measure.as_str().to_owned()).collect(),
+        result_baseline: p.results.iter().map(|r| number(r.baseline)).collect(),
+        result_baseline_year: p.results.iter().map(|r| r.baseline_year.map(|y| y.to_string()).unwrap_or_default()).collect(),
+        result_target: p.results.iter().map(|r| number(r.target)).collect(),
+        result_actual: p.results.iter().map(|r| number(r.actual)).collect(),
     })
 }
 
@@ -557,7 +714,7 @@ async fn update_project(
     let result = async {
         let mut tx = state.db.begin().await?;
         let programme = programme_of(&mut tx, &me, &f).await?;
-        let updated = aid::update(&mut tx, &me.actor, id, &f.draft(programme)?).await?;
+        let updated = aid::update(&mut tx, &me.actor, id, &f.draft(programme)?).await.map_err(|e| f.results_by_row(e))?;
         tx.commit().await?;
         Ok(updated.id)
     }
