@@ -1208,6 +1208,88 @@ async fn public_holidays_lengthen_deadlines_and_only_administrators_keep_them() 
     .await;
 }
 
+#[tokio::test]
+async fn exchange_rates_and_holidays_have_pages_that_only_administrators_change() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let page = app.get("/aid/rates", &vufo).await.text();
+        assert!(page.contains(r#"<span class="code">USD</span>"#) && page.contains("25.000"), "the shipped 2024 USD rate: {page}");
+        assert_eq!(
+            page.matches("<strong>đang áp dụng</strong>").count(),
+            page.matches("<summary>").count(),
+            "one rate in force per currency"
+        );
+        assert!(page.matches("<summary>").count() >= 5, "{page}");
+        assert!(!page.contains(r#"name="vnd_per_unit""#), "no form for central staff");
+        assert!(app.get("/aid?year=2025", &vufo).await.text().contains(r#"href="/aid/rates""#));
+        let page = app.get("/holidays?year=2026", &vufo).await.text();
+        assert!(page.contains("16/02/2026") && page.contains("Tết Nguyên đán") && page.contains("Quốc khánh"), "{page}");
+        assert!(!page.contains(r#"name="name_vi""#) && !page.contains("/delete"), "no forms for central staff");
+        assert_eq!(app.get("/holidays?year=3000", &vufo).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let audit = app.audit_total(&admin).await;
+
+        // Central staff may not change them.
+        let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
+        let staff = format!("amity_session={session}");
+        let rate = |csrf: &str| format!("csrf_token={csrf}&currency=xaf&valid_from=01%2F01%2F2024&vnd_per_unit=41%2C5");
+        assert_eq!(app.send(form("/aid/rates", &staff, &rate(&csrf))).await.status, StatusCode::FORBIDDEN);
+        let day = |csrf: &str| format!("csrf_token={csrf}&date=03%2F09%2F2027&name_vi=Ngh%E1%BB%89+Qu%E1%BB%91c+kh%C3%A1nh&name_en=");
+        assert_eq!(app.send(form("/holidays", &staff, &day(&csrf))).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.send(form("/holidays/2027-09-02/delete", &staff, &format!("csrf_token={csrf}"))).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        // An administrator's mistakes are named beside their fields and change nothing.
+        let (session, csrf) = sign_in(&app, "admin@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let r = app.send(form("/aid/rates", &cookie, &format!("csrf_token={csrf}&currency=dollars&valid_from=&vnd_per_unit=-3"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for id in ["currency-error", "valid_from-error", "vnd_per_unit-error"] {
+            assert!(r.text().contains(&format!(r#"id="{id}""#)), "{id}: {}", r.text());
+        }
+        let r =
+            app.send(form("/holidays", &cookie, &format!("csrf_token={csrf}&date=04%2F09%2F2027&name_vi=Th%E1%BB%A9+b%E1%BA%A3y"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a Saturday");
+        assert!(r.text().contains(r#"id="date-error""#) && r.text().contains("value=\"04/09/2027\""), "{}", r.text());
+        let r = app.send(form("/holidays", &cookie, &format!("csrf_token={csrf}&date=03%2F09%2F2027&name_vi=+"))).await;
+        assert!(r.text().contains(r#"id="name_vi-error""#), "{}", r.text());
+        assert_eq!(app.audit_total(&admin).await, audit, "nothing refused was saved");
+
+        // What an administrator sets is used and audited.
+        let r = app.send(form("/aid/rates", &cookie, &rate(&csrf))).await;
+        assert_eq!(
+            (r.status, r.headers.get(header::LOCATION).and_then(|l| l.to_str().ok())),
+            (StatusCode::SEE_OTHER, Some("/aid/rates")),
+            "{}",
+            r.text()
+        );
+        let rates = app.get("/api/v1/exchange-rates", &vufo).await.json();
+        let xaf: Vec<&Value> = rates["items"].as_array().expect("items").iter().filter(|r| r["currency"] == "XAF").collect();
+        assert_eq!(xaf, [&json!({"currency": "XAF", "valid_from": "2024-01-01", "vnd_per_unit": "41.5"})], "{rates}");
+        assert!(app.get("/aid/rates", &vufo).await.text().contains("41,5"));
+        let r = app.send(form("/holidays", &cookie, &day(&csrf))).await;
+        assert_eq!(r.headers.get(header::LOCATION).and_then(|l| l.to_str().ok()), Some("/holidays?year=2027"), "{}", r.text());
+        let page = app.get("/holidays?year=2027", &admin).await.text();
+        assert!(
+            page.contains("03/09/2027") && page.contains("Nghỉ Quốc khánh") && page.contains(r#"action="/holidays/2027-09-03/delete""#),
+            "{page}"
+        );
+        assert!(holidays(&app, &vufo).await.contains(&chrono::NaiveDate::from_ymd_opt(2027, 9, 3).expect("date")));
+        let r = app.send(form("/holidays/2027-09-03/delete", &cookie, &format!("csrf_token={csrf}"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(!app.get("/holidays?year=2027", &admin).await.text().contains("03/09/2027"));
+        assert_eq!(
+            app.send(form("/holidays/2027-09-03/delete", &cookie, &format!("csrf_token={csrf}"))).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(app.audit_total(&admin).await, audit + 3, "the rate, the day added, the day removed");
+        app
+    })
+    .await;
+}
+
 /// Validates an IATI activity file against the official 2.03 schema with xmllint.
 fn assert_valid_iati(body: &[u8], label: &str) {
     let file = std::env::temp_dir().join(format!("amity-iati-{label}-{}.xml", std::process::id()));

@@ -189,7 +189,7 @@ impl TransactionFields {
 /// A number as a Vietnamese reader writes it (`1.234.567,5`), or with a decimal point
 /// (`1234567.5`), as the API writes it. A lone `.` followed by exactly three digits is read as
 /// a thousands separator.
-fn page_number(s: &str) -> String {
+pub(super) fn page_number(s: &str) -> String {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     if s.contains(',') {
         return s.replace('.', "").replace(',', ".");

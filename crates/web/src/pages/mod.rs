@@ -18,6 +18,7 @@ mod partners;
 mod people;
 mod periodic;
 mod plans;
+mod reference;
 mod report_forms;
 mod reports;
 mod search;
@@ -199,6 +200,7 @@ pub(crate) fn routes() -> RouteSet {
         .merge(partners::routes())
         .merge(ngos::routes())
         .merge(aid::routes())
+        .merge(reference::routes())
         .merge(applications::routes())
         .merge(people::routes())
         .merge(agreements::routes())
