@@ -108,7 +108,7 @@ fn results(w: &mut W, p: &Project) -> io::Result<()> {
         w.create_element("result").with_attribute(("type", kind.as_str())).write_inner_content(|w| {
             w.create_element("title").write_inner_content(|w| narratives(w, &r.indicator_vi, r.indicator_en.as_deref()))?;
             let measure = r.measure.iati_code().to_string();
-            w.create_element("indicator").with_attributes([("measure", measure.as_str()), ("ascending", "1")]).write_inner_content(
+            w.create_element("indicator").with_attribute(("measure", measure.as_str())).write_inner_content(
                 |w| {
                     w.create_element("title").write_inner_content(|w| narratives(w, &r.indicator_vi, r.indicator_en.as_deref()))?;
                     if let (Some(value), Some(year)) = (r.baseline, r.baseline_year) {

@@ -1676,7 +1676,7 @@ async fn aid_project_results_are_checked_kept_and_published() {
         // IATI: each indicator a result, with its baseline, target and actual; the file validates.
         let r = app.get(&format!("/api/v1/aid/iati.xml?year=2026&unit={unit}"), &vufo).await;
         let xml = r.text();
-        for expected in [r#"<result type="1">"#, r#"<indicator measure="1" ascending="1">"#, r#"<baseline year="2025" value="0"/>"#,
+        for expected in [r#"<result type="1">"#, r#"<indicator measure="1">"#, r#"<baseline year="2025" value="0"/>"#,
             r#"<period-end iso-date="2027-12-31"/>"#, r#"<target value="1200"/>"#, r#"<actual value="1000"/>"#] {
             assert!(xml.contains(expected), "{expected} missing from {xml}");
         }
