@@ -108,29 +108,25 @@ fn results(w: &mut W, p: &Project) -> io::Result<()> {
         w.create_element("result").with_attribute(("type", kind.as_str())).write_inner_content(|w| {
             w.create_element("title").write_inner_content(|w| narratives(w, &r.indicator_vi, r.indicator_en.as_deref()))?;
             let measure = r.measure.iati_code().to_string();
-            w.create_element("indicator").with_attribute(("measure", measure.as_str())).write_inner_content(
-                |w| {
-                    w.create_element("title").write_inner_content(|w| narratives(w, &r.indicator_vi, r.indicator_en.as_deref()))?;
-                    if let (Some(value), Some(year)) = (r.baseline, r.baseline_year) {
-                        let (value, year) = (value.normalize().to_string(), year.to_string());
-                        w.create_element("baseline").with_attributes([("year", year.as_str()), ("value", value.as_str())]).write_empty()?;
-                    }
-                    w.create_element("period").write_inner_content(|w| {
-                        w.create_element("period-start")
-                            .with_attribute(("iso-date", p.planned_start.to_string().as_str()))
-                            .write_empty()?;
-                        w.create_element("period-end").with_attribute(("iso-date", p.planned_end.to_string().as_str())).write_empty()?;
-                        for (element, value) in [("target", r.target), ("actual", r.actual)] {
-                            if let Some(value) = value {
-                                let value = value.normalize().to_string();
-                                w.create_element(element).with_attribute(("value", value.as_str())).write_empty()?;
-                            }
+            w.create_element("indicator").with_attribute(("measure", measure.as_str())).write_inner_content(|w| {
+                w.create_element("title").write_inner_content(|w| narratives(w, &r.indicator_vi, r.indicator_en.as_deref()))?;
+                if let (Some(value), Some(year)) = (r.baseline, r.baseline_year) {
+                    let (value, year) = (value.normalize().to_string(), year.to_string());
+                    w.create_element("baseline").with_attributes([("year", year.as_str()), ("value", value.as_str())]).write_empty()?;
+                }
+                w.create_element("period").write_inner_content(|w| {
+                    w.create_element("period-start").with_attribute(("iso-date", p.planned_start.to_string().as_str())).write_empty()?;
+                    w.create_element("period-end").with_attribute(("iso-date", p.planned_end.to_string().as_str())).write_empty()?;
+                    for (element, value) in [("target", r.target), ("actual", r.actual)] {
+                        if let Some(value) = value {
+                            let value = value.normalize().to_string();
+                            w.create_element(element).with_attribute(("value", value.as_str())).write_empty()?;
                         }
-                        Ok(())
-                    })?;
+                    }
                     Ok(())
-                },
-            )?;
+                })?;
+                Ok(())
+            })?;
             Ok(())
         })?;
     }
