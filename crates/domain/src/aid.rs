@@ -213,13 +213,7 @@ impl ResultDraft {
     /// `last_year` (the project's planned end).
     fn check(&self, prefix: &str, last_year: Option<i32>, check: &mut Checker) -> Option<ProjectResult> {
         let field = |name: &str| format!("{prefix}.{name}");
-        let kind = match self.kind.as_deref().map(str::trim) {
-            None | Some("") => {
-                check.push(&field("kind"), "is required");
-                None
-            }
-            Some(k) => check.check(&field("kind"), k.parse::<ResultKind>()),
-        };
+        let kind = check.required(&field("kind"), self.kind.as_deref().map(str::trim), str::parse::<ResultKind>);
         let indicator_vi = text(&self.indicator_vi);
         match &indicator_vi {
             None => check.push(&field("indicator_vi"), "is required"),
@@ -314,13 +308,7 @@ impl ProjectDraft {
         if title_vi.is_none() {
             check.push("title_vi", "is required");
         }
-        let status = match self.status.as_deref() {
-            None | Some("") => {
-                check.push("status", "is required");
-                None
-            }
-            Some(s) => check.check("status", s.parse::<ProjectStatus>()),
-        };
+        let status = check.required("status", self.status.as_deref(), str::parse::<ProjectStatus>);
         for (field, value) in [("planned_start", self.planned_start), ("planned_end", self.planned_end)] {
             if value.is_none() {
                 check.push(field, "is required");
@@ -402,25 +390,15 @@ impl TransactionDraft {
     /// Checks the fields at once; the date against the project's `span`.
     pub fn check(&self, span: (NaiveDate, NaiveDate)) -> Result<TransactionSpec, Invalid> {
         let mut check = Checker::new();
-        let kind = match self.kind.as_deref() {
-            None | Some("") => {
-                check.push("kind", "is required");
-                None
-            }
-            Some(k) => check.check("kind", k.parse::<TransactionKind>()),
-        };
+        let kind = check.required("kind", self.kind.as_deref(), str::parse::<TransactionKind>);
         match self.date {
             None => check.push("date", "is required"),
             Some(d) if d < span.0 || d > span.1 => check.push("date", format!("falls outside the project ({} – {})", span.0, span.1)),
             Some(_) => {}
         }
-        let amount = match self.amount.as_deref() {
-            None | Some("") => {
-                check.push("amount", "is required");
-                None
-            }
-            Some(a) => check.check("amount", parse_amount(a).and_then(|a| if a.is_zero() { Err("must be above 0".into()) } else { Ok(a) })),
-        };
+        let amount = check.required("amount", self.amount.as_deref(), |a| {
+            parse_amount(a).and_then(|a| if a.is_zero() { Err("must be above 0".into()) } else { Ok(a) })
+        });
         let currency = check.check("currency", Currency::parse(self.currency.as_deref().unwrap_or("VND")));
         let rate = match self.rate_to_vnd.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
             None => None,

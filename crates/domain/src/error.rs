@@ -40,6 +40,18 @@ impl Checker {
         }
     }
 
+    /// A value that must be given, read by `parse`: "is required" under `field` when absent or
+    /// empty, the reason it cannot be read otherwise.
+    pub fn required<T>(&mut self, field: &str, value: Option<&str>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        match value {
+            None | Some("") => {
+                self.push(field, "is required");
+                None
+            }
+            Some(v) => self.check(field, parse(v)),
+        }
+    }
+
     pub fn push(&mut self, field: &str, detail: impl Into<String>) {
         self.0.push(FieldError { field: field.to_owned(), detail: detail.into() });
     }

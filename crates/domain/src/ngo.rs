@@ -134,13 +134,7 @@ impl PermitDraft {
     /// the codelist by the store.
     pub fn check(&self) -> Result<PermitSpec, Invalid> {
         let mut check = Checker::new();
-        let kind = match self.kind.as_deref().map(str::trim) {
-            None | Some("") => {
-                check.push("kind", "is required");
-                None
-            }
-            Some(k) => check.check("kind", k.parse::<PermitKind>()),
-        };
+        let kind = check.required("kind", self.kind.as_deref().map(str::trim), str::parse::<PermitKind>);
         let (number, issuer) = (words(&self.number), words(&self.issuer));
         for (field, value) in [("number", &number), ("issuer", &issuer)] {
             if value.is_empty() {

@@ -97,23 +97,12 @@ async fn rates(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> R
     page_or_error(&ctx, rates_page(&state, &ctx, &me, RateFields::default(), FormErrors::default()).await)
 }
 
-/// A required field read by `parse`, its problem recorded under `field`.
-fn required<T>(check: &mut Checker, field: &str, value: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
-    match value.trim() {
-        "" => {
-            check.push(field, "is required");
-            None
-        }
-        v => check.check(field, parse(v)),
-    }
-}
-
 async fn set_rate(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<RateFields>) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let currency = required(&mut check, "currency", &f.currency, Currency::parse);
-        let valid_from = required(&mut check, "valid_from", &f.valid_from, parse_date);
-        let rate = required(&mut check, "vnd_per_unit", &f.vnd_per_unit, |r| parse_amount(&page_number(r)));
+        let currency = check.required("currency", Some(f.currency.trim()), Currency::parse);
+        let valid_from = check.required("valid_from", Some(f.valid_from.trim()), parse_date);
+        let rate = check.required("vnd_per_unit", Some(f.vnd_per_unit.trim()), |r| parse_amount(&page_number(r)));
         check.finish()?;
         let (Some(currency), Some(valid_from), Some(rate)) = (currency, valid_from, rate) else {
             unreachable!("the checker reported every missing value")
@@ -190,7 +179,7 @@ fn holidays_path(year: i32) -> String {
 async fn set_holiday(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<HolidayFields>) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let date = required(&mut check, "date", &f.date, parse_date);
+        let date = check.required("date", Some(f.date.trim()), parse_date);
         check.finish()?;
         let Some(date) = date else { unreachable!("the checker reported a missing date") };
         let mut tx = state.db.begin().await?;
