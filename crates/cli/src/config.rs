@@ -107,7 +107,10 @@ impl Config {
     pub fn database_url(&self) -> DatabaseUrl {
         match &self.database_url {
             Some(url) if !url.expose().is_empty() => url.clone(),
-            _ => DatabaseUrl::new(format!("sqlite://{}", self.data_dir.join("amity.db").display())),
+            _ => DatabaseUrl::new(format!(
+                "sqlite://{}",
+                self.data_dir.join("amity.db").display()
+            )),
         }
     }
 }
@@ -117,13 +120,23 @@ mod tests {
     use super::*;
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment::Jail fixes the closure's error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure's error type"
+    )]
     fn layers_override_in_order_and_secrets_stay_hidden() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("custom.toml", "addr = \"0.0.0.0:9000\"\nsession_hours = 4\n")?;
+            jail.create_file(
+                "custom.toml",
+                "addr = \"0.0.0.0:9000\"\nsession_hours = 4\n",
+            )?;
             jail.set_env("AMITY_SESSION_HOURS", "6");
-            let flags = Overrides { database_url: Some(DatabaseUrl::new("postgres://amity:s3cret@db/amity")), ..Default::default() };
-            let config = Config::load(Some(Path::new("custom.toml")), flags).map_err(|e| e.to_string())?;
+            let flags = Overrides {
+                database_url: Some(DatabaseUrl::new("postgres://amity:s3cret@db/amity")),
+                ..Default::default()
+            };
+            let config =
+                Config::load(Some(Path::new("custom.toml")), flags).map_err(|e| e.to_string())?;
             assert_eq!(config.addr, "0.0.0.0:9000");
             assert_eq!(config.session_hours, 6);
             let shown = format!("{config:?}");
@@ -135,7 +148,13 @@ mod tests {
 
     #[test]
     fn the_default_database_is_a_sqlite_file_in_the_data_folder() {
-        let config = Config { data_dir: PathBuf::from("/srv/amity"), ..Config::default() };
-        assert_eq!(config.database_url().expose(), "sqlite:///srv/amity/amity.db");
+        let config = Config {
+            data_dir: PathBuf::from("/srv/amity"),
+            ..Config::default()
+        };
+        assert_eq!(
+            config.database_url().expose(),
+            "sqlite:///srv/amity/amity.db"
+        );
     }
 }

@@ -19,7 +19,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::config::{Config, DatabaseUrl, Overrides};
 
 #[derive(Debug, Parser)]
-#[command(name = "amity", version, about = "Amity: the information system of Vietnam's people-to-people diplomacy federation")]
+#[command(
+    name = "amity",
+    version,
+    about = "Amity: the information system of Vietnam's people-to-people diplomacy federation"
+)]
 struct Cli {
     /// A TOML configuration file (default: ./amity.toml when present).
     #[arg(long, global = true)]
@@ -105,7 +109,8 @@ enum UserCommand {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AMITY_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("AMITY_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
         )
         .init();
     let cli = Cli::parse();
@@ -113,22 +118,58 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { addr, .. } => addr.clone(),
         _ => None,
     };
-    let overrides = Overrides { addr, data_dir: cli.data_dir.clone(), database_url: cli.database_url.clone().map(DatabaseUrl::new) };
+    let overrides = Overrides {
+        addr,
+        data_dir: cli.data_dir.clone(),
+        database_url: cli.database_url.clone().map(DatabaseUrl::new),
+    };
     let config = Config::load(cli.config.as_deref(), overrides)?;
     match cli.command {
         Command::Serve { demo, .. } => serve(&config, demo).await,
         Command::Migrate => {
             let db = open(&config).await?;
             if seed::base_structure(&db).await? {
-                tracing::info!("imported VUFO and the provincial unions (63 before, 34 from 2025-07-01)");
+                tracing::info!(
+                    "imported VUFO and the provincial unions (63 before, 34 from 2025-07-01)"
+                );
             }
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, role, org: code, name } } => add_user(&config, &email, &role, &code, name).await,
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    role,
+                    org: code,
+                    name,
+                },
+        } => add_user(&config, &email, &role, &code, name).await,
         Command::Check => check(&config).await,
-        Command::Gen { provinces, years, per_unit_year, no_activities, associations, records, ngos, aid_per_unit_year } => {
+        Command::Gen {
+            provinces,
+            years,
+            per_unit_year,
+            no_activities,
+            associations,
+            records,
+            ngos,
+            aid_per_unit_year,
+        } => {
             let activities = !no_activities;
-            gen_data(&config, GenSpec { provinces, years, per_unit_year, activities, associations, records, ngos, aid_per_unit_year }).await
+            gen_data(
+                &config,
+                GenSpec {
+                    provinces,
+                    years,
+                    per_unit_year,
+                    activities,
+                    associations,
+                    records,
+                    ngos,
+                    aid_per_unit_year,
+                },
+            )
+            .await
         }
     }
 }
@@ -145,9 +186,15 @@ async fn check(config: &Config) -> anyhow::Result<()> {
         return Ok(());
     }
     for d in &differences {
-        println!("unit {} {}-{:02} {}: stored {}, records give {}", d.unit_id, d.year, d.month, d.metric, d.stored, d.computed);
+        println!(
+            "unit {} {}-{:02} {}: stored {}, records give {}",
+            d.unit_id, d.year, d.month, d.metric, d.stored, d.computed
+        );
     }
-    eprintln!("{} stored totals differ from the records", differences.len());
+    eprintln!(
+        "{} stored totals differ from the records",
+        differences.len()
+    );
     std::process::exit(1)
 }
 
@@ -155,7 +202,8 @@ async fn check(config: &Config) -> anyhow::Result<()> {
 async fn open(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
     if url.expose().starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
     }
     tracing::info!(database.url = %url, "opening the database");
     let db = Db::connect(url.expose()).await?;
@@ -168,7 +216,10 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
     let imported = seed::ensure_countries(&mut tx).await?;
     tx.commit().await?;
     if imported > 0 {
-        tracing::info!(countries = imported, "imported countries and Vietnam's relations");
+        tracing::info!(
+            countries = imported,
+            "imported countries and Vietnam's relations"
+        );
     }
     Ok(db)
 }
@@ -177,9 +228,13 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let db = open(config).await?;
     if demo {
         match seed::demo(&db).await? {
-            DemoOutcome::Loaded => tracing::info!("demo federation loaded; accounts such as admin@demo.amity use the demo password"),
+            DemoOutcome::Loaded => tracing::info!(
+                "demo federation loaded; accounts such as admin@demo.amity use the demo password"
+            ),
             DemoOutcome::AlreadyLoaded => tracing::info!("demo federation already present"),
-            DemoOutcome::NotEmpty => tracing::warn!("--demo ignored: the database already holds other data"),
+            DemoOutcome::NotEmpty => {
+                tracing::warn!("--demo ignored: the database already holds other data")
+            }
         }
     } else if seed::base_structure(&db).await? {
         tracing::info!("imported VUFO and the provincial unions into the empty database");
@@ -195,9 +250,13 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         },
     );
     tokio::spawn(purge_sessions(db.clone()));
-    let listener = tokio::net::TcpListener::bind(&config.addr).await.with_context(|| format!("listening on {}", config.addr))?;
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("listening on {}", config.addr))?;
     tracing::info!(addr = %listener.local_addr()?, "Amity is serving");
-    axum::serve(listener, amity_web::router(state)).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, amity_web::router(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
     db.close().await;
     Ok(())
 }
@@ -238,28 +297,53 @@ fn read_password() -> anyhow::Result<String> {
     }
 }
 
-async fn add_user(config: &Config, email: &str, role: &str, code: &str, name: Option<String>) -> anyhow::Result<()> {
+async fn add_user(
+    config: &Config,
+    email: &str,
+    role: &str,
+    code: &str,
+    name: Option<String>,
+) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
     let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role {e}"))?;
     let db = open(config).await?;
     seed::base_structure(&db).await?;
-    let password = Password::parse(&read_password()?).map_err(|e| anyhow::anyhow!("password {e}"))?;
+    let password =
+        Password::parse(&read_password()?).map_err(|e| anyhow::anyhow!("password {e}"))?;
     let mut tx = db.begin().await?;
     let today = chrono::Utc::now().date_naive();
-    let unit_id = org::by_code(&mut tx, &code.to_uppercase(), today).await?.with_context(|| format!("no unit has code {code} today"))?;
+    let unit_id = org::by_code(&mut tx, &code.to_uppercase(), today)
+        .await?
+        .with_context(|| format!("no unit has code {code} today"))?;
     let display_name = name.unwrap_or_else(|| email.to_string());
-    let created = user::create(&mut tx, &Actor::system(), &NewUser { email, display_name, role, unit_id, password })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let created = user::create(
+        &mut tx,
+        &Actor::system(),
+        &NewUser {
+            email,
+            display_name,
+            role,
+            unit_id,
+            password,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     tx.commit().await?;
-    println!("created account {} ({}) in unit {code}", created.email, created.role);
+    println!(
+        "created account {} ({}) in unit {code}",
+        created.email, created.role
+    );
     Ok(())
 }
 
 async fn gen_data(config: &Config, spec: GenSpec) -> anyhow::Result<()> {
     let db = open(config).await?;
-    let bar = ProgressBar::new(u64::from(spec.provinces + spec.associations) * u64::from(spec.years));
-    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} unit-years · {elapsed} · eta {eta}")?);
+    let bar =
+        ProgressBar::new(u64::from(spec.provinces + spec.associations) * u64::from(spec.years));
+    bar.set_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} unit-years · {elapsed} · eta {eta}",
+    )?);
     let started = std::time::Instant::now();
     let stats = generate(&db, spec, |done, _| bar.set_position(done)).await?;
     bar.finish();

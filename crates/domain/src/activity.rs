@@ -82,7 +82,10 @@ vocabulary!(
 impl DelegationState {
     /// States from which a delegation may still be cancelled.
     pub fn is_open(self) -> bool {
-        matches!(self, DelegationState::Draft | DelegationState::Submitted | DelegationState::Approved)
+        matches!(
+            self,
+            DelegationState::Draft | DelegationState::Submitted | DelegationState::Approved
+        )
     }
 
     /// Whether the record's details may still be changed (before submission, or after a return).
@@ -103,14 +106,21 @@ impl DelegationState {
             _ => false,
         };
         if !allowed {
-            return Err(format!("a delegation cannot move from {} to {}", self.as_str(), to.as_str()));
+            return Err(format!(
+                "a delegation cannot move from {} to {}",
+                self.as_str(),
+                to.as_str()
+            ));
         }
         Ok(if to == Returned { Draft } else { to })
     }
 
     /// The moves that decide on a submitted request (approval, return, rejection).
     pub fn is_decision(to: DelegationState) -> bool {
-        matches!(to, DelegationState::Approved | DelegationState::Returned | DelegationState::Rejected)
+        matches!(
+            to,
+            DelegationState::Approved | DelegationState::Returned | DelegationState::Rejected
+        )
     }
 }
 
@@ -122,16 +132,25 @@ mod tests {
     #[test]
     fn the_workflow_moves_forward_and_cancels_only_while_open() {
         assert_eq!(Draft.after(Submitted), Ok(Submitted));
-        assert_eq!(Submitted.after(Returned), Ok(Draft), "a return sends it back to draft");
+        assert_eq!(
+            Submitted.after(Returned),
+            Ok(Draft),
+            "a return sends it back to draft"
+        );
         assert_eq!(Submitted.after(Approved), Ok(Approved));
         assert_eq!(Approved.after(Completed), Ok(Completed));
         assert_eq!(Completed.after(Reported), Ok(Reported));
         for open in [Draft, Submitted, Approved] {
             assert_eq!(open.after(Cancelled), Ok(Cancelled));
         }
-        for (from, to) in
-            [(Draft, Approved), (Rejected, Submitted), (Completed, Cancelled), (Reported, Draft), (Cancelled, Draft), (Submitted, Reported)]
-        {
+        for (from, to) in [
+            (Draft, Approved),
+            (Rejected, Submitted),
+            (Completed, Cancelled),
+            (Reported, Draft),
+            (Cancelled, Draft),
+            (Submitted, Reported),
+        ] {
             assert!(from.after(to).is_err(), "{from:?} → {to:?}");
         }
     }
@@ -141,6 +160,11 @@ mod tests {
         for t in EventType::ALL {
             assert_eq!(t.as_str().parse::<EventType>(), Ok(*t));
         }
-        assert!("party".parse::<EventType>().expect_err("not a type").contains("friendship_exchange"));
+        assert!(
+            "party"
+                .parse::<EventType>()
+                .expect_err("not a type")
+                .contains("friendship_exchange")
+        );
     }
 }

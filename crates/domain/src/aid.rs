@@ -67,7 +67,10 @@ impl ProjectStatus {
 
     /// Whether the project counts as active (being implemented or finalised).
     pub fn is_active(self) -> bool {
-        matches!(self, ProjectStatus::Implementation | ProjectStatus::Finalisation)
+        matches!(
+            self,
+            ProjectStatus::Implementation | ProjectStatus::Finalisation
+        )
     }
 }
 
@@ -100,21 +103,35 @@ pub struct Share<K> {
 }
 
 /// The shares must each be above 0 and sum to exactly 100 (or be absent).
-fn check_shares<K: PartialEq + std::fmt::Debug>(field: &str, shares: &[Share<K>], check: &mut Checker) {
+fn check_shares<K: PartialEq + std::fmt::Debug>(
+    field: &str,
+    shares: &[Share<K>],
+    check: &mut Checker,
+) {
     if shares.is_empty() {
         return;
     }
-    if shares.iter().any(|s| s.percent <= Decimal::ZERO || s.percent > Decimal::ONE_HUNDRED) {
+    if shares
+        .iter()
+        .any(|s| s.percent <= Decimal::ZERO || s.percent > Decimal::ONE_HUNDRED)
+    {
         check.push(field, "each percentage is above 0 and at most 100");
         return;
     }
-    if shares.iter().enumerate().any(|(i, s)| shares[..i].iter().any(|t| t.key == s.key)) {
+    if shares
+        .iter()
+        .enumerate()
+        .any(|(i, s)| shares[..i].iter().any(|t| t.key == s.key))
+    {
         check.push(field, "each is named once");
         return;
     }
     let sum: Decimal = shares.iter().map(|s| s.percent).sum();
     if sum != Decimal::ONE_HUNDRED {
-        check.push(field, format!("the percentages sum to {}, not 100", sum.normalize()));
+        check.push(
+            field,
+            format!("the percentages sum to {}, not 100", sum.normalize()),
+        );
     }
 }
 
@@ -205,19 +222,39 @@ pub const MAX_RESULTS: usize = 30;
 impl ResultDraft {
     /// Whether nothing was written (an unused row of a form).
     pub fn is_blank(&self) -> bool {
-        [&self.kind, &self.indicator_vi, &self.indicator_en, &self.baseline, &self.target, &self.actual].iter().all(|v| text(v).is_none())
+        [
+            &self.kind,
+            &self.indicator_vi,
+            &self.indicator_en,
+            &self.baseline,
+            &self.target,
+            &self.actual,
+        ]
+        .iter()
+        .all(|v| text(v).is_none())
             && self.baseline_year.is_none()
     }
 
     /// Checks the fields, naming them `{prefix}.field`; a baseline is measured no later than
     /// `last_year` (the project's planned end).
-    fn check(&self, prefix: &str, last_year: Option<i32>, check: &mut Checker) -> Option<ProjectResult> {
+    fn check(
+        &self,
+        prefix: &str,
+        last_year: Option<i32>,
+        check: &mut Checker,
+    ) -> Option<ProjectResult> {
         let field = |name: &str| format!("{prefix}.{name}");
-        let kind = check.required(&field("kind"), self.kind.as_deref().map(str::trim), str::parse::<ResultKind>);
+        let kind = check.required(
+            &field("kind"),
+            self.kind.as_deref().map(str::trim),
+            str::parse::<ResultKind>,
+        );
         let indicator_vi = text(&self.indicator_vi);
         match &indicator_vi {
             None => check.push(&field("indicator_vi"), "is required"),
-            Some(t) if t.chars().count() > 300 => check.push(&field("indicator_vi"), "write at most 300 characters"),
+            Some(t) if t.chars().count() > 300 => {
+                check.push(&field("indicator_vi"), "write at most 300 characters")
+            }
             Some(_) => {}
         }
         let measure = match self.measure.as_deref().map(str::trim) {
@@ -240,10 +277,19 @@ impl ResultDraft {
             check.push(&field("target"), "is required");
         }
         match (text(&self.baseline), self.baseline_year) {
-            (Some(_), None) => check.push(&field("baseline_year"), "give the year the baseline was measured"),
-            (None, Some(_)) => check.push(&field("baseline"), "give the baseline measured that year"),
-            (_, Some(y)) if !(1945..=2100).contains(&y) => check.push(&field("baseline_year"), "write a year from 1945 to 2100"),
-            (_, Some(y)) if last_year.is_some_and(|last| y > last) => check.push(&field("baseline_year"), "is after the project ends"),
+            (Some(_), None) => check.push(
+                &field("baseline_year"),
+                "give the year the baseline was measured",
+            ),
+            (None, Some(_)) => {
+                check.push(&field("baseline"), "give the baseline measured that year")
+            }
+            (_, Some(y)) if !(1945..=2100).contains(&y) => {
+                check.push(&field("baseline_year"), "write a year from 1945 to 2100")
+            }
+            (_, Some(y)) if last_year.is_some_and(|last| y > last) => {
+                check.push(&field("baseline_year"), "is after the project ends")
+            }
             _ => {}
         }
         Some(ProjectResult {
@@ -288,7 +334,9 @@ pub struct ProjectSpec {
 }
 
 fn text(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty())
+    s.as_deref()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
 }
 
 impl ProjectDraft {
@@ -299,7 +347,12 @@ impl ProjectDraft {
         let code = text(&self.code).map(|c| c.to_uppercase());
         match &code {
             None => check.push("code", "is required"),
-            Some(c) if c.chars().count() > 40 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_./".contains(ch)) => {
+            Some(c)
+                if c.chars().count() > 40
+                    || !c
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "-_./".contains(ch)) =>
+            {
                 check.push("code", "write up to 40 letters A–Z, digits or - _ . /")
             }
             Some(_) => {}
@@ -308,8 +361,15 @@ impl ProjectDraft {
         if title_vi.is_none() {
             check.push("title_vi", "is required");
         }
-        let status = check.required("status", self.status.as_deref(), str::parse::<ProjectStatus>);
-        for (field, value) in [("planned_start", self.planned_start), ("planned_end", self.planned_end)] {
+        let status = check.required(
+            "status",
+            self.status.as_deref(),
+            str::parse::<ProjectStatus>,
+        );
+        for (field, value) in [
+            ("planned_start", self.planned_start),
+            ("planned_end", self.planned_end),
+        ] {
             if value.is_none() {
                 check.push(field, "is required");
             }
@@ -324,7 +384,11 @@ impl ProjectDraft {
         {
             check.push("actual_end", "ends before it starts");
         }
-        if !self.organizations.iter().any(|o| o.role == OrgRole::Funding) {
+        if !self
+            .organizations
+            .iter()
+            .any(|o| o.role == OrgRole::Funding)
+        {
             check.push("organizations", "name the NGO that funds it");
         }
         check_shares("sectors", &self.sectors, &mut check);
@@ -333,8 +397,12 @@ impl ProjectDraft {
             check.push("results", format!("record at most {MAX_RESULTS} results"));
         }
         let last_year = self.planned_end.map(|d| d.year());
-        let results: Vec<Option<ProjectResult>> =
-            self.results.iter().enumerate().map(|(i, r)| r.check(&format!("results[{i}]"), last_year, &mut check)).collect();
+        let results: Vec<Option<ProjectResult>> = self
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.check(&format!("results[{i}]"), last_year, &mut check))
+            .collect();
         check.finish()?;
         let (Some(code), Some(title_vi), Some(status), Some(planned_start), Some(planned_end)) =
             (code, title_vi, status, self.planned_start, self.planned_end)
@@ -354,8 +422,22 @@ impl ProjectDraft {
             beneficiaries: text(&self.beneficiaries),
             description: text(&self.description),
             organizations: self.organizations.clone(),
-            sectors: self.sectors.iter().map(|s| Share { key: s.key.trim().to_owned(), percent: s.percent.normalize() }).collect(),
-            provinces: self.provinces.iter().map(|s| Share { key: s.key, percent: s.percent.normalize() }).collect(),
+            sectors: self
+                .sectors
+                .iter()
+                .map(|s| Share {
+                    key: s.key.trim().to_owned(),
+                    percent: s.percent.normalize(),
+                })
+                .collect(),
+            provinces: self
+                .provinces
+                .iter()
+                .map(|s| Share {
+                    key: s.key,
+                    percent: s.percent.normalize(),
+                })
+                .collect(),
             results: results.into_iter().flatten().collect(),
         })
     }
@@ -393,24 +475,57 @@ impl TransactionDraft {
         let kind = check.required("kind", self.kind.as_deref(), str::parse::<TransactionKind>);
         match self.date {
             None => check.push("date", "is required"),
-            Some(d) if d < span.0 || d > span.1 => check.push("date", format!("falls outside the project ({} – {})", span.0, span.1)),
+            Some(d) if d < span.0 || d > span.1 => check.push(
+                "date",
+                format!("falls outside the project ({} – {})", span.0, span.1),
+            ),
             Some(_) => {}
         }
         let amount = check.required("amount", self.amount.as_deref(), |a| {
-            parse_amount(a).and_then(|a| if a.is_zero() { Err("must be above 0".into()) } else { Ok(a) })
+            parse_amount(a).and_then(|a| {
+                if a.is_zero() {
+                    Err("must be above 0".into())
+                } else {
+                    Ok(a)
+                }
+            })
         });
-        let currency = check.check("currency", Currency::parse(self.currency.as_deref().unwrap_or("VND")));
-        let rate = match self.rate_to_vnd.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        let currency = check.check(
+            "currency",
+            Currency::parse(self.currency.as_deref().unwrap_or("VND")),
+        );
+        let rate = match self
+            .rate_to_vnd
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
             None => None,
-            Some(r) => {
-                check.check("rate_to_vnd", parse_amount(r).and_then(|r| if r.is_zero() { Err("must be above 0".into()) } else { Ok(r) }))
-            }
+            Some(r) => check.check(
+                "rate_to_vnd",
+                parse_amount(r).and_then(|r| {
+                    if r.is_zero() {
+                        Err("must be above 0".into())
+                    } else {
+                        Ok(r)
+                    }
+                }),
+            ),
         };
         check.finish()?;
-        let (Some(kind), Some(date), Some(amount), Some(currency)) = (kind, self.date, amount, currency) else {
+        let (Some(kind), Some(date), Some(amount), Some(currency)) =
+            (kind, self.date, amount, currency)
+        else {
             return Err(Invalid::field("kind", "is required"));
         };
-        Ok(TransactionSpec { kind, date, amount, currency, rate_to_vnd: rate, note: text(&self.note) })
+        Ok(TransactionSpec {
+            kind,
+            date,
+            amount,
+            currency,
+            rate_to_vnd: rate,
+            note: text(&self.note),
+        })
     }
 }
 
@@ -429,10 +544,19 @@ mod tests {
             status: Some("implementation".into()),
             planned_start: Some(d("2022-01-01")),
             planned_end: Some(d("2022-12-31")),
-            organizations: vec![ProjectOrg { partner_id: 1, role: OrgRole::Funding }],
+            organizations: vec![ProjectOrg {
+                partner_id: 1,
+                role: OrgRole::Funding,
+            }],
             sectors: vec![
-                Share { key: "11220".into(), percent: Decimal::new(600, 1) },
-                Share { key: "11320".into(), percent: Decimal::new(40, 0) },
+                Share {
+                    key: "11220".into(),
+                    percent: Decimal::new(600, 1),
+                },
+                Share {
+                    key: "11320".into(),
+                    percent: Decimal::new(40, 0),
+                },
             ],
             ..Default::default()
         }
@@ -441,16 +565,50 @@ mod tests {
     #[test]
     fn shares_sum_to_exactly_one_hundred() {
         assert_eq!(draft().check().expect("valid").code, "JVPF-BG-2022");
-        let off = ProjectDraft { sectors: vec![Share { key: "11220".into(), percent: Decimal::new(9999, 2) }], ..draft() };
+        let off = ProjectDraft {
+            sectors: vec![Share {
+                key: "11220".into(),
+                percent: Decimal::new(9999, 2),
+            }],
+            ..draft()
+        };
         let e = off.check().expect_err("99.99");
-        assert_eq!((e.0[0].field.as_str(), e.0[0].detail.as_str()), ("sectors", "the percentages sum to 99.99, not 100"));
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].detail.as_str()),
+            ("sectors", "the percentages sum to 99.99, not 100")
+        );
         let twice = ProjectDraft {
-            provinces: vec![Share { key: 3, percent: Decimal::new(50, 0) }, Share { key: 3, percent: Decimal::new(50, 0) }],
+            provinces: vec![
+                Share {
+                    key: 3,
+                    percent: Decimal::new(50, 0),
+                },
+                Share {
+                    key: 3,
+                    percent: Decimal::new(50, 0),
+                },
+            ],
             ..draft()
         };
         assert_eq!(twice.check().expect_err("twice").0[0].field, "provinces");
-        let fields: Vec<String> = ProjectDraft::default().check().expect_err("empty").0.into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["code", "title_vi", "status", "planned_start", "planned_end", "organizations"]);
+        let fields: Vec<String> = ProjectDraft::default()
+            .check()
+            .expect_err("empty")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "code",
+                "title_vi",
+                "status",
+                "planned_start",
+                "planned_end",
+                "organizations"
+            ]
+        );
     }
 
     #[test]
@@ -471,23 +629,59 @@ mod tests {
             target: Some("95.50".into()),
             ..Default::default()
         };
-        let spec = ProjectDraft { results: vec![scholarships.clone(), rate.clone()], ..draft() }.check().expect("valid");
+        let spec = ProjectDraft {
+            results: vec![scholarships.clone(), rate.clone()],
+            ..draft()
+        }
+        .check()
+        .expect("valid");
         assert_eq!(spec.results.len(), 2);
-        assert_eq!((spec.results[0].measure, spec.results[0].target), (Measure::Unit, Some(Decimal::new(20, 0))));
-        assert_eq!((spec.results[1].kind.iati_code(), spec.results[1].measure.iati_code()), (2, 2));
-        assert_eq!(spec.results[1].target.map(|t| t.to_string()), Some("95.5".into()));
+        assert_eq!(
+            (spec.results[0].measure, spec.results[0].target),
+            (Measure::Unit, Some(Decimal::new(20, 0)))
+        );
+        assert_eq!(
+            (
+                spec.results[1].kind.iati_code(),
+                spec.results[1].measure.iati_code()
+            ),
+            (2, 2)
+        );
+        assert_eq!(
+            spec.results[1].target.map(|t| t.to_string()),
+            Some("95.5".into())
+        );
         assert_eq!(spec.results[1].draft().target.as_deref(), Some("95.5"));
 
         let wrong = ProjectDraft {
             results: vec![
                 scholarships.clone(),
-                ResultDraft { target: Some("120".into()), baseline: Some("10".into()), ..rate.clone() },
-                ResultDraft { kind: Some("effect".into()), indicator_vi: None, target: None, ..scholarships.clone() },
-                ResultDraft { baseline_year: Some(2023), actual: Some("-1".into()), ..scholarships },
+                ResultDraft {
+                    target: Some("120".into()),
+                    baseline: Some("10".into()),
+                    ..rate.clone()
+                },
+                ResultDraft {
+                    kind: Some("effect".into()),
+                    indicator_vi: None,
+                    target: None,
+                    ..scholarships.clone()
+                },
+                ResultDraft {
+                    baseline_year: Some(2023),
+                    actual: Some("-1".into()),
+                    ..scholarships
+                },
             ],
             ..draft()
         };
-        let fields: Vec<String> = wrong.check().expect_err("wrong rows").0.into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = wrong
+            .check()
+            .expect_err("wrong rows")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             fields,
             [
@@ -500,7 +694,13 @@ mod tests {
                 "results[3].baseline_year",
             ]
         );
-        assert!(ResultDraft { measure: Some("unit".into()), ..Default::default() }.is_blank());
+        assert!(
+            ResultDraft {
+                measure: Some("unit".into()),
+                ..Default::default()
+            }
+            .is_blank()
+        );
         assert!(!rate.is_blank());
     }
 
@@ -515,11 +715,31 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(t.check(span).expect("valid").currency, Currency::vnd());
-        let late = TransactionDraft { date: Some(d("2023-01-01")), ..t.clone() };
+        let late = TransactionDraft {
+            date: Some(d("2023-01-01")),
+            ..t.clone()
+        };
         assert_eq!(late.check(span).expect_err("late").0[0].field, "date");
-        let bad = TransactionDraft { amount: Some("1,5".into()), currency: Some("dollars".into()), ..t };
-        let fields: Vec<String> = bad.check(span).expect_err("bad").0.into_iter().map(|e| e.field).collect();
+        let bad = TransactionDraft {
+            amount: Some("1,5".into()),
+            currency: Some("dollars".into()),
+            ..t
+        };
+        let fields: Vec<String> = bad
+            .check(span)
+            .expect_err("bad")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["amount", "currency"]);
-        assert_eq!((TransactionKind::Pledge.iati_code(), ProjectStatus::Closed.iati_code(), OrgRole::Implementing.iati_code()), (13, 4, 4));
+        assert_eq!(
+            (
+                TransactionKind::Pledge.iati_code(),
+                ProjectStatus::Closed.iati_code(),
+                OrgRole::Implementing.iati_code()
+            ),
+            (13, 4, 4)
+        );
     }
 }

@@ -26,7 +26,9 @@ impl Precision {
             "day" => Ok(Precision::Day),
             "month" => Ok(Precision::Month),
             "year" => Ok(Precision::Year),
-            other => Err(format!("unknown precision “{other}” (expected day, month or year)")),
+            other => Err(format!(
+                "unknown precision “{other}” (expected day, month or year)"
+            )),
         }
     }
 }
@@ -46,19 +48,44 @@ impl PartialDate {
         let month = input
             .split_once('-')
             .filter(|(y, m)| y.len() == 4 && m.len() == 2)
-            .or_else(|| input.split_once('/').filter(|(m, y)| y.len() == 4 && m.len() == 2).map(|(m, y)| (y, m)));
+            .or_else(|| {
+                input
+                    .split_once('/')
+                    .filter(|(m, y)| y.len() == 4 && m.len() == 2)
+                    .map(|(m, y)| (y, m))
+            });
         if let Some((y, m)) = month {
-            let date = y.parse().ok().zip(m.parse().ok()).and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1));
-            return date.map(|date| PartialDate { date, precision: Precision::Month }).ok_or_else(|| format!("“{input}” is not a month"));
+            let date = y
+                .parse()
+                .ok()
+                .zip(m.parse().ok())
+                .and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1));
+            return date
+                .map(|date| PartialDate {
+                    date,
+                    precision: Precision::Month,
+                })
+                .ok_or_else(|| format!("“{input}” is not a month"));
         }
         if input.len() == 4 && input.chars().all(|c| c.is_ascii_digit()) {
-            let year: i32 = input.parse().map_err(|_| format!("“{input}” is not a year"))?;
-            let date = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| format!("“{input}” is not a year"))?;
-            return Ok(PartialDate { date, precision: Precision::Year });
+            let year: i32 = input
+                .parse()
+                .map_err(|_| format!("“{input}” is not a year"))?;
+            let date = NaiveDate::from_ymd_opt(year, 1, 1)
+                .ok_or_else(|| format!("“{input}” is not a year"))?;
+            return Ok(PartialDate {
+                date,
+                precision: Precision::Year,
+            });
         }
         crate::text::parse_date(input)
-            .map(|date| PartialDate { date, precision: Precision::Day })
-            .map_err(|_| format!("“{input}” is not a date (use yyyy-mm-dd, dd/mm/yyyy, or a year alone)"))
+            .map(|date| PartialDate {
+                date,
+                precision: Precision::Day,
+            })
+            .map_err(|_| {
+                format!("“{input}” is not a date (use yyyy-mm-dd, dd/mm/yyyy, or a year alone)")
+            })
     }
 
     pub fn from_parts(date: NaiveDate, precision: Precision) -> PartialDate {
@@ -93,7 +120,11 @@ pub struct Anniversary {
 
 /// Every fifth-year anniversary of `origin` that falls within `from..=to` (by day, or by year
 /// when only the year is known). A 29 February origin is kept on 28 February in common years.
-pub fn round_anniversaries(origin: PartialDate, from: NaiveDate, to: NaiveDate) -> Vec<Anniversary> {
+pub fn round_anniversaries(
+    origin: PartialDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<Anniversary> {
     let mut out = Vec::new();
     for year in from.year()..=to.year() {
         let years = year - origin.date.year();
@@ -105,7 +136,9 @@ pub fn round_anniversaries(origin: PartialDate, from: NaiveDate, to: NaiveDate) 
             Precision::Year => NaiveDate::from_ymd_opt(year, 1, 1),
             Precision::Month => NaiveDate::from_ymd_opt(year, origin.date.month(), 1),
             Precision::Day => NaiveDate::from_ymd_opt(year, origin.date.month(), origin.date.day())
-                .or_else(|| NaiveDate::from_ymd_opt(year, origin.date.month(), origin.date.day() - 1)),
+                .or_else(|| {
+                    NaiveDate::from_ymd_opt(year, origin.date.month(), origin.date.day() - 1)
+                }),
         };
         let Some(date) = date else { continue };
         let inside = match origin.precision {
@@ -116,7 +149,12 @@ pub fn round_anniversaries(origin: PartialDate, from: NaiveDate, to: NaiveDate) 
             Precision::Year => true,
         };
         if inside {
-            out.push(Anniversary { date, precision: origin.precision, years, major: is_major(years) });
+            out.push(Anniversary {
+                date,
+                precision: origin.precision,
+                years,
+                major: is_major(years),
+            });
         }
     }
     out
@@ -143,9 +181,23 @@ mod tests {
     fn china_1950_has_its_75th_in_2025_marked_major() {
         let origin = PartialDate::parse("1950-01-18").expect("date");
         let found = round_anniversaries(origin, d("2025-01-01"), d("2025-12-31"));
-        assert_eq!(found, vec![Anniversary { date: d("2025-01-18"), precision: Precision::Day, years: 75, major: true }]);
-        assert!(round_anniversaries(origin, d("2026-01-01"), d("2026-12-31")).is_empty(), "76 is no round year");
-        assert!(round_anniversaries(origin, d("2025-01-19"), d("2025-12-31")).is_empty(), "the day is outside the range");
+        assert_eq!(
+            found,
+            vec![Anniversary {
+                date: d("2025-01-18"),
+                precision: Precision::Day,
+                years: 75,
+                major: true
+            }]
+        );
+        assert!(
+            round_anniversaries(origin, d("2026-01-01"), d("2026-12-31")).is_empty(),
+            "76 is no round year"
+        );
+        assert!(
+            round_anniversaries(origin, d("2025-01-19"), d("2025-12-31")).is_empty(),
+            "the day is outside the range"
+        );
     }
 
     #[test]
@@ -160,13 +212,24 @@ mod tests {
         let origin = PartialDate::parse("1972").expect("year");
         assert_eq!(origin.display(), "1972");
         let found = round_anniversaries(origin, d("2022-06-01"), d("2022-06-30"));
-        assert_eq!(found, vec![Anniversary { date: d("2022-01-01"), precision: Precision::Year, years: 50, major: true }]);
+        assert_eq!(
+            found,
+            vec![Anniversary {
+                date: d("2022-01-01"),
+                precision: Precision::Year,
+                years: 50,
+                major: true
+            }]
+        );
     }
 
     #[test]
     fn month_only_origins_count_when_the_range_touches_the_month() {
         let origin = PartialDate::parse("2008-05").expect("month");
-        assert_eq!(round_anniversaries(origin, d("2028-05-31"), d("2028-06-30")).len(), 1);
+        assert_eq!(
+            round_anniversaries(origin, d("2028-05-31"), d("2028-06-30")).len(),
+            1
+        );
         assert!(round_anniversaries(origin, d("2028-06-01"), d("2028-06-30")).is_empty());
     }
 
@@ -179,12 +242,27 @@ mod tests {
 
     #[test]
     fn partial_dates_parse_every_written_form() {
-        assert_eq!(PartialDate::parse("18/01/1950").map(|p| p.date), Ok(d("1950-01-18")));
-        assert_eq!(PartialDate::parse("2010").map(|p| p.precision), Ok(Precision::Year));
+        assert_eq!(
+            PartialDate::parse("18/01/1950").map(|p| p.date),
+            Ok(d("1950-01-18"))
+        );
+        assert_eq!(
+            PartialDate::parse("2010").map(|p| p.precision),
+            Ok(Precision::Year)
+        );
         assert!(PartialDate::parse("19x0").is_err());
-        assert_eq!(PartialDate::parse("1950-01-18").map(|p| p.display()), Ok("18/01/1950".to_owned()));
-        assert_eq!(PartialDate::parse("2008-05").map(|p| (p.display(), p.precision)), Ok(("05/2008".to_owned(), Precision::Month)));
-        assert_eq!(PartialDate::parse("05/2008").map(|p| p.date), Ok(d("2008-05-01")));
+        assert_eq!(
+            PartialDate::parse("1950-01-18").map(|p| p.display()),
+            Ok("18/01/1950".to_owned())
+        );
+        assert_eq!(
+            PartialDate::parse("2008-05").map(|p| (p.display(), p.precision)),
+            Ok(("05/2008".to_owned(), Precision::Month))
+        );
+        assert_eq!(
+            PartialDate::parse("05/2008").map(|p| p.date),
+            Ok(d("2008-05-01"))
+        );
         assert!(PartialDate::parse("2008-13").is_err());
     }
 }

@@ -45,22 +45,32 @@ impl Procedure {
                 "Báo cáo hoạt động tại Việt Nam",
                 "Thư giới thiệu của đối tác Việt Nam",
             ],
-            Procedure::Extension => {
-                &["Đơn đề nghị gia hạn", "Báo cáo hoạt động trong thời hạn của giấy", "Bản sao giấy đăng ký đang có hiệu lực"]
-            }
-            Procedure::Amendment => {
-                &["Đơn đề nghị sửa đổi, bổ sung", "Giải trình nội dung sửa đổi", "Bản sao giấy đăng ký đang có hiệu lực"]
-            }
-            Procedure::ProjectOffice => {
-                &["Đơn đề nghị lập Văn phòng dự án", "Văn kiện dự án đã được phê duyệt", "Bản sao giấy đăng ký hoạt động"]
-            }
+            Procedure::Extension => &[
+                "Đơn đề nghị gia hạn",
+                "Báo cáo hoạt động trong thời hạn của giấy",
+                "Bản sao giấy đăng ký đang có hiệu lực",
+            ],
+            Procedure::Amendment => &[
+                "Đơn đề nghị sửa đổi, bổ sung",
+                "Giải trình nội dung sửa đổi",
+                "Bản sao giấy đăng ký đang có hiệu lực",
+            ],
+            Procedure::ProjectOffice => &[
+                "Đơn đề nghị lập Văn phòng dự án",
+                "Văn kiện dự án đã được phê duyệt",
+                "Bản sao giấy đăng ký hoạt động",
+            ],
             Procedure::RepresentativeOffice => &[
                 "Đơn đề nghị lập Văn phòng đại diện",
                 "Báo cáo hoạt động tại Việt Nam",
                 "Bản sao giấy đăng ký hoạt động",
                 "Lý lịch của người đứng đầu văn phòng",
             ],
-            Procedure::ProjectApproval => &["Văn kiện dự án", "Cam kết tài trợ", "Ý kiến của đơn vị đối tác Việt Nam"],
+            Procedure::ProjectApproval => &[
+                "Văn kiện dự án",
+                "Cam kết tài trợ",
+                "Ý kiến của đơn vị đối tác Việt Nam",
+            ],
         }
     }
 
@@ -102,8 +112,14 @@ impl ApplicationState {
     pub fn after(self, to: ApplicationState) -> Result<ApplicationState, String> {
         use ApplicationState::*;
         match (self, to) {
-            (Submitted, UnderReview) | (UnderReview, InfoRequested | Approved | Refused) | (InfoRequested, Submitted) => Ok(to),
-            _ => Err(format!("an application cannot move from {} to {}", self.as_str(), to.as_str())),
+            (Submitted, UnderReview)
+            | (UnderReview, InfoRequested | Approved | Refused)
+            | (InfoRequested, Submitted) => Ok(to),
+            _ => Err(format!(
+                "an application cannot move from {} to {}",
+                self.as_str(),
+                to.as_str()
+            )),
         }
     }
 
@@ -138,18 +154,50 @@ mod tests {
     #[test]
     fn deadlines_count_working_days() {
         let none = BTreeSet::new();
-        assert_eq!(deadline(d("2026-11-20"), 1, &none), d("2026-11-23"), "Friday + 1 is Monday");
-        assert_eq!(deadline(d("2026-11-23"), 15, &none), d("2026-12-14"), "three weeks of five days");
-        assert_eq!(deadline(d("2026-11-21"), 5, &none), d("2026-11-27"), "from a Saturday");
+        assert_eq!(
+            deadline(d("2026-11-20"), 1, &none),
+            d("2026-11-23"),
+            "Friday + 1 is Monday"
+        );
+        assert_eq!(
+            deadline(d("2026-11-23"), 15, &none),
+            d("2026-12-14"),
+            "three weeks of five days"
+        );
+        assert_eq!(
+            deadline(d("2026-11-21"), 5, &none),
+            d("2026-11-27"),
+            "from a Saturday"
+        );
     }
 
     #[test]
     fn deadlines_skip_public_holidays() {
-        let tet: BTreeSet<NaiveDate> = ["2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20"].map(d).into();
-        assert_eq!(deadline(d("2026-02-13"), 1, &tet), d("2026-02-23"), "the week of Tết is not counted");
-        assert_eq!(deadline(d("2026-02-10"), 5, &tet), d("2026-02-24"), "three days before Tết, two after");
+        let tet: BTreeSet<NaiveDate> = [
+            "2026-02-16",
+            "2026-02-17",
+            "2026-02-18",
+            "2026-02-19",
+            "2026-02-20",
+        ]
+        .map(d)
+        .into();
+        assert_eq!(
+            deadline(d("2026-02-13"), 1, &tet),
+            d("2026-02-23"),
+            "the week of Tết is not counted"
+        );
+        assert_eq!(
+            deadline(d("2026-02-10"), 5, &tet),
+            d("2026-02-24"),
+            "three days before Tết, two after"
+        );
         let weekend: BTreeSet<NaiveDate> = [d("2026-11-22")].into();
-        assert_eq!(deadline(d("2026-11-20"), 1, &weekend), d("2026-11-23"), "a holiday on a Sunday changes nothing");
+        assert_eq!(
+            deadline(d("2026-11-20"), 1, &weekend),
+            d("2026-11-23"),
+            "a holiday on a Sunday changes nothing"
+        );
     }
 
     #[test]
@@ -158,8 +206,17 @@ mod tests {
         assert_eq!(Submitted.after(UnderReview), Ok(UnderReview));
         assert!(Submitted.after(Approved).is_err(), "reviewed first");
         assert!(Approved.after(UnderReview).is_err() && Approved.is_final());
-        assert!(ApplicationState::is_applicants(InfoRequested, Submitted) && !ApplicationState::is_applicants(UnderReview, Approved));
-        assert_eq!(Procedure::NewRegistration.issues(), Some(PermitKind::OperationRegistration));
-        assert!(Procedure::Extension.needs_permit() && Procedure::Extension.required_documents().len() == 3);
+        assert!(
+            ApplicationState::is_applicants(InfoRequested, Submitted)
+                && !ApplicationState::is_applicants(UnderReview, Approved)
+        );
+        assert_eq!(
+            Procedure::NewRegistration.issues(),
+            Some(PermitKind::OperationRegistration)
+        );
+        assert!(
+            Procedure::Extension.needs_permit()
+                && Procedure::Extension.required_documents().len() == 3
+        );
     }
 }

@@ -71,7 +71,12 @@ pub enum Action {
 /// cluster summary, its lead union); the parent level decides: central staff for provinces,
 /// associations and member organizations; for a cluster summary the cluster lead first
 /// (`cluster_signed` false), then central staff. Locking and reopening are central's.
-pub fn report_move(is_cluster: bool, from: ReportState, to: ReportState, cluster_signed: bool) -> Action {
+pub fn report_move(
+    is_cluster: bool,
+    from: ReportState,
+    to: ReportState,
+    cluster_signed: bool,
+) -> Action {
     match (from, to) {
         (ReportState::Draft, _) if is_cluster => Action::LeadCluster,
         (ReportState::Draft, _) => Action::Write,
@@ -112,7 +117,14 @@ pub struct Actor {
 impl Actor {
     /// The system acting on its own behalf (seeding, migrations, CLI administration).
     pub fn system() -> Self {
-        Actor { user_id: None, email: "system".into(), role: Role::SystemAdmin, unit_id: None, read: Scope::All, write: Scope::All }
+        Actor {
+            user_id: None,
+            email: "system".into(),
+            role: Role::SystemAdmin,
+            unit_id: None,
+            read: Scope::All,
+            write: Scope::All,
+        }
     }
 
     /// The decision. `unit` is the unit owning the record (`None`: federation-wide).
@@ -120,12 +132,28 @@ impl Actor {
         match action {
             Action::Read => self.read.covers(unit),
             Action::Write => self.role != Role::Viewer && self.write.covers(unit),
-            Action::ManageStructure | Action::ManageUsers | Action::ManageReference => self.role == Role::SystemAdmin,
-            Action::DecideOutbound => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
-            Action::DecideInbound => matches!(self.role, Role::SystemAdmin | Role::UnitHead) && self.write.covers(unit),
-            Action::ApproveReport => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
-            Action::LeadCluster => matches!(self.role, Role::SystemAdmin | Role::ClusterLead) && self.write.covers(unit),
-            Action::DecideAward => matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.covers(unit),
+            Action::ManageStructure | Action::ManageUsers | Action::ManageReference => {
+                self.role == Role::SystemAdmin
+            }
+            Action::DecideOutbound => {
+                matches!(self.role, Role::SystemAdmin | Role::CentralStaff)
+                    && self.write.covers(unit)
+            }
+            Action::DecideInbound => {
+                matches!(self.role, Role::SystemAdmin | Role::UnitHead) && self.write.covers(unit)
+            }
+            Action::ApproveReport => {
+                matches!(self.role, Role::SystemAdmin | Role::CentralStaff)
+                    && self.write.covers(unit)
+            }
+            Action::LeadCluster => {
+                matches!(self.role, Role::SystemAdmin | Role::ClusterLead)
+                    && self.write.covers(unit)
+            }
+            Action::DecideAward => {
+                matches!(self.role, Role::SystemAdmin | Role::CentralStaff)
+                    && self.write.covers(unit)
+            }
             Action::ManageReportForms | Action::ManageNgos => {
                 matches!(self.role, Role::SystemAdmin | Role::CentralStaff) && self.write.is_all()
             }
@@ -140,16 +168,24 @@ impl Actor {
             Action::Read => "this record is outside your scope",
             Action::Write if self.role == Role::Viewer => "your account is read-only",
             Action::Write => "this record belongs to a unit outside your scope",
-            Action::ManageStructure => "only a system administrator may change the organization structure",
+            Action::ManageStructure => {
+                "only a system administrator may change the organization structure"
+            }
             Action::ManageUsers => "only a system administrator may manage accounts",
             Action::ManageReference => "only a system administrator may change reference data",
             Action::DecideOutbound => "outbound delegations are approved by central staff",
-            Action::DecideInbound => "inbound delegations are approved by the head of the hosting unit",
+            Action::DecideInbound => {
+                "inbound delegations are approved by the head of the hosting unit"
+            }
             Action::ApproveReport => "reports are approved, locked and reopened by central staff",
-            Action::LeadCluster => "a cluster's summary is compiled and first approved by the cluster's lead union",
+            Action::LeadCluster => {
+                "a cluster's summary is compiled and first approved by the cluster's lead union"
+            }
             Action::DecideAward => "award proposals are decided by central staff",
             Action::ManageReportForms => "report forms are set by central staff",
-            Action::ManageNgos => "the foreign-NGO registry and its permits are kept by central staff",
+            Action::ManageNgos => {
+                "the foreign-NGO registry and its permits are kept by central staff"
+            }
         }))
     }
 }
@@ -194,8 +230,17 @@ impl StructureGraph {
 ///
 /// `led_cluster_members` are the units of clusters the account's unit (or one it was formed
 /// from) leads, in the years it leads them: a cluster lead reads them, but writes only its own.
-pub fn scopes_for(role: Role, unit: i64, graph: &StructureGraph, led_cluster_members: &BTreeSet<i64>) -> (Scope, Scope) {
-    let own = if graph.roots.contains(&unit) { Scope::All } else { Scope::Units(graph.reach(unit)) };
+pub fn scopes_for(
+    role: Role,
+    unit: i64,
+    graph: &StructureGraph,
+    led_cluster_members: &BTreeSet<i64>,
+) -> (Scope, Scope) {
+    let own = if graph.roots.contains(&unit) {
+        Scope::All
+    } else {
+        Scope::Units(graph.reach(unit))
+    };
     match role {
         Role::SystemAdmin | Role::CentralStaff => (own.clone(), own),
         Role::Viewer => (own, Scope::none()),
@@ -239,15 +284,40 @@ mod tests {
     #[test]
     fn decisions_on_delegations_belong_to_central_staff_or_the_hosting_head() {
         let (read, write) = scopes_for(Role::UnitHead, 4, &graph(), &BTreeSet::new());
-        let head = Actor { user_id: Some(1), email: "h".into(), role: Role::UnitHead, unit_id: Some(4), read, write };
+        let head = Actor {
+            user_id: Some(1),
+            email: "h".into(),
+            role: Role::UnitHead,
+            unit_id: Some(4),
+            read,
+            write,
+        };
         let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeSet::new());
-        let staff = Actor { role: Role::UnionStaff, read, write, ..head.clone() };
+        let staff = Actor {
+            role: Role::UnionStaff,
+            read,
+            write,
+            ..head.clone()
+        };
         let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeSet::new());
-        let central = Actor { role: Role::CentralStaff, unit_id: Some(1), read, write, ..head.clone() };
+        let central = Actor {
+            role: Role::CentralStaff,
+            unit_id: Some(1),
+            read,
+            write,
+            ..head.clone()
+        };
         let approve_out = delegation_move(Direction::Outbound, DelegationState::Approved);
         let approve_in = delegation_move(Direction::Inbound, DelegationState::Approved);
-        assert!(central.may(approve_out, Some(4)) && !head.may(approve_out, Some(4)) && !staff.may(approve_out, Some(4)));
-        assert!(head.may(approve_in, Some(4)) && !head.may(approve_in, Some(3)), "only its own unit's guests");
+        assert!(
+            central.may(approve_out, Some(4))
+                && !head.may(approve_out, Some(4))
+                && !staff.may(approve_out, Some(4))
+        );
+        assert!(
+            head.may(approve_in, Some(4)) && !head.may(approve_in, Some(3)),
+            "only its own unit's guests"
+        );
         assert!(!staff.may(approve_in, Some(4)) && !central.may(approve_in, Some(4)));
         let submit = delegation_move(Direction::Outbound, DelegationState::Submitted);
         assert!(staff.may(submit, Some(4)) && !staff.may(submit, Some(3)));
@@ -281,30 +351,76 @@ mod tests {
     fn reports_are_decided_one_level_up() {
         use ReportState::*;
         assert_eq!(report_move(false, Draft, Submitted, false), Action::Write);
-        assert_eq!(report_move(false, Submitted, Approved, false), Action::ApproveReport);
-        assert_eq!(report_move(true, Draft, Submitted, false), Action::LeadCluster);
-        assert_eq!(report_move(true, Submitted, Approved, false), Action::LeadCluster, "the cluster lead signs first");
-        assert_eq!(report_move(true, Submitted, Approved, true), Action::ApproveReport, "then central staff");
-        assert_eq!(report_move(false, Approved, Locked, false), Action::ApproveReport);
+        assert_eq!(
+            report_move(false, Submitted, Approved, false),
+            Action::ApproveReport
+        );
+        assert_eq!(
+            report_move(true, Draft, Submitted, false),
+            Action::LeadCluster
+        );
+        assert_eq!(
+            report_move(true, Submitted, Approved, false),
+            Action::LeadCluster,
+            "the cluster lead signs first"
+        );
+        assert_eq!(
+            report_move(true, Submitted, Approved, true),
+            Action::ApproveReport,
+            "then central staff"
+        );
+        assert_eq!(
+            report_move(false, Approved, Locked, false),
+            Action::ApproveReport
+        );
         let members: BTreeSet<i64> = [3, 4, 6].into();
         let (read, write) = scopes_for(Role::ClusterLead, 4, &graph(), &members);
-        let lead = Actor { user_id: Some(5), email: "l@x.y".into(), role: Role::ClusterLead, unit_id: Some(4), read, write };
+        let lead = Actor {
+            user_id: Some(5),
+            email: "l@x.y".into(),
+            role: Role::ClusterLead,
+            unit_id: Some(4),
+            read,
+            write,
+        };
         assert!(lead.may(Action::LeadCluster, Some(4)) && !lead.may(Action::LeadCluster, Some(3)));
         assert!(!lead.may(Action::ApproveReport, Some(4)));
         let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeSet::new());
-        let staff = Actor { role: Role::UnionStaff, read, write, ..lead };
+        let staff = Actor {
+            role: Role::UnionStaff,
+            read,
+            write,
+            ..lead
+        };
         assert!(!staff.may(Action::LeadCluster, Some(4)));
     }
 
     #[test]
     fn viewers_never_write_and_admins_manage_structure() {
         let (read, write) = scopes_for(Role::Viewer, 1, &graph(), &BTreeSet::new());
-        let viewer = Actor { user_id: Some(9), email: "v@x.y".into(), role: Role::Viewer, unit_id: Some(1), read, write };
+        let viewer = Actor {
+            user_id: Some(9),
+            email: "v@x.y".into(),
+            role: Role::Viewer,
+            unit_id: Some(1),
+            read,
+            write,
+        };
         assert!(viewer.may(Action::Read, Some(4)));
         assert!(!viewer.may(Action::Write, Some(4)));
-        assert_eq!(viewer.require(Action::Write, Some(4)), Err(Denied("your account is read-only")));
+        assert_eq!(
+            viewer.require(Action::Write, Some(4)),
+            Err(Denied("your account is read-only"))
+        );
         let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeSet::new());
-        let central = Actor { user_id: Some(2), email: "c@x.y".into(), role: Role::CentralStaff, unit_id: Some(1), read, write };
+        let central = Actor {
+            user_id: Some(2),
+            email: "c@x.y".into(),
+            role: Role::CentralStaff,
+            unit_id: Some(1),
+            read,
+            write,
+        };
         assert!(central.may(Action::Write, Some(4)));
         assert!(!central.may(Action::ManageStructure, Some(4)));
         assert!(Actor::system().may(Action::ManageStructure, None));

@@ -35,8 +35,15 @@ impl AwardState {
     pub fn after(self, to: AwardState) -> Result<AwardState, String> {
         use AwardState::*;
         match (self, to) {
-            (Proposed, Submitted) | (Submitted, Approved) | (Submitted, Refused) | (Submitted, Proposed) => Ok(to),
-            _ => Err(format!("an award cannot move from {} to {}", self.as_str(), to.as_str())),
+            (Proposed, Submitted)
+            | (Submitted, Approved)
+            | (Submitted, Refused)
+            | (Submitted, Proposed) => Ok(to),
+            _ => Err(format!(
+                "an award cannot move from {} to {}",
+                self.as_str(),
+                to.as_str()
+            )),
         }
     }
 
@@ -88,7 +95,11 @@ pub fn score(
                 Some(_) => 0.0,
                 None => value,
             };
-            out[m].push(Points { criterion: c.code.clone(), value, points: (points * 100.0).round() / 100.0 });
+            out[m].push(Points {
+                criterion: c.code.clone(),
+                value,
+                points: (points * 100.0).round() / 100.0,
+            });
         }
     }
     out
@@ -96,7 +107,10 @@ pub fn score(
 
 /// Ranks by score, highest first; equal scores share a rank (1, 2, 2, 4).
 pub fn ranks(scores: &[f64]) -> Vec<usize> {
-    scores.iter().map(|s| 1 + scores.iter().filter(|o| *o > s).count()).collect()
+    scores
+        .iter()
+        .map(|s| 1 + scores.iter().filter(|o| *o > s).count())
+        .collect()
 }
 
 #[cfg(test)]
@@ -106,21 +120,37 @@ mod tests {
     #[test]
     fn indicator_criteria_scale_to_the_best_member_and_manual_ones_are_capped() {
         let criteria = [
-            Criterion { code: "events".into(), indicator: Some("events".into()), weight: 40.0 },
-            Criterion { code: "coordination".into(), indicator: None, weight: 20.0 },
+            Criterion {
+                code: "events".into(),
+                indicator: Some("events".into()),
+                weight: 40.0,
+            },
+            Criterion {
+                code: "coordination".into(),
+                indicator: None,
+                weight: 20.0,
+            },
         ];
         let events = [Some(10.0), Some(5.0), None];
         let entered = [Some(15.0), Some(25.0), None];
         let s = score(&criteria, 3, |m, _| events[m], |m, _| entered[m]);
         let totals: Vec<f64> = s.iter().map(|p| p.iter().map(|p| p.points).sum()).collect();
-        assert_eq!(totals, [55.0, 40.0, 0.0], "40 + 15; 20 + 20 (25 capped at the weight); nothing");
+        assert_eq!(
+            totals,
+            [55.0, 40.0, 0.0],
+            "40 + 15; 20 + 20 (25 capped at the weight); nothing"
+        );
         assert_eq!(ranks(&totals), [1, 2, 3]);
         assert_eq!(ranks(&[5.0, 7.0, 5.0, 1.0]), [2, 1, 2, 4]);
     }
 
     #[test]
     fn nobody_scores_on_an_indicator_no_member_has() {
-        let criteria = [Criterion { code: "trainings".into(), indicator: Some("trainings".into()), weight: 10.0 }];
+        let criteria = [Criterion {
+            code: "trainings".into(),
+            indicator: Some("trainings".into()),
+            weight: 10.0,
+        }];
         let s = score(&criteria, 2, |_, _| Some(0.0), |_, _| None);
         assert_eq!((s[0][0].points, s[1][0].points), (0.0, 0.0));
     }
@@ -130,7 +160,10 @@ mod tests {
         use AwardState::*;
         assert_eq!(Proposed.after(Submitted), Ok(Submitted));
         assert_eq!(Submitted.after(Approved), Ok(Approved));
-        assert!(Proposed.after(Approved).is_err(), "nothing is decided before it is sent up");
+        assert!(
+            Proposed.after(Approved).is_err(),
+            "nothing is decided before it is sent up"
+        );
         assert!(Approved.after(Proposed).is_err(), "a decision stands");
         assert!(Submitted.is_decision(Refused) && !Proposed.is_decision(Submitted));
     }

@@ -16,7 +16,10 @@ pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
     pub fn field(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self(vec![FieldError { field: field.into(), detail: detail.into() }])
+        Self(vec![FieldError {
+            field: field.into(),
+            detail: detail.into(),
+        }])
     }
 }
 
@@ -34,7 +37,10 @@ impl Checker {
         match result {
             Ok(v) => Some(v),
             Err(detail) => {
-                self.0.push(FieldError { field: field.to_owned(), detail });
+                self.0.push(FieldError {
+                    field: field.to_owned(),
+                    detail,
+                });
                 None
             }
         }
@@ -42,7 +48,12 @@ impl Checker {
 
     /// A value that must be given, read by `parse`: "is required" under `field` when absent or
     /// empty, the reason it cannot be read otherwise.
-    pub fn required<T>(&mut self, field: &str, value: Option<&str>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    pub fn required<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         match value {
             None | Some("") => {
                 self.push(field, "is required");
@@ -53,10 +64,17 @@ impl Checker {
     }
 
     pub fn push(&mut self, field: &str, detail: impl Into<String>) {
-        self.0.push(FieldError { field: field.to_owned(), detail: detail.into() });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            detail: detail.into(),
+        });
     }
 
     pub fn finish(self) -> Result<(), Invalid> {
-        if self.0.is_empty() { Ok(()) } else { Err(Invalid(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid(self.0))
+        }
     }
 }

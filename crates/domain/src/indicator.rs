@@ -50,7 +50,13 @@ pub struct Indicator {
 impl Indicator {
     /// Whether a live-total metric counts towards this indicator.
     pub fn takes(&self, metric: &str) -> bool {
-        self.metrics.iter().any(|m| if m.ends_with(':') { metric.starts_with(m) } else { metric == *m })
+        self.metrics.iter().any(|m| {
+            if m.ends_with(':') {
+                metric.starts_with(m)
+            } else {
+                metric == *m
+            }
+        })
     }
 }
 
@@ -82,17 +88,37 @@ pub const CATALOGUE: &[Indicator] = &[
         "Số đoàn ra",
         "Outbound delegations",
         ("đoàn", "delegations"),
-        &["delegations_out:approved", "delegations_out:completed", "delegations_out:reported"],
+        &[
+            "delegations_out:approved",
+            "delegations_out:completed",
+            "delegations_out:reported",
+        ],
     ),
     computed(
         "delegations_in",
         "Số đoàn vào",
         "Inbound delegations",
         ("đoàn", "delegations"),
-        &["delegations_in:approved", "delegations_in:completed", "delegations_in:reported"],
+        &[
+            "delegations_in:approved",
+            "delegations_in:completed",
+            "delegations_in:reported",
+        ],
     ),
-    computed("events", "Số sự kiện, hoạt động", "Events", ("sự kiện", "events"), &["events:"]),
-    computed("events_friendship", "Giao lưu hữu nghị", "Friendship exchanges", ("sự kiện", "events"), &["events:friendship_exchange"]),
+    computed(
+        "events",
+        "Số sự kiện, hoạt động",
+        "Events",
+        ("sự kiện", "events"),
+        &["events:"],
+    ),
+    computed(
+        "events_friendship",
+        "Giao lưu hữu nghị",
+        "Friendship exchanges",
+        ("sự kiện", "events"),
+        &["events:friendship_exchange"],
+    ),
     computed(
         "events_conference",
         "Hội nghị, hội thảo, diễn đàn",
@@ -107,7 +133,13 @@ pub const CATALOGUE: &[Indicator] = &[
         ("sự kiện", "events"),
         &["events:humanitarian_support"],
     ),
-    computed("participants", "Số người tham dự", "Participants", ("lượt người", "people"), &["participants"]),
+    computed(
+        "participants",
+        "Số người tham dự",
+        "Participants",
+        ("lượt người", "people"),
+        &["participants"],
+    ),
     computed(
         "foreign_participants",
         "Số người nước ngoài tham dự",
@@ -133,8 +165,20 @@ pub const CATALOGUE: &[Indicator] = &[
         metrics: &["agreements_in_force"],
         divisor: 1,
     },
-    computed("tasks_done", "Nhiệm vụ theo thỏa thuận đã hoàn thành", "Agreement tasks done", ("nhiệm vụ", "tasks"), &["tasks_done"]),
-    computed("partners_new", "Số đối tác mới", "New partners", ("đối tác", "partners"), &["partners_new"]),
+    computed(
+        "tasks_done",
+        "Nhiệm vụ theo thỏa thuận đã hoàn thành",
+        "Agreement tasks done",
+        ("nhiệm vụ", "tasks"),
+        &["tasks_done"],
+    ),
+    computed(
+        "partners_new",
+        "Số đối tác mới",
+        "New partners",
+        ("đối tác", "partners"),
+        &["partners_new"],
+    ),
     Indicator {
         code: "countries_reached",
         name_vi: "Số quốc gia có hoạt động",
@@ -146,7 +190,13 @@ pub const CATALOGUE: &[Indicator] = &[
         metrics: &["country:"],
         divisor: 1,
     },
-    computed("aid_committed_vnd", "Viện trợ PCPNN cam kết", "Foreign-NGO aid committed", ("đồng", "đồng"), &["aid_committed_vnd"]),
+    computed(
+        "aid_committed_vnd",
+        "Viện trợ PCPNN cam kết",
+        "Foreign-NGO aid committed",
+        ("đồng", "đồng"),
+        &["aid_committed_vnd"],
+    ),
     Indicator {
         divisor: 100,
         ..computed(
@@ -157,7 +207,13 @@ pub const CATALOGUE: &[Indicator] = &[
             &["aid_committed_usd_cents"],
         )
     },
-    computed("aid_disbursed_vnd", "Viện trợ PCPNN giải ngân", "Foreign-NGO aid disbursed", ("đồng", "đồng"), &["aid_disbursed_vnd"]),
+    computed(
+        "aid_disbursed_vnd",
+        "Viện trợ PCPNN giải ngân",
+        "Foreign-NGO aid disbursed",
+        ("đồng", "đồng"),
+        &["aid_disbursed_vnd"],
+    ),
     Indicator {
         divisor: 100,
         ..computed(
@@ -219,29 +275,50 @@ impl Period {
             Some(_) => return Err(bad()),
         };
         let start = NaiveDate::from_ymd_opt(year, first, 1).ok_or_else(bad)?;
-        let end = start.checked_add_months(chrono::Months::new(months)).and_then(|d| d.pred_opt()).ok_or_else(bad)?;
+        let end = start
+            .checked_add_months(chrono::Months::new(months))
+            .and_then(|d| d.pred_opt())
+            .ok_or_else(bad)?;
         Ok(Period { start, end })
     }
 
     /// The same period a year earlier.
     pub fn previous_year(&self) -> Period {
         let back = |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or(d);
-        Period { start: back(self.start), end: back(self.end.succ_opt().unwrap_or(self.end)).pred_opt().unwrap_or(self.end) }
+        Period {
+            start: back(self.start),
+            end: back(self.end.succ_opt().unwrap_or(self.end))
+                .pred_opt()
+                .unwrap_or(self.end),
+        }
     }
 
     /// The label the period was written with.
     pub fn label(&self) -> String {
-        let months = (self.end.year() - self.start.year()) * 12 + self.end.month() as i32 - self.start.month() as i32 + 1;
+        let months = (self.end.year() - self.start.year()) * 12 + self.end.month() as i32
+            - self.start.month() as i32
+            + 1;
         match months {
             12 => self.start.year().to_string(),
-            6 => format!("{}-H{}", self.start.year(), if self.start.month() == 1 { 1 } else { 2 }),
-            _ => format!("{}-Q{}", self.start.year(), (self.start.month() - 1) / 3 + 1),
+            6 => format!(
+                "{}-H{}",
+                self.start.year(),
+                if self.start.month() == 1 { 1 } else { 2 }
+            ),
+            _ => format!(
+                "{}-Q{}",
+                self.start.year(),
+                (self.start.month() - 1) / 3 + 1
+            ),
         }
     }
 
     /// The first and last months, as (year, month).
     pub fn months(&self) -> ((i32, u32), (i32, u32)) {
-        ((self.start.year(), self.start.month()), (self.end.year(), self.end.month()))
+        (
+            (self.start.year(), self.start.month()),
+            (self.end.year(), self.end.month()),
+        )
     }
 }
 
@@ -257,7 +334,13 @@ mod tests {
     fn periods_parse_and_step_back_a_year() {
         let q = Period::parse("2024-Q1").expect("quarter");
         assert_eq!((q.start, q.end), (d("2024-01-01"), d("2024-03-31")));
-        assert_eq!(q.previous_year(), Period { start: d("2023-01-01"), end: d("2023-03-31") });
+        assert_eq!(
+            q.previous_year(),
+            Period {
+                start: d("2023-01-01"),
+                end: d("2023-03-31")
+            }
+        );
         assert_eq!(Period::parse("2024-h2").expect("half").end, d("2024-12-31"));
         assert_eq!(Period::parse("2025").expect("year").label(), "2025");
         assert_eq!(Period::parse("2025-Q3").expect("q").label(), "2025-Q3");
@@ -270,9 +353,19 @@ mod tests {
 
     #[test]
     fn indicators_take_their_metrics() {
-        let out = CATALOGUE.iter().find(|i| i.code == "delegations_out").expect("out");
-        assert!(out.takes("delegations_out:reported") && !out.takes("delegations_out:submitted") && !out.takes("delegations_in:reported"));
-        let events = CATALOGUE.iter().find(|i| i.code == "events").expect("events");
+        let out = CATALOGUE
+            .iter()
+            .find(|i| i.code == "delegations_out")
+            .expect("out");
+        assert!(
+            out.takes("delegations_out:reported")
+                && !out.takes("delegations_out:submitted")
+                && !out.takes("delegations_in:reported")
+        );
+        let events = CATALOGUE
+            .iter()
+            .find(|i| i.code == "events")
+            .expect("events");
         assert!(events.takes("events:contest") && !events.takes("participants"));
     }
 }

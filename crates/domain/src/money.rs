@@ -31,7 +31,8 @@ impl Currency {
 
 /// A non-negative decimal amount as written (`1500000`, `2500.50`); no thousands separators.
 pub fn parse_amount(s: &str) -> Result<Decimal, String> {
-    let amount = Decimal::from_str(s.trim()).map_err(|_| format!("“{s}” is not an amount (write digits, with . for decimals)"))?;
+    let amount = Decimal::from_str(s.trim())
+        .map_err(|_| format!("“{s}” is not an amount (write digits, with . for decimals)"))?;
     if amount.is_sign_negative() {
         return Err("must not be negative".into());
     }
@@ -63,7 +64,8 @@ pub mod decimal_text {
             Written::Integer(i) => i.to_string(),
             Written::Number(n) => n.to_string(),
         };
-        Decimal::from_str(text.trim()).map_err(|_| serde::de::Error::custom(format!("“{text}” is not a decimal number")))
+        Decimal::from_str(text.trim())
+            .map_err(|_| serde::de::Error::custom(format!("“{text}” is not a decimal number")))
     }
 }
 
@@ -80,21 +82,37 @@ pub struct Money {
 
 impl Money {
     /// Checks that a foreign amount names the rate used, and that VND needs none.
-    pub fn new(amount: Decimal, currency: Currency, rate_to_vnd: Option<Decimal>) -> Result<Money, String> {
+    pub fn new(
+        amount: Decimal,
+        currency: Currency,
+        rate_to_vnd: Option<Decimal>,
+    ) -> Result<Money, String> {
         let rate = match (currency.as_str(), rate_to_vnd) {
             ("VND", None) => Decimal::ONE,
             ("VND", Some(r)) if r == Decimal::ONE => Decimal::ONE,
             ("VND", Some(_)) => return Err("an amount in VND takes no exchange rate".into()),
-            (_, None) => return Err(format!("give the exchange rate used from {} to VND", currency.as_str())),
-            (_, Some(r)) if r <= Decimal::ZERO => return Err("the exchange rate must be positive".into()),
+            (_, None) => {
+                return Err(format!(
+                    "give the exchange rate used from {} to VND",
+                    currency.as_str()
+                ));
+            }
+            (_, Some(r)) if r <= Decimal::ZERO => {
+                return Err("the exchange rate must be positive".into());
+            }
             (_, Some(r)) => r,
         };
-        Ok(Money { amount, currency, rate_to_vnd: rate })
+        Ok(Money {
+            amount,
+            currency,
+            rate_to_vnd: rate,
+        })
     }
 
     /// The amount in đồng, rounded to the đồng, half a đồng up.
     pub fn in_vnd(&self) -> Decimal {
-        (self.amount * self.rate_to_vnd).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        (self.amount * self.rate_to_vnd)
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     }
 }
 
@@ -129,13 +147,30 @@ mod tests {
     fn foreign_amounts_need_their_rate_and_convert_exactly() {
         let usd = Currency::parse("usd").expect("code");
         assert!(Money::new(parse_amount("1000").expect("amount"), usd.clone(), None).is_err());
-        let m = Money::new(parse_amount("1234.56").expect("amount"), usd, Some(parse_amount("25400").expect("rate"))).expect("money");
+        let m = Money::new(
+            parse_amount("1234.56").expect("amount"),
+            usd,
+            Some(parse_amount("25400").expect("rate")),
+        )
+        .expect("money");
         assert_eq!(m.in_vnd().to_string(), "31357824");
-        let vnd = Money::new(parse_amount("60000000").expect("amount"), Currency::vnd(), None).expect("money");
+        let vnd = Money::new(
+            parse_amount("60000000").expect("amount"),
+            Currency::vnd(),
+            None,
+        )
+        .expect("money");
         assert_eq!(vnd.in_vnd().to_string(), "60000000");
         assert_eq!(format_amount(&m.in_vnd()), "31.357.824");
-        assert_eq!(format_amount(&parse_amount("1234.50").expect("amount")), "1.234,5");
+        assert_eq!(
+            format_amount(&parse_amount("1234.50").expect("amount")),
+            "1.234,5"
+        );
         assert_eq!(format_amount(&parse_amount("999").expect("amount")), "999");
-        assert!(parse_amount("-5").is_err() && parse_amount("1.000.000").is_err() && Currency::parse("US").is_err());
+        assert!(
+            parse_amount("-5").is_err()
+                && parse_amount("1.000.000").is_err()
+                && Currency::parse("US").is_err()
+        );
     }
 }

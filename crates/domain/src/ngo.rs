@@ -61,7 +61,11 @@ impl PermitState {
             PermitStanding::Suspended => PermitState::Suspended,
             PermitStanding::Revoked => PermitState::Revoked,
             PermitStanding::Valid if valid_to < today => PermitState::Expired,
-            PermitStanding::Valid if today.checked_add_days(Days::new(EXPIRY_WARNING_DAYS)).is_some_and(|h| valid_to <= h) => {
+            PermitStanding::Valid
+                if today
+                    .checked_add_days(Days::new(EXPIRY_WARNING_DAYS))
+                    .is_some_and(|h| valid_to <= h) =>
+            {
                 PermitState::Expiring
             }
             PermitStanding::Valid => PermitState::Valid,
@@ -81,13 +85,21 @@ impl PermitChange {
     pub fn after(self, from: PermitStanding) -> Result<PermitStanding, String> {
         use PermitStanding as S;
         match (self, from) {
-            (PermitChange::Issued, _) => Err("a permit is issued once; record a re-issue instead".into()),
+            (PermitChange::Issued, _) => {
+                Err("a permit is issued once; record a re-issue instead".into())
+            }
             (_, S::Revoked) => Err("a revoked permit does not change; issue a new one".into()),
-            (PermitChange::Extended | PermitChange::Amended | PermitChange::Reissued, S::Valid) => Ok(S::Valid),
+            (PermitChange::Extended | PermitChange::Amended | PermitChange::Reissued, S::Valid) => {
+                Ok(S::Valid)
+            }
             (PermitChange::Suspended, S::Valid) => Ok(S::Suspended),
             (PermitChange::Revoked, S::Valid | S::Suspended) => Ok(S::Revoked),
             (PermitChange::Reinstated, S::Suspended) => Ok(S::Valid),
-            (change, from) => Err(format!("a {} permit cannot be {}", from.as_str(), change.as_str())),
+            (change, from) => Err(format!(
+                "a {} permit cannot be {}",
+                from.as_str(),
+                change.as_str()
+            )),
         }
     }
 }
@@ -126,7 +138,11 @@ pub struct PermitSpec {
 }
 
 fn words(s: &Option<String>) -> String {
-    s.as_deref().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+    s.as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl PermitDraft {
@@ -134,7 +150,11 @@ impl PermitDraft {
     /// the codelist by the store.
     pub fn check(&self) -> Result<PermitSpec, Invalid> {
         let mut check = Checker::new();
-        let kind = check.required("kind", self.kind.as_deref().map(str::trim), str::parse::<PermitKind>);
+        let kind = check.required(
+            "kind",
+            self.kind.as_deref().map(str::trim),
+            str::parse::<PermitKind>,
+        );
         let (number, issuer) = (words(&self.number), words(&self.issuer));
         for (field, value) in [("number", &number), ("issuer", &issuer)] {
             if value.is_empty() {
@@ -143,7 +163,11 @@ impl PermitDraft {
                 check.push(field, "must be at most 200 characters");
             }
         }
-        for (field, value) in [("issued_on", self.issued_on), ("valid_from", self.valid_from), ("valid_to", self.valid_to)] {
+        for (field, value) in [
+            ("issued_on", self.issued_on),
+            ("valid_from", self.valid_from),
+            ("valid_to", self.valid_to),
+        ] {
             if value.is_none() {
                 check.push(field, "is required");
             }
@@ -161,9 +185,20 @@ impl PermitDraft {
         if self.provinces.is_empty() {
             check.push("provinces", "name at least one province the permit covers");
         }
-        let mut sectors: Vec<String> = self.sectors.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
-        if let Some(bad) = sectors.iter().find(|s| s.len() != 5 || !s.chars().all(|c| c.is_ascii_digit())) {
-            check.push("sectors", format!("“{bad}” is not a 5-digit DAC sector code"));
+        let mut sectors: Vec<String> = self
+            .sectors
+            .iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if let Some(bad) = sectors
+            .iter()
+            .find(|s| s.len() != 5 || !s.chars().all(|c| c.is_ascii_digit()))
+        {
+            check.push(
+                "sectors",
+                format!("“{bad}” is not a 5-digit DAC sector code"),
+            );
         }
         sectors.sort();
         sectors.dedup();
@@ -171,11 +206,23 @@ impl PermitDraft {
         provinces.sort_unstable();
         provinces.dedup();
         check.finish()?;
-        let (Some(kind), Some(issued_on), Some(valid_from), Some(valid_to)) = (kind, self.issued_on, self.valid_from, self.valid_to) else {
+        let (Some(kind), Some(issued_on), Some(valid_from), Some(valid_to)) =
+            (kind, self.issued_on, self.valid_from, self.valid_to)
+        else {
             return Err(Invalid::field("kind", "is required"));
         };
         let note = Some(words(&self.note)).filter(|n| !n.is_empty());
-        Ok(PermitSpec { kind, number, issuer, issued_on, valid_from, valid_to, provinces, sectors, note })
+        Ok(PermitSpec {
+            kind,
+            number,
+            issuer,
+            issued_on,
+            valid_from,
+            valid_to,
+            provinces,
+            sectors,
+            note,
+        })
     }
 }
 
@@ -190,23 +237,65 @@ mod tests {
     #[test]
     fn a_permits_state_follows_its_decision_then_its_dates() {
         let today = d("2026-11-23");
-        assert_eq!(PermitState::on(PermitStanding::Valid, d("2027-06-30"), today), PermitState::Valid);
-        assert_eq!(PermitState::on(PermitStanding::Valid, d("2027-02-21"), today), PermitState::Expiring, "90 days ahead");
-        assert_eq!(PermitState::on(PermitStanding::Valid, d("2027-02-22"), today), PermitState::Valid, "91 days ahead");
-        assert_eq!(PermitState::on(PermitStanding::Valid, d("2026-11-23"), today), PermitState::Expiring, "its last day");
-        assert_eq!(PermitState::on(PermitStanding::Valid, d("2026-11-22"), today), PermitState::Expired);
-        assert_eq!(PermitState::on(PermitStanding::Suspended, d("2030-01-01"), today), PermitState::Suspended);
+        assert_eq!(
+            PermitState::on(PermitStanding::Valid, d("2027-06-30"), today),
+            PermitState::Valid
+        );
+        assert_eq!(
+            PermitState::on(PermitStanding::Valid, d("2027-02-21"), today),
+            PermitState::Expiring,
+            "90 days ahead"
+        );
+        assert_eq!(
+            PermitState::on(PermitStanding::Valid, d("2027-02-22"), today),
+            PermitState::Valid,
+            "91 days ahead"
+        );
+        assert_eq!(
+            PermitState::on(PermitStanding::Valid, d("2026-11-23"), today),
+            PermitState::Expiring,
+            "its last day"
+        );
+        assert_eq!(
+            PermitState::on(PermitStanding::Valid, d("2026-11-22"), today),
+            PermitState::Expired
+        );
+        assert_eq!(
+            PermitState::on(PermitStanding::Suspended, d("2030-01-01"), today),
+            PermitState::Suspended
+        );
         assert!(PermitState::Expiring.allows_work() && !PermitState::Suspended.allows_work());
     }
 
     #[test]
     fn permit_changes_keep_to_their_order() {
-        assert_eq!(PermitChange::Suspended.after(PermitStanding::Valid), Ok(PermitStanding::Suspended));
-        assert_eq!(PermitChange::Reinstated.after(PermitStanding::Suspended), Ok(PermitStanding::Valid));
-        assert_eq!(PermitChange::Revoked.after(PermitStanding::Suspended), Ok(PermitStanding::Revoked));
-        assert!(PermitChange::Extended.after(PermitStanding::Revoked).is_err());
-        assert!(PermitChange::Reinstated.after(PermitStanding::Valid).is_err());
-        assert!(PermitChange::Extended.after(PermitStanding::Suspended).is_err());
+        assert_eq!(
+            PermitChange::Suspended.after(PermitStanding::Valid),
+            Ok(PermitStanding::Suspended)
+        );
+        assert_eq!(
+            PermitChange::Reinstated.after(PermitStanding::Suspended),
+            Ok(PermitStanding::Valid)
+        );
+        assert_eq!(
+            PermitChange::Revoked.after(PermitStanding::Suspended),
+            Ok(PermitStanding::Revoked)
+        );
+        assert!(
+            PermitChange::Extended
+                .after(PermitStanding::Revoked)
+                .is_err()
+        );
+        assert!(
+            PermitChange::Reinstated
+                .after(PermitStanding::Valid)
+                .is_err()
+        );
+        assert!(
+            PermitChange::Extended
+                .after(PermitStanding::Suspended)
+                .is_err()
+        );
         assert!(PermitChange::Issued.after(PermitStanding::Valid).is_err());
     }
 
@@ -219,8 +308,25 @@ mod tests {
             sectors: vec!["1511".into()],
             ..Default::default()
         };
-        let fields: Vec<String> = bad.check().expect_err("invalid").0.into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["kind", "number", "issuer", "issued_on", "valid_to", "provinces", "sectors"]);
+        let fields: Vec<String> = bad
+            .check()
+            .expect_err("invalid")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "kind",
+                "number",
+                "issuer",
+                "issued_on",
+                "valid_to",
+                "provinces",
+                "sectors"
+            ]
+        );
         let good = PermitDraft {
             kind: Some("operation_registration".into()),
             number: Some(" 123/GĐK-BNG ".into()),
@@ -234,8 +340,18 @@ mod tests {
         };
         let spec = good.check().expect("valid");
         assert_eq!(
-            (spec.number.as_str(), spec.provinces, spec.sectors, spec.note),
-            ("123/GĐK-BNG", vec![3, 7], vec!["11110".into(), "15150".into()], None)
+            (
+                spec.number.as_str(),
+                spec.provinces,
+                spec.sectors,
+                spec.note
+            ),
+            (
+                "123/GĐK-BNG",
+                vec![3, 7],
+                vec!["11110".into(), "15150".into()],
+                None
+            )
         );
     }
 }

@@ -19,8 +19,14 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 6] =
-        [OrgKind::Central, OrgKind::MemberOrg, OrgKind::Cluster, OrgKind::ProvinceUnion, OrgKind::Association, OrgKind::Other];
+    pub const ALL: [OrgKind; 6] = [
+        OrgKind::Central,
+        OrgKind::MemberOrg,
+        OrgKind::Cluster,
+        OrgKind::ProvinceUnion,
+        OrgKind::Association,
+        OrgKind::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,7 +72,10 @@ impl OrgCode {
         if code.chars().count() > 32 {
             return Err("must be at most 32 characters".into());
         }
-        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err("may contain only letters A–Z, digits, “-” and “_”".into());
         }
         Ok(Self(code))
@@ -159,10 +168,17 @@ impl ChangeKind {
 impl FromStr for ChangeKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        [ChangeKind::Create, ChangeKind::Merge, ChangeKind::Split, ChangeKind::Rename, ChangeKind::Move, ChangeKind::Close]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown change “{s}”"))
+        [
+            ChangeKind::Create,
+            ChangeKind::Merge,
+            ChangeKind::Split,
+            ChangeKind::Rename,
+            ChangeKind::Move,
+            ChangeKind::Close,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| format!("unknown change “{s}”"))
     }
 }
 
@@ -184,7 +200,10 @@ mod tests {
 
     #[test]
     fn names_collapse_spaces_and_refuse_empty() {
-        assert_eq!(OrgName::parse("  Liên hiệp   Khánh Hòa ").map(|n| n.0), Ok("Liên hiệp Khánh Hòa".into()));
+        assert_eq!(
+            OrgName::parse("  Liên hiệp   Khánh Hòa ").map(|n| n.0),
+            Ok("Liên hiệp Khánh Hòa".into())
+        );
         assert!(OrgName::parse("   ").is_err());
     }
 

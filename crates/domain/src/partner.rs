@@ -15,10 +15,18 @@ pub trait Vocabulary: Copy + 'static {
 
 /// Finds the value named `s`, or says which names exist.
 pub fn parse_vocabulary<T: Vocabulary>(s: &str) -> Result<T, String> {
-    T::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-        let known: Vec<&str> = T::ALL.iter().map(|v| v.as_str()).collect();
-        format!("unknown {} “{s}” (expected one of: {})", T::WHAT, known.join(", "))
-    })
+    T::ALL
+        .iter()
+        .copied()
+        .find(|v| v.as_str() == s)
+        .ok_or_else(|| {
+            let known: Vec<&str> = T::ALL.iter().map(|v| v.as_str()).collect();
+            format!(
+                "unknown {} “{s}” (expected one of: {})",
+                T::WHAT,
+                known.join(", ")
+            )
+        })
 }
 
 /// What kind of organization a partner is.
@@ -107,7 +115,9 @@ impl Vocabulary for RelationshipCategory {
             RelationshipCategory::MajorPower => "major_power",
             RelationshipCategory::StrategicPartner => "strategic_partner",
             RelationshipCategory::TraditionalFriend => "traditional_friend",
-            RelationshipCategory::DemocraticOrPeaceOrganization => "democratic_or_peace_organization",
+            RelationshipCategory::DemocraticOrPeaceOrganization => {
+                "democratic_or_peace_organization"
+            }
             RelationshipCategory::DevelopmentPartner => "development_partner",
         }
     }
@@ -131,8 +141,12 @@ pub enum UnitRelation {
 }
 
 impl Vocabulary for UnitRelation {
-    const ALL: &'static [UnitRelation] =
-        &[UnitRelation::CounterpartOf, UnitRelation::MemberOf, UnitRelation::FundedBy, UnitRelation::PartnerOf];
+    const ALL: &'static [UnitRelation] = &[
+        UnitRelation::CounterpartOf,
+        UnitRelation::MemberOf,
+        UnitRelation::FundedBy,
+        UnitRelation::PartnerOf,
+    ];
     const WHAT: &'static str = "relation";
 
     fn as_str(self) -> &'static str {
@@ -195,14 +209,23 @@ pub enum AgreementStatus {
 
 impl AgreementStatus {
     /// The statuses a user sets directly; “renewed” comes only from recording a renewal.
-    pub const SETTABLE: &'static [AgreementStatus] =
-        &[AgreementStatus::Draft, AgreementStatus::Signed, AgreementStatus::InForce, AgreementStatus::Expired, AgreementStatus::Terminated];
+    pub const SETTABLE: &'static [AgreementStatus] = &[
+        AgreementStatus::Draft,
+        AgreementStatus::Signed,
+        AgreementStatus::InForce,
+        AgreementStatus::Expired,
+        AgreementStatus::Terminated,
+    ];
 
     /// The statuses of an agreement that was signed and ran its course by its dates: it is in
     /// force on the days of its validity. A draft never was; a terminated one is counted on no
     /// day, since the day it ended is not recorded.
-    pub const RAN_BY_ITS_DATES: &'static [AgreementStatus] =
-        &[AgreementStatus::Signed, AgreementStatus::InForce, AgreementStatus::Expired, AgreementStatus::Renewed];
+    pub const RAN_BY_ITS_DATES: &'static [AgreementStatus] = &[
+        AgreementStatus::Signed,
+        AgreementStatus::InForce,
+        AgreementStatus::Expired,
+        AgreementStatus::Renewed,
+    ];
 }
 
 /// The days an agreement is in force: from its validity's start (its signing, when no start is
@@ -216,7 +239,8 @@ pub fn in_force_span(
     valid_to: Option<NaiveDate>,
 ) -> Option<(NaiveDate, Option<NaiveDate>)> {
     let start = valid_from.or(signed_on)?;
-    let ran = AgreementStatus::RAN_BY_ITS_DATES.contains(&status) && valid_to.is_none_or(|end| end >= start);
+    let ran = AgreementStatus::RAN_BY_ITS_DATES.contains(&status)
+        && valid_to.is_none_or(|end| end >= start);
     ran.then_some((start, valid_to))
 }
 
@@ -261,7 +285,12 @@ pub enum TaskStatus {
 }
 
 impl Vocabulary for TaskStatus {
-    const ALL: &'static [TaskStatus] = &[TaskStatus::Planned, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Dropped];
+    const ALL: &'static [TaskStatus] = &[
+        TaskStatus::Planned,
+        TaskStatus::InProgress,
+        TaskStatus::Done,
+        TaskStatus::Dropped,
+    ];
     const WHAT: &'static str = "task_status";
 
     fn as_str(self) -> &'static str {
@@ -283,7 +312,11 @@ impl FromStr for TaskStatus {
 
 /// Splits a list of acronyms or aliases as written ("MPLA; MPLA-PT, Movimento…").
 pub fn split_names(input: &str) -> Vec<String> {
-    input.split([';', ',', '\n']).map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()).collect()
+    input
+        .split([';', ',', '\n'])
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -297,13 +330,22 @@ mod tests {
         }
         let err = "party".parse::<PartnerKind>().expect_err("unknown");
         assert!(err.contains("political_party"), "{err}");
-        assert_eq!("traditional_friend".parse::<RelationshipCategory>(), Ok(RelationshipCategory::TraditionalFriend));
-        assert_eq!("funded_by".parse::<UnitRelation>(), Ok(UnitRelation::FundedBy));
+        assert_eq!(
+            "traditional_friend".parse::<RelationshipCategory>(),
+            Ok(RelationshipCategory::TraditionalFriend)
+        );
+        assert_eq!(
+            "funded_by".parse::<UnitRelation>(),
+            Ok(UnitRelation::FundedBy)
+        );
     }
 
     #[test]
     fn name_lists_split_on_separators() {
-        assert_eq!(split_names(" MPLA ;  MPLA-PT,\nMovimento  Popular "), vec!["MPLA", "MPLA-PT", "Movimento Popular"]);
+        assert_eq!(
+            split_names(" MPLA ;  MPLA-PT,\nMovimento  Popular "),
+            vec!["MPLA", "MPLA-PT", "Movimento Popular"]
+        );
         assert!(split_names(" ; ").is_empty());
     }
 }

@@ -52,12 +52,18 @@ impl TaskDraft {
             self.title = t;
         }
         if !(0..=100).contains(&self.progress) {
-            c.push("progress", format!("{} is not a percentage (0–100)", self.progress));
+            c.push(
+                "progress",
+                format!("{} is not a percentage (0–100)", self.progress),
+            );
         }
         if let Some(d) = self.deadline
             && !(year - 1..=year + 1).contains(&chrono::Datelike::year(&d))
         {
-            c.push("deadline", format!("{d} is far from the plan's year {year}"));
+            c.push(
+                "deadline",
+                format!("{d} is far from the plan's year {year}"),
+            );
         }
         match self.status {
             TaskStatus::Done => {
@@ -68,7 +74,9 @@ impl TaskDraft {
                 }
                 self.done_on = Some(done);
             }
-            _ if self.done_on.is_some() => c.push("done_on", "only a done task has a completion date"),
+            _ if self.done_on.is_some() => {
+                c.push("done_on", "only a done task has a completion date")
+            }
             _ => {}
         }
         c.finish()?;
@@ -86,7 +94,8 @@ impl TaskDraft {
 
     /// Not done, not cancelled and past its deadline on `today`.
     pub fn overdue(&self, today: NaiveDate) -> bool {
-        matches!(self.status, TaskStatus::Planned | TaskStatus::InProgress) && self.deadline.is_some_and(|d| d < today)
+        matches!(self.status, TaskStatus::Planned | TaskStatus::InProgress)
+            && self.deadline.is_some_and(|d| d < today)
     }
 }
 
@@ -99,27 +108,60 @@ mod tests {
     }
 
     fn draft(status: TaskStatus, progress: i64) -> TaskDraft {
-        TaskDraft { title: " Chuẩn hóa cơ sở dữ liệu ".into(), deadline: Some(d("2022-06-30")), status, progress, done_on: None }
+        TaskDraft {
+            title: " Chuẩn hóa cơ sở dữ liệu ".into(),
+            deadline: Some(d("2022-06-30")),
+            status,
+            progress,
+            done_on: None,
+        }
     }
 
     #[test]
     fn a_done_task_is_complete_and_dated() {
-        let t = draft(TaskStatus::Done, 40).check(2022, d("2022-05-01")).expect("valid");
-        assert_eq!((t.progress, t.done_on, t.title.as_str()), (100, Some(d("2022-05-01")), "Chuẩn hóa cơ sở dữ liệu"));
+        let t = draft(TaskStatus::Done, 40)
+            .check(2022, d("2022-05-01"))
+            .expect("valid");
+        assert_eq!(
+            (t.progress, t.done_on, t.title.as_str()),
+            (100, Some(d("2022-05-01")), "Chuẩn hóa cơ sở dữ liệu")
+        );
         assert!(t.on_time());
-        let late =
-            TaskDraft { done_on: Some(d("2022-07-15")), ..draft(TaskStatus::Done, 100) }.check(2022, d("2022-12-31")).expect("valid");
+        let late = TaskDraft {
+            done_on: Some(d("2022-07-15")),
+            ..draft(TaskStatus::Done, 100)
+        }
+        .check(2022, d("2022-12-31"))
+        .expect("valid");
         assert!(!late.on_time());
     }
 
     #[test]
     fn bad_fields_are_named() {
-        let err = TaskDraft { title: "  ".into(), progress: 140, ..draft(TaskStatus::InProgress, 0) }.check(2022, d("2022-05-01"));
-        let fields: Vec<String> = err.expect_err("invalid").0.iter().map(|e| e.field.clone()).collect();
+        let err = TaskDraft {
+            title: "  ".into(),
+            progress: 140,
+            ..draft(TaskStatus::InProgress, 0)
+        }
+        .check(2022, d("2022-05-01"));
+        let fields: Vec<String> = err
+            .expect_err("invalid")
+            .0
+            .iter()
+            .map(|e| e.field.clone())
+            .collect();
         assert_eq!(fields, ["title", "progress"]);
-        let err = TaskDraft { done_on: Some(d("2022-03-01")), ..draft(TaskStatus::Planned, 0) }.check(2022, d("2022-05-01"));
+        let err = TaskDraft {
+            done_on: Some(d("2022-03-01")),
+            ..draft(TaskStatus::Planned, 0)
+        }
+        .check(2022, d("2022-05-01"));
         assert_eq!(err.expect_err("invalid").0[0].field, "done_on");
-        let err = TaskDraft { deadline: Some(d("2030-01-01")), ..draft(TaskStatus::Planned, 0) }.check(2022, d("2022-05-01"));
+        let err = TaskDraft {
+            deadline: Some(d("2030-01-01")),
+            ..draft(TaskStatus::Planned, 0)
+        }
+        .check(2022, d("2022-05-01"));
         assert_eq!(err.expect_err("invalid").0[0].field, "deadline");
     }
 

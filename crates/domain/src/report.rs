@@ -29,8 +29,16 @@ impl ReportState {
     pub fn after(self, to: ReportState) -> Result<ReportState, String> {
         use ReportState::*;
         match (self, to) {
-            (Draft, Submitted) | (Submitted, Approved) | (Submitted, Draft) | (Approved, Locked) | (Approved, Draft) => Ok(to),
-            _ => Err(format!("a report cannot move from {} to {}", self.as_str(), to.as_str())),
+            (Draft, Submitted)
+            | (Submitted, Approved)
+            | (Submitted, Draft)
+            | (Approved, Locked)
+            | (Approved, Draft) => Ok(to),
+            _ => Err(format!(
+                "a report cannot move from {} to {}",
+                self.as_str(),
+                to.as_str()
+            )),
         }
     }
 
@@ -62,11 +70,19 @@ impl PeriodKind {
             PeriodKind::HalfYear => (1..=2).map(|h| format!("{year}-H{h}")).collect(),
             PeriodKind::Quarter => (1..=4).map(|q| format!("{year}-Q{q}")).collect(),
         };
-        labels.iter().filter_map(|l| Period::parse(l).ok()).collect()
+        labels
+            .iter()
+            .filter_map(|l| Period::parse(l).ok())
+            .collect()
     }
 }
 
-const fn manual(code: &'static str, name_vi: &'static str, name_en: &'static str, measure: (&'static str, &'static str)) -> Indicator {
+const fn manual(
+    code: &'static str,
+    name_vi: &'static str,
+    name_en: &'static str,
+    measure: (&'static str, &'static str),
+) -> Indicator {
     Indicator {
         code,
         name_vi,
@@ -82,10 +98,30 @@ const fn manual(code: &'static str, name_vi: &'static str, name_en: &'static str
 
 /// The indicators a unit enters in its report, because no record holds them.
 pub const MANUAL: &[Indicator] = &[
-    manual("members_new", "Số hội viên, tổ chức thành viên mới kết nạp", "New members admitted", ("hội viên", "members")),
-    manual("funds_mobilized", "Kinh phí, hiện vật vận động được", "Funds and goods mobilized", ("đồng", "đồng")),
-    manual("media_items", "Số tin, bài tuyên truyền đối ngoại", "News items and articles published", ("tin, bài", "items")),
-    manual("trainings", "Số lớp tập huấn, bồi dưỡng nghiệp vụ", "Training courses held", ("lớp", "courses")),
+    manual(
+        "members_new",
+        "Số hội viên, tổ chức thành viên mới kết nạp",
+        "New members admitted",
+        ("hội viên", "members"),
+    ),
+    manual(
+        "funds_mobilized",
+        "Kinh phí, hiện vật vận động được",
+        "Funds and goods mobilized",
+        ("đồng", "đồng"),
+    ),
+    manual(
+        "media_items",
+        "Số tin, bài tuyên truyền đối ngoại",
+        "News items and articles published",
+        ("tin, bài", "items"),
+    ),
+    manual(
+        "trainings",
+        "Số lớp tập huấn, bồi dưỡng nghiệp vụ",
+        "Training courses held",
+        ("lớp", "courses"),
+    ),
 ];
 
 /// A manual indicator by code.
@@ -137,8 +173,13 @@ impl FormDraft {
         let mut check = Checker::new();
         let code = self.code.trim().to_uppercase();
         let code_ok = (2..=20).contains(&code.chars().count())
-            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-            && code.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            && code
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
         if !code_ok {
             check.push("code", "write 2 to 20 letters A–Z, digits or dashes, starting with a letter or digit (e.g. BC-NAM)");
         }
@@ -155,26 +196,52 @@ impl FormDraft {
         let name_en = name("name_en", &self.name_en, &mut check);
         let period_kind = check.check("period_kind", self.period_kind.trim().parse::<PeriodKind>());
         let mut kinds = Vec::new();
-        for k in self.unit_kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        for k in self
+            .unit_kinds
+            .iter()
+            .map(|k| k.trim())
+            .filter(|k| !k.is_empty())
+        {
             if let Some(kind) = check.check("unit_kinds", k.parse::<OrgKind>()) {
                 kinds.push(kind);
             }
         }
         if self.unit_kinds.iter().all(|k| k.trim().is_empty()) {
-            check.push("unit_kinds", "name at least one kind of unit that files this form");
+            check.push(
+                "unit_kinds",
+                "name at least one kind of unit that files this form",
+            );
         }
-        let unit_kinds: Vec<OrgKind> = OrgKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect();
-        for m in self.manual.iter().map(|m| m.trim()).filter(|m| !m.is_empty()) {
+        let unit_kinds: Vec<OrgKind> = OrgKind::ALL
+            .into_iter()
+            .filter(|k| kinds.contains(k))
+            .collect();
+        for m in self
+            .manual
+            .iter()
+            .map(|m| m.trim())
+            .filter(|m| !m.is_empty())
+        {
             if manual_indicator(m).is_none() {
                 let known = MANUAL.iter().map(|i| i.code).collect::<Vec<_>>().join(", ");
-                check.push("manual", format!("no manual indicator “{m}” (known: {known})"));
+                check.push(
+                    "manual",
+                    format!("no manual indicator “{m}” (known: {known})"),
+                );
             }
         }
-        let manual = MANUAL.iter().map(|i| i.code).filter(|c| self.manual.iter().any(|m| m.trim() == *c)).collect();
+        let manual = MANUAL
+            .iter()
+            .map(|i| i.code)
+            .filter(|c| self.manual.iter().any(|m| m.trim() == *c))
+            .collect();
         let due_days = match self.due_days {
             Some(d) if (0..=MAX_DUE_DAYS).contains(&d) => d,
             Some(_) => {
-                check.push("due_days", format!("must be between 0 and {MAX_DUE_DAYS} days after the period ends"));
+                check.push(
+                    "due_days",
+                    format!("must be between 0 and {MAX_DUE_DAYS} days after the period ends"),
+                );
                 0
             }
             None => {
@@ -183,8 +250,17 @@ impl FormDraft {
             }
         };
         check.finish()?;
-        let period_kind = period_kind.ok_or_else(|| Invalid::field("period_kind", "is required"))?;
-        Ok(FormSpec { code, name_vi, name_en, period_kind, unit_kinds, manual, due_days })
+        let period_kind =
+            period_kind.ok_or_else(|| Invalid::field("period_kind", "is required"))?;
+        Ok(FormSpec {
+            code,
+            name_vi,
+            name_en,
+            period_kind,
+            unit_kinds,
+            manual,
+            due_days,
+        })
     }
 }
 
@@ -199,13 +275,24 @@ mod tests {
             name_vi: "Báo cáo  quý".into(),
             name_en: "Quarterly report".into(),
             period_kind: "quarter".into(),
-            unit_kinds: vec!["association".into(), "province_union".into(), "association".into()],
+            unit_kinds: vec![
+                "association".into(),
+                "province_union".into(),
+                "association".into(),
+            ],
             manual: vec!["trainings".into(), "members_new".into()],
             due_days: Some(15),
         };
         let spec = draft.check().expect("valid");
-        assert_eq!((spec.code.as_str(), spec.name_vi.as_str()), ("BC-QUY", "Báo cáo quý"));
-        assert_eq!(spec.unit_kinds, vec![OrgKind::ProvinceUnion, OrgKind::Association], "once each, in the catalogue's order");
+        assert_eq!(
+            (spec.code.as_str(), spec.name_vi.as_str()),
+            ("BC-QUY", "Báo cáo quý")
+        );
+        assert_eq!(
+            spec.unit_kinds,
+            vec![OrgKind::ProvinceUnion, OrgKind::Association],
+            "once each, in the catalogue's order"
+        );
         assert_eq!(spec.manual, vec!["members_new", "trainings"]);
         let bad = FormDraft {
             code: "-X".into(),
@@ -216,10 +303,37 @@ mod tests {
             manual: vec!["guesses".into()],
             due_days: Some(181),
         };
-        let fields: Vec<String> = bad.check().expect_err("invalid").0.into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["code", "name_vi", "name_en", "period_kind", "unit_kinds", "manual", "due_days"]);
-        let empty = FormDraft { due_days: None, unit_kinds: vec![], ..draft };
-        let fields: Vec<String> = empty.check().expect_err("invalid").0.into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = bad
+            .check()
+            .expect_err("invalid")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "code",
+                "name_vi",
+                "name_en",
+                "period_kind",
+                "unit_kinds",
+                "manual",
+                "due_days"
+            ]
+        );
+        let empty = FormDraft {
+            due_days: None,
+            unit_kinds: vec![],
+            ..draft
+        };
+        let fields: Vec<String> = empty
+            .check()
+            .expect_err("invalid")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["unit_kinds", "due_days"]);
     }
     use ReportState::*;
@@ -231,22 +345,49 @@ mod tests {
         assert_eq!(Submitted.after(Draft), Ok(Draft), "returned");
         assert_eq!(Approved.after(Draft), Ok(Draft), "reopened");
         assert_eq!(Approved.after(Locked), Ok(Locked));
-        for (from, to) in
-            [(Draft, Approved), (Draft, Locked), (Submitted, Locked), (Locked, Draft), (Locked, Approved), (Approved, Submitted)]
-        {
+        for (from, to) in [
+            (Draft, Approved),
+            (Draft, Locked),
+            (Submitted, Locked),
+            (Locked, Draft),
+            (Locked, Approved),
+            (Approved, Submitted),
+        ] {
             assert!(from.after(to).is_err(), "{from:?} → {to:?}");
         }
-        assert!(Draft.is_editable() && !Submitted.is_editable() && Locked.is_frozen() && !Submitted.is_frozen());
+        assert!(
+            Draft.is_editable()
+                && !Submitted.is_editable()
+                && Locked.is_frozen()
+                && !Submitted.is_frozen()
+        );
     }
 
     #[test]
     fn period_kinds_name_their_periods() {
-        assert_eq!(PeriodKind::of(&Period::parse("2024").expect("y")), PeriodKind::Year);
-        assert_eq!(PeriodKind::of(&Period::parse("2024-H2").expect("h")), PeriodKind::HalfYear);
-        assert_eq!(PeriodKind::of(&Period::parse("2024-Q3").expect("q")), PeriodKind::Quarter);
-        let quarters: Vec<String> = PeriodKind::Quarter.periods(2025).iter().map(Period::label).collect();
+        assert_eq!(
+            PeriodKind::of(&Period::parse("2024").expect("y")),
+            PeriodKind::Year
+        );
+        assert_eq!(
+            PeriodKind::of(&Period::parse("2024-H2").expect("h")),
+            PeriodKind::HalfYear
+        );
+        assert_eq!(
+            PeriodKind::of(&Period::parse("2024-Q3").expect("q")),
+            PeriodKind::Quarter
+        );
+        let quarters: Vec<String> = PeriodKind::Quarter
+            .periods(2025)
+            .iter()
+            .map(Period::label)
+            .collect();
         assert_eq!(quarters, ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]);
         assert_eq!("half_year".parse::<PeriodKind>(), Ok(PeriodKind::HalfYear));
-        assert!(MANUAL.iter().all(|i| i.source == Source::Manual && manual_indicator(i.code).is_some()));
+        assert!(
+            MANUAL
+                .iter()
+                .all(|i| i.source == Source::Manual && manual_indicator(i.code).is_some())
+        );
     }
 }

@@ -13,16 +13,25 @@ use unicode_normalization::char::is_combining_mark;
 /// Applied both to indexed text and to queries, so `Đà Nẵng`, `da nang` and `DA NANG` meet.
 pub fn fold(text: &str) -> String {
     // Lowercase first: lowercasing can itself produce combining marks (İ → i̇).
-    text.to_lowercase().nfd().filter(|c| !is_combining_mark(*c)).map(|c| if c == 'đ' { 'd' } else { c }).collect()
+    text.to_lowercase()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
 }
 
 /// Splits folded text into search terms (letters and digits), as both backends tokenize them.
 pub fn search_terms(text: &str) -> Vec<String> {
-    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 static COLLATOR: LazyLock<CollatorBorrowed<'static>> = LazyLock::new(|| {
-    Collator::try_new(locale!("vi").into(), CollatorOptions::default()).expect("the Vietnamese collation is compiled into icu_collator")
+    Collator::try_new(locale!("vi").into(), CollatorOptions::default())
+        .expect("the Vietnamese collation is compiled into icu_collator")
 });
 
 /// Compares two strings in Vietnamese alphabetical order (Đ after D, Ă Â after A, tones second).
@@ -94,9 +103,32 @@ mod tests {
 
     #[test]
     fn vietnamese_order_puts_d_stroke_after_d() {
-        let mut names = vec!["Đồng Nai", "Điện Biên", "Đắk Lắk", "Đà Nẵng", "Gia Lai", "Dak Test", "An Giang", "Ăn", "Âu"];
+        let mut names = vec![
+            "Đồng Nai",
+            "Điện Biên",
+            "Đắk Lắk",
+            "Đà Nẵng",
+            "Gia Lai",
+            "Dak Test",
+            "An Giang",
+            "Ăn",
+            "Âu",
+        ];
         names.sort_by(|a, b| compare(a, b));
-        assert_eq!(names, vec!["An Giang", "Ăn", "Âu", "Dak Test", "Đà Nẵng", "Đắk Lắk", "Điện Biên", "Đồng Nai", "Gia Lai"]);
+        assert_eq!(
+            names,
+            vec![
+                "An Giang",
+                "Ăn",
+                "Âu",
+                "Dak Test",
+                "Đà Nẵng",
+                "Đắk Lắk",
+                "Điện Biên",
+                "Đồng Nai",
+                "Gia Lai"
+            ]
+        );
     }
 
     #[test]

@@ -19,8 +19,14 @@ impl Email {
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-        if local.is_empty() || !domain_ok || email.len() > 254 || email.chars().any(char::is_whitespace) {
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        if local.is_empty()
+            || !domain_ok
+            || email.len() > 254
+            || email.chars().any(char::is_whitespace)
+        {
             return Err("must be an email address like name@example.org".into());
         }
         Ok(Self(email))
@@ -129,7 +135,10 @@ mod tests {
 
     #[test]
     fn emails_are_lowercased_and_checked() {
-        assert_eq!(Email::parse(" Admin@Demo.Amity ").map(|e| e.0), Ok("admin@demo.amity".into()));
+        assert_eq!(
+            Email::parse(" Admin@Demo.Amity ").map(|e| e.0),
+            Ok("admin@demo.amity".into())
+        );
         for bad in ["", "no-at", "a@b", "@demo.amity", "a@.x", "a b@c.d"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }

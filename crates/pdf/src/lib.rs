@@ -24,7 +24,12 @@ const FONTS: [&[u8]; 3] = [
 
 fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
     static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
-    ENGINE.get_or_init(|| TypstEngine::builder().main_file(TEMPLATE).fonts(FONTS).build())
+    ENGINE.get_or_init(|| {
+        TypstEngine::builder()
+            .main_file(TEMPLATE)
+            .fonts(FONTS)
+            .build()
+    })
 }
 
 /// Lays out `doc` (see the module's description) and writes it as PDF.
@@ -32,7 +37,18 @@ pub fn render(doc: &impl Serialize) -> Result<Vec<u8>, String> {
     let json = serde_json::to_string(doc).map_err(|e| format!("the document is not JSON: {e}"))?;
     let mut inputs = Dict::new();
     inputs.insert(Str::from("doc"), Str::from(json.as_str()).into_value());
-    let compiled: PagedDocument = engine().compile_with_input(inputs).output.map_err(|e| format!("laying out the document: {e}"))?;
-    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
-        .map_err(|errors| format!("writing the PDF: {}", errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")))
+    let compiled: PagedDocument = engine()
+        .compile_with_input(inputs)
+        .output
+        .map_err(|e| format!("laying out the document: {e}"))?;
+    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+        format!(
+            "writing the PDF: {}",
+            errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })
 }

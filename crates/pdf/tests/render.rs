@@ -6,7 +6,11 @@ use unicode_normalization::UnicodeNormalization;
 fn text_of(pdf: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text extracts");
     // Words may break across lines; compare on single spaces and composed characters.
-    text.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    text.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn report(narrative: &str) -> serde_json::Value {
@@ -36,7 +40,10 @@ fn a_report_comes_back_as_the_same_vietnamese_text() {
     let narrative = "Tổ chức thành công Hội nghị Cụm thi đua số 3 tại Nha Trang; đón tiếp đoàn Hội hữu nghị Nhật – Việt.";
     let pdf = amity_pdf::render(&report(narrative)).expect("render");
     assert!(pdf.starts_with(b"%PDF-"), "a PDF file");
-    assert!(pdf.windows(9).any(|w| w == b"/FontFile"), "the font is embedded");
+    assert!(
+        pdf.windows(9).any(|w| w == b"/FontFile"),
+        "the font is embedded"
+    );
     let text = text_of(&pdf);
     for expected in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -50,7 +57,10 @@ fn a_report_comes_back_as_the_same_vietnamese_text() {
         "1.250",
         "TM. BAN THƯỜNG VỤ",
     ] {
-        assert!(text.contains(expected), "“{expected}” is missing from: {text}");
+        assert!(
+            text.contains(expected),
+            "“{expected}” is missing from: {text}"
+        );
     }
 }
 
@@ -58,9 +68,15 @@ fn a_report_comes_back_as_the_same_vietnamese_text() {
 fn text_that_looks_like_markup_is_printed_as_written() {
     let narrative = "#set text(fill: red) = Tiêu đề *đậm* _nghiêng_ $x^2$ <nhãn> @ref `mã` #read(\"/etc/passwd\")";
     let text = text_of(&amity_pdf::render(&report(narrative)).expect("render"));
-    assert!(text.contains("#set text(fill: red) = Tiêu đề *đậm* _nghiêng_ $x^2$ <nhãn> @ref `mã`"), "{text}");
+    assert!(
+        text.contains("#set text(fill: red) = Tiêu đề *đậm* _nghiêng_ $x^2$ <nhãn> @ref `mã`"),
+        "{text}"
+    );
     // The line may break inside the path; compare without spaces.
-    assert!(text.replace(' ', "").contains("#read(\"/etc/passwd\")"), "{text}");
+    assert!(
+        text.replace(' ', "").contains("#read(\"/etc/passwd\")"),
+        "{text}"
+    );
 }
 
 #[test]

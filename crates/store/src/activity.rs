@@ -35,8 +35,16 @@ impl LinkType {
 }
 
 /// The targets of one kind of link from a record, in the order they were given.
-pub(crate) async fn targets(conn: &mut Conn, record_type: &str, record_id: i64, link: LinkType) -> Result<Vec<i64>> {
-    Ok(targets_of_many(conn, record_type, &[record_id], link).await?.remove(&record_id).unwrap_or_default())
+pub(crate) async fn targets(
+    conn: &mut Conn,
+    record_type: &str,
+    record_id: i64,
+    link: LinkType,
+) -> Result<Vec<i64>> {
+    Ok(targets_of_many(conn, record_type, &[record_id], link)
+        .await?
+        .remove(&record_id)
+        .unwrap_or_default())
 }
 
 /// The targets of one kind of link from each of several records, in the order they were given.
@@ -68,7 +76,13 @@ pub(crate) async fn targets_of_many(
 }
 
 /// Replaces a record's links of one kind (duplicates dropped).
-pub(crate) async fn set_targets(conn: &mut Conn, record_type: &str, record_id: i64, link: LinkType, ids: &[i64]) -> Result<()> {
+pub(crate) async fn set_targets(
+    conn: &mut Conn,
+    record_type: &str,
+    record_id: i64,
+    link: LinkType,
+    ids: &[i64],
+) -> Result<()> {
     conn.execute(
         Query::delete()
             .from_table(ActivityLinks::Table)
@@ -82,8 +96,18 @@ pub(crate) async fn set_targets(conn: &mut Conn, record_type: &str, record_id: i
         conn.execute(
             Query::insert()
                 .into_table(ActivityLinks::Table)
-                .columns([ActivityLinks::RecordType, ActivityLinks::RecordId, ActivityLinks::LinkType, ActivityLinks::TargetId])
-                .values_panic([record_type.into(), record_id.into(), link.as_str().into(), (*id).into()]),
+                .columns([
+                    ActivityLinks::RecordType,
+                    ActivityLinks::RecordId,
+                    ActivityLinks::LinkType,
+                    ActivityLinks::TargetId,
+                ])
+                .values_panic([
+                    record_type.into(),
+                    record_id.into(),
+                    link.as_str().into(),
+                    (*id).into(),
+                ]),
         )
         .await?;
     }
@@ -91,7 +115,11 @@ pub(crate) async fn set_targets(conn: &mut Conn, record_type: &str, record_id: i
 }
 
 /// Ids of records of `record_type` linked to `target`.
-pub(crate) fn linked_to(record_type: &str, link: LinkType, target: i64) -> sea_query::SelectStatement {
+pub(crate) fn linked_to(
+    record_type: &str,
+    link: LinkType,
+    target: i64,
+) -> sea_query::SelectStatement {
     Query::select()
         .column(ActivityLinks::RecordId)
         .from(ActivityLinks::Table)
@@ -119,15 +147,21 @@ pub(crate) async fn task_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<TaskRe
         Query::select()
             .column((AgreementTasks::Table, AgreementTasks::Id))
             .column((AgreementTasks::Table, AgreementTasks::AgreementId))
-            .expr_as(Expr::col((Agreements::Table, Agreements::Title)), "agreement_title")
+            .expr_as(
+                Expr::col((Agreements::Table, Agreements::Title)),
+                "agreement_title",
+            )
             .column((AgreementTasks::Table, AgreementTasks::Year))
             .column((AgreementTasks::Table, AgreementTasks::Item))
             .from(AgreementTasks::Table)
             .inner_join(
                 Agreements::Table,
-                Expr::col((Agreements::Table, Agreements::Id)).equals((AgreementTasks::Table, AgreementTasks::AgreementId)),
+                Expr::col((Agreements::Table, Agreements::Id))
+                    .equals((AgreementTasks::Table, AgreementTasks::AgreementId)),
             )
-            .and_where(Expr::col((AgreementTasks::Table, AgreementTasks::Id)).is_in(ids.iter().copied()))
+            .and_where(
+                Expr::col((AgreementTasks::Table, AgreementTasks::Id)).is_in(ids.iter().copied()),
+            )
             .order_by((AgreementTasks::Table, AgreementTasks::Year), Order::Asc),
     )
     .await
@@ -145,15 +179,22 @@ pub(crate) async fn check_tasks(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> 
                     .from(AgreementTasks::Table)
                     .inner_join(
                         Agreements::Table,
-                        Expr::col((Agreements::Table, Agreements::Id)).equals((AgreementTasks::Table, AgreementTasks::AgreementId)),
+                        Expr::col((Agreements::Table, Agreements::Id))
+                            .equals((AgreementTasks::Table, AgreementTasks::AgreementId)),
                     )
                     .and_where(Expr::col((AgreementTasks::Table, AgreementTasks::Id)).eq(*id)),
             )
             .await?;
         match owners {
             Some((agreement_owner, task_owner))
-                if actor.may(Action::Read, Some(agreement_owner)) || actor.may(Action::Read, Some(task_owner)) => {}
-            _ => return Err(Error::invalid("tasks", format!("agreement task {id} does not exist or is outside your scope"))),
+                if actor.may(Action::Read, Some(agreement_owner))
+                    || actor.may(Action::Read, Some(task_owner)) => {}
+            _ => {
+                return Err(Error::invalid(
+                    "tasks",
+                    format!("agreement task {id} does not exist or is outside your scope"),
+                ));
+            }
         }
     }
     Ok(())
@@ -185,7 +226,10 @@ pub struct RecordRef {
 }
 
 /// The delegations and events linked to each of `tasks`, oldest first.
-pub(crate) async fn served_by(conn: &mut Conn, tasks: &[i64]) -> Result<HashMap<i64, Vec<RecordRef>>> {
+pub(crate) async fn served_by(
+    conn: &mut Conn,
+    tasks: &[i64],
+) -> Result<HashMap<i64, Vec<RecordRef>>> {
     let mut out: HashMap<i64, Vec<RecordRef>> = HashMap::new();
     if tasks.is_empty() {
         return Ok(out);
@@ -193,7 +237,11 @@ pub(crate) async fn served_by(conn: &mut Conn, tasks: &[i64]) -> Result<HashMap<
     let links: Vec<(String, i64, i64)> = conn
         .fetch_all(
             Query::select()
-                .columns([ActivityLinks::RecordType, ActivityLinks::RecordId, ActivityLinks::TargetId])
+                .columns([
+                    ActivityLinks::RecordType,
+                    ActivityLinks::RecordId,
+                    ActivityLinks::TargetId,
+                ])
                 .from(ActivityLinks::Table)
                 .and_where(Expr::col(ActivityLinks::LinkType).eq(LinkType::Task.as_str()))
                 .and_where(Expr::col(ActivityLinks::TargetId).is_in(tasks.iter().copied())),
@@ -204,7 +252,11 @@ pub(crate) async fn served_by(conn: &mut Conn, tasks: &[i64]) -> Result<HashMap<
             "delegation" => {
                 conn.fetch_optional(
                     Query::select()
-                        .columns([Delegations::Title, Delegations::StartOn, Delegations::OwnerUnitId])
+                        .columns([
+                            Delegations::Title,
+                            Delegations::StartOn,
+                            Delegations::OwnerUnitId,
+                        ])
                         .from(Delegations::Table)
                         .and_where(Expr::col(Delegations::Id).eq(record_id)),
                 )
@@ -222,7 +274,14 @@ pub(crate) async fn served_by(conn: &mut Conn, tasks: &[i64]) -> Result<HashMap<
         };
         if let Some((title, start_on, owner_unit_id)) = found {
             let link = format!("/{record_type}s/{record_id}");
-            out.entry(task).or_default().push(RecordRef { record_type, id: record_id, title, start_on, owner_unit_id, link });
+            out.entry(task).or_default().push(RecordRef {
+                record_type,
+                id: record_id,
+                title,
+                start_on,
+                owner_unit_id,
+                link,
+            });
         }
     }
     for refs in out.values_mut() {
@@ -249,7 +308,9 @@ pub(crate) async fn record<T: Activity>(
     before: Option<&T>,
     after: Option<&T>,
 ) -> Result<()> {
-    let Some(subject) = after.or(before) else { return Ok(()) };
+    let Some(subject) = after.or(before) else {
+        return Ok(());
+    };
     let (before_json, after_json) = (before.map(T::to_json), after.map(T::to_json));
     audit::record(
         conn,
@@ -264,5 +325,10 @@ pub(crate) async fn record<T: Activity>(
         },
     )
     .await?;
-    totals::apply(conn, before.map(T::contribution).as_ref(), after.map(T::contribution).as_ref()).await
+    totals::apply(
+        conn,
+        before.map(T::contribution).as_ref(),
+        after.map(T::contribution).as_ref(),
+    )
+    .await
 }

@@ -122,11 +122,20 @@ const COLUMNS: [Agreements; 12] = [
 ];
 
 async fn load(conn: &mut Conn, actor: &Actor, row: Row) -> Result<Agreement> {
-    let status = row.status.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored status of agreement {}: {e}", row.id)))?;
+    let status = row.status.parse().map_err(|e: String| {
+        Error::Other(anyhow::anyhow!(
+            "stored status of agreement {}: {e}",
+            row.id
+        ))
+    })?;
     let party_rows: Vec<(Option<i64>, Option<i64>, Option<String>)> = conn
         .fetch_all(
             Query::select()
-                .columns([AgreementParties::PartnerId, AgreementParties::UnitId, AgreementParties::Name])
+                .columns([
+                    AgreementParties::PartnerId,
+                    AgreementParties::UnitId,
+                    AgreementParties::Name,
+                ])
                 .from(AgreementParties::Table)
                 .and_where(Expr::col(AgreementParties::AgreementId).eq(row.id))
                 .order_by(AgreementParties::Id, Order::Asc),
@@ -139,7 +148,11 @@ async fn load(conn: &mut Conn, actor: &Actor, row: Row) -> Result<Agreement> {
             Some(p) => Some(partner::reference(conn, p).await?),
             None => None,
         };
-        parties.push(Party { partner, unit: unit_id.and_then(|u| units.get(&u).cloned()), name });
+        parties.push(Party {
+            partner,
+            unit: unit_id.and_then(|u| units.get(&u).cloned()),
+            name,
+        });
     }
     let mut tasks: Vec<Task> = conn
         .fetch_all(
@@ -158,15 +171,24 @@ async fn load(conn: &mut Conn, actor: &Actor, row: Row) -> Result<Agreement> {
                 .order_by(AgreementTasks::Id, Order::Asc),
         )
         .await?;
-    let mut served = crate::activity::served_by(conn, &tasks.iter().map(|t| t.id).collect::<Vec<_>>()).await?;
+    let mut served =
+        crate::activity::served_by(conn, &tasks.iter().map(|t| t.id).collect::<Vec<_>>()).await?;
     for t in &mut tasks {
-        t.served_by =
-            served.remove(&t.id).unwrap_or_default().into_iter().filter(|r| actor.may(Action::Read, Some(r.owner_unit_id))).collect();
+        t.served_by = served
+            .remove(&t.id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| actor.may(Action::Read, Some(r.owner_unit_id)))
+            .collect();
     }
     let documents: Vec<Document> = conn
         .fetch_all(
             Query::select()
-                .columns([AgreementDocuments::Id, AgreementDocuments::Title, AgreementDocuments::Url])
+                .columns([
+                    AgreementDocuments::Id,
+                    AgreementDocuments::Title,
+                    AgreementDocuments::Url,
+                ])
                 .from(AgreementDocuments::Table)
                 .and_where(Expr::col(AgreementDocuments::AgreementId).eq(row.id))
                 .order_by(AgreementDocuments::Id, Order::Asc),
@@ -174,7 +196,10 @@ async fn load(conn: &mut Conn, actor: &Actor, row: Row) -> Result<Agreement> {
         .await?;
     let renews: Option<(i64,)> = conn
         .fetch_optional(
-            Query::select().column(Agreements::Id).from(Agreements::Table).and_where(Expr::col(Agreements::RenewedById).eq(row.id)),
+            Query::select()
+                .column(Agreements::Id)
+                .from(Agreements::Table)
+                .and_where(Expr::col(Agreements::RenewedById).eq(row.id)),
         )
         .await?;
     Ok(Agreement {
@@ -200,7 +225,12 @@ async fn load(conn: &mut Conn, actor: &Actor, row: Row) -> Result<Agreement> {
 /// An agreement the actor may read; others are reported as not found.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Agreement> {
     let row: Row = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Agreements::Table).and_where(Expr::col(Agreements::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Agreements::Table)
+                .and_where(Expr::col(Agreements::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("agreement"))?;
     if !actor.may(Action::Read, Some(row.owner_unit_id)) {
@@ -230,8 +260,15 @@ fn to_json(a: &Agreement) -> Value {
 }
 
 /// Creates an agreement kept by `owner_unit` (default: the actor's unit), audited and indexed.
-pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owner_unit: Option<i64>) -> Result<Agreement> {
-    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this agreement"))?;
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &AgreementInput,
+    owner_unit: Option<i64>,
+) -> Result<Agreement> {
+    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
+        Error::invalid("owner_unit_id", "name the unit that keeps this agreement")
+    })?;
     actor.require(Action::Write, Some(owner))?;
     check(conn, input, None).await?;
     let now = Utc::now();
@@ -292,7 +329,11 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &AgreementInput, owne
 
 /// What an agreement needs beyond its types: a title, a period in order, a party that exists,
 /// and no “renewed” status unless it already was (`was`).
-async fn check(conn: &mut Conn, input: &AgreementInput, was: Option<AgreementStatus>) -> Result<()> {
+async fn check(
+    conn: &mut Conn,
+    input: &AgreementInput,
+    was: Option<AgreementStatus>,
+) -> Result<()> {
     let mut check = Checker::new();
     if input.title.trim().is_empty() {
         check.push("title", "must not be empty");
@@ -306,12 +347,18 @@ async fn check(conn: &mut Conn, input: &AgreementInput, was: Option<AgreementSta
         check.push("partners", "name at least one party");
     }
     if input.status == AgreementStatus::Renewed && was != Some(AgreementStatus::Renewed) {
-        check.push("status", "an agreement becomes “renewed” by recording its renewal");
+        check.push(
+            "status",
+            "an agreement becomes “renewed” by recording its renewal",
+        );
     }
     check.finish()?;
     for p in &input.partners {
         if partner::get(conn, *p).await.is_err() {
-            return Err(Error::invalid("partners", format!("partner {p} does not exist")));
+            return Err(Error::invalid(
+                "partners",
+                format!("partner {p} does not exist"),
+            ));
         }
     }
     for u in &input.units {
@@ -328,12 +375,22 @@ async fn insert_parties(conn: &mut Conn, id: i64, input: &AgreementInput) -> Res
         .iter()
         .map(|p| (Some(*p), None, None))
         .chain(input.units.iter().map(|u| (None, Some(*u), None)))
-        .chain(input.named_parties.iter().map(|n| (None, None, Some(n.clone()))));
+        .chain(
+            input
+                .named_parties
+                .iter()
+                .map(|n| (None, None, Some(n.clone()))),
+        );
     for (partner_id, unit_id, name) in parties {
         conn.execute(
             Query::insert()
                 .into_table(AgreementParties::Table)
-                .columns([AgreementParties::AgreementId, AgreementParties::PartnerId, AgreementParties::UnitId, AgreementParties::Name])
+                .columns([
+                    AgreementParties::AgreementId,
+                    AgreementParties::PartnerId,
+                    AgreementParties::UnitId,
+                    AgreementParties::Name,
+                ])
                 .values_panic([id.into(), partner_id.into(), unit_id.into(), name.into()]),
         )
         .await?;
@@ -354,7 +411,12 @@ async fn index(conn: &mut Conn, a: &Agreement) -> Result<()> {
             extra: a
                 .parties
                 .iter()
-                .filter_map(|p| p.partner.as_ref().map(|r| r.name.clone()).or(p.name.clone()))
+                .filter_map(|p| {
+                    p.partner
+                        .as_ref()
+                        .map(|r| r.name.clone())
+                        .or(p.name.clone())
+                })
                 .collect::<Vec<_>>()
                 .join(" "),
         },
@@ -364,11 +426,19 @@ async fn index(conn: &mut Conn, a: &Agreement) -> Result<()> {
 
 /// Replaces an agreement's details and parties (its keepers), audited before → after.
 /// A renewed agreement keeps its status: it changes only through [`renew`].
-pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &AgreementInput) -> Result<Agreement> {
+pub async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    input: &AgreementInput,
+) -> Result<Agreement> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     if before.status == AgreementStatus::Renewed && input.status != AgreementStatus::Renewed {
-        return Err(Error::conflict("status", "this agreement was renewed; change the agreement that renewed it"));
+        return Err(Error::conflict(
+            "status",
+            "this agreement was renewed; change the agreement that renewed it",
+        ));
     }
     check(conn, input, Some(before.status)).await?;
     conn.execute(
@@ -386,7 +456,12 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &AgreementIn
             .and_where(Expr::col(Agreements::Id).eq(id)),
     )
     .await?;
-    conn.execute(Query::delete().from_table(AgreementParties::Table).and_where(Expr::col(AgreementParties::AgreementId).eq(id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(AgreementParties::Table)
+            .and_where(Expr::col(AgreementParties::AgreementId).eq(id)),
+    )
+    .await?;
     insert_parties(conn, id, input).await?;
     let after = get(conn, actor, id).await?;
     record(conn, actor, &before, &after).await?;
@@ -396,11 +471,19 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &AgreementIn
 
 /// Records that `id` was renewed by a new agreement with `input`'s details, kept by the same
 /// unit: the new one is created, the old one becomes `renewed` and points to it. Both audited.
-pub async fn renew(conn: &mut Conn, actor: &Actor, id: i64, input: &AgreementInput) -> Result<Agreement> {
+pub async fn renew(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    input: &AgreementInput,
+) -> Result<Agreement> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     if let Some(by) = before.renewed_by_id {
-        return Err(Error::conflict("id", format!("this agreement was already renewed by agreement {by}")));
+        return Err(Error::conflict(
+            "id",
+            format!("this agreement was already renewed by agreement {by}"),
+        ));
     }
     let created = create(conn, actor, input, Some(before.owner_unit_id)).await?;
     conn.execute(
@@ -417,7 +500,13 @@ pub async fn renew(conn: &mut Conn, actor: &Actor, id: i64, input: &AgreementInp
 }
 
 /// Adds a document reference to an agreement (its keepers), audited.
-pub async fn add_document(conn: &mut Conn, actor: &Actor, id: i64, title: &str, url: Option<&str>) -> Result<Agreement> {
+pub async fn add_document(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    title: &str,
+    url: Option<&str>,
+) -> Result<Agreement> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     let mut check = Checker::new();
@@ -427,14 +516,27 @@ pub async fn add_document(conn: &mut Conn, actor: &Actor, id: i64, title: &str, 
     if let Some(u) = url
         && !(u.starts_with("http://") || u.starts_with("https://") || u.starts_with('/'))
     {
-        check.push("url", "must start with http://, https:// or / (a page of Amity)");
+        check.push(
+            "url",
+            "must start with http://, https:// or / (a page of Amity)",
+        );
     }
     check.finish()?;
     conn.execute(
         Query::insert()
             .into_table(AgreementDocuments::Table)
-            .columns([AgreementDocuments::AgreementId, AgreementDocuments::Title, AgreementDocuments::Url, AgreementDocuments::AddedAt])
-            .values_panic([id.into(), title.trim().into(), url.map(str::to_owned).into(), Utc::now().into()]),
+            .columns([
+                AgreementDocuments::AgreementId,
+                AgreementDocuments::Title,
+                AgreementDocuments::Url,
+                AgreementDocuments::AddedAt,
+            ])
+            .values_panic([
+                id.into(),
+                title.trim().into(),
+                url.map(str::to_owned).into(),
+                Utc::now().into(),
+            ]),
     )
     .await?;
     let after = get(conn, actor, id).await?;
@@ -443,20 +545,36 @@ pub async fn add_document(conn: &mut Conn, actor: &Actor, id: i64, title: &str, 
 }
 
 /// Removes a document reference (its keepers); the audit keeps what it was.
-pub async fn remove_document(conn: &mut Conn, actor: &Actor, id: i64, document: i64) -> Result<Agreement> {
+pub async fn remove_document(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    document: i64,
+) -> Result<Agreement> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     if !before.documents.iter().any(|d| d.id == document) {
         return Err(Error::NotFound("document"));
     }
-    conn.execute(Query::delete().from_table(AgreementDocuments::Table).and_where(Expr::col(AgreementDocuments::Id).eq(document))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(AgreementDocuments::Table)
+            .and_where(Expr::col(AgreementDocuments::Id).eq(document)),
+    )
+    .await?;
     let after = get(conn, actor, id).await?;
     record(conn, actor, &before, &after).await?;
     Ok(after)
 }
 
 /// Agreements the actor may read, optionally with one partner as a party, newest first.
-pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AgreementFilter, limit: u64, offset: u64) -> Result<(Vec<Agreement>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    filter: &AgreementFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Agreement>, i64)> {
     let mut cond = Cond::all();
     if let Some(scoped) = scope_cond(&actor.read, Expr::col(Agreements::OwnerUnitId)) {
         cond = cond.add(scoped);
@@ -466,11 +584,21 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AgreementFilter, limi
     }
     if let Some(day) = filter.in_force_on {
         // The rule of `in_force_span`, which the live totals count by.
-        let start = Func::coalesce([Expr::col(Agreements::ValidFrom), Expr::col(Agreements::SignedOn)]);
+        let start = Func::coalesce([
+            Expr::col(Agreements::ValidFrom),
+            Expr::col(Agreements::SignedOn),
+        ]);
         cond = cond
-            .add(Expr::col(Agreements::Status).is_in(AgreementStatus::RAN_BY_ITS_DATES.iter().map(|s| s.as_str())))
+            .add(
+                Expr::col(Agreements::Status)
+                    .is_in(AgreementStatus::RAN_BY_ITS_DATES.iter().map(|s| s.as_str())),
+            )
             .add(Expr::expr(start).lte(day))
-            .add(Expr::col(Agreements::ValidTo).is_null().or(Expr::col(Agreements::ValidTo).gte(day)));
+            .add(
+                Expr::col(Agreements::ValidTo)
+                    .is_null()
+                    .or(Expr::col(Agreements::ValidTo).gte(day)),
+            );
     }
     if let Some(p) = filter.partner {
         let with = Query::select()
@@ -483,8 +611,14 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AgreementFilter, limi
     if let Some(s) = filter.status {
         cond = cond.add(Expr::col(Agreements::Status).eq(s.as_str()));
     }
-    let (total,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::col(Agreements::Id).count()).from(Agreements::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(Agreements::Id).count())
+                .from(Agreements::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let rows: Vec<Row> = conn
         .fetch_all(
             Query::select()
@@ -531,7 +665,10 @@ pub async fn signings(conn: &mut Conn, actor: &Actor) -> Result<Vec<Signing>> {
         cond = cond.add(scoped);
     }
     conn.fetch_all(
-        Query::select().columns([Agreements::Id, Agreements::Title, Agreements::SignedOn]).from(Agreements::Table).cond_where(cond),
+        Query::select()
+            .columns([Agreements::Id, Agreements::Title, Agreements::SignedOn])
+            .from(Agreements::Table)
+            .cond_where(cond),
     )
     .await
 }
@@ -556,8 +693,14 @@ pub async fn add_task(
         check.push("year", "must be between 1950 and 2200");
     }
     check.finish()?;
-    if org::get(conn, owner_unit, Utc::now().date_naive()).await.is_err() {
-        return Err(Error::invalid("owner_unit_id", format!("unit {owner_unit} does not exist")));
+    if org::get(conn, owner_unit, Utc::now().date_naive())
+        .await
+        .is_err()
+    {
+        return Err(Error::invalid(
+            "owner_unit_id",
+            format!("unit {owner_unit} does not exist"),
+        ));
     }
     conn.execute(
         Query::insert()
@@ -569,7 +712,13 @@ pub async fn add_task(
                 AgreementTasks::OwnerUnitId,
                 AgreementTasks::Status,
             ])
-            .values_panic([agreement.into(), year.into(), item.trim().into(), owner_unit.into(), status.as_str().into()]),
+            .values_panic([
+                agreement.into(),
+                year.into(),
+                item.trim().into(),
+                owner_unit.into(),
+                status.as_str().into(),
+            ]),
     )
     .await?;
     let after = get(conn, actor, agreement).await?;
@@ -588,7 +737,11 @@ pub async fn update_task(
     evidence: Option<String>,
 ) -> Result<Agreement> {
     let before = get(conn, actor, agreement).await?;
-    let current = before.tasks.iter().find(|t| t.id == task).ok_or(Error::NotFound("task"))?;
+    let current = before
+        .tasks
+        .iter()
+        .find(|t| t.id == task)
+        .ok_or(Error::NotFound("task"))?;
     if !actor.may(Action::Write, Some(current.owner_unit_id)) {
         actor.require(Action::Write, Some(before.owner_unit_id))?;
     }
@@ -618,7 +771,9 @@ impl Agreement {
         {
             c.add(self.owner_unit_id, signed, "agreements_signed", 1);
         }
-        if let Some((start, end)) = in_force_span(self.status, self.signed_on, self.valid_from, self.valid_to) {
+        if let Some((start, end)) =
+            in_force_span(self.status, self.signed_on, self.valid_from, self.valid_to)
+        {
             c.add(self.owner_unit_id, start, "agreements_in_force", 1);
             // In force at a month's end while the month's last day is within its validity.
             if let Some(gone) = end.and_then(|e| e.succ_opt()) {
@@ -636,7 +791,9 @@ impl Agreement {
 
 /// Every agreement's contribution, recomputed from the records (for `amity check`).
 pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<crate::totals::Contribution>> {
-    let rows: Vec<Row> = conn.fetch_all(Query::select().columns(COLUMNS).from(Agreements::Table)).await?;
+    let rows: Vec<Row> = conn
+        .fetch_all(Query::select().columns(COLUMNS).from(Agreements::Table))
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push(load(conn, &Actor::system(), row).await?.contribution());
@@ -644,10 +801,23 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<crate::tota
     Ok(out)
 }
 
-async fn record(conn: &mut Conn, actor: &Actor, before: &Agreement, after: &Agreement) -> Result<()> {
-    crate::totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
+async fn record(
+    conn: &mut Conn,
+    actor: &Actor,
+    before: &Agreement,
+    after: &Agreement,
+) -> Result<()> {
+    crate::totals::apply(
+        conn,
+        Some(&before.contribution()),
+        Some(&after.contribution()),
+    )
+    .await?;
     conn.execute(
-        Query::update().table(Agreements::Table).value(Agreements::UpdatedAt, Utc::now()).and_where(Expr::col(Agreements::Id).eq(after.id)),
+        Query::update()
+            .table(Agreements::Table)
+            .value(Agreements::UpdatedAt, Utc::now())
+            .and_where(Expr::col(Agreements::Id).eq(after.id)),
     )
     .await?;
     audit::record(
@@ -676,7 +846,10 @@ pub struct Reminders {
 pub async fn reminders(conn: &mut Conn, actor: &Actor, today: NaiveDate) -> Result<Reminders> {
     let (all, _) = list(conn, actor, &AgreementFilter::default(), 10_000, 0).await?;
     let horizon = today.checked_add_days(Days::new(90)).unwrap_or(today);
-    let mut out = Reminders { expiring: vec![], tasks_without_evidence: vec![] };
+    let mut out = Reminders {
+        expiring: vec![],
+        tasks_without_evidence: vec![],
+    };
     for a in all {
         let open = matches!(a.status, AgreementStatus::Signed | AgreementStatus::InForce);
         if open && a.valid_to.is_some_and(|to| today <= to && to <= horizon) {
@@ -684,9 +857,11 @@ pub async fn reminders(conn: &mut Conn, actor: &Actor, today: NaiveDate) -> Resu
         }
         for t in &a.tasks {
             let pending = matches!(t.status.0, TaskStatus::Planned | TaskStatus::InProgress);
-            let no_evidence = t.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) && t.served_by.is_empty();
+            let no_evidence =
+                t.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) && t.served_by.is_empty();
             if t.year == today.year() && pending && no_evidence {
-                out.tasks_without_evidence.push((a.id, a.title.clone(), t.clone()));
+                out.tasks_without_evidence
+                    .push((a.id, a.title.clone(), t.clone()));
             }
         }
     }

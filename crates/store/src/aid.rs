@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 use amity_domain::aid::{
-    OrgRole, ProjectDraft, ProjectOrg, ProjectResult, ProjectSpec, ProjectStatus, Share, TransactionDraft, TransactionKind,
+    OrgRole, ProjectDraft, ProjectOrg, ProjectResult, ProjectSpec, ProjectStatus, Share,
+    TransactionDraft, TransactionKind,
 };
 use amity_domain::authz::{Action, Actor};
 use amity_domain::money::{Currency, Money};
@@ -30,8 +31,8 @@ use crate::error::{Error, Result, stored};
 use crate::org::{self, UnitRef};
 use crate::partner;
 use crate::schema::{
-    AidProjectOrgs, AidProjectProvinces, AidProjectResults, AidProjectSectors, AidProjects, AidTransactions, Countries, ExchangeRates,
-    Partners,
+    AidProjectOrgs, AidProjectProvinces, AidProjectResults, AidProjectSectors, AidProjects,
+    AidTransactions, Countries, ExchangeRates, Partners,
 };
 use crate::sector;
 use crate::sets;
@@ -46,7 +47,11 @@ fn decimal(s: &str) -> Result<Decimal> {
 }
 
 /// The rate table's đồng per unit of `currency` in force on `date` (1 for VND).
-pub async fn rate_on(conn: &mut Conn, currency: &Currency, date: NaiveDate) -> Result<Option<Decimal>> {
+pub async fn rate_on(
+    conn: &mut Conn,
+    currency: &Currency,
+    date: NaiveDate,
+) -> Result<Option<Decimal>> {
     if currency.as_str() == "VND" {
         return Ok(Some(Decimal::ONE));
     }
@@ -78,25 +83,50 @@ pub async fn rates(conn: &mut Conn) -> Result<Vec<Rate>> {
     let rows: Vec<(String, NaiveDate, String)> = conn
         .fetch_all(
             Query::select()
-                .columns([ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit])
+                .columns([
+                    ExchangeRates::Currency,
+                    ExchangeRates::ValidFrom,
+                    ExchangeRates::VndPerUnit,
+                ])
                 .from(ExchangeRates::Table)
                 .order_by(ExchangeRates::Currency, Order::Asc)
                 .order_by(ExchangeRates::ValidFrom, Order::Asc),
         )
         .await?;
-    rows.into_iter().map(|(currency, valid_from, r)| Ok(Rate { currency, valid_from, vnd_per_unit: decimal(&r)? })).collect()
+    rows.into_iter()
+        .map(|(currency, valid_from, r)| {
+            Ok(Rate {
+                currency,
+                valid_from,
+                vnd_per_unit: decimal(&r)?,
+            })
+        })
+        .collect()
 }
 
 /// Sets the rate of `currency` from `valid_from` on (administrators), audited.
-pub async fn set_rate(conn: &mut Conn, actor: &Actor, currency: &Currency, valid_from: NaiveDate, vnd_per_unit: Decimal) -> Result<Rate> {
+pub async fn set_rate(
+    conn: &mut Conn,
+    actor: &Actor,
+    currency: &Currency,
+    valid_from: NaiveDate,
+    vnd_per_unit: Decimal,
+) -> Result<Rate> {
     actor.require(Action::ManageReference, None)?;
     if currency.as_str() == "VND" || vnd_per_unit <= Decimal::ZERO {
         return Err(Error::invalid(
-            if currency.as_str() == "VND" { "currency" } else { "vnd_per_unit" },
+            if currency.as_str() == "VND" {
+                "currency"
+            } else {
+                "vnd_per_unit"
+            },
             "a positive rate of a foreign currency",
         ));
     }
-    let before = rates(conn).await?.into_iter().find(|r| r.currency == currency.as_str() && r.valid_from == valid_from);
+    let before = rates(conn)
+        .await?
+        .into_iter()
+        .find(|r| r.currency == currency.as_str() && r.valid_from == valid_from);
     conn.execute(
         Query::delete()
             .from_table(ExchangeRates::Table)
@@ -107,18 +137,33 @@ pub async fn set_rate(conn: &mut Conn, actor: &Actor, currency: &Currency, valid
     conn.execute(
         Query::insert()
             .into_table(ExchangeRates::Table)
-            .columns([ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit])
-            .values_panic([currency.as_str().into(), valid_from.into(), vnd_per_unit.normalize().to_string().into()]),
+            .columns([
+                ExchangeRates::Currency,
+                ExchangeRates::ValidFrom,
+                ExchangeRates::VndPerUnit,
+            ])
+            .values_panic([
+                currency.as_str().into(),
+                valid_from.into(),
+                vnd_per_unit.normalize().to_string().into(),
+            ]),
     )
     .await?;
-    let rate = Rate { currency: currency.as_str().to_owned(), valid_from, vnd_per_unit: vnd_per_unit.normalize() };
-    let json =
-        |r: &Rate| serde_json::json!({ "currency": r.currency, "valid_from": r.valid_from, "vnd_per_unit": r.vnd_per_unit.to_string() });
+    let rate = Rate {
+        currency: currency.as_str().to_owned(),
+        valid_from,
+        vnd_per_unit: vnd_per_unit.normalize(),
+    };
+    let json = |r: &Rate| serde_json::json!({ "currency": r.currency, "valid_from": r.valid_from, "vnd_per_unit": r.vnd_per_unit.to_string() });
     audit::record(
         conn,
         actor,
         Entry {
-            action: if before.is_some() { AuditAction::Update } else { AuditAction::Create },
+            action: if before.is_some() {
+                AuditAction::Update
+            } else {
+                AuditAction::Create
+            },
             entity_type: "exchange_rate",
             entity_id: 0,
             unit_id: None,
@@ -218,9 +263,30 @@ impl Project {
             actual_end: self.actual_end,
             beneficiaries: self.beneficiaries.clone(),
             description: self.description.clone(),
-            organizations: self.organizations.iter().map(|o| ProjectOrg { partner_id: o.partner_id, role: o.role }).collect(),
-            sectors: self.sectors.iter().map(|s| Share { key: s.key.clone(), percent: s.percent }).collect(),
-            provinces: self.provinces.iter().map(|p| Share { key: p.key, percent: p.percent }).collect(),
+            organizations: self
+                .organizations
+                .iter()
+                .map(|o| ProjectOrg {
+                    partner_id: o.partner_id,
+                    role: o.role,
+                })
+                .collect(),
+            sectors: self
+                .sectors
+                .iter()
+                .map(|s| Share {
+                    key: s.key.clone(),
+                    percent: s.percent,
+                })
+                .collect(),
+            provinces: self
+                .provinces
+                .iter()
+                .map(|p| Share {
+                    key: p.key,
+                    percent: p.percent,
+                })
+                .collect(),
             results: self.results.iter().map(ProjectResult::draft).collect(),
         }
     }
@@ -262,7 +328,16 @@ fn project_columns() -> [AidProjects; 14] {
     ]
 }
 
-type TransactionRow = (i64, String, NaiveDate, String, String, String, String, Option<String>);
+type TransactionRow = (
+    i64,
+    String,
+    NaiveDate,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
 
 async fn transactions_of(conn: &mut Conn, project: i64) -> Result<Vec<Transaction>> {
     let rows: Vec<TransactionRow> = conn
@@ -306,20 +381,40 @@ async fn transactions_of(conn: &mut Conn, project: i64) -> Result<Vec<Transactio
 
 /// The table's USD rates, oldest first, read once for all of a project's transactions.
 async fn usd_rates(conn: &mut Conn) -> Result<Vec<(NaiveDate, Decimal)>> {
-    Ok(rates(conn).await?.into_iter().filter(|r| r.currency == "USD").map(|r| (r.valid_from, r.vnd_per_unit)).collect())
+    Ok(rates(conn)
+        .await?
+        .into_iter()
+        .filter(|r| r.currency == "USD")
+        .map(|r| (r.valid_from, r.vnd_per_unit))
+        .collect())
 }
 
 /// A transaction's dollars: its amount when in USD, else its đồng at the USD rate in force on
 /// its date, to the cent (0 while the table has no USD rate for the date).
-fn in_usd(usd_rates: &[(NaiveDate, Decimal)], amount: Decimal, currency: &str, amount_vnd: Decimal, date: NaiveDate) -> Decimal {
+fn in_usd(
+    usd_rates: &[(NaiveDate, Decimal)],
+    amount: Decimal,
+    currency: &str,
+    amount_vnd: Decimal,
+    date: NaiveDate,
+) -> Decimal {
     if currency == "USD" {
         return amount;
     }
-    let rate = usd_rates.iter().rev().find(|(from, _)| *from <= date).map(|(_, r)| *r);
+    let rate = usd_rates
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= date)
+        .map(|(_, r)| *r);
     rate.map_or(Decimal::ZERO, |r| (amount_vnd / r).round_dp(2))
 }
 
-fn add_up(totals: &mut BTreeMap<&'static str, Sum>, kind: TransactionKind, vnd: Decimal, usd: Decimal) {
+fn add_up(
+    totals: &mut BTreeMap<&'static str, Sum>,
+    kind: TransactionKind,
+    vnd: Decimal,
+    usd: Decimal,
+) {
     let sum = totals.entry(kind.as_str()).or_default();
     sum.vnd += vnd;
     sum.usd += usd;
@@ -328,7 +423,12 @@ fn add_up(totals: &mut BTreeMap<&'static str, Sum>, kind: TransactionKind, vnd: 
 /// The project's row, or 404 when it is outside the reader's scope.
 async fn row(conn: &mut Conn, actor: &Actor, id: i64) -> Result<ProjectRow> {
     let row: ProjectRow = conn
-        .fetch_optional(Query::select().columns(project_columns()).from(AidProjects::Table).and_where(Expr::col(AidProjects::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(project_columns())
+                .from(AidProjects::Table)
+                .and_where(Expr::col(AidProjects::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("project"))?;
     if !actor.may(Action::Read, Some(row.5)) {
@@ -360,7 +460,9 @@ pub async fn find(conn: &mut Conn, actor: &Actor, code: &str) -> Result<Option<i
                 .and_where(Expr::col(AidProjects::Code).eq(code.trim().to_uppercase())),
         )
         .await?;
-    Ok(found.filter(|(_, unit)| actor.may(Action::Read, Some(*unit))).map(|(id, _)| id))
+    Ok(found
+        .filter(|(_, unit)| actor.may(Action::Read, Some(*unit)))
+        .map(|(id, _)| id))
 }
 
 /// A project the actor may read (404 otherwise).
@@ -382,7 +484,10 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
         description,
         updated_at,
     ) = r;
-    let unit = org::unit_refs(conn, [unit_id].into()).await?.remove(&unit_id).ok_or(Error::NotFound("unit"))?;
+    let unit = org::unit_refs(conn, [unit_id].into())
+        .await?
+        .remove(&unit_id)
+        .ok_or(Error::NotFound("unit"))?;
     let orgs: Vec<(i64, String)> = conn
         .fetch_all(
             Query::select()
@@ -395,7 +500,11 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
     let mut organizations = Vec::new();
     for (partner_id, role) in orgs {
         let name = partner::get(conn, partner_id).await?.name;
-        organizations.push(Organization { partner_id, name, role: stored(&role)? });
+        organizations.push(Organization {
+            partner_id,
+            name,
+            role: stored(&role)?,
+        });
     }
     let sector_rows: Vec<(String, String)> = conn
         .fetch_all(
@@ -409,7 +518,13 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
     let sectors = sector_rows
         .into_iter()
         .map(|(code, pct)| {
-            Ok(Part { name: sector::get(&code).map(|s| s.name.clone()).unwrap_or_default(), key: code, percent: decimal(&pct)? })
+            Ok(Part {
+                name: sector::get(&code)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                key: code,
+                percent: decimal(&pct)?,
+            })
         })
         .collect::<Result<_>>()?;
     let province_rows: Vec<(i64, String)> = conn
@@ -424,7 +539,13 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
     let names = org::unit_refs(conn, province_rows.iter().map(|(u, _)| *u).collect()).await?;
     let provinces = province_rows
         .into_iter()
-        .map(|(u, pct)| Ok(Part { key: u, name: names.get(&u).map(|r| r.name.clone()).unwrap_or_default(), percent: decimal(&pct)? }))
+        .map(|(u, pct)| {
+            Ok(Part {
+                key: u,
+                name: names.get(&u).map(|r| r.name.clone()).unwrap_or_default(),
+                percent: decimal(&pct)?,
+            })
+        })
         .collect::<Result<_>>()?;
     let results = results_of(conn, id).await?;
     let projects = children(conn, id).await?;
@@ -463,7 +584,16 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Project> {
     })
 }
 
-type ResultRow = (String, String, Option<String>, String, Option<String>, Option<i32>, Option<String>, Option<String>);
+type ResultRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i32>,
+    Option<String>,
+    Option<String>,
+);
 
 fn result_columns() -> [AidProjectResults; 9] {
     [
@@ -492,18 +622,29 @@ async fn results_of(conn: &mut Conn, project: i64) -> Result<Vec<ProjectResult>>
         .await?;
     let value = |v: Option<String>| v.as_deref().map(decimal).transpose();
     rows.into_iter()
-        .map(|(kind, indicator_vi, indicator_en, measure, baseline, baseline_year, target, actual)| {
-            Ok(ProjectResult {
-                kind: stored(&kind)?,
+        .map(
+            |(
+                kind,
                 indicator_vi,
                 indicator_en,
-                measure: stored(&measure)?,
-                baseline: value(baseline)?,
+                measure,
+                baseline,
                 baseline_year,
-                target: value(target)?,
-                actual: value(actual)?,
-            })
-        })
+                target,
+                actual,
+            )| {
+                Ok(ProjectResult {
+                    kind: stored(&kind)?,
+                    indicator_vi,
+                    indicator_en,
+                    measure: stored(&measure)?,
+                    baseline: value(baseline)?,
+                    baseline_year,
+                    target: value(target)?,
+                    actual: value(actual)?,
+                })
+            },
+        )
         .collect()
 }
 
@@ -514,34 +655,92 @@ async fn check_refs(conn: &mut Conn, actor: &Actor, spec: &ProjectSpec) -> Resul
     if let Some(why) = sector::refuse_unknown(spec.sectors.iter().map(|s| &s.key)) {
         return Err(Error::invalid("sectors", why));
     }
-    crate::ngo::check_provinces(conn, "provinces", &spec.provinces.iter().map(|p| p.key).collect::<Vec<_>>()).await?;
+    crate::ngo::check_provinces(
+        conn,
+        "provinces",
+        &spec.provinces.iter().map(|p| p.key).collect::<Vec<_>>(),
+    )
+    .await?;
     for o in &spec.organizations {
         match partner::get(conn, o.partner_id).await {
             Ok(p) if p.merged_into_id.is_none() => {}
-            Ok(_) => return Err(Error::invalid("organizations", format!("partner {} was merged into another", o.partner_id))),
-            Err(_) => return Err(Error::invalid("organizations", format!("no partner {}", o.partner_id))),
+            Ok(_) => {
+                return Err(Error::invalid(
+                    "organizations",
+                    format!("partner {} was merged into another", o.partner_id),
+                ));
+            }
+            Err(_) => {
+                return Err(Error::invalid(
+                    "organizations",
+                    format!("no partner {}", o.partner_id),
+                ));
+            }
         }
     }
     if let Some(programme) = spec.programme_id {
-        row(conn, actor, programme).await.map_err(|_| Error::invalid("programme_id", format!("no programme {programme}")))?;
+        row(conn, actor, programme)
+            .await
+            .map_err(|_| Error::invalid("programme_id", format!("no programme {programme}")))?;
         if !transactions_of(conn, programme).await?.is_empty() {
-            return Err(Error::conflict("programme_id", "that project holds money of its own; a programme's money is its projects'"));
+            return Err(Error::conflict(
+                "programme_id",
+                "that project holds money of its own; a programme's money is its projects'",
+            ));
         }
     }
     Ok(())
 }
 
 async fn write_parts(conn: &mut Conn, id: i64, spec: &ProjectSpec) -> Result<()> {
-    let orgs: BTreeSet<(i64, &str)> = spec.organizations.iter().map(|o| (o.partner_id, o.role.as_str())).collect();
-    let orgs = orgs.into_iter().map(|(partner, role)| [Expr::val(partner), Expr::val(role)]).collect();
-    sets::replace(conn, AidProjectOrgs::Table, AidProjectOrgs::ProjectId, id, [AidProjectOrgs::PartnerId, AidProjectOrgs::Role], orgs)
-        .await?;
-    let sectors = spec.sectors.iter().map(|s| [Expr::val(s.key.clone()), Expr::val(s.percent.to_string())]).collect();
+    let orgs: BTreeSet<(i64, &str)> = spec
+        .organizations
+        .iter()
+        .map(|o| (o.partner_id, o.role.as_str()))
+        .collect();
+    let orgs = orgs
+        .into_iter()
+        .map(|(partner, role)| [Expr::val(partner), Expr::val(role)])
+        .collect();
+    sets::replace(
+        conn,
+        AidProjectOrgs::Table,
+        AidProjectOrgs::ProjectId,
+        id,
+        [AidProjectOrgs::PartnerId, AidProjectOrgs::Role],
+        orgs,
+    )
+    .await?;
+    let sectors = spec
+        .sectors
+        .iter()
+        .map(|s| [Expr::val(s.key.clone()), Expr::val(s.percent.to_string())])
+        .collect();
     let columns = [AidProjectSectors::SectorCode, AidProjectSectors::Percent];
-    sets::replace(conn, AidProjectSectors::Table, AidProjectSectors::ProjectId, id, columns, sectors).await?;
-    let provinces = spec.provinces.iter().map(|p| [Expr::val(p.key), Expr::val(p.percent.to_string())]).collect();
+    sets::replace(
+        conn,
+        AidProjectSectors::Table,
+        AidProjectSectors::ProjectId,
+        id,
+        columns,
+        sectors,
+    )
+    .await?;
+    let provinces = spec
+        .provinces
+        .iter()
+        .map(|p| [Expr::val(p.key), Expr::val(p.percent.to_string())])
+        .collect();
     let columns = [AidProjectProvinces::UnitId, AidProjectProvinces::Percent];
-    sets::replace(conn, AidProjectProvinces::Table, AidProjectProvinces::ProjectId, id, columns, provinces).await?;
+    sets::replace(
+        conn,
+        AidProjectProvinces::Table,
+        AidProjectProvinces::ProjectId,
+        id,
+        columns,
+        provinces,
+    )
+    .await?;
     let text = |d: Option<Decimal>| Expr::val(d.map(|d| d.to_string()));
     let results = (spec.results.iter().zip(0i32..))
         .map(|(r, position)| {
@@ -558,7 +757,15 @@ async fn write_parts(conn: &mut Conn, id: i64, spec: &ProjectSpec) -> Result<()>
             ]
         })
         .collect();
-    sets::replace(conn, AidProjectResults::Table, AidProjectResults::ProjectId, id, result_columns(), results).await
+    sets::replace(
+        conn,
+        AidProjectResults::Table,
+        AidProjectResults::ProjectId,
+        id,
+        result_columns(),
+        results,
+    )
+    .await
 }
 
 fn project_json(p: &Project) -> serde_json::Value {
@@ -584,7 +791,10 @@ fn details(spec: &ProjectSpec, unit: i64) -> [(AidProjects, sea_query::SimpleExp
         (AidProjects::PlannedEnd, spec.planned_end.into()),
         (AidProjects::ActualStart, spec.actual_start.into()),
         (AidProjects::ActualEnd, spec.actual_end.into()),
-        (AidProjects::Beneficiaries, spec.beneficiaries.clone().into()),
+        (
+            AidProjects::Beneficiaries,
+            spec.beneficiaries.clone().into(),
+        ),
         (AidProjects::Description, spec.description.clone().into()),
     ]
 }
@@ -592,39 +802,73 @@ fn details(spec: &ProjectSpec, unit: i64) -> [(AidProjects, sea_query::SimpleExp
 /// A code no other project has.
 async fn check_code_free(conn: &mut Conn, code: &str, id: Option<i64>) -> Result<()> {
     let mut query = Query::select();
-    query.column(AidProjects::Id).from(AidProjects::Table).and_where(Expr::col(AidProjects::Code).eq(code));
+    query
+        .column(AidProjects::Id)
+        .from(AidProjects::Table)
+        .and_where(Expr::col(AidProjects::Code).eq(code));
     if let Some(id) = id {
         query.and_where(Expr::col(AidProjects::Id).ne(id));
     }
     match conn.fetch_optional::<(i64,)>(&query).await? {
-        Some((other,)) => Err(Error::conflict("code", format!("project {other} has the code {code}"))),
+        Some((other,)) => Err(Error::conflict(
+            "code",
+            format!("project {other} has the code {code}"),
+        )),
         None => Ok(()),
     }
 }
 
 /// The days a project's transactions may fall on: from the earlier of its planned and actual
 /// starts to the later of its planned and actual ends.
-fn window(planned: (NaiveDate, NaiveDate), actual: (Option<NaiveDate>, Option<NaiveDate>)) -> (NaiveDate, NaiveDate) {
-    (actual.0.map_or(planned.0, |a| Ord::min(a, planned.0)), actual.1.map_or(planned.1, |a| Ord::max(a, planned.1)))
+fn window(
+    planned: (NaiveDate, NaiveDate),
+    actual: (Option<NaiveDate>, Option<NaiveDate>),
+) -> (NaiveDate, NaiveDate) {
+    (
+        actual.0.map_or(planned.0, |a| Ord::min(a, planned.0)),
+        actual.1.map_or(planned.1, |a| Ord::max(a, planned.1)),
+    )
 }
 
 /// Records a project of `unit` (the actor's own by default); its code must be new.
 pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Result<Project> {
     let spec = draft.check()?;
-    let unit = draft.unit_id.or(actor.unit_id).ok_or_else(|| Error::invalid("unit_id", "is required"))?;
+    let unit = draft
+        .unit_id
+        .or(actor.unit_id)
+        .ok_or_else(|| Error::invalid("unit_id", "is required"))?;
     actor.require(Action::Write, Some(unit))?;
-    org::get(conn, unit, Utc::now().date_naive()).await.map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
+    org::get(conn, unit, Utc::now().date_naive())
+        .await
+        .map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
     check_refs(conn, actor, &spec).await?;
     check_code_free(conn, &spec.code, None).await?;
     let now = Utc::now();
-    let (mut columns, mut values): (Vec<AidProjects>, Vec<sea_query::SimpleExpr>) = details(&spec, unit).into_iter().unzip();
+    let (mut columns, mut values): (Vec<AidProjects>, Vec<sea_query::SimpleExpr>) =
+        details(&spec, unit).into_iter().unzip();
     columns.extend([AidProjects::CreatedAt, AidProjects::UpdatedAt]);
     values.extend([now.into(), now.into()]);
     let id = conn
-        .insert_id(Query::insert().into_table(AidProjects::Table).columns(columns).values_panic(values).returning_col(AidProjects::Id))
+        .insert_id(
+            Query::insert()
+                .into_table(AidProjects::Table)
+                .columns(columns)
+                .values_panic(values)
+                .returning_col(AidProjects::Id),
+        )
         .await?;
     write_parts(conn, id, &spec).await?;
-    totals::apply(conn, None, Some(&project_contribution(unit, spec.status, spec.planned_start, spec.planned_end))).await?;
+    totals::apply(
+        conn,
+        None,
+        Some(&project_contribution(
+            unit,
+            spec.status,
+            spec.planned_start,
+            spec.planned_end,
+        )),
+    )
+    .await?;
     let created = get(conn, actor, id).await?;
     audit::record(
         conn,
@@ -646,7 +890,12 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
 /// needs the right to write there too). Its code stays unique; its dates must still hold every
 /// transaction recorded; a programme belongs to no other. The live totals move with its unit,
 /// dates, status and funders.
-pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, draft: &ProjectDraft) -> Result<Project> {
+pub async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    draft: &ProjectDraft,
+) -> Result<Project> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.unit.id))?;
     let spec = draft.check()?;
@@ -658,34 +907,79 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, draft: &ProjectDraf
             .map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
     }
     if spec.programme_id == Some(id) {
-        return Err(Error::invalid("programme_id", "a project is not its own programme"));
+        return Err(Error::invalid(
+            "programme_id",
+            "a project is not its own programme",
+        ));
     }
     if spec.programme_id.is_some() && !before.projects.is_empty() {
         return Err(Error::conflict(
             "programme_id",
-            format!("this is the programme of {} projects; a programme belongs to no other", before.projects.len()),
+            format!(
+                "this is the programme of {} projects; a programme belongs to no other",
+                before.projects.len()
+            ),
         ));
     }
     check_refs(conn, actor, &spec).await?;
     check_code_free(conn, &spec.code, Some(id)).await?;
-    let (start, end) = window((spec.planned_start, spec.planned_end), (spec.actual_start, spec.actual_end));
+    let (start, end) = window(
+        (spec.planned_start, spec.planned_end),
+        (spec.actual_start, spec.actual_end),
+    );
     if let Some(t) = before.transactions.iter().find(|t| t.date < start) {
-        return Err(Error::invalid("planned_start", format!("the {} of {} would fall before the project starts", t.kind.as_str(), t.date)));
+        return Err(Error::invalid(
+            "planned_start",
+            format!(
+                "the {} of {} would fall before the project starts",
+                t.kind.as_str(),
+                t.date
+            ),
+        ));
     }
     if let Some(t) = before.transactions.iter().find(|t| t.date > end) {
-        return Err(Error::invalid("planned_end", format!("the {} of {} would fall after the project ends", t.kind.as_str(), t.date)));
+        return Err(Error::invalid(
+            "planned_end",
+            format!(
+                "the {} of {} would fall after the project ends",
+                t.kind.as_str(),
+                t.date
+            ),
+        ));
     }
     let funders_before = funders_of(conn, id).await?;
     let mut update = Query::update();
-    update.table(AidProjects::Table).values(details(&spec, unit)).value(AidProjects::UpdatedAt, Utc::now());
-    conn.execute(update.and_where(Expr::col(AidProjects::Id).eq(id))).await?;
+    update
+        .table(AidProjects::Table)
+        .values(details(&spec, unit))
+        .value(AidProjects::UpdatedAt, Utc::now());
+    conn.execute(update.and_where(Expr::col(AidProjects::Id).eq(id)))
+        .await?;
     write_parts(conn, id, &spec).await?;
     let funders = funders_of(conn, id).await?;
-    let mut was = project_contribution(before.unit.id, before.status, before.planned_start, before.planned_end);
+    let mut was = project_contribution(
+        before.unit.id,
+        before.status,
+        before.planned_start,
+        before.planned_end,
+    );
     let mut is = project_contribution(unit, spec.status, spec.planned_start, spec.planned_end);
     for t in &before.transactions {
-        was.merge(&transaction_contribution(before.unit.id, &funders_before, t.kind, t.date, t.amount_vnd, t.amount_usd), 1);
-        is.merge(&transaction_contribution(unit, &funders, t.kind, t.date, t.amount_vnd, t.amount_usd), 1);
+        was.merge(
+            &transaction_contribution(
+                before.unit.id,
+                &funders_before,
+                t.kind,
+                t.date,
+                t.amount_vnd,
+                t.amount_usd,
+            ),
+            1,
+        );
+        is.merge(
+            &transaction_contribution(unit, &funders, t.kind, t.date, t.amount_vnd, t.amount_usd),
+            1,
+        );
     }
     totals::apply(conn, Some(&was), Some(&is)).await?;
     let after = get(conn, actor, id).await?;
@@ -707,14 +1001,25 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, draft: &ProjectDraf
 
 /// Records a transaction of a project (its unit's staff). A programme with projects takes
 /// none; a currency with no rate in the table needs the rate used.
-pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft: &TransactionDraft) -> Result<Transaction> {
+pub async fn add_transaction(
+    conn: &mut Conn,
+    actor: &Actor,
+    project: i64,
+    draft: &TransactionDraft,
+) -> Result<Transaction> {
     let r = row(conn, actor, project).await?;
     let (unit, planned_start, planned_end, actual_start, actual_end) = (r.5, r.7, r.8, r.9, r.10);
     actor.require(Action::Write, Some(unit))?;
     if !children(conn, project).await?.is_empty() {
-        return Err(Error::conflict("project", "a programme's money is recorded on its projects"));
+        return Err(Error::conflict(
+            "project",
+            "a programme's money is recorded on its projects",
+        ));
     }
-    let spec = draft.check(window((planned_start, planned_end), (actual_start, actual_end)))?;
+    let spec = draft.check(window(
+        (planned_start, planned_end),
+        (actual_start, actual_end),
+    ))?;
     let rate = match spec.rate_to_vnd {
         Some(r) => Some(r),
         None => rate_on(conn, &spec.currency, spec.date).await?.map(Some).ok_or_else(|| {
@@ -724,8 +1029,12 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
             )
         })?,
     };
-    let money = Money::new(spec.amount, spec.currency.clone(), rate.filter(|_| spec.currency.as_str() != "VND"))
-        .map_err(|e| Error::invalid("rate_to_vnd", e))?;
+    let money = Money::new(
+        spec.amount,
+        spec.currency.clone(),
+        rate.filter(|_| spec.currency.as_str() != "VND"),
+    )
+    .map_err(|e| Error::invalid("rate_to_vnd", e))?;
     let id = conn
         .insert_id(
             Query::insert()
@@ -779,9 +1088,22 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
         },
     )
     .await?;
-    let amount_usd = in_usd(&usd_rates(conn).await?, money.amount, money.currency.as_str(), money.in_vnd(), spec.date);
+    let amount_usd = in_usd(
+        &usd_rates(conn).await?,
+        money.amount,
+        money.currency.as_str(),
+        money.in_vnd(),
+        spec.date,
+    );
     let funders = funders_of(conn, project).await?;
-    let contribution = transaction_contribution(unit, &funders, spec.kind, spec.date, money.in_vnd(), amount_usd);
+    let contribution = transaction_contribution(
+        unit,
+        &funders,
+        spec.kind,
+        spec.date,
+        money.in_vnd(),
+        amount_usd,
+    );
     totals::apply(conn, None, Some(&contribution)).await?;
     Ok(Transaction {
         id,
@@ -799,7 +1121,12 @@ pub async fn add_transaction(conn: &mut Conn, actor: &Actor, project: i64, draft
 /// What a project adds to the live totals: one project under way, to its unit, from the month
 /// it is planned to start to the last month whose end it is planned to reach, while it is being
 /// implemented or finalised.
-fn project_contribution(unit: i64, status: ProjectStatus, start: NaiveDate, end: NaiveDate) -> Contribution {
+fn project_contribution(
+    unit: i64,
+    status: ProjectStatus,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Contribution {
     let mut c = Contribution::default();
     if status.is_active() && end >= start {
         c.add(unit, start, "aid_projects_active", 1);
@@ -841,8 +1168,21 @@ fn transaction_contribution(
         TransactionKind::Disbursement => "disbursed",
         TransactionKind::Pledge | TransactionKind::Expenditure => return c,
     };
-    c.add(unit, date, format!("aid_{name}_vnd"), vnd.to_i64().unwrap_or(i64::MAX));
-    c.add(unit, date, format!("aid_{name}_usd_cents"), (usd * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(i64::MAX));
+    c.add(
+        unit,
+        date,
+        format!("aid_{name}_vnd"),
+        vnd.to_i64().unwrap_or(i64::MAX),
+    );
+    c.add(
+        unit,
+        date,
+        format!("aid_{name}_usd_cents"),
+        (usd * Decimal::ONE_HUNDRED)
+            .round()
+            .to_i64()
+            .unwrap_or(i64::MAX),
+    );
     for funder in funders {
         c.add(unit, date, format!("aid_ngo:{funder}"), 1);
     }
@@ -854,7 +1194,13 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
     let projects: Vec<(i64, i64, String, NaiveDate, NaiveDate)> = conn
         .fetch_all(
             Query::select()
-                .columns([AidProjects::Id, AidProjects::UnitId, AidProjects::Status, AidProjects::PlannedStart, AidProjects::PlannedEnd])
+                .columns([
+                    AidProjects::Id,
+                    AidProjects::UnitId,
+                    AidProjects::Status,
+                    AidProjects::PlannedStart,
+                    AidProjects::PlannedEnd,
+                ])
                 .from(AidProjects::Table),
         )
         .await?;
@@ -863,7 +1209,14 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
         out.push(project_contribution(unit, stored(&status)?, start, end));
         let funders = funders_of(conn, id).await?;
         for t in transactions_of(conn, id).await? {
-            out.push(transaction_contribution(unit, &funders, t.kind, t.date, t.amount_vnd, t.amount_usd));
+            out.push(transaction_contribution(
+                unit,
+                &funders,
+                t.kind,
+                t.date,
+                t.amount_vnd,
+                t.amount_usd,
+            ));
         }
     }
     Ok(out)
@@ -895,7 +1248,13 @@ pub struct ProjectFilter {
 }
 
 /// The projects in the reader's scope, by code.
-pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ProjectFilter, limit: u64, offset: u64) -> Result<(Vec<Listed>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    filter: &ProjectFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Listed>, i64)> {
     let mut cond = in_scope(actor, filter.units.as_ref());
     if let Some(ngo) = filter.ngo {
         let with = Query::select()
@@ -909,12 +1268,23 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ProjectFilter, limit:
         cond = cond.add(Expr::col(AidProjects::Status).eq(status.as_str()));
     }
     if let Some(year) = filter.year
-        && let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+        && let (Some(first), Some(last)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        )
     {
-        cond = cond.add(Expr::col(AidProjects::PlannedStart).lte(last)).add(Expr::col(AidProjects::PlannedEnd).gte(first));
+        cond = cond
+            .add(Expr::col(AidProjects::PlannedStart).lte(last))
+            .add(Expr::col(AidProjects::PlannedEnd).gte(first));
     }
-    let (total,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::col(AidProjects::Id).count()).from(AidProjects::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(AidProjects::Id).count())
+                .from(AidProjects::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let rows: Vec<Listed> = conn
         .fetch_all(
             Query::select()
@@ -975,9 +1345,16 @@ fn add_share(
     usd: Decimal,
     share: Decimal,
 ) {
-    let entry =
-        list.entry(key.to_owned()).or_insert_with(|| Breakdown { key: key.to_owned(), name: name.to_owned(), ..Default::default() });
-    let sum = if kind == TransactionKind::Commitment { &mut entry.committed } else { &mut entry.disbursed };
+    let entry = list.entry(key.to_owned()).or_insert_with(|| Breakdown {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        ..Default::default()
+    });
+    let sum = if kind == TransactionKind::Commitment {
+        &mut entry.committed
+    } else {
+        &mut entry.disbursed
+    };
     sum.vnd += vnd * share;
     sum.usd += usd * share;
 }
@@ -987,24 +1364,37 @@ fn ranked(list: BTreeMap<String, Breakdown>) -> Vec<Breakdown> {
         .into_values()
         .map(|mut b| {
             for s in [&mut b.committed, &mut b.disbursed] {
-                s.vnd = s.vnd.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                s.vnd = s.vnd.round_dp_with_strategy(
+                    0,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                );
                 s.usd = s.usd.round_dp(2);
             }
             b
         })
         .collect();
-    out.sort_by(|a, b| b.disbursed.vnd.cmp(&a.disbursed.vnd).then(b.committed.vnd.cmp(&a.committed.vnd)).then(a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        b.disbursed
+            .vnd
+            .cmp(&a.disbursed.vnd)
+            .then(b.committed.vnd.cmp(&a.committed.vnd))
+            .then(a.name.cmp(&b.name))
+    });
     out
 }
 
 /// The projects the actor may read (of `units` when given).
 fn in_scope(actor: &Actor, units: Option<&BTreeSet<i64>>) -> Cond {
     let mut cond = Cond::all();
-    if let Some(scoped) = scope_cond(&actor.read, Expr::col((AidProjects::Table, AidProjects::UnitId))) {
+    if let Some(scoped) = scope_cond(
+        &actor.read,
+        Expr::col((AidProjects::Table, AidProjects::UnitId)),
+    ) {
         cond = cond.add(scoped);
     }
     if let Some(units) = units {
-        cond = cond.add(Expr::col((AidProjects::Table, AidProjects::UnitId)).is_in(units.iter().copied()));
+        cond = cond
+            .add(Expr::col((AidProjects::Table, AidProjects::UnitId)).is_in(units.iter().copied()));
     }
     cond
 }
@@ -1027,12 +1417,15 @@ fn money_of(cond: Cond) -> sea_query::SelectStatement {
         .from(AidTransactions::Table)
         .inner_join(
             AidProjects::Table,
-            Expr::col((AidProjects::Table, AidProjects::Id)).equals((AidTransactions::Table, AidTransactions::ProjectId)),
+            Expr::col((AidProjects::Table, AidProjects::Id))
+                .equals((AidTransactions::Table, AidTransactions::ProjectId)),
         )
         .cond_where(cond)
         .and_where(
-            Expr::col((AidTransactions::Table, AidTransactions::Kind))
-                .is_in([TransactionKind::Commitment.as_str(), TransactionKind::Disbursement.as_str()]),
+            Expr::col((AidTransactions::Table, AidTransactions::Kind)).is_in([
+                TransactionKind::Commitment.as_str(),
+                TransactionKind::Disbursement.as_str(),
+            ]),
         )
         .to_owned()
 }
@@ -1058,7 +1451,9 @@ pub struct Overall {
 pub async fn overall(conn: &mut Conn, actor: &Actor, whose: Whose) -> Result<Overall> {
     let mut cond = in_scope(actor, None);
     cond = match whose {
-        Whose::Unit(unit) => cond.add(Expr::col((AidProjects::Table, AidProjects::UnitId)).eq(unit)),
+        Whose::Unit(unit) => {
+            cond.add(Expr::col((AidProjects::Table, AidProjects::UnitId)).eq(unit))
+        }
         Whose::Partner(partner) => cond.add(
             Expr::col((AidProjects::Table, AidProjects::Id)).in_subquery(
                 Query::select()
@@ -1069,14 +1464,27 @@ pub async fn overall(conn: &mut Conn, actor: &Actor, whose: Whose) -> Result<Ove
             ),
         ),
     };
-    let (projects,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::cust("COUNT(*)")).from(AidProjects::Table).cond_where(cond.clone())).await?;
+    let (projects,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from(AidProjects::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let rows: Vec<MoneyRow> = conn.fetch_all(&money_of(cond)).await?;
     let usd = usd_rates(conn).await?;
-    let mut out = Overall { projects, ..Default::default() };
+    let mut out = Overall {
+        projects,
+        ..Default::default()
+    };
     for (_, _, kind, date, amount, currency, vnd) in rows {
         let vnd = decimal(&vnd)?;
-        let sum = if stored::<TransactionKind>(&kind)? == TransactionKind::Commitment { &mut out.committed } else { &mut out.disbursed };
+        let sum = if stored::<TransactionKind>(&kind)? == TransactionKind::Commitment {
+            &mut out.committed
+        } else {
+            &mut out.disbursed
+        };
         sum.usd += in_usd(&usd, decimal(&amount)?, &currency, vnd, date);
         sum.vnd += vnd;
     }
@@ -1088,10 +1496,17 @@ pub async fn overall(conn: &mut Conn, actor: &Actor, whose: Whose) -> Result<Ove
 /// transactions' own đồng and dollars. A handful of queries whatever the number of projects:
 /// the two years' money, the shares of the projects that moved money, their funders' countries,
 /// and the projects under way.
-pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i64>>, year: i32) -> Result<Dashboard> {
-    let (Some(first), Some(last), Some(before)) =
-        (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31), NaiveDate::from_ymd_opt(year - 1, 1, 1))
-    else {
+pub async fn dashboard(
+    conn: &mut Conn,
+    actor: &Actor,
+    units: Option<BTreeSet<i64>>,
+    year: i32,
+) -> Result<Dashboard> {
+    let (Some(first), Some(last), Some(before)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+        NaiveDate::from_ymd_opt(year - 1, 1, 1),
+    ) else {
         return Err(Error::invalid("year", format!("{year} is out of range")));
     };
     let scope = in_scope(actor, units.as_ref());
@@ -1105,11 +1520,19 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
     this_year
         .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).gte(first))
         .and_where(Expr::col((AidTransactions::Table, AidTransactions::Date)).lte(last));
-    let moved = Query::select().distinct().column(AidTransactions::ProjectId).from_subquery(this_year, "moved").to_owned();
+    let moved = Query::select()
+        .distinct()
+        .column(AidTransactions::ProjectId)
+        .from_subquery(this_year, "moved")
+        .to_owned();
     let sector_rows: Vec<(i64, String, String)> = conn
         .fetch_all(
             Query::select()
-                .columns([AidProjectSectors::ProjectId, AidProjectSectors::SectorCode, AidProjectSectors::Percent])
+                .columns([
+                    AidProjectSectors::ProjectId,
+                    AidProjectSectors::SectorCode,
+                    AidProjectSectors::Percent,
+                ])
                 .from(AidProjectSectors::Table)
                 .and_where(Expr::col(AidProjectSectors::ProjectId).in_subquery(moved.clone())),
         )
@@ -1123,13 +1546,30 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
                 .from(AidProjectOrgs::Table)
                 .inner_join(
                     Partners::Table,
-                    Expr::col((Partners::Table, Partners::Id)).equals((AidProjectOrgs::Table, AidProjectOrgs::PartnerId)),
+                    Expr::col((Partners::Table, Partners::Id))
+                        .equals((AidProjectOrgs::Table, AidProjectOrgs::PartnerId)),
                 )
-                .left_join(Countries::Table, Expr::col((Countries::Table, Countries::Id)).equals((Partners::Table, Partners::CountryId)))
-                .and_where(Expr::col((AidProjectOrgs::Table, AidProjectOrgs::Role)).eq(OrgRole::Funding.as_str()))
-                .and_where(Expr::col((AidProjectOrgs::Table, AidProjectOrgs::ProjectId)).in_subquery(moved))
-                .order_by((AidProjectOrgs::Table, AidProjectOrgs::ProjectId), Order::Asc)
-                .order_by((AidProjectOrgs::Table, AidProjectOrgs::PartnerId), Order::Asc),
+                .left_join(
+                    Countries::Table,
+                    Expr::col((Countries::Table, Countries::Id))
+                        .equals((Partners::Table, Partners::CountryId)),
+                )
+                .and_where(
+                    Expr::col((AidProjectOrgs::Table, AidProjectOrgs::Role))
+                        .eq(OrgRole::Funding.as_str()),
+                )
+                .and_where(
+                    Expr::col((AidProjectOrgs::Table, AidProjectOrgs::ProjectId))
+                        .in_subquery(moved),
+                )
+                .order_by(
+                    (AidProjectOrgs::Table, AidProjectOrgs::ProjectId),
+                    Order::Asc,
+                )
+                .order_by(
+                    (AidProjectOrgs::Table, AidProjectOrgs::PartnerId),
+                    Order::Asc,
+                ),
         )
         .await?;
     // Projects being implemented or finalised at some time in the year, and their partners.
@@ -1138,14 +1578,23 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
         .from(AidProjects::Table)
         .cond_where(scope)
         .and_where(
-            Expr::col((AidProjects::Table, AidProjects::Status))
-                .is_in(ProjectStatus::ALL.iter().filter(|s| s.is_active()).map(|s| s.as_str())),
+            Expr::col((AidProjects::Table, AidProjects::Status)).is_in(
+                ProjectStatus::ALL
+                    .iter()
+                    .filter(|s| s.is_active())
+                    .map(|s| s.as_str()),
+            ),
         )
         .and_where(Expr::col((AidProjects::Table, AidProjects::PlannedStart)).lte(last))
         .and_where(Expr::col((AidProjects::Table, AidProjects::PlannedEnd)).gte(first))
         .to_owned();
-    let (active_projects,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(active.clone(), "active")).await?;
+    let (active_projects,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from_subquery(active.clone(), "active"),
+        )
+        .await?;
     let (active_partners,): (i64,) = conn
         .fetch_one(
             Query::select()
@@ -1158,12 +1607,18 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
     let usd = usd_rates(conn).await?;
     let mut sectors: BTreeMap<i64, Vec<(String, Decimal)>> = BTreeMap::new();
     for (project, code, pct) in sector_rows {
-        sectors.entry(project).or_default().push((code, decimal(&pct)? / Decimal::ONE_HUNDRED));
+        sectors
+            .entry(project)
+            .or_default()
+            .push((code, decimal(&pct)? / Decimal::ONE_HUNDRED));
     }
     let mut funders: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
     for (project, code, name) in funder_rows {
         let code = code.unwrap_or_default();
-        funders.entry(project).or_default().push((code.clone(), name.unwrap_or(code)));
+        funders
+            .entry(project)
+            .or_default()
+            .push((code.clone(), name.unwrap_or(code)));
     }
     let unit_names = org::unit_refs(conn, money.iter().map(|m| m.1).collect()).await?;
     let mut d = Dashboard {
@@ -1172,7 +1627,8 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
         active_partners: usize::try_from(active_partners).unwrap_or_default(),
         ..Default::default()
     };
-    let (mut by_unit, mut by_sector, mut by_country) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let (mut by_unit, mut by_sector, mut by_country) =
+        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     for (project, unit, kind, date, amount, currency, vnd) in money {
         let kind: TransactionKind = stored(&kind)?;
         let vnd = decimal(&vnd)?;
@@ -1189,15 +1645,36 @@ pub async fn dashboard(conn: &mut Conn, actor: &Actor, units: Option<BTreeSet<i6
         if !this_year {
             continue;
         }
-        let unit_name = unit_names.get(&unit).map(|u| u.name.as_str()).unwrap_or_default();
-        add_share(&mut by_unit, &unit.to_string(), unit_name, kind, vnd, usd, Decimal::ONE);
+        let unit_name = unit_names
+            .get(&unit)
+            .map(|u| u.name.as_str())
+            .unwrap_or_default();
+        add_share(
+            &mut by_unit,
+            &unit.to_string(),
+            unit_name,
+            kind,
+            vnd,
+            usd,
+            Decimal::ONE,
+        );
         for (code, share) in sectors.get(&project).into_iter().flatten() {
-            let name = sector::get(code).map(|s| s.name.as_str()).unwrap_or_default();
+            let name = sector::get(code)
+                .map(|s| s.name.as_str())
+                .unwrap_or_default();
             add_share(&mut by_sector, code, name, kind, vnd, usd, *share);
         }
         let of_project = funders.get(&project).map(Vec::as_slice).unwrap_or_default();
         for (code, name) in of_project {
-            add_share(&mut by_country, code, name, kind, vnd, usd, Decimal::ONE / Decimal::from(of_project.len()));
+            add_share(
+                &mut by_country,
+                code,
+                name,
+                kind,
+                vnd,
+                usd,
+                Decimal::ONE / Decimal::from(of_project.len()),
+            );
         }
     }
     d.by_unit = ranked(by_unit);

@@ -47,11 +47,18 @@ pub struct AnniversaryItem {
 /// Every anniversary within `from..=to` the actor may see, in date order: relations and
 /// foundings every fifth year, agreements' signings every fifth year (agreements in the
 /// actor's read scope), and commemorative years.
-pub async fn list(conn: &mut Conn, actor: &Actor, from: NaiveDate, to: NaiveDate) -> Result<Vec<AnniversaryItem>> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<AnniversaryItem>> {
     let countries = country::all(conn).await?;
     let mut items = Vec::new();
     for c in &countries {
-        let Some(origin) = c.relations() else { continue };
+        let Some(origin) = c.relations() else {
+            continue;
+        };
         for a in round_anniversaries(origin, from, to) {
             items.push(AnniversaryItem {
                 uid: format!("relations-{}-{}@amity", c.code, a.date.year()),
@@ -60,8 +67,14 @@ pub async fn list(conn: &mut Conn, actor: &Actor, from: NaiveDate, to: NaiveDate
                 precision: a.precision,
                 years: Some(a.years),
                 major: a.major,
-                title_vi: format!("Kỷ niệm {} năm thiết lập quan hệ ngoại giao Việt Nam – {}", a.years, c.name_vi),
-                title_en: format!("{} years of diplomatic relations between Vietnam and {}", a.years, c.name_en),
+                title_vi: format!(
+                    "Kỷ niệm {} năm thiết lập quan hệ ngoại giao Việt Nam – {}",
+                    a.years, c.name_vi
+                ),
+                title_en: format!(
+                    "{} years of diplomatic relations between Vietnam and {}",
+                    a.years, c.name_en
+                ),
                 country_code: Some(c.code.clone()),
                 origin: Some(origin.display()),
                 link: Some(format!("/countries/{}", c.code)),
@@ -86,7 +99,10 @@ pub async fn list(conn: &mut Conn, actor: &Actor, from: NaiveDate, to: NaiveDate
         }
     }
     for s in agreement::signings(conn, actor).await? {
-        let origin = amity_domain::anniversary::PartialDate { date: s.signed_on, precision: Precision::Day };
+        let origin = amity_domain::anniversary::PartialDate {
+            date: s.signed_on,
+            precision: Precision::Day,
+        };
         for a in round_anniversaries(origin, from, to) {
             items.push(AnniversaryItem {
                 uid: format!("signing-{}-{}@amity", s.id, a.date.year()),
@@ -105,7 +121,9 @@ pub async fn list(conn: &mut Conn, actor: &Actor, from: NaiveDate, to: NaiveDate
     }
     let by_id: HashMap<i64, &Country> = countries.iter().map(|c| (c.id, c)).collect();
     for m in country::commemorations(conn, from.year(), to.year()).await? {
-        let Some(date) = NaiveDate::from_ymd_opt(m.year, 1, 1) else { continue };
+        let Some(date) = NaiveDate::from_ymd_opt(m.year, 1, 1) else {
+            continue;
+        };
         let country = m.country_id.and_then(|id| by_id.get(&id));
         items.push(AnniversaryItem {
             uid: format!("commemoration-{}@amity", m.id),

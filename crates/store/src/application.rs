@@ -78,7 +78,9 @@ pub struct ApplicationDraft {
 
 /// The NGO an applicant account files for.
 pub async fn applicant_ngo(conn: &mut Conn, actor: &Actor) -> Result<Option<i64>> {
-    let (Role::NgoApplicant, Some(user)) = (actor.role, actor.user_id) else { return Ok(None) };
+    let (Role::NgoApplicant, Some(user)) = (actor.role, actor.user_id) else {
+        return Ok(None);
+    };
     let row: Option<(i64,)> = conn
         .fetch_optional(
             Query::select()
@@ -91,12 +93,25 @@ pub async fn applicant_ngo(conn: &mut Conn, actor: &Actor) -> Result<Option<i64>
 }
 
 /// Makes an account an applicant of an NGO (administrators, or the system for the demo).
-pub async fn link_applicant(conn: &mut Conn, actor: &Actor, user_id: i64, ngo_id: i64) -> Result<()> {
+pub async fn link_applicant(
+    conn: &mut Conn,
+    actor: &Actor,
+    user_id: i64,
+    ngo_id: i64,
+) -> Result<()> {
     actor.require(Action::ManageUsers, None)?;
     if partner::get(conn, ngo_id).await.ok().map(|p| p.kind) != Some(PartnerKind::Ngo) {
-        return Err(Error::invalid("ngo_id", format!("partner {ngo_id} is not an NGO")));
+        return Err(Error::invalid(
+            "ngo_id",
+            format!("partner {ngo_id} is not an NGO"),
+        ));
     }
-    conn.execute(Query::delete().from_table(NgoApplicants::Table).and_where(Expr::col(NgoApplicants::UserId).eq(user_id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(NgoApplicants::Table)
+            .and_where(Expr::col(NgoApplicants::UserId).eq(user_id)),
+    )
+    .await?;
     conn.execute(
         Query::insert()
             .into_table(NgoApplicants::Table)
@@ -123,7 +138,18 @@ pub async fn link_applicant(conn: &mut Conn, actor: &Actor, user_id: i64, ngo_id
 /// from, to, comment, when
 type MoveRow = (Option<String>, String, Option<String>, DateTime<Utc>);
 
-type Row = (i64, i64, String, String, Option<i64>, String, String, NaiveDate, NaiveDate, Option<DateTime<Utc>>);
+type Row = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+    NaiveDate,
+    NaiveDate,
+    Option<DateTime<Utc>>,
+);
 
 fn columns() -> [Applications; 10] {
     [
@@ -153,13 +179,34 @@ async fn reader(conn: &mut Conn, actor: &Actor) -> Result<Option<Reader>> {
     Ok(applicant_ngo(conn, actor).await?.map(Reader::Applicant))
 }
 
-async fn assemble(conn: &mut Conn, row: Row, office: bool, today: NaiveDate) -> Result<Application> {
-    let (id, partner_id, procedure, state, permit_id, documents, request, submitted_on, deadline, decided_at) = row;
+async fn assemble(
+    conn: &mut Conn,
+    row: Row,
+    office: bool,
+    today: NaiveDate,
+) -> Result<Application> {
+    let (
+        id,
+        partner_id,
+        procedure,
+        state,
+        permit_id,
+        documents,
+        request,
+        submitted_on,
+        deadline,
+        decided_at,
+    ) = row;
     let state: ApplicationState = stored(&state)?;
     let moves: Vec<MoveRow> = conn
         .fetch_all(
             Query::select()
-                .columns([ApplicationMoves::FromState, ApplicationMoves::ToState, ApplicationMoves::Comment, ApplicationMoves::At])
+                .columns([
+                    ApplicationMoves::FromState,
+                    ApplicationMoves::ToState,
+                    ApplicationMoves::Comment,
+                    ApplicationMoves::At,
+                ])
                 .from(ApplicationMoves::Table)
                 .and_where(Expr::col(ApplicationMoves::ApplicationId).eq(id))
                 .order_by(ApplicationMoves::Id, Order::Asc),
@@ -167,20 +214,35 @@ async fn assemble(conn: &mut Conn, row: Row, office: bool, today: NaiveDate) -> 
         .await?;
     let moves = moves
         .into_iter()
-        .map(|(from, to, comment, at)| Ok(Move { from: from.as_deref().map(stored).transpose()?, to: stored(&to)?, comment, at }))
+        .map(|(from, to, comment, at)| {
+            Ok(Move {
+                from: from.as_deref().map(stored).transpose()?,
+                to: stored(&to)?,
+                comment,
+                at,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     let notes = match office {
         true => {
             let rows: Vec<(String, Option<i64>, DateTime<Utc>)> = conn
                 .fetch_all(
                     Query::select()
-                        .columns([ApplicationNotes::Note, ApplicationNotes::UserId, ApplicationNotes::At])
+                        .columns([
+                            ApplicationNotes::Note,
+                            ApplicationNotes::UserId,
+                            ApplicationNotes::At,
+                        ])
                         .from(ApplicationNotes::Table)
                         .and_where(Expr::col(ApplicationNotes::ApplicationId).eq(id))
                         .order_by(ApplicationNotes::Id, Order::Asc),
                 )
                 .await?;
-            Some(rows.into_iter().map(|(note, user_id, at)| Note { note, user_id, at }).collect())
+            Some(
+                rows.into_iter()
+                    .map(|(note, user_id, at)| Note { note, user_id, at })
+                    .collect(),
+            )
         }
         false => None,
     };
@@ -203,9 +265,14 @@ async fn assemble(conn: &mut Conn, row: Row, office: bool, today: NaiveDate) -> 
 }
 
 async fn row(conn: &mut Conn, id: i64) -> Result<Row> {
-    conn.fetch_optional(Query::select().columns(columns()).from(Applications::Table).and_where(Expr::col(Applications::Id).eq(id)))
-        .await?
-        .ok_or(Error::NotFound("application"))
+    conn.fetch_optional(
+        Query::select()
+            .columns(columns())
+            .from(Applications::Table)
+            .and_where(Expr::col(Applications::Id).eq(id)),
+    )
+    .await?
+    .ok_or(Error::NotFound("application"))
 }
 
 /// An application its reader may see: the office all, an applicant their NGO's (404 otherwise).
@@ -219,9 +286,18 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64, today: NaiveDate) -> R
 }
 
 /// The applications the reader may see, most urgent first: open ones by deadline, then decided.
-pub async fn list(conn: &mut Conn, actor: &Actor, state: Option<ApplicationState>, today: NaiveDate) -> Result<Vec<Application>> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    state: Option<ApplicationState>,
+    today: NaiveDate,
+) -> Result<Vec<Application>> {
     let mut select = Query::select();
-    select.columns(columns()).from(Applications::Table).order_by(Applications::Deadline, Order::Asc).order_by(Applications::Id, Order::Asc);
+    select
+        .columns(columns())
+        .from(Applications::Table)
+        .order_by(Applications::Deadline, Order::Asc)
+        .order_by(Applications::Id, Order::Asc);
     let office = match reader(conn, actor).await? {
         Some(Reader::Office) => true,
         Some(Reader::Applicant(ngo)) => {
@@ -271,13 +347,19 @@ async fn record_move(
             ]),
     )
     .await?;
-    let (before, after) =
-        (from.map(|f| serde_json::json!({ "state": f.as_str() })), serde_json::json!({ "state": to.as_str(), "comment": comment }));
+    let (before, after) = (
+        from.map(|f| serde_json::json!({ "state": f.as_str() })),
+        serde_json::json!({ "state": to.as_str(), "comment": comment }),
+    );
     audit::record(
         conn,
         actor,
         Entry {
-            action: if from.is_none() { AuditAction::Create } else { AuditAction::Transition },
+            action: if from.is_none() {
+                AuditAction::Create
+            } else {
+                AuditAction::Transition
+            },
             entity_type: ENTITY,
             entity_id: id,
             unit_id: None,
@@ -290,9 +372,16 @@ async fn record_move(
 
 /// Files an application for the applicant's NGO: the procedure, the permit it concerns when
 /// it extends or amends one, every document of the procedure's checklist, and the request.
-pub async fn file(conn: &mut Conn, actor: &Actor, draft: &ApplicationDraft, today: NaiveDate) -> Result<Application> {
+pub async fn file(
+    conn: &mut Conn,
+    actor: &Actor,
+    draft: &ApplicationDraft,
+    today: NaiveDate,
+) -> Result<Application> {
     let Some(ngo_id) = applicant_ngo(conn, actor).await? else {
-        return Err(Error::Denied(amity_domain::authz::Denied("applications are filed from an NGO's applicant account")));
+        return Err(Error::Denied(amity_domain::authz::Denied(
+            "applications are filed from an NGO's applicant account",
+        )));
     };
     let mut check = amity_domain::error::Checker::new();
     let procedure = match draft.procedure.as_deref().map(str::trim) {
@@ -303,18 +392,29 @@ pub async fn file(conn: &mut Conn, actor: &Actor, draft: &ApplicationDraft, toda
         Some(p) => check.check("procedure", p.parse::<Procedure>()),
     };
     if let Some(p) = procedure {
-        let missing: Vec<&str> =
-            p.required_documents().iter().filter(|d| !draft.documents.iter().any(|g| g.trim() == **d)).copied().collect();
+        let missing: Vec<&str> = p
+            .required_documents()
+            .iter()
+            .filter(|d| !draft.documents.iter().any(|g| g.trim() == **d))
+            .copied()
+            .collect();
         if !missing.is_empty() {
             check.push("documents", format!("missing: {}", missing.join("; ")));
         }
         match (p.needs_permit(), draft.permit_id) {
             (true, None) => check.push("permit_id", "name the permit to extend or amend"),
-            (false, Some(_)) => check.push("permit_id", "this procedure concerns no existing permit"),
+            (false, Some(_)) => {
+                check.push("permit_id", "this procedure concerns no existing permit")
+            }
             _ => {}
         }
     }
-    let request = draft.request.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    let request = draft
+        .request
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
     if request.is_empty() {
         check.push("request", "say what the NGO asks for");
     }
@@ -323,11 +423,17 @@ pub async fn file(conn: &mut Conn, actor: &Actor, draft: &ApplicationDraft, toda
     if let Some(permit) = draft.permit_id {
         let owner: Option<(i64,)> = conn
             .fetch_optional(
-                Query::select().column(NgoPermits::PartnerId).from(NgoPermits::Table).and_where(Expr::col(NgoPermits::Id).eq(permit)),
+                Query::select()
+                    .column(NgoPermits::PartnerId)
+                    .from(NgoPermits::Table)
+                    .and_where(Expr::col(NgoPermits::Id).eq(permit)),
             )
             .await?;
         if owner.map(|(o,)| o) != Some(ngo_id) {
-            return Err(Error::invalid("permit_id", format!("permit {permit} is not your NGO's")));
+            return Err(Error::invalid(
+                "permit_id",
+                format!("permit {permit} is not your NGO's"),
+            ));
         }
     }
     let documents: Vec<&str> = procedure.required_documents().to_vec();
@@ -354,7 +460,9 @@ pub async fn file(conn: &mut Conn, actor: &Actor, draft: &ApplicationDraft, toda
                     procedure.as_str().into(),
                     ApplicationState::Submitted.as_str().into(),
                     draft.permit_id.into(),
-                    serde_json::to_string(&documents).map_err(|e| Error::Other(e.into()))?.into(),
+                    serde_json::to_string(&documents)
+                        .map_err(|e| Error::Other(e.into()))?
+                        .into(),
                     request.into(),
                     today.into(),
                     deadline(today, procedure.working_days(), &holidays).into(),
@@ -391,40 +499,70 @@ pub async fn transition(
             "applications are reviewed and decided by the office"
         })));
     }
-    before.state.after(to).map_err(|e| Error::conflict("to", e))?;
+    before
+        .state
+        .after(to)
+        .map_err(|e| Error::conflict("to", e))?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
-    if matches!(to, ApplicationState::InfoRequested | ApplicationState::Refused) && comment.is_none() {
-        return Err(Error::invalid("comment", "say what is needed, or why it is refused"));
+    if matches!(
+        to,
+        ApplicationState::InfoRequested | ApplicationState::Refused
+    ) && comment.is_none()
+    {
+        return Err(Error::invalid(
+            "comment",
+            "say what is needed, or why it is refused",
+        ));
     }
     let mut update = Query::update();
-    update.table(Applications::Table).value(Applications::State, to.as_str()).value(Applications::UpdatedAt, Utc::now());
+    update
+        .table(Applications::Table)
+        .value(Applications::State, to.as_str())
+        .value(Applications::UpdatedAt, Utc::now());
     if to == ApplicationState::Submitted {
         let holidays = holiday::after(conn, today).await?;
-        update
-            .value(Applications::SubmittedOn, today)
-            .value(Applications::Deadline, deadline(today, before.procedure.working_days(), &holidays));
+        update.value(Applications::SubmittedOn, today).value(
+            Applications::Deadline,
+            deadline(today, before.procedure.working_days(), &holidays),
+        );
     }
     if to.is_final() {
         update.value(Applications::DecidedAt, Utc::now());
     }
     if to == ApplicationState::Approved {
-        let details = || permit.ok_or_else(|| Error::invalid("permit", "give the permit's details"));
+        let details =
+            || permit.ok_or_else(|| Error::invalid("permit", "give the permit's details"));
         if let Some(kind) = before.procedure.issues() {
-            let draft = PermitDraft { kind: Some(kind.as_str().into()), ..details()?.clone() };
+            let draft = PermitDraft {
+                kind: Some(kind.as_str().into()),
+                ..details()?.clone()
+            };
             let issued = ngo::add_permit(conn, actor, before.partner_id, &draft, today).await?;
             update.value(Applications::PermitId, issued.id);
-        } else if let (Some(permit_id), true) = (before.permit_id, before.procedure.needs_permit()) {
-            let change = if before.procedure == Procedure::Extension { PermitChange::Extended } else { PermitChange::Amended };
+        } else if let (Some(permit_id), true) = (before.permit_id, before.procedure.needs_permit())
+        {
+            let change = if before.procedure == Procedure::Extension {
+                PermitChange::Extended
+            } else {
+                PermitChange::Amended
+            };
             ngo::change_permit(conn, actor, permit_id, change, details()?, today).await?;
         }
     }
-    conn.execute(update.and_where(Expr::col(Applications::Id).eq(id))).await?;
+    conn.execute(update.and_where(Expr::col(Applications::Id).eq(id)))
+        .await?;
     record_move(conn, actor, id, Some(before.state), to, comment).await?;
     get(conn, actor, id, today).await
 }
 
 /// Adds an internal note of the office (never shown to the applicant).
-pub async fn add_note(conn: &mut Conn, actor: &Actor, id: i64, note: &str, today: NaiveDate) -> Result<Application> {
+pub async fn add_note(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    note: &str,
+    today: NaiveDate,
+) -> Result<Application> {
     actor.require(Action::ManageNgos, None)?;
     row(conn, id).await?;
     let note = note.trim();
@@ -435,8 +573,18 @@ pub async fn add_note(conn: &mut Conn, actor: &Actor, id: i64, note: &str, today
         .insert_id(
             Query::insert()
                 .into_table(ApplicationNotes::Table)
-                .columns([ApplicationNotes::ApplicationId, ApplicationNotes::Note, ApplicationNotes::UserId, ApplicationNotes::At])
-                .values_panic([id.into(), note.into(), actor.user_id.into(), Utc::now().into()])
+                .columns([
+                    ApplicationNotes::ApplicationId,
+                    ApplicationNotes::Note,
+                    ApplicationNotes::UserId,
+                    ApplicationNotes::At,
+                ])
+                .values_panic([
+                    id.into(),
+                    note.into(),
+                    actor.user_id.into(),
+                    Utc::now().into(),
+                ])
                 .returning_col(ApplicationNotes::Id),
         )
         .await?;

@@ -25,9 +25,15 @@ pub const ALLOWED: [(&str, &str); 12] = [
     ("webp", "image/webp"),
     ("txt", "text/plain; charset=utf-8"),
     ("doc", "application/msword"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     ("xls", "application/vnd.ms-excel"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     ("odt", "application/vnd.oasis.opendocument.text"),
     ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
 ];
@@ -51,18 +57,22 @@ impl FileStore {
         let path = self.path_of(&sha);
         if !path.exists() {
             let dir = path.parent().unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir).map_err(|e| Error::Other(anyhow::anyhow!("creating {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::Other(anyhow::anyhow!("creating {}: {e}", dir.display())))?;
             // Written beside, then renamed: a reader never sees half a file.
             let partial = dir.join(format!("{sha}.{}.partial", std::process::id()));
-            std::fs::write(&partial, bytes).map_err(|e| Error::Other(anyhow::anyhow!("writing {}: {e}", partial.display())))?;
-            std::fs::rename(&partial, &path).map_err(|e| Error::Other(anyhow::anyhow!("storing {}: {e}", path.display())))?;
+            std::fs::write(&partial, bytes)
+                .map_err(|e| Error::Other(anyhow::anyhow!("writing {}: {e}", partial.display())))?;
+            std::fs::rename(&partial, &path)
+                .map_err(|e| Error::Other(anyhow::anyhow!("storing {}: {e}", path.display())))?;
         }
         Ok(sha)
     }
 
     /// The bytes of a stored file.
     pub fn read(&self, sha256: &str) -> Result<Vec<u8>> {
-        std::fs::read(self.path_of(sha256)).map_err(|e| Error::Other(anyhow::anyhow!("reading stored file {sha256}: {e}")))
+        std::fs::read(self.path_of(sha256))
+            .map_err(|e| Error::Other(anyhow::anyhow!("reading stored file {sha256}: {e}")))
     }
 }
 
@@ -91,22 +101,40 @@ const COLUMNS: [Attachments; 8] = [
 ];
 
 /// The unit owning a record files may be attached to, if the actor may read it.
-async fn owner_of(conn: &mut Conn, actor: &Actor, record_type: &str, record_id: i64) -> Result<i64> {
+async fn owner_of(
+    conn: &mut Conn,
+    actor: &Actor,
+    record_type: &str,
+    record_id: i64,
+) -> Result<i64> {
     match record_type {
         delegation::ENTITY => Ok(delegation::get(conn, actor, record_id).await?.owner_unit_id),
         event::ENTITY => Ok(event::get(conn, actor, record_id).await?.owner_unit_id),
         aid::PROJECT => Ok(aid::get(conn, actor, record_id).await?.unit.id),
-        other => Err(Error::invalid("record_type", format!("files cannot be attached to “{other}”"))),
+        other => Err(Error::invalid(
+            "record_type",
+            format!("files cannot be attached to “{other}”"),
+        )),
     }
 }
 
 /// The type a file is accepted as, from its name, or why it is not.
 pub fn content_type_of(file_name: &str) -> std::result::Result<&'static str, String> {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    ALLOWED.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t).ok_or_else(|| {
-        let known: Vec<&str> = ALLOWED.iter().map(|(e, _)| *e).collect();
-        format!("“{file_name}” is not an accepted type (accepted: {})", known.join(", "))
-    })
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    ALLOWED
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            let known: Vec<&str> = ALLOWED.iter().map(|(e, _)| *e).collect();
+            format!(
+                "“{file_name}” is not an accepted type (accepted: {})",
+                known.join(", ")
+            )
+        })
 }
 
 /// Attaches a file to a record the actor may change, audited on the record.
@@ -121,7 +149,11 @@ pub async fn attach(
 ) -> Result<Attachment> {
     let owner = owner_of(conn, actor, record_type, record_id).await?;
     actor.require(Action::Write, Some(owner))?;
-    let file_name = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name).trim();
+    let file_name = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .trim();
     if file_name.is_empty() {
         return Err(Error::invalid("file", "the file has no name"));
     }
@@ -130,7 +162,13 @@ pub async fn attach(
         return Err(Error::invalid("file", "the file is empty"));
     }
     if bytes.len() > files.max_bytes {
-        return Err(Error::invalid("file", format!("the file is larger than the {} MB allowed", files.max_bytes / (1024 * 1024))));
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "the file is larger than the {} MB allowed",
+                files.max_bytes / (1024 * 1024)
+            ),
+        ));
     }
     let sha = files.put(bytes)?;
     let now = Utc::now();
@@ -189,7 +227,11 @@ pub async fn attach(
 }
 
 /// The files of a record (the caller has checked it may read the record).
-pub async fn of_record(conn: &mut Conn, record_type: &str, record_id: i64) -> Result<Vec<Attachment>> {
+pub async fn of_record(
+    conn: &mut Conn,
+    record_type: &str,
+    record_id: i64,
+) -> Result<Vec<Attachment>> {
     conn.fetch_all(
         Query::select()
             .columns(COLUMNS)
@@ -204,10 +246,17 @@ pub async fn of_record(conn: &mut Conn, record_type: &str, record_id: i64) -> Re
 /// One attachment, if the actor may read its record; others are not found.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Attachment> {
     let found: Attachment = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Attachments::Table).and_where(Expr::col(Attachments::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Attachments::Table)
+                .and_where(Expr::col(Attachments::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("attachment"))?;
-    owner_of(conn, actor, &found.record_type, found.record_id).await.map_err(|_| Error::NotFound("attachment"))?;
+    owner_of(conn, actor, &found.record_type, found.record_id)
+        .await
+        .map_err(|_| Error::NotFound("attachment"))?;
     Ok(found)
 }
 
@@ -217,7 +266,12 @@ pub async fn detach(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     let found = get(conn, actor, id).await?;
     let owner = owner_of(conn, actor, &found.record_type, found.record_id).await?;
     actor.require(Action::Write, Some(owner))?;
-    conn.execute(Query::delete().from_table(Attachments::Table).and_where(Expr::col(Attachments::Id).eq(id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(Attachments::Table)
+            .and_where(Expr::col(Attachments::Id).eq(id)),
+    )
+    .await?;
     let before = serde_json::to_value(&found).unwrap_or_default();
     audit::record(
         conn,

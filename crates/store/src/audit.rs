@@ -183,7 +183,13 @@ pub(crate) fn scope_cond(scope: &Scope, unit_col: Expr) -> Option<Cond> {
 }
 
 /// Entries the actor may read, newest first (or oldest first), with the total for paging.
-pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AuditFilter, limit: u64, offset: u64) -> Result<(Vec<AuditEntry>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    filter: &AuditFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<AuditEntry>, i64)> {
     let mut cond = Cond::all();
     if let Some(t) = &filter.entity_type {
         cond = cond.add(Expr::col(AuditLog::EntityType).eq(t.as_str()));
@@ -197,8 +203,14 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AuditFilter, limit: u
     if let Some(scoped) = scope_cond(&actor.read, Expr::col(AuditLog::UnitId)) {
         cond = cond.add(scoped);
     }
-    let (total,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::col(AuditLog::Id).count()).from(AuditLog::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(AuditLog::Id).count())
+                .from(AuditLog::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let rows: Vec<Row> = conn
         .fetch_all(
             Query::select()
@@ -215,7 +227,14 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AuditFilter, limit: u
                 ])
                 .from(AuditLog::Table)
                 .cond_where(cond)
-                .order_by(AuditLog::Id, if filter.oldest_first { Order::Asc } else { Order::Desc })
+                .order_by(
+                    AuditLog::Id,
+                    if filter.oldest_first {
+                        Order::Asc
+                    } else {
+                        Order::Desc
+                    },
+                )
                 .limit(limit)
                 .offset(offset),
         )

@@ -81,7 +81,8 @@ const COLUMNS: [Awards; 12] = [
 ];
 
 fn stored<T: std::str::FromStr<Err = String>>(id: i64, what: &str, s: &str) -> Result<T> {
-    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored {what} of award {id}: {e}")))
+    s.parse()
+        .map_err(|e: String| Error::Other(anyhow::anyhow!("stored {what} of award {id}: {e}")))
 }
 
 async fn assemble(conn: &mut Conn, rows: Vec<Row>, with_moves: bool) -> Result<Vec<Award>> {
@@ -92,7 +93,13 @@ async fn assemble(conn: &mut Conn, rows: Vec<Row>, with_moves: bool) -> Result<V
             let m: Vec<MoveRow> = conn
                 .fetch_all(
                     Query::select()
-                        .columns([AwardMoves::FromState, AwardMoves::ToState, AwardMoves::Comment, AwardMoves::UserId, AwardMoves::At])
+                        .columns([
+                            AwardMoves::FromState,
+                            AwardMoves::ToState,
+                            AwardMoves::Comment,
+                            AwardMoves::UserId,
+                            AwardMoves::At,
+                        ])
                         .from(AwardMoves::Table)
                         .and_where(Expr::col(AwardMoves::AwardId).eq(r.id))
                         .order_by(AwardMoves::Id, Order::Asc),
@@ -100,7 +107,13 @@ async fn assemble(conn: &mut Conn, rows: Vec<Row>, with_moves: bool) -> Result<V
                 .await?;
             m.into_iter()
                 .map(|(f, t, comment, user_id, at)| {
-                    Ok(AwardMove { from: stored(r.id, "move", &f)?, to: stored(r.id, "move", &t)?, comment, user_id, at })
+                    Ok(AwardMove {
+                        from: stored(r.id, "move", &f)?,
+                        to: stored(r.id, "move", &t)?,
+                        comment,
+                        user_id,
+                        at,
+                    })
                 })
                 .collect::<Result<Vec<_>>>()?
         } else {
@@ -109,7 +122,10 @@ async fn assemble(conn: &mut Conn, rows: Vec<Row>, with_moves: bool) -> Result<V
         out.push(Award {
             id: r.id,
             award_type: stored(r.id, "type", &r.award_type)?,
-            proposing_unit_name: units.get(&r.proposing_unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+            proposing_unit_name: units
+                .get(&r.proposing_unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
             proposing_unit_id: r.proposing_unit_id,
             recipient_unit_id: r.recipient_unit_id,
             recipient_person_id: r.recipient_person_id,
@@ -129,7 +145,12 @@ async fn assemble(conn: &mut Conn, rows: Vec<Row>, with_moves: bool) -> Result<V
 /// The award, if the actor may read its proposing unit's records.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Award> {
     let row: Row = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Awards::Table).and_where(Expr::col(Awards::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Awards::Table)
+                .and_where(Expr::col(Awards::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("award"))?;
     if !actor.may(Action::Read, Some(row.proposing_unit_id)) {
@@ -167,7 +188,10 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &AwardFilter) -> Resul
                 .order_by(Awards::Id, Order::Desc),
         )
         .await?;
-    let rows = rows.into_iter().filter(|r| actor.may(Action::Read, Some(r.proposing_unit_id))).collect();
+    let rows = rows
+        .into_iter()
+        .filter(|r| actor.may(Action::Read, Some(r.proposing_unit_id)))
+        .collect();
     assemble(conn, rows, false).await
 }
 
@@ -188,29 +212,50 @@ pub async fn propose(conn: &mut Conn, actor: &Actor, p: &Proposal) -> Result<Awa
     let mut c = Checker::new();
     let this_year = Utc::now().year();
     if !(1950..=this_year + 1).contains(&p.year) {
-        c.push("year", format!("{} is not an award year (1950–{})", p.year, this_year + 1));
+        c.push(
+            "year",
+            format!("{} is not an award year (1950–{})", p.year, this_year + 1),
+        );
     }
     if p.reason.trim().is_empty() {
         c.push("reason", "is required");
     }
     let recipients = usize::from(p.recipient_unit_id.is_some())
         + usize::from(p.recipient_person_id.is_some())
-        + usize::from(p.recipient_name.as_deref().is_some_and(|n| !n.trim().is_empty()));
+        + usize::from(
+            p.recipient_name
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty()),
+        );
     if recipients != 1 {
-        c.push("recipient", "give exactly one of recipient_unit_id, recipient_person_id or recipient_name");
+        c.push(
+            "recipient",
+            "give exactly one of recipient_unit_id, recipient_person_id or recipient_name",
+        );
     }
     c.finish()?;
     actor.require(Action::Write, Some(p.proposing_unit_id))?;
-    let name = match (p.recipient_unit_id, p.recipient_person_id, &p.recipient_name) {
+    let name = match (
+        p.recipient_unit_id,
+        p.recipient_person_id,
+        &p.recipient_name,
+    ) {
         (Some(u), _, _) => org::unit_refs(conn, [u].into())
             .await?
             .remove(&u)
             .map(|r| r.name)
-            .ok_or_else(|| Error::invalid("recipient_unit_id", format!("unit {u} does not exist")))?,
+            .ok_or_else(|| {
+                Error::invalid("recipient_unit_id", format!("unit {u} does not exist"))
+            })?,
         (_, Some(id), _) => {
             person::get(conn, actor, id)
                 .await
-                .map_err(|_| Error::invalid("recipient_person_id", format!("no person {id} that you can see")))?
+                .map_err(|_| {
+                    Error::invalid(
+                        "recipient_person_id",
+                        format!("no person {id} that you can see"),
+                    )
+                })?
                 .name
         }
         (_, _, Some(n)) => n.trim().to_owned(),
@@ -284,23 +329,43 @@ pub async fn transition(
     decision: &Decision,
 ) -> Result<Award> {
     let before = get(conn, actor, id).await?;
-    let next = before.state.after(to).map_err(|e| Error::conflict("to", e))?;
-    let action = if before.state.is_decision(to) { Action::DecideAward } else { Action::Write };
+    let next = before
+        .state
+        .after(to)
+        .map_err(|e| Error::conflict("to", e))?;
+    let action = if before.state.is_decision(to) {
+        Action::DecideAward
+    } else {
+        Action::Write
+    };
     actor.require(action, Some(before.proposing_unit_id))?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     let mut c = Checker::new();
-    if matches!(to, AwardState::Refused | AwardState::Proposed) && before.state == AwardState::Submitted && comment.is_none() {
+    if matches!(to, AwardState::Refused | AwardState::Proposed)
+        && before.state == AwardState::Submitted
+        && comment.is_none()
+    {
         c.push("comment", "give the reason");
     }
-    let number = decision.number.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let issuer = decision.issuer.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let number = decision
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let issuer = decision
+        .issuer
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     if to == AwardState::Approved {
         if number.is_none() {
             c.push("decision_number", "the decision's number is required");
         }
         match decision.decided_on {
             None => c.push("decided_on", "the decision's date is required"),
-            Some(d) if d > Utc::now().date_naive() => c.push("decided_on", "cannot be in the future"),
+            Some(d) if d > Utc::now().date_naive() => {
+                c.push("decided_on", "cannot be in the future")
+            }
             Some(_) => {}
         }
         if issuer.is_none() {
@@ -315,7 +380,10 @@ pub async fn transition(
         .value(Awards::UpdatedAt, Utc::now())
         .and_where(Expr::col(Awards::Id).eq(id));
     if to == AwardState::Approved {
-        update.value(Awards::DecisionNumber, number).value(Awards::DecidedOn, decision.decided_on).value(Awards::Issuer, issuer);
+        update
+            .value(Awards::DecisionNumber, number)
+            .value(Awards::DecidedOn, decision.decided_on)
+            .value(Awards::Issuer, issuer);
     }
     conn.execute(&update).await?;
     conn.execute(

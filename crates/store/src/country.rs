@@ -64,11 +64,17 @@ pub struct Country {
 
 impl Country {
     pub fn relations(&self) -> Option<PartialDate> {
-        Some(PartialDate::from_parts(self.relations_date?, self.relations_precision.unwrap_or(Precision::Day)))
+        Some(PartialDate::from_parts(
+            self.relations_date?,
+            self.relations_precision.unwrap_or(Precision::Day),
+        ))
     }
 
     pub fn level_since(&self) -> Option<PartialDate> {
-        Some(PartialDate::from_parts(self.level_since?, self.level_since_precision.unwrap_or(Precision::Day)))
+        Some(PartialDate::from_parts(
+            self.level_since?,
+            self.level_since_precision.unwrap_or(Precision::Day),
+        ))
     }
 }
 
@@ -90,13 +96,20 @@ pub struct LevelRecord {
 impl LevelRecord {
     /// The start, as precisely as it is known.
     pub fn since_date(&self) -> Option<PartialDate> {
-        let precision = self.since_precision.as_deref().and_then(|p| Precision::parse(p).ok()).unwrap_or(Precision::Day);
+        let precision = self
+            .since_precision
+            .as_deref()
+            .and_then(|p| Precision::parse(p).ok())
+            .unwrap_or(Precision::Day);
         Some(PartialDate::from_parts(self.since?, precision))
     }
 }
 
 /// Levels of each country, oldest first (an unknown start counts as earliest).
-async fn levels_by_country(conn: &mut Conn, country: Option<i64>) -> Result<HashMap<i64, Vec<LevelRecord>>> {
+async fn levels_by_country(
+    conn: &mut Conn,
+    country: Option<i64>,
+) -> Result<HashMap<i64, Vec<LevelRecord>>> {
     #[derive(sqlx::FromRow)]
     struct LevelRow {
         country_id: i64,
@@ -144,12 +157,17 @@ fn to_country(row: Row, levels: Option<&Vec<LevelRecord>>) -> Country {
         region: row.region,
         sub_region: row.sub_region,
         relations_date: row.relations_date,
-        relations_precision: row.relations_precision.as_deref().and_then(|p| Precision::parse(p).ok()),
+        relations_precision: row
+            .relations_precision
+            .as_deref()
+            .and_then(|p| Precision::parse(p).ok()),
         relations_note: row.relations_note,
         source: row.source,
         level: current.and_then(|l| l.level),
         level_since: current.and_then(|l| l.since),
-        level_since_precision: current.and_then(|l| l.since_precision.as_deref()).and_then(|p| Precision::parse(p).ok()),
+        level_since_precision: current
+            .and_then(|l| l.since_precision.as_deref())
+            .and_then(|p| Precision::parse(p).ok()),
     }
 }
 
@@ -170,8 +188,14 @@ const COLUMNS: [Countries; 12] = [
 
 /// Every country, with its current level.
 pub async fn all(conn: &mut Conn) -> Result<Vec<Country>> {
-    let rows: Vec<Row> =
-        conn.fetch_all(Query::select().columns(COLUMNS).from(Countries::Table).order_by(Countries::NameKey, Order::Asc)).await?;
+    let rows: Vec<Row> = conn
+        .fetch_all(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Countries::Table)
+                .order_by(Countries::NameKey, Order::Asc),
+        )
+        .await?;
     let levels = levels_by_country(conn, None).await?;
     Ok(rows
         .into_iter()
@@ -197,31 +221,65 @@ pub struct CountryFilter {
 pub const SORT_FIELDS: [&str; 4] = ["name", "code", "relations_date", "level"];
 
 /// Countries matching `filter`, sorted, one page, with the total.
-pub async fn list(conn: &mut Conn, filter: &CountryFilter, sort: (&str, bool), limit: u64, offset: u64) -> Result<(Vec<Country>, i64)> {
-    let words: Vec<String> = filter.q.as_deref().map(amity_domain::text::search_terms).unwrap_or_default();
+pub async fn list(
+    conn: &mut Conn,
+    filter: &CountryFilter,
+    sort: (&str, bool),
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Country>, i64)> {
+    let words: Vec<String> = filter
+        .q
+        .as_deref()
+        .map(amity_domain::text::search_terms)
+        .unwrap_or_default();
     let mut items: Vec<Country> = all(conn)
         .await?
         .into_iter()
         .filter(|c| {
-            let text = fold(&format!("{} {} {} {}", c.name_vi, c.name_en, c.code, c.alpha3));
+            let text = fold(&format!(
+                "{} {} {} {}",
+                c.name_vi, c.name_en, c.code, c.alpha3
+            ));
             let text_words: Vec<&str> = text.split(|ch: char| !ch.is_alphanumeric()).collect();
-            words.iter().all(|w| text_words.iter().any(|t| t.starts_with(w.as_str())))
+            words
+                .iter()
+                .all(|w| text_words.iter().any(|t| t.starts_with(w.as_str())))
         })
-        .filter(|c| filter.region.as_deref().is_none_or(|r| c.region.as_deref() == Some(r)))
+        .filter(|c| {
+            filter
+                .region
+                .as_deref()
+                .is_none_or(|r| c.region.as_deref() == Some(r))
+        })
         .filter(|c| filter.level.is_none_or(|l| c.level == Some(l)))
-        .filter(|c| filter.has_relations.is_none_or(|h| c.relations_date.is_some() == h))
+        .filter(|c| {
+            filter
+                .has_relations
+                .is_none_or(|h| c.relations_date.is_some() == h)
+        })
         .collect();
     match sort.0 {
         "code" => items.sort_by(|a, b| a.code.cmp(&b.code)),
         "relations_date" => items.sort_by_key(|c| (c.relations_date.is_none(), c.relations_date)),
-        "level" => items.sort_by_key(|c| (c.level.is_none(), c.level.map(|l| PartnershipLevel::ALL.iter().position(|x| *x == l)))),
+        "level" => items.sort_by_key(|c| {
+            (
+                c.level.is_none(),
+                c.level
+                    .map(|l| PartnershipLevel::ALL.iter().position(|x| *x == l)),
+            )
+        }),
         _ => items.sort_by(|a, b| compare(&a.name_vi, &b.name_vi)),
     }
     if sort.1 {
         items.reverse();
     }
     let total = items.len() as i64;
-    let page = items.into_iter().skip(offset as usize).take(limit as usize).collect();
+    let page = items
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect();
     Ok((page, total))
 }
 
@@ -230,14 +288,22 @@ pub async fn list(conn: &mut Conn, filter: &CountryFilter, sort: (&str, bool), l
 pub async fn id_for(conn: &mut Conn, field: &str, code: &CountryCode) -> Result<i64> {
     match get(conn, code).await {
         Ok(c) => Ok(c.id),
-        Err(Error::NotFound(_)) => Err(Error::invalid(field, format!("no country has code {}", code.as_str()))),
+        Err(Error::NotFound(_)) => Err(Error::invalid(
+            field,
+            format!("no country has code {}", code.as_str()),
+        )),
         Err(e) => Err(e),
     }
 }
 
 pub async fn get(conn: &mut Conn, code: &CountryCode) -> Result<Country> {
     let row: Row = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Countries::Table).and_where(Expr::col(Countries::Code).eq(code.as_str())))
+        .fetch_optional(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Countries::Table)
+                .and_where(Expr::col(Countries::Code).eq(code.as_str())),
+        )
         .await?
         .ok_or(Error::NotFound("country"))?;
     let levels = levels_by_country(conn, Some(row.id)).await?;
@@ -247,7 +313,10 @@ pub async fn get(conn: &mut Conn, code: &CountryCode) -> Result<Country> {
 
 /// A country's partnership levels over time, oldest first.
 pub async fn levels(conn: &mut Conn, country: &Country) -> Result<Vec<LevelRecord>> {
-    Ok(levels_by_country(conn, Some(country.id)).await?.remove(&country.id).unwrap_or_default())
+    Ok(levels_by_country(conn, Some(country.id))
+        .await?
+        .remove(&country.id)
+        .unwrap_or_default())
 }
 
 /// Corrections to a country's relations; `None` leaves a field, `Some(None)` clears it.
@@ -279,14 +348,25 @@ async fn record(conn: &mut Conn, actor: &Actor, before: &Country, after: &Countr
 }
 
 /// Completes or corrects a country's relations (administrators), audited.
-pub async fn update(conn: &mut Conn, actor: &Actor, code: &CountryCode, patch: &CountryPatch) -> Result<Country> {
+pub async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    code: &CountryCode,
+    patch: &CountryPatch,
+) -> Result<Country> {
     actor.require(Action::ManageReference, None)?;
     let before = get(conn, code).await?;
     let mut update = Query::update();
-    update.table(Countries::Table).value(Countries::UpdatedAt, Utc::now()).and_where(Expr::col(Countries::Id).eq(before.id));
+    update
+        .table(Countries::Table)
+        .value(Countries::UpdatedAt, Utc::now())
+        .and_where(Expr::col(Countries::Id).eq(before.id));
     if let Some(relations) = patch.relations {
         update.value(Countries::RelationsDate, relations.map(|r| r.date));
-        update.value(Countries::RelationsPrecision, relations.map(|r| r.precision.as_str()));
+        update.value(
+            Countries::RelationsPrecision,
+            relations.map(|r| r.precision.as_str()),
+        );
     }
     if let Some(note) = &patch.relations_note {
         update.value(Countries::RelationsNote, note.clone());
@@ -336,7 +416,12 @@ async fn insert_level(conn: &mut Conn, country_id: i64, level: &NewLevel) -> Res
 
 /// Records a new partnership level (an upgrade) in the country's history (administrators),
 /// audited with the current level before → after.
-pub async fn add_level(conn: &mut Conn, actor: &Actor, code: &CountryCode, level: &NewLevel) -> Result<Country> {
+pub async fn add_level(
+    conn: &mut Conn,
+    actor: &Actor,
+    code: &CountryCode,
+    level: &NewLevel,
+) -> Result<Country> {
     actor.require(Action::ManageReference, None)?;
     let before = get(conn, code).await?;
     insert_level(conn, before.id, level).await?;
@@ -355,10 +440,20 @@ pub struct Commemoration {
     pub note: Option<String>,
 }
 
-pub async fn commemorations(conn: &mut Conn, from_year: i32, to_year: i32) -> Result<Vec<Commemoration>> {
+pub async fn commemorations(
+    conn: &mut Conn,
+    from_year: i32,
+    to_year: i32,
+) -> Result<Vec<Commemoration>> {
     conn.fetch_all(
         Query::select()
-            .columns([Commemorations::Id, Commemorations::Title, Commemorations::Year, Commemorations::CountryId, Commemorations::Note])
+            .columns([
+                Commemorations::Id,
+                Commemorations::Title,
+                Commemorations::Year,
+                Commemorations::CountryId,
+                Commemorations::Note,
+            ])
             .from(Commemorations::Table)
             .and_where(Expr::col(Commemorations::Year).gte(from_year))
             .and_where(Expr::col(Commemorations::Year).lte(to_year))
@@ -402,11 +497,23 @@ pub async fn add_commemoration(
                     Commemorations::Note,
                     Commemorations::CreatedAt,
                 ])
-                .values_panic([title.clone().into(), year.into(), country_id.into(), note.clone().into(), Utc::now().into()])
+                .values_panic([
+                    title.clone().into(),
+                    year.into(),
+                    country_id.into(),
+                    note.clone().into(),
+                    Utc::now().into(),
+                ])
                 .returning_col(Commemorations::Id),
         )
         .await?;
-    let created = Commemoration { id, title, year, country_id, note };
+    let created = Commemoration {
+        id,
+        title,
+        year,
+        country_id,
+        note,
+    };
     let after = serde_json::to_value(&created).unwrap_or(Value::Null);
     audit::record(
         conn,

@@ -7,8 +7,12 @@ use anyhow::Context;
 use sea_query::{PostgresQueryBuilder, QueryStatementBuilder, SqliteQueryBuilder, Values};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
-use sqlx::{FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{
+    FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction,
+};
 
 use crate::dialect::{pg_args, sqlite_args};
 use crate::error::Result;
@@ -28,8 +32,14 @@ pub enum Db {
 }
 
 /// A row type readable from both backends.
-pub trait Record: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Record for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 /// Hides the password of a database URL, for logs and error messages.
 pub fn redact_url(url: &str) -> String {
@@ -61,7 +71,8 @@ impl Db {
                 .with_context(|| format!("opening {}", redact_url(url)))?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let options = PgConnectOptions::from_str(url).with_context(|| format!("parsing database url {}", redact_url(url)))?;
+            let options = PgConnectOptions::from_str(url)
+                .with_context(|| format!("parsing database url {}", redact_url(url)))?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .connect_with(options)
@@ -69,7 +80,10 @@ impl Db {
                 .with_context(|| format!("connecting to {}", redact_url(url)))?;
             Ok(Db::Postgres(pool))
         } else {
-            anyhow::bail!("unsupported database url {} (expected sqlite:… or postgres:…)", redact_url(url))
+            anyhow::bail!(
+                "unsupported database url {} (expected sqlite:… or postgres:…)",
+                redact_url(url)
+            )
         }
     }
 
@@ -150,7 +164,10 @@ impl Conn {
     // The statement is rendered before the returned future starts, so the future holds only
     // owned SQL and values (and stays provably `Send` inside axum handlers).
 
-    pub fn fetch_all<'c, T: Record>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<Vec<T>>> + Send + 'c {
+    pub fn fetch_all<'c, T: Record>(
+        &'c mut self,
+        stmt: &impl QueryStatementBuilder,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send + 'c {
         let (sql, values) = self.render(stmt);
         async move { self.fetch_all_sql(&sql, values).await }
     }
@@ -162,25 +179,42 @@ impl Conn {
         let (sql, values) = self.render(stmt);
         async move {
             Ok(match self.raw() {
-                Raw::Sqlite(c) => sqlx::query_as_with(&sql, sqlite_args(values)?).fetch_optional(c).await?,
-                Raw::Postgres(c) => sqlx::query_as_with(&sql, pg_args(values)?).fetch_optional(c).await?,
+                Raw::Sqlite(c) => {
+                    sqlx::query_as_with(&sql, sqlite_args(values)?)
+                        .fetch_optional(c)
+                        .await?
+                }
+                Raw::Postgres(c) => {
+                    sqlx::query_as_with(&sql, pg_args(values)?)
+                        .fetch_optional(c)
+                        .await?
+                }
             })
         }
     }
 
-    pub fn fetch_one<'c, T: Record>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<T>> + Send + 'c {
+    pub fn fetch_one<'c, T: Record>(
+        &'c mut self,
+        stmt: &impl QueryStatementBuilder,
+    ) -> impl Future<Output = Result<T>> + Send + 'c {
         let fetch = self.fetch_optional(stmt);
         async move { fetch.await?.ok_or(sqlx::Error::RowNotFound.into()) }
     }
 
     /// Runs a statement; returns the number of rows it touched.
-    pub fn execute<'c>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<u64>> + Send + 'c {
+    pub fn execute<'c>(
+        &'c mut self,
+        stmt: &impl QueryStatementBuilder,
+    ) -> impl Future<Output = Result<u64>> + Send + 'c {
         let (sql, values) = self.render(stmt);
         async move { self.execute_sql(&sql, values).await }
     }
 
     /// Runs an insert ending in `RETURNING id` and gives the new id.
-    pub fn insert_id<'c>(&'c mut self, stmt: &impl QueryStatementBuilder) -> impl Future<Output = Result<i64>> + Send + 'c {
+    pub fn insert_id<'c>(
+        &'c mut self,
+        stmt: &impl QueryStatementBuilder,
+    ) -> impl Future<Output = Result<i64>> + Send + 'c {
         let fetch = self.fetch_one::<(i64,)>(stmt);
         async move { Ok(fetch.await?.0) }
     }
@@ -193,10 +227,22 @@ impl Conn {
     }
 
     /// SQL already written for this backend (by the query builder or [`crate::dialect`]).
-    pub(crate) async fn fetch_all_sql<T: Record>(&mut self, sql: &str, values: Values) -> Result<Vec<T>> {
+    pub(crate) async fn fetch_all_sql<T: Record>(
+        &mut self,
+        sql: &str,
+        values: Values,
+    ) -> Result<Vec<T>> {
         Ok(match self.raw() {
-            Raw::Sqlite(c) => sqlx::query_as_with(sql, sqlite_args(values)?).fetch_all(c).await?,
-            Raw::Postgres(c) => sqlx::query_as_with(sql, pg_args(values)?).fetch_all(c).await?,
+            Raw::Sqlite(c) => {
+                sqlx::query_as_with(sql, sqlite_args(values)?)
+                    .fetch_all(c)
+                    .await?
+            }
+            Raw::Postgres(c) => {
+                sqlx::query_as_with(sql, pg_args(values)?)
+                    .fetch_all(c)
+                    .await?
+            }
         })
     }
 
@@ -208,13 +254,22 @@ impl Conn {
 
     pub(crate) async fn execute_sql(&mut self, sql: &str, values: Values) -> Result<u64> {
         Ok(match self.raw() {
-            Raw::Sqlite(c) => sqlx::query_with(sql, sqlite_args(values)?).execute(c).await?.rows_affected(),
-            Raw::Postgres(c) => sqlx::query_with(sql, pg_args(values)?).execute(c).await?.rows_affected(),
+            Raw::Sqlite(c) => sqlx::query_with(sql, sqlite_args(values)?)
+                .execute(c)
+                .await?
+                .rows_affected(),
+            Raw::Postgres(c) => sqlx::query_with(sql, pg_args(values)?)
+                .execute(c)
+                .await?
+                .rows_affected(),
         })
     }
 
     /// Renders a schema statement for this backend and runs it.
-    pub(crate) async fn execute_schema(&mut self, stmt: &impl sea_query::SchemaStatementBuilder) -> Result<()> {
+    pub(crate) async fn execute_schema(
+        &mut self,
+        stmt: &impl sea_query::SchemaStatementBuilder,
+    ) -> Result<()> {
         let sql = match self.backend() {
             Backend::Sqlite => stmt.build(SqliteQueryBuilder),
             Backend::Postgres => stmt.build(PostgresQueryBuilder),
@@ -230,8 +285,14 @@ mod tests {
 
     #[test]
     fn urls_lose_their_password_in_logs() {
-        assert_eq!(redact_url("postgres://amity:s3cret@db:5432/amity"), "postgres://amity:***@db:5432/amity");
-        assert_eq!(redact_url("sqlite:///tmp/amity.db"), "sqlite:///tmp/amity.db");
+        assert_eq!(
+            redact_url("postgres://amity:s3cret@db:5432/amity"),
+            "postgres://amity:***@db:5432/amity"
+        );
+        assert_eq!(
+            redact_url("sqlite:///tmp/amity.db"),
+            "sqlite:///tmp/amity.db"
+        );
         assert!(!redact_url("not a url s3cret").contains("s3cret"));
     }
 }

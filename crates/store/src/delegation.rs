@@ -24,7 +24,9 @@ use crate::activity::{self, LinkType, TaskRef};
 use crate::audit::{self, AuditAction, Entry, scope_cond};
 use crate::db::Conn;
 use crate::error::{Error, Result};
-use crate::schema::{Countries, DelegationLegs, DelegationMembers, DelegationMoves, Delegations, People};
+use crate::schema::{
+    Countries, DelegationLegs, DelegationMembers, DelegationMoves, Delegations, People,
+};
 use crate::search::{self, Doc};
 use crate::totals::{self, Contribution};
 use crate::{country, org, partner, person};
@@ -122,10 +124,23 @@ impl Delegation {
             Direction::Outbound => "out",
             Direction::Inbound => "in",
         };
-        c.add(self.owner_unit_id, self.start_on, format!("delegations_{way}:{}", self.state.as_str()), 1);
-        if matches!(self.state, DelegationState::Approved | DelegationState::Completed | DelegationState::Reported) {
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            format!("delegations_{way}:{}", self.state.as_str()),
+            1,
+        );
+        if matches!(
+            self.state,
+            DelegationState::Approved | DelegationState::Completed | DelegationState::Reported
+        ) {
             for code in self.countries() {
-                c.add(self.owner_unit_id, self.start_on, format!("country:{code}"), 1);
+                c.add(
+                    self.owner_unit_id,
+                    self.start_on,
+                    format!("country:{code}"),
+                    1,
+                );
             }
         }
         c
@@ -176,11 +191,15 @@ const COLUMNS: [Delegations; 18] = [
 ];
 
 fn stored<T: std::str::FromStr<Err = String>>(id: i64, what: &str, s: &str) -> Result<T> {
-    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored {what} of delegation {id}: {e}")))
+    s.parse()
+        .map_err(|e: String| Error::Other(anyhow::anyhow!("stored {what} of delegation {id}: {e}")))
 }
 
 async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {
-    load_many(conn, vec![row]).await?.pop().ok_or(Error::NotFound("delegation"))
+    load_many(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("delegation"))
 }
 
 /// Reads the members, legs, partners, tasks and moves of several delegations, a query per
@@ -200,15 +219,26 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
                 .from(DelegationMembers::Table)
                 .inner_join(
                     People::Table,
-                    Expr::col((People::Table, People::Id)).equals((DelegationMembers::Table, DelegationMembers::PersonId)),
+                    Expr::col((People::Table, People::Id))
+                        .equals((DelegationMembers::Table, DelegationMembers::PersonId)),
                 )
-                .and_where(Expr::col((DelegationMembers::Table, DelegationMembers::DelegationId)).is_in(ids.iter().copied()))
-                .order_by((DelegationMembers::Table, DelegationMembers::Id), Order::Asc),
+                .and_where(
+                    Expr::col((DelegationMembers::Table, DelegationMembers::DelegationId))
+                        .is_in(ids.iter().copied()),
+                )
+                .order_by(
+                    (DelegationMembers::Table, DelegationMembers::Id),
+                    Order::Asc,
+                ),
         )
         .await?;
     let mut members: HashMap<i64, Vec<Member>> = HashMap::new();
     for (id, person_id, name, role) in member_rows {
-        members.entry(id).or_default().push(Member { person_id, name, role: stored(id, "member role", &role)? });
+        members.entry(id).or_default().push(Member {
+            person_id,
+            name,
+            role: stored(id, "member role", &role)?,
+        });
     }
     type LegRow = (i64, String, String, Option<String>, NaiveDate, NaiveDate);
     let leg_rows: Vec<LegRow> = conn
@@ -223,29 +253,57 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
                 .from(DelegationLegs::Table)
                 .inner_join(
                     Countries::Table,
-                    Expr::col((Countries::Table, Countries::Id)).equals((DelegationLegs::Table, DelegationLegs::CountryId)),
+                    Expr::col((Countries::Table, Countries::Id))
+                        .equals((DelegationLegs::Table, DelegationLegs::CountryId)),
                 )
-                .and_where(Expr::col((DelegationLegs::Table, DelegationLegs::DelegationId)).is_in(ids.iter().copied()))
+                .and_where(
+                    Expr::col((DelegationLegs::Table, DelegationLegs::DelegationId))
+                        .is_in(ids.iter().copied()),
+                )
                 .order_by((DelegationLegs::Table, DelegationLegs::FromOn), Order::Asc)
                 .order_by((DelegationLegs::Table, DelegationLegs::Id), Order::Asc),
         )
         .await?;
     let mut legs: HashMap<i64, Vec<Leg>> = HashMap::new();
     for (id, country, country_name, city, from_on, to_on) in leg_rows {
-        legs.entry(id).or_default().push(Leg { country, country_name, city, from_on, to_on });
+        legs.entry(id).or_default().push(Leg {
+            country,
+            country_name,
+            city,
+            from_on,
+            to_on,
+        });
     }
     let partner_links = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Partner).await?;
     let mut partners_met: HashMap<i64, PartnerMet> = HashMap::new();
     for p in partner_links.values().flatten() {
         if !partners_met.contains_key(p) {
             let found = partner::get(conn, *p).await?;
-            partners_met.insert(*p, PartnerMet { id: found.id, name: found.name, country_code: found.country_code });
+            partners_met.insert(
+                *p,
+                PartnerMet {
+                    id: found.id,
+                    name: found.name,
+                    country_code: found.country_code,
+                },
+            );
         }
     }
     let task_links = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Task).await?;
     let all_tasks: Vec<i64> = task_links.values().flatten().copied().collect();
-    let task_refs: HashMap<i64, TaskRef> = activity::task_refs(conn, &all_tasks).await?.into_iter().map(|t| (t.id, t)).collect();
-    type MoveRow = (i64, String, String, Option<String>, Option<i64>, DateTime<Utc>);
+    let task_refs: HashMap<i64, TaskRef> = activity::task_refs(conn, &all_tasks)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    type MoveRow = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<i64>,
+        DateTime<Utc>,
+    );
     let move_rows: Vec<MoveRow> = conn
         .fetch_all(
             Query::select()
@@ -264,7 +322,13 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
         .await?;
     let mut moves: HashMap<i64, Vec<Move>> = HashMap::new();
     for (id, from, to, comment, user_id, at) in move_rows {
-        moves.entry(id).or_default().push(Move { from: stored(id, "state", &from)?, to: stored(id, "state", &to)?, comment, user_id, at });
+        moves.entry(id).or_default().push(Move {
+            from: stored(id, "state", &from)?,
+            to: stored(id, "state", &to)?,
+            comment,
+            user_id,
+            at,
+        });
     }
     let units = org::unit_refs(conn, rows.iter().map(|r| r.owner_unit_id).collect()).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -272,7 +336,9 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
         let id = row.id;
         let budget = match (&row.budget_amount, &row.budget_currency) {
             (Some(a), Some(c)) => {
-                let amount: Decimal = a.parse().map_err(|e| Error::Other(anyhow::anyhow!("stored budget of delegation {id}: {e}")))?;
+                let amount: Decimal = a.parse().map_err(|e| {
+                    Error::Other(anyhow::anyhow!("stored budget of delegation {id}: {e}"))
+                })?;
                 let currency = Currency::parse(c).map_err(|e| Error::Other(anyhow::anyhow!(e)))?;
                 let rate = row
                     .exchange_rate
@@ -280,14 +346,20 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
                     .map(str::parse::<Decimal>)
                     .transpose()
                     .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
-                Some(Money::new(amount, currency, rate).map_err(|e| Error::Other(anyhow::anyhow!(e)))?)
+                Some(
+                    Money::new(amount, currency, rate)
+                        .map_err(|e| Error::Other(anyhow::anyhow!(e)))?,
+                )
             }
             _ => None,
         };
         out.push(Delegation {
             id,
             owner_unit_id: row.owner_unit_id,
-            owner_unit_name: units.get(&row.owner_unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+            owner_unit_name: units
+                .get(&row.owner_unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
             direction: stored(id, "direction", &row.direction)?,
             title: row.title,
             purpose: row.purpose,
@@ -303,8 +375,18 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
             review_comment: row.review_comment,
             members: members.remove(&id).unwrap_or_default(),
             legs: legs.remove(&id).unwrap_or_default(),
-            partners: partner_links.get(&id).into_iter().flatten().filter_map(|p| partners_met.get(p).cloned()).collect(),
-            tasks: task_links.get(&id).into_iter().flatten().filter_map(|t| task_refs.get(t).cloned()).collect(),
+            partners: partner_links
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| partners_met.get(p).cloned())
+                .collect(),
+            tasks: task_links
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter_map(|t| task_refs.get(t).cloned())
+                .collect(),
             moves: moves.remove(&id).unwrap_or_default(),
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -315,7 +397,12 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Delegation> {
     let row: Row = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Delegations::Table).and_where(Expr::col(Delegations::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Delegations::Table)
+                .and_where(Expr::col(Delegations::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("delegation"))?;
     load(conn, row).await
@@ -365,7 +452,8 @@ impl DelegationInput {
         let mut legs = Vec::new();
         for l in &d.legs {
             legs.push(LegInput {
-                country: CountryCode::parse(&l.country).map_err(|e| Error::Other(anyhow::anyhow!(e)))?,
+                country: CountryCode::parse(&l.country)
+                    .map_err(|e| Error::Other(anyhow::anyhow!(e)))?,
                 city: l.city.clone(),
                 from_on: l.from_on,
                 to_on: l.to_on,
@@ -397,7 +485,13 @@ impl DelegationInput {
         if self.end_on < self.start_on {
             check.push("end_on", "ends before it starts");
         }
-        if self.members.iter().filter(|(_, r)| *r == MemberRole::Head).count() > 1 {
+        if self
+            .members
+            .iter()
+            .filter(|(_, r)| *r == MemberRole::Head)
+            .count()
+            > 1
+        {
             check.push("members", "a delegation has one head");
         }
         let people: BTreeSet<i64> = self.members.iter().map(|(p, _)| *p).collect();
@@ -408,7 +502,10 @@ impl DelegationInput {
             if leg.to_on < leg.from_on {
                 check.push("legs", format!("leg {}: ends before it starts", i + 1));
             } else if leg.from_on < self.start_on || leg.to_on > self.end_on {
-                check.push("legs", format!("leg {}: falls outside the delegation's dates", i + 1));
+                check.push(
+                    "legs",
+                    format!("leg {}: falls outside the delegation's dates", i + 1),
+                );
             }
         }
         check.finish()
@@ -424,25 +521,48 @@ fn to_json(d: &Delegation) -> Value {
     v
 }
 
-async fn write_details(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationInput) -> Result<()> {
+async fn write_details(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    input: &DelegationInput,
+) -> Result<()> {
     for (p, _) in &input.members {
-        person::get(conn, actor, *p).await.map_err(|_| Error::invalid("members", format!("person {p} does not exist")))?;
+        person::get(conn, actor, *p)
+            .await
+            .map_err(|_| Error::invalid("members", format!("person {p} does not exist")))?;
     }
     for p in &input.partners {
-        partner::get(conn, *p).await.map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
+        partner::get(conn, *p)
+            .await
+            .map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
     }
     activity::check_tasks(conn, actor, &input.tasks).await?;
-    conn.execute(Query::delete().from_table(DelegationMembers::Table).and_where(Expr::col(DelegationMembers::DelegationId).eq(id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(DelegationMembers::Table)
+            .and_where(Expr::col(DelegationMembers::DelegationId).eq(id)),
+    )
+    .await?;
     for (person_id, role) in &input.members {
         conn.execute(
             Query::insert()
                 .into_table(DelegationMembers::Table)
-                .columns([DelegationMembers::DelegationId, DelegationMembers::PersonId, DelegationMembers::Role])
+                .columns([
+                    DelegationMembers::DelegationId,
+                    DelegationMembers::PersonId,
+                    DelegationMembers::Role,
+                ])
                 .values_panic([id.into(), (*person_id).into(), role.as_str().into()]),
         )
         .await?;
     }
-    conn.execute(Query::delete().from_table(DelegationLegs::Table).and_where(Expr::col(DelegationLegs::DelegationId).eq(id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(DelegationLegs::Table)
+            .and_where(Expr::col(DelegationLegs::DelegationId).eq(id)),
+    )
+    .await?;
     for leg in &input.legs {
         let country = country::id_for(conn, "legs", &leg.country).await?;
         conn.execute(
@@ -455,7 +575,13 @@ async fn write_details(conn: &mut Conn, actor: &Actor, id: i64, input: &Delegati
                     DelegationLegs::FromOn,
                     DelegationLegs::ToOn,
                 ])
-                .values_panic([id.into(), country.into(), leg.city.clone().into(), leg.from_on.into(), leg.to_on.into()]),
+                .values_panic([
+                    id.into(),
+                    country.into(),
+                    leg.city.clone().into(),
+                    leg.from_on.into(),
+                    leg.to_on.into(),
+                ]),
         )
         .await?;
     }
@@ -479,7 +605,11 @@ async fn index(conn: &mut Conn, d: &Delegation) -> Result<()> {
                 .iter()
                 .map(|m| m.name.clone())
                 .chain(d.partners.iter().map(|p| p.name.clone()))
-                .chain(d.legs.iter().map(|l| format!("{} {}", l.country_name, l.city.clone().unwrap_or_default())))
+                .chain(
+                    d.legs.iter().map(|l| {
+                        format!("{} {}", l.country_name, l.city.clone().unwrap_or_default())
+                    }),
+                )
                 .collect::<Vec<_>>()
                 .join(" "),
         },
@@ -488,13 +618,29 @@ async fn index(conn: &mut Conn, d: &Delegation) -> Result<()> {
 }
 
 /// Records a new delegation in draft, kept by `owner_unit` (default: the actor's unit).
-pub async fn create(conn: &mut Conn, actor: &Actor, input: &DelegationInput, owner_unit: Option<i64>) -> Result<Delegation> {
-    let owner =
-        owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that sends or hosts this delegation"))?;
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &DelegationInput,
+    owner_unit: Option<i64>,
+) -> Result<Delegation> {
+    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
+        Error::invalid(
+            "owner_unit_id",
+            "name the unit that sends or hosts this delegation",
+        )
+    })?;
     actor.require(Action::Write, Some(owner))?;
     input.check()?;
-    if org::get(conn, owner, input.start_on).await.is_err() && org::get(conn, owner, Utc::now().date_naive()).await.is_err() {
-        return Err(Error::invalid("owner_unit_id", format!("unit {owner} does not exist")));
+    if org::get(conn, owner, input.start_on).await.is_err()
+        && org::get(conn, owner, Utc::now().date_naive())
+            .await
+            .is_err()
+    {
+        return Err(Error::invalid(
+            "owner_unit_id",
+            format!("unit {owner} does not exist"),
+        ));
     }
     let now = Utc::now();
     let id = conn
@@ -531,8 +677,16 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &DelegationInput, own
                     input.end_on.into(),
                     input.funding_source.clone().into(),
                     input.budget.as_ref().map(|m| m.amount.to_string()).into(),
-                    input.budget.as_ref().map(|m| m.currency.as_str().to_owned()).into(),
-                    input.budget.as_ref().map(|m| m.rate_to_vnd.to_string()).into(),
+                    input
+                        .budget
+                        .as_ref()
+                        .map(|m| m.currency.as_str().to_owned())
+                        .into(),
+                    input
+                        .budget
+                        .as_ref()
+                        .map(|m| m.rate_to_vnd.to_string())
+                        .into(),
                     input.expected_outcomes.clone().into(),
                     input.actual_outcomes.clone().into(),
                     input.report.clone().into(),
@@ -551,7 +705,12 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &DelegationInput, own
 
 /// Changes a delegation's details (its unit's staff). A draft changes freely; once approved,
 /// only the actual outcomes and the report may change; otherwise nothing does (409).
-pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationInput) -> Result<Delegation> {
+pub async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    input: &DelegationInput,
+) -> Result<Delegation> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     input.check()?;
@@ -561,11 +720,17 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationI
             report: input.report.clone(),
             ..DelegationInput::of(&before)?
         };
-        let reportable = matches!(before.state, DelegationState::Approved | DelegationState::Completed | DelegationState::Reported);
+        let reportable = matches!(
+            before.state,
+            DelegationState::Approved | DelegationState::Completed | DelegationState::Reported
+        );
         if &locked != input || !reportable {
             return Err(Error::conflict(
                 "state",
-                format!("a {} delegation's details are locked; only its outcomes and report change after approval", before.state.as_str()),
+                format!(
+                    "a {} delegation's details are locked; only its outcomes and report change after approval",
+                    before.state.as_str()
+                ),
             ));
         }
     }
@@ -579,10 +744,25 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationI
             .value(Delegations::StartOn, input.start_on)
             .value(Delegations::EndOn, input.end_on)
             .value(Delegations::FundingSource, input.funding_source.clone())
-            .value(Delegations::BudgetAmount, input.budget.as_ref().map(|m| m.amount.to_string()))
-            .value(Delegations::BudgetCurrency, input.budget.as_ref().map(|m| m.currency.as_str().to_owned()))
-            .value(Delegations::ExchangeRate, input.budget.as_ref().map(|m| m.rate_to_vnd.to_string()))
-            .value(Delegations::ExpectedOutcomes, input.expected_outcomes.clone())
+            .value(
+                Delegations::BudgetAmount,
+                input.budget.as_ref().map(|m| m.amount.to_string()),
+            )
+            .value(
+                Delegations::BudgetCurrency,
+                input
+                    .budget
+                    .as_ref()
+                    .map(|m| m.currency.as_str().to_owned()),
+            )
+            .value(
+                Delegations::ExchangeRate,
+                input.budget.as_ref().map(|m| m.rate_to_vnd.to_string()),
+            )
+            .value(
+                Delegations::ExpectedOutcomes,
+                input.expected_outcomes.clone(),
+            )
             .value(Delegations::ActualOutcomes, input.actual_outcomes.clone())
             .value(Delegations::Report, input.report.clone())
             .value(Delegations::UpdatedAt, Utc::now())
@@ -591,36 +771,70 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &DelegationI
     .await?;
     write_details(conn, actor, id, input).await?;
     let after = fetch(conn, id).await?;
-    activity::record(conn, actor, AuditAction::Update, Some(&before), Some(&after)).await?;
+    activity::record(
+        conn,
+        actor,
+        AuditAction::Update,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     index(conn, &after).await?;
     Ok(after)
 }
 
 /// Moves a delegation through its workflow. An impossible move is a conflict (409) and changes
 /// nothing; who may make it is decided by [`delegation_move`].
-pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: DelegationState, comment: Option<&str>) -> Result<Delegation> {
+pub async fn transition(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    to: DelegationState,
+    comment: Option<&str>,
+) -> Result<Delegation> {
     let before = get(conn, actor, id).await?;
-    let next = before.state.after(to).map_err(|e| Error::conflict("to", e))?;
-    actor.require(delegation_move(before.direction, to), Some(before.owner_unit_id))?;
+    let next = before
+        .state
+        .after(to)
+        .map_err(|e| Error::conflict("to", e))?;
+    actor.require(
+        delegation_move(before.direction, to),
+        Some(before.owner_unit_id),
+    )?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     match to {
         DelegationState::Submitted if before.head().is_none() => {
-            return Err(Error::invalid("members", "name the head of the delegation before submitting"));
+            return Err(Error::invalid(
+                "members",
+                "name the head of the delegation before submitting",
+            ));
         }
         DelegationState::Returned | DelegationState::Rejected if comment.is_none() => {
-            return Err(Error::invalid("comment", "say why, so the unit knows what to change"));
+            return Err(Error::invalid(
+                "comment",
+                "say why, so the unit knows what to change",
+            ));
         }
-        DelegationState::Reported if before.report.as_deref().is_none_or(|r| r.trim().is_empty()) => {
-            return Err(Error::invalid("report", "write the report of the trip first"));
+        DelegationState::Reported
+            if before.report.as_deref().is_none_or(|r| r.trim().is_empty()) =>
+        {
+            return Err(Error::invalid(
+                "report",
+                "write the report of the trip first",
+            ));
         }
         _ => {}
     }
     let mut update = Query::update();
-    update.table(Delegations::Table).value(Delegations::State, next.as_str()).value(Delegations::UpdatedAt, Utc::now());
+    update
+        .table(Delegations::Table)
+        .value(Delegations::State, next.as_str())
+        .value(Delegations::UpdatedAt, Utc::now());
     if DelegationState::is_decision(to) {
         update.value(Delegations::ReviewComment, comment.map(str::to_owned));
     }
-    conn.execute(update.and_where(Expr::col(Delegations::Id).eq(id))).await?;
+    conn.execute(update.and_where(Expr::col(Delegations::Id).eq(id)))
+        .await?;
     conn.execute(
         Query::insert()
             .into_table(DelegationMoves::Table)
@@ -659,7 +873,12 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: DelegationS
         },
     )
     .await?;
-    totals::apply(conn, Some(&before.contribution()), Some(&after.contribution())).await?;
+    totals::apply(
+        conn,
+        Some(&before.contribution()),
+        Some(&after.contribution()),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -716,14 +935,19 @@ pub async fn list(
             .from(DelegationLegs::Table)
             .inner_join(
                 Countries::Table,
-                Expr::col((Countries::Table, Countries::Id)).equals((DelegationLegs::Table, DelegationLegs::CountryId)),
+                Expr::col((Countries::Table, Countries::Id))
+                    .equals((DelegationLegs::Table, DelegationLegs::CountryId)),
             )
             .and_where(Expr::col((Countries::Table, Countries::Code)).eq(code.as_str()))
             .to_owned();
         cond = cond.add(Expr::col(Delegations::Id).in_subquery(legs));
     }
     if let Some(p) = filter.partner {
-        cond = cond.add(Expr::col(Delegations::Id).in_subquery(activity::linked_to(ENTITY, LinkType::Partner, p)));
+        cond = cond.add(Expr::col(Delegations::Id).in_subquery(activity::linked_to(
+            ENTITY,
+            LinkType::Partner,
+            p,
+        )));
     }
     if let Some(p) = filter.person {
         let with = Query::select()
@@ -738,8 +962,14 @@ pub async fn list(
     {
         cond = cond.add(Expr::col(Delegations::Id).in_subquery(ids));
     }
-    let (total,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::col(Delegations::Id).count()).from(Delegations::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(Delegations::Id).count())
+                .from(Delegations::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let order = if sort.1 { Order::Desc } else { Order::Asc };
     let column = match sort.0 {
         "title" => Delegations::TitleKey,
@@ -764,23 +994,38 @@ pub async fn list(
 
 /// Submitted delegations the actor may decide on (for the home page).
 pub async fn awaiting_decision(conn: &mut Conn, actor: &Actor) -> Result<Vec<Delegation>> {
-    let filter = DelegationFilter { state: Some(DelegationState::Submitted), ..Default::default() };
+    let filter = DelegationFilter {
+        state: Some(DelegationState::Submitted),
+        ..Default::default()
+    };
     let (submitted, _) = list(conn, actor, &filter, ("start_on", false), 500, 0).await?;
     Ok(submitted
         .into_iter()
-        .filter(|d| actor.may(delegation_move(d.direction, DelegationState::Approved), Some(d.owner_unit_id)))
+        .filter(|d| {
+            actor.may(
+                delegation_move(d.direction, DelegationState::Approved),
+                Some(d.owner_unit_id),
+            )
+        })
         .collect())
 }
 
 /// Every delegation's contribution, recomputed from the records (for `amity check`).
 pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
-    let rows: Vec<Row> = conn.fetch_all(Query::select().columns(COLUMNS).from(Delegations::Table)).await?;
+    let rows: Vec<Row> = conn
+        .fetch_all(Query::select().columns(COLUMNS).from(Delegations::Table))
+        .await?;
     // In chunks, so the id lists stay well under the databases' parameter limits.
     let mut out = Vec::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Row> = rows.by_ref().take(500).collect();
-        out.extend(load_many(conn, chunk).await?.iter().map(Delegation::contribution));
+        out.extend(
+            load_many(conn, chunk)
+                .await?
+                .iter()
+                .map(Delegation::contribution),
+        );
     }
     Ok(out)
 }

@@ -23,7 +23,9 @@ pub(crate) fn search_index_ddl(backend: Backend) -> &'static [&'static str] {
              INSERT INTO search_fts(search_fts, rowid, folded) VALUES ('delete', old.id, old.folded); \
              INSERT INTO search_fts(rowid, folded) VALUES (new.id, new.folded); END",
         ],
-        Backend::Postgres => &["CREATE INDEX search_docs_fts ON search_docs USING GIN (to_tsvector('simple', folded))"],
+        Backend::Postgres => &[
+            "CREATE INDEX search_docs_fts ON search_docs USING GIN (to_tsvector('simple', folded))",
+        ],
     }
 }
 
@@ -34,11 +36,19 @@ pub(crate) fn search_match(backend: Backend, terms: &[String]) -> (&'static str,
     match backend {
         Backend::Sqlite => (
             "search_docs.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
-            terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
+            terms
+                .iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
         Backend::Postgres => (
             "to_tsvector('simple', search_docs.folded) @@ to_tsquery('simple', $1)",
-            terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
+            terms
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
         ),
     }
 }
@@ -68,9 +78,15 @@ macro_rules! bind_values {
                 Value::ChronoDate(v) => args.add(v),
                 Value::ChronoDateTime(v) => args.add(v),
                 Value::ChronoDateTimeUtc(v) => args.add(v),
-                other => return Err(crate::error::Error::Other(anyhow::anyhow!("unsupported query value {other:?}"))),
+                other => {
+                    return Err(crate::error::Error::Other(anyhow::anyhow!(
+                        "unsupported query value {other:?}"
+                    )));
+                }
             };
-            added.map_err(|e| crate::error::Error::Other(anyhow::anyhow!("binding a query value: {e}")))?;
+            added.map_err(|e| {
+                crate::error::Error::Other(anyhow::anyhow!("binding a query value: {e}"))
+            })?;
         }
         Ok(args)
     }};

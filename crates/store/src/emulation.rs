@@ -62,14 +62,19 @@ async fn may_manage(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32) -> 
     if actor.may(Action::ApproveReport, Some(cluster)) {
         return Ok(true);
     }
-    Ok(periodic::cluster_lead(conn, cluster, year).await?.is_some_and(|lead| actor.may(Action::LeadCluster, Some(lead))))
+    Ok(periodic::cluster_lead(conn, cluster, year)
+        .await?
+        .is_some_and(|lead| actor.may(Action::LeadCluster, Some(lead))))
 }
 
 async fn require_manage(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32) -> Result<()> {
     if may_manage(conn, actor, cluster, year).await? {
         Ok(())
     } else {
-        Err(Denied("emulation criteria are set by central staff or the cluster's lead union for the year").into())
+        Err(Denied(
+            "emulation criteria are set by central staff or the cluster's lead union for the year",
+        )
+        .into())
     }
 }
 
@@ -94,9 +99,17 @@ async fn criteria(conn: &mut Conn, cluster: i64, year: i32) -> Result<Vec<Criter
 /// The cluster's members for the year, ranked. Readable by whoever may read the cluster or
 /// leads it that year.
 pub async fn ranking(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32) -> Result<Ranking> {
-    let found = org::cluster_year(conn, cluster, year).await.map_err(|_| Error::NotFound("cluster"))?;
+    let found = org::cluster_year(conn, cluster, year)
+        .await
+        .map_err(|_| Error::NotFound("cluster"))?;
     let editable = may_manage(conn, actor, cluster, year).await?;
-    if !editable && !actor.may(Action::Read, Some(cluster)) && !found.members.iter().any(|m| actor.may(Action::Read, Some(m.id))) {
+    if !editable
+        && !actor.may(Action::Read, Some(cluster))
+        && !found
+            .members
+            .iter()
+            .any(|m| actor.may(Action::Read, Some(m.id)))
+    {
         return Err(Error::NotFound("cluster"));
     }
     let criteria = criteria(conn, cluster, year).await?;
@@ -114,15 +127,21 @@ pub async fn ranking(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32) ->
                 .column((ReportValues::Table, ReportValues::Code))
                 .column((ReportValues::Table, ReportValues::Value))
                 .from(Reports::Table)
-                .inner_join(ReportForms::Table, Expr::col((ReportForms::Table, ReportForms::Id)).equals((Reports::Table, Reports::FormId)))
+                .inner_join(
+                    ReportForms::Table,
+                    Expr::col((ReportForms::Table, ReportForms::Id))
+                        .equals((Reports::Table, Reports::FormId)),
+                )
                 .inner_join(
                     ReportValues::Table,
-                    Expr::col((ReportValues::Table, ReportValues::ReportId)).equals((Reports::Table, Reports::Id)),
+                    Expr::col((ReportValues::Table, ReportValues::ReportId))
+                        .equals((Reports::Table, Reports::Id)),
                 )
                 .and_where(Expr::col((ReportForms::Table, ReportForms::Code)).eq(ANNUAL_FORM))
                 .and_where(Expr::col((Reports::Table, Reports::Period)).eq(year.to_string()))
                 .and_where(
-                    Expr::col((Reports::Table, Reports::State)).is_in([ReportState::Approved.as_str(), ReportState::Locked.as_str()]),
+                    Expr::col((Reports::Table, Reports::State))
+                        .is_in([ReportState::Approved.as_str(), ReportState::Locked.as_str()]),
                 )
                 .and_where(Expr::col((Reports::Table, Reports::UnitId)).is_in(ids.iter().copied())),
         )
@@ -142,23 +161,39 @@ pub async fn ranking(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32) ->
     } else {
         conn.fetch_all(
             Query::select()
-                .columns([EmulationScores::CriterionId, EmulationScores::UnitId, EmulationScores::Points])
+                .columns([
+                    EmulationScores::CriterionId,
+                    EmulationScores::UnitId,
+                    EmulationScores::Points,
+                ])
                 .from(EmulationScores::Table)
                 .and_where(Expr::col(EmulationScores::CriterionId).is_in(criterion_ids)),
         )
         .await?
     };
     let by_code: HashMap<i64, &str> = criteria.iter().map(|c| (c.id, c.code.as_str())).collect();
-    let entered: HashMap<(i64, &str), f64> = entered.iter().filter_map(|(c, u, p)| Some(((*u, *by_code.get(c)?), *p))).collect();
-    let rule_criteria: Vec<RuleCriterion> =
-        criteria.iter().map(|c| RuleCriterion { code: c.code.clone(), indicator: c.indicator.clone(), weight: c.weight }).collect();
+    let entered: HashMap<(i64, &str), f64> = entered
+        .iter()
+        .filter_map(|(c, u, p)| Some(((*u, *by_code.get(c)?), *p)))
+        .collect();
+    let rule_criteria: Vec<RuleCriterion> = criteria
+        .iter()
+        .map(|c| RuleCriterion {
+            code: c.code.clone(),
+            indicator: c.indicator.clone(),
+            weight: c.weight,
+        })
+        .collect();
     let points = rule::score(
         &rule_criteria,
         members.len(),
         |m, code| values.get(&(ids[m], code.to_owned())).copied(),
         |m, code| entered.get(&(ids[m], code)).copied(),
     );
-    let scores: Vec<f64> = points.iter().map(|p| (p.iter().map(|p| p.points).sum::<f64>() * 100.0).round() / 100.0).collect();
+    let scores: Vec<f64> = points
+        .iter()
+        .map(|p| (p.iter().map(|p| p.points).sum::<f64>() * 100.0).round() / 100.0)
+        .collect();
     let ranks = rule::ranks(&scores);
     let mut standings: Vec<Standing> = members
         .into_iter()
@@ -173,7 +208,11 @@ pub async fn ranking(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32) ->
             points,
         })
         .collect();
-    standings.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.unit_name.cmp(&b.unit_name)));
+    standings.sort_by(|a, b| {
+        a.rank
+            .cmp(&b.rank)
+            .then_with(|| a.unit_name.cmp(&b.unit_name))
+    });
     Ok(Ranking {
         cluster_id: cluster,
         cluster_name: found.cluster.name,
@@ -195,10 +234,19 @@ pub struct CriterionInput {
 }
 
 /// Adds a criterion to the cluster's year.
-pub async fn add_criterion(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32, input: &CriterionInput) -> Result<Ranking> {
-    org::cluster_year(conn, cluster, year)
-        .await
-        .map_err(|_| Error::invalid("cluster", format!("unit {cluster} is not a cluster in {year}")))?;
+pub async fn add_criterion(
+    conn: &mut Conn,
+    actor: &Actor,
+    cluster: i64,
+    year: i32,
+    input: &CriterionInput,
+) -> Result<Ranking> {
+    org::cluster_year(conn, cluster, year).await.map_err(|_| {
+        Error::invalid(
+            "cluster",
+            format!("unit {cluster} is not a cluster in {year}"),
+        )
+    })?;
     require_manage(conn, actor, cluster, year).await?;
     let mut problems = amity_domain::error::Checker::new();
     let code = input.code.trim().to_lowercase();
@@ -217,8 +265,15 @@ pub async fn add_criterion(conn: &mut Conn, actor: &Actor, cluster: i64, year: i
         problems.push("indicator", format!("no indicator has code {i}"));
     }
     problems.finish()?;
-    if criteria(conn, cluster, year).await?.iter().any(|c| c.code == code) {
-        return Err(Error::conflict("code", format!("the cluster already has a criterion {code} for {year}")));
+    if criteria(conn, cluster, year)
+        .await?
+        .iter()
+        .any(|c| c.code == code)
+    {
+        return Err(Error::conflict(
+            "code",
+            format!("the cluster already has a criterion {code} for {year}"),
+        ));
     }
     let id = conn
         .insert_id(
@@ -261,24 +316,52 @@ pub async fn add_criterion(conn: &mut Conn, actor: &Actor, cluster: i64, year: i
 }
 
 /// Enters a member's points on a manual criterion (0 to the criterion's weight).
-pub async fn enter_points(conn: &mut Conn, actor: &Actor, cluster: i64, year: i32, code: &str, unit: i64, points: f64) -> Result<Ranking> {
-    let found = org::cluster_year(conn, cluster, year)
-        .await
-        .map_err(|_| Error::invalid("cluster", format!("unit {cluster} is not a cluster in {year}")))?;
+pub async fn enter_points(
+    conn: &mut Conn,
+    actor: &Actor,
+    cluster: i64,
+    year: i32,
+    code: &str,
+    unit: i64,
+    points: f64,
+) -> Result<Ranking> {
+    let found = org::cluster_year(conn, cluster, year).await.map_err(|_| {
+        Error::invalid(
+            "cluster",
+            format!("unit {cluster} is not a cluster in {year}"),
+        )
+    })?;
     require_manage(conn, actor, cluster, year).await?;
     let criterion = criteria(conn, cluster, year)
         .await?
         .into_iter()
         .find(|c| c.code == code)
-        .ok_or_else(|| Error::invalid("code", format!("the cluster has no criterion {code} for {year}")))?;
+        .ok_or_else(|| {
+            Error::invalid(
+                "code",
+                format!("the cluster has no criterion {code} for {year}"),
+            )
+        })?;
     if criterion.indicator.is_some() {
-        return Err(Error::invalid("code", format!("{code} is read from approved reports, not entered")));
+        return Err(Error::invalid(
+            "code",
+            format!("{code} is read from approved reports, not entered"),
+        ));
     }
     if !found.members.iter().any(|m| m.id == unit) {
-        return Err(Error::invalid("unit_id", format!("unit {unit} is not a member of the cluster in {year}")));
+        return Err(Error::invalid(
+            "unit_id",
+            format!("unit {unit} is not a member of the cluster in {year}"),
+        ));
     }
     if !(0.0..=criterion.weight).contains(&points) {
-        return Err(Error::invalid("points", format!("must be from 0 to the criterion's weight, {}", criterion.weight)));
+        return Err(Error::invalid(
+            "points",
+            format!(
+                "must be from 0 to the criterion's weight, {}",
+                criterion.weight
+            ),
+        ));
     }
     let before: Option<(f64,)> = conn
         .fetch_optional(
@@ -292,7 +375,11 @@ pub async fn enter_points(conn: &mut Conn, actor: &Actor, cluster: i64, year: i3
     conn.execute(
         Query::insert()
             .into_table(EmulationScores::Table)
-            .columns([EmulationScores::CriterionId, EmulationScores::UnitId, EmulationScores::Points])
+            .columns([
+                EmulationScores::CriterionId,
+                EmulationScores::UnitId,
+                EmulationScores::Points,
+            ])
             .values_panic([criterion.id.into(), unit.into(), points.into()])
             .on_conflict(
                 OnConflict::columns([EmulationScores::CriterionId, EmulationScores::UnitId])
@@ -301,8 +388,11 @@ pub async fn enter_points(conn: &mut Conn, actor: &Actor, cluster: i64, year: i3
             ),
     )
     .await?;
-    let b = before.map(|(p,)| serde_json::json!({ "year": year, "criterion": code, "unit_id": unit, "points": p }));
-    let after = serde_json::json!({ "year": year, "criterion": code, "unit_id": unit, "points": points });
+    let b = before.map(
+        |(p,)| serde_json::json!({ "year": year, "criterion": code, "unit_id": unit, "points": p }),
+    );
+    let after =
+        serde_json::json!({ "year": year, "criterion": code, "unit_id": unit, "points": points });
     audit::record(
         conn,
         actor,

@@ -18,7 +18,10 @@ pub enum Error {
     Conflict { field: String, detail: String },
     /// The new record looks like existing ones; the caller may confirm and create it anyway.
     #[error("{field}: possible duplicate of {} existing record(s)", candidates.len())]
-    Duplicate { field: String, candidates: Vec<serde_json::Value> },
+    Duplicate {
+        field: String,
+        candidates: Vec<serde_json::Value>,
+    },
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -29,7 +32,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn conflict(field: &str, detail: impl Into<String>) -> Self {
-        Error::Conflict { field: field.into(), detail: detail.into() }
+        Error::Conflict {
+            field: field.into(),
+            detail: detail.into(),
+        }
     }
 
     pub fn invalid(field: &str, detail: impl Into<String>) -> Self {
@@ -45,5 +51,6 @@ impl Error {
 /// A vocabulary word the store wrote, read back; one that no longer parses is corrupt data,
 /// not the caller's mistake.
 pub(crate) fn stored<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T> {
-    s.parse().map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
+    s.parse()
+        .map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
 }

@@ -74,12 +74,37 @@ impl Event {
     /// What the event adds to the live totals, in the month it starts.
     pub fn contribution(&self) -> Contribution {
         let mut c = Contribution::default();
-        c.add(self.owner_unit_id, self.start_on, format!("events:{}", self.event_type.as_str()), 1);
-        c.add(self.owner_unit_id, self.start_on, "participants", self.participants);
-        c.add(self.owner_unit_id, self.start_on, "foreign_participants", self.foreign_participants);
-        let countries: BTreeSet<&str> = self.countries.iter().map(|c| c.code.as_str()).filter(|c| *c != "VN").collect();
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            format!("events:{}", self.event_type.as_str()),
+            1,
+        );
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            "participants",
+            self.participants,
+        );
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            "foreign_participants",
+            self.foreign_participants,
+        );
+        let countries: BTreeSet<&str> = self
+            .countries
+            .iter()
+            .map(|c| c.code.as_str())
+            .filter(|c| *c != "VN")
+            .collect();
         for code in countries {
-            c.add(self.owner_unit_id, self.start_on, format!("country:{code}"), 1);
+            c.add(
+                self.owner_unit_id,
+                self.start_on,
+                format!("country:{code}"),
+                1,
+            );
         }
         c
     }
@@ -137,21 +162,43 @@ async fn country_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CountryRef>> {
     Ok(ids
         .iter()
         .filter_map(|id| rows.iter().find(|r| r.0 == *id))
-        .map(|(_, code, name_vi)| CountryRef { code: code.clone(), name_vi: name_vi.clone() })
+        .map(|(_, code, name_vi)| CountryRef {
+            code: code.clone(),
+            name_vi: name_vi.clone(),
+        })
         .collect())
 }
 
 async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
     let id = row.id;
-    let stored = |what: &str, e: String| Error::Other(anyhow::anyhow!("stored {what} of event {id}: {e}"));
+    let stored =
+        |what: &str, e: String| Error::Other(anyhow::anyhow!("stored {what} of event {id}: {e}"));
     let co = activity::targets(conn, ENTITY, id, LinkType::Unit).await?;
-    let mut names = org::unit_refs(conn, co.iter().copied().chain([row.owner_unit_id]).collect()).await?;
-    let owner_unit_name = names.get(&row.owner_unit_id).map(|u| u.name.clone()).unwrap_or_default();
-    let co_organizers = co.iter().filter_map(|u| names.remove(u)).map(|u| UnitName { id: u.id, name: u.name }).collect();
+    let mut names = org::unit_refs(
+        conn,
+        co.iter().copied().chain([row.owner_unit_id]).collect(),
+    )
+    .await?;
+    let owner_unit_name = names
+        .get(&row.owner_unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let co_organizers = co
+        .iter()
+        .filter_map(|u| names.remove(u))
+        .map(|u| UnitName {
+            id: u.id,
+            name: u.name,
+        })
+        .collect();
     let mut partners = Vec::new();
     for p in activity::targets(conn, ENTITY, id, LinkType::Partner).await? {
         let found = partner::get(conn, p).await?;
-        partners.push(crate::delegation::PartnerMet { id: found.id, name: found.name, country_code: found.country_code });
+        partners.push(crate::delegation::PartnerMet {
+            id: found.id,
+            name: found.name,
+            country_code: found.country_code,
+        });
     }
     let country_ids = activity::targets(conn, ENTITY, id, LinkType::Country).await?;
     let countries = country_refs(conn, &country_ids).await?;
@@ -187,7 +234,12 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Event> {
     let row: Row = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Events::Table).and_where(Expr::col(Events::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Events::Table)
+                .and_where(Expr::col(Events::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("event"))?;
     load(conn, row).await
@@ -231,7 +283,11 @@ impl EventInput {
             title: e.title.clone(),
             start_on: e.start_on,
             end_on: e.end_on,
-            place_country: e.place_country.as_ref().map(|c| code(&c.code)).transpose()?,
+            place_country: e
+                .place_country
+                .as_ref()
+                .map(|c| code(&c.code))
+                .transpose()?,
             place: e.place.clone(),
             participants: e.participants,
             foreign_participants: e.foreign_participants,
@@ -239,7 +295,11 @@ impl EventInput {
             results: e.results.clone(),
             co_organizers: e.co_organizers.iter().map(|u| u.id).collect(),
             partners: e.partners.iter().map(|p| p.id).collect(),
-            countries: e.countries.iter().map(|c| code(&c.code)).collect::<Result<_>>()?,
+            countries: e
+                .countries
+                .iter()
+                .map(|c| code(&c.code))
+                .collect::<Result<_>>()?,
             tasks: e.tasks.iter().map(|t| t.id).collect(),
         })
     }
@@ -271,11 +331,16 @@ fn to_json(e: &Event) -> Value {
 async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput) -> Result<()> {
     for u in &input.co_organizers {
         if org::unit_refs(conn, [*u].into()).await?.is_empty() {
-            return Err(Error::invalid("co_organizers", format!("unit {u} does not exist")));
+            return Err(Error::invalid(
+                "co_organizers",
+                format!("unit {u} does not exist"),
+            ));
         }
     }
     for p in &input.partners {
-        partner::get(conn, *p).await.map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
+        partner::get(conn, *p)
+            .await
+            .map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
     }
     let mut countries = Vec::new();
     for c in &input.countries {
@@ -298,19 +363,35 @@ async fn index(conn: &mut Conn, e: &Event) -> Result<()> {
             title: e.title.clone(),
             subtitle: Some(e.owner_unit_name.clone()),
             url: format!("/events/{}", e.id),
-            extra: e.partners.iter().map(|p| p.name.clone()).chain(e.place.clone()).collect::<Vec<_>>().join(" "),
+            extra: e
+                .partners
+                .iter()
+                .map(|p| p.name.clone())
+                .chain(e.place.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
         },
     )
     .await
 }
 
 /// Records an event organized by `owner_unit` (default: the actor's unit).
-pub async fn create(conn: &mut Conn, actor: &Actor, input: &EventInput, owner_unit: Option<i64>) -> Result<Event> {
-    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that organizes this event"))?;
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &EventInput,
+    owner_unit: Option<i64>,
+) -> Result<Event> {
+    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
+        Error::invalid("owner_unit_id", "name the unit that organizes this event")
+    })?;
     actor.require(Action::Write, Some(owner))?;
     input.check()?;
     if org::unit_refs(conn, [owner].into()).await?.is_empty() {
-        return Err(Error::invalid("owner_unit_id", format!("unit {owner} does not exist")));
+        return Err(Error::invalid(
+            "owner_unit_id",
+            format!("unit {owner} does not exist"),
+        ));
     }
     let place_country = match &input.place_country {
         Some(c) => Some(country::id_for(conn, "place_country", c).await?),
@@ -395,7 +476,14 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput)
     .await?;
     write_links(conn, actor, id, input).await?;
     let after = fetch(conn, id).await?;
-    activity::record(conn, actor, AuditAction::Update, Some(&before), Some(&after)).await?;
+    activity::record(
+        conn,
+        actor,
+        AuditAction::Update,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     index(conn, &after).await?;
     Ok(after)
 }
@@ -406,7 +494,12 @@ pub async fn delete(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     activity::clear(conn, ENTITY, id).await?;
     crate::attachment::detach_all(conn, ENTITY, id).await?;
-    conn.execute(Query::delete().from_table(Events::Table).and_where(Expr::col(Events::Id).eq(id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(Events::Table)
+            .and_where(Expr::col(Events::Id).eq(id)),
+    )
+    .await?;
     activity::record(conn, actor, AuditAction::Delete, Some(&before), None).await?;
     search::remove(conn, ENTITY, id).await
 }
@@ -454,23 +547,35 @@ pub async fn list(
     if let Some(code) = &filter.country {
         let id = country::id_for(conn, "country", code).await?;
         cond = cond.add(
-            Cond::any().add(Expr::col(Events::PlaceCountryId).eq(id)).add(Expr::col(Events::Id).in_subquery(activity::linked_to(
-                ENTITY,
-                LinkType::Country,
-                id,
-            ))),
+            Cond::any()
+                .add(Expr::col(Events::PlaceCountryId).eq(id))
+                .add(Expr::col(Events::Id).in_subquery(activity::linked_to(
+                    ENTITY,
+                    LinkType::Country,
+                    id,
+                ))),
         );
     }
     if let Some(p) = filter.partner {
-        cond = cond.add(Expr::col(Events::Id).in_subquery(activity::linked_to(ENTITY, LinkType::Partner, p)));
+        cond = cond.add(Expr::col(Events::Id).in_subquery(activity::linked_to(
+            ENTITY,
+            LinkType::Partner,
+            p,
+        )));
     }
     if let Some(q) = &filter.q
         && let Some(ids) = search::matching_ids(conn.backend(), ENTITY, q)
     {
         cond = cond.add(Expr::col(Events::Id).in_subquery(ids));
     }
-    let (total,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::col(Events::Id).count()).from(Events::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(Events::Id).count())
+                .from(Events::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let order = if sort.1 { Order::Desc } else { Order::Asc };
     let column = match sort.0 {
         "title" => Events::TitleKey,
@@ -500,7 +605,9 @@ pub async fn list(
 
 /// Every event's contribution, recomputed from the records (for `amity check`).
 pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
-    let rows: Vec<Row> = conn.fetch_all(Query::select().columns(COLUMNS).from(Events::Table)).await?;
+    let rows: Vec<Row> = conn
+        .fetch_all(Query::select().columns(COLUMNS).from(Events::Table))
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         out.push(load(conn, row).await?.contribution());

@@ -59,8 +59,8 @@ pub struct GenStats {
 }
 
 const SYLLABLES: [&str; 24] = [
-    "Bình", "Đông", "Hòa", "Long", "Phú", "Quảng", "Tân", "Thạnh", "Đắk", "Lâm", "Hưng", "An", "Điện", "Sơn", "Hải", "Trà", "Vĩnh", "Ninh",
-    "Đồng", "Gia", "Kiên", "Lạng", "Yên", "Bắc",
+    "Bình", "Đông", "Hòa", "Long", "Phú", "Quảng", "Tân", "Thạnh", "Đắk", "Lâm", "Hưng", "An",
+    "Điện", "Sơn", "Hải", "Trà", "Vĩnh", "Ninh", "Đồng", "Gia", "Kiên", "Lạng", "Yên", "Bắc",
 ];
 
 fn province_name(i: u32) -> String {
@@ -70,12 +70,18 @@ fn province_name(i: u32) -> String {
 }
 
 /// Generates the data; `progress` is called after each unit-year with (done, total).
-pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<GenStats> {
+pub async fn generate(
+    db: &Db,
+    spec: GenSpec,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<GenStats> {
     let this_year = Utc::now().year();
     let first_year = this_year - spec.years as i32 + 1;
-    let start = NaiveDate::from_ymd_opt(first_year, 1, 1).ok_or_else(|| anyhow::anyhow!("year {first_year} is out of range"))?;
+    let start = NaiveDate::from_ymd_opt(first_year, 1, 1)
+        .ok_or_else(|| anyhow::anyhow!("year {first_year} is out of range"))?;
     let system = Actor::system();
-    let password_hash = hash_password(&Password::parse("generated-account").map_err(|e| anyhow::anyhow!(e))?)?;
+    let password_hash =
+        hash_password(&Password::parse("generated-account").map_err(|e| anyhow::anyhow!(e))?)?;
     let mut stats = GenStats::default();
     let unit = |kind, code: String, name: String, parent| -> anyhow::Result<NewUnit> {
         Ok(NewUnit {
@@ -85,21 +91,36 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
             short_name: None,
             name_en: None,
             parent_id: parent,
-            period: Period { from: start, to: None },
+            period: Period {
+                from: start,
+                to: None,
+            },
             contact: Contact::default(),
         })
     };
 
     let mut tx = db.begin().await?;
-    let root =
-        bulk::insert_unit(&mut tx, &unit(OrgKind::Central, format!("GEN-{}", Utc::now().timestamp()), "Liên hiệp sinh thử".into(), None)?)
-            .await?;
+    let root = bulk::insert_unit(
+        &mut tx,
+        &unit(
+            OrgKind::Central,
+            format!("GEN-{}", Utc::now().timestamp()),
+            "Liên hiệp sinh thử".into(),
+            None,
+        )?,
+    )
+    .await?;
     let cluster_count = spec.provinces.div_ceil(6).max(1);
     let mut clusters = Vec::new();
     for c in 0..cluster_count {
         let id = bulk::insert_unit(
             &mut tx,
-            &unit(OrgKind::Cluster, format!("G{root}-C{c:02}"), format!("Cụm sinh thử số {}", c + 1), Some(root))?,
+            &unit(
+                OrgKind::Cluster,
+                format!("G{root}-C{c:02}"),
+                format!("Cụm sinh thử số {}", c + 1),
+                Some(root),
+            )?,
         )
         .await?;
         clusters.push(id);
@@ -108,13 +129,37 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     for p in 0..spec.provinces {
         let cluster = clusters[(p / 6) as usize];
         let name = format!("Liên hiệp các tổ chức hữu nghị tỉnh {}", province_name(p));
-        let id = bulk::insert_unit(&mut tx, &unit(OrgKind::ProvinceUnion, format!("G{root}-P{p:03}"), name, Some(cluster))?).await?;
+        let id = bulk::insert_unit(
+            &mut tx,
+            &unit(
+                OrgKind::ProvinceUnion,
+                format!("G{root}-P{p:03}"),
+                name,
+                Some(cluster),
+            )?,
+        )
+        .await?;
         provinces.push((id, cluster));
     }
     let mut associations = Vec::new();
     for a in 0..spec.associations {
-        let name = format!("Hội hữu nghị Việt Nam – {} sinh thử số {}", SYLLABLES[a as usize % SYLLABLES.len()], a + 1);
-        associations.push(bulk::insert_unit(&mut tx, &unit(OrgKind::Association, format!("G{root}-A{a:03}"), name, Some(root))?).await?);
+        let name = format!(
+            "Hội hữu nghị Việt Nam – {} sinh thử số {}",
+            SYLLABLES[a as usize % SYLLABLES.len()],
+            a + 1
+        );
+        associations.push(
+            bulk::insert_unit(
+                &mut tx,
+                &unit(
+                    OrgKind::Association,
+                    format!("G{root}-A{a:03}"),
+                    name,
+                    Some(root),
+                )?,
+            )
+            .await?,
+        );
     }
     stats.units = 1 + clusters.len() as u64 + provinces.len() as u64 + associations.len() as u64;
     tx.commit().await?;
@@ -126,7 +171,11 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     } else {
         Pool::default()
     };
-    let holders: Vec<i64> = provinces.iter().map(|(id, _)| *id).chain(associations.iter().copied()).collect();
+    let holders: Vec<i64> = provinces
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(associations.iter().copied())
+        .collect();
     let total = holders.len() as u64 * u64::from(spec.years);
     let per_unit_year = spec.records.div_ceil(total.max(1));
     // The countries bulk activity reaches, and Vietnam, where events take place.
@@ -137,7 +186,10 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
         crate::seed::ensure_countries(&mut conn).await?;
         for code in COUNTRIES.iter().chain(["VN"].iter()) {
             let code = CountryCode::parse(code).map_err(|e| anyhow::anyhow!(e))?;
-            bulk_pool.push((crate::country::id_for(&mut conn, "country", &code).await?, code));
+            bulk_pool.push((
+                crate::country::id_for(&mut conn, "country", &code).await?,
+                code,
+            ));
         }
         vietnam = bulk_pool.pop().map(|(id, _)| id).unwrap_or_default();
     }
@@ -146,29 +198,70 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
     for year in first_year..=this_year {
         let mut tx = db.begin().await?;
         for (i, cluster) in clusters.iter().enumerate() {
-            let members: Vec<i64> = provinces.iter().filter(|(_, c)| c == cluster).map(|(id, _)| *id).collect();
+            let members: Vec<i64> = provinces
+                .iter()
+                .filter(|(_, c)| c == cluster)
+                .map(|(id, _)| *id)
+                .collect();
             if !members.is_empty() {
                 let lead = members[(year as usize + i) % members.len()];
-                let deputy = members.get(((year as usize + i) + 1) % members.len()).copied().filter(|d| *d != lead);
+                let deputy = members
+                    .get(((year as usize + i) + 1) % members.len())
+                    .copied()
+                    .filter(|d| *d != lead);
                 bulk::cluster_roles(&mut tx, *cluster, year, lead, deputy).await?;
             }
         }
         for (p, unit_id) in holders.iter().enumerate() {
             // Every seventh union is renamed once, half-way through the period.
-            if p < provinces.len() && p % 7 == 0 && year == first_year + spec.years as i32 / 2 && year > first_year {
+            if p < provinces.len()
+                && p % 7 == 0
+                && year == first_year + spec.years as i32 / 2
+                && year > first_year
+            {
                 let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start);
-                let name = OrgName::parse(&format!("Liên hiệp các tổ chức hữu nghị thành phố {}", province_name(p as u32)))
-                    .map_err(|e| anyhow::anyhow!(e))?;
+                let name = OrgName::parse(&format!(
+                    "Liên hiệp các tổ chức hữu nghị thành phố {}",
+                    province_name(p as u32)
+                ))
+                .map_err(|e| anyhow::anyhow!(e))?;
                 bulk::end_name(&mut tx, *unit_id, from).await?;
-                bulk::add_name(&mut tx, *unit_id, &name, None, None, Period { from, to: None }).await?;
-                bulk::event(&mut tx, ChangeKind::Rename, from, None, &[(Some(*unit_id), Some(*unit_id), None)]).await?;
+                bulk::add_name(
+                    &mut tx,
+                    *unit_id,
+                    &name,
+                    None,
+                    None,
+                    Period { from, to: None },
+                )
+                .await?;
+                bulk::event(
+                    &mut tx,
+                    ChangeKind::Rename,
+                    from,
+                    None,
+                    &[(Some(*unit_id), Some(*unit_id), None)],
+                )
+                .await?;
             }
             for k in 0..spec.per_unit_year {
-                let display =
-                    format!("Cán bộ {} {} năm {year} số {k}", SYLLABLES[(k as usize + p) % SYLLABLES.len()], province_name(p as u32));
+                let display = format!(
+                    "Cán bộ {} {} năm {year} số {k}",
+                    SYLLABLES[(k as usize + p) % SYLLABLES.len()],
+                    province_name(p as u32)
+                );
                 let email = format!("u{unit_id}-{year}-{k}@gen.amity");
                 let active = year == this_year;
-                let id = user::insert_row(&mut tx, &email, &display, &password_hash, Role::UnionStaff, *unit_id, active).await?;
+                let id = user::insert_row(
+                    &mut tx,
+                    &email,
+                    &display,
+                    &password_hash,
+                    Role::UnionStaff,
+                    *unit_id,
+                    active,
+                )
+                .await?;
                 let after = json!({ "email": email, "display_name": display, "unit_id": unit_id, "year": year });
                 audit::record(
                     &mut tx,
@@ -204,7 +297,17 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
                 stats.events += e;
             }
             if per_unit_year > 0 {
-                let (d, e) = bulk_activities(&mut tx, *unit_id, year, per_unit_year, &mut rng, &bulk_pool, vietnam, &mut totals).await?;
+                let (d, e) = bulk_activities(
+                    &mut tx,
+                    *unit_id,
+                    year,
+                    per_unit_year,
+                    &mut rng,
+                    &bulk_pool,
+                    vietnam,
+                    &mut totals,
+                )
+                .await?;
                 stats.delegations += d;
                 stats.events += e;
                 stats.bulk += d + e;
@@ -233,7 +336,10 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
         aid(db, &system, &spec, root, &units, &mut rng, &mut stats).await?;
     }
     let mut tx = db.begin().await?;
-    for id in std::iter::once(root).chain(clusters.iter().copied()).chain(holders.iter().copied()) {
+    for id in std::iter::once(root)
+        .chain(clusters.iter().copied())
+        .chain(holders.iter().copied())
+    {
         bulk::reindex(&mut tx, id).await?;
     }
     crate::totals::apply(&mut tx, None, Some(&totals)).await?;
@@ -246,12 +352,22 @@ pub async fn generate(db: &Db, spec: GenSpec, mut progress: impl FnMut(u64, u64)
 }
 
 /// Where generated NGOs have their head office, with their transactions' usual currency.
-const DONORS: [(&str, &str); 8] =
-    [("US", "USD"), ("JP", "JPY"), ("KR", "KRW"), ("DE", "EUR"), ("FR", "EUR"), ("AU", "AUD"), ("GB", "USD"), ("NL", "EUR")];
+const DONORS: [(&str, &str); 8] = [
+    ("US", "USD"),
+    ("JP", "JPY"),
+    ("KR", "KRW"),
+    ("DE", "EUR"),
+    ("FR", "EUR"),
+    ("AU", "AUD"),
+    ("GB", "USD"),
+    ("NL", "EUR"),
+];
 
 /// DAC sectors generated aid goes to (education, health, water, agriculture, disaster
 /// prevention, social welfare).
-const SECTORS: [&str; 10] = ["11220", "11260", "12220", "12240", "14030", "31120", "31161", "43040", "74020", "16010"];
+const SECTORS: [&str; 10] = [
+    "11220", "11260", "12220", "12240", "14030", "31120", "31161", "43040", "74020", "16010",
+];
 
 /// A random amount of `currency` worth about `vnd` đồng, with the currency's usual precision.
 fn amount_of(rng: &mut StdRng, currency: &str, vnd: i64) -> String {
@@ -282,7 +398,9 @@ async fn aid(
     rng: &mut StdRng,
     stats: &mut GenStats,
 ) -> anyhow::Result<()> {
-    use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, ResultDraft, Share, TransactionDraft};
+    use amity_domain::aid::{
+        OrgRole, ProjectDraft, ProjectOrg, ResultDraft, Share, TransactionDraft,
+    };
     use amity_domain::ngo::PermitDraft;
     use rust_decimal::Decimal;
 
@@ -307,20 +425,44 @@ async fn aid(
             note: None,
             founded: None,
         };
-        let id = crate::partner::create(&mut tx, system, &input, Some(owner), true).await?.id;
-        let area: Vec<i64> = (0..rng.random_range(1..=4)).map(|_| provinces[rng.random_range(0..provinces.len())]).collect();
-        let area: Vec<i64> = area.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-        let sectors: Vec<String> = (0..2).map(|k| SECTORS[(n as usize + k * 3) % SECTORS.len()].to_owned()).collect();
+        let id = crate::partner::create(&mut tx, system, &input, Some(owner), true)
+            .await?
+            .id;
+        let area: Vec<i64> = (0..rng.random_range(1..=4))
+            .map(|_| provinces[rng.random_range(0..provinces.len())])
+            .collect();
+        let area: Vec<i64> = area
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let sectors: Vec<String> = (0..2)
+            .map(|k| SECTORS[(n as usize + k * 3) % SECTORS.len()].to_owned())
+            .collect();
         crate::ngo::set_work(&mut tx, system, id, &sectors, &area, today).await?;
-        let from = NaiveDate::from_ymd_opt(today.year() - rng.random_range(0..5), 1 + rng.random_range(0..12), 1).unwrap_or(today);
+        let from = NaiveDate::from_ymd_opt(
+            today.year() - rng.random_range(0..5),
+            1 + rng.random_range(0..12),
+            1,
+        )
+        .unwrap_or(today);
         let permit = PermitDraft {
-            kind: Some(if n % 5 == 0 { "project_office" } else { "operation_registration" }.into()),
+            kind: Some(
+                if n % 5 == 0 {
+                    "project_office"
+                } else {
+                    "operation_registration"
+                }
+                .into(),
+            ),
             number: Some(format!("{n}/GĐK-SINH-THỬ")),
             issuer: Some("Bộ Ngoại giao".into()),
             issued_on: Some(from),
             valid_from: Some(from),
             // A few lapse within the warning window, a few have lapsed.
-            valid_to: from.checked_add_months(chrono::Months::new(12 * 5)).map(|d| d - chrono::Days::new(u64::from(n % 3) * 40)),
+            valid_to: from
+                .checked_add_months(chrono::Months::new(12 * 5))
+                .map(|d| d - chrono::Days::new(u64::from(n % 3) * 40)),
             provinces: area.clone(),
             sectors,
             note: None,
@@ -341,31 +483,58 @@ async fn aid(
         for (p, unit) in provinces.iter().enumerate() {
             for k in 0..spec.aid_per_unit_year {
                 let (ngo, currency) = ngos[rng.random_range(0..ngos.len())];
-                let start = NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), 1).unwrap_or(today);
-                let end = start.checked_add_months(chrono::Months::new(rng.random_range(6..=36))).unwrap_or(start) - chrono::Days::new(1);
+                let start =
+                    NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), 1).unwrap_or(today);
+                let end = start
+                    .checked_add_months(chrono::Months::new(rng.random_range(6..=36)))
+                    .unwrap_or(start)
+                    - chrono::Days::new(1);
                 let first = rng.random_range(0..SECTORS.len());
                 let share = rng.random_range(1..=99);
                 let target: i64 = rng.random_range(50..=5_000);
                 let draft = ProjectDraft {
                     code: Some(format!("G{unit}-{year}-{k:02}")),
-                    title_vi: Some(format!("Dự án sinh thử {} năm {year} số {k}", province_name(p as u32))),
+                    title_vi: Some(format!(
+                        "Dự án sinh thử {} năm {year} số {k}",
+                        province_name(p as u32)
+                    )),
                     title_en: Some(format!("Generated project {p} {year} {k}")),
                     unit_id: Some(*unit),
-                    status: Some(if end < today { "closed" } else { "implementation" }.into()),
+                    status: Some(
+                        if end < today {
+                            "closed"
+                        } else {
+                            "implementation"
+                        }
+                        .into(),
+                    ),
                     planned_start: Some(start),
                     planned_end: Some(end),
-                    organizations: vec![ProjectOrg { partner_id: ngo, role: OrgRole::Funding }],
+                    organizations: vec![ProjectOrg {
+                        partner_id: ngo,
+                        role: OrgRole::Funding,
+                    }],
                     sectors: vec![
-                        Share { key: SECTORS[first].into(), percent: Decimal::from(share) },
-                        Share { key: SECTORS[(first + 1) % SECTORS.len()].into(), percent: Decimal::from(100 - share) },
+                        Share {
+                            key: SECTORS[first].into(),
+                            percent: Decimal::from(share),
+                        },
+                        Share {
+                            key: SECTORS[(first + 1) % SECTORS.len()].into(),
+                            percent: Decimal::from(100 - share),
+                        },
                     ],
-                    provinces: vec![Share { key: *unit, percent: Decimal::ONE_HUNDRED }],
+                    provinces: vec![Share {
+                        key: *unit,
+                        percent: Decimal::ONE_HUNDRED,
+                    }],
                     results: vec![ResultDraft {
                         kind: Some("output".into()),
                         indicator_vi: Some("Số người hưởng lợi trực tiếp".into()),
                         indicator_en: Some("People directly benefiting".into()),
                         target: Some(target.to_string()),
-                        actual: (end < today).then(|| (target * rng.random_range(70..=110) / 100).to_string()),
+                        actual: (end < today)
+                            .then(|| (target * rng.random_range(70..=110) / 100).to_string()),
                         ..Default::default()
                     }],
                     ..Default::default()
@@ -379,7 +548,8 @@ async fn aid(
                 let mut moves = vec![("commitment", start, worth)];
                 let instalments = rng.random_range(2..=6);
                 for i in 0..instalments {
-                    let date = start + chrono::Days::new(u64::try_from(days * i / instalments).unwrap_or(0));
+                    let date = start
+                        + chrono::Days::new(u64::try_from(days * i / instalments).unwrap_or(0));
                     moves.push(("disbursement", date, worth / instalments));
                 }
                 if rng.random_bool(0.3) {
@@ -387,7 +557,11 @@ async fn aid(
                 }
                 for (kind, date, vnd) in moves {
                     // Most money moves in the funder's currency; some is given in đồng.
-                    let currency = if rng.random_bool(0.2) { "VND" } else { currency };
+                    let currency = if rng.random_bool(0.2) {
+                        "VND"
+                    } else {
+                        currency
+                    };
                     let t = TransactionDraft {
                         kind: Some(kind.into()),
                         date: Some(date),
@@ -406,7 +580,9 @@ async fn aid(
 }
 
 /// The countries generated activity reaches, most frequent first.
-const COUNTRIES: [&str; 15] = ["LA", "KH", "CN", "JP", "KR", "TH", "RU", "US", "FR", "CU", "DE", "IN", "AU", "SG", "GB"];
+const COUNTRIES: [&str; 15] = [
+    "LA", "KH", "CN", "JP", "KR", "TH", "RU", "US", "FR", "CU", "DE", "IN", "AU", "SG", "GB",
+];
 
 /// Partners (one friendship society per country) and people that generated activity draws on.
 #[derive(Debug, Default)]
@@ -435,13 +611,25 @@ impl Pool {
                 note: None,
                 founded: None,
             };
-            pool.partners.push((crate::partner::create(&mut tx, system, &input, Some(owner), true).await?.id, country));
+            pool.partners.push((
+                crate::partner::create(&mut tx, system, &input, Some(owner), true)
+                    .await?
+                    .id,
+                country,
+            ));
             for k in 0..4 {
                 let person = crate::person::PersonInput {
-                    name: format!("Thành viên sinh thử {} {i}-{k}", SYLLABLES[(i + k) % SYLLABLES.len()]),
+                    name: format!(
+                        "Thành viên sinh thử {} {i}-{k}",
+                        SYLLABLES[(i + k) % SYLLABLES.len()]
+                    ),
                     ..Default::default()
                 };
-                pool.people.push(crate::person::create(&mut tx, system, &person, Some(owner)).await?.id);
+                pool.people.push(
+                    crate::person::create(&mut tx, system, &person, Some(owner))
+                        .await?
+                        .id,
+                );
             }
         }
         tx.commit().await?;
@@ -450,22 +638,44 @@ impl Pool {
 }
 
 /// One union's delegations and events for a year; the current year's are still under way.
-async fn activities(conn: &mut Conn, system: &Actor, unit: i64, year: i32, rng: &mut StdRng, pool: &Pool) -> anyhow::Result<(u64, u64)> {
+async fn activities(
+    conn: &mut Conn,
+    system: &Actor,
+    unit: i64,
+    year: i32,
+    rng: &mut StdRng,
+    pool: &Pool,
+) -> anyhow::Result<(u64, u64)> {
     let this_year = Utc::now().year();
     let day = |rng: &mut StdRng| {
-        NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), rng.random_range(1..=28)).ok_or_else(|| anyhow::anyhow!("date"))
+        NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), rng.random_range(1..=28))
+            .ok_or_else(|| anyhow::anyhow!("date"))
     };
     let delegations: u64 = rng.random_range(20..=40);
     for n in 0..delegations {
         let start = day(rng)?;
         let end = start + chrono::Days::new(rng.random_range(0..6));
-        let (partner, country) = &pool.partners[rng.random_range(0..pool.partners.len()).min(rng.random_range(0..pool.partners.len()))];
+        let (partner, country) = &pool.partners[rng
+            .random_range(0..pool.partners.len())
+            .min(rng.random_range(0..pool.partners.len()))];
         let outbound = rng.random_bool(0.45);
-        let leg_country = if outbound { country.clone() } else { CountryCode::parse("VN").map_err(|e| anyhow::anyhow!(e))? };
+        let leg_country = if outbound {
+            country.clone()
+        } else {
+            CountryCode::parse("VN").map_err(|e| anyhow::anyhow!(e))?
+        };
         let head = pool.people[rng.random_range(0..pool.people.len())];
         let input = DelegationInput {
-            direction: if outbound { Direction::Outbound } else { Direction::Inbound },
-            title: format!("{} {} số {n} năm {year}", if outbound { "Đoàn ra" } else { "Đoàn vào" }, country.as_str()),
+            direction: if outbound {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            },
+            title: format!(
+                "{} {} số {n} năm {year}",
+                if outbound { "Đoàn ra" } else { "Đoàn vào" },
+                country.as_str()
+            ),
             purpose: Some("Giao lưu hữu nghị".into()),
             start_on: start,
             end_on: end,
@@ -475,7 +685,12 @@ async fn activities(conn: &mut Conn, system: &Actor, unit: i64, year: i32, rng: 
             actual_outcomes: None,
             report: Some("Báo cáo sinh thử".into()),
             members: vec![(head, MemberRole::Head)],
-            legs: vec![LegInput { country: leg_country, city: None, from_on: start, to_on: end }],
+            legs: vec![LegInput {
+                country: leg_country,
+                city: None,
+                from_on: start,
+                to_on: end,
+            }],
             partners: vec![*partner],
             tasks: vec![],
         };
@@ -483,8 +698,17 @@ async fn activities(conn: &mut Conn, system: &Actor, unit: i64, year: i32, rng: 
         let path: &[DelegationState] = match (year < this_year, rng.random_range(0..10)) {
             (true, 0) => &[DelegationState::Submitted, DelegationState::Rejected],
             (true, 1) => &[DelegationState::Cancelled],
-            (true, 2) => &[DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed],
-            (true, _) => &[DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed, DelegationState::Reported],
+            (true, 2) => &[
+                DelegationState::Submitted,
+                DelegationState::Approved,
+                DelegationState::Completed,
+            ],
+            (true, _) => &[
+                DelegationState::Submitted,
+                DelegationState::Approved,
+                DelegationState::Completed,
+                DelegationState::Reported,
+            ],
             (false, 0..=2) => &[],
             (false, 3..=4) => &[DelegationState::Submitted],
             (false, _) => &[DelegationState::Submitted, DelegationState::Approved],
@@ -547,8 +771,13 @@ async fn bulk_activities(
     let delegations = count * 2 / 5;
     let events = count - delegations;
     let day = |rng: &mut StdRng| {
-        let last = if year == this_year { Utc::now().month() } else { 12 };
-        NaiveDate::from_ymd_opt(year, rng.random_range(1..=last), rng.random_range(1..=28)).ok_or_else(|| anyhow::anyhow!("date"))
+        let last = if year == this_year {
+            Utc::now().month()
+        } else {
+            12
+        };
+        NaiveDate::from_ymd_opt(year, rng.random_range(1..=last), rng.random_range(1..=28))
+            .ok_or_else(|| anyhow::anyhow!("date"))
     };
 
     let mut left = delegations;
@@ -575,7 +804,9 @@ async fn bulk_activities(
             let start = day(rng)?;
             let end = start + chrono::Days::new(rng.random_range(0..6));
             let outbound = rng.random_bool(0.45);
-            let (country_id, code) = &countries[rng.random_range(0..countries.len()).min(rng.random_range(0..countries.len()))];
+            let (country_id, code) = &countries[rng
+                .random_range(0..countries.len())
+                .min(rng.random_range(0..countries.len()))];
             let state = if year < this_year {
                 match rng.random_range(0..10) {
                     0 => DelegationState::Rejected,
@@ -584,17 +815,43 @@ async fn bulk_activities(
                     _ => DelegationState::Reported,
                 }
             } else {
-                [DelegationState::Draft, DelegationState::Submitted, DelegationState::Approved][rng.random_range(0..3)]
+                [
+                    DelegationState::Draft,
+                    DelegationState::Submitted,
+                    DelegationState::Approved,
+                ][rng.random_range(0..3)]
             };
-            let title = format!("{} {} số {k} năm {year}", if outbound { "Đoàn ra" } else { "Đoàn vào" }, code.as_str());
+            let title = format!(
+                "{} {} số {k} năm {year}",
+                if outbound { "Đoàn ra" } else { "Đoàn vào" },
+                code.as_str()
+            );
             let way = if outbound { "out" } else { "in" };
-            totals.add(unit, start, format!("delegations_{way}:{}", state.as_str()), 1);
-            if outbound && matches!(state, DelegationState::Approved | DelegationState::Completed | DelegationState::Reported) {
+            totals.add(
+                unit,
+                start,
+                format!("delegations_{way}:{}", state.as_str()),
+                1,
+            );
+            if outbound
+                && matches!(
+                    state,
+                    DelegationState::Approved
+                        | DelegationState::Completed
+                        | DelegationState::Reported
+                )
+            {
                 totals.add(unit, start, format!("country:{}", code.as_str()), 1);
             }
             insert.values_panic([
                 unit.into(),
-                (if outbound { Direction::Outbound } else { Direction::Inbound }).as_str().into(),
+                (if outbound {
+                    Direction::Outbound
+                } else {
+                    Direction::Inbound
+                })
+                .as_str()
+                .into(),
                 title.clone().into(),
                 sort_key(&title).into(),
                 state.as_str().into(),
@@ -656,7 +913,9 @@ async fn bulk_activities(
             insert.values_panic([
                 unit.into(),
                 kind.as_str().into(),
-                Channel::ALL[rng.random_range(0..Channel::ALL.len())].as_str().into(),
+                Channel::ALL[rng.random_range(0..Channel::ALL.len())]
+                    .as_str()
+                    .into(),
                 title.clone().into(),
                 sort_key(&title).into(),
                 start.into(),
@@ -678,7 +937,12 @@ async fn bulk_activities(
             ActivityLinks::TargetId,
         ]);
         for ((id,), country) in ids.iter().zip(reached) {
-            insert.values_panic(["event".into(), (*id).into(), "country".into(), country.into()]);
+            insert.values_panic([
+                "event".into(),
+                (*id).into(),
+                "country".into(),
+                country.into(),
+            ]);
         }
         conn.execute(&insert).await?;
     }

@@ -44,7 +44,10 @@ pub use db::{Backend, Conn, Db};
 pub use error::{Error, Result};
 
 /// Parses a `?sort=` value: one of `allowed`, with a leading `-` for descending order.
-pub fn parse_sort<'a>(input: &str, allowed: &[&'a str]) -> std::result::Result<(&'a str, bool), String> {
+pub fn parse_sort<'a>(
+    input: &str,
+    allowed: &[&'a str],
+) -> std::result::Result<(&'a str, bool), String> {
     let (descending, name) = match input.trim().strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, input.trim()),
@@ -53,15 +56,26 @@ pub fn parse_sort<'a>(input: &str, allowed: &[&'a str]) -> std::result::Result<(
         .iter()
         .find(|a| **a == name)
         .map(|a| (*a, descending))
-        .ok_or_else(|| format!("cannot sort by “{name}” (use {}, with - for descending)", allowed.join(", ")))
+        .ok_or_else(|| {
+            format!(
+                "cannot sort by “{name}” (use {}, with - for descending)",
+                allowed.join(", ")
+            )
+        })
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn sort_values_name_a_known_field() {
-        assert_eq!(super::parse_sort("-name", &["name", "code"]), Ok(("name", true)));
-        assert_eq!(super::parse_sort("code", &["name", "code"]), Ok(("code", false)));
+        assert_eq!(
+            super::parse_sort("-name", &["name", "code"]),
+            Ok(("name", true))
+        );
+        assert_eq!(
+            super::parse_sort("code", &["name", "code"]),
+            Ok(("code", false))
+        );
         assert!(super::parse_sort("colour", &["name"]).is_err_and(|e| e.contains("name")));
     }
 }

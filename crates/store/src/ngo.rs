@@ -8,7 +8,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor};
-use amity_domain::ngo::{EXPIRY_WARNING_DAYS, PermitChange, PermitDraft, PermitKind, PermitSpec, PermitStanding, PermitState};
+use amity_domain::ngo::{
+    EXPIRY_WARNING_DAYS, PermitChange, PermitDraft, PermitKind, PermitSpec, PermitStanding,
+    PermitState,
+};
 use amity_domain::org::OrgKind;
 use amity_domain::partner::{PartnerKind, Vocabulary};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -20,7 +23,10 @@ use crate::db::Conn;
 use crate::error::{Error, Result, stored};
 use crate::org::{self, UnitRef};
 use crate::partner::{self, Partner};
-use crate::schema::{NgoPermitChanges, NgoPermitProvinces, NgoPermitSectors, NgoPermits, NgoProvinces, NgoSectors, OrgUnits, Partners};
+use crate::schema::{
+    NgoPermitChanges, NgoPermitProvinces, NgoPermitSectors, NgoPermits, NgoProvinces, NgoSectors,
+    OrgUnits, Partners,
+};
 use crate::sector::{self, Sector};
 use crate::sets;
 
@@ -62,7 +68,11 @@ pub struct Permit {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Warning {
     /// A permit ends within 90 days.
-    Expiring { permit_id: i64, number: String, valid_to: NaiveDate },
+    Expiring {
+        permit_id: i64,
+        number: String,
+        valid_to: NaiveDate,
+    },
     /// The NGO works in a province no permit it may work under today covers.
     Uncovered { unit_id: i64, unit_name: String },
 }
@@ -92,13 +102,27 @@ async fn unit_list(conn: &mut Conn, ids: Vec<i64>) -> Result<Vec<UnitRef>> {
 }
 
 fn sectors_of(codes: &[String]) -> Vec<Sector> {
-    codes.iter().filter_map(|c| sector::get(c).cloned()).collect()
+    codes
+        .iter()
+        .filter_map(|c| sector::get(c).cloned())
+        .collect()
 }
 
 /// change, note, user, when
 type StepRow = (String, Option<String>, Option<i64>, DateTime<Utc>);
 
-type PermitRow = (i64, i64, String, String, String, NaiveDate, NaiveDate, NaiveDate, String, Option<String>);
+type PermitRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    NaiveDate,
+    NaiveDate,
+    NaiveDate,
+    String,
+    Option<String>,
+);
 
 fn permit_columns() -> [NgoPermits; 10] {
     [
@@ -116,15 +140,33 @@ fn permit_columns() -> [NgoPermits; 10] {
 }
 
 async fn assemble(conn: &mut Conn, row: PermitRow, today: NaiveDate) -> Result<Permit> {
-    let (id, partner_id, kind, number, issuer, issued_on, valid_from, valid_to, standing, note) = row;
-    let provinces: Vec<i64> =
-        sets::read(conn, NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, id, NgoPermitProvinces::UnitId).await?;
-    let sectors: Vec<String> =
-        sets::read(conn, NgoPermitSectors::Table, NgoPermitSectors::PermitId, id, NgoPermitSectors::SectorCode).await?;
+    let (id, partner_id, kind, number, issuer, issued_on, valid_from, valid_to, standing, note) =
+        row;
+    let provinces: Vec<i64> = sets::read(
+        conn,
+        NgoPermitProvinces::Table,
+        NgoPermitProvinces::PermitId,
+        id,
+        NgoPermitProvinces::UnitId,
+    )
+    .await?;
+    let sectors: Vec<String> = sets::read(
+        conn,
+        NgoPermitSectors::Table,
+        NgoPermitSectors::PermitId,
+        id,
+        NgoPermitSectors::SectorCode,
+    )
+    .await?;
     let steps: Vec<StepRow> = conn
         .fetch_all(
             Query::select()
-                .columns([NgoPermitChanges::Change, NgoPermitChanges::Note, NgoPermitChanges::UserId, NgoPermitChanges::At])
+                .columns([
+                    NgoPermitChanges::Change,
+                    NgoPermitChanges::Note,
+                    NgoPermitChanges::UserId,
+                    NgoPermitChanges::At,
+                ])
                 .from(NgoPermitChanges::Table)
                 .and_where(Expr::col(NgoPermitChanges::PermitId).eq(id))
                 .order_by(NgoPermitChanges::Id, Order::Asc),
@@ -147,7 +189,14 @@ async fn assemble(conn: &mut Conn, row: PermitRow, today: NaiveDate) -> Result<P
         note,
         history: steps
             .into_iter()
-            .map(|(change, note, user_id, at)| Ok(PermitStep { change: stored(&change)?, note, user_id, at }))
+            .map(|(change, note, user_id, at)| {
+                Ok(PermitStep {
+                    change: stored(&change)?,
+                    note,
+                    user_id,
+                    at,
+                })
+            })
             .collect::<Result<_>>()?,
     })
 }
@@ -176,11 +225,25 @@ fn warnings(provinces: &[UnitRef], permits: &[Permit]) -> Vec<Warning> {
     let mut out: Vec<Warning> = permits
         .iter()
         .filter(|p| p.state == PermitState::Expiring)
-        .map(|p| Warning::Expiring { permit_id: p.id, number: p.number.clone(), valid_to: p.valid_to })
+        .map(|p| Warning::Expiring {
+            permit_id: p.id,
+            number: p.number.clone(),
+            valid_to: p.valid_to,
+        })
         .collect();
-    let covered: BTreeSet<i64> = permits.iter().filter(|p| p.state.allows_work()).flat_map(|p| p.provinces.iter().map(|u| u.id)).collect();
+    let covered: BTreeSet<i64> = permits
+        .iter()
+        .filter(|p| p.state.allows_work())
+        .flat_map(|p| p.provinces.iter().map(|u| u.id))
+        .collect();
     out.extend(
-        provinces.iter().filter(|u| !covered.contains(&u.id)).map(|u| Warning::Uncovered { unit_id: u.id, unit_name: u.name.clone() }),
+        provinces
+            .iter()
+            .filter(|u| !covered.contains(&u.id))
+            .map(|u| Warning::Uncovered {
+                unit_id: u.id,
+                unit_name: u.name.clone(),
+            }),
     );
     out
 }
@@ -188,12 +251,32 @@ fn warnings(provinces: &[UnitRef], permits: &[Permit]) -> Vec<Warning> {
 /// An NGO with its work, permits and warnings as of `today` (404 for a partner of another kind).
 pub async fn get(conn: &mut Conn, id: i64, today: NaiveDate) -> Result<Ngo> {
     let partner = ngo_partner(conn, id).await?;
-    let sectors: Vec<String> = sets::read(conn, NgoSectors::Table, NgoSectors::PartnerId, id, NgoSectors::SectorCode).await?;
-    let provinces: Vec<i64> = sets::read(conn, NgoProvinces::Table, NgoProvinces::PartnerId, id, NgoProvinces::UnitId).await?;
+    let sectors: Vec<String> = sets::read(
+        conn,
+        NgoSectors::Table,
+        NgoSectors::PartnerId,
+        id,
+        NgoSectors::SectorCode,
+    )
+    .await?;
+    let provinces: Vec<i64> = sets::read(
+        conn,
+        NgoProvinces::Table,
+        NgoProvinces::PartnerId,
+        id,
+        NgoProvinces::UnitId,
+    )
+    .await?;
     let provinces = unit_list(conn, provinces).await?;
     let permits = permits_of(conn, id, today).await?;
     let warnings = warnings(&provinces, &permits);
-    Ok(Ngo { partner, sectors: sectors_of(&sectors), provinces, permits, warnings })
+    Ok(Ngo {
+        partner,
+        sectors: sectors_of(&sectors),
+        provinces,
+        permits,
+        warnings,
+    })
 }
 
 /// Provinces must be named by provincial unions that exist (today or earlier).
@@ -208,8 +291,14 @@ pub(crate) async fn check_provinces(conn: &mut Conn, field: &str, ids: &[i64]) -
         .await?;
     let kinds: HashMap<i64, String> = kinds.into_iter().collect();
     for id in ids {
-        if kinds.get(id).is_none_or(|k| k != OrgKind::ProvinceUnion.as_str()) {
-            return Err(Error::invalid(field, format!("unit {id} is not a provincial union")));
+        if kinds
+            .get(id)
+            .is_none_or(|k| k != OrgKind::ProvinceUnion.as_str())
+        {
+            return Err(Error::invalid(
+                field,
+                format!("unit {id} is not a provincial union"),
+            ));
         }
     }
     Ok(())
@@ -223,15 +312,31 @@ fn ngo_json(n: &Ngo) -> serde_json::Value {
 }
 
 /// Sets the sectors and provinces an NGO works in (central staff).
-pub async fn set_work(conn: &mut Conn, actor: &Actor, id: i64, sectors: &[String], provinces: &[i64], today: NaiveDate) -> Result<Ngo> {
+pub async fn set_work(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    sectors: &[String],
+    provinces: &[i64],
+    today: NaiveDate,
+) -> Result<Ngo> {
     actor.require(Action::ManageNgos, None)?;
     let before = get(conn, id, today).await?;
-    let sectors: BTreeSet<String> = sectors.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    let sectors: BTreeSet<String> = sectors
+        .iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
     if let Some(why) = sector::refuse_unknown(&sectors) {
         return Err(Error::invalid("sectors", why));
     }
     let provinces: BTreeSet<i64> = provinces.iter().copied().collect();
-    check_provinces(conn, "provinces", &provinces.iter().copied().collect::<Vec<_>>()).await?;
+    check_provinces(
+        conn,
+        "provinces",
+        &provinces.iter().copied().collect::<Vec<_>>(),
+    )
+    .await?;
     sets::replace(
         conn,
         NgoSectors::Table,
@@ -276,12 +381,38 @@ async fn check_spec(conn: &mut Conn, spec: &PermitSpec) -> Result<()> {
 
 async fn write_area(conn: &mut Conn, permit: i64, spec: &PermitSpec) -> Result<()> {
     let provinces = spec.provinces.iter().map(|u| [Expr::val(*u)]).collect();
-    sets::replace(conn, NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, permit, [NgoPermitProvinces::UnitId], provinces).await?;
-    let sectors = spec.sectors.iter().map(|c| [Expr::val(c.clone())]).collect();
-    sets::replace(conn, NgoPermitSectors::Table, NgoPermitSectors::PermitId, permit, [NgoPermitSectors::SectorCode], sectors).await
+    sets::replace(
+        conn,
+        NgoPermitProvinces::Table,
+        NgoPermitProvinces::PermitId,
+        permit,
+        [NgoPermitProvinces::UnitId],
+        provinces,
+    )
+    .await?;
+    let sectors = spec
+        .sectors
+        .iter()
+        .map(|c| [Expr::val(c.clone())])
+        .collect();
+    sets::replace(
+        conn,
+        NgoPermitSectors::Table,
+        NgoPermitSectors::PermitId,
+        permit,
+        [NgoPermitSectors::SectorCode],
+        sectors,
+    )
+    .await
 }
 
-async fn step(conn: &mut Conn, actor: &Actor, permit: i64, change: PermitChange, note: Option<&str>) -> Result<()> {
+async fn step(
+    conn: &mut Conn,
+    actor: &Actor,
+    permit: i64,
+    change: PermitChange,
+    note: Option<&str>,
+) -> Result<()> {
     conn.execute(
         Query::insert()
             .into_table(NgoPermitChanges::Table)
@@ -292,7 +423,13 @@ async fn step(conn: &mut Conn, actor: &Actor, permit: i64, change: PermitChange,
                 NgoPermitChanges::UserId,
                 NgoPermitChanges::At,
             ])
-            .values_panic([permit.into(), change.as_str().into(), note.map(str::to_owned).into(), actor.user_id.into(), Utc::now().into()]),
+            .values_panic([
+                permit.into(),
+                change.as_str().into(),
+                note.map(str::to_owned).into(),
+                actor.user_id.into(),
+                Utc::now().into(),
+            ]),
     )
     .await?;
     Ok(())
@@ -307,7 +444,13 @@ fn permit_json(p: &Permit) -> serde_json::Value {
     })
 }
 
-async fn record(conn: &mut Conn, actor: &Actor, action: AuditAction, before: Option<&Permit>, after: &Permit) -> Result<()> {
+async fn record(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: AuditAction,
+    before: Option<&Permit>,
+    after: &Permit,
+) -> Result<()> {
     let before = before.map(permit_json);
     audit::record(
         conn,
@@ -327,14 +470,25 @@ async fn record(conn: &mut Conn, actor: &Actor, action: AuditAction, before: Opt
 /// A permit by its id.
 pub async fn permit(conn: &mut Conn, id: i64, today: NaiveDate) -> Result<Permit> {
     let row: PermitRow = conn
-        .fetch_optional(Query::select().columns(permit_columns()).from(NgoPermits::Table).and_where(Expr::col(NgoPermits::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(permit_columns())
+                .from(NgoPermits::Table)
+                .and_where(Expr::col(NgoPermits::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("permit"))?;
     assemble(conn, row, today).await
 }
 
 /// Records a permit issued to an NGO (central staff).
-pub async fn add_permit(conn: &mut Conn, actor: &Actor, ngo: i64, draft: &PermitDraft, today: NaiveDate) -> Result<Permit> {
+pub async fn add_permit(
+    conn: &mut Conn,
+    actor: &Actor,
+    ngo: i64,
+    draft: &PermitDraft,
+    today: NaiveDate,
+) -> Result<Permit> {
     actor.require(Action::ManageNgos, None)?;
     ngo_partner(conn, ngo).await?;
     let spec = draft.check()?;
@@ -394,14 +548,25 @@ pub async fn change_permit(
 ) -> Result<Permit> {
     actor.require(Action::ManageNgos, None)?;
     let before = permit(conn, id, today).await?;
-    let standing = change.after(before.standing).map_err(|e| Error::conflict("change", e))?;
-    let note = patch.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let standing = change
+        .after(before.standing)
+        .map_err(|e| Error::conflict("change", e))?;
+    let note = patch
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     let keep_or = |given: Option<NaiveDate>, field: &str, was: NaiveDate| -> Result<NaiveDate> {
         match given {
             Some(d)
-                if d != was && !matches!(change, PermitChange::Reissued) && !(field == "valid_to" && change == PermitChange::Extended) =>
+                if d != was
+                    && !matches!(change, PermitChange::Reissued)
+                    && !(field == "valid_to" && change == PermitChange::Extended) =>
             {
-                Err(Error::invalid(field, format!("a permit that is {} keeps its {field}", change.as_str())))
+                Err(Error::invalid(
+                    field,
+                    format!("a permit that is {} keeps its {field}", change.as_str()),
+                ))
             }
             Some(d) => Ok(d),
             None => Ok(was),
@@ -421,11 +586,15 @@ pub async fn change_permit(
         valid_from: Some(keep_or(patch.valid_from, "valid_from", before.valid_from)?),
         valid_to: Some(keep_or(patch.valid_to, "valid_to", before.valid_to)?),
         provinces: match change {
-            PermitChange::Amended | PermitChange::Reissued if !patch.provinces.is_empty() => patch.provinces.clone(),
+            PermitChange::Amended | PermitChange::Reissued if !patch.provinces.is_empty() => {
+                patch.provinces.clone()
+            }
             _ => before.provinces.iter().map(|u| u.id).collect(),
         },
         sectors: match change {
-            PermitChange::Amended | PermitChange::Reissued if !patch.sectors.is_empty() => patch.sectors.clone(),
+            PermitChange::Amended | PermitChange::Reissued if !patch.sectors.is_empty() => {
+                patch.sectors.clone()
+            }
             _ => before.sectors.iter().map(|s| s.code.clone()).collect(),
         },
         note: note.map(str::to_owned).or(before.note.clone()),
@@ -433,9 +602,14 @@ pub async fn change_permit(
     let spec = merged.check()?;
     match change {
         PermitChange::Extended if spec.valid_to <= before.valid_to => {
-            return Err(Error::invalid("valid_to", format!("an extension ends after {}", before.valid_to)));
+            return Err(Error::invalid(
+                "valid_to",
+                format!("an extension ends after {}", before.valid_to),
+            ));
         }
-        PermitChange::Suspended | PermitChange::Revoked | PermitChange::Reinstated if note.is_none() => {
+        PermitChange::Suspended | PermitChange::Revoked | PermitChange::Reinstated
+            if note.is_none() =>
+        {
             return Err(Error::invalid("note", "give the reason for the decision"));
         }
         _ => {}
@@ -493,7 +667,9 @@ pub struct NgoFilter {
 /// [`EXPIRY_WARNING_DAYS`], or a province of work that no permit they may work under covers.
 /// It asks in SQL what [`warnings`] finds in the records read, so both agree.
 fn needing_attention(today: NaiveDate) -> SelectStatement {
-    let horizon = today.checked_add_days(Days::new(EXPIRY_WARNING_DAYS)).unwrap_or(NaiveDate::MAX);
+    let horizon = today
+        .checked_add_days(Days::new(EXPIRY_WARNING_DAYS))
+        .unwrap_or(NaiveDate::MAX);
     let valid = PermitStanding::Valid.as_str();
     let expiring = Query::select()
         .column(NgoPermits::PartnerId)
@@ -506,10 +682,17 @@ fn needing_attention(today: NaiveDate) -> SelectStatement {
         .from(NgoPermits::Table)
         .inner_join(
             NgoPermitProvinces::Table,
-            Expr::col((NgoPermitProvinces::Table, NgoPermitProvinces::PermitId)).equals((NgoPermits::Table, NgoPermits::Id)),
+            Expr::col((NgoPermitProvinces::Table, NgoPermitProvinces::PermitId))
+                .equals((NgoPermits::Table, NgoPermits::Id)),
         )
-        .and_where(Expr::col((NgoPermits::Table, NgoPermits::PartnerId)).equals((NgoProvinces::Table, NgoProvinces::PartnerId)))
-        .and_where(Expr::col((NgoPermitProvinces::Table, NgoPermitProvinces::UnitId)).equals((NgoProvinces::Table, NgoProvinces::UnitId)))
+        .and_where(
+            Expr::col((NgoPermits::Table, NgoPermits::PartnerId))
+                .equals((NgoProvinces::Table, NgoProvinces::PartnerId)),
+        )
+        .and_where(
+            Expr::col((NgoPermitProvinces::Table, NgoPermitProvinces::UnitId))
+                .equals((NgoProvinces::Table, NgoProvinces::UnitId)),
+        )
         .and_where(Expr::col((NgoPermits::Table, NgoPermits::Standing)).eq(valid))
         .and_where(Expr::col((NgoPermits::Table, NgoPermits::ValidTo)).gte(today))
         .to_owned();
@@ -521,13 +704,23 @@ fn needing_attention(today: NaiveDate) -> SelectStatement {
     Query::select()
         .column(Partners::Id)
         .from(Partners::Table)
-        .cond_where(Cond::any().add(Expr::col(Partners::Id).in_subquery(expiring)).add(Expr::col(Partners::Id).in_subquery(uncovered)))
+        .cond_where(
+            Cond::any()
+                .add(Expr::col(Partners::Id).in_subquery(expiring))
+                .add(Expr::col(Partners::Id).in_subquery(uncovered)),
+        )
         .to_owned()
 }
 
 /// The registry's NGOs, by name, with their warnings as of `today`. Every filter is matched in
 /// the database and only the page's NGOs are read in full.
-pub async fn list(conn: &mut Conn, filter: &NgoFilter, limit: u64, offset: u64, today: NaiveDate) -> Result<(Vec<Listed>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    filter: &NgoFilter,
+    limit: u64,
+    offset: u64,
+    today: NaiveDate,
+) -> Result<(Vec<Listed>, i64)> {
     let mut within = filter.needs_attention.then(|| needing_attention(today));
     if let Some(unit) = filter.province {
         let mut q = Query::select()
@@ -551,8 +744,14 @@ pub async fn list(conn: &mut Conn, filter: &NgoFilter, limit: u64, offset: u64, 
         }
         within = Some(q);
     }
-    let partner_filter = partner::PartnerFilter { q: filter.q.clone(), kind: Some(PartnerKind::Ngo), within, ..Default::default() };
-    let (partners, total) = partner::list(conn, &partner_filter, ("name", false), limit, offset).await?;
+    let partner_filter = partner::PartnerFilter {
+        q: filter.q.clone(),
+        kind: Some(PartnerKind::Ngo),
+        within,
+        ..Default::default()
+    };
+    let (partners, total) =
+        partner::list(conn, &partner_filter, ("name", false), limit, offset).await?;
     let mut out = Vec::with_capacity(partners.len());
     for p in partners {
         let ngo = get(conn, p.id, today).await?;

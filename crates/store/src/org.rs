@@ -18,7 +18,9 @@ use serde_json::Value;
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
-use crate::schema::{ClusterRoles, OrgCodes, OrgEventLinks, OrgEvents, OrgNames, OrgParents, OrgUnits};
+use crate::schema::{
+    ClusterRoles, OrgCodes, OrgEventLinks, OrgEvents, OrgNames, OrgParents, OrgUnits,
+};
 use crate::search::{self, Doc};
 
 const ENTITY: &str = "org_unit";
@@ -49,7 +51,11 @@ impl OrgUnit {
     }
 
     pub fn is_open_on(&self, date: NaiveDate) -> bool {
-        Period { from: self.valid_from, to: self.valid_to }.contains(date)
+        Period {
+            from: self.valid_from,
+            to: self.valid_to,
+        }
+        .contains(date)
     }
 }
 
@@ -67,7 +73,11 @@ fn day_before(date: NaiveDate) -> NaiveDate {
 fn valid_at(table: impl Iden + Copy + 'static, date: NaiveDate) -> Cond {
     Cond::all()
         .add(Expr::col((table, "valid_from")).lte(date))
-        .add(Cond::any().add(Expr::col((table, "valid_to")).is_null()).add(Expr::col((table, "valid_to")).gte(date)))
+        .add(
+            Cond::any()
+                .add(Expr::col((table, "valid_to")).is_null())
+                .add(Expr::col((table, "valid_to")).gte(date)),
+        )
 }
 
 /// The select behind every read of units as of a date; callers add conditions.
@@ -85,25 +95,38 @@ fn units_as_of(date: NaiveDate) -> SelectStatement {
             (OrgUnits::Table, OrgUnits::Note),
         ])
         .column((OrgCodes::Table, OrgCodes::Code))
-        .columns([(OrgNames::Table, OrgNames::Name), (OrgNames::Table, OrgNames::ShortName), (OrgNames::Table, OrgNames::NameEn)])
+        .columns([
+            (OrgNames::Table, OrgNames::Name),
+            (OrgNames::Table, OrgNames::ShortName),
+            (OrgNames::Table, OrgNames::NameEn),
+        ])
         .column((OrgParents::Table, OrgParents::ParentId))
         .from(OrgUnits::Table)
         .inner_join(
             OrgNames::Table,
             Cond::all()
-                .add(Expr::col((OrgNames::Table, OrgNames::UnitId)).equals((OrgUnits::Table, OrgUnits::Id)))
+                .add(
+                    Expr::col((OrgNames::Table, OrgNames::UnitId))
+                        .equals((OrgUnits::Table, OrgUnits::Id)),
+                )
                 .add(valid_at(OrgNames::Table, date)),
         )
         .left_join(
             OrgCodes::Table,
             Cond::all()
-                .add(Expr::col((OrgCodes::Table, OrgCodes::UnitId)).equals((OrgUnits::Table, OrgUnits::Id)))
+                .add(
+                    Expr::col((OrgCodes::Table, OrgCodes::UnitId))
+                        .equals((OrgUnits::Table, OrgUnits::Id)),
+                )
                 .add(valid_at(OrgCodes::Table, date)),
         )
         .left_join(
             OrgParents::Table,
             Cond::all()
-                .add(Expr::col((OrgParents::Table, OrgParents::UnitId)).equals((OrgUnits::Table, OrgUnits::Id)))
+                .add(
+                    Expr::col((OrgParents::Table, OrgParents::UnitId))
+                        .equals((OrgUnits::Table, OrgUnits::Id)),
+                )
                 .add(valid_at(OrgParents::Table, date)),
         )
         .to_owned()
@@ -122,7 +145,8 @@ pub enum SortField {
 impl SortField {
     /// Parses `name`, `-code`, …; `Err` names the accepted fields.
     pub fn parse(input: &str) -> Result<(SortField, bool), String> {
-        let (field, descending) = crate::parse_sort(input, &["name", "code", "kind", "valid_from", "id"])?;
+        let (field, descending) =
+            crate::parse_sort(input, &["name", "code", "kind", "valid_from", "id"])?;
         let field = match field {
             "name" => SortField::Name,
             "code" => SortField::Code,
@@ -147,14 +171,26 @@ pub struct UnitFilter {
 
 impl UnitFilter {
     pub fn as_of(date: NaiveDate) -> Self {
-        UnitFilter { as_of: date, kind: None, parent_id: None, q: None, sort: SortField::Name, descending: false }
+        UnitFilter {
+            as_of: date,
+            kind: None,
+            parent_id: None,
+            q: None,
+            sort: SortField::Name,
+            descending: false,
+        }
     }
 }
 
 /// Units existing on `filter.as_of`, sorted (names in Vietnamese order), with the total.
 ///
 /// The structure is readable by every signed-in user; records owned by units are scoped.
-pub async fn list(conn: &mut Conn, filter: &UnitFilter, limit: u64, offset: u64) -> Result<(Vec<OrgUnit>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    filter: &UnitFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<OrgUnit>, i64)> {
     let mut select = units_as_of(filter.as_of);
     select.cond_where(valid_at(OrgUnits::Table, filter.as_of));
     if let Some(kind) = filter.kind {
@@ -165,13 +201,22 @@ pub async fn list(conn: &mut Conn, filter: &UnitFilter, limit: u64, offset: u64)
     }
     if let Some(q) = &filter.q {
         match search::matching_ids(conn.backend(), ENTITY, q) {
-            Some(ids) => select.and_where(Expr::col((OrgUnits::Table, OrgUnits::Id)).in_subquery(ids)),
+            Some(ids) => {
+                select.and_where(Expr::col((OrgUnits::Table, OrgUnits::Id)).in_subquery(ids))
+            }
             None => &mut select,
         };
     }
-    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(select.clone(), "listed").to_owned();
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(select.clone(), "listed")
+        .to_owned();
     let (total,): (i64,) = conn.fetch_one(&count).await?;
-    let order = if filter.descending { Order::Desc } else { Order::Asc };
+    let order = if filter.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
     match filter.sort {
         SortField::Name => select.order_by((OrgNames::Table, OrgNames::NameKey), order),
         SortField::Code => select.order_by((OrgCodes::Table, OrgCodes::Code), order),
@@ -179,14 +224,19 @@ pub async fn list(conn: &mut Conn, filter: &UnitFilter, limit: u64, offset: u64)
         SortField::ValidFrom => select.order_by((OrgUnits::Table, OrgUnits::ValidFrom), order),
         SortField::Id => select.order_by((OrgUnits::Table, OrgUnits::Id), order),
     };
-    select.order_by((OrgUnits::Table, OrgUnits::Id), Order::Asc).limit(limit).offset(offset);
+    select
+        .order_by((OrgUnits::Table, OrgUnits::Id), Order::Asc)
+        .limit(limit)
+        .offset(offset);
     Ok((conn.fetch_all(&select).await?, total))
 }
 
 /// Every unit existing on `date`, for trees and pickers.
 pub async fn all_as_of(conn: &mut Conn, date: NaiveDate) -> Result<Vec<OrgUnit>> {
     let mut select = units_as_of(date);
-    select.cond_where(valid_at(OrgUnits::Table, date)).order_by((OrgNames::Table, OrgNames::NameKey), Order::Asc);
+    select
+        .cond_where(valid_at(OrgUnits::Table, date))
+        .order_by((OrgNames::Table, OrgNames::NameKey), Order::Asc);
     conn.fetch_all(&select).await
 }
 
@@ -211,7 +261,9 @@ pub async fn get(conn: &mut Conn, id: i64, date: NaiveDate) -> Result<OrgUnit> {
     let date = life.valid_to.map_or(date, |to| Ord::min(date, to));
     let mut select = units_as_of(date);
     select.and_where(Expr::col((OrgUnits::Table, OrgUnits::Id)).eq(id));
-    conn.fetch_optional(&select).await?.ok_or(Error::NotFound("organization unit"))
+    conn.fetch_optional(&select)
+        .await?
+        .ok_or(Error::NotFound("organization unit"))
 }
 
 /// One dated value in a unit's history.
@@ -249,7 +301,11 @@ pub struct UnitRef {
 
 /// A unit's rows in one of the dated tables (names, codes, parents): the given value columns,
 /// then `valid_from` and `valid_to`, oldest first.
-fn dated_rows(table: impl Iden + Copy + 'static, values: &[&'static str], unit_id: i64) -> SelectStatement {
+fn dated_rows(
+    table: impl Iden + Copy + 'static,
+    values: &[&'static str],
+    unit_id: i64,
+) -> SelectStatement {
     Query::select()
         .columns(values.iter().copied().chain(["valid_from", "valid_to"]))
         .from(table)
@@ -259,31 +315,68 @@ fn dated_rows(table: impl Iden + Copy + 'static, values: &[&'static str], unit_i
 }
 
 pub async fn history(conn: &mut Conn, id: i64) -> Result<History> {
-    type NameRow = (String, Option<String>, Option<String>, NaiveDate, Option<NaiveDate>);
-    let names: Vec<NameRow> = conn.fetch_all(&dated_rows(OrgNames::Table, &["name", "short_name", "name_en"], id)).await?;
-    let codes: Vec<(String, NaiveDate, Option<NaiveDate>)> = conn.fetch_all(&dated_rows(OrgCodes::Table, &["code"], id)).await?;
-    let parents: Vec<(i64, NaiveDate, Option<NaiveDate>)> = conn.fetch_all(&dated_rows(OrgParents::Table, &["parent_id"], id)).await?;
+    type NameRow = (
+        String,
+        Option<String>,
+        Option<String>,
+        NaiveDate,
+        Option<NaiveDate>,
+    );
+    let names: Vec<NameRow> = conn
+        .fetch_all(&dated_rows(
+            OrgNames::Table,
+            &["name", "short_name", "name_en"],
+            id,
+        ))
+        .await?;
+    let codes: Vec<(String, NaiveDate, Option<NaiveDate>)> = conn
+        .fetch_all(&dated_rows(OrgCodes::Table, &["code"], id))
+        .await?;
+    let parents: Vec<(i64, NaiveDate, Option<NaiveDate>)> = conn
+        .fetch_all(&dated_rows(OrgParents::Table, &["parent_id"], id))
+        .await?;
     let parent_refs = unit_refs(conn, parents.iter().map(|p| p.0).collect()).await?;
     Ok(History {
         names: names
             .into_iter()
             .map(|(name, short_name, name_en, from, to)| Dated {
-                value: NameRecord { name, short_name, name_en },
+                value: NameRecord {
+                    name,
+                    short_name,
+                    name_en,
+                },
                 valid_from: from,
                 valid_to: to,
             })
             .collect(),
-        codes: codes.into_iter().map(|(code, from, to)| Dated { value: code, valid_from: from, valid_to: to }).collect(),
+        codes: codes
+            .into_iter()
+            .map(|(code, from, to)| Dated {
+                value: code,
+                valid_from: from,
+                valid_to: to,
+            })
+            .collect(),
         parents: parents
             .into_iter()
-            .filter_map(|(pid, from, to)| Some(Dated { value: parent_refs.get(&pid)?.clone(), valid_from: from, valid_to: to }))
+            .filter_map(|(pid, from, to)| {
+                Some(Dated {
+                    value: parent_refs.get(&pid)?.clone(),
+                    valid_from: from,
+                    valid_to: to,
+                })
+            })
             .collect(),
     })
 }
 
 /// The most recent name of each unit.
 pub async fn latest_names(conn: &mut Conn, ids: BTreeSet<i64>) -> Result<HashMap<i64, String>> {
-    Ok(unit_refs(conn, ids).await?.into_iter().map(|(id, r)| (id, r.name)).collect())
+    Ok(unit_refs(conn, ids)
+        .await?
+        .into_iter()
+        .map(|(id, r)| (id, r.name))
+        .collect())
 }
 
 /// References (latest name, lifetime) to the given units.
@@ -294,16 +387,40 @@ pub async fn unit_refs(conn: &mut Conn, ids: BTreeSet<i64>) -> Result<HashMap<i6
     let rows: Vec<(i64, String, NaiveDate, NaiveDate, Option<NaiveDate>)> = conn
         .fetch_all(
             Query::select()
-                .columns([(OrgNames::Table, OrgNames::UnitId), (OrgNames::Table, OrgNames::Name), (OrgNames::Table, OrgNames::ValidFrom)])
-                .columns([(OrgUnits::Table, OrgUnits::ValidFrom), (OrgUnits::Table, OrgUnits::ValidTo)])
+                .columns([
+                    (OrgNames::Table, OrgNames::UnitId),
+                    (OrgNames::Table, OrgNames::Name),
+                    (OrgNames::Table, OrgNames::ValidFrom),
+                ])
+                .columns([
+                    (OrgUnits::Table, OrgUnits::ValidFrom),
+                    (OrgUnits::Table, OrgUnits::ValidTo),
+                ])
                 .from(OrgNames::Table)
-                .inner_join(OrgUnits::Table, Expr::col((OrgUnits::Table, OrgUnits::Id)).equals((OrgNames::Table, OrgNames::UnitId)))
+                .inner_join(
+                    OrgUnits::Table,
+                    Expr::col((OrgUnits::Table, OrgUnits::Id))
+                        .equals((OrgNames::Table, OrgNames::UnitId)),
+                )
                 .and_where(Expr::col((OrgNames::Table, OrgNames::UnitId)).is_in(ids))
                 .order_by((OrgNames::Table, OrgNames::ValidFrom), Order::Asc),
         )
         .await?;
     // Later rows overwrite earlier ones: the newest name wins.
-    Ok(rows.into_iter().map(|(id, name, _, valid_from, valid_to)| (id, UnitRef { id, name, valid_from, valid_to })).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, _, valid_from, valid_to)| {
+            (
+                id,
+                UnitRef {
+                    id,
+                    name,
+                    valid_from,
+                    valid_to,
+                },
+            )
+        })
+        .collect())
 }
 
 /// A structural change with the units it linked.
@@ -339,7 +456,11 @@ pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<LineageEvent>> {
     let events = Query::select()
         .column(OrgEventLinks::EventId)
         .from(OrgEventLinks::Table)
-        .cond_where(Cond::any().add(Expr::col(OrgEventLinks::FromUnitId).eq(id)).add(Expr::col(OrgEventLinks::ToUnitId).eq(id)))
+        .cond_where(
+            Cond::any()
+                .add(Expr::col(OrgEventLinks::FromUnitId).eq(id))
+                .add(Expr::col(OrgEventLinks::ToUnitId).eq(id)),
+        )
         .to_owned();
     let rows: Vec<LinkRow> = conn
         .fetch_all(
@@ -350,11 +471,16 @@ pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<LineageEvent>> {
                     (OrgEvents::Table, OrgEvents::EventDate),
                     (OrgEvents::Table, OrgEvents::Note),
                 ])
-                .columns([OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId, OrgEventLinks::Share])
+                .columns([
+                    OrgEventLinks::FromUnitId,
+                    OrgEventLinks::ToUnitId,
+                    OrgEventLinks::Share,
+                ])
                 .from(OrgEventLinks::Table)
                 .inner_join(
                     OrgEvents::Table,
-                    Expr::col((OrgEvents::Table, OrgEvents::Id)).equals((OrgEventLinks::Table, OrgEventLinks::EventId)),
+                    Expr::col((OrgEvents::Table, OrgEvents::Id))
+                        .equals((OrgEventLinks::Table, OrgEventLinks::EventId)),
                 )
                 .and_where(Expr::col(OrgEventLinks::EventId).in_subquery(events))
                 .order_by((OrgEvents::Table, OrgEvents::EventDate), Order::Asc)
@@ -362,15 +488,29 @@ pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<LineageEvent>> {
                 .order_by((OrgEventLinks::Table, OrgEventLinks::Id), Order::Asc),
         )
         .await?;
-    let ids = rows.iter().flat_map(|r| [r.from_unit_id, r.to_unit_id]).flatten().collect();
+    let ids = rows
+        .iter()
+        .flat_map(|r| [r.from_unit_id, r.to_unit_id])
+        .flatten()
+        .collect();
     let refs = unit_refs(conn, ids).await?;
     let unit_ref = |id: Option<i64>| id.and_then(|id| refs.get(&id).cloned());
     let mut out: Vec<LineageEvent> = Vec::new();
     for r in rows {
-        let link = LineageLink { from: unit_ref(r.from_unit_id), to: unit_ref(r.to_unit_id), share: r.share };
+        let link = LineageLink {
+            from: unit_ref(r.from_unit_id),
+            to: unit_ref(r.to_unit_id),
+            share: r.share,
+        };
         match out.last_mut() {
             Some(last) if last.id == r.event_id => last.links.push(link),
-            _ => out.push(LineageEvent { id: r.event_id, kind: r.kind, date: r.event_date, note: r.note, links: vec![link] }),
+            _ => out.push(LineageEvent {
+                id: r.event_id,
+                kind: r.kind,
+                date: r.event_date,
+                note: r.note,
+                links: vec![link],
+            }),
         }
     }
     Ok(out)
@@ -387,8 +527,10 @@ pub struct ClusterYear {
 }
 
 fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| Error::invalid("year", "is out of range"))?;
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::invalid("year", "is out of range"))?;
+    let start = NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| Error::invalid("year", "is out of range"))?;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| Error::invalid("year", "is out of range"))?;
     Ok((start, end))
 }
 
@@ -403,10 +545,17 @@ pub async fn cluster_members(conn: &mut Conn, cluster_id: i64, year: i32) -> Res
                 .from(OrgParents::Table)
                 .and_where(Expr::col(OrgParents::ParentId).eq(cluster_id))
                 .and_where(Expr::col(OrgParents::ValidFrom).lte(end))
-                .cond_where(Cond::any().add(Expr::col(OrgParents::ValidTo).is_null()).add(Expr::col(OrgParents::ValidTo).gte(start))),
+                .cond_where(
+                    Cond::any()
+                        .add(Expr::col(OrgParents::ValidTo).is_null())
+                        .add(Expr::col(OrgParents::ValidTo).gte(start)),
+                ),
         )
         .await?;
-    let mut members: Vec<UnitRef> = unit_refs(conn, ids.iter().map(|(id,)| *id).collect()).await?.into_values().collect();
+    let mut members: Vec<UnitRef> = unit_refs(conn, ids.iter().map(|(id,)| *id).collect())
+        .await?
+        .into_values()
+        .collect();
     members.sort_by(|a, b| compare(&a.name, &b.name));
     Ok(members)
 }
@@ -427,10 +576,19 @@ pub async fn cluster_year(conn: &mut Conn, cluster_id: i64, year: i32) -> Result
         )
         .await?;
     let members = cluster_members(conn, cluster_id, year).await?;
-    let role_ids = roles.iter().flat_map(|(l, d)| [Some(*l), *d]).flatten().collect();
+    let role_ids = roles
+        .iter()
+        .flat_map(|(l, d)| [Some(*l), *d])
+        .flatten()
+        .collect();
     let refs = unit_refs(conn, role_ids).await?;
     Ok(ClusterYear {
-        cluster: UnitRef { id: cluster.id, name: cluster.name, valid_from: cluster.valid_from, valid_to: cluster.valid_to },
+        cluster: UnitRef {
+            id: cluster.id,
+            name: cluster.name,
+            valid_from: cluster.valid_from,
+            valid_to: cluster.valid_to,
+        },
         year,
         lead: roles.and_then(|(l, _)| refs.get(&l).cloned()),
         deputy: roles.and_then(|(_, d)| refs.get(&d?).cloned()),
@@ -453,11 +611,17 @@ pub async fn set_cluster_roles(
     let member_ids: BTreeSet<i64> = before.members.iter().map(|m| m.id).collect();
     let mut check = Checker::new();
     if !member_ids.contains(&lead) {
-        check.push("lead", format!("unit {lead} is not a member of this cluster in {year}"));
+        check.push(
+            "lead",
+            format!("unit {lead} is not a member of this cluster in {year}"),
+        );
     }
     if let Some(d) = deputy {
         if !member_ids.contains(&d) {
-            check.push("deputy", format!("unit {d} is not a member of this cluster in {year}"));
+            check.push(
+                "deputy",
+                format!("unit {d} is not a member of this cluster in {year}"),
+            );
         } else if d == lead {
             check.push("deputy", "the deputy must differ from the lead");
         }
@@ -473,7 +637,12 @@ pub async fn set_cluster_roles(
     conn.execute(
         Query::insert()
             .into_table(ClusterRoles::Table)
-            .columns([ClusterRoles::ClusterId, ClusterRoles::Year, ClusterRoles::LeadUnitId, ClusterRoles::DeputyUnitId])
+            .columns([
+                ClusterRoles::ClusterId,
+                ClusterRoles::Year,
+                ClusterRoles::LeadUnitId,
+                ClusterRoles::DeputyUnitId,
+            ])
             .values_panic([cluster_id.into(), year.into(), lead.into(), deputy.into()]),
     )
     .await?;
@@ -523,7 +692,12 @@ fn to_json(unit: &OrgUnit) -> Value {
 }
 
 /// Fails with a 422 on `field` when another unit holds `code` during any part of `period`.
-async fn ensure_code_free(conn: &mut Conn, code: &OrgCode, period: Period, except_unit: Option<i64>) -> Result<()> {
+async fn ensure_code_free(
+    conn: &mut Conn,
+    code: &OrgCode,
+    period: Period,
+    except_unit: Option<i64>,
+) -> Result<()> {
     let rows: Vec<(i64, NaiveDate, Option<NaiveDate>)> = conn
         .fetch_all(
             Query::select()
@@ -537,21 +711,36 @@ async fn ensure_code_free(conn: &mut Conn, code: &OrgCode, period: Period, excep
             let until = to.map_or("open-ended".to_owned(), |t| format!("until {t}"));
             return Err(Error::invalid(
                 "code",
-                format!("code {code} is already used by unit {unit} from {from} ({until}), overlapping this validity"),
+                format!(
+                    "code {code} is already used by unit {unit} from {from} ({until}), overlapping this validity"
+                ),
             ));
         }
     }
     Ok(())
 }
 
-async fn ensure_parent_open(conn: &mut Conn, parent_id: i64, date: NaiveDate, field: &str) -> Result<()> {
+async fn ensure_parent_open(
+    conn: &mut Conn,
+    parent_id: i64,
+    date: NaiveDate,
+    field: &str,
+) -> Result<()> {
     let parent = match get(conn, parent_id, date).await {
         Ok(p) => p,
-        Err(Error::NotFound(_)) => return Err(Error::invalid(field, format!("unit {parent_id} does not exist"))),
+        Err(Error::NotFound(_)) => {
+            return Err(Error::invalid(
+                field,
+                format!("unit {parent_id} does not exist"),
+            ));
+        }
         Err(e) => return Err(e),
     };
     if !parent.is_open_on(date) {
-        return Err(Error::invalid(field, format!("unit {parent_id} does not exist on {date}")));
+        return Err(Error::invalid(
+            field,
+            format!("unit {parent_id} does not exist on {date}"),
+        ));
     }
     Ok(())
 }
@@ -589,7 +778,15 @@ async fn insert_unit_rows(conn: &mut Conn, unit: &NewUnit) -> Result<i64> {
                 .returning_col(OrgUnits::Id),
         )
         .await?;
-    insert_name(conn, id, &unit.name, unit.short_name.clone(), unit.name_en.clone(), unit.period).await?;
+    insert_name(
+        conn,
+        id,
+        &unit.name,
+        unit.short_name.clone(),
+        unit.name_en.clone(),
+        unit.period,
+    )
+    .await?;
     if let Some(code) = &unit.code {
         insert_code(conn, id, code, unit.period).await?;
     }
@@ -638,19 +835,44 @@ async fn insert_code(conn: &mut Conn, unit_id: i64, code: &OrgCode, period: Peri
     conn.execute(
         Query::insert()
             .into_table(OrgCodes::Table)
-            .columns([OrgCodes::UnitId, OrgCodes::Code, OrgCodes::ValidFrom, OrgCodes::ValidTo])
-            .values_panic([unit_id.into(), code.as_str().into(), period.from.into(), period.to.into()]),
+            .columns([
+                OrgCodes::UnitId,
+                OrgCodes::Code,
+                OrgCodes::ValidFrom,
+                OrgCodes::ValidTo,
+            ])
+            .values_panic([
+                unit_id.into(),
+                code.as_str().into(),
+                period.from.into(),
+                period.to.into(),
+            ]),
     )
     .await?;
     Ok(())
 }
 
-async fn insert_parent(conn: &mut Conn, unit_id: i64, parent_id: i64, period: Period) -> Result<()> {
+async fn insert_parent(
+    conn: &mut Conn,
+    unit_id: i64,
+    parent_id: i64,
+    period: Period,
+) -> Result<()> {
     conn.execute(
         Query::insert()
             .into_table(OrgParents::Table)
-            .columns([OrgParents::UnitId, OrgParents::ParentId, OrgParents::ValidFrom, OrgParents::ValidTo])
-            .values_panic([unit_id.into(), parent_id.into(), period.from.into(), period.to.into()]),
+            .columns([
+                OrgParents::UnitId,
+                OrgParents::ParentId,
+                OrgParents::ValidFrom,
+                OrgParents::ValidTo,
+            ])
+            .values_panic([
+                unit_id.into(),
+                parent_id.into(),
+                period.from.into(),
+                period.to.into(),
+            ]),
     )
     .await?;
     Ok(())
@@ -677,7 +899,13 @@ async fn index(conn: &mut Conn, id: i64) -> Result<()> {
             entity_id: id,
             unit_id: None,
             title: unit.name.clone(),
-            subtitle: Some(format!("{}{period}", unit.code.as_deref().map(|c| format!("{c} · ")).unwrap_or_default())),
+            subtitle: Some(format!(
+                "{}{period}",
+                unit.code
+                    .as_deref()
+                    .map(|c| format!("{c} · "))
+                    .unwrap_or_default()
+            )),
             url: format!("/org-units/{id}"),
             extra: extra.join(" "),
         },
@@ -694,12 +922,22 @@ async fn record_change(
     before: Option<&OrgUnit>,
     after: Option<&OrgUnit>,
 ) -> Result<()> {
-    let id = after.or(before).map(|u| u.id).ok_or(Error::NotFound("organization unit"))?;
+    let id = after
+        .or(before)
+        .map(|u| u.id)
+        .ok_or(Error::NotFound("organization unit"))?;
     let (before, after) = (before.map(to_json), after.map(to_json));
     audit::record(
         conn,
         actor,
-        Entry { action, entity_type: ENTITY, entity_id: id, unit_id: Some(id), before: before.as_ref(), after: after.as_ref() },
+        Entry {
+            action,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(id),
+            before: before.as_ref(),
+            after: after.as_ref(),
+        },
     )
     .await?;
     index(conn, id).await
@@ -739,7 +977,11 @@ pub struct UnitPatch {
 
 impl UnitPatch {
     fn is_structural(&self) -> bool {
-        self.name.is_some() || self.short_name.is_some() || self.name_en.is_some() || self.code.is_some() || self.parent_id.is_some()
+        self.name.is_some()
+            || self.short_name.is_some()
+            || self.name_en.is_some()
+            || self.code.is_some()
+            || self.parent_id.is_some()
     }
 }
 
@@ -760,18 +1002,36 @@ async fn end_record(
                 .cond_where(valid_at(table, date)),
         )
         .await?;
-    let Some((row, from, to)) = open else { return Ok(None) };
+    let Some((row, from, to)) = open else {
+        return Ok(None);
+    };
     if from >= date {
-        conn.execute(Query::delete().from_table(table).and_where(Expr::col("id").eq(row))).await?;
+        conn.execute(
+            Query::delete()
+                .from_table(table)
+                .and_where(Expr::col("id").eq(row)),
+        )
+        .await?;
     } else {
-        conn.execute(Query::update().table(table).value("valid_to", day_before(date)).and_where(Expr::col("id").eq(row))).await?;
+        conn.execute(
+            Query::update()
+                .table(table)
+                .value("valid_to", day_before(date))
+                .and_where(Expr::col("id").eq(row)),
+        )
+        .await?;
     }
     Ok(Some(to))
 }
 
 /// The first day a later record of `table` starts after `date`, if any: a change from `date` must
 /// end before it, so periods never overlap.
-async fn next_start(conn: &mut Conn, table: impl Iden + Copy + 'static, unit_id: i64, date: NaiveDate) -> Result<Option<NaiveDate>> {
+async fn next_start(
+    conn: &mut Conn,
+    table: impl Iden + Copy + 'static,
+    unit_id: i64,
+    date: NaiveDate,
+) -> Result<Option<NaiveDate>> {
     let next: Option<(NaiveDate,)> = conn
         .fetch_optional(
             Query::select()
@@ -789,10 +1049,18 @@ async fn next_start(conn: &mut Conn, table: impl Iden + Copy + 'static, unit_id:
 /// Replaces, from `date`, the record of `table` valid then: the old one ends the day before and
 /// the new one lasts until the old one would have ended (or the next record starts, or the unit
 /// ends). Returns the new record's period.
-async fn replace_from(conn: &mut Conn, table: impl Iden + Copy + 'static, unit: &OrgUnit, date: NaiveDate) -> Result<Period> {
+async fn replace_from(
+    conn: &mut Conn,
+    table: impl Iden + Copy + 'static,
+    unit: &OrgUnit,
+    date: NaiveDate,
+) -> Result<Period> {
     let to = match end_record(conn, table, unit.id, date).await? {
         Some(to) => to,
-        None => next_start(conn, table, unit.id, date).await?.map(day_before).or(unit.valid_to),
+        None => next_start(conn, table, unit.id, date)
+            .await?
+            .map(day_before)
+            .or(unit.valid_to),
     };
     Ok(Period { from: date, to })
 }
@@ -805,7 +1073,10 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
     if patch.is_structural() {
         actor.require(Action::ManageStructure, Some(id))?;
         if !current.is_open_on(effective) {
-            return Err(Error::invalid("effective", format!("the unit does not exist on {effective}")));
+            return Err(Error::invalid(
+                "effective",
+                format!("the unit does not exist on {effective}"),
+            ));
         }
     } else {
         actor.require(Action::Write, Some(id))?;
@@ -817,12 +1088,26 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
             Some(n) => n.clone(),
             None => OrgName::parse(&current.name).map_err(|e| Error::invalid("name", e))?,
         };
-        let short = patch.short_name.clone().unwrap_or(current.short_name.clone());
+        let short = patch
+            .short_name
+            .clone()
+            .unwrap_or(current.short_name.clone());
         let en = patch.name_en.clone().unwrap_or(current.name_en.clone());
         let period = replace_from(conn, OrgNames::Table, &current, effective).await?;
         insert_name(conn, id, &name, short, en, period).await?;
-        if patch.name.as_ref().is_some_and(|n| n.as_str() != current.name) {
-            record_event(conn, ChangeKind::Rename, effective, None, &[(Some(id), Some(id), None)]).await?;
+        if patch
+            .name
+            .as_ref()
+            .is_some_and(|n| n.as_str() != current.name)
+        {
+            record_event(
+                conn,
+                ChangeKind::Rename,
+                effective,
+                None,
+                &[(Some(id), Some(id), None)],
+            )
+            .await?;
         }
     }
     if let Some(code) = &patch.code
@@ -834,24 +1119,40 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
     }
     if let Some(parent) = patch.parent_id {
         if parent == Some(id) {
-            return Err(Error::invalid("parent_id", "a unit cannot be its own parent"));
+            return Err(Error::invalid(
+                "parent_id",
+                "a unit cannot be its own parent",
+            ));
         }
         if parent != current.parent_id {
             if let Some(p) = parent {
                 ensure_parent_open(conn, p, effective, "parent_id").await?;
                 if ancestors(conn, p, effective).await?.contains(&id) {
-                    return Err(Error::invalid("parent_id", "the new parent lies under this unit"));
+                    return Err(Error::invalid(
+                        "parent_id",
+                        "the new parent lies under this unit",
+                    ));
                 }
             }
             let period = replace_from(conn, OrgParents::Table, &current, effective).await?;
             if let Some(p) = parent {
                 insert_parent(conn, id, p, period).await?;
             }
-            record_event(conn, ChangeKind::Move, effective, None, &[(Some(id), Some(id), None)]).await?;
+            record_event(
+                conn,
+                ChangeKind::Move,
+                effective,
+                None,
+                &[(Some(id), Some(id), None)],
+            )
+            .await?;
         }
     }
     let mut update = Query::update();
-    update.table(OrgUnits::Table).value(OrgUnits::UpdatedAt, Utc::now()).and_where(Expr::col(OrgUnits::Id).eq(id));
+    update
+        .table(OrgUnits::Table)
+        .value(OrgUnits::UpdatedAt, Utc::now())
+        .and_where(Expr::col(OrgUnits::Id).eq(id));
     for (col, value) in [
         (OrgUnits::Address, &patch.address),
         (OrgUnits::Phone, &patch.phone),
@@ -865,7 +1166,14 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
     }
     conn.execute(&update).await?;
     let after = get(conn, id, today).await?;
-    record_change(conn, actor, AuditAction::Update, Some(&before), Some(&after)).await?;
+    record_change(
+        conn,
+        actor,
+        AuditAction::Update,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     get(conn, id, effective).await
 }
 
@@ -905,8 +1213,18 @@ async fn record_event(
         .insert_id(
             Query::insert()
                 .into_table(OrgEvents::Table)
-                .columns([OrgEvents::Kind, OrgEvents::EventDate, OrgEvents::Note, OrgEvents::CreatedAt])
-                .values_panic([kind.as_str().into(), date.into(), note.map(str::to_owned).into(), Utc::now().into()])
+                .columns([
+                    OrgEvents::Kind,
+                    OrgEvents::EventDate,
+                    OrgEvents::Note,
+                    OrgEvents::CreatedAt,
+                ])
+                .values_panic([
+                    kind.as_str().into(),
+                    date.into(),
+                    note.map(str::to_owned).into(),
+                    Utc::now().into(),
+                ])
                 .returning_col(OrgEvents::Id),
         )
         .await?;
@@ -914,7 +1232,12 @@ async fn record_event(
         conn.execute(
             Query::insert()
                 .into_table(OrgEventLinks::Table)
-                .columns([OrgEventLinks::EventId, OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId, OrgEventLinks::Share])
+                .columns([
+                    OrgEventLinks::EventId,
+                    OrgEventLinks::FromUnitId,
+                    OrgEventLinks::ToUnitId,
+                    OrgEventLinks::Share,
+                ])
                 .values_panic([event.into(), (*from).into(), (*to).into(), (*share).into()]),
         )
         .await?;
@@ -939,13 +1262,22 @@ async fn close_unit_rows(conn: &mut Conn, id: i64, date: NaiveDate) -> Result<()
     Ok(())
 }
 
-async fn close_open<T: Iden + Copy + 'static>(conn: &mut Conn, table: T, id: i64, last: NaiveDate) -> Result<()> {
+async fn close_open<T: Iden + Copy + 'static>(
+    conn: &mut Conn,
+    table: T,
+    id: i64,
+    last: NaiveDate,
+) -> Result<()> {
     conn.execute(
         Query::update()
             .table(table)
             .value("valid_to", last)
             .and_where(Expr::col("unit_id").eq(id))
-            .cond_where(Cond::any().add(Expr::col("valid_to").is_null()).add(Expr::col("valid_to").gt(last))),
+            .cond_where(
+                Cond::any()
+                    .add(Expr::col("valid_to").is_null())
+                    .add(Expr::col("valid_to").gt(last)),
+            ),
     )
     .await?;
     Ok(())
@@ -968,32 +1300,57 @@ pub struct Merge {
     pub note: Option<String>,
 }
 
-async fn ensure_open_units(conn: &mut Conn, ids: &[i64], date: NaiveDate, field: &str) -> Result<Vec<OrgUnit>> {
+async fn ensure_open_units(
+    conn: &mut Conn,
+    ids: &[i64],
+    date: NaiveDate,
+    field: &str,
+) -> Result<Vec<OrgUnit>> {
     let mut units = Vec::new();
     for &id in ids {
         let unit = match get(conn, id, date).await {
             Ok(u) => u,
-            Err(Error::NotFound(_)) => return Err(Error::invalid(field, format!("unit {id} does not exist"))),
+            Err(Error::NotFound(_)) => {
+                return Err(Error::invalid(field, format!("unit {id} does not exist")));
+            }
             Err(e) => return Err(e),
         };
         if !unit.is_open_on(day_before(date)) {
-            return Err(Error::invalid(field, format!("unit {id} ({}) does not exist on {}", unit.name, day_before(date))));
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "unit {id} ({}) does not exist on {}",
+                    unit.name,
+                    day_before(date)
+                ),
+            ));
         }
         units.push(unit);
     }
     Ok(units)
 }
 
-async fn resolve_target(conn: &mut Conn, actor: &Actor, target: &Target, date: NaiveDate, field: &str) -> Result<i64> {
+async fn resolve_target(
+    conn: &mut Conn,
+    actor: &Actor,
+    target: &Target,
+    date: NaiveDate,
+    field: &str,
+) -> Result<i64> {
     match target {
         Target::Existing(id) => {
             let unit = match get(conn, *id, date).await {
                 Ok(u) => u,
-                Err(Error::NotFound(_)) => return Err(Error::invalid(field, format!("unit {id} does not exist"))),
+                Err(Error::NotFound(_)) => {
+                    return Err(Error::invalid(field, format!("unit {id} does not exist")));
+                }
                 Err(e) => return Err(e),
             };
             if !unit.is_open_on(date) {
-                return Err(Error::invalid(field, format!("unit {id} does not exist on {date}")));
+                return Err(Error::invalid(
+                    field,
+                    format!("unit {id} does not exist on {date}"),
+                ));
             }
             Ok(*id)
         }
@@ -1033,8 +1390,18 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, merge: &Merge) -> Result<Line
         let after = get(conn, source.id, merge.date).await?;
         record_change(conn, actor, AuditAction::Merge, Some(source), Some(&after)).await?;
     }
-    let links: Vec<_> = sources.iter().map(|s| (Some(s.id), Some(into), Some(1.0))).collect();
-    let event = record_event(conn, ChangeKind::Merge, merge.date, merge.note.as_deref(), &links).await?;
+    let links: Vec<_> = sources
+        .iter()
+        .map(|s| (Some(s.id), Some(into), Some(1.0)))
+        .collect();
+    let event = record_event(
+        conn,
+        ChangeKind::Merge,
+        merge.date,
+        merge.note.as_deref(),
+        &links,
+    )
+    .await?;
     event_of(conn, into, event).await
 }
 
@@ -1058,10 +1425,15 @@ pub async fn split(conn: &mut Conn, actor: &Actor, split: &Split) -> Result<Line
     if split.into.iter().any(|(_, s)| !(*s > 0.0 && *s <= 1.0)) {
         check.push("shares", "each share must be above 0 and at most 1");
     } else if (total - 1.0).abs() > 1e-6 {
-        check.push("shares", format!("shares must add up to 1 (they add up to {total})"));
+        check.push(
+            "shares",
+            format!("shares must add up to 1 (they add up to {total})"),
+        );
     }
     check.finish()?;
-    let source = ensure_open_units(conn, &[split.from], split.date, "from").await?.remove(0);
+    let source = ensure_open_units(conn, &[split.from], split.date, "from")
+        .await?
+        .remove(0);
     let mut results = Vec::new();
     for (i, (target, share)) in split.into.iter().enumerate() {
         let id = resolve_target(conn, actor, target, split.date, &format!("into[{i}]")).await?;
@@ -1073,27 +1445,60 @@ pub async fn split(conn: &mut Conn, actor: &Actor, split: &Split) -> Result<Line
     }
     let after = get(conn, source.id, split.date).await?;
     record_change(conn, actor, AuditAction::Split, Some(&source), Some(&after)).await?;
-    let links: Vec<_> = results.iter().map(|(id, share)| (Some(source.id), Some(*id), Some(*share))).collect();
-    let event = record_event(conn, ChangeKind::Split, split.date, split.note.as_deref(), &links).await?;
+    let links: Vec<_> = results
+        .iter()
+        .map(|(id, share)| (Some(source.id), Some(*id), Some(*share)))
+        .collect();
+    let event = record_event(
+        conn,
+        ChangeKind::Split,
+        split.date,
+        split.note.as_deref(),
+        &links,
+    )
+    .await?;
     event_of(conn, source.id, event).await
 }
 
 /// Closes a unit: it exists until the day before `date`.
-pub async fn close(conn: &mut Conn, actor: &Actor, id: i64, date: NaiveDate, note: Option<&str>) -> Result<LineageEvent> {
+pub async fn close(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    date: NaiveDate,
+    note: Option<&str>,
+) -> Result<LineageEvent> {
     actor.require(Action::ManageStructure, Some(id))?;
     let unit = ensure_open_units(conn, &[id], date, "id").await?.remove(0);
     if date <= unit.valid_from {
-        return Err(Error::invalid("date", format!("the unit starts on {}; close it after that", unit.valid_from)));
+        return Err(Error::invalid(
+            "date",
+            format!(
+                "the unit starts on {}; close it after that",
+                unit.valid_from
+            ),
+        ));
     }
     close_unit_rows(conn, id, date).await?;
     let after = get(conn, id, date).await?;
     record_change(conn, actor, AuditAction::Close, Some(&unit), Some(&after)).await?;
-    let event = record_event(conn, ChangeKind::Close, date, note, &[(Some(id), None, None)]).await?;
+    let event = record_event(
+        conn,
+        ChangeKind::Close,
+        date,
+        note,
+        &[(Some(id), None, None)],
+    )
+    .await?;
     event_of(conn, id, event).await
 }
 
 async fn event_of(conn: &mut Conn, unit: i64, event: i64) -> Result<LineageEvent> {
-    lineage(conn, unit).await?.into_iter().find(|e| e.id == event).ok_or(Error::NotFound("structural event"))
+    lineage(conn, unit)
+        .await?
+        .into_iter()
+        .find(|e| e.id == event)
+        .ok_or(Error::NotFound("structural event"))
 }
 
 /// Plain inserts for bulk seeding (reference import, demo, generator): no checks, no audit
@@ -1106,7 +1511,12 @@ pub mod bulk {
         Ok(id)
     }
 
-    pub async fn add_parent(conn: &mut Conn, unit_id: i64, parent_id: i64, period: Period) -> Result<()> {
+    pub async fn add_parent(
+        conn: &mut Conn,
+        unit_id: i64,
+        parent_id: i64,
+        period: Period,
+    ) -> Result<()> {
         insert_parent(conn, unit_id, parent_id, period).await
     }
 
@@ -1122,7 +1532,9 @@ pub mod bulk {
     }
 
     pub async fn end_name(conn: &mut Conn, unit_id: i64, date: NaiveDate) -> Result<()> {
-        end_record(conn, OrgNames::Table, unit_id, date).await.map(|_| ())
+        end_record(conn, OrgNames::Table, unit_id, date)
+            .await
+            .map(|_| ())
     }
 
     pub async fn event(
@@ -1135,11 +1547,22 @@ pub mod bulk {
         record_event(conn, kind, date, note, links).await
     }
 
-    pub async fn cluster_roles(conn: &mut Conn, cluster_id: i64, year: i32, lead: i64, deputy: Option<i64>) -> Result<()> {
+    pub async fn cluster_roles(
+        conn: &mut Conn,
+        cluster_id: i64,
+        year: i32,
+        lead: i64,
+        deputy: Option<i64>,
+    ) -> Result<()> {
         conn.execute(
             Query::insert()
                 .into_table(ClusterRoles::Table)
-                .columns([ClusterRoles::ClusterId, ClusterRoles::Year, ClusterRoles::LeadUnitId, ClusterRoles::DeputyUnitId])
+                .columns([
+                    ClusterRoles::ClusterId,
+                    ClusterRoles::Year,
+                    ClusterRoles::LeadUnitId,
+                    ClusterRoles::DeputyUnitId,
+                ])
                 .values_panic([cluster_id.into(), year.into(), lead.into(), deputy.into()]),
         )
         .await?;
@@ -1173,11 +1596,23 @@ pub async fn by_code(conn: &mut Conn, code: &str, date: NaiveDate) -> Result<Opt
 /// All parent links and lineage links, for computing scopes.
 pub async fn structure_graph(conn: &mut Conn) -> Result<amity_domain::authz::StructureGraph> {
     let mut graph = amity_domain::authz::StructureGraph::default();
-    let parents: Vec<(i64, i64)> =
-        conn.fetch_all(Query::select().columns([OrgParents::UnitId, OrgParents::ParentId]).from(OrgParents::Table)).await?;
-    let links: Vec<(Option<i64>, Option<i64>)> =
-        conn.fetch_all(Query::select().columns([OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId]).from(OrgEventLinks::Table)).await?;
-    let units: Vec<(i64,)> = conn.fetch_all(Query::select().column(OrgUnits::Id).from(OrgUnits::Table)).await?;
+    let parents: Vec<(i64, i64)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([OrgParents::UnitId, OrgParents::ParentId])
+                .from(OrgParents::Table),
+        )
+        .await?;
+    let links: Vec<(Option<i64>, Option<i64>)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId])
+                .from(OrgEventLinks::Table),
+        )
+        .await?;
+    let units: Vec<(i64,)> = conn
+        .fetch_all(Query::select().column(OrgUnits::Id).from(OrgUnits::Table))
+        .await?;
     let has_parent: BTreeSet<i64> = parents.iter().map(|(c, _)| *c).collect();
     for (child, parent) in parents {
         graph.add_parent(child, parent);
@@ -1189,7 +1624,11 @@ pub async fn structure_graph(conn: &mut Conn) -> Result<amity_domain::authz::Str
             graph.add_lineage(from, to);
         }
     }
-    graph.roots = units.into_iter().map(|(id,)| id).filter(|id| !has_parent.contains(id)).collect();
+    graph.roots = units
+        .into_iter()
+        .map(|(id,)| id)
+        .filter(|id| !has_parent.contains(id))
+        .collect();
     Ok(graph)
 }
 
@@ -1210,7 +1649,12 @@ pub async fn cluster_roles_of(conn: &mut Conn, units: &BTreeSet<i64>) -> Result<
     let rows: Vec<(i64, i32, i64, Option<i64>)> = conn
         .fetch_all(
             Query::select()
-                .columns([ClusterRoles::ClusterId, ClusterRoles::Year, ClusterRoles::LeadUnitId, ClusterRoles::DeputyUnitId])
+                .columns([
+                    ClusterRoles::ClusterId,
+                    ClusterRoles::Year,
+                    ClusterRoles::LeadUnitId,
+                    ClusterRoles::DeputyUnitId,
+                ])
                 .from(ClusterRoles::Table)
                 .cond_where(
                     Cond::any()
@@ -1224,8 +1668,16 @@ pub async fn cluster_roles_of(conn: &mut Conn, units: &BTreeSet<i64>) -> Result<
     Ok(rows
         .into_iter()
         .filter_map(|(cluster, year, lead, _)| {
-            let role = if units.contains(&lead) { "lead" } else { "deputy" };
-            Some(ClusterRole { cluster: clusters.get(&cluster)?.clone(), year, role })
+            let role = if units.contains(&lead) {
+                "lead"
+            } else {
+                "deputy"
+            };
+            Some(ClusterRole {
+                cluster: clusters.get(&cluster)?.clone(),
+                year,
+                role,
+            })
         })
         .collect())
 }
@@ -1245,7 +1697,12 @@ pub async fn led_cluster_members(conn: &mut Conn, units: &BTreeSet<i64>) -> Resu
         .await?;
     let mut members = BTreeSet::new();
     for (cluster, year) in led {
-        members.extend(cluster_members(conn, cluster, year).await?.into_iter().map(|m| m.id));
+        members.extend(
+            cluster_members(conn, cluster, year)
+                .await?
+                .into_iter()
+                .map(|m| m.id),
+        );
     }
     Ok(members)
 }

@@ -10,7 +10,9 @@ use amity_domain::anniversary::{PartialDate, Precision};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
-use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation, Vocabulary, split_names};
+use amity_domain::partner::{
+    PartnerKind, RelationshipCategory, UnitRelation, Vocabulary, split_names,
+};
 use amity_domain::text::{fold, sort_key};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
@@ -76,17 +78,27 @@ struct Row {
 }
 
 fn display_name(vi: &Option<String>, latin: &Option<String>, native: &Option<String>) -> String {
-    vi.clone().or_else(|| latin.clone()).or_else(|| native.clone()).unwrap_or_default()
+    vi.clone()
+        .or_else(|| latin.clone())
+        .or_else(|| native.clone())
+        .unwrap_or_default()
 }
 
 impl TryFrom<Row> for Partner {
     type Error = Error;
     fn try_from(r: Row) -> Result<Partner> {
-        let stored = |what: &str, e: String| Error::Other(anyhow::anyhow!("stored {what} of partner {}: {e}", r.id));
+        let stored = |what: &str, e: String| {
+            Error::Other(anyhow::anyhow!("stored {what} of partner {}: {e}", r.id))
+        };
         Ok(Partner {
             id: r.id,
             kind: r.kind.parse().map_err(|e| stored("kind", e))?,
-            category: r.category.as_deref().map(str::parse).transpose().map_err(|e| stored("category", e))?,
+            category: r
+                .category
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e| stored("category", e))?,
             country_code: r.code,
             name: display_name(&r.name_vi, &r.name_latin, &r.name_native),
             name_native: r.name_native,
@@ -100,9 +112,10 @@ impl TryFrom<Row> for Partner {
             owner_unit_id: r.owner_unit_id,
             merged_into_id: r.merged_into_id,
             founded: match (r.founded_on, r.founded_precision.as_deref()) {
-                (Some(date), Some(p)) => {
-                    Some(PartialDate { date, precision: Precision::parse(p).map_err(|e| stored("founding precision", e))? })
-                }
+                (Some(date), Some(p)) => Some(PartialDate {
+                    date,
+                    precision: Precision::parse(p).map_err(|e| stored("founding precision", e))?,
+                }),
                 _ => None,
             },
             created_at: r.created_at,
@@ -134,7 +147,11 @@ fn select() -> SelectStatement {
         ])
         .column((Countries::Table, Countries::Code))
         .from(Partners::Table)
-        .left_join(Countries::Table, Expr::col((Countries::Table, Countries::Id)).equals((Partners::Table, Partners::CountryId)))
+        .left_join(
+            Countries::Table,
+            Expr::col((Countries::Table, Countries::Id))
+                .equals((Partners::Table, Partners::CountryId)),
+        )
         .to_owned()
 }
 
@@ -148,7 +165,9 @@ pub async fn get(conn: &mut Conn, id: i64) -> Result<Partner> {
 
 /// The partners merged into `id` (their last update is the merge).
 pub async fn merged_into(conn: &mut Conn, id: i64) -> Result<Vec<Partner>> {
-    let rows: Vec<Row> = conn.fetch_all(select().and_where(Expr::col((Partners::Table, Partners::MergedIntoId)).eq(id))).await?;
+    let rows: Vec<Row> = conn
+        .fetch_all(select().and_where(Expr::col((Partners::Table, Partners::MergedIntoId)).eq(id)))
+        .await?;
     rows.into_iter().map(Partner::try_from).collect()
 }
 
@@ -192,7 +211,10 @@ impl PartnerInput {
     /// Checks what a partner needs beyond its types: at least one name.
     pub fn check(&self) -> Result<(), amity_domain::error::Invalid> {
         let mut check = Checker::new();
-        if [&self.name_vi, &self.name_latin, &self.name_native].iter().all(|n| n.as_deref().is_none_or(|n| n.trim().is_empty())) {
+        if [&self.name_vi, &self.name_latin, &self.name_native]
+            .iter()
+            .all(|n| n.as_deref().is_none_or(|n| n.trim().is_empty()))
+        {
             check.push("name_vi", "give the partner at least one name (Vietnamese, Latin-script or in its own script)");
         }
         if let Some(w) = &self.website
@@ -205,12 +227,20 @@ impl PartnerInput {
 
     /// Every name the partner goes by, folded for comparison.
     fn folded_names(&self) -> BTreeSet<String> {
-        folded_names([&self.name_vi, &self.name_latin, &self.name_native], &self.acronyms, &self.aliases)
+        folded_names(
+            [&self.name_vi, &self.name_latin, &self.name_native],
+            &self.acronyms,
+            &self.aliases,
+        )
     }
 }
 
 /// Names, acronyms and aliases folded for comparison (case, marks and spacing ignored).
-fn folded_names(names: [&Option<String>; 3], acronyms: &[String], aliases: &[String]) -> BTreeSet<String> {
+fn folded_names(
+    names: [&Option<String>; 3],
+    acronyms: &[String],
+    aliases: &[String],
+) -> BTreeSet<String> {
     names
         .into_iter()
         .flatten()
@@ -227,7 +257,11 @@ pub fn names_overlap(a: &PartnerInput, b: &PartnerInput) -> bool {
 }
 
 fn folded_names_of(p: &Partner) -> BTreeSet<String> {
-    folded_names([&p.name_vi, &p.name_latin, &p.name_native], &p.acronyms, &p.aliases)
+    folded_names(
+        [&p.name_vi, &p.name_latin, &p.name_native],
+        &p.acronyms,
+        &p.aliases,
+    )
 }
 
 async fn country_id(conn: &mut Conn, code: Option<&CountryCode>) -> Result<Option<i64>> {
@@ -260,7 +294,11 @@ pub fn name_key(name: &str) -> String {
 
 /// Active partners in the same country (or likewise without one) sharing a folded name, alias
 /// or acronym with `input`.
-pub async fn duplicates(conn: &mut Conn, input: &PartnerInput, except: Option<i64>) -> Result<Vec<Partner>> {
+pub async fn duplicates(
+    conn: &mut Conn,
+    input: &PartnerInput,
+    except: Option<i64>,
+) -> Result<Vec<Partner>> {
     let country = country_id(conn, input.country.as_ref()).await?;
     let mut select = select();
     select.and_where(Expr::col((Partners::Table, Partners::MergedIntoId)).is_null());
@@ -291,7 +329,12 @@ fn to_json(p: &Partner) -> Value {
 async fn index(conn: &mut Conn, p: &Partner) -> Result<()> {
     let mut extra: Vec<String> = p.acronyms.clone();
     extra.extend(p.aliases.iter().cloned());
-    extra.extend([&p.name_native, &p.name_latin, &p.name_vi].into_iter().flatten().cloned());
+    extra.extend(
+        [&p.name_native, &p.name_latin, &p.name_vi]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
     search::put(
         conn,
         &Doc {
@@ -300,11 +343,15 @@ async fn index(conn: &mut Conn, p: &Partner) -> Result<()> {
             unit_id: None,
             title: p.name.clone(),
             subtitle: Some(
-                [Some(p.kind.as_str().to_owned()), p.country_code.clone(), p.acronyms.first().cloned()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" · "),
+                [
+                    Some(p.kind.as_str().to_owned()),
+                    p.country_code.clone(),
+                    p.acronyms.first().cloned(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
             ),
             url: format!("/partners/{}", p.id),
             extra: extra.join(" "),
@@ -321,7 +368,12 @@ impl Partner {
     pub fn contribution(&self) -> crate::totals::Contribution {
         let mut c = crate::totals::Contribution::default();
         if self.merged_into_id.is_none() {
-            c.add(self.owner_unit_id, self.created_at.date_naive(), "partners_new", 1);
+            c.add(
+                self.owner_unit_id,
+                self.created_at.date_naive(),
+                "partners_new",
+                1,
+            );
         }
         c
     }
@@ -330,11 +382,24 @@ impl Partner {
 /// Every partner's contribution, recomputed from the records (for `amity check`).
 pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<crate::totals::Contribution>> {
     let rows: Vec<Row> = conn.fetch_all(&select()).await?;
-    rows.into_iter().map(|r| Partner::try_from(r).map(|p| p.contribution())).collect()
+    rows.into_iter()
+        .map(|r| Partner::try_from(r).map(|p| p.contribution()))
+        .collect()
 }
 
-async fn record_change(conn: &mut Conn, actor: &Actor, action: AuditAction, before: Option<&Partner>, after: &Partner) -> Result<()> {
-    crate::totals::apply(conn, before.map(Partner::contribution).as_ref(), Some(&after.contribution())).await?;
+async fn record_change(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: AuditAction,
+    before: Option<&Partner>,
+    after: &Partner,
+) -> Result<()> {
+    crate::totals::apply(
+        conn,
+        before.map(Partner::contribution).as_ref(),
+        Some(&after.contribution()),
+    )
+    .await?;
     let before = before.map(to_json);
     audit::record(
         conn,
@@ -354,18 +419,35 @@ async fn record_change(conn: &mut Conn, actor: &Actor, action: AuditAction, befo
 
 /// Creates a partner kept by `owner_unit` (the actor's unit by default). A partner that looks
 /// like an existing one is refused with [`Error::Duplicate`] unless `confirmed`.
-pub async fn create(conn: &mut Conn, actor: &Actor, input: &PartnerInput, owner_unit: Option<i64>, confirmed: bool) -> Result<Partner> {
-    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this partner"))?;
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &PartnerInput,
+    owner_unit: Option<i64>,
+    confirmed: bool,
+) -> Result<Partner> {
+    let owner = owner_unit
+        .or(actor.unit_id)
+        .ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this partner"))?;
     actor.require(Action::Write, Some(owner))?;
     input.check()?;
-    if org::get(conn, owner, Utc::now().date_naive()).await.is_err() {
-        return Err(Error::invalid("owner_unit_id", format!("unit {owner} does not exist")));
+    if org::get(conn, owner, Utc::now().date_naive())
+        .await
+        .is_err()
+    {
+        return Err(Error::invalid(
+            "owner_unit_id",
+            format!("unit {owner} does not exist"),
+        ));
     }
     let country = country_id(conn, input.country.as_ref()).await?;
     if !confirmed {
         let found = duplicates(conn, input, None).await?;
         if !found.is_empty() {
-            return Err(Error::Duplicate { field: "name_vi".into(), candidates: found.iter().map(to_json).collect() });
+            return Err(Error::Duplicate {
+                field: "name_vi".into(),
+                candidates: found.iter().map(to_json).collect(),
+            });
         }
     }
     let now = Utc::now();
@@ -421,11 +503,19 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &PartnerInput, owner_
 }
 
 /// Replaces a partner's details (its owner unit's write scope), audited before → after.
-pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PartnerInput) -> Result<Partner> {
+pub async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    input: &PartnerInput,
+) -> Result<Partner> {
     let before = get(conn, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     if before.merged_into_id.is_some() {
-        return Err(Error::conflict("id", "this partner was merged into another; change the survivor"));
+        return Err(Error::conflict(
+            "id",
+            "this partner was merged into another; change the survivor",
+        ));
     }
     input.check()?;
     let country = country_id(conn, input.country.as_ref()).await?;
@@ -446,7 +536,10 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PartnerInpu
             .value(Partners::Address, input.address.clone())
             .value(Partners::Note, input.note.clone())
             .value(Partners::FoundedOn, input.founded.map(|f| f.date))
-            .value(Partners::FoundedPrecision, input.founded.map(|f| f.precision.as_str()))
+            .value(
+                Partners::FoundedPrecision,
+                input.founded.map(|f| f.precision.as_str()),
+            )
             .value(Partners::UpdatedAt, Utc::now())
             .and_where(Expr::col(Partners::Id).eq(id)),
     )
@@ -474,7 +567,13 @@ pub struct PartnerFilter {
 /// The sort fields of the partner list (`name` in Vietnamese order).
 pub const SORT_FIELDS: [&str; 4] = ["name", "created_at", "updated_at", "id"];
 
-pub async fn list(conn: &mut Conn, filter: &PartnerFilter, sort: (&str, bool), limit: u64, offset: u64) -> Result<(Vec<Partner>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    filter: &PartnerFilter,
+    sort: (&str, bool),
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Partner>, i64)> {
     let mut cond = Cond::all();
     if !filter.include_merged {
         cond = cond.add(Expr::col((Partners::Table, Partners::MergedIntoId)).is_null());
@@ -506,7 +605,10 @@ pub async fn list(conn: &mut Conn, filter: &PartnerFilter, sort: (&str, bool), l
     }
     let mut select = select();
     select.cond_where(cond);
-    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(select.clone(), "listed").to_owned();
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(select.clone(), "listed")
+        .to_owned();
     let (total,): (i64,) = conn.fetch_one(&count).await?;
     let order = if sort.1 { Order::Desc } else { Order::Asc };
     let column = match sort.0 {
@@ -515,9 +617,18 @@ pub async fn list(conn: &mut Conn, filter: &PartnerFilter, sort: (&str, bool), l
         "id" => Partners::Id,
         _ => Partners::NameKey,
     };
-    select.order_by((Partners::Table, column), order).order_by((Partners::Table, Partners::Id), Order::Asc).limit(limit).offset(offset);
+    select
+        .order_by((Partners::Table, column), order)
+        .order_by((Partners::Table, Partners::Id), Order::Asc)
+        .limit(limit)
+        .offset(offset);
     let rows: Vec<Row> = conn.fetch_all(&select).await?;
-    Ok((rows.into_iter().map(Partner::try_from).collect::<Result<_>>()?, total))
+    Ok((
+        rows.into_iter()
+            .map(Partner::try_from)
+            .collect::<Result<_>>()?,
+        total,
+    ))
 }
 
 /// A reference to a partner for display elsewhere (its name; merged partners point onwards).
@@ -530,7 +641,11 @@ pub struct PartnerRef {
 
 pub async fn reference(conn: &mut Conn, id: i64) -> Result<PartnerRef> {
     let p = get(conn, id).await?;
-    Ok(PartnerRef { id: p.id, name: p.name, merged_into_id: p.merged_into_id })
+    Ok(PartnerRef {
+        id: p.id,
+        name: p.name,
+        merged_into_id: p.merged_into_id,
+    })
 }
 
 /// A dated link between one of our units and a partner.
@@ -545,7 +660,14 @@ pub struct UnitLink {
 }
 
 pub async fn unit_links(conn: &mut Conn, partner_id: i64) -> Result<Vec<UnitLink>> {
-    type LinkRow = (i64, i64, String, Option<NaiveDate>, Option<NaiveDate>, Option<String>);
+    type LinkRow = (
+        i64,
+        i64,
+        String,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<String>,
+    );
     let rows: Vec<LinkRow> = conn
         .fetch_all(
             Query::select()
@@ -567,7 +689,14 @@ pub async fn unit_links(conn: &mut Conn, partner_id: i64) -> Result<Vec<UnitLink
     Ok(rows
         .into_iter()
         .filter_map(|(id, unit, relation, valid_from, valid_to, note)| {
-            Some(UnitLink { id, unit: refs.get(&unit)?.clone(), relation: relation.parse().ok()?, valid_from, valid_to, note })
+            Some(UnitLink {
+                id,
+                unit: refs.get(&unit)?.clone(),
+                relation: relation.parse().ok()?,
+                valid_from,
+                valid_to,
+                note,
+            })
         })
         .collect())
 }
@@ -590,8 +719,14 @@ pub async fn link_unit(
     {
         return Err(Error::invalid("valid_to", "ends before it starts"));
     }
-    if org::get(conn, unit_id, Utc::now().date_naive()).await.is_err() {
-        return Err(Error::invalid("unit_id", format!("unit {unit_id} does not exist")));
+    if org::get(conn, unit_id, Utc::now().date_naive())
+        .await
+        .is_err()
+    {
+        return Err(Error::invalid(
+            "unit_id",
+            format!("unit {unit_id} does not exist"),
+        ));
     }
     let before = unit_links(conn, partner_id).await?;
     conn.execute(
@@ -605,7 +740,14 @@ pub async fn link_unit(
                 PartnerUnits::ValidTo,
                 PartnerUnits::Note,
             ])
-            .values_panic([partner_id.into(), unit_id.into(), relation.as_str().into(), period.0.into(), period.1.into(), note.into()]),
+            .values_panic([
+                partner_id.into(),
+                unit_id.into(),
+                relation.as_str().into(),
+                period.0.into(),
+                period.1.into(),
+                note.into(),
+            ]),
     )
     .await?;
     let after = unit_links(conn, partner_id).await?;
@@ -631,12 +773,20 @@ pub async fn link_unit(
 /// survivor, so its old id still answers and the audit shows both sides before → after.
 pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result<Partner> {
     if id == into {
-        return Err(Error::invalid("into", "a partner cannot be merged into itself"));
+        return Err(Error::invalid(
+            "into",
+            "a partner cannot be merged into itself",
+        ));
     }
     let absorbed = get(conn, id).await?;
     let survivor = match get(conn, into).await {
         Ok(p) => p,
-        Err(Error::NotFound(_)) => return Err(Error::invalid("into", format!("partner {into} does not exist"))),
+        Err(Error::NotFound(_)) => {
+            return Err(Error::invalid(
+                "into",
+                format!("partner {into} does not exist"),
+            ));
+        }
         Err(e) => return Err(e),
     };
     actor.require(Action::Write, Some(absorbed.owner_unit_id))?;
@@ -645,7 +795,10 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
         return Err(Error::conflict("id", "this partner was merged already"));
     }
     if survivor.merged_into_id.is_some() {
-        return Err(Error::invalid("into", "the survivor was itself merged into another partner"));
+        return Err(Error::invalid(
+            "into",
+            "the survivor was itself merged into another partner",
+        ));
     }
     conn.execute(
         Query::update()
@@ -664,13 +817,24 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
     .await?;
     // People's positions at the merged partner now name the survivor.
     conn.execute(
-        Query::update().table(Positions::Table).value(Positions::PartnerId, into).and_where(Expr::col(Positions::PartnerId).eq(id)),
+        Query::update()
+            .table(Positions::Table)
+            .value(Positions::PartnerId, into)
+            .and_where(Expr::col(Positions::PartnerId).eq(id)),
     )
     .await?;
     // The survivor keeps every name the merged partner went by.
     let known: BTreeSet<String> = folded_names_of(&survivor);
     let mut aliases = survivor.aliases.clone();
-    for name in [&absorbed.name_vi, &absorbed.name_latin, &absorbed.name_native].into_iter().flatten().chain(absorbed.aliases.iter()) {
+    for name in [
+        &absorbed.name_vi,
+        &absorbed.name_latin,
+        &absorbed.name_native,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(absorbed.aliases.iter())
+    {
         if !known.contains(&fold(name)) && !aliases.iter().any(|a| fold(a) == fold(name)) {
             aliases.push(name.clone());
         }
@@ -714,7 +878,19 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
     )
     .await?;
     search::remove(conn, ENTITY, id).await?;
-    crate::totals::apply(conn, Some(&absorbed.contribution()), Some(&absorbed_after.contribution())).await?;
-    record_change(conn, actor, AuditAction::Update, Some(&survivor), &survivor_after).await?;
+    crate::totals::apply(
+        conn,
+        Some(&absorbed.contribution()),
+        Some(&absorbed_after.contribution()),
+    )
+    .await?;
+    record_change(
+        conn,
+        actor,
+        AuditAction::Update,
+        Some(&survivor),
+        &survivor_after,
+    )
+    .await?;
     Ok(survivor_after)
 }

@@ -47,7 +47,14 @@ impl Form {
     pub fn period(&self, label: &str) -> Result<Period> {
         let period = Period::parse(label).map_err(|e| Error::invalid("period", e))?;
         if PeriodKind::of(&period) != self.period_kind {
-            return Err(Error::invalid("period", format!("the form {} is filed per {}", self.code, self.period_kind.as_str())));
+            return Err(Error::invalid(
+                "period",
+                format!(
+                    "the form {} is filed per {}",
+                    self.code,
+                    self.period_kind.as_str()
+                ),
+            ));
         }
         Ok(period)
     }
@@ -62,7 +69,13 @@ type FormRow = (i64, String, String, String, String, String, String, i32);
 
 fn form_of(row: FormRow) -> Result<Form> {
     let (id, code, name_vi, name_en, kind, kinds, manual, due) = row;
-    let split = |s: &str| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect();
+    let split = |s: &str| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
     Ok(Form {
         id,
         code,
@@ -90,14 +103,24 @@ fn form_columns() -> [ReportForms; 8] {
 
 /// Every report form.
 pub async fn forms(conn: &mut Conn) -> Result<Vec<Form>> {
-    let rows: Vec<FormRow> =
-        conn.fetch_all(Query::select().columns(form_columns()).from(ReportForms::Table).order_by(ReportForms::Id, Order::Asc)).await?;
+    let rows: Vec<FormRow> = conn
+        .fetch_all(
+            Query::select()
+                .columns(form_columns())
+                .from(ReportForms::Table)
+                .order_by(ReportForms::Id, Order::Asc),
+        )
+        .await?;
     rows.into_iter().map(form_of).collect()
 }
 
 /// A form by its code.
 pub async fn form(conn: &mut Conn, code: &str) -> Result<Form> {
-    forms(conn).await?.into_iter().find(|f| f.code == code).ok_or_else(|| Error::invalid("form", format!("no report form “{code}”")))
+    forms(conn)
+        .await?
+        .into_iter()
+        .find(|f| f.code == code)
+        .ok_or_else(|| Error::invalid("form", format!("no report form “{code}”")))
 }
 
 const FORM_ENTITY: &str = "report_form";
@@ -105,7 +128,12 @@ const FORM_ENTITY: &str = "report_form";
 /// The reports filed on a form, and the manual indicator codes they hold values for.
 async fn filed_on(conn: &mut Conn, form: i64) -> Result<(i64, BTreeSet<String>)> {
     let (count,): (i64,) = conn
-        .fetch_one(Query::select().expr(Expr::col(Reports::Id).count()).from(Reports::Table).and_where(Expr::col(Reports::FormId).eq(form)))
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(Reports::Id).count())
+                .from(Reports::Table)
+                .and_where(Expr::col(Reports::FormId).eq(form)),
+        )
         .await?;
     let entered: Vec<(String,)> = conn
         .fetch_all(
@@ -114,9 +142,15 @@ async fn filed_on(conn: &mut Conn, form: i64) -> Result<(i64, BTreeSet<String>)>
                 .column(ReportValues::Code)
                 .from(ReportValues::Table)
                 .and_where(Expr::col(ReportValues::Kind).eq("manual"))
-                .and_where(Expr::col(ReportValues::ReportId).in_subquery(
-                    Query::select().column(Reports::Id).from(Reports::Table).and_where(Expr::col(Reports::FormId).eq(form)).to_owned(),
-                )),
+                .and_where(
+                    Expr::col(ReportValues::ReportId).in_subquery(
+                        Query::select()
+                            .column(Reports::Id)
+                            .from(Reports::Table)
+                            .and_where(Expr::col(Reports::FormId).eq(form))
+                            .to_owned(),
+                    ),
+                ),
         )
         .await?;
     Ok((count, entered.into_iter().map(|(c,)| c).collect()))
@@ -127,7 +161,12 @@ fn form_values(spec: &FormSpec) -> [sea_query::SimpleExpr; 6] {
         spec.name_vi.clone().into(),
         spec.name_en.clone().into(),
         spec.period_kind.as_str().into(),
-        spec.unit_kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",").into(),
+        spec.unit_kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+            .into(),
         spec.manual.join(",").into(),
         (spec.due_days as i32).into(),
     ]
@@ -141,12 +180,23 @@ async fn record_form(
     before: Option<&Form>,
     after: Option<&Form>,
 ) -> Result<()> {
-    let json = |f: Option<&Form>| f.map(serde_json::to_value).transpose().map_err(|e| Error::Other(e.into()));
+    let json = |f: Option<&Form>| {
+        f.map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| Error::Other(e.into()))
+    };
     let (before, after) = (json(before)?, json(after)?);
     audit::record(
         conn,
         actor,
-        Entry { action, entity_type: FORM_ENTITY, entity_id: id, unit_id: None, before: before.as_ref(), after: after.as_ref() },
+        Entry {
+            action,
+            entity_type: FORM_ENTITY,
+            entity_id: id,
+            unit_id: None,
+            before: before.as_ref(),
+            after: after.as_ref(),
+        },
     )
     .await
 }
@@ -155,7 +205,10 @@ async fn record_form(
 pub async fn create_form(conn: &mut Conn, actor: &Actor, spec: &FormSpec) -> Result<Form> {
     actor.require(Action::ManageReportForms, None)?;
     if forms(conn).await?.iter().any(|f| f.code == spec.code) {
-        return Err(Error::conflict("code", format!("a report form {} already exists", spec.code)));
+        return Err(Error::conflict(
+            "code",
+            format!("a report form {} already exists", spec.code),
+        ));
     }
     let [name_vi, name_en, kind, kinds, manual, due] = form_values(spec);
     let id = conn
@@ -171,7 +224,15 @@ pub async fn create_form(conn: &mut Conn, actor: &Actor, spec: &FormSpec) -> Res
                     ReportForms::ManualCodes,
                     ReportForms::DueDays,
                 ])
-                .values_panic([spec.code.clone().into(), name_vi, name_en, kind, kinds, manual, due])
+                .values_panic([
+                    spec.code.clone().into(),
+                    name_vi,
+                    name_en,
+                    kind,
+                    kinds,
+                    manual,
+                    due,
+                ])
                 .returning_col(ReportForms::Id),
         )
         .await?;
@@ -183,21 +244,35 @@ pub async fn create_form(conn: &mut Conn, actor: &Actor, spec: &FormSpec) -> Res
 /// Changes a report form (central staff and administrators). Its code stays. Once reports are
 /// filed on it, its period kind stays too, and a manual indicator some report holds a value
 /// for stays on it, so no filed report loses what it says.
-pub async fn update_form(conn: &mut Conn, actor: &Actor, code: &str, spec: &FormSpec) -> Result<Form> {
+pub async fn update_form(
+    conn: &mut Conn,
+    actor: &Actor,
+    code: &str,
+    spec: &FormSpec,
+) -> Result<Form> {
     actor.require(Action::ManageReportForms, None)?;
     let before = existing_form(conn, code).await?;
     if spec.code != before.code {
-        return Err(Error::invalid("code", "a form's code does not change; add a new form instead"));
+        return Err(Error::invalid(
+            "code",
+            "a form's code does not change; add a new form instead",
+        ));
     }
     let (filed, entered) = filed_on(conn, before.id).await?;
     if filed > 0 && spec.period_kind != before.period_kind {
         return Err(Error::conflict(
             "period_kind",
-            format!("{filed} report(s) are filed on this form per {}", before.period_kind.as_str()),
+            format!(
+                "{filed} report(s) are filed on this form per {}",
+                before.period_kind.as_str()
+            ),
         ));
     }
     if let Some(kept) = entered.iter().find(|c| !spec.manual.contains(&c.as_str())) {
-        return Err(Error::conflict("manual", format!("filed reports hold values for “{kept}”; it stays on the form")));
+        return Err(Error::conflict(
+            "manual",
+            format!("filed reports hold values for “{kept}”; it stays on the form"),
+        ));
     }
     let [name_vi, name_en, kind, kinds, manual, due] = form_values(spec);
     conn.execute(
@@ -215,7 +290,15 @@ pub async fn update_form(conn: &mut Conn, actor: &Actor, code: &str, spec: &Form
     )
     .await?;
     let after = form(conn, code).await?;
-    record_form(conn, actor, AuditAction::Update, before.id, Some(&before), Some(&after)).await?;
+    record_form(
+        conn,
+        actor,
+        AuditAction::Update,
+        before.id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     Ok(after)
 }
 
@@ -225,15 +308,35 @@ pub async fn delete_form(conn: &mut Conn, actor: &Actor, code: &str) -> Result<(
     let before = existing_form(conn, code).await?;
     let (filed, _) = filed_on(conn, before.id).await?;
     if filed > 0 {
-        return Err(Error::conflict("code", format!("{filed} report(s) are filed on this form; it cannot be removed")));
+        return Err(Error::conflict(
+            "code",
+            format!("{filed} report(s) are filed on this form; it cannot be removed"),
+        ));
     }
-    conn.execute(Query::delete().from_table(ReportForms::Table).and_where(Expr::col(ReportForms::Id).eq(before.id))).await?;
-    record_form(conn, actor, AuditAction::Delete, before.id, Some(&before), None).await
+    conn.execute(
+        Query::delete()
+            .from_table(ReportForms::Table)
+            .and_where(Expr::col(ReportForms::Id).eq(before.id)),
+    )
+    .await?;
+    record_form(
+        conn,
+        actor,
+        AuditAction::Delete,
+        before.id,
+        Some(&before),
+        None,
+    )
+    .await
 }
 
 /// A form by its code, 404 when there is none (where the code names the resource).
 pub async fn existing_form(conn: &mut Conn, code: &str) -> Result<Form> {
-    forms(conn).await?.into_iter().find(|f| f.code == code.trim().to_uppercase()).ok_or(Error::NotFound("report form"))
+    forms(conn)
+        .await?
+        .into_iter()
+        .find(|f| f.code == code.trim().to_uppercase())
+        .ok_or(Error::NotFound("report form"))
 }
 
 /// A computed indicator as the report shows it.
@@ -364,9 +467,14 @@ fn row_columns() -> [Reports; 15] {
 }
 
 async fn row(conn: &mut Conn, id: i64) -> Result<Row> {
-    conn.fetch_optional(Query::select().columns(row_columns()).from(Reports::Table).and_where(Expr::col(Reports::Id).eq(id)))
-        .await?
-        .ok_or(Error::NotFound("report"))
+    conn.fetch_optional(
+        Query::select()
+            .columns(row_columns())
+            .from(Reports::Table)
+            .and_where(Expr::col(Reports::Id).eq(id)),
+    )
+    .await?
+    .ok_or(Error::NotFound("report"))
 }
 
 fn state_of(s: &str) -> Result<ReportState> {
@@ -417,11 +525,20 @@ async fn require_move(
 
 /// Whether the actor may see a report of `unit`: the unit is in its scope, or it leads the
 /// cluster the report is for.
-async fn visible(conn: &mut Conn, actor: &Actor, unit: i64, is_cluster: bool, year: i32) -> Result<bool> {
+async fn visible(
+    conn: &mut Conn,
+    actor: &Actor,
+    unit: i64,
+    is_cluster: bool,
+    year: i32,
+) -> Result<bool> {
     if actor.may(Action::Read, Some(unit)) {
         return Ok(true);
     }
-    Ok(is_cluster && cluster_lead(conn, unit, year).await?.is_some_and(|lead| actor.may(Action::LeadCluster, Some(lead))))
+    Ok(is_cluster
+        && cluster_lead(conn, unit, year)
+            .await?
+            .is_some_and(|lead| actor.may(Action::LeadCluster, Some(lead))))
 }
 
 fn computed_value(ind: &Indicator, value: f64, previous: Option<f64>, live: f64) -> ComputedValue {
@@ -439,29 +556,61 @@ fn computed_value(ind: &Indicator, value: f64, previous: Option<f64>, live: f64)
 
 /// The report's computed indicators from the live totals: its unit's subtree as organized in
 /// the period, with the year before.
-async fn live_values(conn: &mut Conn, unit: i64, period: &Period) -> Result<Vec<(f64, Option<f64>)>> {
-    let summary = report::summary(conn, &Actor::system(), unit, period, true, report::Reading::Then).await?;
-    Ok(summary.indicators.iter().map(|v| (v.subtree, v.previous)).collect())
+async fn live_values(
+    conn: &mut Conn,
+    unit: i64,
+    period: &Period,
+) -> Result<Vec<(f64, Option<f64>)>> {
+    let summary = report::summary(
+        conn,
+        &Actor::system(),
+        unit,
+        period,
+        true,
+        report::Reading::Then,
+    )
+    .await?;
+    Ok(summary
+        .indicators
+        .iter()
+        .map(|v| (v.subtree, v.previous))
+        .collect())
 }
 
 type MoveRow = (String, String, Option<String>, Option<i64>, DateTime<Utc>);
 
 /// The report `r` of `unit` (as it stood at the period's end), with its values and moves.
 async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report> {
-    let form = forms(conn).await?.into_iter().find(|f| f.id == r.form_id).ok_or(Error::NotFound("report form"))?;
+    let form = forms(conn)
+        .await?
+        .into_iter()
+        .find(|f| f.id == r.form_id)
+        .ok_or(Error::NotFound("report form"))?;
     let period = period_of(&r.period)?;
     let state = state_of(&r.state)?;
     let values: Vec<(String, String, f64, Option<f64>)> = conn
         .fetch_all(
             Query::select()
-                .columns([ReportValues::Kind, ReportValues::Code, ReportValues::Value, ReportValues::Previous])
+                .columns([
+                    ReportValues::Kind,
+                    ReportValues::Code,
+                    ReportValues::Value,
+                    ReportValues::Previous,
+                ])
                 .from(ReportValues::Table)
                 .and_where(Expr::col(ReportValues::ReportId).eq(r.id)),
         )
         .await?;
-    let frozen: HashMap<&str, (f64, Option<f64>)> =
-        values.iter().filter(|(k, ..)| k == "frozen").map(|(_, c, v, p)| (c.as_str(), (*v, *p))).collect();
-    let entered: HashMap<&str, f64> = values.iter().filter(|(k, ..)| k == "manual").map(|(_, c, v, _)| (c.as_str(), *v)).collect();
+    let frozen: HashMap<&str, (f64, Option<f64>)> = values
+        .iter()
+        .filter(|(k, ..)| k == "frozen")
+        .map(|(_, c, v, p)| (c.as_str(), (*v, *p)))
+        .collect();
+    let entered: HashMap<&str, f64> = values
+        .iter()
+        .filter(|(k, ..)| k == "manual")
+        .map(|(_, c, v, _)| (c.as_str(), *v))
+        .collect();
     let live = live_values(conn, r.unit_id, &period).await?;
     let mut computed = Vec::new();
     let mut changed = Vec::new();
@@ -469,7 +618,12 @@ async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report>
         match frozen.get(ind.code) {
             Some((approved, approved_previous)) if state.is_frozen() => {
                 if (approved - now).abs() > 1e-9 {
-                    changed.push(Change { code: ind.code, approved: *approved, now, difference: now - approved });
+                    changed.push(Change {
+                        code: ind.code,
+                        approved: *approved,
+                        now,
+                        difference: now - approved,
+                    });
                 }
                 computed.push(computed_value(ind, *approved, *approved_previous, now));
             }
@@ -492,7 +646,13 @@ async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report>
     let moves: Vec<MoveRow> = conn
         .fetch_all(
             Query::select()
-                .columns([ReportMoves::FromState, ReportMoves::ToState, ReportMoves::Comment, ReportMoves::UserId, ReportMoves::At])
+                .columns([
+                    ReportMoves::FromState,
+                    ReportMoves::ToState,
+                    ReportMoves::Comment,
+                    ReportMoves::UserId,
+                    ReportMoves::At,
+                ])
                 .from(ReportMoves::Table)
                 .and_where(Expr::col(ReportMoves::ReportId).eq(r.id))
                 .order_by(ReportMoves::Id, Order::Asc),
@@ -500,12 +660,22 @@ async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report>
         .await?;
     let moves = moves
         .into_iter()
-        .map(|(from, to, comment, user_id, at)| Ok(Move { from: state_of(&from)?, to: state_of(&to)?, comment, user_id, at }))
+        .map(|(from, to, comment, user_id, at)| {
+            Ok(Move {
+                from: state_of(&from)?,
+                to: state_of(&to)?,
+                comment,
+                user_id,
+                at,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     let is_cluster = unit.kind == OrgKind::Cluster.as_str();
     let awaiting = match state {
         ReportState::Draft => Some("unit"),
-        ReportState::Submitted if is_cluster && r.cluster_signed_at.is_none() => Some("cluster_lead"),
+        ReportState::Submitted if is_cluster && r.cluster_signed_at.is_none() => {
+            Some("cluster_lead")
+        }
         ReportState::Submitted => Some("central"),
         ReportState::Approved | ReportState::Locked => None,
     };
@@ -546,28 +716,62 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Report> {
     let r = row(conn, id).await?;
     let period = period_of(&r.period)?;
     let unit = org::get(conn, r.unit_id, period.end).await?;
-    if !visible(conn, actor, r.unit_id, unit.kind == OrgKind::Cluster.as_str(), period.start.year()).await? {
+    if !visible(
+        conn,
+        actor,
+        r.unit_id,
+        unit.kind == OrgKind::Cluster.as_str(),
+        period.start.year(),
+    )
+    .await?
+    {
         return Err(Error::NotFound("report"));
     }
     assemble(conn, r, unit).await
 }
 
 /// Opens a draft report of `unit` for `period` on the form `form_code`.
-pub async fn create(conn: &mut Conn, actor: &Actor, form_code: &str, unit: i64, period: &str) -> Result<Report> {
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    form_code: &str,
+    unit: i64,
+    period: &str,
+) -> Result<Report> {
     let form = form(conn, form_code).await?;
     let period = form.period(period)?;
     if period.start > Utc::now().date_naive() {
         return Err(Error::invalid("period", "this period has not begun"));
     }
-    let found = org::get(conn, unit, period.end).await.map_err(|_| Error::invalid("unit", format!("unit {unit} does not exist")))?;
+    let found = org::get(conn, unit, period.end)
+        .await
+        .map_err(|_| Error::invalid("unit", format!("unit {unit} does not exist")))?;
     if !found.is_open_on(period.end) && !found.is_open_on(period.start) {
-        return Err(Error::invalid("unit", format!("{} did not exist during {}", found.name, period.label())));
+        return Err(Error::invalid(
+            "unit",
+            format!("{} did not exist during {}", found.name, period.label()),
+        ));
     }
     if !form.unit_kinds.contains(&found.kind) {
-        return Err(Error::invalid("unit", format!("the form {} is not filed by units of kind {}", form.code, found.kind)));
+        return Err(Error::invalid(
+            "unit",
+            format!(
+                "the form {} is not filed by units of kind {}",
+                form.code, found.kind
+            ),
+        ));
     }
     let is_cluster = found.kind == OrgKind::Cluster.as_str();
-    require_move(conn, actor, unit, is_cluster, period.start.year(), (ReportState::Draft, ReportState::Submitted), false).await?;
+    require_move(
+        conn,
+        actor,
+        unit,
+        is_cluster,
+        period.start.year(),
+        (ReportState::Draft, ReportState::Submitted),
+        false,
+    )
+    .await?;
     let existing: Option<(i64,)> = conn
         .fetch_optional(
             Query::select()
@@ -579,7 +783,14 @@ pub async fn create(conn: &mut Conn, actor: &Actor, form_code: &str, unit: i64, 
         )
         .await?;
     if let Some((id,)) = existing {
-        return Err(Error::conflict("period", format!("this unit already has a {} for {} (report {id})", form.code, period.label())));
+        return Err(Error::conflict(
+            "period",
+            format!(
+                "this unit already has a {} for {} (report {id})",
+                form.code,
+                period.label()
+            ),
+        ));
     }
     let now = Utc::now();
     let id = conn
@@ -621,7 +832,14 @@ pub async fn create(conn: &mut Conn, actor: &Actor, form_code: &str, unit: i64, 
     audit::record(
         conn,
         actor,
-        Entry { action: AuditAction::Create, entity_type: ENTITY, entity_id: id, unit_id: Some(unit), before: None, after: Some(&after) },
+        Entry {
+            action: AuditAction::Create,
+            entity_type: ENTITY,
+            entity_id: id,
+            unit_id: Some(unit),
+            before: None,
+            after: Some(&after),
+        },
     )
     .await?;
     Ok(created)
@@ -643,7 +861,12 @@ fn editable_content(r: &Report) -> serde_json::Value {
 }
 
 /// Changes a draft's narrative and manual values (the unit's staff; for a cluster, its lead).
-pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &ReportInput) -> Result<Report> {
+pub async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    input: &ReportInput,
+) -> Result<Report> {
     let before = get(conn, actor, id).await?;
     require_move(
         conn,
@@ -658,12 +881,22 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &ReportInput
     if !before.state.is_editable() {
         return Err(Error::conflict(
             "state",
-            format!("a {} report cannot be changed; it must be returned or reopened first", before.state.as_str()),
+            format!(
+                "a {} report cannot be changed; it must be returned or reopened first",
+                before.state.as_str()
+            ),
         ));
     }
     let mut problems = amity_domain::error::Checker::new();
-    for (field, text) in [("results", &input.results), ("shortcomings", &input.shortcomings), ("directions", &input.directions)] {
-        if text.as_ref().is_some_and(|t| t.chars().count() > MAX_SECTION) {
+    for (field, text) in [
+        ("results", &input.results),
+        ("shortcomings", &input.shortcomings),
+        ("directions", &input.directions),
+    ] {
+        if text
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > MAX_SECTION)
+        {
             problems.push(field, format!("is longer than {MAX_SECTION} characters"));
         }
     }
@@ -671,22 +904,33 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &ReportInput
     for (code, value) in &input.values {
         let field = format!("values.{code}");
         if !asked.contains(code.as_str()) {
-            problems.push(&field, format!("the form {} has no manual indicator “{code}”", before.form_code));
+            problems.push(
+                &field,
+                format!(
+                    "the form {} has no manual indicator “{code}”",
+                    before.form_code
+                ),
+            );
         } else if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
             problems.push(&field, "must be a number, zero or more");
         }
     }
     problems.finish()?;
     let mut update = Query::update();
-    update.table(Reports::Table).value(Reports::UpdatedAt, Utc::now());
-    for (col, text) in
-        [(Reports::Results, &input.results), (Reports::Shortcomings, &input.shortcomings), (Reports::Directions, &input.directions)]
-    {
+    update
+        .table(Reports::Table)
+        .value(Reports::UpdatedAt, Utc::now());
+    for (col, text) in [
+        (Reports::Results, &input.results),
+        (Reports::Shortcomings, &input.shortcomings),
+        (Reports::Directions, &input.directions),
+    ] {
         if let Some(text) = text {
             update.value(col, text.trim());
         }
     }
-    conn.execute(update.and_where(Expr::col(Reports::Id).eq(id))).await?;
+    conn.execute(update.and_where(Expr::col(Reports::Id).eq(id)))
+        .await?;
     for (code, value) in &input.values {
         conn.execute(
             Query::delete()
@@ -717,12 +961,31 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &ReportInput
     Ok(after)
 }
 
-async fn insert_value(conn: &mut Conn, report: i64, kind: &str, code: &str, value: f64, previous: Option<f64>) -> Result<()> {
+async fn insert_value(
+    conn: &mut Conn,
+    report: i64,
+    kind: &str,
+    code: &str,
+    value: f64,
+    previous: Option<f64>,
+) -> Result<()> {
     conn.execute(
         Query::insert()
             .into_table(ReportValues::Table)
-            .columns([ReportValues::ReportId, ReportValues::Kind, ReportValues::Code, ReportValues::Value, ReportValues::Previous])
-            .values_panic([report.into(), kind.into(), code.into(), value.into(), previous.into()]),
+            .columns([
+                ReportValues::ReportId,
+                ReportValues::Kind,
+                ReportValues::Code,
+                ReportValues::Value,
+                ReportValues::Previous,
+            ])
+            .values_panic([
+                report.into(),
+                kind.into(),
+                code.into(),
+                value.into(),
+                previous.into(),
+            ]),
     )
     .await?;
     Ok(())
@@ -742,11 +1005,29 @@ async fn clear_frozen(conn: &mut Conn, report: i64) -> Result<()> {
 /// Moves a report (`POST /reports/{id}/transitions`). A return or a reopening needs a comment;
 /// submitting needs the results written and every manual value entered. A cluster summary's
 /// first approval is the cluster lead's signature; the second, central staff's, approves it.
-pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState, comment: Option<&str>) -> Result<Report> {
+pub async fn transition(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    to: ReportState,
+    comment: Option<&str>,
+) -> Result<Report> {
     let before = get(conn, actor, id).await?;
-    before.state.after(to).map_err(|e| Error::conflict("to", e))?;
+    before
+        .state
+        .after(to)
+        .map_err(|e| Error::conflict("to", e))?;
     let signed = before.cluster_signed_at.is_some();
-    require_move(conn, actor, before.unit_id, before.is_cluster(), before.start.year(), (before.state, to), signed).await?;
+    require_move(
+        conn,
+        actor,
+        before.unit_id,
+        before.is_cluster(),
+        before.start.year(),
+        (before.state, to),
+        signed,
+    )
+    .await?;
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     let now = Utc::now();
     let mut update = Query::update();
@@ -759,18 +1040,26 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState
                 problems.push("results", "write the period's results before submitting");
             }
             for m in before.manual.iter().filter(|m| m.value.is_none()) {
-                problems.push(&format!("values.{}", m.code), "enter a value (0 if there was none) before submitting");
+                problems.push(
+                    &format!("values.{}", m.code),
+                    "enter a value (0 if there was none) before submitting",
+                );
             }
             problems.finish()?;
             // Timeliness is judged once, against the due date of the first submission.
             if before.submitted_at.is_none() {
-                update.value(Reports::SubmittedAt, now).value(Reports::DueOn, before.due_on);
+                update
+                    .value(Reports::SubmittedAt, now)
+                    .value(Reports::DueOn, before.due_on);
             }
             update.value(Reports::ReturnComment, Option::<String>::None);
         }
         (_, ReportState::Draft) => {
             let Some(comment) = comment else {
-                return Err(Error::invalid("comment", "say why, so the unit knows what to change"));
+                return Err(Error::invalid(
+                    "comment",
+                    "say why, so the unit knows what to change",
+                ));
             };
             update
                 .value(Reports::ReturnComment, comment)
@@ -781,11 +1070,15 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState
             clear_frozen(conn, id).await?;
         }
         (ReportState::Submitted, ReportState::Approved) if before.is_cluster() && !signed => {
-            update.value(Reports::ClusterSignedAt, now).value(Reports::ClusterSignedBy, actor.user_id);
+            update
+                .value(Reports::ClusterSignedAt, now)
+                .value(Reports::ClusterSignedBy, actor.user_id);
             reached = ReportState::Submitted;
         }
         (ReportState::Submitted, ReportState::Approved) => {
-            update.value(Reports::ApprovedAt, now).value(Reports::ApprovedBy, actor.user_id);
+            update
+                .value(Reports::ApprovedAt, now)
+                .value(Reports::ApprovedBy, actor.user_id);
             clear_frozen(conn, id).await?;
             for v in &before.computed {
                 insert_value(conn, id, "frozen", v.code, v.live, v.previous).await?;
@@ -797,7 +1090,8 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState
         _ => {}
     }
     update.value(Reports::State, reached.as_str());
-    conn.execute(update.and_where(Expr::col(Reports::Id).eq(id))).await?;
+    conn.execute(update.and_where(Expr::col(Reports::Id).eq(id)))
+        .await?;
     conn.execute(
         Query::insert()
             .into_table(ReportMoves::Table)
@@ -824,7 +1118,8 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState
         true => after.computed.iter().map(|v| (v.code, v.value)).collect(),
         false => BTreeMap::new(),
     };
-    let before_json = serde_json::json!({ "state": before.state.as_str(), "cluster_signed": signed });
+    let before_json =
+        serde_json::json!({ "state": before.state.as_str(), "cluster_signed": signed });
     let after_json = serde_json::json!({
         "state": after.state.as_str(),
         "cluster_signed": after.cluster_signed_at.is_some(),
@@ -851,8 +1146,23 @@ pub async fn transition(conn: &mut Conn, actor: &Actor, id: i64, to: ReportState
 pub async fn allowed_moves(conn: &mut Conn, actor: &Actor, r: &Report) -> Result<Vec<ReportState>> {
     let mut out = Vec::new();
     let signed = r.cluster_signed_at.is_some();
-    for to in ReportState::ALL.iter().copied().filter(|to| r.state.after(*to).is_ok()) {
-        if require_move(conn, actor, r.unit_id, r.is_cluster(), r.start.year(), (r.state, to), signed).await.is_ok() {
+    for to in ReportState::ALL
+        .iter()
+        .copied()
+        .filter(|to| r.state.after(*to).is_ok())
+    {
+        if require_move(
+            conn,
+            actor,
+            r.unit_id,
+            r.is_cluster(),
+            r.start.year(),
+            (r.state, to),
+            signed,
+        )
+        .await
+        .is_ok()
+        {
             out.push(to);
         }
     }
@@ -862,19 +1172,47 @@ pub async fn allowed_moves(conn: &mut Conn, actor: &Actor, r: &Report) -> Result
 /// Whether the actor may change the report's narrative and manual values now.
 pub async fn may_edit(conn: &mut Conn, actor: &Actor, r: &Report) -> Result<bool> {
     Ok(r.state.is_editable()
-        && require_move(conn, actor, r.unit_id, r.is_cluster(), r.start.year(), (ReportState::Draft, ReportState::Submitted), false)
-            .await
-            .is_ok())
+        && require_move(
+            conn,
+            actor,
+            r.unit_id,
+            r.is_cluster(),
+            r.start.year(),
+            (ReportState::Draft, ReportState::Submitted),
+            false,
+        )
+        .await
+        .is_ok())
 }
 
 /// The units the actor may open a report for with a form: those in its write scope that file
 /// it, and the clusters it leads.
-pub async fn units_for(conn: &mut Conn, actor: &Actor, form: &Form, period: &Period) -> Result<Vec<org::OrgUnit>> {
+pub async fn units_for(
+    conn: &mut Conn,
+    actor: &Actor,
+    form: &Form,
+    period: &Period,
+) -> Result<Vec<org::OrgUnit>> {
     let mut out = Vec::new();
-    for u in org::all_as_of(conn, period.end).await?.into_iter().filter(|u| form.unit_kinds.contains(&u.kind)) {
+    for u in org::all_as_of(conn, period.end)
+        .await?
+        .into_iter()
+        .filter(|u| form.unit_kinds.contains(&u.kind))
+    {
         let is_cluster = u.kind == OrgKind::Cluster.as_str();
         let step = (ReportState::Draft, ReportState::Submitted);
-        if require_move(conn, actor, u.id, is_cluster, period.start.year(), step, false).await.is_ok() {
+        if require_move(
+            conn,
+            actor,
+            u.id,
+            is_cluster,
+            period.start.year(),
+            step,
+            false,
+        )
+        .await
+        .is_ok()
+        {
             out.push(u);
         }
     }
@@ -913,7 +1251,13 @@ pub struct ReportFilter {
 }
 
 /// The reports the actor may see, newest period first, then by unit.
-pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ReportFilter, limit: u64, offset: u64) -> Result<(Vec<Listed>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    filter: &ReportFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Listed>, i64)> {
     let all_forms = forms(conn).await?;
     let mut select = Query::select();
     select.columns([
@@ -928,15 +1272,23 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ReportFilter, limit: 
     ]);
     select.from(Reports::Table);
     if let Some(code) = &filter.form {
-        let form = all_forms.iter().find(|f| &f.code == code).ok_or_else(|| Error::invalid("form", format!("no report form “{code}”")))?;
+        let form = all_forms
+            .iter()
+            .find(|f| &f.code == code)
+            .ok_or_else(|| Error::invalid("form", format!("no report form “{code}”")))?;
         select.and_where(Expr::col(Reports::FormId).eq(form.id));
     }
     if let Some(p) = &filter.period {
         select.and_where(Expr::col(Reports::Period).eq(p.as_str()));
     }
     if let Some(year) = filter.year {
-        let (from, to) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
-        select.and_where(Expr::col(Reports::PeriodStart).gte(from)).and_where(Expr::col(Reports::PeriodEnd).lte(to));
+        let (from, to) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        );
+        select
+            .and_where(Expr::col(Reports::PeriodStart).gte(from))
+            .and_where(Expr::col(Reports::PeriodEnd).lte(to));
     }
     if let Some(state) = filter.state {
         select.and_where(Expr::col(Reports::State).eq(state.as_str()));
@@ -944,26 +1296,40 @@ pub async fn list(conn: &mut Conn, actor: &Actor, filter: &ReportFilter, limit: 
     if let Some(units) = &filter.units {
         select.and_where(Expr::col(Reports::UnitId).is_in(units.iter().copied()));
     }
-    select.order_by(Reports::PeriodEnd, Order::Desc).order_by(Reports::Id, Order::Asc);
+    select
+        .order_by(Reports::PeriodEnd, Order::Desc)
+        .order_by(Reports::Id, Order::Asc);
     let rows: Vec<Listed> = conn.fetch_all(&select).await?;
     // Visibility includes cluster summaries for their lead: decided per row, then paged.
     let mut seen = Vec::new();
     let kinds = unit_kinds(conn, rows.iter().map(|r| r.unit_id).collect()).await?;
     for r in rows {
         let year = r.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-        let is_cluster = kinds.get(&r.unit_id).is_some_and(|k| k == OrgKind::Cluster.as_str());
+        let is_cluster = kinds
+            .get(&r.unit_id)
+            .is_some_and(|k| k == OrgKind::Cluster.as_str());
         if visible(conn, actor, r.unit_id, is_cluster, year).await? {
             seen.push(r);
         }
     }
     let total = seen.len() as i64;
-    let mut page: Vec<Listed> = seen.into_iter().skip(offset as usize).take(limit as usize).collect();
+    let mut page: Vec<Listed> = seen
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect();
     let names = org::unit_refs(conn, page.iter().map(|r| r.unit_id).collect()).await?;
     for r in &mut page {
         let form = all_forms.iter().find(|f| f.id == r.form_id);
         r.form_code = form.map(|f| f.code.clone()).unwrap_or_default();
-        r.unit_name = names.get(&r.unit_id).map(|u| u.name.clone()).unwrap_or_default();
-        r.due_on = r.due_on.or_else(|| form.zip(Period::parse(&r.period).ok()).map(|(f, p)| f.due_on(&p)));
+        r.unit_name = names
+            .get(&r.unit_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        r.due_on = r.due_on.or_else(|| {
+            form.zip(Period::parse(&r.period).ok())
+                .map(|(f, p)| f.due_on(&p))
+        });
         r.on_time = r.due_on.and_then(|due| on_time(r.submitted_at, due));
     }
     Ok((page, total))
@@ -1021,7 +1387,12 @@ type FiledRow = (i64, i64, String, Option<DateTime<Utc>>, Option<NaiveDate>);
 
 /// Completeness and timeliness of a form's reports for a period, over the units in the
 /// actor's scope that existed at the period's end and file that form.
-pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, period: &str) -> Result<Completeness> {
+pub async fn completeness(
+    conn: &mut Conn,
+    actor: &Actor,
+    form_code: &str,
+    period: &str,
+) -> Result<Completeness> {
     let form = form(conn, form_code).await?;
     let period = form.period(period)?;
     let due_on = form.due_on(&period);
@@ -1034,7 +1405,13 @@ pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, perio
     let filed: Vec<FiledRow> = conn
         .fetch_all(
             Query::select()
-                .columns([Reports::Id, Reports::UnitId, Reports::State, Reports::SubmittedAt, Reports::DueOn])
+                .columns([
+                    Reports::Id,
+                    Reports::UnitId,
+                    Reports::State,
+                    Reports::SubmittedAt,
+                    Reports::DueOn,
+                ])
                 .from(Reports::Table)
                 .and_where(Expr::col(Reports::FormId).eq(form.id))
                 .and_where(Expr::col(Reports::Period).eq(period.label())),
@@ -1059,16 +1436,23 @@ pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, perio
         });
     }
     let expected = standings.len();
-    let submitted = standings.iter().filter(|s| s.submitted_at.is_some()).count();
+    let submitted = standings
+        .iter()
+        .filter(|s| s.submitted_at.is_some())
+        .count();
     let on_time = standings.iter().filter(|s| s.on_time == Some(true)).count();
-    let pct = |n: usize| (expected > 0).then(|| (n as f64 / expected as f64 * 1000.0).round() / 10.0);
+    let pct =
+        |n: usize| (expected > 0).then(|| (n as f64 / expected as f64 * 1000.0).round() / 10.0);
     Ok(Completeness {
         form: form.code,
         period: period.label(),
         due_on,
         expected,
         submitted,
-        approved: standings.iter().filter(|s| s.state.is_some_and(ReportState::is_frozen)).count(),
+        approved: standings
+            .iter()
+            .filter(|s| s.state.is_some_and(ReportState::is_frozen))
+            .count(),
         on_time,
         late: submitted - on_time,
         missing: expected - submitted,
@@ -1079,7 +1463,11 @@ pub async fn completeness(conn: &mut Conn, actor: &Actor, form_code: &str, perio
 }
 
 /// For each form, the latest period already due: the units in scope that have not submitted.
-pub async fn missing(conn: &mut Conn, actor: &Actor, today: NaiveDate) -> Result<Vec<Completeness>> {
+pub async fn missing(
+    conn: &mut Conn,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<Vec<Completeness>> {
     let mut out = Vec::new();
     for form in forms(conn).await? {
         let due: Option<Period> = [today.year(), today.year() - 1]

@@ -91,13 +91,19 @@ fn select() -> SelectStatement {
         ])
         .column((Countries::Table, Countries::Code))
         .from(People::Table)
-        .left_join(Countries::Table, Expr::col((Countries::Table, Countries::Id)).equals((People::Table, People::NationalityId)))
+        .left_join(
+            Countries::Table,
+            Expr::col((Countries::Table, Countries::Id))
+                .equals((People::Table, People::NationalityId)),
+        )
         .to_owned()
 }
 
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Person> {
-    let row: Row =
-        conn.fetch_optional(select().and_where(Expr::col((People::Table, People::Id)).eq(id))).await?.ok_or(Error::NotFound("person"))?;
+    let row: Row = conn
+        .fetch_optional(select().and_where(Expr::col((People::Table, People::Id)).eq(id)))
+        .await?
+        .ok_or(Error::NotFound("person"))?;
     Ok(to_person(row, actor))
 }
 
@@ -157,8 +163,15 @@ async fn index(conn: &mut Conn, p: &Person) -> Result<()> {
 }
 
 /// Adds a person kept by the actor's unit (or `owner_unit`), audited.
-pub async fn create(conn: &mut Conn, actor: &Actor, input: &PersonInput, owner_unit: Option<i64>) -> Result<Person> {
-    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this person"))?;
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &PersonInput,
+    owner_unit: Option<i64>,
+) -> Result<Person> {
+    let owner = owner_unit
+        .or(actor.unit_id)
+        .ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this person"))?;
     actor.require(Action::Write, Some(owner))?;
     input.check()?;
     let nationality = nationality_id(conn, input.nationality.as_ref()).await?;
@@ -217,7 +230,12 @@ pub async fn create(conn: &mut Conn, actor: &Actor, input: &PersonInput, owner_u
 }
 
 /// Replaces a person's details (the owner unit's write scope), audited before → after.
-pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PersonInput) -> Result<Person> {
+pub async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    input: &PersonInput,
+) -> Result<Person> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     input.check()?;
@@ -258,16 +276,26 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PersonInput
 
 /// People already recorded with the same folded name (and the same nationality when both
 /// have one): the candidates an import or a new entry may duplicate.
-pub async fn duplicates(conn: &mut Conn, actor: &Actor, input: &PersonInput) -> Result<Vec<Person>> {
-    let Some(ids) = search::matching_ids(conn.backend(), ENTITY, &input.name) else { return Ok(vec![]) };
-    let rows: Vec<Row> = conn.fetch_all(select().and_where(Expr::col((People::Table, People::Id)).in_subquery(ids))).await?;
+pub async fn duplicates(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &PersonInput,
+) -> Result<Vec<Person>> {
+    let Some(ids) = search::matching_ids(conn.backend(), ENTITY, &input.name) else {
+        return Ok(vec![]);
+    };
+    let rows: Vec<Row> = conn
+        .fetch_all(select().and_where(Expr::col((People::Table, People::Id)).in_subquery(ids)))
+        .await?;
     let folded = |n: &str| fold(n).split_whitespace().collect::<Vec<_>>().join(" ");
     let name = folded(&input.name);
     let wanted = input.nationality.as_ref().map(|c| c.as_str().to_owned());
     Ok(rows
         .into_iter()
         .map(|r| to_person(r, actor))
-        .filter(|p| folded(&p.name) == name || p.name_latin.as_deref().is_some_and(|l| folded(l) == name))
+        .filter(|p| {
+            folded(&p.name) == name || p.name_latin.as_deref().is_some_and(|l| folded(l) == name)
+        })
         .filter(|p| wanted.is_none() || p.nationality.is_none() || p.nationality == wanted)
         .collect())
 }
@@ -292,11 +320,17 @@ pub async fn list(
         select.and_where(Expr::col((People::Table, People::Id)).in_subquery(ids));
     }
     if let Some(p) = partner {
-        let holders =
-            Query::select().column(Positions::PersonId).from(Positions::Table).and_where(Expr::col(Positions::PartnerId).eq(p)).to_owned();
+        let holders = Query::select()
+            .column(Positions::PersonId)
+            .from(Positions::Table)
+            .and_where(Expr::col(Positions::PartnerId).eq(p))
+            .to_owned();
         select.and_where(Expr::col((People::Table, People::Id)).in_subquery(holders));
     }
-    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(select.clone(), "listed").to_owned();
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(select.clone(), "listed")
+        .to_owned();
     let (total,): (i64,) = conn.fetch_one(&count).await?;
     let order = if sort.1 { Order::Desc } else { Order::Asc };
     let column = match sort.0 {
@@ -304,9 +338,16 @@ pub async fn list(
         "id" => People::Id,
         _ => People::NameKey,
     };
-    select.order_by((People::Table, column), order).order_by((People::Table, People::Id), Order::Asc).limit(limit).offset(offset);
+    select
+        .order_by((People::Table, column), order)
+        .order_by((People::Table, People::Id), Order::Asc)
+        .limit(limit)
+        .offset(offset);
     let rows: Vec<Row> = conn.fetch_all(&select).await?;
-    Ok((rows.into_iter().map(|r| to_person(r, actor)).collect(), total))
+    Ok((
+        rows.into_iter().map(|r| to_person(r, actor)).collect(),
+        total,
+    ))
 }
 
 /// A position held over a period: a title at a partner, at one of our units, or at another
@@ -405,15 +446,27 @@ pub async fn add_position(
     let (partner_id, unit_id, organization) = match at {
         Organization::Partner(p) => match partner::get(conn, *p).await {
             Ok(_) => (Some(*p), None, None),
-            Err(Error::NotFound(_)) => return Err(Error::invalid("partner_id", format!("partner {p} does not exist"))),
+            Err(Error::NotFound(_)) => {
+                return Err(Error::invalid(
+                    "partner_id",
+                    format!("partner {p} does not exist"),
+                ));
+            }
             Err(e) => return Err(e),
         },
         Organization::Unit(u) => match org::get(conn, *u, Utc::now().date_naive()).await {
             Ok(_) => (None, Some(*u), None),
-            Err(Error::NotFound(_)) => return Err(Error::invalid("unit_id", format!("unit {u} does not exist"))),
+            Err(Error::NotFound(_)) => {
+                return Err(Error::invalid(
+                    "unit_id",
+                    format!("unit {u} does not exist"),
+                ));
+            }
             Err(e) => return Err(e),
         },
-        Organization::Named(name) if name.trim().is_empty() => return Err(Error::invalid("organization", "name the organization")),
+        Organization::Named(name) if name.trim().is_empty() => {
+            return Err(Error::invalid("organization", "name the organization"));
+        }
         Organization::Named(name) => (None, None, Some(name.trim().to_owned())),
     };
     let before = positions(conn, person).await?;
@@ -459,7 +512,11 @@ pub async fn add_position(
 }
 
 /// People holding a position at a partner, with that position (for the partner's page).
-pub async fn at_partner(conn: &mut Conn, actor: &Actor, partner_id: i64) -> Result<Vec<(Person, Position)>> {
+pub async fn at_partner(
+    conn: &mut Conn,
+    actor: &Actor,
+    partner_id: i64,
+) -> Result<Vec<(Person, Position)>> {
     let holders: Vec<(i64,)> = conn
         .fetch_all(
             Query::select()
@@ -472,7 +529,11 @@ pub async fn at_partner(conn: &mut Conn, actor: &Actor, partner_id: i64) -> Resu
     let mut out = Vec::new();
     for (id,) in holders {
         let person = get(conn, actor, id).await?;
-        for position in positions(conn, id).await?.into_iter().filter(|p| p.partner.as_ref().is_some_and(|r| r.id == partner_id)) {
+        for position in positions(conn, id)
+            .await?
+            .into_iter()
+            .filter(|p| p.partner.as_ref().is_some_and(|r| r.id == partner_id))
+        {
             out.push((person.clone(), position));
         }
     }

@@ -77,7 +77,11 @@ impl Tally {
             t.with_evidence += usize::from(!task.evidence.is_empty());
         }
         let counted = t.tasks - t.cancelled;
-        t.progress = if counted == 0 { 0.0 } else { (sum as f64 / counted as f64 * 10.0).round() / 10.0 };
+        t.progress = if counted == 0 {
+            0.0
+        } else {
+            (sum as f64 / counted as f64 * 10.0).round() / 10.0
+        };
         t
     }
 }
@@ -137,7 +141,12 @@ struct PlanRow {
 async fn plan_row(conn: &mut Conn, id: i64) -> Result<PlanRow> {
     conn.fetch_optional(
         Query::select()
-            .columns([WorkPlans::Id, WorkPlans::UnitId, WorkPlans::Year, WorkPlans::Title])
+            .columns([
+                WorkPlans::Id,
+                WorkPlans::UnitId,
+                WorkPlans::Year,
+                WorkPlans::Title,
+            ])
             .from(WorkPlans::Table)
             .and_where(Expr::col(WorkPlans::Id).eq(id)),
     )
@@ -164,13 +173,26 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
     let priorities: Vec<(i64, i32, String)> = conn
         .fetch_all(
             Query::select()
-                .columns([PlanPriorities::Id, PlanPriorities::Number, PlanPriorities::Title])
+                .columns([
+                    PlanPriorities::Id,
+                    PlanPriorities::Number,
+                    PlanPriorities::Title,
+                ])
                 .from(PlanPriorities::Table)
                 .and_where(Expr::col(PlanPriorities::PlanId).eq(row.id))
                 .order_by(PlanPriorities::Number, Order::Asc),
         )
         .await?;
-    type TaskRow = (i64, i64, String, i64, Option<NaiveDate>, String, i32, Option<NaiveDate>);
+    type TaskRow = (
+        i64,
+        i64,
+        String,
+        i64,
+        Option<NaiveDate>,
+        String,
+        i32,
+        Option<NaiveDate>,
+    );
     let task_rows: Vec<TaskRow> = if priorities.is_empty() {
         vec![]
     } else {
@@ -197,7 +219,11 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
     } else {
         conn.fetch_all(
             Query::select()
-                .columns([PlanEvidence::TaskId, PlanEvidence::Kind, PlanEvidence::RecordId])
+                .columns([
+                    PlanEvidence::TaskId,
+                    PlanEvidence::Kind,
+                    PlanEvidence::RecordId,
+                ])
                 .from(PlanEvidence::Table)
                 .and_where(Expr::col(PlanEvidence::TaskId).is_in(task_rows.iter().map(|t| t.0)))
                 .order_by(PlanEvidence::Kind, Order::Asc)
@@ -207,19 +233,33 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
     };
     let mut evidence: HashMap<i64, Vec<Evidence>> = HashMap::new();
     for (task, kind, record) in evidence_rows {
-        let kind: EvidenceKind = kind.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored evidence of task {task}: {e}")))?;
+        let kind: EvidenceKind = kind.parse().map_err(|e: String| {
+            Error::Other(anyhow::anyhow!("stored evidence of task {task}: {e}"))
+        })?;
         // Evidence the reader may not see is left out, as elsewhere.
         if let Ok(e) = resolve(conn, actor, kind, record).await {
             evidence.entry(task).or_default().push(e);
         }
     }
-    let units = org::unit_refs(conn, task_rows.iter().map(|t| t.3).chain([row.unit_id]).collect()).await?;
+    let units = org::unit_refs(
+        conn,
+        task_rows.iter().map(|t| t.3).chain([row.unit_id]).collect(),
+    )
+    .await?;
     let name = |id: i64| units.get(&id).map(|u| u.name.clone()).unwrap_or_default();
     let today = Utc::now().date_naive();
     let mut by_priority: HashMap<i64, Vec<Task>> = HashMap::new();
     for (id, priority, title, owner, deadline, status, progress, done_on) in task_rows {
-        let status: TaskStatus = status.parse().map_err(|e: String| Error::Other(anyhow::anyhow!("stored status of task {id}: {e}")))?;
-        let draft = TaskDraft { title: title.clone(), deadline, status, progress: i64::from(progress), done_on };
+        let status: TaskStatus = status.parse().map_err(|e: String| {
+            Error::Other(anyhow::anyhow!("stored status of task {id}: {e}"))
+        })?;
+        let draft = TaskDraft {
+            title: title.clone(),
+            deadline,
+            status,
+            progress: i64::from(progress),
+            done_on,
+        };
         by_priority.entry(priority).or_default().push(Task {
             id,
             title,
@@ -238,7 +278,13 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
         .into_iter()
         .map(|(id, number, title)| {
             let tasks = by_priority.remove(&id).unwrap_or_default();
-            Priority { id, number, title, tally: Tally::of(&tasks), tasks }
+            Priority {
+                id,
+                number,
+                title,
+                tally: Tally::of(&tasks),
+                tasks,
+            }
         })
         .collect();
     Ok(Plan {
@@ -256,24 +302,51 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
 /// The record behind a piece of evidence, if it exists and the actor may read it.
 async fn resolve(conn: &mut Conn, actor: &Actor, kind: EvidenceKind, id: i64) -> Result<Evidence> {
     let (title, url) = match kind {
-        EvidenceKind::Delegation => (delegation::get(conn, actor, id).await?.title, format!("/delegations/{id}")),
-        EvidenceKind::Event => (event::get(conn, actor, id).await?.title, format!("/events/{id}")),
+        EvidenceKind::Delegation => (
+            delegation::get(conn, actor, id).await?.title,
+            format!("/delegations/{id}"),
+        ),
+        EvidenceKind::Event => (
+            event::get(conn, actor, id).await?.title,
+            format!("/events/{id}"),
+        ),
         EvidenceKind::AgreementTask => {
-            let task = crate::activity::task_refs(conn, &[id]).await?.pop().ok_or(Error::NotFound("agreement task"))?;
+            let task = crate::activity::task_refs(conn, &[id])
+                .await?
+                .pop()
+                .ok_or(Error::NotFound("agreement task"))?;
             let agreement = agreement::get(conn, actor, task.agreement_id).await?;
-            (format!("{} ({}, {})", task.item, agreement.title, task.year), format!("/agreements/{}", task.agreement_id))
+            (
+                format!("{} ({}, {})", task.item, agreement.title, task.year),
+                format!("/agreements/{}", task.agreement_id),
+            )
         }
     };
-    Ok(Evidence { kind, id, title, url })
+    Ok(Evidence {
+        kind,
+        id,
+        title,
+        url,
+    })
 }
 
 /// The plans the actor may read, newest year first.
-pub async fn list(conn: &mut Conn, actor: &Actor, year: Option<i32>, unit: Option<i64>) -> Result<Vec<Listed>> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    year: Option<i32>,
+    unit: Option<i64>,
+) -> Result<Vec<Listed>> {
     let mut q = Query::select();
-    q.columns([WorkPlans::Id, WorkPlans::UnitId, WorkPlans::Year, WorkPlans::Title])
-        .from(WorkPlans::Table)
-        .order_by(WorkPlans::Year, Order::Desc)
-        .order_by(WorkPlans::Id, Order::Asc);
+    q.columns([
+        WorkPlans::Id,
+        WorkPlans::UnitId,
+        WorkPlans::Year,
+        WorkPlans::Title,
+    ])
+    .from(WorkPlans::Table)
+    .order_by(WorkPlans::Year, Order::Desc)
+    .order_by(WorkPlans::Id, Order::Asc);
     if let Some(y) = year {
         q.and_where(Expr::col(WorkPlans::Year).eq(y));
     }
@@ -281,7 +354,10 @@ pub async fn list(conn: &mut Conn, actor: &Actor, year: Option<i32>, unit: Optio
         q.and_where(Expr::col(WorkPlans::UnitId).eq(u));
     }
     let rows: Vec<PlanRow> = conn.fetch_all(&q).await?;
-    let rows: Vec<PlanRow> = rows.into_iter().filter(|r| actor.may(Action::Read, Some(r.unit_id))).collect();
+    let rows: Vec<PlanRow> = rows
+        .into_iter()
+        .filter(|r| actor.may(Action::Read, Some(r.unit_id)))
+        .collect();
     let units = org::unit_refs(conn, rows.iter().map(|r| r.unit_id).collect()).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     // (plan, priority, status) of every task, and the plans' priorities.
@@ -301,9 +377,13 @@ pub async fn list(conn: &mut Conn, actor: &Actor, year: Option<i32>, unit: Optio
                 .from(PlanTasks::Table)
                 .inner_join(
                     PlanPriorities::Table,
-                    Expr::col((PlanPriorities::Table, PlanPriorities::Id)).equals((PlanTasks::Table, PlanTasks::PriorityId)),
+                    Expr::col((PlanPriorities::Table, PlanPriorities::Id))
+                        .equals((PlanTasks::Table, PlanTasks::PriorityId)),
                 )
-                .and_where(Expr::col((PlanPriorities::Table, PlanPriorities::PlanId)).is_in(ids.iter().copied())),
+                .and_where(
+                    Expr::col((PlanPriorities::Table, PlanPriorities::PlanId))
+                        .is_in(ids.iter().copied()),
+                ),
         )
         .await?;
     let out = rows
@@ -311,11 +391,17 @@ pub async fn list(conn: &mut Conn, actor: &Actor, year: Option<i32>, unit: Optio
         .map(|r| Listed {
             id: r.id,
             unit_id: r.unit_id,
-            unit_name: units.get(&r.unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+            unit_name: units
+                .get(&r.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
             year: r.year,
             priorities: priorities.iter().filter(|p| p.0 == r.id).count() as i64,
             tasks: statuses.iter().filter(|t| t.0 == r.id).count() as i64,
-            done: statuses.iter().filter(|t| t.0 == r.id && t.1 == TaskStatus::Done.as_str()).count() as i64,
+            done: statuses
+                .iter()
+                .filter(|t| t.0 == r.id && t.1 == TaskStatus::Done.as_str())
+                .count() as i64,
             title: r.title,
         })
         .collect();
@@ -330,18 +416,41 @@ async fn record(
     before: Option<&serde_json::Value>,
     after: Option<&serde_json::Value>,
 ) -> Result<()> {
-    audit::record(conn, actor, Entry { action, entity_type: ENTITY, entity_id: plan.id, unit_id: Some(plan.unit_id), before, after }).await
+    audit::record(
+        conn,
+        actor,
+        Entry {
+            action,
+            entity_type: ENTITY,
+            entity_id: plan.id,
+            unit_id: Some(plan.unit_id),
+            before,
+            after,
+        },
+    )
+    .await
 }
 
 /// Opens `unit`'s plan for `year` (its staff).
-pub async fn create(conn: &mut Conn, actor: &Actor, unit: i64, year: i32, title: &str) -> Result<Plan> {
+pub async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    unit: i64,
+    year: i32,
+    title: &str,
+) -> Result<Plan> {
     let this_year = Utc::now().year();
     if !(2000..=this_year + 1).contains(&year) {
-        return Err(Error::invalid("year", format!("{year} is not a plan year (2000–{})", this_year + 1)));
+        return Err(Error::invalid(
+            "year",
+            format!("{year} is not a plan year (2000–{})", this_year + 1),
+        ));
     }
     let title = amity_domain::plan::title(title).map_err(|e| Error::invalid("title", e))?;
     let day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let found = org::get(conn, unit, day).await.map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
+    let found = org::get(conn, unit, day)
+        .await
+        .map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
     actor.require(Action::Write, Some(unit))?;
     let existing: Option<(i64,)> = conn
         .fetch_optional(
@@ -353,21 +462,48 @@ pub async fn create(conn: &mut Conn, actor: &Actor, unit: i64, year: i32, title:
         )
         .await?;
     if let Some((id,)) = existing {
-        return Err(Error::conflict("year", format!("{} already has a plan for {year} (plan {id})", found.name)));
+        return Err(Error::conflict(
+            "year",
+            format!("{} already has a plan for {year} (plan {id})", found.name),
+        ));
     }
     let now = Utc::now();
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table(WorkPlans::Table)
-                .columns([WorkPlans::UnitId, WorkPlans::Year, WorkPlans::Title, WorkPlans::CreatedAt, WorkPlans::UpdatedAt])
-                .values_panic([unit.into(), year.into(), title.clone().into(), now.into(), now.into()])
+                .columns([
+                    WorkPlans::UnitId,
+                    WorkPlans::Year,
+                    WorkPlans::Title,
+                    WorkPlans::CreatedAt,
+                    WorkPlans::UpdatedAt,
+                ])
+                .values_panic([
+                    unit.into(),
+                    year.into(),
+                    title.clone().into(),
+                    now.into(),
+                    now.into(),
+                ])
                 .returning_col(WorkPlans::Id),
         )
         .await?;
-    let row = PlanRow { id, unit_id: unit, year, title: title.clone() };
-    record(conn, actor, AuditAction::Create, &row, None, Some(&serde_json::json!({ "unit_id": unit, "year": year, "title": title })))
-        .await?;
+    let row = PlanRow {
+        id,
+        unit_id: unit,
+        year,
+        title: title.clone(),
+    };
+    record(
+        conn,
+        actor,
+        AuditAction::Create,
+        &row,
+        None,
+        Some(&serde_json::json!({ "unit_id": unit, "year": year, "title": title })),
+    )
+    .await?;
     assemble(conn, actor, row).await
 }
 
@@ -387,11 +523,23 @@ pub async fn add_priority(conn: &mut Conn, actor: &Actor, plan: i64, title: &str
     conn.execute(
         Query::insert()
             .into_table(PlanPriorities::Table)
-            .columns([PlanPriorities::PlanId, PlanPriorities::Number, PlanPriorities::Title])
+            .columns([
+                PlanPriorities::PlanId,
+                PlanPriorities::Number,
+                PlanPriorities::Title,
+            ])
             .values_panic([plan.into(), number.into(), title.clone().into()]),
     )
     .await?;
-    record(conn, actor, AuditAction::Update, &row, None, Some(&serde_json::json!({ "priority": number, "title": title }))).await?;
+    record(
+        conn,
+        actor,
+        AuditAction::Update,
+        &row,
+        None,
+        Some(&serde_json::json!({ "priority": number, "title": title })),
+    )
+    .await?;
     assemble(conn, actor, row).await
 }
 
@@ -403,8 +551,16 @@ async fn writable(conn: &mut Conn, actor: &Actor, plan: i64) -> Result<PlanRow> 
 }
 
 /// Checks a task's fields, its owner and its evidence; the priority's id.
-async fn checked(conn: &mut Conn, actor: &Actor, plan: &PlanRow, input: &TaskInput) -> Result<(i64, TaskDraft, i64)> {
-    let draft = input.draft.clone().check(plan.year, Utc::now().date_naive())?;
+async fn checked(
+    conn: &mut Conn,
+    actor: &Actor,
+    plan: &PlanRow,
+    input: &TaskInput,
+) -> Result<(i64, TaskDraft, i64)> {
+    let draft = input
+        .draft
+        .clone()
+        .check(plan.year, Utc::now().date_naive())?;
     let priority: Option<(i64,)> = conn
         .fetch_optional(
             Query::select()
@@ -414,26 +570,49 @@ async fn checked(conn: &mut Conn, actor: &Actor, plan: &PlanRow, input: &TaskInp
                 .and_where(Expr::col(PlanPriorities::Number).eq(input.priority)),
         )
         .await?;
-    let (priority,) = priority.ok_or_else(|| Error::invalid("priority", format!("the plan has no priority {}", input.priority)))?;
+    let (priority,) = priority.ok_or_else(|| {
+        Error::invalid(
+            "priority",
+            format!("the plan has no priority {}", input.priority),
+        )
+    })?;
     let owner = input.owner_unit_id.unwrap_or(plan.unit_id);
     let day = NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or_default();
-    org::get(conn, owner, day).await.map_err(|_| Error::invalid("owner_unit_id", format!("unit {owner} does not exist")))?;
+    org::get(conn, owner, day)
+        .await
+        .map_err(|_| Error::invalid("owner_unit_id", format!("unit {owner} does not exist")))?;
     for (i, (kind, id)) in input.evidence.iter().enumerate() {
         if resolve(conn, actor, *kind, *id).await.is_err() {
-            return Err(Error::invalid(&format!("evidence[{i}]"), format!("no {} {id} that you can see", kind.as_str())));
+            return Err(Error::invalid(
+                &format!("evidence[{i}]"),
+                format!("no {} {id} that you can see", kind.as_str()),
+            ));
         }
     }
     Ok((priority, draft, owner))
 }
 
-async fn write_evidence(conn: &mut Conn, task: i64, evidence: &[(EvidenceKind, i64)]) -> Result<()> {
-    conn.execute(Query::delete().from_table(PlanEvidence::Table).and_where(Expr::col(PlanEvidence::TaskId).eq(task))).await?;
+async fn write_evidence(
+    conn: &mut Conn,
+    task: i64,
+    evidence: &[(EvidenceKind, i64)],
+) -> Result<()> {
+    conn.execute(
+        Query::delete()
+            .from_table(PlanEvidence::Table)
+            .and_where(Expr::col(PlanEvidence::TaskId).eq(task)),
+    )
+    .await?;
     let mut seen = std::collections::BTreeSet::new();
     for (kind, id) in evidence.iter().filter(|e| seen.insert(**e)) {
         conn.execute(
             Query::insert()
                 .into_table(PlanEvidence::Table)
-                .columns([PlanEvidence::TaskId, PlanEvidence::Kind, PlanEvidence::RecordId])
+                .columns([
+                    PlanEvidence::TaskId,
+                    PlanEvidence::Kind,
+                    PlanEvidence::RecordId,
+                ])
                 .values_panic([task.into(), kind.as_str().into(), (*id).into()]),
         )
         .await?;
@@ -441,7 +620,12 @@ async fn write_evidence(conn: &mut Conn, task: i64, evidence: &[(EvidenceKind, i
     Ok(())
 }
 
-fn task_json(priority: i32, owner: i64, d: &TaskDraft, evidence: &[(EvidenceKind, i64)]) -> serde_json::Value {
+fn task_json(
+    priority: i32,
+    owner: i64,
+    d: &TaskDraft,
+    evidence: &[(EvidenceKind, i64)],
+) -> serde_json::Value {
     serde_json::json!({
         "priority": priority, "title": d.title, "owner_unit_id": owner, "deadline": d.deadline,
         "status": d.status.as_str(), "progress": d.progress, "done_on": d.done_on,
@@ -450,7 +634,12 @@ fn task_json(priority: i32, owner: i64, d: &TaskDraft, evidence: &[(EvidenceKind
 }
 
 /// Adds a task under one of the plan's priorities (the plan unit's staff).
-pub async fn add_task(conn: &mut Conn, actor: &Actor, plan: i64, input: &TaskInput) -> Result<Plan> {
+pub async fn add_task(
+    conn: &mut Conn,
+    actor: &Actor,
+    plan: i64,
+    input: &TaskInput,
+) -> Result<Plan> {
     let row = writable(conn, actor, plan).await?;
     let (priority, d, owner) = checked(conn, actor, &row, input).await?;
     let id = conn
@@ -487,7 +676,13 @@ pub async fn add_task(conn: &mut Conn, actor: &Actor, plan: i64, input: &TaskInp
 }
 
 /// Changes a task: its plan unit's staff, or the staff of the unit that owns it.
-pub async fn update_task(conn: &mut Conn, actor: &Actor, plan: i64, task: i64, input: &TaskInput) -> Result<Plan> {
+pub async fn update_task(
+    conn: &mut Conn,
+    actor: &Actor,
+    plan: i64,
+    task: i64,
+    input: &TaskInput,
+) -> Result<Plan> {
     let row = readable(conn, actor, plan).await?;
     let before = assemble(conn, actor, row.clone()).await?;
     let (number, old) = before
@@ -498,16 +693,31 @@ pub async fn update_task(conn: &mut Conn, actor: &Actor, plan: i64, task: i64, i
     if !actor.may(Action::Write, Some(row.unit_id)) {
         actor.require(Action::Write, Some(old.owner_unit_id))?;
         if input.owner_unit_id.is_some_and(|o| o != old.owner_unit_id) {
-            return Err(Error::invalid("owner_unit_id", "only the plan's unit may hand a task to another unit"));
+            return Err(Error::invalid(
+                "owner_unit_id",
+                "only the plan's unit may hand a task to another unit",
+            ));
         }
     }
     let old_json = task_json(
         number,
         old.owner_unit_id,
-        &TaskDraft { title: old.title.clone(), deadline: old.deadline, status: old.status, progress: old.progress, done_on: old.done_on },
-        &old.evidence.iter().map(|e| (e.kind, e.id)).collect::<Vec<_>>(),
+        &TaskDraft {
+            title: old.title.clone(),
+            deadline: old.deadline,
+            status: old.status,
+            progress: old.progress,
+            done_on: old.done_on,
+        },
+        &old.evidence
+            .iter()
+            .map(|e| (e.kind, e.id))
+            .collect::<Vec<_>>(),
     );
-    let input = TaskInput { owner_unit_id: input.owner_unit_id.or(Some(old.owner_unit_id)), ..input.clone() };
+    let input = TaskInput {
+        owner_unit_id: input.owner_unit_id.or(Some(old.owner_unit_id)),
+        ..input.clone()
+    };
     let (priority, d, owner) = checked(conn, actor, &row, &input).await?;
     conn.execute(
         Query::update()
@@ -526,6 +736,14 @@ pub async fn update_task(conn: &mut Conn, actor: &Actor, plan: i64, task: i64, i
     write_evidence(conn, task, &input.evidence).await?;
     let before_json = serde_json::json!({ "task": task, "was": old_json });
     let after = serde_json::json!({ "task": task, "was": task_json(input.priority, owner, &d, &input.evidence) });
-    record(conn, actor, AuditAction::Update, &row, Some(&before_json), Some(&after)).await?;
+    record(
+        conn,
+        actor,
+        AuditAction::Update,
+        &row,
+        Some(&before_json),
+        Some(&after),
+    )
+    .await?;
     assemble(conn, actor, row).await
 }

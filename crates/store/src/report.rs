@@ -31,7 +31,9 @@ impl Reading {
         match s {
             "then" => Ok(Reading::Then),
             "current" => Ok(Reading::Current),
-            other => Err(format!("unknown structure “{other}” (expected then or current)")),
+            other => Err(format!(
+                "unknown structure “{other}” (expected then or current)"
+            )),
         }
     }
 }
@@ -115,11 +117,20 @@ fn round(v: f64) -> f64 {
 }
 
 /// Parent → children through links valid at some time in `from..=to`.
-async fn dated_children(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, Vec<i64>>> {
+async fn dated_children(
+    conn: &mut Conn,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<i64, Vec<i64>>> {
     let rows: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = conn
         .fetch_all(
             Query::select()
-                .columns([OrgParents::UnitId, OrgParents::ParentId, OrgParents::ValidFrom, OrgParents::ValidTo])
+                .columns([
+                    OrgParents::UnitId,
+                    OrgParents::ParentId,
+                    OrgParents::ValidFrom,
+                    OrgParents::ValidTo,
+                ])
                 .from(OrgParents::Table),
         )
         .await?;
@@ -133,7 +144,12 @@ async fn dated_children(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> Resu
 }
 
 /// Units under `root` (and `root`) through parent links valid at some time in `from..=to`.
-async fn dated_subtree(conn: &mut Conn, root: i64, from: NaiveDate, to: NaiveDate) -> Result<BTreeSet<i64>> {
+async fn dated_subtree(
+    conn: &mut Conn,
+    root: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeSet<i64>> {
     Ok(subtree_in(&dated_children(conn, from, to).await?, root))
 }
 
@@ -154,7 +170,13 @@ fn subtree_in(children: &HashMap<i64, Vec<i64>>, root: i64) -> BTreeSet<i64> {
 async fn successors(conn: &mut Conn) -> Result<HashMap<i64, Vec<(i64, f64)>>> {
     let links: Vec<(Option<i64>, Option<i64>, Option<f64>)> = conn
         .fetch_all(
-            Query::select().columns([OrgEventLinks::FromUnitId, OrgEventLinks::ToUnitId, OrgEventLinks::Share]).from(OrgEventLinks::Table),
+            Query::select()
+                .columns([
+                    OrgEventLinks::FromUnitId,
+                    OrgEventLinks::ToUnitId,
+                    OrgEventLinks::Share,
+                ])
+                .from(OrgEventLinks::Table),
         )
         .await?;
     let mut out: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
@@ -162,7 +184,9 @@ async fn successors(conn: &mut Conn) -> Result<HashMap<i64, Vec<(i64, f64)>>> {
         if let (Some(from), Some(to)) = (from, to)
             && from != to
         {
-            out.entry(from).or_default().push((to, share.unwrap_or(1.0)));
+            out.entry(from)
+                .or_default()
+                .push((to, share.unwrap_or(1.0)));
         }
     }
     Ok(out)
@@ -172,9 +196,14 @@ async fn successors(conn: &mut Conn) -> Result<HashMap<i64, Vec<(i64, f64)>>> {
 /// successors' landing places weighted by their shares.
 fn landing(unit: i64, successors: &HashMap<i64, Vec<(i64, f64)>>, depth: u32) -> Vec<(i64, f64)> {
     match successors.get(&unit) {
-        Some(next) if depth < 32 => {
-            next.iter().flat_map(|(to, share)| landing(*to, successors, depth + 1).into_iter().map(move |(u, w)| (u, w * share))).collect()
-        }
+        Some(next) if depth < 32 => next
+            .iter()
+            .flat_map(|(to, share)| {
+                landing(*to, successors, depth + 1)
+                    .into_iter()
+                    .map(move |(u, w)| (u, w * share))
+            })
+            .collect(),
         _ => vec![(unit, 1.0)],
     }
 }
@@ -197,7 +226,11 @@ fn indicator_values(metrics: &BTreeMap<String, f64>) -> Vec<f64> {
 /// today's structure and where every unit's values land (restated).
 enum Structure {
     Then,
-    Current { today_children: HashMap<i64, Vec<i64>>, today_tree: BTreeSet<i64>, successors: HashMap<i64, Vec<(i64, f64)>> },
+    Current {
+        today_children: HashMap<i64, Vec<i64>>,
+        today_tree: BTreeSet<i64>,
+        successors: HashMap<i64, Vec<(i64, f64)>>,
+    },
 }
 
 /// One period's values under one reading.
@@ -227,7 +260,12 @@ fn parts_of(children: &HashMap<i64, Vec<i64>>, unit: i64) -> (Vec<i64>, HashMap<
 
 /// The metrics of the unit itself, of the set and of each direct part, for one period and
 /// reading: the flows summed over the period's months, the stocks at its last month's end.
-async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structure) -> Result<Reckoning> {
+async fn values(
+    conn: &mut Conn,
+    unit: i64,
+    period: &Period,
+    structure: &Structure,
+) -> Result<Reckoning> {
     let (from, to) = period.months();
     let mut own: BTreeMap<String, f64> = BTreeMap::new();
     let mut tree: BTreeMap<String, f64> = BTreeMap::new();
@@ -247,19 +285,29 @@ async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structu
                     *own.entry(r.metric.clone()).or_default() += r.value as f64;
                 }
                 if let Some(p) = part_of.get(&r.unit_id) {
-                    *by_part.entry(*p).or_default().entry(r.metric.clone()).or_default() += r.value as f64;
+                    *by_part
+                        .entry(*p)
+                        .or_default()
+                        .entry(r.metric.clone())
+                        .or_default() += r.value as f64;
                 }
                 counted.insert(r.unit_id);
             }
             (direct, part_of)
         }
-        Structure::Current { today_children, today_tree, successors } => {
+        Structure::Current {
+            today_children,
+            today_tree,
+            successors,
+        } => {
             let (direct, part_of) = parts_of(today_children, unit);
             let mut cache: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
             let mut rows = totals::sum_by_unit(conn, None, from, to).await?;
             rows.extend(totals::stocks_by_unit(conn, None, to).await?);
             for r in &rows {
-                let lands = cache.entry(r.unit_id).or_insert_with(|| landing(r.unit_id, successors, 0));
+                let lands = cache
+                    .entry(r.unit_id)
+                    .or_insert_with(|| landing(r.unit_id, successors, 0));
                 for (target, weight) in lands.iter() {
                     if today_tree.contains(target) {
                         let v = r.value as f64 * weight;
@@ -269,7 +317,11 @@ async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structu
                             *own.entry(r.metric.clone()).or_default() += v;
                         }
                         if let Some(p) = part_of.get(target) {
-                            *by_part.entry(*p).or_default().entry(r.metric.clone()).or_default() += v;
+                            *by_part
+                                .entry(*p)
+                                .or_default()
+                                .entry(r.metric.clone())
+                                .or_default() += v;
                         }
                     }
                 }
@@ -278,8 +330,17 @@ async fn values(conn: &mut Conn, unit: i64, period: &Period, structure: &Structu
         }
     };
     let empty = BTreeMap::new();
-    let parts = direct.iter().map(|p| (*p, indicator_values(by_part.get(p).unwrap_or(&empty)))).collect();
-    Ok(Reckoning { own: indicator_values(&own), tree: indicator_values(&tree), counted: counted.len(), parts, part_of })
+    let parts = direct
+        .iter()
+        .map(|p| (*p, indicator_values(by_part.get(p).unwrap_or(&empty))))
+        .collect();
+    Ok(Reckoning {
+        own: indicator_values(&own),
+        tree: indicator_values(&tree),
+        counted: counted.len(),
+        parts,
+        part_of,
+    })
 }
 
 /// Units and the shares of a value they take.
@@ -312,7 +373,9 @@ async fn lineage_notes(
         if valid_from > period.end || valid_to.is_some_and(|t| t < period.start) {
             continue;
         }
-        let (inside, outside): (Landing, Landing) = landing(u, successors, 0).into_iter().partition(|(t, _)| today_tree.contains(t));
+        let (inside, outside): (Landing, Landing) = landing(u, successors, 0)
+            .into_iter()
+            .partition(|(t, _)| today_tree.contains(t));
         for (target, w) in &inside {
             if let Some(p) = part_of.get(target) {
                 let list = carries.entry(*p).or_default();
@@ -336,22 +399,43 @@ async fn lineage_notes(
 
 /// The computed indicators of `unit` for `period`, compared with the same period a year
 /// earlier when `compare`. The actor must be able to read the unit.
-pub async fn summary(conn: &mut Conn, actor: &Actor, unit: i64, period: &Period, compare: bool, reading: Reading) -> Result<Summary> {
+pub async fn summary(
+    conn: &mut Conn,
+    actor: &Actor,
+    unit: i64,
+    period: &Period,
+    compare: bool,
+    reading: Reading,
+) -> Result<Summary> {
     if !actor.may(Action::Read, Some(unit)) {
         return Err(Error::NotFound("unit"));
     }
     let today = Utc::now().date_naive();
-    let name = org::unit_refs(conn, [unit].into()).await?.remove(&unit).ok_or(Error::NotFound("unit"))?.name;
+    let name = org::unit_refs(conn, [unit].into())
+        .await?
+        .remove(&unit)
+        .ok_or(Error::NotFound("unit"))?
+        .name;
     // The lineage and today's subtree are read once, for both periods.
     let structure = match reading {
         Reading::Then => Structure::Then,
         Reading::Current => {
             let today_children = dated_children(conn, today, today).await?;
             let today_tree = subtree_in(&today_children, unit);
-            Structure::Current { today_children, today_tree, successors: successors(conn).await? }
+            Structure::Current {
+                today_children,
+                today_tree,
+                successors: successors(conn).await?,
+            }
         }
     };
-    let Reckoning { own, tree, counted, parts, part_of } = values(conn, unit, period, &structure).await?;
+    let Reckoning {
+        own,
+        tree,
+        counted,
+        parts,
+        part_of,
+    } = values(conn, unit, period, &structure).await?;
     let previous_period = period.previous_year();
     let previous = match compare {
         true => Some(values(conn, unit, &previous_period, &structure).await?.tree),
@@ -359,28 +443,52 @@ pub async fn summary(conn: &mut Conn, actor: &Actor, unit: i64, period: &Period,
     };
     let (carries, notes) = match &structure {
         Structure::Then => (HashMap::new(), Vec::new()),
-        Structure::Current { today_tree, successors, .. } => lineage_notes(conn, unit, period, today_tree, successors, &part_of).await?,
+        Structure::Current {
+            today_tree,
+            successors,
+            ..
+        } => lineage_notes(conn, unit, period, today_tree, successors, &part_of).await?,
     };
     let mut ids: BTreeSet<i64> = parts.iter().map(|(p, _)| *p).collect();
     ids.extend(carries.values().flatten().map(|(u, _)| *u));
-    ids.extend(notes.iter().flat_map(|(_, u, _, now_in)| std::iter::once(*u).chain(now_in.iter().map(|(t, _)| *t))));
+    ids.extend(
+        notes.iter().flat_map(|(_, u, _, now_in)| {
+            std::iter::once(*u).chain(now_in.iter().map(|(t, _)| *t))
+        }),
+    );
     let names = org::unit_refs(conn, ids).await?;
     let name_of = |id: i64| names.get(&id).map(|u| u.name.clone()).unwrap_or_default();
     let carried = |list: &[(i64, f64)]| -> Vec<Carried> {
-        list.iter().map(|(u, w)| Carried { unit_id: *u, unit_name: name_of(*u), share: round(*w) }).collect()
+        list.iter()
+            .map(|(u, w)| Carried {
+                unit_id: *u,
+                unit_name: name_of(*u),
+                share: round(*w),
+            })
+            .collect()
     };
     let parts = parts
         .into_iter()
         .map(|(p, v)| Part {
             unit_id: p,
             unit_name: name_of(p),
-            values: CATALOGUE.iter().zip(v).map(|(i, v)| (i.code, round(v))).collect(),
+            values: CATALOGUE
+                .iter()
+                .zip(v)
+                .map(|(i, v)| (i.code, round(v)))
+                .collect(),
             carries: carried(carries.get(&p).map(Vec::as_slice).unwrap_or_default()),
         })
         .collect();
     let notes = notes
         .into_iter()
-        .map(|(kind, u, share, now_in)| Note { kind, unit_id: u, unit_name: name_of(u), share: round(share), now_in: carried(&now_in) })
+        .map(|(kind, u, share, now_in)| Note {
+            kind,
+            unit_id: u,
+            unit_name: name_of(u),
+            share: round(share),
+            now_in: carried(&now_in),
+        })
         .collect();
     let indicators = CATALOGUE
         .iter()
@@ -397,7 +505,9 @@ pub async fn summary(conn: &mut Conn, actor: &Actor, unit: i64, period: &Period,
                 subtree: round(tree[i]),
                 previous: before.map(round),
                 change: before.map(|b| round(tree[i] - b)),
-                change_pct: before.filter(|b| *b != 0.0).map(|b| round((tree[i] - b) / b * 100.0)),
+                change_pct: before
+                    .filter(|b| *b != 0.0)
+                    .map(|b| round((tree[i] - b) / b * 100.0)),
             }
         })
         .collect();

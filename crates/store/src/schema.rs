@@ -795,7 +795,12 @@ pub(crate) enum ReportMoves {
 }
 
 fn id(col: impl Iden + 'static) -> ColumnDef {
-    ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
+    ColumnDef::new(col)
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
 }
 
 fn fk(
@@ -804,7 +809,10 @@ fn fk(
     to: impl Iden + 'static,
     to_col: impl Iden + 'static,
 ) -> sea_query::ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, col).to(to, to_col).to_owned()
+    ForeignKey::create()
+        .from(table, col)
+        .to(to, to_col)
+        .to_owned()
 }
 
 /// The migrations, in order: (version, name).
@@ -815,18 +823,48 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (4, "people and their dated positions"),
     (5, "cooperation agreements, parties and yearly tasks"),
     (6, "partner founding dates, agreement documents"),
-    (7, "delegations, events, attachments and live activity totals"),
-    (8, "live totals also count agreements signed, tasks done and new partners"),
+    (
+        7,
+        "delegations, events, attachments and live activity totals",
+    ),
+    (
+        8,
+        "live totals also count agreements signed, tasks done and new partners",
+    ),
     (9, "periodic report forms, reports, their values and moves"),
     (10, "work plans: priorities, tasks and their evidence"),
-    (11, "emulation criteria and scores, the awards register and its moves"),
-    (12, "live totals keep the agreements in force; a report keeps the due date of its first submission"),
-    (13, "foreign NGOs: sectors and provinces of work, permits and their history"),
-    (14, "aid projects, their NGOs, sectors and provinces; transactions and exchange rates"),
-    (15, "NGO applicant accounts, their applications, moves and the office's internal notes"),
-    (16, "aid transactions indexed by date, for the year's figures; live totals count the NGOs giving aid"),
-    (17, "public holidays, which applications' processing times do not count"),
-    (18, "aid projects' results: indicators with their baselines, targets and actuals"),
+    (
+        11,
+        "emulation criteria and scores, the awards register and its moves",
+    ),
+    (
+        12,
+        "live totals keep the agreements in force; a report keeps the due date of its first submission",
+    ),
+    (
+        13,
+        "foreign NGOs: sectors and provinces of work, permits and their history",
+    ),
+    (
+        14,
+        "aid projects, their NGOs, sectors and provinces; transactions and exchange rates",
+    ),
+    (
+        15,
+        "NGO applicant accounts, their applications, moves and the office's internal notes",
+    ),
+    (
+        16,
+        "aid transactions indexed by date, for the year's figures; live totals count the NGOs giving aid",
+    ),
+    (
+        17,
+        "public holidays, which applications' processing times do not count",
+    ),
+    (
+        18,
+        "aid projects' results: indicators with their baselines, targets and actuals",
+    ),
 ];
 
 /// Migrations that change what the live totals count: when one of them is newly applied, the
@@ -841,12 +879,27 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
         Table::create()
             .table(SchemaMigrations::Table)
             .if_not_exists()
-            .col(ColumnDef::new(SchemaMigrations::Version).big_integer().not_null().primary_key())
+            .col(
+                ColumnDef::new(SchemaMigrations::Version)
+                    .big_integer()
+                    .not_null()
+                    .primary_key(),
+            )
             .col(ColumnDef::new(SchemaMigrations::Name).text().not_null())
-            .col(ColumnDef::new(SchemaMigrations::AppliedAt).timestamp_with_time_zone().not_null()),
+            .col(
+                ColumnDef::new(SchemaMigrations::AppliedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            ),
     )
     .await?;
-    let applied: Vec<(i64,)> = conn.fetch_all(Query::select().column(SchemaMigrations::Version).from(SchemaMigrations::Table)).await?;
+    let applied: Vec<(i64,)> = conn
+        .fetch_all(
+            Query::select()
+                .column(SchemaMigrations::Version)
+                .from(SchemaMigrations::Table),
+        )
+        .await?;
     drop(conn);
     let mut newly = Vec::new();
     for &(version, name) in MIGRATIONS {
@@ -858,12 +911,20 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
         tx.execute(
             Query::insert()
                 .into_table(SchemaMigrations::Table)
-                .columns([SchemaMigrations::Version, SchemaMigrations::Name, SchemaMigrations::AppliedAt])
+                .columns([
+                    SchemaMigrations::Version,
+                    SchemaMigrations::Name,
+                    SchemaMigrations::AppliedAt,
+                ])
                 .values_panic([version.into(), name.into(), Utc::now().into()]),
         )
         .await?;
         tx.commit().await?;
-        tracing::info!(migration.version = version, migration.name = name, "applied migration");
+        tracing::info!(
+            migration.version = version,
+            migration.name = name,
+            "applied migration"
+        );
         newly.push(version);
     }
     if newly.iter().any(|v| REBUILD_TOTALS.contains(v)) {
@@ -913,8 +974,16 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(OrgUnits::Email).text().null())
             .col(ColumnDef::new(OrgUnits::Website).text().null())
             .col(ColumnDef::new(OrgUnits::Note).text().null())
-            .col(ColumnDef::new(OrgUnits::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(OrgUnits::UpdatedAt).timestamp_with_time_zone().not_null()),
+            .col(
+                ColumnDef::new(OrgUnits::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(OrgUnits::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            ),
     )
     .await?;
     c.execute_schema(
@@ -928,7 +997,12 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(OrgNames::NameKey).binary().not_null())
             .col(ColumnDef::new(OrgNames::ValidFrom).date().not_null())
             .col(ColumnDef::new(OrgNames::ValidTo).date().null())
-            .foreign_key(&mut fk(OrgNames::Table, OrgNames::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                OrgNames::Table,
+                OrgNames::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -939,7 +1013,12 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(OrgCodes::Code).text().not_null())
             .col(ColumnDef::new(OrgCodes::ValidFrom).date().not_null())
             .col(ColumnDef::new(OrgCodes::ValidTo).date().null())
-            .foreign_key(&mut fk(OrgCodes::Table, OrgCodes::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                OrgCodes::Table,
+                OrgCodes::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -947,11 +1026,25 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .table(OrgParents::Table)
             .col(id(OrgParents::Id))
             .col(ColumnDef::new(OrgParents::UnitId).big_integer().not_null())
-            .col(ColumnDef::new(OrgParents::ParentId).big_integer().not_null())
+            .col(
+                ColumnDef::new(OrgParents::ParentId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(OrgParents::ValidFrom).date().not_null())
             .col(ColumnDef::new(OrgParents::ValidTo).date().null())
-            .foreign_key(&mut fk(OrgParents::Table, OrgParents::UnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(OrgParents::Table, OrgParents::ParentId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                OrgParents::Table,
+                OrgParents::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                OrgParents::Table,
+                OrgParents::ParentId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -961,33 +1054,87 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(OrgEvents::Kind).text().not_null())
             .col(ColumnDef::new(OrgEvents::EventDate).date().not_null())
             .col(ColumnDef::new(OrgEvents::Note).text().null())
-            .col(ColumnDef::new(OrgEvents::CreatedAt).timestamp_with_time_zone().not_null()),
+            .col(
+                ColumnDef::new(OrgEvents::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            ),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(OrgEventLinks::Table)
             .col(id(OrgEventLinks::Id))
-            .col(ColumnDef::new(OrgEventLinks::EventId).big_integer().not_null())
-            .col(ColumnDef::new(OrgEventLinks::FromUnitId).big_integer().null())
+            .col(
+                ColumnDef::new(OrgEventLinks::EventId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(OrgEventLinks::FromUnitId)
+                    .big_integer()
+                    .null(),
+            )
             .col(ColumnDef::new(OrgEventLinks::ToUnitId).big_integer().null())
             .col(ColumnDef::new(OrgEventLinks::Share).double().null())
-            .foreign_key(&mut fk(OrgEventLinks::Table, OrgEventLinks::EventId, OrgEvents::Table, OrgEvents::Id))
-            .foreign_key(&mut fk(OrgEventLinks::Table, OrgEventLinks::FromUnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(OrgEventLinks::Table, OrgEventLinks::ToUnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                OrgEventLinks::Table,
+                OrgEventLinks::EventId,
+                OrgEvents::Table,
+                OrgEvents::Id,
+            ))
+            .foreign_key(&mut fk(
+                OrgEventLinks::Table,
+                OrgEventLinks::FromUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                OrgEventLinks::Table,
+                OrgEventLinks::ToUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(ClusterRoles::Table)
             .col(id(ClusterRoles::Id))
-            .col(ColumnDef::new(ClusterRoles::ClusterId).big_integer().not_null())
+            .col(
+                ColumnDef::new(ClusterRoles::ClusterId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(ClusterRoles::Year).integer().not_null())
-            .col(ColumnDef::new(ClusterRoles::LeadUnitId).big_integer().not_null())
-            .col(ColumnDef::new(ClusterRoles::DeputyUnitId).big_integer().null())
-            .foreign_key(&mut fk(ClusterRoles::Table, ClusterRoles::ClusterId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(ClusterRoles::Table, ClusterRoles::LeadUnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(ClusterRoles::Table, ClusterRoles::DeputyUnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(ClusterRoles::LeadUnitId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(ClusterRoles::DeputyUnitId)
+                    .big_integer()
+                    .null(),
+            )
+            .foreign_key(&mut fk(
+                ClusterRoles::Table,
+                ClusterRoles::ClusterId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                ClusterRoles::Table,
+                ClusterRoles::LeadUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                ClusterRoles::Table,
+                ClusterRoles::DeputyUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1001,29 +1148,64 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Users::Role).text().not_null())
             .col(ColumnDef::new(Users::UnitId).big_integer().not_null())
             .col(ColumnDef::new(Users::Active).boolean().not_null())
-            .col(ColumnDef::new(Users::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Users::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Users::Table, Users::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(Users::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Users::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Users::Table,
+                Users::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(Sessions::Table)
             .col(id(Sessions::Id))
-            .col(ColumnDef::new(Sessions::TokenHash).text().not_null().unique_key())
+            .col(
+                ColumnDef::new(Sessions::TokenHash)
+                    .text()
+                    .not_null()
+                    .unique_key(),
+            )
             .col(ColumnDef::new(Sessions::UserId).big_integer().not_null())
             .col(ColumnDef::new(Sessions::Kind).text().not_null())
             .col(ColumnDef::new(Sessions::Csrf).text().not_null())
-            .col(ColumnDef::new(Sessions::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Sessions::ExpiresAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Sessions::Table, Sessions::UserId, Users::Table, Users::Id)),
+            .col(
+                ColumnDef::new(Sessions::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Sessions::ExpiresAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Sessions::Table,
+                Sessions::UserId,
+                Users::Table,
+                Users::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(AuditLog::Table)
             .col(id(AuditLog::Id))
-            .col(ColumnDef::new(AuditLog::At).timestamp_with_time_zone().not_null())
+            .col(
+                ColumnDef::new(AuditLog::At)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AuditLog::ActorId).big_integer().null())
             .col(ColumnDef::new(AuditLog::ActorEmail).text().not_null())
             .col(ColumnDef::new(AuditLog::Action).text().not_null())
@@ -1038,7 +1220,11 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .table(SearchDocs::Table)
             .col(id(SearchDocs::Id))
             .col(ColumnDef::new(SearchDocs::EntityType).text().not_null())
-            .col(ColumnDef::new(SearchDocs::EntityId).big_integer().not_null())
+            .col(
+                ColumnDef::new(SearchDocs::EntityId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(SearchDocs::UnitId).big_integer().null())
             .col(ColumnDef::new(SearchDocs::Title).text().not_null())
             .col(ColumnDef::new(SearchDocs::Subtitle).text().null())
@@ -1048,12 +1234,36 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
     .await?;
 
     let indexes = [
-        Index::create().name("org_names_unit").table(OrgNames::Table).col(OrgNames::UnitId).to_owned(),
-        Index::create().name("org_codes_unit").table(OrgCodes::Table).col(OrgCodes::UnitId).to_owned(),
-        Index::create().name("org_codes_code").table(OrgCodes::Table).col(OrgCodes::Code).to_owned(),
-        Index::create().name("org_parents_unit").table(OrgParents::Table).col(OrgParents::UnitId).to_owned(),
-        Index::create().name("org_parents_parent").table(OrgParents::Table).col(OrgParents::ParentId).to_owned(),
-        Index::create().name("org_event_links_event").table(OrgEventLinks::Table).col(OrgEventLinks::EventId).to_owned(),
+        Index::create()
+            .name("org_names_unit")
+            .table(OrgNames::Table)
+            .col(OrgNames::UnitId)
+            .to_owned(),
+        Index::create()
+            .name("org_codes_unit")
+            .table(OrgCodes::Table)
+            .col(OrgCodes::UnitId)
+            .to_owned(),
+        Index::create()
+            .name("org_codes_code")
+            .table(OrgCodes::Table)
+            .col(OrgCodes::Code)
+            .to_owned(),
+        Index::create()
+            .name("org_parents_unit")
+            .table(OrgParents::Table)
+            .col(OrgParents::UnitId)
+            .to_owned(),
+        Index::create()
+            .name("org_parents_parent")
+            .table(OrgParents::Table)
+            .col(OrgParents::ParentId)
+            .to_owned(),
+        Index::create()
+            .name("org_event_links_event")
+            .table(OrgEventLinks::Table)
+            .col(OrgEventLinks::EventId)
+            .to_owned(),
         Index::create()
             .name("cluster_roles_year")
             .table(ClusterRoles::Table)
@@ -1061,11 +1271,32 @@ async fn m001_foundation(c: &mut Conn) -> Result<()> {
             .col(ClusterRoles::Year)
             .unique()
             .to_owned(),
-        Index::create().name("users_unit").table(Users::Table).col(Users::UnitId).to_owned(),
-        Index::create().name("sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
-        Index::create().name("audit_entity").table(AuditLog::Table).col(AuditLog::EntityType).col(AuditLog::EntityId).to_owned(),
-        Index::create().name("audit_unit").table(AuditLog::Table).col(AuditLog::UnitId).to_owned(),
-        Index::create().name("audit_actor").table(AuditLog::Table).col(AuditLog::ActorId).to_owned(),
+        Index::create()
+            .name("users_unit")
+            .table(Users::Table)
+            .col(Users::UnitId)
+            .to_owned(),
+        Index::create()
+            .name("sessions_user")
+            .table(Sessions::Table)
+            .col(Sessions::UserId)
+            .to_owned(),
+        Index::create()
+            .name("audit_entity")
+            .table(AuditLog::Table)
+            .col(AuditLog::EntityType)
+            .col(AuditLog::EntityId)
+            .to_owned(),
+        Index::create()
+            .name("audit_unit")
+            .table(AuditLog::Table)
+            .col(AuditLog::UnitId)
+            .to_owned(),
+        Index::create()
+            .name("audit_actor")
+            .table(AuditLog::Table)
+            .col(AuditLog::ActorId)
+            .to_owned(),
         Index::create()
             .name("search_docs_entity")
             .table(SearchDocs::Table)
@@ -1088,7 +1319,12 @@ async fn m002_countries(c: &mut Conn) -> Result<()> {
         Table::create()
             .table(Countries::Table)
             .col(id(Countries::Id))
-            .col(ColumnDef::new(Countries::Code).text().not_null().unique_key())
+            .col(
+                ColumnDef::new(Countries::Code)
+                    .text()
+                    .not_null()
+                    .unique_key(),
+            )
             .col(ColumnDef::new(Countries::Alpha3).text().not_null())
             .col(ColumnDef::new(Countries::Numeric).text().not_null())
             .col(ColumnDef::new(Countries::NameEn).text().not_null())
@@ -1100,20 +1336,33 @@ async fn m002_countries(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Countries::RelationsPrecision).text().null())
             .col(ColumnDef::new(Countries::RelationsNote).text().null())
             .col(ColumnDef::new(Countries::Source).text().null())
-            .col(ColumnDef::new(Countries::UpdatedAt).timestamp_with_time_zone().not_null()),
+            .col(
+                ColumnDef::new(Countries::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            ),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(CountryLevels::Table)
             .col(id(CountryLevels::Id))
-            .col(ColumnDef::new(CountryLevels::CountryId).big_integer().not_null())
+            .col(
+                ColumnDef::new(CountryLevels::CountryId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(CountryLevels::Level).text().not_null())
             .col(ColumnDef::new(CountryLevels::Since).date().null())
             .col(ColumnDef::new(CountryLevels::SincePrecision).text().null())
             .col(ColumnDef::new(CountryLevels::Note).text().null())
             .col(ColumnDef::new(CountryLevels::Source).text().null())
-            .foreign_key(&mut fk(CountryLevels::Table, CountryLevels::CountryId, Countries::Table, Countries::Id)),
+            .foreign_key(&mut fk(
+                CountryLevels::Table,
+                CountryLevels::CountryId,
+                Countries::Table,
+                Countries::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1122,15 +1371,36 @@ async fn m002_countries(c: &mut Conn) -> Result<()> {
             .col(id(Commemorations::Id))
             .col(ColumnDef::new(Commemorations::Title).text().not_null())
             .col(ColumnDef::new(Commemorations::Year).integer().not_null())
-            .col(ColumnDef::new(Commemorations::CountryId).big_integer().null())
+            .col(
+                ColumnDef::new(Commemorations::CountryId)
+                    .big_integer()
+                    .null(),
+            )
             .col(ColumnDef::new(Commemorations::Note).text().null())
-            .col(ColumnDef::new(Commemorations::CreatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Commemorations::Table, Commemorations::CountryId, Countries::Table, Countries::Id)),
+            .col(
+                ColumnDef::new(Commemorations::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Commemorations::Table,
+                Commemorations::CountryId,
+                Countries::Table,
+                Countries::Id,
+            )),
     )
     .await?;
     for index in [
-        Index::create().name("country_levels_country").table(CountryLevels::Table).col(CountryLevels::CountryId).to_owned(),
-        Index::create().name("commemorations_year").table(Commemorations::Table).col(Commemorations::Year).to_owned(),
+        Index::create()
+            .name("country_levels_country")
+            .table(CountryLevels::Table)
+            .col(CountryLevels::CountryId)
+            .to_owned(),
+        Index::create()
+            .name("commemorations_year")
+            .table(Commemorations::Table)
+            .col(Commemorations::Year)
+            .to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }
@@ -1154,34 +1424,95 @@ async fn m003_partners(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Partners::Website).text().null())
             .col(ColumnDef::new(Partners::Address).text().null())
             .col(ColumnDef::new(Partners::Note).text().null())
-            .col(ColumnDef::new(Partners::OwnerUnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(Partners::OwnerUnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(Partners::MergedIntoId).big_integer().null())
-            .col(ColumnDef::new(Partners::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Partners::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Partners::Table, Partners::CountryId, Countries::Table, Countries::Id))
-            .foreign_key(&mut fk(Partners::Table, Partners::OwnerUnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(Partners::Table, Partners::MergedIntoId, Partners::Table, Partners::Id)),
+            .col(
+                ColumnDef::new(Partners::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Partners::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Partners::Table,
+                Partners::CountryId,
+                Countries::Table,
+                Countries::Id,
+            ))
+            .foreign_key(&mut fk(
+                Partners::Table,
+                Partners::OwnerUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                Partners::Table,
+                Partners::MergedIntoId,
+                Partners::Table,
+                Partners::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(PartnerUnits::Table)
             .col(id(PartnerUnits::Id))
-            .col(ColumnDef::new(PartnerUnits::PartnerId).big_integer().not_null())
-            .col(ColumnDef::new(PartnerUnits::UnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(PartnerUnits::PartnerId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(PartnerUnits::UnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(PartnerUnits::Relation).text().not_null())
             .col(ColumnDef::new(PartnerUnits::ValidFrom).date().null())
             .col(ColumnDef::new(PartnerUnits::ValidTo).date().null())
             .col(ColumnDef::new(PartnerUnits::Note).text().null())
-            .foreign_key(&mut fk(PartnerUnits::Table, PartnerUnits::PartnerId, Partners::Table, Partners::Id))
-            .foreign_key(&mut fk(PartnerUnits::Table, PartnerUnits::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                PartnerUnits::Table,
+                PartnerUnits::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            ))
+            .foreign_key(&mut fk(
+                PartnerUnits::Table,
+                PartnerUnits::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     for index in [
-        Index::create().name("partners_country").table(Partners::Table).col(Partners::CountryId).to_owned(),
-        Index::create().name("partners_owner").table(Partners::Table).col(Partners::OwnerUnitId).to_owned(),
-        Index::create().name("partner_units_partner").table(PartnerUnits::Table).col(PartnerUnits::PartnerId).to_owned(),
-        Index::create().name("partner_units_unit").table(PartnerUnits::Table).col(PartnerUnits::UnitId).to_owned(),
+        Index::create()
+            .name("partners_country")
+            .table(Partners::Table)
+            .col(Partners::CountryId)
+            .to_owned(),
+        Index::create()
+            .name("partners_owner")
+            .table(Partners::Table)
+            .col(Partners::OwnerUnitId)
+            .to_owned(),
+        Index::create()
+            .name("partner_units_partner")
+            .table(PartnerUnits::Table)
+            .col(PartnerUnits::PartnerId)
+            .to_owned(),
+        Index::create()
+            .name("partner_units_unit")
+            .table(PartnerUnits::Table)
+            .col(PartnerUnits::UnitId)
+            .to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }
@@ -1203,10 +1534,28 @@ async fn m004_people(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(People::Phone).text().null())
             .col(ColumnDef::new(People::Note).text().null())
             .col(ColumnDef::new(People::OwnerUnitId).big_integer().not_null())
-            .col(ColumnDef::new(People::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(People::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(People::Table, People::NationalityId, Countries::Table, Countries::Id))
-            .foreign_key(&mut fk(People::Table, People::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(People::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(People::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                People::Table,
+                People::NationalityId,
+                Countries::Table,
+                Countries::Id,
+            ))
+            .foreign_key(&mut fk(
+                People::Table,
+                People::OwnerUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1220,15 +1569,42 @@ async fn m004_people(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Positions::Organization).text().null())
             .col(ColumnDef::new(Positions::ValidFrom).date().null())
             .col(ColumnDef::new(Positions::ValidTo).date().null())
-            .foreign_key(&mut fk(Positions::Table, Positions::PersonId, People::Table, People::Id))
-            .foreign_key(&mut fk(Positions::Table, Positions::PartnerId, Partners::Table, Partners::Id))
-            .foreign_key(&mut fk(Positions::Table, Positions::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                Positions::Table,
+                Positions::PersonId,
+                People::Table,
+                People::Id,
+            ))
+            .foreign_key(&mut fk(
+                Positions::Table,
+                Positions::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            ))
+            .foreign_key(&mut fk(
+                Positions::Table,
+                Positions::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     for index in [
-        Index::create().name("positions_person").table(Positions::Table).col(Positions::PersonId).to_owned(),
-        Index::create().name("positions_partner").table(Positions::Table).col(Positions::PartnerId).to_owned(),
-        Index::create().name("people_owner").table(People::Table).col(People::OwnerUnitId).to_owned(),
+        Index::create()
+            .name("positions_person")
+            .table(Positions::Table)
+            .col(Positions::PersonId)
+            .to_owned(),
+        Index::create()
+            .name("positions_partner")
+            .table(Positions::Table)
+            .col(Positions::PartnerId)
+            .to_owned(),
+        Index::create()
+            .name("people_owner")
+            .table(People::Table)
+            .col(People::OwnerUnitId)
+            .to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }
@@ -1240,7 +1616,11 @@ async fn m005_agreements(c: &mut Conn) -> Result<()> {
         Table::create()
             .table(Agreements::Table)
             .col(id(Agreements::Id))
-            .col(ColumnDef::new(Agreements::OwnerUnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(Agreements::OwnerUnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(Agreements::Title).text().not_null())
             .col(ColumnDef::new(Agreements::TitleKey).binary().not_null())
             .col(ColumnDef::new(Agreements::Number).text().null())
@@ -1251,44 +1631,123 @@ async fn m005_agreements(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Agreements::Status).text().not_null())
             .col(ColumnDef::new(Agreements::RenewedById).big_integer().null())
             .col(ColumnDef::new(Agreements::Note).text().null())
-            .col(ColumnDef::new(Agreements::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Agreements::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Agreements::Table, Agreements::OwnerUnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(Agreements::Table, Agreements::RenewedById, Agreements::Table, Agreements::Id)),
+            .col(
+                ColumnDef::new(Agreements::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Agreements::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Agreements::Table,
+                Agreements::OwnerUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                Agreements::Table,
+                Agreements::RenewedById,
+                Agreements::Table,
+                Agreements::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(AgreementParties::Table)
             .col(id(AgreementParties::Id))
-            .col(ColumnDef::new(AgreementParties::AgreementId).big_integer().not_null())
-            .col(ColumnDef::new(AgreementParties::PartnerId).big_integer().null())
-            .col(ColumnDef::new(AgreementParties::UnitId).big_integer().null())
+            .col(
+                ColumnDef::new(AgreementParties::AgreementId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(AgreementParties::PartnerId)
+                    .big_integer()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(AgreementParties::UnitId)
+                    .big_integer()
+                    .null(),
+            )
             .col(ColumnDef::new(AgreementParties::Name).text().null())
-            .foreign_key(&mut fk(AgreementParties::Table, AgreementParties::AgreementId, Agreements::Table, Agreements::Id))
-            .foreign_key(&mut fk(AgreementParties::Table, AgreementParties::PartnerId, Partners::Table, Partners::Id))
-            .foreign_key(&mut fk(AgreementParties::Table, AgreementParties::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                AgreementParties::Table,
+                AgreementParties::AgreementId,
+                Agreements::Table,
+                Agreements::Id,
+            ))
+            .foreign_key(&mut fk(
+                AgreementParties::Table,
+                AgreementParties::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            ))
+            .foreign_key(&mut fk(
+                AgreementParties::Table,
+                AgreementParties::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(AgreementTasks::Table)
             .col(id(AgreementTasks::Id))
-            .col(ColumnDef::new(AgreementTasks::AgreementId).big_integer().not_null())
+            .col(
+                ColumnDef::new(AgreementTasks::AgreementId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AgreementTasks::Year).integer().not_null())
             .col(ColumnDef::new(AgreementTasks::Item).text().not_null())
-            .col(ColumnDef::new(AgreementTasks::OwnerUnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(AgreementTasks::OwnerUnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AgreementTasks::Status).text().not_null())
             .col(ColumnDef::new(AgreementTasks::Evidence).text().null())
-            .foreign_key(&mut fk(AgreementTasks::Table, AgreementTasks::AgreementId, Agreements::Table, Agreements::Id))
-            .foreign_key(&mut fk(AgreementTasks::Table, AgreementTasks::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                AgreementTasks::Table,
+                AgreementTasks::AgreementId,
+                Agreements::Table,
+                Agreements::Id,
+            ))
+            .foreign_key(&mut fk(
+                AgreementTasks::Table,
+                AgreementTasks::OwnerUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     for index in [
-        Index::create().name("agreements_owner").table(Agreements::Table).col(Agreements::OwnerUnitId).to_owned(),
-        Index::create().name("agreement_parties_agreement").table(AgreementParties::Table).col(AgreementParties::AgreementId).to_owned(),
-        Index::create().name("agreement_parties_partner").table(AgreementParties::Table).col(AgreementParties::PartnerId).to_owned(),
-        Index::create().name("agreement_tasks_agreement").table(AgreementTasks::Table).col(AgreementTasks::AgreementId).to_owned(),
+        Index::create()
+            .name("agreements_owner")
+            .table(Agreements::Table)
+            .col(Agreements::OwnerUnitId)
+            .to_owned(),
+        Index::create()
+            .name("agreement_parties_agreement")
+            .table(AgreementParties::Table)
+            .col(AgreementParties::AgreementId)
+            .to_owned(),
+        Index::create()
+            .name("agreement_parties_partner")
+            .table(AgreementParties::Table)
+            .col(AgreementParties::PartnerId)
+            .to_owned(),
+        Index::create()
+            .name("agreement_tasks_agreement")
+            .table(AgreementTasks::Table)
+            .col(AgreementTasks::AgreementId)
+            .to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }
@@ -1297,20 +1756,43 @@ async fn m005_agreements(c: &mut Conn) -> Result<()> {
 
 async fn m006_foundings_documents(c: &mut Conn) -> Result<()> {
     // One column per statement: SQLite alters one column at a time.
-    for column in
-        [ColumnDef::new(Partners::FoundedOn).date().null().to_owned(), ColumnDef::new(Partners::FoundedPrecision).text().null().to_owned()]
-    {
-        c.execute_schema(&Table::alter().table(Partners::Table).add_column(column).to_owned()).await?;
+    for column in [
+        ColumnDef::new(Partners::FoundedOn).date().null().to_owned(),
+        ColumnDef::new(Partners::FoundedPrecision)
+            .text()
+            .null()
+            .to_owned(),
+    ] {
+        c.execute_schema(
+            &Table::alter()
+                .table(Partners::Table)
+                .add_column(column)
+                .to_owned(),
+        )
+        .await?;
     }
     c.execute_schema(
         Table::create()
             .table(AgreementDocuments::Table)
             .col(id(AgreementDocuments::Id))
-            .col(ColumnDef::new(AgreementDocuments::AgreementId).big_integer().not_null())
+            .col(
+                ColumnDef::new(AgreementDocuments::AgreementId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AgreementDocuments::Title).text().not_null())
             .col(ColumnDef::new(AgreementDocuments::Url).text().null())
-            .col(ColumnDef::new(AgreementDocuments::AddedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(AgreementDocuments::Table, AgreementDocuments::AgreementId, Agreements::Table, Agreements::Id)),
+            .col(
+                ColumnDef::new(AgreementDocuments::AddedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                AgreementDocuments::Table,
+                AgreementDocuments::AgreementId,
+                Agreements::Table,
+                Agreements::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1328,7 +1810,11 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
         Table::create()
             .table(Delegations::Table)
             .col(id(Delegations::Id))
-            .col(ColumnDef::new(Delegations::OwnerUnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(Delegations::OwnerUnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(Delegations::Direction).text().not_null())
             .col(ColumnDef::new(Delegations::Title).text().not_null())
             .col(ColumnDef::new(Delegations::TitleKey).binary().not_null())
@@ -1344,46 +1830,108 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Delegations::ActualOutcomes).text().null())
             .col(ColumnDef::new(Delegations::Report).text().null())
             .col(ColumnDef::new(Delegations::ReviewComment).text().null())
-            .col(ColumnDef::new(Delegations::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Delegations::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Delegations::Table, Delegations::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(Delegations::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Delegations::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Delegations::Table,
+                Delegations::OwnerUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(DelegationMembers::Table)
             .col(id(DelegationMembers::Id))
-            .col(ColumnDef::new(DelegationMembers::DelegationId).big_integer().not_null())
-            .col(ColumnDef::new(DelegationMembers::PersonId).big_integer().not_null())
+            .col(
+                ColumnDef::new(DelegationMembers::DelegationId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(DelegationMembers::PersonId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(DelegationMembers::Role).text().not_null())
-            .foreign_key(&mut fk(DelegationMembers::Table, DelegationMembers::DelegationId, Delegations::Table, Delegations::Id))
-            .foreign_key(&mut fk(DelegationMembers::Table, DelegationMembers::PersonId, People::Table, People::Id)),
+            .foreign_key(&mut fk(
+                DelegationMembers::Table,
+                DelegationMembers::DelegationId,
+                Delegations::Table,
+                Delegations::Id,
+            ))
+            .foreign_key(&mut fk(
+                DelegationMembers::Table,
+                DelegationMembers::PersonId,
+                People::Table,
+                People::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(DelegationLegs::Table)
             .col(id(DelegationLegs::Id))
-            .col(ColumnDef::new(DelegationLegs::DelegationId).big_integer().not_null())
-            .col(ColumnDef::new(DelegationLegs::CountryId).big_integer().not_null())
+            .col(
+                ColumnDef::new(DelegationLegs::DelegationId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(DelegationLegs::CountryId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(DelegationLegs::City).text().null())
             .col(ColumnDef::new(DelegationLegs::FromOn).date().not_null())
             .col(ColumnDef::new(DelegationLegs::ToOn).date().not_null())
-            .foreign_key(&mut fk(DelegationLegs::Table, DelegationLegs::DelegationId, Delegations::Table, Delegations::Id))
-            .foreign_key(&mut fk(DelegationLegs::Table, DelegationLegs::CountryId, Countries::Table, Countries::Id)),
+            .foreign_key(&mut fk(
+                DelegationLegs::Table,
+                DelegationLegs::DelegationId,
+                Delegations::Table,
+                Delegations::Id,
+            ))
+            .foreign_key(&mut fk(
+                DelegationLegs::Table,
+                DelegationLegs::CountryId,
+                Countries::Table,
+                Countries::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(DelegationMoves::Table)
             .col(id(DelegationMoves::Id))
-            .col(ColumnDef::new(DelegationMoves::DelegationId).big_integer().not_null())
+            .col(
+                ColumnDef::new(DelegationMoves::DelegationId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(DelegationMoves::FromState).text().not_null())
             .col(ColumnDef::new(DelegationMoves::ToState).text().not_null())
             .col(ColumnDef::new(DelegationMoves::Comment).text().null())
             .col(ColumnDef::new(DelegationMoves::UserId).big_integer().null())
-            .col(ColumnDef::new(DelegationMoves::At).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(DelegationMoves::Table, DelegationMoves::DelegationId, Delegations::Table, Delegations::Id)),
+            .col(
+                ColumnDef::new(DelegationMoves::At)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                DelegationMoves::Table,
+                DelegationMoves::DelegationId,
+                Delegations::Table,
+                Delegations::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1399,14 +1947,40 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Events::EndOn).date().not_null())
             .col(ColumnDef::new(Events::PlaceCountryId).big_integer().null())
             .col(ColumnDef::new(Events::Place).text().null())
-            .col(ColumnDef::new(Events::Participants).big_integer().not_null())
-            .col(ColumnDef::new(Events::ForeignParticipants).big_integer().not_null())
+            .col(
+                ColumnDef::new(Events::Participants)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Events::ForeignParticipants)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(Events::Description).text().null())
             .col(ColumnDef::new(Events::Results).text().null())
-            .col(ColumnDef::new(Events::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Events::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Events::Table, Events::OwnerUnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(Events::Table, Events::PlaceCountryId, Countries::Table, Countries::Id)),
+            .col(
+                ColumnDef::new(Events::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Events::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Events::Table,
+                Events::OwnerUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                Events::Table,
+                Events::PlaceCountryId,
+                Countries::Table,
+                Countries::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1414,9 +1988,17 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .table(ActivityLinks::Table)
             .col(id(ActivityLinks::Id))
             .col(ColumnDef::new(ActivityLinks::RecordType).text().not_null())
-            .col(ColumnDef::new(ActivityLinks::RecordId).big_integer().not_null())
+            .col(
+                ColumnDef::new(ActivityLinks::RecordId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(ActivityLinks::LinkType).text().not_null())
-            .col(ColumnDef::new(ActivityLinks::TargetId).big_integer().not_null()),
+            .col(
+                ColumnDef::new(ActivityLinks::TargetId)
+                    .big_integer()
+                    .not_null(),
+            ),
     )
     .await?;
     c.execute_schema(
@@ -1424,23 +2006,39 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .table(Attachments::Table)
             .col(id(Attachments::Id))
             .col(ColumnDef::new(Attachments::RecordType).text().not_null())
-            .col(ColumnDef::new(Attachments::RecordId).big_integer().not_null())
+            .col(
+                ColumnDef::new(Attachments::RecordId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(Attachments::Sha256).text().not_null())
             .col(ColumnDef::new(Attachments::Size).big_integer().not_null())
             .col(ColumnDef::new(Attachments::ContentType).text().not_null())
             .col(ColumnDef::new(Attachments::FileName).text().not_null())
             .col(ColumnDef::new(Attachments::UploadedBy).big_integer().null())
-            .col(ColumnDef::new(Attachments::UploadedAt).timestamp_with_time_zone().not_null()),
+            .col(
+                ColumnDef::new(Attachments::UploadedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            ),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(ActivityTotals::Table)
-            .col(ColumnDef::new(ActivityTotals::UnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(ActivityTotals::UnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(ActivityTotals::Year).integer().not_null())
             .col(ColumnDef::new(ActivityTotals::Month).integer().not_null())
             .col(ColumnDef::new(ActivityTotals::Metric).text().not_null())
-            .col(ColumnDef::new(ActivityTotals::Value).big_integer().not_null())
+            .col(
+                ColumnDef::new(ActivityTotals::Value)
+                    .big_integer()
+                    .not_null(),
+            )
             .primary_key(
                 Index::create()
                     .col(ActivityTotals::UnitId)
@@ -1448,7 +2046,12 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
                     .col(ActivityTotals::Month)
                     .col(ActivityTotals::Metric),
             )
-            .foreign_key(&mut fk(ActivityTotals::Table, ActivityTotals::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .foreign_key(&mut fk(
+                ActivityTotals::Table,
+                ActivityTotals::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     for index in [
@@ -1458,17 +2061,42 @@ async fn m007_activities(c: &mut Conn) -> Result<()> {
             .col(Delegations::OwnerUnitId)
             .col(Delegations::StartOn)
             .to_owned(),
-        Index::create().name("delegations_start").table(Delegations::Table).col(Delegations::StartOn).to_owned(),
+        Index::create()
+            .name("delegations_start")
+            .table(Delegations::Table)
+            .col(Delegations::StartOn)
+            .to_owned(),
         Index::create()
             .name("delegation_members_delegation")
             .table(DelegationMembers::Table)
             .col(DelegationMembers::DelegationId)
             .to_owned(),
-        Index::create().name("delegation_members_person").table(DelegationMembers::Table).col(DelegationMembers::PersonId).to_owned(),
-        Index::create().name("delegation_legs_delegation").table(DelegationLegs::Table).col(DelegationLegs::DelegationId).to_owned(),
-        Index::create().name("delegation_moves_delegation").table(DelegationMoves::Table).col(DelegationMoves::DelegationId).to_owned(),
-        Index::create().name("events_owner_start").table(Events::Table).col(Events::OwnerUnitId).col(Events::StartOn).to_owned(),
-        Index::create().name("events_start").table(Events::Table).col(Events::StartOn).to_owned(),
+        Index::create()
+            .name("delegation_members_person")
+            .table(DelegationMembers::Table)
+            .col(DelegationMembers::PersonId)
+            .to_owned(),
+        Index::create()
+            .name("delegation_legs_delegation")
+            .table(DelegationLegs::Table)
+            .col(DelegationLegs::DelegationId)
+            .to_owned(),
+        Index::create()
+            .name("delegation_moves_delegation")
+            .table(DelegationMoves::Table)
+            .col(DelegationMoves::DelegationId)
+            .to_owned(),
+        Index::create()
+            .name("events_owner_start")
+            .table(Events::Table)
+            .col(Events::OwnerUnitId)
+            .col(Events::StartOn)
+            .to_owned(),
+        Index::create()
+            .name("events_start")
+            .table(Events::Table)
+            .col(Events::StartOn)
+            .to_owned(),
         Index::create()
             .name("activity_links_record")
             .table(ActivityLinks::Table)
@@ -1503,17 +2131,40 @@ async fn m015_applications(c: &mut Conn) -> Result<()> {
     c.execute_schema(
         Table::create()
             .table(NgoApplicants::Table)
-            .col(ColumnDef::new(NgoApplicants::UserId).big_integer().not_null().primary_key())
-            .col(ColumnDef::new(NgoApplicants::PartnerId).big_integer().not_null())
-            .foreign_key(&mut fk(NgoApplicants::Table, NgoApplicants::UserId, Users::Table, Users::Id))
-            .foreign_key(&mut fk(NgoApplicants::Table, NgoApplicants::PartnerId, Partners::Table, Partners::Id)),
+            .col(
+                ColumnDef::new(NgoApplicants::UserId)
+                    .big_integer()
+                    .not_null()
+                    .primary_key(),
+            )
+            .col(
+                ColumnDef::new(NgoApplicants::PartnerId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                NgoApplicants::Table,
+                NgoApplicants::UserId,
+                Users::Table,
+                Users::Id,
+            ))
+            .foreign_key(&mut fk(
+                NgoApplicants::Table,
+                NgoApplicants::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(Applications::Table)
             .col(id(Applications::Id))
-            .col(ColumnDef::new(Applications::PartnerId).big_integer().not_null())
+            .col(
+                ColumnDef::new(Applications::PartnerId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(Applications::Procedure).text().not_null())
             .col(ColumnDef::new(Applications::State).text().not_null())
             .col(ColumnDef::new(Applications::PermitId).big_integer().null())
@@ -1521,38 +2172,101 @@ async fn m015_applications(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Applications::Details).text().not_null())
             .col(ColumnDef::new(Applications::SubmittedOn).date().not_null())
             .col(ColumnDef::new(Applications::Deadline).date().not_null())
-            .col(ColumnDef::new(Applications::DecidedAt).timestamp_with_time_zone().null())
-            .col(ColumnDef::new(Applications::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Applications::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Applications::Table, Applications::PartnerId, Partners::Table, Partners::Id))
-            .foreign_key(&mut fk(Applications::Table, Applications::PermitId, NgoPermits::Table, NgoPermits::Id)),
+            .col(
+                ColumnDef::new(Applications::DecidedAt)
+                    .timestamp_with_time_zone()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(Applications::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Applications::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Applications::Table,
+                Applications::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            ))
+            .foreign_key(&mut fk(
+                Applications::Table,
+                Applications::PermitId,
+                NgoPermits::Table,
+                NgoPermits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(ApplicationMoves::Table)
             .col(id(ApplicationMoves::Id))
-            .col(ColumnDef::new(ApplicationMoves::ApplicationId).big_integer().not_null())
+            .col(
+                ColumnDef::new(ApplicationMoves::ApplicationId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(ApplicationMoves::FromState).text().null())
             .col(ColumnDef::new(ApplicationMoves::ToState).text().not_null())
             .col(ColumnDef::new(ApplicationMoves::Comment).text().null())
-            .col(ColumnDef::new(ApplicationMoves::UserId).big_integer().null())
-            .col(ColumnDef::new(ApplicationMoves::At).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(ApplicationMoves::Table, ApplicationMoves::ApplicationId, Applications::Table, Applications::Id)),
+            .col(
+                ColumnDef::new(ApplicationMoves::UserId)
+                    .big_integer()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(ApplicationMoves::At)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                ApplicationMoves::Table,
+                ApplicationMoves::ApplicationId,
+                Applications::Table,
+                Applications::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(ApplicationNotes::Table)
             .col(id(ApplicationNotes::Id))
-            .col(ColumnDef::new(ApplicationNotes::ApplicationId).big_integer().not_null())
+            .col(
+                ColumnDef::new(ApplicationNotes::ApplicationId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(ApplicationNotes::Note).text().not_null())
-            .col(ColumnDef::new(ApplicationNotes::UserId).big_integer().null())
-            .col(ColumnDef::new(ApplicationNotes::At).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(ApplicationNotes::Table, ApplicationNotes::ApplicationId, Applications::Table, Applications::Id)),
+            .col(
+                ColumnDef::new(ApplicationNotes::UserId)
+                    .big_integer()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(ApplicationNotes::At)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                ApplicationNotes::Table,
+                ApplicationNotes::ApplicationId,
+                Applications::Table,
+                Applications::Id,
+            )),
     )
     .await?;
-    c.execute_schema(&Index::create().name("applications_partner").table(Applications::Table).col(Applications::PartnerId).to_owned()).await
+    c.execute_schema(
+        &Index::create()
+            .name("applications_partner")
+            .table(Applications::Table)
+            .col(Applications::PartnerId)
+            .to_owned(),
+    )
+    .await
 }
 
 const DEFAULT_RATES: &str = include_str!("../../../data/defaults/exchange_rates.csv");
@@ -1562,10 +2276,19 @@ async fn m014_aid(c: &mut Conn) -> Result<()> {
         Table::create()
             .table(AidProjects::Table)
             .col(id(AidProjects::Id))
-            .col(ColumnDef::new(AidProjects::Code).text().not_null().unique_key())
+            .col(
+                ColumnDef::new(AidProjects::Code)
+                    .text()
+                    .not_null()
+                    .unique_key(),
+            )
             .col(ColumnDef::new(AidProjects::TitleVi).text().not_null())
             .col(ColumnDef::new(AidProjects::TitleEn).text().null())
-            .col(ColumnDef::new(AidProjects::ProgrammeId).big_integer().null())
+            .col(
+                ColumnDef::new(AidProjects::ProgrammeId)
+                    .big_integer()
+                    .null(),
+            )
             .col(ColumnDef::new(AidProjects::UnitId).big_integer().not_null())
             .col(ColumnDef::new(AidProjects::Status).text().not_null())
             .col(ColumnDef::new(AidProjects::PlannedStart).date().not_null())
@@ -1574,42 +2297,126 @@ async fn m014_aid(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(AidProjects::ActualEnd).date().null())
             .col(ColumnDef::new(AidProjects::Beneficiaries).text().null())
             .col(ColumnDef::new(AidProjects::Description).text().null())
-            .col(ColumnDef::new(AidProjects::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(AidProjects::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(AidProjects::Table, AidProjects::ProgrammeId, AidProjects::Table, AidProjects::Id))
-            .foreign_key(&mut fk(AidProjects::Table, AidProjects::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(AidProjects::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(AidProjects::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                AidProjects::Table,
+                AidProjects::ProgrammeId,
+                AidProjects::Table,
+                AidProjects::Id,
+            ))
+            .foreign_key(&mut fk(
+                AidProjects::Table,
+                AidProjects::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(AidProjectOrgs::Table)
-            .col(ColumnDef::new(AidProjectOrgs::ProjectId).big_integer().not_null())
-            .col(ColumnDef::new(AidProjectOrgs::PartnerId).big_integer().not_null())
+            .col(
+                ColumnDef::new(AidProjectOrgs::ProjectId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(AidProjectOrgs::PartnerId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AidProjectOrgs::Role).text().not_null())
-            .primary_key(Index::create().col(AidProjectOrgs::ProjectId).col(AidProjectOrgs::PartnerId).col(AidProjectOrgs::Role))
-            .foreign_key(&mut fk(AidProjectOrgs::Table, AidProjectOrgs::ProjectId, AidProjects::Table, AidProjects::Id))
-            .foreign_key(&mut fk(AidProjectOrgs::Table, AidProjectOrgs::PartnerId, Partners::Table, Partners::Id)),
+            .primary_key(
+                Index::create()
+                    .col(AidProjectOrgs::ProjectId)
+                    .col(AidProjectOrgs::PartnerId)
+                    .col(AidProjectOrgs::Role),
+            )
+            .foreign_key(&mut fk(
+                AidProjectOrgs::Table,
+                AidProjectOrgs::ProjectId,
+                AidProjects::Table,
+                AidProjects::Id,
+            ))
+            .foreign_key(&mut fk(
+                AidProjectOrgs::Table,
+                AidProjectOrgs::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(AidProjectSectors::Table)
-            .col(ColumnDef::new(AidProjectSectors::ProjectId).big_integer().not_null())
-            .col(ColumnDef::new(AidProjectSectors::SectorCode).text().not_null())
+            .col(
+                ColumnDef::new(AidProjectSectors::ProjectId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(AidProjectSectors::SectorCode)
+                    .text()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AidProjectSectors::Percent).text().not_null())
-            .primary_key(Index::create().col(AidProjectSectors::ProjectId).col(AidProjectSectors::SectorCode))
-            .foreign_key(&mut fk(AidProjectSectors::Table, AidProjectSectors::ProjectId, AidProjects::Table, AidProjects::Id)),
+            .primary_key(
+                Index::create()
+                    .col(AidProjectSectors::ProjectId)
+                    .col(AidProjectSectors::SectorCode),
+            )
+            .foreign_key(&mut fk(
+                AidProjectSectors::Table,
+                AidProjectSectors::ProjectId,
+                AidProjects::Table,
+                AidProjects::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(AidProjectProvinces::Table)
-            .col(ColumnDef::new(AidProjectProvinces::ProjectId).big_integer().not_null())
-            .col(ColumnDef::new(AidProjectProvinces::UnitId).big_integer().not_null())
-            .col(ColumnDef::new(AidProjectProvinces::Percent).text().not_null())
-            .primary_key(Index::create().col(AidProjectProvinces::ProjectId).col(AidProjectProvinces::UnitId))
-            .foreign_key(&mut fk(AidProjectProvinces::Table, AidProjectProvinces::ProjectId, AidProjects::Table, AidProjects::Id))
-            .foreign_key(&mut fk(AidProjectProvinces::Table, AidProjectProvinces::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(AidProjectProvinces::ProjectId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(AidProjectProvinces::UnitId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(AidProjectProvinces::Percent)
+                    .text()
+                    .not_null(),
+            )
+            .primary_key(
+                Index::create()
+                    .col(AidProjectProvinces::ProjectId)
+                    .col(AidProjectProvinces::UnitId),
+            )
+            .foreign_key(&mut fk(
+                AidProjectProvinces::Table,
+                AidProjectProvinces::ProjectId,
+                AidProjects::Table,
+                AidProjects::Id,
+            ))
+            .foreign_key(&mut fk(
+                AidProjectProvinces::Table,
+                AidProjectProvinces::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1618,14 +2425,22 @@ async fn m014_aid(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(ExchangeRates::Currency).text().not_null())
             .col(ColumnDef::new(ExchangeRates::ValidFrom).date().not_null())
             .col(ColumnDef::new(ExchangeRates::VndPerUnit).text().not_null())
-            .primary_key(Index::create().col(ExchangeRates::Currency).col(ExchangeRates::ValidFrom)),
+            .primary_key(
+                Index::create()
+                    .col(ExchangeRates::Currency)
+                    .col(ExchangeRates::ValidFrom),
+            ),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(AidTransactions::Table)
             .col(id(AidTransactions::Id))
-            .col(ColumnDef::new(AidTransactions::ProjectId).big_integer().not_null())
+            .col(
+                ColumnDef::new(AidTransactions::ProjectId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AidTransactions::Kind).text().not_null())
             .col(ColumnDef::new(AidTransactions::Date).date().not_null())
             .col(ColumnDef::new(AidTransactions::Amount).text().not_null())
@@ -1633,18 +2448,43 @@ async fn m014_aid(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(AidTransactions::RateToVnd).text().not_null())
             .col(ColumnDef::new(AidTransactions::AmountVnd).text().not_null())
             .col(ColumnDef::new(AidTransactions::Note).text().null())
-            .col(ColumnDef::new(AidTransactions::CreatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(AidTransactions::Table, AidTransactions::ProjectId, AidProjects::Table, AidProjects::Id)),
+            .col(
+                ColumnDef::new(AidTransactions::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                AidTransactions::Table,
+                AidTransactions::ProjectId,
+                AidProjects::Table,
+                AidProjects::Id,
+            )),
     )
     .await?;
     for index in [
-        Index::create().name("aid_projects_unit").table(AidProjects::Table).col(AidProjects::UnitId).to_owned(),
-        Index::create().name("aid_projects_programme").table(AidProjects::Table).col(AidProjects::ProgrammeId).to_owned(),
-        Index::create().name("aid_transactions_project").table(AidTransactions::Table).col(AidTransactions::ProjectId).to_owned(),
+        Index::create()
+            .name("aid_projects_unit")
+            .table(AidProjects::Table)
+            .col(AidProjects::UnitId)
+            .to_owned(),
+        Index::create()
+            .name("aid_projects_programme")
+            .table(AidProjects::Table)
+            .col(AidProjects::ProgrammeId)
+            .to_owned(),
+        Index::create()
+            .name("aid_transactions_project")
+            .table(AidTransactions::Table)
+            .col(AidTransactions::ProjectId)
+            .to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }
-    let columns = [ExchangeRates::Currency, ExchangeRates::ValidFrom, ExchangeRates::VndPerUnit];
+    let columns = [
+        ExchangeRates::Currency,
+        ExchangeRates::ValidFrom,
+        ExchangeRates::VndPerUnit,
+    ];
     insert_shipped(c, ExchangeRates::Table, columns, DEFAULT_RATES, 1).await
 }
 
@@ -1663,12 +2503,20 @@ async fn insert_shipped<T: Iden + Copy + 'static, const N: usize>(
         let mut values: Vec<sea_query::SimpleExpr> = Vec::with_capacity(N);
         for (i, field) in row.iter().enumerate().take(N) {
             values.push(if i == date_at {
-                NaiveDate::parse_from_str(field, "%Y-%m-%d").map_err(|e| crate::error::Error::Other(e.into()))?.into()
+                NaiveDate::parse_from_str(field, "%Y-%m-%d")
+                    .map_err(|e| crate::error::Error::Other(e.into()))?
+                    .into()
             } else {
                 field.into()
             });
         }
-        c.execute(Query::insert().into_table(table).columns(columns).values_panic(values)).await?;
+        c.execute(
+            Query::insert()
+                .into_table(table)
+                .columns(columns)
+                .values_panic(values),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -1677,27 +2525,66 @@ async fn m013_ngo_permits(c: &mut Conn) -> Result<()> {
     c.execute_schema(
         Table::create()
             .table(NgoSectors::Table)
-            .col(ColumnDef::new(NgoSectors::PartnerId).big_integer().not_null())
+            .col(
+                ColumnDef::new(NgoSectors::PartnerId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(NgoSectors::SectorCode).text().not_null())
-            .primary_key(Index::create().col(NgoSectors::PartnerId).col(NgoSectors::SectorCode))
-            .foreign_key(&mut fk(NgoSectors::Table, NgoSectors::PartnerId, Partners::Table, Partners::Id)),
+            .primary_key(
+                Index::create()
+                    .col(NgoSectors::PartnerId)
+                    .col(NgoSectors::SectorCode),
+            )
+            .foreign_key(&mut fk(
+                NgoSectors::Table,
+                NgoSectors::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(NgoProvinces::Table)
-            .col(ColumnDef::new(NgoProvinces::PartnerId).big_integer().not_null())
-            .col(ColumnDef::new(NgoProvinces::UnitId).big_integer().not_null())
-            .primary_key(Index::create().col(NgoProvinces::PartnerId).col(NgoProvinces::UnitId))
-            .foreign_key(&mut fk(NgoProvinces::Table, NgoProvinces::PartnerId, Partners::Table, Partners::Id))
-            .foreign_key(&mut fk(NgoProvinces::Table, NgoProvinces::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(NgoProvinces::PartnerId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(NgoProvinces::UnitId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .primary_key(
+                Index::create()
+                    .col(NgoProvinces::PartnerId)
+                    .col(NgoProvinces::UnitId),
+            )
+            .foreign_key(&mut fk(
+                NgoProvinces::Table,
+                NgoProvinces::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            ))
+            .foreign_key(&mut fk(
+                NgoProvinces::Table,
+                NgoProvinces::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(NgoPermits::Table)
             .col(id(NgoPermits::Id))
-            .col(ColumnDef::new(NgoPermits::PartnerId).big_integer().not_null())
+            .col(
+                ColumnDef::new(NgoPermits::PartnerId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(NgoPermits::Kind).text().not_null())
             .col(ColumnDef::new(NgoPermits::Number).text().not_null())
             .col(ColumnDef::new(NgoPermits::Issuer).text().not_null())
@@ -1706,45 +2593,122 @@ async fn m013_ngo_permits(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(NgoPermits::ValidTo).date().not_null())
             .col(ColumnDef::new(NgoPermits::Standing).text().not_null())
             .col(ColumnDef::new(NgoPermits::Note).text().null())
-            .col(ColumnDef::new(NgoPermits::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(NgoPermits::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(NgoPermits::Table, NgoPermits::PartnerId, Partners::Table, Partners::Id)),
+            .col(
+                ColumnDef::new(NgoPermits::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(NgoPermits::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                NgoPermits::Table,
+                NgoPermits::PartnerId,
+                Partners::Table,
+                Partners::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(NgoPermitProvinces::Table)
-            .col(ColumnDef::new(NgoPermitProvinces::PermitId).big_integer().not_null())
-            .col(ColumnDef::new(NgoPermitProvinces::UnitId).big_integer().not_null())
-            .primary_key(Index::create().col(NgoPermitProvinces::PermitId).col(NgoPermitProvinces::UnitId))
-            .foreign_key(&mut fk(NgoPermitProvinces::Table, NgoPermitProvinces::PermitId, NgoPermits::Table, NgoPermits::Id))
-            .foreign_key(&mut fk(NgoPermitProvinces::Table, NgoPermitProvinces::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(NgoPermitProvinces::PermitId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(NgoPermitProvinces::UnitId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .primary_key(
+                Index::create()
+                    .col(NgoPermitProvinces::PermitId)
+                    .col(NgoPermitProvinces::UnitId),
+            )
+            .foreign_key(&mut fk(
+                NgoPermitProvinces::Table,
+                NgoPermitProvinces::PermitId,
+                NgoPermits::Table,
+                NgoPermits::Id,
+            ))
+            .foreign_key(&mut fk(
+                NgoPermitProvinces::Table,
+                NgoPermitProvinces::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(NgoPermitSectors::Table)
-            .col(ColumnDef::new(NgoPermitSectors::PermitId).big_integer().not_null())
-            .col(ColumnDef::new(NgoPermitSectors::SectorCode).text().not_null())
-            .primary_key(Index::create().col(NgoPermitSectors::PermitId).col(NgoPermitSectors::SectorCode))
-            .foreign_key(&mut fk(NgoPermitSectors::Table, NgoPermitSectors::PermitId, NgoPermits::Table, NgoPermits::Id)),
+            .col(
+                ColumnDef::new(NgoPermitSectors::PermitId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(NgoPermitSectors::SectorCode)
+                    .text()
+                    .not_null(),
+            )
+            .primary_key(
+                Index::create()
+                    .col(NgoPermitSectors::PermitId)
+                    .col(NgoPermitSectors::SectorCode),
+            )
+            .foreign_key(&mut fk(
+                NgoPermitSectors::Table,
+                NgoPermitSectors::PermitId,
+                NgoPermits::Table,
+                NgoPermits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(NgoPermitChanges::Table)
             .col(id(NgoPermitChanges::Id))
-            .col(ColumnDef::new(NgoPermitChanges::PermitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(NgoPermitChanges::PermitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(NgoPermitChanges::Change).text().not_null())
             .col(ColumnDef::new(NgoPermitChanges::Note).text().null())
-            .col(ColumnDef::new(NgoPermitChanges::UserId).big_integer().null())
-            .col(ColumnDef::new(NgoPermitChanges::At).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(NgoPermitChanges::Table, NgoPermitChanges::PermitId, NgoPermits::Table, NgoPermits::Id)),
+            .col(
+                ColumnDef::new(NgoPermitChanges::UserId)
+                    .big_integer()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(NgoPermitChanges::At)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                NgoPermitChanges::Table,
+                NgoPermitChanges::PermitId,
+                NgoPermits::Table,
+                NgoPermits::Id,
+            )),
     )
     .await?;
     for index in [
-        Index::create().name("ngo_permits_partner").table(NgoPermits::Table).col(NgoPermits::PartnerId).to_owned(),
-        Index::create().name("ngo_permit_changes_permit").table(NgoPermitChanges::Table).col(NgoPermitChanges::PermitId).to_owned(),
+        Index::create()
+            .name("ngo_permits_partner")
+            .table(NgoPermits::Table)
+            .col(NgoPermits::PartnerId)
+            .to_owned(),
+        Index::create()
+            .name("ngo_permit_changes_permit")
+            .table(NgoPermitChanges::Table)
+            .col(NgoPermitChanges::PermitId)
+            .to_owned(),
     ] {
         c.execute_schema(&index).await?;
     }
@@ -1766,7 +2730,13 @@ async fn m012_stocks_due_dates(c: &mut Conn) -> Result<()> {
             .to_owned(),
     )
     .await?;
-    c.execute_schema(&Table::alter().table(Reports::Table).add_column(ColumnDef::new(Reports::DueOn).date().null()).to_owned()).await?;
+    c.execute_schema(
+        &Table::alter()
+            .table(Reports::Table)
+            .add_column(ColumnDef::new(Reports::DueOn).date().null())
+            .to_owned(),
+    )
+    .await?;
     let submitted: Vec<(i64, i32, NaiveDate)> = c
         .fetch_all(
             Query::select()
@@ -1774,13 +2744,23 @@ async fn m012_stocks_due_dates(c: &mut Conn) -> Result<()> {
                 .column((ReportForms::Table, ReportForms::DueDays))
                 .column((Reports::Table, Reports::PeriodEnd))
                 .from(Reports::Table)
-                .inner_join(ReportForms::Table, Expr::col((ReportForms::Table, ReportForms::Id)).equals((Reports::Table, Reports::FormId)))
+                .inner_join(
+                    ReportForms::Table,
+                    Expr::col((ReportForms::Table, ReportForms::Id))
+                        .equals((Reports::Table, Reports::FormId)),
+                )
                 .and_where(Expr::col((Reports::Table, Reports::SubmittedAt)).is_not_null()),
         )
         .await?;
     for (id, due_days, end) in submitted {
         let due = end + chrono::Duration::days(due_days.into());
-        c.execute(Query::update().table(Reports::Table).value(Reports::DueOn, due).and_where(Expr::col(Reports::Id).eq(id))).await?;
+        c.execute(
+            Query::update()
+                .table(Reports::Table)
+                .value(Reports::DueOn, due)
+                .and_where(Expr::col(Reports::Id).eq(id)),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -1790,13 +2770,26 @@ async fn m011_emulation_awards(c: &mut Conn) -> Result<()> {
         Table::create()
             .table(EmulationCriteria::Table)
             .col(id(EmulationCriteria::Id))
-            .col(ColumnDef::new(EmulationCriteria::ClusterId).big_integer().not_null())
+            .col(
+                ColumnDef::new(EmulationCriteria::ClusterId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(EmulationCriteria::Year).integer().not_null())
             .col(ColumnDef::new(EmulationCriteria::Code).text().not_null())
             .col(ColumnDef::new(EmulationCriteria::Name).text().not_null())
             .col(ColumnDef::new(EmulationCriteria::Indicator).text().null())
-            .col(ColumnDef::new(EmulationCriteria::Weight).double().not_null())
-            .foreign_key(&mut fk(EmulationCriteria::Table, EmulationCriteria::ClusterId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(EmulationCriteria::Weight)
+                    .double()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                EmulationCriteria::Table,
+                EmulationCriteria::ClusterId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1812,12 +2805,34 @@ async fn m011_emulation_awards(c: &mut Conn) -> Result<()> {
     c.execute_schema(
         Table::create()
             .table(EmulationScores::Table)
-            .col(ColumnDef::new(EmulationScores::CriterionId).big_integer().not_null())
-            .col(ColumnDef::new(EmulationScores::UnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(EmulationScores::CriterionId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(EmulationScores::UnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(EmulationScores::Points).double().not_null())
-            .primary_key(Index::create().col(EmulationScores::CriterionId).col(EmulationScores::UnitId))
-            .foreign_key(&mut fk(EmulationScores::Table, EmulationScores::CriterionId, EmulationCriteria::Table, EmulationCriteria::Id))
-            .foreign_key(&mut fk(EmulationScores::Table, EmulationScores::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .primary_key(
+                Index::create()
+                    .col(EmulationScores::CriterionId)
+                    .col(EmulationScores::UnitId),
+            )
+            .foreign_key(&mut fk(
+                EmulationScores::Table,
+                EmulationScores::CriterionId,
+                EmulationCriteria::Table,
+                EmulationCriteria::Id,
+            ))
+            .foreign_key(&mut fk(
+                EmulationScores::Table,
+                EmulationScores::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1825,9 +2840,17 @@ async fn m011_emulation_awards(c: &mut Conn) -> Result<()> {
             .table(Awards::Table)
             .col(id(Awards::Id))
             .col(ColumnDef::new(Awards::AwardType).text().not_null())
-            .col(ColumnDef::new(Awards::ProposingUnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(Awards::ProposingUnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(Awards::RecipientUnitId).big_integer().null())
-            .col(ColumnDef::new(Awards::RecipientPersonId).big_integer().null())
+            .col(
+                ColumnDef::new(Awards::RecipientPersonId)
+                    .big_integer()
+                    .null(),
+            )
             .col(ColumnDef::new(Awards::RecipientName).text().not_null())
             .col(ColumnDef::new(Awards::Year).integer().not_null())
             .col(ColumnDef::new(Awards::Reason).text().not_null())
@@ -1835,11 +2858,34 @@ async fn m011_emulation_awards(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Awards::DecisionNumber).text().null())
             .col(ColumnDef::new(Awards::DecidedOn).date().null())
             .col(ColumnDef::new(Awards::Issuer).text().null())
-            .col(ColumnDef::new(Awards::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Awards::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(Awards::Table, Awards::ProposingUnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(Awards::Table, Awards::RecipientUnitId, OrgUnits::Table, OrgUnits::Id))
-            .foreign_key(&mut fk(Awards::Table, Awards::RecipientPersonId, People::Table, People::Id)),
+            .col(
+                ColumnDef::new(Awards::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Awards::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                Awards::Table,
+                Awards::ProposingUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                Awards::Table,
+                Awards::RecipientUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            ))
+            .foreign_key(&mut fk(
+                Awards::Table,
+                Awards::RecipientPersonId,
+                People::Table,
+                People::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1851,8 +2897,17 @@ async fn m011_emulation_awards(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(AwardMoves::ToState).text().not_null())
             .col(ColumnDef::new(AwardMoves::Comment).text().null())
             .col(ColumnDef::new(AwardMoves::UserId).big_integer().null())
-            .col(ColumnDef::new(AwardMoves::At).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(AwardMoves::Table, AwardMoves::AwardId, Awards::Table, Awards::Id)),
+            .col(
+                ColumnDef::new(AwardMoves::At)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                AwardMoves::Table,
+                AwardMoves::AwardId,
+                Awards::Table,
+                Awards::Id,
+            )),
     )
     .await
 }
@@ -1865,23 +2920,50 @@ async fn m010_work_plans(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(WorkPlans::UnitId).big_integer().not_null())
             .col(ColumnDef::new(WorkPlans::Year).integer().not_null())
             .col(ColumnDef::new(WorkPlans::Title).text().not_null())
-            .col(ColumnDef::new(WorkPlans::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(WorkPlans::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(WorkPlans::Table, WorkPlans::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(WorkPlans::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(WorkPlans::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                WorkPlans::Table,
+                WorkPlans::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
-        Index::create().name("work_plans_one_per_year").table(WorkPlans::Table).col(WorkPlans::UnitId).col(WorkPlans::Year).unique(),
+        Index::create()
+            .name("work_plans_one_per_year")
+            .table(WorkPlans::Table)
+            .col(WorkPlans::UnitId)
+            .col(WorkPlans::Year)
+            .unique(),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(PlanPriorities::Table)
             .col(id(PlanPriorities::Id))
-            .col(ColumnDef::new(PlanPriorities::PlanId).big_integer().not_null())
+            .col(
+                ColumnDef::new(PlanPriorities::PlanId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(PlanPriorities::Number).integer().not_null())
             .col(ColumnDef::new(PlanPriorities::Title).text().not_null())
-            .foreign_key(&mut fk(PlanPriorities::Table, PlanPriorities::PlanId, WorkPlans::Table, WorkPlans::Id)),
+            .foreign_key(&mut fk(
+                PlanPriorities::Table,
+                PlanPriorities::PlanId,
+                WorkPlans::Table,
+                WorkPlans::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1897,26 +2979,66 @@ async fn m010_work_plans(c: &mut Conn) -> Result<()> {
         Table::create()
             .table(PlanTasks::Table)
             .col(id(PlanTasks::Id))
-            .col(ColumnDef::new(PlanTasks::PriorityId).big_integer().not_null())
+            .col(
+                ColumnDef::new(PlanTasks::PriorityId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(PlanTasks::Title).text().not_null())
-            .col(ColumnDef::new(PlanTasks::OwnerUnitId).big_integer().not_null())
+            .col(
+                ColumnDef::new(PlanTasks::OwnerUnitId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(PlanTasks::Deadline).date().null())
             .col(ColumnDef::new(PlanTasks::Status).text().not_null())
             .col(ColumnDef::new(PlanTasks::Progress).integer().not_null())
             .col(ColumnDef::new(PlanTasks::DoneOn).date().null())
-            .col(ColumnDef::new(PlanTasks::UpdatedAt).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(PlanTasks::Table, PlanTasks::PriorityId, PlanPriorities::Table, PlanPriorities::Id))
-            .foreign_key(&mut fk(PlanTasks::Table, PlanTasks::OwnerUnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(PlanTasks::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                PlanTasks::Table,
+                PlanTasks::PriorityId,
+                PlanPriorities::Table,
+                PlanPriorities::Id,
+            ))
+            .foreign_key(&mut fk(
+                PlanTasks::Table,
+                PlanTasks::OwnerUnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(PlanEvidence::Table)
-            .col(ColumnDef::new(PlanEvidence::TaskId).big_integer().not_null())
+            .col(
+                ColumnDef::new(PlanEvidence::TaskId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(PlanEvidence::Kind).text().not_null())
-            .col(ColumnDef::new(PlanEvidence::RecordId).big_integer().not_null())
-            .primary_key(Index::create().col(PlanEvidence::TaskId).col(PlanEvidence::Kind).col(PlanEvidence::RecordId))
-            .foreign_key(&mut fk(PlanEvidence::Table, PlanEvidence::TaskId, PlanTasks::Table, PlanTasks::Id)),
+            .col(
+                ColumnDef::new(PlanEvidence::RecordId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .primary_key(
+                Index::create()
+                    .col(PlanEvidence::TaskId)
+                    .col(PlanEvidence::Kind)
+                    .col(PlanEvidence::RecordId),
+            )
+            .foreign_key(&mut fk(
+                PlanEvidence::Table,
+                PlanEvidence::TaskId,
+                PlanTasks::Table,
+                PlanTasks::Id,
+            )),
     )
     .await
 }
@@ -1926,7 +3048,12 @@ async fn m009_reports(c: &mut Conn) -> Result<()> {
         Table::create()
             .table(ReportForms::Table)
             .col(id(ReportForms::Id))
-            .col(ColumnDef::new(ReportForms::Code).text().not_null().unique_key())
+            .col(
+                ColumnDef::new(ReportForms::Code)
+                    .text()
+                    .not_null()
+                    .unique_key(),
+            )
             .col(ColumnDef::new(ReportForms::NameVi).text().not_null())
             .col(ColumnDef::new(ReportForms::NameEn).text().not_null())
             .col(ColumnDef::new(ReportForms::PeriodKind).text().not_null())
@@ -1949,16 +3076,54 @@ async fn m009_reports(c: &mut Conn) -> Result<()> {
             .col(ColumnDef::new(Reports::Shortcomings).text().not_null())
             .col(ColumnDef::new(Reports::Directions).text().not_null())
             .col(ColumnDef::new(Reports::ReturnComment).text().null())
-            .col(ColumnDef::new(Reports::CreatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Reports::UpdatedAt).timestamp_with_time_zone().not_null())
-            .col(ColumnDef::new(Reports::SubmittedAt).timestamp_with_time_zone().null())
-            .col(ColumnDef::new(Reports::ClusterSignedAt).timestamp_with_time_zone().null())
-            .col(ColumnDef::new(Reports::ClusterSignedBy).big_integer().null())
-            .col(ColumnDef::new(Reports::ApprovedAt).timestamp_with_time_zone().null())
+            .col(
+                ColumnDef::new(Reports::CreatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Reports::UpdatedAt)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(Reports::SubmittedAt)
+                    .timestamp_with_time_zone()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(Reports::ClusterSignedAt)
+                    .timestamp_with_time_zone()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(Reports::ClusterSignedBy)
+                    .big_integer()
+                    .null(),
+            )
+            .col(
+                ColumnDef::new(Reports::ApprovedAt)
+                    .timestamp_with_time_zone()
+                    .null(),
+            )
             .col(ColumnDef::new(Reports::ApprovedBy).big_integer().null())
-            .col(ColumnDef::new(Reports::LockedAt).timestamp_with_time_zone().null())
-            .foreign_key(&mut fk(Reports::Table, Reports::FormId, ReportForms::Table, ReportForms::Id))
-            .foreign_key(&mut fk(Reports::Table, Reports::UnitId, OrgUnits::Table, OrgUnits::Id)),
+            .col(
+                ColumnDef::new(Reports::LockedAt)
+                    .timestamp_with_time_zone()
+                    .null(),
+            )
+            .foreign_key(&mut fk(
+                Reports::Table,
+                Reports::FormId,
+                ReportForms::Table,
+                ReportForms::Id,
+            ))
+            .foreign_key(&mut fk(
+                Reports::Table,
+                Reports::UnitId,
+                OrgUnits::Table,
+                OrgUnits::Id,
+            )),
     )
     .await?;
     c.execute_schema(
@@ -1974,32 +3139,67 @@ async fn m009_reports(c: &mut Conn) -> Result<()> {
     c.execute_schema(
         Table::create()
             .table(ReportValues::Table)
-            .col(ColumnDef::new(ReportValues::ReportId).big_integer().not_null())
+            .col(
+                ColumnDef::new(ReportValues::ReportId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(ReportValues::Kind).text().not_null())
             .col(ColumnDef::new(ReportValues::Code).text().not_null())
             .col(ColumnDef::new(ReportValues::Value).double().not_null())
             .col(ColumnDef::new(ReportValues::Previous).double().null())
-            .primary_key(Index::create().col(ReportValues::ReportId).col(ReportValues::Kind).col(ReportValues::Code))
-            .foreign_key(&mut fk(ReportValues::Table, ReportValues::ReportId, Reports::Table, Reports::Id)),
+            .primary_key(
+                Index::create()
+                    .col(ReportValues::ReportId)
+                    .col(ReportValues::Kind)
+                    .col(ReportValues::Code),
+            )
+            .foreign_key(&mut fk(
+                ReportValues::Table,
+                ReportValues::ReportId,
+                Reports::Table,
+                Reports::Id,
+            )),
     )
     .await?;
     c.execute_schema(
         Table::create()
             .table(ReportMoves::Table)
             .col(id(ReportMoves::Id))
-            .col(ColumnDef::new(ReportMoves::ReportId).big_integer().not_null())
+            .col(
+                ColumnDef::new(ReportMoves::ReportId)
+                    .big_integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(ReportMoves::FromState).text().not_null())
             .col(ColumnDef::new(ReportMoves::ToState).text().not_null())
             .col(ColumnDef::new(ReportMoves::Comment).text().null())
             .col(ColumnDef::new(ReportMoves::UserId).big_integer().null())
-            .col(ColumnDef::new(ReportMoves::At).timestamp_with_time_zone().not_null())
-            .foreign_key(&mut fk(ReportMoves::Table, ReportMoves::ReportId, Reports::Table, Reports::Id)),
+            .col(
+                ColumnDef::new(ReportMoves::At)
+                    .timestamp_with_time_zone()
+                    .not_null(),
+            )
+            .foreign_key(&mut fk(
+                ReportMoves::Table,
+                ReportMoves::ReportId,
+                Reports::Table,
+                Reports::Id,
+            )),
     )
     .await?;
     // The federation's standing forms: quarterly reports from the provincial unions, half-year
     // and annual reviews from every member unit, the annual one also from the clusters.
     let forms: [(&str, &str, &str, &str, &str, &str, i32); 3] = [
-        ("BC-QUY", "Báo cáo công tác quý", "Quarterly report", "quarter", "province_union", "media_items,funds_mobilized", 10),
+        (
+            "BC-QUY",
+            "Báo cáo công tác quý",
+            "Quarterly report",
+            "quarter",
+            "province_union",
+            "media_items,funds_mobilized",
+            10,
+        ),
         (
             "BC-6THANG",
             "Báo cáo sơ kết công tác 6 tháng",
@@ -2032,7 +3232,15 @@ async fn m009_reports(c: &mut Conn) -> Result<()> {
                     ReportForms::ManualCodes,
                     ReportForms::DueDays,
                 ])
-                .values_panic([code.into(), vi.into(), en.into(), kind.into(), kinds.into(), manual.into(), due.into()]),
+                .values_panic([
+                    code.into(),
+                    vi.into(),
+                    en.into(),
+                    kind.into(),
+                    kinds.into(),
+                    manual.into(),
+                    due.into(),
+                ]),
         )
         .await?;
     }
@@ -2057,12 +3265,21 @@ async fn m017_public_holidays(c: &mut Conn) -> Result<()> {
     c.execute_schema(
         Table::create()
             .table(PublicHolidays::Table)
-            .col(ColumnDef::new(PublicHolidays::Date).date().not_null().primary_key())
+            .col(
+                ColumnDef::new(PublicHolidays::Date)
+                    .date()
+                    .not_null()
+                    .primary_key(),
+            )
             .col(ColumnDef::new(PublicHolidays::NameVi).text().not_null())
             .col(ColumnDef::new(PublicHolidays::NameEn).text().null()),
     )
     .await?;
-    let columns = [PublicHolidays::Date, PublicHolidays::NameVi, PublicHolidays::NameEn];
+    let columns = [
+        PublicHolidays::Date,
+        PublicHolidays::NameVi,
+        PublicHolidays::NameEn,
+    ];
     insert_shipped(c, PublicHolidays::Table, columns, DEFAULT_HOLIDAYS, 0).await
 }
 
@@ -2070,18 +3287,43 @@ async fn m018_aid_results(c: &mut Conn) -> Result<()> {
     c.execute_schema(
         Table::create()
             .table(AidProjectResults::Table)
-            .col(ColumnDef::new(AidProjectResults::ProjectId).big_integer().not_null())
-            .col(ColumnDef::new(AidProjectResults::Position).integer().not_null())
+            .col(
+                ColumnDef::new(AidProjectResults::ProjectId)
+                    .big_integer()
+                    .not_null(),
+            )
+            .col(
+                ColumnDef::new(AidProjectResults::Position)
+                    .integer()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AidProjectResults::Kind).text().not_null())
-            .col(ColumnDef::new(AidProjectResults::IndicatorVi).text().not_null())
+            .col(
+                ColumnDef::new(AidProjectResults::IndicatorVi)
+                    .text()
+                    .not_null(),
+            )
             .col(ColumnDef::new(AidProjectResults::IndicatorEn).text().null())
             .col(ColumnDef::new(AidProjectResults::Measure).text().not_null())
             .col(ColumnDef::new(AidProjectResults::Baseline).text().null())
-            .col(ColumnDef::new(AidProjectResults::BaselineYear).integer().null())
+            .col(
+                ColumnDef::new(AidProjectResults::BaselineYear)
+                    .integer()
+                    .null(),
+            )
             .col(ColumnDef::new(AidProjectResults::Target).text().null())
             .col(ColumnDef::new(AidProjectResults::Actual).text().null())
-            .primary_key(Index::create().col(AidProjectResults::ProjectId).col(AidProjectResults::Position))
-            .foreign_key(&mut fk(AidProjectResults::Table, AidProjectResults::ProjectId, AidProjects::Table, AidProjects::Id)),
+            .primary_key(
+                Index::create()
+                    .col(AidProjectResults::ProjectId)
+                    .col(AidProjectResults::Position),
+            )
+            .foreign_key(&mut fk(
+                AidProjectResults::Table,
+                AidProjectResults::ProjectId,
+                AidProjects::Table,
+                AidProjects::Id,
+            )),
     )
     .await
 }

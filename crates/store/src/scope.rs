@@ -12,10 +12,20 @@ use crate::user::User;
 pub async fn actor_for(conn: &mut Conn, user: &User) -> Result<Actor> {
     let graph = org::structure_graph(conn).await?;
     let own = graph.reach(user.unit_id);
-    let led =
-        if user.role == amity_domain::user::Role::ClusterLead { org::led_cluster_members(conn, &own).await? } else { Default::default() };
+    let led = if user.role == amity_domain::user::Role::ClusterLead {
+        org::led_cluster_members(conn, &own).await?
+    } else {
+        Default::default()
+    };
     let (read, write) = scopes_for(user.role, user.unit_id, &graph, &led);
-    Ok(Actor { user_id: Some(user.id), email: user.email.clone(), role: user.role, unit_id: Some(user.unit_id), read, write })
+    Ok(Actor {
+        user_id: Some(user.id),
+        email: user.email.clone(),
+        role: user.role,
+        unit_id: Some(user.unit_id),
+        read,
+        write,
+    })
 }
 
 /// Whether the scope is unlimited, for display ("whole federation").

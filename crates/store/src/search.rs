@@ -27,7 +27,12 @@ pub struct Doc {
 
 /// Adds or replaces a record in the index. Call in the transaction that writes the record.
 pub async fn put(conn: &mut Conn, doc: &Doc) -> Result<()> {
-    let text = format!("{} {} {}", doc.title, doc.subtitle.as_deref().unwrap_or(""), doc.extra);
+    let text = format!(
+        "{} {} {}",
+        doc.title,
+        doc.subtitle.as_deref().unwrap_or(""),
+        doc.extra
+    );
     let folded = search_terms(&text).join(" ");
     conn.execute(
         Query::insert()
@@ -52,7 +57,13 @@ pub async fn put(conn: &mut Conn, doc: &Doc) -> Result<()> {
             ])
             .on_conflict(
                 OnConflict::columns([SearchDocs::EntityType, SearchDocs::EntityId])
-                    .update_columns([SearchDocs::UnitId, SearchDocs::Title, SearchDocs::Subtitle, SearchDocs::Url, SearchDocs::Folded])
+                    .update_columns([
+                        SearchDocs::UnitId,
+                        SearchDocs::Title,
+                        SearchDocs::Subtitle,
+                        SearchDocs::Url,
+                        SearchDocs::Folded,
+                    ])
                     .to_owned(),
             ),
     )
@@ -74,7 +85,11 @@ pub async fn remove(conn: &mut Conn, entity_type: &str, entity_id: i64) -> Resul
 /// Ids of `entity_type` records whose indexed text contains every word of `q` (as prefixes,
 /// diacritics ignored), as a subquery for other modules' list filters. `None` when `q` has no
 /// words.
-pub(crate) fn matching_ids(backend: crate::Backend, entity_type: &str, q: &str) -> Option<sea_query::SelectStatement> {
+pub(crate) fn matching_ids(
+    backend: crate::Backend,
+    entity_type: &str,
+    q: &str,
+) -> Option<sea_query::SelectStatement> {
     let terms = search_terms(q);
     if terms.is_empty() {
         return None;
@@ -101,7 +116,13 @@ pub struct Hit {
 
 /// Records matching every word of `q` (as word prefixes, diacritics ignored) that the actor
 /// may read, with the total count of such records.
-pub async fn query(conn: &mut Conn, actor: &Actor, q: &str, limit: u64, offset: u64) -> Result<(Vec<Hit>, i64)> {
+pub async fn query(
+    conn: &mut Conn,
+    actor: &Actor,
+    q: &str,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Hit>, i64)> {
     let terms = search_terms(q);
     if terms.is_empty() {
         return Ok((vec![], 0));
@@ -112,15 +133,29 @@ pub async fn query(conn: &mut Conn, actor: &Actor, q: &str, limit: u64, offset: 
         cond = cond.add(
             Cond::any()
                 .add(Expr::col((SearchDocs::Table, SearchDocs::UnitId)).is_null())
-                .add(Expr::col((SearchDocs::Table, SearchDocs::UnitId)).is_in(units.iter().copied())),
+                .add(
+                    Expr::col((SearchDocs::Table, SearchDocs::UnitId)).is_in(units.iter().copied()),
+                ),
         );
     }
-    let (total,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::col(SearchDocs::Id).count()).from(SearchDocs::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(SearchDocs::Id).count())
+                .from(SearchDocs::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let hits = conn
         .fetch_all(
             Query::select()
-                .columns([SearchDocs::EntityType, SearchDocs::EntityId, SearchDocs::Title, SearchDocs::Subtitle, SearchDocs::Url])
+                .columns([
+                    SearchDocs::EntityType,
+                    SearchDocs::EntityId,
+                    SearchDocs::Title,
+                    SearchDocs::Subtitle,
+                    SearchDocs::Url,
+                ])
                 .from(SearchDocs::Table)
                 .cond_where(cond)
                 .order_by_expr(Expr::cust("length(search_docs.title)"), Order::Asc)

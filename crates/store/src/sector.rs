@@ -28,7 +28,12 @@ static SECTORS: LazyLock<Vec<Sector>> = LazyLock::new(|| {
     csv::Reader::from_reader(CODELIST.as_bytes())
         .deserialize::<Row>()
         .filter_map(Result::ok)
-        .map(|r| Sector { code: r.code, name: r.name, category: r.category, active: r.status == "active" })
+        .map(|r| Sector {
+            code: r.code,
+            name: r.name,
+            category: r.category,
+            active: r.status == "active",
+        })
         .collect()
 });
 

@@ -22,10 +22,14 @@ use crate::schema::{OrgParents, OrgUnits, Users};
 use crate::user::{self, NewUser};
 
 const ISO_COUNTRIES: &str = include_str!("../../../data/reference/countries/iso3166_lukes_all.csv");
-const COUNTRY_NAMES_VI: &str = include_str!("../../../data/reference/countries/umpirsky_country-list_vi.csv");
-const RELATIONS: &str = include_str!("../../../data/reference/countries/vn_diplomatic_relations_partnerships.csv");
-const PROVINCES_63: &str = include_str!("../../../data/reference/vn_admin/vn_provinces_63_pre2025.csv");
-const PROVINCES_34: &str = include_str!("../../../data/reference/vn_admin/vn_provinces_34_post2025.csv");
+const COUNTRY_NAMES_VI: &str =
+    include_str!("../../../data/reference/countries/umpirsky_country-list_vi.csv");
+const RELATIONS: &str =
+    include_str!("../../../data/reference/countries/vn_diplomatic_relations_partnerships.csv");
+const PROVINCES_63: &str =
+    include_str!("../../../data/reference/vn_admin/vn_provinces_63_pre2025.csv");
+const PROVINCES_34: &str =
+    include_str!("../../../data/reference/vn_admin/vn_provinces_34_post2025.csv");
 
 /// The 63-province configuration dates from the Hà Tây merger of 1 August 2008.
 pub fn era_63_start() -> NaiveDate {
@@ -60,7 +64,10 @@ struct Post {
 }
 
 fn read_csv<T: for<'de> Deserialize<'de>>(text: &str) -> anyhow::Result<Vec<T>> {
-    csv::Reader::from_reader(text.as_bytes()).deserialize().collect::<Result<Vec<T>, _>>().context("reading bundled province data")
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .context("reading bundled province data")
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,17 +109,32 @@ fn blank(s: &str) -> Option<&str> {
 /// levels (each fact keeps its source; unknown dates stay empty) when the table is empty.
 /// Returns how many countries it imported.
 pub async fn ensure_countries(conn: &mut Conn) -> anyhow::Result<usize> {
-    let (existing,): (i64,) = conn.fetch_one(Query::select().expr(Expr::cust("COUNT(*)")).from(crate::schema::Countries::Table)).await?;
+    let (existing,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from(crate::schema::Countries::Table),
+        )
+        .await?;
     if existing > 0 {
         return Ok(0);
     }
     let iso: Vec<IsoCountry> = read_csv(ISO_COUNTRIES)?;
-    let vi: HashMap<String, String> = read_csv::<VietnameseName>(COUNTRY_NAMES_VI)?.into_iter().map(|n| (n.id, n.value)).collect();
-    let relations: HashMap<String, Relation> = read_csv::<Relation>(RELATIONS)?.into_iter().map(|r| (r.iso2.clone(), r)).collect();
+    let vi: HashMap<String, String> = read_csv::<VietnameseName>(COUNTRY_NAMES_VI)?
+        .into_iter()
+        .map(|n| (n.id, n.value))
+        .collect();
+    let relations: HashMap<String, Relation> = read_csv::<Relation>(RELATIONS)?
+        .into_iter()
+        .map(|r| (r.iso2.clone(), r))
+        .collect();
     for c in &iso {
         let relation = relations.get(&c.alpha2);
         let established = match relation.and_then(|r| blank(&r.relations_established)) {
-            Some(d) => Some(PartialDate::parse(d).map_err(|e| anyhow::anyhow!("relations of {}: {e}", c.alpha2))?),
+            Some(d) => Some(
+                PartialDate::parse(d)
+                    .map_err(|e| anyhow::anyhow!("relations of {}: {e}", c.alpha2))?,
+            ),
             None => None,
         };
         let id = country::bulk::insert(
@@ -135,11 +157,16 @@ pub async fn ensure_countries(conn: &mut Conn) -> anyhow::Result<usize> {
             && let Some(level) = blank(&r.partnership_level)
         {
             let since = match blank(&r.partnership_since) {
-                Some(d) => Some(PartialDate::parse(d).map_err(|e| anyhow::anyhow!("partnership of {}: {e}", c.alpha2))?),
+                Some(d) => Some(
+                    PartialDate::parse(d)
+                        .map_err(|e| anyhow::anyhow!("partnership of {}: {e}", c.alpha2))?,
+                ),
                 None => None,
             };
             let level = NewLevel {
-                level: level.parse().map_err(|e| anyhow::anyhow!("partnership of {}: {e}", c.alpha2))?,
+                level: level
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("partnership of {}: {e}", c.alpha2))?,
                 since,
                 note: blank(&r.partnership_note).map(str::to_owned),
                 source: blank(&r.source).map(str::to_owned),
@@ -167,7 +194,10 @@ pub async fn ensure_countries(conn: &mut Conn) -> anyhow::Result<usize> {
 /// "Tỉnh Quảng Bình" → "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình".
 fn union_name(province: &str) -> String {
     let mut chars = province.chars();
-    let lowered: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
+    let lowered: String = chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default();
     format!("Liên hiệp các tổ chức hữu nghị {lowered}")
 }
 
@@ -210,10 +240,18 @@ pub struct Provinces {
 pub async fn import_provinces(conn: &mut Conn, root: i64) -> anyhow::Result<Provinces> {
     let pre: Vec<Pre> = read_csv(PROVINCES_63)?;
     let post: Vec<Post> = read_csv(PROVINCES_34)?;
-    let continuing: HashMap<&str, &Post> = post.iter().filter(|p| p.merged_from_codes == p.code).map(|p| (p.code.as_str(), p)).collect();
+    let continuing: HashMap<&str, &Post> = post
+        .iter()
+        .filter(|p| p.merged_from_codes == p.code)
+        .map(|p| (p.code.as_str(), p))
+        .collect();
     let mut out = Provinces::default();
     for p in &pre {
-        let to = if continuing.contains_key(p.code.as_str()) { None } else { Some(merger_date().pred_opt().expect("a day before")) };
+        let to = if continuing.contains_key(p.code.as_str()) {
+            None
+        } else {
+            Some(merger_date().pred_opt().expect("a day before"))
+        };
         let unit = new_unit(
             OrgKind::ProvinceUnion,
             &p.code,
@@ -221,7 +259,10 @@ pub async fn import_provinces(conn: &mut Conn, root: i64) -> anyhow::Result<Prov
             Some(&p.short_name_vi),
             Some(&union_name_en(&p.name_ascii)),
             Some(root),
-            Period { from: era_63_start(), to },
+            Period {
+                from: era_63_start(),
+                to,
+            },
         )?;
         let id = bulk::insert_unit(conn, &unit).await?;
         out.before.insert(p.code.clone(), id);
@@ -237,12 +278,26 @@ pub async fn import_provinces(conn: &mut Conn, root: i64) -> anyhow::Result<Prov
         };
         let name = union_name(&full);
         let en = union_name_en(&p.name_en);
-        if let Some(&id) = continuing.get(p.code.as_str()).and_then(|_| out.before.get(&p.code)) {
+        if let Some(&id) = continuing
+            .get(p.code.as_str())
+            .and_then(|_| out.before.get(&p.code))
+        {
             let current = org::get(conn, id, merger_date()).await?;
             if current.name != name {
                 bulk::end_name(conn, id, merger_date()).await?;
                 let parsed = OrgName::parse(&name).map_err(|e| anyhow::anyhow!("{e}"))?;
-                bulk::add_name(conn, id, &parsed, Some(short.to_owned()), Some(en), Period { from: merger_date(), to: None }).await?;
+                bulk::add_name(
+                    conn,
+                    id,
+                    &parsed,
+                    Some(short.to_owned()),
+                    Some(en),
+                    Period {
+                        from: merger_date(),
+                        to: None,
+                    },
+                )
+                .await?;
                 bulk::event(
                     conn,
                     ChangeKind::Rename,
@@ -255,28 +310,58 @@ pub async fn import_provinces(conn: &mut Conn, root: i64) -> anyhow::Result<Prov
             out.after.insert(p.code.clone(), id);
             continue;
         }
-        let unit =
-            new_unit(OrgKind::ProvinceUnion, &p.code, &name, Some(short), Some(&en), Some(root), Period { from: merger_date(), to: None })?;
+        let unit = new_unit(
+            OrgKind::ProvinceUnion,
+            &p.code,
+            &name,
+            Some(short),
+            Some(&en),
+            Some(root),
+            Period {
+                from: merger_date(),
+                to: None,
+            },
+        )?;
         let id = bulk::insert_unit(conn, &unit).await?;
         let mut links = Vec::new();
         for old in p.merged_from_codes.split(';') {
-            let old_id = *out.before.get(old).with_context(|| format!("province {} lists unknown code {old}", p.code))?;
+            let old_id = *out
+                .before
+                .get(old)
+                .with_context(|| format!("province {} lists unknown code {old}", p.code))?;
             links.push((Some(old_id), Some(id), Some(1.0)));
         }
-        bulk::event(conn, ChangeKind::Merge, merger_date(), Some("Nghị quyết 202/2025/QH15: sắp xếp 63 tỉnh, thành phố thành 34"), &links)
-            .await?;
+        bulk::event(
+            conn,
+            ChangeKind::Merge,
+            merger_date(),
+            Some("Nghị quyết 202/2025/QH15: sắp xếp 63 tỉnh, thành phố thành 34"),
+            &links,
+        )
+        .await?;
         out.after.insert(p.code.clone(), id);
     }
     Ok(out)
 }
 
 async fn unit_count(conn: &mut Conn) -> Result<i64> {
-    let (n,): (i64,) = conn.fetch_one(Query::select().expr(Expr::col(OrgUnits::Id).count()).from(OrgUnits::Table)).await?;
+    let (n,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(OrgUnits::Id).count())
+                .from(OrgUnits::Table),
+        )
+        .await?;
     Ok(n)
 }
 
 /// Moves a unit under `parent` from `date`, keeping its earlier placement in history.
-async fn place_under(conn: &mut Conn, unit: i64, parent: i64, from: NaiveDate) -> anyhow::Result<()> {
+async fn place_under(
+    conn: &mut Conn,
+    unit: i64,
+    parent: i64,
+    from: NaiveDate,
+) -> anyhow::Result<()> {
     let current: Option<(i64, NaiveDate, Option<NaiveDate>)> = conn
         .fetch_optional(
             Query::select()
@@ -284,12 +369,21 @@ async fn place_under(conn: &mut Conn, unit: i64, parent: i64, from: NaiveDate) -
                 .from(OrgParents::Table)
                 .and_where(Expr::col(OrgParents::UnitId).eq(unit))
                 .and_where(Expr::col(OrgParents::ValidFrom).lte(from))
-                .and_where(Expr::col(OrgParents::ValidTo).is_null().or(Expr::col(OrgParents::ValidTo).gte(from))),
+                .and_where(
+                    Expr::col(OrgParents::ValidTo)
+                        .is_null()
+                        .or(Expr::col(OrgParents::ValidTo).gte(from)),
+                ),
         )
         .await?;
     let to = match current {
         Some((row, start, to)) if start >= from => {
-            conn.execute(Query::delete().from_table(OrgParents::Table).and_where(Expr::col(OrgParents::Id).eq(row))).await?;
+            conn.execute(
+                Query::delete()
+                    .from_table(OrgParents::Table)
+                    .and_where(Expr::col(OrgParents::Id).eq(row)),
+            )
+            .await?;
             to
         }
         Some((row, _, to)) => {
@@ -309,7 +403,9 @@ async fn place_under(conn: &mut Conn, unit: i64, parent: i64, from: NaiveDate) -
 }
 
 async fn reindex_all(conn: &mut Conn) -> anyhow::Result<()> {
-    let ids: Vec<(i64,)> = conn.fetch_all(Query::select().column(OrgUnits::Id).from(OrgUnits::Table)).await?;
+    let ids: Vec<(i64,)> = conn
+        .fetch_all(Query::select().column(OrgUnits::Id).from(OrgUnits::Table))
+        .await?;
     for (id,) in ids {
         bulk::reindex(conn, id).await?;
     }
@@ -353,14 +449,20 @@ async fn create_vufo(conn: &mut Conn) -> anyhow::Result<i64> {
         Some("Liên hiệp các tổ chức hữu nghị Việt Nam"),
         Some("Vietnam Union of Friendship Organizations"),
         None,
-        Period { from: date(1950, 5, 17), to: None },
+        Period {
+            from: date(1950, 5, 17),
+            to: None,
+        },
     )?;
     Ok(bulk::insert_unit(conn, &unit).await?)
 }
 
 /// The demo accounts' password: `AMITY_DEMO_PASSWORD`, or `amity-demo`.
 pub fn demo_password() -> String {
-    std::env::var("AMITY_DEMO_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "amity-demo".into())
+    std::env::var("AMITY_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "amity-demo".into())
 }
 
 /// What `--demo` found and did.
@@ -382,13 +484,22 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
 
     let system = Actor::system();
-    let unit = |code: &str| provinces.before.get(code).copied().ok_or_else(|| anyhow::anyhow!("the demo needs province {code}"));
+    let unit = |code: &str| {
+        provinces
+            .before
+            .get(code)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("the demo needs province {code}"))
+    };
     let code = |c: &str| CountryCode::parse(c).map_err(|e| anyhow::anyhow!(e));
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| s.to_owned());
     // Seed article 002: JVPF's delegation, led by the chairman of JVPF Kagoshima, visited and
     // gave 20 scholarships of 3 million đồng each at Lục Sơn lower-secondary school, Bắc Giang.
     let bac_giang = unit("24")?;
-    let filter = crate::partner::PartnerFilter { q: Some("JVPF".into()), ..Default::default() };
+    let filter = crate::partner::PartnerFilter {
+        q: Some("JVPF".into()),
+        ..Default::default()
+    };
     let jvpf = crate::partner::list(conn, &filter, ("name", false), 1, 0)
         .await?
         .0
@@ -433,7 +544,12 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
         tasks: vec![],
     };
     let created = delegation::create(conn, &system, &visit, Some(bac_giang)).await?;
-    for to in [DelegationState::Submitted, DelegationState::Approved, DelegationState::Completed, DelegationState::Reported] {
+    for to in [
+        DelegationState::Submitted,
+        DelegationState::Approved,
+        DelegationState::Completed,
+        DelegationState::Reported,
+    ] {
         delegation::transition(conn, &system, created.id, to, None).await?;
     }
     // The same scholarships as aid: 60 million đồng committed and paid out that day.
@@ -529,12 +645,40 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     // Seed article 004: Cluster 3's joint activities in 2023.
     let year_2023 = day("2023-07-01")?;
     for (owner, title, kind, countries, co) in [
-        ("46", "Cuộc thi tiếng Trung (Liên hiệp Thừa Thiên Huế)", EventType::Contest, vec![code("CN")?], vec![]),
-        ("48", "Cuộc thi tiếng Trung (Liên hiệp Đà Nẵng)", EventType::Contest, vec![code("CN")?], vec![]),
-        ("52", "Hội nghị toàn quốc công tác đối ngoại nhân dân 2023", EventType::Conference, vec![], vec![]),
-        ("56", "Hội thảo chia sẻ kinh nghiệm trong Hội nghị sơ kết, tổng kết Cụm 3", EventType::Conference, vec![], vec![unit("49")?]),
+        (
+            "46",
+            "Cuộc thi tiếng Trung (Liên hiệp Thừa Thiên Huế)",
+            EventType::Contest,
+            vec![code("CN")?],
+            vec![],
+        ),
+        (
+            "48",
+            "Cuộc thi tiếng Trung (Liên hiệp Đà Nẵng)",
+            EventType::Contest,
+            vec![code("CN")?],
+            vec![],
+        ),
+        (
+            "52",
+            "Hội nghị toàn quốc công tác đối ngoại nhân dân 2023",
+            EventType::Conference,
+            vec![],
+            vec![],
+        ),
+        (
+            "56",
+            "Hội thảo chia sẻ kinh nghiệm trong Hội nghị sơ kết, tổng kết Cụm 3",
+            EventType::Conference,
+            vec![],
+            vec![unit("49")?],
+        ),
     ] {
-        let input = EventInput { co_organizers: co, place: None, ..event_of(kind, title, year_2023, year_2023, "", 0, 0, countries) };
+        let input = EventInput {
+            co_organizers: co,
+            place: None,
+            ..event_of(kind, title, year_2023, year_2023, "", 0, 0, countries)
+        };
         event::create(conn, &system, &input, Some(unit(owner)?)).await?;
     }
     Ok(())
@@ -545,7 +689,11 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
 async fn demo_reports(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<()> {
     use crate::periodic::{self, ReportInput};
     let system = Actor::system();
-    let khanh_hoa = provinces.before.get("56").copied().ok_or_else(|| anyhow::anyhow!("the demo needs province 56"))?;
+    let khanh_hoa = provinces
+        .before
+        .get("56")
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("the demo needs province 56"))?;
     let draft = periodic::create(conn, &system, "BC-NAM", khanh_hoa, "2023").await?;
     let input = ReportInput {
         results: Some(
@@ -584,23 +732,66 @@ async fn demo_plan(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     }
     let tasks = [
         (3, "Tham gia Diễn đàn Nhân dân ASEAN 2022"),
-        (3, "Đăng cai Đại hội lần thứ 22 của Hội đồng hòa bình thế giới tại Việt Nam"),
-        (5, "Tổ chức sơ kết giữa kỳ Chương trình quốc gia về vận động viện trợ phi chính phủ nước ngoài"),
-        (5, "Chuẩn hóa cơ sở dữ liệu về công tác phi chính phủ nước ngoài"),
-        (5, "Triển khai xử lý thủ tục hành chính điện tử cho các tổ chức phi chính phủ nước ngoài"),
-        (8, "Tập huấn cho các Liên hiệp các tổ chức hữu nghị địa phương"),
-        (8, "Xây dựng và triển khai kế hoạch tuyển dụng công chức, viên chức đầu năm 2022"),
+        (
+            3,
+            "Đăng cai Đại hội lần thứ 22 của Hội đồng hòa bình thế giới tại Việt Nam",
+        ),
+        (
+            5,
+            "Tổ chức sơ kết giữa kỳ Chương trình quốc gia về vận động viện trợ phi chính phủ nước ngoài",
+        ),
+        (
+            5,
+            "Chuẩn hóa cơ sở dữ liệu về công tác phi chính phủ nước ngoài",
+        ),
+        (
+            5,
+            "Triển khai xử lý thủ tục hành chính điện tử cho các tổ chức phi chính phủ nước ngoài",
+        ),
+        (
+            8,
+            "Tập huấn cho các Liên hiệp các tổ chức hữu nghị địa phương",
+        ),
+        (
+            8,
+            "Xây dựng và triển khai kế hoạch tuyển dụng công chức, viên chức đầu năm 2022",
+        ),
     ];
     for (priority, title) in tasks {
-        let draft = TaskDraft { title: title.into(), deadline: None, status: TaskStatus::Planned, progress: 0, done_on: None };
-        plan::add_task(conn, &system, created.id, &TaskInput { priority, owner_unit_id: None, draft, evidence: vec![] }).await?;
+        let draft = TaskDraft {
+            title: title.into(),
+            deadline: None,
+            status: TaskStatus::Planned,
+            progress: 0,
+            done_on: None,
+        };
+        plan::add_task(
+            conn,
+            &system,
+            created.id,
+            &TaskInput {
+                priority,
+                owner_unit_id: None,
+                draft,
+                evidence: vec![],
+            },
+        )
+        .await?;
     }
     Ok(())
 }
 
 async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     use amity_domain::partner::{PartnerKind as K, RelationshipCategory as C};
-    type Seed<'a> = (K, Option<C>, Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+    type Seed<'a> = (
+        K,
+        Option<C>,
+        Option<&'a str>,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a [&'a str],
+    );
     let partners: [Seed; 10] = [
         (
             K::FrontOrMassOrganization,
@@ -698,7 +889,10 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
         let input = crate::partner::PartnerInput {
             kind,
             category,
-            country: country.map(CountryCode::parse).transpose().map_err(|e| anyhow::anyhow!(e))?,
+            country: country
+                .map(CountryCode::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!(e))?,
             name_native: name_native.map(str::to_owned),
             name_latin: name_latin.map(str::to_owned),
             name_vi: Some(name_vi.to_owned()),
@@ -709,7 +903,8 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
             note: None,
             founded: None,
         };
-        let created = crate::partner::create(conn, &Actor::system(), &input, Some(vufo), true).await?;
+        let created =
+            crate::partner::create(conn, &Actor::system(), &input, Some(vufo), true).await?;
         if country == Some("LA") {
             lao_front = Some(created.id);
         }
@@ -754,7 +949,10 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     )
     .await?;
     for (title, organization) in [
-        ("Bí thư Trung ương Đảng", "Ban Chấp hành Trung ương Đảng Cộng sản Việt Nam"),
+        (
+            "Bí thư Trung ương Đảng",
+            "Ban Chấp hành Trung ương Đảng Cộng sản Việt Nam",
+        ),
         ("Trưởng Ban Dân vận Trung ương", "Ban Dân vận Trung ương"),
     ] {
         crate::person::add_position(
@@ -786,25 +984,76 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     let mut tx = db.begin().await?;
     if unit_count(&mut tx).await? > 0 {
         let admin: Option<(i64,)> = tx
-            .fetch_optional(Query::select().column(Users::Id).from(Users::Table).and_where(Expr::col(Users::Email).eq("admin@demo.amity")))
+            .fetch_optional(
+                Query::select()
+                    .column(Users::Id)
+                    .from(Users::Table)
+                    .and_where(Expr::col(Users::Email).eq("admin@demo.amity")),
+            )
             .await?;
-        return Ok(if admin.is_some() { DemoOutcome::AlreadyLoaded } else { DemoOutcome::NotEmpty });
+        return Ok(if admin.is_some() {
+            DemoOutcome::AlreadyLoaded
+        } else {
+            DemoOutcome::NotEmpty
+        });
     }
     ensure_countries(&mut tx).await?;
     let vufo = create_vufo(&mut tx).await?;
     let records_begin = era_63_start();
     let open = |from| Period { from, to: None };
     let member_orgs = [
-        (OrgKind::MemberOrg, "VPC", "Ủy ban Hòa bình Việt Nam", "Vietnam Peace Committee"),
-        (OrgKind::MemberOrg, "PDF", "Quỹ Hòa bình và Phát triển Việt Nam", "Peace and Development Foundation of Vietnam"),
-        (OrgKind::Association, "VN-LA", "Hội hữu nghị Việt Nam – Lào", "Vietnam–Laos Friendship Association"),
-        (OrgKind::Association, "VN-KH", "Hội hữu nghị Việt Nam – Campuchia", "Vietnam–Cambodia Friendship Association"),
-        (OrgKind::Association, "VN-CU", "Hội hữu nghị Việt Nam – Cuba", "Vietnam–Cuba Friendship Association"),
-        (OrgKind::Association, "VN-AZ", "Hội hữu nghị Việt Nam – Azerbaijan", "Vietnam–Azerbaijan Friendship Association"),
+        (
+            OrgKind::MemberOrg,
+            "VPC",
+            "Ủy ban Hòa bình Việt Nam",
+            "Vietnam Peace Committee",
+        ),
+        (
+            OrgKind::MemberOrg,
+            "PDF",
+            "Quỹ Hòa bình và Phát triển Việt Nam",
+            "Peace and Development Foundation of Vietnam",
+        ),
+        (
+            OrgKind::Association,
+            "VN-LA",
+            "Hội hữu nghị Việt Nam – Lào",
+            "Vietnam–Laos Friendship Association",
+        ),
+        (
+            OrgKind::Association,
+            "VN-KH",
+            "Hội hữu nghị Việt Nam – Campuchia",
+            "Vietnam–Cambodia Friendship Association",
+        ),
+        (
+            OrgKind::Association,
+            "VN-CU",
+            "Hội hữu nghị Việt Nam – Cuba",
+            "Vietnam–Cuba Friendship Association",
+        ),
+        (
+            OrgKind::Association,
+            "VN-AZ",
+            "Hội hữu nghị Việt Nam – Azerbaijan",
+            "Vietnam–Azerbaijan Friendship Association",
+        ),
     ];
     let mut codes = HashMap::new();
     for (kind, code, name, en) in member_orgs {
-        let id = bulk::insert_unit(&mut tx, &new_unit(kind, code, name, None, Some(en), Some(vufo), open(records_begin))?).await?;
+        let id = bulk::insert_unit(
+            &mut tx,
+            &new_unit(
+                kind,
+                code,
+                name,
+                None,
+                Some(en),
+                Some(vufo),
+                open(records_begin),
+            )?,
+        )
+        .await?;
         codes.insert(code, id);
     }
     // Hướng dẫn số 780 ngày 20/7/2021 của Ban Công tác địa phương (seed article 004).
@@ -825,36 +1074,97 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     let provinces = import_provinces(&mut tx, vufo).await?;
     // Hà Tĩnh, Quảng Bình, Quảng Trị, Thừa Thiên Huế, Đà Nẵng, Quảng Nam, Bình Định, Phú Yên,
     // Khánh Hòa, Đắk Lắk, Gia Lai; and, from 2025, the unions they merged into.
-    for code in ["42", "44", "45", "46", "48", "49", "52", "54", "56", "66", "64"] {
+    for code in [
+        "42", "44", "45", "46", "48", "49", "52", "54", "56", "66", "64",
+    ] {
         place_under(&mut tx, provinces.before[code], cluster, cluster_start).await?;
     }
     for code in ["44", "48", "52", "56", "66"] {
         place_under(&mut tx, provinces.after[code], cluster, merger_date()).await?;
     }
-    bulk::cluster_roles(&mut tx, cluster, 2023, provinces.before["56"], Some(provinces.before["49"])).await?;
+    bulk::cluster_roles(
+        &mut tx,
+        cluster,
+        2023,
+        provinces.before["56"],
+        Some(provinces.before["49"]),
+    )
+    .await?;
     reindex_all(&mut tx).await?;
 
     let system = Actor::system();
     let laos = CountryCode::parse("LA").map_err(|e| anyhow::anyhow!(e))?;
     let cambodia = CountryCode::parse("KH").map_err(|e| anyhow::anyhow!(e))?;
-    country::add_commemoration(&mut tx, &system, "Năm Đoàn kết Hữu nghị Việt Nam – Lào 2022", 2022, Some(&laos), None).await?;
-    country::add_commemoration(&mut tx, &system, "Năm Hữu nghị Việt Nam – Campuchia 2022", 2022, Some(&cambodia), None).await?;
+    country::add_commemoration(
+        &mut tx,
+        &system,
+        "Năm Đoàn kết Hữu nghị Việt Nam – Lào 2022",
+        2022,
+        Some(&laos),
+        None,
+    )
+    .await?;
+    country::add_commemoration(
+        &mut tx,
+        &system,
+        "Năm Hữu nghị Việt Nam – Campuchia 2022",
+        2022,
+        Some(&cambodia),
+        None,
+    )
+    .await?;
 
     demo_partners(&mut tx, vufo).await?;
     demo_activities(&mut tx, &provinces).await?;
     demo_reports(&mut tx, &provinces).await?;
     demo_plan(&mut tx, vufo).await?;
 
-    let password = Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
+    let password = Password::parse(&demo_password())
+        .map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;
     let accounts = [
-        ("admin@demo.amity", "Quản trị hệ thống", Role::SystemAdmin, vufo),
-        ("vufo@demo.amity", "Văn phòng Liên hiệp Việt Nam", Role::CentralStaff, vufo),
-        ("khanhhoa@demo.amity", "Liên hiệp Khánh Hòa", Role::ClusterLead, provinces.after["56"]),
-        ("head.khanhhoa@demo.amity", "Lãnh đạo Liên hiệp Khánh Hòa", Role::UnitHead, provinces.after["56"]),
-        ("quangnam@demo.amity", "Liên hiệp Quảng Nam", Role::UnionStaff, provinces.before["49"]),
-        ("vietlao@demo.amity", "Hội hữu nghị Việt Nam – Lào", Role::AssociationStaff, codes["VN-LA"]),
+        (
+            "admin@demo.amity",
+            "Quản trị hệ thống",
+            Role::SystemAdmin,
+            vufo,
+        ),
+        (
+            "vufo@demo.amity",
+            "Văn phòng Liên hiệp Việt Nam",
+            Role::CentralStaff,
+            vufo,
+        ),
+        (
+            "khanhhoa@demo.amity",
+            "Liên hiệp Khánh Hòa",
+            Role::ClusterLead,
+            provinces.after["56"],
+        ),
+        (
+            "head.khanhhoa@demo.amity",
+            "Lãnh đạo Liên hiệp Khánh Hòa",
+            Role::UnitHead,
+            provinces.after["56"],
+        ),
+        (
+            "quangnam@demo.amity",
+            "Liên hiệp Quảng Nam",
+            Role::UnionStaff,
+            provinces.before["49"],
+        ),
+        (
+            "vietlao@demo.amity",
+            "Hội hữu nghị Việt Nam – Lào",
+            Role::AssociationStaff,
+            codes["VN-LA"],
+        ),
         ("viewer@demo.amity", "Lãnh đạo (xem)", Role::Viewer, vufo),
-        ("ngo@demo.amity", "Quỹ Hữu nghị Giáo dục (tổ chức mẫu)", Role::NgoApplicant, vufo),
+        (
+            "ngo@demo.amity",
+            "Quỹ Hữu nghị Giáo dục (tổ chức mẫu)",
+            Role::NgoApplicant,
+            vufo,
+        ),
     ];
     let mut applicant = None;
     for (email, name, role, unit_id) in accounts {
@@ -870,7 +1180,8 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
             applicant = Some(created);
         }
     }
-    let applicant = applicant.ok_or_else(|| anyhow::anyhow!("the demo's NGO applicant is missing"))?;
+    let applicant =
+        applicant.ok_or_else(|| anyhow::anyhow!("the demo's NGO applicant is missing"))?;
     demo_applications(&mut tx, &provinces, &applicant).await?;
     let summary = json!({ "demo": true, "provinces_before_2025": provinces.before.len(), "provinces_from_2025": provinces.after.len() });
     audit::record(
@@ -893,7 +1204,11 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
 /// Two NGOs marked as demo records (the articles name none that files with the office): the
 /// applicant account's, with a permit and applications in several states, and another whose
 /// application the applicant must not see.
-async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &user::User) -> Result<()> {
+async fn demo_applications(
+    conn: &mut Conn,
+    provinces: &Provinces,
+    applicant: &user::User,
+) -> Result<()> {
     use amity_domain::application::ApplicationState as S;
     use amity_domain::ngo::PermitDraft;
     let system = Actor::system();
@@ -916,7 +1231,11 @@ async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &u
     let own = crate::partner::create(
         conn,
         &system,
-        &ngo("Quỹ Hữu nghị Giáo dục (tổ chức mẫu)", "Demo Education Friendship Fund", "JP"),
+        &ngo(
+            "Quỹ Hữu nghị Giáo dục (tổ chức mẫu)",
+            "Demo Education Friendship Fund",
+            "JP",
+        ),
         Some(applicant.unit_id),
         true,
     )
@@ -925,7 +1244,11 @@ async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &u
     let other = crate::partner::create(
         conn,
         &system,
-        &ngo("Tổ chức Nước sạch Cộng đồng (tổ chức mẫu)", "Demo Community Water", "DE"),
+        &ngo(
+            "Tổ chức Nước sạch Cộng đồng (tổ chức mẫu)",
+            "Demo Community Water",
+            "DE",
+        ),
         Some(applicant.unit_id),
         true,
     )
@@ -953,18 +1276,34 @@ async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &u
     .await?;
     crate::application::link_applicant(conn, &system, applicant.id, own).await?;
     let me = crate::scope::actor_for(conn, applicant).await?;
-    let file = |procedure: Procedure, permit_id: Option<i64>, request: &str| crate::application::ApplicationDraft {
-        procedure: Some(procedure.as_str().into()),
-        permit_id,
-        documents: procedure.required_documents().iter().map(|d| (*d).to_owned()).collect(),
-        request: Some(request.into()),
+    let file = |procedure: Procedure, permit_id: Option<i64>, request: &str| {
+        crate::application::ApplicationDraft {
+            procedure: Some(procedure.as_str().into()),
+            permit_id,
+            documents: procedure
+                .required_documents()
+                .iter()
+                .map(|d| (*d).to_owned())
+                .collect(),
+            request: Some(request.into()),
+        }
     };
     use amity_domain::application::Procedure;
     use amity_domain::partner::Vocabulary;
     // Approved: a project office in Nha Trang, issued as a permit.
-    let office =
-        crate::application::file(conn, &me, &file(Procedure::ProjectOffice, None, "Lập Văn phòng dự án tại Nha Trang"), today).await?;
-    crate::application::transition(conn, &system, office.id, S::UnderReview, None, None, today).await?;
+    let office = crate::application::file(
+        conn,
+        &me,
+        &file(
+            Procedure::ProjectOffice,
+            None,
+            "Lập Văn phòng dự án tại Nha Trang",
+        ),
+        today,
+    )
+    .await?;
+    crate::application::transition(conn, &system, office.id, S::UnderReview, None, None, today)
+        .await?;
     let office_permit = PermitDraft {
         number: Some("Mẫu-02/VPDA".into()),
         issuer: Some("Ủy ban Công tác về các tổ chức phi chính phủ nước ngoài".into()),
@@ -974,25 +1313,65 @@ async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &u
         provinces: vec![khanh_hoa],
         ..Default::default()
     };
-    crate::application::transition(conn, &system, office.id, S::Approved, None, Some(&office_permit), today).await?;
+    crate::application::transition(
+        conn,
+        &system,
+        office.id,
+        S::Approved,
+        None,
+        Some(&office_permit),
+        today,
+    )
+    .await?;
     // More information requested: the extension of its registration, with an internal note.
     let extension = crate::application::file(
         conn,
         &me,
-        &file(Procedure::Extension, Some(permit.id), "Gia hạn giấy đăng ký hoạt động đến năm 2032"),
+        &file(
+            Procedure::Extension,
+            Some(permit.id),
+            "Gia hạn giấy đăng ký hoạt động đến năm 2032",
+        ),
         today,
     )
     .await?;
-    crate::application::transition(conn, &system, extension.id, S::UnderReview, None, None, today).await?;
-    crate::application::add_note(conn, &system, extension.id, "Đối chiếu báo cáo hoạt động năm 2025 với Liên hiệp Khánh Hòa", today)
-        .await?;
-    crate::application::transition(conn, &system, extension.id, S::InfoRequested, Some("Bổ sung báo cáo tài chính năm 2025"), None, today)
-        .await?;
+    crate::application::transition(
+        conn,
+        &system,
+        extension.id,
+        S::UnderReview,
+        None,
+        None,
+        today,
+    )
+    .await?;
+    crate::application::add_note(
+        conn,
+        &system,
+        extension.id,
+        "Đối chiếu báo cáo hoạt động năm 2025 với Liên hiệp Khánh Hòa",
+        today,
+    )
+    .await?;
+    crate::application::transition(
+        conn,
+        &system,
+        extension.id,
+        S::InfoRequested,
+        Some("Bổ sung báo cáo tài chính năm 2025"),
+        None,
+        today,
+    )
+    .await?;
     // Submitted: a project for approval.
     crate::application::file(
         conn,
         &me,
-        &file(Procedure::ProjectApproval, None, "Phê duyệt dự án thư viện trường học tại Khánh Hòa"),
+        &file(
+            Procedure::ProjectApproval,
+            None,
+            "Phê duyệt dự án thư viện trường học tại Khánh Hòa",
+        ),
         today,
     )
     .await?;
@@ -1002,15 +1381,27 @@ async fn demo_applications(conn: &mut Conn, provinces: &Provinces, applicant: &u
         display_name: "Tổ chức Nước sạch Cộng đồng (tổ chức mẫu)".into(),
         role: Role::NgoApplicant,
         unit_id: applicant.unit_id,
-        password: Password::parse(&demo_password()).map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?,
+        password: Password::parse(&demo_password())
+            .map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?,
     };
     let other_user = user::create_as_system(conn, &other_user).await?;
     crate::application::link_applicant(conn, &system, other_user.id, other).await?;
     let them = crate::scope::actor_for(conn, &other_user).await?;
-    let theirs =
-        crate::application::file(conn, &them, &file(Procedure::NewRegistration, None, "Đăng ký hoạt động tại Việt Nam"), today).await?;
-    crate::application::transition(conn, &system, theirs.id, S::UnderReview, None, None, today).await?;
-    crate::application::add_note(conn, &system, theirs.id, "Chờ ý kiến của Bộ Công an", today).await?;
+    let theirs = crate::application::file(
+        conn,
+        &them,
+        &file(
+            Procedure::NewRegistration,
+            None,
+            "Đăng ký hoạt động tại Việt Nam",
+        ),
+        today,
+    )
+    .await?;
+    crate::application::transition(conn, &system, theirs.id, S::UnderReview, None, None, today)
+        .await?;
+    crate::application::add_note(conn, &system, theirs.id, "Chờ ý kiến của Bộ Công an", today)
+        .await?;
     Ok(())
 }
 
@@ -1024,9 +1415,12 @@ async fn aid_figures(conn: &mut Conn, system: &Actor) -> anyhow::Result<()> {
     use amity_domain::aid::{OrgRole, ProjectDraft, ProjectOrg, TransactionDraft};
 
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| s.to_owned());
-    let vufo = crate::org::by_code(conn, "VUFO", day("2021-12-31")?).await?.ok_or_else(|| anyhow::anyhow!("the demo needs VUFO"))?;
-    let cluster =
-        crate::org::by_code(conn, "CUM-3", day("2023-12-31")?).await?.ok_or_else(|| anyhow::anyhow!("the demo needs Cluster 3"))?;
+    let vufo = crate::org::by_code(conn, "VUFO", day("2021-12-31")?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo needs VUFO"))?;
+    let cluster = crate::org::by_code(conn, "CUM-3", day("2023-12-31")?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo needs Cluster 3"))?;
     let input = crate::partner::PartnerInput {
         kind: amity_domain::partner::PartnerKind::Ngo,
         category: None,
@@ -1038,13 +1432,31 @@ async fn aid_figures(conn: &mut Conn, system: &Actor) -> anyhow::Result<()> {
         aliases: vec![],
         website: None,
         address: None,
-        note: Some("Đứng tên cho các số viện trợ mà báo cáo chỉ nêu tổng, không tách theo tổ chức.".into()),
+        note: Some(
+            "Đứng tên cho các số viện trợ mà báo cáo chỉ nêu tổng, không tách theo tổ chức.".into(),
+        ),
         founded: None,
     };
-    let many = crate::partner::create(conn, system, &input, Some(vufo), true).await?.id;
+    let many = crate::partner::create(conn, system, &input, Some(vufo), true)
+        .await?
+        .id;
     let totals = [
-        ("VUFO-TH-2020", vufo, "2020", "USD", "221900000", "Khoảng 233 triệu USD năm 2021 là tăng 5 % so với năm 2020 (bài 000)"),
-        ("VUFO-TH-2021", vufo, "2021", "USD", "233000000", "Vận động phi chính phủ nước ngoài năm 2021 đạt khoảng 233 triệu USD (bài 000)"),
+        (
+            "VUFO-TH-2020",
+            vufo,
+            "2020",
+            "USD",
+            "221900000",
+            "Khoảng 233 triệu USD năm 2021 là tăng 5 % so với năm 2020 (bài 000)",
+        ),
+        (
+            "VUFO-TH-2021",
+            vufo,
+            "2021",
+            "USD",
+            "233000000",
+            "Vận động phi chính phủ nước ngoài năm 2021 đạt khoảng 233 triệu USD (bài 000)",
+        ),
         (
             "CUM3-TH-2023",
             cluster,
@@ -1060,14 +1472,23 @@ async fn aid_figures(conn: &mut Conn, system: &Actor) -> anyhow::Result<()> {
             system,
             &ProjectDraft {
                 code: Some(code.into()),
-                title_vi: Some(format!("Viện trợ phi chính phủ nước ngoài vận động được năm {year} (số tổng hợp)")),
-                title_en: Some(format!("Foreign-NGO aid mobilized in {year} (reported total)")),
+                title_vi: Some(format!(
+                    "Viện trợ phi chính phủ nước ngoài vận động được năm {year} (số tổng hợp)"
+                )),
+                title_en: Some(format!(
+                    "Foreign-NGO aid mobilized in {year} (reported total)"
+                )),
                 unit_id: Some(unit),
                 status: Some("closed".into()),
                 planned_start: Some(day(&format!("{year}-01-01"))?),
                 planned_end: Some(day(&format!("{year}-12-31"))?),
-                description: Some(format!("Số tổng hợp theo báo cáo, không phải một dự án riêng: {source}.")),
-                organizations: vec![ProjectOrg { partner_id: many, role: OrgRole::Funding }],
+                description: Some(format!(
+                    "Số tổng hợp theo báo cáo, không phải một dự án riêng: {source}."
+                )),
+                organizations: vec![ProjectOrg {
+                    partner_id: many,
+                    role: OrgRole::Funding,
+                }],
                 ..Default::default()
             },
         )
@@ -1091,20 +1512,37 @@ mod tests {
 
     #[test]
     fn union_names_follow_the_province() {
-        assert_eq!(union_name("Tỉnh Quảng Bình"), "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình");
-        assert_eq!(union_name("Thành phố Đà Nẵng"), "Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng");
+        assert_eq!(
+            union_name("Tỉnh Quảng Bình"),
+            "Liên hiệp các tổ chức hữu nghị tỉnh Quảng Bình"
+        );
+        assert_eq!(
+            union_name("Thành phố Đà Nẵng"),
+            "Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng"
+        );
     }
 
     #[test]
     fn bundled_country_data_reads() {
-        assert_eq!(read_csv::<IsoCountry>(ISO_COUNTRIES).map(|v| v.len()).ok(), Some(249));
+        assert_eq!(
+            read_csv::<IsoCountry>(ISO_COUNTRIES).map(|v| v.len()).ok(),
+            Some(249)
+        );
         let relations = read_csv::<Relation>(RELATIONS).expect("relations");
-        assert!(relations.iter().all(|r| blank(&r.relations_established).is_none_or(|d| PartialDate::parse(d).is_ok())));
+        assert!(relations.iter().all(|r| {
+            blank(&r.relations_established).is_none_or(|d| PartialDate::parse(d).is_ok())
+        }));
     }
 
     #[test]
     fn bundled_data_has_63_and_34_provinces() {
-        assert_eq!(read_csv::<Pre>(PROVINCES_63).map(|v| v.len()).ok(), Some(63));
-        assert_eq!(read_csv::<Post>(PROVINCES_34).map(|v| v.len()).ok(), Some(34));
+        assert_eq!(
+            read_csv::<Pre>(PROVINCES_63).map(|v| v.len()).ok(),
+            Some(63)
+        );
+        assert_eq!(
+            read_csv::<Post>(PROVINCES_34).map(|v| v.len()).ok(),
+            Some(34)
+        );
     }
 }

@@ -7,12 +7,25 @@ use crate::db::{Conn, Record};
 use crate::error::Result;
 
 /// The values of `column` in the rows of `table` whose `key` is `id`, in order.
-pub(crate) async fn read<T, C: Iden + Copy + 'static>(conn: &mut Conn, table: C, key: C, id: i64, column: C) -> Result<Vec<T>>
+pub(crate) async fn read<T, C: Iden + Copy + 'static>(
+    conn: &mut Conn,
+    table: C,
+    key: C,
+    id: i64,
+    column: C,
+) -> Result<Vec<T>>
 where
     (T,): Record,
 {
-    let rows: Vec<(T,)> =
-        conn.fetch_all(Query::select().column(column).from(table).and_where(Expr::col(key).eq(id)).order_by(column, Order::Asc)).await?;
+    let rows: Vec<(T,)> = conn
+        .fetch_all(
+            Query::select()
+                .column(column)
+                .from(table)
+                .and_where(Expr::col(key).eq(id))
+                .order_by(column, Order::Asc),
+        )
+        .await?;
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
@@ -25,7 +38,12 @@ pub(crate) async fn replace<C: Iden + Copy + 'static, const N: usize>(
     columns: [C; N],
     rows: Vec<[Expr; N]>,
 ) -> Result<()> {
-    conn.execute(Query::delete().from_table(table).and_where(Expr::col(key).eq(id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(table)
+            .and_where(Expr::col(key).eq(id)),
+    )
+    .await?;
     for row in rows {
         conn.execute(
             Query::insert()

@@ -14,11 +14,17 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// The server used for PostgreSQL tests.
 pub fn postgres_admin_url() -> String {
-    std::env::var("AMITY_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("AMITY_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn unique_name() -> String {
-    format!("amity_test_{}_{}_{}", std::process::id(), chrono::Utc::now().timestamp_micros(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "amity_test_{}_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A migrated, empty database that removes itself on [`TestDb::cleanup`].
@@ -45,10 +51,15 @@ impl TestDb {
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
-                let mut admin = sqlx::PgConnection::connect(&admin_url)
-                    .await
-                    .with_context(|| format!("connecting to {}", crate::db::redact_url(&admin_url)))?;
-                sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await?;
+                let mut admin =
+                    sqlx::PgConnection::connect(&admin_url)
+                        .await
+                        .with_context(|| {
+                            format!("connecting to {}", crate::db::redact_url(&admin_url))
+                        })?;
+                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut admin)
+                    .await?;
                 let mut url = url::Url::parse(&admin_url)?;
                 url.set_path(&name);
                 (url.to_string(), Cleanup::Database { admin_url, name })
@@ -70,7 +81,9 @@ impl TestDb {
             }
             Cleanup::Database { admin_url, name } => {
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await?;
             }
         }
         Ok(())

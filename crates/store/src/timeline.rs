@@ -93,13 +93,32 @@ pub struct Timeline {
     pub years: Vec<i32>,
 }
 
-fn day(date: NaiveDate, kind: EntryKind, subject: &str, detail: Option<String>, link: Option<String>) -> Entry {
-    Entry { date, precision: Precision::Day, kind, subject: subject.to_owned(), detail, relation: None, link }
+fn day(
+    date: NaiveDate,
+    kind: EntryKind,
+    subject: &str,
+    detail: Option<String>,
+    link: Option<String>,
+) -> Entry {
+    Entry {
+        date,
+        precision: Precision::Day,
+        kind,
+        subject: subject.to_owned(),
+        detail,
+        relation: None,
+        link,
+    }
 }
 
 /// The timeline of `partner_id` as `actor` may see it (agreements only within their scope),
 /// limited to `year` when given.
-pub async fn for_partner(conn: &mut Conn, actor: &Actor, partner_id: i64, year: Option<i32>) -> Result<Timeline> {
+pub async fn for_partner(
+    conn: &mut Conn,
+    actor: &Actor,
+    partner_id: i64,
+    year: Option<i32>,
+) -> Result<Timeline> {
     let p = partner::get(conn, partner_id).await?;
     let mut entries = Vec::new();
     if let Some(f) = p.founded {
@@ -113,40 +132,83 @@ pub async fn for_partner(conn: &mut Conn, actor: &Actor, partner_id: i64, year: 
             link: None,
         });
     }
-    entries.push(day(p.created_at.date_naive(), EntryKind::Recorded, &p.name, None, None));
+    entries.push(day(
+        p.created_at.date_naive(),
+        EntryKind::Recorded,
+        &p.name,
+        None,
+        None,
+    ));
     for m in partner::merged_into(conn, partner_id).await? {
-        entries.push(day(m.updated_at.date_naive(), EntryKind::MergedIn, &m.name, None, Some(format!("/partners/{}", m.id))));
+        entries.push(day(
+            m.updated_at.date_naive(),
+            EntryKind::MergedIn,
+            &m.name,
+            None,
+            Some(format!("/partners/{}", m.id)),
+        ));
     }
     for link in partner::unit_links(conn, partner_id).await? {
         let url = Some(format!("/org-units/{}", link.unit.id));
-        for (date, kind) in [(link.valid_from, EntryKind::LinkStarts), (link.valid_to, EntryKind::LinkEnds)] {
+        for (date, kind) in [
+            (link.valid_from, EntryKind::LinkStarts),
+            (link.valid_to, EntryKind::LinkEnds),
+        ] {
             if let Some(date) = date {
-                entries.push(Entry { relation: Some(link.relation), ..day(date, kind, &link.unit.name, None, url.clone()) });
+                entries.push(Entry {
+                    relation: Some(link.relation),
+                    ..day(date, kind, &link.unit.name, None, url.clone())
+                });
             }
         }
     }
     for (who, post) in person::at_partner(conn, actor, partner_id).await? {
         let url = Some(format!("/people/{}", who.id));
         if let Some(from) = post.valid_from {
-            entries.push(day(from, EntryKind::PositionStarts, &who.name, Some(post.title.clone()), url.clone()));
+            entries.push(day(
+                from,
+                EntryKind::PositionStarts,
+                &who.name,
+                Some(post.title.clone()),
+                url.clone(),
+            ));
         }
         if let Some(to) = post.valid_to {
-            entries.push(day(to, EntryKind::PositionEnds, &who.name, Some(post.title.clone()), url));
+            entries.push(day(
+                to,
+                EntryKind::PositionEnds,
+                &who.name,
+                Some(post.title.clone()),
+                url,
+            ));
         }
     }
-    let (agreements, _) =
-        agreement::list(conn, actor, &agreement::AgreementFilter { partner: Some(partner_id), ..Default::default() }, 10_000, 0).await?;
+    let (agreements, _) = agreement::list(
+        conn,
+        actor,
+        &agreement::AgreementFilter {
+            partner: Some(partner_id),
+            ..Default::default()
+        },
+        10_000,
+        0,
+    )
+    .await?;
     for a in agreements {
         let url = Some(format!("/agreements/{}", a.id));
-        for (date, kind) in
-            [(a.signed_on, EntryKind::AgreementSigned), (a.valid_from, EntryKind::AgreementStarts), (a.valid_to, EntryKind::AgreementEnds)]
-        {
+        for (date, kind) in [
+            (a.signed_on, EntryKind::AgreementSigned),
+            (a.valid_from, EntryKind::AgreementStarts),
+            (a.valid_to, EntryKind::AgreementEnds),
+        ] {
             if let Some(date) = date {
                 entries.push(day(date, kind, &a.title, a.number.clone(), url.clone()));
             }
         }
         for t in &a.tasks {
-            let Some(date) = NaiveDate::from_ymd_opt(t.year, 1, 1) else { continue };
+            let Some(date) = NaiveDate::from_ymd_opt(t.year, 1, 1) else {
+                continue;
+            };
             entries.push(Entry {
                 date,
                 precision: Precision::Year,
@@ -158,17 +220,44 @@ pub async fn for_partner(conn: &mut Conn, actor: &Actor, partner_id: i64, year: 
             });
         }
     }
-    let delegations = crate::delegation::DelegationFilter { partner: Some(partner_id), ..Default::default() };
-    for d in crate::delegation::list(conn, actor, &delegations, ("start_on", true), 10_000, 0).await?.0 {
+    let delegations = crate::delegation::DelegationFilter {
+        partner: Some(partner_id),
+        ..Default::default()
+    };
+    for d in crate::delegation::list(conn, actor, &delegations, ("start_on", true), 10_000, 0)
+        .await?
+        .0
+    {
         let detail = Some(format!("{} · {}", d.owner_unit_name, d.state.as_str()));
-        entries.push(day(d.start_on, EntryKind::Delegation, &d.title, detail, Some(format!("/delegations/{}", d.id))));
+        entries.push(day(
+            d.start_on,
+            EntryKind::Delegation,
+            &d.title,
+            detail,
+            Some(format!("/delegations/{}", d.id)),
+        ));
     }
-    let events = crate::event::EventFilter { partner: Some(partner_id), ..Default::default() };
-    for e in crate::event::list(conn, actor, &events, ("start_on", true), 10_000, 0).await?.0 {
-        entries.push(day(e.start_on, EntryKind::Event, &e.title, Some(e.owner_unit_name.clone()), Some(format!("/events/{}", e.id))));
+    let events = crate::event::EventFilter {
+        partner: Some(partner_id),
+        ..Default::default()
+    };
+    for e in crate::event::list(conn, actor, &events, ("start_on", true), 10_000, 0)
+        .await?
+        .0
+    {
+        entries.push(day(
+            e.start_on,
+            EntryKind::Event,
+            &e.title,
+            Some(e.owner_unit_name.clone()),
+            Some(format!("/events/{}", e.id)),
+        ));
     }
     let years: BTreeSet<i32> = entries.iter().map(|e| e.date.year()).collect();
     entries.retain(|e| year.is_none_or(|y| e.date.year() == y));
     entries.sort_by(|a, b| b.date.cmp(&a.date).then(a.subject.cmp(&b.subject)));
-    Ok(Timeline { entries, years: years.into_iter().rev().collect() })
+    Ok(Timeline {
+        entries,
+        years: years.into_iter().rev().collect(),
+    })
 }

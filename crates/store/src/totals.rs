@@ -41,7 +41,10 @@ pub struct Contribution(pub BTreeMap<Key, i64>);
 impl Contribution {
     pub fn add(&mut self, unit: i64, date: NaiveDate, metric: impl Into<String>, value: i64) {
         if value != 0 {
-            *self.0.entry((unit, date.year(), date.month(), metric.into())).or_default() += value;
+            *self
+                .0
+                .entry((unit, date.year(), date.month(), metric.into()))
+                .or_default() += value;
         }
     }
 
@@ -53,7 +56,11 @@ impl Contribution {
 }
 
 /// Moves the totals from what `before` contributed to what `after` contributes.
-pub async fn apply(conn: &mut Conn, before: Option<&Contribution>, after: Option<&Contribution>) -> Result<()> {
+pub async fn apply(
+    conn: &mut Conn,
+    before: Option<&Contribution>,
+    after: Option<&Contribution>,
+) -> Result<()> {
     let mut delta = Contribution::default();
     if let Some(b) = before {
         delta.merge(b, -1);
@@ -75,11 +82,25 @@ pub async fn apply(conn: &mut Conn, before: Option<&Contribution>, after: Option
                     ActivityTotals::Metric,
                     ActivityTotals::Value,
                 ])
-                .values_panic([unit.into(), year.into(), (month as i32).into(), metric.into(), value.into()])
+                .values_panic([
+                    unit.into(),
+                    year.into(),
+                    (month as i32).into(),
+                    metric.into(),
+                    value.into(),
+                ])
                 .on_conflict(
-                    OnConflict::columns([ActivityTotals::UnitId, ActivityTotals::Year, ActivityTotals::Month, ActivityTotals::Metric])
-                        .value(ActivityTotals::Value, Expr::cust("activity_totals.value + excluded.value"))
-                        .to_owned(),
+                    OnConflict::columns([
+                        ActivityTotals::UnitId,
+                        ActivityTotals::Year,
+                        ActivityTotals::Month,
+                        ActivityTotals::Metric,
+                    ])
+                    .value(
+                        ActivityTotals::Value,
+                        Expr::cust("activity_totals.value + excluded.value"),
+                    )
+                    .to_owned(),
                 ),
         )
         .await?;
@@ -98,11 +119,22 @@ pub struct Total {
 }
 
 /// The stored totals of `units` (all when `None`) from `from` to `to` (months, inclusive).
-pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
+pub async fn read(
+    conn: &mut Conn,
+    units: Option<&[i64]>,
+    from: (i32, u32),
+    to: (i32, u32),
+) -> Result<Vec<Total>> {
     let cond = window(units, from, to).add(Expr::col(ActivityTotals::Value).ne(0));
     conn.fetch_all(
         Query::select()
-            .columns([ActivityTotals::UnitId, ActivityTotals::Year, ActivityTotals::Month, ActivityTotals::Metric, ActivityTotals::Value])
+            .columns([
+                ActivityTotals::UnitId,
+                ActivityTotals::Year,
+                ActivityTotals::Month,
+                ActivityTotals::Metric,
+                ActivityTotals::Value,
+            ])
             .from(ActivityTotals::Table)
             .cond_where(cond)
             .order_by(ActivityTotals::UnitId, Order::Asc)
@@ -117,7 +149,12 @@ pub async fn read(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: 
 /// comparisons on (year, month) that the (year, month) index answers and both planners estimate
 /// well (PostgreSQL then hashes the groups instead of sorting them).
 fn window(units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Cond {
-    let month = || Expr::tuple([Expr::col(ActivityTotals::Year), Expr::col(ActivityTotals::Month)]);
+    let month = || {
+        Expr::tuple([
+            Expr::col(ActivityTotals::Year),
+            Expr::col(ActivityTotals::Month),
+        ])
+    };
     let at = |(y, m): (i32, u32)| Expr::tuple([Expr::val(y), Expr::val(m as i32)]);
     let mut cond = Cond::all()
         .add(Expr::col(ActivityTotals::Year).between(from.0, to.0))
@@ -132,12 +169,20 @@ fn window(units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Cond {
 
 /// The totals of `units` (all when `None`) from `from` to `to` (months, inclusive), summed by
 /// metric in the database.
-pub async fn sum(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
+pub async fn sum(
+    conn: &mut Conn,
+    units: Option<&[i64]>,
+    from: (i32, u32),
+    to: (i32, u32),
+) -> Result<Vec<Total>> {
     let rows: Vec<(String, i64)> = conn
         .fetch_all(
             Query::select()
                 .column(ActivityTotals::Metric)
-                .expr_as(Expr::col(ActivityTotals::Value).sum().cast_as("bigint"), "value")
+                .expr_as(
+                    Expr::col(ActivityTotals::Value).sum().cast_as("bigint"),
+                    "value",
+                )
                 .from(ActivityTotals::Table)
                 .cond_where(window(units, from, to))
                 .group_by_col(ActivityTotals::Metric)
@@ -147,17 +192,31 @@ pub async fn sum(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (
     Ok(rows
         .into_iter()
         .filter(|(_, v)| *v != 0)
-        .map(|(metric, value)| Total { unit_id: 0, year: from.0, month: from.1 as i32, metric, value })
+        .map(|(metric, value)| Total {
+            unit_id: 0,
+            year: from.0,
+            month: from.1 as i32,
+            metric,
+            value,
+        })
         .collect())
 }
 
 /// The same, summed by unit and metric: one row per unit and metric, dated `from`.
-pub async fn sum_by_unit(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32), to: (i32, u32)) -> Result<Vec<Total>> {
+pub async fn sum_by_unit(
+    conn: &mut Conn,
+    units: Option<&[i64]>,
+    from: (i32, u32),
+    to: (i32, u32),
+) -> Result<Vec<Total>> {
     let rows: Vec<(i64, String, i64)> = conn
         .fetch_all(
             Query::select()
                 .columns([ActivityTotals::UnitId, ActivityTotals::Metric])
-                .expr_as(Expr::col(ActivityTotals::Value).sum().cast_as("bigint"), "value")
+                .expr_as(
+                    Expr::col(ActivityTotals::Value).sum().cast_as("bigint"),
+                    "value",
+                )
                 .from(ActivityTotals::Table)
                 .cond_where(window(units, from, to))
                 .group_by_columns([ActivityTotals::UnitId, ActivityTotals::Metric]),
@@ -166,14 +225,27 @@ pub async fn sum_by_unit(conn: &mut Conn, units: Option<&[i64]>, from: (i32, u32
     Ok(rows
         .into_iter()
         .filter(|(_, _, v)| *v != 0)
-        .map(|(unit_id, metric, value)| Total { unit_id, year: from.0, month: from.1 as i32, metric, value })
+        .map(|(unit_id, metric, value)| Total {
+            unit_id,
+            year: from.0,
+            month: from.1 as i32,
+            metric,
+            value,
+        })
         .collect())
 }
 
 /// The [`STOCKS`] of `units` (all when `None`) at the end of the month `at`, by unit and
 /// metric: every change up to that month, summed in the database. Rows are dated `at`.
-pub async fn stocks_by_unit(conn: &mut Conn, units: Option<&[i64]>, at: (i32, u32)) -> Result<Vec<Total>> {
-    let month = Expr::tuple([Expr::col(ActivityTotals::Year), Expr::col(ActivityTotals::Month)]);
+pub async fn stocks_by_unit(
+    conn: &mut Conn,
+    units: Option<&[i64]>,
+    at: (i32, u32),
+) -> Result<Vec<Total>> {
+    let month = Expr::tuple([
+        Expr::col(ActivityTotals::Year),
+        Expr::col(ActivityTotals::Month),
+    ]);
     let mut cond = Cond::all()
         .add(Expr::col(ActivityTotals::Metric).is_in(STOCKS.iter().copied()))
         .add(month.lte(Expr::tuple([Expr::val(at.0), Expr::val(at.1 as i32)])));
@@ -184,7 +256,10 @@ pub async fn stocks_by_unit(conn: &mut Conn, units: Option<&[i64]>, at: (i32, u3
         .fetch_all(
             Query::select()
                 .columns([ActivityTotals::UnitId, ActivityTotals::Metric])
-                .expr_as(Expr::col(ActivityTotals::Value).sum().cast_as("bigint"), "value")
+                .expr_as(
+                    Expr::col(ActivityTotals::Value).sum().cast_as("bigint"),
+                    "value",
+                )
                 .from(ActivityTotals::Table)
                 .cond_where(cond)
                 .group_by_columns([ActivityTotals::UnitId, ActivityTotals::Metric]),
@@ -193,7 +268,13 @@ pub async fn stocks_by_unit(conn: &mut Conn, units: Option<&[i64]>, at: (i32, u3
     Ok(rows
         .into_iter()
         .filter(|(_, _, v)| *v != 0)
-        .map(|(unit_id, metric, value)| Total { unit_id, year: at.0, month: at.1 as i32, metric, value })
+        .map(|(unit_id, metric, value)| Total {
+            unit_id,
+            year: at.0,
+            month: at.1 as i32,
+            metric,
+            value,
+        })
         .collect())
 }
 
@@ -204,7 +285,10 @@ pub fn summarize(totals: &[Total]) -> (BTreeMap<String, i64>, usize) {
     for t in totals {
         *sums.entry(t.metric.clone()).or_default() += t.value;
     }
-    let countries = sums.iter().filter(|(m, v)| m.starts_with("country:") && **v > 0).count();
+    let countries = sums
+        .iter()
+        .filter(|(m, v)| m.starts_with("country:") && **v > 0)
+        .count();
     (sums, countries)
 }
 
@@ -238,7 +322,8 @@ async fn computed(conn: &mut Conn) -> Result<Contribution> {
 /// Replaces every stored total with the records' (after a change of what the totals count).
 pub async fn rebuild(conn: &mut Conn) -> Result<()> {
     let computed = computed(conn).await?;
-    conn.execute(Query::delete().from_table(ActivityTotals::Table)).await?;
+    conn.execute(Query::delete().from_table(ActivityTotals::Table))
+        .await?;
     apply(conn, None, Some(&computed)).await
 }
 
@@ -268,8 +353,18 @@ pub async fn verify(conn: &mut Conn) -> Result<Vec<Difference>> {
     Ok(keys
         .into_iter()
         .filter_map(|k| {
-            let (s, c) = (stored_map.get(k).copied().unwrap_or(0), computed.0.get(k).copied().unwrap_or(0));
-            (s != c).then(|| Difference { unit_id: k.0, year: k.1, month: k.2, metric: k.3.clone(), stored: s, computed: c })
+            let (s, c) = (
+                stored_map.get(k).copied().unwrap_or(0),
+                computed.0.get(k).copied().unwrap_or(0),
+            );
+            (s != c).then(|| Difference {
+                unit_id: k.0,
+                year: k.1,
+                month: k.2,
+                metric: k.3.clone(),
+                stored: s,
+                computed: c,
+            })
         })
         .collect())
 }

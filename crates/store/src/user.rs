@@ -22,7 +22,10 @@ const ENTITY: &str = "user";
 
 /// A real hash of nothing in particular, checked against when the account does not exist.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Password::parse("no account has this password").ok().and_then(|p| hash_password(&p).ok()).unwrap_or_default()
+    Password::parse("no account has this password")
+        .ok()
+        .and_then(|p| hash_password(&p).ok())
+        .unwrap_or_default()
 });
 
 /// An account as the application sees it (never with its password hash).
@@ -51,7 +54,10 @@ struct Row {
 impl TryFrom<Row> for User {
     type Error = Error;
     fn try_from(r: Row) -> Result<User> {
-        let role = r.role.parse::<Role>().map_err(|e| Error::Other(anyhow::anyhow!("stored role of user {}: {e}", r.id)))?;
+        let role = r
+            .role
+            .parse::<Role>()
+            .map_err(|e| Error::Other(anyhow::anyhow!("stored role of user {}: {e}", r.id)))?;
         Ok(User {
             id: r.id,
             email: r.email,
@@ -64,7 +70,15 @@ impl TryFrom<Row> for User {
     }
 }
 
-const COLUMNS: [Users; 7] = [Users::Id, Users::Email, Users::DisplayName, Users::Role, Users::UnitId, Users::Active, Users::CreatedAt];
+const COLUMNS: [Users; 7] = [
+    Users::Id,
+    Users::Email,
+    Users::DisplayName,
+    Users::Role,
+    Users::UnitId,
+    Users::Active,
+    Users::CreatedAt,
+];
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &Password) -> Result<String> {
@@ -76,7 +90,11 @@ pub fn hash_password(password: &Password) -> Result<String> {
 }
 
 fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A new account, validated.
@@ -112,14 +130,32 @@ async fn index(conn: &mut Conn, user: &User) -> Result<()> {
 /// Creates an account (system administrators only), audited and indexed.
 pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<User> {
     actor.require(Action::ManageUsers, Some(new.unit_id))?;
-    if crate::org::get(conn, new.unit_id, Utc::now().date_naive()).await.is_err() {
-        return Err(Error::invalid("unit_id", format!("unit {} does not exist", new.unit_id)));
+    if crate::org::get(conn, new.unit_id, Utc::now().date_naive())
+        .await
+        .is_err()
+    {
+        return Err(Error::invalid(
+            "unit_id",
+            format!("unit {} does not exist", new.unit_id),
+        ));
     }
     if find_by_email(conn, new.email.as_str()).await?.is_some() {
-        return Err(Error::invalid("email", format!("an account with {} already exists", new.email)));
+        return Err(Error::invalid(
+            "email",
+            format!("an account with {} already exists", new.email),
+        ));
     }
     let hash = hash_password(&new.password)?;
-    let id = insert_row(conn, new.email.as_str(), &new.display_name, &hash, new.role, new.unit_id, true).await?;
+    let id = insert_row(
+        conn,
+        new.email.as_str(),
+        &new.display_name,
+        &hash,
+        new.role,
+        new.unit_id,
+        true,
+    )
+    .await?;
     let user = get_unscoped(conn, id).await?;
     audit::record(
         conn,
@@ -194,17 +230,32 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) 
     let before = get(conn, actor, id).await?;
     actor.require(Action::ManageUsers, Some(before.unit_id))?;
     if let Some(unit) = patch.unit_id
-        && crate::org::get(conn, unit, Utc::now().date_naive()).await.is_err()
+        && crate::org::get(conn, unit, Utc::now().date_naive())
+            .await
+            .is_err()
     {
-        return Err(Error::invalid("unit_id", format!("unit {unit} does not exist")));
+        return Err(Error::invalid(
+            "unit_id",
+            format!("unit {unit} does not exist"),
+        ));
     }
-    if actor.user_id == Some(id) && (patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::SystemAdmin)) {
-        return Err(Error::invalid("role", "you cannot demote or deactivate your own account"));
+    if actor.user_id == Some(id)
+        && (patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::SystemAdmin))
+    {
+        return Err(Error::invalid(
+            "role",
+            "you cannot demote or deactivate your own account",
+        ));
     }
     let mut update = Query::update();
-    update.table(Users::Table).value(Users::UpdatedAt, Utc::now()).and_where(Expr::col(Users::Id).eq(id));
+    update
+        .table(Users::Table)
+        .value(Users::UpdatedAt, Utc::now())
+        .and_where(Expr::col(Users::Id).eq(id));
     if let Some(name) = &patch.display_name {
-        update.value(Users::DisplayName, name.clone()).value(Users::NameKey, sort_key(name));
+        update
+            .value(Users::DisplayName, name.clone())
+            .value(Users::NameKey, sort_key(name));
     }
     if let Some(role) = patch.role {
         update.value(Users::Role, role.as_str());
@@ -221,7 +272,12 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) 
     conn.execute(&update).await?;
     if patch.active == Some(false) || patch.password.is_some() {
         // A disabled account or a reset password ends every session of the account.
-        conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::UserId).eq(id))).await?;
+        conn.execute(
+            Query::delete()
+                .from_table(Sessions::Table)
+                .and_where(Expr::col(Sessions::UserId).eq(id)),
+        )
+        .await?;
     }
     let after = get_unscoped(conn, id).await?;
     let mut after_json = to_json(&after);
@@ -247,7 +303,12 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) 
 
 async fn get_unscoped(conn: &mut Conn, id: i64) -> Result<User> {
     let row: Row = conn
-        .fetch_optional(Query::select().columns(COLUMNS).from(Users::Table).and_where(Expr::col(Users::Id).eq(id)))
+        .fetch_optional(
+            Query::select()
+                .columns(COLUMNS)
+                .from(Users::Table)
+                .and_where(Expr::col(Users::Id).eq(id)),
+        )
         .await?
         .ok_or(Error::NotFound("user"))?;
     row.try_into()
@@ -266,7 +327,10 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<User> {
 pub async fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>> {
     let row: Option<Row> = conn
         .fetch_optional(
-            Query::select().columns(COLUMNS).from(Users::Table).and_where(Expr::col(Users::Email).eq(email.trim().to_lowercase())),
+            Query::select()
+                .columns(COLUMNS)
+                .from(Users::Table)
+                .and_where(Expr::col(Users::Email).eq(email.trim().to_lowercase())),
         )
         .await?;
     row.map(User::try_from).transpose()
@@ -276,13 +340,25 @@ pub async fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<User>>
 pub const SORT_FIELDS: [&str; 5] = ["name", "email", "role", "created_at", "id"];
 
 /// Accounts in the actor's read scope, sorted by a field of [`SORT_FIELDS`].
-pub async fn list(conn: &mut Conn, actor: &Actor, sort: (&str, bool), limit: u64, offset: u64) -> Result<(Vec<User>, i64)> {
+pub async fn list(
+    conn: &mut Conn,
+    actor: &Actor,
+    sort: (&str, bool),
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<User>, i64)> {
     let mut cond = Cond::all();
     if let Some(scoped) = scope_cond(&actor.read, Expr::col(Users::UnitId)) {
         cond = cond.add(scoped);
     }
-    let (total,): (i64,) =
-        conn.fetch_one(Query::select().expr(Expr::col(Users::Id).count()).from(Users::Table).cond_where(cond.clone())).await?;
+    let (total,): (i64,) = conn
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(Users::Id).count())
+                .from(Users::Table)
+                .cond_where(cond.clone()),
+        )
+        .await?;
     let rows: Vec<Row> = conn
         .fetch_all(
             Query::select()
@@ -304,21 +380,42 @@ pub async fn list(conn: &mut Conn, actor: &Actor, sort: (&str, bool), limit: u64
                 .offset(offset),
         )
         .await?;
-    Ok((rows.into_iter().map(User::try_from).collect::<Result<_>>()?, total))
+    Ok((
+        rows.into_iter()
+            .map(User::try_from)
+            .collect::<Result<_>>()?,
+        total,
+    ))
 }
 
 /// Changes the actor's own password after checking the current one, ending every session of the
 /// account (the caller starts a new one). Audited without either password.
-pub async fn change_own_password(conn: &mut Conn, actor: &Actor, current: &str, new: &Password) -> Result<()> {
+pub async fn change_own_password(
+    conn: &mut Conn,
+    actor: &Actor,
+    current: &str,
+    new: &Password,
+) -> Result<()> {
     let id = actor.user_id.ok_or(Error::NotFound("account"))?;
     let (hash, unit_id): (String, i64) = conn
-        .fetch_one(Query::select().columns([Users::PasswordHash, Users::UnitId]).from(Users::Table).and_where(Expr::col(Users::Id).eq(id)))
+        .fetch_one(
+            Query::select()
+                .columns([Users::PasswordHash, Users::UnitId])
+                .from(Users::Table)
+                .and_where(Expr::col(Users::Id).eq(id)),
+        )
         .await?;
     if !verify_password(&hash, current) {
-        return Err(Error::invalid("current_password", "is not your current password"));
+        return Err(Error::invalid(
+            "current_password",
+            "is not your current password",
+        ));
     }
     if current == new.expose() {
-        return Err(Error::invalid("new_password", "must differ from the current password"));
+        return Err(Error::invalid(
+            "new_password",
+            "must differ from the current password",
+        ));
     }
     conn.execute(
         Query::update()
@@ -328,7 +425,12 @@ pub async fn change_own_password(conn: &mut Conn, actor: &Actor, current: &str, 
             .and_where(Expr::col(Users::Id).eq(id)),
     )
     .await?;
-    conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::UserId).eq(id))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(Sessions::Table)
+            .and_where(Expr::col(Sessions::UserId).eq(id)),
+    )
+    .await?;
     let after = serde_json::json!({ "password": "(changed)" });
     audit::record(
         conn,
@@ -401,7 +503,12 @@ pub struct NewSession {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn start_session(conn: &mut Conn, user_id: i64, kind: SessionKind, ttl: Duration) -> Result<NewSession> {
+pub async fn start_session(
+    conn: &mut Conn,
+    user_id: i64,
+    kind: SessionKind,
+    ttl: Duration,
+) -> Result<NewSession> {
     let token = random_token();
     let csrf = random_token();
     let now = Utc::now();
@@ -409,7 +516,14 @@ pub async fn start_session(conn: &mut Conn, user_id: i64, kind: SessionKind, ttl
     conn.execute(
         Query::insert()
             .into_table(Sessions::Table)
-            .columns([Sessions::TokenHash, Sessions::UserId, Sessions::Kind, Sessions::Csrf, Sessions::CreatedAt, Sessions::ExpiresAt])
+            .columns([
+                Sessions::TokenHash,
+                Sessions::UserId,
+                Sessions::Kind,
+                Sessions::Csrf,
+                Sessions::CreatedAt,
+                Sessions::ExpiresAt,
+            ])
             .values_panic([
                 token_hash(&token).into(),
                 user_id.into(),
@@ -420,11 +534,19 @@ pub async fn start_session(conn: &mut Conn, user_id: i64, kind: SessionKind, ttl
             ]),
     )
     .await?;
-    Ok(NewSession { token, csrf, expires_at })
+    Ok(NewSession {
+        token,
+        csrf,
+        expires_at,
+    })
 }
 
 /// The active account behind a session token, with the session's CSRF token.
-pub async fn session_user(conn: &mut Conn, token: &str, kind: SessionKind) -> Result<Option<(User, String)>> {
+pub async fn session_user(
+    conn: &mut Conn,
+    token: &str,
+    kind: SessionKind,
+) -> Result<Option<(User, String)>> {
     let row: Option<(i64, String, DateTime<Utc>)> = conn
         .fetch_optional(
             Query::select()
@@ -434,7 +556,9 @@ pub async fn session_user(conn: &mut Conn, token: &str, kind: SessionKind) -> Re
                 .and_where(Expr::col(Sessions::Kind).eq(kind.as_str())),
         )
         .await?;
-    let Some((user_id, csrf, expires_at)) = row else { return Ok(None) };
+    let Some((user_id, csrf, expires_at)) = row else {
+        return Ok(None);
+    };
     if expires_at < Utc::now() {
         return Ok(None);
     }
@@ -443,13 +567,23 @@ pub async fn session_user(conn: &mut Conn, token: &str, kind: SessionKind) -> Re
 }
 
 pub async fn end_session(conn: &mut Conn, token: &str) -> Result<()> {
-    conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::TokenHash).eq(token_hash(token)))).await?;
+    conn.execute(
+        Query::delete()
+            .from_table(Sessions::Table)
+            .and_where(Expr::col(Sessions::TokenHash).eq(token_hash(token))),
+    )
+    .await?;
     Ok(())
 }
 
 /// Removes expired sessions; returns how many.
 pub async fn purge_expired_sessions(conn: &mut Conn) -> Result<u64> {
-    conn.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::ExpiresAt).lt(Utc::now()))).await
+    conn.execute(
+        Query::delete()
+            .from_table(Sessions::Table)
+            .and_where(Expr::col(Sessions::ExpiresAt).lt(Utc::now())),
+    )
+    .await
 }
 
 /// Seeds an account without an acting user (demo, CLI bootstrap); audited as the system.

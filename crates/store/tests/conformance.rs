@@ -26,7 +26,10 @@ where
 {
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
-        assert_eq!(seed::demo(&t.db).await.expect("demo loads"), DemoOutcome::Loaded);
+        assert_eq!(
+            seed::demo(&t.db).await.expect("demo loads"),
+            DemoOutcome::Loaded
+        );
         test(t.db.clone(), backend).await;
         t.cleanup().await.expect("cleanup");
     }
@@ -34,7 +37,10 @@ where
 
 async fn actor(db: &Db, email: &str) -> Actor {
     let mut c = db.conn().await.expect("conn");
-    let u = user::find_by_email(&mut c, email).await.expect("query").expect("demo account");
+    let u = user::find_by_email(&mut c, email)
+        .await
+        .expect("query")
+        .expect("demo account");
     scope::actor_for(&mut c, &u).await.expect("actor")
 }
 
@@ -49,14 +55,20 @@ async fn province_unions(db: &Db, date: &str) -> Vec<org::OrgUnit> {
 
 async fn audit_count(db: &Db) -> i64 {
     let mut c = db.conn().await.expect("conn");
-    audit::list(&mut c, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1
+    audit::list(&mut c, &Actor::system(), &AuditFilter::default(), 1, 0)
+        .await
+        .expect("audit")
+        .1
 }
 
 #[tokio::test]
 async fn migrations_are_idempotent() {
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
-        assert!(schema::migrate(&t.db).await.expect("second run").is_empty(), "{backend:?}");
+        assert!(
+            schema::migrate(&t.db).await.expect("second run").is_empty(),
+            "{backend:?}"
+        );
         t.cleanup().await.expect("cleanup");
     }
 }
@@ -64,14 +76,43 @@ async fn migrations_are_idempotent() {
 #[tokio::test]
 async fn the_province_count_follows_the_2025_merger() {
     on_demo(|db, backend| async move {
-        assert_eq!(province_unions(&db, "2024-06-30").await.len(), 63, "{backend:?}");
-        assert_eq!(province_unions(&db, "2025-07-01").await.len(), 34, "{backend:?}");
+        assert_eq!(
+            province_unions(&db, "2024-06-30").await.len(),
+            63,
+            "{backend:?}"
+        );
+        assert_eq!(
+            province_unions(&db, "2025-07-01").await.len(),
+            34,
+            "{backend:?}"
+        );
         let mut c = db.conn().await.expect("conn");
-        let before = org::by_code(&mut c, "44", d("2024-06-30")).await.expect("query").expect("44 in 2024");
-        let after = org::by_code(&mut c, "44", d("2025-07-01")).await.expect("query").expect("44 in 2025");
-        assert_ne!(before, after, "{backend:?}: code 44 must name another unit after the merger");
-        assert!(org::get(&mut c, before, d("2024-06-30")).await.expect("unit").name.contains("Quảng Bình"));
-        assert!(org::get(&mut c, after, d("2025-07-01")).await.expect("unit").name.contains("Quảng Trị"));
+        let before = org::by_code(&mut c, "44", d("2024-06-30"))
+            .await
+            .expect("query")
+            .expect("44 in 2024");
+        let after = org::by_code(&mut c, "44", d("2025-07-01"))
+            .await
+            .expect("query")
+            .expect("44 in 2025");
+        assert_ne!(
+            before, after,
+            "{backend:?}: code 44 must name another unit after the merger"
+        );
+        assert!(
+            org::get(&mut c, before, d("2024-06-30"))
+                .await
+                .expect("unit")
+                .name
+                .contains("Quảng Bình")
+        );
+        assert!(
+            org::get(&mut c, after, d("2025-07-01"))
+                .await
+                .expect("unit")
+                .name
+                .contains("Quảng Trị")
+        );
     })
     .await;
 }
@@ -80,13 +121,29 @@ async fn the_province_count_follows_the_2025_merger() {
 async fn da_nang_lineage_shows_the_merge_with_quang_nam() {
     on_demo(|db, backend| async move {
         let mut c = db.conn().await.expect("conn");
-        let da_nang = org::by_code(&mut c, "48", d("2025-07-01")).await.expect("query").expect("Đà Nẵng");
+        let da_nang = org::by_code(&mut c, "48", d("2025-07-01"))
+            .await
+            .expect("query")
+            .expect("Đà Nẵng");
         let lineage = org::lineage(&mut c, da_nang).await.expect("lineage");
-        let merge = lineage.iter().find(|e| e.kind == "merge").expect("a merge event");
+        let merge = lineage
+            .iter()
+            .find(|e| e.kind == "merge")
+            .expect("a merge event");
         assert_eq!(merge.date, d("2025-07-01"));
-        let sources: BTreeSet<String> = merge.links.iter().filter_map(|l| l.from.as_ref().map(|u| u.name.clone())).collect();
-        assert!(sources.iter().any(|n| n.ends_with("thành phố Đà Nẵng")), "{backend:?}: {sources:?}");
-        assert!(sources.iter().any(|n| n.ends_with("tỉnh Quảng Nam")), "{backend:?}: {sources:?}");
+        let sources: BTreeSet<String> = merge
+            .links
+            .iter()
+            .filter_map(|l| l.from.as_ref().map(|u| u.name.clone()))
+            .collect();
+        assert!(
+            sources.iter().any(|n| n.ends_with("thành phố Đà Nẵng")),
+            "{backend:?}: {sources:?}"
+        );
+        assert!(
+            sources.iter().any(|n| n.ends_with("tỉnh Quảng Nam")),
+            "{backend:?}: {sources:?}"
+        );
         assert_eq!(sources.len(), 2);
     })
     .await;
@@ -96,14 +153,34 @@ async fn da_nang_lineage_shows_the_merge_with_quang_nam() {
 async fn cluster_3_has_eleven_members_and_khanh_hoa_leads_in_2023() {
     on_demo(|db, backend| async move {
         let mut c = db.conn().await.expect("conn");
-        let cluster = org::by_code(&mut c, "CUM-3", d("2023-06-01")).await.expect("query").expect("cluster 3");
-        let year = org::cluster_year(&mut c, cluster, 2023).await.expect("cluster year");
+        let cluster = org::by_code(&mut c, "CUM-3", d("2023-06-01"))
+            .await
+            .expect("query")
+            .expect("cluster 3");
+        let year = org::cluster_year(&mut c, cluster, 2023)
+            .await
+            .expect("cluster year");
         assert_eq!(year.members.len(), 11, "{backend:?}");
-        assert!(year.lead.as_ref().expect("a lead").name.ends_with("Khánh Hòa"));
-        assert!(year.deputy.as_ref().expect("a deputy").name.ends_with("Quảng Nam"));
+        assert!(
+            year.lead
+                .as_ref()
+                .expect("a lead")
+                .name
+                .ends_with("Khánh Hòa")
+        );
+        assert!(
+            year.deputy
+                .as_ref()
+                .expect("a deputy")
+                .name
+                .ends_with("Quảng Nam")
+        );
         let mut sorted = year.members.clone();
         sorted.sort_by(|a, b| amity_domain::text::compare(&a.name, &b.name));
-        assert_eq!(sorted, year.members, "{backend:?}: members come in Vietnamese order");
+        assert_eq!(
+            sorted, year.members,
+            "{backend:?}: members come in Vietnamese order"
+        );
     })
     .await;
 }
@@ -114,21 +191,61 @@ async fn names_sort_in_vietnamese_order() {
         // No province starts with a plain D; add units that do, so D and Đ meet in one list.
         let admin = actor(&db, "admin@demo.amity").await;
         let mut tx = db.begin().await.expect("tx");
-        for (code, name) in [("T-D1", "Dương Kinh"), ("T-D2", "Duy Tiên"), ("T-D3", "Đà Lạt"), ("T-D4", "Zê Ta"), ("T-D5", "Đông Anh")]
-        {
-            org::create(&mut tx, &admin, &new_unit(code, name, None, "2020-01-01")).await.expect("unit");
+        for (code, name) in [
+            ("T-D1", "Dương Kinh"),
+            ("T-D2", "Duy Tiên"),
+            ("T-D3", "Đà Lạt"),
+            ("T-D4", "Zê Ta"),
+            ("T-D5", "Đông Anh"),
+        ] {
+            org::create(&mut tx, &admin, &new_unit(code, name, None, "2020-01-01"))
+                .await
+                .expect("unit");
         }
         tx.commit().await.expect("commit");
         let mut c = db.conn().await.expect("conn");
-        let (others, _) =
-            org::list(&mut c, &UnitFilter { kind: Some(OrgKind::Other), ..UnitFilter::as_of(d("2024-06-30")) }, 50, 0).await.expect("list");
+        let (others, _) = org::list(
+            &mut c,
+            &UnitFilter {
+                kind: Some(OrgKind::Other),
+                ..UnitFilter::as_of(d("2024-06-30"))
+            },
+            50,
+            0,
+        )
+        .await
+        .expect("list");
         let names: Vec<&str> = others.iter().map(|u| u.name.as_str()).collect();
-        assert_eq!(names, vec!["Duy Tiên", "Dương Kinh", "Đà Lạt", "Đông Anh", "Zê Ta"], "{backend:?}");
-        let names: Vec<String> = province_unions(&db, "2024-06-30").await.into_iter().map(|u| u.short_name.unwrap_or(u.name)).collect();
-        let pos = |n: &str| names.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} missing from {names:?}"));
-        assert!(pos("Đà Nẵng") < pos("Đắk Lắk") && pos("Đắk Lắk") < pos("Điện Biên") && pos("Điện Biên") < pos("Đồng Nai"), "{backend:?}");
-        let first_d_stroke = names.iter().position(|n| n.starts_with('Đ')).expect("a Đ name");
-        assert!(names[..first_d_stroke].iter().all(|n| n.as_str() < "Đ"), "{backend:?}: {names:?}");
+        assert_eq!(
+            names,
+            vec!["Duy Tiên", "Dương Kinh", "Đà Lạt", "Đông Anh", "Zê Ta"],
+            "{backend:?}"
+        );
+        let names: Vec<String> = province_unions(&db, "2024-06-30")
+            .await
+            .into_iter()
+            .map(|u| u.short_name.unwrap_or(u.name))
+            .collect();
+        let pos = |n: &str| {
+            names
+                .iter()
+                .position(|x| x == n)
+                .unwrap_or_else(|| panic!("{n} missing from {names:?}"))
+        };
+        assert!(
+            pos("Đà Nẵng") < pos("Đắk Lắk")
+                && pos("Đắk Lắk") < pos("Điện Biên")
+                && pos("Điện Biên") < pos("Đồng Nai"),
+            "{backend:?}"
+        );
+        let first_d_stroke = names
+            .iter()
+            .position(|n| n.starts_with('Đ'))
+            .expect("a Đ name");
+        assert!(
+            names[..first_d_stroke].iter().all(|n| n.as_str() < "Đ"),
+            "{backend:?}: {names:?}"
+        );
     })
     .await;
 }
@@ -143,9 +260,14 @@ async fn search_ignores_diacritics_and_case_alike_on_both_backends() {
         let mut c = t.db.conn().await.expect("conn");
         let mut per_query = Vec::new();
         for q in ["da nang", "DA NANG", "đà nẵng"] {
-            let (hits, total) = search::query(&mut c, &admin, q, 50, 0).await.expect("search");
+            let (hits, total) = search::query(&mut c, &admin, q, 50, 0)
+                .await
+                .expect("search");
             let titles: Vec<String> = hits.iter().map(|h| h.title.clone()).collect();
-            assert!(titles.iter().any(|t| t.contains("Đà Nẵng")), "{backend:?} {q}: {titles:?}");
+            assert!(
+                titles.iter().any(|t| t.contains("Đà Nẵng")),
+                "{backend:?} {q}: {titles:?}"
+            );
             assert_eq!(total as usize, hits.len());
             per_query.push(titles);
         }
@@ -155,7 +277,10 @@ async fn search_ignores_diacritics_and_case_alike_on_both_backends() {
         drop(c);
         t.cleanup().await.expect("cleanup");
     }
-    assert_eq!(results[0], results[1], "SQLite and PostgreSQL must return the same hits");
+    assert_eq!(
+        results[0], results[1],
+        "SQLite and PostgreSQL must return the same hits"
+    );
 }
 
 #[tokio::test]
@@ -164,21 +289,45 @@ async fn a_union_cannot_touch_another_union_nor_see_its_accounts() {
         let quangnam = actor(&db, "quangnam@demo.amity").await;
         let admin = actor(&db, "admin@demo.amity").await;
         let mut tx = db.begin().await.expect("tx");
-        let khanh_hoa = org::by_code(&mut tx, "56", d("2026-01-01")).await.expect("query").expect("Khánh Hòa");
-        let patch = UnitPatch { phone: Some(Some("0258 000 000".into())), ..Default::default() };
-        let err = org::update(&mut tx, &quangnam, khanh_hoa, &patch).await.expect_err("must be refused");
+        let khanh_hoa = org::by_code(&mut tx, "56", d("2026-01-01"))
+            .await
+            .expect("query")
+            .expect("Khánh Hòa");
+        let patch = UnitPatch {
+            phone: Some(Some("0258 000 000".into())),
+            ..Default::default()
+        };
+        let err = org::update(&mut tx, &quangnam, khanh_hoa, &patch)
+            .await
+            .expect_err("must be refused");
         assert!(matches!(err, Error::Denied(_)), "{backend:?}: {err:?}");
         drop(tx);
         let mut c = db.conn().await.expect("conn");
-        let (hits, _) = search::query(&mut c, &quangnam, "khanhhoa", 10, 0).await.expect("search");
-        assert!(hits.iter().all(|h| h.entity_type != "user"), "{backend:?}: {hits:?}");
-        let (hits, _) = search::query(&mut c, &admin, "khanhhoa", 10, 0).await.expect("search");
-        assert!(hits.iter().any(|h| h.entity_type == "user"), "{backend:?}: admin finds the account");
-        let (users, total) = user::list(&mut c, &quangnam, ("name", false), 100, 0).await.expect("users");
+        let (hits, _) = search::query(&mut c, &quangnam, "khanhhoa", 10, 0)
+            .await
+            .expect("search");
+        assert!(
+            hits.iter().all(|h| h.entity_type != "user"),
+            "{backend:?}: {hits:?}"
+        );
+        let (hits, _) = search::query(&mut c, &admin, "khanhhoa", 10, 0)
+            .await
+            .expect("search");
+        assert!(
+            hits.iter().any(|h| h.entity_type == "user"),
+            "{backend:?}: admin finds the account"
+        );
+        let (users, total) = user::list(&mut c, &quangnam, ("name", false), 100, 0)
+            .await
+            .expect("users");
         assert_eq!(total, 1, "{backend:?}: only its own account");
         assert_eq!(users[0].email, "quangnam@demo.amity");
-        let (_, audit_total) = audit::list(&mut c, &quangnam, &AuditFilter::default(), 100, 0).await.expect("audit");
-        let (_, all_total) = audit::list(&mut c, &admin, &AuditFilter::default(), 100, 0).await.expect("audit");
+        let (_, audit_total) = audit::list(&mut c, &quangnam, &AuditFilter::default(), 100, 0)
+            .await
+            .expect("audit");
+        let (_, all_total) = audit::list(&mut c, &admin, &AuditFilter::default(), 100, 0)
+            .await
+            .expect("audit");
         assert!(audit_total < all_total, "{backend:?}");
     })
     .await;
@@ -190,20 +339,37 @@ async fn staff_update_their_own_contact_details_audited_before_and_after() {
         let quangnam = actor(&db, "quangnam@demo.amity").await;
         let own = quangnam.unit_id.expect("a unit");
         let mut tx = db.begin().await.expect("tx");
-        let patch = UnitPatch { phone: Some(Some("0235 3 852 000".into())), ..Default::default() };
-        org::update(&mut tx, &quangnam, own, &patch).await.expect("own unit");
+        let patch = UnitPatch {
+            phone: Some(Some("0235 3 852 000".into())),
+            ..Default::default()
+        };
+        org::update(&mut tx, &quangnam, own, &patch)
+            .await
+            .expect("own unit");
         tx.commit().await.expect("commit");
         let mut c = db.conn().await.expect("conn");
-        let filter = AuditFilter { entity_type: Some("org_unit".into()), entity_id: Some(own), ..Default::default() };
-        let (entries, _) = audit::list(&mut c, &quangnam, &filter, 10, 0).await.expect("audit");
+        let filter = AuditFilter {
+            entity_type: Some("org_unit".into()),
+            entity_id: Some(own),
+            ..Default::default()
+        };
+        let (entries, _) = audit::list(&mut c, &quangnam, &filter, 10, 0)
+            .await
+            .expect("audit");
         let change = &entries[0].changes["phone"];
         assert_eq!(change["before"], serde_json::Value::Null, "{backend:?}");
         assert_eq!(change["after"], "0235 3 852 000");
         assert_eq!(entries[0].actor, "quangnam@demo.amity");
         // Structural changes are for administrators only.
         let mut tx = db.begin().await.expect("tx");
-        let rename = UnitPatch { name: Some(OrgName::parse("Tên mới").expect("name")), ..Default::default() };
-        assert!(matches!(org::update(&mut tx, &quangnam, own, &rename).await, Err(Error::Denied(_))));
+        let rename = UnitPatch {
+            name: Some(OrgName::parse("Tên mới").expect("name")),
+            ..Default::default()
+        };
+        assert!(matches!(
+            org::update(&mut tx, &quangnam, own, &rename).await,
+            Err(Error::Denied(_))
+        ));
     })
     .await;
 }
@@ -227,16 +393,45 @@ async fn bad_structure_changes_are_refused_naming_the_field_and_change_nothing()
         let admin = actor(&db, "admin@demo.amity").await;
         let before = audit_count(&db).await;
         let mut tx = db.begin().await.expect("tx");
-        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
+        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01"))
+            .await
+            .expect("q")
+            .expect("VUFO");
         // Code 56 belongs to Khánh Hòa's union from 2008 on: overlapping validity.
-        let err = org::create(&mut tx, &admin, &new_unit("56", "Trùng mã", Some(vufo), "2024-01-01")).await.expect_err("overlap");
-        assert!(matches!(&err, Error::Invalid(i) if i.0[0].field == "code"), "{backend:?}: {err:?}");
-        let qn = org::by_code(&mut tx, "49", d("2024-01-01")).await.expect("q").expect("Quảng Nam");
-        let merge = Merge { from: vec![qn], into: Target::Existing(qn), date: d("2025-07-01"), note: None };
-        let err = org::merge(&mut tx, &admin, &merge).await.expect_err("merge into itself");
-        assert!(matches!(&err, Error::Invalid(i) if i.0[0].field == "into"), "{backend:?}: {err:?}");
+        let err = org::create(
+            &mut tx,
+            &admin,
+            &new_unit("56", "Trùng mã", Some(vufo), "2024-01-01"),
+        )
+        .await
+        .expect_err("overlap");
+        assert!(
+            matches!(&err, Error::Invalid(i) if i.0[0].field == "code"),
+            "{backend:?}: {err:?}"
+        );
+        let qn = org::by_code(&mut tx, "49", d("2024-01-01"))
+            .await
+            .expect("q")
+            .expect("Quảng Nam");
+        let merge = Merge {
+            from: vec![qn],
+            into: Target::Existing(qn),
+            date: d("2025-07-01"),
+            note: None,
+        };
+        let err = org::merge(&mut tx, &admin, &merge)
+            .await
+            .expect_err("merge into itself");
+        assert!(
+            matches!(&err, Error::Invalid(i) if i.0[0].field == "into"),
+            "{backend:?}: {err:?}"
+        );
         drop(tx);
-        assert_eq!(audit_count(&db).await, before, "{backend:?}: nothing written");
+        assert_eq!(
+            audit_count(&db).await,
+            before,
+            "{backend:?}: nothing written"
+        );
     })
     .await;
 }
@@ -312,17 +507,38 @@ async fn a_cluster_lead_reads_its_members_and_a_viewer_writes_nothing() {
         let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
         let viewer = actor(&db, "viewer@demo.amity").await;
         let mut c = db.conn().await.expect("conn");
-        let quang_nam = org::by_code(&mut c, "49", d("2024-01-01")).await.expect("q").expect("Quảng Nam");
-        let ninh_thuan = org::by_code(&mut c, "58", d("2024-01-01")).await.expect("q").expect("Ninh Thuận");
-        let ha_noi = org::by_code(&mut c, "01", d("2024-01-01")).await.expect("q").expect("Hà Nội");
-        assert!(khanhhoa.read.covers(Some(quang_nam)), "{backend:?}: a 2023 cluster member");
+        let quang_nam = org::by_code(&mut c, "49", d("2024-01-01"))
+            .await
+            .expect("q")
+            .expect("Quảng Nam");
+        let ninh_thuan = org::by_code(&mut c, "58", d("2024-01-01"))
+            .await
+            .expect("q")
+            .expect("Ninh Thuận");
+        let ha_noi = org::by_code(&mut c, "01", d("2024-01-01"))
+            .await
+            .expect("q")
+            .expect("Hà Nội");
+        assert!(
+            khanhhoa.read.covers(Some(quang_nam)),
+            "{backend:?}: a 2023 cluster member"
+        );
         assert!(!khanhhoa.write.covers(Some(quang_nam)));
-        assert!(khanhhoa.write.covers(Some(ninh_thuan)), "merged into today's Khánh Hòa");
+        assert!(
+            khanhhoa.write.covers(Some(ninh_thuan)),
+            "merged into today's Khánh Hòa"
+        );
         assert!(!khanhhoa.read.covers(Some(ha_noi)));
         assert!(viewer.read.covers(Some(ha_noi)));
         let mut tx = db.begin().await.expect("tx");
-        let patch = UnitPatch { phone: Some(Some("1".into())), ..Default::default() };
-        assert!(matches!(org::update(&mut tx, &viewer, ha_noi, &patch).await, Err(Error::Denied(Denied("your account is read-only")))));
+        let patch = UnitPatch {
+            phone: Some(Some("1".into())),
+            ..Default::default()
+        };
+        assert!(matches!(
+            org::update(&mut tx, &viewer, ha_noi, &patch).await,
+            Err(Error::Denied(Denied("your account is read-only")))
+        ));
     })
     .await;
 }
@@ -369,11 +585,18 @@ async fn demo_loads_only_into_an_empty_database() {
     for backend in BACKENDS {
         let t = TestDb::new(backend).await.expect("test database");
         assert!(seed::base_structure(&t.db).await.expect("base"));
-        assert_eq!(seed::demo(&t.db).await.expect("demo"), DemoOutcome::NotEmpty, "{backend:?}");
+        assert_eq!(
+            seed::demo(&t.db).await.expect("demo"),
+            DemoOutcome::NotEmpty,
+            "{backend:?}"
+        );
         t.cleanup().await.expect("cleanup");
         let t = TestDb::new(backend).await.expect("test database");
         assert_eq!(seed::demo(&t.db).await.expect("demo"), DemoOutcome::Loaded);
-        assert_eq!(seed::demo(&t.db).await.expect("demo"), DemoOutcome::AlreadyLoaded);
+        assert_eq!(
+            seed::demo(&t.db).await.expect("demo"),
+            DemoOutcome::AlreadyLoaded
+        );
         t.cleanup().await.expect("cleanup");
     }
 }
@@ -382,12 +605,45 @@ async fn demo_loads_only_into_an_empty_database() {
 async fn expired_sessions_are_purged_and_live_ones_kept() {
     on_demo(|db, backend| async move {
         let mut c = db.conn().await.expect("conn");
-        let admin = user::find_by_email(&mut c, "admin@demo.amity").await.expect("q").expect("admin");
-        let live = user::start_session(&mut c, admin.id, SessionKind::Web, chrono::Duration::hours(1)).await.expect("session");
-        user::start_session(&mut c, admin.id, SessionKind::Web, chrono::Duration::seconds(-5)).await.expect("session");
-        user::start_session(&mut c, admin.id, SessionKind::Api, chrono::Duration::seconds(-5)).await.expect("session");
-        assert_eq!(user::purge_expired_sessions(&mut c).await.expect("purge"), 2, "{backend:?}");
-        assert!(user::session_user(&mut c, &live.token, SessionKind::Web).await.expect("lookup").is_some());
+        let admin = user::find_by_email(&mut c, "admin@demo.amity")
+            .await
+            .expect("q")
+            .expect("admin");
+        let live = user::start_session(
+            &mut c,
+            admin.id,
+            SessionKind::Web,
+            chrono::Duration::hours(1),
+        )
+        .await
+        .expect("session");
+        user::start_session(
+            &mut c,
+            admin.id,
+            SessionKind::Web,
+            chrono::Duration::seconds(-5),
+        )
+        .await
+        .expect("session");
+        user::start_session(
+            &mut c,
+            admin.id,
+            SessionKind::Api,
+            chrono::Duration::seconds(-5),
+        )
+        .await
+        .expect("session");
+        assert_eq!(
+            user::purge_expired_sessions(&mut c).await.expect("purge"),
+            2,
+            "{backend:?}"
+        );
+        assert!(
+            user::session_user(&mut c, &live.token, SessionKind::Web)
+                .await
+                .expect("lookup")
+                .is_some()
+        );
     })
     .await;
 }
@@ -414,30 +670,59 @@ async fn the_generator_builds_searchable_history_on_both_backends() {
         )
         .await
         .expect("generate");
-        assert_eq!(stats.units, 1 + 2 + 7, "{backend:?}: a root, two clusters of up to six, seven unions");
+        assert_eq!(
+            stats.units,
+            1 + 2 + 7,
+            "{backend:?}: a root, two clusters of up to six, seven unions"
+        );
         assert_eq!(stats.accounts, 7 * 3 * 2);
         assert_eq!(progress.last(), Some(&(21, 21)));
         let mut c = t.db.conn().await.expect("conn");
-        let (hits, total) = search::query(&mut c, &Actor::system(), "can bo", 5, 0).await.expect("search");
-        assert_eq!(total, 42, "{backend:?}: every generated account is found without diacritics");
+        let (hits, total) = search::query(&mut c, &Actor::system(), "can bo", 5, 0)
+            .await
+            .expect("search");
+        assert_eq!(
+            total, 42,
+            "{backend:?}: every generated account is found without diacritics"
+        );
         assert_eq!(hits.len(), 5);
-        let (entries, _) =
-            audit::list(&mut c, &Actor::system(), &AuditFilter { entity_type: Some("user".into()), ..Default::default() }, 100, 0)
-                .await
-                .expect("audit");
+        let (entries, _) = audit::list(
+            &mut c,
+            &Actor::system(),
+            &AuditFilter {
+                entity_type: Some("user".into()),
+                ..Default::default()
+            },
+            100,
+            0,
+        )
+        .await
+        .expect("audit");
         assert_eq!(entries.len(), 42);
         // Every year has a lead in each cluster, chosen among that cluster's members.
-        let cluster =
-            org::list(&mut c, &UnitFilter { kind: Some(OrgKind::Cluster), ..UnitFilter::as_of(chrono::Utc::now().date_naive()) }, 10, 0)
-                .await
-                .expect("list")
-                .0[0]
-                .id;
+        let cluster = org::list(
+            &mut c,
+            &UnitFilter {
+                kind: Some(OrgKind::Cluster),
+                ..UnitFilter::as_of(chrono::Utc::now().date_naive())
+            },
+            10,
+            0,
+        )
+        .await
+        .expect("list")
+        .0[0]
+            .id;
         let this_year = chrono::Datelike::year(&chrono::Utc::now());
         for year in this_year - 2..=this_year {
-            let y = org::cluster_year(&mut c, cluster, year).await.expect("year");
+            let y = org::cluster_year(&mut c, cluster, year)
+                .await
+                .expect("year");
             let lead = y.lead.expect("a lead");
-            assert!(y.members.iter().any(|m| m.id == lead.id), "{backend:?} {year}");
+            assert!(
+                y.members.iter().any(|m| m.id == lead.id),
+                "{backend:?} {year}"
+            );
         }
         drop(c);
         t.cleanup().await.expect("cleanup");
@@ -460,13 +745,29 @@ async fn generated_activity_keeps_its_totals_and_the_seeds_proportions() {
             aid_per_unit_year: 0,
         };
         let stats = generate(&t.db, spec, |_, _| {}).await.expect("generate");
-        assert!((3 * 20..=3 * 40).contains(&stats.delegations), "{backend:?}: {stats:?}");
-        assert!((3 * 10..=3 * 40).contains(&stats.events), "{backend:?}: {stats:?}");
+        assert!(
+            (3 * 20..=3 * 40).contains(&stats.delegations),
+            "{backend:?}: {stats:?}"
+        );
+        assert!(
+            (3 * 10..=3 * 40).contains(&stats.events),
+            "{backend:?}: {stats:?}"
+        );
         let mut c = t.db.conn().await.expect("conn");
-        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}");
-        let rows = amity_store::totals::read(&mut c, None, (2000, 1), (2100, 12)).await.expect("read");
+        assert_eq!(
+            amity_store::totals::verify(&mut c).await.expect("verify"),
+            vec![],
+            "{backend:?}"
+        );
+        let rows = amity_store::totals::read(&mut c, None, (2000, 1), (2100, 12))
+            .await
+            .expect("read");
         let (sums, _) = amity_store::totals::summarize(&rows);
-        let delegations: i64 = sums.iter().filter(|(m, _)| m.starts_with("delegations_")).map(|(_, v)| v).sum();
+        let delegations: i64 = sums
+            .iter()
+            .filter(|(m, _)| m.starts_with("delegations_"))
+            .map(|(_, v)| v)
+            .sum();
         assert_eq!(delegations as u64, stats.delegations, "{backend:?}");
         drop(c);
         t.cleanup().await.expect("cleanup");
@@ -494,21 +795,38 @@ async fn bulk_generated_activity_is_counted_in_the_totals_like_any_other() {
         assert_eq!(stats.bulk, 15_000, "{backend:?}: {stats:?}");
         assert_eq!(stats.delegations + stats.events, 15_000, "{backend:?}");
         let mut c = t.db.conn().await.expect("conn");
-        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}: totals equal the records'");
-        let rows = amity_store::totals::read(&mut c, None, (2000, 1), (2100, 12)).await.expect("read");
+        assert_eq!(
+            amity_store::totals::verify(&mut c).await.expect("verify"),
+            vec![],
+            "{backend:?}: totals equal the records'"
+        );
+        let rows = amity_store::totals::read(&mut c, None, (2000, 1), (2100, 12))
+            .await
+            .expect("read");
         let (sums, _) = amity_store::totals::summarize(&rows);
-        let events: i64 = sums.iter().filter(|(m, _)| m.starts_with("events:")).map(|(_, v)| v).sum();
+        let events: i64 = sums
+            .iter()
+            .filter(|(m, _)| m.starts_with("events:"))
+            .map(|(_, v)| v)
+            .sum();
         assert_eq!(events as u64, stats.events, "{backend:?}");
         let (entries, _) = audit::list(
             &mut c,
             &Actor::system(),
-            &AuditFilter { entity_type: Some("generated_activity".into()), ..Default::default() },
+            &AuditFilter {
+                entity_type: Some("generated_activity".into()),
+                ..Default::default()
+            },
             100,
             0,
         )
         .await
         .expect("audit");
-        assert_eq!(entries.len(), 6, "{backend:?}: one audit entry per unit and year");
+        assert_eq!(
+            entries.len(),
+            6,
+            "{backend:?}: one audit entry per unit and year"
+        );
         drop(c);
         t.cleanup().await.expect("cleanup");
     }
@@ -531,21 +849,46 @@ async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project()
             aid_per_unit_year: 3,
         };
         let stats = generate(&t.db, spec, |_, _| {}).await.expect("generate");
-        assert_eq!((stats.ngos, stats.permits, stats.aid_projects), (6, 6, 18), "{backend:?}: {stats:?}");
+        assert_eq!(
+            (stats.ngos, stats.permits, stats.aid_projects),
+            (6, 6, 18),
+            "{backend:?}: {stats:?}"
+        );
         assert!(stats.aid_transactions >= 18 * 3, "{backend:?}: {stats:?}");
         let mut c = t.db.conn().await.expect("conn");
-        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}");
+        assert_eq!(
+            amity_store::totals::verify(&mut c).await.expect("verify"),
+            vec![],
+            "{backend:?}"
+        );
         let system = Actor::system();
-        let (listed, total) =
-            amity_store::aid::list(&mut c, &system, &amity_store::aid::ProjectFilter::default(), 1000, 0).await.expect("list");
+        let (listed, total) = amity_store::aid::list(
+            &mut c,
+            &system,
+            &amity_store::aid::ProjectFilter::default(),
+            1000,
+            0,
+        )
+        .await
+        .expect("list");
         assert_eq!(total, 18);
 
         // Changed projects carry their money with them: to another province, to other funders,
         // closed, into other sectors. The live totals follow and the dashboard below still adds up.
-        let units: Vec<i64> = listed.iter().map(|l| l.unit_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let units: Vec<i64> = listed
+            .iter()
+            .map(|l| l.unit_id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         for (i, l) in listed.iter().enumerate().take(6) {
-            let p = amity_store::aid::get(&mut c, &system, l.id).await.expect("project");
-            let other = amity_store::aid::get(&mut c, &system, listed[(i + 7) % listed.len()].id).await.expect("other").draft();
+            let p = amity_store::aid::get(&mut c, &system, l.id)
+                .await
+                .expect("project");
+            let other = amity_store::aid::get(&mut c, &system, listed[(i + 7) % listed.len()].id)
+                .await
+                .expect("other")
+                .draft();
             let mut draft = p.draft();
             let here = units.iter().position(|u| *u == p.unit.id).expect("unit");
             draft.unit_id = Some(units[(here + 1) % units.len()]);
@@ -554,24 +897,44 @@ async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project()
             if i % 2 == 0 {
                 draft.status = Some("closed".into());
             }
-            let changed = amity_store::aid::update(&mut c, &system, l.id, &draft).await.expect("update");
+            let changed = amity_store::aid::update(&mut c, &system, l.id, &draft)
+                .await
+                .expect("update");
             assert_eq!(
                 (changed.unit.id, changed.transactions.len()),
                 (units[(here + 1) % units.len()], p.transactions.len()),
                 "{backend:?}"
             );
         }
-        assert_eq!(amity_store::totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}: totals follow the changes");
-        let (listed, _) =
-            amity_store::aid::list(&mut c, &system, &amity_store::aid::ProjectFilter::default(), 1000, 0).await.expect("list");
+        assert_eq!(
+            amity_store::totals::verify(&mut c).await.expect("verify"),
+            vec![],
+            "{backend:?}: totals follow the changes"
+        );
+        let (listed, _) = amity_store::aid::list(
+            &mut c,
+            &system,
+            &amity_store::aid::ProjectFilter::default(),
+            1000,
+            0,
+        )
+        .await
+        .expect("list");
         let this_year = chrono::Datelike::year(&chrono::Utc::now());
         for year in [this_year - 1, this_year] {
             let mut disbursed = amity_store::aid::Sum::default();
             let mut committed = amity_store::aid::Sum::default();
-            let mut by_sector: std::collections::BTreeMap<String, rust_decimal::Decimal> = Default::default();
+            let mut by_sector: std::collections::BTreeMap<String, rust_decimal::Decimal> =
+                Default::default();
             for l in &listed {
-                let p = amity_store::aid::get(&mut c, &system, l.id).await.expect("project");
-                for tr in p.transactions.iter().filter(|tr| chrono::Datelike::year(&tr.date) == year) {
+                let p = amity_store::aid::get(&mut c, &system, l.id)
+                    .await
+                    .expect("project");
+                for tr in p
+                    .transactions
+                    .iter()
+                    .filter(|tr| chrono::Datelike::year(&tr.date) == year)
+                {
                     let sum = match tr.kind {
                         amity_domain::aid::TransactionKind::Disbursement => &mut disbursed,
                         amity_domain::aid::TransactionKind::Commitment => &mut committed,
@@ -581,42 +944,86 @@ async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project()
                     sum.usd += tr.amount_usd;
                     if tr.kind == amity_domain::aid::TransactionKind::Disbursement {
                         for s in &p.sectors {
-                            *by_sector.entry(s.key.clone()).or_default() += tr.amount_vnd * s.percent / rust_decimal::Decimal::ONE_HUNDRED;
+                            *by_sector.entry(s.key.clone()).or_default() +=
+                                tr.amount_vnd * s.percent / rust_decimal::Decimal::ONE_HUNDRED;
                         }
                     }
                 }
             }
-            let d = amity_store::aid::dashboard(&mut c, &system, None, year).await.expect("dashboard");
-            assert_eq!((d.disbursed.clone(), d.committed.clone()), (disbursed, committed), "{backend:?} {year}");
-            assert!(!d.disbursed.vnd.is_zero(), "{backend:?} {year}: money moved");
+            let d = amity_store::aid::dashboard(&mut c, &system, None, year)
+                .await
+                .expect("dashboard");
+            assert_eq!(
+                (d.disbursed.clone(), d.committed.clone()),
+                (disbursed, committed),
+                "{backend:?} {year}"
+            );
+            assert!(
+                !d.disbursed.vnd.is_zero(),
+                "{backend:?} {year}: money moved"
+            );
             let unit_total: rust_decimal::Decimal = d.by_unit.iter().map(|b| b.disbursed.vnd).sum();
-            assert_eq!(unit_total, d.disbursed.vnd, "{backend:?} {year}: the units share the whole");
+            assert_eq!(
+                unit_total, d.disbursed.vnd,
+                "{backend:?} {year}: the units share the whole"
+            );
             for b in &d.by_sector {
-                let expected = by_sector[&b.key].round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                let expected = by_sector[&b.key].round_dp_with_strategy(
+                    0,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                );
                 assert_eq!(b.disbursed.vnd, expected, "{backend:?} {year} {}", b.key);
             }
-            assert!(d.by_country.iter().all(|b| !b.key.is_empty()), "{backend:?}: every generated funder has its country");
+            assert!(
+                d.by_country.iter().all(|b| !b.key.is_empty()),
+                "{backend:?}: every generated funder has its country"
+            );
         }
 
         // The registry's "needs attention" filter, asked in SQL, finds exactly the NGOs whose
         // records show a warning, on any day.
         let today = chrono::Utc::now().date_naive();
         let mut flagged_counts = Vec::new();
-        let (first, _) = ngo::list(&mut c, &NgoFilter::default(), 1, 0, today).await.expect("ngos");
-        let ends = ngo::get(&mut c, first[0].id, today).await.expect("ngo").permits[0].valid_to;
-        let days = [today - chrono::Days::new(400), today, ends - chrono::Days::new(30), today + chrono::Days::new(4000)];
+        let (first, _) = ngo::list(&mut c, &NgoFilter::default(), 1, 0, today)
+            .await
+            .expect("ngos");
+        let ends = ngo::get(&mut c, first[0].id, today)
+            .await
+            .expect("ngo")
+            .permits[0]
+            .valid_to;
+        let days = [
+            today - chrono::Days::new(400),
+            today,
+            ends - chrono::Days::new(30),
+            today + chrono::Days::new(4000),
+        ];
         for day in days {
-            let (all, _) = ngo::list(&mut c, &NgoFilter::default(), 1000, 0, day).await.expect("ngos");
-            let expected: Vec<i64> = all.iter().filter(|n| !n.warnings.is_empty()).map(|n| n.id).collect();
-            let filter = NgoFilter { needs_attention: true, ..Default::default() };
-            let (flagged, total) = ngo::list(&mut c, &filter, 1000, 0, day).await.expect("flagged");
+            let (all, _) = ngo::list(&mut c, &NgoFilter::default(), 1000, 0, day)
+                .await
+                .expect("ngos");
+            let expected: Vec<i64> = all
+                .iter()
+                .filter(|n| !n.warnings.is_empty())
+                .map(|n| n.id)
+                .collect();
+            let filter = NgoFilter {
+                needs_attention: true,
+                ..Default::default()
+            };
+            let (flagged, total) = ngo::list(&mut c, &filter, 1000, 0, day)
+                .await
+                .expect("flagged");
             assert_eq!(
                 (flagged.iter().map(|n| n.id).collect::<Vec<_>>(), total),
                 (expected.clone(), expected.len() as i64),
                 "{backend:?} {day}"
             );
             let (page, _) = ngo::list(&mut c, &filter, 2, 1, day).await.expect("page");
-            assert_eq!(page.iter().map(|n| n.id).collect::<Vec<_>>(), expected.iter().skip(1).take(2).copied().collect::<Vec<_>>());
+            assert_eq!(
+                page.iter().map(|n| n.id).collect::<Vec<_>>(),
+                expected.iter().skip(1).take(2).copied().collect::<Vec<_>>()
+            );
             flagged_counts.push(expected.len());
         }
         assert!(
@@ -633,15 +1040,28 @@ async fn a_backdated_rename_never_overlaps_a_later_name() {
     on_demo(|db, backend| async move {
         let admin = actor(&db, "admin@demo.amity").await;
         let mut tx = db.begin().await.expect("tx");
-        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01")).await.expect("q").expect("VUFO");
-        let unit = org::create(&mut tx, &admin, &new_unit("T-R", "Tên gốc", Some(vufo), "2010-01-01")).await.expect("unit");
+        let vufo = org::by_code(&mut tx, "VUFO", d("2026-01-01"))
+            .await
+            .expect("q")
+            .expect("VUFO");
+        let unit = org::create(
+            &mut tx,
+            &admin,
+            &new_unit("T-R", "Tên gốc", Some(vufo), "2010-01-01"),
+        )
+        .await
+        .expect("unit");
         let rename = |name: &str, from: &str| UnitPatch {
             name: Some(OrgName::parse(name).expect("name")),
             effective: Some(d(from)),
             ..Default::default()
         };
-        org::update(&mut tx, &admin, unit.id, &rename("Tên mới", "2020-01-01")).await.expect("rename");
-        org::update(&mut tx, &admin, unit.id, &rename("Tên giữa", "2015-01-01")).await.expect("backdated rename");
+        org::update(&mut tx, &admin, unit.id, &rename("Tên mới", "2020-01-01"))
+            .await
+            .expect("rename");
+        org::update(&mut tx, &admin, unit.id, &rename("Tên giữa", "2015-01-01"))
+            .await
+            .expect("backdated rename");
         let names: Vec<(String, NaiveDate, Option<NaiveDate>)> = org::history(&mut tx, unit.id)
             .await
             .expect("history")
@@ -653,21 +1073,55 @@ async fn a_backdated_rename_never_overlaps_a_later_name() {
             names,
             vec![
                 ("Tên gốc".to_owned(), d("2010-01-01"), Some(d("2014-12-31"))),
-                ("Tên giữa".to_owned(), d("2015-01-01"), Some(d("2019-12-31"))),
+                (
+                    "Tên giữa".to_owned(),
+                    d("2015-01-01"),
+                    Some(d("2019-12-31"))
+                ),
                 ("Tên mới".to_owned(), d("2020-01-01"), None),
             ],
             "{backend:?}"
         );
-        for (date, name) in [("2012-06-01", "Tên gốc"), ("2017-06-01", "Tên giữa"), ("2024-06-01", "Tên mới")] {
-            assert_eq!(org::get(&mut tx, unit.id, d(date)).await.expect("unit").name, name);
+        for (date, name) in [
+            ("2012-06-01", "Tên gốc"),
+            ("2017-06-01", "Tên giữa"),
+            ("2024-06-01", "Tên mới"),
+        ] {
+            assert_eq!(
+                org::get(&mut tx, unit.id, d(date))
+                    .await
+                    .expect("unit")
+                    .name,
+                name
+            );
         }
         // A code change from a date likewise keeps the earlier code before it.
-        let recode =
-            UnitPatch { code: Some(OrgCode::parse("T-R2").expect("code")), effective: Some(d("2018-01-01")), ..Default::default() };
-        org::update(&mut tx, &admin, unit.id, &recode).await.expect("recode");
-        assert_eq!(org::by_code(&mut tx, "T-R", d("2017-12-31")).await.expect("q"), Some(unit.id));
-        assert_eq!(org::by_code(&mut tx, "T-R", d("2018-01-01")).await.expect("q"), None);
-        assert_eq!(org::by_code(&mut tx, "T-R2", d("2018-01-01")).await.expect("q"), Some(unit.id));
+        let recode = UnitPatch {
+            code: Some(OrgCode::parse("T-R2").expect("code")),
+            effective: Some(d("2018-01-01")),
+            ..Default::default()
+        };
+        org::update(&mut tx, &admin, unit.id, &recode)
+            .await
+            .expect("recode");
+        assert_eq!(
+            org::by_code(&mut tx, "T-R", d("2017-12-31"))
+                .await
+                .expect("q"),
+            Some(unit.id)
+        );
+        assert_eq!(
+            org::by_code(&mut tx, "T-R", d("2018-01-01"))
+                .await
+                .expect("q"),
+            None
+        );
+        assert_eq!(
+            org::by_code(&mut tx, "T-R2", d("2018-01-01"))
+                .await
+                .expect("q"),
+            Some(unit.id)
+        );
     })
     .await;
 }
@@ -687,15 +1141,26 @@ mod countries {
     async fn the_reference_import_keeps_dates_levels_and_sources() {
         on_demo(|db, backend| async move {
             let mut c = db.conn().await.expect("conn");
-            let (all, total) = country::list(&mut c, &CountryFilter::default(), ("name", false), 500, 0).await.expect("list");
+            let (all, total) =
+                country::list(&mut c, &CountryFilter::default(), ("name", false), 500, 0)
+                    .await
+                    .expect("list");
             assert_eq!(total, 249, "{backend:?}");
             let china = country::get(&mut c, &code("CN")).await.expect("China");
             assert_eq!(china.name_vi, "Trung Quốc");
             assert_eq!(china.relations_date, Some(d("1950-01-18")));
             assert_eq!(china.level, Some(PartnershipLevel::ComprehensiveStrategic));
-            assert!(china.source.as_deref().is_some_and(|s| s.starts_with("http")));
+            assert!(
+                china
+                    .source
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("http"))
+            );
             let austria = country::get(&mut c, &code("AT")).await.expect("Austria");
-            assert_eq!(austria.relations().map(|r| (r.display(), r.precision)), Some(("1972".to_owned(), Precision::Year)));
+            assert_eq!(
+                austria.relations().map(|r| (r.display(), r.precision)),
+                Some(("1972".to_owned(), Precision::Year))
+            );
             let korea = country::get(&mut c, &code("KR")).await.expect("Korea");
             assert_eq!(korea.relations_date, None, "unknown dates stay empty");
             // Vietnamese order: sorted as the collator sorts, so Đức comes after every D name.
@@ -703,28 +1168,59 @@ mod countries {
             let mut sorted = names.clone();
             sorted.sort_by(|a, b| amity_domain::text::compare(a, b));
             assert_eq!(names, sorted, "{backend:?}");
-            assert!(names.iter().position(|n| *n == "Đức") > names.iter().position(|n| *n == "Dominica"));
-            let (hits, _) =
-                country::list(&mut c, &CountryFilter { q: Some("trung quoc".into()), ..Default::default() }, ("name", false), 10, 0)
-                    .await
-                    .expect("list");
+            assert!(
+                names.iter().position(|n| *n == "Đức")
+                    > names.iter().position(|n| *n == "Dominica")
+            );
+            let (hits, _) = country::list(
+                &mut c,
+                &CountryFilter {
+                    q: Some("trung quoc".into()),
+                    ..Default::default()
+                },
+                ("name", false),
+                10,
+                0,
+            )
+            .await
+            .expect("list");
             // "Đặc khu Hành chính Hồng Kông, Trung Quốc" matches too, and sorts before "Trung Quốc".
-            assert_eq!(hits.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), vec!["HK", "MO", "CN"]);
+            assert_eq!(
+                hits.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+                vec!["HK", "MO", "CN"]
+            );
             let (special, _) = country::list(
                 &mut c,
-                &CountryFilter { level: Some(PartnershipLevel::SpecialRelationship), ..Default::default() },
+                &CountryFilter {
+                    level: Some(PartnershipLevel::SpecialRelationship),
+                    ..Default::default()
+                },
                 ("code", false),
                 10,
                 0,
             )
             .await
             .expect("list");
-            assert_eq!(special.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), vec!["CU", "KH", "LA"]);
-            let (dated, _) =
-                country::list(&mut c, &CountryFilter { has_relations: Some(true), ..Default::default() }, ("relations_date", false), 1, 0)
-                    .await
-                    .expect("list");
-            assert_eq!(dated[0].code, "CN", "the oldest relation first: China, 18/01/1950");
+            assert_eq!(
+                special.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+                vec!["CU", "KH", "LA"]
+            );
+            let (dated, _) = country::list(
+                &mut c,
+                &CountryFilter {
+                    has_relations: Some(true),
+                    ..Default::default()
+                },
+                ("relations_date", false),
+                1,
+                0,
+            )
+            .await
+            .expect("list");
+            assert_eq!(
+                dated[0].code, "CN",
+                "the oldest relation first: China, 18/01/1950"
+            );
         })
         .await;
     }
@@ -734,17 +1230,45 @@ mod countries {
         on_demo(|db, backend| async move {
             let mut c = db.conn().await.expect("conn");
             let viewer = actor(&db, "viewer@demo.amity").await;
-            let items = amity_store::anniversary::list(&mut c, &viewer, d("2025-01-01"), d("2025-12-31")).await.expect("anniversaries");
-            let china = items.iter().find(|a| a.country_code.as_deref() == Some("CN")).expect("China in 2025");
-            assert_eq!((china.date, china.years, china.major), (d("2025-01-18"), Some(75), true), "{backend:?}");
+            let items =
+                amity_store::anniversary::list(&mut c, &viewer, d("2025-01-01"), d("2025-12-31"))
+                    .await
+                    .expect("anniversaries");
+            let china = items
+                .iter()
+                .find(|a| a.country_code.as_deref() == Some("CN"))
+                .expect("China in 2025");
+            assert_eq!(
+                (china.date, china.years, china.major),
+                (d("2025-01-18"), Some(75), true),
+                "{backend:?}"
+            );
             assert!(china.title_vi.contains("75 năm") && china.title_vi.contains("Trung Quốc"));
-            assert!(items.windows(2).all(|w| w[0].date <= w[1].date), "in date order");
-            let uids: std::collections::BTreeSet<&str> = items.iter().map(|a| a.uid.as_str()).collect();
+            assert!(
+                items.windows(2).all(|w| w[0].date <= w[1].date),
+                "in date order"
+            );
+            let uids: std::collections::BTreeSet<&str> =
+                items.iter().map(|a| a.uid.as_str()).collect();
             assert_eq!(uids.len(), items.len(), "one stable uid each");
-            let y2022 = amity_store::anniversary::list(&mut c, &viewer, d("2022-01-01"), d("2022-12-31")).await.expect("anniversaries");
-            assert!(y2022.iter().any(|a| a.kind == AnniversaryKind::CommemorativeYear && a.title_vi.contains("Lào 2022")));
-            let austria = y2022.iter().find(|a| a.country_code.as_deref() == Some("AT")).expect("Austria, 1972");
-            assert_eq!((austria.years, austria.precision), (Some(50), Precision::Year));
+            let y2022 =
+                amity_store::anniversary::list(&mut c, &viewer, d("2022-01-01"), d("2022-12-31"))
+                    .await
+                    .expect("anniversaries");
+            assert!(
+                y2022
+                    .iter()
+                    .any(|a| a.kind == AnniversaryKind::CommemorativeYear
+                        && a.title_vi.contains("Lào 2022"))
+            );
+            let austria = y2022
+                .iter()
+                .find(|a| a.country_code.as_deref() == Some("AT"))
+                .expect("Austria, 1972");
+            assert_eq!(
+                (austria.years, austria.precision),
+                (Some(50), Precision::Year)
+            );
         })
         .await;
     }
@@ -760,8 +1284,16 @@ mod countries {
                 source: Some(Some("test source".into())),
                 ..Default::default()
             };
-            assert!(matches!(country::update(&mut tx, &central, &code("KR"), &patch).await, Err(Error::Denied(_))), "{backend:?}");
-            let korea = country::update(&mut tx, &admin, &code("KR"), &patch).await.expect("update");
+            assert!(
+                matches!(
+                    country::update(&mut tx, &central, &code("KR"), &patch).await,
+                    Err(Error::Denied(_))
+                ),
+                "{backend:?}"
+            );
+            let korea = country::update(&mut tx, &admin, &code("KR"), &patch)
+                .await
+                .expect("update");
             assert_eq!(korea.relations_date, Some(d("1992-12-22")));
             let upgrade = NewLevel {
                 level: PartnershipLevel::ComprehensiveStrategic,
@@ -771,18 +1303,44 @@ mod countries {
             };
             let denmark_before = country::get(&mut tx, &code("DK")).await.expect("DK");
             assert_eq!(denmark_before.level, Some(PartnershipLevel::Comprehensive));
-            let denmark = country::add_level(&mut tx, &admin, &code("DK"), &upgrade).await.expect("upgrade");
-            assert_eq!(denmark.level, Some(PartnershipLevel::ComprehensiveStrategic));
-            assert_eq!(country::levels(&mut tx, &denmark).await.expect("levels").len(), 2, "the earlier level stays in history");
+            let denmark = country::add_level(&mut tx, &admin, &code("DK"), &upgrade)
+                .await
+                .expect("upgrade");
+            assert_eq!(
+                denmark.level,
+                Some(PartnershipLevel::ComprehensiveStrategic)
+            );
+            assert_eq!(
+                country::levels(&mut tx, &denmark)
+                    .await
+                    .expect("levels")
+                    .len(),
+                2,
+                "the earlier level stays in history"
+            );
             tx.commit().await.expect("commit");
             let mut c = db.conn().await.expect("conn");
-            let filter = AuditFilter { entity_type: Some("country".into()), entity_id: Some(denmark.id), ..Default::default() };
-            let (entries, _) = audit::list(&mut c, &admin, &filter, 5, 0).await.expect("audit");
+            let filter = AuditFilter {
+                entity_type: Some("country".into()),
+                entity_id: Some(denmark.id),
+                ..Default::default()
+            };
+            let (entries, _) = audit::list(&mut c, &admin, &filter, 5, 0)
+                .await
+                .expect("audit");
             assert_eq!(entries[0].changes["level"]["before"], "comprehensive");
-            assert_eq!(entries[0].changes["level"]["after"], "comprehensive_strategic");
+            assert_eq!(
+                entries[0].changes["level"]["after"],
+                "comprehensive_strategic"
+            );
             let mut tx = db.begin().await.expect("tx");
-            let err = country::add_commemoration(&mut tx, &admin, "  ", 1800, None, None).await.expect_err("invalid");
-            assert!(matches!(&err, Error::Invalid(i) if i.0.len() == 2), "{err:?}");
+            let err = country::add_commemoration(&mut tx, &admin, "  ", 1800, None, None)
+                .await
+                .expect_err("invalid");
+            assert!(
+                matches!(&err, Error::Invalid(i) if i.0.len() == 2),
+                "{err:?}"
+            );
         })
         .await;
     }
@@ -807,7 +1365,9 @@ mod partners {
             website: Some("https://mpla.ao".into()),
             address: None,
             note: None,
-            founded: Some(amity_domain::anniversary::PartialDate::parse("1956-12-10").expect("date")),
+            founded: Some(
+                amity_domain::anniversary::PartialDate::parse("1956-12-10").expect("date"),
+            ),
         }
     }
 
@@ -874,18 +1434,43 @@ mod partners {
                 acronyms: vec!["AAFV".into()],
                 ..mpla()
             };
-            assert!(matches!(partner::create(&mut tx, &viewer, &sample, None, false).await, Err(Error::Denied(_))), "{backend:?}");
-            let created = partner::create(&mut tx, &khanhhoa, &sample, None, false).await.expect("create");
+            assert!(
+                matches!(
+                    partner::create(&mut tx, &viewer, &sample, None, false).await,
+                    Err(Error::Denied(_))
+                ),
+                "{backend:?}"
+            );
+            let created = partner::create(&mut tx, &khanhhoa, &sample, None, false)
+                .await
+                .expect("create");
             assert_eq!(Some(created.owner_unit_id), khanhhoa.unit_id);
-            let change = PartnerInput { note: Some("ghi chú".into()), ..sample.clone() };
-            assert!(matches!(partner::update(&mut tx, &quangnam, created.id, &change).await, Err(Error::Denied(_))));
-            let updated = partner::update(&mut tx, &khanhhoa, created.id, &change).await.expect("owner updates");
+            let change = PartnerInput {
+                note: Some("ghi chú".into()),
+                ..sample.clone()
+            };
+            assert!(matches!(
+                partner::update(&mut tx, &quangnam, created.id, &change).await,
+                Err(Error::Denied(_))
+            ));
+            let updated = partner::update(&mut tx, &khanhhoa, created.id, &change)
+                .await
+                .expect("owner updates");
             assert_eq!(updated.note.as_deref(), Some("ghi chú"));
             // Quảng Nam links its own unit; it cannot link Khánh Hòa's.
             let qn = quangnam.unit_id.expect("unit");
             let kh = khanhhoa.unit_id.expect("unit");
             assert!(matches!(
-                partner::link_unit(&mut tx, &quangnam, created.id, kh, UnitRelation::PartnerOf, (None, None), None).await,
+                partner::link_unit(
+                    &mut tx,
+                    &quangnam,
+                    created.id,
+                    kh,
+                    UnitRelation::PartnerOf,
+                    (None, None),
+                    None
+                )
+                .await,
                 Err(Error::Denied(_))
             ));
             let links = partner::link_unit(
@@ -915,13 +1500,31 @@ mod partners {
             ));
             tx.commit().await.expect("commit");
             let mut c = db.conn().await.expect("conn");
-            let (by_unit, _) = partner::list(&mut c, &PartnerFilter { unit_id: Some(qn), ..Default::default() }, ("name", false), 10, 0)
+            let (by_unit, _) = partner::list(
+                &mut c,
+                &PartnerFilter {
+                    unit_id: Some(qn),
+                    ..Default::default()
+                },
+                ("name", false),
+                10,
+                0,
+            )
+            .await
+            .expect("list");
+            assert_eq!(
+                by_unit.iter().map(|p| p.id).collect::<Vec<_>>(),
+                vec![created.id]
+            );
+            let filter = AuditFilter {
+                entity_type: Some("partner".into()),
+                entity_id: Some(created.id),
+                oldest_first: true,
+                ..Default::default()
+            };
+            let (entries, _) = audit::list(&mut c, &Actor::system(), &filter, 10, 0)
                 .await
-                .expect("list");
-            assert_eq!(by_unit.iter().map(|p| p.id).collect::<Vec<_>>(), vec![created.id]);
-            let filter =
-                AuditFilter { entity_type: Some("partner".into()), entity_id: Some(created.id), oldest_first: true, ..Default::default() };
-            let (entries, _) = audit::list(&mut c, &Actor::system(), &filter, 10, 0).await.expect("audit");
+                .expect("audit");
             let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
             assert_eq!(actions, vec!["create", "update", "update"], "{backend:?}");
         })
@@ -1101,7 +1704,10 @@ mod agreements {
     use amity_store::totals;
 
     fn by_partner(partner: i64) -> AgreementFilter {
-        AgreementFilter { partner: Some(partner), ..Default::default() }
+        AgreementFilter {
+            partner: Some(partner),
+            ..Default::default()
+        }
     }
 
     fn input(partner: i64, to: &str) -> AgreementInput {
@@ -1180,63 +1786,149 @@ mod agreements {
         on_demo(|db, backend| async move {
             let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
             let mut tx = db.begin().await.expect("tx");
-            let (found, _) = partner::list(&mut tx, &PartnerFilter { q: Some("ANC".into()), ..Default::default() }, ("name", false), 1, 0)
-                .await
-                .expect("partners");
+            let (found, _) = partner::list(
+                &mut tx,
+                &PartnerFilter {
+                    q: Some("ANC".into()),
+                    ..Default::default()
+                },
+                ("name", false),
+                1,
+                0,
+            )
+            .await
+            .expect("partners");
             let anc = found[0].id;
             let months = [(2022, 12), (2023, 6), (2023, 7), (2023, 12), (2024, 12)];
-            let unit = org::by_code(&mut tx, "56", d("2025-07-01")).await.expect("by code").expect("Khánh Hòa");
-            let stock = |rows: Vec<totals::Total>| rows.iter().filter(|t| t.metric == "agreements_in_force").map(|t| t.value).sum::<i64>();
+            let unit = org::by_code(&mut tx, "56", d("2025-07-01"))
+                .await
+                .expect("by code")
+                .expect("Khánh Hòa");
+            let stock = |rows: Vec<totals::Total>| {
+                rows.iter()
+                    .filter(|t| t.metric == "agreements_in_force")
+                    .map(|t| t.value)
+                    .sum::<i64>()
+            };
             let mut before = Vec::new();
             for at in months {
-                before.push(stock(totals::stocks_by_unit(&mut tx, Some(&[unit]), at).await.expect("stocks")));
+                before.push(stock(
+                    totals::stocks_by_unit(&mut tx, Some(&[unit]), at)
+                        .await
+                        .expect("stocks"),
+                ));
             }
-            let make = |status, from: Option<&str>, to: Option<&str>, signed: Option<&str>| AgreementInput {
-                status,
-                valid_from: from.map(d),
-                valid_to: to.map(d),
-                signed_on: signed.map(d),
-                ..input(anc, "2030-01-01")
+            let make = |status, from: Option<&str>, to: Option<&str>, signed: Option<&str>| {
+                AgreementInput {
+                    status,
+                    valid_from: from.map(d),
+                    valid_to: to.map(d),
+                    signed_on: signed.map(d),
+                    ..input(anc, "2030-01-01")
+                }
             };
             // Ends within June 2023; starts in July 2023 with no end; ran by its dates to the last
             // day of 2023; starts on its signing; a draft and a terminated one are never counted.
             let cases = [
-                make(AgreementStatus::InForce, Some("2021-01-01"), Some("2023-06-30"), None),
+                make(
+                    AgreementStatus::InForce,
+                    Some("2021-01-01"),
+                    Some("2023-06-30"),
+                    None,
+                ),
                 make(AgreementStatus::Signed, Some("2023-07-15"), None, None),
-                make(AgreementStatus::Expired, Some("2019-01-01"), Some("2023-12-31"), None),
-                make(AgreementStatus::InForce, None, Some("2024-06-30"), Some("2023-07-01")),
+                make(
+                    AgreementStatus::Expired,
+                    Some("2019-01-01"),
+                    Some("2023-12-31"),
+                    None,
+                ),
+                make(
+                    AgreementStatus::InForce,
+                    None,
+                    Some("2024-06-30"),
+                    Some("2023-07-01"),
+                ),
                 make(AgreementStatus::Draft, Some("2022-01-01"), None, None),
-                make(AgreementStatus::Terminated, Some("2020-01-01"), Some("2030-12-31"), None),
+                make(
+                    AgreementStatus::Terminated,
+                    Some("2020-01-01"),
+                    Some("2030-12-31"),
+                    None,
+                ),
             ];
             let mut ids = Vec::new();
             for c in &cases {
-                ids.push(agreement::create(&mut tx, &khanhhoa, c, None).await.expect("agreement").id);
+                ids.push(
+                    agreement::create(&mut tx, &khanhhoa, c, None)
+                        .await
+                        .expect("agreement")
+                        .id,
+                );
             }
             // At the end of: Dec 2022 (1st, 3rd), Jun 2023 (1st, 3rd), Jul 2023 (2nd, 3rd, 4th),
             // Dec 2023 (2nd, 3rd, 4th), Dec 2024 (2nd).
             let added = [2, 2, 3, 3, 1];
             for (i, at) in months.iter().enumerate() {
-                let now = stock(totals::stocks_by_unit(&mut tx, Some(&[unit]), *at).await.expect("stocks"));
-                assert_eq!(now - before[i], added[i], "{backend:?}: in force at the end of {at:?}");
+                let now = stock(
+                    totals::stocks_by_unit(&mut tx, Some(&[unit]), *at)
+                        .await
+                        .expect("stocks"),
+                );
+                assert_eq!(
+                    now - before[i],
+                    added[i],
+                    "{backend:?}: in force at the end of {at:?}"
+                );
                 let last_day = NaiveDate::from_ymd_opt(at.0, at.1, 1)
                     .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
                     .and_then(|d| d.pred_opt())
                     .expect("day");
-                let filter = AgreementFilter { units: Some([unit].into()), in_force_on: Some(last_day), ..Default::default() };
-                let (_, listed) = agreement::list(&mut tx, &khanhhoa, &filter, 100, 0).await.expect("list");
-                assert_eq!(listed, now, "{backend:?}: the list on {last_day} holds what the stock counts");
+                let filter = AgreementFilter {
+                    units: Some([unit].into()),
+                    in_force_on: Some(last_day),
+                    ..Default::default()
+                };
+                let (_, listed) = agreement::list(&mut tx, &khanhhoa, &filter, 100, 0)
+                    .await
+                    .expect("list");
+                assert_eq!(
+                    listed, now,
+                    "{backend:?}: the list on {last_day} holds what the stock counts"
+                );
             }
             // Terminating the open-ended one takes it out of every month; the totals still equal
             // the records'.
-            let open = agreement::get(&mut tx, &khanhhoa, ids[1]).await.expect("get");
+            let open = agreement::get(&mut tx, &khanhhoa, ids[1])
+                .await
+                .expect("get");
             let mut terminated = make(AgreementStatus::Terminated, Some("2023-07-15"), None, None);
-            terminated.partners = open.parties.iter().filter_map(|p| p.partner.as_ref().map(|r| r.id)).collect();
-            agreement::update(&mut tx, &khanhhoa, ids[1], &terminated).await.expect("terminate");
-            let now = stock(totals::stocks_by_unit(&mut tx, Some(&[unit]), (2024, 12)).await.expect("stocks"));
+            terminated.partners = open
+                .parties
+                .iter()
+                .filter_map(|p| p.partner.as_ref().map(|r| r.id))
+                .collect();
+            agreement::update(&mut tx, &khanhhoa, ids[1], &terminated)
+                .await
+                .expect("terminate");
+            let now = stock(
+                totals::stocks_by_unit(&mut tx, Some(&[unit]), (2024, 12))
+                    .await
+                    .expect("stocks"),
+            );
             assert_eq!(now, before[4], "{backend:?}");
-            assert_eq!(totals::verify(&mut tx).await.expect("verify"), vec![], "{backend:?}");
-            let windowed = totals::read(&mut tx, Some(&[unit]), (2019, 1), (2030, 12)).await.expect("read");
-            assert!(windowed.iter().all(|t| t.metric != "agreements_in_force"), "the windowed reads leave stocks out");
+            assert_eq!(
+                totals::verify(&mut tx).await.expect("verify"),
+                vec![],
+                "{backend:?}"
+            );
+            let windowed = totals::read(&mut tx, Some(&[unit]), (2019, 1), (2030, 12))
+                .await
+                .expect("read");
+            assert!(
+                windowed.iter().all(|t| t.metric != "agreements_in_force"),
+                "the windowed reads leave stocks out"
+            );
             tx.commit().await.expect("commit");
         })
         .await;
@@ -1291,7 +1983,10 @@ mod activities {
             results: None,
             co_organizers: vec![],
             partners: vec![],
-            countries: vec![CountryCode::parse("KH").expect("code"), CountryCode::parse("LA").expect("code")],
+            countries: vec![
+                CountryCode::parse("KH").expect("code"),
+                CountryCode::parse("LA").expect("code"),
+            ],
             tasks: vec![],
         }
     }
@@ -1386,78 +2081,233 @@ mod ngos {
                 note: None,
                 founded: None,
             };
-            let fsf = partner::create(&mut tx, &vufo, &input, None, true).await.expect("partner").id;
-            let kh = org::by_code(&mut tx, "56", d("2025-07-01")).await.expect("by code").expect("Khánh Hòa");
-            let gl = org::by_code(&mut tx, "52", d("2025-07-01")).await.expect("by code").expect("Gia Lai");
-            let vufo_unit = org::by_code(&mut tx, "VUFO", d("2025-07-01")).await.expect("by code").expect("VUFO");
+            let fsf = partner::create(&mut tx, &vufo, &input, None, true)
+                .await
+                .expect("partner")
+                .id;
+            let kh = org::by_code(&mut tx, "56", d("2025-07-01"))
+                .await
+                .expect("by code")
+                .expect("Khánh Hòa");
+            let gl = org::by_code(&mut tx, "52", d("2025-07-01"))
+                .await
+                .expect("by code")
+                .expect("Gia Lai");
+            let vufo_unit = org::by_code(&mut tx, "VUFO", d("2025-07-01"))
+                .await
+                .expect("by code")
+                .expect("VUFO");
 
             // Refused: not central staff; a province that is not a provincial union; an unknown
             // sector; dates out of order. Nothing is written.
-            let audit_before = audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1;
-            assert!(matches!(ngo::set_work(&mut tx, &khanhhoa, fsf, &[], &[kh], today).await, Err(Error::Denied(_))), "{backend:?}");
-            let bad = ngo::set_work(&mut tx, &vufo, fsf, &["11220".into()], &[vufo_unit], today).await;
-            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "provinces"), "{backend:?}: {bad:?}");
+            let audit_before =
+                audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0)
+                    .await
+                    .expect("audit")
+                    .1;
+            assert!(
+                matches!(
+                    ngo::set_work(&mut tx, &khanhhoa, fsf, &[], &[kh], today).await,
+                    Err(Error::Denied(_))
+                ),
+                "{backend:?}"
+            );
+            let bad =
+                ngo::set_work(&mut tx, &vufo, fsf, &["11220".into()], &[vufo_unit], today).await;
+            assert!(
+                matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "provinces"),
+                "{backend:?}: {bad:?}"
+            );
             let bad = ngo::set_work(&mut tx, &vufo, fsf, &["99999".into()], &[kh], today).await;
-            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "sectors"), "{backend:?}: {bad:?}");
-            let reversed = PermitDraft { valid_from: Some(d("2030-01-01")), ..permit(vec![kh], d("2029-01-01")) };
+            assert!(
+                matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "sectors"),
+                "{backend:?}: {bad:?}"
+            );
+            let reversed = PermitDraft {
+                valid_from: Some(d("2030-01-01")),
+                ..permit(vec![kh], d("2029-01-01"))
+            };
             let bad = ngo::add_permit(&mut tx, &vufo, fsf, &reversed, today).await;
-            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0.iter().any(|e| e.field == "valid_to")), "{backend:?}: {bad:?}");
-            assert_eq!(audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0).await.expect("audit").1, audit_before);
+            assert!(
+                matches!(&bad, Err(Error::Invalid(i)) if i.0.iter().any(|e| e.field == "valid_to")),
+                "{backend:?}: {bad:?}"
+            );
+            assert_eq!(
+                audit::list(&mut tx, &Actor::system(), &AuditFilter::default(), 1, 0)
+                    .await
+                    .expect("audit")
+                    .1,
+                audit_before
+            );
 
             // It works in Khánh Hòa and Gia Lai; its permit covers Khánh Hòa and ends in 30 days.
-            ngo::set_work(&mut tx, &vufo, fsf, &["11220".into()], &[kh, gl], today).await.expect("work");
-            let p = ngo::add_permit(&mut tx, &vufo, fsf, &permit(vec![kh], d("2026-12-23")), today).await.expect("permit");
+            ngo::set_work(&mut tx, &vufo, fsf, &["11220".into()], &[kh, gl], today)
+                .await
+                .expect("work");
+            let p = ngo::add_permit(
+                &mut tx,
+                &vufo,
+                fsf,
+                &permit(vec![kh], d("2026-12-23")),
+                today,
+            )
+            .await
+            .expect("permit");
             assert_eq!((p.state, p.history.len()), (PermitState::Expiring, 1));
             let n = ngo::get(&mut tx, fsf, today).await.expect("ngo");
             assert_eq!(
                 n.warnings,
                 vec![
-                    Warning::Expiring { permit_id: p.id, number: p.number.clone(), valid_to: d("2026-12-23") },
-                    Warning::Uncovered { unit_id: gl, unit_name: n.provinces.iter().find(|u| u.id == gl).expect("Gia Lai").name.clone() },
+                    Warning::Expiring {
+                        permit_id: p.id,
+                        number: p.number.clone(),
+                        valid_to: d("2026-12-23")
+                    },
+                    Warning::Uncovered {
+                        unit_id: gl,
+                        unit_name: n
+                            .provinces
+                            .iter()
+                            .find(|u| u.id == gl)
+                            .expect("Gia Lai")
+                            .name
+                            .clone()
+                    },
                 ],
                 "{backend:?}"
             );
 
             // Extended to 2029 and amended to cover Gia Lai: nothing left to warn about.
-            let short = PermitDraft { valid_to: Some(d("2026-12-01")), ..Default::default() };
-            let bad = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &short, today).await;
-            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "valid_to"), "an extension ends later: {bad:?}");
-            let longer = PermitDraft { valid_to: Some(d("2029-01-14")), ..Default::default() };
-            ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &longer, today).await.expect("extend");
-            let wider = PermitDraft { provinces: vec![kh, gl], ..Default::default() };
-            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Amended, &wider, today).await.expect("amend");
-            assert_eq!((p.state, p.provinces.len(), p.valid_to), (PermitState::Valid, 2, d("2029-01-14")));
-            assert!(ngo::get(&mut tx, fsf, today).await.expect("ngo").warnings.is_empty(), "{backend:?}");
+            let short = PermitDraft {
+                valid_to: Some(d("2026-12-01")),
+                ..Default::default()
+            };
+            let bad =
+                ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &short, today)
+                    .await;
+            assert!(
+                matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "valid_to"),
+                "an extension ends later: {bad:?}"
+            );
+            let longer = PermitDraft {
+                valid_to: Some(d("2029-01-14")),
+                ..Default::default()
+            };
+            ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &longer, today)
+                .await
+                .expect("extend");
+            let wider = PermitDraft {
+                provinces: vec![kh, gl],
+                ..Default::default()
+            };
+            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Amended, &wider, today)
+                .await
+                .expect("amend");
+            assert_eq!(
+                (p.state, p.provinces.len(), p.valid_to),
+                (PermitState::Valid, 2, d("2029-01-14"))
+            );
+            assert!(
+                ngo::get(&mut tx, fsf, today)
+                    .await
+                    .expect("ngo")
+                    .warnings
+                    .is_empty(),
+                "{backend:?}"
+            );
 
             // Suspended (with its reason): both provinces are uncovered; revoked is final.
-            let bad = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Suspended, &PermitDraft::default(), today).await;
-            assert!(matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "note"), "{bad:?}");
-            let why = PermitDraft { note: Some("Không báo cáo hoạt động năm 2025".into()), ..Default::default() };
-            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Suspended, &why, today).await.expect("suspend");
+            let bad = ngo::change_permit(
+                &mut tx,
+                &vufo,
+                p.id,
+                PermitChange::Suspended,
+                &PermitDraft::default(),
+                today,
+            )
+            .await;
+            assert!(
+                matches!(&bad, Err(Error::Invalid(i)) if i.0[0].field == "note"),
+                "{bad:?}"
+            );
+            let why = PermitDraft {
+                note: Some("Không báo cáo hoạt động năm 2025".into()),
+                ..Default::default()
+            };
+            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Suspended, &why, today)
+                .await
+                .expect("suspend");
             assert_eq!(p.standing, PermitStanding::Suspended);
             let n = ngo::get(&mut tx, fsf, today).await.expect("ngo");
-            assert_eq!(n.warnings.iter().filter(|w| matches!(w, Warning::Uncovered { .. })).count(), 2, "{backend:?}");
-            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Revoked, &why, today).await.expect("revoke");
-            let bad = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &longer, today).await;
+            assert_eq!(
+                n.warnings
+                    .iter()
+                    .filter(|w| matches!(w, Warning::Uncovered { .. }))
+                    .count(),
+                2,
+                "{backend:?}"
+            );
+            let p = ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Revoked, &why, today)
+                .await
+                .expect("revoke");
+            let bad =
+                ngo::change_permit(&mut tx, &vufo, p.id, PermitChange::Extended, &longer, today)
+                    .await;
             assert!(matches!(bad, Err(Error::Conflict { .. })), "{backend:?}");
             let p = ngo::permit(&mut tx, p.id, today).await.expect("permit");
             let steps: Vec<&str> = p.history.iter().map(|s| s.change.as_str()).collect();
-            assert_eq!(steps, ["issued", "extended", "amended", "suspended", "revoked"]);
-            let (listed, total) =
-                ngo::list(&mut tx, &NgoFilter { province: Some(gl), needs_attention: true, ..Default::default() }, 10, 0, today)
-                    .await
-                    .expect("list");
+            assert_eq!(
+                steps,
+                ["issued", "extended", "amended", "suspended", "revoked"]
+            );
+            let (listed, total) = ngo::list(
+                &mut tx,
+                &NgoFilter {
+                    province: Some(gl),
+                    needs_attention: true,
+                    ..Default::default()
+                },
+                10,
+                0,
+                today,
+            )
+            .await
+            .expect("list");
             assert_eq!((total, listed[0].id), (1, fsf), "{backend:?}");
-            let (_, none) =
-                ngo::list(&mut tx, &NgoFilter { sector: Some("15150".into()), ..Default::default() }, 10, 0, today).await.expect("list");
+            let (_, none) = ngo::list(
+                &mut tx,
+                &NgoFilter {
+                    sector: Some("15150".into()),
+                    ..Default::default()
+                },
+                10,
+                0,
+                today,
+            )
+            .await
+            .expect("list");
             assert_eq!(none, 0);
-            let mpla =
-                partner::list(&mut tx, &partner::PartnerFilter { q: Some("MPLA".into()), ..Default::default() }, ("name", false), 1, 0)
-                    .await
-                    .expect("partners")
-                    .0[0]
-                    .id;
-            assert!(matches!(ngo::get(&mut tx, mpla, today).await, Err(Error::NotFound(_))), "a party is not an NGO");
+            let mpla = partner::list(
+                &mut tx,
+                &partner::PartnerFilter {
+                    q: Some("MPLA".into()),
+                    ..Default::default()
+                },
+                ("name", false),
+                1,
+                0,
+            )
+            .await
+            .expect("partners")
+            .0[0]
+                .id;
+            assert!(
+                matches!(
+                    ngo::get(&mut tx, mpla, today).await,
+                    Err(Error::NotFound(_))
+                ),
+                "a party is not an NGO"
+            );
             tx.commit().await.expect("commit");
         })
         .await;
@@ -1481,7 +2331,11 @@ mod aid {
             .skip(1)
             .map(|l| {
                 let f: Vec<&str> = l.split(',').collect();
-                (f[0].to_owned(), d(f[1]), Decimal::from_str(f[2]).expect("rate"))
+                (
+                    f[0].to_owned(),
+                    d(f[1]),
+                    Decimal::from_str(f[2]).expect("rate"),
+                )
             })
             .collect()
     }

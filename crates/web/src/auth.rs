@@ -50,7 +50,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parts.extensions.get::<CurrentUser>().cloned().map(Auth).ok_or_else(ApiError::unauthorized)
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .map(Auth)
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -76,19 +81,41 @@ const APPLICATIONS: &str = "/applications";
 /// forms use, its account and signing out. Everything else (the registry, partners, units)
 /// is the federation's.
 fn applicant_may_reach(path: &str) -> bool {
-    let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
-    ["/api/v1/applications", "/api/v1/auth", "/api/v1/sectors", "/api/v1/holidays", APPLICATIONS, "/account", "/logout"]
-        .into_iter()
-        .any(under)
+    let under = |prefix: &str| {
+        path == prefix
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    [
+        "/api/v1/applications",
+        "/api/v1/auth",
+        "/api/v1/sectors",
+        "/api/v1/holidays",
+        APPLICATIONS,
+        "/account",
+        "/logout",
+    ]
+    .into_iter()
+    .any(under)
 }
 
 fn bearer(req: &Request) -> Option<&str> {
-    req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// Compares secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Reads the CSRF token from the header or, for a form post, from the body (which is put back
@@ -97,8 +124,11 @@ async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok((Some(h.to_owned()), req));
     }
-    let is_multipart =
-        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
     if is_multipart {
         // A file upload form carries its token in the action's query (its body is streamed).
         let token = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
@@ -115,9 +145,12 @@ async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();
-    let bytes =
-        axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| error_page(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"))?;
-    let token = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| error_page(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"))?;
+    let token = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned());
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
 
@@ -128,10 +161,18 @@ pub async fn require_user(State(state): State<AppState>, req: Request, next: Nex
         (Some(t.to_owned()), SessionKind::Api, Via::Token)
     } else {
         let jar = CookieJar::from_headers(req.headers());
-        (jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()), SessionKind::Web, Via::Cookie)
+        (
+            jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()),
+            SessionKind::Web,
+            Via::Cookie,
+        )
     };
     let Some(token) = token else {
-        return refuse(&path, StatusCode::UNAUTHORIZED, "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/token)");
+        return refuse(
+            &path,
+            StatusCode::UNAUTHORIZED,
+            "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/token)",
+        );
     };
     let resolved = async {
         let mut conn = state.db.conn().await?;
@@ -139,19 +180,34 @@ pub async fn require_user(State(state): State<AppState>, req: Request, next: Nex
             return Ok::<_, amity_store::Error>(None);
         };
         let actor = scope::actor_for(&mut conn, &user).await?;
-        Ok(Some(CurrentUser { user, actor, csrf, via }))
+        Ok(Some(CurrentUser {
+            user,
+            actor,
+            csrf,
+            via,
+        }))
     }
     .await;
     let current = match resolved {
         Ok(Some(c)) => c,
-        Ok(None) => return refuse(&path, StatusCode::UNAUTHORIZED, "the session or token has expired or was revoked; sign in again"),
+        Ok(None) => {
+            return refuse(
+                &path,
+                StatusCode::UNAUTHORIZED,
+                "the session or token has expired or was revoked; sign in again",
+            );
+        }
         Err(e) => return ApiError::from(e).into_response(),
     };
     if current.user.role == amity_domain::user::Role::NgoApplicant && !applicant_may_reach(&path) {
         if path == "/" {
             return Redirect::to(APPLICATIONS).into_response();
         }
-        return refuse(&path, StatusCode::FORBIDDEN, "an NGO applicant account reaches its own NGO's applications only");
+        return refuse(
+            &path,
+            StatusCode::FORBIDDEN,
+            "an NGO applicant account reaches its own NGO's applications only",
+        );
     }
     let mut req = req;
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -161,7 +217,11 @@ pub async fn require_user(State(state): State<AppState>, req: Request, next: Nex
             Err(resp) => return resp,
         };
         if !sent.is_some_and(|s| same_secret(&s, &current.csrf)) {
-            return refuse(&path, StatusCode::FORBIDDEN, "the form has expired (CSRF check failed); reload the page and try again");
+            return refuse(
+                &path,
+                StatusCode::FORBIDDEN,
+                "the form has expired (CSRF check failed); reload the page and try again",
+            );
         }
         req = rebuilt;
     }

@@ -17,7 +17,11 @@ pub fn bars(title: &str, labels: &[String], series: &[Series]) -> Result<String,
     {
         let root = SVGBackend::with_string(&mut svg, (720, 300)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let max = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0_f64, f64::max).max(1.0);
+        let max = series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .fold(0.0_f64, f64::max)
+            .max(1.0);
         let groups = labels.len().max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
@@ -49,14 +53,25 @@ pub fn bars(title: &str, labels: &[String], series: &[Series]) -> Result<String,
                 }))
                 .map_err(|e| e.to_string())?
                 .label(s.name.clone())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 10, y + 4)], color.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 4), (x + 10, y + 4)], color.filled())
+                });
         }
-        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw().map_err(|e| e.to_string())?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     // A title element makes the drawing speak its purpose to screen readers.
     let escaped = title.replace('&', "&amp;").replace('<', "&lt;");
-    Ok(svg.replacen('>', &format!(" role=\"img\" aria-label=\"{escaped}\"><title>{escaped}</title>"), 1))
+    Ok(svg.replacen(
+        '>',
+        &format!(" role=\"img\" aria-label=\"{escaped}\"><title>{escaped}</title>"),
+        1,
+    ))
 }
 
 #[cfg(test)]
@@ -65,12 +80,29 @@ mod tests {
 
     #[test]
     fn bars_come_out_as_titled_svg_with_escaped_labels() {
-        let labels: Vec<String> = ["T1", "T2", "<T3>"].iter().map(|s| (*s).to_owned()).collect();
-        let svg =
-            bars("Hoạt động & đoàn", &labels, &[Series { name: "Đoàn ra".into(), color: (179, 38, 30), values: vec![1.0, 3.0, 2.0] }])
-                .expect("chart");
-        assert!(svg.starts_with("<svg") && svg.contains("<title>Hoạt động &amp; đoàn</title>"), "{}", &svg[..200.min(svg.len())]);
-        assert!(svg.contains("&lt;T3&gt;") && !svg.contains("<T3>"), "labels are escaped");
+        let labels: Vec<String> = ["T1", "T2", "<T3>"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let svg = bars(
+            "Hoạt động & đoàn",
+            &labels,
+            &[Series {
+                name: "Đoàn ra".into(),
+                color: (179, 38, 30),
+                values: vec![1.0, 3.0, 2.0],
+            }],
+        )
+        .expect("chart");
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<title>Hoạt động &amp; đoàn</title>"),
+            "{}",
+            &svg[..200.min(svg.len())]
+        );
+        assert!(
+            svg.contains("&lt;T3&gt;") && !svg.contains("<T3>"),
+            "labels are escaped"
+        );
         assert!(svg.matches("<rect").count() >= 3, "a bar per value");
     }
 }

@@ -7,7 +7,9 @@ use std::io::Cursor;
 use amity_store::periodic::Report;
 use amity_store::report::{Reading, Summary};
 use chrono::{Datelike, NaiveDate};
-use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType};
+use docx_rs::{
+    AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
+};
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook};
 
 use crate::error::ApiError;
@@ -19,7 +21,10 @@ pub const PDF: &str = "application/pdf";
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// The national motto, in two lines.
-pub const MOTTO: [&str; 2] = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"];
+pub const MOTTO: [&str; 2] = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+];
 
 /// A table in the body: a header row and rows of text; columns from `numeric_from` on are
 /// figures (right-aligned; written as numbers in XLSX).
@@ -63,7 +68,9 @@ pub struct Document {
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::from(amity_store::Error::Other(anyhow::anyhow!("writing a document: {e}")))
+    ApiError::from(amity_store::Error::Other(anyhow::anyhow!(
+        "writing a document: {e}"
+    )))
 }
 
 /// The place a unit writes from: its province, or Hà Nội for central bodies.
@@ -78,7 +85,12 @@ pub fn place_of(unit_name: &str) -> String {
 
 /// "Khánh Hòa, ngày 22 tháng 11 năm 2026".
 pub fn place_and_date(place: &str, date: NaiveDate) -> String {
-    format!("{place}, ngày {:02} tháng {:02} năm {}", date.day(), date.month(), date.year())
+    format!(
+        "{place}, ngày {:02} tháng {:02} năm {}",
+        date.day(),
+        date.month(),
+        date.year()
+    )
 }
 
 const ABOVE: &str = "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ VIỆT NAM";
@@ -86,7 +98,15 @@ const ABOVE: &str = "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ VIỆT NAM";
 /// A periodic report as a document.
 pub fn of_report(r: &Report, today: NaiveDate) -> Document {
     let computed = DocTable {
-        header: ["STT", "Chỉ tiêu", "Đơn vị tính", &format!("Kỳ báo cáo {}", r.period), "Cùng kỳ năm trước"].map(String::from).to_vec(),
+        header: [
+            "STT",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            &format!("Kỳ báo cáo {}", r.period),
+            "Cùng kỳ năm trước",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: r
             .computed
             .iter()
@@ -102,26 +122,52 @@ pub fn of_report(r: &Report, today: NaiveDate) -> Document {
             })
             .collect(),
         numeric_from: 3,
-        figures: r.computed.iter().map(|v| vec![Some(v.value), v.previous]).collect(),
+        figures: r
+            .computed
+            .iter()
+            .map(|v| vec![Some(v.value), v.previous])
+            .collect(),
         chart_col: 3,
     };
     let manual = DocTable {
-        header: ["STT", "Chỉ tiêu", "Đơn vị tính", &format!("Kỳ báo cáo {}", r.period)].map(String::from).to_vec(),
+        header: [
+            "STT",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            &format!("Kỳ báo cáo {}", r.period),
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: r
             .manual
             .iter()
             .enumerate()
-            .map(|(i, m)| vec![(i + 1).to_string(), m.name_vi.to_owned(), m.measure_vi.to_owned(), m.value.map(figure).unwrap_or_default()])
+            .map(|(i, m)| {
+                vec![
+                    (i + 1).to_string(),
+                    m.name_vi.to_owned(),
+                    m.measure_vi.to_owned(),
+                    m.value.map(figure).unwrap_or_default(),
+                ]
+            })
             .collect(),
         numeric_from: 3,
         figures: r.manual.iter().map(|m| vec![m.value]).collect(),
         chart_col: 3,
     };
-    let lines = |text: &str| text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+    let lines = |text: &str| {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
     let status = match r.state {
         amity_domain::report::ReportState::Draft => Some("(Dự thảo)".to_owned()),
         amity_domain::report::ReportState::Submitted => Some("(Đã gửi, chờ phê duyệt)".to_owned()),
-        _ if !r.changed_since_approval.is_empty() => Some("(Số liệu đã thay đổi sau khi phê duyệt)".to_owned()),
+        _ if !r.changed_since_approval.is_empty() => {
+            Some("(Số liệu đã thay đổi sau khi phê duyệt)".to_owned())
+        }
         _ => None,
     };
     Document {
@@ -129,15 +175,35 @@ pub fn of_report(r: &Report, today: NaiveDate) -> Document {
         unit: r.unit_name.clone(),
         number: format!("Số:       /BC-{}", r.form_code.trim_start_matches("BC-")),
         place: place_of(&r.unit_name),
-        date: r.approved_at.map(|a| a.date_naive()).or(r.submitted_at.map(|s| s.date_naive())).unwrap_or(today),
+        date: r
+            .approved_at
+            .map(|a| a.date_naive())
+            .or(r.submitted_at.map(|s| s.date_naive()))
+            .unwrap_or(today),
         title: "BÁO CÁO".to_owned(),
         subtitle: format!("{} {}", r.form_name_vi, r.period),
         status,
         sections: vec![
-            Section { heading: "I. KẾT QUẢ THỰC HIỆN".into(), paragraphs: lines(&r.results), table: Some(computed) },
-            Section { heading: "Các chỉ tiêu do đơn vị thống kê".into(), paragraphs: vec![], table: Some(manual) },
-            Section { heading: "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(), paragraphs: lines(&r.shortcomings), table: None },
-            Section { heading: "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI".into(), paragraphs: lines(&r.directions), table: None },
+            Section {
+                heading: "I. KẾT QUẢ THỰC HIỆN".into(),
+                paragraphs: lines(&r.results),
+                table: Some(computed),
+            },
+            Section {
+                heading: "Các chỉ tiêu do đơn vị thống kê".into(),
+                paragraphs: vec![],
+                table: Some(manual),
+            },
+            Section {
+                heading: "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(),
+                paragraphs: lines(&r.shortcomings),
+                table: None,
+            },
+            Section {
+                heading: "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI".into(),
+                paragraphs: lines(&r.directions),
+                table: None,
+            },
         ],
         signer: format!("TM. {}", r.unit_name.to_uppercase()),
     }
@@ -146,9 +212,17 @@ pub fn of_report(r: &Report, today: NaiveDate) -> Document {
 /// A roll-up summary as a document.
 pub fn of_summary(s: &Summary, today: NaiveDate) -> Document {
     let indicators = DocTable {
-        header: ["STT", "Chỉ tiêu", "Đơn vị tính", "Của đơn vị", "Toàn hệ thống", "Cùng kỳ năm trước", "Tăng, giảm"]
-            .map(String::from)
-            .to_vec(),
+        header: [
+            "STT",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            "Của đơn vị",
+            "Toàn hệ thống",
+            "Cùng kỳ năm trước",
+            "Tăng, giảm",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: s
             .indicators
             .iter()
@@ -171,13 +245,29 @@ pub fn of_summary(s: &Summary, today: NaiveDate) -> Document {
             })
             .collect(),
         numeric_from: 3,
-        figures: s.indicators.iter().map(|v| vec![Some(v.own), Some(v.subtree), v.previous, v.change]).collect(),
+        figures: s
+            .indicators
+            .iter()
+            .map(|v| vec![Some(v.own), Some(v.subtree), v.previous, v.change])
+            .collect(),
         chart_col: 4,
     };
-    let codes = ["delegations_out", "delegations_in", "events", "participants", "foreign_participants"];
+    let codes = [
+        "delegations_out",
+        "delegations_in",
+        "events",
+        "participants",
+        "foreign_participants",
+    ];
     let names: Vec<String> = codes
         .iter()
-        .map(|c| amity_domain::indicator::CATALOGUE.iter().find(|i| i.code == *c).map(|i| i.name_vi.to_owned()).unwrap_or_default())
+        .map(|c| {
+            amity_domain::indicator::CATALOGUE
+                .iter()
+                .find(|i| i.code == *c)
+                .map(|i| i.name_vi.to_owned())
+                .unwrap_or_default()
+        })
         .collect();
     let parts = DocTable {
         header: std::iter::once("Đơn vị".to_owned()).chain(names).collect(),
@@ -187,14 +277,25 @@ pub fn of_summary(s: &Summary, today: NaiveDate) -> Document {
             .map(|p| {
                 let mut name = p.unit_name.clone();
                 if !p.carries.is_empty() {
-                    let carried: Vec<&str> = p.carries.iter().map(|c| c.unit_name.as_str()).collect();
+                    let carried: Vec<&str> =
+                        p.carries.iter().map(|c| c.unit_name.as_str()).collect();
                     name = format!("{name} (gồm cả {})", carried.join(", "));
                 }
-                std::iter::once(name).chain(codes.iter().map(|c| figure(p.values.get(c).copied().unwrap_or_default()))).collect()
+                std::iter::once(name)
+                    .chain(
+                        codes
+                            .iter()
+                            .map(|c| figure(p.values.get(c).copied().unwrap_or_default())),
+                    )
+                    .collect()
             })
             .collect(),
         numeric_from: 1,
-        figures: s.parts.iter().map(|p| codes.iter().map(|c| p.values.get(c).copied()).collect()).collect(),
+        figures: s
+            .parts
+            .iter()
+            .map(|p| codes.iter().map(|c| p.values.get(c).copied()).collect())
+            .collect(),
         chart_col: 3,
     };
     let reading = match s.structure {
@@ -207,8 +308,16 @@ pub fn of_summary(s: &Summary, today: NaiveDate) -> Document {
         .map(|n| {
             let now: Vec<&str> = n.now_in.iter().map(|t| t.unit_name.as_str()).collect();
             match n.kind {
-                "joined" => format!("{} không thuộc đơn vị trong kỳ; số liệu nay được tính vào {}.", n.unit_name, now.join(", ")),
-                _ => format!("{} thuộc đơn vị trong kỳ; số liệu nay được tính vào {} (ngoài đơn vị).", n.unit_name, now.join(", ")),
+                "joined" => format!(
+                    "{} không thuộc đơn vị trong kỳ; số liệu nay được tính vào {}.",
+                    n.unit_name,
+                    now.join(", ")
+                ),
+                _ => format!(
+                    "{} thuộc đơn vị trong kỳ; số liệu nay được tính vào {} (ngoài đơn vị).",
+                    n.unit_name,
+                    now.join(", ")
+                ),
             }
         })
         .collect();
@@ -217,15 +326,26 @@ pub fn of_summary(s: &Summary, today: NaiveDate) -> Document {
         paragraphs: vec![format!(
             "Số liệu kỳ {} {reading}{}.",
             s.period,
-            s.compared_with.as_ref().map(|c| format!(", so sánh với cùng kỳ {c}")).unwrap_or_default()
+            s.compared_with
+                .as_ref()
+                .map(|c| format!(", so sánh với cùng kỳ {c}"))
+                .unwrap_or_default()
         )],
         table: Some(indicators),
     }];
     if !s.parts.is_empty() {
-        sections.push(Section { heading: "II. CÁC ĐƠN VỊ TRỰC THUỘC".into(), paragraphs: vec![], table: Some(parts) });
+        sections.push(Section {
+            heading: "II. CÁC ĐƠN VỊ TRỰC THUỘC".into(),
+            paragraphs: vec![],
+            table: Some(parts),
+        });
     }
     if !s.notes.is_empty() {
-        sections.push(Section { heading: "III. THAY ĐỔI DO HỢP NHẤT, CHIA TÁCH".into(), paragraphs: notes, table: None });
+        sections.push(Section {
+            heading: "III. THAY ĐỔI DO HỢP NHẤT, CHIA TÁCH".into(),
+            paragraphs: notes,
+            table: None,
+        });
     }
     Document {
         above: ABOVE.to_owned(),
@@ -256,11 +376,21 @@ fn bordered_table(t: &DocTable) -> Table {
     let cols = t.header.len().max(1);
     // A narrow number column and a wide name column when the table is numbered; the figures
     // share what is left.
-    let lead: Vec<usize> = if t.numeric_from > 1 { vec![500, 3000] } else { vec![3000] };
+    let lead: Vec<usize> = if t.numeric_from > 1 {
+        vec![500, 3000]
+    } else {
+        vec![3000]
+    };
     let rest = (TEXT_WIDTH - lead.iter().sum::<usize>()) / cols.saturating_sub(lead.len()).max(1);
-    let widths: Vec<usize> = (0..cols).map(|i| lead.get(i).copied().unwrap_or(rest)).collect();
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| lead.get(i).copied().unwrap_or(rest))
+        .collect();
     let cell = |s: &str, i: usize, bold: bool| {
-        let run = if bold { text(s).bold().size(22) } else { text(s).size(22) };
+        let run = if bold {
+            text(s).bold().size(22)
+        } else {
+            text(s).size(22)
+        };
         let align = if bold || i == 0 && t.numeric_from > 1 {
             AlignmentType::Center
         } else if i >= t.numeric_from {
@@ -268,10 +398,25 @@ fn bordered_table(t: &DocTable) -> Table {
         } else {
             AlignmentType::Left
         };
-        TableCell::new().width(widths[i.min(widths.len() - 1)], WidthType::Dxa).add_paragraph(Paragraph::new().add_run(run).align(align))
+        TableCell::new()
+            .width(widths[i.min(widths.len() - 1)], WidthType::Dxa)
+            .add_paragraph(Paragraph::new().add_run(run).align(align))
     };
-    let header = TableRow::new(t.header.iter().enumerate().map(|(i, h)| cell(h, i, true)).collect());
-    let rows = t.rows.iter().map(|r| TableRow::new(r.iter().enumerate().map(|(i, v)| cell(v, i, false)).collect()));
+    let header = TableRow::new(
+        t.header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| cell(h, i, true))
+            .collect(),
+    );
+    let rows = t.rows.iter().map(|r| {
+        TableRow::new(
+            r.iter()
+                .enumerate()
+                .map(|(i, v)| cell(v, i, false))
+                .collect(),
+        )
+    });
     Table::new(std::iter::once(header).chain(rows).collect()).set_grid(widths.clone())
 }
 
@@ -279,7 +424,11 @@ impl Document {
     /// The document as DOCX: Times New Roman 13 pt on A4, the heading as a borderless
     /// two-column table.
     pub fn docx(&self) -> Result<Vec<u8>, ApiError> {
-        let fonts = RunFonts::new().ascii("Times New Roman").hi_ansi("Times New Roman").east_asia("Times New Roman").cs("Times New Roman");
+        let fonts = RunFonts::new()
+            .ascii("Times New Roman")
+            .hi_ansi("Times New Roman")
+            .east_asia("Times New Roman")
+            .cs("Times New Roman");
         let half = TEXT_WIDTH / 2;
         let left = TableCell::new()
             .width(half - 600, WidthType::Dxa)
@@ -292,11 +441,20 @@ impl Document {
             .add_paragraph(centered(text(MOTTO[0]).bold().size(24)))
             .add_paragraph(centered(text(MOTTO[1]).bold().underline("single")))
             .add_paragraph(Paragraph::new())
-            .add_paragraph(centered(text(&place_and_date(&self.place, self.date)).italic()));
-        let heading = Table::without_borders(vec![TableRow::new(vec![left, right])]).set_grid(vec![half - 600, half + 600]);
+            .add_paragraph(centered(
+                text(&place_and_date(&self.place, self.date)).italic(),
+            ));
+        let heading = Table::without_borders(vec![TableRow::new(vec![left, right])])
+            .set_grid(vec![half - 600, half + 600]);
         let mut doc = Docx::new()
             .page_size(11906, 16838)
-            .page_margin(docx_rs::PageMargin::new().top(1134).bottom(1134).left(1701).right(1134))
+            .page_margin(
+                docx_rs::PageMargin::new()
+                    .top(1134)
+                    .bottom(1134)
+                    .left(1701)
+                    .right(1134),
+            )
             .default_fonts(fonts)
             .default_size(26)
             .add_table(heading)
@@ -310,10 +468,13 @@ impl Document {
         for section in &self.sections {
             doc = doc.add_paragraph(Paragraph::new().add_run(text(&section.heading).bold()));
             for p in &section.paragraphs {
-                doc = doc.add_paragraph(Paragraph::new().add_run(text(p)).align(AlignmentType::Both));
+                doc =
+                    doc.add_paragraph(Paragraph::new().add_run(text(p)).align(AlignmentType::Both));
             }
             if let Some(t) = &section.table {
-                doc = doc.add_table(bordered_table(t)).add_paragraph(Paragraph::new());
+                doc = doc
+                    .add_table(bordered_table(t))
+                    .add_paragraph(Paragraph::new());
             }
         }
         let signature = TableCell::new()
@@ -325,7 +486,10 @@ impl Document {
             .add_paragraph(Paragraph::new().add_run(text("Nơi nhận:").bold().italic().size(24)))
             .add_paragraph(Paragraph::new().add_run(text("- Như trên;").size(22)))
             .add_paragraph(Paragraph::new().add_run(text("- Lưu: VT.").size(22)));
-        doc = doc.add_table(Table::without_borders(vec![TableRow::new(vec![recipients, signature])]).set_grid(vec![half, half]));
+        doc = doc.add_table(
+            Table::without_borders(vec![TableRow::new(vec![recipients, signature])])
+                .set_grid(vec![half, half]),
+        );
         let mut out = Cursor::new(Vec::new());
         doc.build().pack(&mut out).map_err(internal)?;
         Ok(out.into_inner())
@@ -358,13 +522,21 @@ impl Document {
         let number = Format::new().set_num_format("#,##0.##");
         let sheet = workbook.add_worksheet();
         sheet.set_name(SHEET).map_err(internal)?;
-        sheet.write_string_with_format(0, 0, &self.unit, &bold).map_err(internal)?;
-        sheet.write_string_with_format(1, 0, format!("{} — {}", self.title, self.subtitle), &bold).map_err(internal)?;
-        sheet.write_string(2, 0, place_and_date(&self.place, self.date)).map_err(internal)?;
+        sheet
+            .write_string_with_format(0, 0, &self.unit, &bold)
+            .map_err(internal)?;
+        sheet
+            .write_string_with_format(1, 0, format!("{} — {}", self.title, self.subtitle), &bold)
+            .map_err(internal)?;
+        sheet
+            .write_string(2, 0, place_and_date(&self.place, self.date))
+            .map_err(internal)?;
         let mut row: u32 = 4;
         let mut chart_source = None;
         for section in &self.sections {
-            sheet.write_string_with_format(row, 0, &section.heading, &bold).map_err(internal)?;
+            sheet
+                .write_string_with_format(row, 0, &section.heading, &bold)
+                .map_err(internal)?;
             row += 1;
             for p in &section.paragraphs {
                 sheet.write_string(row, 0, p).map_err(internal)?;
@@ -372,14 +544,24 @@ impl Document {
             }
             let Some(t) = &section.table else { continue };
             for (c, h) in t.header.iter().enumerate() {
-                sheet.write_string_with_format(row, c as u16, h, &bold).map_err(internal)?;
+                sheet
+                    .write_string_with_format(row, c as u16, h, &bold)
+                    .map_err(internal)?;
             }
             let first = row + 1;
             for (r, values) in t.rows.iter().enumerate() {
                 let at = first + r as u32;
                 for (c, v) in values.iter().enumerate() {
-                    match (c >= t.numeric_from).then(|| t.figures.get(r).and_then(|f| f.get(c - t.numeric_from)).copied().flatten()) {
-                        Some(Some(n)) => sheet.write_number_with_format(at, c as u16, n, &number).map_err(internal)?,
+                    match (c >= t.numeric_from).then(|| {
+                        t.figures
+                            .get(r)
+                            .and_then(|f| f.get(c - t.numeric_from))
+                            .copied()
+                            .flatten()
+                    }) {
+                        Some(Some(n)) => sheet
+                            .write_number_with_format(at, c as u16, n, &number)
+                            .map_err(internal)?,
                         Some(None) => sheet,
                         None => sheet.write_string(at, c as u16, v).map_err(internal)?,
                     };
@@ -388,8 +570,13 @@ impl Document {
             let last = first + t.rows.len().saturating_sub(1) as u32;
             if chart_source.is_none() && !t.rows.is_empty() {
                 let label_col = if t.numeric_from > 1 { 1 } else { 0 };
-                chart_source =
-                    Some((first, last, label_col as u16, t.chart_col as u16, t.header.get(t.chart_col).cloned().unwrap_or_default()));
+                chart_source = Some((
+                    first,
+                    last,
+                    label_col as u16,
+                    t.chart_col as u16,
+                    t.header.get(t.chart_col).cloned().unwrap_or_default(),
+                ));
             }
             row = last + 2;
         }
@@ -419,8 +606,14 @@ mod tests {
 
     #[test]
     fn a_union_writes_from_its_province_and_central_bodies_from_ha_noi() {
-        assert_eq!(place_of("Liên hiệp các tổ chức hữu nghị tỉnh Khánh Hòa"), "Khánh Hòa");
-        assert_eq!(place_of("Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng"), "Đà Nẵng");
+        assert_eq!(
+            place_of("Liên hiệp các tổ chức hữu nghị tỉnh Khánh Hòa"),
+            "Khánh Hòa"
+        );
+        assert_eq!(
+            place_of("Liên hiệp các tổ chức hữu nghị thành phố Đà Nẵng"),
+            "Đà Nẵng"
+        );
         assert_eq!(place_of("Hội hữu nghị Việt Nam – Lào"), "Hà Nội");
         let d = NaiveDate::from_ymd_opt(2026, 3, 5).expect("date");
         assert_eq!(place_and_date("Huế", d), "Huế, ngày 05 tháng 03 năm 2026");

@@ -34,15 +34,32 @@ struct Item<'a> {
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        ApiError { status, errors: vec![FieldError { field: String::new(), detail: detail.into() }], candidates: Vec::new() }
+        ApiError {
+            status,
+            errors: vec![FieldError {
+                field: String::new(),
+                detail: detail.into(),
+            }],
+            candidates: Vec::new(),
+        }
     }
 
     pub fn field(status: StatusCode, field: &str, detail: impl Into<String>) -> Self {
-        ApiError { status, errors: vec![FieldError { field: field.into(), detail: detail.into() }], candidates: Vec::new() }
+        ApiError {
+            status,
+            errors: vec![FieldError {
+                field: field.into(),
+                detail: detail.into(),
+            }],
+            candidates: Vec::new(),
+        }
     }
 
     pub fn unauthorized() -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/token)")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/token)",
+        )
     }
 
     pub fn not_found() -> Self {
@@ -52,7 +69,11 @@ impl ApiError {
 
 impl From<Invalid> for ApiError {
     fn from(invalid: Invalid) -> Self {
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors: invalid.0, candidates: Vec::new() }
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors: invalid.0,
+            candidates: Vec::new(),
+        }
     }
 }
 
@@ -63,8 +84,12 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Invalid(invalid) => invalid.into(),
             StoreError::Denied(denied) => ApiError::new(StatusCode::FORBIDDEN, denied.0),
-            StoreError::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found")),
-            StoreError::Conflict { field, detail } => ApiError::field(StatusCode::CONFLICT, &field, detail),
+            StoreError::NotFound(what) => {
+                ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found"))
+            }
+            StoreError::Conflict { field, detail } => {
+                ApiError::field(StatusCode::CONFLICT, &field, detail)
+            }
             StoreError::Duplicate { field, candidates } => ApiError {
                 candidates,
                 ..ApiError::field(
@@ -73,10 +98,15 @@ impl From<StoreError> for ApiError {
                     "this looks like an existing record (see candidates); send confirm_duplicate: true to create it anyway",
                 )
             },
-            e if e.is_unique_violation() => ApiError::new(StatusCode::CONFLICT, "this record already exists"),
+            e if e.is_unique_violation() => {
+                ApiError::new(StatusCode::CONFLICT, "this record already exists")
+            }
             e => {
                 tracing::error!(error = ?e, "request failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error; it has been logged",
+                )
             }
         }
     }
@@ -88,7 +118,10 @@ impl IntoResponse for ApiError {
             errors: self
                 .errors
                 .iter()
-                .map(|e| Item { detail: &e.detail, field: (!e.field.is_empty()).then_some(e.field.as_str()) })
+                .map(|e| Item {
+                    detail: &e.detail,
+                    field: (!e.field.is_empty()).then_some(e.field.as_str()),
+                })
                 .collect(),
             candidates: &self.candidates,
         };

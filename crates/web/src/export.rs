@@ -15,7 +15,9 @@ pub struct Table {
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::from(amity_store::Error::Other(anyhow::anyhow!("writing an export: {e}")))
+    ApiError::from(amity_store::Error::Other(anyhow::anyhow!(
+        "writing an export: {e}"
+    )))
 }
 
 impl Table {
@@ -34,11 +36,15 @@ impl Table {
         let worksheet = workbook.add_worksheet();
         worksheet.set_name(sheet).map_err(internal)?;
         for (col, title) in self.header.iter().enumerate() {
-            worksheet.write_string_with_format(0, col as u16, *title, &bold).map_err(internal)?;
+            worksheet
+                .write_string_with_format(0, col as u16, *title, &bold)
+                .map_err(internal)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
             for (col, value) in row.iter().enumerate() {
-                worksheet.write_string(r as u32 + 1, col as u16, value).map_err(internal)?;
+                worksheet
+                    .write_string(r as u32 + 1, col as u16, value)
+                    .map_err(internal)?;
             }
         }
         worksheet.set_freeze_panes(1, 0).map_err(internal)?;
@@ -50,7 +56,14 @@ impl Table {
 /// A download response with the file name given.
 pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 pub const CSV: &str = "text/csv; charset=utf-8";

@@ -13,11 +13,20 @@ use crate::error::ApiError;
 /// "Failed to deserialize …: name: invalid type: …" (a path, then serde's text) or
 /// "…: unknown field `colour`, expected …".
 fn rejection(status: StatusCode, message: &str) -> ApiError {
-    let text = message.split_once("target type: ").or_else(|| message.split_once("query string: ")).map_or(message, |(_, rest)| rest);
+    let text = message
+        .split_once("target type: ")
+        .or_else(|| message.split_once("query string: "))
+        .map_or(message, |(_, rest)| rest);
     let quoted = ["unknown field `", "missing field `"]
         .iter()
-        .find_map(|marker| text.split_once(marker).and_then(|(_, rest)| rest.split_once('`')).map(|(field, _)| field));
-    let path = text.split_once(": ").filter(|(path, _)| !path.is_empty() && !path.contains(' '));
+        .find_map(|marker| {
+            text.split_once(marker)
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map(|(field, _)| field)
+        });
+    let path = text
+        .split_once(": ")
+        .filter(|(path, _)| !path.is_empty() && !path.contains(' '));
     match (quoted, path) {
         (Some(field), _) => ApiError::field(status, field, text),
         (None, Some((field, detail))) => ApiError::field(status, field, detail),
@@ -39,10 +48,13 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonDataError(e)) => Err(rejection(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text())),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::new(StatusCode::BAD_REQUEST, "send the body as JSON with Content-Type: application/json"))
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(rejection(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text()))
             }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "send the body as JSON with Content-Type: application/json",
+            )),
             Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, e.body_text())),
         }
     }
@@ -62,7 +74,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(QueryRejection::FailedToDeserializeQueryString(e)) => Err(rejection(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text())),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                Err(rejection(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text()))
+            }
             Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, e.body_text())),
         }
     }
@@ -90,7 +104,11 @@ impl Paging {
         }
         let page = self.page.unwrap_or(1);
         if page == 0 {
-            return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "page", "pages start at 1"));
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "page",
+                "pages start at 1",
+            ));
         }
         Ok((per_page, (page - 1).saturating_mul(per_page)))
     }
@@ -125,8 +143,30 @@ mod tests {
 
     #[test]
     fn paging_is_bounded() {
-        assert_eq!(Paging { page: Some(3), per_page: Some(20) }.window(50).ok(), Some((20, 40)));
-        assert!(Paging { page: None, per_page: Some(501) }.window(50).is_err());
-        assert!(Paging { page: Some(0), per_page: None }.window(50).is_err());
+        assert_eq!(
+            Paging {
+                page: Some(3),
+                per_page: Some(20)
+            }
+            .window(50)
+            .ok(),
+            Some((20, 40))
+        );
+        assert!(
+            Paging {
+                page: None,
+                per_page: Some(501)
+            }
+            .window(50)
+            .is_err()
+        );
+        assert!(
+            Paging {
+                page: Some(0),
+                per_page: None
+            }
+            .window(50)
+            .is_err()
+        );
     }
 }

@@ -13,8 +13,10 @@ fluent_templates::static_loader! {
     };
 }
 
-static VI: LazyLock<LanguageIdentifier> = LazyLock::new(|| "vi".parse().expect("vi is a language tag"));
-static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().expect("en is a language tag"));
+static VI: LazyLock<LanguageIdentifier> =
+    LazyLock::new(|| "vi".parse().expect("vi is a language tag"));
+static EN: LazyLock<LanguageIdentifier> =
+    LazyLock::new(|| "en".parse().expect("en is a language tag"));
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,7 +55,9 @@ impl Lang {
             Lang::Vi => &VI,
             Lang::En => &EN,
         };
-        LOCALES.try_lookup(id, key).unwrap_or_else(|| key.to_owned())
+        LOCALES
+            .try_lookup(id, key)
+            .unwrap_or_else(|| key.to_owned())
     }
 }
 
@@ -77,7 +81,10 @@ mod tests {
         assert!(vi.len() > 50, "the catalogue looks truncated: {}", vi.len());
         let only_vi: Vec<_> = vi.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&vi).collect();
-        assert!(only_vi.is_empty() && only_en.is_empty(), "missing in English: {only_vi:?}; missing in Vietnamese: {only_en:?}");
+        assert!(
+            only_vi.is_empty() && only_en.is_empty(),
+            "missing in English: {only_vi:?}; missing in Vietnamese: {only_en:?}"
+        );
     }
 
     #[test]
@@ -96,7 +103,12 @@ mod tests {
             }
             // The form-field macro takes its label key as the fourth argument.
             for call in text.split("f::text_field(").skip(1) {
-                let key = call.split(',').nth(4).unwrap_or_default().trim().trim_matches('"');
+                let key = call
+                    .split(',')
+                    .nth(4)
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_matches('"');
                 if !vi.contains(key) {
                     missing.push(format!("{}: {key}", path.display()));
                 }
@@ -110,7 +122,11 @@ mod tests {
         let vi = keys(include_str!("../locales/vi/main.ftl"));
         for action in amity_store::audit::AuditAction::ALL {
             let key = format!("action-{}", action.as_str().replace('_', "-"));
-            assert!(vi.contains(&key), "no label for the audit action {}", action.as_str());
+            assert!(
+                vi.contains(&key),
+                "no label for the audit action {}",
+                action.as_str()
+            );
         }
     }
 
@@ -118,11 +134,17 @@ mod tests {
     fn every_timeline_entry_kind_has_a_label() {
         let vi = keys(include_str!("../locales/vi/main.ftl"));
         for kind in amity_store::timeline::EntryKind::ALL {
-            assert!(vi.contains(kind.label_key()), "no label for the timeline entry {kind:?}");
+            assert!(
+                vi.contains(kind.label_key()),
+                "no label for the timeline entry {kind:?}"
+            );
         }
     }
 
-    fn labels_of<T: amity_domain::partner::Vocabulary>(vi: &BTreeSet<String>, missing: &mut Vec<String>) {
+    fn labels_of<T: amity_domain::partner::Vocabulary>(
+        vi: &BTreeSet<String>,
+        missing: &mut Vec<String>,
+    ) {
         for v in T::ALL {
             let key = format!("vocab-{}-{}", T::WHAT, v.as_str().replace('_', "-"));
             if !vi.contains(&key) {
@@ -142,7 +164,10 @@ mod tests {
         labels_of::<MemberRole>(&vi, &mut missing);
         labels_of::<EventType>(&vi, &mut missing);
         labels_of::<Channel>(&vi, &mut missing);
-        for to in DelegationState::ALL.iter().filter(|s| **s != DelegationState::Draft) {
+        for to in DelegationState::ALL
+            .iter()
+            .filter(|s| **s != DelegationState::Draft)
+        {
             let key = format!("move-{}", to.as_str());
             if !vi.contains(&key) {
                 missing.push(key);

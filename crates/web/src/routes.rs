@@ -21,7 +21,10 @@ pub struct RouteSet {
 
 impl Default for RouteSet {
     fn default() -> Self {
-        RouteSet { router: Router::new(), paths: Vec::new() }
+        RouteSet {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
     }
 }
 
@@ -47,21 +50,30 @@ pub struct RouteTable {
 }
 
 fn public_routes() -> RouteSet {
-    RouteSet::default().merge(pages::public_routes()).merge(api::public_routes())
+    RouteSet::default()
+        .merge(pages::public_routes())
+        .merge(api::public_routes())
 }
 
 fn protected_routes() -> RouteSet {
-    RouteSet::default().merge(pages::routes()).merge(api::routes())
+    RouteSet::default()
+        .merge(pages::routes())
+        .merge(api::routes())
 }
 
 /// The paths of the application, for tests and documentation.
 pub fn route_table() -> RouteTable {
-    RouteTable { public: public_routes().paths, protected: protected_routes().paths }
+    RouteTable {
+        public: public_routes().paths,
+        protected: protected_routes().paths,
+    }
 }
 
 /// The whole application. Everything in the protected set passes [`require_user`] first.
 pub fn router(state: AppState) -> Router {
-    let protected = protected_routes().router.route_layer(middleware::from_fn_with_state(state.clone(), require_user));
+    let protected = protected_routes()
+        .router
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
     Router::new()
         .merge(public_routes().router)
         .merge(protected)

@@ -43,12 +43,19 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, mut config: WebConfig) -> Self {
         config.max_upload_bytes = config.max_upload_bytes.min(15 * 1024 * 1024);
-        let per_minute = NonZeroU32::new(config.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        AppState { db, config: Arc::new(config), login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))) }
+        let per_minute =
+            NonZeroU32::new(config.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        AppState {
+            db,
+            config: Arc::new(config),
+            login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+        }
     }
 
     /// Whether another sign-in attempt for this account may go ahead now.
     pub fn allow_login_attempt(&self, email: &str) -> bool {
-        self.login_limiter.check_key(&email.trim().to_lowercase()).is_ok()
+        self.login_limiter
+            .check_key(&email.trim().to_lowercase())
+            .is_ok()
     }
 }

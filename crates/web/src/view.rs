@@ -19,12 +19,18 @@ pub const LANG_COOKIE: &str = "amity_lang";
 /// `1.234,5`.
 pub fn figure(v: f64) -> String {
     use rust_decimal::prelude::FromPrimitive;
-    rust_decimal::Decimal::from_f64(v).map(|d| amity_domain::money::format_amount(&d.round_dp(2))).unwrap_or_else(|| v.to_string())
+    rust_decimal::Decimal::from_f64(v)
+        .map(|d| amity_domain::money::format_amount(&d.round_dp(2)))
+        .unwrap_or_else(|| v.to_string())
 }
 
 /// A change: `+3`, `-1,5` or `0`.
 pub fn signed(v: f64) -> String {
-    if v > 0.0 { format!("+{}", figure(v)) } else { figure(v) }
+    if v > 0.0 {
+        format!("+{}", figure(v))
+    } else {
+        figure(v)
+    }
 }
 
 /// Page links, built in one place.
@@ -113,7 +119,11 @@ pub mod path {
         format!("/agreements/{}/documents", id.borrow())
     }
     pub fn agreement_document_delete(id: impl Borrow<i64>, document: impl Borrow<i64>) -> String {
-        format!("/agreements/{}/documents/{}/delete", id.borrow(), document.borrow())
+        format!(
+            "/agreements/{}/documents/{}/delete",
+            id.borrow(),
+            document.borrow()
+        )
     }
     pub fn unit(id: impl Borrow<i64>) -> String {
         format!("/org-units/{}", id.borrow())
@@ -157,10 +167,23 @@ pub mod path {
         format!("/partners/{}/agreements", id.borrow())
     }
     pub fn partner_tasks(id: impl Borrow<i64>, agreement: impl Borrow<i64>) -> String {
-        format!("/partners/{}/agreements/{}/tasks", id.borrow(), agreement.borrow())
+        format!(
+            "/partners/{}/agreements/{}/tasks",
+            id.borrow(),
+            agreement.borrow()
+        )
     }
-    pub fn partner_task(id: impl Borrow<i64>, agreement: impl Borrow<i64>, task: impl Borrow<i64>) -> String {
-        format!("/partners/{}/agreements/{}/tasks/{}", id.borrow(), agreement.borrow(), task.borrow())
+    pub fn partner_task(
+        id: impl Borrow<i64>,
+        agreement: impl Borrow<i64>,
+        task: impl Borrow<i64>,
+    ) -> String {
+        format!(
+            "/partners/{}/agreements/{}/tasks/{}",
+            id.borrow(),
+            agreement.borrow(),
+            task.borrow()
+        )
     }
     pub fn partner_units(id: impl Borrow<i64>) -> String {
         format!("/partners/{}/units", id.borrow())
@@ -197,13 +220,24 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let lang = jar.get(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())).unwrap_or_default();
+        let lang = jar
+            .get(LANG_COOKIE)
+            .and_then(|c| Lang::from_code(c.value()))
+            .unwrap_or_default();
         let user = parts.extensions.get::<CurrentUser>().cloned();
         let csrf = match &user {
             Some(u) => u.csrf.clone(),
-            None => jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default(),
+            None => jar
+                .get(LOGIN_CSRF_COOKIE)
+                .map(|c| c.value().to_owned())
+                .unwrap_or_default(),
         };
-        Ok(PageCtx { lang, user, csrf, path: parts.uri.path().to_owned() })
+        Ok(PageCtx {
+            lang,
+            user,
+            csrf,
+            path: parts.uri.path().to_owned(),
+        })
     }
 }
 
@@ -224,7 +258,9 @@ impl PageCtx {
     /// A moment in Vietnam's time (UTC+7 all year): `22/11/2026 14:05`.
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-        at.with_timezone(&vietnam).format("%d/%m/%Y %H:%M").to_string()
+        at.with_timezone(&vietnam)
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
     }
 
     pub fn action(&self, action: &str) -> String {
@@ -233,7 +269,10 @@ impl PageCtx {
 
     /// A partnership level's name, or "—".
     pub fn level(&self, level: &Option<amity_domain::country::PartnershipLevel>) -> String {
-        level.as_ref().map(|l| self.level_name(l)).unwrap_or_else(|| "—".into())
+        level
+            .as_ref()
+            .map(|l| self.level_name(l))
+            .unwrap_or_else(|| "—".into())
     }
 
     pub fn level_name(&self, level: &amity_domain::country::PartnershipLevel) -> String {
@@ -241,21 +280,37 @@ impl PageCtx {
     }
 
     /// A date known to the day, month or year, as written (`18/01/1950`, `05/2008`, `1972`), or "—".
-    pub fn partial(&self, date: &Option<chrono::NaiveDate>, precision: &Option<amity_domain::anniversary::Precision>) -> String {
+    pub fn partial(
+        &self,
+        date: &Option<chrono::NaiveDate>,
+        precision: &Option<amity_domain::anniversary::Precision>,
+    ) -> String {
         date.map(|d| {
-            amity_domain::anniversary::PartialDate::from_parts(d, precision.unwrap_or(amity_domain::anniversary::Precision::Day)).display()
+            amity_domain::anniversary::PartialDate::from_parts(
+                d,
+                precision.unwrap_or(amity_domain::anniversary::Precision::Day),
+            )
+            .display()
         })
         .unwrap_or_else(|| "—".into())
     }
 
     /// The name of a month (1–12), or "the whole year" for 0.
     pub fn month(&self, month: &u32) -> String {
-        if *month == 0 { self.t("anniversary-whole-year") } else { format!("{} {month}", self.t("month")) }
+        if *month == 0 {
+            self.t("anniversary-whole-year")
+        } else {
+            format!("{} {month}", self.t("month"))
+        }
     }
 
     /// A vocabulary value's label: `vocab-kind-political-party`, …
     pub fn vocab<T: amity_domain::partner::Vocabulary>(&self, value: &T) -> String {
-        self.t(&format!("vocab-{}-{}", T::WHAT, value.as_str().replace('_', "-")))
+        self.t(&format!(
+            "vocab-{}-{}",
+            T::WHAT,
+            value.as_str().replace('_', "-")
+        ))
     }
 
     pub fn num(&self, n: &i64) -> String {
@@ -278,7 +333,11 @@ impl PageCtx {
 
     /// An indicator's name in the page's language.
     pub fn indicator_name(&self, v: &amity_store::report::Value) -> &'static str {
-        if self.lang.code() == "vi" { v.name_vi } else { v.name_en }
+        if self.lang.code() == "vi" {
+            v.name_vi
+        } else {
+            v.name_en
+        }
     }
 
     pub fn kind(&self, kind: &str) -> String {
@@ -294,25 +353,37 @@ impl PageCtx {
     }
 
     pub fn is_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.user.role == Role::SystemAdmin)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.user.role == Role::SystemAdmin)
     }
 
     /// Whether the reader is an NGO's applicant, who reaches its applications only.
     pub fn is_applicant(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.user.role == Role::NgoApplicant)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.user.role == Role::NgoApplicant)
     }
 
     /// Whether the reader keeps the NGO registry and decides applications.
     pub fn is_ngo_office(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.actor.may(amity_domain::authz::Action::ManageNgos, None))
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.actor.may(amity_domain::authz::Action::ManageNgos, None))
     }
 
     pub fn user_name(&self) -> String {
-        self.user.as_ref().map(|u| u.user.display_name.clone()).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|u| u.user.display_name.clone())
+            .unwrap_or_default()
     }
 
     pub fn user_role(&self) -> String {
-        self.user.as_ref().map(|u| self.role(&u.user.role)).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|u| self.role(&u.user.role))
+            .unwrap_or_default()
     }
 
     /// "Whole federation" or "own unit (N units)".
@@ -322,7 +393,9 @@ impl PageCtx {
         }
         match self.user.as_ref().map(|u| &u.actor.read) {
             Some(amity_domain::authz::Scope::All) => self.t("scope-all"),
-            Some(amity_domain::authz::Scope::Units(units)) => format!("{} ({})", self.t("scope-units"), units.len()),
+            Some(amity_domain::authz::Scope::Units(units)) => {
+                format!("{} ({})", self.t("scope-units"), units.len())
+            }
             None => String::new(),
         }
     }
@@ -332,7 +405,11 @@ impl PageCtx {
     }
 
     pub fn nav_class(&self, prefix: &str) -> &'static str {
-        let active = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
+        let active = if prefix == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(prefix)
+        };
         if active { "active" } else { "" }
     }
 }
@@ -343,7 +420,21 @@ pub struct FormErrors(pub HashMap<String, String>);
 
 impl FormErrors {
     pub fn from_fields(errors: &[FieldError]) -> Self {
-        FormErrors(errors.iter().map(|e| (if e.field.is_empty() { "_".to_owned() } else { e.field.clone() }, e.detail.clone())).collect())
+        FormErrors(
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        if e.field.is_empty() {
+                            "_".to_owned()
+                        } else {
+                            e.field.clone()
+                        },
+                        e.detail.clone(),
+                    )
+                })
+                .collect(),
+        )
     }
 
     pub fn one(field: &str, detail: impl Into<String>) -> Self {
@@ -364,7 +455,13 @@ impl FormErrors {
             .0
             .iter()
             .filter(|(k, _)| !shown.contains(&k.as_str()))
-            .map(|(k, v)| if k == "_" { v.clone() } else { format!("{k}: {v}") })
+            .map(|(k, v)| {
+                if k == "_" {
+                    v.clone()
+                } else {
+                    format!("{k}: {v}")
+                }
+            })
             .collect();
         out.sort();
         out

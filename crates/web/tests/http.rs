@@ -31,7 +31,10 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     fn error_field(&self) -> String {
-        self.json()["errors"][0]["field"].as_str().unwrap_or_default().to_owned()
+        self.json()["errors"][0]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -40,24 +43,46 @@ impl App {
         let db = TestDb::new(backend).await.expect("test database");
         seed::demo(&db.db).await.expect("demo");
         let router = router(AppState::new(db.db.clone(), WebConfig::default()));
-        App { router, db, backend }
+        App {
+            router,
+            db,
+            backend,
+        }
     }
 
     async fn send(&self, req: Request<Body>) -> Reply {
         let resp = self.router.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.into_body().collect().await.expect("body").to_bytes().to_vec();
-        Reply { status, headers, body }
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
-    async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
             None => req.body(Body::empty()),
         };
         self.send(req.expect("request")).await
@@ -68,13 +93,25 @@ impl App {
     }
 
     async fn token(&self, email: &str) -> String {
-        let r = self.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": email, "password": "amity-demo"}))).await;
+        let r = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(json!({"email": email, "password": "amity-demo"})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         r.json()["token"].as_str().expect("token").to_owned()
     }
 
     async fn unit_by_code(&self, token: &str, code: &str, as_of: &str) -> Value {
-        let r = self.get(&format!("/api/v1/org-units?as_of={as_of}&per_page=500"), token).await;
+        let r = self
+            .get(
+                &format!("/api/v1/org-units?as_of={as_of}&per_page=500"),
+                token,
+            )
+            .await;
         r.json()["items"]
             .as_array()
             .expect("items")
@@ -86,7 +123,10 @@ impl App {
 
     /// A demo report on `form` for `year` whose unit's name holds `unit`.
     async fn report_of(&self, token: &str, form: &str, year: i32, unit: &str) -> Value {
-        let reports = self.get(&format!("/api/v1/reports?form={form}&year={year}"), token).await.json();
+        let reports = self
+            .get(&format!("/api/v1/reports?form={form}&year={year}"), token)
+            .await
+            .json();
         reports["items"]
             .as_array()
             .expect("items")
@@ -97,7 +137,9 @@ impl App {
     }
 
     async fn audit_total(&self, token: &str) -> i64 {
-        self.get("/api/v1/audit?per_page=1", token).await.json()["total"].as_i64().expect("total")
+        self.get("/api/v1/audit?per_page=1", token).await.json()["total"]
+            .as_i64()
+            .expect("total")
     }
 
     async fn done(self) {
@@ -120,43 +162,82 @@ where
 async fn every_non_public_route_refuses_anonymous_requests() {
     let app = App::new(Backend::Sqlite).await;
     let table = amity_web::routes::route_table();
-    assert!(table.protected.len() > 20, "the table looks incomplete: {:?}", table.protected);
+    assert!(
+        table.protected.len() > 20,
+        "the table looks incomplete: {:?}",
+        table.protected
+    );
     for path in &table.protected {
-        let concrete = path.replace("{id}", "1").replace("{year}", "2023").replace("{code}", "vi");
+        let concrete = path
+            .replace("{id}", "1")
+            .replace("{year}", "2023")
+            .replace("{code}", "vi");
         let mut refused = 0;
-        for method in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+        for method in [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ] {
             let r = app.call(method.clone(), &concrete, None, None).await;
             match r.status {
                 StatusCode::UNAUTHORIZED => {
-                    assert!(concrete.starts_with("/api/"), "{method} {concrete}: pages redirect to sign-in");
+                    assert!(
+                        concrete.starts_with("/api/"),
+                        "{method} {concrete}: pages redirect to sign-in"
+                    );
                     assert!(r.json()["errors"][0]["detail"].is_string());
                     refused += 1;
                 }
                 StatusCode::SEE_OTHER | StatusCode::TEMPORARY_REDIRECT => {
-                    let location = r.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
-                    assert!(location.starts_with("/login"), "{method} {concrete} → {location}");
+                    let location = r
+                        .headers
+                        .get(header::LOCATION)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    assert!(
+                        location.starts_with("/login"),
+                        "{method} {concrete} → {location}"
+                    );
                     refused += 1;
                 }
                 StatusCode::METHOD_NOT_ALLOWED => {}
-                other => panic!("{method} {concrete} answered {other} to an anonymous request: {}", r.text()),
+                other => panic!(
+                    "{method} {concrete} answered {other} to an anonymous request: {}",
+                    r.text()
+                ),
             }
         }
         assert!(refused > 0, "{concrete} served no method at all");
     }
     // Public routes answer without signing in.
-    assert_eq!(app.call(Method::GET, "/healthz", None, None).await.status, StatusCode::OK);
-    assert_eq!(app.call(Method::GET, "/login", None, None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call(Method::GET, "/healthz", None, None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.call(Method::GET, "/login", None, None).await.status,
+        StatusCode::OK
+    );
     app.done().await;
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
     let app = App::new(Backend::Sqlite).await;
-    let r = app.call(Method::GET, "/api/v1/openapi.json", None, None).await;
+    let r = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
     let table = amity_web::routes::route_table();
-    for path in table.protected.iter().chain(table.public.iter()).filter(|p| p.starts_with("/api/v1/") && !p.ends_with("openapi.json")) {
+    for path in table
+        .protected
+        .iter()
+        .chain(table.public.iter())
+        .filter(|p| p.starts_with("/api/v1/") && !p.ends_with("openapi.json"))
+    {
         let key = path.trim_start_matches("/api/v1");
         assert!(doc["paths"].get(key).is_some(), "openapi.json lacks {key}");
     }
@@ -167,8 +248,14 @@ async fn the_openapi_document_describes_every_api_route() {
 async fn the_structure_follows_the_2025_merger_through_the_api() {
     each_backend(|app| async move {
         let t = app.token("viewer@demo.amity").await;
-        let before = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30", &t).await.json();
-        let after = app.get("/api/v1/org-units?kind=province_union&as_of=2025-07-01", &t).await.json();
+        let before = app
+            .get("/api/v1/org-units?kind=province_union&as_of=2024-06-30", &t)
+            .await
+            .json();
+        let after = app
+            .get("/api/v1/org-units?kind=province_union&as_of=2025-07-01", &t)
+            .await
+            .json();
         assert_eq!(before["total"], 63, "{:?}", app.backend);
         assert_eq!(after["total"], 34);
         let q44_before = app.unit_by_code(&t, "44", "2024-06-30").await;
@@ -177,17 +264,50 @@ async fn the_structure_follows_the_2025_merger_through_the_api() {
         assert_eq!(q44_before["short_name"], "Quảng Bình");
         assert_eq!(q44_after["short_name"], "Quảng Trị");
         let da_nang = app.unit_by_code(&t, "48", "2025-07-01").await;
-        let lineage = app.get(&format!("/api/v1/org-units/{}/lineage", da_nang["id"]), &t).await.json();
-        let merge = lineage["items"].as_array().expect("items").iter().find(|e| e["kind"] == "merge").expect("merge event").clone();
+        let lineage = app
+            .get(&format!("/api/v1/org-units/{}/lineage", da_nang["id"]), &t)
+            .await
+            .json();
+        let merge = lineage["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|e| e["kind"] == "merge")
+            .expect("merge event")
+            .clone();
         assert_eq!(merge["date"], "2025-07-01");
-        let sources: Vec<String> =
-            merge["links"].as_array().expect("links").iter().map(|l| l["from"]["name"].as_str().unwrap_or_default().to_owned()).collect();
-        assert!(sources.iter().any(|s| s.ends_with("Quảng Nam")) && sources.iter().any(|s| s.ends_with("Đà Nẵng")), "{sources:?}");
+        let sources: Vec<String> = merge["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .map(|l| l["from"]["name"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert!(
+            sources.iter().any(|s| s.ends_with("Quảng Nam"))
+                && sources.iter().any(|s| s.ends_with("Đà Nẵng")),
+            "{sources:?}"
+        );
         let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
-        let year = app.get(&format!("/api/v1/org-units/{}/cluster?year=2023", cluster["id"]), &t).await.json();
+        let year = app
+            .get(
+                &format!("/api/v1/org-units/{}/cluster?year=2023", cluster["id"]),
+                &t,
+            )
+            .await
+            .json();
         assert_eq!(year["members"].as_array().map(Vec::len), Some(11));
-        assert!(year["lead"]["name"].as_str().unwrap_or_default().ends_with("Khánh Hòa"));
-        assert!(year["deputy"]["name"].as_str().unwrap_or_default().ends_with("Quảng Nam"));
+        assert!(
+            year["lead"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with("Khánh Hòa")
+        );
+        assert!(
+            year["deputy"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with("Quảng Nam")
+        );
         app
     })
     .await;
@@ -197,10 +317,25 @@ async fn the_structure_follows_the_2025_merger_through_the_api() {
 async fn names_sort_in_vietnamese_order_through_the_api() {
     each_backend(|app| async move {
         let t = app.token("viewer@demo.amity").await;
-        let list = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=name&per_page=100", &t).await.json();
-        let names: Vec<String> =
-            list["items"].as_array().expect("items").iter().map(|u| u["short_name"].as_str().unwrap_or_default().to_owned()).collect();
-        let pos = |n: &str| names.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} missing"));
+        let list = app
+            .get(
+                "/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=name&per_page=100",
+                &t,
+            )
+            .await
+            .json();
+        let names: Vec<String> = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|u| u["short_name"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        let pos = |n: &str| {
+            names
+                .iter()
+                .position(|x| x == n)
+                .unwrap_or_else(|| panic!("{n} missing"))
+        };
         assert!(
             pos("Cà Mau") < pos("Đà Nẵng")
                 && pos("Đà Nẵng") < pos("Đắk Lắk")
@@ -209,10 +344,22 @@ async fn names_sort_in_vietnamese_order_through_the_api() {
                 && pos("Đồng Tháp") < pos("Gia Lai"),
             "{names:?}"
         );
-        let desc = app.get("/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=-name&per_page=1", &t).await.json();
-        assert_eq!(desc["items"][0]["short_name"], names.last().cloned().unwrap_or_default());
+        let desc = app
+            .get(
+                "/api/v1/org-units?kind=province_union&as_of=2024-06-30&sort=-name&per_page=1",
+                &t,
+            )
+            .await
+            .json();
+        assert_eq!(
+            desc["items"][0]["short_name"],
+            names.last().cloned().unwrap_or_default()
+        );
         let bad = app.get("/api/v1/org-units?sort=colour", &t).await;
-        assert_eq!((bad.status, bad.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "sort".to_owned()));
+        assert_eq!(
+            (bad.status, bad.error_field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "sort".to_owned())
+        );
         app
     })
     .await;
@@ -224,25 +371,79 @@ async fn scope_holds_for_unions_viewers_and_anonymous_callers() {
         let qn = app.token("quangnam@demo.amity").await;
         let viewer = app.token("viewer@demo.amity").await;
         let kh = app.unit_by_code(&qn, "56", "2026-01-01").await;
-        let r = app.call(Method::PATCH, &format!("/api/v1/org-units/{}", kh["id"]), Some(&qn), Some(json!({"phone": "0258 1"}))).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}: {}", app.backend, r.text());
-        let r = app.call(Method::PATCH, &format!("/api/v1/org-units/{}", kh["id"]), Some(&viewer), Some(json!({"phone": "0258 1"}))).await;
+        let r = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/org-units/{}", kh["id"]),
+                Some(&qn),
+                Some(json!({"phone": "0258 1"})),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{:?}: {}",
+            app.backend,
+            r.text()
+        );
+        let r = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/org-units/{}", kh["id"]),
+                Some(&viewer),
+                Some(json!({"phone": "0258 1"})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        let r = app.call(Method::POST, "/api/v1/org-units", Some(&viewer), Some(json!({"kind": "other", "name": "X"}))).await;
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/org-units",
+                Some(&viewer),
+                Some(json!({"kind": "other", "name": "X"})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         // Khánh Hòa's account is a private record: not in Quảng Nam's lists, counts or search.
         let users = app.get("/api/v1/users", &qn).await.json();
         assert_eq!(users["total"], 1);
         let hits = app.get("/api/v1/search?q=khanhhoa", &qn).await.json();
-        assert!(hits["items"].as_array().expect("items").iter().all(|h| h["entity_type"] != "user"), "{hits}");
+        assert!(
+            hits["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|h| h["entity_type"] != "user"),
+            "{hits}"
+        );
         let admin = app.token("admin@demo.amity").await;
         let hits = app.get("/api/v1/search?q=khanhhoa", &admin).await.json();
-        let account = hits["items"].as_array().expect("items").iter().find(|h| h["entity_type"] == "user").expect("admin finds it").clone();
-        let r = app.get(&format!("/api/v1/users/{}", account["entity_id"]), &qn).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "an id outside scope reveals nothing");
+        let account = hits["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|h| h["entity_type"] == "user")
+            .expect("admin finds it")
+            .clone();
+        let r = app
+            .get(&format!("/api/v1/users/{}", account["entity_id"]), &qn)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "an id outside scope reveals nothing"
+        );
         // Anonymous and bad tokens.
-        assert_eq!(app.call(Method::GET, "/api/v1/org-units", None, None).await.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(app.get("/api/v1/org-units", "not-a-token").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.call(Method::GET, "/api/v1/org-units", None, None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.get("/api/v1/org-units", "not-a-token").await.status,
+            StatusCode::UNAUTHORIZED
+        );
         app
     })
     .await;
@@ -337,10 +538,20 @@ async fn search_ignores_diacritics_the_same_way_on_both_backends() {
         let t = app.token("viewer@demo.amity").await;
         let mut results = Vec::new();
         for q in ["da%20nang", "DA%20NANG", "%C4%91%C3%A0%20n%E1%BA%B5ng"] {
-            let r = app.get(&format!("/api/v1/search?q={q}&per_page=50"), &t).await.json();
-            let titles: Vec<String> =
-                r["items"].as_array().expect("items").iter().map(|h| h["title"].as_str().unwrap_or_default().to_owned()).collect();
-            assert!(titles.iter().any(|t| t.contains("Đà Nẵng")), "{backend:?} {q}: {titles:?}");
+            let r = app
+                .get(&format!("/api/v1/search?q={q}&per_page=50"), &t)
+                .await
+                .json();
+            let titles: Vec<String> = r["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|h| h["title"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            assert!(
+                titles.iter().any(|t| t.contains("Đà Nẵng")),
+                "{backend:?} {q}: {titles:?}"
+            );
             results.push(titles);
         }
         assert_eq!(results[0], results[1]);
@@ -358,7 +569,16 @@ fn cookie_value(reply: &Reply, name: &str) -> Option<(String, String)> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| (c.split(';').next().unwrap_or_default().trim_start_matches(&format!("{name}=")).to_owned(), c.to_owned()))
+        .map(|c| {
+            (
+                c.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches(&format!("{name}="))
+                    .to_owned(),
+                c.to_owned(),
+            )
+        })
 }
 
 fn form(path: &str, cookies: &str, body: &str) -> Request<Body> {
@@ -372,54 +592,133 @@ fn form(path: &str, cookies: &str, body: &str) -> Request<Body> {
 }
 
 async fn sign_in(app: &App, email: &str) -> (String, String) {
-    let page = app.send(Request::get("/login").body(Body::empty()).expect("request")).await;
+    let page = app
+        .send(Request::get("/login").body(Body::empty()).expect("request"))
+        .await;
     let (csrf, _) = cookie_value(&page, "amity_login_csrf").expect("login csrf cookie");
     assert!(page.text().contains(&csrf), "the form carries the token");
     let r = app
-        .send(form("/login", &format!("amity_login_csrf={csrf}"), &format!("email={email}&password=amity-demo&csrf_token={csrf}&next=/")))
+        .send(form(
+            "/login",
+            &format!("amity_login_csrf={csrf}"),
+            &format!("email={email}&password=amity-demo&csrf_token={csrf}&next=/"),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let (session, raw) = cookie_value(&r, "amity_session").expect("session cookie");
-    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
-    let home =
-        app.send(Request::get("/").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")).await;
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
+    let home = app
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, format!("amity_session={session}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert_eq!(home.status, StatusCode::OK);
     let text = home.text();
-    let csrf =
-        text.split("name=\"csrf_token\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("a CSRF field on the page").to_owned();
+    let csrf = text
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a CSRF field on the page")
+        .to_owned();
     (session, csrf)
 }
 
 #[tokio::test]
 async fn the_sign_in_page_sets_a_safe_cookie_and_forms_need_their_csrf_token() {
     each_backend(|app| async move {
-        let r = app.send(form("/login", "amity_login_csrf=abc", "email=admin@demo.amity&password=amity-demo&csrf_token=wrong")).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "a forged sign-in is refused");
+        let r = app
+            .send(form(
+                "/login",
+                "amity_login_csrf=abc",
+                "email=admin@demo.amity&password=amity-demo&csrf_token=wrong",
+            ))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "a forged sign-in is refused"
+        );
         let (session, csrf) = sign_in(&app, "quangnam@demo.amity").await;
         let cookie = format!("amity_session={session}");
-        let home = app.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
-        assert!(home.text().contains("Liên hiệp Quảng Nam"), "the page names the user");
-        assert!(home.text().contains("2023: Cụm phó"), "Quảng Nam was Cluster 3's deputy in 2023");
+        let home = app
+            .send(
+                Request::get("/")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert!(
+            home.text().contains("Liên hiệp Quảng Nam"),
+            "the page names the user"
+        );
+        assert!(
+            home.text().contains("2023: Cụm phó"),
+            "Quảng Nam was Cluster 3's deputy in 2023"
+        );
         let admin_t = app.token("admin@demo.amity").await;
         let qn = app.unit_by_code(&admin_t, "49", "2024-01-01").await;
         let path = format!("/org-units/{}/contact", qn["id"]);
-        let r = app.send(form(&path, &cookie, "phone=1&address=&email=&website=&note=")).await;
+        let r = app
+            .send(form(
+                &path,
+                &cookie,
+                "phone=1&address=&email=&website=&note=",
+            ))
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token, no change");
-        let r = app.send(form(&path, &cookie, &format!("csrf_token={csrf}&phone=0235+3852+000&address=&email=&website=&note="))).await;
+        let r = app
+            .send(form(
+                &path,
+                &cookie,
+                &format!("csrf_token={csrf}&phone=0235+3852+000&address=&email=&website=&note="),
+            ))
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-        let unit = app.get(&format!("/api/v1/org-units/{}", qn["id"]), &admin_t).await.json();
+        let unit = app
+            .get(&format!("/api/v1/org-units/{}", qn["id"]), &admin_t)
+            .await
+            .json();
         assert_eq!(unit["phone"], "0235 3852 000");
         // Another union's form is refused by the same central check.
         let kh = app.unit_by_code(&admin_t, "56", "2026-01-01").await;
-        let r = app.send(form(&format!("/org-units/{}/contact", kh["id"]), &cookie, &format!("csrf_token={csrf}&phone=1"))).await;
+        let r = app
+            .send(form(
+                &format!("/org-units/{}/contact", kh["id"]),
+                &cookie,
+                &format!("csrf_token={csrf}&phone=1"),
+            ))
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         // Accounts are for administrators.
-        let r = app.send(Request::get("/admin/users").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+        let r = app
+            .send(
+                Request::get("/admin/users")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         // Sign out ends the session.
-        let r = app.send(form("/logout", &cookie, &format!("csrf_token={csrf}"))).await;
+        let r = app
+            .send(form("/logout", &cookie, &format!("csrf_token={csrf}")))
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        let r = app.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+        let r = app
+            .send(
+                Request::get("/")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         app
     })
@@ -432,14 +731,26 @@ async fn repeated_failed_sign_ins_are_throttled() {
     let mut statuses = Vec::new();
     for _ in 0..7 {
         let r = app
-            .call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vufo@demo.amity", "password": "wrong-password"})))
+            .call(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(json!({"email": "vufo@demo.amity", "password": "wrong-password"})),
+            )
             .await;
         statuses.push(r.status);
     }
     assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
     assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
     // Other accounts are not affected.
-    let r = app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "viewer@demo.amity", "password": "amity-demo"}))).await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "viewer@demo.amity", "password": "amity-demo"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
     app.done().await;
 }
@@ -452,11 +763,21 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
     let da_nang = app.unit_by_code(&t, "48", "2025-07-01").await;
     let cluster = app.unit_by_code(&t, "CUM-3", "2023-06-01").await;
     let users = app.get("/api/v1/users", &t).await.json();
-    let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's MPLA");
-    let lao_front = app.get("/api/v1/partners?country=LA", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's Lao Front");
-    let lao_agreement = app.get("/api/v1/agreements", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's agreement");
-    let jvpf_visit = app.get("/api/v1/delegations?q=jvpf", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's JVPF visit");
-    let ship = app.get("/api/v1/events?q=kang+gam+chan", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's ship visit");
+    let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("the demo's MPLA");
+    let lao_front = app.get("/api/v1/partners?country=LA", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("the demo's Lao Front");
+    let lao_agreement = app.get("/api/v1/agreements", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("the demo's agreement");
+    let jvpf_visit = app.get("/api/v1/delegations?q=jvpf", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("the demo's JVPF visit");
+    let ship = app.get("/api/v1/events?q=kang+gam+chan", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("the demo's ship visit");
     let person = app
         .call(
             Method::POST,
@@ -467,7 +788,13 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         .await
         .json();
     let positions = format!("/api/v1/people/{}/positions", person["id"]);
-    app.call(Method::POST, &positions, Some(&t), Some(json!({"title": "Chủ tịch", "partner_id": mpla, "valid_from": "2017-09-08"}))).await;
+    app.call(
+        Method::POST,
+        &positions,
+        Some(&t),
+        Some(json!({"title": "Chủ tịch", "partner_id": mpla, "valid_from": "2017-09-08"})),
+    )
+    .await;
     let pages = [
         "/".to_owned(),
         "/org-units".to_owned(),
@@ -526,7 +853,10 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/dashboard".to_owned(),
         "/dashboard?year=2023".to_owned(),
         "/dashboard?year=2025".to_owned(),
-        format!("/reports?unit={}&period=2025-Q2&structure=current", da_nang["id"]),
+        format!(
+            "/reports?unit={}&period=2025-Q2&structure=current",
+            da_nang["id"]
+        ),
         "/reports?period=2025-Q9".to_owned(),
         "/reports/periodic".to_owned(),
         "/reports/periodic?form=BC-QUY&year=2023&state=draft&period=2025-Q2".to_owned(),
@@ -543,7 +873,10 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         "/report-forms/BC-NAM".to_owned(),
         "/plans".to_owned(),
         "/plans?year=2022".to_owned(),
-        format!("/plans/{}", app.get("/api/v1/work-plans", &t).await.json()["items"][0]["id"]),
+        format!(
+            "/plans/{}",
+            app.get("/api/v1/work-plans", &t).await.json()["items"][0]["id"]
+        ),
         "/emulation".to_owned(),
         format!("/emulation?cluster={}&year=2023", cluster["id"]),
         "/awards".to_owned(),
@@ -556,7 +889,10 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
             let r = app
                 .send(
                     Request::get(page.as_str())
-                        .header(header::COOKIE, format!("amity_session={session}; amity_lang={lang}"))
+                        .header(
+                            header::COOKIE,
+                            format!("amity_session={session}; amity_lang={lang}"),
+                        )
                         .body(Body::empty())
                         .expect("request"),
                 )
@@ -564,10 +900,14 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
             assert_eq!(r.status, StatusCode::OK, "{page} ({lang}): {}", r.text());
             let text = r.text();
             assert!(text.contains(&format!("<html lang=\"{lang}\">")), "{page}");
-            for prefix in
-                [">kind-", ">role-", ">nav-", ">field-", ">change-", ">error-", ">vocab-", ">level-", ">action-", ">form-", ">forms-"]
-            {
-                assert!(!text.contains(prefix), "{page} ({lang}) shows an untranslated key {prefix}");
+            for prefix in [
+                ">kind-", ">role-", ">nav-", ">field-", ">change-", ">error-", ">vocab-",
+                ">level-", ">action-", ">form-", ">forms-",
+            ] {
+                assert!(
+                    !text.contains(prefix),
+                    "{page} ({lang}) shows an untranslated key {prefix}"
+                );
             }
         }
     }
@@ -580,7 +920,10 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         )
         .await
         .text();
-    assert!(tree.contains(">Quảng Bình<") && tree.contains("Cụm Liên hiệp"), "the tree shows short names");
+    assert!(
+        tree.contains(">Quảng Bình<") && tree.contains("Cụm Liên hiệp"),
+        "the tree shows short names"
+    );
     let unit = app
         .send(
             Request::get(format!("/org-units/{}", da_nang["id"]))
@@ -590,10 +933,16 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         )
         .await
         .text();
-    assert!(unit.contains("Hợp nhất") && unit.contains("tỉnh Quảng Nam"), "the lineage shows on the unit page");
+    assert!(
+        unit.contains("Hợp nhất") && unit.contains("tỉnh Quảng Nam"),
+        "the lineage shows on the unit page"
+    );
     let r = app
         .send(
-            Request::get("/no-such-page").header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request"),
+            Request::get("/no-such-page")
+                .header(header::COOKIE, format!("amity_session={session}"))
+                .body(Body::empty())
+                .expect("request"),
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -612,11 +961,17 @@ async fn administrators_restructure_through_the_forms() {
         .send(form(
             "/org-units/new",
             &cookie,
-            &format!("csrf_token={csrf}&kind=other&code=&name=&parent_id={}&valid_from=01%2F01%2F2026", vufo["id"]),
+            &format!(
+                "csrf_token={csrf}&kind=other&code=&name=&parent_id={}&valid_from=01%2F01%2F2026",
+                vufo["id"]
+            ),
         ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("field-error"), "the error shows next to the field");
+    assert!(
+        r.text().contains("field-error"),
+        "the error shows next to the field"
+    );
     for (code, name) in [("T-A", "Ban A"), ("T-B", "Ban B")] {
         let r = app
             .send(form(
@@ -641,9 +996,18 @@ async fn administrators_restructure_through_the_forms() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let ab = app.unit_by_code(&t, "T-AB", "2026-09-01").await;
-    assert_eq!(ab["parent_id"], vufo["id"], "the new unit takes the sources' place");
-    let lineage = app.get(&format!("/api/v1/org-units/{}/lineage", ab["id"]), &t).await.json();
-    assert_eq!(lineage["items"][0]["links"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        ab["parent_id"], vufo["id"],
+        "the new unit takes the sources' place"
+    );
+    let lineage = app
+        .get(&format!("/api/v1/org-units/{}/lineage", ab["id"]), &t)
+        .await
+        .json();
+    assert_eq!(
+        lineage["items"][0]["links"].as_array().map(Vec::len),
+        Some(2)
+    );
     app.done().await;
 }
 
@@ -651,27 +1015,69 @@ async fn administrators_restructure_through_the_forms() {
 async fn units_filter_by_name_and_export_as_csv() {
     each_backend(|app| async move {
         let t = app.token("viewer@demo.amity").await;
-        let r = app.get("/api/v1/org-units?q=quang&as_of=2024-06-30&kind=province_union", &t).await.json();
-        let names: Vec<String> =
-            r["items"].as_array().expect("items").iter().map(|u| u["short_name"].as_str().unwrap_or_default().to_owned()).collect();
+        let r = app
+            .get(
+                "/api/v1/org-units?q=quang&as_of=2024-06-30&kind=province_union",
+                &t,
+            )
+            .await
+            .json();
+        let names: Vec<String> = r["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|u| u["short_name"].as_str().unwrap_or_default().to_owned())
+            .collect();
         assert_eq!(
             names,
-            vec!["Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Tuyên Quang"],
+            vec![
+                "Quảng Bình",
+                "Quảng Nam",
+                "Quảng Ngãi",
+                "Quảng Ninh",
+                "Quảng Trị",
+                "Tuyên Quang"
+            ],
             "{:?}: words match by prefix",
             app.backend
         );
         assert_eq!(r["total"], 6);
-        let r = app.get("/api/v1/org-units?q=%C4%91%E1%BA%AFk&as_of=2024-06-30", &t).await.json();
+        let r = app
+            .get("/api/v1/org-units?q=%C4%91%E1%BA%AFk&as_of=2024-06-30", &t)
+            .await
+            .json();
         assert_eq!(r["total"], 2, "Đắk Lắk and Đắk Nông: {r}");
-        let csv = app.get("/api/v1/org-units/export.csv?as_of=2025-07-01&kind=province_union", &t).await;
+        let csv = app
+            .get(
+                "/api/v1/org-units/export.csv?as_of=2025-07-01&kind=province_union",
+                &t,
+            )
+            .await;
         assert_eq!(csv.status, StatusCode::OK);
-        assert!(csv.headers[header::CONTENT_TYPE].to_str().unwrap_or_default().starts_with("text/csv"));
-        assert_eq!(&csv.body[..3], &[0xEF, 0xBB, 0xBF], "a BOM, so spreadsheets read Vietnamese");
+        assert!(
+            csv.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("text/csv")
+        );
+        assert_eq!(
+            &csv.body[..3],
+            &[0xEF, 0xBB, 0xBF],
+            "a BOM, so spreadsheets read Vietnamese"
+        );
         let text = csv.text();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines[0], "id,code,name,short_name,name_en,kind,parent_id,parent,valid_from,valid_to");
+        assert_eq!(
+            lines[0],
+            "id,code,name,short_name,name_en,kind,parent_id,parent,valid_from,valid_to"
+        );
         assert_eq!(lines.len(), 35, "a header and 34 unions");
-        assert!(lines.iter().any(|l| l.contains(",Đà Nẵng,") && l.contains("01/07/2025")), "{text}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(",Đà Nẵng,") && l.contains("01/07/2025")),
+            "{text}"
+        );
         app
     })
     .await;
@@ -682,21 +1088,70 @@ async fn cluster_leads_are_set_per_year_among_that_years_members() {
     each_backend(|app| async move {
         let admin = app.token("admin@demo.amity").await;
         let cluster = app.unit_by_code(&admin, "CUM-3", "2026-01-01").await;
-        let members = app.get(&format!("/api/v1/org-units/{}/cluster?year=2026", cluster["id"]), &admin).await.json();
-        assert_eq!(members["members"].as_array().map(Vec::len), Some(7), "{:?}: the seven unions after the merger: {members}", app.backend);
+        let members = app
+            .get(
+                &format!("/api/v1/org-units/{}/cluster?year=2026", cluster["id"]),
+                &admin,
+            )
+            .await
+            .json();
+        assert_eq!(
+            members["members"].as_array().map(Vec::len),
+            Some(7),
+            "{:?}: the seven unions after the merger: {members}",
+            app.backend
+        );
         let ha_noi = app.unit_by_code(&admin, "01", "2026-01-01").await;
         let path = format!("/api/v1/org-units/{}/cluster/2026", cluster["id"]);
-        let r = app.call(Method::PUT, &path, Some(&admin), Some(json!({"lead": ha_noi["id"]}))).await;
-        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "lead".to_owned()), "Hà Nội is not a member");
+        let r = app
+            .call(
+                Method::PUT,
+                &path,
+                Some(&admin),
+                Some(json!({"lead": ha_noi["id"]})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "lead".to_owned()),
+            "Hà Nội is not a member"
+        );
         let lead = members["members"][0]["id"].clone();
         let deputy = members["members"][1]["id"].clone();
         let khanhhoa = app.token("khanhhoa@demo.amity").await;
-        let r = app.call(Method::PUT, &path, Some(&khanhhoa), Some(json!({"lead": lead, "deputy": deputy}))).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "leads are chosen by administrators");
-        let r = app.call(Method::PUT, &path, Some(&admin), Some(json!({"lead": lead, "deputy": deputy}))).await;
+        let r = app
+            .call(
+                Method::PUT,
+                &path,
+                Some(&khanhhoa),
+                Some(json!({"lead": lead, "deputy": deputy})),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "leads are chosen by administrators"
+        );
+        let r = app
+            .call(
+                Method::PUT,
+                &path,
+                Some(&admin),
+                Some(json!({"lead": lead, "deputy": deputy})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(r.json()["lead"]["id"], lead);
-        let audit = app.get(&format!("/api/v1/audit?entity_type=org_unit&entity_id={}", cluster["id"]), &admin).await.json();
+        let audit = app
+            .get(
+                &format!(
+                    "/api/v1/audit?entity_type=org_unit&entity_id={}",
+                    cluster["id"]
+                ),
+                &admin,
+            )
+            .await
+            .json();
         assert_eq!(audit["items"][0]["action"], "set_cluster_roles");
         assert_eq!(audit["items"][0]["changes"]["lead"]["after"], lead);
         app
@@ -711,7 +1166,13 @@ async fn the_cluster_form_sets_the_years_lead() {
     let cookie = format!("amity_session={session}");
     let t = app.token("admin@demo.amity").await;
     let cluster = app.unit_by_code(&t, "CUM-3", "2024-01-01").await;
-    let members = app.get(&format!("/api/v1/org-units/{}/cluster?year=2024", cluster["id"]), &t).await.json();
+    let members = app
+        .get(
+            &format!("/api/v1/org-units/{}/cluster?year=2024", cluster["id"]),
+            &t,
+        )
+        .await
+        .json();
     let lead = members["members"][3]["id"].as_i64().expect("a member");
     let r = app
         .send(form(
@@ -721,7 +1182,13 @@ async fn the_cluster_form_sets_the_years_lead() {
         ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let year = app.get(&format!("/api/v1/org-units/{}/cluster?year=2024", cluster["id"]), &t).await.json();
+    let year = app
+        .get(
+            &format!("/api/v1/org-units/{}/cluster?year=2024", cluster["id"]),
+            &t,
+        )
+        .await
+        .json();
     assert_eq!(year["lead"]["id"], lead);
     assert!(year["deputy"].is_null());
     app.done().await;
@@ -734,7 +1201,14 @@ async fn api_shapes_stay_stable() {
     let unit = app.unit_by_code(&t, "48", "2025-07-01").await;
     insta::assert_json_snapshot!("da_nang_2025", unit);
     let admin = app.token("admin@demo.amity").await;
-    let r = app.call(Method::POST, "/api/v1/org-units", Some(&admin), Some(json!({"kind": "province", "name": " ", "code": "a b"}))).await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/org-units",
+            Some(&admin),
+            Some(json!({"kind": "province", "name": " ", "code": "a b"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     insta::assert_json_snapshot!("invalid_unit_errors", r.json());
     app.done().await;
@@ -745,7 +1219,12 @@ async fn every_collection_sorts_and_refuses_unknown_sort_fields() {
     each_backend(|app| async move {
         let admin = app.token("admin@demo.amity").await;
         let emails = |v: &Value| {
-            v["items"].as_array().expect("items").iter().map(|u| u["email"].as_str().unwrap_or_default().to_owned()).collect::<Vec<_>>()
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|u| u["email"].as_str().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
         };
         let by_email = emails(&app.get("/api/v1/users?sort=email", &admin).await.json());
         let mut sorted = by_email.clone();
@@ -761,13 +1240,27 @@ async fn every_collection_sorts_and_refuses_unknown_sort_fields() {
             .collect();
         let mut vi = names.clone();
         vi.sort_by(|a, b| amity_domain::text::compare(a, b));
-        assert_eq!(names, vi, "accounts list by name in Vietnamese order by default");
-        let oldest = app.get("/api/v1/audit?sort=at&per_page=1", &admin).await.json();
+        assert_eq!(
+            names, vi,
+            "accounts list by name in Vietnamese order by default"
+        );
+        let oldest = app
+            .get("/api/v1/audit?sort=at&per_page=1", &admin)
+            .await
+            .json();
         let newest = app.get("/api/v1/audit?per_page=1", &admin).await.json();
         assert!(oldest["items"][0]["id"].as_i64() < newest["items"][0]["id"].as_i64());
-        for path in ["/api/v1/users?sort=password", "/api/v1/audit?sort=actor", "/api/v1/org-units?sort=-colour"] {
+        for path in [
+            "/api/v1/users?sort=password",
+            "/api/v1/audit?sort=actor",
+            "/api/v1/org-units?sort=-colour",
+        ] {
             let r = app.get(path, &admin).await;
-            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "sort".to_owned()), "{path}");
+            assert_eq!(
+                (r.status, r.error_field()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "sort".to_owned()),
+                "{path}"
+            );
         }
         app
     })
@@ -778,25 +1271,80 @@ async fn every_collection_sorts_and_refuses_unknown_sort_fields() {
 async fn users_change_their_own_password() {
     each_backend(|app| async move {
         let t = app.token("vietlao@demo.amity").await;
-        let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
-        let r = app.call(Method::POST, "/api/v1/me/password", Some(&t), Some(change("wrong-password", "mat-khau-moi-dai"))).await;
-        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "current_password".to_owned()), "{:?}", app.backend);
-        let r = app.call(Method::POST, "/api/v1/me/password", Some(&t), Some(change("amity-demo", "short"))).await;
-        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "new_password".to_owned()));
-        let r = app.call(Method::POST, "/api/v1/me/password", Some(&t), Some(change("amity-demo", "mat-khau-moi-dai"))).await;
+        let change =
+            |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/me/password",
+                Some(&t),
+                Some(change("wrong-password", "mat-khau-moi-dai")),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "current_password".to_owned()
+            ),
+            "{:?}",
+            app.backend
+        );
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/me/password",
+                Some(&t),
+                Some(change("amity-demo", "short")),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "new_password".to_owned())
+        );
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/me/password",
+                Some(&t),
+                Some(change("amity-demo", "mat-khau-moi-dai")),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
-        assert_eq!(app.get("/api/v1/me", &t).await.status, StatusCode::UNAUTHORIZED, "the old token ended");
+        assert_eq!(
+            app.get("/api/v1/me", &t).await.status,
+            StatusCode::UNAUTHORIZED,
+            "the old token ended"
+        );
         let old = app
-            .call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vietlao@demo.amity", "password": "amity-demo"})))
+            .call(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(json!({"email": "vietlao@demo.amity", "password": "amity-demo"})),
+            )
             .await;
         assert_eq!(old.status, StatusCode::UNAUTHORIZED);
         let new = app
-            .call(Method::POST, "/api/v1/auth/token", None, Some(json!({"email": "vietlao@demo.amity", "password": "mat-khau-moi-dai"})))
+            .call(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(json!({"email": "vietlao@demo.amity", "password": "mat-khau-moi-dai"})),
+            )
             .await;
         assert_eq!(new.status, StatusCode::CREATED);
         let admin = app.token("admin@demo.amity").await;
-        let me = app.get("/api/v1/me", new.json()["token"].as_str().expect("token")).await.json();
-        let audit = app.get(&format!("/api/v1/audit?entity_type=user&entity_id={}", me["id"]), &admin).await;
+        let me = app
+            .get("/api/v1/me", new.json()["token"].as_str().expect("token"))
+            .await
+            .json();
+        let audit = app
+            .get(
+                &format!("/api/v1/audit?entity_type=user&entity_id={}", me["id"]),
+                &admin,
+            )
+            .await;
         assert_eq!(audit.json()["items"][0]["action"], "change_password");
         assert!(!audit.text().contains("mat-khau-moi-dai") && !audit.text().contains("amity-demo"));
         app
@@ -809,7 +1357,14 @@ async fn the_account_page_changes_the_password_and_keeps_this_browser_signed_in(
     let app = App::new(Backend::Sqlite).await;
     let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
     let cookie = format!("amity_session={session}");
-    let page = app.send(Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+    let page = app
+        .send(
+            Request::get("/account")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("vufo@demo.amity"));
     let r = app
@@ -820,7 +1375,10 @@ async fn the_account_page_changes_the_password_and_keeps_this_browser_signed_in(
         ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("repeat_password-error"), "the error sits beside the field");
+    assert!(
+        r.text().contains("repeat_password-error"),
+        "the error sits beside the field"
+    );
     let r = app
         .send(form(
             "/account/password",
@@ -830,7 +1388,14 @@ async fn the_account_page_changes_the_password_and_keeps_this_browser_signed_in(
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let (fresh, _) = cookie_value(&r, "amity_session").expect("a new session cookie");
-    let old = app.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+    let old = app
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert_eq!(old.status, StatusCode::SEE_OTHER, "the old session ended");
     let now = app
         .send(
@@ -848,33 +1413,80 @@ async fn the_account_page_changes_the_password_and_keeps_this_browser_signed_in(
 async fn anniversaries_come_as_json_and_as_an_icalendar_feed() {
     each_backend(|app| async move {
         let t = app.token("viewer@demo.amity").await;
-        let r = app.get("/api/v1/anniversaries?from=2025-01-01&to=2025-12-31", &t).await.json();
+        let r = app
+            .get("/api/v1/anniversaries?from=2025-01-01&to=2025-12-31", &t)
+            .await
+            .json();
         let items = r["items"].as_array().expect("items").clone();
-        let china = items.iter().find(|a| a["country_code"] == "CN").expect("China in 2025");
+        let china = items
+            .iter()
+            .find(|a| a["country_code"] == "CN")
+            .expect("China in 2025");
         assert_eq!(
-            (china["date"].as_str(), china["years"].as_u64(), china["major"].as_bool()),
+            (
+                china["date"].as_str(),
+                china["years"].as_u64(),
+                china["major"].as_bool()
+            ),
             (Some("2025-01-18"), Some(75), Some(true)),
             "{:?}",
             app.backend
         );
-        let feed = app.get("/api/v1/anniversaries.ics?from=2025-01-01&to=2025-12-31", &t).await;
+        let feed = app
+            .get(
+                "/api/v1/anniversaries.ics?from=2025-01-01&to=2025-12-31",
+                &t,
+            )
+            .await;
         assert_eq!(feed.status, StatusCode::OK);
-        assert!(feed.headers[header::CONTENT_TYPE].to_str().unwrap_or_default().starts_with("text/calendar"));
+        assert!(
+            feed.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("text/calendar")
+        );
         let text = feed.text();
         let unfolded = icalendar::parser::unfold(&text);
-        let calendar = icalendar::parser::read_calendar(&unfolded).expect("a valid iCalendar document");
-        let events: Vec<_> = calendar.components.iter().filter(|c| c.name == "VEVENT").collect();
+        let calendar =
+            icalendar::parser::read_calendar(&unfolded).expect("a valid iCalendar document");
+        let events: Vec<_> = calendar
+            .components
+            .iter()
+            .filter(|c| c.name == "VEVENT")
+            .collect();
         assert_eq!(events.len(), items.len(), "one event per anniversary");
-        let summaries: Vec<String> = events.iter().filter_map(|e| e.find_prop("SUMMARY").map(|p| p.val.to_string())).collect();
-        assert!(summaries.iter().any(|s| s.contains("75 năm") && s.contains("Trung Quốc")), "{summaries:?}");
-        let china_event =
-            events.iter().find(|e| e.find_prop("UID").is_some_and(|u| u.val.as_ref() == "relations-CN-2025@amity")).expect("China's event");
-        assert_eq!(china_event.find_prop("DTSTART").map(|p| p.val.to_string()), Some("20250118".to_owned()));
-        for (query, field) in
-            [("from=2025-12-31&to=2025-01-01", "to"), ("from=18/01/2025", "from"), ("from=1900-01-01&to=2000-01-01", "to")]
-        {
+        let summaries: Vec<String> = events
+            .iter()
+            .filter_map(|e| e.find_prop("SUMMARY").map(|p| p.val.to_string()))
+            .collect();
+        assert!(
+            summaries
+                .iter()
+                .any(|s| s.contains("75 năm") && s.contains("Trung Quốc")),
+            "{summaries:?}"
+        );
+        let china_event = events
+            .iter()
+            .find(|e| {
+                e.find_prop("UID")
+                    .is_some_and(|u| u.val.as_ref() == "relations-CN-2025@amity")
+            })
+            .expect("China's event");
+        assert_eq!(
+            china_event.find_prop("DTSTART").map(|p| p.val.to_string()),
+            Some("20250118".to_owned())
+        );
+        for (query, field) in [
+            ("from=2025-12-31&to=2025-01-01", "to"),
+            ("from=18/01/2025", "from"),
+            ("from=1900-01-01&to=2000-01-01", "to"),
+        ] {
             let r = app.get(&format!("/api/v1/anniversaries?{query}"), &t).await;
-            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{query}");
+            assert_eq!(
+                (r.status, r.error_field()),
+                (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()),
+                "{query}"
+            );
         }
         app
     })
@@ -886,24 +1498,85 @@ async fn countries_list_filter_and_take_corrections_from_administrators() {
     each_backend(|app| async move {
         let t = app.token("vufo@demo.amity").await;
         let admin = app.token("admin@demo.amity").await;
-        let r = app.get("/api/v1/countries?level=special_relationship&sort=code", &t).await.json();
-        let codes: Vec<&str> = r["items"].as_array().expect("items").iter().filter_map(|c| c["code"].as_str()).collect();
+        let r = app
+            .get("/api/v1/countries?level=special_relationship&sort=code", &t)
+            .await
+            .json();
+        let codes: Vec<&str> = r["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|c| c["code"].as_str())
+            .collect();
         assert_eq!(codes, vec!["CU", "KH", "LA"], "{:?}", app.backend);
         let r = app.get("/api/v1/countries?q=lao", &t).await.json();
-        assert!(r["items"].as_array().expect("items").iter().any(|c| c["code"] == "LA"));
+        assert!(
+            r["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|c| c["code"] == "LA")
+        );
         let cn = app.get("/api/v1/countries/cn", &t).await.json();
-        assert_eq!((cn["name_vi"].as_str(), cn["relations_date"].as_str()), (Some("Trung Quốc"), Some("1950-01-18")));
+        assert_eq!(
+            (cn["name_vi"].as_str(), cn["relations_date"].as_str()),
+            (Some("Trung Quốc"), Some("1950-01-18"))
+        );
         assert_eq!(cn["levels"].as_array().map(Vec::len), Some(1));
-        assert_eq!(app.get("/api/v1/countries/XX", &t).await.status, StatusCode::NOT_FOUND);
-        let body = json!({"relations_established": "1992-12-22", "source": "https://example.org/kr"});
-        assert_eq!(app.call(Method::PATCH, "/api/v1/countries/KR", Some(&t), Some(body.clone())).await.status, StatusCode::FORBIDDEN);
-        let r = app.call(Method::PATCH, "/api/v1/countries/KR", Some(&admin), Some(json!({"relations_established": "22/13/1992"}))).await;
-        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "relations_established".to_owned()));
-        let r = app.call(Method::PATCH, "/api/v1/countries/KR", Some(&admin), Some(body)).await;
+        assert_eq!(
+            app.get("/api/v1/countries/XX", &t).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let body =
+            json!({"relations_established": "1992-12-22", "source": "https://example.org/kr"});
+        assert_eq!(
+            app.call(
+                Method::PATCH,
+                "/api/v1/countries/KR",
+                Some(&t),
+                Some(body.clone())
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        let r = app
+            .call(
+                Method::PATCH,
+                "/api/v1/countries/KR",
+                Some(&admin),
+                Some(json!({"relations_established": "22/13/1992"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "relations_established".to_owned()
+            )
+        );
+        let r = app
+            .call(
+                Method::PATCH,
+                "/api/v1/countries/KR",
+                Some(&admin),
+                Some(body),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(r.json()["relations_date"], "1992-12-22");
-        let r = app.call(Method::POST, "/api/v1/countries/KR/levels", Some(&admin), Some(json!({"level": "best_friend"}))).await;
-        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "level".to_owned()));
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/countries/KR/levels",
+                Some(&admin),
+                Some(json!({"level": "best_friend"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "level".to_owned())
+        );
         let r = app
             .call(
                 Method::POST,
@@ -914,7 +1587,16 @@ async fn countries_list_filter_and_take_corrections_from_administrators() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         assert_eq!(r.json()["level"], "comprehensive_strategic");
-        let audit = app.get(&format!("/api/v1/audit?entity_type=country&entity_id={}", r.json()["id"]), &admin).await.json();
+        let audit = app
+            .get(
+                &format!(
+                    "/api/v1/audit?entity_type=country&entity_id={}",
+                    r.json()["id"]
+                ),
+                &admin,
+            )
+            .await
+            .json();
         assert_eq!(audit["total"], 2, "the correction and the upgrade");
         let r = app
             .call(
@@ -925,9 +1607,16 @@ async fn countries_list_filter_and_take_corrections_from_administrators() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-        let y = app.get("/api/v1/anniversaries?from=2027-01-01&to=2027-12-31", &t).await.json();
+        let y = app
+            .get("/api/v1/anniversaries?from=2027-01-01&to=2027-12-31", &t)
+            .await
+            .json();
         assert!(
-            y["items"].as_array().expect("items").iter().any(|a| a["title_vi"] == "Năm Hữu nghị thử nghiệm" && a["country_code"] == "KR")
+            y["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|a| a["title_vi"] == "Năm Hữu nghị thử nghiệm" && a["country_code"] == "KR")
         );
         app
     })
@@ -939,12 +1628,29 @@ async fn administrators_keep_relations_and_commemorations_through_the_forms() {
     let app = App::new(Backend::Sqlite).await;
     let (session, csrf) = sign_in(&app, "admin@demo.amity").await;
     let cookie = format!("amity_session={session}");
-    let page = |path: &str| Request::get(path).header(header::COOKIE, &cookie).body(Body::empty()).expect("request");
+    let page = |path: &str| {
+        Request::get(path)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
     let cal = app.send(page("/anniversaries?year=2025")).await.text();
-    assert!(cal.contains("Kỷ niệm 75 năm thiết lập quan hệ ngoại giao Việt Nam – Trung Quốc"), "the calendar shows China's 75th");
-    assert!(cal.contains("anniversaries.ics?from=2025-01-01&#38;to=2025-12-31"), "with its feed (askama escapes & as &#38;)");
+    assert!(
+        cal.contains("Kỷ niệm 75 năm thiết lập quan hệ ngoại giao Việt Nam – Trung Quốc"),
+        "the calendar shows China's 75th"
+    );
+    assert!(
+        cal.contains("anniversaries.ics?from=2025-01-01&#38;to=2025-12-31"),
+        "with its feed (askama escapes & as &#38;)"
+    );
     let r = app
-        .send(form("/countries/KR", &cookie, &format!("csrf_token={csrf}&relations_established=22%2F13%2F1992&relations_note=&source=")))
+        .send(form(
+            "/countries/KR",
+            &cookie,
+            &format!(
+                "csrf_token={csrf}&relations_established=22%2F13%2F1992&relations_note=&source="
+            ),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("relations_established-error"));
@@ -957,20 +1663,50 @@ async fn administrators_keep_relations_and_commemorations_through_the_forms() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let r = app
-        .send(form("/countries/KR/levels", &cookie, &format!("csrf_token={csrf}&level=comprehensive_strategic&since=12%2F2022&source=")))
+        .send(form(
+            "/countries/KR/levels",
+            &cookie,
+            &format!("csrf_token={csrf}&level=comprehensive_strategic&since=12%2F2022&source="),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let korea = app.send(page("/countries/KR")).await.text();
-    assert!(korea.contains("22/12/1992") && korea.contains("Đối tác chiến lược toàn diện") && korea.contains("12/2022"), "{korea}");
-    let r = app.send(form("/anniversaries", &cookie, &format!("csrf_token={csrf}&title=&year=2030&country=KR"))).await;
+    assert!(
+        korea.contains("22/12/1992")
+            && korea.contains("Đối tác chiến lược toàn diện")
+            && korea.contains("12/2022"),
+        "{korea}"
+    );
+    let r = app
+        .send(form(
+            "/anniversaries",
+            &cookie,
+            &format!("csrf_token={csrf}&title=&year=2030&country=KR"),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.send(form("/anniversaries", &cookie, &format!("csrf_token={csrf}&title=N%C4%83m+th%E1%BB%AD&year=2030&country=KR"))).await;
+    let r = app
+        .send(form(
+            "/anniversaries",
+            &cookie,
+            &format!("csrf_token={csrf}&title=N%C4%83m+th%E1%BB%AD&year=2030&country=KR"),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(app.send(page("/anniversaries?year=2030")).await.text().contains("Năm thử"));
+    assert!(
+        app.send(page("/anniversaries?year=2030"))
+            .await
+            .text()
+            .contains("Năm thử")
+    );
     // Others read but cannot change reference data.
     let (viewer, viewer_csrf) = sign_in(&app, "vufo@demo.amity").await;
     let r = app
-        .send(form("/countries/KR", &format!("amity_session={viewer}"), &format!("csrf_token={viewer_csrf}&relations_established=1990")))
+        .send(form(
+            "/countries/KR",
+            &format!("amity_session={viewer}"),
+            &format!("csrf_token={viewer_csrf}&relations_established=1990"),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.done().await;
@@ -1158,7 +1894,17 @@ async fn an_ngo_applicant_files_and_follows_only_its_own_applications() {
 /// The public holidays the server counts, as the API lists them.
 async fn holidays(app: &App, token: &str) -> std::collections::BTreeSet<chrono::NaiveDate> {
     let listed = app.get("/api/v1/holidays", token).await.json();
-    listed["items"].as_array().expect("items").iter().map(|h| h["date"].as_str().and_then(|d| d.parse().ok()).expect("date")).collect()
+    listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|h| {
+            h["date"]
+                .as_str()
+                .and_then(|d| d.parse().ok())
+                .expect("date")
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -1294,14 +2040,22 @@ async fn exchange_rates_and_holidays_have_pages_that_only_administrators_change(
 fn assert_valid_iati(body: &[u8], label: &str) {
     let file = std::env::temp_dir().join(format!("amity-iati-{label}-{}.xml", std::process::id()));
     std::fs::write(&file, body).expect("write");
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference/iati/iati-activities-schema.xsd");
+    let schema = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/reference/iati/iati-activities-schema.xsd"
+    );
     let check = std::process::Command::new("xmllint")
         .args(["--noout", "--schema", schema])
         .arg(&file)
         .output()
         .expect("xmllint (libxml2-utils) runs");
     std::fs::remove_file(&file).ok();
-    assert!(check.status.success(), "{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
 }
 
 #[tokio::test]
@@ -1877,14 +2631,36 @@ async fn partners_are_entered_through_the_form_with_a_duplicate_warning() {
     let (session, csrf) = sign_in(&app, "quangnam@demo.amity").await;
     let cookie = format!("amity_session={session}");
     let fields = "kind=political_party&category=traditional_friend&country=ZA&name_vi=%C4%90%E1%BA%A3ng+%C4%90%E1%BA%A1i+h%E1%BB%99i+D%C3%A2n+t%E1%BB%99c+Phi&name_latin=&name_native=&acronyms=anc&aliases=&website=&address=&note=";
-    let r = app.send(form("/partners/new", &cookie, &format!("csrf_token={csrf}&{fields}"))).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "the demo has the ANC already");
+    let r = app
+        .send(form(
+            "/partners/new",
+            &cookie,
+            &format!("csrf_token={csrf}&{fields}"),
+        ))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the demo has the ANC already"
+    );
     let text = r.text();
-    assert!(text.contains("African National Congress") || text.contains("Đảng Đại hội Dân tộc Phi"), "the candidate is listed");
+    assert!(
+        text.contains("African National Congress") || text.contains("Đảng Đại hội Dân tộc Phi"),
+        "the candidate is listed"
+    );
     assert!(text.contains("confirm_duplicate"), "with a box to confirm");
-    let r = app.send(form("/partners/new", &cookie, &format!("csrf_token={csrf}&{fields}&confirm_duplicate=yes"))).await;
+    let r = app
+        .send(form(
+            "/partners/new",
+            &cookie,
+            &format!("csrf_token={csrf}&{fields}&confirm_duplicate=yes"),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+    let location = r.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned();
     let r = app
         .send(form(
             &format!("{location}/units"),
@@ -1892,9 +2668,24 @@ async fn partners_are_entered_through_the_form_with_a_duplicate_warning() {
             &format!("csrf_token={csrf}&unit_id=0&relation=partner_of&valid_from=31%2F02%2F2024&valid_to="),
         ))
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a bad date names its field");
-    assert!(r.text().contains("valid_from") || r.text().contains("field-error"), "{}", r.text());
-    let page = app.send(Request::get(location.as_str()).header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a bad date names its field"
+    );
+    assert!(
+        r.text().contains("valid_from") || r.text().contains("field-error"),
+        "{}",
+        r.text()
+    );
+    let page = app
+        .send(
+            Request::get(location.as_str())
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Đảng Đại hội Dân tộc Phi"));
     app.done().await;
@@ -1930,24 +2721,53 @@ async fn partner_exports_hold_the_lists_rows_in_csv_and_xlsx() {
     use calamine::Reader;
     each_backend(|app| async move {
         let t = app.token("viewer@demo.amity").await;
-        let list = app.get("/api/v1/partners?kind=political_party&per_page=500", &t).await.json();
-        let names: Vec<String> =
-            list["items"].as_array().expect("items").iter().map(|p| p["name_vi"].as_str().unwrap_or_default().to_owned()).collect();
+        let list = app
+            .get("/api/v1/partners?kind=political_party&per_page=500", &t)
+            .await
+            .json();
+        let names: Vec<String> = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|p| p["name_vi"].as_str().unwrap_or_default().to_owned())
+            .collect();
         assert_eq!(names.len(), 5, "{:?}: the demo's five parties", app.backend);
-        let csv = app.get("/api/v1/partners/export.csv?kind=political_party", &t).await;
+        let csv = app
+            .get("/api/v1/partners/export.csv?kind=political_party", &t)
+            .await;
         assert_eq!(&csv.body[..3], &[0xEF, 0xBB, 0xBF]);
         let mut reader = csv::Reader::from_reader(&csv.body[3..]);
-        let csv_rows: Vec<Vec<String>> = reader.records().map(|r| r.expect("a CSV row").iter().map(str::to_owned).collect()).collect();
-        assert_eq!(csv_rows.iter().map(|r| r[1].clone()).collect::<Vec<_>>(), names, "same rows, same order");
-        let xlsx = app.get("/api/v1/partners/export.xlsx?kind=political_party", &t).await;
+        let csv_rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.expect("a CSV row").iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(
+            csv_rows.iter().map(|r| r[1].clone()).collect::<Vec<_>>(),
+            names,
+            "same rows, same order"
+        );
+        let xlsx = app
+            .get("/api/v1/partners/export.xlsx?kind=political_party", &t)
+            .await;
         assert_eq!(xlsx.status, StatusCode::OK);
         let mut book: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).expect("an XLSX workbook");
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone()))
+                .expect("an XLSX workbook");
         let sheet = book.worksheet_range("Đối tác").expect("the sheet");
-        let xlsx_rows: Vec<Vec<String>> = sheet.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-        assert_eq!(xlsx_rows, csv_rows, "the spreadsheet holds the same rows as the CSV");
+        let xlsx_rows: Vec<Vec<String>> = sheet
+            .rows()
+            .skip(1)
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(
+            xlsx_rows, csv_rows,
+            "the spreadsheet holds the same rows as the CSV"
+        );
         let bad = app.get("/api/v1/partners/export.xlsx?kind=party", &t).await;
-        assert_eq!((bad.status, bad.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "kind".to_owned()));
+        assert_eq!(
+            (bad.status, bad.error_field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "kind".to_owned())
+        );
         app
     })
     .await;
@@ -2082,15 +2902,32 @@ async fn people_and_agreement_exports_follow_scope() {
     let vufo = app.token("vufo@demo.amity").await;
     let qn = app.token("quangnam@demo.amity").await;
     let csv = app.get("/api/v1/agreements/export.csv", &vufo).await.text();
-    assert_eq!(csv.trim_start_matches('\u{feff}').lines().count(), 2, "a header and the demo's agreement: {csv}");
-    assert!(csv.contains("Mặt trận Lào Xây dựng đất nước; Ban Dân vận Trung ương") && csv.contains("31/12/2025"));
+    assert_eq!(
+        csv.trim_start_matches('\u{feff}').lines().count(),
+        2,
+        "a header and the demo's agreement: {csv}"
+    );
+    assert!(
+        csv.contains("Mặt trận Lào Xây dựng đất nước; Ban Dân vận Trung ương")
+            && csv.contains("31/12/2025")
+    );
     let theirs = app.get("/api/v1/agreements/export.csv", &qn).await.text();
-    assert_eq!(theirs.trim_start_matches('\u{feff}').lines().count(), 1, "none in Quảng Nam's scope");
+    assert_eq!(
+        theirs.trim_start_matches('\u{feff}').lines().count(),
+        1,
+        "none in Quảng Nam's scope"
+    );
     let xlsx = app.get("/api/v1/people/export.xlsx", &vufo).await;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).expect("an XLSX workbook");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone()))
+            .expect("an XLSX workbook");
     let sheet = book.worksheet_range("Cá nhân").expect("the sheet");
     let names: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
-    assert_eq!(names, vec!["Bùi Thị Minh Hoài", "Kawajl Takashi"], "in Vietnamese order");
+    assert_eq!(
+        names,
+        vec!["Bùi Thị Minh Hoài", "Kawajl Takashi"],
+        "in Vietnamese order"
+    );
     app.done().await;
 }
 
@@ -2100,16 +2937,42 @@ async fn people_are_entered_through_the_form_with_a_first_position() {
     let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
     let cookie = format!("amity_session={session}");
     let t = app.token("khanhhoa@demo.amity").await;
-    let anc = app.get("/api/v1/partners?q=anc", &t).await.json()["items"][0]["id"].as_i64().expect("ANC");
-    let r =
-        app.send(form("/people/new", &cookie, &format!("csrf_token={csrf}&name=Cyril+Ramaphosa&nationality=ZZZ&title=&partner_id="))).await;
+    let anc = app.get("/api/v1/partners?q=anc", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("ANC");
+    let r = app
+        .send(form(
+            "/people/new",
+            &cookie,
+            &format!("csrf_token={csrf}&name=Cyril+Ramaphosa&nationality=ZZZ&title=&partner_id="),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("nationality-error"), "the error sits beside the field");
+    assert!(
+        r.text().contains("nationality-error"),
+        "the error sits beside the field"
+    );
     let r = app.send(form("/people/new", &cookie, &format!("csrf_token={csrf}&name=Cyril+Ramaphosa&nationality=ZA&gender=male&title=Ch%E1%BB%A7+t%E1%BB%8Bch&partner_id={anc}&valid_from=18%2F12%2F2017"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
-    let page = app.send(Request::get(location.as_str()).header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await.text();
-    assert!(page.contains("Cyril Ramaphosa") && page.contains("Chủ tịch") && page.contains("18/12/2017"), "{page}");
+    let location = r.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let page = app
+        .send(
+            Request::get(location.as_str())
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .text();
+    assert!(
+        page.contains("Cyril Ramaphosa")
+            && page.contains("Chủ tịch")
+            && page.contains("18/12/2017"),
+        "{page}"
+    );
     app.done().await;
 }
 
@@ -2119,7 +2982,9 @@ async fn agreements_and_tasks_are_kept_through_the_partner_page() {
     let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
     let cookie = format!("amity_session={session}");
     let t = app.token("khanhhoa@demo.amity").await;
-    let anc = app.get("/api/v1/partners?q=anc", &t).await.json()["items"][0]["id"].as_i64().expect("ANC");
+    let anc = app.get("/api/v1/partners?q=anc", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("ANC");
     let r = app
         .send(form(
             &format!("/partners/{anc}/agreements"),
@@ -2127,19 +2992,34 @@ async fn agreements_and_tasks_are_kept_through_the_partner_page() {
             &format!("csrf_token={csrf}&title=&status=in_force&valid_from=&valid_to="),
         ))
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a title is needed");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a title is needed"
+    );
     let r = app.send(form(&format!("/partners/{anc}/agreements"), &cookie, &format!("csrf_token={csrf}&title=Th%E1%BB%8Fa+thu%E1%BA%ADn+Kh%C3%A1nh+H%C3%B2a+%E2%80%93+ANC&number=05%2FTT&status=in_force&valid_from=01%2F01%2F2026&valid_to=31%2F12%2F2030&other_party="))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let a = app.get(&format!("/api/v1/agreements?partner={anc}"), &t).await.json()["items"][0].clone();
+    let a = app
+        .get(&format!("/api/v1/agreements?partner={anc}"), &t)
+        .await
+        .json()["items"][0]
+        .clone();
     let r = app
         .send(form(
             &format!("/partners/{anc}/agreements/{}/tasks", a["id"]),
             &cookie,
-            &format!("csrf_token={csrf}&year=2026&item=Giao+l%C6%B0u+thanh+ni%C3%AAn&status=planned"),
+            &format!(
+                "csrf_token={csrf}&year=2026&item=Giao+l%C6%B0u+thanh+ni%C3%AAn&status=planned"
+            ),
         ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let task = app.get(&format!("/api/v1/agreements/{}", a["id"]), &t).await.json()["tasks"][0]["id"].as_i64().expect("task");
+    let task = app
+        .get(&format!("/api/v1/agreements/{}", a["id"]), &t)
+        .await
+        .json()["tasks"][0]["id"]
+        .as_i64()
+        .expect("task");
     let r = app
         .send(form(
             &format!("/partners/{anc}/agreements/{}/tasks/{task}", a["id"]),
@@ -2149,15 +3029,30 @@ async fn agreements_and_tasks_are_kept_through_the_partner_page() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let page = app
-        .send(Request::get(format!("/partners/{anc}")).header(header::COOKIE, &cookie).body(Body::empty()).expect("request"))
+        .send(
+            Request::get(format!("/partners/{anc}"))
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
         .await
         .text();
-    assert!(page.contains("Thỏa thuận Khánh Hòa – ANC") && page.contains("Giao lưu thanh niên") && page.contains("Đoàn tháng 5"), "{page}");
+    assert!(
+        page.contains("Thỏa thuận Khánh Hòa – ANC")
+            && page.contains("Giao lưu thanh niên")
+            && page.contains("Đoàn tháng 5"),
+        "{page}"
+    );
     // Quảng Nam does not see Khánh Hòa's agreement on the same page, nor change it.
     let (qn, qn_csrf) = sign_in(&app, "quangnam@demo.amity").await;
     let qn_cookie = format!("amity_session={qn}");
     let theirs = app
-        .send(Request::get(format!("/partners/{anc}")).header(header::COOKIE, &qn_cookie).body(Body::empty()).expect("request"))
+        .send(
+            Request::get(format!("/partners/{anc}"))
+                .header(header::COOKIE, &qn_cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
         .await
         .text();
     assert!(!theirs.contains("Thỏa thuận Khánh Hòa – ANC"));
@@ -2304,20 +3199,62 @@ async fn partner_foundings_come_round_in_the_calendar() {
     let t = app.token("vufo@demo.amity").await;
     let mpla = app.get("/api/v1/partners?q=mpla", &t).await.json()["items"][0]["id"].clone();
     let path = format!("/api/v1/partners/{mpla}");
-    let r = app.call(Method::PATCH, &path, Some(&t), Some(json!({"founded": "10/1956"}))).await;
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&t),
+            Some(json!({"founded": "10/1956"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(r.json()["founded"], json!({"date": "1956-10-01", "precision": "month"}));
-    let r = app.call(Method::PATCH, &path, Some(&t), Some(json!({"founded": "late 1956"}))).await;
-    assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "founded".to_owned()));
-    let items = app.get("/api/v1/anniversaries?from=2026-01-01&to=2026-12-31", &t).await.json();
-    let founding = items["items"].as_array().expect("items").iter().find(|a| a["kind"] == "partner_founding").expect("MPLA's 70th").clone();
     assert_eq!(
-        (founding["years"].clone(), founding["major"].clone(), founding["date"].clone()),
+        r.json()["founded"],
+        json!({"date": "1956-10-01", "precision": "month"})
+    );
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&t),
+            Some(json!({"founded": "late 1956"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "founded".to_owned())
+    );
+    let items = app
+        .get("/api/v1/anniversaries?from=2026-01-01&to=2026-12-31", &t)
+        .await
+        .json();
+    let founding = items["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|a| a["kind"] == "partner_founding")
+        .expect("MPLA's 70th")
+        .clone();
+    assert_eq!(
+        (
+            founding["years"].clone(),
+            founding["major"].clone(),
+            founding["date"].clone()
+        ),
         (json!(70), json!(true), json!("2026-10-01"))
     );
     assert_eq!(founding["link"], format!("/partners/{mpla}"));
-    let ics = app.get("/api/v1/anniversaries.ics?from=2026-01-01&to=2026-12-31", &t).await.text();
-    assert!(ics.contains(&format!("founding-{mpla}-2026@amity")), "the feed carries it too");
+    let ics = app
+        .get(
+            "/api/v1/anniversaries.ics?from=2026-01-01&to=2026-12-31",
+            &t,
+        )
+        .await
+        .text();
+    assert!(
+        ics.contains(&format!("founding-{mpla}-2026@amity")),
+        "the feed carries it too"
+    );
     app.done().await;
 }
 
@@ -2327,14 +3264,28 @@ async fn people_and_agreements_are_edited_through_their_pages() {
     let (session, csrf) = sign_in(&app, "vufo@demo.amity").await;
     let cookie = format!("amity_session={session}");
     let t = app.token("vufo@demo.amity").await;
-    let hoai = app.get("/api/v1/people?q=hoai", &t).await.json()["items"][0]["id"].as_i64().expect("the demo's person");
-    let r = app.send(form(&format!("/people/{hoai}/edit"), &cookie, &format!("csrf_token={csrf}&name=&nationality=VN"))).await;
+    let hoai = app.get("/api/v1/people?q=hoai", &t).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("the demo's person");
+    let r = app
+        .send(form(
+            &format!("/people/{hoai}/edit"),
+            &cookie,
+            &format!("csrf_token={csrf}&name=&nationality=VN"),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("name-error"), "the error sits beside the field");
+    assert!(
+        r.text().contains("name-error"),
+        "the error sits beside the field"
+    );
     let r = app.send(form(&format!("/people/{hoai}/edit"), &cookie, &format!("csrf_token={csrf}&name=B%C3%B9i+Th%E1%BB%8B+Minh+Ho%C3%A0i&gender=female&nationality=VN&honorific=B%C3%A0&note=Ghi+ch%C3%BA"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let p = app.get(&format!("/api/v1/people/{hoai}"), &t).await.json();
-    assert_eq!((p["honorific"].clone(), p["note"].clone()), (json!("Bà"), json!("Ghi chú")));
+    assert_eq!(
+        (p["honorific"].clone(), p["note"].clone()),
+        (json!("Bà"), json!("Ghi chú"))
+    );
     let r = app
         .send(form(
             &format!("/people/{hoai}/positions"),
@@ -2342,7 +3293,11 @@ async fn people_and_agreements_are_edited_through_their_pages() {
             &format!("csrf_token={csrf}&title=Ph%C3%B3+Ch%E1%BB%A7+t%E1%BB%8Bch&partner_id=&organization="),
         ))
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a position needs its organization");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a position needs its organization"
+    );
     let r = app
         .send(form(
             &format!("/people/{hoai}/positions"),
@@ -2375,16 +3330,41 @@ async fn people_and_agreements_are_edited_through_their_pages() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let r = app.send(form(&format!("/agreements/{id}/renew"), &cookie, &format!("csrf_token={csrf}&title=Th%E1%BB%8Fa+thu%E1%BA%ADn+2026%E2%80%932030&status=in_force&valid_from=01%2F01%2F2026&valid_to=31%2F12%2F2030&named_parties=Ban+D%C3%A2n+v%E1%BA%ADn+Trung+%C6%B0%C6%A1ng"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
-    let page = app.send(Request::get(location.as_str()).header(header::COOKIE, &cookie).body(Body::empty()).expect("request")).await.text();
-    assert!(page.contains("Thỏa thuận 2026–2030") && page.contains(&format!("/agreements/{id}")), "the new one points back");
-    let old = app.get(&format!("/api/v1/agreements/{id}"), &t).await.json();
-    assert_eq!((old["status"].clone(), old["documents"][0]["title"].clone()), (json!("renewed"), json!("Văn bản ký")));
+    let location = r.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let page = app
+        .send(
+            Request::get(location.as_str())
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .text();
+    assert!(
+        page.contains("Thỏa thuận 2026–2030") && page.contains(&format!("/agreements/{id}")),
+        "the new one points back"
+    );
+    let old = app
+        .get(&format!("/api/v1/agreements/{id}"), &t)
+        .await
+        .json();
+    assert_eq!(
+        (old["status"].clone(), old["documents"][0]["title"].clone()),
+        (json!("renewed"), json!("Văn bản ký"))
+    );
     app.done().await;
 }
 
 fn ids(v: &Value) -> Vec<i64> {
-    v["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_i64()).collect()
+    v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["id"].as_i64())
+        .collect()
 }
 
 #[tokio::test]
@@ -2574,7 +3554,10 @@ fn upload(path: &str, token: &str, file_name: &str, bytes: &[u8]) -> Request<Bod
         .method(Method::POST)
         .uri(path)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .expect("request")
 }
@@ -2582,10 +3565,20 @@ fn upload(path: &str, token: &str, file_name: &str, bytes: &[u8]) -> Request<Bod
 #[tokio::test]
 async fn attachments_are_stored_once_limited_and_read_like_their_record() {
     let files = std::env::temp_dir().join(format!("amity-files-test-{}", std::process::id()));
-    let db = amity_store::testing::TestDb::new(Backend::Sqlite).await.expect("test database");
+    let db = amity_store::testing::TestDb::new(Backend::Sqlite)
+        .await
+        .expect("test database");
     seed::demo(&db.db).await.expect("demo");
-    let config = WebConfig { files_dir: files.clone(), max_upload_bytes: 2048, ..WebConfig::default() };
-    let app = App { router: router(AppState::new(db.db.clone(), config)), db, backend: Backend::Sqlite };
+    let config = WebConfig {
+        files_dir: files.clone(),
+        max_upload_bytes: 2048,
+        ..WebConfig::default()
+    };
+    let app = App {
+        router: router(AppState::new(db.db.clone(), config)),
+        db,
+        backend: Backend::Sqlite,
+    };
     let kh = app.token("khanhhoa@demo.amity").await;
     let qn = app.token("quangnam@demo.amity").await;
     let e = app
@@ -2599,28 +3592,71 @@ async fn attachments_are_stored_once_limited_and_read_like_their_record() {
         .json();
     let path = format!("/api/v1/events/{}/attachments", e["id"]);
     let pdf = b"%PDF-1.4 minimal test file".to_vec();
-    let r = app.send(upload(&path, &kh, "Báo cáo tập huấn.pdf", &pdf)).await;
+    let r = app
+        .send(upload(&path, &kh, "Báo cáo tập huấn.pdf", &pdf))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let first = r.json();
     let again = app.send(upload(&path, &kh, "copy.pdf", &pdf)).await.json();
-    assert_eq!(first["sha256"], again["sha256"], "the same content is one stored file");
+    assert_eq!(
+        first["sha256"], again["sha256"],
+        "the same content is one stored file"
+    );
     let stored: Vec<_> = walk(&files);
     assert_eq!(stored.len(), 1, "{stored:?}");
     let r = app.send(upload(&path, &kh, "virus.exe", b"MZ")).await;
-    assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "file".to_owned()));
-    let r = app.send(upload(&path, &kh, "big.pdf", &vec![b'x'; 4096])).await;
-    assert_eq!((r.status, r.error_field()), (StatusCode::PAYLOAD_TOO_LARGE, "file".to_owned()), "{}", r.text());
-    assert!(r.json()["errors"][0]["detail"].as_str().unwrap_or_default().contains("MB"));
-    assert_eq!(app.send(upload(&path, &qn, "x.pdf", &pdf)).await.status, StatusCode::NOT_FOUND, "another union cannot attach");
+    assert_eq!(
+        (r.status, r.error_field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "file".to_owned())
+    );
+    let r = app
+        .send(upload(&path, &kh, "big.pdf", &vec![b'x'; 4096]))
+        .await;
+    assert_eq!(
+        (r.status, r.error_field()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "file".to_owned()),
+        "{}",
+        r.text()
+    );
+    assert!(
+        r.json()["errors"][0]["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("MB")
+    );
+    assert_eq!(
+        app.send(upload(&path, &qn, "x.pdf", &pdf)).await.status,
+        StatusCode::NOT_FOUND,
+        "another union cannot attach"
+    );
     let download = format!("/api/v1/attachments/{}", first["id"]);
     let r = app.get(&download, &kh).await;
     assert_eq!((r.status, r.body.clone()), (StatusCode::OK, pdf.clone()));
     assert_eq!(r.headers[header::CONTENT_TYPE], "application/pdf");
-    assert!(r.headers[header::CONTENT_DISPOSITION].to_str().unwrap_or_default().contains("filename*=UTF-8''B%C3%A1o"));
-    assert_eq!(app.get(&download, &qn).await.status, StatusCode::NOT_FOUND, "downloads follow the record's scope");
+    assert!(
+        r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap_or_default()
+            .contains("filename*=UTF-8''B%C3%A1o")
+    );
+    assert_eq!(
+        app.get(&download, &qn).await.status,
+        StatusCode::NOT_FOUND,
+        "downloads follow the record's scope"
+    );
     assert_eq!(app.get(&path, &kh).await.json()["total"], 2);
-    assert_eq!(app.call(Method::DELETE, &download, Some(&qn), None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.call(Method::DELETE, &download, Some(&kh), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.call(Method::DELETE, &download, Some(&qn), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.call(Method::DELETE, &download, Some(&kh), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(app.get(&path, &kh).await.json()["total"], 1);
     let _ = std::fs::remove_dir_all(&files);
     app.done().await;
@@ -2644,8 +3680,12 @@ async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
     let app = App::new(Backend::Sqlite).await;
     let (kh_session, kh_csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
     let kh = format!("amity_session={kh_session}");
-    let page =
-        |path: String, cookie: String| Request::get(path.as_str()).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+    let page = |path: String, cookie: String| {
+        Request::get(path.as_str())
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
     let r = app
         .send(form(
             "/delegations/new",
@@ -2654,7 +3694,10 @@ async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
         ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("title-error") && r.text().contains("end_on-error"), "each error beside its field");
+    assert!(
+        r.text().contains("title-error") && r.text().contains("end_on-error"),
+        "each error beside its field"
+    );
     let body = format!(
         "csrf_token={kh_csrf}&direction=outbound&title=%C4%90o%C3%A0n+th%C4%83m+L%C3%A0o&start_on=10%2F03%2F2026&end_on=15%2F03%2F2026\
          &head=Nguy%E1%BB%85n+V%C4%83n+Tr%C6%B0%E1%BB%9Fng&members=Tr%E1%BA%A7n+Th%E1%BB%8B+A%0D%0AL%C3%AA+V%C4%83n+B\
@@ -2663,29 +3706,65 @@ async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
     );
     let r = app.send(form("/delegations/new", &kh, &body)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
-    let id: i64 = location.rsplit('/').next().and_then(|i| i.parse().ok()).expect("the new delegation's page");
+    let location = r.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let id: i64 = location
+        .rsplit('/')
+        .next()
+        .and_then(|i| i.parse().ok())
+        .expect("the new delegation's page");
     let shown = app.send(page(location.clone(), kh.clone())).await.text();
-    assert!(shown.contains("Nguyễn Văn Trưởng") && shown.contains("Viêng Chăn") && shown.contains("127.000.000 ₫"), "{shown}");
-    let r = app.send(form(&format!("/delegations/{id}/transitions"), &kh, &format!("csrf_token={kh_csrf}&to=submitted&comment="))).await;
+    assert!(
+        shown.contains("Nguyễn Văn Trưởng")
+            && shown.contains("Viêng Chăn")
+            && shown.contains("127.000.000 ₫"),
+        "{shown}"
+    );
+    let r = app
+        .send(form(
+            &format!("/delegations/{id}/transitions"),
+            &kh,
+            &format!("csrf_token={kh_csrf}&to=submitted&comment="),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
 
     let (vufo_session, vufo_csrf) = sign_in(&app, "vufo@demo.amity").await;
     let vufo = format!("amity_session={vufo_session}");
     let home = app.send(page("/".into(), vufo.clone())).await.text();
-    assert!(home.contains("Đoàn thăm Lào"), "the request waits on the central staff's home page");
-    let r = app.send(form(&format!("/delegations/{id}/transitions"), &vufo, &format!("csrf_token={vufo_csrf}&to=returned&comment="))).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a return needs its reason");
+    assert!(
+        home.contains("Đoàn thăm Lào"),
+        "the request waits on the central staff's home page"
+    );
     let r = app
         .send(form(
             &format!("/delegations/{id}/transitions"),
             &vufo,
-            &format!("csrf_token={vufo_csrf}&to=returned&comment=B%E1%BB%95+sung+d%E1%BB%B1+to%C3%A1n"),
+            &format!("csrf_token={vufo_csrf}&to=returned&comment="),
+        ))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a return needs its reason"
+    );
+    let r = app
+        .send(form(
+            &format!("/delegations/{id}/transitions"),
+            &vufo,
+            &format!(
+                "csrf_token={vufo_csrf}&to=returned&comment=B%E1%BB%95+sung+d%E1%BB%B1+to%C3%A1n"
+            ),
         ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let home = app.send(page("/".into(), kh.clone())).await.text();
-    assert!(home.contains("Bổ sung dự toán"), "the unit sees the reviewer's comment at home");
+    assert!(
+        home.contains("Bổ sung dự toán"),
+        "the unit sees the reviewer's comment at home"
+    );
 
     // A file through the page: the token travels in the form's address.
     let boundary = "b0undary";
@@ -2698,15 +3777,25 @@ async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
     let send_file = |csrf: &str| {
         Request::post(format!("/delegations/{id}/files?csrf_token={csrf}"))
             .header(header::COOKIE, kh.clone())
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .body(Body::from(upload.clone()))
             .expect("request")
     };
-    assert_eq!(app.send(send_file("wrong")).await.status, StatusCode::FORBIDDEN, "no upload without the form's token");
+    assert_eq!(
+        app.send(send_file("wrong")).await.status,
+        StatusCode::FORBIDDEN,
+        "no upload without the form's token"
+    );
     let r = app.send(send_file(&kh_csrf)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let shown = app.send(page(location, kh.clone())).await.text();
-    assert!(shown.contains("chuong-trinh.txt"), "the file is listed on the page");
+    assert!(
+        shown.contains("chuong-trinh.txt"),
+        "the file is listed on the page"
+    );
     app.done().await;
 }
 
@@ -2726,29 +3815,66 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
         };
         // Cluster 3 in 2023, as organized then: the four joint activities the seed reports.
         let cluster = app.unit_by_code(&viewer, "CUM-3", "2023-06-01").await;
-        let s = app.get(&format!("/api/v1/reports/summary?unit={}&period=2023", cluster["id"]), &viewer).await;
+        let s = app
+            .get(
+                &format!("/api/v1/reports/summary?unit={}&period=2023", cluster["id"]),
+                &viewer,
+            )
+            .await;
         assert_eq!(s.status, StatusCode::OK, "{:?}: {}", app.backend, s.text());
         let s = s.json();
-        assert_eq!((value(&s, "events", "subtree"), value(&s, "events_conference", "subtree")), (json!(4.0), json!(2.0)), "{s}");
         assert_eq!(
-            (value(&s, "events", "own"), value(&s, "events", "previous"), value(&s, "events", "change")),
+            (
+                value(&s, "events", "subtree"),
+                value(&s, "events_conference", "subtree")
+            ),
+            (json!(4.0), json!(2.0)),
+            "{s}"
+        );
+        assert_eq!(
+            (
+                value(&s, "events", "own"),
+                value(&s, "events", "previous"),
+                value(&s, "events", "change")
+            ),
             (json!(0.0), json!(0.0), json!(4.0))
         );
         assert_eq!(
-            (value(&s, "events", "change_pct"), s["compared_with"].clone()),
+            (
+                value(&s, "events", "change_pct"),
+                s["compared_with"].clone()
+            ),
             (Value::Null, json!("2022")),
             "no percentage from zero"
         );
-        assert_eq!(value(&s, "countries_reached", "subtree"), json!(1.0), "China, for the two Chinese contests");
+        assert_eq!(
+            value(&s, "countries_reached", "subtree"),
+            json!(1.0),
+            "China, for the two Chinese contests"
+        );
 
         // Today's Đà Nẵng did not exist in May 2025; restated, it carries the old city's visit.
         let da_nang = app.unit_by_code(&viewer, "48", "2025-07-01").await;
-        let path = |structure: &str| format!("/api/v1/reports/summary?unit={}&period=2025-Q2&structure={structure}", da_nang["id"]);
+        let path = |structure: &str| {
+            format!(
+                "/api/v1/reports/summary?unit={}&period=2025-Q2&structure={structure}",
+                da_nang["id"]
+            )
+        };
         let then = app.get(&path("then"), &viewer).await.json();
-        assert_eq!((value(&then, "events", "subtree"), then["units_counted"].clone()), (json!(0.0), json!(0)));
+        assert_eq!(
+            (
+                value(&then, "events", "subtree"),
+                then["units_counted"].clone()
+            ),
+            (json!(0.0), json!(0))
+        );
         let restated = app.get(&path("current"), &viewer).await.json();
         assert_eq!(
-            (value(&restated, "events", "subtree"), value(&restated, "foreign_participants", "subtree")),
+            (
+                value(&restated, "events", "subtree"),
+                value(&restated, "foreign_participants", "subtree")
+            ),
             (json!(1.0), json!(296.0)),
             "{restated}"
         );
@@ -2758,20 +3884,65 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
             dash.contains("<svg") && dash.contains("<title>") && dash.contains("Trung Quốc"),
             "charts with titles, and China reached in 2023"
         );
-        let page = app.get(&format!("/reports?unit={}&period=2025-Q2&structure=current", da_nang["id"]), &viewer).await.text();
-        assert!(page.contains("<strong>296</strong>"), "the page shows the restated figure");
+        let page = app
+            .get(
+                &format!(
+                    "/reports?unit={}&period=2025-Q2&structure=current",
+                    da_nang["id"]
+                ),
+                &viewer,
+            )
+            .await
+            .text();
+        assert!(
+            page.contains("<strong>296</strong>"),
+            "the page shows the restated figure"
+        );
         let old = app.unit_by_code(&viewer, "48", "2025-05-01").await;
-        assert_ne!(old["id"], da_nang["id"], "the old city's union is another unit");
-        let listed = app.get(&format!("/events?unit={}&year=2023&sort=title", old["id"]), &viewer).await.text();
-        assert!(listed.contains("Liên hiệp Đà Nẵng") && !listed.contains("Thừa Thiên Huế"), "the unit filter keeps that unit's events");
-        let api = app.get(&format!("/api/v1/events?unit={}&year=2023", cluster["id"]), &viewer).await.json();
-        assert_eq!(api["total"], 4, "a cluster's subtree holds its members' events");
+        assert_ne!(
+            old["id"], da_nang["id"],
+            "the old city's union is another unit"
+        );
+        let listed = app
+            .get(
+                &format!("/events?unit={}&year=2023&sort=title", old["id"]),
+                &viewer,
+            )
+            .await
+            .text();
+        assert!(
+            listed.contains("Liên hiệp Đà Nẵng") && !listed.contains("Thừa Thiên Huế"),
+            "the unit filter keeps that unit's events"
+        );
+        let api = app
+            .get(
+                &format!("/api/v1/events?unit={}&year=2023", cluster["id"]),
+                &viewer,
+            )
+            .await
+            .json();
+        assert_eq!(
+            api["total"], 4,
+            "a cluster's subtree holds its members' events"
+        );
 
         // The federation in 2025: the JVPF visit and two events.
         let vufo = app.unit_by_code(&viewer, "VUFO", "2025-01-01").await;
-        let national = app.get(&format!("/api/v1/reports/summary?unit={}&period=2025&compare=none", vufo["id"]), &viewer).await.json();
+        let national = app
+            .get(
+                &format!(
+                    "/api/v1/reports/summary?unit={}&period=2025&compare=none",
+                    vufo["id"]
+                ),
+                &viewer,
+            )
+            .await
+            .json();
         assert_eq!(
-            (value(&national, "delegations_in", "subtree"), value(&national, "events", "subtree")),
+            (
+                value(&national, "delegations_in", "subtree"),
+                value(&national, "events", "subtree")
+            ),
             (json!(1.0), json!(2.0)),
             "{national}"
         );
@@ -2779,14 +3950,38 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
 
         // The Lao Front agreement's 2024 task is done; the thirteen demo partners (ten from the articles, two demo NGOs, and the
         // entry standing for the NGOs behind the articles' reported aid totals) were recorded this year.
-        let y2024 = app.get(&format!("/api/v1/reports/summary?unit={}&period=2024", vufo["id"]), &viewer).await.json();
-        assert_eq!(value(&y2024, "tasks_done", "subtree"), json!(1.0), "{y2024}");
+        let y2024 = app
+            .get(
+                &format!("/api/v1/reports/summary?unit={}&period=2024", vufo["id"]),
+                &viewer,
+            )
+            .await
+            .json();
+        assert_eq!(
+            value(&y2024, "tasks_done", "subtree"),
+            json!(1.0),
+            "{y2024}"
+        );
         let this_year = chrono::Datelike::year(&chrono::Utc::now());
-        let now = app.get(&format!("/api/v1/reports/summary?unit={}&period={this_year}", vufo["id"]), &viewer).await.json();
+        let now = app
+            .get(
+                &format!(
+                    "/api/v1/reports/summary?unit={}&period={this_year}",
+                    vufo["id"]
+                ),
+                &viewer,
+            )
+            .await
+            .json();
         assert_eq!(value(&now, "partners_new", "own"), json!(13.0), "{now}");
         let kh = app.unit_by_code(&viewer, "56", "2025-07-01").await;
         assert_eq!(
-            app.get(&format!("/api/v1/reports/summary?unit={}&period=2025", kh["id"]), &qn).await.status,
+            app.get(
+                &format!("/api/v1/reports/summary?unit={}&period=2025", kh["id"]),
+                &qn
+            )
+            .await
+            .status,
             StatusCode::NOT_FOUND,
             "outside scope"
         );
@@ -2796,12 +3991,25 @@ async fn reports_roll_up_as_organized_then_and_restated_to_todays_structure() {
             ("period=2025&compare=decade", "compare"),
             ("", "period"),
         ] {
-            let r = app.get(&format!("/api/v1/reports/summary?unit={}&{query}", vufo["id"]), &viewer).await;
-            assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()), "{query}");
+            let r = app
+                .get(
+                    &format!("/api/v1/reports/summary?unit={}&{query}", vufo["id"]),
+                    &viewer,
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.error_field()),
+                (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()),
+                "{query}"
+            );
         }
         let catalogue = app.get("/api/v1/indicators", &viewer).await.json();
         assert!(
-            catalogue["items"].as_array().expect("items").iter().any(|i| i["code"] == "countries_reached" && i["source"] == "computed")
+            catalogue["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|i| i["code"] == "countries_reached" && i["source"] == "computed")
         );
         app
     })
@@ -2923,7 +4131,8 @@ async fn central_staff_keep_the_report_forms_without_taking_anything_from_filed_
 }
 
 #[tokio::test]
-async fn agreements_in_force_are_counted_at_the_periods_end_restated_and_listed_behind_the_figure() {
+async fn agreements_in_force_are_counted_at_the_periods_end_restated_and_listed_behind_the_figure()
+{
     each_backend(|app| async move {
         let vufo = app.token("vufo@demo.amity").await;
         let kh = app.token("khanhhoa@demo.amity").await;
@@ -3243,14 +4452,23 @@ async fn cluster_3_restated_has_seven_units_with_quang_nam_inside_da_nang() {
 /// The text of a DOCX body, run by run.
 fn docx_text(bytes: &[u8]) -> (String, usize) {
     use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a DOCX is a zip archive");
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a DOCX is a zip archive");
     let mut xml = String::new();
-    archive.by_name("word/document.xml").expect("the document part").read_to_string(&mut xml).expect("UTF-8 XML");
+    archive
+        .by_name("word/document.xml")
+        .expect("the document part")
+        .read_to_string(&mut xml)
+        .expect("UTF-8 XML");
     let tables = xml.matches("<w:tbl>").count();
     let text = xml
         .split("<w:t")
         .skip(1)
-        .filter_map(|piece| piece.split_once('>').map(|(_, rest)| rest.split("</w:t>").next().unwrap_or_default()))
+        .filter_map(|piece| {
+            piece
+                .split_once('>')
+                .map(|(_, rest)| rest.split("</w:t>").next().unwrap_or_default())
+        })
         .collect::<Vec<_>>()
         .join("");
     (text, tables)
@@ -3262,7 +4480,9 @@ async fn report_documents_and_dashboards_hold_only_the_readers_scope() {
         let kh = app.token("khanhhoa@demo.amity").await;
         let qn = app.token("quangnam@demo.amity").await;
         let draft = app.report_of(&kh, "BC-NAM", 2023, "Khánh Hòa").await;
-        let docx = app.get(&format!("/api/v1/reports/{}/export.docx", draft["id"]), &kh).await;
+        let docx = app
+            .get(&format!("/api/v1/reports/{}/export.docx", draft["id"]), &kh)
+            .await;
         assert_eq!(docx.status, StatusCode::OK, "{}", docx.text());
         let (text, tables) = docx_text(&docx.body);
         for expected in [
@@ -3279,43 +4499,85 @@ async fn report_documents_and_dashboards_hold_only_the_readers_scope() {
         ] {
             assert!(text.contains(expected), "{expected} missing from {text}");
         }
-        assert_eq!(tables, 4, "heading, computed and entered indicators, signature block");
-        let xlsx = app.get(&format!("/api/v1/reports/{}/export.xlsx", draft["id"]), &kh).await;
+        assert_eq!(
+            tables, 4,
+            "heading, computed and entered indicators, signature block"
+        );
+        let xlsx = app
+            .get(&format!("/api/v1/reports/{}/export.xlsx", draft["id"]), &kh)
+            .await;
         assert_eq!(xlsx.status, StatusCode::OK);
         let mut book: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).expect("an XLSX workbook");
-        let sheet = calamine::Reader::worksheet_range(&mut book, "Báo cáo").expect("the report sheet");
-        let events_row = sheet.rows().find(|r| r.get(1).is_some_and(|c| *c == "Số sự kiện, hoạt động")).expect("the events row");
-        assert_eq!(events_row.get(3).and_then(calamine::DataType::get_float), Some(1.0), "Khánh Hòa's 2023 workshop, as a number");
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone()))
+                .expect("an XLSX workbook");
+        let sheet =
+            calamine::Reader::worksheet_range(&mut book, "Báo cáo").expect("the report sheet");
+        let events_row = sheet
+            .rows()
+            .find(|r| r.get(1).is_some_and(|c| *c == "Số sự kiện, hoạt động"))
+            .expect("the events row");
+        assert_eq!(
+            events_row.get(3).and_then(calamine::DataType::get_float),
+            Some(1.0),
+            "Khánh Hòa's 2023 workshop, as a number"
+        );
 
         // Another union gets neither the report nor a summary of a unit outside its scope.
-        assert_eq!(app.get(&format!("/api/v1/reports/{}/export.docx", draft["id"]), &qn).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.get(&format!("/api/v1/reports/{}/export.docx", draft["id"]), &qn)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
         let kh_unit = draft["unit_id"].clone();
         for ext in ["docx", "xlsx"] {
-            let r = app.get(&format!("/api/v1/reports/summary/export.{ext}?unit={kh_unit}&period=2023"), &qn).await;
+            let r = app
+                .get(
+                    &format!("/api/v1/reports/summary/export.{ext}?unit={kh_unit}&period=2023"),
+                    &qn,
+                )
+                .await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{ext}");
         }
         let admin = app.token("admin@demo.amity").await;
         let cluster = app.unit_by_code(&admin, "CUM-3", "2023-06-01").await;
-        let summary =
-            app.get(&format!("/api/v1/reports/summary/export.docx?unit={}&period=2023&structure=current", cluster["id"]), &admin).await;
+        let summary = app
+            .get(
+                &format!(
+                    "/api/v1/reports/summary/export.docx?unit={}&period=2023&structure=current",
+                    cluster["id"]
+                ),
+                &admin,
+            )
+            .await;
         assert_eq!(summary.status, StatusCode::OK);
         let (text, _) = docx_text(&summary.body);
         assert!(
-            text.contains("BÁO CÁO SỐ LIỆU") && text.contains("quy đổi theo cơ cấu tổ chức hiện nay") && text.contains("Ninh Thuận"),
+            text.contains("BÁO CÁO SỐ LIỆU")
+                && text.contains("quy đổi theo cơ cấu tổ chức hiện nay")
+                && text.contains("Ninh Thuận"),
             "{text}"
         );
 
         // A union's dashboard shows its own subtree only.
         let (session, _) = sign_in(&app, "quangnam@demo.amity").await;
         let page = |path: &str| {
-            Request::get(path).header(header::COOKIE, format!("amity_session={session}")).body(Body::empty()).expect("request")
+            Request::get(path)
+                .header(header::COOKIE, format!("amity_session={session}"))
+                .body(Body::empty())
+                .expect("request")
         };
         let dash = app.send(page("/dashboard?year=2023")).await;
         assert_eq!(dash.status, StatusCode::OK);
         let text = dash.text();
-        assert!(!text.contains("Trung Quốc") && !text.contains("Khánh Hòa"), "nothing of the other unions' 2023 work");
-        assert!(text.contains("Báo cáo còn thiếu"), "the reports still missing are listed");
+        assert!(
+            !text.contains("Trung Quốc") && !text.contains("Khánh Hòa"),
+            "nothing of the other unions' 2023 work"
+        );
+        assert!(
+            text.contains("Báo cáo còn thiếu"),
+            "the reports still missing are listed"
+        );
         app
     })
     .await;
@@ -3468,13 +4730,19 @@ async fn a_report_and_a_summary_come_as_pdf_within_the_readers_scope() {
     use unicode_normalization::UnicodeNormalization;
     let text_of = |pdf: &[u8]| {
         let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text extracts");
-        text.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+        text.nfc()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     each_backend(|app| async move {
         let kh = app.token("khanhhoa@demo.amity").await;
         let qn = app.token("quangnam@demo.amity").await;
         let id = app.report_of(&kh, "BC-NAM", 2023, "Khánh Hòa").await["id"].clone();
-        let pdf = app.get(&format!("/api/v1/reports/{id}/export.pdf"), &kh).await;
+        let pdf = app
+            .get(&format!("/api/v1/reports/{id}/export.pdf"), &kh)
+            .await;
         assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
         assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
         let text = text_of(&pdf.body);
@@ -3488,15 +4756,38 @@ async fn a_report_and_a_summary_come_as_pdf_within_the_readers_scope() {
         ] {
             assert!(text.contains(expected), "{expected} missing from {text}");
         }
-        assert_eq!(app.get(&format!("/api/v1/reports/{id}/export.pdf"), &qn).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.get(&format!("/api/v1/reports/{id}/export.pdf"), &qn)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
         let cluster = app.unit_by_code(&kh, "CUM-3", "2023-06-30").await;
         let vufo = app.token("vufo@demo.amity").await;
-        let summary =
-            app.get(&format!("/api/v1/reports/summary/export.pdf?unit={}&period=2023&structure=current", cluster["id"]), &vufo).await;
+        let summary = app
+            .get(
+                &format!(
+                    "/api/v1/reports/summary/export.pdf?unit={}&period=2023&structure=current",
+                    cluster["id"]
+                ),
+                &vufo,
+            )
+            .await;
         assert_eq!(summary.status, StatusCode::OK, "{}", summary.text());
         let text = text_of(&summary.body);
-        assert!(text.contains("Đà Nẵng") && text.contains("Quảng Nam"), "the restated parts and what Đà Nẵng carries: {text}");
-        let r = app.get(&format!("/api/v1/reports/summary/export.pdf?unit={}&period=2023", cluster["id"]), &qn).await;
+        assert!(
+            text.contains("Đà Nẵng") && text.contains("Quảng Nam"),
+            "the restated parts and what Đà Nẵng carries: {text}"
+        );
+        let r = app
+            .get(
+                &format!(
+                    "/api/v1/reports/summary/export.pdf?unit={}&period=2023",
+                    cluster["id"]
+                ),
+                &qn,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
         app
     })

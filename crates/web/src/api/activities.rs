@@ -26,9 +26,19 @@ use crate::routes::RouteSet;
 use crate::state::AppState;
 
 /// `year=` or `from=`/`to=` (ISO dates) as an inclusive period; a 422 names a bad bound.
-pub(crate) fn period(year: Option<i32>, from: Option<&str>, to: Option<&str>) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ApiError> {
-    let mut from = from.filter(|f| !f.is_empty()).map(|f| date_field("from", f)).transpose()?;
-    let mut to = to.filter(|t| !t.is_empty()).map(|t| date_field("to", t)).transpose()?;
+pub(crate) fn period(
+    year: Option<i32>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ApiError> {
+    let mut from = from
+        .filter(|f| !f.is_empty())
+        .map(|f| date_field("from", f))
+        .transpose()?;
+    let mut to = to
+        .filter(|t| !t.is_empty())
+        .map(|t| date_field("to", t))
+        .transpose()?;
     if let Some(y) = year {
         let (start, end) = NaiveDate::from_ymd_opt(y, 1, 1)
             .zip(NaiveDate::from_ymd_opt(y, 12, 31))
@@ -45,7 +55,10 @@ pub(crate) fn period(year: Option<i32>, from: Option<&str>, to: Option<&str>) ->
 }
 
 /// A unit and everything under it (and every unit it was formed from), for `unit=` filters.
-pub(crate) async fn subtree(state: &AppState, unit: Option<i64>) -> Result<Option<BTreeSet<i64>>, ApiError> {
+pub(crate) async fn subtree(
+    state: &AppState,
+    unit: Option<i64>,
+) -> Result<Option<BTreeSet<i64>>, ApiError> {
     let Some(unit) = unit else { return Ok(None) };
     let mut conn = state.db.conn().await?;
     let graph = amity_store::org::structure_graph(&mut conn).await?;
@@ -54,12 +67,17 @@ pub(crate) async fn subtree(state: &AppState, unit: Option<i64>) -> Result<Optio
 
 /// The file store the server was configured with.
 pub(crate) fn files(state: &AppState) -> FileStore {
-    FileStore { root: state.config.files_dir.clone(), max_bytes: state.config.max_upload_bytes }
+    FileStore {
+        root: state.config.files_dir.clone(),
+        max_bytes: state.config.max_upload_bytes,
+    }
 }
 
 /// Reads the one `file` field of a multipart upload and attaches it to the record.
 /// The name and bytes of the first multipart field named `file`, if the form has one.
-pub(crate) async fn file_field(mut form: Multipart) -> Result<Option<(String, axum::body::Bytes)>, MultipartError> {
+pub(crate) async fn file_field(
+    mut form: Multipart,
+) -> Result<Option<(String, axum::body::Bytes)>, MultipartError> {
     while let Some(field) = form.next_field().await? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or_default().to_owned();
@@ -80,19 +98,36 @@ pub(crate) async fn upload(
         ApiError::field(
             StatusCode::PAYLOAD_TOO_LARGE,
             "file",
-            format!("the file is larger than the {} MB allowed", state.config.max_upload_bytes / (1024 * 1024)),
+            format!(
+                "the file is larger than the {} MB allowed",
+                state.config.max_upload_bytes / (1024 * 1024)
+            ),
         )
     };
-    let found = file_field(form)
-        .await
-        .map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { unprocessable("file", e.body_text()) })?;
-    let (name, bytes) = found.ok_or_else(|| unprocessable("file", "send the file in a multipart field named “file”"))?;
+    let found = file_field(form).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            unprocessable("file", e.body_text())
+        }
+    })?;
+    let (name, bytes) = found
+        .ok_or_else(|| unprocessable("file", "send the file in a multipart field named “file”"))?;
     if bytes.len() > state.config.max_upload_bytes {
         return Err(too_big());
     }
     let store = files(state);
     let mut tx = state.db.begin().await?;
-    let attached = attachment::attach(&mut tx, &me.actor, &store, record_type, record_id, &name, &bytes).await?;
+    let attached = attachment::attach(
+        &mut tx,
+        &me.actor,
+        &store,
+        record_type,
+        record_id,
+        &name,
+        &bytes,
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(attached)))
 }
@@ -105,12 +140,28 @@ pub(crate) fn upload_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(UPLOAD_REQUEST_LIMIT)
 }
 
-async fn download(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> Result<Response, ApiError> {
+async fn download(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
     let mut conn = state.db.conn().await?;
     let found = attachment::get(&mut conn, &me.actor, id).await?;
     let bytes = files(&state).read(&found.sha256)?;
-    let encoded = percent_encoding::utf8_percent_encode(&found.file_name, percent_encoding::NON_ALPHANUMERIC).to_string();
-    let ascii: String = found.file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(&found.file_name, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+    let ascii: String = found
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     Ok((
         [
@@ -123,7 +174,11 @@ async fn download(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<
         .into_response())
 }
 
-async fn remove(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn remove(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     let mut tx = state.db.begin().await?;
     attachment::detach(&mut tx, &me.actor, id).await?;
     tx.commit().await?;
@@ -146,19 +201,50 @@ pub(crate) async fn calendar_items(
     to: NaiveDate,
 ) -> Result<(Vec<Delegation>, Vec<Event>), ApiError> {
     let mut conn = state.db.conn().await?;
-    let df = DelegationFilter { from: Some(from), to: Some(to), ..Default::default() };
-    let (delegations, _) = delegation::list(&mut conn, &me.actor, &df, ("start_on", false), 10_000, 0).await?;
-    let ef = EventFilter { from: Some(from), to: Some(to), ..Default::default() };
-    let (events, _) = event::list(&mut conn, &me.actor, &ef, ("start_on", false), 10_000, 0).await?;
-    Ok((delegations.into_iter().filter(|d| !matches!(d.state, DelegationState::Cancelled | DelegationState::Rejected)).collect(), events))
+    let df = DelegationFilter {
+        from: Some(from),
+        to: Some(to),
+        ..Default::default()
+    };
+    let (delegations, _) =
+        delegation::list(&mut conn, &me.actor, &df, ("start_on", false), 10_000, 0).await?;
+    let ef = EventFilter {
+        from: Some(from),
+        to: Some(to),
+        ..Default::default()
+    };
+    let (events, _) =
+        event::list(&mut conn, &me.actor, &ef, ("start_on", false), 10_000, 0).await?;
+    Ok((
+        delegations
+            .into_iter()
+            .filter(|d| {
+                !matches!(
+                    d.state,
+                    DelegationState::Cancelled | DelegationState::Rejected
+                )
+            })
+            .collect(),
+        events,
+    ))
 }
 
-async fn calendar_ics(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<CalendarQuery>) -> Result<Response, ApiError> {
+async fn calendar_ics(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<CalendarQuery>,
+) -> Result<Response, ApiError> {
     let today = Utc::now().date_naive();
-    let default_from = today.with_day(1).and_then(|d| d.checked_sub_months(chrono::Months::new(1))).unwrap_or(today);
+    let default_from = today
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(1)))
+        .unwrap_or(today);
     let (from, to) = period(None, q.from.as_deref(), q.to.as_deref())?;
     let from = from.unwrap_or(default_from);
-    let to = to.unwrap_or_else(|| from.checked_add_months(chrono::Months::new(13)).unwrap_or(from));
+    let to = to.unwrap_or_else(|| {
+        from.checked_add_months(chrono::Months::new(13))
+            .unwrap_or(from)
+    });
     if (to - from).num_days() > 3 * 366 {
         return Err(unprocessable("to", "a feed may span at most 3 years"));
     }
@@ -167,12 +253,27 @@ async fn calendar_ics(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q)
     calendar.name("Amity – Đoàn và sự kiện");
     for d in &delegations {
         let mut e = IcsEvent::new();
-        let places: Vec<String> =
-            d.legs.iter().map(|l| l.city.clone().map_or(l.country_name.clone(), |c| format!("{c}, {}", l.country_name))).collect();
+        let places: Vec<String> = d
+            .legs
+            .iter()
+            .map(|l| {
+                l.city.clone().map_or(l.country_name.clone(), |c| {
+                    format!("{c}, {}", l.country_name)
+                })
+            })
+            .collect();
         e.uid(&format!("delegation-{}@amity", d.id))
             .starts(d.start_on)
             .ends(d.end_on.succ_opt().unwrap_or(d.end_on))
-            .summary(&format!("{} {}", if d.direction == Direction::Outbound { "Đoàn ra:" } else { "Đoàn vào:" }, d.title))
+            .summary(&format!(
+                "{} {}",
+                if d.direction == Direction::Outbound {
+                    "Đoàn ra:"
+                } else {
+                    "Đoàn vào:"
+                },
+                d.title
+            ))
             .description(&format!("{} · {}", d.owner_unit_name, d.state.as_str()));
         if !places.is_empty() {
             e.location(&places.join("; "));
@@ -191,7 +292,11 @@ async fn calendar_ics(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q)
         }
         calendar.push(e.done());
     }
-    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], calendar.done().to_string()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        calendar.done().to_string(),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,32 +326,61 @@ fn month_field(field: &str, v: &str) -> Result<(i32, u32), ApiError> {
     Ok((y, m))
 }
 
-async fn totals(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<TotalsQuery>) -> ApiResult<Json<TotalsSummary>> {
+async fn totals(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<TotalsQuery>,
+) -> ApiResult<Json<TotalsSummary>> {
     let this_year = Utc::now().year();
-    let from = q.from.as_deref().map(|f| month_field("from", f)).transpose()?.unwrap_or((this_year, 1));
-    let to = q.to.as_deref().map(|t| month_field("to", t)).transpose()?.unwrap_or((this_year, 12));
+    let from = q
+        .from
+        .as_deref()
+        .map(|f| month_field("from", f))
+        .transpose()?
+        .unwrap_or((this_year, 1));
+    let to =
+        q.to.as_deref()
+            .map(|t| month_field("to", t))
+            .transpose()?
+            .unwrap_or((this_year, 12));
     if to < from {
         return Err(unprocessable("to", "must not be before from"));
     }
     if let Some(u) = q.unit {
-        me.actor.require(amity_domain::authz::Action::Read, Some(u)).map_err(amity_store::Error::from)?;
+        me.actor
+            .require(amity_domain::authz::Action::Read, Some(u))
+            .map_err(amity_store::Error::from)?;
     }
     let units: Option<Vec<i64>> = match (subtree(&state, q.unit).await?, &me.actor.read) {
-        (Some(tree), _) => Some(tree.into_iter().filter(|u| me.actor.may(amity_domain::authz::Action::Read, Some(*u))).collect()),
+        (Some(tree), _) => Some(
+            tree.into_iter()
+                .filter(|u| me.actor.may(amity_domain::authz::Action::Read, Some(*u)))
+                .collect(),
+        ),
         (None, amity_domain::authz::Scope::All) => None,
         (None, amity_domain::authz::Scope::Units(units)) => Some(units.iter().copied().collect()),
     };
     let mut conn = state.db.conn().await?;
     let rows = amity_store::totals::sum(&mut conn, units.as_deref(), from, to).await?;
     let (metrics, countries_reached) = amity_store::totals::summarize(&rows);
-    Ok(Json(TotalsSummary { metrics, countries_reached }))
+    Ok(Json(TotalsSummary {
+        metrics,
+        countries_reached,
+    }))
 }
 
 /// The files of a record, for its detail view.
-pub(crate) async fn attachments_of(state: &AppState, record_type: &str, record_id: i64) -> Result<List<Attachment>, ApiError> {
+pub(crate) async fn attachments_of(
+    state: &AppState,
+    record_type: &str,
+    record_id: i64,
+) -> Result<List<Attachment>, ApiError> {
     let mut conn = state.db.conn().await?;
     let items = attachment::of_record(&mut conn, record_type, record_id).await?;
-    Ok(List { total: items.len() as i64, items })
+    Ok(List {
+        total: items.len() as i64,
+        items,
+    })
 }
 
 pub(super) fn routes() -> RouteSet {

@@ -33,18 +33,38 @@ struct ListQuery {
 
 impl ListQuery {
     async fn filter(&self, state: &AppState) -> Result<AgreementFilter, ApiError> {
-        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         Ok(AgreementFilter {
             partner: self.partner,
-            status: given(&self.status).map(|s| s.parse::<AgreementStatus>().map_err(|e| unprocessable("status", e))).transpose()?,
+            status: given(&self.status)
+                .map(|s| {
+                    s.parse::<AgreementStatus>()
+                        .map_err(|e| unprocessable("status", e))
+                })
+                .transpose()?,
             units: super::activities::subtree(state, self.unit).await?,
-            in_force_on: given(&self.in_force_on).map(|d| date_field("in_force_on", &d)).transpose()?,
+            in_force_on: given(&self.in_force_on)
+                .map(|d| date_field("in_force_on", &d))
+                .transpose()?,
         })
     }
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Agreement>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Agreement>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let filter = q.filter(&state).await?;
     let mut conn = state.db.conn().await?;
     let (items, total) = agreement::list(&mut conn, &me.actor, &filter, limit, offset).await?;
@@ -52,11 +72,16 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
 }
 
 /// The list (same filters, every page) as a table, one row per agreement.
-async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+async fn export_table(
+    state: &AppState,
+    me: &crate::auth::CurrentUser,
+    q: &ListQuery,
+) -> Result<Table, ApiError> {
     let filter = q.filter(state).await?;
     let mut conn = state.db.conn().await?;
     let (agreements, _) = agreement::list(&mut conn, &me.actor, &filter, 1_000_000, 0).await?;
-    let date = |d: Option<chrono::NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
+    let date =
+        |d: Option<chrono::NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
     Ok(Table {
         header: vec![
             "id",
@@ -78,10 +103,18 @@ async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQ
                     .parties
                     .iter()
                     .filter_map(|p| {
-                        p.partner.as_ref().map(|r| r.name.clone()).or(p.unit.as_ref().map(|u| u.name.clone())).or(p.name.clone())
+                        p.partner
+                            .as_ref()
+                            .map(|r| r.name.clone())
+                            .or(p.unit.as_ref().map(|u| u.name.clone()))
+                            .or(p.name.clone())
                     })
                     .collect();
-                let done = a.tasks.iter().filter(|t| t.status.0 == TaskStatus::Done).count();
+                let done = a
+                    .tasks
+                    .iter()
+                    .filter(|t| t.status.0 == TaskStatus::Done)
+                    .count();
                 vec![
                     a.id.to_string(),
                     a.title,
@@ -100,12 +133,28 @@ async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQ
     })
 }
 
-async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-agreements.csv"))
+async fn export_csv(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.csv()?,
+        export::CSV,
+        "amity-agreements.csv",
+    ))
 }
 
-async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Thỏa thuận")?, export::XLSX, "amity-agreements.xlsx"))
+async fn export_xlsx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.xlsx("Thỏa thuận")?,
+        export::XLSX,
+        "amity-agreements.xlsx",
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,7 +179,10 @@ struct CreateBody {
 }
 
 fn optional_date(field: &str, v: &Option<String>) -> Result<Option<NaiveDate>, ApiError> {
-    v.as_deref().filter(|d| !d.is_empty()).map(|d| date_field(field, d)).transpose()
+    v.as_deref()
+        .filter(|d| !d.is_empty())
+        .map(|d| date_field(field, d))
+        .transpose()
 }
 
 impl CreateBody {
@@ -144,11 +196,20 @@ impl CreateBody {
             signed_place: text(b.signed_place),
             valid_from: date("valid_from", &b.valid_from)?,
             valid_to: date("valid_to", &b.valid_to)?,
-            status: b.status.as_deref().unwrap_or("draft").parse().map_err(|e| unprocessable("status", e))?,
+            status: b
+                .status
+                .as_deref()
+                .unwrap_or("draft")
+                .parse()
+                .map_err(|e| unprocessable("status", e))?,
             note: text(b.note),
             partners: b.partners,
             units: b.units,
-            named_parties: b.named_parties.into_iter().filter_map(|n| text(Some(n))).collect(),
+            named_parties: b
+                .named_parties
+                .into_iter()
+                .filter_map(|n| text(Some(n)))
+                .collect(),
         };
         Ok((input, b.owner_unit_id))
     }
@@ -166,7 +227,11 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Agreement>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Agreement>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(agreement::get(&mut conn, &me.actor, id).await?))
 }
@@ -188,8 +253,16 @@ async fn add_task(
     ApiJson(b): ApiJson<TaskBody>,
 ) -> ApiResult<(StatusCode, Json<Agreement>)> {
     let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
-    let owner = b.owner_unit_id.or(me.actor.unit_id).ok_or_else(|| unprocessable("owner_unit_id", "is required"))?;
-    let status: TaskStatus = b.status.as_deref().unwrap_or("planned").parse().map_err(|e| unprocessable("status", e))?;
+    let owner = b
+        .owner_unit_id
+        .or(me.actor.unit_id)
+        .ok_or_else(|| unprocessable("owner_unit_id", "is required"))?;
+    let status: TaskStatus = b
+        .status
+        .as_deref()
+        .unwrap_or("planned")
+        .parse()
+        .map_err(|e| unprocessable("status", e))?;
     let mut tx = state.db.begin().await?;
     let updated = agreement::add_task(&mut tx, &me.actor, id, year, &b.item, owner, status).await?;
     tx.commit().await?;
@@ -209,10 +282,15 @@ async fn update_task(
     Path((id, task)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<TaskPatch>,
 ) -> ApiResult<Json<Agreement>> {
-    let status: TaskStatus =
-        b.status.as_deref().ok_or_else(|| "is required".to_owned()).and_then(str::parse).map_err(|e| unprocessable("status", e))?;
+    let status: TaskStatus = b
+        .status
+        .as_deref()
+        .ok_or_else(|| "is required".to_owned())
+        .and_then(str::parse)
+        .map_err(|e| unprocessable("status", e))?;
     let mut tx = state.db.begin().await?;
-    let updated = agreement::update_task(&mut tx, &me.actor, id, task, status, text(b.evidence)).await?;
+    let updated =
+        agreement::update_task(&mut tx, &me.actor, id, task, status, text(b.evidence)).await?;
     tx.commit().await?;
     Ok(Json(updated))
 }
@@ -246,7 +324,10 @@ fn patched(current: Agreement, b: PatchBody) -> Result<AgreementInput, ApiError>
         None => Ok(now),
     };
     Ok(AgreementInput {
-        title: b.title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or(current.title),
+        title: b
+            .title
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or(current.title),
         number: b.number.map_or(current.number, text),
         signed_on: date("signed_on", b.signed_on, current.signed_on)?,
         signed_place: b.signed_place.map_or(current.signed_place, text),
@@ -257,11 +338,27 @@ fn patched(current: Agreement, b: PatchBody) -> Result<AgreementInput, ApiError>
             None => current.status,
         },
         note: b.note.map_or(current.note, text),
-        partners: b.partners.unwrap_or_else(|| current.parties.iter().filter_map(|p| p.partner.as_ref().map(|r| r.id)).collect()),
-        units: b.units.unwrap_or_else(|| current.parties.iter().filter_map(|p| p.unit.as_ref().map(|u| u.id)).collect()),
+        partners: b.partners.unwrap_or_else(|| {
+            current
+                .parties
+                .iter()
+                .filter_map(|p| p.partner.as_ref().map(|r| r.id))
+                .collect()
+        }),
+        units: b.units.unwrap_or_else(|| {
+            current
+                .parties
+                .iter()
+                .filter_map(|p| p.unit.as_ref().map(|u| u.id))
+                .collect()
+        }),
         named_parties: match b.named_parties {
             Some(names) => names.into_iter().filter_map(|n| text(Some(n))).collect(),
-            None => current.parties.iter().filter_map(|p| p.name.clone()).collect(),
+            None => current
+                .parties
+                .iter()
+                .filter_map(|p| p.name.clone())
+                .collect(),
         },
     })
 }
@@ -288,7 +385,10 @@ async fn renew(
     ApiJson(b): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Agreement>)> {
     if b.owner_unit_id.is_some() {
-        return Err(unprocessable("owner_unit_id", "a renewal is kept by the unit that kept the agreement it renews"));
+        return Err(unprocessable(
+            "owner_unit_id",
+            "a renewal is kept by the unit that kept the agreement it renews",
+        ));
     }
     let (input, _) = b.input()?;
     let mut tx = state.db.begin().await?;
@@ -332,7 +432,9 @@ async fn remove_document(
 /// Agreements ending within 90 days and this year's tasks without evidence, in the caller's scope.
 async fn reminders(State(state): State<AppState>, Auth(me): Auth) -> ApiResult<Json<Reminders>> {
     let mut conn = state.db.conn().await?;
-    Ok(Json(agreement::reminders(&mut conn, &me.actor, Utc::now().date_naive()).await?))
+    Ok(Json(
+        agreement::reminders(&mut conn, &me.actor, Utc::now().date_naive()).await?,
+    ))
 }
 
 pub(super) fn routes() -> RouteSet {
@@ -344,7 +446,10 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/agreements/{id}", get(show).patch(update))
         .route("/api/v1/agreements/{id}/renew", post(renew))
         .route("/api/v1/agreements/{id}/documents", post(add_document))
-        .route("/api/v1/agreements/{id}/documents/{document}", axum::routing::delete(remove_document))
+        .route(
+            "/api/v1/agreements/{id}/documents/{document}",
+            axum::routing::delete(remove_document),
+        )
         .route("/api/v1/agreements/{id}/tasks", post(add_task))
         .route("/api/v1/agreements/{id}/tasks/{task}", patch(update_task))
 }

@@ -1,7 +1,9 @@
 //! `/api/v1/aid`: foreign-NGO aid projects and their money, scoped to the Vietnamese partner
 //! unit; `/api/v1/exchange-rates`: the rate table totals are converted by.
 
-use amity_domain::aid::{ProjectDraft, ProjectOrg, ProjectStatus, ResultDraft, Share, TransactionDraft};
+use amity_domain::aid::{
+    ProjectDraft, ProjectOrg, ProjectStatus, ResultDraft, Share, TransactionDraft,
+};
 use amity_domain::money::{Currency, parse_amount};
 use amity_store::aid::{self, Listed, Project, ProjectFilter, Rate, Transaction};
 use amity_store::attachment::Attachment;
@@ -38,15 +40,31 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Listed>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Listed>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let status = q
         .status
         .as_deref()
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<ProjectStatus>().map_err(|e| unprocessable("status", e)))
+        .map(|s| {
+            s.parse::<ProjectStatus>()
+                .map_err(|e| unprocessable("status", e))
+        })
         .transpose()?;
-    let filter = ProjectFilter { units: subtree(&state, q.unit).await?, ngo: q.ngo, status, year: q.year };
+    let filter = ProjectFilter {
+        units: subtree(&state, q.unit).await?,
+        ngo: q.ngo,
+        status,
+        year: q.year,
+    };
     let mut conn = state.db.conn().await?;
     let (items, total) = aid::list(&mut conn, &me.actor, &filter, limit, offset).await?;
     Ok(Json(List { items, total }))
@@ -63,7 +81,11 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Project>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Project>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(aid::get(&mut conn, &me.actor, id).await?))
 }
@@ -144,11 +166,17 @@ async fn add_transaction(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn attachments(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<List<Attachment>>> {
+async fn attachments(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<List<Attachment>>> {
     let mut conn = state.db.conn().await?;
     aid::get(&mut conn, &me.actor, id).await?;
     drop(conn);
-    Ok(Json(activities::attachments_of(&state, aid::PROJECT, id).await?))
+    Ok(Json(
+        activities::attachments_of(&state, aid::PROJECT, id).await?,
+    ))
 }
 
 async fn upload(
@@ -168,7 +196,14 @@ async fn import_projects(
     body: String,
 ) -> ApiResult<(StatusCode, Json<aid_import::Report>)> {
     let report = aid_import::projects(&state, &me.actor, &body, q.dry_run).await?;
-    Ok((if q.dry_run { StatusCode::OK } else { StatusCode::CREATED }, Json(report)))
+    Ok((
+        if q.dry_run {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        Json(report),
+    ))
 }
 
 /// `POST /api/v1/aid/transactions/import` with a CSV body: all rows or none; `?dry_run=true`
@@ -179,8 +214,16 @@ async fn import_transactions(
     ApiQuery(q): ApiQuery<ImportQuery>,
     body: String,
 ) -> ApiResult<(StatusCode, Json<aid_import::Report>)> {
-    let report = aid_import::transactions(&state, &me.actor, &body, q.dry_run, q.confirm_duplicates).await?;
-    Ok((if q.dry_run { StatusCode::OK } else { StatusCode::CREATED }, Json(report)))
+    let report =
+        aid_import::transactions(&state, &me.actor, &body, q.dry_run, q.confirm_duplicates).await?;
+    Ok((
+        if q.dry_run {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        Json(report),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,8 +236,16 @@ struct IatiQuery {
 }
 
 /// The projects in scope as an IATI 2.03 activity file.
-async fn iati(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<IatiQuery>) -> ApiResult<Response> {
-    let filter = ProjectFilter { units: subtree(&state, q.unit).await?, year: q.year, ..Default::default() };
+async fn iati(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<IatiQuery>,
+) -> ApiResult<Response> {
+    let filter = ProjectFilter {
+        units: subtree(&state, q.unit).await?,
+        year: q.year,
+        ..Default::default()
+    };
     let mut conn = state.db.conn().await?;
     let (listed, _) = aid::list(&mut conn, &me.actor, &filter, u64::MAX >> 1, 0).await?;
     if listed.is_empty() {
@@ -208,8 +259,12 @@ async fn iati(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
     for p in &listed {
         projects.push(aid::get(&mut conn, &me.actor, p.id).await?);
     }
-    let xml = crate::iati::activities(&projects, Utc::now()).map_err(|e| amity_store::Error::Other(e.into()))?;
-    let name = format!("amity-iati{}.xml", q.year.map(|y| format!("-{y}")).unwrap_or_default());
+    let xml = crate::iati::activities(&projects, Utc::now())
+        .map_err(|e| amity_store::Error::Other(e.into()))?;
+    let name = format!(
+        "amity-iati{}.xml",
+        q.year.map(|y| format!("-{y}")).unwrap_or_default()
+    );
     Ok(export::download(xml, crate::iati::CONTENT_TYPE, &name))
 }
 
@@ -226,16 +281,23 @@ async fn dashboard(
     Auth(me): Auth,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> ApiResult<Json<aid::Dashboard>> {
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
     let units = subtree(&state, q.unit).await?;
     let mut conn = state.db.conn().await?;
-    Ok(Json(aid::dashboard(&mut conn, &me.actor, units, year).await?))
+    Ok(Json(
+        aid::dashboard(&mut conn, &me.actor, units, year).await?,
+    ))
 }
 
 async fn rates(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Rate>>> {
     let mut conn = state.db.conn().await?;
     let items = aid::rates(&mut conn).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -246,10 +308,18 @@ struct RateBody {
     vnd_per_unit: Option<String>,
 }
 
-async fn set_rate(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<RateBody>) -> ApiResult<Json<Rate>> {
-    let currency = Currency::parse(b.currency.as_deref().unwrap_or_default()).map_err(|e| unprocessable("currency", e))?;
-    let valid_from = b.valid_from.ok_or_else(|| unprocessable("valid_from", "is required"))?;
-    let rate = parse_amount(b.vnd_per_unit.as_deref().unwrap_or_default()).map_err(|e| unprocessable("vnd_per_unit", e))?;
+async fn set_rate(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<RateBody>,
+) -> ApiResult<Json<Rate>> {
+    let currency = Currency::parse(b.currency.as_deref().unwrap_or_default())
+        .map_err(|e| unprocessable("currency", e))?;
+    let valid_from = b
+        .valid_from
+        .ok_or_else(|| unprocessable("valid_from", "is required"))?;
+    let rate = parse_amount(b.vnd_per_unit.as_deref().unwrap_or_default())
+        .map_err(|e| unprocessable("vnd_per_unit", e))?;
     let mut tx = state.db.begin().await?;
     let set = aid::set_rate(&mut tx, &me.actor, &currency, valid_from, rate).await?;
     tx.commit().await?;
@@ -262,8 +332,16 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/aid/projects/import", post(import_projects))
         .route("/api/v1/aid/transactions/import", post(import_transactions))
         .route("/api/v1/aid/projects/{id}", get(show).patch(update))
-        .route("/api/v1/aid/projects/{id}/transactions", post(add_transaction))
-        .route("/api/v1/aid/projects/{id}/attachments", get(attachments).post(upload).layer(activities::upload_limit()))
+        .route(
+            "/api/v1/aid/projects/{id}/transactions",
+            post(add_transaction),
+        )
+        .route(
+            "/api/v1/aid/projects/{id}/attachments",
+            get(attachments)
+                .post(upload)
+                .layer(activities::upload_limit()),
+        )
         .route("/api/v1/aid/iati.xml", get(iati))
         .route("/api/v1/aid/dashboard", get(dashboard))
         .route("/api/v1/exchange-rates", get(rates).put(set_rate))

@@ -50,7 +50,15 @@ pub(crate) const PROJECT_COLUMNS: [&str; 18] = [
 
 /// The columns of a transactions file; `project` is the project's code, `amount` and
 /// `rate_to_vnd` are written with `.` for decimals and no thousands separator.
-pub(crate) const TRANSACTION_COLUMNS: [&str; 7] = ["project", "kind", "date", "amount", "currency", "rate_to_vnd", "note"];
+pub(crate) const TRANSACTION_COLUMNS: [&str; 7] = [
+    "project",
+    "kind",
+    "date",
+    "amount",
+    "currency",
+    "rate_to_vnd",
+    "note",
+];
 
 /// A row as the import created (or in a preview, would create) it.
 #[derive(Debug, Clone, Serialize)]
@@ -92,10 +100,17 @@ fn date(row: &Row, column: &str, check: &mut Checker) -> Option<NaiveDate> {
 /// `key:percent` pairs separated by `;` (a space may stand for the colon).
 fn pairs(row: &Row, column: &str, check: &mut Checker) -> Vec<(String, Decimal)> {
     let mut out = Vec::new();
-    for item in row.get(column).split(';').map(str::trim).filter(|i| !i.is_empty()) {
-        let parsed = item
-            .rsplit_once([':', ' '])
-            .and_then(|(k, p)| Decimal::from_str(p.trim().trim_end_matches('%')).ok().map(|p| (k.trim().to_owned(), p)));
+    for item in row
+        .get(column)
+        .split(';')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        let parsed = item.rsplit_once([':', ' ']).and_then(|(k, p)| {
+            Decimal::from_str(p.trim().trim_end_matches('%'))
+                .ok()
+                .map(|p| (k.trim().to_owned(), p))
+        });
         match parsed {
             Some(pair) => out.push(pair),
             None => check.push(column, format!("“{item}” is not “code:percent”")),
@@ -107,7 +122,12 @@ fn pairs(row: &Row, column: &str, check: &mut Checker) -> Vec<(String, Decimal)>
 /// The store's refusal of one row, named by its line; anything else stops the import.
 fn row_errors(line: usize, e: amity_store::Error) -> Result<Vec<FieldError>, ApiError> {
     use amity_store::Error as E;
-    let one = |field: &str, detail: String| vec![FieldError { field: field.into(), detail: format!("line {line}: {detail}") }];
+    let one = |field: &str, detail: String| {
+        vec![FieldError {
+            field: field.into(),
+            detail: format!("line {line}: {detail}"),
+        }]
+    };
     match e {
         E::Invalid(i) => Ok(import::at_line(line, i).collect()),
         E::Conflict { field, detail } => Ok(one(&field, detail)),
@@ -118,23 +138,40 @@ fn row_errors(line: usize, e: amity_store::Error) -> Result<Vec<FieldError>, Api
 }
 
 /// Partners named in a cell: registry names (folded), or `#id`.
-fn partners(cell: &str, names: &HashMap<String, Vec<i64>>, column: &str, check: &mut Checker) -> Vec<i64> {
+fn partners(
+    cell: &str,
+    names: &HashMap<String, Vec<i64>>,
+    column: &str,
+    check: &mut Checker,
+) -> Vec<i64> {
     let mut out = Vec::new();
     for name in cell.split(';').map(str::trim).filter(|n| !n.is_empty()) {
         if let Some(id) = name.strip_prefix('#').and_then(|i| i.parse().ok()) {
             out.push(id);
             continue;
         }
-        match names.get(&amity_store::partner::name_key(name)).map(Vec::as_slice) {
+        match names
+            .get(&amity_store::partner::name_key(name))
+            .map(Vec::as_slice)
+        {
             Some([id]) => out.push(*id),
-            Some(_) => check.push(column, format!("“{name}” names several partners: write #id")),
+            Some(_) => check.push(
+                column,
+                format!("“{name}” names several partners: write #id"),
+            ),
             None => check.push(column, format!("no partner named “{name}” in the registry")),
         }
     }
     out
 }
 
-async fn unit_code(conn: &mut Conn, code: &str, today: NaiveDate, column: &str, check: &mut Checker) -> amity_store::Result<Option<i64>> {
+async fn unit_code(
+    conn: &mut Conn,
+    code: &str,
+    today: NaiveDate,
+    column: &str,
+    check: &mut Checker,
+) -> amity_store::Result<Option<i64>> {
     let found = amity_store::org::by_code(conn, code, today).await?;
     if found.is_none() {
         check.push(column, format!("no unit with the code “{code}” today"));
@@ -164,7 +201,12 @@ async fn project_draft(
         code => {
             let found = aid::find(conn, actor, code).await?;
             if found.is_none() {
-                check.push("programme", format!("no project with the code “{code}” (a programme comes before its projects)"));
+                check.push(
+                    "programme",
+                    format!(
+                        "no project with the code “{code}” (a programme comes before its projects)"
+                    ),
+                );
             }
             found
         }
@@ -172,10 +214,16 @@ async fn project_draft(
     let mut organizations = Vec::new();
     for role in OrgRole::ALL {
         for partner_id in partners(row.get(role.as_str()), names, role.as_str(), &mut check) {
-            organizations.push(ProjectOrg { partner_id, role: *role });
+            organizations.push(ProjectOrg {
+                partner_id,
+                role: *role,
+            });
         }
     }
-    let sectors = pairs(row, "sectors", &mut check).into_iter().map(|(key, percent)| Share { key, percent }).collect();
+    let sectors = pairs(row, "sectors", &mut check)
+        .into_iter()
+        .map(|(key, percent)| Share { key, percent })
+        .collect();
     let mut provinces = Vec::new();
     for (code, percent) in pairs(row, "provinces", &mut check) {
         if let Some(key) = unit_code(conn, &code, today, "provinces", &mut check).await? {
@@ -211,7 +259,12 @@ fn read(body: &str, known: &[&str]) -> Result<Vec<(usize, Row)>, ApiError> {
 }
 
 /// Imports (or previews) a projects file: all rows or none.
-pub(crate) async fn projects(state: &AppState, actor: &Actor, body: &str, dry_run: bool) -> Result<Report, ApiError> {
+pub(crate) async fn projects(
+    state: &AppState,
+    actor: &Actor,
+    body: &str,
+    dry_run: bool,
+) -> Result<Report, ApiError> {
     let rows = read(body, &PROJECT_COLUMNS)?;
     let mut tx = state.db.begin().await?;
     let names = amity_store::partner::name_index(&mut tx).await?;
@@ -225,7 +278,13 @@ pub(crate) async fn projects(state: &AppState, actor: &Actor, body: &str, dry_ru
             }
         };
         match aid::create(&mut tx, actor, &draft).await {
-            Ok(p) => items.push(Imported { line: *line, code: p.code, label: p.title_vi, unit: p.unit.name, amount_vnd: Decimal::ZERO }),
+            Ok(p) => items.push(Imported {
+                line: *line,
+                code: p.code,
+                label: p.title_vi,
+                unit: p.unit.name,
+                amount_vnd: Decimal::ZERO,
+            }),
             Err(e) => errors.extend(row_errors(*line, e)?),
         }
     }
@@ -234,19 +293,37 @@ pub(crate) async fn projects(state: &AppState, actor: &Actor, body: &str, dry_ru
     if !dry_run {
         tx.commit().await?;
     }
-    Ok(Report { rows: rows.len(), created, dry_run, duplicates: vec![], items })
+    Ok(Report {
+        rows: rows.len(),
+        created,
+        dry_run,
+        duplicates: vec![],
+        items,
+    })
 }
 
 /// A transaction's identity for spotting one recorded twice.
 type Same = (i64, String, NaiveDate, Decimal, String);
 
 fn same(project: i64, t: &Transaction) -> Same {
-    (project, t.kind.as_str().to_owned(), t.date, t.amount.normalize(), t.currency.clone())
+    (
+        project,
+        t.kind.as_str().to_owned(),
+        t.date,
+        t.amount.normalize(),
+        t.currency.clone(),
+    )
 }
 
 /// Imports (or previews) a transactions file: all rows or none. A row repeating a transaction
 /// the project has (or an earlier row) is reported as a duplicate and needs `confirm`.
-pub(crate) async fn transactions(state: &AppState, actor: &Actor, body: &str, dry_run: bool, confirm: bool) -> Result<Report, ApiError> {
+pub(crate) async fn transactions(
+    state: &AppState,
+    actor: &Actor,
+    body: &str,
+    dry_run: bool,
+    confirm: bool,
+) -> Result<Report, ApiError> {
     let rows = read(body, &TRANSACTION_COLUMNS)?;
     let mut tx = state.db.begin().await?;
     // Each project's transactions before the import, and where each was seen.
@@ -257,9 +334,15 @@ pub(crate) async fn transactions(state: &AppState, actor: &Actor, body: &str, dr
         let code = row.get("project").to_uppercase();
         if !projects.contains_key(&code) {
             let Some(id) = aid::find(&mut tx, actor, &code).await? else {
-                let detail =
-                    if code.is_empty() { "is required".to_owned() } else { format!("no project with the code “{code}” in your scope") };
-                errors.push(FieldError { field: "project".into(), detail: format!("line {line}: {detail}") });
+                let detail = if code.is_empty() {
+                    "is required".to_owned()
+                } else {
+                    format!("no project with the code “{code}” in your scope")
+                };
+                errors.push(FieldError {
+                    field: "project".into(),
+                    detail: format!("line {line}: {detail}"),
+                });
                 continue;
             };
             let p = aid::get(&mut tx, actor, id).await?;
@@ -287,22 +370,43 @@ pub(crate) async fn transactions(state: &AppState, actor: &Actor, body: &str, dr
             Ok(t) => {
                 let key = same(project, &t);
                 if let Some(earlier) = seen.get(&key) {
-                    duplicates.push(DuplicateRow { line: *line, candidates: vec![earlier.clone()] });
+                    duplicates.push(DuplicateRow {
+                        line: *line,
+                        candidates: vec![earlier.clone()],
+                    });
                 }
                 seen.entry(key).or_insert_with(|| format!("line {line}"));
                 let label = format!("{} {}", t.kind.as_str(), t.date);
-                items.push(Imported { line: *line, code: code.clone(), label, unit, amount_vnd: t.amount_vnd });
+                items.push(Imported {
+                    line: *line,
+                    code: code.clone(),
+                    label,
+                    unit,
+                    amount_vnd: t.amount_vnd,
+                });
             }
             Err(e) => errors.extend(row_errors(*line, e)?),
         }
     }
     import::reject(errors)?;
     if dry_run {
-        return Ok(Report { rows: rows.len(), created: 0, dry_run, duplicates, items });
+        return Ok(Report {
+            rows: rows.len(),
+            created: 0,
+            dry_run,
+            duplicates,
+            items,
+        });
     }
     if !duplicates.is_empty() && !confirm {
         return Err(import::unconfirmed(&duplicates, "amount"));
     }
     tx.commit().await?;
-    Ok(Report { rows: rows.len(), created: items.len(), dry_run, duplicates, items })
+    Ok(Report {
+        rows: rows.len(),
+        created: items.len(),
+        dry_run,
+        duplicates,
+        items,
+    })
 }

@@ -29,16 +29,26 @@ struct ListQuery {
     state: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Application>>> {
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Application>>> {
     let wanted = q
         .state
         .as_deref()
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<ApplicationState>().map_err(|e| unprocessable("state", e)))
+        .map(|s| {
+            s.parse::<ApplicationState>()
+                .map_err(|e| unprocessable("state", e))
+        })
         .transpose()?;
     let mut conn = state.db.conn().await?;
     let items = application::list(&mut conn, &me.actor, wanted, today()).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 async fn file(
@@ -52,9 +62,15 @@ async fn file(
     Ok((StatusCode::CREATED, Json(filed)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Application>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Application>> {
     let mut conn = state.db.conn().await?;
-    Ok(Json(application::get(&mut conn, &me.actor, id, today()).await?))
+    Ok(Json(
+        application::get(&mut conn, &me.actor, id, today()).await?,
+    ))
 }
 
 /// A move: `to`, a comment (required to ask for more or to refuse), and on approving a permit
@@ -74,9 +90,21 @@ async fn transition(
     ApiJson(b): ApiJson<MoveBody>,
 ) -> ApiResult<Json<Application>> {
     let to: ApplicationState =
-        b.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))?;
+        b.to.as_deref()
+            .ok_or_else(|| unprocessable("to", "is required"))?
+            .parse()
+            .map_err(|e| unprocessable("to", e))?;
     let mut tx = state.db.begin().await?;
-    let moved = application::transition(&mut tx, &me.actor, id, to, b.comment.as_deref(), b.permit.as_ref(), today()).await?;
+    let moved = application::transition(
+        &mut tx,
+        &me.actor,
+        id,
+        to,
+        b.comment.as_deref(),
+        b.permit.as_ref(),
+        today(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(moved))
 }
@@ -94,7 +122,14 @@ async fn add_note(
     ApiJson(b): ApiJson<NoteBody>,
 ) -> ApiResult<Json<Application>> {
     let mut tx = state.db.begin().await?;
-    let noted = application::add_note(&mut tx, &me.actor, id, b.note.as_deref().unwrap_or_default(), today()).await?;
+    let noted = application::add_note(
+        &mut tx,
+        &me.actor,
+        id,
+        b.note.as_deref().unwrap_or_default(),
+        today(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(noted))
 }
@@ -118,7 +153,10 @@ async fn procedures(_: Auth) -> Json<List<ProcedureInfo>> {
             needs_permit: p.needs_permit(),
         })
         .collect();
-    Json(List { total: items.len() as i64, items })
+    Json(List {
+        total: items.len() as i64,
+        items,
+    })
 }
 
 pub(super) fn routes() -> RouteSet {

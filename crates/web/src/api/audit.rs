@@ -28,21 +28,37 @@ struct AuditQuery {
     per_page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<List<AuditEntry>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<List<AuditEntry>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let mut conn = state.db.conn().await?;
     let actor_id = match q.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         None => None,
         Some(a) => match a.parse::<i64>() {
             Ok(id) => Some(id),
             // An unknown email matches no entry rather than every entry.
-            Err(_) => Some(user::find_by_email(&mut conn, a).await?.map_or(-1, |u| u.id)),
+            Err(_) => Some(
+                user::find_by_email(&mut conn, a)
+                    .await?
+                    .map_or(-1, |u| u.id),
+            ),
         },
     };
     let (_, descending) = amity_store::parse_sort(q.sort.as_deref().unwrap_or("-at"), &["at"])
         .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
-    let filter =
-        AuditFilter { entity_type: q.entity_type.filter(|t| !t.is_empty()), entity_id: q.entity_id, actor_id, oldest_first: !descending };
+    let filter = AuditFilter {
+        entity_type: q.entity_type.filter(|t| !t.is_empty()),
+        entity_id: q.entity_id,
+        actor_id,
+        oldest_first: !descending,
+    };
     let (items, total) = audit::list(&mut conn, &me.actor, &filter, limit, offset).await?;
     Ok(Json(List { items, total }))
 }

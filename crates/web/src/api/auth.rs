@@ -28,9 +28,16 @@ struct Token {
     expires_at: DateTime<Utc>,
 }
 
-async fn create_token(State(state): State<AppState>, ApiJson(creds): ApiJson<Credentials>) -> ApiResult<(StatusCode, Json<Token>)> {
+async fn create_token(
+    State(state): State<AppState>,
+    ApiJson(creds): ApiJson<Credentials>,
+) -> ApiResult<(StatusCode, Json<Token>)> {
     if creds.email.trim().is_empty() {
-        return Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "email", "must not be empty"));
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "email",
+            "must not be empty",
+        ));
     }
     if !state.allow_login_attempt(&creds.email) {
         return Err(ApiError::new(
@@ -41,16 +48,37 @@ async fn create_token(State(state): State<AppState>, ApiJson(creds): ApiJson<Cre
     let mut conn = state.db.conn().await?;
     let Some(account) = user::authenticate(&mut conn, &creds.email, &creds.password).await? else {
         tracing::info!(auth.outcome = "refused", "API sign-in refused");
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong email or password"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong email or password",
+        ));
     };
-    let session = user::start_session(&mut conn, account.id, SessionKind::Api, Duration::hours(state.config.session_hours)).await?;
+    let session = user::start_session(
+        &mut conn,
+        account.id,
+        SessionKind::Api,
+        Duration::hours(state.config.session_hours),
+    )
+    .await?;
     tracing::info!(user.id = account.id, "API token issued");
-    Ok((StatusCode::CREATED, Json(Token { token: session.token, expires_at: session.expires_at })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Token {
+            token: session.token,
+            expires_at: session.expires_at,
+        }),
+    ))
 }
 
 /// Revokes the token the request was made with.
-async fn revoke_token(State(state): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<StatusCode> {
-    let token = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+async fn revoke_token(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<StatusCode> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
     if let Some(token) = token {
         let mut conn = state.db.conn().await?;
         user::end_session(&mut conn, token.trim()).await?;
@@ -67,7 +95,10 @@ struct Me {
 }
 
 async fn me(Auth(CurrentUser { user, actor, .. }): Auth) -> Json<Me> {
-    Json(Me { federation_wide: actor.read.is_all(), user })
+    Json(Me {
+        federation_wide: actor.read.is_all(),
+        user,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,8 +111,13 @@ struct PasswordChange {
 }
 
 /// Changes the caller's own password; every session and token of the account ends, this one too.
-async fn change_password(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<PasswordChange>) -> ApiResult<StatusCode> {
-    let new = Password::parse(&body.new_password).map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "new_password", e))?;
+async fn change_password(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let new = Password::parse(&body.new_password)
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "new_password", e))?;
     let mut tx = state.db.begin().await?;
     user::change_own_password(&mut tx, &me.actor, &body.current_password, &new).await?;
     tx.commit().await?;
@@ -94,7 +130,10 @@ pub(super) fn public_routes() -> RouteSet {
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
-        .route("/api/v1/auth/token/current", axum::routing::delete(revoke_token))
+        .route(
+            "/api/v1/auth/token/current",
+            axum::routing::delete(revoke_token),
+        )
         .route("/api/v1/me", get(me))
         .route("/api/v1/me/password", post(change_password))
 }

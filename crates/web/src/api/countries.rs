@@ -4,7 +4,9 @@
 use amity_domain::anniversary::{PartialDate, Precision};
 use amity_domain::country::{CountryCode, PartnershipLevel};
 use amity_store::anniversary::{self, AnniversaryItem};
-use amity_store::country::{self, Commemoration, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel};
+use amity_store::country::{
+    self, Commemoration, Country, CountryFilter, CountryPatch, LevelRecord, NewLevel,
+};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -37,15 +39,31 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Country>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(100)?;
+async fn list(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Country>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(100)?;
     let filter = CountryFilter {
         q: q.q.filter(|s| !s.trim().is_empty()),
         region: q.region.filter(|s| !s.trim().is_empty()),
-        level: q.level.as_deref().map(|l| l.parse::<PartnershipLevel>().map_err(|e| unprocessable("level", e))).transpose()?,
+        level: q
+            .level
+            .as_deref()
+            .map(|l| {
+                l.parse::<PartnershipLevel>()
+                    .map_err(|e| unprocessable("level", e))
+            })
+            .transpose()?,
         has_relations: q.has_relations,
     };
-    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &country::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &country::SORT_FIELDS)
+        .map_err(|e| unprocessable("sort", e))?;
     let mut conn = state.db.conn().await?;
     let (items, total) = country::list(&mut conn, &filter, sort, limit, offset).await?;
     Ok(Json(List { items, total }))
@@ -59,7 +77,11 @@ struct CountryDetail {
     levels: Vec<LevelRecord>,
 }
 
-async fn show(State(state): State<AppState>, _: Auth, Path(code): Path<String>) -> ApiResult<Json<CountryDetail>> {
+async fn show(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(code): Path<String>,
+) -> ApiResult<Json<CountryDetail>> {
     let code = country_code(&code)?;
     let mut conn = state.db.conn().await?;
     let country = country::get(&mut conn, &code).await?;
@@ -100,7 +122,11 @@ async fn update(
         Some(Some(d)) if d.trim().is_empty() => Some(None),
         Some(Some(d)) => Some(Some(partial_date("relations_established", &d)?)),
     };
-    let patch = CountryPatch { relations, relations_note: clean(body.relations_note), source: clean(body.source) };
+    let patch = CountryPatch {
+        relations,
+        relations_note: clean(body.relations_note),
+        source: clean(body.source),
+    };
     let mut tx = state.db.begin().await?;
     let updated = country::update(&mut tx, &me.actor, &code, &patch).await?;
     tx.commit().await?;
@@ -117,12 +143,19 @@ struct LevelBody {
     source: Option<String>,
 }
 
-async fn levels(State(state): State<AppState>, _: Auth, Path(code): Path<String>) -> ApiResult<Json<List<LevelRecord>>> {
+async fn levels(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(code): Path<String>,
+) -> ApiResult<Json<List<LevelRecord>>> {
     let code = country_code(&code)?;
     let mut conn = state.db.conn().await?;
     let country = country::get(&mut conn, &code).await?;
     let items = country::levels(&mut conn, &country).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 async fn add_level(
@@ -134,7 +167,12 @@ async fn add_level(
     let code = country_code(&code)?;
     let level = NewLevel {
         level: body.level.parse().map_err(|e| unprocessable("level", e))?,
-        since: body.since.as_deref().filter(|s| !s.trim().is_empty()).map(|s| partial_date("since", s)).transpose()?,
+        since: body
+            .since
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| partial_date("since", s))
+            .transpose()?,
         note: body.note.filter(|s| !s.trim().is_empty()),
         source: body.source.filter(|s| !s.trim().is_empty()),
     };
@@ -151,11 +189,23 @@ struct YearsQuery {
     to_year: Option<i32>,
 }
 
-async fn commemorations(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<YearsQuery>) -> ApiResult<Json<List<Commemoration>>> {
+async fn commemorations(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<YearsQuery>,
+) -> ApiResult<Json<List<Commemoration>>> {
     let this_year = Utc::now().year();
     let mut conn = state.db.conn().await?;
-    let items = country::commemorations(&mut conn, q.from_year.unwrap_or(1900), q.to_year.unwrap_or(this_year + 50)).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    let items = country::commemorations(
+        &mut conn,
+        q.from_year.unwrap_or(1900),
+        q.to_year.unwrap_or(this_year + 50),
+    )
+    .await?;
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,7 +223,9 @@ async fn add_commemoration(
     Auth(me): Auth,
     ApiJson(body): ApiJson<CommemorationBody>,
 ) -> ApiResult<(StatusCode, Json<Commemoration>)> {
-    let year = body.year.ok_or_else(|| unprocessable("year", "is required"))?;
+    let year = body
+        .year
+        .ok_or_else(|| unprocessable("year", "is required"))?;
     let country = body
         .country
         .as_deref()
@@ -181,9 +233,15 @@ async fn add_commemoration(
         .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
         .transpose()?;
     let mut tx = state.db.begin().await?;
-    let created =
-        country::add_commemoration(&mut tx, &me.actor, &body.title, year, country.as_ref(), body.note.filter(|n| !n.trim().is_empty()))
-            .await?;
+    let created = country::add_commemoration(
+        &mut tx,
+        &me.actor,
+        &body.title,
+        year,
+        country.as_ref(),
+        body.note.filter(|n| !n.trim().is_empty()),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -201,14 +259,25 @@ const MAX_RANGE_YEARS: u64 = 50;
 /// `from`..=`to`, by default today and the year after; a 422 names a bad or reversed bound.
 fn range(q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let today = Utc::now().date_naive();
-    let from = q.from.as_deref().map(|d| date_field("from", d)).transpose()?.unwrap_or(today);
+    let from = q
+        .from
+        .as_deref()
+        .map(|d| date_field("from", d))
+        .transpose()?
+        .unwrap_or(today);
     let to =
-        q.to.as_deref().map(|d| date_field("to", d)).transpose()?.unwrap_or_else(|| from.checked_add_days(Days::new(365)).unwrap_or(from));
+        q.to.as_deref()
+            .map(|d| date_field("to", d))
+            .transpose()?
+            .unwrap_or_else(|| from.checked_add_days(Days::new(365)).unwrap_or(from));
     if to < from {
         return Err(unprocessable("to", "must not be before from"));
     }
     if (to - from).num_days() > (MAX_RANGE_YEARS * 366) as i64 {
-        return Err(unprocessable("to", format!("a range may span at most {MAX_RANGE_YEARS} years")));
+        return Err(unprocessable(
+            "to",
+            format!("a range may span at most {MAX_RANGE_YEARS} years"),
+        ));
     }
     Ok((from, to))
 }
@@ -221,7 +290,10 @@ async fn anniversaries(
     let (from, to) = range(&q)?;
     let mut conn = state.db.conn().await?;
     let items = anniversary::list(&mut conn, &me.actor, from, to).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 /// The anniversaries as an iCalendar feed: one all-day event each, with a stable UID.
@@ -231,7 +303,11 @@ pub(crate) fn ics(items: &[AnniversaryItem]) -> String {
     for a in items {
         let mut event = Event::new();
         event.uid(&a.uid).all_day(a.date);
-        let summary = if a.major { format!("★ {}", a.title_vi) } else { a.title_vi.clone() };
+        let summary = if a.major {
+            format!("★ {}", a.title_vi)
+        } else {
+            a.title_vi.clone()
+        };
         event.summary(&summary);
         let mut description = a.title_en.clone();
         if let Some(origin) = &a.origin {
@@ -248,19 +324,33 @@ pub(crate) fn ics(items: &[AnniversaryItem]) -> String {
     calendar.done().to_string()
 }
 
-async fn anniversaries_ics(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<RangeQuery>) -> Result<Response, ApiError> {
+async fn anniversaries_ics(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response, ApiError> {
     let (from, to) = range(&q)?;
     let mut conn = state.db.conn().await?;
     let items = anniversary::list(&mut conn, &me.actor, from, to).await?;
-    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], ics(&items)).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        ics(&items),
+    )
+        .into_response())
 }
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/api/v1/countries", get(list))
         .route("/api/v1/countries/{code}", get(show).patch(update))
-        .route("/api/v1/countries/{code}/levels", get(levels).post(add_level))
-        .route("/api/v1/commemorations", get(commemorations).post(add_commemoration))
+        .route(
+            "/api/v1/countries/{code}/levels",
+            get(levels).post(add_level),
+        )
+        .route(
+            "/api/v1/commemorations",
+            get(commemorations).post(add_commemoration),
+        )
         .route("/api/v1/anniversaries", get(anniversaries))
         .route("/api/v1/anniversaries.ics", get(anniversaries_ics))
 }

@@ -42,8 +42,13 @@ pub(crate) struct ListQuery {
     pub per_page: Option<u64>,
 }
 
-fn vocab<T: std::str::FromStr<Err = String>>(field: &str, v: Option<&str>) -> Result<Option<T>, ApiError> {
-    v.filter(|s| !s.is_empty()).map(|s| s.parse::<T>().map_err(|e| unprocessable(field, e))).transpose()
+fn vocab<T: std::str::FromStr<Err = String>>(
+    field: &str,
+    v: Option<&str>,
+) -> Result<Option<T>, ApiError> {
+    v.filter(|s| !s.is_empty())
+        .map(|s| s.parse::<T>().map_err(|e| unprocessable(field, e)))
+        .transpose()
 }
 
 pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<DelegationFilter, ApiError> {
@@ -67,11 +72,23 @@ pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<Delegation
 }
 
 fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
-    amity_store::parse_sort(q.sort.as_deref().unwrap_or("-start_on"), &delegation::SORT_FIELDS).map_err(|e| unprocessable("sort", e))
+    amity_store::parse_sort(
+        q.sort.as_deref().unwrap_or("-start_on"),
+        &delegation::SORT_FIELDS,
+    )
+    .map_err(|e| unprocessable("sort", e))
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Delegation>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Delegation>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let f = filter(&state, &q).await?;
     let sort = sort_of(&q)?;
     let mut conn = state.db.conn().await?;
@@ -79,7 +96,11 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
     Ok(Json(List { items, total }))
 }
 
-async fn export_table(state: &AppState, me: &CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+async fn export_table(
+    state: &AppState,
+    me: &CurrentUser,
+    q: &ListQuery,
+) -> Result<Table, ApiError> {
     let f = filter(state, q).await?;
     let sort = sort_of(q)?;
     let mut conn = state.db.conn().await?;
@@ -116,9 +137,19 @@ async fn export_table(state: &AppState, me: &CurrentUser, q: &ListQuery) -> Resu
                     d.head().map(|h| h.name.clone()).unwrap_or_default(),
                     d.members.len().to_string(),
                     d.countries().into_iter().collect::<Vec<_>>().join("; "),
-                    d.partners.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join("; "),
-                    d.budget.as_ref().map(|b| b.amount.to_string()).unwrap_or_default(),
-                    d.budget.as_ref().map(|b| b.currency.as_str().to_owned()).unwrap_or_default(),
+                    d.partners
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    d.budget
+                        .as_ref()
+                        .map(|b| b.amount.to_string())
+                        .unwrap_or_default(),
+                    d.budget
+                        .as_ref()
+                        .map(|b| b.currency.as_str().to_owned())
+                        .unwrap_or_default(),
                     d.budget_vnd.map(|v| v.to_string()).unwrap_or_default(),
                 ]
             })
@@ -126,12 +157,28 @@ async fn export_table(state: &AppState, me: &CurrentUser, q: &ListQuery) -> Resu
     })
 }
 
-async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-delegations.csv"))
+async fn export_csv(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.csv()?,
+        export::CSV,
+        "amity-delegations.csv",
+    ))
 }
 
-async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Đoàn")?, export::XLSX, "amity-delegations.xlsx"))
+async fn export_xlsx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.xlsx("Đoàn")?,
+        export::XLSX,
+        "amity-delegations.xlsx",
+    ))
 }
 
 /// A member: a person of the registry by id, or a new one by name (added to the registry).
@@ -187,7 +234,12 @@ struct Body {
 fn money(b: &MoneyBody) -> Result<Money, ApiError> {
     let amount = parse_amount(&b.amount).map_err(|e| unprocessable("budget", e))?;
     let currency = Currency::parse(&b.currency).map_err(|e| unprocessable("budget", e))?;
-    let rate = b.rate_to_vnd.as_deref().map(parse_amount).transpose().map_err(|e| unprocessable("budget", format!("rate: {e}")))?;
+    let rate = b
+        .rate_to_vnd
+        .as_deref()
+        .map(parse_amount)
+        .transpose()
+        .map_err(|e| unprocessable("budget", format!("rate: {e}")))?;
     Money::new(amount, currency, rate).map_err(|e| unprocessable("budget", e))
 }
 
@@ -214,7 +266,12 @@ async fn members(
 ) -> Result<Vec<(i64, MemberRole)>, ApiError> {
     let mut out = Vec::new();
     for m in bodies {
-        let role: MemberRole = m.role.as_deref().unwrap_or("member").parse().map_err(|e| unprocessable("members", e))?;
+        let role: MemberRole = m
+            .role
+            .as_deref()
+            .unwrap_or("member")
+            .parse()
+            .map_err(|e| unprocessable("members", e))?;
         let person = match (m.person_id, text(m.name)) {
             (Some(id), None) => id,
             (None, Some(name)) => {
@@ -225,10 +282,20 @@ async fn members(
                     .map(CountryCode::parse)
                     .transpose()
                     .map_err(|e| unprocessable("members", e))?;
-                let input = PersonInput { name, name_latin: text(m.name_latin), nationality, ..Default::default() };
+                let input = PersonInput {
+                    name,
+                    name_latin: text(m.name_latin),
+                    nationality,
+                    ..Default::default()
+                };
                 person::create(tx, &me.actor, &input, owner).await?.id
             }
-            _ => return Err(unprocessable("members", "give each member a person_id or a name, not both")),
+            _ => {
+                return Err(unprocessable(
+                    "members",
+                    "give each member a person_id or a name, not both",
+                ));
+            }
         };
         out.push((person, role));
     }
@@ -248,9 +315,16 @@ async fn input(
     b: Body,
 ) -> Result<DelegationInput, ApiError> {
     let direction = match (b.direction.as_deref(), &current) {
-        (Some(d), _) => d.parse::<Direction>().map_err(|e| unprocessable("direction", e))?,
+        (Some(d), _) => d
+            .parse::<Direction>()
+            .map_err(|e| unprocessable("direction", e))?,
         (None, Some(c)) => c.direction,
-        (None, None) => return Err(unprocessable("direction", "is required (outbound or inbound)")),
+        (None, None) => {
+            return Err(unprocessable(
+                "direction",
+                "is required (outbound or inbound)",
+            ));
+        }
     };
     let start_on = match (&b.start_on, &current) {
         (None, Some(c)) => c.start_on,
@@ -278,18 +352,43 @@ async fn input(
     });
     Ok(DelegationInput {
         direction,
-        title: b.title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or(base.title),
-        purpose: if b.purpose.is_some() { text(b.purpose) } else { base.purpose },
+        title: b
+            .title
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or(base.title),
+        purpose: if b.purpose.is_some() {
+            text(b.purpose)
+        } else {
+            base.purpose
+        },
         start_on,
         end_on,
-        funding_source: if b.funding_source.is_some() { text(b.funding_source) } else { base.funding_source },
+        funding_source: if b.funding_source.is_some() {
+            text(b.funding_source)
+        } else {
+            base.funding_source
+        },
         budget: match &b.budget {
             Some(m) => Some(money(m)?),
             None => base.budget,
         },
-        expected_outcomes: if b.expected_outcomes.is_some() { text(b.expected_outcomes) } else { base.expected_outcomes },
-        actual_outcomes: if b.actual_outcomes.is_some() { text(b.actual_outcomes) } else { base.actual_outcomes },
-        report: if b.report.is_some() { b.report.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) } else { base.report },
+        expected_outcomes: if b.expected_outcomes.is_some() {
+            text(b.expected_outcomes)
+        } else {
+            base.expected_outcomes
+        },
+        actual_outcomes: if b.actual_outcomes.is_some() {
+            text(b.actual_outcomes)
+        } else {
+            base.actual_outcomes
+        },
+        report: if b.report.is_some() {
+            b.report
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty())
+        } else {
+            base.report
+        },
         members: match b.members {
             Some(m) => members(tx, me, owner, m).await?,
             None => base.members,
@@ -303,7 +402,11 @@ async fn input(
     })
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<Body>) -> ApiResult<(StatusCode, Json<Delegation>)> {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<Body>,
+) -> ApiResult<(StatusCode, Json<Delegation>)> {
     let owner = b.owner_unit_id;
     let mut tx = state.db.begin().await?;
     let input = input(&mut tx, &me, owner.or(me.actor.unit_id), None, b).await?;
@@ -312,7 +415,11 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJs
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Delegation>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Delegation>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(delegation::get(&mut conn, &me.actor, id).await?))
 }
@@ -324,7 +431,10 @@ async fn update(
     ApiJson(b): ApiJson<Body>,
 ) -> ApiResult<Json<Delegation>> {
     if b.owner_unit_id.is_some() {
-        return Err(unprocessable("owner_unit_id", "a delegation stays with the unit that recorded it"));
+        return Err(unprocessable(
+            "owner_unit_id",
+            "a delegation stays with the unit that recorded it",
+        ));
     }
     let mut tx = state.db.begin().await?;
     let current = delegation::get(&mut tx, &me.actor, id).await?;
@@ -348,17 +458,29 @@ async fn transition(
     Ok(Json(moved))
 }
 
-async fn awaiting(State(state): State<AppState>, Auth(me): Auth) -> ApiResult<Json<List<Delegation>>> {
+async fn awaiting(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+) -> ApiResult<Json<List<Delegation>>> {
     let mut conn = state.db.conn().await?;
     let items = delegation::awaiting_decision(&mut conn, &me.actor).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
-async fn attachments(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<List<Attachment>>> {
+async fn attachments(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<List<Attachment>>> {
     let mut conn = state.db.conn().await?;
     delegation::get(&mut conn, &me.actor, id).await?;
     drop(conn);
-    Ok(Json(activities::attachments_of(&state, "delegation", id).await?))
+    Ok(Json(
+        activities::attachments_of(&state, "delegation", id).await?,
+    ))
 }
 
 async fn upload(
@@ -378,5 +500,10 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/delegations/awaiting-decision", get(awaiting))
         .route("/api/v1/delegations/{id}", get(show).patch(update))
         .route("/api/v1/delegations/{id}/transitions", post(transition))
-        .route("/api/v1/delegations/{id}/attachments", get(attachments).post(upload).layer(activities::upload_limit()))
+        .route(
+            "/api/v1/delegations/{id}/attachments",
+            get(attachments)
+                .post(upload)
+                .layer(activities::upload_limit()),
+        )
 }

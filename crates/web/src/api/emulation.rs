@@ -25,11 +25,19 @@ struct RankingQuery {
     year: Option<i32>,
 }
 
-async fn ranking(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<RankingQuery>) -> ApiResult<Json<Ranking>> {
-    let cluster = q.cluster.ok_or_else(|| unprocessable("cluster", "is required"))?;
+async fn ranking(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<RankingQuery>,
+) -> ApiResult<Json<Ranking>> {
+    let cluster = q
+        .cluster
+        .ok_or_else(|| unprocessable("cluster", "is required"))?;
     let year = q.year.ok_or_else(|| unprocessable("year", "is required"))?;
     let mut conn = state.db.conn().await?;
-    Ok(Json(emulation::ranking(&mut conn, &me.actor, cluster, year).await?))
+    Ok(Json(
+        emulation::ranking(&mut conn, &me.actor, cluster, year).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,13 +57,17 @@ async fn add_criterion(
     Auth(me): Auth,
     ApiJson(b): ApiJson<NewCriterion>,
 ) -> ApiResult<(StatusCode, Json<Ranking>)> {
-    let cluster = b.cluster.ok_or_else(|| unprocessable("cluster", "is required"))?;
+    let cluster = b
+        .cluster
+        .ok_or_else(|| unprocessable("cluster", "is required"))?;
     let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
     let input = CriterionInput {
         code: b.code.ok_or_else(|| unprocessable("code", "is required"))?,
         name: b.name.ok_or_else(|| unprocessable("name", "is required"))?,
         indicator: b.indicator.filter(|i| !i.trim().is_empty()),
-        weight: b.weight.ok_or_else(|| unprocessable("weight", "is required"))?,
+        weight: b
+            .weight
+            .ok_or_else(|| unprocessable("weight", "is required"))?,
     };
     let mut tx = state.db.begin().await?;
     let r = emulation::add_criterion(&mut tx, &me.actor, cluster, year, &input).await?;
@@ -73,12 +85,22 @@ struct PointsBody {
     points: Option<f64>,
 }
 
-async fn enter_points(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<PointsBody>) -> ApiResult<Json<Ranking>> {
-    let cluster = b.cluster.ok_or_else(|| unprocessable("cluster", "is required"))?;
+async fn enter_points(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<PointsBody>,
+) -> ApiResult<Json<Ranking>> {
+    let cluster = b
+        .cluster
+        .ok_or_else(|| unprocessable("cluster", "is required"))?;
     let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
     let code = b.code.ok_or_else(|| unprocessable("code", "is required"))?;
-    let unit = b.unit_id.ok_or_else(|| unprocessable("unit_id", "is required"))?;
-    let points = b.points.ok_or_else(|| unprocessable("points", "is required"))?;
+    let unit = b
+        .unit_id
+        .ok_or_else(|| unprocessable("unit_id", "is required"))?;
+    let points = b
+        .points
+        .ok_or_else(|| unprocessable("points", "is required"))?;
     let mut tx = state.db.begin().await?;
     let r = emulation::enter_points(&mut tx, &me.actor, cluster, year, &code, unit, points).await?;
     tx.commit().await?;
@@ -94,15 +116,32 @@ struct AwardQuery {
     state: Option<String>,
 }
 
-async fn awards(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<AwardQuery>) -> ApiResult<Json<List<Award>>> {
+async fn awards(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<AwardQuery>,
+) -> ApiResult<Json<List<Award>>> {
     let filter = AwardFilter {
         year: q.year,
-        award_type: q.award_type.filter(|t| !t.is_empty()).map(|t| t.parse()).transpose().map_err(|e| unprocessable("type", e))?,
-        state: q.state.filter(|s| !s.is_empty()).map(|s| s.parse()).transpose().map_err(|e| unprocessable("state", e))?,
+        award_type: q
+            .award_type
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse())
+            .transpose()
+            .map_err(|e| unprocessable("type", e))?,
+        state: q
+            .state
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse())
+            .transpose()
+            .map_err(|e| unprocessable("state", e))?,
     };
     let mut conn = state.db.conn().await?;
     let items = award::list(&mut conn, &me.actor, &filter).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,10 +157,19 @@ struct NewAward {
     reason: Option<String>,
 }
 
-async fn propose(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<NewAward>) -> ApiResult<(StatusCode, Json<Award>)> {
+async fn propose(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<NewAward>,
+) -> ApiResult<(StatusCode, Json<Award>)> {
     let proposal = Proposal {
-        award_type: b.award_type.ok_or_else(|| unprocessable("award_type", "is required"))?,
-        proposing_unit_id: b.proposing_unit_id.or(me.actor.unit_id).ok_or_else(|| unprocessable("proposing_unit_id", "is required"))?,
+        award_type: b
+            .award_type
+            .ok_or_else(|| unprocessable("award_type", "is required"))?,
+        proposing_unit_id: b
+            .proposing_unit_id
+            .or(me.actor.unit_id)
+            .ok_or_else(|| unprocessable("proposing_unit_id", "is required"))?,
         recipient_unit_id: b.recipient_unit_id,
         recipient_person_id: b.recipient_person_id,
         recipient_name: b.recipient_name,
@@ -134,7 +182,11 @@ async fn propose(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJ
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Award>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Award>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(award::get(&mut conn, &me.actor, id).await?))
 }
@@ -155,10 +207,19 @@ async fn transition(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<AwardMoveBody>,
 ) -> ApiResult<Json<Award>> {
-    let to: AwardState = TransitionBody { to: b.to, comment: None }.target()?;
-    let decision = Decision { number: b.decision_number, decided_on: b.decided_on, issuer: b.issuer };
+    let to: AwardState = TransitionBody {
+        to: b.to,
+        comment: None,
+    }
+    .target()?;
+    let decision = Decision {
+        number: b.decision_number,
+        decided_on: b.decided_on,
+        issuer: b.issuer,
+    };
     let mut tx = state.db.begin().await?;
-    let moved = award::transition(&mut tx, &me.actor, id, to, b.comment.as_deref(), &decision).await?;
+    let moved =
+        award::transition(&mut tx, &me.actor, id, to, b.comment.as_deref(), &decision).await?;
     tx.commit().await?;
     Ok(Json(moved))
 }

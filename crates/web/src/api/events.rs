@@ -62,11 +62,23 @@ pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilte
 }
 
 fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
-    amity_store::parse_sort(q.sort.as_deref().unwrap_or("-start_on"), &event::SORT_FIELDS).map_err(|e| unprocessable("sort", e))
+    amity_store::parse_sort(
+        q.sort.as_deref().unwrap_or("-start_on"),
+        &event::SORT_FIELDS,
+    )
+    .map_err(|e| unprocessable("sort", e))
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Event>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Event>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let f = filter(&state, &q).await?;
     let sort = sort_of(&q)?;
     let mut conn = state.db.conn().await?;
@@ -74,7 +86,11 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
     Ok(Json(List { items, total }))
 }
 
-async fn export_table(state: &AppState, me: &CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+async fn export_table(
+    state: &AppState,
+    me: &CurrentUser,
+    q: &ListQuery,
+) -> Result<Table, ApiError> {
     let f = filter(state, q).await?;
     let sort = sort_of(q)?;
     let mut conn = state.db.conn().await?;
@@ -109,20 +125,44 @@ async fn export_table(state: &AppState, me: &CurrentUser, q: &ListQuery) -> Resu
                     e.place.clone().unwrap_or_default(),
                     e.participants.to_string(),
                     e.foreign_participants.to_string(),
-                    e.countries.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join("; "),
-                    e.partners.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join("; "),
+                    e.countries
+                        .iter()
+                        .map(|c| c.code.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    e.partners
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             })
             .collect(),
     })
 }
 
-async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-events.csv"))
+async fn export_csv(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.csv()?,
+        export::CSV,
+        "amity-events.csv",
+    ))
 }
 
-async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Sự kiện")?, export::XLSX, "amity-events.xlsx"))
+async fn export_xlsx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.xlsx("Sự kiện")?,
+        export::XLSX,
+        "amity-events.xlsx",
+    ))
 }
 
 /// An event as the API receives it; on PATCH, absent fields keep their value.
@@ -194,7 +234,10 @@ fn input(current: Option<EventInput>, b: Body) -> Result<EventInput, ApiError> {
     Ok(EventInput {
         event_type,
         channel,
-        title: b.title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or(base.title),
+        title: b
+            .title
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or(base.title),
         start_on,
         end_on,
         place_country: match b.place_country.as_deref() {
@@ -202,22 +245,41 @@ fn input(current: Option<EventInput>, b: Body) -> Result<EventInput, ApiError> {
             Some(c) => Some(code("place_country", c)?),
             None => base.place_country,
         },
-        place: if b.place.is_some() { text(b.place) } else { base.place },
+        place: if b.place.is_some() {
+            text(b.place)
+        } else {
+            base.place
+        },
         participants: b.participants.unwrap_or(base.participants),
         foreign_participants: b.foreign_participants.unwrap_or(base.foreign_participants),
-        description: if b.description.is_some() { text(b.description) } else { base.description },
-        results: if b.results.is_some() { text(b.results) } else { base.results },
+        description: if b.description.is_some() {
+            text(b.description)
+        } else {
+            base.description
+        },
+        results: if b.results.is_some() {
+            text(b.results)
+        } else {
+            base.results
+        },
         co_organizers: b.co_organizers.unwrap_or(base.co_organizers),
         partners: b.partners.unwrap_or(base.partners),
         countries: match b.countries {
-            Some(cs) => cs.iter().map(|c| code("countries", c)).collect::<Result<_, _>>()?,
+            Some(cs) => cs
+                .iter()
+                .map(|c| code("countries", c))
+                .collect::<Result<_, _>>()?,
             None => base.countries,
         },
         tasks: b.tasks.unwrap_or(base.tasks),
     })
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<Body>) -> ApiResult<(StatusCode, Json<Event>)> {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<Body>,
+) -> ApiResult<(StatusCode, Json<Event>)> {
     let owner = b.owner_unit_id;
     let input = input(None, b)?;
     let mut tx = state.db.begin().await?;
@@ -226,14 +288,26 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJs
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Event>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Event>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(event::get(&mut conn, &me.actor, id).await?))
 }
 
-async fn update(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>, ApiJson(b): ApiJson<Body>) -> ApiResult<Json<Event>> {
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<Body>,
+) -> ApiResult<Json<Event>> {
     if b.owner_unit_id.is_some() {
-        return Err(unprocessable("owner_unit_id", "an event stays with the unit that organized it"));
+        return Err(unprocessable(
+            "owner_unit_id",
+            "an event stays with the unit that organized it",
+        ));
     }
     let mut tx = state.db.begin().await?;
     let current = event::get(&mut tx, &me.actor, id).await?;
@@ -243,14 +317,22 @@ async fn update(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i6
     Ok(Json(updated))
 }
 
-async fn remove(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn remove(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     let mut tx = state.db.begin().await?;
     event::delete(&mut tx, &me.actor, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn attachments(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<List<Attachment>>> {
+async fn attachments(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<List<Attachment>>> {
     let mut conn = state.db.conn().await?;
     event::get(&mut conn, &me.actor, id).await?;
     drop(conn);
@@ -271,6 +353,14 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/events", get(list).post(create))
         .route("/api/v1/events/export.csv", get(export_csv))
         .route("/api/v1/events/export.xlsx", get(export_xlsx))
-        .route("/api/v1/events/{id}", get(show).patch(update).delete(remove))
-        .route("/api/v1/events/{id}/attachments", get(attachments).post(upload).layer(activities::upload_limit()))
+        .route(
+            "/api/v1/events/{id}",
+            get(show).patch(update).delete(remove),
+        )
+        .route(
+            "/api/v1/events/{id}/attachments",
+            get(attachments)
+                .post(upload)
+                .layer(activities::upload_limit()),
+        )
 }

@@ -22,14 +22,22 @@ struct ListQuery {
     year: Option<i32>,
 }
 
-async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Holiday>>> {
+async fn list(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Holiday>>> {
     let mut conn = state.db.conn().await?;
     let items = holiday::list(&mut conn, q.year).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 fn date(path: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(path, "%Y-%m-%d").map_err(|_| unprocessable("date", format!("“{path}” is not a date (YYYY-MM-DD)")))
+    NaiveDate::parse_from_str(path, "%Y-%m-%d")
+        .map_err(|_| unprocessable("date", format!("“{path}” is not a date (YYYY-MM-DD)")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,12 +55,23 @@ async fn set(
 ) -> ApiResult<Json<Holiday>> {
     let day = date(&day)?;
     let mut tx = state.db.begin().await?;
-    let set = holiday::set(&mut tx, &me.actor, day, b.name_vi.as_deref().unwrap_or_default(), b.name_en.as_deref()).await?;
+    let set = holiday::set(
+        &mut tx,
+        &me.actor,
+        day,
+        b.name_vi.as_deref().unwrap_or_default(),
+        b.name_en.as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(set))
 }
 
-async fn remove(State(state): State<AppState>, Auth(me): Auth, Path(day): Path<String>) -> ApiResult<StatusCode> {
+async fn remove(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(day): Path<String>,
+) -> ApiResult<StatusCode> {
     let day = date(&day)?;
     let mut tx = state.db.begin().await?;
     holiday::remove(&mut tx, &me.actor, day).await?;
@@ -61,5 +80,7 @@ async fn remove(State(state): State<AppState>, Auth(me): Auth, Path(day): Path<S
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/api/v1/holidays", get(list)).route("/api/v1/holidays/{date}", put(set).delete(remove))
+    RouteSet::default()
+        .route("/api/v1/holidays", get(list))
+        .route("/api/v1/holidays/{date}", put(set).delete(remove))
 }

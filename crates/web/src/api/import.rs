@@ -45,7 +45,11 @@ pub(crate) struct Row {
 impl Row {
     /// The cell under `column`, trimmed; empty when the file lacks the column.
     pub fn get(&self, column: &str) -> &str {
-        self.headers.iter().position(|h| h == column).and_then(|i| self.record.get(i)).unwrap_or("")
+        self.headers
+            .iter()
+            .position(|h| h == column)
+            .and_then(|i| self.record.get(i))
+            .unwrap_or("")
     }
 
     /// The cell as optional text: spaces collapsed, blank as absent.
@@ -56,12 +60,23 @@ impl Row {
 
 /// A row's problems, each prefixed with its line.
 pub(crate) fn at_line(line: usize, invalid: Invalid) -> impl Iterator<Item = FieldError> {
-    invalid.0.into_iter().map(move |e| FieldError { detail: format!("line {line}: {}", e.detail), field: e.field })
+    invalid.0.into_iter().map(move |e| FieldError {
+        detail: format!("line {line}: {}", e.detail),
+        field: e.field,
+    })
 }
 
 /// A 422 listing every problem found, or nothing when there is none.
 pub(crate) fn reject(errors: Vec<FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() { Ok(()) } else { Err(ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, errors, candidates: vec![] }) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            candidates: vec![],
+        })
+    }
 }
 
 /// The 409 an import answers when rows look like existing records and were not confirmed.
@@ -70,30 +85,59 @@ pub(crate) fn unconfirmed(duplicates: &[DuplicateRow], field: &str) -> ApiError 
         .iter()
         .map(|d| FieldError {
             field: field.into(),
-            detail: format!("line {}: looks like {} (send confirm_duplicates=true to import anyway)", d.line, d.candidates.join(", ")),
+            detail: format!(
+                "line {}: looks like {} (send confirm_duplicates=true to import anyway)",
+                d.line,
+                d.candidates.join(", ")
+            ),
         })
         .collect();
-    ApiError { status: StatusCode::CONFLICT, errors, candidates: vec![] }
+    ApiError {
+        status: StatusCode::CONFLICT,
+        errors,
+        candidates: vec![],
+    }
 }
 
 /// Reads a CSV file (a leading byte-order mark allowed) whose header names only `known`
 /// columns; then parses each row with `parse`, collecting every row's problems.
-pub(crate) fn rows<T>(body: &str, known: &[&str], mut parse: impl FnMut(&Row) -> Result<T, Invalid>) -> Result<Vec<(usize, T)>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader.headers().map_err(|e| unprocessable("file", format!("the header row cannot be read: {e}")))?.clone();
+pub(crate) fn rows<T>(
+    body: &str,
+    known: &[&str],
+    mut parse: impl FnMut(&Row) -> Result<T, Invalid>,
+) -> Result<Vec<(usize, T)>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| unprocessable("file", format!("the header row cannot be read: {e}")))?
+        .clone();
     if let Some(unknown) = headers.iter().find(|h| !known.contains(h)) {
-        return Err(unprocessable(unknown, format!("line 1: unknown column “{unknown}” (known: {})", known.join(", "))));
+        return Err(unprocessable(
+            unknown,
+            format!(
+                "line 1: unknown column “{unknown}” (known: {})",
+                known.join(", ")
+            ),
+        ));
     }
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         match record {
-            Ok(record) => match parse(&Row { headers: headers.clone(), record }) {
+            Ok(record) => match parse(&Row {
+                headers: headers.clone(),
+                record,
+            }) {
                 Ok(value) => out.push((line, value)),
                 Err(invalid) => errors.extend(at_line(line, invalid)),
             },
-            Err(e) => errors.push(FieldError { field: "file".into(), detail: format!("line {line}: {e}") }),
+            Err(e) => errors.push(FieldError {
+                field: "file".into(),
+                detail: format!("line {line}: {e}"),
+            }),
         }
     }
     reject(errors)?;

@@ -42,8 +42,13 @@ pub struct List<T> {
 
 /// An ISO date from a request, or a 422 naming the field.
 pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, format!("“{value}” is not a date in YYYY-MM-DD form")))
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            format!("“{value}” is not a date in YYYY-MM-DD form"),
+        )
+    })
 }
 
 /// A 422 naming the field at fault.
@@ -58,7 +63,11 @@ pub(crate) struct TransitionBody {
 impl TransitionBody {
     /// The state asked for, or a 422 naming `to`.
     pub(crate) fn target<T: std::str::FromStr<Err = String>>(&self) -> Result<T, ApiError> {
-        self.to.as_deref().ok_or_else(|| unprocessable("to", "is required"))?.parse().map_err(|e| unprocessable("to", e))
+        self.to
+            .as_deref()
+            .ok_or_else(|| unprocessable("to", "is required"))?
+            .parse()
+            .map_err(|e| unprocessable("to", e))
     }
 }
 
@@ -68,13 +77,17 @@ pub(crate) fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError 
 
 /// Optional text as typed: spaces collapsed, blank as absent.
 pub(crate) fn text(v: Option<String>) -> Option<String> {
-    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty())
 }
 
 static OPENAPI: &str = include_str!("../../../../docs/openapi.json");
 
 async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -82,7 +95,10 @@ async fn healthz() -> Json<serde_json::Value> {
 }
 
 pub(crate) fn public_routes() -> RouteSet {
-    RouteSet::default().route("/healthz", get(healthz)).route("/api/v1/openapi.json", get(openapi)).merge(auth::public_routes())
+    RouteSet::default()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(openapi))
+        .merge(auth::public_routes())
 }
 
 pub(crate) fn routes() -> RouteSet {

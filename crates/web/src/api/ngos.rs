@@ -36,8 +36,16 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Listed>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Listed>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let filter = NgoFilter {
         q: q.q.filter(|s| !s.trim().is_empty()),
         province: q.province,
@@ -87,7 +95,11 @@ async fn add_permit(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show_permit(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<Permit>> {
+async fn show_permit(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Permit>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(ngo::permit(&mut conn, id, today()).await?))
 }
@@ -115,8 +127,12 @@ async fn change_permit(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ChangeBody>,
 ) -> ApiResult<Json<Permit>> {
-    let change: PermitChange =
-        b.change.as_deref().ok_or_else(|| unprocessable("change", "is required"))?.parse().map_err(|e| unprocessable("change", e))?;
+    let change: PermitChange = b
+        .change
+        .as_deref()
+        .ok_or_else(|| unprocessable("change", "is required"))?
+        .parse()
+        .map_err(|e| unprocessable("change", e))?;
     let patch = PermitDraft {
         kind: None,
         number: b.number,
@@ -148,10 +164,17 @@ async fn sectors(_: Auth, ApiQuery(q): ApiQuery<SectorQuery>) -> Json<List<Secto
     let items: Vec<Sector> = sector::all()
         .iter()
         .filter(|s| s.active || q.withdrawn.unwrap_or(false))
-        .filter(|s| words.is_empty() || s.code.starts_with(words.trim()) || s.name.to_lowercase().contains(words.trim()))
+        .filter(|s| {
+            words.is_empty()
+                || s.code.starts_with(words.trim())
+                || s.name.to_lowercase().contains(words.trim())
+        })
         .cloned()
         .collect();
-    Json(List { total: items.len() as i64, items })
+    Json(List {
+        total: items.len() as i64,
+        items,
+    })
 }
 
 pub(super) fn routes() -> RouteSet {

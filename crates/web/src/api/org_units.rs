@@ -5,7 +5,8 @@ use amity_domain::error::Checker;
 use amity_domain::org::{OrgCode, OrgKind, OrgName, Period};
 use amity_domain::text::format_date;
 use amity_store::org::{
-    self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, SortField, Split, Target, UnitFilter, UnitPatch,
+    self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, SortField, Split,
+    Target, UnitFilter, UnitPatch,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -41,20 +42,40 @@ struct ListQuery {
 
 impl ListQuery {
     fn to_filter(&self) -> Result<UnitFilter, ApiError> {
-        let unprocessable = |field: &str, e: String| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, e);
-        let mut filter = UnitFilter::as_of(self.as_of.as_deref().map(|d| date_field("as_of", d)).transpose()?.unwrap_or_else(today));
-        filter.kind = self.kind.as_deref().map(|k| k.parse::<OrgKind>().map_err(|e| unprocessable("kind", e))).transpose()?;
+        let unprocessable =
+            |field: &str, e: String| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, e);
+        let mut filter = UnitFilter::as_of(
+            self.as_of
+                .as_deref()
+                .map(|d| date_field("as_of", d))
+                .transpose()?
+                .unwrap_or_else(today),
+        );
+        filter.kind = self
+            .kind
+            .as_deref()
+            .map(|k| k.parse::<OrgKind>().map_err(|e| unprocessable("kind", e)))
+            .transpose()?;
         filter.parent_id = self.parent_id;
         filter.q = self.q.clone().filter(|q| !q.trim().is_empty());
         if let Some(sort) = &self.sort {
-            (filter.sort, filter.descending) = SortField::parse(sort).map_err(|e| unprocessable("sort", e))?;
+            (filter.sort, filter.descending) =
+                SortField::parse(sort).map_err(|e| unprocessable("sort", e))?;
         }
         Ok(filter)
     }
 }
 
-async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<OrgUnit>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(100)?;
+async fn list(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<OrgUnit>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(100)?;
     let filter = q.to_filter()?;
     let mut conn = state.db.conn().await?;
     let (items, total) = org::list(&mut conn, &filter, limit, offset).await?;
@@ -63,13 +84,32 @@ async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<List
 
 /// The structure as of a date as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
 /// show Vietnamese correctly), with the list's filters; dates as dd/mm/yyyy.
-async fn export_csv(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+async fn export_csv(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
     let filter = q.to_filter()?;
     let mut conn = state.db.conn().await?;
     let (units, _) = org::list(&mut conn, &filter, EXPORT_LIMIT, 0).await?;
-    let parents = org::latest_names(&mut conn, units.iter().filter_map(|u| u.parent_id).collect()).await?;
+    let parents = org::latest_names(
+        &mut conn,
+        units.iter().filter_map(|u| u.parent_id).collect(),
+    )
+    .await?;
     let table = Table {
-        header: vec!["id", "code", "name", "short_name", "name_en", "kind", "parent_id", "parent", "valid_from", "valid_to"],
+        header: vec![
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "name_en",
+            "kind",
+            "parent_id",
+            "parent",
+            "valid_from",
+            "valid_to",
+        ],
         rows: units
             .iter()
             .map(|u| {
@@ -81,14 +121,21 @@ async fn export_csv(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuer
                     u.name_en.clone().unwrap_or_default(),
                     u.kind.clone(),
                     u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
-                    u.parent_id.and_then(|p| parents.get(&p)).cloned().unwrap_or_default(),
+                    u.parent_id
+                        .and_then(|p| parents.get(&p))
+                        .cloned()
+                        .unwrap_or_default(),
                     format_date(u.valid_from),
                     u.valid_to.map(format_date).unwrap_or_default(),
                 ]
             })
             .collect(),
     };
-    Ok(export::download(table.csv()?, export::CSV, &format!("amity-org-units-{}.csv", filter.as_of)))
+    Ok(export::download(
+        table.csv()?,
+        export::CSV,
+        &format!("amity-org-units-{}.csv", filter.as_of),
+    ))
 }
 
 /// More units than the federation will ever have at once; an export is never paged.
@@ -100,23 +147,44 @@ struct AsOfQuery {
     as_of: Option<String>,
 }
 
-async fn show(State(state): State<AppState>, _: Auth, Path(id): Path<i64>, ApiQuery(q): ApiQuery<AsOfQuery>) -> ApiResult<Json<OrgUnit>> {
-    let date = q.as_of.as_deref().map(|d| date_field("as_of", d)).transpose()?.unwrap_or_else(today);
+async fn show(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<AsOfQuery>,
+) -> ApiResult<Json<OrgUnit>> {
+    let date = q
+        .as_of
+        .as_deref()
+        .map(|d| date_field("as_of", d))
+        .transpose()?
+        .unwrap_or_else(today);
     let mut conn = state.db.conn().await?;
     Ok(Json(org::get(&mut conn, id, date).await?))
 }
 
-async fn history(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<History>> {
+async fn history(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<History>> {
     let mut conn = state.db.conn().await?;
     org::get(&mut conn, id, today()).await?;
     Ok(Json(org::history(&mut conn, id).await?))
 }
 
-async fn lineage(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<List<LineageEvent>>> {
+async fn lineage(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<List<LineageEvent>>> {
     let mut conn = state.db.conn().await?;
     org::get(&mut conn, id, today()).await?;
     let items = org::lineage(&mut conn, id).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,7 +200,9 @@ async fn cluster(
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<Json<ClusterYear>> {
     let mut conn = state.db.conn().await?;
-    Ok(Json(org::cluster_year(&mut conn, id, q.year.unwrap_or_else(|| today().year())).await?))
+    Ok(Json(
+        org::cluster_year(&mut conn, id, q.year.unwrap_or_else(|| today().year())).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,7 +219,8 @@ async fn set_cluster_roles(
     ApiJson(body): ApiJson<RolesBody>,
 ) -> ApiResult<Json<ClusterYear>> {
     let mut tx = state.db.begin().await?;
-    let result = org::set_cluster_roles(&mut tx, &me.actor, id, year, body.lead, body.deputy).await?;
+    let result =
+        org::set_cluster_roles(&mut tx, &me.actor, id, year, body.lead, body.deputy).await?;
     tx.commit().await?;
     Ok(Json(result))
 }
@@ -180,23 +251,37 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 
 impl NewUnitBody {
     /// Validates every field, reporting all problems at once under `prefix`.
-    fn parse(self, prefix: &str, default_from: Option<NaiveDate>) -> Result<NewUnit, amity_domain::error::Invalid> {
+    fn parse(
+        self,
+        prefix: &str,
+        default_from: Option<NaiveDate>,
+    ) -> Result<NewUnit, amity_domain::error::Invalid> {
         let f = |name: &str| format!("{prefix}{name}");
         let mut check = Checker::new();
-        let kind = check.check(&f("kind"), self.kind.as_deref().ok_or_else(|| "is required".to_owned()).and_then(str::parse::<OrgKind>));
-        let code = blank_to_none(self.code).and_then(|c| check.check(&f("code"), OrgCode::parse(&c)));
+        let kind = check.check(
+            &f("kind"),
+            self.kind
+                .as_deref()
+                .ok_or_else(|| "is required".to_owned())
+                .and_then(str::parse::<OrgKind>),
+        );
+        let code =
+            blank_to_none(self.code).and_then(|c| check.check(&f("code"), OrgCode::parse(&c)));
         let name = check.check(&f("name"), OrgName::parse(&self.name));
         let from = match self.valid_from.as_deref() {
             Some(d) => check.check(
                 &f("valid_from"),
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
             ),
             None => default_from.or(Some(today())),
         };
         let to = match self.valid_to.as_deref() {
             Some(d) => check.check(
                 &f("valid_to"),
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").map(Some).map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
             ),
             None => Some(None),
         };
@@ -205,7 +290,9 @@ impl NewUnitBody {
             _ => None,
         };
         check.finish()?;
-        let (Some(kind), Some(name), Some(period)) = (kind, name, period) else { unreachable!("the checker reported every missing value") };
+        let (Some(kind), Some(name), Some(period)) = (kind, name, period) else {
+            unreachable!("the checker reported every missing value")
+        };
         Ok(NewUnit {
             kind,
             code,
@@ -274,7 +361,8 @@ impl TryFrom<PatchBody> for UnitPatch {
         let effective = b.effective.and_then(|d| {
             check.check(
                 "effective",
-                NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
             )
         });
         check.finish()?;
@@ -318,11 +406,22 @@ struct MergeBody {
     note: Option<String>,
 }
 
-fn target(existing: Option<i64>, new: Option<NewUnitBody>, field: &str, date: NaiveDate) -> Result<Target, ApiError> {
+fn target(
+    existing: Option<i64>,
+    new: Option<NewUnitBody>,
+    field: &str,
+    date: NaiveDate,
+) -> Result<Target, ApiError> {
     match (existing, new) {
         (Some(id), None) => Ok(Target::Existing(id)),
-        (None, Some(body)) => Ok(Target::New(Box::new(body.parse(&format!("{field}."), Some(date))?))),
-        _ => Err(ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, "give either an existing unit id or a new unit, not both")),
+        (None, Some(body)) => Ok(Target::New(Box::new(
+            body.parse(&format!("{field}."), Some(date))?,
+        ))),
+        _ => Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field,
+            "give either an existing unit id or a new unit, not both",
+        )),
     }
 }
 
@@ -333,7 +432,12 @@ async fn merge(
 ) -> ApiResult<(StatusCode, Json<LineageEvent>)> {
     let date = date_field("date", &body.date)?;
     let into = target(body.into, body.new_unit, "into", date)?;
-    let merge = Merge { from: body.from, into, date, note: blank_to_none(body.note) };
+    let merge = Merge {
+        from: body.from,
+        into,
+        date,
+        note: blank_to_none(body.note),
+    };
     let mut tx = state.db.begin().await?;
     let event = org::merge(&mut tx, &me.actor, &merge).await?;
     tx.commit().await?;
@@ -366,9 +470,17 @@ async fn split(
     let date = date_field("date", &body.date)?;
     let mut into = Vec::new();
     for (i, part) in body.into.into_iter().enumerate() {
-        into.push((target(part.unit_id, part.new_unit, &format!("into[{i}]"), date)?, part.share));
+        into.push((
+            target(part.unit_id, part.new_unit, &format!("into[{i}]"), date)?,
+            part.share,
+        ));
     }
-    let split = Split { from: body.from, into, date, note: blank_to_none(body.note) };
+    let split = Split {
+        from: body.from,
+        into,
+        date,
+        note: blank_to_none(body.note),
+    };
     let mut tx = state.db.begin().await?;
     let event = org::split(&mut tx, &me.actor, &split).await?;
     tx.commit().await?;
@@ -390,7 +502,14 @@ async fn close(
 ) -> ApiResult<Json<LineageEvent>> {
     let date = date_field("date", &body.date)?;
     let mut tx = state.db.begin().await?;
-    let event = org::close(&mut tx, &me.actor, id, date, blank_to_none(body.note).as_deref()).await?;
+    let event = org::close(
+        &mut tx,
+        &me.actor,
+        id,
+        date,
+        blank_to_none(body.note).as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(event))
 }
@@ -405,6 +524,9 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/org-units/{id}/history", get(history))
         .route("/api/v1/org-units/{id}/lineage", get(lineage))
         .route("/api/v1/org-units/{id}/cluster", get(cluster))
-        .route("/api/v1/org-units/{id}/cluster/{year}", put(set_cluster_roles))
+        .route(
+            "/api/v1/org-units/{id}/cluster/{year}",
+            put(set_cluster_roles),
+        )
         .route("/api/v1/org-units/{id}/close", post(close))
 }

@@ -53,26 +53,43 @@ impl ListQuery {
                 .kind
                 .as_deref()
                 .filter(|k| !k.is_empty())
-                .map(|k| k.parse::<PartnerKind>().map_err(|e| unprocessable("kind", e)))
+                .map(|k| {
+                    k.parse::<PartnerKind>()
+                        .map_err(|e| unprocessable("kind", e))
+                })
                 .transpose()?,
             category: self
                 .category
                 .as_deref()
                 .filter(|c| !c.is_empty())
-                .map(|c| c.parse::<RelationshipCategory>().map_err(|e| unprocessable("category", e)))
+                .map(|c| {
+                    c.parse::<RelationshipCategory>()
+                        .map_err(|e| unprocessable("category", e))
+                })
                 .transpose()?,
             unit_id: self.unit,
             include_merged: self.include_merged.unwrap_or(false),
             within: None,
         };
-        let sort =
-            amity_store::parse_sort(self.sort.as_deref().unwrap_or("name"), &partner::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+        let sort = amity_store::parse_sort(
+            self.sort.as_deref().unwrap_or("name"),
+            &partner::SORT_FIELDS,
+        )
+        .map_err(|e| unprocessable("sort", e))?;
         Ok((filter, sort))
     }
 }
 
-async fn list(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Partner>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Partner>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let (filter, sort) = q.to_filter()?;
     let mut conn = state.db.conn().await?;
     let (items, total) = partner::list(&mut conn, &filter, sort, limit, offset).await?;
@@ -114,7 +131,9 @@ async fn export_table(state: &AppState, q: &ListQuery) -> Result<Table, ApiError
                     p.acronyms.join("; "),
                     p.aliases.join("; "),
                     p.kind.as_str().to_owned(),
-                    p.category.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+                    p.category
+                        .map(|c| c.as_str().to_owned())
+                        .unwrap_or_default(),
                     p.country_code.unwrap_or_default(),
                     p.website.unwrap_or_default(),
                     p.address.unwrap_or_default(),
@@ -126,14 +145,30 @@ async fn export_table(state: &AppState, q: &ListQuery) -> Result<Table, ApiError
     })
 }
 
-async fn export_csv(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+async fn export_csv(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
     let table = export_table(&state, &q).await?;
-    Ok(export::download(table.csv()?, export::CSV, "amity-partners.csv"))
+    Ok(export::download(
+        table.csv()?,
+        export::CSV,
+        "amity-partners.csv",
+    ))
 }
 
-async fn export_xlsx(State(state): State<AppState>, _: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
+async fn export_xlsx(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
     let table = export_table(&state, &q).await?;
-    Ok(export::download(table.xlsx("Đối tác")?, export::XLSX, "amity-partners.xlsx"))
+    Ok(export::download(
+        table.xlsx("Đối tác")?,
+        export::XLSX,
+        "amity-partners.xlsx",
+    ))
 }
 
 /// A partner as the API receives it on create.
@@ -163,10 +198,17 @@ struct CreateBody {
 }
 
 fn parse_kind(check: &mut Checker, kind: Option<&str>) -> Option<PartnerKind> {
-    check.check("kind", kind.ok_or_else(|| "is required".to_owned()).and_then(str::parse))
+    check.check(
+        "kind",
+        kind.ok_or_else(|| "is required".to_owned())
+            .and_then(str::parse),
+    )
 }
 
-fn parse_category(check: &mut Checker, category: Option<&str>) -> Option<Option<RelationshipCategory>> {
+fn parse_category(
+    check: &mut Checker,
+    category: Option<&str>,
+) -> Option<Option<RelationshipCategory>> {
     match category.filter(|c| !c.is_empty()) {
         None => Some(None),
         Some(c) => check.check("category", c.parse().map(Some)),
@@ -198,7 +240,9 @@ async fn create(
     let country = parse_country(&mut check, body.country.as_deref());
     let founded = parse_founded(&mut check, body.founded.as_deref());
     check.finish()?;
-    let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
+    let (Some(kind), Some(category), Some(country), Some(founded)) =
+        (kind, category, country, founded)
+    else {
         unreachable!("the checker reported every missing value")
     };
     let input = PartnerInput {
@@ -216,7 +260,14 @@ async fn create(
         note: text(body.note),
     };
     let mut tx = state.db.begin().await?;
-    let created = partner::create(&mut tx, &me.actor, &input, body.owner_unit_id, body.confirm_duplicate).await?;
+    let created = partner::create(
+        &mut tx,
+        &me.actor,
+        &input,
+        body.owner_unit_id,
+        body.confirm_duplicate,
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -229,7 +280,11 @@ struct PartnerDetail {
     units: Vec<UnitLink>,
 }
 
-async fn show(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<PartnerDetail>> {
+async fn show(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<PartnerDetail>> {
     let mut conn = state.db.conn().await?;
     let partner = partner::get(&mut conn, id).await?;
     let units = partner::unit_links(&mut conn, id).await?;
@@ -250,7 +305,9 @@ async fn timeline(
     ApiQuery(q): ApiQuery<TimelineQuery>,
 ) -> ApiResult<Json<amity_store::timeline::Timeline>> {
     let mut conn = state.db.conn().await?;
-    Ok(Json(amity_store::timeline::for_partner(&mut conn, &me.actor, id, q.year).await?))
+    Ok(Json(
+        amity_store::timeline::for_partner(&mut conn, &me.actor, id, q.year).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -290,7 +347,10 @@ fn patched(current: Partner, b: PatchBody) -> Result<PartnerInput, ApiError> {
         Some(c) => parse_category(&mut check, c.as_deref()),
         None => Some(current.category),
     };
-    let current_country = current.country_code.as_deref().and_then(|c| CountryCode::parse(c).ok());
+    let current_country = current
+        .country_code
+        .as_deref()
+        .and_then(|c| CountryCode::parse(c).ok());
     let country = match b.country {
         Some(c) => parse_country(&mut check, c.as_deref()),
         None => Some(current_country),
@@ -300,7 +360,9 @@ fn patched(current: Partner, b: PatchBody) -> Result<PartnerInput, ApiError> {
         None => Some(current.founded),
     };
     check.finish()?;
-    let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
+    let (Some(kind), Some(category), Some(country), Some(founded)) =
+        (kind, category, country, founded)
+    else {
         unreachable!("the checker reported every missing value")
     };
     Ok(PartnerInput {
@@ -343,11 +405,18 @@ struct LinkBody {
     note: Option<String>,
 }
 
-async fn units(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<List<UnitLink>>> {
+async fn units(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<List<UnitLink>>> {
     let mut conn = state.db.conn().await?;
     partner::get(&mut conn, id).await?;
     let items = partner::unit_links(&mut conn, id).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 async fn link_unit(
@@ -356,15 +425,44 @@ async fn link_unit(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<LinkBody>,
 ) -> ApiResult<(StatusCode, Json<List<UnitLink>>)> {
-    let unit = body.unit_id.ok_or_else(|| unprocessable("unit_id", "is required"))?;
-    let relation: UnitRelation =
-        body.relation.as_deref().ok_or_else(|| "is required".to_owned()).and_then(str::parse).map_err(|e| unprocessable("relation", e))?;
-    let from = body.valid_from.as_deref().map(|d| date_field("valid_from", d)).transpose()?;
-    let to = body.valid_to.as_deref().map(|d| date_field("valid_to", d)).transpose()?;
+    let unit = body
+        .unit_id
+        .ok_or_else(|| unprocessable("unit_id", "is required"))?;
+    let relation: UnitRelation = body
+        .relation
+        .as_deref()
+        .ok_or_else(|| "is required".to_owned())
+        .and_then(str::parse)
+        .map_err(|e| unprocessable("relation", e))?;
+    let from = body
+        .valid_from
+        .as_deref()
+        .map(|d| date_field("valid_from", d))
+        .transpose()?;
+    let to = body
+        .valid_to
+        .as_deref()
+        .map(|d| date_field("valid_to", d))
+        .transpose()?;
     let mut tx = state.db.begin().await?;
-    let items = partner::link_unit(&mut tx, &me.actor, id, unit, relation, (from, to), text(body.note)).await?;
+    let items = partner::link_unit(
+        &mut tx,
+        &me.actor,
+        id,
+        unit,
+        relation,
+        (from, to),
+        text(body.note),
+    )
+    .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(List { total: items.len() as i64, items })))
+    Ok((
+        StatusCode::CREATED,
+        Json(List {
+            total: items.len() as i64,
+            items,
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -380,7 +478,9 @@ async fn merge(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<MergeBody>,
 ) -> ApiResult<Json<Partner>> {
-    let into = body.into.ok_or_else(|| unprocessable("into", "name the surviving partner"))?;
+    let into = body
+        .into
+        .ok_or_else(|| unprocessable("into", "name the surviving partner"))?;
     let mut tx = state.db.begin().await?;
     let survivor = partner::merge(&mut tx, &me.actor, id, into).await?;
     tx.commit().await?;
@@ -400,8 +500,20 @@ pub(super) fn routes() -> RouteSet {
 }
 
 /// The columns an import file may have (`kind` and one name are required per row).
-const IMPORT_COLUMNS: [&str; 12] =
-    ["kind", "category", "country", "name_vi", "name_latin", "name_native", "acronyms", "aliases", "website", "address", "note", "founded"];
+const IMPORT_COLUMNS: [&str; 12] = [
+    "kind",
+    "category",
+    "country",
+    "name_vi",
+    "name_latin",
+    "name_native",
+    "acronyms",
+    "aliases",
+    "website",
+    "address",
+    "note",
+    "founded",
+];
 
 /// One import row as a partner, with every problem under its column.
 fn parse_row(row: &import::Row) -> Result<PartnerInput, amity_domain::error::Invalid> {
@@ -411,7 +523,9 @@ fn parse_row(row: &import::Row) -> Result<PartnerInput, amity_domain::error::Inv
     let country = parse_country(&mut check, Some(row.get("country")));
     let founded = parse_founded(&mut check, Some(row.get("founded")));
     check.finish()?;
-    let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
+    let (Some(kind), Some(category), Some(country), Some(founded)) =
+        (kind, category, country, founded)
+    else {
         unreachable!("the checker reported every missing value")
     };
     let input = PartnerInput {
@@ -461,13 +575,24 @@ async fn import(
             }
         }
         if !candidates.is_empty() {
-            duplicates.push(DuplicateRow { line: *line, candidates });
+            duplicates.push(DuplicateRow {
+                line: *line,
+                candidates,
+            });
         }
         seen.push((*line, input));
     }
     import::reject(errors)?;
     if q.dry_run {
-        return Ok((StatusCode::OK, Json(ImportReport { rows: rows.len(), created: 0, dry_run: true, duplicates })));
+        return Ok((
+            StatusCode::OK,
+            Json(ImportReport {
+                rows: rows.len(),
+                created: 0,
+                dry_run: true,
+                duplicates,
+            }),
+        ));
     }
     if !duplicates.is_empty() && !q.confirm_duplicates {
         return Err(import::unconfirmed(&duplicates, "name_vi"));
@@ -476,5 +601,13 @@ async fn import(
         partner::create(&mut tx, &me.actor, input, None, true).await?;
     }
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(ImportReport { rows: rows.len(), created: rows.len(), dry_run: false, duplicates })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ImportReport {
+            rows: rows.len(),
+            created: rows.len(),
+            dry_run: false,
+            duplicates,
+        }),
+    ))
 }

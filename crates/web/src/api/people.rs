@@ -32,21 +32,63 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Person>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
-    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &person::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Person>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
+    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &person::SORT_FIELDS)
+        .map_err(|e| unprocessable("sort", e))?;
     let mut conn = state.db.conn().await?;
-    let (items, total) = person::list(&mut conn, &me.actor, text(q.q).as_deref(), q.partner, sort, limit, offset).await?;
+    let (items, total) = person::list(
+        &mut conn,
+        &me.actor,
+        text(q.q).as_deref(),
+        q.partner,
+        sort,
+        limit,
+        offset,
+    )
+    .await?;
     Ok(Json(List { items, total }))
 }
 
 /// The list (same filters, every page) as a table; contacts only where the reader may see them.
-async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
-    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &person::SORT_FIELDS).map_err(|e| unprocessable("sort", e))?;
+async fn export_table(
+    state: &AppState,
+    me: &crate::auth::CurrentUser,
+    q: &ListQuery,
+) -> Result<Table, ApiError> {
+    let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &person::SORT_FIELDS)
+        .map_err(|e| unprocessable("sort", e))?;
     let mut conn = state.db.conn().await?;
-    let (people, _) = person::list(&mut conn, &me.actor, text(q.q.clone()).as_deref(), q.partner, sort, 1_000_000, 0).await?;
+    let (people, _) = person::list(
+        &mut conn,
+        &me.actor,
+        text(q.q.clone()).as_deref(),
+        q.partner,
+        sort,
+        1_000_000,
+        0,
+    )
+    .await?;
     Ok(Table {
-        header: vec!["id", "name", "name_latin", "honorific", "gender", "nationality", "email", "phone", "owner_unit_id"],
+        header: vec![
+            "id",
+            "name",
+            "name_latin",
+            "honorific",
+            "gender",
+            "nationality",
+            "email",
+            "phone",
+            "owner_unit_id",
+        ],
         rows: people
             .into_iter()
             .map(|p| {
@@ -66,12 +108,28 @@ async fn export_table(state: &AppState, me: &crate::auth::CurrentUser, q: &ListQ
     })
 }
 
-async fn export_csv(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.csv()?, export::CSV, "amity-people.csv"))
+async fn export_csv(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.csv()?,
+        export::CSV,
+        "amity-people.csv",
+    ))
 }
 
-async fn export_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response, ApiError> {
-    Ok(export::download(export_table(&state, &me, &q).await?.xlsx("Cá nhân")?, export::XLSX, "amity-people.xlsx"))
+async fn export_xlsx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    Ok(export::download(
+        export_table(&state, &me, &q).await?.xlsx("Cá nhân")?,
+        export::XLSX,
+        "amity-people.xlsx",
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,16 +162,28 @@ struct Fields {
 impl Fields {
     fn input(self) -> Result<PersonInput, amity_domain::error::Invalid> {
         let mut check = Checker::new();
-        let gender = match self.gender.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        let gender = match self
+            .gender
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        {
             None => Some(None),
             Some(g) => check.check("gender", g.parse::<Gender>().map(Some)),
         };
-        let nationality = match self.nationality.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let nationality = match self
+            .nationality
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
             None => Some(None),
             Some(n) => check.check("nationality", CountryCode::parse(n).map(Some)),
         };
         check.finish()?;
-        let (Some(gender), Some(nationality)) = (gender, nationality) else { unreachable!("the checker reported every missing value") };
+        let (Some(gender), Some(nationality)) = (gender, nationality) else {
+            unreachable!("the checker reported every missing value")
+        };
         let input = PersonInput {
             name: self.name.split_whitespace().collect::<Vec<_>>().join(" "),
             name_latin: text(self.name_latin),
@@ -180,12 +250,19 @@ async fn update(
     let mut tx = state.db.begin().await?;
     let current = person::get(&mut tx, &me.actor, id).await?;
     // Only the owner unit edits, and it sees the contacts it carries over.
-    me.actor.require(amity_domain::authz::Action::Write, Some(current.owner_unit_id)).map_err(amity_store::Error::from)?;
+    me.actor
+        .require(
+            amity_domain::authz::Action::Write,
+            Some(current.owner_unit_id),
+        )
+        .map_err(amity_store::Error::from)?;
     let input = Fields {
         name: b.name.unwrap_or(current.name),
         name_latin: b.name_latin.unwrap_or(current.name_latin),
         honorific: b.honorific.unwrap_or(current.honorific),
-        gender: b.gender.unwrap_or(current.gender.map(|g| g.as_str().to_owned())),
+        gender: b
+            .gender
+            .unwrap_or(current.gender.map(|g| g.as_str().to_owned())),
         nationality: b.nationality.unwrap_or(current.nationality),
         email: b.email.unwrap_or(current.email),
         phone: b.phone.unwrap_or(current.phone),
@@ -237,15 +314,22 @@ fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invali
         None => Some(None),
         Some(d) => check.check(
             column,
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d").map(Some).map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
+            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| format!("“{d}” is not a date in YYYY-MM-DD form")),
         ),
     };
-    let (from, to) = (date(&mut check, "position_from"), date(&mut check, "position_to"));
+    let (from, to) = (
+        date(&mut check, "position_from"),
+        date(&mut check, "position_to"),
+    );
     let at = match (row.text("partner_id"), row.text("organization")) {
         (None, None) => Some(None),
         (Some(p), None) => check.check(
             "partner_id",
-            p.parse::<i64>().map(|p| Some(Organization::Partner(p))).map_err(|_| format!("“{p}” is not a partner id")),
+            p.parse::<i64>()
+                .map(|p| Some(Organization::Partner(p)))
+                .map_err(|_| format!("“{p}” is not a partner id")),
         ),
         (None, Some(o)) => Some(Some(Organization::Named(o))),
         (Some(_), Some(_)) => {
@@ -254,11 +338,16 @@ fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invali
         }
     };
     let position = row.text("position");
-    if position.is_none() && (!matches!(at, Some(None)) || !matches!(from, Some(None)) || !matches!(to, Some(None))) {
+    if position.is_none()
+        && (!matches!(at, Some(None)) || !matches!(from, Some(None)) || !matches!(to, Some(None)))
+    {
         check.push("position", "name the position held at that organization");
     }
     if position.is_some() && matches!(at, Some(None)) {
-        check.push("organization", "give partner_id or organization for the position");
+        check.push(
+            "organization",
+            "give partner_id or organization for the position",
+        );
     }
     let input = fields.input();
     let mut problems = check.finish().err().map(|i| i.0).unwrap_or_default();
@@ -268,7 +357,9 @@ fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invali
     if !problems.is_empty() {
         return Err(amity_domain::error::Invalid(problems));
     }
-    let (Ok(input), Some(at), Some(from), Some(to)) = (input, at, from, to) else { unreachable!("every problem was reported") };
+    let (Ok(input), Some(at), Some(from), Some(to)) = (input, at, from, to) else {
+        unreachable!("every problem was reported")
+    };
     let position = position.zip(at).map(|(title, at)| (title, at, from, to));
     Ok(ImportRow { input, position })
 }
@@ -284,20 +375,42 @@ async fn import(
     let rows = import::rows(&body, &IMPORT_COLUMNS, parse_row)?;
     let mut tx = state.db.begin().await?;
     let mut duplicates = Vec::new();
-    let folded = |n: &str| amity_domain::text::fold(n).split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = |n: &str| {
+        amity_domain::text::fold(n)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     for (i, (line, row)) in rows.iter().enumerate() {
-        let mut candidates: Vec<String> = person::duplicates(&mut tx, &me.actor, &row.input).await?.into_iter().map(|p| p.name).collect();
+        let mut candidates: Vec<String> = person::duplicates(&mut tx, &me.actor, &row.input)
+            .await?
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
         for (earlier, other) in &rows[..i] {
-            if folded(&other.input.name) == folded(&row.input.name) && (other.input.nationality == row.input.nationality) {
+            if folded(&other.input.name) == folded(&row.input.name)
+                && (other.input.nationality == row.input.nationality)
+            {
                 candidates.push(format!("line {earlier}"));
             }
         }
         if !candidates.is_empty() {
-            duplicates.push(DuplicateRow { line: *line, candidates });
+            duplicates.push(DuplicateRow {
+                line: *line,
+                candidates,
+            });
         }
     }
     if q.dry_run {
-        return Ok((StatusCode::OK, Json(ImportReport { rows: rows.len(), created: 0, dry_run: true, duplicates })));
+        return Ok((
+            StatusCode::OK,
+            Json(ImportReport {
+                rows: rows.len(),
+                created: 0,
+                dry_run: true,
+                duplicates,
+            }),
+        ));
     }
     if !duplicates.is_empty() && !q.confirm_duplicates {
         return Err(import::unconfirmed(&duplicates, "name"));
@@ -312,15 +425,27 @@ async fn import(
             other => other?,
         };
         if let Some((title, at, from, to)) = &row.position {
-            match person::add_position(&mut tx, &me.actor, created.id, title, at, (*from, *to)).await {
-                Err(amity_store::Error::Invalid(invalid)) => errors.extend(import::at_line(*line, invalid)),
+            match person::add_position(&mut tx, &me.actor, created.id, title, at, (*from, *to))
+                .await
+            {
+                Err(amity_store::Error::Invalid(invalid)) => {
+                    errors.extend(import::at_line(*line, invalid))
+                }
                 other => drop(other?),
             }
         }
     }
     import::reject(errors)?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(ImportReport { rows: rows.len(), created: rows.len(), dry_run: false, duplicates })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ImportReport {
+            rows: rows.len(),
+            created: rows.len(),
+            dry_run: false,
+            duplicates,
+        }),
+    ))
 }
 
 /// A person with their positions over time.
@@ -331,18 +456,29 @@ struct PersonDetail {
     positions: Vec<Position>,
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<PersonDetail>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<PersonDetail>> {
     let mut conn = state.db.conn().await?;
     let person = person::get(&mut conn, &me.actor, id).await?;
     let positions = person::positions(&mut conn, id).await?;
     Ok(Json(PersonDetail { person, positions }))
 }
 
-async fn positions(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<List<Position>>> {
+async fn positions(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<List<Position>>> {
     let mut conn = state.db.conn().await?;
     person::get(&mut conn, &me.actor, id).await?;
     let items = person::positions(&mut conn, id).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -367,14 +503,33 @@ async fn add_position(
         (Some(p), None, None) => Organization::Partner(p),
         (None, Some(u), None) => Organization::Unit(u),
         (None, None, Some(o)) => Organization::Named(o),
-        _ => return Err(unprocessable("organization", "give exactly one of partner_id, unit_id or organization")),
+        _ => {
+            return Err(unprocessable(
+                "organization",
+                "give exactly one of partner_id, unit_id or organization",
+            ));
+        }
     };
-    let from = body.valid_from.as_deref().map(|d| date_field("valid_from", d)).transpose()?;
-    let to = body.valid_to.as_deref().map(|d| date_field("valid_to", d)).transpose()?;
+    let from = body
+        .valid_from
+        .as_deref()
+        .map(|d| date_field("valid_from", d))
+        .transpose()?;
+    let to = body
+        .valid_to
+        .as_deref()
+        .map(|d| date_field("valid_to", d))
+        .transpose()?;
     let mut tx = state.db.begin().await?;
     let items = person::add_position(&mut tx, &me.actor, id, &body.title, &at, (from, to)).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(List { total: items.len() as i64, items })))
+    Ok((
+        StatusCode::CREATED,
+        Json(List {
+            total: items.len() as i64,
+            items,
+        }),
+    ))
 }
 
 pub(super) fn routes() -> RouteSet {
@@ -384,5 +539,8 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/people/export.xlsx", get(export_xlsx))
         .route("/api/v1/people/import", axum::routing::post(import))
         .route("/api/v1/people/{id}", get(show).patch(update))
-        .route("/api/v1/people/{id}/positions", get(positions).post(add_position))
+        .route(
+            "/api/v1/people/{id}/positions",
+            get(positions).post(add_position),
+        )
 }

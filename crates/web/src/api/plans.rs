@@ -24,10 +24,17 @@ struct ListQuery {
     unit: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Listed>>> {
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Listed>>> {
     let mut conn = state.db.conn().await?;
     let items = plan::list(&mut conn, &me.actor, q.year, q.unit).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,17 +46,30 @@ struct NewPlan {
     title: Option<String>,
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<NewPlan>) -> ApiResult<(StatusCode, Json<Plan>)> {
-    let unit = b.unit_id.or(me.actor.unit_id).ok_or_else(|| unprocessable("unit_id", "is required"))?;
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<NewPlan>,
+) -> ApiResult<(StatusCode, Json<Plan>)> {
+    let unit = b
+        .unit_id
+        .or(me.actor.unit_id)
+        .ok_or_else(|| unprocessable("unit_id", "is required"))?;
     let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
-    let title = b.title.ok_or_else(|| unprocessable("title", "is required"))?;
+    let title = b
+        .title
+        .ok_or_else(|| unprocessable("title", "is required"))?;
     let mut tx = state.db.begin().await?;
     let created = plan::create(&mut tx, &me.actor, unit, year, &title).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Plan>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Plan>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(plan::get(&mut conn, &me.actor, id).await?))
 }
@@ -66,7 +86,9 @@ async fn add_priority(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<NewPriority>,
 ) -> ApiResult<(StatusCode, Json<Plan>)> {
-    let title = b.title.ok_or_else(|| unprocessable("title", "is required"))?;
+    let title = b
+        .title
+        .ok_or_else(|| unprocessable("title", "is required"))?;
     let mut tx = state.db.begin().await?;
     let plan = plan::add_priority(&mut tx, &me.actor, id, &title).await?;
     tx.commit().await?;
@@ -99,10 +121,14 @@ pub(crate) struct TaskBody {
 impl TaskBody {
     fn input(self) -> ApiResult<TaskInput> {
         Ok(TaskInput {
-            priority: self.priority.ok_or_else(|| unprocessable("priority", "is required"))?,
+            priority: self
+                .priority
+                .ok_or_else(|| unprocessable("priority", "is required"))?,
             owner_unit_id: self.owner_unit_id,
             draft: TaskDraft {
-                title: self.title.ok_or_else(|| unprocessable("title", "is required"))?,
+                title: self
+                    .title
+                    .ok_or_else(|| unprocessable("title", "is required"))?,
                 deadline: self.deadline,
                 status: self.status.unwrap_or(TaskStatus::Planned),
                 progress: self.progress.unwrap_or(0),

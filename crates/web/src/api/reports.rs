@@ -37,20 +37,37 @@ struct SummaryQuery {
     structure: Option<String>,
 }
 
-async fn summary(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Json<Summary>> {
+async fn summary(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> ApiResult<Json<Summary>> {
     Ok(Json(read_summary(&state, &me, q).await?))
 }
 
 async fn read_summary(state: &AppState, me: &CurrentUser, q: SummaryQuery) -> ApiResult<Summary> {
-    let unit = q.unit.or(me.actor.unit_id).ok_or_else(|| unprocessable("unit", "is required"))?;
-    let period = Period::parse(q.period.as_deref().ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?)
-        .map_err(|e| unprocessable("period", e))?;
+    let unit = q
+        .unit
+        .or(me.actor.unit_id)
+        .ok_or_else(|| unprocessable("unit", "is required"))?;
+    let period = Period::parse(
+        q.period
+            .as_deref()
+            .ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?,
+    )
+    .map_err(|e| unprocessable("period", e))?;
     let compare = match q.compare.as_deref().unwrap_or("previous_year") {
         "previous_year" => true,
         "none" => false,
-        other => return Err(unprocessable("compare", format!("unknown comparison “{other}” (expected previous_year or none)"))),
+        other => {
+            return Err(unprocessable(
+                "compare",
+                format!("unknown comparison “{other}” (expected previous_year or none)"),
+            ));
+        }
     };
-    let reading = Reading::parse(q.structure.as_deref().unwrap_or("then")).map_err(|e| unprocessable("structure", e))?;
+    let reading = Reading::parse(q.structure.as_deref().unwrap_or("then"))
+        .map_err(|e| unprocessable("structure", e))?;
     let mut conn = state.db.conn().await?;
     Ok(report::summary(&mut conn, &me.actor, unit, &period, compare, reading).await?)
 }
@@ -59,65 +76,127 @@ fn file_name(unit: i64, period: &str, ext: &str) -> String {
     format!("bao-cao-{unit}-{period}.{ext}")
 }
 
-async fn summary_docx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Response> {
+async fn summary_docx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> ApiResult<Response> {
     let s = read_summary(&state, &me, q).await?;
     let doc = document::of_summary(&s, Utc::now().date_naive());
-    Ok(export::download(doc.docx()?, document::DOCX, &file_name(s.unit_id, &s.period, "docx")))
+    Ok(export::download(
+        doc.docx()?,
+        document::DOCX,
+        &file_name(s.unit_id, &s.period, "docx"),
+    ))
 }
 
-async fn summary_xlsx(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Response> {
+async fn summary_xlsx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> ApiResult<Response> {
     let s = read_summary(&state, &me, q).await?;
     let doc = document::of_summary(&s, Utc::now().date_naive());
-    Ok(export::download(doc.xlsx()?, export::XLSX, &file_name(s.unit_id, &s.period, "xlsx")))
+    Ok(export::download(
+        doc.xlsx()?,
+        export::XLSX,
+        &file_name(s.unit_id, &s.period, "xlsx"),
+    ))
 }
 
 #[cfg(feature = "pdf")]
-async fn summary_pdf(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<SummaryQuery>) -> ApiResult<Response> {
+async fn summary_pdf(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> ApiResult<Response> {
     let s = read_summary(&state, &me, q).await?;
     let doc = document::of_summary(&s, Utc::now().date_naive());
-    Ok(export::download(doc.pdf()?, document::PDF, &file_name(s.unit_id, &s.period, "pdf")))
+    Ok(export::download(
+        doc.pdf()?,
+        document::PDF,
+        &file_name(s.unit_id, &s.period, "pdf"),
+    ))
 }
 
 #[cfg(feature = "pdf")]
-async fn report_pdf(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn report_pdf(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let mut conn = state.db.conn().await?;
     let r = periodic::get(&mut conn, &me.actor, id).await?;
     let doc = document::of_report(&r, Utc::now().date_naive());
-    Ok(export::download(doc.pdf()?, document::PDF, &file_name(r.unit_id, &r.period, "pdf")))
+    Ok(export::download(
+        doc.pdf()?,
+        document::PDF,
+        &file_name(r.unit_id, &r.period, "pdf"),
+    ))
 }
 
-async fn report_docx(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn report_docx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let mut conn = state.db.conn().await?;
     let r = periodic::get(&mut conn, &me.actor, id).await?;
     let doc = document::of_report(&r, Utc::now().date_naive());
-    Ok(export::download(doc.docx()?, document::DOCX, &file_name(r.unit_id, &r.period, "docx")))
+    Ok(export::download(
+        doc.docx()?,
+        document::DOCX,
+        &file_name(r.unit_id, &r.period, "docx"),
+    ))
 }
 
-async fn report_xlsx(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn report_xlsx(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let mut conn = state.db.conn().await?;
     let r = periodic::get(&mut conn, &me.actor, id).await?;
     let doc = document::of_report(&r, Utc::now().date_naive());
-    Ok(export::download(doc.xlsx()?, export::XLSX, &file_name(r.unit_id, &r.period, "xlsx")))
+    Ok(export::download(
+        doc.xlsx()?,
+        export::XLSX,
+        &file_name(r.unit_id, &r.period, "xlsx"),
+    ))
 }
 
 /// The computed indicators, then the manual ones.
 async fn indicators(_: Auth) -> Json<List<Indicator>> {
     let items: Vec<Indicator> = CATALOGUE.iter().chain(MANUAL).copied().collect();
-    Json(List { total: items.len() as i64, items })
+    Json(List {
+        total: items.len() as i64,
+        items,
+    })
 }
 
 async fn forms(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Form>>> {
     let mut conn = state.db.conn().await?;
     let items = periodic::forms(&mut conn).await?;
-    Ok(Json(List { total: items.len() as i64, items }))
+    Ok(Json(List {
+        total: items.len() as i64,
+        items,
+    }))
 }
 
-async fn show_form(State(state): State<AppState>, _: Auth, Path(code): Path<String>) -> ApiResult<Json<Form>> {
+async fn show_form(
+    State(state): State<AppState>,
+    _: Auth,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Form>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(periodic::existing_form(&mut conn, &code).await?))
 }
 
-async fn create_form(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<FormDraft>) -> ApiResult<(StatusCode, Json<Form>)> {
+async fn create_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<FormDraft>,
+) -> ApiResult<(StatusCode, Json<Form>)> {
     let spec = b.check().map_err(amity_store::Error::from)?;
     let mut tx = state.db.begin().await?;
     let created = periodic::create_form(&mut tx, &me.actor, &spec).await?;
@@ -142,7 +221,11 @@ async fn update_form(
     Ok(Json(updated))
 }
 
-async fn delete_form(State(state): State<AppState>, Auth(me): Auth, Path(code): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(code): Path<String>,
+) -> ApiResult<StatusCode> {
     let mut tx = state.db.begin().await?;
     periodic::delete_form(&mut tx, &me.actor, &code).await?;
     tx.commit().await?;
@@ -162,8 +245,16 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<Listed>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<Listed>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let period = q
         .period
         .filter(|p| !p.is_empty())
@@ -174,7 +265,12 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
         form: q.form.filter(|f| !f.is_empty()),
         period,
         year: q.year,
-        state: q.state.filter(|s| !s.is_empty()).map(|s| s.parse::<ReportState>()).transpose().map_err(|e| unprocessable("state", e))?,
+        state: q
+            .state
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<ReportState>())
+            .transpose()
+            .map_err(|e| unprocessable("state", e))?,
         units: subtree(&state, q.unit).await?,
     };
     let mut conn = state.db.conn().await?;
@@ -191,17 +287,30 @@ struct NewReport {
     period: Option<String>,
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(b): ApiJson<NewReport>) -> ApiResult<(StatusCode, Json<Report>)> {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(b): ApiJson<NewReport>,
+) -> ApiResult<(StatusCode, Json<Report>)> {
     let form = b.form.ok_or_else(|| unprocessable("form", "is required"))?;
-    let unit = b.unit.or(me.actor.unit_id).ok_or_else(|| unprocessable("unit", "is required"))?;
-    let period = b.period.ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;
+    let unit = b
+        .unit
+        .or(me.actor.unit_id)
+        .ok_or_else(|| unprocessable("unit", "is required"))?;
+    let period = b
+        .period
+        .ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;
     let mut tx = state.db.begin().await?;
     let created = periodic::create(&mut tx, &me.actor, &form, unit, &period).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<Report>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Report>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(periodic::get(&mut conn, &me.actor, id).await?))
 }
@@ -223,7 +332,12 @@ async fn update(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<Content>,
 ) -> ApiResult<Json<Report>> {
-    let input = ReportInput { results: b.results, shortcomings: b.shortcomings, directions: b.directions, values: b.values };
+    let input = ReportInput {
+        results: b.results,
+        shortcomings: b.shortcomings,
+        directions: b.directions,
+        values: b.values,
+    };
     let mut tx = state.db.begin().await?;
     let updated = periodic::update(&mut tx, &me.actor, id, &input).await?;
     tx.commit().await?;
@@ -256,16 +370,21 @@ async fn completeness(
     ApiQuery(q): ApiQuery<CompletenessQuery>,
 ) -> ApiResult<Json<Completeness>> {
     let form = q.form.ok_or_else(|| unprocessable("form", "is required"))?;
-    let period = q.period.ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;
+    let period = q
+        .period
+        .ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;
     let mut conn = state.db.conn().await?;
-    Ok(Json(periodic::completeness(&mut conn, &me.actor, &form, &period).await?))
+    Ok(Json(
+        periodic::completeness(&mut conn, &me.actor, &form, &period).await?,
+    ))
 }
 
 pub(super) fn routes() -> RouteSet {
     let routes = RouteSet::default();
     #[cfg(feature = "pdf")]
-    let routes =
-        routes.route("/api/v1/reports/summary/export.pdf", get(summary_pdf)).route("/api/v1/reports/{id}/export.pdf", get(report_pdf));
+    let routes = routes
+        .route("/api/v1/reports/summary/export.pdf", get(summary_pdf))
+        .route("/api/v1/reports/{id}/export.pdf", get(report_pdf));
     routes
         .route("/api/v1/reports/summary", get(summary))
         .route("/api/v1/reports/summary/export.docx", get(summary_docx))
@@ -274,7 +393,10 @@ pub(super) fn routes() -> RouteSet {
         .route("/api/v1/reports/{id}/export.xlsx", get(report_xlsx))
         .route("/api/v1/indicators", get(indicators))
         .route("/api/v1/report-forms", get(forms).post(create_form))
-        .route("/api/v1/report-forms/{code}", get(show_form).put(update_form).delete(delete_form))
+        .route(
+            "/api/v1/report-forms/{code}",
+            get(show_form).put(update_form).delete(delete_form),
+        )
         .route("/api/v1/reports", get(list).post(create))
         .route("/api/v1/reports/completeness", get(completeness))
         .route("/api/v1/reports/{id}", get(show).patch(update))

@@ -22,8 +22,16 @@ struct SearchQuery {
     per_page: Option<u64>,
 }
 
-async fn search(State(state): State<AppState>, Auth(me): Auth, ApiQuery(query): ApiQuery<SearchQuery>) -> ApiResult<Json<List<Hit>>> {
-    let (limit, offset) = Paging { page: query.page, per_page: query.per_page }.window(20)?;
+async fn search(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> ApiResult<Json<List<Hit>>> {
+    let (limit, offset) = Paging {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .window(20)?;
     let mut conn = state.db.conn().await?;
     let (items, total) = search::query(&mut conn, &me.actor, &query.q, limit, offset).await?;
     Ok(Json(List { items, total }))

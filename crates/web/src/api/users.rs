@@ -24,8 +24,16 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<List<User>>> {
-    let (limit, offset) = Paging { page: q.page, per_page: q.per_page }.window(50)?;
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<User>>> {
+    let (limit, offset) = Paging {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .window(50)?;
     let mut conn = state.db.conn().await?;
     let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &user::SORT_FIELDS)
         .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "sort", e))?;
@@ -33,7 +41,11 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ApiQuery(q): ApiQue
     Ok(Json(List { items, total }))
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> ApiResult<Json<User>> {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<User>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(user::get(&mut conn, &me.actor, id).await?))
 }
@@ -66,13 +78,23 @@ impl TryFrom<NewUserBody> for NewUser {
         let password = check.check("password", Password::parse(&b.password));
         check.finish()?;
         match (email, role, unit_id, password) {
-            (Some(email), Some(role), Some(unit_id), Some(password)) => Ok(NewUser { email, display_name: name, role, unit_id, password }),
+            (Some(email), Some(role), Some(unit_id), Some(password)) => Ok(NewUser {
+                email,
+                display_name: name,
+                role,
+                unit_id,
+                password,
+            }),
             _ => unreachable!("the checker reported every missing value"),
         }
     }
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ApiJson(body): ApiJson<NewUserBody>) -> ApiResult<(StatusCode, Json<User>)> {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ApiJson(body): ApiJson<NewUserBody>,
+) -> ApiResult<(StatusCode, Json<User>)> {
     let new = NewUser::try_from(body)?;
     let mut tx = state.db.begin().await?;
     let created = user::create(&mut tx, &me.actor, &new).await?;
@@ -99,9 +121,17 @@ impl TryFrom<PatchBody> for UserPatch {
             check.push("display_name", "must not be empty");
         }
         let role = b.role.and_then(|r| check.check("role", r.parse::<Role>()));
-        let password = b.password.and_then(|p| check.check("password", Password::parse(&p)));
+        let password = b
+            .password
+            .and_then(|p| check.check("password", Password::parse(&p)));
         check.finish()?;
-        Ok(UserPatch { display_name, role, unit_id: b.unit_id, active: b.active, password })
+        Ok(UserPatch {
+            display_name,
+            role,
+            unit_id: b.unit_id,
+            active: b.active,
+            password,
+        })
     }
 }
 
@@ -119,5 +149,7 @@ async fn update(
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/api/v1/users", get(list).post(create)).route("/api/v1/users/{id}", get(show).patch(update))
+    RouteSet::default()
+        .route("/api/v1/users", get(list).post(create))
+        .route("/api/v1/users/{id}", get(show).patch(update))
 }

@@ -60,32 +60,59 @@ impl ListQuery {
         };
         let unit = match self.unit.trim() {
             "" => None,
-            u => check.check("unit", u.parse::<i64>().map_err(|_| format!("“{u}” is not a unit"))),
+            u => check.check(
+                "unit",
+                u.parse::<i64>().map_err(|_| format!("“{u}” is not a unit")),
+            ),
         };
         let in_force_on = match self.in_force_on.trim() {
             "" => None,
             d => check.check("in_force_on", amity_domain::text::parse_date(d)),
         };
         check.finish().map_err(|e| FormErrors::from_fields(&e.0))?;
-        Ok((AgreementFilter { status, in_force_on, ..Default::default() }, unit))
+        Ok((
+            AgreementFilter {
+                status,
+                in_force_on,
+                ..Default::default()
+            },
+            unit,
+        ))
     }
 
     fn query_string(&self) -> String {
-        let given = [("status", &self.status), ("unit", &self.unit), ("in_force_on", &self.in_force_on)];
+        let given = [
+            ("status", &self.status),
+            ("unit", &self.unit),
+            ("in_force_on", &self.in_force_on),
+        ];
         super::filter_query(&given)
     }
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(form): Query<ListQuery>,
+) -> Response {
     let page = form.page.unwrap_or(1).max(1);
     let (agreements, total, errors) = match form.filter() {
         Ok((mut filter, unit)) => {
             let listed = async {
                 let mut conn = state.db.conn().await?;
                 if let Some(u) = unit {
-                    filter.units = Some(amity_store::org::structure_graph(&mut conn).await?.reach(u));
+                    filter.units =
+                        Some(amity_store::org::structure_graph(&mut conn).await?.reach(u));
                 }
-                agreement::list(&mut conn, &me.actor, &filter, PER_PAGE, (page - 1) * PER_PAGE).await
+                agreement::list(
+                    &mut conn,
+                    &me.actor,
+                    &filter,
+                    PER_PAGE,
+                    (page - 1) * PER_PAGE,
+                )
+                .await
             };
             match listed.await {
                 Ok((agreements, total)) => (agreements, total, FormErrors::default()),
@@ -146,7 +173,8 @@ struct AgreementForm {
 
 impl AgreementForm {
     fn from_agreement(a: &Agreement) -> AgreementForm {
-        let date = |d: Option<NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
+        let date =
+            |d: Option<NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
         AgreementForm {
             title: a.title.clone(),
             number: a.number.clone().unwrap_or_default(),
@@ -156,7 +184,12 @@ impl AgreementForm {
             valid_from: date(a.valid_from),
             valid_to: date(a.valid_to),
             note: a.note.clone().unwrap_or_default(),
-            named_parties: a.parties.iter().filter_map(|p| p.name.clone()).collect::<Vec<_>>().join("\n"),
+            named_parties: a
+                .parties
+                .iter()
+                .filter_map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 
@@ -168,7 +201,9 @@ impl AgreementForm {
         let valid_from = super::optional_date("valid_from", &self.valid_from, &mut check);
         let valid_to = super::optional_date("valid_to", &self.valid_to, &mut check);
         check.finish()?;
-        let (Some(status), Some(signed_on), Some(valid_from), Some(valid_to)) = (status, signed_on, valid_from, valid_to) else {
+        let (Some(status), Some(signed_on), Some(valid_from), Some(valid_to)) =
+            (status, signed_on, valid_from, valid_to)
+        else {
             unreachable!("the checker reported every missing value")
         };
         Ok(AgreementInput {
@@ -180,9 +215,21 @@ impl AgreementForm {
             valid_to,
             status,
             note: super::field(&self.note),
-            partners: current.parties.iter().filter_map(|p| p.partner.as_ref().map(|r| r.id)).collect(),
-            units: current.parties.iter().filter_map(|p| p.unit.as_ref().map(|u| u.id)).collect(),
-            named_parties: self.named_parties.lines().filter_map(super::field).collect(),
+            partners: current
+                .parties
+                .iter()
+                .filter_map(|p| p.partner.as_ref().map(|r| r.id))
+                .collect(),
+            units: current
+                .parties
+                .iter()
+                .filter_map(|p| p.unit.as_ref().map(|u| u.id))
+                .collect(),
+            named_parties: self
+                .named_parties
+                .lines()
+                .filter_map(super::field)
+                .collect(),
         })
     }
 }
@@ -202,7 +249,9 @@ struct AgreementPage<'a> {
 impl AgreementPage<'_> {
     /// Whether evidence text is an address to follow.
     fn is_link(&self, evidence: &str) -> bool {
-        evidence.starts_with('/') || evidence.starts_with("http://") || evidence.starts_with("https://")
+        evidence.starts_with('/')
+            || evidence.starts_with("http://")
+            || evidence.starts_with("https://")
     }
 }
 
@@ -234,8 +283,16 @@ async fn agreement_page<'a>(
     })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, agreement_page(&state, &ctx, &me, id, None, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        agreement_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
+    )
 }
 
 #[derive(Template)]
@@ -258,14 +315,33 @@ async fn form_page<'a>(
 ) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
     let agreement = agreement::get(&mut conn, &me.actor, id).await?;
-    me.actor.require(Action::Write, Some(agreement.owner_unit_id))?;
-    let statuses = if agreement.status == AgreementStatus::Renewed { &[AgreementStatus::Renewed][..] } else { AgreementStatus::SETTABLE };
+    me.actor
+        .require(Action::Write, Some(agreement.owner_unit_id))?;
+    let statuses = if agreement.status == AgreementStatus::Renewed {
+        &[AgreementStatus::Renewed][..]
+    } else {
+        AgreementStatus::SETTABLE
+    };
     let form = form.unwrap_or_else(|| AgreementForm::from_agreement(&agreement));
-    Ok(FormPage { ctx, agreement, form, statuses, errors })
+    Ok(FormPage {
+        ctx,
+        agreement,
+        form,
+        statuses,
+        errors,
+    })
 }
 
-async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, form_page(&state, &ctx, &me, id, None, FormErrors::default()).await)
+async fn edit_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        form_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
+    )
 }
 
 async fn update(
@@ -283,7 +359,13 @@ async fn update(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::agreement(id), |errors| form_page(&state, &ctx, &me, id, Some(form.clone()), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::agreement(id),
+        |errors| form_page(&state, &ctx, &me, id, Some(form.clone()), errors),
+    )
+    .await
 }
 
 async fn renew(
@@ -328,21 +410,45 @@ async fn add_document(
 ) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
-        agreement::add_document(&mut tx, &me.actor, id, &form.title, super::field(&form.url).as_deref()).await?;
+        agreement::add_document(
+            &mut tx,
+            &me.actor,
+            id,
+            &form.title,
+            super::field(&form.url).as_deref(),
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::agreement(id), |errors| agreement_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::agreement(id),
+        |errors| agreement_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
-async fn remove_document(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path((id, document)): Path<(i64, i64)>) -> Response {
+async fn remove_document(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path((id, document)): Path<(i64, i64)>,
+) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
         agreement::remove_document(&mut tx, &me.actor, id, document).await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::agreement(id), |errors| agreement_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::agreement(id),
+        |errors| agreement_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {
@@ -352,5 +458,8 @@ pub(super) fn routes() -> RouteSet {
         .route("/agreements/{id}/edit", get(edit_form).post(update))
         .route("/agreements/{id}/renew", post(renew))
         .route("/agreements/{id}/documents", post(add_document))
-        .route("/agreements/{id}/documents/{document}/delete", post(remove_document))
+        .route(
+            "/agreements/{id}/documents/{document}/delete",
+            post(remove_document),
+        )
 }

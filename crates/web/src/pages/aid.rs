@@ -5,8 +5,8 @@
 use std::str::FromStr;
 
 use amity_domain::aid::{
-    Measure, OrgRole, ProjectDraft, ProjectOrg, ProjectResult, ProjectStatus, ResultDraft, ResultKind, Share, TransactionDraft,
-    TransactionKind,
+    Measure, OrgRole, ProjectDraft, ProjectOrg, ProjectResult, ProjectStatus, ResultDraft,
+    ResultKind, Share, TransactionDraft, TransactionKind,
 };
 use amity_domain::authz::Action;
 use amity_domain::error::Checker;
@@ -67,7 +67,11 @@ impl AidPage<'_> {
             return "—".into();
         }
         let pct = ((now.vnd - before.vnd) * Decimal::ONE_HUNDRED / before.vnd).round_dp(1);
-        format!("{}{} %", if pct.is_sign_positive() { "+" } else { "" }, format_amount(&pct))
+        format!(
+            "{}{} %",
+            if pct.is_sign_positive() { "+" } else { "" },
+            format_amount(&pct)
+        )
     }
 }
 
@@ -75,35 +79,74 @@ const GREEN: (u8, u8, u8) = (29, 122, 70);
 const BLUE: (u8, u8, u8) = (11, 92, 173);
 
 /// Committed and disbursed, in million đồng, for the first 15 of a breakdown.
-fn breakdown_figure(ctx: &PageCtx, title_key: &str, list: &[Breakdown]) -> Result<Figure, amity_store::Error> {
+fn breakdown_figure(
+    ctx: &PageCtx,
+    title_key: &str,
+    list: &[Breakdown],
+) -> Result<Figure, amity_store::Error> {
     let top: Vec<&Breakdown> = list.iter().take(15).collect();
     let million = |d: Decimal| (d / Decimal::from(1_000_000)).to_f64().unwrap_or_default();
     figure(
         ctx.t(title_key),
         top.iter().map(|b| b.name.clone()).collect(),
         vec![
-            Series { name: ctx.t("aid-committed-million"), color: BLUE, values: top.iter().map(|b| million(b.committed.vnd)).collect() },
-            Series { name: ctx.t("aid-disbursed-million"), color: GREEN, values: top.iter().map(|b| million(b.disbursed.vnd)).collect() },
+            Series {
+                name: ctx.t("aid-committed-million"),
+                color: BLUE,
+                values: top.iter().map(|b| million(b.committed.vnd)).collect(),
+            },
+            Series {
+                name: ctx.t("aid-disbursed-million"),
+                color: GREEN,
+                values: top.iter().map(|b| million(b.disbursed.vnd)).collect(),
+            },
         ],
     )
 }
 
-async fn overview(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<YearQuery>) -> Response {
+async fn overview(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<YearQuery>,
+) -> Response {
     let year = q.year.unwrap_or_else(|| Utc::now().year());
     let result = async {
         let mut conn = state.db.conn().await?;
         let dashboard = aid::dashboard(&mut conn, &me.actor, None, year).await?;
-        let (projects, _) = aid::list(&mut conn, &me.actor, &ProjectFilter { year: Some(year), ..Default::default() }, 500, 0).await?;
+        let (projects, _) = aid::list(
+            &mut conn,
+            &me.actor,
+            &ProjectFilter {
+                year: Some(year),
+                ..Default::default()
+            },
+            500,
+            0,
+        )
+        .await?;
         let mut figures = Vec::new();
-        for (key, list) in
-            [("aid-by-unit", &dashboard.by_unit), ("aid-by-sector", &dashboard.by_sector), ("aid-by-country", &dashboard.by_country)]
-        {
+        for (key, list) in [
+            ("aid-by-unit", &dashboard.by_unit),
+            ("aid-by-sector", &dashboard.by_sector),
+            ("aid-by-country", &dashboard.by_country),
+        ] {
             if !list.is_empty() {
                 figures.push(breakdown_figure(&ctx, key, list)?);
             }
         }
-        let can_record = me.actor.unit_id.is_some_and(|u| me.actor.may(Action::Write, Some(u)));
-        Ok(AidPage { ctx: &ctx, year, dashboard, figures, projects, can_record })
+        let can_record = me
+            .actor
+            .unit_id
+            .is_some_and(|u| me.actor.may(Action::Write, Some(u)));
+        Ok(AidPage {
+            ctx: &ctx,
+            year,
+            dashboard,
+            figures,
+            projects,
+            can_record,
+        })
     }
     .await;
     page_or_error(&ctx, result)
@@ -144,7 +187,8 @@ impl ProjectPage<'_> {
     fn progress(&self, r: &ProjectResult) -> String {
         match (r.actual, r.target) {
             (Some(actual), Some(target)) if !target.is_zero() => {
-                let share = (actual * Decimal::ONE_HUNDRED / target).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+                let share = (actual * Decimal::ONE_HUNDRED / target)
+                    .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
                 format!("{} %", format_amount(&share))
             }
             _ => "—".into(),
@@ -195,7 +239,11 @@ pub(super) fn page_number(s: &str) -> String {
         return s.replace('.', "").replace(',', ".");
     }
     let dots = s.matches('.').count();
-    if dots > 1 || s.split_once('.').is_some_and(|(_, frac)| frac.len() == 3) { s.replace('.', "") } else { s }
+    if dots > 1 || s.split_once('.').is_some_and(|(_, frac)| frac.len() == 3) {
+        s.replace('.', "")
+    } else {
+        s
+    }
 }
 
 async fn project_page<'a>(
@@ -208,12 +256,17 @@ async fn project_page<'a>(
 ) -> amity_store::Result<ProjectPage<'a>> {
     let mut conn = state.db.conn().await?;
     let project = aid::get(&mut conn, &me.actor, id).await?;
-    let mut currencies: Vec<String> = aid::rates(&mut conn).await?.into_iter().map(|r| r.currency).collect();
+    let mut currencies: Vec<String> = aid::rates(&mut conn)
+        .await?
+        .into_iter()
+        .map(|r| r.currency)
+        .collect();
     currencies.dedup();
     currencies.insert(0, "VND".into());
     Ok(ProjectPage {
         ctx,
-        can_record: project.projects.is_empty() && me.actor.may(Action::Write, Some(project.unit.id)),
+        can_record: project.projects.is_empty()
+            && me.actor.may(Action::Write, Some(project.unit.id)),
         can_edit: me.actor.may(Action::Write, Some(project.unit.id)),
         files: amity_store::attachment::of_record(&mut conn, aid::PROJECT, id).await?,
         project,
@@ -228,8 +281,16 @@ async fn project_page<'a>(
     })
 }
 
-async fn project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, project_page(&state, &ctx, &me, id, None, FormErrors::default()).await)
+async fn project(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        project_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
+    )
 }
 
 async fn add_transaction(
@@ -247,19 +308,45 @@ async fn add_transaction(
     }
     .await
     .map_err(super::beside_field);
-    after_post(&ctx, result, |()| project_path(id), |errors| project_page(&state, &ctx, &me, id, Some(f.clone()), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| project_path(id),
+        |errors| project_page(&state, &ctx, &me, id, Some(f.clone()), errors),
+    )
+    .await
 }
 
-async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {
+async fn upload(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
     let result = async {
         let (name, bytes) = super::delegations::read_upload(form).await?;
         let mut tx = state.db.begin().await?;
-        amity_store::attachment::attach(&mut tx, &me.actor, &crate::api::activities::files(&state), aid::PROJECT, id, &name, &bytes)
-            .await?;
+        amity_store::attachment::attach(
+            &mut tx,
+            &me.actor,
+            &crate::api::activities::files(&state),
+            aid::PROJECT,
+            id,
+            &name,
+            &bytes,
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| project_path(id), |errors| project_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| project_path(id),
+        |errors| project_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 fn project_path(id: i64) -> String {
@@ -268,7 +355,11 @@ fn project_path(id: i64) -> String {
 
 /// The kinds of partner the project form offers: NGOs mostly; friendship societies and
 /// international organizations fund projects too.
-const FUNDERS: [PartnerKind; 3] = [PartnerKind::Ngo, PartnerKind::FriendshipSociety, PartnerKind::InternationalOrganization];
+const FUNDERS: [PartnerKind; 3] = [
+    PartnerKind::Ngo,
+    PartnerKind::FriendshipSociety,
+    PartnerKind::InternationalOrganization,
+];
 
 /// Rows the project form offers for NGOs, sectors and provinces.
 const ROWS: usize = 4;
@@ -337,18 +428,33 @@ fn at(list: &[String], i: usize) -> &str {
 
 /// The rows whose key is given, as (key, other column), the other column blank when missing.
 fn rows<'a>(keys: &'a [String], others: &'a [String]) -> impl Iterator<Item = (&'a str, &'a str)> {
-    keys.iter().enumerate().map(|(i, k)| (k.trim(), at(others, i).trim())).filter(|(k, _)| !k.is_empty())
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| (k.trim(), at(others, i).trim()))
+        .filter(|(k, _)| !k.is_empty())
 }
 
 fn percent(field: &str, p: &str, check: &mut Checker) -> Option<Decimal> {
-    check.check(field, Decimal::from_str(&page_number(p)).map_err(|_| format!("“{p}” is not a percentage")))
+    check.check(
+        field,
+        Decimal::from_str(&page_number(p)).map_err(|_| format!("“{p}” is not a percentage")),
+    )
 }
 
 /// Result rows the form offers beyond those filled.
 const RESULT_ROWS: usize = 2;
 
 /// The fields of the project form's result rows, in order.
-const RESULT_FIELDS: [&str; 8] = ["kind", "indicator_vi", "indicator_en", "measure", "baseline", "baseline_year", "target", "actual"];
+const RESULT_FIELDS: [&str; 8] = [
+    "kind",
+    "indicator_vi",
+    "indicator_en",
+    "measure",
+    "baseline",
+    "baseline_year",
+    "target",
+    "actual",
+];
 
 impl ProjectFields {
     fn result_columns(&self) -> [&Vec<String>; 8] {
@@ -366,13 +472,21 @@ impl ProjectFields {
 
     /// The result rows written, each with its row on the form (blank rows are left out).
     fn results(&self, check: &mut Checker) -> Vec<(usize, ResultDraft)> {
-        let rows = self.result_columns().iter().map(|c| c.len()).max().unwrap_or(0);
+        let rows = self
+            .result_columns()
+            .iter()
+            .map(|c| c.len())
+            .max()
+            .unwrap_or(0);
         let mut out = Vec::new();
         for i in 0..rows {
             let value = |list: &[String]| field(at(list, i));
             let baseline_year = match at(&self.result_baseline_year, i).trim() {
                 "" => None,
-                y => check.check(&format!("results[{i}].baseline_year"), y.parse::<i32>().map_err(|_| format!("“{y}” is not a year"))),
+                y => check.check(
+                    &format!("results[{i}].baseline_year"),
+                    y.parse::<i32>().map_err(|_| format!("“{y}” is not a year")),
+                ),
             };
             let draft = ResultDraft {
                 kind: value(&self.result_kind),
@@ -394,10 +508,22 @@ impl ProjectFields {
     /// `e` with the draft's results named by their rows on the form (blank rows were left out
     /// of the draft).
     fn results_by_row(&self, e: amity_store::Error) -> amity_store::Error {
-        let amity_store::Error::Invalid(mut invalid) = e else { return e };
-        let rows: Vec<usize> = self.results(&mut Checker::new()).into_iter().map(|(i, _)| i).collect();
+        let amity_store::Error::Invalid(mut invalid) = e else {
+            return e;
+        };
+        let rows: Vec<usize> = self
+            .results(&mut Checker::new())
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
         for f in &mut invalid.0 {
-            let Some((index, rest)) = f.field.strip_prefix("results[").and_then(|r| r.split_once(']')) else { continue };
+            let Some((index, rest)) = f
+                .field
+                .strip_prefix("results[")
+                .and_then(|r| r.split_once(']'))
+            else {
+                continue;
+            };
             if let Some(row) = index.parse::<usize>().ok().and_then(|j| rows.get(j)) {
                 f.field = format!("results[{row}]{rest}");
             }
@@ -406,24 +532,36 @@ impl ProjectFields {
     }
 
     fn result(&self, i: &usize, name: &str) -> &str {
-        let column = RESULT_FIELDS.iter().position(|f| *f == name).map(|k| self.result_columns()[k]);
+        let column = RESULT_FIELDS
+            .iter()
+            .position(|f| *f == name)
+            .map(|k| self.result_columns()[k]);
         column.map_or("", |c| at(c, *i))
     }
 
     /// The draft, every unreadable field named; the programme is named by its code.
     fn draft(&self, programme_id: Option<i64>) -> amity_store::Result<ProjectDraft> {
         let mut check = Checker::new();
-        let planned_start = optional_date("planned_start", &self.planned_start, &mut check).flatten();
+        let planned_start =
+            optional_date("planned_start", &self.planned_start, &mut check).flatten();
         let planned_end = optional_date("planned_end", &self.planned_end, &mut check).flatten();
         let actual_start = optional_date("actual_start", &self.actual_start, &mut check).flatten();
         let actual_end = optional_date("actual_end", &self.actual_end, &mut check).flatten();
         let unit_id = match self.unit_id.trim() {
             "" => None,
-            u => check.check("unit_id", u.parse::<i64>().map_err(|_| "choose a unit".to_owned())),
+            u => check.check(
+                "unit_id",
+                u.parse::<i64>().map_err(|_| "choose a unit".to_owned()),
+            ),
         };
         let mut organizations = Vec::new();
         for (partner, role) in rows(&self.org_partner, &self.org_role) {
-            let partner = check.check("organizations", partner.parse::<i64>().map_err(|_| "choose an organization".to_owned()));
+            let partner = check.check(
+                "organizations",
+                partner
+                    .parse::<i64>()
+                    .map_err(|_| "choose an organization".to_owned()),
+            );
             let role = check.check("organizations", role.parse::<OrgRole>());
             if let (Some(partner_id), Some(role)) = (partner, role) {
                 organizations.push(ProjectOrg { partner_id, role });
@@ -432,17 +570,28 @@ impl ProjectFields {
         let mut sectors = Vec::new();
         for (code, pct) in rows(&self.sector_code, &self.sector_percent) {
             if let Some(percent) = percent("sectors", pct, &mut check) {
-                sectors.push(Share { key: code.to_owned(), percent });
+                sectors.push(Share {
+                    key: code.to_owned(),
+                    percent,
+                });
             }
         }
         let mut provinces = Vec::new();
         for (unit, pct) in rows(&self.province_unit, &self.province_percent) {
-            let unit = check.check("provinces", unit.parse::<i64>().map_err(|_| "choose a province".to_owned()));
+            let unit = check.check(
+                "provinces",
+                unit.parse::<i64>()
+                    .map_err(|_| "choose a province".to_owned()),
+            );
             if let (Some(key), Some(percent)) = (unit, percent("provinces", pct, &mut check)) {
                 provinces.push(Share { key, percent });
             }
         }
-        let results = self.results(&mut check).into_iter().map(|(_, r)| r).collect();
+        let results = self
+            .results(&mut check)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
         check.finish()?;
         Ok(ProjectDraft {
             code: field(&self.code),
@@ -538,7 +687,14 @@ const FORM_FIELDS: [&str; 14] = [
 impl ProjectFormPage<'_> {
     /// Errors not shown beside a field (a result row's are shown in its row).
     fn general_errors(&self) -> Vec<String> {
-        let shown: Vec<&str> = self.errors.0.keys().map(String::as_str).filter(|k| k.starts_with("results[")).chain(FORM_FIELDS).collect();
+        let shown: Vec<&str> = self
+            .errors
+            .0
+            .keys()
+            .map(String::as_str)
+            .filter(|k| k.starts_with("results["))
+            .chain(FORM_FIELDS)
+            .collect();
         self.errors.general(&shown)
     }
 
@@ -561,9 +717,20 @@ async fn project_form<'a>(
     let mut conn = state.db.conn().await?;
     let today = Utc::now().date_naive();
     let all = amity_store::org::all_as_of(&mut conn, today).await?;
-    let choice = |u: &OrgUnit| Choice { id: u.id, name: u.name.clone() };
-    let mut units: Vec<Choice> = all.iter().filter(|u| me.actor.may(Action::Write, Some(u.id))).map(choice).collect();
-    let mut provinces: Vec<Choice> = all.iter().filter(|u| u.kind == OrgKind::ProvinceUnion.as_str()).map(choice).collect();
+    let choice = |u: &OrgUnit| Choice {
+        id: u.id,
+        name: u.name.clone(),
+    };
+    let mut units: Vec<Choice> = all
+        .iter()
+        .filter(|u| me.actor.may(Action::Write, Some(u.id)))
+        .map(choice)
+        .collect();
+    let mut provinces: Vec<Choice> = all
+        .iter()
+        .filter(|u| u.kind == OrgKind::ProvinceUnion.as_str())
+        .map(choice)
+        .collect();
     let project = match editing {
         Some(id) => Some(aid::get(&mut conn, &me.actor, id).await?),
         None => None,
@@ -572,10 +739,27 @@ async fn project_form<'a>(
         me.actor.require(Action::Write, Some(project.unit.id))?;
         // A project kept by, or working in, a unit merged away since is shown with it.
         if !units.iter().any(|u| u.id == project.unit.id) {
-            units.insert(0, Choice { id: project.unit.id, name: project.unit.name.clone() });
+            units.insert(
+                0,
+                Choice {
+                    id: project.unit.id,
+                    name: project.unit.name.clone(),
+                },
+            );
         }
-        for p in project.provinces.iter().filter(|p| !provinces.iter().any(|c| c.id == p.key)).collect::<Vec<_>>() {
-            provinces.insert(0, Choice { id: p.key, name: p.name.clone() });
+        for p in project
+            .provinces
+            .iter()
+            .filter(|p| !provinces.iter().any(|c| c.id == p.key))
+            .collect::<Vec<_>>()
+        {
+            provinces.insert(
+                0,
+                Choice {
+                    id: p.key,
+                    name: p.name.clone(),
+                },
+            );
         }
     }
     let fields = match (fields, &project) {
@@ -585,16 +769,34 @@ async fn project_form<'a>(
     };
     let editing = project.map(|p| (p.id, p.code));
     if units.is_empty() {
-        return Err(amity_domain::authz::Denied("only a unit's staff record its aid projects").into());
+        return Err(
+            amity_domain::authz::Denied("only a unit's staff record its aid projects").into(),
+        );
     }
     let mut ngos = Vec::new();
     for kind in FUNDERS {
-        let filter = PartnerFilter { kind: Some(kind), ..Default::default() };
-        let (partners, _) = amity_store::partner::list(&mut conn, &filter, ("name", false), 2000, 0).await?;
+        let filter = PartnerFilter {
+            kind: Some(kind),
+            ..Default::default()
+        };
+        let (partners, _) =
+            amity_store::partner::list(&mut conn, &filter, ("name", false), 2000, 0).await?;
         ngos.push((kind, partners));
     }
-    let used = [fields.org_partner.len(), fields.sector_code.len(), fields.province_unit.len()].into_iter().max().unwrap_or(0);
-    let results_used = fields.result_columns().iter().map(|c| c.len()).max().unwrap_or(0);
+    let used = [
+        fields.org_partner.len(),
+        fields.sector_code.len(),
+        fields.province_unit.len(),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    let results_used = fields
+        .result_columns()
+        .iter()
+        .map(|c| c.len())
+        .max()
+        .unwrap_or(0);
     Ok(ProjectFormPage {
         ctx,
         editing,
@@ -619,18 +821,23 @@ async fn new_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx
         org_role: vec![OrgRole::Funding.as_str().into()],
         ..Default::default()
     };
-    page_or_error(&ctx, project_form(&state, &ctx, &me, None, Some(fields), FormErrors::default()).await)
+    page_or_error(
+        &ctx,
+        project_form(&state, &ctx, &me, None, Some(fields), FormErrors::default()).await,
+    )
 }
 
 /// The form's programme, named by its code.
-async fn programme_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, f: &ProjectFields) -> amity_store::Result<Option<i64>> {
+async fn programme_of(
+    conn: &mut amity_store::db::Conn,
+    me: &CurrentUser,
+    f: &ProjectFields,
+) -> amity_store::Result<Option<i64>> {
     match f.programme.trim() {
         "" => Ok(None),
-        code => Ok(Some(
-            aid::find(conn, &me.actor, code)
-                .await?
-                .ok_or_else(|| amity_store::Error::invalid("programme", format!("no project with the code {code}")))?,
-        )),
+        code => Ok(Some(aid::find(conn, &me.actor, code).await?.ok_or_else(
+            || amity_store::Error::invalid("programme", format!("no project with the code {code}")),
+        )?)),
     }
 }
 
@@ -638,24 +845,36 @@ async fn programme_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, f: &Pr
 fn beside_project_field(e: amity_store::Error) -> amity_store::Error {
     match super::beside_field(e) {
         amity_store::Error::Invalid(mut i) => {
-            i.0.iter_mut().filter(|f| f.field == "programme_id").for_each(|f| f.field = "programme".into());
+            i.0.iter_mut()
+                .filter(|f| f.field == "programme_id")
+                .for_each(|f| f.field = "programme".into());
             amity_store::Error::Invalid(i)
         }
         other => other,
     }
 }
 
-async fn create_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<ProjectFields>) -> Response {
+async fn create_project(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<ProjectFields>,
+) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
         let programme = programme_of(&mut tx, &me, &f).await?;
-        let created = aid::create(&mut tx, &me.actor, &f.draft(programme)?).await.map_err(|e| f.results_by_row(e))?;
+        let created = aid::create(&mut tx, &me.actor, &f.draft(programme)?)
+            .await
+            .map_err(|e| f.results_by_row(e))?;
         tx.commit().await?;
         Ok(created.id)
     }
     .await
     .map_err(beside_project_field);
-    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, None, Some(f.clone()), errors)).await
+    after_post(&ctx, result, project_path, |errors| {
+        project_form(&state, &ctx, &me, None, Some(f.clone()), errors)
+    })
+    .await
 }
 
 /// A result's value as the form shows it (digits, a point for decimals), blank when none.
@@ -664,12 +883,22 @@ fn number(d: Option<Decimal>) -> String {
 }
 
 /// A project's details as its form shows them.
-async fn fields_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, p: &Project) -> amity_store::Result<ProjectFields> {
+async fn fields_of(
+    conn: &mut amity_store::db::Conn,
+    me: &CurrentUser,
+    p: &Project,
+) -> amity_store::Result<ProjectFields> {
     let programme = match p.programme_id {
-        Some(id) => aid::get(conn, &me.actor, id).await.map(|g| g.code).unwrap_or_default(),
+        Some(id) => aid::get(conn, &me.actor, id)
+            .await
+            .map(|g| g.code)
+            .unwrap_or_default(),
         None => String::new(),
     };
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default();
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default()
+    };
     Ok(ProjectFields {
         code: p.code.clone(),
         title_vi: p.title_vi.clone(),
@@ -683,25 +912,65 @@ async fn fields_of(conn: &mut amity_store::db::Conn, me: &CurrentUser, p: &Proje
         actual_end: date(p.actual_end),
         beneficiaries: p.beneficiaries.clone().unwrap_or_default(),
         description: p.description.clone().unwrap_or_default(),
-        org_partner: p.organizations.iter().map(|o| o.partner_id.to_string()).collect(),
-        org_role: p.organizations.iter().map(|o| o.role.as_str().to_owned()).collect(),
+        org_partner: p
+            .organizations
+            .iter()
+            .map(|o| o.partner_id.to_string())
+            .collect(),
+        org_role: p
+            .organizations
+            .iter()
+            .map(|o| o.role.as_str().to_owned())
+            .collect(),
         sector_code: p.sectors.iter().map(|s| s.key.clone()).collect(),
-        sector_percent: p.sectors.iter().map(|s| s.percent.normalize().to_string()).collect(),
+        sector_percent: p
+            .sectors
+            .iter()
+            .map(|s| s.percent.normalize().to_string())
+            .collect(),
         province_unit: p.provinces.iter().map(|s| s.key.to_string()).collect(),
-        province_percent: p.provinces.iter().map(|s| s.percent.normalize().to_string()).collect(),
-        result_kind: p.results.iter().map(|r| r.kind.as_str().to_owned()).collect(),
+        province_percent: p
+            .provinces
+            .iter()
+            .map(|s| s.percent.normalize().to_string())
+            .collect(),
+        result_kind: p
+            .results
+            .iter()
+            .map(|r| r.kind.as_str().to_owned())
+            .collect(),
         result_indicator_vi: p.results.iter().map(|r| r.indicator_vi.clone()).collect(),
-        result_indicator_en: p.results.iter().map(|r| r.indicator_en.clone().unwrap_or_default()).collect(),
-        result_measure: p.results.iter().map(|r| r.measure.as_str().to_owned()).collect(),
+        result_indicator_en: p
+            .results
+            .iter()
+            .map(|r| r.indicator_en.clone().unwrap_or_default())
+            .collect(),
+        result_measure: p
+            .results
+            .iter()
+            .map(|r| r.measure.as_str().to_owned())
+            .collect(),
         result_baseline: p.results.iter().map(|r| number(r.baseline)).collect(),
-        result_baseline_year: p.results.iter().map(|r| r.baseline_year.map(|y| y.to_string()).unwrap_or_default()).collect(),
+        result_baseline_year: p
+            .results
+            .iter()
+            .map(|r| r.baseline_year.map(|y| y.to_string()).unwrap_or_default())
+            .collect(),
         result_target: p.results.iter().map(|r| number(r.target)).collect(),
         result_actual: p.results.iter().map(|r| number(r.actual)).collect(),
     })
 }
 
-async fn edit_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, project_form(&state, &ctx, &me, Some(id), None, FormErrors::default()).await)
+async fn edit_project(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        project_form(&state, &ctx, &me, Some(id), None, FormErrors::default()).await,
+    )
 }
 
 async fn update_project(
@@ -714,13 +983,18 @@ async fn update_project(
     let result = async {
         let mut tx = state.db.begin().await?;
         let programme = programme_of(&mut tx, &me, &f).await?;
-        let updated = aid::update(&mut tx, &me.actor, id, &f.draft(programme)?).await.map_err(|e| f.results_by_row(e))?;
+        let updated = aid::update(&mut tx, &me.actor, id, &f.draft(programme)?)
+            .await
+            .map_err(|e| f.results_by_row(e))?;
         tx.commit().await?;
         Ok(updated.id)
     }
     .await
     .map_err(beside_project_field);
-    after_post(&ctx, result, project_path, |errors| project_form(&state, &ctx, &me, Some(id), Some(f.clone()), errors)).await
+    after_post(&ctx, result, project_path, |errors| {
+        project_form(&state, &ctx, &me, Some(id), Some(f.clone()), errors)
+    })
+    .await
 }
 
 /// The import form's fields.
@@ -760,14 +1034,32 @@ fn import_page(ctx: &PageCtx, fields: ImportFields) -> ImportPage<'_> {
 }
 
 async fn import_form(Auth(_): Auth, ctx: PageCtx) -> Response {
-    super::render(&import_page(&ctx, ImportFields { what: "projects".into(), ..Default::default() }))
+    super::render(&import_page(
+        &ctx,
+        ImportFields {
+            what: "projects".into(),
+            ..Default::default()
+        },
+    ))
 }
 
 /// Previews or imports a pasted CSV file; every row's problems are listed by line.
-async fn import(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<ImportFields>) -> Response {
+async fn import(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<ImportFields>,
+) -> Response {
     let dry_run = f.action != "import";
     let result = if f.what == "transactions" {
-        aid_import::transactions(&state, &me.actor, &f.csv, dry_run, !f.confirm_duplicates.is_empty()).await
+        aid_import::transactions(
+            &state,
+            &me.actor,
+            &f.csv,
+            dry_run,
+            !f.confirm_duplicates.is_empty(),
+        )
+        .await
     } else {
         aid_import::projects(&state, &me.actor, &f.csv, dry_run).await
     };
@@ -793,8 +1085,14 @@ pub(super) fn routes() -> RouteSet {
         .route("/aid", get(overview))
         .route("/aid/projects/new", get(new_project).post(create_project))
         .route("/aid/projects/{id}", get(project))
-        .route("/aid/projects/{id}/edit", get(edit_project).post(update_project))
+        .route(
+            "/aid/projects/{id}/edit",
+            get(edit_project).post(update_project),
+        )
         .route("/aid/projects/{id}/transactions", post(add_transaction))
-        .route("/aid/projects/{id}/files", post(upload).layer(crate::api::activities::upload_limit()))
+        .route(
+            "/aid/projects/{id}/files",
+            post(upload).layer(crate::api::activities::upload_limit()),
+        )
         .route("/aid/import", get(import_form).post(import))
 }

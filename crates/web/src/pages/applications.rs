@@ -42,7 +42,12 @@ struct ListPage<'a> {
     errors: FormErrors,
 }
 
-async fn list_page<'a>(state: &AppState, ctx: &'a PageCtx, me: &CurrentUser, errors: FormErrors) -> amity_store::Result<ListPage<'a>> {
+async fn list_page<'a>(
+    state: &AppState,
+    ctx: &'a PageCtx,
+    me: &CurrentUser,
+    errors: FormErrors,
+) -> amity_store::Result<ListPage<'a>> {
     let mut conn = state.db.conn().await?;
     let applications = application::list(&mut conn, &me.actor, None, today()).await?;
     let ngo = application::applicant_ngo(&mut conn, &me.actor).await?;
@@ -55,11 +60,21 @@ async fn list_page<'a>(state: &AppState, ctx: &'a PageCtx, me: &CurrentUser, err
             .collect(),
         None => vec![],
     };
-    Ok(ListPage { ctx, applications, can_file: ngo.is_some(), procedures: Procedure::ALL, permits, errors })
+    Ok(ListPage {
+        ctx,
+        applications,
+        can_file: ngo.is_some(),
+        procedures: Procedure::ALL,
+        permits,
+        errors,
+    })
 }
 
 async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    page_or_error(&ctx, list_page(&state, &ctx, &me, FormErrors::default()).await)
+    page_or_error(
+        &ctx,
+        list_page(&state, &ctx, &me, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,7 +89,12 @@ struct FileForm {
     request: String,
 }
 
-async fn file(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<FileForm>) -> Response {
+async fn file(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<FileForm>,
+) -> Response {
     let result = async {
         let draft = ApplicationDraft {
             procedure: Some(f.procedure.clone()),
@@ -88,7 +108,10 @@ async fn file(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostF
         Ok(filed.id)
     }
     .await;
-    after_post(&ctx, result, application_path, |errors| list_page(&state, &ctx, &me, errors)).await
+    after_post(&ctx, result, application_path, |errors| {
+        list_page(&state, &ctx, &me, errors)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -121,7 +144,10 @@ async fn application_page<'a>(
     let moves = ApplicationState::ALL
         .iter()
         .copied()
-        .filter(|to| application.state.after(*to).is_ok() && ApplicationState::is_applicants(application.state, *to) != office)
+        .filter(|to| {
+            application.state.after(*to).is_ok()
+                && ApplicationState::is_applicants(application.state, *to) != office
+        })
         .collect();
     let provinces = match office {
         true => amity_store::org::all_as_of(&mut conn, today())
@@ -131,11 +157,25 @@ async fn application_page<'a>(
             .collect(),
         false => vec![],
     };
-    Ok(ApplicationPage { ctx, application, moves, provinces, errors })
+    Ok(ApplicationPage {
+        ctx,
+        application,
+        moves,
+        provinces,
+        errors,
+    })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, application_page(&state, &ctx, &me, id, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        application_page(&state, &ctx, &me, id, FormErrors::default()).await,
+    )
 }
 
 async fn transition(
@@ -146,17 +186,39 @@ async fn transition(
     PostForm(f): PostForm<PermitFields>,
 ) -> Response {
     let result = async {
-        let to = f.change.parse::<ApplicationState>().map_err(|e| amity_store::Error::invalid("to", e))?;
+        let to = f
+            .change
+            .parse::<ApplicationState>()
+            .map_err(|e| amity_store::Error::invalid("to", e))?;
         // The comment is the move's, not the permit's.
-        let permit = PermitDraft { note: None, ..f.draft()? };
-        let given = permit.number.is_some() || permit.valid_to.is_some() || !permit.provinces.is_empty();
+        let permit = PermitDraft {
+            note: None,
+            ..f.draft()?
+        };
+        let given =
+            permit.number.is_some() || permit.valid_to.is_some() || !permit.provinces.is_empty();
         let mut tx = state.db.begin().await?;
-        application::transition(&mut tx, &me.actor, id, to, Some(&f.note), given.then_some(&permit), today()).await?;
+        application::transition(
+            &mut tx,
+            &me.actor,
+            id,
+            to,
+            Some(&f.note),
+            given.then_some(&permit),
+            today(),
+        )
+        .await?;
         tx.commit().await
     }
     .await
     .map_err(beside_field);
-    after_post(&ctx, result, |()| application_path(id), |errors| application_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| application_path(id),
+        |errors| application_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,7 +240,13 @@ async fn add_note(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| application_path(id), |errors| application_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| application_path(id),
+        |errors| application_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

@@ -52,13 +52,22 @@ impl AuditPage<'_> {
     }
 }
 
-async fn audit_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<AuditQuery>) -> Response {
+async fn audit_page(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<AuditQuery>,
+) -> Response {
     let page = q.page.unwrap_or(1).max(1);
     let result = async {
         let mut conn = state.db.conn().await?;
         let actor_id = match q.actor.trim() {
             "" => None,
-            a => Some(user::find_by_email(&mut conn, a).await?.map_or(-1, |u| u.id)),
+            a => Some(
+                user::find_by_email(&mut conn, a)
+                    .await?
+                    .map_or(-1, |u| u.id),
+            ),
         };
         let filter = AuditFilter {
             entity_type: Some(q.entity_type.trim().to_owned()).filter(|t| !t.is_empty()),
@@ -66,7 +75,14 @@ async fn audit_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx,
             actor_id,
             oldest_first: false,
         };
-        audit::list(&mut conn, &me.actor, &filter, PER_PAGE, (page - 1) * PER_PAGE).await
+        audit::list(
+            &mut conn,
+            &me.actor,
+            &filter,
+            PER_PAGE,
+            (page - 1) * PER_PAGE,
+        )
+        .await
     }
     .await;
     match result {

@@ -76,34 +76,61 @@ struct MonthQuery {
 
 fn first_of(q: Option<&str>) -> NaiveDate {
     let today = Utc::now().date_naive();
-    q.and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok()).unwrap_or_else(|| today.with_day(1).unwrap_or(today))
+    q.and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
+        .unwrap_or_else(|| today.with_day(1).unwrap_or(today))
 }
 
-async fn calendar(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<MonthQuery>) -> Response {
+async fn calendar(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<MonthQuery>,
+) -> Response {
     let month = first_of(q.month.as_deref());
-    let last = month.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(month);
+    let last = month
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(month);
     // Whole weeks, Monday first.
     let start = month - chrono::Days::new(u64::from(month.weekday().num_days_from_monday()));
     let end = last + chrono::Days::new(u64::from(6 - last.weekday().num_days_from_monday()));
-    let (delegations, events) = match crate::api::activities::calendar_items(&state, &me, start - chrono::Days::new(62), end).await {
+    let (delegations, events) = match crate::api::activities::calendar_items(
+        &state,
+        &me,
+        start - chrono::Days::new(62),
+        end,
+    )
+    .await
+    {
         Ok(items) => items,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
-    let mut entries: Vec<Entry> =
-        delegations.iter().map(Entry::of_delegation).chain(events.iter().map(Entry::of_event)).filter(|e| e.end_on >= start).collect();
+    let mut entries: Vec<Entry> = delegations
+        .iter()
+        .map(Entry::of_delegation)
+        .chain(events.iter().map(Entry::of_event))
+        .filter(|e| e.end_on >= start)
+        .collect();
     entries.sort_by(|a, b| (a.start_on, &a.title).cmp(&(b.start_on, &b.title)));
     let mut weeks = Vec::new();
     let mut day = start;
     while day <= end {
         let mut week = Vec::new();
         for _ in 0..7 {
-            let on: Vec<Entry> = entries.iter().filter(|e| e.start_on <= day && day <= e.end_on).cloned().collect();
+            let on: Vec<Entry> = entries
+                .iter()
+                .filter(|e| e.start_on <= day && day <= e.end_on)
+                .cloned()
+                .collect();
             week.push((day, day.month() == month.month(), on));
             day = day.succ_opt().unwrap_or(day);
         }
         weeks.push(week);
     }
-    let agenda = entries.into_iter().filter(|e| e.end_on >= month && e.start_on <= last).collect();
+    let agenda = entries
+        .into_iter()
+        .filter(|e| e.end_on >= month && e.start_on <= last)
+        .collect();
     let fmt = |d: NaiveDate| d.format("%Y-%m").to_string();
     render(&CalendarPage {
         ctx: &ctx,

@@ -49,11 +49,23 @@ struct ListQuery {
     page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    _: Auth,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let page = q.page.unwrap_or(1).max(1);
-    let filter =
-        CountryFilter { q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()), level: q.level.parse().ok(), ..Default::default() };
-    let sort = amity_store::parse_sort(if q.sort.is_empty() { "name" } else { &q.sort }, &country::SORT_FIELDS).unwrap_or(("name", false));
+    let filter = CountryFilter {
+        q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
+        level: q.level.parse().ok(),
+        ..Default::default()
+    };
+    let sort = amity_store::parse_sort(
+        if q.sort.is_empty() { "name" } else { &q.sort },
+        &country::SORT_FIELDS,
+    )
+    .unwrap_or(("name", false));
     let result = async {
         let mut conn = state.db.conn().await?;
         country::list(&mut conn, &filter, sort, PER_PAGE, (page - 1) * PER_PAGE).await
@@ -133,23 +145,56 @@ async fn load<'a>(
         .filter(|a| a.country_code.as_deref() == Some(code.as_str()))
         .take(5)
         .collect();
-    let filter = amity_store::partner::PartnerFilter { country: Some(code.clone()), ..Default::default() };
-    let (partners, _) = amity_store::partner::list(&mut conn, &filter, ("name", false), 200, 0).await?;
-    let with = amity_store::delegation::DelegationFilter { country: Some(code.clone()), ..Default::default() };
-    let (delegations, _) = amity_store::delegation::list(&mut conn, actor, &with, ("start_on", true), 20, 0).await?;
-    let with = amity_store::event::EventFilter { country: Some(code.clone()), ..Default::default() };
-    let (events, _) = amity_store::event::list(&mut conn, actor, &with, ("start_on", true), 20, 0).await?;
+    let filter = amity_store::partner::PartnerFilter {
+        country: Some(code.clone()),
+        ..Default::default()
+    };
+    let (partners, _) =
+        amity_store::partner::list(&mut conn, &filter, ("name", false), 200, 0).await?;
+    let with = amity_store::delegation::DelegationFilter {
+        country: Some(code.clone()),
+        ..Default::default()
+    };
+    let (delegations, _) =
+        amity_store::delegation::list(&mut conn, actor, &with, ("start_on", true), 20, 0).await?;
+    let with = amity_store::event::EventFilter {
+        country: Some(code.clone()),
+        ..Default::default()
+    };
+    let (events, _) =
+        amity_store::event::list(&mut conn, actor, &with, ("start_on", true), 20, 0).await?;
     let form = form.unwrap_or_else(|| CorrectionForm {
         relations_established: country.relations().map(|r| r.display()).unwrap_or_default(),
         relations_note: country.relations_note.clone().unwrap_or_default(),
         source: country.source.clone().unwrap_or_default(),
     });
-    Ok(CountryPage { ctx, country, levels, upcoming, partners, delegations, events, all_levels: PartnershipLevel::ALL, form, errors })
+    Ok(CountryPage {
+        ctx,
+        country,
+        levels,
+        upcoming,
+        partners,
+        delegations,
+        events,
+        all_levels: PartnershipLevel::ALL,
+        form,
+        errors,
+    })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
-    let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
-    page_or_error(&ctx, load(&state, &ctx, &me.actor, &code, None, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Response {
+    let Ok(code) = CountryCode::parse(&code) else {
+        return not_found(&ctx);
+    };
+    page_or_error(
+        &ctx,
+        load(&state, &ctx, &me.actor, &code, None, FormErrors::default()).await,
+    )
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -163,20 +208,34 @@ async fn correct(
     Path(code): Path<String>,
     Form(form): Form<CorrectionForm>,
 ) -> Response {
-    let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
+    let Ok(code) = CountryCode::parse(&code) else {
+        return not_found(&ctx);
+    };
     let result = async {
         let relations = match opt(&form.relations_established) {
             None => None,
-            Some(d) => Some(PartialDate::parse(&d).map_err(|e| amity_store::Error::invalid("relations_established", e))?),
+            Some(d) => Some(
+                PartialDate::parse(&d)
+                    .map_err(|e| amity_store::Error::invalid("relations_established", e))?,
+            ),
         };
-        let patch =
-            CountryPatch { relations: Some(relations), relations_note: Some(opt(&form.relations_note)), source: Some(opt(&form.source)) };
+        let patch = CountryPatch {
+            relations: Some(relations),
+            relations_note: Some(opt(&form.relations_note)),
+            source: Some(opt(&form.source)),
+        };
         let mut tx = state.db.begin().await?;
         country::update(&mut tx, &me.actor, &code, &patch).await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &me.actor, &code, Some(form), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::country(code.as_str()),
+        |errors| load(&state, &ctx, &me.actor, &code, Some(form), errors),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -198,7 +257,9 @@ async fn add_level(
     Path(code): Path<String>,
     Form(form): Form<LevelForm>,
 ) -> Response {
-    let Ok(code) = CountryCode::parse(&code) else { return not_found(&ctx) };
+    let Ok(code) = CountryCode::parse(&code) else {
+        return not_found(&ctx);
+    };
     let result = async {
         let mut check = amity_domain::error::Checker::new();
         let level = check.check("level", form.level.parse::<PartnershipLevel>());
@@ -207,13 +268,32 @@ async fn add_level(
             Some(s) => check.check("since", PartialDate::parse(&s).map(Some)),
         };
         check.finish()?;
-        let (Some(level), Some(since)) = (level, since) else { unreachable!("the checker reported every missing value") };
+        let (Some(level), Some(since)) = (level, since) else {
+            unreachable!("the checker reported every missing value")
+        };
         let mut tx = state.db.begin().await?;
-        country::add_level(&mut tx, &me.actor, &code, &NewLevel { level, since, note: opt(&form.note), source: opt(&form.source) }).await?;
+        country::add_level(
+            &mut tx,
+            &me.actor,
+            &code,
+            &NewLevel {
+                level,
+                since,
+                note: opt(&form.note),
+                source: opt(&form.source),
+            },
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::country(code.as_str()), |errors| load(&state, &ctx, &me.actor, &code, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::country(code.as_str()),
+        |errors| load(&state, &ctx, &me.actor, &code, None, errors),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -258,7 +338,10 @@ async fn calendar_page<'a>(
     year: i32,
     errors: FormErrors,
 ) -> amity_store::Result<CalendarPage<'a>> {
-    let (from, to) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+    let (from, to) = match (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) {
         (Some(f), Some(t)) => (f, t),
         _ => return Err(amity_store::Error::invalid("year", "is out of range")),
     };
@@ -268,7 +351,11 @@ async fn calendar_page<'a>(
     let mut months: Vec<(u32, Vec<AnniversaryItem>)> = Vec::new();
     for item in items {
         // Year-only items head the calendar, before January's.
-        let month = if item.precision == Precision::Year { 0 } else { item.date.month() };
+        let month = if item.precision == Precision::Year {
+            0
+        } else {
+            item.date.month()
+        };
         match months.last_mut() {
             Some((m, list)) if *m == month => list.push(item),
             _ => months.push((month, vec![item])),
@@ -276,15 +363,35 @@ async fn calendar_page<'a>(
     }
     months.sort_by_key(|(m, _)| *m);
     let feed = format!("/api/v1/anniversaries.ics?from={from}&to={to}");
-    Ok(CalendarPage { ctx, year, months, total, feed, errors, can_add: me.actor.may(Action::ManageReference, None) })
+    Ok(CalendarPage {
+        ctx,
+        year,
+        months,
+        total,
+        feed,
+        errors,
+        can_add: me.actor.may(Action::ManageReference, None),
+    })
 }
 
-async fn calendar(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<YearQuery>) -> Response {
+async fn calendar(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<YearQuery>,
+) -> Response {
     let year = q.year.unwrap_or_else(|| Utc::now().year());
     if !(1900..=2200).contains(&year) {
-        return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "year: must be between 1900 and 2200");
+        return error_page_for(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "year: must be between 1900 and 2200",
+        );
     }
-    page_or_error(&ctx, calendar_page(&state, &ctx, &me, year, FormErrors::default()).await)
+    page_or_error(
+        &ctx,
+        calendar_page(&state, &ctx, &me, year, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,25 +404,49 @@ struct CommemorationForm {
     country: String,
 }
 
-async fn add_commemoration(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<CommemorationForm>) -> Response {
+async fn add_commemoration(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Form(form): Form<CommemorationForm>,
+) -> Response {
     let fallback_year = Utc::now().year();
     let result = async {
         let mut check = amity_domain::error::Checker::new();
-        let year = check.check("year", form.year.trim().parse::<i32>().map_err(|_| "write the year as four digits".to_owned()));
+        let year = check.check(
+            "year",
+            form.year
+                .trim()
+                .parse::<i32>()
+                .map_err(|_| "write the year as four digits".to_owned()),
+        );
         let country = match opt(&form.country) {
             None => Some(None),
             Some(c) => check.check("country", CountryCode::parse(&c).map(Some)),
         };
         check.finish()?;
-        let (Some(year), Some(country)) = (year, country) else { unreachable!("the checker reported every missing value") };
+        let (Some(year), Some(country)) = (year, country) else {
+            unreachable!("the checker reported every missing value")
+        };
         let mut tx = state.db.begin().await?;
-        let created = country::add_commemoration(&mut tx, &me.actor, &form.title, year, country.as_ref(), None).await?;
+        let created = country::add_commemoration(
+            &mut tx,
+            &me.actor,
+            &form.title,
+            year,
+            country.as_ref(),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(created.year)
     }
     .await;
     let year = form.year.trim().parse().unwrap_or(fallback_year);
-    after_post(&ctx, result, path::anniversaries, |errors| calendar_page(&state, &ctx, &me, year, errors)).await
+    after_post(&ctx, result, path::anniversaries, |errors| {
+        calendar_page(&state, &ctx, &me, year, errors)
+    })
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

@@ -56,11 +56,15 @@ impl ListForm {
     fn query(&self) -> Result<ListQuery, amity_store::Error> {
         let year = match self.year.trim() {
             "" => None,
-            y => Some(y.parse::<i32>().map_err(|_| amity_store::Error::invalid("year", format!("“{y}” is not a year")))?),
+            y => Some(y.parse::<i32>().map_err(|_| {
+                amity_store::Error::invalid("year", format!("“{y}” is not a year"))
+            })?),
         };
         let unit = match self.unit.trim() {
             "" => None,
-            u => Some(u.parse::<i64>().map_err(|_| amity_store::Error::invalid("unit", format!("“{u}” is not a unit")))?),
+            u => Some(u.parse::<i64>().map_err(|_| {
+                amity_store::Error::invalid("unit", format!("“{u}” is not a unit"))
+            })?),
         };
         Ok(ListQuery {
             unit,
@@ -109,32 +113,65 @@ struct ListPage<'a> {
 }
 
 /// The units open today that the user reads, for a list's unit filter.
-pub(crate) async fn readable_units(state: &AppState, me: &CurrentUser) -> amity_store::Result<Vec<amity_store::org::OrgUnit>> {
+pub(crate) async fn readable_units(
+    state: &AppState,
+    me: &CurrentUser,
+) -> amity_store::Result<Vec<amity_store::org::OrgUnit>> {
     let mut conn = state.db.conn().await?;
     let units = amity_store::org::all_as_of(&mut conn, chrono::Utc::now().date_naive()).await?;
-    Ok(units.into_iter().filter(|u| me.actor.may(Action::Read, Some(u.id))).collect())
+    Ok(units
+        .into_iter()
+        .filter(|u| me.actor.may(Action::Read, Some(u.id)))
+        .collect())
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(form): Query<ListForm>,
+) -> Response {
     let page = form.page.unwrap_or(1).max(1);
     let result = async {
         let q = form.query()?;
         let f = filter(&state, &q).await.map_err(|e| {
             amity_store::Error::invalid(
                 e.errors.first().map(|e| e.field.as_str()).unwrap_or("q"),
-                e.errors.first().map(|e| e.detail.clone()).unwrap_or_default(),
+                e.errors
+                    .first()
+                    .map(|e| e.detail.clone())
+                    .unwrap_or_default(),
             )
         })?;
         let mut conn = state.db.conn().await?;
-        let sort = amity_store::parse_sort(if form.sort.is_empty() { "-start_on" } else { &form.sort }, &delegation::SORT_FIELDS)
-            .map_err(|e| amity_store::Error::invalid("sort", e))?;
-        delegation::list(&mut conn, &me.actor, &f, sort, PER_PAGE, (page - 1) * PER_PAGE).await
+        let sort = amity_store::parse_sort(
+            if form.sort.is_empty() {
+                "-start_on"
+            } else {
+                &form.sort
+            },
+            &delegation::SORT_FIELDS,
+        )
+        .map_err(|e| amity_store::Error::invalid("sort", e))?;
+        delegation::list(
+            &mut conn,
+            &me.actor,
+            &f,
+            sort,
+            PER_PAGE,
+            (page - 1) * PER_PAGE,
+        )
+        .await
     }
     .await;
     let query = form.query_string();
     let (delegations, total, error) = match result {
         Ok((d, t)) => (d, t, None),
-        Err(amity_store::Error::Invalid(i)) => (vec![], 0, i.0.first().map(|e| format!("{}: {}", e.field, e.detail))),
+        Err(amity_store::Error::Invalid(i)) => (
+            vec![],
+            0,
+            i.0.first().map(|e| format!("{}: {}", e.field, e.detail)),
+        ),
         Err(e) => return store_error_page(&ctx, e),
     };
     let units = match readable_units(&state, &me).await {
@@ -227,14 +264,33 @@ impl DelegationForm {
             start_on: date(d.start_on),
             end_on: date(d.end_on),
             funding_source: d.funding_source.clone().unwrap_or_default(),
-            budget_amount: d.budget.as_ref().map(|b| b.amount.to_string()).unwrap_or_default(),
-            budget_currency: d.budget.as_ref().map(|b| b.currency.as_str().to_owned()).unwrap_or_default(),
-            rate_to_vnd: d.budget.as_ref().filter(|b| b.currency.as_str() != "VND").map(|b| b.rate_to_vnd.to_string()).unwrap_or_default(),
+            budget_amount: d
+                .budget
+                .as_ref()
+                .map(|b| b.amount.to_string())
+                .unwrap_or_default(),
+            budget_currency: d
+                .budget
+                .as_ref()
+                .map(|b| b.currency.as_str().to_owned())
+                .unwrap_or_default(),
+            rate_to_vnd: d
+                .budget
+                .as_ref()
+                .filter(|b| b.currency.as_str() != "VND")
+                .map(|b| b.rate_to_vnd.to_string())
+                .unwrap_or_default(),
             expected_outcomes: d.expected_outcomes.clone().unwrap_or_default(),
             actual_outcomes: d.actual_outcomes.clone().unwrap_or_default(),
             report: d.report.clone().unwrap_or_default(),
             head: d.head().map(|h| h.name.clone()).unwrap_or_default(),
-            members: d.members.iter().filter(|m| m.role != MemberRole::Head).map(|m| m.name.clone()).collect::<Vec<_>>().join("\n"),
+            members: d
+                .members
+                .iter()
+                .filter(|m| m.role != MemberRole::Head)
+                .map(|m| m.name.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
             partners: d.partners.iter().map(|p| p.id.to_string()).collect(),
             tasks: d.tasks.iter().map(|t| t.id.to_string()).collect(),
             ..Default::default()
@@ -252,7 +308,16 @@ impl DelegationForm {
     fn leg_rows(&self) -> Vec<(String, String, String, String)> {
         let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
         let n = self.leg_country.len().max(LEG_ROWS);
-        (0..n).map(|i| (at(&self.leg_country, i), at(&self.leg_city, i), at(&self.leg_from, i), at(&self.leg_to, i))).collect()
+        (0..n)
+            .map(|i| {
+                (
+                    at(&self.leg_country, i),
+                    at(&self.leg_city, i),
+                    at(&self.leg_from, i),
+                    at(&self.leg_to, i),
+                )
+            })
+            .collect()
     }
 
     fn has_partner(&self, id: &i64) -> bool {
@@ -265,7 +330,9 @@ impl DelegationForm {
 
     /// The details, with every problem under its field; members are resolved separately.
     fn parse(&self, check: &mut Checker) -> Option<Parsed> {
-        let date = |check: &mut Checker, field: &str, v: &str| check.check(field, amity_domain::text::parse_date(v.trim()));
+        let date = |check: &mut Checker, field: &str, v: &str| {
+            check.check(field, amity_domain::text::parse_date(v.trim()))
+        };
         let direction = check.check("direction", self.direction.parse::<Direction>());
         let start = date(check, "start_on", &self.start_on);
         let end = date(check, "end_on", &self.end_on);
@@ -274,7 +341,10 @@ impl DelegationForm {
             (amount, currency) => {
                 let currency = if currency.is_empty() { "VND" } else { currency };
                 let parsed = parse_amount(amount).and_then(|a| {
-                    let rate = Some(self.rate_to_vnd.trim()).filter(|r| !r.is_empty()).map(parse_amount).transpose()?;
+                    let rate = Some(self.rate_to_vnd.trim())
+                        .filter(|r| !r.is_empty())
+                        .map(parse_amount)
+                        .transpose()?;
                     Money::new(a, Currency::parse(currency)?, rate)
                 });
                 check.check("budget_amount", parsed.map(Some))
@@ -288,7 +358,12 @@ impl DelegationForm {
             let parsed = CountryCode::parse(country.trim()).and_then(|c| {
                 let from = amity_domain::text::parse_date(from.trim())?;
                 let to = amity_domain::text::parse_date(to.trim())?;
-                Ok(LegInput { country: c, city: super::field(&city), from_on: from, to_on: to })
+                Ok(LegInput {
+                    country: c,
+                    city: super::field(&city),
+                    from_on: from,
+                    to_on: to,
+                })
             });
             match parsed {
                 Ok(leg) => legs.push(leg),
@@ -309,13 +384,29 @@ impl DelegationForm {
                 Err(_) => check.push("tasks", format!("“{t}” is not an agreement task")),
             }
         }
-        Some(Parsed { direction: direction?, start_on: start?, end_on: end?, budget: budget?, legs, partners, tasks })
+        Some(Parsed {
+            direction: direction?,
+            start_on: start?,
+            end_on: end?,
+            budget: budget?,
+            legs,
+            partners,
+            tasks,
+        })
     }
 }
 
 /// Finds a person of the registry by name (marks and case ignored), or adds them.
-async fn person_named(tx: &mut amity_store::Conn, me: &CurrentUser, name: &str, owner: Option<i64>) -> amity_store::Result<i64> {
-    let input = PersonInput { name: name.to_owned(), ..Default::default() };
+async fn person_named(
+    tx: &mut amity_store::Conn,
+    me: &CurrentUser,
+    name: &str,
+    owner: Option<i64>,
+) -> amity_store::Result<i64> {
+    let input = PersonInput {
+        name: name.to_owned(),
+        ..Default::default()
+    };
     if let Some(found) = person::duplicates(tx, &me.actor, &input).await?.first() {
         return Ok(found.id);
     }
@@ -331,7 +422,16 @@ async fn input_of(
     let mut check = Checker::new();
     let parsed = form.parse(&mut check);
     check.finish()?;
-    let Some(Parsed { direction, start_on, end_on, budget, legs, partners, tasks }) = parsed else {
+    let Some(Parsed {
+        direction,
+        start_on,
+        end_on,
+        budget,
+        legs,
+        partners,
+        tasks,
+    }) = parsed
+    else {
         unreachable!("the checker reported every missing value")
     };
     let mut members = Vec::new();
@@ -339,7 +439,10 @@ async fn input_of(
         members.push((person_named(tx, me, &head, owner).await?, MemberRole::Head));
     }
     for name in form.members.lines().filter_map(super::field) {
-        members.push((person_named(tx, me, &name, owner).await?, MemberRole::Member));
+        members.push((
+            person_named(tx, me, &name, owner).await?,
+            MemberRole::Member,
+        ));
     }
     Ok(DelegationInput {
         direction,
@@ -377,10 +480,19 @@ pub(crate) async fn task_choices(
     conn: &mut amity_store::Conn,
     actor: &amity_domain::authz::Actor,
 ) -> amity_store::Result<Vec<(i64, String)>> {
-    let (agreements, _) = amity_store::agreement::list(conn, actor, &Default::default(), 500, 0).await?;
+    let (agreements, _) =
+        amity_store::agreement::list(conn, actor, &Default::default(), 500, 0).await?;
     let mut out: Vec<(i32, i64, String)> = agreements
         .iter()
-        .flat_map(|a| a.tasks.iter().map(move |t| (t.year, t.id, format!("{} · {}: {}", a.title, t.year, t.item))))
+        .flat_map(|a| {
+            a.tasks.iter().map(move |t| {
+                (
+                    t.year,
+                    t.id,
+                    format!("{} · {}: {}", a.title, t.year, t.item),
+                )
+            })
+        })
         .collect();
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(out.into_iter().map(|(_, id, label)| (id, label)).collect())
@@ -394,10 +506,24 @@ async fn form_page<'a>(
     errors: FormErrors,
 ) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
-    let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
-    let actor = ctx.user.as_ref().map(|u| u.actor.clone()).ok_or(amity_store::Error::NotFound("session"))?;
+    let (partners, _) =
+        amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0)
+            .await?;
+    let actor = ctx
+        .user
+        .as_ref()
+        .map(|u| u.actor.clone())
+        .ok_or(amity_store::Error::NotFound("session"))?;
     let tasks = task_choices(&mut conn, &actor).await?;
-    Ok(FormPage { ctx, existing, form, partners, tasks, directions: Direction::ALL, errors })
+    Ok(FormPage {
+        ctx,
+        existing,
+        form,
+        partners,
+        tasks,
+        directions: Direction::ALL,
+        errors,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -405,16 +531,32 @@ struct NewQuery {
     direction: Option<String>,
 }
 
-async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<NewQuery>) -> Response {
+async fn new_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<NewQuery>,
+) -> Response {
     if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
         return super::denied_page(&ctx, d);
     }
-    let form =
-        DelegationForm { direction: q.direction.unwrap_or_else(|| "outbound".into()), budget_currency: "VND".into(), ..Default::default() };
-    page_or_error(&ctx, form_page(&state, &ctx, None, form, FormErrors::default()).await)
+    let form = DelegationForm {
+        direction: q.direction.unwrap_or_else(|| "outbound".into()),
+        budget_currency: "VND".into(),
+        ..Default::default()
+    };
+    page_or_error(
+        &ctx,
+        form_page(&state, &ctx, None, form, FormErrors::default()).await,
+    )
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<DelegationForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Form(form): Form<DelegationForm>,
+) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
         let input = input_of(&mut tx, &me, &form, me.actor.unit_id).await?;
@@ -423,14 +565,26 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         Ok(created)
     }
     .await;
-    after_post(&ctx, result, |d: Delegation| path::delegation(d.id), |errors| form_page(&state, &ctx, None, form.clone(), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |d: Delegation| path::delegation(d.id),
+        |errors| form_page(&state, &ctx, None, form.clone(), errors),
+    )
+    .await
 }
 
-async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn edit_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     let result = async {
         let mut conn = state.db.conn().await?;
         let existing = delegation::get(&mut conn, &me.actor, id).await?;
-        me.actor.require(Action::Write, Some(existing.owner_unit_id))?;
+        me.actor
+            .require(Action::Write, Some(existing.owner_unit_id))?;
         drop(conn);
         let form = DelegationForm::from_delegation(&existing);
         form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
@@ -491,12 +645,30 @@ async fn delegation_page<'a>(
     let moves = DelegationState::ALL
         .iter()
         .copied()
-        .filter(|to| d.state.after(*to).is_ok() && me.actor.may(delegation_move(d.direction, *to), Some(d.owner_unit_id)))
+        .filter(|to| {
+            d.state.after(*to).is_ok()
+                && me
+                    .actor
+                    .may(delegation_move(d.direction, *to), Some(d.owner_unit_id))
+        })
         .collect();
     let files = attachment::of_record(&mut conn, "delegation", id).await?;
     let can_edit = me.actor.may(Action::Write, Some(d.owner_unit_id))
-        && matches!(d.state, DelegationState::Draft | DelegationState::Approved | DelegationState::Completed | DelegationState::Reported);
-    Ok(DelegationPage { ctx, delegation: d, moves, can_edit, files, errors })
+        && matches!(
+            d.state,
+            DelegationState::Draft
+                | DelegationState::Approved
+                | DelegationState::Completed
+                | DelegationState::Reported
+        );
+    Ok(DelegationPage {
+        ctx,
+        delegation: d,
+        moves,
+        can_edit,
+        files,
+        errors,
+    })
 }
 
 impl DelegationPage<'_> {
@@ -510,8 +682,16 @@ impl DelegationPage<'_> {
     }
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, delegation_page(&state, &ctx, &me, id, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        delegation_page(&state, &ctx, &me, id, FormErrors::default()).await,
+    )
 }
 
 async fn transition(
@@ -522,13 +702,22 @@ async fn transition(
     Form(form): Form<MoveForm>,
 ) -> Response {
     let result = async {
-        let to = form.to.parse::<DelegationState>().map_err(|e| amity_store::Error::invalid("to", e))?;
+        let to = form
+            .to
+            .parse::<DelegationState>()
+            .map_err(|e| amity_store::Error::invalid("to", e))?;
         let mut tx = state.db.begin().await?;
         delegation::transition(&mut tx, &me.actor, id, to, Some(&form.comment)).await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::delegation(id), |errors| delegation_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::delegation(id),
+        |errors| delegation_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 /// Reads the one `file` field of an upload form.
@@ -540,18 +729,44 @@ pub(crate) async fn read_upload(form: Multipart) -> amity_store::Result<(String,
     }
 }
 
-async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {
+async fn upload(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
     let result = async {
         let (name, bytes) = read_upload(form).await?;
         let mut tx = state.db.begin().await?;
-        attachment::attach(&mut tx, &me.actor, &crate::api::activities::files(&state), "delegation", id, &name, &bytes).await?;
+        attachment::attach(
+            &mut tx,
+            &me.actor,
+            &crate::api::activities::files(&state),
+            "delegation",
+            id,
+            &name,
+            &bytes,
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::delegation(id), |errors| delegation_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::delegation(id),
+        |errors| delegation_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
-pub(crate) async fn remove_file(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(file): Path<i64>) -> Response {
+pub(crate) async fn remove_file(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(file): Path<i64>,
+) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
         let found = attachment::get(&mut tx, &me.actor, file).await?;
@@ -562,9 +777,13 @@ pub(crate) async fn remove_file(State(state): State<AppState>, Auth(me): Auth, c
     .await;
     match result {
         Ok(found) if found.record_type == amity_store::aid::PROJECT => {
-            axum::response::Redirect::to(&format!("/aid/projects/{}", found.record_id)).into_response()
+            axum::response::Redirect::to(&format!("/aid/projects/{}", found.record_id))
+                .into_response()
         }
-        Ok(found) => axum::response::Redirect::to(&format!("/{}s/{}", found.record_type, found.record_id)).into_response(),
+        Ok(found) => {
+            axum::response::Redirect::to(&format!("/{}s/{}", found.record_type, found.record_id))
+                .into_response()
+        }
         Err(e) => store_error_page(&ctx, e),
     }
 }
@@ -578,6 +797,9 @@ pub(super) fn routes() -> RouteSet {
         .route("/delegations/{id}", get(show))
         .route("/delegations/{id}/edit", get(edit_form).post(update))
         .route("/delegations/{id}/transitions", post(transition))
-        .route("/delegations/{id}/files", post(upload).layer(crate::api::activities::upload_limit()))
+        .route(
+            "/delegations/{id}/files",
+            post(upload).layer(crate::api::activities::upload_limit()),
+        )
         .route("/files/{id}/delete", post(remove_file))
 }

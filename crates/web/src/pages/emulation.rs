@@ -45,7 +45,11 @@ struct RankingPage<'a> {
 
 impl RankingPage<'_> {
     fn points_of(&self, s: &amity_store::emulation::Standing, code: &str) -> String {
-        s.points.iter().find(|p| p.criterion == code).map(|p| format!("{}", p.points)).unwrap_or_default()
+        s.points
+            .iter()
+            .find(|p| p.criterion == code)
+            .map(|p| format!("{}", p.points))
+            .unwrap_or_default()
     }
 }
 
@@ -59,12 +63,18 @@ async fn ranking_page<'a>(
     let year = f.year.trim().parse().unwrap_or(Utc::now().year() - 1);
     let mut conn = state.db.conn().await?;
     let mid = NaiveDate::from_ymd_opt(year, 7, 1).unwrap_or_default();
-    let clusters: Vec<_> =
-        amity_store::org::all_as_of(&mut conn, mid).await?.into_iter().filter(|u| u.kind == OrgKind::Cluster.as_str()).collect();
+    let clusters: Vec<_> = amity_store::org::all_as_of(&mut conn, mid)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == OrgKind::Cluster.as_str())
+        .collect();
     let mut cluster = f.cluster.trim().parse().unwrap_or(0);
     let mut ranking = None;
     // The chosen cluster, else the first one the reader may see.
-    for c in std::iter::once(cluster).chain(clusters.iter().map(|c| c.id)).filter(|c| *c > 0) {
+    for c in std::iter::once(cluster)
+        .chain(clusters.iter().map(|c| c.id))
+        .filter(|c| *c > 0)
+    {
         match emulation::ranking(&mut conn, &me.actor, c, year).await {
             Ok(r) => {
                 cluster = c;
@@ -75,12 +85,32 @@ async fn ranking_page<'a>(
             Err(e) => return Err(e),
         }
     }
-    let indicators = CATALOGUE.iter().chain(MANUAL).map(|i| (i.code, ctx.local(i.name_vi, i.name_en).to_owned())).collect();
-    Ok(RankingPage { ctx, clusters, cluster, year, ranking, indicators, errors })
+    let indicators = CATALOGUE
+        .iter()
+        .chain(MANUAL)
+        .map(|i| (i.code, ctx.local(i.name_vi, i.name_en).to_owned()))
+        .collect();
+    Ok(RankingPage {
+        ctx,
+        clusters,
+        cluster,
+        year,
+        ranking,
+        indicators,
+        errors,
+    })
 }
 
-async fn ranking(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(f): Query<RankingForm>) -> Response {
-    page_or_error(&ctx, ranking_page(&state, &ctx, &me, f, FormErrors::default()).await)
+async fn ranking(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(f): Query<RankingForm>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        ranking_page(&state, &ctx, &me, f, FormErrors::default()).await,
+    )
 }
 
 fn back(cluster: i64, year: i32) -> String {
@@ -101,19 +131,42 @@ struct CriterionForm {
     weight: String,
 }
 
-async fn add_criterion(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<CriterionForm>) -> Response {
+async fn add_criterion(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<CriterionForm>,
+) -> Response {
     let (cluster, year) = (f.cluster, f.year);
     let result = async {
-        let weight =
-            f.weight.trim().replace(',', ".").parse::<f64>().map_err(|_| amity_store::Error::invalid("weight", "must be a number"))?;
-        let input = CriterionInput { code: f.code, name: f.name, indicator: Some(f.indicator).filter(|i| !i.is_empty()), weight };
+        let weight = f
+            .weight
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .map_err(|_| amity_store::Error::invalid("weight", "must be a number"))?;
+        let input = CriterionInput {
+            code: f.code,
+            name: f.name,
+            indicator: Some(f.indicator).filter(|i| !i.is_empty()),
+            weight,
+        };
         let mut tx = state.db.begin().await?;
         emulation::add_criterion(&mut tx, &me.actor, cluster, year, &input).await?;
         tx.commit().await
     }
     .await;
-    let again = RankingForm { cluster: cluster.to_string(), year: year.to_string() };
-    after_post(&ctx, result, |()| back(cluster, year), |errors| ranking_page(&state, &ctx, &me, again, errors)).await
+    let again = RankingForm {
+        cluster: cluster.to_string(),
+        year: year.to_string(),
+    };
+    after_post(
+        &ctx,
+        result,
+        |()| back(cluster, year),
+        |errors| ranking_page(&state, &ctx, &me, again, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,18 +180,39 @@ struct PointsForm {
     points: String,
 }
 
-async fn enter_points(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<PointsForm>) -> Response {
+async fn enter_points(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<PointsForm>,
+) -> Response {
     let (cluster, year) = (f.cluster, f.year);
     let result = async {
-        let points =
-            f.points.trim().replace(',', ".").parse::<f64>().map_err(|_| amity_store::Error::invalid("points", "must be a number"))?;
+        let points = f
+            .points
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .map_err(|_| amity_store::Error::invalid("points", "must be a number"))?;
         let mut tx = state.db.begin().await?;
-        emulation::enter_points(&mut tx, &me.actor, cluster, year, &f.code, f.unit_id, points).await?;
+        emulation::enter_points(
+            &mut tx, &me.actor, cluster, year, &f.code, f.unit_id, points,
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    let again = RankingForm { cluster: cluster.to_string(), year: year.to_string() };
-    after_post(&ctx, result, |()| back(cluster, year), |errors| ranking_page(&state, &ctx, &me, again, errors)).await
+    let again = RankingForm {
+        cluster: cluster.to_string(),
+        year: year.to_string(),
+    };
+    after_post(
+        &ctx,
+        result,
+        |()| back(cluster, year),
+        |errors| ranking_page(&state, &ctx, &me, again, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -174,11 +248,20 @@ async fn awards_page<'a>(
     errors: FormErrors,
 ) -> amity_store::Result<AwardsPage<'a>> {
     let mut conn = state.db.conn().await?;
-    let f =
-        AwardFilter { year: filter.year.trim().parse().ok(), award_type: filter.award_type.parse().ok(), state: filter.state.parse().ok() };
+    let f = AwardFilter {
+        year: filter.year.trim().parse().ok(),
+        award_type: filter.award_type.parse().ok(),
+        state: filter.state.parse().ok(),
+    };
     let awards = award::list(&mut conn, &me.actor, &f).await?;
-    let can_propose = me.actor.unit_id.is_some_and(|u| me.actor.may(amity_domain::authz::Action::Write, Some(u)));
-    let decides = me.actor.unit_id.is_some_and(|u| me.actor.may(amity_domain::authz::Action::DecideAward, Some(u)));
+    let can_propose = me
+        .actor
+        .unit_id
+        .is_some_and(|u| me.actor.may(amity_domain::authz::Action::Write, Some(u)));
+    let decides = me.actor.unit_id.is_some_and(|u| {
+        me.actor
+            .may(amity_domain::authz::Action::DecideAward, Some(u))
+    });
     Ok(AwardsPage {
         ctx,
         awards,
@@ -192,8 +275,16 @@ async fn awards_page<'a>(
     })
 }
 
-async fn awards(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(f): Query<AwardsForm>) -> Response {
-    page_or_error(&ctx, awards_page(&state, &ctx, &me, f, FormErrors::default()).await)
+async fn awards(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(f): Query<AwardsForm>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        awards_page(&state, &ctx, &me, f, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,18 +299,28 @@ struct ProposalForm {
     reason: String,
 }
 
-async fn propose(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<ProposalForm>) -> Response {
+async fn propose(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<ProposalForm>,
+) -> Response {
     let result = async {
         let mut c = amity_domain::error::Checker::new();
         let award_type = c.check("award_type", f.award_type.parse::<AwardType>());
-        let year = c.check("year", f.year.trim().parse::<i32>().map_err(|_| "write a year, such as 2026".to_owned()));
+        let year = c.check(
+            "year",
+            f.year
+                .trim()
+                .parse::<i32>()
+                .map_err(|_| "write a year, such as 2026".to_owned()),
+        );
         c.finish()?;
         let proposal = Proposal {
             award_type: award_type.unwrap_or(AwardType::Other),
-            proposing_unit_id: me
-                .actor
-                .unit_id
-                .ok_or_else(|| amity_store::Error::invalid("proposing_unit_id", "your account belongs to no unit"))?,
+            proposing_unit_id: me.actor.unit_id.ok_or_else(|| {
+                amity_store::Error::invalid("proposing_unit_id", "your account belongs to no unit")
+            })?,
             recipient_unit_id: None,
             recipient_person_id: None,
             recipient_name: Some(f.recipient_name),
@@ -231,7 +332,13 @@ async fn propose(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Po
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| "/awards".to_owned(), |errors| awards_page(&state, &ctx, &me, AwardsForm::default(), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| "/awards".to_owned(),
+        |errors| awards_page(&state, &ctx, &me, AwardsForm::default(), errors),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -260,13 +367,31 @@ async fn move_award(
         let to = c.check("to", f.to.parse::<AwardState>());
         let decided_on = optional_date("decided_on", &f.decided_on, &mut c);
         c.finish()?;
-        let decision = Decision { number: Some(f.decision_number), decided_on: decided_on.flatten(), issuer: Some(f.issuer) };
+        let decision = Decision {
+            number: Some(f.decision_number),
+            decided_on: decided_on.flatten(),
+            issuer: Some(f.issuer),
+        };
         let mut tx = state.db.begin().await?;
-        award::transition(&mut tx, &me.actor, id, to.unwrap_or(AwardState::Submitted), Some(&f.comment), &decision).await?;
+        award::transition(
+            &mut tx,
+            &me.actor,
+            id,
+            to.unwrap_or(AwardState::Submitted),
+            Some(&f.comment),
+            &decision,
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| "/awards".to_owned(), |errors| awards_page(&state, &ctx, &me, AwardsForm::default(), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| "/awards".to_owned(),
+        |errors| awards_page(&state, &ctx, &me, AwardsForm::default(), errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

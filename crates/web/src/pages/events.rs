@@ -76,16 +76,27 @@ struct ListPage<'a> {
     error: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(form): Query<ListForm>,
+) -> Response {
     let page = form.page.unwrap_or(1).max(1);
     let result: Result<(Vec<Event>, i64), String> = async {
         let year = match form.year.trim() {
             "" => None,
-            y => Some(y.parse::<i32>().map_err(|_| format!("year: “{y}” is not a year"))?),
+            y => Some(
+                y.parse::<i32>()
+                    .map_err(|_| format!("year: “{y}” is not a year"))?,
+            ),
         };
         let unit = match form.unit.trim() {
             "" => None,
-            u => Some(u.parse::<i64>().map_err(|_| format!("unit: “{u}” is not a unit"))?),
+            u => Some(
+                u.parse::<i64>()
+                    .map_err(|_| format!("unit: “{u}” is not a unit"))?,
+            ),
         };
         let q = ListQuery {
             unit,
@@ -97,13 +108,33 @@ async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query
             q: Some(form.q.clone()),
             ..Default::default()
         };
-        let f = filter(&state, &q)
-            .await
-            .map_err(|e| e.errors.iter().map(|e| format!("{}: {}", e.field, e.detail)).collect::<Vec<_>>().join("; "))?;
+        let f = filter(&state, &q).await.map_err(|e| {
+            e.errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.detail))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
         let mut conn = state.db.conn().await.map_err(|e| e.to_string())?;
-        let sort = amity_store::parse_sort(if form.sort.is_empty() { "-start_on" } else { &form.sort }, &event::SORT_FIELDS)
-            .map_err(|e| format!("sort: {e}"))?;
-        event::list(&mut conn, &me.actor, &f, sort, PER_PAGE, (page - 1) * PER_PAGE).await.map_err(|e| e.to_string())
+        let sort = amity_store::parse_sort(
+            if form.sort.is_empty() {
+                "-start_on"
+            } else {
+                &form.sort
+            },
+            &event::SORT_FIELDS,
+        )
+        .map_err(|e| format!("sort: {e}"))?;
+        event::list(
+            &mut conn,
+            &me.actor,
+            &f,
+            sort,
+            PER_PAGE,
+            (page - 1) * PER_PAGE,
+        )
+        .await
+        .map_err(|e| e.to_string())
     }
     .await;
     let (events, total, error) = match result {
@@ -174,13 +205,22 @@ impl EventForm {
             title: e.title.clone(),
             start_on: date(e.start_on),
             end_on: date(e.end_on),
-            place_country: e.place_country.as_ref().map(|c| c.code.clone()).unwrap_or_default(),
+            place_country: e
+                .place_country
+                .as_ref()
+                .map(|c| c.code.clone())
+                .unwrap_or_default(),
             place: e.place.clone().unwrap_or_default(),
             participants: e.participants.to_string(),
             foreign_participants: e.foreign_participants.to_string(),
             description: e.description.clone().unwrap_or_default(),
             results: e.results.clone().unwrap_or_default(),
-            countries: e.countries.iter().map(|c| c.code.clone()).collect::<Vec<_>>().join(", "),
+            countries: e
+                .countries
+                .iter()
+                .map(|c| c.code.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
             partners: e.partners.iter().map(|p| p.id.to_string()).collect(),
             tasks: e.tasks.iter().map(|t| t.id.to_string()).collect(),
             co_organizers: e.co_organizers.iter().map(|u| u.id.to_string()).collect(),
@@ -203,42 +243,69 @@ impl EventForm {
         let mut check = Checker::new();
         let event_type = check.check("type", self.event_type.parse::<EventType>());
         let channel = check.check("channel", self.channel.parse::<Channel>());
-        let start = check.check("start_on", amity_domain::text::parse_date(self.start_on.trim()));
+        let start = check.check(
+            "start_on",
+            amity_domain::text::parse_date(self.start_on.trim()),
+        );
         let end = match self.end_on.trim() {
             "" => start,
             e => check.check("end_on", amity_domain::text::parse_date(e)),
         };
         let count = |check: &mut Checker, field: &str, v: &str| match v.trim() {
             "" => Some(0),
-            n => check.check(field, n.parse::<i64>().map_err(|_| format!("“{n}” is not a number"))),
+            n => check.check(
+                field,
+                n.parse::<i64>()
+                    .map_err(|_| format!("“{n}” is not a number")),
+            ),
         };
         let participants = count(&mut check, "participants", &self.participants);
-        let foreign = count(&mut check, "foreign_participants", &self.foreign_participants);
+        let foreign = count(
+            &mut check,
+            "foreign_participants",
+            &self.foreign_participants,
+        );
         let place_country = match self.place_country.trim() {
             "" => Some(None),
             c => check.check("place_country", CountryCode::parse(c).map(Some)),
         };
         let mut countries = Vec::new();
-        for c in self.countries.split([',', ';', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
+        for c in self
+            .countries
+            .split([',', ';', ' '])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             if let Some(code) = check.check("countries", CountryCode::parse(c)) {
                 countries.push(code);
             }
         }
         let mut partners = Vec::new();
         for p in self.partners.iter().filter(|p| !p.is_empty()) {
-            if let Some(id) = check.check("partners", p.parse::<i64>().map_err(|_| format!("“{p}” is not a partner"))) {
+            if let Some(id) = check.check(
+                "partners",
+                p.parse::<i64>()
+                    .map_err(|_| format!("“{p}” is not a partner")),
+            ) {
                 partners.push(id);
             }
         }
         let mut tasks = Vec::new();
         for t in self.tasks.iter().filter(|t| !t.is_empty()) {
-            if let Some(id) = check.check("tasks", t.parse::<i64>().map_err(|_| format!("“{t}” is not an agreement task"))) {
+            if let Some(id) = check.check(
+                "tasks",
+                t.parse::<i64>()
+                    .map_err(|_| format!("“{t}” is not an agreement task")),
+            ) {
                 tasks.push(id);
             }
         }
         let mut co_organizers = Vec::new();
         for u in self.co_organizers.iter().filter(|u| !u.is_empty()) {
-            if let Some(id) = check.check("co_organizers", u.parse::<i64>().map_err(|_| format!("“{u}” is not a unit"))) {
+            if let Some(id) = check.check(
+                "co_organizers",
+                u.parse::<i64>().map_err(|_| format!("“{u}” is not a unit")),
+            ) {
                 co_organizers.push(id);
             }
         }
@@ -251,7 +318,15 @@ impl EventForm {
             Some(participants),
             Some(foreign_participants),
             Some(place_country),
-        ) = (event_type, channel, start, end, participants, foreign, place_country)
+        ) = (
+            event_type,
+            channel,
+            start,
+            end,
+            participants,
+            foreign,
+            place_country,
+        )
         else {
             unreachable!("the checker reported every missing value")
         };
@@ -298,22 +373,50 @@ async fn form_page<'a>(
     errors: FormErrors,
 ) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
-    let (partners, _) = amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?;
-    let actor = ctx.user.as_ref().map(|u| u.actor.clone()).ok_or(amity_store::Error::NotFound("session"))?;
+    let (partners, _) =
+        amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0)
+            .await?;
+    let actor = ctx
+        .user
+        .as_ref()
+        .map(|u| u.actor.clone())
+        .ok_or(amity_store::Error::NotFound("session"))?;
     let tasks = super::delegations::task_choices(&mut conn, &actor).await?;
     let units = amity_store::org::all_as_of(&mut conn, chrono::Utc::now().date_naive()).await?;
-    Ok(FormPage { ctx, existing, form, partners, tasks, units, types: EventType::ALL, channels: Channel::ALL, errors })
+    Ok(FormPage {
+        ctx,
+        existing,
+        form,
+        partners,
+        tasks,
+        units,
+        types: EventType::ALL,
+        channels: Channel::ALL,
+        errors,
+    })
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
     if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
         return super::denied_page(&ctx, d);
     }
-    let form = EventForm { channel: "in_person".into(), place_country: "VN".into(), ..Default::default() };
-    page_or_error(&ctx, form_page(&state, &ctx, None, form, FormErrors::default()).await)
+    let form = EventForm {
+        channel: "in_person".into(),
+        place_country: "VN".into(),
+        ..Default::default()
+    };
+    page_or_error(
+        &ctx,
+        form_page(&state, &ctx, None, form, FormErrors::default()).await,
+    )
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<EventForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Form(form): Form<EventForm>,
+) -> Response {
     let result = async {
         let input = form.input()?;
         let mut tx = state.db.begin().await?;
@@ -322,14 +425,26 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         Ok(created)
     }
     .await;
-    after_post(&ctx, result, |e: Event| path::event(e.id), |errors| form_page(&state, &ctx, None, form.clone(), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |e: Event| path::event(e.id),
+        |errors| form_page(&state, &ctx, None, form.clone(), errors),
+    )
+    .await
 }
 
-async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn edit_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     let result = async {
         let mut conn = state.db.conn().await?;
         let existing = event::get(&mut conn, &me.actor, id).await?;
-        me.actor.require(Action::Write, Some(existing.owner_unit_id))?;
+        me.actor
+            .require(Action::Write, Some(existing.owner_unit_id))?;
         drop(conn);
         let form = EventForm::from_event(&existing);
         form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
@@ -338,7 +453,13 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
     page_or_error(&ctx, result)
 }
 
-async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<EventForm>) -> Response {
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<EventForm>,
+) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
         let input = form.input()?;
@@ -359,7 +480,12 @@ async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pat
     .await
 }
 
-async fn delete(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn delete(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
         event::delete(&mut tx, &me.actor, id).await?;
@@ -392,22 +518,57 @@ async fn event_page<'a>(
     let mut conn = state.db.conn().await?;
     let event = event::get(&mut conn, &me.actor, id).await?;
     let files = attachment::of_record(&mut conn, "event", id).await?;
-    Ok(EventPage { ctx, can_edit: me.actor.may(Action::Write, Some(event.owner_unit_id)), event, files, errors })
+    Ok(EventPage {
+        ctx,
+        can_edit: me.actor.may(Action::Write, Some(event.owner_unit_id)),
+        event,
+        files,
+        errors,
+    })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, event_page(&state, &ctx, &me, id, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        event_page(&state, &ctx, &me, id, FormErrors::default()).await,
+    )
 }
 
-async fn upload(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, form: Multipart) -> Response {
+async fn upload(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
     let result = async {
         let (name, bytes) = super::delegations::read_upload(form).await?;
         let mut tx = state.db.begin().await?;
-        attachment::attach(&mut tx, &me.actor, &crate::api::activities::files(&state), "event", id, &name, &bytes).await?;
+        attachment::attach(
+            &mut tx,
+            &me.actor,
+            &crate::api::activities::files(&state),
+            "event",
+            id,
+            &name,
+            &bytes,
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::event(id), |errors| event_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::event(id),
+        |errors| event_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {
@@ -417,5 +578,8 @@ pub(super) fn routes() -> RouteSet {
         .route("/events/{id}", get(show))
         .route("/events/{id}/edit", get(edit_form).post(update))
         .route("/events/{id}/delete", post(delete))
-        .route("/events/{id}/files", post(upload).layer(crate::api::activities::upload_limit()))
+        .route(
+            "/events/{id}/files",
+            post(upload).layer(crate::api::activities::upload_limit()),
+        )
 }

@@ -48,9 +48,29 @@ async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Re
             units: Some(own),
             ..Default::default()
         };
-        let (drafts, _) = amity_store::delegation::list(&mut conn, &me.actor, &drafts, ("start_on", false), 100, 0).await?;
-        let returned = drafts.into_iter().filter(|d| d.review_comment.is_some()).collect();
-        Ok::<_, amity_store::Error>(HomePage { ctx: &ctx, unit, children, accounts, units_today, cluster_roles, awaiting, returned })
+        let (drafts, _) = amity_store::delegation::list(
+            &mut conn,
+            &me.actor,
+            &drafts,
+            ("start_on", false),
+            100,
+            0,
+        )
+        .await?;
+        let returned = drafts
+            .into_iter()
+            .filter(|d| d.review_comment.is_some())
+            .collect();
+        Ok::<_, amity_store::Error>(HomePage {
+            ctx: &ctx,
+            unit,
+            children,
+            accounts,
+            units_today,
+            cluster_roles,
+            awaiting,
+            returned,
+        })
     }
     .await;
     page_or_error(&ctx, result)

@@ -59,14 +59,28 @@ fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .build()
 }
 
-async fn login_form(State(state): State<AppState>, mut ctx: PageCtx, jar: CookieJar, Query(q): Query<NextQuery>) -> Response {
+async fn login_form(
+    State(state): State<AppState>,
+    mut ctx: PageCtx,
+    jar: CookieJar,
+    Query(q): Query<NextQuery>,
+) -> Response {
     let jar = if ctx.csrf.is_empty() {
         ctx.csrf = random_token();
         jar.add(login_csrf_cookie(&state, ctx.csrf.clone()))
     } else {
         jar
     };
-    (jar, render(&LoginPage { ctx: &ctx, error: None, email: String::new(), next: safe_next(q.next.as_deref()) })).into_response()
+    (
+        jar,
+        render(&LoginPage {
+            ctx: &ctx,
+            error: None,
+            email: String::new(),
+            next: safe_next(q.next.as_deref()),
+        }),
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,10 +94,23 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, Form(form): Form<LoginForm>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let next = safe_next(form.next.as_deref());
     let again = |status: StatusCode, key: &str| {
-        render_status(status, &LoginPage { ctx: &ctx, error: Some(ctx.t(key)), email: form.email.clone(), next: next.clone() })
+        render_status(
+            status,
+            &LoginPage {
+                ctx: &ctx,
+                error: Some(ctx.t(key)),
+                email: form.email.clone(),
+                next: next.clone(),
+            },
+        )
     };
     if ctx.csrf.is_empty() || !same_secret(&form.csrf_token, &ctx.csrf) {
         return again(StatusCode::FORBIDDEN, "login-expired");
@@ -94,16 +121,24 @@ async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, Form
     let outcome = async {
         let mut conn = state.db.conn().await?;
         match user::authenticate(&mut conn, &form.email, &form.password).await? {
-            Some(account) => {
-                Ok(Some(user::start_session(&mut conn, account.id, SessionKind::Web, Duration::hours(state.config.session_hours)).await?))
-            }
+            Some(account) => Ok(Some(
+                user::start_session(
+                    &mut conn,
+                    account.id,
+                    SessionKind::Web,
+                    Duration::hours(state.config.session_hours),
+                )
+                .await?,
+            )),
             None => Ok::<_, amity_store::Error>(None),
         }
     }
     .await;
     match outcome {
         Ok(Some(session)) => {
-            let jar = jar.add(session_cookie(&state, session.token)).remove(Cookie::build(LOGIN_CSRF_COOKIE).path(path::LOGIN));
+            let jar = jar
+                .add(session_cookie(&state, session.token))
+                .remove(Cookie::build(LOGIN_CSRF_COOKIE).path(path::LOGIN));
             (jar, Redirect::to(&next)).into_response()
         }
         Ok(None) => again(StatusCode::UNAUTHORIZED, "login-failed"),
@@ -118,11 +153,20 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
     {
         tracing::error!(error = ?e, "ending a session failed");
     }
-    (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to(path::LOGIN)).into_response()
+    (
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        Redirect::to(path::LOGIN),
+    )
+        .into_response()
 }
 
 /// Remembers the interface language and goes back where the user was.
-async fn switch_language(ctx: PageCtx, Path(code): Path<String>, jar: CookieJar, headers: HeaderMap) -> Response {
+async fn switch_language(
+    ctx: PageCtx,
+    Path(code): Path<String>,
+    jar: CookieJar,
+    headers: HeaderMap,
+) -> Response {
     let Some(lang) = Lang::from_code(&code) else {
         return error_page_for(&ctx, StatusCode::NOT_FOUND, &ctx.t("error-404-detail"));
     };
@@ -130,15 +174,26 @@ async fn switch_language(ctx: PageCtx, Path(code): Path<String>, jar: CookieJar,
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
         .and_then(|r| url::Url::parse(r).ok())
-        .map(|u| safe_next(Some(&format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()))))
+        .map(|u| {
+            safe_next(Some(&format!(
+                "{}{}",
+                u.path(),
+                u.query().map(|q| format!("?{q}")).unwrap_or_default()
+            )))
+        })
         .unwrap_or_else(|| path::HOME.to_owned());
-    let cookie =
-        Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).max_age(cookie::time::Duration::days(365)).build();
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .build();
     (jar.add(cookie), Redirect::to(&back)).into_response()
 }
 
 pub(super) fn public_routes() -> RouteSet {
-    RouteSet::default().route("/login", get(login_form).post(login)).route("/lang/{code}", get(switch_language))
+    RouteSet::default()
+        .route("/login", get(login_form).post(login))
+        .route("/lang/{code}", get(switch_language))
 }
 
 #[derive(Template)]
@@ -155,7 +210,12 @@ struct ChangedQuery {
     changed: Option<String>,
 }
 
-async fn account(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<ChangedQuery>) -> Response {
+async fn account(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<ChangedQuery>,
+) -> Response {
     let unit = async {
         let mut conn = state.db.conn().await?;
         org::latest_names(&mut conn, [me.user.unit_id].into()).await
@@ -197,18 +257,28 @@ async fn change_password(
             check.push("repeat_password", ctx.t("password-mismatch"));
         }
         check.finish()?;
-        let Some(new) = new else { unreachable!("the checker reported a missing password") };
+        let Some(new) = new else {
+            unreachable!("the checker reported a missing password")
+        };
         let mut tx = state.db.begin().await?;
         user::change_own_password(&mut tx, &me.actor, &form.current_password, &new).await?;
-        let session = user::start_session(&mut tx, me.user.id, SessionKind::Web, Duration::hours(state.config.session_hours)).await?;
+        let session = user::start_session(
+            &mut tx,
+            me.user.id,
+            SessionKind::Web,
+            Duration::hours(state.config.session_hours),
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, amity_store::Error>(session)
     }
     .await;
     match result {
-        Ok(session) => {
-            (jar.add(session_cookie(&state, session.token)), Redirect::to(&format!("{}?changed=1", path::ACCOUNT))).into_response()
-        }
+        Ok(session) => (
+            jar.add(session_cookie(&state, session.token)),
+            Redirect::to(&format!("{}?changed=1", path::ACCOUNT)),
+        )
+            .into_response(),
         Err(amity_store::Error::Invalid(invalid)) => {
             let unit_name = async {
                 let mut conn = state.db.conn().await?;
@@ -220,7 +290,12 @@ async fn change_password(
             .unwrap_or_default();
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &AccountPage { ctx: &ctx, unit_name, errors: FormErrors::from_fields(&invalid.0), changed: false },
+                &AccountPage {
+                    ctx: &ctx,
+                    unit_name,
+                    errors: FormErrors::from_fields(&invalid.0),
+                    changed: false,
+                },
             )
         }
         Err(e) => store_error_page(&ctx, e),
@@ -228,7 +303,10 @@ async fn change_password(
 }
 
 pub(super) fn routes() -> RouteSet {
-    RouteSet::default().route("/logout", post(logout)).route("/account", get(account)).route("/account/password", post(change_password))
+    RouteSet::default()
+        .route("/logout", post(logout))
+        .route("/account", get(account))
+        .route("/account/password", post(change_password))
 }
 
 #[cfg(test)]

@@ -80,13 +80,26 @@ pub(crate) fn render_status(status: StatusCode, template: &impl Template) -> Res
 
 /// An HTML error page for UI routes.
 pub fn error_page(status: StatusCode, detail: &str) -> Response {
-    let ctx = PageCtx { lang: Lang::Vi, user: None, csrf: String::new(), path: String::new() };
+    let ctx = PageCtx {
+        lang: Lang::Vi,
+        user: None,
+        csrf: String::new(),
+        path: String::new(),
+    };
     error_page_for(&ctx, status, detail)
 }
 
 pub(crate) fn error_page_for(ctx: &PageCtx, status: StatusCode, detail: &str) -> Response {
     let heading = ctx.t(&format!("error-{}", status.as_u16()));
-    render_status(status, &ErrorPage { ctx, status: status.as_u16(), heading, detail })
+    render_status(
+        status,
+        &ErrorPage {
+            ctx,
+            status: status.as_u16(),
+            heading,
+            detail,
+        },
+    )
 }
 
 /// How many pages of `per_page` a list of `total` rows fills (at least one, for the pager).
@@ -105,15 +118,25 @@ pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Respon
     use amity_store::Error as E;
     match err {
         E::Denied(d) => error_page_for(ctx, StatusCode::FORBIDDEN, d.0),
-        E::NotFound(what) => error_page_for(ctx, StatusCode::NOT_FOUND, &format!("{what} not found")),
-        E::Invalid(i) => error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &i.to_string()),
-        E::Conflict { field, detail } => error_page_for(ctx, StatusCode::CONFLICT, &format!("{field}: {detail}")),
-        E::Duplicate { candidates, .. } => {
-            error_page_for(ctx, StatusCode::CONFLICT, &format!("{} ({})", ctx.t("duplicate-found"), candidates.len()))
+        E::NotFound(what) => {
+            error_page_for(ctx, StatusCode::NOT_FOUND, &format!("{what} not found"))
         }
+        E::Invalid(i) => error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &i.to_string()),
+        E::Conflict { field, detail } => {
+            error_page_for(ctx, StatusCode::CONFLICT, &format!("{field}: {detail}"))
+        }
+        E::Duplicate { candidates, .. } => error_page_for(
+            ctx,
+            StatusCode::CONFLICT,
+            &format!("{} ({})", ctx.t("duplicate-found"), candidates.len()),
+        ),
         e => {
             tracing::error!(error = ?e, "page request failed");
-            error_page_for(ctx, StatusCode::INTERNAL_SERVER_ERROR, &ctx.t("error-internal"))
+            error_page_for(
+                ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &ctx.t("error-internal"),
+            )
         }
     }
 }
@@ -130,7 +153,11 @@ pub(crate) fn text_area(s: &str) -> Option<String> {
 
 /// An optional date field (`dd/mm/yyyy` or ISO): `Some(None)` when blank, `None` when the
 /// checker recorded its problem under `field`.
-pub(crate) fn optional_date(field: &str, value: &str, check: &mut amity_domain::error::Checker) -> Option<Option<chrono::NaiveDate>> {
+pub(crate) fn optional_date(
+    field: &str,
+    value: &str,
+    check: &mut amity_domain::error::Checker,
+) -> Option<Option<chrono::NaiveDate>> {
     match value.trim() {
         "" => Some(None),
         d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
@@ -139,14 +166,18 @@ pub(crate) fn optional_date(field: &str, value: &str, check: &mut amity_domain::
 
 /// A list's filters as a query string for its pager and export links: the filters given only.
 pub(crate) fn filter_query(filters: &[(&str, &String)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(filters.iter().filter(|(_, v)| !v.is_empty())).finish()
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(filters.iter().filter(|(_, v)| !v.is_empty()))
+        .finish()
 }
 
 /// A conflict with the record's current state, shown beside the field it names like any other
 /// problem with the form.
 pub(crate) fn beside_field(e: amity_store::Error) -> amity_store::Error {
     match e {
-        amity_store::Error::Conflict { field, detail } => amity_store::Error::invalid(&field, detail),
+        amity_store::Error::Conflict { field, detail } => {
+            amity_store::Error::invalid(&field, detail)
+        }
         other => other,
     }
 }
@@ -166,10 +197,12 @@ where
 {
     match result {
         Ok(value) => Redirect::to(&redirect(value)).into_response(),
-        Err(amity_store::Error::Invalid(invalid)) => match form_again(FormErrors::from_fields(&invalid.0)).await {
-            Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
-            Err(e) => store_error_page(ctx, e),
-        },
+        Err(amity_store::Error::Invalid(invalid)) => {
+            match form_again(FormErrors::from_fields(&invalid.0)).await {
+                Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(e) => store_error_page(ctx, e),
+            }
+        }
         Err(e) => store_error_page(ctx, e),
     }
 }
@@ -185,11 +218,19 @@ pub async fn not_found(ctx: PageCtx, uri: axum::http::Uri) -> Response {
 static CSS: &str = include_str!("../../static/app.css");
 
 async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
 }
 
 pub(crate) fn public_routes() -> RouteSet {
-    RouteSet::default().route("/static/app.css", get(css)).merge(login::public_routes())
+    RouteSet::default()
+        .route("/static/app.css", get(css))
+        .merge(login::public_routes())
 }
 
 pub(crate) fn routes() -> RouteSet {
@@ -225,9 +266,18 @@ mod tests {
 
     #[test]
     fn the_error_page_renders_in_english_without_a_server() {
-        let ctx = PageCtx { lang: Lang::En, user: None, csrf: String::new(), path: "/nowhere".into() };
-        let page =
-            ErrorPage { ctx: &ctx, status: 404, heading: ctx.t("error-404"), detail: "The page you are looking for does not exist." };
+        let ctx = PageCtx {
+            lang: Lang::En,
+            user: None,
+            csrf: String::new(),
+            path: "/nowhere".into(),
+        };
+        let page = ErrorPage {
+            ctx: &ctx,
+            status: 404,
+            heading: ctx.t("error-404"),
+            detail: "The page you are looking for does not exist.",
+        };
         insta::assert_snapshot!(page.render().expect("renders"));
     }
 }

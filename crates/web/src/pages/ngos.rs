@@ -36,7 +36,10 @@ fn today() -> NaiveDate {
 async fn provinces(state: &AppState) -> amity_store::Result<Vec<OrgUnit>> {
     let mut conn = state.db.conn().await?;
     let units = amity_store::org::all_as_of(&mut conn, today()).await?;
-    Ok(units.into_iter().filter(|u| u.kind == OrgKind::ProvinceUnion.as_str()).collect())
+    Ok(units
+        .into_iter()
+        .filter(|u| u.kind == OrgKind::ProvinceUnion.as_str())
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -54,7 +57,12 @@ struct ListForm {
 
 impl ListForm {
     fn query_string(&self) -> String {
-        let given = [("q", &self.q), ("province", &self.province), ("sector", &self.sector), ("attention", &self.attention)];
+        let given = [
+            ("q", &self.q),
+            ("province", &self.province),
+            ("sector", &self.sector),
+            ("attention", &self.attention),
+        ];
         super::filter_query(&given)
     }
 }
@@ -72,7 +80,12 @@ struct ListPage<'a> {
     provinces: Vec<OrgUnit>,
 }
 
-async fn list(State(state): State<AppState>, Auth(_): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    Auth(_): Auth,
+    ctx: PageCtx,
+    Query(form): Query<ListForm>,
+) -> Response {
     let page = form.page.unwrap_or(1).max(1);
     let result = async {
         let filter = NgoFilter {
@@ -82,10 +95,20 @@ async fn list(State(state): State<AppState>, Auth(_): Auth, ctx: PageCtx, Query(
             needs_attention: !form.attention.is_empty(),
         };
         let mut conn = state.db.conn().await?;
-        let (ngos, total) = ngo::list(&mut conn, &filter, PER_PAGE, (page - 1) * PER_PAGE, today()).await?;
+        let (ngos, total) =
+            ngo::list(&mut conn, &filter, PER_PAGE, (page - 1) * PER_PAGE, today()).await?;
         let provinces = provinces(&state).await?;
         let query = form.query_string();
-        Ok(ListPage { ctx: &ctx, ngos, total, page, pages: super::page_count(total, PER_PAGE), form, query, provinces })
+        Ok(ListPage {
+            ctx: &ctx,
+            ngos,
+            total,
+            page,
+            pages: super::page_count(total, PER_PAGE),
+            form,
+            query,
+            provinces,
+        })
     }
     .await;
     page_or_error(&ctx, result)
@@ -124,7 +147,11 @@ impl PermitFields {
         let issued_on = optional_date("issued_on", &self.issued_on, &mut check).flatten();
         let valid_from = optional_date("valid_from", &self.valid_from, &mut check).flatten();
         let valid_to = optional_date("valid_to", &self.valid_to, &mut check).flatten();
-        let provinces = self.provinces.iter().filter_map(|p| p.trim().parse().ok()).collect();
+        let provinces = self
+            .provinces
+            .iter()
+            .filter_map(|p| p.trim().parse().ok())
+            .collect();
         check.finish()?;
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(PermitDraft {
@@ -135,7 +162,13 @@ impl PermitFields {
             valid_from,
             valid_to,
             provinces,
-            sectors: self.sectors.split([',', ' ', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            sectors: self
+                .sectors
+                .split([',', ' ', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
             note: text(&self.note),
         })
     }
@@ -178,8 +211,14 @@ async fn ngo_page<'a>(
 ) -> amity_store::Result<NgoPage<'a>> {
     let mut conn = state.db.conn().await?;
     let ngo = ngo::get(&mut conn, id, today()).await?;
-    let work_sectors = ngo.sectors.iter().map(|s| s.code.as_str()).collect::<Vec<_>>().join(", ");
-    let aid = amity_store::aid::overall(&mut conn, &me.actor, amity_store::aid::Whose::Partner(id)).await?;
+    let work_sectors = ngo
+        .sectors
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let aid = amity_store::aid::overall(&mut conn, &me.actor, amity_store::aid::Whose::Partner(id))
+        .await?;
     Ok(NgoPage {
         ctx,
         aid,
@@ -188,14 +227,25 @@ async fn ngo_page<'a>(
         kinds: PermitKind::ALL,
         changes: &PermitChange::ALL[1..],
         work_sectors,
-        fields: fields.unwrap_or_else(|| PermitFields { kind: PermitKind::OperationRegistration.as_str().into(), ..Default::default() }),
+        fields: fields.unwrap_or_else(|| PermitFields {
+            kind: PermitKind::OperationRegistration.as_str().into(),
+            ..Default::default()
+        }),
         errors,
         ngo,
     })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, ngo_page(&state, &ctx, &me, id, None, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        ngo_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,14 +264,30 @@ async fn set_work(
     PostForm(f): PostForm<WorkFields>,
 ) -> Response {
     let result = async {
-        let sectors: Vec<String> = f.sectors.split([',', ' ', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        let provinces: Vec<i64> = f.provinces.iter().filter_map(|p| p.trim().parse().ok()).collect();
+        let sectors: Vec<String> = f
+            .sectors
+            .split([',', ' ', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let provinces: Vec<i64> = f
+            .provinces
+            .iter()
+            .filter_map(|p| p.trim().parse().ok())
+            .collect();
         let mut tx = state.db.begin().await?;
         ngo::set_work(&mut tx, &me.actor, id, &sectors, &provinces, today()).await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| ngo_path(id), |errors| ngo_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| ngo_path(id),
+        |errors| ngo_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 async fn add_permit(
@@ -238,7 +304,13 @@ async fn add_permit(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| ngo_path(id), |errors| ngo_page(&state, &ctx, &me, id, Some(f.clone()), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| ngo_path(id),
+        |errors| ngo_page(&state, &ctx, &me, id, Some(f.clone()), errors),
+    )
+    .await
 }
 
 async fn change_permit(
@@ -249,7 +321,10 @@ async fn change_permit(
     PostForm(f): PostForm<PermitFields>,
 ) -> Response {
     let result = async {
-        let change = f.change.parse::<PermitChange>().map_err(|e| amity_store::Error::invalid("change", e))?;
+        let change = f
+            .change
+            .parse::<PermitChange>()
+            .map_err(|e| amity_store::Error::invalid("change", e))?;
         let draft = f.draft()?;
         let mut tx = state.db.begin().await?;
         ngo::change_permit(&mut tx, &me.actor, permit, change, &draft, today()).await?;
@@ -259,14 +334,25 @@ async fn change_permit(
     .map_err(beside_field)
     // Named after the permit, above the page: the add-permit form's fields share these names.
     .map_err(|e| match e {
-        amity_store::Error::Invalid(i) => amity_store::Error::Invalid(amity_domain::error::Invalid(
-            i.0.into_iter()
-                .map(|f| amity_domain::error::FieldError { field: format!("permit {permit}, {}", f.field), detail: f.detail })
-                .collect(),
-        )),
+        amity_store::Error::Invalid(i) => {
+            amity_store::Error::Invalid(amity_domain::error::Invalid(
+                i.0.into_iter()
+                    .map(|f| amity_domain::error::FieldError {
+                        field: format!("permit {permit}, {}", f.field),
+                        detail: f.detail,
+                    })
+                    .collect(),
+            ))
+        }
         other => other,
     });
-    after_post(&ctx, result, |()| ngo_path(id), |errors| ngo_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| ngo_path(id),
+        |errors| ngo_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

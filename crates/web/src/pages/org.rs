@@ -7,7 +7,10 @@ use amity_domain::authz::Action;
 use amity_domain::error::Checker;
 use amity_domain::org::{OrgCode, OrgKind, OrgName, Period};
 use amity_domain::text::parse_date;
-use amity_store::org::{self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, Split, Target, UnitFilter, UnitPatch};
+use amity_store::org::{
+    self, ClusterYear, Contact, History, LineageEvent, Merge, NewUnit, OrgUnit, Split, Target,
+    UnitFilter, UnitPatch,
+};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -43,12 +46,21 @@ fn tree_rows(units: Vec<OrgUnit>) -> Vec<TreeRow> {
         children.entry(parent).or_default().push(u);
     }
     let mut rows = Vec::new();
-    let mut stack: Vec<(usize, OrgUnit)> = children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (0, u)).collect();
+    let mut stack: Vec<(usize, OrgUnit)> = children
+        .remove(&None)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|u| (0, u))
+        .collect();
     while let Some((depth, unit)) = stack.pop() {
         if let Some(kids) = children.remove(&Some(unit.id)) {
             stack.extend(kids.into_iter().rev().map(|k| (depth + 1, k)));
         }
-        rows.push(TreeRow { depth: depth.min(6), unit });
+        rows.push(TreeRow {
+            depth: depth.min(6),
+            unit,
+        });
     }
     rows
 }
@@ -85,7 +97,12 @@ fn as_of(raw: Option<&str>) -> Result<NaiveDate, String> {
     }
 }
 
-async fn tree(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Query<AsOfQuery>) -> Response {
+async fn tree(
+    State(state): State<AppState>,
+    _: Auth,
+    ctx: PageCtx,
+    Query(q): Query<AsOfQuery>,
+) -> Response {
     let date = match as_of(q.as_of.as_deref()) {
         Ok(d) => d,
         Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
@@ -96,7 +113,10 @@ async fn tree(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Qu
         if q.is_empty() {
             return org::all_as_of(&mut conn, date).await;
         }
-        let filter = UnitFilter { q: Some(q.clone()), ..UnitFilter::as_of(date) };
+        let filter = UnitFilter {
+            q: Some(q.clone()),
+            ..UnitFilter::as_of(date)
+        };
         Ok(org::list(&mut conn, &filter, 5000, 0).await?.0)
     }
     .await;
@@ -104,11 +124,23 @@ async fn tree(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Qu
         Ok(units) => {
             let counts = OrgKind::ALL
                 .iter()
-                .map(|k| (k.as_str().to_owned(), units.iter().filter(|u| u.kind == k.as_str()).count()))
+                .map(|k| {
+                    (
+                        k.as_str().to_owned(),
+                        units.iter().filter(|u| u.kind == k.as_str()).count(),
+                    )
+                })
                 .filter(|(_, n)| *n > 0)
                 .collect();
             let export = path::org_export(&date, &q);
-            render(&TreePage { ctx: &ctx, as_of: date, q, export, rows: tree_rows(units), counts })
+            render(&TreePage {
+                ctx: &ctx,
+                as_of: date,
+                q,
+                export,
+                rows: tree_rows(units),
+                counts,
+            })
         }
         Err(e) => store_error_page(&ctx, e),
     }
@@ -154,7 +186,8 @@ async fn load_unit_page<'a>(
     } else {
         None
     };
-    let aid = amity_store::aid::overall(&mut conn, &me.actor, amity_store::aid::Whose::Unit(id)).await?;
+    let aid =
+        amity_store::aid::overall(&mut conn, &me.actor, amity_store::aid::Whose::Unit(id)).await?;
     Ok(UnitPage {
         ctx,
         aid,
@@ -169,12 +202,21 @@ async fn load_unit_page<'a>(
     })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Query(q): Query<AsOfQuery>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
+) -> Response {
     let date = match as_of(q.as_of.as_deref()) {
         Ok(d) => d,
         Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
-    page_or_error(&ctx, load_unit_page(&state, &ctx, &me, id, date, q.year).await)
+    page_or_error(
+        &ctx,
+        load_unit_page(&state, &ctx, &me, id, date, q.year).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,7 +291,12 @@ impl UnitForm {
         let name = check.check(&f("name"), OrgName::parse(&self.name));
         let parent_id = match self.parent_id.trim() {
             "" => Some(None),
-            p => check.check(&f("parent_id"), p.parse::<i64>().map(Some).map_err(|_| "choose a unit from the list".to_owned())),
+            p => check.check(
+                &f("parent_id"),
+                p.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "choose a unit from the list".to_owned()),
+            ),
         };
         let from = check.check(&f("valid_from"), parse_date(&self.valid_from));
         Some(NewUnit {
@@ -259,7 +306,10 @@ impl UnitForm {
             short_name: opt(&self.short_name),
             name_en: opt(&self.name_en),
             parent_id: parent_id?,
-            period: Period { from: from?, to: None },
+            period: Period {
+                from: from?,
+                to: None,
+            },
             contact: Contact::default(),
         })
     }
@@ -291,7 +341,11 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
     match units_today(&state).await {
         Ok(units) => render(&NewUnitPage {
             ctx: &ctx,
-            form: UnitForm { valid_from: today().format("%d/%m/%Y").to_string(), kind: "other".into(), ..Default::default() },
+            form: UnitForm {
+                valid_from: today().format("%d/%m/%Y").to_string(),
+                kind: "other".into(),
+                ..Default::default()
+            },
             units,
             kinds: kinds(),
             errors: FormErrors::default(),
@@ -300,7 +354,12 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
     }
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<UnitForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Form(form): Form<UnitForm>,
+) -> Response {
     let mut check = Checker::new();
     let parsed = form.parse("", &mut check);
     let result = match (check.finish(), parsed) {
@@ -320,7 +379,15 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         &ctx,
         result,
         |created: OrgUnit| path::unit(created.id),
-        |errors| async { Ok(NewUnitPage { ctx: &ctx, form, units: units_today(&state).await?, kinds: kinds(), errors }) },
+        |errors| async {
+            Ok(NewUnitPage {
+                ctx: &ctx,
+                form,
+                units: units_today(&state).await?,
+                kinds: kinds(),
+                errors,
+            })
+        },
     )
     .await
 }
@@ -351,7 +418,12 @@ struct EditPage<'a> {
     errors: FormErrors,
 }
 
-async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn edit_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     if let Err(d) = me.actor.require(Action::ManageStructure, None) {
         return denied_page(&ctx, d);
     }
@@ -372,7 +444,13 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
                 parent_id: unit.parent_id.map(|p| p.to_string()).unwrap_or_default(),
                 effective: today().format("%d/%m/%Y").to_string(),
             };
-            render(&EditPage { ctx: &ctx, unit, form, units, errors: FormErrors::default() })
+            render(&EditPage {
+                ctx: &ctx,
+                unit,
+                form,
+                units,
+                errors: FormErrors::default(),
+            })
         }
         Err(e) => store_error_page(&ctx, e),
     }
@@ -391,7 +469,12 @@ async fn save_edit(
         let code = opt(&form.code).and_then(|c| check.check("code", OrgCode::parse(&c)));
         let parent = match form.parent_id.trim() {
             "" => Some(None),
-            p => check.check("parent_id", p.parse::<i64>().map(Some).map_err(|_| "choose a unit from the list".to_owned())),
+            p => check.check(
+                "parent_id",
+                p.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "choose a unit from the list".to_owned()),
+            ),
         };
         let effective = check.check("effective", parse_date(&form.effective));
         check.finish()?;
@@ -418,7 +501,13 @@ async fn save_edit(
         |errors| async {
             let mut conn = state.db.conn().await?;
             let unit = org::get(&mut conn, id, today()).await?;
-            Ok(EditPage { ctx: &ctx, unit, form, units: org::all_as_of(&mut conn, today()).await?, errors })
+            Ok(EditPage {
+                ctx: &ctx,
+                unit,
+                form,
+                units: org::all_as_of(&mut conn, today()).await?,
+                errors,
+            })
         },
     )
     .await
@@ -443,14 +532,33 @@ async fn save_cluster_roles(
 ) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let year = check.check("year", form.year.trim().parse::<i32>().map_err(|_| "write the year as four digits".to_owned()));
-        let lead = check.check("lead", form.lead.trim().parse::<i64>().map_err(|_| "choose the lead".to_owned()));
+        let year = check.check(
+            "year",
+            form.year
+                .trim()
+                .parse::<i32>()
+                .map_err(|_| "write the year as four digits".to_owned()),
+        );
+        let lead = check.check(
+            "lead",
+            form.lead
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "choose the lead".to_owned()),
+        );
         let deputy = match form.deputy.trim() {
             "" => Some(None),
-            d => check.check("deputy", d.parse::<i64>().map(Some).map_err(|_| "choose the deputy".to_owned())),
+            d => check.check(
+                "deputy",
+                d.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "choose the deputy".to_owned()),
+            ),
         };
         check.finish()?;
-        let (Some(year), Some(lead), Some(deputy)) = (year, lead, deputy) else { unreachable!("the checker reported every missing value") };
+        let (Some(year), Some(lead), Some(deputy)) = (year, lead, deputy) else {
+            unreachable!("the checker reported every missing value")
+        };
         let mut tx = state.db.begin().await?;
         org::set_cluster_roles(&mut tx, &me.actor, id, year, lead, deputy).await?;
         tx.commit().await?;
@@ -471,7 +579,13 @@ struct CloseForm {
     note: String,
 }
 
-async fn close(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<CloseForm>) -> Response {
+async fn close(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<CloseForm>,
+) -> Response {
     let result = async {
         let date = parse_date(&form.date).map_err(|e| amity_store::Error::invalid("date", e))?;
         let mut tx = state.db.begin().await?;
@@ -548,7 +662,11 @@ async fn merge_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx)
         Ok(units) => render(&MergePage {
             ctx: &ctx,
             units,
-            form: MergeForm { date: today().format("%d/%m/%Y").to_string(), new_kind: "province_union".into(), ..Default::default() },
+            form: MergeForm {
+                date: today().format("%d/%m/%Y").to_string(),
+                new_kind: "province_union".into(),
+                ..Default::default()
+            },
             kinds: kinds(),
             errors: FormErrors::default(),
         }),
@@ -556,35 +674,81 @@ async fn merge_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx)
     }
 }
 
-async fn merge(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, MultiForm(form): MultiForm<MergeForm>) -> Response {
+async fn merge(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    MultiForm(form): MultiForm<MergeForm>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
         let date = check.check("date", parse_date(&form.date));
         let into = match form.into.trim() {
             "" | "new" => date.and_then(|d| {
-                new_target(&form.new_kind, &form.new_code, &form.new_name, None, d, "new_", &mut check).map(|u| Target::New(Box::new(u)))
+                new_target(
+                    &form.new_kind,
+                    &form.new_code,
+                    &form.new_name,
+                    None,
+                    d,
+                    "new_",
+                    &mut check,
+                )
+                .map(|u| Target::New(Box::new(u)))
             }),
-            id => check.check("into", id.parse::<i64>().map(Target::Existing).map_err(|_| "choose a unit from the list".to_owned())),
+            id => check.check(
+                "into",
+                id.parse::<i64>()
+                    .map(Target::Existing)
+                    .map_err(|_| "choose a unit from the list".to_owned()),
+            ),
         };
         check.finish()?;
-        let (Some(date), Some(mut into)) = (date, into) else { unreachable!("the checker reported every missing value") };
+        let (Some(date), Some(mut into)) = (date, into) else {
+            unreachable!("the checker reported every missing value")
+        };
         let mut tx = state.db.begin().await?;
         if let Target::New(unit) = &mut into {
             // The new unit takes the first source's place in the tree.
             unit.parent_id = match form.from.first() {
-                Some(first) => org::get(&mut tx, *first, date.pred_opt().unwrap_or(date)).await?.parent_id,
+                Some(first) => {
+                    org::get(&mut tx, *first, date.pred_opt().unwrap_or(date))
+                        .await?
+                        .parent_id
+                }
                 None => None,
             };
         }
-        let event = org::merge(&mut tx, &me.actor, &Merge { from: form.from.clone(), into, date, note: opt(&form.note) }).await?;
+        let event = org::merge(
+            &mut tx,
+            &me.actor,
+            &Merge {
+                from: form.from.clone(),
+                into,
+                date,
+                note: opt(&form.note),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, amity_store::Error>(event)
     }
     .await;
-    let redirect =
-        |event: LineageEvent| event.links.first().and_then(|l| l.to.as_ref()).map_or(path::ORG_TREE.to_owned(), |u| path::unit(u.id));
+    let redirect = |event: LineageEvent| {
+        event
+            .links
+            .first()
+            .and_then(|l| l.to.as_ref())
+            .map_or(path::ORG_TREE.to_owned(), |u| path::unit(u.id))
+    };
     after_post(&ctx, result, redirect, |errors| async {
-        Ok(MergePage { ctx: &ctx, units: units_today(&state).await?, form, kinds: kinds(), errors })
+        Ok(MergePage {
+            ctx: &ctx,
+            units: units_today(&state).await?,
+            form,
+            kinds: kinds(),
+            errors,
+        })
     })
     .await
 }
@@ -634,7 +798,11 @@ async fn split_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx)
         Ok(units) => render(&SplitPage {
             ctx: &ctx,
             units,
-            form: SplitForm { date: today().format("%d/%m/%Y").to_string(), kind: "province_union".into(), ..Default::default() },
+            form: SplitForm {
+                date: today().format("%d/%m/%Y").to_string(),
+                kind: "province_union".into(),
+                ..Default::default()
+            },
             kinds: kinds(),
             errors: FormErrors::default(),
         }),
@@ -642,20 +810,39 @@ async fn split_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx)
     }
 }
 
-async fn split(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, MultiForm(form): MultiForm<SplitForm>) -> Response {
+async fn split(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    MultiForm(form): MultiForm<SplitForm>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let from = check.check("from", form.from.trim().parse::<i64>().map_err(|_| "choose the unit to split".to_owned()));
+        let from = check.check(
+            "from",
+            form.from
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "choose the unit to split".to_owned()),
+        );
         let date = check.check("date", parse_date(&form.date));
         let mut into = Vec::new();
         for i in 0..form.share.len().max(form.target.len()) {
             let target = form.target.get(i).map(|s| s.trim()).unwrap_or("");
-            let share_text = form.share.get(i).map(|s| s.trim().replace(',', ".")).unwrap_or_default();
+            let share_text = form
+                .share
+                .get(i)
+                .map(|s| s.trim().replace(',', "."))
+                .unwrap_or_default();
             if target.is_empty() && share_text.is_empty() {
                 continue;
             }
-            let share = check
-                .check(&format!("share[{i}]"), share_text.parse::<f64>().map_err(|_| "write the share as a number such as 0.5".to_owned()));
+            let share = check.check(
+                &format!("share[{i}]"),
+                share_text
+                    .parse::<f64>()
+                    .map_err(|_| "write the share as a number such as 0.5".to_owned()),
+            );
             let t = match target {
                 "new" | "" => date.and_then(|d| {
                     new_target(
@@ -671,7 +858,9 @@ async fn split(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
                 }),
                 id => check.check(
                     &format!("target[{i}]"),
-                    id.parse::<i64>().map(Target::Existing).map_err(|_| "choose a unit from the list".to_owned()),
+                    id.parse::<i64>()
+                        .map(Target::Existing)
+                        .map_err(|_| "choose a unit from the list".to_owned()),
                 ),
             };
             if let (Some(t), Some(s)) = (t, share) {
@@ -679,15 +868,29 @@ async fn split(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
             }
         }
         check.finish()?;
-        let (Some(from), Some(date)) = (from, date) else { unreachable!("the checker reported every missing value") };
+        let (Some(from), Some(date)) = (from, date) else {
+            unreachable!("the checker reported every missing value")
+        };
         let mut tx = state.db.begin().await?;
-        let parent = org::get(&mut tx, from, date.pred_opt().unwrap_or(date)).await?.parent_id;
+        let parent = org::get(&mut tx, from, date.pred_opt().unwrap_or(date))
+            .await?
+            .parent_id;
         for (target, _) in &mut into {
             if let Target::New(unit) = target {
                 unit.parent_id = parent;
             }
         }
-        let event = org::split(&mut tx, &me.actor, &Split { from, into, date, note: opt(&form.note) }).await?;
+        let event = org::split(
+            &mut tx,
+            &me.actor,
+            &Split {
+                from,
+                into,
+                date,
+                note: opt(&form.note),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, amity_store::Error>((from, event))
     }
@@ -696,7 +899,15 @@ async fn split(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Mult
         &ctx,
         result,
         |(from, _): (i64, LineageEvent)| path::unit(from),
-        |errors| async { Ok(SplitPage { ctx: &ctx, units: units_today(&state).await?, form, kinds: kinds(), errors }) },
+        |errors| async {
+            Ok(SplitPage {
+                ctx: &ctx,
+                units: units_today(&state).await?,
+                form,
+                kinds: kinds(),
+                errors,
+            })
+        },
     )
     .await
 }

@@ -5,7 +5,10 @@ use amity_domain::anniversary::PartialDate;
 use amity_domain::authz::Action;
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
-use amity_domain::partner::{AgreementStatus, PartnerKind, RelationshipCategory, TaskStatus, UnitRelation, Vocabulary, split_names};
+use amity_domain::partner::{
+    AgreementStatus, PartnerKind, RelationshipCategory, TaskStatus, UnitRelation, Vocabulary,
+    split_names,
+};
 use amity_store::agreement::{self, AgreementInput};
 use amity_store::country::{self, Country, CountryFilter};
 use amity_store::org::{self, OrgUnit};
@@ -53,7 +56,12 @@ struct ListQuery {
     page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    _: Auth,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let page = q.page.unwrap_or(1).max(1);
     let filter = PartnerFilter {
         q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -63,7 +71,14 @@ async fn list(State(state): State<AppState>, _: Auth, ctx: PageCtx, Query(q): Qu
     };
     let result = async {
         let mut conn = state.db.conn().await?;
-        partner::list(&mut conn, &filter, ("name", false), PER_PAGE, (page - 1) * PER_PAGE).await
+        partner::list(
+            &mut conn,
+            &filter,
+            ("name", false),
+            PER_PAGE,
+            (page - 1) * PER_PAGE,
+        )
+        .await
     }
     .await;
     match result {
@@ -126,7 +141,10 @@ impl PartnerForm {
     fn from_partner(p: &Partner) -> PartnerForm {
         PartnerForm {
             kind: p.kind.as_str().into(),
-            category: p.category.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            category: p
+                .category
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
             country: p.country_code.clone().unwrap_or_default(),
             name_vi: p.name_vi.clone().unwrap_or_default(),
             name_latin: p.name_latin.clone().unwrap_or_default(),
@@ -157,7 +175,9 @@ impl PartnerForm {
             f => check.check("founded", PartialDate::parse(f).map(Some)),
         };
         check.finish()?;
-        let (Some(kind), Some(category), Some(country), Some(founded)) = (kind, category, country, founded) else {
+        let (Some(kind), Some(category), Some(country), Some(founded)) =
+            (kind, category, country, founded)
+        else {
             unreachable!("the checker reported every missing value")
         };
         Ok(PartnerInput {
@@ -199,23 +219,57 @@ async fn form_page<'a>(
     duplicates: Vec<serde_json::Value>,
 ) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
-    let (countries, _) = country::list(&mut conn, &CountryFilter::default(), ("name", false), 500, 0).await?;
-    Ok(FormPage { ctx, existing, form, countries, kinds: PartnerKind::ALL, categories: RelationshipCategory::ALL, errors, duplicates })
+    let (countries, _) = country::list(
+        &mut conn,
+        &CountryFilter::default(),
+        ("name", false),
+        500,
+        0,
+    )
+    .await?;
+    Ok(FormPage {
+        ctx,
+        existing,
+        form,
+        countries,
+        kinds: PartnerKind::ALL,
+        categories: RelationshipCategory::ALL,
+        errors,
+        duplicates,
+    })
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
     if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
         return super::denied_page(&ctx, d);
     }
-    let form = PartnerForm { kind: "political_party".into(), ..Default::default() };
-    page_or_error(&ctx, form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await)
+    let form = PartnerForm {
+        kind: "political_party".into(),
+        ..Default::default()
+    };
+    page_or_error(
+        &ctx,
+        form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await,
+    )
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<PartnerForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Form(form): Form<PartnerForm>,
+) -> Response {
     let result = async {
         let input = form.parse()?;
         let mut tx = state.db.begin().await?;
-        let created = partner::create(&mut tx, &me.actor, &input, None, form.confirm_duplicate.is_some()).await?;
+        let created = partner::create(
+            &mut tx,
+            &me.actor,
+            &input,
+            None,
+            form.confirm_duplicate.is_some(),
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, amity_store::Error>(created)
     }
@@ -230,8 +284,13 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
             }
         }
         other => {
-            after_post(&ctx, other, |p: Partner| path::partner(p.id), |errors| form_page(&state, &ctx, None, form.clone(), errors, vec![]))
-                .await
+            after_post(
+                &ctx,
+                other,
+                |p: Partner| path::partner(p.id),
+                |errors| form_page(&state, &ctx, None, form.clone(), errors, vec![]),
+            )
+            .await
         }
     }
 }
@@ -268,12 +327,24 @@ impl PartnerPage<'_> {
 
     /// Whether the user keeps this agreement (and so may add tasks).
     fn keeps(&self, a: &amity_store::agreement::Agreement) -> bool {
-        self.ctx.user.as_ref().is_some_and(|u| u.actor.may(Action::Write, Some(a.owner_unit_id)))
+        self.ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| u.actor.may(Action::Write, Some(a.owner_unit_id)))
     }
 
     /// Whether the user may record this task's progress (its owner unit or the keepers).
-    fn works_on(&self, a: &amity_store::agreement::Agreement, t: &amity_store::agreement::Task) -> bool {
-        self.keeps(a) || self.ctx.user.as_ref().is_some_and(|u| u.actor.may(Action::Write, Some(t.owner_unit_id)))
+    fn works_on(
+        &self,
+        a: &amity_store::agreement::Agreement,
+        t: &amity_store::agreement::Task,
+    ) -> bool {
+        self.keeps(a)
+            || self
+                .ctx
+                .user
+                .as_ref()
+                .is_some_and(|u| u.actor.may(Action::Write, Some(t.owner_unit_id)))
     }
 }
 
@@ -287,7 +358,11 @@ async fn partner_page<'a>(
 ) -> amity_store::Result<PartnerPage<'a>> {
     let mut conn = state.db.conn().await?;
     let partner = partner::get(&mut conn, id).await?;
-    let country = match partner.country_code.as_deref().and_then(|c| CountryCode::parse(c).ok()) {
+    let country = match partner
+        .country_code
+        .as_deref()
+        .and_then(|c| CountryCode::parse(c).ok())
+    {
         Some(code) => Some(country::get(&mut conn, &code).await?),
         None => None,
     };
@@ -300,7 +375,10 @@ async fn partner_page<'a>(
     let (agreements, _) = amity_store::agreement::list(
         &mut conn,
         &me.actor,
-        &amity_store::agreement::AgreementFilter { partner: Some(id), ..Default::default() },
+        &amity_store::agreement::AgreementFilter {
+            partner: Some(id),
+            ..Default::default()
+        },
         100,
         0,
     )
@@ -352,16 +430,33 @@ async fn show(
     Query(q): Query<TimelineQuery>,
 ) -> Response {
     let year = q.year.as_deref().and_then(|y| y.trim().parse::<i32>().ok());
-    page_or_error(&ctx, partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await)
+    page_or_error(
+        &ctx,
+        partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await,
+    )
 }
 
-async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn edit_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     let result = async {
         let mut conn = state.db.conn().await?;
         let existing = partner::get(&mut conn, id).await?;
-        me.actor.require(Action::Write, Some(existing.owner_unit_id))?;
+        me.actor
+            .require(Action::Write, Some(existing.owner_unit_id))?;
         let form = PartnerForm::from_partner(&existing);
-        form_page(&state, &ctx, Some(existing), form, FormErrors::default(), vec![]).await
+        form_page(
+            &state,
+            &ctx,
+            Some(existing),
+            form,
+            FormErrors::default(),
+            vec![],
+        )
+        .await
     }
     .await;
     page_or_error(&ctx, result)
@@ -406,12 +501,30 @@ struct LinkForm {
     valid_to: String,
 }
 
-async fn link(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<LinkForm>) -> Response {
+async fn link(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<LinkForm>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let unit = check.check("unit_id", form.unit_id.trim().parse::<i64>().map_err(|_| "choose a unit".to_owned()));
+        let unit = check.check(
+            "unit_id",
+            form.unit_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "choose a unit".to_owned()),
+        );
         let relation = check.check("relation", form.relation.parse::<UnitRelation>());
-        let date = |s: &str| if s.trim().is_empty() { Ok(None) } else { amity_domain::text::parse_date(s).map(Some) };
+        let date = |s: &str| {
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                amity_domain::text::parse_date(s).map(Some)
+            }
+        };
         let from = check.check("valid_from", date(&form.valid_from));
         let to = check.check("valid_to", date(&form.valid_to));
         check.finish()?;
@@ -423,7 +536,13 @@ async fn link(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::partner(id),
+        |errors| partner_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -477,7 +596,13 @@ async fn add_agreement(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::partner(id),
+        |errors| partner_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -502,17 +627,42 @@ async fn add_task(
 ) -> Response {
     let result = async {
         let mut check = Checker::new();
-        let year = check.check("year", form.year.trim().parse::<i32>().map_err(|_| "write the year as four digits".to_owned()));
+        let year = check.check(
+            "year",
+            form.year
+                .trim()
+                .parse::<i32>()
+                .map_err(|_| "write the year as four digits".to_owned()),
+        );
         let status = check.check("status", form.status.parse::<TaskStatus>());
         check.finish()?;
-        let (Some(year), Some(status)) = (year, status) else { unreachable!("the checker reported every missing value") };
-        let owner = me.actor.unit_id.ok_or_else(|| amity_store::Error::invalid("owner_unit_id", "your account has no unit"))?;
+        let (Some(year), Some(status)) = (year, status) else {
+            unreachable!("the checker reported every missing value")
+        };
+        let owner = me.actor.unit_id.ok_or_else(|| {
+            amity_store::Error::invalid("owner_unit_id", "your account has no unit")
+        })?;
         let mut tx = state.db.begin().await?;
-        agreement::add_task(&mut tx, &me.actor, agreement_id, year, &form.item, owner, status).await?;
+        agreement::add_task(
+            &mut tx,
+            &me.actor,
+            agreement_id,
+            year,
+            &form.item,
+            owner,
+            status,
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::partner(id),
+        |errors| partner_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 /// Records a task's status and evidence.
@@ -524,17 +674,39 @@ async fn update_task(
     Form(form): Form<TaskForm>,
 ) -> Response {
     let result = async {
-        let status = form.status.parse::<TaskStatus>().map_err(|e| amity_store::Error::invalid("status", e))?;
+        let status = form
+            .status
+            .parse::<TaskStatus>()
+            .map_err(|e| amity_store::Error::invalid("status", e))?;
         let mut tx = state.db.begin().await?;
-        agreement::update_task(&mut tx, &me.actor, agreement_id, task, status, super::field(&form.evidence)).await?;
+        agreement::update_task(
+            &mut tx,
+            &me.actor,
+            agreement_id,
+            task,
+            status,
+            super::field(&form.evidence),
+        )
+        .await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::partner(id), |errors| partner_page(&state, &ctx, &me, id, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::partner(id),
+        |errors| partner_page(&state, &ctx, &me, id, None, errors),
+    )
+    .await
 }
 
 /// The merged partner's old address leads to the survivor.
-async fn survivor_redirect(State(state): State<AppState>, _: Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn survivor_redirect(
+    State(state): State<AppState>,
+    _: Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     let result = async {
         let mut conn = state.db.conn().await?;
         partner::get(&mut conn, id).await
@@ -555,6 +727,12 @@ pub(super) fn routes() -> RouteSet {
         .route("/partners/{id}/units", post(link))
         .route("/partners/{id}/current", get(survivor_redirect))
         .route("/partners/{id}/agreements", post(add_agreement))
-        .route("/partners/{id}/agreements/{agreement}/tasks", post(add_task))
-        .route("/partners/{id}/agreements/{agreement}/tasks/{task}", post(update_task))
+        .route(
+            "/partners/{id}/agreements/{agreement}/tasks",
+            post(add_task),
+        )
+        .route(
+            "/partners/{id}/agreements/{agreement}/tasks/{task}",
+            post(update_task),
+        )
 }

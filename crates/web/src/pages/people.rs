@@ -37,18 +37,39 @@ struct ListQuery {
     page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<ListQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let page = q.page.unwrap_or(1).max(1);
     let words = Some(q.q.trim()).filter(|s| !s.is_empty());
     let result = async {
         let mut conn = state.db.conn().await?;
-        person::list(&mut conn, &me.actor, words, None, ("name", false), PER_PAGE, (page - 1) * PER_PAGE).await
+        person::list(
+            &mut conn,
+            &me.actor,
+            words,
+            None,
+            ("name", false),
+            PER_PAGE,
+            (page - 1) * PER_PAGE,
+        )
+        .await
     }
     .await;
     match result {
         Ok((people, total)) => {
             let pages = super::page_count(total, PER_PAGE);
-            render(&ListPage { ctx: &ctx, people, total, page, pages, q: q.q })
+            render(&ListPage {
+                ctx: &ctx,
+                people,
+                total,
+                page,
+                pages,
+                q: q.q,
+            })
         }
         Err(e) => store_error_page(&ctx, e),
     }
@@ -76,16 +97,38 @@ async fn person_page<'a>(
     let mut conn = state.db.conn().await?;
     let person = person::get(&mut conn, &me.actor, id).await?;
     let positions = person::positions(&mut conn, id).await?;
-    let can_edit = me.actor.may(amity_domain::authz::Action::Write, Some(person.owner_unit_id));
+    let can_edit = me.actor.may(
+        amity_domain::authz::Action::Write,
+        Some(person.owner_unit_id),
+    );
     let partners = match can_edit {
-        true => amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?.0,
+        true => {
+            amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0)
+                .await?
+                .0
+        }
         false => vec![],
     };
-    Ok(PersonPage { ctx, person, positions, can_edit, partners, errors })
+    Ok(PersonPage {
+        ctx,
+        person,
+        positions,
+        can_edit,
+        partners,
+        errors,
+    })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, person_page(&state, &ctx, &me, id, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        person_page(&state, &ctx, &me, id, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,26 +158,40 @@ async fn add_position(
         let to = super::optional_date("valid_to", &form.valid_to, &mut check);
         let at = match (form.partner_id.trim(), super::field(&form.organization)) {
             ("", Some(o)) => Some(Organization::Named(o)),
-            (p, None) if !p.is_empty() => {
-                check.check("partner_id", p.parse::<i64>().map(Organization::Partner).map_err(|_| "choose a partner".to_owned()))
-            }
+            (p, None) if !p.is_empty() => check.check(
+                "partner_id",
+                p.parse::<i64>()
+                    .map(Organization::Partner)
+                    .map_err(|_| "choose a partner".to_owned()),
+            ),
             ("", None) => {
                 check.push("partner_id", "choose a partner or name the organization");
                 None
             }
             _ => {
-                check.push("organization", "choose a partner or name the organization, not both");
+                check.push(
+                    "organization",
+                    "choose a partner or name the organization, not both",
+                );
                 None
             }
         };
         check.finish()?;
-        let (Some(from), Some(to), Some(at)) = (from, to, at) else { unreachable!("the checker reported every missing value") };
+        let (Some(from), Some(to), Some(at)) = (from, to, at) else {
+            unreachable!("the checker reported every missing value")
+        };
         let mut tx = state.db.begin().await?;
         person::add_position(&mut tx, &me.actor, id, &form.title, &at, (from, to)).await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::person(id), |errors| person_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::person(id),
+        |errors| person_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -186,9 +243,20 @@ async fn form_page<'a>(
     let mut conn = state.db.conn().await?;
     let partners = match existing {
         Some(_) => vec![],
-        None => amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0).await?.0,
+        None => {
+            amity_store::partner::list(&mut conn, &Default::default(), ("name", false), 10_000, 0)
+                .await?
+                .0
+        }
     };
-    Ok(FormPage { ctx, existing, form, partners, genders: Gender::ALL, errors })
+    Ok(FormPage {
+        ctx,
+        existing,
+        form,
+        partners,
+        genders: Gender::ALL,
+        errors,
+    })
 }
 
 impl PersonForm {
@@ -230,19 +298,42 @@ impl PersonForm {
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    if let Err(d) = me.actor.require(amity_domain::authz::Action::Write, me.actor.unit_id) {
+    if let Err(d) = me
+        .actor
+        .require(amity_domain::authz::Action::Write, me.actor.unit_id)
+    {
         return super::denied_page(&ctx, d);
     }
-    page_or_error(&ctx, form_page(&state, &ctx, None, PersonForm::default(), FormErrors::default()).await)
+    page_or_error(
+        &ctx,
+        form_page(
+            &state,
+            &ctx,
+            None,
+            PersonForm::default(),
+            FormErrors::default(),
+        )
+        .await,
+    )
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<PersonForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Form(form): Form<PersonForm>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
         let input = form.input(&mut check);
         let partner = match form.partner_id.trim() {
             "" => Some(None),
-            p => check.check("partner_id", p.parse::<i64>().map(Some).map_err(|_| "choose a partner".to_owned())),
+            p => check.check(
+                "partner_id",
+                p.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "choose a partner".to_owned()),
+            ),
         };
         let from = super::optional_date("valid_from", &form.valid_from, &mut check);
         if partner.flatten().is_some() && form.title.trim().is_empty() {
@@ -257,7 +348,12 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         if let Some(title) = super::field(&form.title) {
             let at = match partner {
                 Some(p) => Organization::Partner(p),
-                None => return Err(amity_store::Error::invalid("partner_id", "choose the partner where the position is held")),
+                None => {
+                    return Err(amity_store::Error::invalid(
+                        "partner_id",
+                        "choose the partner where the position is held",
+                    ));
+                }
             };
             person::add_position(&mut tx, &me.actor, created.id, &title, &at, (from, None)).await?;
         }
@@ -265,14 +361,28 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         Ok(created)
     }
     .await;
-    after_post(&ctx, result, |p: Person| path::person(p.id), |errors| form_page(&state, &ctx, None, form.clone(), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |p: Person| path::person(p.id),
+        |errors| form_page(&state, &ctx, None, form.clone(), errors),
+    )
+    .await
 }
 
-async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn edit_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     let result = async {
         let mut conn = state.db.conn().await?;
         let existing = person::get(&mut conn, &me.actor, id).await?;
-        me.actor.require(amity_domain::authz::Action::Write, Some(existing.owner_unit_id))?;
+        me.actor.require(
+            amity_domain::authz::Action::Write,
+            Some(existing.owner_unit_id),
+        )?;
         drop(conn);
         let form = PersonForm::from_person(&existing);
         form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
@@ -292,7 +402,9 @@ async fn update(
         let mut check = Checker::new();
         let input = form.input(&mut check);
         check.finish()?;
-        let Some(input) = input else { unreachable!("the checker reported every missing value") };
+        let Some(input) = input else {
+            unreachable!("the checker reported every missing value")
+        };
         let mut tx = state.db.begin().await?;
         let updated = person::update(&mut tx, &me.actor, id, &input).await?;
         tx.commit().await?;

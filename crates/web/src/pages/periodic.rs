@@ -64,7 +64,9 @@ impl ListPage<'_> {
     }
 
     fn state_label(&self, s: &str) -> String {
-        s.parse::<ReportState>().map(|s| self.ctx.vocab(&s)).unwrap_or_else(|_| s.to_owned())
+        s.parse::<ReportState>()
+            .map(|s| self.ctx.vocab(&s))
+            .unwrap_or_else(|_| s.to_owned())
     }
 }
 
@@ -86,14 +88,33 @@ async fn list_page<'a>(
         state: form.state.parse().ok(),
         ..Default::default()
     };
-    let (reports, total) = periodic::list(&mut conn, &me.actor, &filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
-    let shown_form = forms.iter().find(|f| f.code == form.form).or_else(|| forms.iter().find(|f| f.code == "BC-NAM")).or(forms.first());
+    let (reports, total) = periodic::list(
+        &mut conn,
+        &me.actor,
+        &filter,
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
+    let shown_form = forms
+        .iter()
+        .find(|f| f.code == form.form)
+        .or_else(|| forms.iter().find(|f| f.code == "BC-NAM"))
+        .or(forms.first());
     let shown_period = match form.period.trim() {
-        "" => shown_form.and_then(|f| f.period_kind.periods(year.unwrap_or(last_year)).last().map(Period::label)).unwrap_or_default(),
+        "" => shown_form
+            .and_then(|f| {
+                f.period_kind
+                    .periods(year.unwrap_or(last_year))
+                    .last()
+                    .map(Period::label)
+            })
+            .unwrap_or_default(),
         p => p.to_owned(),
     };
     let completeness = match shown_form {
-        Some(f) => match periodic::completeness(&mut conn, &me.actor, &f.code, &shown_period).await {
+        Some(f) => match periodic::completeness(&mut conn, &me.actor, &f.code, &shown_period).await
+        {
             Ok(c) => Some(c),
             Err(amity_store::Error::Invalid(_)) => None,
             Err(e) => return Err(e),
@@ -131,8 +152,16 @@ async fn list_page<'a>(
     })
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<ListForm>) -> Response {
-    page_or_error(&ctx, list_page(&state, &ctx, &me, form, FormErrors::default()).await)
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(form): Query<ListForm>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        list_page(&state, &ctx, &me, form, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,11 +174,21 @@ struct NewForm {
     period: String,
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<NewForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<NewForm>,
+) -> Response {
     let result = async {
         let unit = match f.unit.trim() {
-            "" => me.actor.unit_id.ok_or_else(|| amity_store::Error::invalid("unit", "choose a unit"))?,
-            u => u.parse::<i64>().map_err(|_| amity_store::Error::invalid("unit", "choose a unit"))?,
+            "" => me
+                .actor
+                .unit_id
+                .ok_or_else(|| amity_store::Error::invalid("unit", "choose a unit"))?,
+            u => u
+                .parse::<i64>()
+                .map_err(|_| amity_store::Error::invalid("unit", "choose a unit"))?,
         };
         let mut tx = state.db.begin().await?;
         let created = periodic::create(&mut tx, &me.actor, &f.form, unit, &f.period).await?;
@@ -157,7 +196,10 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pos
         Ok(created.id)
     }
     .await;
-    after_post(&ctx, result, path::report, |errors| list_page(&state, &ctx, &me, ListForm::default(), errors)).await
+    after_post(&ctx, result, path::report, |errors| {
+        list_page(&state, &ctx, &me, ListForm::default(), errors)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -175,7 +217,11 @@ impl ReportPage<'_> {
         match (self.report.state, to) {
             (ReportState::Submitted, ReportState::Draft) => "report-move-return".into(),
             (ReportState::Approved, ReportState::Draft) => "report-move-reopen".into(),
-            (ReportState::Submitted, ReportState::Approved) if self.report.awaiting == Some("cluster_lead") => "report-move-sign".into(),
+            (ReportState::Submitted, ReportState::Approved)
+                if self.report.awaiting == Some("cluster_lead") =>
+            {
+                "report-move-sign".into()
+            }
             _ => format!("report-move-{}", to.as_str()),
         }
     }
@@ -188,15 +234,24 @@ impl ReportPage<'_> {
     /// period, or its agreements in force on the period's last day.
     fn records(&self, code: &str) -> Option<String> {
         let r = &self.report;
-        let base = |list: &str, extra: &str| format!("/{list}?unit={}&from={}&to={}{extra}", r.unit_id, r.start, r.end);
+        let base = |list: &str, extra: &str| {
+            format!(
+                "/{list}?unit={}&from={}&to={}{extra}",
+                r.unit_id, r.start, r.end
+            )
+        };
         Some(match code {
             "delegations_out" => base("delegations", "&direction=outbound"),
             "delegations_in" => base("delegations", "&direction=inbound"),
-            "events" | "participants" | "foreign_participants" | "countries_reached" => base("events", ""),
+            "events" | "participants" | "foreign_participants" | "countries_reached" => {
+                base("events", "")
+            }
             "events_friendship" => base("events", "&type=friendship_exchange"),
             "events_conference" => base("events", "&type=conference"),
             "events_humanitarian" => base("events", "&type=humanitarian_support"),
-            "agreements_in_force" => format!("/agreements?unit={}&in_force_on={}", r.unit_id, r.end),
+            "agreements_in_force" => {
+                format!("/agreements?unit={}&in_force_on={}", r.unit_id, r.end)
+            }
             _ => return None,
         })
     }
@@ -216,7 +271,10 @@ impl ReportPage<'_> {
     }
 
     fn awaiting_key(&self) -> String {
-        format!("report-awaiting-{}", self.report.awaiting.unwrap_or("nobody").replace('_', "-"))
+        format!(
+            "report-awaiting-{}",
+            self.report.awaiting.unwrap_or("nobody").replace('_', "-")
+        )
     }
 }
 
@@ -231,11 +289,25 @@ async fn report_page<'a>(
     let report = periodic::get(&mut conn, &me.actor, id).await?;
     let moves = periodic::allowed_moves(&mut conn, &me.actor, &report).await?;
     let can_edit = periodic::may_edit(&mut conn, &me.actor, &report).await?;
-    Ok(ReportPage { ctx, report, moves, can_edit, errors })
+    Ok(ReportPage {
+        ctx,
+        report,
+        moves,
+        can_edit,
+        errors,
+    })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, report_page(&state, &ctx, &me, id, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        report_page(&state, &ctx, &me, id, FormErrors::default()).await,
+    )
 }
 
 /// The draft's sections and one `value_<code>` field per manual indicator.
@@ -255,11 +327,16 @@ async fn update(
         };
         let mut problems = amity_domain::error::Checker::new();
         for (key, raw) in &fields {
-            let Some(code) = key.strip_prefix("value_") else { continue };
+            let Some(code) = key.strip_prefix("value_") else {
+                continue;
+            };
             let raw = raw.trim().replace(['.', ' '], "").replace(',', ".");
             let value = match raw.as_str() {
                 "" => None,
-                n => problems.check(&format!("values.{code}"), n.parse::<f64>().map_err(|_| "must be a number".to_owned())),
+                n => problems.check(
+                    &format!("values.{code}"),
+                    n.parse::<f64>().map_err(|_| "must be a number".to_owned()),
+                ),
             };
             input.values.insert(code.to_owned(), value);
         }
@@ -269,7 +346,13 @@ async fn update(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::report(id), |errors| report_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::report(id),
+        |errors| report_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 async fn transition(
@@ -280,13 +363,22 @@ async fn transition(
     PostForm(form): PostForm<MoveForm>,
 ) -> Response {
     let result = async {
-        let to = form.to.parse::<ReportState>().map_err(|e| amity_store::Error::invalid("to", e))?;
+        let to = form
+            .to
+            .parse::<ReportState>()
+            .map_err(|e| amity_store::Error::invalid("to", e))?;
         let mut tx = state.db.begin().await?;
         periodic::transition(&mut tx, &me.actor, id, to, Some(&form.comment)).await?;
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| path::report(id), |errors| report_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| path::report(id),
+        |errors| report_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

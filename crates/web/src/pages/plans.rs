@@ -50,12 +50,30 @@ async fn list_page<'a>(
 ) -> amity_store::Result<ListPage<'a>> {
     let mut conn = state.db.conn().await?;
     let plans = plan::list(&mut conn, &me.actor, year.trim().parse().ok(), None).await?;
-    let can_create = me.actor.unit_id.is_some_and(|u| me.actor.may(amity_domain::authz::Action::Write, Some(u)));
-    Ok(ListPage { ctx, plans, year, can_create, next_year: Utc::now().year(), errors })
+    let can_create = me
+        .actor
+        .unit_id
+        .is_some_and(|u| me.actor.may(amity_domain::authz::Action::Write, Some(u)));
+    Ok(ListPage {
+        ctx,
+        plans,
+        year,
+        can_create,
+        next_year: Utc::now().year(),
+        errors,
+    })
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(f): Query<ListForm>) -> Response {
-    page_or_error(&ctx, list_page(&state, &ctx, &me, f.year, FormErrors::default()).await)
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(f): Query<ListForm>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        list_page(&state, &ctx, &me, f.year, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,17 +84,31 @@ struct NewPlan {
     title: String,
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<NewPlan>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<NewPlan>,
+) -> Response {
     let result = async {
-        let unit = me.actor.unit_id.ok_or_else(|| amity_store::Error::invalid("unit_id", "your account belongs to no unit"))?;
-        let year = f.year.trim().parse::<i32>().map_err(|_| amity_store::Error::invalid("year", "write a year, such as 2026"))?;
+        let unit = me.actor.unit_id.ok_or_else(|| {
+            amity_store::Error::invalid("unit_id", "your account belongs to no unit")
+        })?;
+        let year = f
+            .year
+            .trim()
+            .parse::<i32>()
+            .map_err(|_| amity_store::Error::invalid("year", "write a year, such as 2026"))?;
         let mut tx = state.db.begin().await?;
         let created = plan::create(&mut tx, &me.actor, unit, year, &f.title).await?;
         tx.commit().await?;
         Ok(created.id)
     }
     .await;
-    after_post(&ctx, result, plan_path, |errors| list_page(&state, &ctx, &me, String::new(), errors)).await
+    after_post(&ctx, result, plan_path, |errors| {
+        list_page(&state, &ctx, &me, String::new(), errors)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -90,11 +122,19 @@ struct PlanPage<'a> {
 
 impl PlanPage<'_> {
     fn percent(&self, done: &usize, of: &usize) -> String {
-        if *of == 0 { "—".into() } else { format!("{:.0} %", *done as f64 * 100.0 / *of as f64) }
+        if *of == 0 {
+            "—".into()
+        } else {
+            format!("{:.0} %", *done as f64 * 100.0 / *of as f64)
+        }
     }
 
     fn evidence_text(&self, task: &amity_store::plan::Task) -> String {
-        task.evidence.iter().map(|e| format!("{}:{}", e.kind.as_str(), e.id)).collect::<Vec<_>>().join(" ")
+        task.evidence
+            .iter()
+            .map(|e| format!("{}:{}", e.kind.as_str(), e.id))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -107,11 +147,24 @@ async fn plan_page<'a>(
 ) -> amity_store::Result<PlanPage<'a>> {
     let mut conn = state.db.conn().await?;
     let plan = plan::get(&mut conn, &me.actor, id).await?;
-    Ok(PlanPage { ctx, plan, statuses: TaskStatus::ALL, errors })
+    Ok(PlanPage {
+        ctx,
+        plan,
+        statuses: TaskStatus::ALL,
+        errors,
+    })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
-    page_or_error(&ctx, plan_page(&state, &ctx, &me, id, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        plan_page(&state, &ctx, &me, id, FormErrors::default()).await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,7 +186,13 @@ async fn add_priority(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| plan_path(id), |errors| plan_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| plan_path(id),
+        |errors| plan_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 /// A task as the page's forms send it; evidence is written `delegation:12 event:5`.
@@ -158,20 +217,45 @@ struct TaskForm {
 impl TaskForm {
     fn input(&self, owner: Option<i64>) -> amity_store::Result<TaskInput> {
         let mut c = Checker::new();
-        let priority = c.check("priority", self.priority.trim().parse::<i32>().map_err(|_| "choose a priority".to_owned()));
+        let priority = c.check(
+            "priority",
+            self.priority
+                .trim()
+                .parse::<i32>()
+                .map_err(|_| "choose a priority".to_owned()),
+        );
         let status = c.check("status", self.status.parse::<TaskStatus>());
         let progress = match self.progress.trim().trim_end_matches('%').trim() {
             "" => Some(0),
-            p => c.check("progress", p.parse::<i64>().map_err(|_| "must be a whole number from 0 to 100".to_owned())),
+            p => c.check(
+                "progress",
+                p.parse::<i64>()
+                    .map_err(|_| "must be a whole number from 0 to 100".to_owned()),
+            ),
         };
         let deadline = optional_date("deadline", &self.deadline, &mut c);
         let done_on = optional_date("done_on", &self.done_on, &mut c);
         let mut evidence = Vec::new();
-        for item in self.evidence.split([',', ' ', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
-            let parsed = item.split_once(':').and_then(|(k, id)| Some((k.parse::<EvidenceKind>().ok()?, id.trim().parse::<i64>().ok()?)));
+        for item in self
+            .evidence
+            .split([',', ' ', ';', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let parsed = item.split_once(':').and_then(|(k, id)| {
+                Some((
+                    k.parse::<EvidenceKind>().ok()?,
+                    id.trim().parse::<i64>().ok()?,
+                ))
+            });
             match parsed {
                 Some(e) => evidence.push(e),
-                None => c.push("evidence", format!("“{item}” is not kind:number (delegation:12, event:5 or agreement_task:3)")),
+                None => c.push(
+                    "evidence",
+                    format!(
+                        "“{item}” is not kind:number (delegation:12, event:5 or agreement_task:3)"
+                    ),
+                ),
             }
         }
         c.finish()?;
@@ -204,7 +288,13 @@ async fn add_task(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| plan_path(id), |errors| plan_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| plan_path(id),
+        |errors| plan_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 async fn update_task(
@@ -221,7 +311,13 @@ async fn update_task(
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| plan_path(id), |errors| plan_page(&state, &ctx, &me, id, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| plan_path(id),
+        |errors| plan_page(&state, &ctx, &me, id, errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

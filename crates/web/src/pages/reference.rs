@@ -84,25 +84,57 @@ async fn rates_page<'a>(
     for rate in aid::rates(&mut conn).await? {
         match currencies.last_mut() {
             Some(c) if c.currency == rate.currency => c.rates.push(rate),
-            _ => currencies.push(CurrencyRates { currency: rate.currency.clone(), rates: vec![rate], current: None }),
+            _ => currencies.push(CurrencyRates {
+                currency: rate.currency.clone(),
+                rates: vec![rate],
+                current: None,
+            }),
         }
     }
     for c in &mut currencies {
-        c.current = c.rates.iter().map(|r| r.valid_from).filter(|d| *d <= today).max();
+        c.current = c
+            .rates
+            .iter()
+            .map(|r| r.valid_from)
+            .filter(|d| *d <= today)
+            .max();
     }
-    Ok(RatesPage { ctx, currencies, can_edit: me.actor.may(Action::ManageReference, None), fields, errors })
+    Ok(RatesPage {
+        ctx,
+        currencies,
+        can_edit: me.actor.may(Action::ManageReference, None),
+        fields,
+        errors,
+    })
 }
 
 async fn rates(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    page_or_error(&ctx, rates_page(&state, &ctx, &me, RateFields::default(), FormErrors::default()).await)
+    page_or_error(
+        &ctx,
+        rates_page(
+            &state,
+            &ctx,
+            &me,
+            RateFields::default(),
+            FormErrors::default(),
+        )
+        .await,
+    )
 }
 
-async fn set_rate(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<RateFields>) -> Response {
+async fn set_rate(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<RateFields>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
         let currency = check.required("currency", Some(f.currency.trim()), Currency::parse);
         let valid_from = check.required("valid_from", Some(f.valid_from.trim()), parse_date);
-        let rate = check.required("vnd_per_unit", Some(f.vnd_per_unit.trim()), |r| parse_amount(&page_number(r)));
+        let rate = check.required("vnd_per_unit", Some(f.vnd_per_unit.trim()), |r| {
+            parse_amount(&page_number(r))
+        });
         check.finish()?;
         let (Some(currency), Some(valid_from), Some(rate)) = (currency, valid_from, rate) else {
             unreachable!("the checker reported every missing value")
@@ -112,7 +144,13 @@ async fn set_rate(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, P
         tx.commit().await
     }
     .await;
-    after_post(&ctx, result, |()| "/aid/rates".into(), |errors| rates_page(&state, &ctx, &me, f.clone(), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| "/aid/rates".into(),
+        |errors| rates_page(&state, &ctx, &me, f.clone(), errors),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -128,7 +166,8 @@ struct HolidaysPage<'a> {
 
 impl HolidaysPage<'_> {
     fn weekday(&self, d: &NaiveDate) -> String {
-        self.ctx.t(&format!("weekday-{}", d.weekday().number_from_monday()))
+        self.ctx
+            .t(&format!("weekday-{}", d.weekday().number_from_monday()))
     }
 }
 
@@ -158,41 +197,92 @@ async fn holidays_page<'a>(
 ) -> amity_store::Result<HolidaysPage<'a>> {
     let mut conn = state.db.conn().await?;
     let holidays = holiday::list(&mut conn, Some(year)).await?;
-    Ok(HolidaysPage { ctx, year, holidays, can_edit: me.actor.may(Action::ManageReference, None), fields, errors })
+    Ok(HolidaysPage {
+        ctx,
+        year,
+        holidays,
+        can_edit: me.actor.may(Action::ManageReference, None),
+        fields,
+        errors,
+    })
 }
 
 /// The years the page shows.
 const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
-async fn holidays(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<YearQuery>) -> Response {
+async fn holidays(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<YearQuery>,
+) -> Response {
     let year = q.year.unwrap_or_else(|| Utc::now().year());
     if !YEARS.contains(&year) {
-        return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, "year: must be between 1990 and 2100");
+        return error_page_for(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "year: must be between 1990 and 2100",
+        );
     }
-    page_or_error(&ctx, holidays_page(&state, &ctx, &me, year, HolidayFields::default(), FormErrors::default()).await)
+    page_or_error(
+        &ctx,
+        holidays_page(
+            &state,
+            &ctx,
+            &me,
+            year,
+            HolidayFields::default(),
+            FormErrors::default(),
+        )
+        .await,
+    )
 }
 
 fn holidays_path(year: i32) -> String {
     format!("/holidays?year={year}")
 }
 
-async fn set_holiday(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<HolidayFields>) -> Response {
+async fn set_holiday(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<HolidayFields>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
         let date = check.required("date", Some(f.date.trim()), parse_date);
         check.finish()?;
-        let Some(date) = date else { unreachable!("the checker reported a missing date") };
+        let Some(date) = date else {
+            unreachable!("the checker reported a missing date")
+        };
         let mut tx = state.db.begin().await?;
-        let set = holiday::set(&mut tx, &me.actor, date, &f.name_vi, Some(f.name_en.as_str())).await?;
+        let set = holiday::set(
+            &mut tx,
+            &me.actor,
+            date,
+            &f.name_vi,
+            Some(f.name_en.as_str()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(set.date.year())
     }
     .await;
-    let year = parse_date(f.date.trim()).map(|d| d.year()).unwrap_or_else(|_| Utc::now().year());
-    after_post(&ctx, result, holidays_path, |errors| holidays_page(&state, &ctx, &me, year, f.clone(), errors)).await
+    let year = parse_date(f.date.trim())
+        .map(|d| d.year())
+        .unwrap_or_else(|_| Utc::now().year());
+    after_post(&ctx, result, holidays_path, |errors| {
+        holidays_page(&state, &ctx, &me, year, f.clone(), errors)
+    })
+    .await
 }
 
-async fn remove_holiday(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(date): Path<String>) -> Response {
+async fn remove_holiday(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(date): Path<String>,
+) -> Response {
     let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
         return error_page_for(&ctx, StatusCode::NOT_FOUND, "holiday not found");
     };
@@ -203,8 +293,13 @@ async fn remove_holiday(State(state): State<AppState>, Auth(me): Auth, ctx: Page
     }
     .await;
     let year = date.year();
-    after_post(&ctx, result, |()| holidays_path(year), |errors| holidays_page(&state, &ctx, &me, year, HolidayFields::default(), errors))
-        .await
+    after_post(
+        &ctx,
+        result,
+        |()| holidays_path(year),
+        |errors| holidays_page(&state, &ctx, &me, year, HolidayFields::default(), errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

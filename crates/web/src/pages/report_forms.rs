@@ -62,7 +62,9 @@ impl FormFields {
     fn draft(&self) -> amity_store::Result<FormDraft> {
         let due_days = match self.due_days.trim() {
             "" => None,
-            d => Some(d.parse::<i64>().map_err(|_| amity_store::Error::invalid("due_days", format!("“{d}” is not a number of days")))?),
+            d => Some(d.parse::<i64>().map_err(|_| {
+                amity_store::Error::invalid("due_days", format!("“{d}” is not a number of days"))
+            })?),
         };
         Ok(FormDraft {
             code: self.code.clone(),
@@ -91,7 +93,11 @@ struct Choices {
     manual: &'static [amity_domain::indicator::Indicator],
 }
 
-const CHOICES: Choices = Choices { period_kinds: PeriodKind::ALL, unit_kinds: OrgKind::ALL, manual: MANUAL };
+const CHOICES: Choices = Choices {
+    period_kinds: PeriodKind::ALL,
+    unit_kinds: OrgKind::ALL,
+    manual: MANUAL,
+};
 
 #[derive(Template)]
 #[template(path = "report_forms.html")]
@@ -118,15 +124,33 @@ async fn list_page<'a>(
 ) -> amity_store::Result<ListPage<'a>> {
     let mut conn = state.db.conn().await?;
     let forms = periodic::forms(&mut conn).await?;
-    Ok(ListPage { ctx, forms, can_manage: me.actor.may(Action::ManageReportForms, None), fields, choices: CHOICES, errors })
+    Ok(ListPage {
+        ctx,
+        forms,
+        can_manage: me.actor.may(Action::ManageReportForms, None),
+        fields,
+        choices: CHOICES,
+        errors,
+    })
 }
 
 async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    let fields = FormFields { due_days: "15".into(), ..Default::default() };
-    page_or_error(&ctx, list_page(&state, &ctx, &me, fields, FormErrors::default()).await)
+    let fields = FormFields {
+        due_days: "15".into(),
+        ..Default::default()
+    };
+    page_or_error(
+        &ctx,
+        list_page(&state, &ctx, &me, fields, FormErrors::default()).await,
+    )
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, PostForm(f): PostForm<FormFields>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    PostForm(f): PostForm<FormFields>,
+) -> Response {
     let result = async {
         let spec = f.draft()?.check()?;
         let mut tx = state.db.begin().await?;
@@ -136,7 +160,13 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pos
     }
     .await
     .map_err(beside_field);
-    after_post(&ctx, result, |code| form_path(&code), |errors| list_page(&state, &ctx, &me, f.clone(), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |code| form_path(&code),
+        |errors| list_page(&state, &ctx, &me, f.clone(), errors),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -153,8 +183,15 @@ struct FormPage<'a> {
 impl FormPage<'_> {
     /// The form's manual indicators by name, in the reader's language.
     fn manual_names(&self) -> String {
-        let named = self.form.manual.iter().filter_map(|c| amity_domain::report::manual_indicator(c));
-        named.map(|i| self.ctx.local(i.name_vi, i.name_en)).collect::<Vec<_>>().join("; ")
+        let named = self
+            .form
+            .manual
+            .iter()
+            .filter_map(|c| amity_domain::report::manual_indicator(c));
+        named
+            .map(|i| self.ctx.local(i.name_vi, i.name_en))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -169,11 +206,26 @@ async fn form_page<'a>(
     let mut conn = state.db.conn().await?;
     let form = periodic::existing_form(&mut conn, code).await?;
     let fields = fields.unwrap_or_else(|| FormFields::of(&form));
-    Ok(FormPage { ctx, form, can_manage: me.actor.may(Action::ManageReportForms, None), fields, choices: CHOICES, errors })
+    Ok(FormPage {
+        ctx,
+        form,
+        can_manage: me.actor.may(Action::ManageReportForms, None),
+        fields,
+        choices: CHOICES,
+        errors,
+    })
 }
 
-async fn show(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
-    page_or_error(&ctx, form_page(&state, &ctx, &me, &code, None, FormErrors::default()).await)
+async fn show(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Response {
+    page_or_error(
+        &ctx,
+        form_page(&state, &ctx, &me, &code, None, FormErrors::default()).await,
+    )
 }
 
 async fn update(
@@ -185,7 +237,12 @@ async fn update(
 ) -> Response {
     let result = async {
         // The code is the page's, not a field.
-        let spec = FormFields { code: code.clone(), ..f.clone() }.draft()?.check()?;
+        let spec = FormFields {
+            code: code.clone(),
+            ..f.clone()
+        }
+        .draft()?
+        .check()?;
         let mut tx = state.db.begin().await?;
         let updated = periodic::update_form(&mut tx, &me.actor, &code, &spec).await?;
         tx.commit().await?;
@@ -193,10 +250,21 @@ async fn update(
     }
     .await
     .map_err(beside_field);
-    after_post(&ctx, result, |code| form_path(&code), |errors| form_page(&state, &ctx, &me, &code, Some(f.clone()), errors)).await
+    after_post(
+        &ctx,
+        result,
+        |code| form_path(&code),
+        |errors| form_page(&state, &ctx, &me, &code, Some(f.clone()), errors),
+    )
+    .await
 }
 
-async fn remove(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(code): Path<String>) -> Response {
+async fn remove(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
         periodic::delete_form(&mut tx, &me.actor, &code).await?;
@@ -204,7 +272,13 @@ async fn remove(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pat
     }
     .await
     .map_err(beside_field);
-    after_post(&ctx, result, |()| LIST.to_owned(), |errors| form_page(&state, &ctx, &me, &code, None, errors)).await
+    after_post(
+        &ctx,
+        result,
+        |()| LIST.to_owned(),
+        |errors| form_page(&state, &ctx, &me, &code, None, errors),
+    )
+    .await
 }
 
 pub(super) fn routes() -> RouteSet {

@@ -40,20 +40,35 @@ struct SummaryPage<'a> {
 
 impl SummaryPage<'_> {
     fn measure(&self, v: &amity_store::report::Value) -> &'static str {
-        if self.ctx.lang.code() == "vi" { v.measure_vi } else { v.measure_en }
+        if self.ctx.lang.code() == "vi" {
+            v.measure_vi
+        } else {
+            v.measure_en
+        }
     }
 
     /// The indicators shown for each part.
     fn part_codes(&self) -> [&'static str; 5] {
-        ["delegations_out", "delegations_in", "events", "participants", "foreign_participants"]
+        [
+            "delegations_out",
+            "delegations_in",
+            "events",
+            "participants",
+            "foreign_participants",
+        ]
     }
 
     fn indicator_label(&self, code: &str) -> &'static str {
-        amity_domain::indicator::CATALOGUE.iter().find(|i| i.code == code).map(|i| self.ctx.local(i.name_vi, i.name_en)).unwrap_or_default()
+        amity_domain::indicator::CATALOGUE
+            .iter()
+            .find(|i| i.code == code)
+            .map(|i| self.ctx.local(i.name_vi, i.name_en))
+            .unwrap_or_default()
     }
 
     fn part_value(&self, part: &amity_store::report::Part, code: &str) -> String {
-        self.ctx.figure(&part.values.get(code).copied().unwrap_or_default())
+        self.ctx
+            .figure(&part.values.get(code).copied().unwrap_or_default())
     }
 
     fn pct(&self, share: &f64) -> String {
@@ -65,14 +80,30 @@ impl SummaryPage<'_> {
     }
 }
 
-async fn summary(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(form): Query<SummaryForm>) -> Response {
-    let period = if form.period.trim().is_empty() { Utc::now().year().to_string() } else { form.period.trim().to_owned() };
-    let structure = if form.structure == "current" { "current".to_owned() } else { "then".to_owned() };
+async fn summary(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(form): Query<SummaryForm>,
+) -> Response {
+    let period = if form.period.trim().is_empty() {
+        Utc::now().year().to_string()
+    } else {
+        form.period.trim().to_owned()
+    };
+    let structure = if form.structure == "current" {
+        "current".to_owned()
+    } else {
+        "then".to_owned()
+    };
     let result = async {
         let mut conn = state.db.conn().await?;
         let today = Utc::now().date_naive();
-        let units: Vec<_> =
-            amity_store::org::all_as_of(&mut conn, today).await?.into_iter().filter(|u| me.actor.may(Action::Read, Some(u.id))).collect();
+        let units: Vec<_> = amity_store::org::all_as_of(&mut conn, today)
+            .await?
+            .into_iter()
+            .filter(|u| me.actor.may(Action::Read, Some(u.id)))
+            .collect();
         let unit = form.unit.or(me.actor.unit_id).unwrap_or_default();
         let mut units = units;
         if !units.iter().any(|u| u.id == unit)
@@ -83,7 +114,11 @@ async fn summary(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Qu
         }
         let (summary, error) = match Period::parse(&period) {
             Ok(p) => {
-                let reading = if structure == "current" { Reading::Current } else { Reading::Then };
+                let reading = if structure == "current" {
+                    Reading::Current
+                } else {
+                    Reading::Then
+                };
                 match report::summary(&mut conn, &me.actor, unit, &p, true, reading).await {
                     Ok(s) => (Some(s), None),
                     Err(amity_store::Error::NotFound(_)) => (None, Some(ctx.t("error-404-detail"))),

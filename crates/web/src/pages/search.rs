@@ -33,17 +33,36 @@ struct SearchQuery {
     page: Option<u64>,
 }
 
-async fn search_page(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(query): Query<SearchQuery>) -> Response {
+async fn search_page(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(query): Query<SearchQuery>,
+) -> Response {
     let page = query.page.unwrap_or(1).max(1);
     let result = async {
         let mut conn = state.db.conn().await?;
-        search::query(&mut conn, &me.actor, &query.q, PER_PAGE, (page - 1) * PER_PAGE).await
+        search::query(
+            &mut conn,
+            &me.actor,
+            &query.q,
+            PER_PAGE,
+            (page - 1) * PER_PAGE,
+        )
+        .await
     }
     .await;
     match result {
         Ok((hits, total)) => {
             let pages = super::page_count(total, PER_PAGE);
-            render(&SearchPage { ctx: &ctx, q: query.q, hits, total, page, pages })
+            render(&SearchPage {
+                ctx: &ctx,
+                q: query.q,
+                hits,
+                total,
+                page,
+                pages,
+            })
         }
         Err(e) => store_error_page(&ctx, e),
     }

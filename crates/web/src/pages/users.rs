@@ -44,22 +44,42 @@ struct PageQuery {
     page: Option<u64>,
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Query(q): Query<PageQuery>) -> Response {
+async fn list(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Query(q): Query<PageQuery>,
+) -> Response {
     if let Err(d) = me.actor.require(Action::ManageUsers, None) {
         return denied_page(&ctx, d);
     }
     let page = q.page.unwrap_or(1).max(1);
     let result = async {
         let mut conn = state.db.conn().await?;
-        let (users, total) = user::list(&mut conn, &me.actor, ("name", false), PER_PAGE, (page - 1) * PER_PAGE).await?;
-        let unit_names = org::latest_names(&mut conn, users.iter().map(|u| u.unit_id).collect()).await?;
+        let (users, total) = user::list(
+            &mut conn,
+            &me.actor,
+            ("name", false),
+            PER_PAGE,
+            (page - 1) * PER_PAGE,
+        )
+        .await?;
+        let unit_names =
+            org::latest_names(&mut conn, users.iter().map(|u| u.unit_id).collect()).await?;
         Ok::<_, amity_store::Error>((users, unit_names, total))
     }
     .await;
     match result {
         Ok((users, unit_names, total)) => {
             let pages = super::page_count(total, PER_PAGE);
-            render(&UsersPage { ctx: &ctx, users, unit_names, total, page, pages })
+            render(&UsersPage {
+                ctx: &ctx,
+                users,
+                unit_names,
+                total,
+                page,
+                pages,
+            })
         }
         Err(e) => store_error_page(&ctx, e),
     }
@@ -97,8 +117,21 @@ async fn units(state: &AppState) -> amity_store::Result<Vec<OrgUnit>> {
     org::all_as_of(&mut conn, Utc::now().date_naive()).await
 }
 
-fn form_page<'a>(ctx: &'a PageCtx, existing: Option<User>, form: UserForm, units: Vec<OrgUnit>, errors: FormErrors) -> UserFormPage<'a> {
-    UserFormPage { ctx, existing, form, units, roles: Role::ALL.to_vec(), errors }
+fn form_page<'a>(
+    ctx: &'a PageCtx,
+    existing: Option<User>,
+    form: UserForm,
+    units: Vec<OrgUnit>,
+    errors: FormErrors,
+) -> UserFormPage<'a> {
+    UserFormPage {
+        ctx,
+        existing,
+        form,
+        units,
+        roles: Role::ALL.to_vec(),
+        errors,
+    }
 }
 
 async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
@@ -106,14 +139,26 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
         return denied_page(&ctx, d);
     }
     match units(&state).await {
-        Ok(units) => {
-            render(&form_page(&ctx, None, UserForm { role: "union_staff".into(), ..Default::default() }, units, FormErrors::default()))
-        }
+        Ok(units) => render(&form_page(
+            &ctx,
+            None,
+            UserForm {
+                role: "union_staff".into(),
+                ..Default::default()
+            },
+            units,
+            FormErrors::default(),
+        )),
         Err(e) => store_error_page(&ctx, e),
     }
 }
 
-async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Form(form): Form<UserForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Form(form): Form<UserForm>,
+) -> Response {
     let body = NewUserBody {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
@@ -133,12 +178,28 @@ async fn create(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, For
         &ctx,
         result,
         |created: User| path::user(created.id),
-        |errors| async { Ok(form_page(&ctx, None, UserForm { password: String::new(), ..form }, units(&state).await?, errors)) },
+        |errors| async {
+            Ok(form_page(
+                &ctx,
+                None,
+                UserForm {
+                    password: String::new(),
+                    ..form
+                },
+                units(&state).await?,
+                errors,
+            ))
+        },
     )
     .await
 }
 
-async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+async fn edit_form(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     if let Err(d) = me.actor.require(Action::ManageUsers, None) {
         return denied_page(&ctx, d);
     }
@@ -158,13 +219,25 @@ async fn edit_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, 
                 password: String::new(),
                 active: existing.active.then(|| "on".into()),
             };
-            render(&form_page(&ctx, Some(existing), form, units, FormErrors::default()))
+            render(&form_page(
+                &ctx,
+                Some(existing),
+                form,
+                units,
+                FormErrors::default(),
+            ))
         }
         Err(e) => store_error_page(&ctx, e),
     }
 }
 
-async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<UserForm>) -> Response {
+async fn update(
+    State(state): State<AppState>,
+    Auth(me): Auth,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<UserForm>,
+) -> Response {
     let result = async {
         let mut check = Checker::new();
         let name = form.display_name.trim().to_owned();
@@ -172,13 +245,25 @@ async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pat
             check.push("display_name", "must not be empty");
         }
         let role = check.check("role", form.role.parse::<Role>());
-        let unit_id = check.check("unit_id", form.unit_id.trim().parse::<i64>().map_err(|_| "choose a unit from the list".to_owned()));
+        let unit_id = check.check(
+            "unit_id",
+            form.unit_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "choose a unit from the list".to_owned()),
+        );
         let password = match form.password.as_str() {
             "" => None,
             p => check.check("password", Password::parse(p)),
         };
         check.finish()?;
-        let patch = UserPatch { display_name: Some(name), role, unit_id, active: Some(form.active.is_some()), password };
+        let patch = UserPatch {
+            display_name: Some(name),
+            role,
+            unit_id,
+            active: Some(form.active.is_some()),
+            password,
+        };
         let mut tx = state.db.begin().await?;
         user::update(&mut tx, &me.actor, id, &patch).await?;
         tx.commit().await
@@ -191,7 +276,16 @@ async fn update(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx, Pat
         |errors| async {
             let mut conn = state.db.conn().await?;
             let existing = user::get(&mut conn, &me.actor, id).await?;
-            Ok(form_page(&ctx, Some(existing), UserForm { password: String::new(), ..form }, units(&state).await?, errors))
+            Ok(form_page(
+                &ctx,
+                Some(existing),
+                UserForm {
+                    password: String::new(),
+                    ..form
+                },
+                units(&state).await?,
+                errors,
+            ))
         },
     )
     .await
