@@ -10,7 +10,7 @@ use amity_domain::user::{Email, Password, Role};
 use amity_store::generate::{GenSpec, generate};
 use amity_store::seed::{self, DemoOutcome};
 use amity_store::user::{self, NewUser};
-use amity_store::{Db, org, schema};
+use amity_store::{Db, org};
 use amity_web::{AppState, WebConfig};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -207,7 +207,7 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
     }
     tracing::info!(database.url = %url, "opening the database");
     let db = Db::connect(url.expose()).await?;
-    let applied = schema::migrate(&db).await?;
+    let applied = amity_store::migrate(&db).await?;
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "database migrated");
     }

@@ -1,4 +1,5 @@
-//! The only SQL that differs between SQLite and PostgreSQL: the full-text search index.
+//! The only SQL that differs between SQLite and PostgreSQL: the full-text search index (built by
+//! the first migration, which keeps its own copy of the statements).
 //!
 //! Both index the same Rust-folded text (see [`amity_domain::text::fold`]), so both return the
 //! same hits: SQLite through FTS5 (`unicode61`), PostgreSQL through `to_tsvector('simple', …)`
@@ -10,24 +11,6 @@ use sqlx::postgres::PgArguments;
 use sqlx::sqlite::SqliteArguments;
 
 use crate::db::Backend;
-
-pub(crate) fn search_index_ddl(backend: Backend) -> &'static [&'static str] {
-    match backend {
-        Backend::Sqlite => &[
-            "CREATE VIRTUAL TABLE search_fts USING fts5(folded, content='search_docs', content_rowid='id', tokenize='unicode61')",
-            "CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN \
-             INSERT INTO search_fts(rowid, folded) VALUES (new.id, new.folded); END",
-            "CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN \
-             INSERT INTO search_fts(search_fts, rowid, folded) VALUES ('delete', old.id, old.folded); END",
-            "CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN \
-             INSERT INTO search_fts(search_fts, rowid, folded) VALUES ('delete', old.id, old.folded); \
-             INSERT INTO search_fts(rowid, folded) VALUES (new.id, new.folded); END",
-        ],
-        Backend::Postgres => &[
-            "CREATE INDEX search_docs_fts ON search_docs USING GIN (to_tsvector('simple', folded))",
-        ],
-    }
-}
 
 /// A condition matching documents (placeholders as sea-query reads them for each backend: `?`
 /// for SQLite, `$1` for PostgreSQL) that contain every term as a word prefix, and the bound

@@ -1,6 +1,6 @@
 //! Public holidays: the working days an application's processing time does not count. The
-//! table ships with the statutory days of `data/defaults/holidays.csv`; administrators add each
-//! year's days as the Government announces them.
+//! table ships with the statutory days of `migrations/m017_public_holidays.csv`; administrators
+//! add each year's days as the Government announces them.
 
 use std::collections::BTreeSet;
 

@@ -22,6 +22,7 @@ pub mod error;
 pub mod event;
 pub mod generate;
 pub mod holiday;
+mod migrations;
 pub mod ngo;
 pub mod org;
 pub mod partner;
@@ -42,6 +43,20 @@ pub mod user;
 
 pub use db::{Backend, Conn, Db};
 pub use error::{Error, Result};
+
+/// Brings the database up to date: applies every migration not yet applied (each in its own
+/// transaction) and, when one of them changes what the live totals count, recomputes the totals
+/// from the records with today's code. Returns the versions applied.
+pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
+    let newly = migrations::run(db).await?;
+    if migrations::changes_totals(&newly) {
+        let mut tx = db.begin().await?;
+        totals::rebuild(&mut tx).await?;
+        tx.commit().await?;
+        tracing::info!("recomputed the live activity totals");
+    }
+    Ok(newly)
+}
 
 /// Parses a `?sort=` value: one of `allowed`, with a leading `-` for descending order.
 pub fn parse_sort<'a>(

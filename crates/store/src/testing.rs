@@ -8,7 +8,6 @@ use anyhow::Context;
 use sqlx::Connection;
 
 use crate::db::{Backend, Db};
-use crate::schema;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -66,7 +65,7 @@ impl TestDb {
             }
         };
         let db = Db::connect(&url).await?;
-        schema::migrate(&db).await?;
+        crate::migrate(&db).await?;
         Ok(TestDb { db, url, cleanup })
     }
 
