@@ -11,6 +11,7 @@ pub mod authz;
 pub mod country;
 pub mod emulation;
 pub mod error;
+pub mod event;
 pub mod indicator;
 pub mod money;
 pub mod ngo;

@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 use amity_domain::activity::{Channel, EventType};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
-use amity_domain::error::Checker;
+use amity_domain::event::{EventDraft, EventSpec};
 use amity_domain::partner::Vocabulary;
 use amity_domain::text::sort_key;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -51,6 +51,8 @@ pub struct Event {
     pub owner_unit_name: String,
     pub event_type: EventType,
     pub channel: Channel,
+    /// How many sites an online or hybrid event connected (*điểm cầu*), when known.
+    pub connected_sites: Option<i64>,
     pub title: String,
     pub start_on: NaiveDate,
     pub end_on: NaiveDate,
@@ -125,11 +127,12 @@ struct Row {
     foreign_participants: i64,
     description: Option<String>,
     results: Option<String>,
+    connected_sites: Option<i32>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: [Events; 15] = [
+const COLUMNS: [Events; 16] = [
     Events::Id,
     Events::OwnerUnitId,
     Events::EventType,
@@ -143,9 +146,37 @@ const COLUMNS: [Events; 15] = [
     Events::ForeignParticipants,
     Events::Description,
     Events::Results,
+    Events::ConnectedSites,
     Events::CreatedAt,
     Events::UpdatedAt,
 ];
+
+/// The columns an event's spec sets, with their values: one list for insert and update.
+fn written(
+    spec: &EventSpec,
+    place_country: Option<i64>,
+    now: DateTime<Utc>,
+) -> Vec<(Events, SimpleExpr)> {
+    vec![
+        (Events::EventType, spec.event_type.as_str().into()),
+        (Events::Channel, spec.channel.as_str().into()),
+        (Events::ConnectedSites, spec.connected_sites.into()),
+        (Events::Title, spec.title.as_str().into()),
+        (Events::TitleKey, sort_key(&spec.title).into()),
+        (Events::StartOn, spec.start_on.into()),
+        (Events::EndOn, spec.end_on.into()),
+        (Events::PlaceCountryId, place_country.into()),
+        (Events::Place, spec.place.clone().into()),
+        (Events::Participants, spec.participants.into()),
+        (
+            Events::ForeignParticipants,
+            spec.foreign_participants.into(),
+        ),
+        (Events::Description, spec.description.clone().into()),
+        (Events::Results, spec.results.clone().into()),
+        (Events::UpdatedAt, now.into()),
+    ]
+}
 
 async fn country_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CountryRef>> {
     if ids.is_empty() {
@@ -214,6 +245,7 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
         owner_unit_name,
         event_type: row.event_type.parse().map_err(|e| stored("type", e))?,
         channel: row.channel.parse().map_err(|e| stored("channel", e))?,
+        connected_sites: row.connected_sites.map(i64::from),
         title: row.title,
         start_on: row.start_on,
         end_on: row.end_on,
@@ -254,73 +286,37 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Event> {
     Ok(e)
 }
 
-/// An event's details as given.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventInput {
-    pub event_type: EventType,
-    pub channel: Channel,
-    pub title: String,
-    pub start_on: NaiveDate,
-    pub end_on: NaiveDate,
-    pub place_country: Option<CountryCode>,
-    pub place: Option<String>,
-    pub participants: i64,
-    pub foreign_participants: i64,
-    pub description: Option<String>,
-    pub results: Option<String>,
-    pub co_organizers: Vec<i64>,
-    pub partners: Vec<i64>,
-    pub countries: Vec<CountryCode>,
-    pub tasks: Vec<i64>,
-}
-
-impl EventInput {
-    pub fn of(e: &Event) -> Result<EventInput> {
-        let code = |c: &str| CountryCode::parse(c).map_err(|e| Error::Other(anyhow::anyhow!(e)));
-        Ok(EventInput {
-            event_type: e.event_type,
-            channel: e.channel,
-            title: e.title.clone(),
-            start_on: e.start_on,
-            end_on: e.end_on,
-            place_country: e
-                .place_country
-                .as_ref()
-                .map(|c| code(&c.code))
-                .transpose()?,
-            place: e.place.clone(),
-            participants: e.participants,
-            foreign_participants: e.foreign_participants,
-            description: e.description.clone(),
-            results: e.results.clone(),
-            co_organizers: e.co_organizers.iter().map(|u| u.id).collect(),
-            partners: e.partners.iter().map(|p| p.id).collect(),
-            countries: e
-                .countries
+/// The draft that gives back `e` as it is: the edit form's first values, and what a PATCH
+/// changes only in the fields it names.
+pub fn draft_of(e: &Event) -> EventDraft {
+    let ids = |ids: &mut dyn Iterator<Item = i64>| ids.map(|id| id.to_string()).collect();
+    EventDraft {
+        event_type: e.event_type.as_str().into(),
+        channel: e.channel.as_str().into(),
+        connected_sites: e.connected_sites.map(|n| n.to_string()).unwrap_or_default(),
+        title: e.title.clone(),
+        start_on: amity_domain::text::format_date(e.start_on),
+        end_on: amity_domain::text::format_date(e.end_on),
+        place_country: e
+            .place_country
+            .as_ref()
+            .map(|c| c.code.clone())
+            .unwrap_or_default(),
+        place: e.place.clone().unwrap_or_default(),
+        participants: e.participants.to_string(),
+        foreign_participants: e.foreign_participants.to_string(),
+        description: e.description.clone().unwrap_or_default(),
+        results: e.results.clone().unwrap_or_default(),
+        countries: vec![
+            e.countries
                 .iter()
-                .map(|c| code(&c.code))
-                .collect::<Result<_>>()?,
-            tasks: e.tasks.iter().map(|t| t.id).collect(),
-        })
-    }
-
-    fn check(&self) -> Result<(), amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        if self.title.trim().is_empty() {
-            check.push("title", "must not be empty");
-        }
-        if self.end_on < self.start_on {
-            check.push("end_on", "ends before it starts");
-        }
-        if self.participants < 0 {
-            check.push("participants", "must not be negative");
-        }
-        if self.foreign_participants < 0 {
-            check.push("foreign_participants", "must not be negative");
-        } else if self.foreign_participants > self.participants {
-            check.push("foreign_participants", "cannot exceed the participants");
-        }
-        check.finish()
+                .map(|c| c.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ],
+        partners: ids(&mut e.partners.iter().map(|p| p.id)),
+        tasks: ids(&mut e.tasks.iter().map(|t| t.id)),
+        co_organizers: ids(&mut e.co_organizers.iter().map(|u| u.id)),
     }
 }
 
@@ -328,7 +324,7 @@ fn to_json(e: &Event) -> Value {
     serde_json::to_value(e).unwrap_or(Value::Null)
 }
 
-async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput) -> Result<()> {
+async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec) -> Result<()> {
     for u in &input.co_organizers {
         if org::unit_refs(conn, [*u].into()).await?.is_empty() {
             return Err(Error::invalid(
@@ -379,14 +375,13 @@ async fn index(conn: &mut Conn, e: &Event) -> Result<()> {
 pub async fn create(
     conn: &mut Conn,
     actor: &Actor,
-    input: &EventInput,
+    input: &EventSpec,
     owner_unit: Option<i64>,
 ) -> Result<Event> {
     let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
         Error::invalid("owner_unit_id", "name the unit that organizes this event")
     })?;
     actor.require(Action::Write, Some(owner))?;
-    input.check()?;
     if org::unit_refs(conn, [owner].into()).await?.is_empty() {
         return Err(Error::invalid(
             "owner_unit_id",
@@ -398,44 +393,19 @@ pub async fn create(
         None => None,
     };
     let now = Utc::now();
+    let (columns, values): (Vec<Events>, Vec<SimpleExpr>) = [
+        (Events::OwnerUnitId, owner.into()),
+        (Events::CreatedAt, now.into()),
+    ]
+    .into_iter()
+    .chain(written(input, place_country, now))
+    .unzip();
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table(Events::Table)
-                .columns([
-                    Events::OwnerUnitId,
-                    Events::EventType,
-                    Events::Channel,
-                    Events::Title,
-                    Events::TitleKey,
-                    Events::StartOn,
-                    Events::EndOn,
-                    Events::PlaceCountryId,
-                    Events::Place,
-                    Events::Participants,
-                    Events::ForeignParticipants,
-                    Events::Description,
-                    Events::Results,
-                    Events::CreatedAt,
-                    Events::UpdatedAt,
-                ])
-                .values_panic([
-                    owner.into(),
-                    input.event_type.as_str().into(),
-                    input.channel.as_str().into(),
-                    input.title.trim().into(),
-                    sort_key(input.title.trim()).into(),
-                    input.start_on.into(),
-                    input.end_on.into(),
-                    place_country.into(),
-                    input.place.clone().into(),
-                    input.participants.into(),
-                    input.foreign_participants.into(),
-                    input.description.clone().into(),
-                    input.results.clone().into(),
-                    now.into(),
-                    now.into(),
-                ])
+                .columns(columns)
+                .values_panic(values)
                 .returning_col(Events::Id),
         )
         .await?;
@@ -447,10 +417,9 @@ pub async fn create(
 }
 
 /// Replaces an event's details (its organizing unit's staff), audited before → after.
-pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput) -> Result<Event> {
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec) -> Result<Event> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
-    input.check()?;
     let place_country = match &input.place_country {
         Some(c) => Some(country::id_for(conn, "place_country", c).await?),
         None => None,
@@ -458,19 +427,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventInput)
     conn.execute(
         Query::update()
             .table(Events::Table)
-            .value(Events::EventType, input.event_type.as_str())
-            .value(Events::Channel, input.channel.as_str())
-            .value(Events::Title, input.title.trim())
-            .value(Events::TitleKey, sort_key(input.title.trim()))
-            .value(Events::StartOn, input.start_on)
-            .value(Events::EndOn, input.end_on)
-            .value(Events::PlaceCountryId, place_country)
-            .value(Events::Place, input.place.clone())
-            .value(Events::Participants, input.participants)
-            .value(Events::ForeignParticipants, input.foreign_participants)
-            .value(Events::Description, input.description.clone())
-            .value(Events::Results, input.results.clone())
-            .value(Events::UpdatedAt, Utc::now())
+            .values(written(input, place_country, Utc::now()))
             .and_where(Expr::col(Events::Id).eq(id)),
     )
     .await?;

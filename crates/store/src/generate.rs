@@ -17,11 +17,11 @@ use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::db::Db;
 use crate::delegation::{DelegationInput, LegInput};
-use crate::event::EventInput;
 use crate::org::{Contact, NewUnit, bulk};
 use crate::search::{self, Doc};
 use crate::totals::Contribution;
 use crate::user::{self, hash_password};
+use amity_domain::event::EventSpec;
 
 #[derive(Debug, Clone, Copy)]
 pub struct GenSpec {
@@ -723,9 +723,11 @@ async fn activities(
         let kind = EventType::ALL[rng.random_range(0..EventType::ALL.len())];
         let (partner, country) = &pool.partners[rng.random_range(0..pool.partners.len())];
         let participants = rng.random_range(20..400);
-        let input = EventInput {
+        let channel = Channel::ALL[rng.random_range(0..Channel::ALL.len())];
+        let input = EventSpec {
             event_type: kind,
-            channel: Channel::ALL[rng.random_range(0..Channel::ALL.len())],
+            channel,
+            connected_sites: (channel != Channel::InPerson).then(|| rng.random_range(2..40)),
             title: format!("{} số {n} năm {year}", kind.as_str()),
             start_on: start,
             end_on: start,

@@ -533,6 +533,8 @@ pub(crate) enum Events {
     ForeignParticipants,
     Description,
     Results,
+    /// How many sites an online or hybrid event connected (*điểm cầu*), when known.
+    ConnectedSites,
     CreatedAt,
     UpdatedAt,
 }

@@ -480,8 +480,9 @@ pub enum DemoOutcome {
 /// date is set to 1 July of that year; where it gives only the month, to its first day.
 async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<()> {
     use crate::delegation::{self, DelegationInput, LegInput};
-    use crate::event::{self, EventInput};
+    use crate::event;
     use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
+    use amity_domain::event::EventSpec;
 
     let system = Actor::system();
     let unit = |code: &str| {
@@ -603,9 +604,10 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
                     place: &str,
                     participants: i64,
                     foreign: i64,
-                    countries: Vec<CountryCode>| EventInput {
+                    countries: Vec<CountryCode>| EventSpec {
         event_type: kind,
         channel: Channel::InPerson,
+        connected_sites: None,
         title: title.into(),
         start_on: start,
         end_on: end,
@@ -620,7 +622,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
         countries,
         tasks: vec![],
     };
-    let scholarships = EventInput {
+    let scholarships = EventSpec {
         partners: vec![jvpf],
         results: Some("20 suất học bổng, mỗi suất 3 triệu đồng".into()),
         ..event_of(
@@ -637,7 +639,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     event::create(conn, &system, &scholarships, Some(bac_giang)).await?;
     // Seed article 002: the Korean Navy destroyer Kang Gam Chan (Captain Kwon Yong Gu, 296
     // crew) on a friendship visit to Đà Nẵng, 4–6 May 2025.
-    let ship = EventInput {
+    let ship = EventSpec {
         description: Some("Tàu khu trục Kang Gam Chan của Hải quân Hàn Quốc do Đại tá Kwon Yong Gu chỉ huy cùng 296 thủy thủ đoàn cập cảng Tiên Sa, thăm hữu nghị thành phố Đà Nẵng.".into()),
         ..event_of(EventType::FriendshipExchange, "Chuyến thăm hữu nghị của tàu Kang Gam Chan (Hải quân Hàn Quốc)", day("2025-05-04")?, day("2025-05-06")?, "Cảng Tiên Sa, Đà Nẵng", 296, 296, vec![code("KR")?])
     };
@@ -674,7 +676,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
             vec![unit("49")?],
         ),
     ] {
-        let input = EventInput {
+        let input = EventSpec {
             co_organizers: co,
             place: None,
             ..event_of(kind, title, year_2023, year_2023, "", 0, 0, countries)

@@ -1992,8 +1992,9 @@ mod activities {
     use super::*;
     use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
     use amity_domain::country::CountryCode;
+    use amity_domain::event::EventSpec;
     use amity_store::delegation::{self, DelegationInput, LegInput};
-    use amity_store::event::{self, EventInput};
+    use amity_store::event;
     use amity_store::person::{self, PersonInput};
     use amity_store::totals;
 
@@ -2021,10 +2022,11 @@ mod activities {
         }
     }
 
-    fn festival() -> EventInput {
-        EventInput {
+    fn festival() -> EventSpec {
+        EventSpec {
             event_type: EventType::CulturalExchange,
             channel: Channel::InPerson,
+            connected_sites: None,
             title: "Liên hoan văn hóa".into(),
             start_on: d("2026-02-10"),
             end_on: d("2026-02-11"),
@@ -2060,7 +2062,7 @@ mod activities {
             delegation::transition(&mut tx, &kh, d1.id, DelegationState::Submitted, None).await.expect("submit");
             delegation::transition(&mut tx, &central, d1.id, DelegationState::Approved, Some("OK")).await.expect("approve");
             let e1 = event::create(&mut tx, &kh, &festival(), None).await.expect("event");
-            event::update(&mut tx, &kh, e1.id, &EventInput { participants: 350, ..festival() }).await.expect("update");
+            event::update(&mut tx, &kh, e1.id, &EventSpec { participants: 350, ..festival() }).await.expect("update");
             tx.commit().await.expect("commit");
 
             // A write that fails part-way leaves neither the record nor its totals behind.

@@ -3545,6 +3545,125 @@ async fn events_keep_the_live_totals_in_step() {
     .await;
 }
 
+/// A review conference held "in person combined with online at the bridge points" records its
+/// format and how many sites it connected, through the API and the form alike.
+#[tokio::test]
+async fn events_record_their_format_and_connected_sites() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let audit = app.audit_total(&kh).await;
+        let conference = json!({"type": "conference", "channel": "hybrid", "connected_sites": 11,
+            "title": "Hội nghị tổng kết Cụm 3", "start_on": "2026-01-11", "participants": 80});
+        for (patch, field) in [
+            (json!({"channel": "in_person"}), "connected_sites"),
+            (json!({"connected_sites": 0}), "connected_sites"),
+            (json!({"start_on": "11/01/2026"}), "start_on"),
+        ] {
+            let mut body = conference.clone();
+            for (k, v) in patch.as_object().expect("object") {
+                body[k] = v.clone();
+            }
+            let r = app
+                .call(Method::POST, "/api/v1/events", Some(&kh), Some(body))
+                .await;
+            assert_eq!(
+                (r.status, r.error_field()),
+                (StatusCode::UNPROCESSABLE_ENTITY, field.to_owned()),
+                "{:?} {patch}: {}",
+                app.backend,
+                r.text()
+            );
+        }
+        assert_eq!(
+            app.audit_total(&kh).await,
+            audit,
+            "nothing refused was written"
+        );
+        let r = app
+            .call(Method::POST, "/api/v1/events", Some(&kh), Some(conference))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let e = r.json();
+        assert_eq!(
+            (e["channel"].clone(), e["connected_sites"].clone()),
+            (json!("hybrid"), json!(11))
+        );
+        let path = format!("/api/v1/events/{}", e["id"]);
+        let r = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&kh),
+                Some(json!({"participants": 95})),
+            )
+            .await;
+        assert_eq!(
+            r.json()["connected_sites"],
+            11,
+            "a PATCH keeps what it does not name"
+        );
+        let r = app
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&kh),
+                Some(json!({"channel": "in_person", "connected_sites": null})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["connected_sites"], Value::Null);
+
+        // The form: a count of sites for an in-person event is refused beside its field, and
+        // everything typed stays on the form.
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let body = |channel: &str, sites: &str| {
+            format!(
+                "csrf_token={csrf}&type=conference&channel={channel}&connected_sites={sites}\
+                 &title=H%E1%BB%99i+ngh%E1%BB%8B+s%C6%A1+k%E1%BA%BFt&start_on=15%2F07%2F2026\
+                 &end_on=&place_country=VN&place=Nha+Trang&participants=60&foreign_participants=0\
+                 &countries=&description=&results="
+            )
+        };
+        let r = app
+            .send(form("/events/new", &cookie, &body("in_person", "7")))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let page = r.text();
+        assert!(
+            page.contains("id=\"connected_sites-error\""),
+            "the problem stands beside the field"
+        );
+        assert!(
+            page.contains("value=\"7\"") && page.contains("Hội nghị sơ kết"),
+            "what was typed stays"
+        );
+        let r = app
+            .send(form("/events/new", &cookie, &body("online", "7")))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let location = r.headers[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        let shown = app
+            .send(
+                Request::get(&location)
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .text();
+        assert!(
+            shown.contains("Số điểm cầu") && shown.contains("<dd>7</dd>"),
+            "{shown}"
+        );
+        app
+    })
+    .await;
+}
+
 fn upload(path: &str, token: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
     let boundary = "amity-test-boundary";
     let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();

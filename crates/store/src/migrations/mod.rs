@@ -23,6 +23,7 @@ mod m015_applications;
 mod m016_aid_by_date;
 mod m017_public_holidays;
 mod m018_aid_results;
+mod m019_event_sites;
 
 use chrono::{NaiveDate, Utc};
 use sea_query::{ColumnDef, ForeignKey, Iden, Query, Table};
@@ -79,6 +80,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (
         18,
         "aid projects' results: indicators with their baselines, targets and actuals",
+    ),
+    (
+        19,
+        "events' connected sites (điểm cầu) when held online or hybrid",
     ),
 ];
 
@@ -164,6 +169,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         16 => m016_aid_by_date::up(conn).await,
         17 => m017_public_holidays::up(conn).await,
         18 => m018_aid_results::up(conn).await,
+        19 => m019_event_sites::up(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }

@@ -440,6 +440,7 @@ event-edit = Sửa sự kiện
 event-delete = Xóa sự kiện
 field-event-type = Loại hình
 field-channel = Hình thức
+field-connected-sites = Số điểm cầu (trực tuyến, kết hợp)
 event-place-country = Quốc gia tổ chức
 event-place = Tỉnh, thành phố
 event-participants = Số người tham dự

@@ -1,10 +1,10 @@
 //! `/api/v1/events`: friendship events, conferences, contests, donations and the rest.
 
-use amity_domain::activity::{Channel, EventType};
 use amity_domain::country::CountryCode;
+use amity_domain::event::EventDraft;
 use amity_domain::partner::Vocabulary;
 use amity_store::attachment::Attachment;
-use amity_store::event::{self, Event, EventFilter, EventInput};
+use amity_store::event::{self, Event, EventFilter};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -17,7 +17,7 @@ use super::{List, date_field, text, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
-use crate::extract::{ApiJson, ApiQuery, Paging};
+use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::routes::RouteSet;
 use crate::state::AppState;
 
@@ -101,6 +101,7 @@ async fn export_table(
             "id",
             "type",
             "channel",
+            "connected_sites",
             "title",
             "unit",
             "start_on",
@@ -118,6 +119,7 @@ async fn export_table(
                     e.id.to_string(),
                     e.event_type.as_str().to_owned(),
                     e.channel.as_str().to_owned(),
+                    e.connected_sites.map(|n| n.to_string()).unwrap_or_default(),
                     e.title.clone(),
                     e.owner_unit_name.clone(),
                     date(e.start_on),
@@ -172,6 +174,9 @@ struct Body {
     #[serde(rename = "type")]
     event_type: Option<String>,
     channel: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    connected_sites: Option<Option<i64>>,
     title: Option<String>,
     start_on: Option<String>,
     end_on: Option<String>,
@@ -188,91 +193,42 @@ struct Body {
     owner_unit_id: Option<i64>,
 }
 
-fn code(field: &str, c: &str) -> Result<CountryCode, ApiError> {
-    CountryCode::parse(c).map_err(|e| unprocessable(field, e))
-}
-
-fn input(current: Option<EventInput>, b: Body) -> Result<EventInput, ApiError> {
-    let required = |field: &str| unprocessable(field, "is required");
-    let event_type: EventType = match (b.event_type.as_deref(), &current) {
-        (Some(t), _) => t.parse().map_err(|e| unprocessable("type", e))?,
-        (None, Some(c)) => c.event_type,
-        (None, None) => return Err(required("type")),
-    };
-    let channel: Channel = match (b.channel.as_deref(), &current) {
-        (Some(c), _) => c.parse().map_err(|e| unprocessable("channel", e))?,
-        (None, Some(c)) => c.channel,
-        (None, None) => Channel::InPerson,
-    };
-    let start_on = match (&b.start_on, &current) {
-        (Some(s), _) => date_field("start_on", s)?,
-        (None, Some(c)) => c.start_on,
-        (None, None) => return Err(required("start_on")),
-    };
-    let end_on = match (&b.end_on, &current) {
-        (Some(e), _) => date_field("end_on", e)?,
-        (None, Some(c)) => c.end_on,
-        (None, None) => start_on,
-    };
-    let base = current.unwrap_or(EventInput {
-        event_type,
-        channel,
-        title: String::new(),
-        start_on,
-        end_on,
-        place_country: None,
-        place: None,
-        participants: 0,
-        foreign_participants: 0,
-        description: None,
-        results: None,
-        co_organizers: vec![],
-        partners: vec![],
-        countries: vec![],
-        tasks: vec![],
-    });
-    Ok(EventInput {
-        event_type,
-        channel,
-        title: b
-            .title
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-            .unwrap_or(base.title),
-        start_on,
-        end_on,
-        place_country: match b.place_country.as_deref() {
-            Some("") => None,
-            Some(c) => Some(code("place_country", c)?),
-            None => base.place_country,
-        },
-        place: if b.place.is_some() {
-            text(b.place)
-        } else {
-            base.place
-        },
-        participants: b.participants.unwrap_or(base.participants),
-        foreign_participants: b.foreign_participants.unwrap_or(base.foreign_participants),
-        description: if b.description.is_some() {
-            text(b.description)
-        } else {
-            base.description
-        },
-        results: if b.results.is_some() {
-            text(b.results)
-        } else {
-            base.results
-        },
-        co_organizers: b.co_organizers.unwrap_or(base.co_organizers),
-        partners: b.partners.unwrap_or(base.partners),
-        countries: match b.countries {
-            Some(cs) => cs
-                .iter()
-                .map(|c| code("countries", c))
-                .collect::<Result<_, _>>()?,
-            None => base.countries,
-        },
-        tasks: b.tasks.unwrap_or(base.tasks),
-    })
+impl Body {
+    /// The draft this body makes of `base` (the stored event's draft on PATCH, an empty one on
+    /// POST): the fields it names replace the base's. Dates must be ISO here, as everywhere in
+    /// the API.
+    fn over(self, base: EventDraft) -> Result<EventDraft, ApiError> {
+        let date = |field: &str, value: Option<String>, was: String| match value {
+            Some(v) => date_field(field, &v).map(|_| v),
+            None => Ok(was),
+        };
+        let ids = |v: Vec<i64>| v.iter().map(i64::to_string).collect();
+        Ok(EventDraft {
+            start_on: date("start_on", self.start_on, base.start_on)?,
+            end_on: date("end_on", self.end_on, base.end_on)?,
+            event_type: self.event_type.unwrap_or(base.event_type),
+            channel: self.channel.unwrap_or(base.channel),
+            connected_sites: match self.connected_sites {
+                Some(n) => n.map(|n| n.to_string()).unwrap_or_default(),
+                None => base.connected_sites,
+            },
+            title: self.title.unwrap_or(base.title),
+            place_country: self.place_country.unwrap_or(base.place_country),
+            place: self.place.unwrap_or(base.place),
+            participants: self
+                .participants
+                .map_or(base.participants, |n| n.to_string()),
+            foreign_participants: self
+                .foreign_participants
+                .map_or(base.foreign_participants, |n| n.to_string()),
+            description: self.description.unwrap_or(base.description),
+            results: self.results.unwrap_or(base.results),
+            countries: self.countries.unwrap_or(base.countries),
+            partners: self.partners.map_or(base.partners, ids),
+            tasks: self.tasks.map_or(base.tasks, ids),
+            co_organizers: self.co_organizers.map_or(base.co_organizers, ids),
+        })
+    }
 }
 
 async fn create(
@@ -281,7 +237,7 @@ async fn create(
     ApiJson(b): ApiJson<Body>,
 ) -> ApiResult<(StatusCode, Json<Event>)> {
     let owner = b.owner_unit_id;
-    let input = input(None, b)?;
+    let input = b.over(EventDraft::default())?.parse()?;
     let mut tx = state.db.begin().await?;
     let created = event::create(&mut tx, &me.actor, &input, owner).await?;
     tx.commit().await?;
@@ -311,7 +267,7 @@ async fn update(
     }
     let mut tx = state.db.begin().await?;
     let current = event::get(&mut tx, &me.actor, id).await?;
-    let input = input(Some(EventInput::of(&current)?), b)?;
+    let input = b.over(event::draft_of(&current))?.parse()?;
     let updated = event::update(&mut tx, &me.actor, id, &input).await?;
     tx.commit().await?;
     Ok(Json(updated))

@@ -3,11 +3,10 @@
 
 use amity_domain::activity::{Channel, EventType};
 use amity_domain::authz::Action;
-use amity_domain::country::CountryCode;
-use amity_domain::error::Checker;
+use amity_domain::event::EventDraft;
 use amity_domain::partner::Vocabulary;
 use amity_store::attachment::{self, Attachment};
-use amity_store::event::{self, Event, EventInput};
+use amity_store::event::{self, Event};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -160,202 +159,12 @@ async fn list(
     })
 }
 
-/// An event as the form edits it.
-#[derive(Debug, Default, Clone, Deserialize)]
-struct EventForm {
-    #[serde(default, rename = "type")]
-    event_type: String,
-    #[serde(default)]
-    channel: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    start_on: String,
-    #[serde(default)]
-    end_on: String,
-    #[serde(default)]
-    place_country: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    participants: String,
-    #[serde(default)]
-    foreign_participants: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    results: String,
-    #[serde(default)]
-    countries: String,
-    #[serde(default)]
-    partners: Vec<String>,
-    #[serde(default)]
-    tasks: Vec<String>,
-    /// Co-organizing units.
-    #[serde(default)]
-    co_organizers: Vec<String>,
-}
-
-impl EventForm {
-    fn from_event(e: &Event) -> EventForm {
-        let date = amity_domain::text::format_date;
-        EventForm {
-            event_type: e.event_type.as_str().into(),
-            channel: e.channel.as_str().into(),
-            title: e.title.clone(),
-            start_on: date(e.start_on),
-            end_on: date(e.end_on),
-            place_country: e
-                .place_country
-                .as_ref()
-                .map(|c| c.code.clone())
-                .unwrap_or_default(),
-            place: e.place.clone().unwrap_or_default(),
-            participants: e.participants.to_string(),
-            foreign_participants: e.foreign_participants.to_string(),
-            description: e.description.clone().unwrap_or_default(),
-            results: e.results.clone().unwrap_or_default(),
-            countries: e
-                .countries
-                .iter()
-                .map(|c| c.code.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            partners: e.partners.iter().map(|p| p.id.to_string()).collect(),
-            tasks: e.tasks.iter().map(|t| t.id.to_string()).collect(),
-            co_organizers: e.co_organizers.iter().map(|u| u.id.to_string()).collect(),
-        }
-    }
-
-    fn has_partner(&self, id: &i64) -> bool {
-        self.partners.iter().any(|p| p == &id.to_string())
-    }
-
-    fn has_task(&self, id: &i64) -> bool {
-        self.tasks.iter().any(|t| t == &id.to_string())
-    }
-
-    fn has_co_organizer(&self, id: &i64) -> bool {
-        self.co_organizers.iter().any(|u| u == &id.to_string())
-    }
-
-    fn input(&self) -> Result<EventInput, amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        let event_type = check.check("type", self.event_type.parse::<EventType>());
-        let channel = check.check("channel", self.channel.parse::<Channel>());
-        let start = check.check(
-            "start_on",
-            amity_domain::text::parse_date(self.start_on.trim()),
-        );
-        let end = match self.end_on.trim() {
-            "" => start,
-            e => check.check("end_on", amity_domain::text::parse_date(e)),
-        };
-        let count = |check: &mut Checker, field: &str, v: &str| match v.trim() {
-            "" => Some(0),
-            n => check.check(
-                field,
-                n.parse::<i64>()
-                    .map_err(|_| format!("“{n}” is not a number")),
-            ),
-        };
-        let participants = count(&mut check, "participants", &self.participants);
-        let foreign = count(
-            &mut check,
-            "foreign_participants",
-            &self.foreign_participants,
-        );
-        let place_country = match self.place_country.trim() {
-            "" => Some(None),
-            c => check.check("place_country", CountryCode::parse(c).map(Some)),
-        };
-        let mut countries = Vec::new();
-        for c in self
-            .countries
-            .split([',', ';', ' '])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            if let Some(code) = check.check("countries", CountryCode::parse(c)) {
-                countries.push(code);
-            }
-        }
-        let mut partners = Vec::new();
-        for p in self.partners.iter().filter(|p| !p.is_empty()) {
-            if let Some(id) = check.check(
-                "partners",
-                p.parse::<i64>()
-                    .map_err(|_| format!("“{p}” is not a partner")),
-            ) {
-                partners.push(id);
-            }
-        }
-        let mut tasks = Vec::new();
-        for t in self.tasks.iter().filter(|t| !t.is_empty()) {
-            if let Some(id) = check.check(
-                "tasks",
-                t.parse::<i64>()
-                    .map_err(|_| format!("“{t}” is not an agreement task")),
-            ) {
-                tasks.push(id);
-            }
-        }
-        let mut co_organizers = Vec::new();
-        for u in self.co_organizers.iter().filter(|u| !u.is_empty()) {
-            if let Some(id) = check.check(
-                "co_organizers",
-                u.parse::<i64>().map_err(|_| format!("“{u}” is not a unit")),
-            ) {
-                co_organizers.push(id);
-            }
-        }
-        check.finish()?;
-        let (
-            Some(event_type),
-            Some(channel),
-            Some(start_on),
-            Some(end_on),
-            Some(participants),
-            Some(foreign_participants),
-            Some(place_country),
-        ) = (
-            event_type,
-            channel,
-            start,
-            end,
-            participants,
-            foreign,
-            place_country,
-        )
-        else {
-            unreachable!("the checker reported every missing value")
-        };
-        Ok(EventInput {
-            event_type,
-            channel,
-            title: self.title.split_whitespace().collect::<Vec<_>>().join(" "),
-            start_on,
-            end_on,
-            place_country,
-            place: super::text_area(&self.place),
-            participants,
-            foreign_participants,
-            description: super::text_area(&self.description),
-            results: super::text_area(&self.results),
-            co_organizers,
-            partners,
-            countries,
-            tasks,
-        })
-    }
-}
-
 #[derive(Template)]
 #[template(path = "event_form.html")]
 struct FormPage<'a> {
     ctx: &'a PageCtx,
     existing: Option<Event>,
-    form: EventForm,
+    form: EventDraft,
     partners: Vec<amity_store::partner::Partner>,
     tasks: Vec<(i64, String)>,
     /// Units open today, to choose co-organizers from.
@@ -365,11 +174,34 @@ struct FormPage<'a> {
     errors: FormErrors,
 }
 
+impl FormPage<'_> {
+    fn chosen(list: &[String], id: i64) -> bool {
+        list.iter().any(|v| v.trim() == id.to_string())
+    }
+
+    fn has_partner(&self, id: &i64) -> bool {
+        Self::chosen(&self.form.partners, *id)
+    }
+
+    fn has_task(&self, id: &i64) -> bool {
+        Self::chosen(&self.form.tasks, *id)
+    }
+
+    fn has_co_organizer(&self, id: &i64) -> bool {
+        Self::chosen(&self.form.co_organizers, *id)
+    }
+
+    /// The countries concerned, as the form's one text box shows them.
+    fn countries(&self) -> String {
+        self.form.countries.join(", ")
+    }
+}
+
 async fn form_page<'a>(
     state: &AppState,
     ctx: &'a PageCtx,
     existing: Option<Event>,
-    form: EventForm,
+    form: EventDraft,
     errors: FormErrors,
 ) -> amity_store::Result<FormPage<'a>> {
     let mut conn = state.db.conn().await?;
@@ -400,7 +232,7 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
     if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
         return super::denied_page(&ctx, d);
     }
-    let form = EventForm {
+    let form = EventDraft {
         channel: "in_person".into(),
         place_country: "VN".into(),
         ..Default::default()
@@ -415,10 +247,10 @@ async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
     ctx: PageCtx,
-    Form(form): Form<EventForm>,
+    Form(form): Form<EventDraft>,
 ) -> Response {
     let result = async {
-        let input = form.input()?;
+        let input = form.parse()?;
         let mut tx = state.db.begin().await?;
         let created = event::create(&mut tx, &me.actor, &input, None).await?;
         tx.commit().await?;
@@ -446,7 +278,7 @@ async fn edit_form(
         me.actor
             .require(Action::Write, Some(existing.owner_unit_id))?;
         drop(conn);
-        let form = EventForm::from_event(&existing);
+        let form = event::draft_of(&existing);
         form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
     }
     .await;
@@ -458,11 +290,11 @@ async fn update(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<EventForm>,
+    Form(form): Form<EventDraft>,
 ) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
-        let input = form.input()?;
+        let input = form.parse()?;
         let updated = event::update(&mut tx, &me.actor, id, &input).await?;
         tx.commit().await?;
         Ok(updated)
