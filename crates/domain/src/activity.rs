@@ -25,8 +25,8 @@ macro_rules! vocabulary {
         }
 
         impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
+            type Err = $crate::error::Problem;
+            fn from_str(s: &str) -> Result<Self, $crate::error::Problem> {
                 parse_vocabulary(s)
             }
         }
@@ -164,6 +164,7 @@ mod tests {
             "party"
                 .parse::<EventType>()
                 .expect_err("not a type")
+                .to_string()
                 .contains("friendship_exchange")
         );
     }

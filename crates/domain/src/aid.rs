@@ -574,7 +574,7 @@ mod tests {
         };
         let e = off.check().expect_err("99.99");
         assert_eq!(
-            (e.0[0].field.as_str(), e.0[0].detail.as_str()),
+            (e.0[0].field.as_str(), e.0[0].detail().as_str()),
             ("sectors", "the percentages sum to 99.99, not 100")
         );
         let twice = ProjectDraft {

@@ -54,12 +54,14 @@ impl fmt::Display for PartnershipLevel {
 pub struct CountryCode(String);
 
 impl CountryCode {
-    pub fn parse(input: &str) -> Result<CountryCode, String> {
+    pub fn parse(input: &str) -> Result<CountryCode, crate::error::Problem> {
         let code = input.trim().to_uppercase();
         if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
             Ok(CountryCode(code))
         } else {
-            Err(format!("“{input}” is not a two-letter ISO country code"))
+            Err(crate::error::Problem::NotACountry {
+                value: input.to_owned(),
+            })
         }
     }
 

@@ -1,25 +1,160 @@
-//! Validation errors that name the field at fault.
+//! Validation errors that name the field at fault, each problem as a code and its arguments.
+//!
+//! A [`Problem`] is worded where it is shown: in English in the API's error envelope (its
+//! `Display`), in the reader's language on the pages (the web crate's `problem-*` messages).
+
+use std::fmt;
 
 use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+/// What is wrong with one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A value that must be given was left blank.
+    Required,
+    /// Not a date as people write one.
+    NotADate { value: String },
+    /// Not a whole number.
+    NotANumber { value: String },
+    /// A count that cannot be below zero.
+    Negative,
+    /// A number outside the range it must fall in.
+    OutOfRange { min: i64, max: i64 },
+    /// An end before the start.
+    EndsBeforeStart,
+    /// Not a country's two-letter code.
+    NotACountry { value: String },
+    /// Not one of the values a list offers (`what` names the list, `expected` its values).
+    NotAChoice {
+        what: &'static str,
+        value: String,
+        expected: Vec<&'static str>,
+    },
+    /// Not the id of a record of the kind the field takes.
+    NotARecord { value: String },
+    /// More foreign participants than participants.
+    ExceedsParticipants,
+    /// Connected sites given for an event held in person.
+    SitesNeedOnline,
+    /// A problem not yet given its own code, as written (in English).
+    Text(String),
+}
+
+impl Problem {
+    /// The message's name (`problem-` and this) and its arguments, for the pages to word.
+    pub fn code(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            Problem::Required => ("required", vec![]),
+            Problem::NotADate { value } => ("not-a-date", vec![("value", value.clone())]),
+            Problem::NotANumber { value } => ("not-a-number", vec![("value", value.clone())]),
+            Problem::Negative => ("negative", vec![]),
+            Problem::OutOfRange { min, max } => (
+                "out-of-range",
+                vec![("min", min.to_string()), ("max", max.to_string())],
+            ),
+            Problem::EndsBeforeStart => ("ends-before-start", vec![]),
+            Problem::NotACountry { value } => ("not-a-country", vec![("value", value.clone())]),
+            Problem::NotAChoice { value, .. } => ("not-a-choice", vec![("value", value.clone())]),
+            Problem::NotARecord { value } => ("not-a-record", vec![("value", value.clone())]),
+            Problem::ExceedsParticipants => ("exceeds-participants", vec![]),
+            Problem::SitesNeedOnline => ("sites-need-online", vec![]),
+            Problem::Text(_) => ("text", vec![]),
+        }
+    }
+}
+
+/// The English wording, for the API and the logs.
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Required => f.write_str("is required"),
+            Problem::NotADate { value } => {
+                write!(f, "“{value}” is not a date (use dd/mm/yyyy or yyyy-mm-dd)")
+            }
+            Problem::NotANumber { value } => write!(f, "“{value}” is not a number"),
+            Problem::Negative => f.write_str("must not be negative"),
+            Problem::OutOfRange { min, max } => write!(f, "give a number from {min} to {max}"),
+            Problem::EndsBeforeStart => f.write_str("ends before it starts"),
+            Problem::NotACountry { value } => {
+                write!(f, "“{value}” is not a two-letter ISO country code")
+            }
+            Problem::NotAChoice {
+                what,
+                value,
+                expected,
+            } => write!(
+                f,
+                "unknown {what} “{value}” (expected one of: {})",
+                expected.join(", ")
+            ),
+            Problem::NotARecord { value } => write!(f, "“{value}” is not a record of this kind"),
+            Problem::ExceedsParticipants => f.write_str("cannot exceed the participants"),
+            Problem::SitesNeedOnline => {
+                f.write_str("only an online or hybrid event has connected sites")
+            }
+            Problem::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+impl From<String> for Problem {
+    fn from(text: String) -> Self {
+        Problem::Text(text)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(text: &str) -> Self {
+        Problem::Text(text.to_owned())
+    }
+}
+
+impl From<Problem> for String {
+    fn from(problem: Problem) -> Self {
+        problem.to_string()
+    }
+}
 
 /// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
-    pub detail: String,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: impl Into<Problem>) -> Self {
+        FieldError {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// The problem in English.
+    pub fn detail(&self) -> String {
+        self.problem.to_string()
+    }
+}
+
+/// As the API's error envelope shows it: `{"detail", "field"}`, the detail in English.
+impl Serialize for FieldError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("FieldError", 2)?;
+        out.serialize_field("field", &self.field)?;
+        out.serialize_field("detail", &self.detail())?;
+        out.end()
+    }
 }
 
 /// Input that failed validation: every problem found, each naming its field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.detail)).collect::<Vec<_>>().join("; "))]
+#[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.problem)).collect::<Vec<_>>().join("; "))]
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    pub fn field(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self(vec![FieldError {
-            field: field.into(),
-            detail: detail.into(),
-        }])
+    pub fn field(field: impl Into<String>, problem: impl Into<Problem>) -> Self {
+        Self(vec![FieldError::new(field, problem)])
     }
 }
 
@@ -32,15 +167,12 @@ impl Checker {
         Self::default()
     }
 
-    /// Keeps the value when `result` is Ok, records the error under `field` otherwise.
-    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+    /// Keeps the value when `result` is Ok, records the problem under `field` otherwise.
+    pub fn check<T, E: Into<Problem>>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
-            Err(detail) => {
-                self.0.push(FieldError {
-                    field: field.to_owned(),
-                    detail,
-                });
+            Err(problem) => {
+                self.0.push(FieldError::new(field, problem));
                 None
             }
         }
@@ -48,26 +180,23 @@ impl Checker {
 
     /// A value that must be given, read by `parse`: "is required" under `field` when absent or
     /// empty, the reason it cannot be read otherwise.
-    pub fn required<T>(
+    pub fn required<T, E: Into<Problem>>(
         &mut self,
         field: &str,
         value: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         match value {
             None | Some("") => {
-                self.push(field, "is required");
+                self.push(field, Problem::Required);
                 None
             }
             Some(v) => self.check(field, parse(v)),
         }
     }
 
-    pub fn push(&mut self, field: &str, detail: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.to_owned(),
-            detail: detail.into(),
-        });
+    pub fn push(&mut self, field: &str, problem: impl Into<Problem>) {
+        self.0.push(FieldError::new(field, problem));
     }
 
     pub fn finish(self) -> Result<(), Invalid> {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::activity::{Channel, EventType};
 use crate::country::CountryCode;
-use crate::error::{Checker, Invalid};
+use crate::error::{Checker, Invalid, Problem};
 use crate::text::parse_date;
 
 /// The most connected sites (*điểm cầu*) an event may name.
@@ -99,11 +99,12 @@ fn count(check: &mut Checker, field: &str, value: &str) -> Option<i64> {
         "" => Some(0),
         n => match check.check(
             field,
-            n.parse::<i64>()
-                .map_err(|_| format!("“{n}” is not a number")),
+            n.parse::<i64>().map_err(|_| Problem::NotANumber {
+                value: n.to_owned(),
+            }),
         ) {
             Some(v) if v < 0 => {
-                check.push(field, "must not be negative");
+                check.push(field, Problem::Negative);
                 None
             }
             v => v,
@@ -112,7 +113,7 @@ fn count(check: &mut Checker, field: &str, value: &str) -> Option<i64> {
 }
 
 /// Record ids chosen in a list: each must be a whole number.
-fn ids(check: &mut Checker, field: &str, values: &[String], what: &str) -> Vec<i64> {
+fn ids(check: &mut Checker, field: &str, values: &[String]) -> Vec<i64> {
     values
         .iter()
         .map(|v| v.trim())
@@ -120,7 +121,9 @@ fn ids(check: &mut Checker, field: &str, values: &[String], what: &str) -> Vec<i
         .filter_map(|v| {
             check.check(
                 field,
-                v.parse::<i64>().map_err(|_| format!("“{v}” is not {what}")),
+                v.parse::<i64>().map_err(|_| Problem::NotARecord {
+                    value: v.to_owned(),
+                }),
             )
         })
         .collect()
@@ -142,21 +145,21 @@ impl EventDraft {
                 _ => {
                     check.push(
                         "connected_sites",
-                        format!("give a number of sites from 1 to {MAX_CONNECTED_SITES}"),
+                        Problem::OutOfRange {
+                            min: 1,
+                            max: MAX_CONNECTED_SITES,
+                        },
                     );
                     None
                 }
             },
         };
         if channel == Some(Channel::InPerson) && matches!(connected_sites, Some(Some(_))) {
-            check.push(
-                "connected_sites",
-                "only an online or hybrid event has connected sites",
-            );
+            check.push("connected_sites", Problem::SitesNeedOnline);
         }
         let title = line(&self.title);
         if title.is_none() {
-            check.push("title", "must not be empty");
+            check.push("title", Problem::Required);
         }
         let start_on = check.required("start_on", Some(self.start_on.trim()), parse_date);
         let end_on = match self.end_on.trim() {
@@ -166,7 +169,7 @@ impl EventDraft {
         if let (Some(start), Some(end)) = (start_on, end_on)
             && end < start
         {
-            check.push("end_on", "ends before it starts");
+            check.push("end_on", Problem::EndsBeforeStart);
         }
         let place_country = match self.place_country.trim() {
             "" => Some(None),
@@ -181,7 +184,7 @@ impl EventDraft {
         if let (Some(all), Some(foreign)) = (participants, foreign_participants)
             && foreign > all
         {
-            check.push("foreign_participants", "cannot exceed the participants");
+            check.push("foreign_participants", Problem::ExceedsParticipants);
         }
         let countries: Vec<CountryCode> = self
             .countries
@@ -191,9 +194,9 @@ impl EventDraft {
             .filter(|c| !c.is_empty())
             .filter_map(|c| check.check("countries", CountryCode::parse(c)))
             .collect();
-        let partners = ids(&mut check, "partners", &self.partners, "a partner");
-        let tasks = ids(&mut check, "tasks", &self.tasks, "an agreement task");
-        let co_organizers = ids(&mut check, "co_organizers", &self.co_organizers, "a unit");
+        let partners = ids(&mut check, "partners", &self.partners);
+        let tasks = ids(&mut check, "tasks", &self.tasks);
+        let co_organizers = ids(&mut check, "co_organizers", &self.co_organizers);
         check.finish()?;
         let (
             Some(event_type),

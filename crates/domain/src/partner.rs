@@ -2,6 +2,7 @@
 
 use std::str::FromStr;
 
+use crate::error::Problem;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -14,18 +15,15 @@ pub trait Vocabulary: Copy + 'static {
 }
 
 /// Finds the value named `s`, or says which names exist.
-pub fn parse_vocabulary<T: Vocabulary>(s: &str) -> Result<T, String> {
+pub fn parse_vocabulary<T: Vocabulary>(s: &str) -> Result<T, Problem> {
     T::ALL
         .iter()
         .copied()
         .find(|v| v.as_str() == s)
-        .ok_or_else(|| {
-            let known: Vec<&str> = T::ALL.iter().map(|v| v.as_str()).collect();
-            format!(
-                "unknown {} “{s}” (expected one of: {})",
-                T::WHAT,
-                known.join(", ")
-            )
+        .ok_or_else(|| Problem::NotAChoice {
+            what: T::WHAT,
+            value: s.to_owned(),
+            expected: T::ALL.iter().map(|v| v.as_str()).collect(),
         })
 }
 
@@ -80,8 +78,8 @@ impl Vocabulary for PartnerKind {
 }
 
 impl FromStr for PartnerKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Self, Problem> {
         parse_vocabulary(s)
     }
 }
@@ -124,8 +122,8 @@ impl Vocabulary for RelationshipCategory {
 }
 
 impl FromStr for RelationshipCategory {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Self, Problem> {
         parse_vocabulary(s)
     }
 }
@@ -160,8 +158,8 @@ impl Vocabulary for UnitRelation {
 }
 
 impl FromStr for UnitRelation {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Self, Problem> {
         parse_vocabulary(s)
     }
 }
@@ -189,8 +187,8 @@ impl Vocabulary for Gender {
 }
 
 impl FromStr for Gender {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Self, Problem> {
         parse_vocabulary(s)
     }
 }
@@ -268,8 +266,8 @@ impl Vocabulary for AgreementStatus {
 }
 
 impl FromStr for AgreementStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Self, Problem> {
         parse_vocabulary(s)
     }
 }
@@ -304,8 +302,8 @@ impl Vocabulary for TaskStatus {
 }
 
 impl FromStr for TaskStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Self, Problem> {
         parse_vocabulary(s)
     }
 }
@@ -328,7 +326,10 @@ mod tests {
         for k in PartnerKind::ALL {
             assert_eq!(k.as_str().parse::<PartnerKind>(), Ok(*k));
         }
-        let err = "party".parse::<PartnerKind>().expect_err("unknown");
+        let err = "party"
+            .parse::<PartnerKind>()
+            .expect_err("unknown")
+            .to_string();
         assert!(err.contains("political_party"), "{err}");
         assert_eq!(
             "traditional_friend".parse::<RelationshipCategory>(),

@@ -53,11 +53,13 @@ pub fn format_date(date: NaiveDate) -> String {
 }
 
 /// Parses `dd/mm/yyyy` (the UI's form) or ISO `yyyy-mm-dd` (the API's).
-pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(input: &str) -> Result<NaiveDate, crate::error::Problem> {
     let input = input.trim();
     NaiveDate::parse_from_str(input, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(input, "%d/%m/%Y"))
-        .map_err(|_| format!("“{input}” is not a date (use dd/mm/yyyy or yyyy-mm-dd)"))
+        .map_err(|_| crate::error::Problem::NotADate {
+            value: input.to_owned(),
+        })
 }
 
 /// An integer with Vietnamese thousands separators: `1.234.567`.

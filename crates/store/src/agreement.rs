@@ -55,7 +55,7 @@ pub struct TaskStatusText(pub TaskStatus);
 impl TryFrom<String> for TaskStatusText {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        s.parse().map(TaskStatusText)
+        s.parse().map(TaskStatusText).map_err(String::from)
     }
 }
 
@@ -122,7 +122,7 @@ const COLUMNS: [Agreements; 12] = [
 ];
 
 async fn load(conn: &mut Conn, actor: &Actor, row: Row) -> Result<Agreement> {
-    let status = row.status.parse().map_err(|e: String| {
+    let status = row.status.parse().map_err(|e| {
         Error::Other(anyhow::anyhow!(
             "stored status of agreement {}: {e}",
             row.id

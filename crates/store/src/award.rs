@@ -80,9 +80,9 @@ const COLUMNS: [Awards; 12] = [
     Awards::Issuer,
 ];
 
-fn stored<T: std::str::FromStr<Err = String>>(id: i64, what: &str, s: &str) -> Result<T> {
+fn stored<T: std::str::FromStr<Err: std::fmt::Display>>(id: i64, what: &str, s: &str) -> Result<T> {
     s.parse()
-        .map_err(|e: String| Error::Other(anyhow::anyhow!("stored {what} of award {id}: {e}")))
+        .map_err(|e| Error::Other(anyhow::anyhow!("stored {what} of award {id}: {e}")))
 }
 
 async fn assemble(conn: &mut Conn, rows: Vec<Row>, with_moves: bool) -> Result<Vec<Award>> {

@@ -190,9 +190,9 @@ const COLUMNS: [Delegations; 18] = [
     Delegations::UpdatedAt,
 ];
 
-fn stored<T: std::str::FromStr<Err = String>>(id: i64, what: &str, s: &str) -> Result<T> {
+fn stored<T: std::str::FromStr<Err: std::fmt::Display>>(id: i64, what: &str, s: &str) -> Result<T> {
     s.parse()
-        .map_err(|e: String| Error::Other(anyhow::anyhow!("stored {what} of delegation {id}: {e}")))
+        .map_err(|e| Error::Other(anyhow::anyhow!("stored {what} of delegation {id}: {e}")))
 }
 
 async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {

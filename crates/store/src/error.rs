@@ -38,7 +38,7 @@ impl Error {
         }
     }
 
-    pub fn invalid(field: &str, detail: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, detail: impl Into<amity_domain::error::Problem>) -> Self {
         Error::Invalid(Invalid::field(field, detail))
     }
 
@@ -50,7 +50,7 @@ impl Error {
 
 /// A vocabulary word the store wrote, read back; one that no longer parses is corrupt data,
 /// not the caller's mistake.
-pub(crate) fn stored<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T> {
+pub(crate) fn stored<T: std::str::FromStr<Err: std::fmt::Display>>(s: &str) -> Result<T> {
     s.parse()
-        .map_err(|e: String| Error::Other(anyhow::anyhow!(e)))
+        .map_err(|e: T::Err| Error::Other(anyhow::anyhow!("{e}")))
 }

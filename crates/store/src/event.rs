@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use amity_domain::activity::{Channel, EventType};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
+use amity_domain::error::Problem;
 use amity_domain::event::{EventDraft, EventSpec};
 use amity_domain::partner::Vocabulary;
 use amity_domain::text::sort_key;
@@ -203,7 +204,7 @@ async fn country_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CountryRef>> {
 async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
     let id = row.id;
     let stored =
-        |what: &str, e: String| Error::Other(anyhow::anyhow!("stored {what} of event {id}: {e}"));
+        |what: &str, e: Problem| Error::Other(anyhow::anyhow!("stored {what} of event {id}: {e}"));
     let co = activity::targets(conn, ENTITY, id, LinkType::Unit).await?;
     let mut names = org::unit_refs(
         conn,

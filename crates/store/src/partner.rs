@@ -87,7 +87,7 @@ fn display_name(vi: &Option<String>, latin: &Option<String>, native: &Option<Str
 impl TryFrom<Row> for Partner {
     type Error = Error;
     fn try_from(r: Row) -> Result<Partner> {
-        let stored = |what: &str, e: String| {
+        let stored = |what: &str, e: amity_domain::error::Problem| {
             Error::Other(anyhow::anyhow!("stored {what} of partner {}: {e}", r.id))
         };
         Ok(Partner {
@@ -114,7 +114,8 @@ impl TryFrom<Row> for Partner {
             founded: match (r.founded_on, r.founded_precision.as_deref()) {
                 (Some(date), Some(p)) => Some(PartialDate {
                     date,
-                    precision: Precision::parse(p).map_err(|e| stored("founding precision", e))?,
+                    precision: Precision::parse(p)
+                        .map_err(|e| stored("founding precision", e.into()))?,
                 }),
                 _ => None,
             },

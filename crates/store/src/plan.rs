@@ -233,9 +233,9 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
     };
     let mut evidence: HashMap<i64, Vec<Evidence>> = HashMap::new();
     for (task, kind, record) in evidence_rows {
-        let kind: EvidenceKind = kind.parse().map_err(|e: String| {
-            Error::Other(anyhow::anyhow!("stored evidence of task {task}: {e}"))
-        })?;
+        let kind: EvidenceKind = kind
+            .parse()
+            .map_err(|e| Error::Other(anyhow::anyhow!("stored evidence of task {task}: {e}")))?;
         // Evidence the reader may not see is left out, as elsewhere.
         if let Ok(e) = resolve(conn, actor, kind, record).await {
             evidence.entry(task).or_default().push(e);
@@ -250,9 +250,9 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
     let today = Utc::now().date_naive();
     let mut by_priority: HashMap<i64, Vec<Task>> = HashMap::new();
     for (id, priority, title, owner, deadline, status, progress, done_on) in task_rows {
-        let status: TaskStatus = status.parse().map_err(|e: String| {
-            Error::Other(anyhow::anyhow!("stored status of task {id}: {e}"))
-        })?;
+        let status: TaskStatus = status
+            .parse()
+            .map_err(|e| Error::Other(anyhow::anyhow!("stored status of task {id}: {e}")))?;
         let draft = TaskDraft {
             title: title.clone(),
             deadline,

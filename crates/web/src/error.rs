@@ -1,6 +1,6 @@
 //! The HTTP boundary's errors: one JSON envelope for the API, an HTML page for the UI.
 
-use amity_domain::error::{FieldError, Invalid};
+use amity_domain::error::{FieldError, Invalid, Problem};
 use amity_store::Error as StoreError;
 use axum::Json;
 use axum::http::StatusCode;
@@ -27,30 +27,24 @@ struct Envelope<'a> {
 
 #[derive(Serialize)]
 struct Item<'a> {
-    detail: &'a str,
+    detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, detail: impl Into<Problem>) -> Self {
         ApiError {
             status,
-            errors: vec![FieldError {
-                field: String::new(),
-                detail: detail.into(),
-            }],
+            errors: vec![FieldError::new("", detail)],
             candidates: Vec::new(),
         }
     }
 
-    pub fn field(status: StatusCode, field: &str, detail: impl Into<String>) -> Self {
+    pub fn field(status: StatusCode, field: &str, detail: impl Into<Problem>) -> Self {
         ApiError {
             status,
-            errors: vec![FieldError {
-                field: field.into(),
-                detail: detail.into(),
-            }],
+            errors: vec![FieldError::new(field, detail)],
             candidates: Vec::new(),
         }
     }
@@ -119,7 +113,7 @@ impl IntoResponse for ApiError {
                 .errors
                 .iter()
                 .map(|e| Item {
-                    detail: &e.detail,
+                    detail: e.detail(),
                     field: (!e.field.is_empty()).then_some(e.field.as_str()),
                 })
                 .collect(),

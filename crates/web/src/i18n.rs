@@ -1,7 +1,11 @@
 //! UI strings in Vietnamese (default) and English, from Fluent files in `locales/`.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use amity_domain::error::Problem;
+use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 
 fluent_templates::static_loader! {
@@ -50,14 +54,33 @@ impl Lang {
         }
     }
 
-    pub fn t(self, key: &str) -> String {
-        let id: &LanguageIdentifier = match self {
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
             Lang::Vi => &VI,
             Lang::En => &EN,
-        };
+        }
+    }
+
+    pub fn t(self, key: &str) -> String {
         LOCALES
-            .try_lookup(id, key)
+            .try_lookup(self.id(), key)
             .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// A validation problem in this language (`problem-*` messages with their arguments); one
+    /// that has no code of its own yet is shown as it was written.
+    pub fn problem(self, problem: &Problem) -> String {
+        if let Problem::Text(text) = problem {
+            return text.clone();
+        }
+        let (code, args) = problem.code();
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .into_iter()
+            .map(|(name, value)| (Cow::Borrowed(name), FluentValue::from(value)))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), &format!("problem-{code}"), &args)
+            .unwrap_or_else(|| problem.to_string())
     }
 }
 
@@ -72,6 +95,40 @@ mod tests {
             .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
             .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn problems_are_worded_in_the_readers_language_with_their_values() {
+        let date = Problem::NotADate {
+            value: "31/13/2026".into(),
+        };
+        assert!(
+            Lang::Vi
+                .problem(&date)
+                .contains("“31/13/2026” không phải là ngày")
+        );
+        assert!(
+            Lang::En
+                .problem(&date)
+                .contains("“31/13/2026” is not a date")
+        );
+        let range = Problem::OutOfRange { min: 1, max: 10000 };
+        assert_eq!(Lang::Vi.problem(&range), "Nhập một số từ 1 đến 10000");
+        let choice = Problem::NotAChoice {
+            what: "type",
+            value: String::new(),
+            expected: vec!["friendship_exchange"],
+        };
+        assert!(
+            !Lang::Vi.problem(&choice).contains("friendship_exchange"),
+            "no code reaches a person"
+        );
+        assert!(
+            choice.to_string().contains("friendship_exchange"),
+            "the API lists them"
+        );
+        let text = Problem::Text("as written".into());
+        assert_eq!(Lang::Vi.problem(&text), "as written");
     }
 
     #[test]

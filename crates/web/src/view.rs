@@ -419,7 +419,8 @@ impl PageCtx {
 pub struct FormErrors(pub HashMap<String, String>);
 
 impl FormErrors {
-    pub fn from_fields(errors: &[FieldError]) -> Self {
+    /// Each problem beside its field, worded in `lang`.
+    pub fn from_fields(errors: &[FieldError], lang: Lang) -> Self {
         FormErrors(
             errors
                 .iter()
@@ -430,7 +431,7 @@ impl FormErrors {
                         } else {
                             e.field.clone()
                         },
-                        e.detail.clone(),
+                        lang.problem(&e.problem),
                     )
                 })
                 .collect(),

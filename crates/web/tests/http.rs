@@ -3635,6 +3635,14 @@ async fn events_record_their_format_and_connected_sites() {
             "the problem stands beside the field"
         );
         assert!(
+            page.contains("Chỉ sự kiện trực tuyến hoặc kết hợp mới có điểm cầu"),
+            "and says what to do in the reader's language"
+        );
+        assert!(
+            !page.contains("only an online or hybrid event"),
+            "no English on a Vietnamese page"
+        );
+        assert!(
             page.contains("value=\"7\"") && page.contains("Hội nghị sơ kết"),
             "what was typed stays"
         );

@@ -867,3 +867,16 @@ holidays-name-en = Name (English)
 holidays-add = Add or rename a day
 holidays-count = working days off
 holidays-link = Public holidays
+
+## Validation problems, shown beside their field
+problem-required = Enter this; it is required
+problem-not-a-date = “{ $value }” is not a date: write day/month/year, for example 15/07/2026
+problem-not-a-number = “{ $value }” is not a number: use digits only
+problem-negative = Enter a number that is not negative
+problem-out-of-range = Enter a number from { $min } to { $max }
+problem-ends-before-start = Enter an end date on or after the start date
+problem-not-a-country = “{ $value }” is not a country code: write its two letters, for example LA for Laos
+problem-not-a-choice = Choose one of the values offered
+problem-not-a-record = Choose again from the list (“{ $value }” is not in it)
+problem-exceeds-participants = Foreign participants cannot be more than all participants
+problem-sites-need-online = Only an online or hybrid event has connected sites: choose that format or leave this blank

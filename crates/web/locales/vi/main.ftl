@@ -867,3 +867,16 @@ holidays-name-en = Tên (tiếng Anh)
 holidays-add = Thêm hoặc đổi tên một ngày
 holidays-count = ngày làm việc được nghỉ
 holidays-link = Ngày nghỉ lễ, Tết
+
+## Validation problems, shown beside their field
+problem-required = Mục này là bắt buộc, vui lòng nhập
+problem-not-a-date = “{ $value }” không phải là ngày: nhập theo dạng ngày/tháng/năm, ví dụ 15/07/2026
+problem-not-a-number = “{ $value }” không phải là số: chỉ nhập chữ số
+problem-negative = Nhập một số không âm
+problem-out-of-range = Nhập một số từ { $min } đến { $max }
+problem-ends-before-start = Nhập ngày kết thúc trùng hoặc sau ngày bắt đầu
+problem-not-a-country = “{ $value }” không phải mã quốc gia: nhập mã hai chữ cái, ví dụ LA cho Lào
+problem-not-a-choice = Chọn một giá trị trong danh sách
+problem-not-a-record = Chọn lại từ danh sách (“{ $value }” không có trong danh sách)
+problem-exceeds-participants = Số người nước ngoài không được lớn hơn tổng số người tham dự
+problem-sites-need-online = Chỉ sự kiện trực tuyến hoặc kết hợp mới có điểm cầu: chọn hình thức phù hợp hoặc để trống mục này

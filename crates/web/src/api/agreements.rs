@@ -285,7 +285,7 @@ async fn update_task(
     let status: TaskStatus = b
         .status
         .as_deref()
-        .ok_or_else(|| "is required".to_owned())
+        .ok_or(amity_domain::error::Problem::Required)
         .and_then(str::parse)
         .map_err(|e| unprocessable("status", e))?;
     let mut tx = state.db.begin().await?;

@@ -123,10 +123,7 @@ fn pairs(row: &Row, column: &str, check: &mut Checker) -> Vec<(String, Decimal)>
 fn row_errors(line: usize, e: amity_store::Error) -> Result<Vec<FieldError>, ApiError> {
     use amity_store::Error as E;
     let one = |field: &str, detail: String| {
-        vec![FieldError {
-            field: field.into(),
-            detail: format!("line {line}: {detail}"),
-        }]
+        vec![FieldError::new(field, format!("line {line}: {detail}"))]
     };
     match e {
         E::Invalid(i) => Ok(import::at_line(line, i).collect()),
@@ -339,10 +336,7 @@ pub(crate) async fn transactions(
                 } else {
                     format!("no project with the code “{code}” in your scope")
                 };
-                errors.push(FieldError {
-                    field: "project".into(),
-                    detail: format!("line {line}: {detail}"),
-                });
+                errors.push(FieldError::new("project", format!("line {line}: {detail}")));
                 continue;
             };
             let p = aid::get(&mut tx, actor, id).await?;

@@ -42,7 +42,7 @@ pub(crate) struct ListQuery {
     pub per_page: Option<u64>,
 }
 
-fn vocab<T: std::str::FromStr<Err = String>>(
+fn vocab<T: std::str::FromStr<Err: Into<amity_domain::error::Problem>>>(
     field: &str,
     v: Option<&str>,
 ) -> Result<Option<T>, ApiError> {

@@ -60,10 +60,10 @@ impl Row {
 
 /// A row's problems, each prefixed with its line.
 pub(crate) fn at_line(line: usize, invalid: Invalid) -> impl Iterator<Item = FieldError> {
-    invalid.0.into_iter().map(move |e| FieldError {
-        detail: format!("line {line}: {}", e.detail),
-        field: e.field,
-    })
+    invalid
+        .0
+        .into_iter()
+        .map(move |e| FieldError::new(e.field, format!("line {line}: {}", e.problem)))
 }
 
 /// A 422 listing every problem found, or nothing when there is none.
@@ -85,11 +85,12 @@ pub(crate) fn unconfirmed(duplicates: &[DuplicateRow], field: &str) -> ApiError 
         .iter()
         .map(|d| FieldError {
             field: field.into(),
-            detail: format!(
+            problem: format!(
                 "line {}: looks like {} (send confirm_duplicates=true to import anyway)",
                 d.line,
                 d.candidates.join(", ")
-            ),
+            )
+            .into(),
         })
         .collect();
     ApiError {
@@ -134,10 +135,7 @@ pub(crate) fn rows<T>(
                 Ok(value) => out.push((line, value)),
                 Err(invalid) => errors.extend(at_line(line, invalid)),
             },
-            Err(e) => errors.push(FieldError {
-                field: "file".into(),
-                detail: format!("line {line}: {e}"),
-            }),
+            Err(e) => errors.push(FieldError::new("file", format!("line {line}: {e}"))),
         }
     }
     reject(errors)?;

@@ -22,6 +22,7 @@ mod reports;
 mod search;
 pub(crate) mod users;
 
+use amity_domain::error::Problem;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -62,16 +63,16 @@ pub(crate) struct TransitionBody {
 
 impl TransitionBody {
     /// The state asked for, or a 422 naming `to`.
-    pub(crate) fn target<T: std::str::FromStr<Err = String>>(&self) -> Result<T, ApiError> {
+    pub(crate) fn target<T: std::str::FromStr<Err: Into<Problem>>>(&self) -> Result<T, ApiError> {
         self.to
             .as_deref()
-            .ok_or_else(|| unprocessable("to", "is required"))?
+            .ok_or_else(|| unprocessable("to", Problem::Required))?
             .parse()
             .map_err(|e| unprocessable("to", e))
     }
 }
 
-pub(crate) fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
+pub(crate) fn unprocessable(field: &str, detail: impl Into<Problem>) -> ApiError {
     ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, detail)
 }
 

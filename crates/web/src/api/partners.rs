@@ -200,7 +200,7 @@ struct CreateBody {
 fn parse_kind(check: &mut Checker, kind: Option<&str>) -> Option<PartnerKind> {
     check.check(
         "kind",
-        kind.ok_or_else(|| "is required".to_owned())
+        kind.ok_or(amity_domain::error::Problem::Required)
             .and_then(str::parse),
     )
 }
@@ -431,7 +431,7 @@ async fn link_unit(
     let relation: UnitRelation = body
         .relation
         .as_deref()
-        .ok_or_else(|| "is required".to_owned())
+        .ok_or(amity_domain::error::Problem::Required)
         .and_then(str::parse)
         .map_err(|e| unprocessable("relation", e))?;
     let from = body

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{after_post, page_or_error, render, store_error_page};
 use crate::auth::{Auth, CurrentUser};
+use crate::i18n::Lang;
 use crate::routes::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
@@ -52,7 +53,7 @@ struct ListQuery {
 
 impl ListQuery {
     /// The filter and the unit whose subtree it keeps, or every problem under its field.
-    fn filter(&self) -> Result<(AgreementFilter, Option<i64>), FormErrors> {
+    fn filter(&self, lang: Lang) -> Result<(AgreementFilter, Option<i64>), FormErrors> {
         let mut check = Checker::new();
         let status = match self.status.trim() {
             "" => None,
@@ -69,7 +70,9 @@ impl ListQuery {
             "" => None,
             d => check.check("in_force_on", amity_domain::text::parse_date(d)),
         };
-        check.finish().map_err(|e| FormErrors::from_fields(&e.0))?;
+        check
+            .finish()
+            .map_err(|e| FormErrors::from_fields(&e.0, lang))?;
         Ok((
             AgreementFilter {
                 status,
@@ -97,7 +100,7 @@ async fn list(
     Query(form): Query<ListQuery>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
-    let (agreements, total, errors) = match form.filter() {
+    let (agreements, total, errors) = match form.filter(ctx.lang) {
         Ok((mut filter, unit)) => {
             let listed = async {
                 let mut conn = state.db.conn().await?;

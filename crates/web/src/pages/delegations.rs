@@ -139,8 +139,8 @@ async fn list(
                 e.errors.first().map(|e| e.field.as_str()).unwrap_or("q"),
                 e.errors
                     .first()
-                    .map(|e| e.detail.clone())
-                    .unwrap_or_default(),
+                    .map(|e| e.problem.clone())
+                    .unwrap_or_else(|| "".into()),
             )
         })?;
         let mut conn = state.db.conn().await?;
@@ -170,7 +170,7 @@ async fn list(
         Err(amity_store::Error::Invalid(i)) => (
             vec![],
             0,
-            i.0.first().map(|e| format!("{}: {}", e.field, e.detail)),
+            i.0.first().map(|e| format!("{}: {}", e.field, e.problem)),
         ),
         Err(e) => return store_error_page(&ctx, e),
     };

@@ -110,7 +110,7 @@ async fn list(
         let f = filter(&state, &q).await.map_err(|e| {
             e.errors
                 .iter()
-                .map(|e| format!("{}: {}", e.field, e.detail))
+                .map(|e| format!("{}: {}", e.field, e.problem))
                 .collect::<Vec<_>>()
                 .join("; ")
         })?;

@@ -293,7 +293,7 @@ async fn change_password(
                 &AccountPage {
                     ctx: &ctx,
                     unit_name,
-                    errors: FormErrors::from_fields(&invalid.0),
+                    errors: FormErrors::from_fields(&invalid.0, ctx.lang),
                     changed: false,
                 },
             )

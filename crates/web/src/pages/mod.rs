@@ -198,7 +198,7 @@ where
     match result {
         Ok(value) => Redirect::to(&redirect(value)).into_response(),
         Err(amity_store::Error::Invalid(invalid)) => {
-            match form_again(FormErrors::from_fields(&invalid.0)).await {
+            match form_again(FormErrors::from_fields(&invalid.0, ctx.lang)).await {
                 Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(e) => store_error_page(ctx, e),
             }

@@ -339,7 +339,7 @@ async fn change_permit(
                 i.0.into_iter()
                     .map(|f| amity_domain::error::FieldError {
                         field: format!("permit {permit}, {}", f.field),
-                        detail: f.detail,
+                        problem: f.problem,
                     })
                     .collect(),
             ))
