@@ -71,11 +71,17 @@ pub fn route_table() -> RouteTable {
 
 /// The whole application. Everything in the protected set passes [`require_user`] first.
 pub fn router(state: AppState) -> Router {
+    // Error pages are drawn inside the sign-in check, which gives them the reader.
     let protected = protected_routes()
         .router
+        .route_layer(middleware::from_fn(pages::error_pages))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_user));
     Router::new()
-        .merge(public_routes().router)
+        .merge(
+            public_routes()
+                .router
+                .route_layer(middleware::from_fn(pages::error_pages)),
+        )
         .merge(protected)
         .fallback(pages::not_found)
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, page_or_error, render, store_error_page};
+use super::{PageResult, after_post, render, store_error_page};
 use crate::auth::{Auth, CurrentUser};
 use crate::i18n::Lang;
 use crate::routes::RouteSet;
@@ -291,11 +291,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        agreement_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &agreement_page(&state, &ctx, &me, id, None, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Template)]
@@ -340,11 +339,10 @@ async fn edit_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        form_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &form_page(&state, &ctx, &me, id, None, FormErrors::default()).await?,
+    ))
 }
 
 async fn update(
@@ -353,7 +351,7 @@ async fn update(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<AgreementForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         let current = agreement::get(&mut tx, &me.actor, id).await?;
@@ -377,7 +375,7 @@ async fn renew(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<AgreementForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         let current = agreement::get(&mut tx, &me.actor, id).await?;
@@ -410,7 +408,7 @@ async fn add_document(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<DocumentForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         agreement::add_document(
@@ -438,7 +436,7 @@ async fn remove_document(
     Auth(me): Auth,
     ctx: PageCtx,
     Path((id, document)): Path<(i64, i64)>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         agreement::remove_document(&mut tx, &me.actor, id, document).await?;

@@ -27,7 +27,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
 use super::dashboard::{Figure, figure};
-use super::{after_post, field, optional_date, page_or_error, text_area};
+use super::{PageResult, after_post, field, optional_date, render, text_area};
 use crate::api::aid_import;
 use crate::auth::{Auth, CurrentUser};
 use crate::chart::Series;
@@ -109,47 +109,44 @@ async fn overview(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<YearQuery>,
-) -> Response {
+) -> PageResult {
     let year = q.year.unwrap_or_else(|| Utc::now().year());
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let dashboard = aid::dashboard(&mut conn, &me.actor, None, year).await?;
-        let (projects, _) = aid::list(
-            &mut conn,
-            &me.actor,
-            &ProjectFilter {
-                year: Some(year),
-                ..Default::default()
-            },
-            500,
-            0,
-        )
-        .await?;
-        let mut figures = Vec::new();
-        for (key, list) in [
-            ("aid-by-unit", &dashboard.by_unit),
-            ("aid-by-sector", &dashboard.by_sector),
-            ("aid-by-country", &dashboard.by_country),
-        ] {
-            if !list.is_empty() {
-                figures.push(breakdown_figure(&ctx, key, list)?);
-            }
+
+    let mut conn = state.db.conn().await?;
+    let dashboard = aid::dashboard(&mut conn, &me.actor, None, year).await?;
+    let (projects, _) = aid::list(
+        &mut conn,
+        &me.actor,
+        &ProjectFilter {
+            year: Some(year),
+            ..Default::default()
+        },
+        500,
+        0,
+    )
+    .await?;
+    let mut figures = Vec::new();
+    for (key, list) in [
+        ("aid-by-unit", &dashboard.by_unit),
+        ("aid-by-sector", &dashboard.by_sector),
+        ("aid-by-country", &dashboard.by_country),
+    ] {
+        if !list.is_empty() {
+            figures.push(breakdown_figure(&ctx, key, list)?);
         }
-        let can_record = me
-            .actor
-            .unit_id
-            .is_some_and(|u| me.actor.may(Action::Write, Some(u)));
-        Ok(AidPage {
-            ctx: &ctx,
-            year,
-            dashboard,
-            figures,
-            projects,
-            can_record,
-        })
     }
-    .await;
-    page_or_error(&ctx, result)
+    let can_record = me
+        .actor
+        .unit_id
+        .is_some_and(|u| me.actor.may(Action::Write, Some(u)));
+    Ok(render(&AidPage {
+        ctx: &ctx,
+        year,
+        dashboard,
+        figures,
+        projects,
+        can_record,
+    }))
 }
 
 #[derive(Template)]
@@ -286,11 +283,10 @@ async fn project(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        project_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &project_page(&state, &ctx, &me, id, None, FormErrors::default()).await?,
+    ))
 }
 
 async fn add_transaction(
@@ -299,7 +295,7 @@ async fn add_transaction(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<TransactionFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let draft = f.draft()?;
         let mut tx = state.db.begin().await?;
@@ -323,7 +319,7 @@ async fn upload(
     ctx: PageCtx,
     Path(id): Path<i64>,
     form: Multipart,
-) -> Response {
+) -> PageResult {
     let result = async {
         let (name, bytes) = super::delegations::read_upload(form).await?;
         let mut tx = state.db.begin().await?;
@@ -814,17 +810,16 @@ async fn project_form<'a>(
     })
 }
 
-async fn new_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+async fn new_project(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
     let fields = ProjectFields {
         unit_id: me.actor.unit_id.map(|u| u.to_string()).unwrap_or_default(),
         status: ProjectStatus::Implementation.as_str().into(),
         org_role: vec![OrgRole::Funding.as_str().into()],
         ..Default::default()
     };
-    page_or_error(
-        &ctx,
-        project_form(&state, &ctx, &me, None, Some(fields), FormErrors::default()).await,
-    )
+    Ok(render(
+        &project_form(&state, &ctx, &me, None, Some(fields), FormErrors::default()).await?,
+    ))
 }
 
 /// The form's programme, named by its code.
@@ -859,7 +854,7 @@ async fn create_project(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<ProjectFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         let programme = programme_of(&mut tx, &me, &f).await?;
@@ -966,11 +961,10 @@ async fn edit_project(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        project_form(&state, &ctx, &me, Some(id), None, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &project_form(&state, &ctx, &me, Some(id), None, FormErrors::default()).await?,
+    ))
 }
 
 async fn update_project(
@@ -979,7 +973,7 @@ async fn update_project(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<ProjectFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         let programme = programme_of(&mut tx, &me, &f).await?;

@@ -9,14 +9,13 @@ use amity_store::application::{self, Application, ApplicationDraft};
 use amity_store::org::OrgUnit;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::ngos::PermitFields;
-use super::{after_post, beside_field, page_or_error};
+use super::{PageResult, after_post, beside_field, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -70,11 +69,10 @@ async fn list_page<'a>(
     })
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    page_or_error(
-        &ctx,
-        list_page(&state, &ctx, &me, FormErrors::default()).await,
-    )
+async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
+    Ok(render(
+        &list_page(&state, &ctx, &me, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,7 +92,7 @@ async fn file(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<FileForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let draft = ApplicationDraft {
             procedure: Some(f.procedure.clone()),
@@ -171,11 +169,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        application_page(&state, &ctx, &me, id, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &application_page(&state, &ctx, &me, id, FormErrors::default()).await?,
+    ))
 }
 
 async fn transition(
@@ -184,7 +181,7 @@ async fn transition(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<PermitFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let to = f
             .change
@@ -233,7 +230,7 @@ async fn add_note(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<NoteForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         application::add_note(&mut tx, &me.actor, id, &f.note, today()).await?;

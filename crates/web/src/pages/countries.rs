@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, error_page_for, page_or_error, render, store_error_page};
+use super::{PageResult, after_post, error_page_for, render, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -187,14 +187,13 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(code): Path<String>,
-) -> Response {
+) -> PageResult {
     let Ok(code) = CountryCode::parse(&code) else {
-        return not_found(&ctx);
+        return Ok(not_found(&ctx));
     };
-    page_or_error(
-        &ctx,
-        load(&state, &ctx, &me.actor, &code, None, FormErrors::default()).await,
-    )
+    Ok(render(
+        &load(&state, &ctx, &me.actor, &code, None, FormErrors::default()).await?,
+    ))
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -207,9 +206,9 @@ async fn correct(
     ctx: PageCtx,
     Path(code): Path<String>,
     Form(form): Form<CorrectionForm>,
-) -> Response {
+) -> PageResult {
     let Ok(code) = CountryCode::parse(&code) else {
-        return not_found(&ctx);
+        return Ok(not_found(&ctx));
     };
     let result = async {
         let relations = match opt(&form.relations_established) {
@@ -256,9 +255,9 @@ async fn add_level(
     ctx: PageCtx,
     Path(code): Path<String>,
     Form(form): Form<LevelForm>,
-) -> Response {
+) -> PageResult {
     let Ok(code) = CountryCode::parse(&code) else {
-        return not_found(&ctx);
+        return Ok(not_found(&ctx));
     };
     let result = async {
         let mut check = amity_domain::error::Checker::new();
@@ -379,19 +378,18 @@ async fn calendar(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<YearQuery>,
-) -> Response {
+) -> PageResult {
     let year = q.year.unwrap_or_else(|| Utc::now().year());
     if !(1900..=2200).contains(&year) {
-        return error_page_for(
+        return Ok(error_page_for(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             "year: must be between 1900 and 2200",
-        );
+        ));
     }
-    page_or_error(
-        &ctx,
-        calendar_page(&state, &ctx, &me, year, FormErrors::default()).await,
-    )
+    Ok(render(
+        &calendar_page(&state, &ctx, &me, year, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -409,7 +407,7 @@ async fn add_commemoration(
     Auth(me): Auth,
     ctx: PageCtx,
     Form(form): Form<CommemorationForm>,
-) -> Response {
+) -> PageResult {
     let fallback_year = Utc::now().year();
     let result = async {
         let mut check = amity_domain::error::Checker::new();

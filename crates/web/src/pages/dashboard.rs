@@ -10,12 +10,11 @@ use amity_domain::org::OrgKind;
 use amity_store::report::{self, Reading, Summary};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use axum::routing::get;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::page_or_error;
+use super::{PageResult, render};
 use crate::auth::Auth;
 use crate::chart::{self, Series};
 use crate::routes::RouteSet;
@@ -92,139 +91,134 @@ async fn dashboard(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<YearQuery>,
-) -> Response {
+) -> PageResult {
     let year = q.year.unwrap_or_else(|| Utc::now().year());
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let units: Option<Vec<i64>> = match &me.actor.read {
-            Scope::All => None,
-            Scope::Units(u) => Some(u.iter().copied().collect()),
-        };
-        let rows =
-            amity_store::totals::read(&mut conn, units.as_deref(), (year, 1), (year, 12)).await?;
-        let mut monthly: BTreeMap<(u32, &str), f64> = BTreeMap::new();
-        let mut countries: HashMap<String, f64> = HashMap::new();
-        for r in &rows {
-            let series = ["delegations_out", "delegations_in", "events"]
-                .into_iter()
-                .find(|code| taken_by(code, &r.metric));
-            if let Some(code) = r.metric.strip_prefix("country:") {
-                *countries.entry(code.to_owned()).or_default() += r.value as f64;
-            }
-            if let Some(s) = series {
-                *monthly.entry((r.month as u32, s)).or_default() += r.value as f64;
-            }
+
+    let mut conn = state.db.conn().await?;
+    let units: Option<Vec<i64>> = match &me.actor.read {
+        Scope::All => None,
+        Scope::Units(u) => Some(u.iter().copied().collect()),
+    };
+    let rows =
+        amity_store::totals::read(&mut conn, units.as_deref(), (year, 1), (year, 12)).await?;
+    let mut monthly: BTreeMap<(u32, &str), f64> = BTreeMap::new();
+    let mut countries: HashMap<String, f64> = HashMap::new();
+    for r in &rows {
+        let series = ["delegations_out", "delegations_in", "events"]
+            .into_iter()
+            .find(|code| taken_by(code, &r.metric));
+        if let Some(code) = r.metric.strip_prefix("country:") {
+            *countries.entry(code.to_owned()).or_default() += r.value as f64;
         }
-        let months: Vec<String> = (1..=12).map(|m| format!("{m}")).collect();
-        let per_month = |s: &str| {
-            (1..=12)
-                .map(|m| monthly.get(&(m, s)).copied().unwrap_or(0.0))
-                .collect::<Vec<_>>()
-        };
-        let mut figures = vec![figure(
-            format!("{} {year}", ctx.t("dashboard-monthly")),
-            months,
+        if let Some(s) = series {
+            *monthly.entry((r.month as u32, s)).or_default() += r.value as f64;
+        }
+    }
+    let months: Vec<String> = (1..=12).map(|m| format!("{m}")).collect();
+    let per_month = |s: &str| {
+        (1..=12)
+            .map(|m| monthly.get(&(m, s)).copied().unwrap_or(0.0))
+            .collect::<Vec<_>>()
+    };
+    let mut figures = vec![figure(
+        format!("{} {year}", ctx.t("dashboard-monthly")),
+        months,
+        vec![
+            Series {
+                name: ctx.t("vocab-direction-outbound"),
+                color: RED,
+                values: per_month("delegations_out"),
+            },
+            Series {
+                name: ctx.t("vocab-direction-inbound"),
+                color: GREEN,
+                values: per_month("delegations_in"),
+            },
+            Series {
+                name: ctx.t("nav-events"),
+                color: BLUE,
+                values: per_month("events"),
+            },
+        ],
+    )?];
+    let names: HashMap<String, String> = amity_store::country::all(&mut conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.name_vi))
+        .collect();
+    let mut top: Vec<(String, f64)> = countries.into_iter().filter(|(_, v)| *v > 0.0).collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(15);
+    if !top.is_empty() {
+        figures.push(figure(
+            format!("{} {year}", ctx.t("dashboard-countries")),
+            top.iter()
+                .map(|(c, _)| names.get(c).cloned().unwrap_or_else(|| c.clone()))
+                .collect(),
+            vec![Series {
+                name: ctx.t("dashboard-activities"),
+                color: BLUE,
+                values: top.iter().map(|(_, v)| *v).collect(),
+            }],
+        )?);
+    }
+    let period =
+        Period::parse(&year.to_string()).map_err(|e| amity_store::Error::invalid("year", e))?;
+    let mid = NaiveDate::from_ymd_opt(year, 7, 1).unwrap_or(period.start);
+    let clusters: Vec<_> = amity_store::org::all_as_of(&mut conn, mid)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == OrgKind::Cluster.as_str() && me.actor.may(Action::Read, Some(u.id)))
+        .collect();
+    if clusters.len() > 1 {
+        let mut out = Vec::new();
+        let mut events = Vec::new();
+        for c in &clusters {
+            let s =
+                report::summary(&mut conn, &me.actor, c.id, &period, false, Reading::Then).await?;
+            let value = |code: &str| {
+                s.indicators
+                    .iter()
+                    .find(|i| i.code == code)
+                    .map(|i| i.subtree)
+                    .unwrap_or(0.0)
+            };
+            out.push(value("delegations_out") + value("delegations_in"));
+            events.push(value("events"));
+        }
+        figures.push(figure(
+            format!("{} {year}", ctx.t("dashboard-clusters")),
+            clusters.iter().map(|c| c.label().to_owned()).collect(),
             vec![
                 Series {
-                    name: ctx.t("vocab-direction-outbound"),
+                    name: ctx.t("nav-delegations"),
                     color: RED,
-                    values: per_month("delegations_out"),
-                },
-                Series {
-                    name: ctx.t("vocab-direction-inbound"),
-                    color: GREEN,
-                    values: per_month("delegations_in"),
+                    values: out,
                 },
                 Series {
                     name: ctx.t("nav-events"),
                     color: BLUE,
-                    values: per_month("events"),
+                    values: events,
                 },
             ],
-        )?];
-        let names: HashMap<String, String> = amity_store::country::all(&mut conn)
-            .await?
-            .into_iter()
-            .map(|c| (c.code, c.name_vi))
-            .collect();
-        let mut top: Vec<(String, f64)> = countries.into_iter().filter(|(_, v)| *v > 0.0).collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        top.truncate(15);
-        if !top.is_empty() {
-            figures.push(figure(
-                format!("{} {year}", ctx.t("dashboard-countries")),
-                top.iter()
-                    .map(|(c, _)| names.get(c).cloned().unwrap_or_else(|| c.clone()))
-                    .collect(),
-                vec![Series {
-                    name: ctx.t("dashboard-activities"),
-                    color: BLUE,
-                    values: top.iter().map(|(_, v)| *v).collect(),
-                }],
-            )?);
-        }
-        let period =
-            Period::parse(&year.to_string()).map_err(|e| amity_store::Error::invalid("year", e))?;
-        let mid = NaiveDate::from_ymd_opt(year, 7, 1).unwrap_or(period.start);
-        let clusters: Vec<_> = amity_store::org::all_as_of(&mut conn, mid)
-            .await?
-            .into_iter()
-            .filter(|u| {
-                u.kind == OrgKind::Cluster.as_str() && me.actor.may(Action::Read, Some(u.id))
-            })
-            .collect();
-        if clusters.len() > 1 {
-            let mut out = Vec::new();
-            let mut events = Vec::new();
-            for c in &clusters {
-                let s = report::summary(&mut conn, &me.actor, c.id, &period, false, Reading::Then)
-                    .await?;
-                let value = |code: &str| {
-                    s.indicators
-                        .iter()
-                        .find(|i| i.code == code)
-                        .map(|i| i.subtree)
-                        .unwrap_or(0.0)
-                };
-                out.push(value("delegations_out") + value("delegations_in"));
-                events.push(value("events"));
-            }
-            figures.push(figure(
-                format!("{} {year}", ctx.t("dashboard-clusters")),
-                clusters.iter().map(|c| c.label().to_owned()).collect(),
-                vec![
-                    Series {
-                        name: ctx.t("nav-delegations"),
-                        color: RED,
-                        values: out,
-                    },
-                    Series {
-                        name: ctx.t("nav-events"),
-                        color: BLUE,
-                        values: events,
-                    },
-                ],
-            )?);
-        }
-        let key = match me.actor.unit_id {
-            Some(u) => {
-                Some(report::summary(&mut conn, &me.actor, u, &period, true, Reading::Then).await?)
-            }
-            None => None,
-        };
-        let missing =
-            amity_store::periodic::missing(&mut conn, &me.actor, chrono::Utc::now().date_naive())
-                .await?;
-        Ok::<_, amity_store::Error>(DashboardPage {
-            ctx: &ctx,
-            year,
-            figures,
-            key,
-            missing,
-        })
+        )?);
     }
-    .await;
-    page_or_error(&ctx, result)
+    let key = match me.actor.unit_id {
+        Some(u) => {
+            Some(report::summary(&mut conn, &me.actor, u, &period, true, Reading::Then).await?)
+        }
+        None => None,
+    };
+    let missing =
+        amity_store::periodic::missing(&mut conn, &me.actor, chrono::Utc::now().date_naive())
+            .await?;
+    Ok(render(&Ok::<_, amity_store::Error>(DashboardPage {
+        ctx: &ctx,
+        year,
+        figures,
+        key,
+        missing,
+    })?))
 }
 
 pub(super) fn routes() -> RouteSet {

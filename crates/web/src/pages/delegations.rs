@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{MoveForm, after_post, page_or_error, render, store_error_page};
+use super::{MoveForm, PageResult, after_post, render, store_error_page};
 use crate::api::delegations::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
@@ -536,19 +536,16 @@ async fn new_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<NewQuery>,
-) -> Response {
-    if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
-        return super::denied_page(&ctx, d);
-    }
+) -> PageResult {
+    me.actor.require(Action::Write, me.actor.unit_id)?;
     let form = DelegationForm {
         direction: q.direction.unwrap_or_else(|| "outbound".into()),
         budget_currency: "VND".into(),
         ..Default::default()
     };
-    page_or_error(
-        &ctx,
-        form_page(&state, &ctx, None, form, FormErrors::default()).await,
-    )
+    Ok(render(
+        &form_page(&state, &ctx, None, form, FormErrors::default()).await?,
+    ))
 }
 
 async fn create(
@@ -556,7 +553,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     Form(form): Form<DelegationForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         let input = input_of(&mut tx, &me, &form, me.actor.unit_id).await?;
@@ -579,18 +576,16 @@ async fn edit_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let existing = delegation::get(&mut conn, &me.actor, id).await?;
-        me.actor
-            .require(Action::Write, Some(existing.owner_unit_id))?;
-        drop(conn);
-        let form = DelegationForm::from_delegation(&existing);
-        form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
-    }
-    .await;
-    page_or_error(&ctx, result)
+) -> PageResult {
+    let mut conn = state.db.conn().await?;
+    let existing = delegation::get(&mut conn, &me.actor, id).await?;
+    me.actor
+        .require(Action::Write, Some(existing.owner_unit_id))?;
+    drop(conn);
+    let form = DelegationForm::from_delegation(&existing);
+    Ok(render(
+        &form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await?,
+    ))
 }
 
 async fn update(
@@ -599,7 +594,7 @@ async fn update(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<DelegationForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         let current = delegation::get(&mut tx, &me.actor, id).await?;
@@ -687,11 +682,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        delegation_page(&state, &ctx, &me, id, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &delegation_page(&state, &ctx, &me, id, FormErrors::default()).await?,
+    ))
 }
 
 async fn transition(
@@ -700,7 +694,7 @@ async fn transition(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<MoveForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let to = form
             .to
@@ -735,7 +729,7 @@ async fn upload(
     ctx: PageCtx,
     Path(id): Path<i64>,
     form: Multipart,
-) -> Response {
+) -> PageResult {
     let result = async {
         let (name, bytes) = read_upload(form).await?;
         let mut tx = state.db.begin().await?;

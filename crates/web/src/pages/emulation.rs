@@ -11,13 +11,12 @@ use amity_store::award::{self, Award, AwardFilter, Decision, Proposal};
 use amity_store::emulation::{self, CriterionInput, Ranking};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, optional_date, page_or_error};
+use super::{PageResult, after_post, optional_date, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -106,11 +105,10 @@ async fn ranking(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(f): Query<RankingForm>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        ranking_page(&state, &ctx, &me, f, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &ranking_page(&state, &ctx, &me, f, FormErrors::default()).await?,
+    ))
 }
 
 fn back(cluster: i64, year: i32) -> String {
@@ -136,7 +134,7 @@ async fn add_criterion(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<CriterionForm>,
-) -> Response {
+) -> PageResult {
     let (cluster, year) = (f.cluster, f.year);
     let result = async {
         let weight = f
@@ -185,7 +183,7 @@ async fn enter_points(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<PointsForm>,
-) -> Response {
+) -> PageResult {
     let (cluster, year) = (f.cluster, f.year);
     let result = async {
         let points = f
@@ -280,11 +278,10 @@ async fn awards(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(f): Query<AwardsForm>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        awards_page(&state, &ctx, &me, f, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &awards_page(&state, &ctx, &me, f, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,7 +301,7 @@ async fn propose(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<ProposalForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut c = amity_domain::error::Checker::new();
         let award_type = c.check("award_type", f.award_type.parse::<AwardType>());
@@ -361,7 +358,7 @@ async fn move_award(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<DecisionForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut c = amity_domain::error::Checker::new();
         let to = c.check("to", f.to.parse::<AwardState>());

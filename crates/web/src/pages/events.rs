@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{after_post, page_or_error, render, store_error_page};
+use super::{PageResult, after_post, render, store_error_page};
 use crate::api::events::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
@@ -228,19 +228,16 @@ async fn form_page<'a>(
     })
 }
 
-async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
-        return super::denied_page(&ctx, d);
-    }
+async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
+    me.actor.require(Action::Write, me.actor.unit_id)?;
     let form = EventDraft {
         channel: "in_person".into(),
         place_country: "VN".into(),
         ..Default::default()
     };
-    page_or_error(
-        &ctx,
-        form_page(&state, &ctx, None, form, FormErrors::default()).await,
-    )
+    Ok(render(
+        &form_page(&state, &ctx, None, form, FormErrors::default()).await?,
+    ))
 }
 
 async fn create(
@@ -248,7 +245,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     Form(form): Form<EventDraft>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let input = form.parse()?;
         let mut tx = state.db.begin().await?;
@@ -271,18 +268,16 @@ async fn edit_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let existing = event::get(&mut conn, &me.actor, id).await?;
-        me.actor
-            .require(Action::Write, Some(existing.owner_unit_id))?;
-        drop(conn);
-        let form = event::draft_of(&existing);
-        form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
-    }
-    .await;
-    page_or_error(&ctx, result)
+) -> PageResult {
+    let mut conn = state.db.conn().await?;
+    let existing = event::get(&mut conn, &me.actor, id).await?;
+    me.actor
+        .require(Action::Write, Some(existing.owner_unit_id))?;
+    drop(conn);
+    let form = event::draft_of(&existing);
+    Ok(render(
+        &form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await?,
+    ))
 }
 
 async fn update(
@@ -291,7 +286,7 @@ async fn update(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<EventDraft>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         let input = form.parse()?;
@@ -364,11 +359,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        event_page(&state, &ctx, &me, id, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &event_page(&state, &ctx, &me, id, FormErrors::default()).await?,
+    ))
 }
 
 async fn upload(
@@ -377,7 +371,7 @@ async fn upload(
     ctx: PageCtx,
     Path(id): Path<i64>,
     form: Multipart,
-) -> Response {
+) -> PageResult {
     let result = async {
         let (name, bytes) = super::delegations::read_upload(form).await?;
         let mut tx = state.db.begin().await?;

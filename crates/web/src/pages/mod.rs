@@ -9,6 +9,7 @@ mod countries;
 mod dashboard;
 mod delegations;
 mod emulation;
+mod error;
 mod events;
 mod home;
 mod login;
@@ -32,6 +33,8 @@ use axum::routing::get;
 use crate::i18n::Lang;
 use crate::routes::RouteSet;
 use crate::view::{FormErrors, PageCtx};
+
+pub(crate) use error::{PageError, PageResult, error_pages};
 
 /// A workflow move as a page's form sends it.
 #[derive(Debug, serde::Deserialize)]
@@ -59,14 +62,6 @@ pub(crate) fn render(template: &impl Template) -> Response {
             tracing::error!(error = %e, "rendering a page failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
-    }
-}
-
-/// The page a read built, or the error page for why it could not be built.
-pub(crate) fn page_or_error(ctx: &PageCtx, page: amity_store::Result<impl Template>) -> Response {
-    match page {
-        Ok(page) => render(&page),
-        Err(e) => store_error_page(ctx, e),
     }
 }
 
@@ -190,20 +185,21 @@ pub(crate) async fn after_post<'c, T, P, Fut>(
     result: amity_store::Result<T>,
     redirect: impl FnOnce(T) -> String,
     form_again: impl FnOnce(FormErrors) -> Fut,
-) -> Response
+) -> PageResult
 where
     P: Template + 'c,
     Fut: Future<Output = amity_store::Result<P>>,
 {
     match result {
-        Ok(value) => Redirect::to(&redirect(value)).into_response(),
+        Ok(value) => Ok(Redirect::to(&redirect(value)).into_response()),
         Err(amity_store::Error::Invalid(invalid)) => {
-            match form_again(FormErrors::from_fields(&invalid.0, ctx.lang)).await {
-                Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
-                Err(e) => store_error_page(ctx, e),
-            }
+            let page = form_again(FormErrors::from_fields(&invalid.0, ctx.lang)).await?;
+            Err(PageError::Form(render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page,
+            )))
         }
-        Err(e) => store_error_page(ctx, e),
+        Err(e) => Err(e.into()),
     }
 }
 

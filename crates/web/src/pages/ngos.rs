@@ -10,13 +10,12 @@ use amity_store::ngo::{self, Listed, Ngo, NgoFilter};
 use amity_store::org::OrgUnit;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, beside_field, optional_date, page_or_error};
+use super::{PageResult, after_post, beside_field, optional_date, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -85,33 +84,30 @@ async fn list(
     Auth(_): Auth,
     ctx: PageCtx,
     Query(form): Query<ListForm>,
-) -> Response {
+) -> PageResult {
     let page = form.page.unwrap_or(1).max(1);
-    let result = async {
-        let filter = NgoFilter {
-            q: Some(form.q.trim().to_owned()).filter(|q| !q.is_empty()),
-            province: form.province.trim().parse().ok(),
-            sector: Some(form.sector.trim().to_owned()).filter(|s| !s.is_empty()),
-            needs_attention: !form.attention.is_empty(),
-        };
-        let mut conn = state.db.conn().await?;
-        let (ngos, total) =
-            ngo::list(&mut conn, &filter, PER_PAGE, (page - 1) * PER_PAGE, today()).await?;
-        let provinces = provinces(&state).await?;
-        let query = form.query_string();
-        Ok(ListPage {
-            ctx: &ctx,
-            ngos,
-            total,
-            page,
-            pages: super::page_count(total, PER_PAGE),
-            form,
-            query,
-            provinces,
-        })
-    }
-    .await;
-    page_or_error(&ctx, result)
+
+    let filter = NgoFilter {
+        q: Some(form.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        province: form.province.trim().parse().ok(),
+        sector: Some(form.sector.trim().to_owned()).filter(|s| !s.is_empty()),
+        needs_attention: !form.attention.is_empty(),
+    };
+    let mut conn = state.db.conn().await?;
+    let (ngos, total) =
+        ngo::list(&mut conn, &filter, PER_PAGE, (page - 1) * PER_PAGE, today()).await?;
+    let provinces = provinces(&state).await?;
+    let query = form.query_string();
+    Ok(render(&ListPage {
+        ctx: &ctx,
+        ngos,
+        total,
+        page,
+        pages: super::page_count(total, PER_PAGE),
+        form,
+        query,
+        provinces,
+    }))
 }
 
 /// The permit form's fields as the page sends them (also an application's move, whose
@@ -241,11 +237,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        ngo_page(&state, &ctx, &me, id, None, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &ngo_page(&state, &ctx, &me, id, None, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,7 +257,7 @@ async fn set_work(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<WorkFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let sectors: Vec<String> = f
             .sectors
@@ -296,7 +291,7 @@ async fn add_permit(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<PermitFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let draft = f.draft()?;
         let mut tx = state.db.begin().await?;
@@ -319,7 +314,7 @@ async fn change_permit(
     ctx: PageCtx,
     Path((id, permit)): Path<(i64, i64)>,
     PostForm(f): PostForm<PermitFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let change = f
             .change

@@ -21,7 +21,7 @@ use axum_extra::extract::Form as MultiForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{after_post, denied_page, error_page_for, page_or_error, render, store_error_page};
+use super::{PageResult, after_post, denied_page, error_page_for, render, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -208,15 +208,14 @@ async fn show(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Query(q): Query<AsOfQuery>,
-) -> Response {
+) -> PageResult {
     let date = match as_of(q.as_of.as_deref()) {
         Ok(d) => d,
-        Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => return Ok(error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e)),
     };
-    page_or_error(
-        &ctx,
-        load_unit_page(&state, &ctx, &me, id, date, q.year).await,
-    )
+    Ok(render(
+        &load_unit_page(&state, &ctx, &me, id, date, q.year).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -359,7 +358,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     Form(form): Form<UnitForm>,
-) -> Response {
+) -> PageResult {
     let mut check = Checker::new();
     let parsed = form.parse("", &mut check);
     let result = match (check.finish(), parsed) {
@@ -462,7 +461,7 @@ async fn save_edit(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<EditForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let name = check.check("name", OrgName::parse(&form.name));
@@ -679,7 +678,7 @@ async fn merge(
     Auth(me): Auth,
     ctx: PageCtx,
     MultiForm(form): MultiForm<MergeForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let date = check.check("date", parse_date(&form.date));
@@ -815,7 +814,7 @@ async fn split(
     Auth(me): Auth,
     ctx: PageCtx,
     MultiForm(form): MultiForm<SplitForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let from = check.check(

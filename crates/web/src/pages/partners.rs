@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{after_post, page_or_error, render, render_status, store_error_page};
+use super::{PageResult, after_post, render, render_status, store_error_page};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -239,18 +239,15 @@ async fn form_page<'a>(
     })
 }
 
-async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    if let Err(d) = me.actor.require(Action::Write, me.actor.unit_id) {
-        return super::denied_page(&ctx, d);
-    }
+async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
+    me.actor.require(Action::Write, me.actor.unit_id)?;
     let form = PartnerForm {
         kind: "political_party".into(),
         ..Default::default()
     };
-    page_or_error(
-        &ctx,
-        form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await,
-    )
+    Ok(render(
+        &form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await?,
+    ))
 }
 
 async fn create(
@@ -258,7 +255,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     Form(form): Form<PartnerForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let input = form.parse()?;
         let mut tx = state.db.begin().await?;
@@ -278,10 +275,9 @@ async fn create(
         // A likely duplicate: the form again, listing the partners it resembles, with a box to
         // confirm.
         Err(amity_store::Error::Duplicate { candidates, .. }) => {
-            match form_page(&state, &ctx, None, form, FormErrors::default(), candidates).await {
-                Ok(page) => render_status(StatusCode::CONFLICT, &page),
-                Err(e) => store_error_page(&ctx, e),
-            }
+            let page =
+                form_page(&state, &ctx, None, form, FormErrors::default(), candidates).await?;
+            Ok(render_status(StatusCode::CONFLICT, &page))
         }
         other => {
             after_post(
@@ -428,12 +424,11 @@ async fn show(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Query(q): Query<TimelineQuery>,
-) -> Response {
+) -> PageResult {
     let year = q.year.as_deref().and_then(|y| y.trim().parse::<i32>().ok());
-    page_or_error(
-        &ctx,
-        partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await,
-    )
+    Ok(render(
+        &partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await?,
+    ))
 }
 
 async fn edit_form(
@@ -441,14 +436,14 @@ async fn edit_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let existing = partner::get(&mut conn, id).await?;
-        me.actor
-            .require(Action::Write, Some(existing.owner_unit_id))?;
-        let form = PartnerForm::from_partner(&existing);
-        form_page(
+) -> PageResult {
+    let mut conn = state.db.conn().await?;
+    let existing = partner::get(&mut conn, id).await?;
+    me.actor
+        .require(Action::Write, Some(existing.owner_unit_id))?;
+    let form = PartnerForm::from_partner(&existing);
+    Ok(render(
+        &form_page(
             &state,
             &ctx,
             Some(existing),
@@ -456,10 +451,8 @@ async fn edit_form(
             FormErrors::default(),
             vec![],
         )
-        .await
-    }
-    .await;
-    page_or_error(&ctx, result)
+        .await?,
+    ))
 }
 
 async fn update(
@@ -468,7 +461,7 @@ async fn update(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<PartnerForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let input = form.parse()?;
         let mut tx = state.db.begin().await?;
@@ -507,7 +500,7 @@ async fn link(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<LinkForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let unit = check.check(
@@ -568,7 +561,7 @@ async fn add_agreement(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<AgreementForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let status = check.check("status", form.status.parse::<AgreementStatus>());
@@ -624,7 +617,7 @@ async fn add_task(
     ctx: PageCtx,
     Path((id, agreement_id)): Path<(i64, i64)>,
     Form(form): Form<TaskForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let year = check.check(
@@ -672,7 +665,7 @@ async fn update_task(
     ctx: PageCtx,
     Path((id, agreement_id, task)): Path<(i64, i64, i64)>,
     Form(form): Form<TaskForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let status = form
             .status

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{after_post, page_or_error, render, store_error_page};
+use super::{PageResult, after_post, render, store_error_page};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -124,11 +124,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        person_page(&state, &ctx, &me, id, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &person_page(&state, &ctx, &me, id, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,7 +150,7 @@ async fn add_position(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<PositionForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let from = super::optional_date("valid_from", &form.valid_from, &mut check);
@@ -297,24 +296,23 @@ impl PersonForm {
     }
 }
 
-async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
     if let Err(d) = me
         .actor
         .require(amity_domain::authz::Action::Write, me.actor.unit_id)
     {
-        return super::denied_page(&ctx, d);
+        return Err(d.into());
     }
-    page_or_error(
-        &ctx,
-        form_page(
+    Ok(render(
+        &form_page(
             &state,
             &ctx,
             None,
             PersonForm::default(),
             FormErrors::default(),
         )
-        .await,
-    )
+        .await?,
+    ))
 }
 
 async fn create(
@@ -322,7 +320,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     Form(form): Form<PersonForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let input = form.input(&mut check);
@@ -375,20 +373,18 @@ async fn edit_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let existing = person::get(&mut conn, &me.actor, id).await?;
-        me.actor.require(
-            amity_domain::authz::Action::Write,
-            Some(existing.owner_unit_id),
-        )?;
-        drop(conn);
-        let form = PersonForm::from_person(&existing);
-        form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await
-    }
-    .await;
-    page_or_error(&ctx, result)
+) -> PageResult {
+    let mut conn = state.db.conn().await?;
+    let existing = person::get(&mut conn, &me.actor, id).await?;
+    me.actor.require(
+        amity_domain::authz::Action::Write,
+        Some(existing.owner_unit_id),
+    )?;
+    drop(conn);
+    let form = PersonForm::from_person(&existing);
+    Ok(render(
+        &form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await?,
+    ))
 }
 
 async fn update(
@@ -397,7 +393,7 @@ async fn update(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<PersonForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let input = form.input(&mut check);

@@ -9,13 +9,12 @@ use amity_domain::report::ReportState;
 use amity_store::periodic::{self, Completeness, Form, Listed, Report, ReportFilter, ReportInput};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{MoveForm, after_post, page_or_error};
+use super::{MoveForm, PageResult, after_post, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -157,11 +156,10 @@ async fn list(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(form): Query<ListForm>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        list_page(&state, &ctx, &me, form, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &list_page(&state, &ctx, &me, form, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,7 +177,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<NewForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let unit = match f.unit.trim() {
             "" => me
@@ -303,11 +301,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        report_page(&state, &ctx, &me, id, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &report_page(&state, &ctx, &me, id, FormErrors::default()).await?,
+    ))
 }
 
 /// The draft's sections and one `value_<code>` field per manual indicator.
@@ -317,7 +314,7 @@ async fn update(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(fields): PostForm<BTreeMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut input = ReportInput {
             results: fields.get("results").cloned(),
@@ -361,7 +358,7 @@ async fn transition(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(form): PostForm<MoveForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let to = form
             .to

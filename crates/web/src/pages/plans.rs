@@ -7,13 +7,12 @@ use amity_domain::plan::{EvidenceKind, TaskDraft, TaskStatus};
 use amity_store::plan::{self, Listed, Plan, TaskInput};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{after_post, optional_date, page_or_error};
+use super::{PageResult, after_post, optional_date, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -69,11 +68,10 @@ async fn list(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(f): Query<ListForm>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        list_page(&state, &ctx, &me, f.year, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &list_page(&state, &ctx, &me, f.year, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +87,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<NewPlan>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let unit = me.actor.unit_id.ok_or_else(|| {
             amity_store::Error::invalid("unit_id", "your account belongs to no unit")
@@ -160,11 +158,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        plan_page(&state, &ctx, &me, id, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &plan_page(&state, &ctx, &me, id, FormErrors::default()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,7 +176,7 @@ async fn add_priority(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<NewPriority>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         plan::add_priority(&mut tx, &me.actor, id, &f.title).await?;
@@ -280,7 +277,7 @@ async fn add_task(
     ctx: PageCtx,
     Path(id): Path<i64>,
     PostForm(f): PostForm<TaskForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let input = f.input(None)?;
         let mut tx = state.db.begin().await?;
@@ -303,7 +300,7 @@ async fn update_task(
     ctx: PageCtx,
     Path((id, task)): Path<(i64, i64)>,
     PostForm(f): PostForm<TaskForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let input = f.input(None)?;
         let mut tx = state.db.begin().await?;

@@ -11,7 +11,6 @@ use amity_store::holiday::{self, Holiday};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, NaiveDate, Utc};
@@ -19,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::aid::page_number;
-use super::{after_post, error_page_for, page_or_error};
+use super::{PageResult, after_post, error_page_for, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -108,18 +107,17 @@ async fn rates_page<'a>(
     })
 }
 
-async fn rates(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
-    page_or_error(
-        &ctx,
-        rates_page(
+async fn rates(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
+    Ok(render(
+        &rates_page(
             &state,
             &ctx,
             &me,
             RateFields::default(),
             FormErrors::default(),
         )
-        .await,
-    )
+        .await?,
+    ))
 }
 
 async fn set_rate(
@@ -127,7 +125,7 @@ async fn set_rate(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<RateFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let currency = check.required("currency", Some(f.currency.trim()), Currency::parse);
@@ -215,18 +213,17 @@ async fn holidays(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<YearQuery>,
-) -> Response {
+) -> PageResult {
     let year = q.year.unwrap_or_else(|| Utc::now().year());
     if !YEARS.contains(&year) {
-        return error_page_for(
+        return Ok(error_page_for(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
             "year: must be between 1990 and 2100",
-        );
+        ));
     }
-    page_or_error(
-        &ctx,
-        holidays_page(
+    Ok(render(
+        &holidays_page(
             &state,
             &ctx,
             &me,
@@ -234,8 +231,8 @@ async fn holidays(
             HolidayFields::default(),
             FormErrors::default(),
         )
-        .await,
-    )
+        .await?,
+    ))
 }
 
 fn holidays_path(year: i32) -> String {
@@ -247,7 +244,7 @@ async fn set_holiday(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<HolidayFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let date = check.required("date", Some(f.date.trim()), parse_date);
@@ -282,9 +279,13 @@ async fn remove_holiday(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(date): Path<String>,
-) -> Response {
+) -> PageResult {
     let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
-        return error_page_for(&ctx, StatusCode::NOT_FOUND, "holiday not found");
+        return Ok(error_page_for(
+            &ctx,
+            StatusCode::NOT_FOUND,
+            "holiday not found",
+        ));
     };
     let result = async {
         let mut tx = state.db.begin().await?;

@@ -8,12 +8,11 @@ use amity_domain::report::{FormDraft, MANUAL, PeriodKind};
 use amity_store::periodic::{self, Form};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form as PostForm;
 use serde::Deserialize;
 
-use super::{after_post, beside_field, page_or_error};
+use super::{PageResult, after_post, beside_field, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -134,15 +133,14 @@ async fn list_page<'a>(
     })
 }
 
-async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Response {
+async fn list(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
     let fields = FormFields {
         due_days: "15".into(),
         ..Default::default()
     };
-    page_or_error(
-        &ctx,
-        list_page(&state, &ctx, &me, fields, FormErrors::default()).await,
-    )
+    Ok(render(
+        &list_page(&state, &ctx, &me, fields, FormErrors::default()).await?,
+    ))
 }
 
 async fn create(
@@ -150,7 +148,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     PostForm(f): PostForm<FormFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let spec = f.draft()?.check()?;
         let mut tx = state.db.begin().await?;
@@ -221,11 +219,10 @@ async fn show(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(code): Path<String>,
-) -> Response {
-    page_or_error(
-        &ctx,
-        form_page(&state, &ctx, &me, &code, None, FormErrors::default()).await,
-    )
+) -> PageResult {
+    Ok(render(
+        &form_page(&state, &ctx, &me, &code, None, FormErrors::default()).await?,
+    ))
 }
 
 async fn update(
@@ -234,7 +231,7 @@ async fn update(
     ctx: PageCtx,
     Path(code): Path<String>,
     PostForm(f): PostForm<FormFields>,
-) -> Response {
+) -> PageResult {
     let result = async {
         // The code is the page's, not a field.
         let spec = FormFields {
@@ -264,7 +261,7 @@ async fn remove(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(code): Path<String>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut tx = state.db.begin().await?;
         periodic::delete_form(&mut tx, &me.actor, &code).await?;

@@ -6,12 +6,11 @@ use amity_domain::indicator::Period;
 use amity_store::report::{self, Reading, Summary};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use axum::routing::get;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::page_or_error;
+use super::{PageResult, render};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -85,7 +84,7 @@ async fn summary(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(form): Query<SummaryForm>,
-) -> Response {
+) -> PageResult {
     let period = if form.period.trim().is_empty() {
         Utc::now().year().to_string()
     } else {
@@ -96,49 +95,46 @@ async fn summary(
     } else {
         "then".to_owned()
     };
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let today = Utc::now().date_naive();
-        let units: Vec<_> = amity_store::org::all_as_of(&mut conn, today)
-            .await?
-            .into_iter()
-            .filter(|u| me.actor.may(Action::Read, Some(u.id)))
-            .collect();
-        let unit = form.unit.or(me.actor.unit_id).unwrap_or_default();
-        let mut units = units;
-        if !units.iter().any(|u| u.id == unit)
-            && let Ok(closed) = amity_store::org::get(&mut conn, unit, today).await
-        {
-            // A unit closed since (merged, split) stays choosable when asked for.
-            units.insert(0, closed);
-        }
-        let (summary, error) = match Period::parse(&period) {
-            Ok(p) => {
-                let reading = if structure == "current" {
-                    Reading::Current
-                } else {
-                    Reading::Then
-                };
-                match report::summary(&mut conn, &me.actor, unit, &p, true, reading).await {
-                    Ok(s) => (Some(s), None),
-                    Err(amity_store::Error::NotFound(_)) => (None, Some(ctx.t("error-404-detail"))),
-                    Err(e) => return Err(e),
-                }
-            }
-            Err(e) => (None, Some(format!("{}: {e}", ctx.t("report-period")))),
-        };
-        Ok::<_, amity_store::Error>(SummaryPage {
-            ctx: &ctx,
-            units,
-            unit,
-            period: period.clone(),
-            structure: structure.clone(),
-            summary,
-            error,
-        })
+
+    let mut conn = state.db.conn().await?;
+    let today = Utc::now().date_naive();
+    let units: Vec<_> = amity_store::org::all_as_of(&mut conn, today)
+        .await?
+        .into_iter()
+        .filter(|u| me.actor.may(Action::Read, Some(u.id)))
+        .collect();
+    let unit = form.unit.or(me.actor.unit_id).unwrap_or_default();
+    let mut units = units;
+    if !units.iter().any(|u| u.id == unit)
+        && let Ok(closed) = amity_store::org::get(&mut conn, unit, today).await
+    {
+        // A unit closed since (merged, split) stays choosable when asked for.
+        units.insert(0, closed);
     }
-    .await;
-    page_or_error(&ctx, result)
+    let (summary, error) = match Period::parse(&period) {
+        Ok(p) => {
+            let reading = if structure == "current" {
+                Reading::Current
+            } else {
+                Reading::Then
+            };
+            match report::summary(&mut conn, &me.actor, unit, &p, true, reading).await {
+                Ok(s) => (Some(s), None),
+                Err(amity_store::Error::NotFound(_)) => (None, Some(ctx.t("error-404-detail"))),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(e) => (None, Some(format!("{}: {e}", ctx.t("report-period")))),
+    };
+    Ok(render(&Ok::<_, amity_store::Error>(SummaryPage {
+        ctx: &ctx,
+        units,
+        unit,
+        period: period.clone(),
+        structure: structure.clone(),
+        summary,
+        error,
+    })?))
 }
 
 pub(super) fn routes() -> RouteSet {

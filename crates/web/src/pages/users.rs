@@ -13,7 +13,7 @@ use axum::routing::get;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{after_post, denied_page, render, store_error_page};
+use super::{PageResult, after_post, denied_page, render, store_error_page};
 use crate::api::users::NewUserBody;
 use crate::auth::Auth;
 use crate::routes::RouteSet;
@@ -158,7 +158,7 @@ async fn create(
     Auth(me): Auth,
     ctx: PageCtx,
     Form(form): Form<UserForm>,
-) -> Response {
+) -> PageResult {
     let body = NewUserBody {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
@@ -237,7 +237,7 @@ async fn update(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<UserForm>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let mut check = Checker::new();
         let name = form.display_name.trim().to_owned();
