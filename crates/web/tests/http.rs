@@ -3667,6 +3667,21 @@ async fn events_record_their_format_and_connected_sites() {
             shown.contains("Số điểm cầu") && shown.contains("<dd>7</dd>"),
             "{shown}"
         );
+        // A record out of reach is the error page, in the reader's language, with the header.
+        let missing = app
+            .send(
+                Request::get("/events/999999")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        let text = missing.text();
+        assert!(
+            text.contains("Không tìm thấy") && text.contains("/logout"),
+            "{text}"
+        );
         app
     })
     .await;

@@ -4,11 +4,10 @@ use amity_store::audit::{self, AuditEntry, AuditFilter};
 use amity_store::user;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{render, store_error_page};
+use super::{PageResult, render};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -57,56 +56,50 @@ async fn audit_page(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<AuditQuery>,
-) -> Response {
+) -> PageResult {
     let page = q.page.unwrap_or(1).max(1);
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let actor_id = match q.actor.trim() {
-            "" => None,
-            a => Some(
-                user::find_by_email(&mut conn, a)
-                    .await?
-                    .map_or(-1, |u| u.id),
-            ),
-        };
-        let filter = AuditFilter {
-            entity_type: Some(q.entity_type.trim().to_owned()).filter(|t| !t.is_empty()),
-            entity_id: q.entity_id.trim().parse().ok(),
-            actor_id,
-            oldest_first: false,
-        };
-        audit::list(
-            &mut conn,
-            &me.actor,
-            &filter,
-            PER_PAGE,
-            (page - 1) * PER_PAGE,
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok((entries, total)) => {
-            let pages = super::page_count(total, PER_PAGE);
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("entity_type", &q.entity_type)
-                .append_pair("entity_id", &q.entity_id)
-                .append_pair("actor", &q.actor)
-                .finish();
-            render(&AuditPage {
-                ctx: &ctx,
-                entries,
-                total,
-                page,
-                pages,
-                entity_type: q.entity_type,
-                entity_id: q.entity_id,
-                actor: q.actor,
-                query,
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+
+    let mut conn = state.db.conn().await?;
+    let actor_id = match q.actor.trim() {
+        "" => None,
+        a => Some(
+            user::find_by_email(&mut conn, a)
+                .await?
+                .map_or(-1, |u| u.id),
+        ),
+    };
+    let filter = AuditFilter {
+        entity_type: Some(q.entity_type.trim().to_owned()).filter(|t| !t.is_empty()),
+        entity_id: q.entity_id.trim().parse().ok(),
+        actor_id,
+        oldest_first: false,
+    };
+    let (entries, total) = audit::list(
+        &mut conn,
+        &me.actor,
+        &filter,
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
+
+    let pages = super::page_count(total, PER_PAGE);
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("entity_type", &q.entity_type)
+        .append_pair("entity_id", &q.entity_id)
+        .append_pair("actor", &q.actor)
+        .finish();
+    Ok(render(&AuditPage {
+        ctx: &ctx,
+        entries,
+        total,
+        page,
+        pages,
+        entity_type: q.entity_type,
+        entity_id: q.entity_id,
+        actor: q.actor,
+        query,
+    }))
 }
 
 pub(super) fn routes() -> RouteSet {

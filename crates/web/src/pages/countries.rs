@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, error_page_for, render, store_error_page};
+use super::{PageResult, after_post, error_page_for, render};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -54,7 +54,7 @@ async fn list(
     _: Auth,
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = q.page.unwrap_or(1).max(1);
     let filter = CountryFilter {
         q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -66,34 +66,29 @@ async fn list(
         &country::SORT_FIELDS,
     )
     .unwrap_or(("name", false));
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        country::list(&mut conn, &filter, sort, PER_PAGE, (page - 1) * PER_PAGE).await
-    }
-    .await;
-    match result {
-        Ok((countries, total)) => {
-            let pages = super::page_count(total, PER_PAGE);
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("q", &q.q)
-                .append_pair("level", &q.level)
-                .append_pair("sort", &q.sort)
-                .finish();
-            render(&CountriesPage {
-                ctx: &ctx,
-                countries,
-                total,
-                page,
-                pages,
-                q: q.q,
-                level: q.level,
-                sort: q.sort,
-                levels: PartnershipLevel::ALL,
-                query,
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+
+    let mut conn = state.db.conn().await?;
+    let (countries, total) =
+        country::list(&mut conn, &filter, sort, PER_PAGE, (page - 1) * PER_PAGE).await?;
+
+    let pages = super::page_count(total, PER_PAGE);
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", &q.q)
+        .append_pair("level", &q.level)
+        .append_pair("sort", &q.sort)
+        .finish();
+    Ok(render(&CountriesPage {
+        ctx: &ctx,
+        countries,
+        total,
+        page,
+        pages,
+        q: q.q,
+        level: q.level,
+        sort: q.sort,
+        levels: PartnershipLevel::ALL,
+        query,
+    }))
 }
 
 #[derive(Template)]

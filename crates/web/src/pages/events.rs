@@ -307,22 +307,11 @@ async fn update(
     .await
 }
 
-async fn delete(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-) -> Response {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        event::delete(&mut tx, &me.actor, id).await?;
-        tx.commit().await
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(path::EVENTS).into_response(),
-        Err(e) => store_error_page(&ctx, e),
-    }
+async fn delete(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> PageResult {
+    let mut tx = state.db.begin().await?;
+    event::delete(&mut tx, &me.actor, id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(path::EVENTS).into_response())
 }
 
 #[derive(Template)]

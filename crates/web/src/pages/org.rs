@@ -102,48 +102,42 @@ async fn tree(
     _: Auth,
     ctx: PageCtx,
     Query(q): Query<AsOfQuery>,
-) -> Response {
+) -> PageResult {
     let date = match as_of(q.as_of.as_deref()) {
         Ok(d) => d,
-        Err(e) => return error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => return Ok(error_page_for(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &e)),
     };
     let q = query_words(&q.q);
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        if q.is_empty() {
-            return org::all_as_of(&mut conn, date).await;
-        }
+    let mut conn = state.db.conn().await?;
+    let units = if q.is_empty() {
+        org::all_as_of(&mut conn, date).await?
+    } else {
         let filter = UnitFilter {
             q: Some(q.clone()),
             ..UnitFilter::as_of(date)
         };
-        Ok(org::list(&mut conn, &filter, 5000, 0).await?.0)
-    }
-    .await;
-    match result {
-        Ok(units) => {
-            let counts = OrgKind::ALL
-                .iter()
-                .map(|k| {
-                    (
-                        k.as_str().to_owned(),
-                        units.iter().filter(|u| u.kind == k.as_str()).count(),
-                    )
-                })
-                .filter(|(_, n)| *n > 0)
-                .collect();
-            let export = path::org_export(&date, &q);
-            render(&TreePage {
-                ctx: &ctx,
-                as_of: date,
-                q,
-                export,
-                rows: tree_rows(units),
-                counts,
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+        org::list(&mut conn, &filter, 5000, 0).await?.0
+    };
+
+    let counts = OrgKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str().to_owned(),
+                units.iter().filter(|u| u.kind == k.as_str()).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let export = path::org_export(&date, &q);
+    Ok(render(&TreePage {
+        ctx: &ctx,
+        as_of: date,
+        q,
+        export,
+        rows: tree_rows(units),
+        counts,
+    }))
 }
 
 #[derive(Template)]
@@ -239,10 +233,9 @@ fn opt(s: &str) -> Option<String> {
 async fn save_contact(
     State(state): State<AppState>,
     Auth(me): Auth,
-    ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<ContactForm>,
-) -> Response {
+) -> PageResult {
     let patch = UnitPatch {
         address: Some(opt(&form.address)),
         phone: Some(opt(&form.phone)),
@@ -251,16 +244,11 @@ async fn save_contact(
         note: Some(opt(&form.note)),
         ..Default::default()
     };
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        org::update(&mut tx, &me.actor, id, &patch).await?;
-        tx.commit().await
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&path::unit(id)).into_response(),
-        Err(e) => store_error_page(&ctx, e),
-    }
+
+    let mut tx = state.db.begin().await?;
+    org::update(&mut tx, &me.actor, id, &patch).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&path::unit(id)).into_response())
 }
 
 /// The create-unit form's values, kept when the form comes back with errors.
@@ -422,37 +410,29 @@ async fn edit_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    if let Err(d) = me.actor.require(Action::ManageStructure, None) {
-        return denied_page(&ctx, d);
-    }
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let unit = org::get(&mut conn, id, today()).await?;
-        let units = org::all_as_of(&mut conn, today()).await?;
-        Ok::<_, amity_store::Error>((unit, units))
-    }
-    .await;
-    match result {
-        Ok((unit, units)) => {
-            let form = EditForm {
-                name: unit.name.clone(),
-                short_name: unit.short_name.clone().unwrap_or_default(),
-                name_en: unit.name_en.clone().unwrap_or_default(),
-                code: unit.code.clone().unwrap_or_default(),
-                parent_id: unit.parent_id.map(|p| p.to_string()).unwrap_or_default(),
-                effective: today().format("%d/%m/%Y").to_string(),
-            };
-            render(&EditPage {
-                ctx: &ctx,
-                unit,
-                form,
-                units,
-                errors: FormErrors::default(),
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+) -> PageResult {
+    me.actor.require(Action::ManageStructure, None)?;
+
+    let mut conn = state.db.conn().await?;
+    let unit = org::get(&mut conn, id, today()).await?;
+    let units = org::all_as_of(&mut conn, today()).await?;
+    let (unit, units) = (unit, units);
+
+    let form = EditForm {
+        name: unit.name.clone(),
+        short_name: unit.short_name.clone().unwrap_or_default(),
+        name_en: unit.name_en.clone().unwrap_or_default(),
+        code: unit.code.clone().unwrap_or_default(),
+        parent_id: unit.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        effective: today().format("%d/%m/%Y").to_string(),
+    };
+    Ok(render(&EditPage {
+        ctx: &ctx,
+        unit,
+        form,
+        units,
+        errors: FormErrors::default(),
+    }))
 }
 
 async fn save_edit(
@@ -525,49 +505,42 @@ struct RolesForm {
 async fn save_cluster_roles(
     State(state): State<AppState>,
     Auth(me): Auth,
-    ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<RolesForm>,
-) -> Response {
-    let result = async {
-        let mut check = Checker::new();
-        let year = check.check(
-            "year",
-            form.year
-                .trim()
-                .parse::<i32>()
-                .map_err(|_| "write the year as four digits".to_owned()),
-        );
-        let lead = check.check(
-            "lead",
-            form.lead
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "choose the lead".to_owned()),
-        );
-        let deputy = match form.deputy.trim() {
-            "" => Some(None),
-            d => check.check(
-                "deputy",
-                d.parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| "choose the deputy".to_owned()),
-            ),
-        };
-        check.finish()?;
-        let (Some(year), Some(lead), Some(deputy)) = (year, lead, deputy) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        org::set_cluster_roles(&mut tx, &me.actor, id, year, lead, deputy).await?;
-        tx.commit().await?;
-        Ok::<_, amity_store::Error>(year)
-    }
-    .await;
-    match result {
-        Ok(year) => Redirect::to(&path::cluster_year(id, year)).into_response(),
-        Err(e) => store_error_page(&ctx, e),
-    }
+) -> PageResult {
+    let mut check = Checker::new();
+    let year = check.check(
+        "year",
+        form.year
+            .trim()
+            .parse::<i32>()
+            .map_err(|_| "write the year as four digits".to_owned()),
+    );
+    let lead = check.check(
+        "lead",
+        form.lead
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| "choose the lead".to_owned()),
+    );
+    let deputy = match form.deputy.trim() {
+        "" => Some(None),
+        d => check.check(
+            "deputy",
+            d.parse::<i64>()
+                .map(Some)
+                .map_err(|_| "choose the deputy".to_owned()),
+        ),
+    };
+    check.finish()?;
+    let (Some(year), Some(lead), Some(deputy)) = (year, lead, deputy) else {
+        unreachable!("the checker reported every missing value")
+    };
+    let mut tx = state.db.begin().await?;
+    org::set_cluster_roles(&mut tx, &me.actor, id, year, lead, deputy).await?;
+    tx.commit().await?;
+    let year = year;
+    Ok(Redirect::to(&path::cluster_year(id, year)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -581,21 +554,14 @@ struct CloseForm {
 async fn close(
     State(state): State<AppState>,
     Auth(me): Auth,
-    ctx: PageCtx,
     Path(id): Path<i64>,
     Form(form): Form<CloseForm>,
-) -> Response {
-    let result = async {
-        let date = parse_date(&form.date).map_err(|e| amity_store::Error::invalid("date", e))?;
-        let mut tx = state.db.begin().await?;
-        org::close(&mut tx, &me.actor, id, date, opt(&form.note).as_deref()).await?;
-        tx.commit().await
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&path::unit(id)).into_response(),
-        Err(e) => store_error_page(&ctx, e),
-    }
+) -> PageResult {
+    let date = parse_date(&form.date).map_err(|e| amity_store::Error::invalid("date", e))?;
+    let mut tx = state.db.begin().await?;
+    org::close(&mut tx, &me.actor, id, date, opt(&form.note).as_deref()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&path::unit(id)).into_response())
 }
 
 /// The merge form: several sources, and an existing target or a new unit.

@@ -17,12 +17,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render, render_status, store_error_page};
+use super::{PageResult, after_post, render, render_status};
 use crate::auth::{Auth, CurrentUser};
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -61,7 +61,7 @@ async fn list(
     _: Auth,
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = q.page.unwrap_or(1).max(1);
     let filter = PartnerFilter {
         q: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -69,41 +69,35 @@ async fn list(
         kind: q.kind.parse().ok(),
         ..Default::default()
     };
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        partner::list(
-            &mut conn,
-            &filter,
-            ("name", false),
-            PER_PAGE,
-            (page - 1) * PER_PAGE,
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok((partners, total)) => {
-            let pages = super::page_count(total, PER_PAGE);
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("q", &q.q)
-                .append_pair("country", &q.country)
-                .append_pair("kind", &q.kind)
-                .finish();
-            render(&ListPage {
-                ctx: &ctx,
-                partners,
-                total,
-                page,
-                pages,
-                q: q.q,
-                country: q.country,
-                kind: q.kind,
-                kinds: PartnerKind::ALL,
-                query,
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+
+    let mut conn = state.db.conn().await?;
+    let (partners, total) = partner::list(
+        &mut conn,
+        &filter,
+        ("name", false),
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
+
+    let pages = super::page_count(total, PER_PAGE);
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", &q.q)
+        .append_pair("country", &q.country)
+        .append_pair("kind", &q.kind)
+        .finish();
+    Ok(render(&ListPage {
+        ctx: &ctx,
+        partners,
+        total,
+        page,
+        pages,
+        q: q.q,
+        country: q.country,
+        kind: q.kind,
+        kinds: PartnerKind::ALL,
+        query,
+    }))
 }
 
 /// The partner form's values, kept when it comes back with errors or a duplicate warning.
@@ -697,18 +691,11 @@ async fn update_task(
 async fn survivor_redirect(
     State(state): State<AppState>,
     _: Auth,
-    ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        partner::get(&mut conn, id).await
-    }
-    .await;
-    match result {
-        Ok(p) => Redirect::to(&path::partner(p.merged_into_id.unwrap_or(p.id))).into_response(),
-        Err(e) => store_error_page(&ctx, e),
-    }
+) -> PageResult {
+    let mut conn = state.db.conn().await?;
+    let p = partner::get(&mut conn, id).await?;
+    Ok(Redirect::to(&path::partner(p.merged_into_id.unwrap_or(p.id))).into_response())
 }
 
 pub(super) fn routes() -> RouteSet {

@@ -7,11 +7,10 @@ use amity_store::person::{self, Organization, Person, PersonInput, Position};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render, store_error_page};
+use super::{PageResult, after_post, render};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -42,37 +41,31 @@ async fn list(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let page = q.page.unwrap_or(1).max(1);
     let words = Some(q.q.trim()).filter(|s| !s.is_empty());
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        person::list(
-            &mut conn,
-            &me.actor,
-            words,
-            None,
-            ("name", false),
-            PER_PAGE,
-            (page - 1) * PER_PAGE,
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok((people, total)) => {
-            let pages = super::page_count(total, PER_PAGE);
-            render(&ListPage {
-                ctx: &ctx,
-                people,
-                total,
-                page,
-                pages,
-                q: q.q,
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+
+    let mut conn = state.db.conn().await?;
+    let (people, total) = person::list(
+        &mut conn,
+        &me.actor,
+        words,
+        None,
+        ("name", false),
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
+
+    let pages = super::page_count(total, PER_PAGE);
+    Ok(render(&ListPage {
+        ctx: &ctx,
+        people,
+        total,
+        page,
+        pages,
+        q: q.q,
+    }))
 }
 
 #[derive(Template)]

@@ -3,11 +3,10 @@
 use amity_store::search::{self, Hit};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{render, store_error_page};
+use super::{PageResult, render};
 use crate::auth::Auth;
 use crate::routes::RouteSet;
 use crate::state::AppState;
@@ -38,34 +37,28 @@ async fn search_page(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(query): Query<SearchQuery>,
-) -> Response {
+) -> PageResult {
     let page = query.page.unwrap_or(1).max(1);
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        search::query(
-            &mut conn,
-            &me.actor,
-            &query.q,
-            PER_PAGE,
-            (page - 1) * PER_PAGE,
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok((hits, total)) => {
-            let pages = super::page_count(total, PER_PAGE);
-            render(&SearchPage {
-                ctx: &ctx,
-                q: query.q,
-                hits,
-                total,
-                page,
-                pages,
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+
+    let mut conn = state.db.conn().await?;
+    let (hits, total) = search::query(
+        &mut conn,
+        &me.actor,
+        &query.q,
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
+
+    let pages = super::page_count(total, PER_PAGE);
+    Ok(render(&SearchPage {
+        ctx: &ctx,
+        q: query.q,
+        hits,
+        total,
+        page,
+        pages,
+    }))
 }
 
 pub(super) fn routes() -> RouteSet {

@@ -49,40 +49,32 @@ async fn list(
     Auth(me): Auth,
     ctx: PageCtx,
     Query(q): Query<PageQuery>,
-) -> Response {
-    if let Err(d) = me.actor.require(Action::ManageUsers, None) {
-        return denied_page(&ctx, d);
-    }
+) -> PageResult {
+    me.actor.require(Action::ManageUsers, None)?;
     let page = q.page.unwrap_or(1).max(1);
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let (users, total) = user::list(
-            &mut conn,
-            &me.actor,
-            ("name", false),
-            PER_PAGE,
-            (page - 1) * PER_PAGE,
-        )
-        .await?;
-        let unit_names =
-            org::latest_names(&mut conn, users.iter().map(|u| u.unit_id).collect()).await?;
-        Ok::<_, amity_store::Error>((users, unit_names, total))
-    }
-    .await;
-    match result {
-        Ok((users, unit_names, total)) => {
-            let pages = super::page_count(total, PER_PAGE);
-            render(&UsersPage {
-                ctx: &ctx,
-                users,
-                unit_names,
-                total,
-                page,
-                pages,
-            })
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+
+    let mut conn = state.db.conn().await?;
+    let (users, total) = user::list(
+        &mut conn,
+        &me.actor,
+        ("name", false),
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
+    let unit_names =
+        org::latest_names(&mut conn, users.iter().map(|u| u.unit_id).collect()).await?;
+    let (users, unit_names, total) = (users, unit_names, total);
+
+    let pages = super::page_count(total, PER_PAGE);
+    Ok(render(&UsersPage {
+        ctx: &ctx,
+        users,
+        unit_names,
+        total,
+        page,
+        pages,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -199,36 +191,28 @@ async fn edit_form(
     Auth(me): Auth,
     ctx: PageCtx,
     Path(id): Path<i64>,
-) -> Response {
-    if let Err(d) = me.actor.require(Action::ManageUsers, None) {
-        return denied_page(&ctx, d);
-    }
-    let result = async {
-        let mut conn = state.db.conn().await?;
-        let existing = user::get(&mut conn, &me.actor, id).await?;
-        Ok::<_, amity_store::Error>((existing, units(&state).await?))
-    }
-    .await;
-    match result {
-        Ok((existing, units)) => {
-            let form = UserForm {
-                email: existing.email.clone(),
-                display_name: existing.display_name.clone(),
-                role: existing.role.as_str().into(),
-                unit_id: existing.unit_id.to_string(),
-                password: String::new(),
-                active: existing.active.then(|| "on".into()),
-            };
-            render(&form_page(
-                &ctx,
-                Some(existing),
-                form,
-                units,
-                FormErrors::default(),
-            ))
-        }
-        Err(e) => store_error_page(&ctx, e),
-    }
+) -> PageResult {
+    me.actor.require(Action::ManageUsers, None)?;
+
+    let mut conn = state.db.conn().await?;
+    let existing = user::get(&mut conn, &me.actor, id).await?;
+    let (existing, units) = (existing, units(&state).await?);
+
+    let form = UserForm {
+        email: existing.email.clone(),
+        display_name: existing.display_name.clone(),
+        role: existing.role.as_str().into(),
+        unit_id: existing.unit_id.to_string(),
+        password: String::new(),
+        active: existing.active.then(|| "on".into()),
+    };
+    Ok(render(&form_page(
+        &ctx,
+        Some(existing),
+        form,
+        units,
+        FormErrors::default(),
+    )))
 }
 
 async fn update(
