@@ -539,7 +539,6 @@ async fn save_cluster_roles(
     let mut tx = state.db.begin().await?;
     org::set_cluster_roles(&mut tx, &me.actor, id, year, lead, deputy).await?;
     tx.commit().await?;
-    let year = year;
     Ok(Redirect::to(&path::cluster_year(id, year)).into_response())
 }
 
