@@ -36,6 +36,7 @@ pub mod search;
 pub mod sector;
 pub mod seed;
 mod sets;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod timeline;
 pub mod totals;
