@@ -3545,6 +3545,33 @@ async fn events_keep_the_live_totals_in_step() {
     .await;
 }
 
+/// A long list pages through its results keeping what was asked: the search's words and the
+/// audit trail's filters stay on the pager's links.
+#[tokio::test]
+async fn list_pages_keep_their_query_on_the_pager() {
+    each_backend(|app| async move {
+        let (session, _) = sign_in(&app, "admin@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let get = |path: &str| {
+            Request::get(path)
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("request")
+        };
+        let found = app.send(get("/search?q=huu+nghi")).await.text();
+        assert!(
+            found.contains("href=\"?q=huu%20nghi&amp;page=2\""),
+            "{found}"
+        );
+        let second = app.send(get("/search?q=huu+nghi&page=2")).await.text();
+        assert!(second.contains("href=\"?q=huu%20nghi&amp;page=1\"") && second.contains("2 / "));
+        let trail = app.send(get("/audit?actor=")).await.text();
+        assert!(trail.contains("actor=&amp;page=2"), "{trail}");
+        app
+    })
+    .await;
+}
+
 /// A review conference held "in person combined with online at the bridge points" records its
 /// format and how many sites it connected, through the API and the form alike.
 #[tokio::test]
