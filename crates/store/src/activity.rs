@@ -5,11 +5,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor};
 use chrono::NaiveDate;
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query};
 use serde::Serialize;
 
-use crate::audit::{self, AuditAction, Entry};
-use crate::db::Conn;
+use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::db::{Conn, Record};
 use crate::error::{Error, Result};
 use crate::schema::{ActivityLinks, AgreementTasks, Agreements, Delegations, Events};
 use crate::totals::{self, Contribution};
@@ -32,19 +32,6 @@ impl LinkType {
             LinkType::Task => "task",
         }
     }
-}
-
-/// The targets of one kind of link from a record, in the order they were given.
-pub(crate) async fn targets(
-    conn: &mut Conn,
-    record_type: &str,
-    record_id: i64,
-    link: LinkType,
-) -> Result<Vec<i64>> {
-    Ok(targets_of_many(conn, record_type, &[record_id], link)
-        .await?
-        .remove(&record_id)
-        .unwrap_or_default())
 }
 
 /// The targets of one kind of link from each of several records, in the order they were given.
@@ -127,6 +114,96 @@ pub(crate) fn linked_to(
         .and_where(Expr::col(ActivityLinks::LinkType).eq(link.as_str()))
         .and_where(Expr::col(ActivityLinks::TargetId).eq(target))
         .to_owned()
+}
+
+/// What every activity list filters on besides its own fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Shared<'a> {
+    /// Starting within this period (inclusive).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Kept by these units (a unit's subtree, resolved by the caller).
+    pub units: Option<&'a BTreeSet<i64>>,
+    pub partner: Option<i64>,
+    pub q: Option<&'a str>,
+}
+
+/// An activity table as its list reads it: the record kind and the columns the shared filters,
+/// the count and the page need.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListTable<T> {
+    pub entity: &'static str,
+    pub table: T,
+    pub id: T,
+    pub owner: T,
+    pub start: T,
+}
+
+impl<T: Iden + Copy + 'static> ListTable<T> {
+    /// The reader's scope and the shared filters, as one condition to which a list adds its own.
+    pub(crate) fn shared_cond(&self, conn: &Conn, actor: &Actor, f: Shared<'_>) -> Cond {
+        let mut cond = Cond::all();
+        if let Some(scoped) = scope_cond(&actor.read, Expr::col(self.owner)) {
+            cond = cond.add(scoped);
+        }
+        if let Some(from) = f.from {
+            cond = cond.add(Expr::col(self.start).gte(from));
+        }
+        if let Some(to) = f.to {
+            cond = cond.add(Expr::col(self.start).lte(to));
+        }
+        if let Some(units) = f.units {
+            cond = cond.add(Expr::col(self.owner).is_in(units.iter().copied()));
+        }
+        if let Some(p) = f.partner {
+            cond = cond.add(Expr::col(self.id).in_subquery(linked_to(
+                self.entity,
+                LinkType::Partner,
+                p,
+            )));
+        }
+        if let Some(q) = f.q
+            && let Some(ids) = crate::search::matching_ids(conn.backend(), self.entity, q)
+        {
+            cond = cond.add(Expr::col(self.id).in_subquery(ids));
+        }
+        cond
+    }
+
+    /// How many rows match `cond`, and the page of them ordered by `by` (then by id, the same
+    /// way).
+    pub(crate) async fn page<R: Record>(
+        &self,
+        conn: &mut Conn,
+        columns: impl IntoIterator<Item = T>,
+        cond: Cond,
+        (by, descending): (T, bool),
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<R>, i64)> {
+        let (total,): (i64,) = conn
+            .fetch_one(
+                Query::select()
+                    .expr(Expr::col(self.id).count())
+                    .from(self.table)
+                    .cond_where(cond.clone()),
+            )
+            .await?;
+        let order = if descending { Order::Desc } else { Order::Asc };
+        let rows = conn
+            .fetch_all(
+                Query::select()
+                    .columns(columns)
+                    .from(self.table)
+                    .cond_where(cond)
+                    .order_by(by, order.clone())
+                    .order_by(self.id, order)
+                    .limit(limit)
+                    .offset(offset),
+            )
+            .await?;
+        Ok((rows, total))
+    }
 }
 
 /// An agreement task a delegation or an event served.

@@ -16,12 +16,12 @@ use amity_domain::partner::Vocabulary;
 use amity_domain::text::sort_key;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::activity::{self, LinkType, TaskRef};
-use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::activity::{self, LinkType, ListTable, Shared, TaskRef};
+use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{
@@ -882,6 +882,15 @@ pub async fn transition(
     Ok(after)
 }
 
+/// The delegation table as its list reads it.
+const LIST: ListTable<Delegations> = ListTable {
+    entity: ENTITY,
+    table: Delegations::Table,
+    id: Delegations::Id,
+    owner: Delegations::OwnerUnitId,
+    start: Delegations::StartOn,
+};
+
 /// Which delegations a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct DelegationFilter {
@@ -910,24 +919,22 @@ pub async fn list(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<Delegation>, i64)> {
-    let mut cond = Cond::all();
-    if let Some(scoped) = scope_cond(&actor.read, Expr::col(Delegations::OwnerUnitId)) {
-        cond = cond.add(scoped);
-    }
+    let mut cond = LIST.shared_cond(
+        conn,
+        actor,
+        Shared {
+            from: filter.from,
+            to: filter.to,
+            units: filter.units.as_ref(),
+            partner: filter.partner,
+            q: filter.q.as_deref(),
+        },
+    );
     if let Some(d) = filter.direction {
         cond = cond.add(Expr::col(Delegations::Direction).eq(d.as_str()));
     }
     if let Some(s) = filter.state {
         cond = cond.add(Expr::col(Delegations::State).eq(s.as_str()));
-    }
-    if let Some(from) = filter.from {
-        cond = cond.add(Expr::col(Delegations::StartOn).gte(from));
-    }
-    if let Some(to) = filter.to {
-        cond = cond.add(Expr::col(Delegations::StartOn).lte(to));
-    }
-    if let Some(units) = &filter.units {
-        cond = cond.add(Expr::col(Delegations::OwnerUnitId).is_in(units.iter().copied()));
     }
     if let Some(code) = &filter.country {
         let legs = Query::select()
@@ -942,13 +949,6 @@ pub async fn list(
             .to_owned();
         cond = cond.add(Expr::col(Delegations::Id).in_subquery(legs));
     }
-    if let Some(p) = filter.partner {
-        cond = cond.add(Expr::col(Delegations::Id).in_subquery(activity::linked_to(
-            ENTITY,
-            LinkType::Partner,
-            p,
-        )));
-    }
     if let Some(p) = filter.person {
         let with = Query::select()
             .column(DelegationMembers::DelegationId)
@@ -957,37 +957,14 @@ pub async fn list(
             .to_owned();
         cond = cond.add(Expr::col(Delegations::Id).in_subquery(with));
     }
-    if let Some(q) = &filter.q
-        && let Some(ids) = search::matching_ids(conn.backend(), ENTITY, q)
-    {
-        cond = cond.add(Expr::col(Delegations::Id).in_subquery(ids));
-    }
-    let (total,): (i64,) = conn
-        .fetch_one(
-            Query::select()
-                .expr(Expr::col(Delegations::Id).count())
-                .from(Delegations::Table)
-                .cond_where(cond.clone()),
-        )
-        .await?;
-    let order = if sort.1 { Order::Desc } else { Order::Asc };
     let column = match sort.0 {
         "title" => Delegations::TitleKey,
         "state" => Delegations::State,
         "id" => Delegations::Id,
         _ => Delegations::StartOn,
     };
-    let rows: Vec<Row> = conn
-        .fetch_all(
-            Query::select()
-                .columns(COLUMNS)
-                .from(Delegations::Table)
-                .cond_where(cond)
-                .order_by(column, order.clone())
-                .order_by(Delegations::Id, order)
-                .limit(limit)
-                .offset(offset),
-        )
+    let (rows, total): (Vec<Row>, i64) = LIST
+        .page(conn, COLUMNS, cond, (column, sort.1), limit, offset)
         .await?;
     Ok((load_many(conn, rows).await?, total))
 }

@@ -5,7 +5,7 @@
 //! An event is a record of its organizing unit; every write is audited and moves the live
 //! totals ([`crate::totals`]) in the same transaction.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::activity::{Channel, EventType};
 use amity_domain::authz::{Action, Actor};
@@ -15,12 +15,12 @@ use amity_domain::event::{EventDraft, EventSpec};
 use amity_domain::partner::Vocabulary;
 use amity_domain::text::sort_key;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Cond, Expr, ExprTrait, Order, Query, SimpleExpr};
+use sea_query::{Cond, Expr, ExprTrait, Query, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::activity::{self, LinkType, TaskRef};
-use crate::audit::{AuditAction, scope_cond};
+use crate::activity::{self, LinkType, ListTable, Shared, TaskRef};
+use crate::audit::AuditAction;
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{Countries, Events};
@@ -179,9 +179,10 @@ fn written(
     ]
 }
 
-async fn country_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CountryRef>> {
+/// Countries by id, as an event names them.
+async fn country_refs(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, CountryRef>> {
     if ids.is_empty() {
-        return Ok(vec![]);
+        return Ok(HashMap::new());
     }
     let rows: Vec<(i64, String, String)> = conn
         .fetch_all(
@@ -191,78 +192,125 @@ async fn country_refs(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CountryRef>> {
                 .and_where(Expr::col(Countries::Id).is_in(ids.iter().copied())),
         )
         .await?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| rows.iter().find(|r| r.0 == *id))
-        .map(|(_, code, name_vi)| CountryRef {
-            code: code.clone(),
-            name_vi: name_vi.clone(),
-        })
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, name_vi)| (id, CountryRef { code, name_vi }))
         .collect())
 }
 
-async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
-    let id = row.id;
-    let stored =
-        |what: &str, e: Problem| Error::Other(anyhow::anyhow!("stored {what} of event {id}: {e}"));
-    let co = activity::targets(conn, ENTITY, id, LinkType::Unit).await?;
-    let mut names = org::unit_refs(
+/// Events with their links, read in a fixed number of queries whatever their number (one more
+/// for each distinct partner).
+async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Event>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut co = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Unit).await?;
+    let mut partner_links =
+        activity::targets_of_many(conn, ENTITY, &ids, LinkType::Partner).await?;
+    let mut country_links =
+        activity::targets_of_many(conn, ENTITY, &ids, LinkType::Country).await?;
+    let mut task_links = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Task).await?;
+    let units = org::unit_refs(
         conn,
-        co.iter().copied().chain([row.owner_unit_id]).collect(),
+        rows.iter()
+            .map(|r| r.owner_unit_id)
+            .chain(co.values().flatten().copied())
+            .collect(),
     )
     .await?;
-    let owner_unit_name = names
-        .get(&row.owner_unit_id)
-        .map(|u| u.name.clone())
-        .unwrap_or_default();
-    let co_organizers = co
-        .iter()
-        .filter_map(|u| names.remove(u))
-        .map(|u| UnitName {
-            id: u.id,
-            name: u.name,
-        })
+    let mut partners: HashMap<i64, crate::delegation::PartnerMet> = HashMap::new();
+    for p in partner_links.values().flatten() {
+        if !partners.contains_key(p) {
+            let found = partner::get(conn, *p).await?;
+            partners.insert(
+                *p,
+                crate::delegation::PartnerMet {
+                    id: found.id,
+                    name: found.name,
+                    country_code: found.country_code,
+                },
+            );
+        }
+    }
+    let country_ids: Vec<i64> = country_links
+        .values()
+        .flatten()
+        .copied()
+        .chain(rows.iter().filter_map(|r| r.place_country_id))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    let mut partners = Vec::new();
-    for p in activity::targets(conn, ENTITY, id, LinkType::Partner).await? {
-        let found = partner::get(conn, p).await?;
-        partners.push(crate::delegation::PartnerMet {
-            id: found.id,
-            name: found.name,
-            country_code: found.country_code,
+    let countries = country_refs(conn, &country_ids).await?;
+    let all_tasks: Vec<i64> = task_links.values().flatten().copied().collect();
+    let tasks: HashMap<i64, TaskRef> = activity::task_refs(conn, &all_tasks)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id;
+        let stored = |what: &str, e: Problem| {
+            Error::Other(anyhow::anyhow!("stored {what} of event {id}: {e}"))
+        };
+        let name = |u: &i64| units.get(u).map(|u| u.name.clone()).unwrap_or_default();
+        out.push(Event {
+            id,
+            owner_unit_id: row.owner_unit_id,
+            owner_unit_name: name(&row.owner_unit_id),
+            event_type: row.event_type.parse().map_err(|e| stored("type", e))?,
+            channel: row.channel.parse().map_err(|e| stored("channel", e))?,
+            connected_sites: row.connected_sites.map(i64::from),
+            title: row.title,
+            start_on: row.start_on,
+            end_on: row.end_on,
+            place_country: row
+                .place_country_id
+                .and_then(|c| countries.get(&c).cloned()),
+            place: row.place,
+            participants: row.participants,
+            foreign_participants: row.foreign_participants,
+            description: row.description,
+            results: row.results,
+            co_organizers: co
+                .remove(&id)
+                .unwrap_or_default()
+                .iter()
+                .filter(|u| units.contains_key(u))
+                .map(|u| UnitName {
+                    id: *u,
+                    name: name(u),
+                })
+                .collect(),
+            partners: partner_links
+                .remove(&id)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| partners.get(p).cloned())
+                .collect(),
+            countries: country_links
+                .remove(&id)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| countries.get(c).cloned())
+                .collect(),
+            tasks: task_links
+                .remove(&id)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|t| tasks.get(t).cloned())
+                .collect(),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         });
     }
-    let country_ids = activity::targets(conn, ENTITY, id, LinkType::Country).await?;
-    let countries = country_refs(conn, &country_ids).await?;
-    let place_country = match row.place_country_id {
-        Some(c) => country_refs(conn, &[c]).await?.pop(),
-        None => None,
-    };
-    let task_ids = activity::targets(conn, ENTITY, id, LinkType::Task).await?;
-    let tasks = activity::task_refs(conn, &task_ids).await?;
-    Ok(Event {
-        id,
-        owner_unit_id: row.owner_unit_id,
-        owner_unit_name,
-        event_type: row.event_type.parse().map_err(|e| stored("type", e))?,
-        channel: row.channel.parse().map_err(|e| stored("channel", e))?,
-        connected_sites: row.connected_sites.map(i64::from),
-        title: row.title,
-        start_on: row.start_on,
-        end_on: row.end_on,
-        place_country,
-        place: row.place,
-        participants: row.participants,
-        foreign_participants: row.foreign_participants,
-        description: row.description,
-        results: row.results,
-        co_organizers,
-        partners,
-        countries,
-        tasks,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
+    Ok(out)
+}
+
+async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
+    let mut one = load_many(conn, vec![row]).await?;
+    one.pop().ok_or(Error::NotFound("event"))
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Event> {
@@ -462,6 +510,15 @@ pub async fn delete(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     search::remove(conn, ENTITY, id).await
 }
 
+/// The event table as its list reads it.
+const LIST: ListTable<Events> = ListTable {
+    entity: ENTITY,
+    table: Events::Table,
+    id: Events::Id,
+    owner: Events::OwnerUnitId,
+    start: Events::StartOn,
+};
+
 /// Which events a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
@@ -486,21 +543,19 @@ pub async fn list(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<Event>, i64)> {
-    let mut cond = Cond::all();
-    if let Some(scoped) = scope_cond(&actor.read, Expr::col(Events::OwnerUnitId)) {
-        cond = cond.add(scoped);
-    }
+    let mut cond = LIST.shared_cond(
+        conn,
+        actor,
+        Shared {
+            from: filter.from,
+            to: filter.to,
+            units: filter.units.as_ref(),
+            partner: filter.partner,
+            q: filter.q.as_deref(),
+        },
+    );
     if let Some(t) = filter.event_type {
         cond = cond.add(Expr::col(Events::EventType).eq(t.as_str()));
-    }
-    if let Some(from) = filter.from {
-        cond = cond.add(Expr::col(Events::StartOn).gte(from));
-    }
-    if let Some(to) = filter.to {
-        cond = cond.add(Expr::col(Events::StartOn).lte(to));
-    }
-    if let Some(units) = &filter.units {
-        cond = cond.add(Expr::col(Events::OwnerUnitId).is_in(units.iter().copied()));
     }
     if let Some(code) = &filter.country {
         let id = country::id_for(conn, "country", code).await?;
@@ -514,27 +569,6 @@ pub async fn list(
                 ))),
         );
     }
-    if let Some(p) = filter.partner {
-        cond = cond.add(Expr::col(Events::Id).in_subquery(activity::linked_to(
-            ENTITY,
-            LinkType::Partner,
-            p,
-        )));
-    }
-    if let Some(q) = &filter.q
-        && let Some(ids) = search::matching_ids(conn.backend(), ENTITY, q)
-    {
-        cond = cond.add(Expr::col(Events::Id).in_subquery(ids));
-    }
-    let (total,): (i64,) = conn
-        .fetch_one(
-            Query::select()
-                .expr(Expr::col(Events::Id).count())
-                .from(Events::Table)
-                .cond_where(cond.clone()),
-        )
-        .await?;
-    let order = if sort.1 { Order::Desc } else { Order::Asc };
     let column = match sort.0 {
         "title" => Events::TitleKey,
         "participants" => Events::Participants,
@@ -542,23 +576,10 @@ pub async fn list(
         "id" => Events::Id,
         _ => Events::StartOn,
     };
-    let rows: Vec<Row> = conn
-        .fetch_all(
-            Query::select()
-                .columns(COLUMNS)
-                .from(Events::Table)
-                .cond_where(cond)
-                .order_by(column, order.clone())
-                .order_by(Events::Id, order)
-                .limit(limit)
-                .offset(offset),
-        )
+    let (rows, total): (Vec<Row>, i64) = LIST
+        .page(conn, COLUMNS, cond, (column, sort.1), limit, offset)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(load(conn, row).await?);
-    }
-    Ok((out, total))
+    Ok((load_many(conn, rows).await?, total))
 }
 
 /// Every event's contribution, recomputed from the records (for `amity check`).
@@ -566,11 +587,11 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
     let rows: Vec<Row> = conn
         .fetch_all(Query::select().columns(COLUMNS).from(Events::Table))
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(load(conn, row).await?.contribution());
-    }
-    Ok(out)
+    Ok(load_many(conn, rows)
+        .await?
+        .iter()
+        .map(Event::contribution)
+        .collect())
 }
 
 impl activity::Activity for Event {
