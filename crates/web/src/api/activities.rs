@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use amity_domain::activity::{DelegationState, Direction};
+use amity_domain::country::CountryCode;
 use amity_domain::partner::Vocabulary;
 use amity_store::attachment::{self, Attachment, FileStore};
 use amity_store::delegation::{self, Delegation, DelegationFilter};
@@ -18,7 +19,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use icalendar::{Calendar, Component, Event as IcsEvent, EventLike};
 use serde::{Deserialize, Serialize};
 
-use super::{List, date_field, unprocessable};
+use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
@@ -63,6 +64,46 @@ pub(crate) async fn subtree(
     let mut conn = state.db.conn().await?;
     let graph = amity_store::org::structure_graph(&mut conn).await?;
     Ok(Some(graph.reach(unit)))
+}
+
+/// What the delegation and event lists' queries share, read and checked once.
+pub(crate) struct Shared {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub units: Option<BTreeSet<i64>>,
+    pub country: Option<CountryCode>,
+    pub q: Option<String>,
+}
+
+/// Reads the shared part of an activity list's query: the year or dates, the unit whose subtree
+/// to show, a country's code and words to search.
+pub(crate) async fn shared(
+    state: &AppState,
+    (year, from, to): (Option<i32>, Option<&str>, Option<&str>),
+    unit: Option<i64>,
+    country: Option<&str>,
+    q: Option<&str>,
+) -> Result<Shared, ApiError> {
+    let (from, to) = period(year, from, to)?;
+    Ok(Shared {
+        from,
+        to,
+        units: subtree(state, unit).await?,
+        country: country
+            .filter(|c| !c.is_empty())
+            .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
+            .transpose()?,
+        q: text(q.map(str::to_owned)),
+    })
+}
+
+/// A list's `?sort=`: one of `fields`, latest start first when not given.
+pub(crate) fn sort(
+    value: Option<&str>,
+    fields: &[&'static str],
+) -> Result<(&'static str, bool), ApiError> {
+    amity_store::parse_sort(value.unwrap_or("-start_on"), fields)
+        .map_err(|e| unprocessable("sort", e))
 }
 
 /// The file store the server was configured with.

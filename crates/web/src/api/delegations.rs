@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::activities::{self, period, subtree};
+use super::activities::{self};
 use super::{List, TransitionBody, date_field, text, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
@@ -52,31 +52,29 @@ fn vocab<T: std::str::FromStr<Err: Into<amity_domain::error::Problem>>>(
 }
 
 pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<DelegationFilter, ApiError> {
-    let (from, to) = period(q.year, q.from.as_deref(), q.to.as_deref())?;
+    let shared = activities::shared(
+        state,
+        (q.year, q.from.as_deref(), q.to.as_deref()),
+        q.unit,
+        q.country.as_deref(),
+        q.q.as_deref(),
+    )
+    .await?;
     Ok(DelegationFilter {
         direction: vocab("direction", q.direction.as_deref())?,
         state: vocab("state", q.state.as_deref())?,
-        from,
-        to,
-        units: subtree(state, q.unit).await?,
-        country: q
-            .country
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
-            .transpose()?,
+        from: shared.from,
+        to: shared.to,
+        units: shared.units,
+        country: shared.country,
         partner: q.partner,
         person: q.person,
-        q: text(q.q.clone()),
+        q: shared.q,
     })
 }
 
 fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
-    amity_store::parse_sort(
-        q.sort.as_deref().unwrap_or("-start_on"),
-        &delegation::SORT_FIELDS,
-    )
-    .map_err(|e| unprocessable("sort", e))
+    activities::sort(q.sort.as_deref(), &delegation::SORT_FIELDS)
 }
 
 async fn list(

@@ -1,6 +1,5 @@
 //! `/api/v1/events`: friendship events, conferences, contests, donations and the rest.
 
-use amity_domain::country::CountryCode;
 use amity_domain::event::EventDraft;
 use amity_domain::partner::Vocabulary;
 use amity_store::attachment::Attachment;
@@ -12,8 +11,8 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::activities::{self, period, subtree};
-use super::{List, date_field, text, unprocessable};
+use super::activities::{self};
+use super::{List, date_field, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
@@ -39,7 +38,14 @@ pub(crate) struct ListQuery {
 }
 
 pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilter, ApiError> {
-    let (from, to) = period(q.year, q.from.as_deref(), q.to.as_deref())?;
+    let shared = activities::shared(
+        state,
+        (q.year, q.from.as_deref(), q.to.as_deref()),
+        q.unit,
+        q.country.as_deref(),
+        q.q.as_deref(),
+    )
+    .await?;
     Ok(EventFilter {
         event_type: q
             .event_type
@@ -47,26 +53,17 @@ pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilte
             .filter(|t| !t.is_empty())
             .map(|t| t.parse().map_err(|e| unprocessable("type", e)))
             .transpose()?,
-        from,
-        to,
-        units: subtree(state, q.unit).await?,
-        country: q
-            .country
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(|c| CountryCode::parse(c).map_err(|e| unprocessable("country", e)))
-            .transpose()?,
+        from: shared.from,
+        to: shared.to,
+        units: shared.units,
+        country: shared.country,
         partner: q.partner,
-        q: text(q.q.clone()),
+        q: shared.q,
     })
 }
 
 fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
-    amity_store::parse_sort(
-        q.sort.as_deref().unwrap_or("-start_on"),
-        &event::SORT_FIELDS,
-    )
-    .map_err(|e| unprocessable("sort", e))
+    activities::sort(q.sort.as_deref(), &event::SORT_FIELDS)
 }
 
 async fn list(
