@@ -300,6 +300,21 @@ pub async fn duplicates(
         .collect())
 }
 
+/// The person a record names by name (a delegation's member): the one already recorded with that
+/// name (and nationality, when both have one), or a new entry kept by `owner`. The API and the
+/// pages both resolve names through here, so the same name never makes two people.
+pub async fn find_or_create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &PersonInput,
+    owner: Option<i64>,
+) -> Result<i64> {
+    if let Some(found) = duplicates(conn, actor, input).await?.first() {
+        return Ok(found.id);
+    }
+    Ok(create(conn, actor, input, owner).await?.id)
+}
+
 /// The sort fields of the people list (`name` in Vietnamese order).
 pub const SORT_FIELDS: [&str; 3] = ["name", "created_at", "id"];
 

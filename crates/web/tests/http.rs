@@ -3545,6 +3545,44 @@ async fn events_keep_the_live_totals_in_step() {
     .await;
 }
 
+/// A member named on a delegation is the person already recorded by that name, whether the
+/// delegation comes through the API or the form: the same name never makes two people.
+#[tokio::test]
+async fn a_members_name_finds_the_person_already_recorded() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let trip = |title: &str| {
+            json!({
+                "direction": "outbound", "title": title, "start_on": "2026-09-01",
+                "end_on": "2026-09-03",
+                "members": [{"name": "Phạm Thị Đoàn Viên", "nationality": "VN", "role": "head"}],
+                "legs": [{"country": "LA", "from_on": "2026-09-01", "to_on": "2026-09-03"}]
+            })
+        };
+        let mut people = Vec::new();
+        for title in ["Đoàn thứ nhất", "Đoàn thứ hai"] {
+            let r = app
+                .call(
+                    Method::POST,
+                    "/api/v1/delegations",
+                    Some(&kh),
+                    Some(trip(title)),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            people.push(r.json()["members"][0]["person_id"].clone());
+        }
+        assert_eq!(people[0], people[1], "{:?}", app.backend);
+        let found = app
+            .get("/api/v1/people?q=pham+thi+doan+vien", &kh)
+            .await
+            .json();
+        assert_eq!(found["total"], 1, "{found}");
+        app
+    })
+    .await;
+}
+
 /// A long list pages through its results keeping what was asked: the search's words and the
 /// audit trail's filters stay on the pager's links.
 #[tokio::test]

@@ -255,7 +255,8 @@ fn legs(bodies: &[LegBody]) -> Result<Vec<LegInput>, ApiError> {
         .collect()
 }
 
-/// The members as (person, role), adding the new people to the registry in the same transaction.
+/// The members as (person, role): a name finds the person already recorded, or adds a new one to
+/// the registry in the same transaction.
 async fn members(
     tx: &mut amity_store::Conn,
     me: &CurrentUser,
@@ -286,7 +287,7 @@ async fn members(
                     nationality,
                     ..Default::default()
                 };
-                person::create(tx, &me.actor, &input, owner).await?.id
+                person::find_or_create(tx, &me.actor, &input, owner).await?
             }
             _ => {
                 return Err(unprocessable(

@@ -407,10 +407,7 @@ async fn person_named(
         name: name.to_owned(),
         ..Default::default()
     };
-    if let Some(found) = person::duplicates(tx, &me.actor, &input).await?.first() {
-        return Ok(found.id);
-    }
-    Ok(person::create(tx, &me.actor, &input, owner).await?.id)
+    person::find_or_create(tx, &me.actor, &input, owner).await
 }
 
 async fn input_of(
