@@ -178,7 +178,7 @@ async fn main() -> anyhow::Result<()> {
 async fn check(config: &Config) -> anyhow::Result<()> {
     let db = open(config).await?;
     let mut conn = db.conn().await?;
-    let differences = amity_store::totals::verify(&mut conn).await?;
+    let differences = amity_store::check_totals(&mut conn).await?;
     drop(conn);
     db.close().await;
     if differences.is_empty() {

@@ -14,7 +14,6 @@ use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::Attachments;
-use crate::{aid, delegation, event};
 
 /// The file types accepted, by extension, with the type they are served as.
 pub const ALLOWED: [(&str, &str); 12] = [
@@ -100,24 +99,6 @@ const COLUMNS: [Attachments; 8] = [
     Attachments::UploadedAt,
 ];
 
-/// The unit owning a record files may be attached to, if the actor may read it.
-async fn owner_of(
-    conn: &mut Conn,
-    actor: &Actor,
-    record_type: &str,
-    record_id: i64,
-) -> Result<i64> {
-    match record_type {
-        delegation::ENTITY => Ok(delegation::get(conn, actor, record_id).await?.owner_unit_id),
-        event::ENTITY => Ok(event::get(conn, actor, record_id).await?.owner_unit_id),
-        aid::PROJECT => Ok(aid::get(conn, actor, record_id).await?.unit.id),
-        other => Err(Error::invalid(
-            "record_type",
-            format!("files cannot be attached to “{other}”"),
-        )),
-    }
-}
-
 /// The type a file is accepted as, from its name, or why it is not.
 pub fn content_type_of(file_name: &str) -> std::result::Result<&'static str, String> {
     let ext = file_name
@@ -137,17 +118,16 @@ pub fn content_type_of(file_name: &str) -> std::result::Result<&'static str, Str
         })
 }
 
-/// Attaches a file to a record the actor may change, audited on the record.
-pub async fn attach(
+/// Attaches a file to a record of the unit `owner` (which the caller read from the record), if
+/// the actor may change it; audited on the record. See [`crate::record_files::attach`].
+pub(crate) async fn attach(
     conn: &mut Conn,
     actor: &Actor,
     files: &FileStore,
-    record_type: &str,
-    record_id: i64,
+    (record_type, record_id, owner): (&str, i64, i64),
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Attachment> {
-    let owner = owner_of(conn, actor, record_type, record_id).await?;
     actor.require(Action::Write, Some(owner))?;
     let file_name = file_name
         .rsplit(['/', '\\'])
@@ -243,36 +223,35 @@ pub async fn of_record(
     .await
 }
 
-/// One attachment, if the actor may read its record; others are not found.
-pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Attachment> {
-    let found: Attachment = conn
-        .fetch_optional(
-            Query::select()
-                .columns(COLUMNS)
-                .from(Attachments::Table)
-                .and_where(Expr::col(Attachments::Id).eq(id)),
-        )
-        .await?
-        .ok_or(Error::NotFound("attachment"))?;
-    owner_of(conn, actor, &found.record_type, found.record_id)
-        .await
-        .map_err(|_| Error::NotFound("attachment"))?;
-    Ok(found)
+/// One attachment, whoever's record it is: the caller checks the record's reader
+/// ([`crate::record_files::get`]).
+pub(crate) async fn find(conn: &mut Conn, id: i64) -> Result<Attachment> {
+    conn.fetch_optional(
+        Query::select()
+            .columns(COLUMNS)
+            .from(Attachments::Table)
+            .and_where(Expr::col(Attachments::Id).eq(id)),
+    )
+    .await?
+    .ok_or(Error::NotFound("attachment"))
 }
 
-/// Removes an attachment (whoever may change its record), audited. The content stays in the
-/// store while other attachments use it.
-pub async fn detach(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
-    let found = get(conn, actor, id).await?;
-    let owner = owner_of(conn, actor, &found.record_type, found.record_id).await?;
+/// Removes an attachment of a record of the unit `owner`, if the actor may change it; audited.
+/// The content stays in the store while other attachments use it.
+pub(crate) async fn detach(
+    conn: &mut Conn,
+    actor: &Actor,
+    found: &Attachment,
+    owner: i64,
+) -> Result<()> {
     actor.require(Action::Write, Some(owner))?;
     conn.execute(
         Query::delete()
             .from_table(Attachments::Table)
-            .and_where(Expr::col(Attachments::Id).eq(id)),
+            .and_where(Expr::col(Attachments::Id).eq(found.id)),
     )
     .await?;
-    let before = serde_json::to_value(&found).unwrap_or_default();
+    let before = serde_json::to_value(found).unwrap_or_default();
     audit::record(
         conn,
         actor,

@@ -29,6 +29,7 @@ pub mod partner;
 pub mod periodic;
 pub mod person;
 pub mod plan;
+pub mod record_files;
 pub mod report;
 pub mod schema;
 pub mod scope;
@@ -52,11 +53,41 @@ pub async fn migrate(db: &Db) -> Result<Vec<i64>> {
     let newly = migrations::run(db).await?;
     if migrations::changes_totals(&newly) {
         let mut tx = db.begin().await?;
-        totals::rebuild(&mut tx).await?;
+        rebuild_totals(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("recomputed the live activity totals");
     }
     Ok(newly)
+}
+
+/// Every record's contribution to the live totals, summed: what the totals must hold.
+async fn computed_totals(conn: &mut Conn) -> Result<totals::Contribution> {
+    let mut computed = totals::Contribution::default();
+    let all = [
+        delegation::all_contributions(conn).await?,
+        event::all_contributions(conn).await?,
+        agreement::all_contributions(conn).await?,
+        partner::all_contributions(conn).await?,
+        aid::all_contributions(conn).await?,
+    ];
+    for c in all.iter().flatten() {
+        computed.merge(c, 1);
+    }
+    Ok(computed)
+}
+
+/// Replaces every stored total with what the records give (after a change of what the totals
+/// count).
+pub async fn rebuild_totals(conn: &mut Conn) -> Result<()> {
+    let computed = computed_totals(conn).await?;
+    totals::replace_all(conn, &computed).await
+}
+
+/// Recomputes every total from the records and lists where the stored ones differ
+/// (`amity check`).
+pub async fn check_totals(conn: &mut Conn) -> Result<Vec<totals::Difference>> {
+    let computed = computed_totals(conn).await?;
+    totals::differences(conn, &computed).await
 }
 
 /// Parses a `?sort=` value: one of `allowed`, with a leading `-` for descending order.

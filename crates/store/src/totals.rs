@@ -1,7 +1,7 @@
 //! Live activity totals: per unit and month, how many delegations (by direction and state) and
 //! events (by type), how many participants, and which countries were reached. Every write to a
 //! delegation or an event moves these numbers in the same transaction, so reports read them
-//! without scanning records; [`verify`] recomputes them from the records.
+//! without scanning records; [`crate::check_totals`] recomputes them from the records.
 //!
 //! Metrics are named: `delegations_out:<state>`, `delegations_in:<state>`, `events:<type>`,
 //! `participants`, `foreign_participants`, `country:<ISO code>` (how many of the month's
@@ -303,33 +303,20 @@ pub struct Difference {
     pub computed: i64,
 }
 
-/// Every record's contribution, summed.
-async fn computed(conn: &mut Conn) -> Result<Contribution> {
-    let mut computed = Contribution::default();
-    let all = [
-        crate::delegation::all_contributions(conn).await?,
-        crate::event::all_contributions(conn).await?,
-        crate::agreement::all_contributions(conn).await?,
-        crate::partner::all_contributions(conn).await?,
-        crate::aid::all_contributions(conn).await?,
-    ];
-    for c in all.iter().flatten() {
-        computed.merge(c, 1);
-    }
-    Ok(computed)
-}
-
-/// Replaces every stored total with the records' (after a change of what the totals count).
-pub async fn rebuild(conn: &mut Conn) -> Result<()> {
-    let computed = computed(conn).await?;
+/// Replaces every stored total with `computed` (every record's contribution, summed; see
+/// [`crate::rebuild_totals`]).
+pub(crate) async fn replace_all(conn: &mut Conn, computed: &Contribution) -> Result<()> {
     conn.execute(Query::delete().from_table(ActivityTotals::Table))
         .await?;
-    apply(conn, None, Some(&computed)).await
+    apply(conn, None, Some(computed)).await
 }
 
-/// Recomputes every total from the records and lists where the stored ones differ.
-pub async fn verify(conn: &mut Conn) -> Result<Vec<Difference>> {
-    let computed = computed(conn).await?;
+/// Where the stored totals differ from `computed` (every record's contribution, summed; see
+/// [`crate::check_totals`]).
+pub(crate) async fn differences(
+    conn: &mut Conn,
+    computed: &Contribution,
+) -> Result<Vec<Difference>> {
     let stored: Vec<Total> = conn
         .fetch_all(
             Query::select()

@@ -808,7 +808,7 @@ async fn generated_activity_keeps_its_totals_and_the_seeds_proportions() {
         );
         let mut c = t.db.conn().await.expect("conn");
         assert_eq!(
-            amity_store::totals::verify(&mut c).await.expect("verify"),
+            amity_store::check_totals(&mut c).await.expect("verify"),
             vec![],
             "{backend:?}"
         );
@@ -849,7 +849,7 @@ async fn bulk_generated_activity_is_counted_in_the_totals_like_any_other() {
         assert_eq!(stats.delegations + stats.events, 15_000, "{backend:?}");
         let mut c = t.db.conn().await.expect("conn");
         assert_eq!(
-            amity_store::totals::verify(&mut c).await.expect("verify"),
+            amity_store::check_totals(&mut c).await.expect("verify"),
             vec![],
             "{backend:?}: totals equal the records'"
         );
@@ -910,7 +910,7 @@ async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project()
         assert!(stats.aid_transactions >= 18 * 3, "{backend:?}: {stats:?}");
         let mut c = t.db.conn().await.expect("conn");
         assert_eq!(
-            amity_store::totals::verify(&mut c).await.expect("verify"),
+            amity_store::check_totals(&mut c).await.expect("verify"),
             vec![],
             "{backend:?}"
         );
@@ -960,7 +960,7 @@ async fn generated_aid_adds_up_the_same_on_the_dashboard_as_project_by_project()
             );
         }
         assert_eq!(
-            amity_store::totals::verify(&mut c).await.expect("verify"),
+            amity_store::check_totals(&mut c).await.expect("verify"),
             vec![],
             "{backend:?}: totals follow the changes"
         );
@@ -1643,7 +1643,7 @@ mod partner_merge {
             tx.commit().await.expect("commit");
             let mut c = db.conn().await.expect("conn");
             assert_eq!(
-                amity_store::totals::verify(&mut c).await.expect("verify"),
+                amity_store::check_totals(&mut c).await.expect("verify"),
                 vec![],
                 "{backend:?}: a merged partner no longer counts as new"
             );
@@ -1971,7 +1971,7 @@ mod agreements {
             );
             assert_eq!(now, before[4], "{backend:?}");
             assert_eq!(
-                totals::verify(&mut tx).await.expect("verify"),
+                amity_store::check_totals(&mut tx).await.expect("verify"),
                 vec![],
                 "{backend:?}"
             );
@@ -2052,7 +2052,7 @@ mod activities {
             let kh = actor(&db, "khanhhoa@demo.amity").await;
             let central = actor(&db, "vufo@demo.amity").await;
             let mut c = db.conn().await.expect("conn");
-            assert_eq!(totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}: the demo's totals match its records");
+            assert_eq!(amity_store::check_totals(&mut c).await.expect("verify"), vec![], "{backend:?}: the demo's totals match its records");
             drop(c);
             let mut tx = db.begin().await.expect("tx");
             let head = person::create(&mut tx, &kh, &PersonInput { name: "Lê Văn Trưởng Đoàn".into(), ..Default::default() }, None)
@@ -2072,7 +2072,7 @@ mod activities {
             drop(tx);
 
             let mut c = db.conn().await.expect("conn");
-            assert_eq!(totals::verify(&mut c).await.expect("verify"), vec![], "{backend:?}");
+            assert_eq!(amity_store::check_totals(&mut c).await.expect("verify"), vec![], "{backend:?}");
             let unit = kh.unit_id.expect("unit");
             let rows = totals::read(&mut c, Some(&[unit]), (2026, 2), (2026, 2)).await.expect("read");
             let (sums, countries) = totals::summarize(&rows);
@@ -2085,7 +2085,7 @@ mod activities {
             c.execute_raw("UPDATE activity_totals SET value = value + 1 WHERE metric = 'participants' AND value = 350")
                 .await
                 .expect("tamper");
-            let found = totals::verify(&mut c).await.expect("verify");
+            let found = amity_store::check_totals(&mut c).await.expect("verify");
             assert_eq!(found.len(), 1, "{found:?}");
             assert_eq!((found[0].stored, found[0].computed), (351, 350));
         })
@@ -2493,7 +2493,7 @@ mod aid {
                 assert_eq!(p.totals.get(kind).map(|s| s.vnd), expected.get(kind).copied(), "{backend:?}: {kind} in đồng");
             }
             // The live totals carry the same đồng, and equal what the records give.
-            assert_eq!(amity_store::totals::verify(&mut tx).await.expect("verify"), vec![], "{backend:?}");
+            assert_eq!(amity_store::check_totals(&mut tx).await.expect("verify"), vec![], "{backend:?}");
             let rows = amity_store::totals::read(&mut tx, Some(&[kh]), (2015, 1), (2026, 12)).await.expect("totals");
             let disbursed: i64 = rows.iter().filter(|t| t.metric == "aid_disbursed_vnd").map(|t| t.value).sum();
             assert_eq!(Decimal::from(disbursed), expected["disbursement"], "{backend:?}");

@@ -159,7 +159,7 @@ pub(crate) async fn upload(
     }
     let store = files(state);
     let mut tx = state.db.begin().await?;
-    let attached = attachment::attach(
+    let attached = amity_store::record_files::attach(
         &mut tx,
         &me.actor,
         &store,
@@ -187,7 +187,7 @@ async fn download(
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
     let mut conn = state.db.conn().await?;
-    let found = attachment::get(&mut conn, &me.actor, id).await?;
+    let found = amity_store::record_files::get(&mut conn, &me.actor, id).await?;
     let bytes = files(&state).read(&found.sha256)?;
     let encoded =
         percent_encoding::utf8_percent_encode(&found.file_name, percent_encoding::NON_ALPHANUMERIC)
@@ -221,7 +221,7 @@ async fn remove(
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
     let mut tx = state.db.begin().await?;
-    attachment::detach(&mut tx, &me.actor, id).await?;
+    amity_store::record_files::detach(&mut tx, &me.actor, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -323,7 +323,7 @@ async fn upload(
     let result = async {
         let (name, bytes) = super::delegations::read_upload(form).await?;
         let mut tx = state.db.begin().await?;
-        amity_store::attachment::attach(
+        amity_store::record_files::attach(
             &mut tx,
             &me.actor,
             &crate::api::activities::files(&state),

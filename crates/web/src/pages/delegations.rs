@@ -730,7 +730,7 @@ async fn upload(
     let result = async {
         let (name, bytes) = read_upload(form).await?;
         let mut tx = state.db.begin().await?;
-        attachment::attach(
+        amity_store::record_files::attach(
             &mut tx,
             &me.actor,
             &crate::api::activities::files(&state),
@@ -760,8 +760,8 @@ pub(crate) async fn remove_file(
 ) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
-        let found = attachment::get(&mut tx, &me.actor, file).await?;
-        attachment::detach(&mut tx, &me.actor, file).await?;
+        let found = amity_store::record_files::get(&mut tx, &me.actor, file).await?;
+        amity_store::record_files::detach(&mut tx, &me.actor, file).await?;
         tx.commit().await?;
         Ok(found)
     }

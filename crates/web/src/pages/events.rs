@@ -364,7 +364,7 @@ async fn upload(
     let result = async {
         let (name, bytes) = super::delegations::read_upload(form).await?;
         let mut tx = state.db.begin().await?;
-        attachment::attach(
+        amity_store::record_files::attach(
             &mut tx,
             &me.actor,
             &crate::api::activities::files(&state),

@@ -1,0 +1,68 @@
+//! Files attached to delegations, events and aid projects, read and changed like their record.
+//!
+//! This module sits above the records and [`crate::attachment`]: it finds the unit a record
+//! belongs to (and whether the reader may see it) and hands it to the attachment store, which
+//! knows no record kind.
+
+use amity_domain::authz::Actor;
+
+use crate::attachment::{self, Attachment, FileStore};
+use crate::db::Conn;
+use crate::error::{Error, Result};
+use crate::{aid, delegation, event};
+
+/// The unit owning a record files may be attached to, if the actor may read it.
+async fn owner_of(
+    conn: &mut Conn,
+    actor: &Actor,
+    record_type: &str,
+    record_id: i64,
+) -> Result<i64> {
+    match record_type {
+        delegation::ENTITY => Ok(delegation::get(conn, actor, record_id).await?.owner_unit_id),
+        event::ENTITY => Ok(event::get(conn, actor, record_id).await?.owner_unit_id),
+        aid::PROJECT => Ok(aid::get(conn, actor, record_id).await?.unit.id),
+        other => Err(Error::invalid(
+            "record_type",
+            format!("files cannot be attached to “{other}”"),
+        )),
+    }
+}
+
+/// Attaches a file to a record the actor may change, audited on the record.
+pub async fn attach(
+    conn: &mut Conn,
+    actor: &Actor,
+    files: &FileStore,
+    record_type: &str,
+    record_id: i64,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Attachment> {
+    let owner = owner_of(conn, actor, record_type, record_id).await?;
+    attachment::attach(
+        conn,
+        actor,
+        files,
+        (record_type, record_id, owner),
+        file_name,
+        bytes,
+    )
+    .await
+}
+
+/// One attachment, if the actor may read its record; others are not found.
+pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Attachment> {
+    let found = attachment::find(conn, id).await?;
+    owner_of(conn, actor, &found.record_type, found.record_id)
+        .await
+        .map_err(|_| Error::NotFound("attachment"))?;
+    Ok(found)
+}
+
+/// Removes an attachment (whoever may change its record), audited.
+pub async fn detach(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
+    let found = get(conn, actor, id).await?;
+    let owner = owner_of(conn, actor, &found.record_type, found.record_id).await?;
+    attachment::detach(conn, actor, &found, owner).await
+}
