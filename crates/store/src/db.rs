@@ -14,15 +14,9 @@ use sqlx::{
     FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction,
 };
 
+pub use crate::dialect::Backend;
 use crate::dialect::{pg_args, sqlite_args};
 use crate::error::Result;
-
-/// Which database engine is behind a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
 
 /// A pool of connections to the configured database.
 #[derive(Debug, Clone)]

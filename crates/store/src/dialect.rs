@@ -10,7 +10,12 @@ use sqlx::Arguments;
 use sqlx::postgres::PgArguments;
 use sqlx::sqlite::SqliteArguments;
 
-use crate::db::Backend;
+/// Which database engine is behind a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 /// A condition matching documents (placeholders as sea-query reads them for each backend: `?`
 /// for SQLite, `$1` for PostgreSQL) that contain every term as a word prefix, and the bound

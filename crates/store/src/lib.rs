@@ -113,6 +113,8 @@ pub fn parse_sort<'a>(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     #[test]
     fn sort_values_name_a_known_field() {
         assert_eq!(
@@ -124,5 +126,110 @@ mod tests {
             Ok(("code", false))
         );
         assert!(super::parse_sort("colour", &["name"]).is_err_and(|e| e.contains("name")));
+    }
+
+    /// The top-level modules of a crate's `src` and the ones each names through `crate::`
+    /// (comments and unit tests left out).
+    fn module_imports(
+        src: &std::path::Path,
+    ) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        files(src, &mut all);
+        let mut graph: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        for path in all {
+            let rel = path.strip_prefix(src).expect("inside src");
+            let first = rel.components().next().expect("a component");
+            let module = first
+                .as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_owned();
+            let text = std::fs::read_to_string(&path).expect("source");
+            let code = text
+                .split("#[cfg(test)]\nmod tests")
+                .next()
+                .unwrap_or_default();
+            let names = graph.entry(module.clone()).or_default();
+            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                for (i, _) in line.match_indices("crate::") {
+                    let rest = &line[i + "crate::".len()..];
+                    if rest.starts_with('{') {
+                        let inner = rest[1..].split('}').next().unwrap_or_default();
+                        names.extend(inner.split(',').filter_map(|p| {
+                            p.trim().split("::").next().map(|m| m.trim().to_owned())
+                        }));
+                    } else {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        names.insert(name);
+                    }
+                }
+            }
+            names.remove(&module);
+        }
+        graph
+    }
+
+    /// A module that reaches itself again through the modules it names, if any.
+    fn circle(graph: &std::collections::BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+        fn visit(
+            graph: &std::collections::BTreeMap<String, BTreeSet<String>>,
+            module: &str,
+            path: &mut Vec<String>,
+            done: &mut BTreeSet<String>,
+        ) -> Option<Vec<String>> {
+            if let Some(at) = path.iter().position(|m| m == module) {
+                return Some(path[at..].to_vec());
+            }
+            if done.contains(module) {
+                return None;
+            }
+            path.push(module.to_owned());
+            for next in graph.get(module).into_iter().flatten() {
+                if graph.contains_key(next)
+                    && let Some(found) = visit(graph, next, path, done)
+                {
+                    return Some(found);
+                }
+            }
+            path.pop();
+            done.insert(module.to_owned());
+            None
+        }
+        let mut done = BTreeSet::new();
+        graph
+            .keys()
+            .find_map(|m| visit(graph, m, &mut Vec::new(), &mut done))
+    }
+
+    #[test]
+    fn neither_the_store_nor_the_web_crate_imports_in_a_circle() {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for src in [here.join("src"), here.join("../web/src")] {
+            let graph = module_imports(&src);
+            assert!(graph.len() > 10, "read {}", src.display());
+            assert_eq!(circle(&graph), None, "{}", src.display());
+        }
+        let mut looped = module_imports(&here.join("src"));
+        looped
+            .entry("attachment".into())
+            .or_default()
+            .insert("event".into());
+        assert!(
+            circle(&looped).is_some(),
+            "the check finds a circle when there is one"
+        );
     }
 }

@@ -4,9 +4,8 @@
 //! [`Actor`], refuses anonymous requests (401 for the API, a redirect to the sign-in page for
 //! pages) and checks the CSRF token on every state-changing request made with a cookie.
 
-use amity_domain::authz::Actor;
 use amity_store::scope;
-use amity_store::user::{self, SessionKind, User};
+use amity_store::user::{self, SessionKind};
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -16,31 +15,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use crate::error::ApiError;
-use crate::pages::error_page;
+use crate::error_page::error_page;
+pub use crate::session::{
+    CSRF_FIELD, CSRF_HEADER, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Via,
+};
 use crate::state::AppState;
 
-pub const SESSION_COOKIE: &str = "amity_session";
-/// Double-submit token for the sign-in form, before any session exists.
-pub const LOGIN_CSRF_COOKIE: &str = "amity_login_csrf";
-pub const CSRF_FIELD: &str = "csrf_token";
-pub const CSRF_HEADER: &str = "x-csrf-token";
 const MAX_FORM_BYTES: usize = 1024 * 1024;
-
-/// How the request proved who it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    Cookie,
-    Token,
-}
-
-/// The signed-in account, its actor (scopes) and its session's CSRF token.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub user: User,
-    pub actor: Actor,
-    pub csrf: String,
-    pub via: Via,
-}
 
 /// Extracts the [`CurrentUser`] the middleware stored; only routes behind it take this.
 #[derive(Debug, Clone)]

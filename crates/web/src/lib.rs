@@ -9,12 +9,15 @@ pub mod auth;
 pub mod chart;
 pub mod document;
 pub mod error;
+pub mod error_page;
 pub mod export;
 pub mod extract;
 pub mod i18n;
 pub mod iati;
 pub mod pages;
+pub mod route_set;
 pub mod routes;
+pub mod session;
 pub mod state;
 pub mod view;
 

@@ -3,44 +3,15 @@
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
-use axum::routing::MethodRouter;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::require_user;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::{api, pages};
-
-/// A set of routes that remembers its paths, so the whole table can be listed and tested.
-pub struct RouteSet {
-    router: Router<AppState>,
-    paths: Vec<&'static str>,
-}
-
-impl Default for RouteSet {
-    fn default() -> Self {
-        RouteSet {
-            router: Router::new(),
-            paths: Vec::new(),
-        }
-    }
-}
-
-impl RouteSet {
-    pub fn route(mut self, path: &'static str, method_router: MethodRouter<AppState>) -> Self {
-        self.router = self.router.route(path, method_router);
-        self.paths.push(path);
-        self
-    }
-
-    pub fn merge(mut self, other: RouteSet) -> Self {
-        self.router = self.router.merge(other.router);
-        self.paths.extend(other.paths);
-        self
-    }
-}
 
 /// Every path the server answers, split by whether it needs a signed-in user.
 #[derive(Debug, Clone)]

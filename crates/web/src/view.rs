@@ -5,13 +5,16 @@ use std::collections::HashMap;
 use amity_domain::error::FieldError;
 use amity_domain::text::{format_date, format_int};
 use amity_domain::user::Role;
+use askama::Template;
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
 
-use crate::auth::{CurrentUser, LOGIN_CSRF_COOKIE};
 use crate::i18n::Lang;
+use crate::session::{CurrentUser, LOGIN_CSRF_COOKIE};
 
 pub const LANG_COOKIE: &str = "amity_lang";
 
@@ -467,4 +470,23 @@ impl FormErrors {
         out.sort();
         out
     }
+}
+
+/// Renders a page, or a plain 500 if the template itself fails (logged once here).
+pub(crate) fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+pub(crate) fn render_status(status: StatusCode, template: &impl Template) -> Response {
+    let mut response = render(template);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
 }

@@ -23,7 +23,7 @@ use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 
 /// `year=` or `from=`/`to=` (ISO dates) as an inclusive period; a 422 names a bad bound.

@@ -23,7 +23,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::export;
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]

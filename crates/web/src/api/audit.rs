@@ -11,7 +11,7 @@ use super::List;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, Paging};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use axum::http::StatusCode;
 

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]

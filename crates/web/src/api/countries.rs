@@ -20,7 +20,7 @@ use super::{List, date_field, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 
 fn country_code(code: &str) -> Result<CountryCode, ApiError> {

@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 pub(crate) use activities::UPLOAD_REQUEST_LIMIT;
 
 /// A page of a collection: `{"items": [...], "total": N}`.

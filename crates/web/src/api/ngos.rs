@@ -15,7 +15,7 @@ use super::{List, unprocessable};
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Paging};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 
 fn today() -> NaiveDate {

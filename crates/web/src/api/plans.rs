@@ -14,7 +14,7 @@ use super::{List, unprocessable};
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]

@@ -20,7 +20,7 @@ use super::{List, TransitionBody, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery, Paging};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::{document, export};
 

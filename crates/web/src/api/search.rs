@@ -10,7 +10,7 @@ use super::List;
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, Paging};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::{PageResult, after_post, render, store_error_page};
 use crate::auth::{Auth, CurrentUser};
 use crate::i18n::Lang;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 

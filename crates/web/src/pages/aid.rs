@@ -31,7 +31,7 @@ use super::{PageResult, after_post, field, optional_date, render, text_area};
 use crate::api::aid_import;
 use crate::auth::{Auth, CurrentUser};
 use crate::chart::Series;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx};
 

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{PageResult, after_post, error_page_for, render};
 use crate::auth::Auth;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::{MoveForm, PageResult, after_post, render, store_error_page};
 use crate::api::delegations::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 

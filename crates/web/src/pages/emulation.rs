@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::{PageResult, after_post, optional_date, render};
 use crate::auth::{Auth, CurrentUser};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx};
 

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::{PageResult, after_post, render, store_error_page};
 use crate::api::events::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::{error_page_for, render, render_status, store_error_page};
 use crate::auth::{Auth, LOGIN_CSRF_COOKIE, SESSION_COOKIE, same_secret, session_cookie};
 use crate::i18n::Lang;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, LANG_COOKIE, PageCtx, path};
 

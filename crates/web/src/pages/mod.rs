@@ -27,13 +27,15 @@ mod users;
 
 use askama::Template;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use crate::i18n::Lang;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::view::{FormErrors, PageCtx};
 
+pub use crate::error_page::error_page;
+pub(crate) use crate::error_page::{denied_page, error_page_for, store_error_page};
+pub(crate) use crate::view::{render, render_status};
 pub(crate) use error::{PageError, PageResult, error_pages};
 
 /// A workflow move as a page's form sends it.
@@ -45,95 +47,9 @@ pub(crate) struct MoveForm {
     pub comment: String,
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    ctx: &'a PageCtx,
-    status: u16,
-    heading: String,
-    detail: &'a str,
-}
-
-/// Renders a page, or a plain 500 if the template itself fails (logged once here).
-pub(crate) fn render(template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "rendering a page failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-pub(crate) fn render_status(status: StatusCode, template: &impl Template) -> Response {
-    let mut response = render(template);
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
-}
-
-/// An HTML error page for UI routes.
-pub fn error_page(status: StatusCode, detail: &str) -> Response {
-    let ctx = PageCtx {
-        lang: Lang::Vi,
-        user: None,
-        csrf: String::new(),
-        path: String::new(),
-    };
-    error_page_for(&ctx, status, detail)
-}
-
-pub(crate) fn error_page_for(ctx: &PageCtx, status: StatusCode, detail: &str) -> Response {
-    let heading = ctx.t(&format!("error-{}", status.as_u16()));
-    render_status(
-        status,
-        &ErrorPage {
-            ctx,
-            status: status.as_u16(),
-            heading,
-            detail,
-        },
-    )
-}
-
 /// How many pages of `per_page` a list of `total` rows fills (at least one, for the pager).
 pub(crate) fn page_count(total: i64, per_page: u64) -> u64 {
     (total.max(0) as u64).div_ceil(per_page).max(1)
-}
-
-/// The page for a refused action.
-pub(crate) fn denied_page(ctx: &PageCtx, denied: amity_domain::authz::Denied) -> Response {
-    error_page_for(ctx, StatusCode::FORBIDDEN, denied.0)
-}
-
-/// Maps storage errors to pages: a refusal is a 403 page, a missing record a 404; anything
-/// unexpected is logged once and shown as an opaque 500.
-pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Response {
-    use amity_store::Error as E;
-    match err {
-        E::Denied(d) => error_page_for(ctx, StatusCode::FORBIDDEN, d.0),
-        E::NotFound(what) => {
-            error_page_for(ctx, StatusCode::NOT_FOUND, &format!("{what} not found"))
-        }
-        E::Invalid(i) => error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &i.to_string()),
-        E::Conflict { field, detail } => {
-            error_page_for(ctx, StatusCode::CONFLICT, &format!("{field}: {detail}"))
-        }
-        E::Duplicate { candidates, .. } => error_page_for(
-            ctx,
-            StatusCode::CONFLICT,
-            &format!("{} ({})", ctx.t("duplicate-found"), candidates.len()),
-        ),
-        e => {
-            tracing::error!(error = ?e, "page request failed");
-            error_page_for(
-                ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &ctx.t("error-internal"),
-            )
-        }
-    }
 }
 
 /// A one-line form field: spaces collapsed, blank as absent.
@@ -254,26 +170,4 @@ pub(crate) fn routes() -> RouteSet {
         .merge(countries::routes())
         .merge(search::routes())
         .merge(users::routes())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_error_page_renders_in_english_without_a_server() {
-        let ctx = PageCtx {
-            lang: Lang::En,
-            user: None,
-            csrf: String::new(),
-            path: "/nowhere".into(),
-        };
-        let page = ErrorPage {
-            ctx: &ctx,
-            status: 404,
-            heading: ctx.t("error-404"),
-            detail: "The page you are looking for does not exist.",
-        };
-        insta::assert_snapshot!(page.render().expect("renders"));
-    }
 }

@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::{PageResult, after_post, denied_page, error_page_for, render, store_error_page};
 use crate::auth::Auth;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 

@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use super::{PageResult, after_post, render, render_status};
 use crate::auth::{Auth, CurrentUser};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::aid::page_number;
 use super::{PageResult, after_post, error_page_for, render};
 use crate::auth::{Auth, CurrentUser};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx};
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::{PageResult, after_post, beside_field, render};
 use crate::auth::{Auth, CurrentUser};
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx};
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{PageResult, render};
 use crate::auth::Auth;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::PageCtx;
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::{PageResult, after_post, denied_page, render, store_error_page};
 use crate::api::users::NewUserBody;
 use crate::auth::Auth;
-use crate::routes::RouteSet;
+use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx, path};
 
