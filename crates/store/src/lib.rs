@@ -163,8 +163,8 @@ mod tests {
             for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
                 for (i, _) in line.match_indices("crate::") {
                     let rest = &line[i + "crate::".len()..];
-                    if rest.starts_with('{') {
-                        let inner = rest[1..].split('}').next().unwrap_or_default();
+                    if let Some(group) = rest.strip_prefix('{') {
+                        let inner = group.split('}').next().unwrap_or_default();
                         names.extend(inner.split(',').filter_map(|p| {
                             p.trim().split("::").next().map(|m| m.trim().to_owned())
                         }));
