@@ -407,7 +407,7 @@ async fn index(conn: &mut Conn, a: &Agreement) -> Result<()> {
             unit_id: Some(a.owner_unit_id),
             title: a.title.clone(),
             subtitle: a.number.clone(),
-            url: format!("/agreements/{}", a.id),
+            key: String::new(),
             extra: a
                 .parties
                 .iter()

@@ -594,7 +594,7 @@ pub(crate) mod bulk {
                 unit_id: None,
                 title: c.name_vi.to_owned(),
                 subtitle: Some(format!("{} · {}", c.code, c.name_en)),
-                url: format!("/countries/{}", c.code),
+                key: c.code.to_owned(),
                 extra: format!("{} {}", c.alpha3, c.name_en),
             },
         )

@@ -599,7 +599,7 @@ async fn index(conn: &mut Conn, d: &Delegation) -> Result<()> {
             unit_id: Some(d.owner_unit_id),
             title: d.title.clone(),
             subtitle: Some(d.owner_unit_name.clone()),
-            url: format!("/delegations/{}", d.id),
+            key: String::new(),
             extra: d
                 .members
                 .iter()

@@ -407,7 +407,7 @@ async fn index(conn: &mut Conn, e: &Event) -> Result<()> {
             unit_id: Some(e.owner_unit_id),
             title: e.title.clone(),
             subtitle: Some(e.owner_unit_name.clone()),
-            url: format!("/events/{}", e.id),
+            key: String::new(),
             extra: e
                 .partners
                 .iter()

@@ -284,7 +284,7 @@ pub async fn generate(
                         unit_id: Some(*unit_id),
                         title: display,
                         subtitle: Some(email.clone()),
-                        url: format!("/admin/users/{id}"),
+                        key: String::new(),
                         extra: email,
                     },
                 )

@@ -906,7 +906,7 @@ async fn index(conn: &mut Conn, id: i64) -> Result<()> {
                     .map(|c| format!("{c} · "))
                     .unwrap_or_default()
             )),
-            url: format!("/org-units/{id}"),
+            key: String::new(),
             extra: extra.join(" "),
         },
     )

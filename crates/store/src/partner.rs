@@ -354,7 +354,7 @@ async fn index(conn: &mut Conn, p: &Partner) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(" · "),
             ),
-            url: format!("/partners/{}", p.id),
+            key: String::new(),
             extra: extra.join(" "),
         },
     )

@@ -155,7 +155,7 @@ async fn index(conn: &mut Conn, p: &Person) -> Result<()> {
             unit_id: None,
             title: p.name.clone(),
             subtitle: p.honorific.clone(),
-            url: format!("/people/{}", p.id),
+            key: String::new(),
             extra: p.name_latin.clone().unwrap_or_default(),
         },
     )

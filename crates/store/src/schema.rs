@@ -130,7 +130,8 @@ pub(crate) enum SearchDocs {
     UnitId,
     Title,
     Subtitle,
-    Url,
+    /// See `search::Doc::key`.
+    RecordKey,
     Folded,
 }
 

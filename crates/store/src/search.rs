@@ -20,7 +20,8 @@ pub struct Doc {
     pub unit_id: Option<i64>,
     pub title: String,
     pub subtitle: Option<String>,
-    pub url: String,
+    /// What a link to the record names besides its kind and id (a country's code), or empty.
+    pub key: String,
     /// Further text to match (codes, aliases, emails), besides title and subtitle.
     pub extra: String,
 }
@@ -43,7 +44,7 @@ pub async fn put(conn: &mut Conn, doc: &Doc) -> Result<()> {
                 SearchDocs::UnitId,
                 SearchDocs::Title,
                 SearchDocs::Subtitle,
-                SearchDocs::Url,
+                SearchDocs::RecordKey,
                 SearchDocs::Folded,
             ])
             .values_panic([
@@ -52,7 +53,7 @@ pub async fn put(conn: &mut Conn, doc: &Doc) -> Result<()> {
                 doc.unit_id.into(),
                 doc.title.clone().into(),
                 doc.subtitle.clone().into(),
-                doc.url.clone().into(),
+                doc.key.clone().into(),
                 folded.into(),
             ])
             .on_conflict(
@@ -61,7 +62,7 @@ pub async fn put(conn: &mut Conn, doc: &Doc) -> Result<()> {
                         SearchDocs::UnitId,
                         SearchDocs::Title,
                         SearchDocs::Subtitle,
-                        SearchDocs::Url,
+                        SearchDocs::RecordKey,
                         SearchDocs::Folded,
                     ])
                     .to_owned(),
@@ -105,13 +106,15 @@ pub(crate) fn matching_ids(
     )
 }
 
+/// A record found: its kind, id and key (see [`Doc::key`]) for the web layer to link to.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Hit {
     pub entity_type: String,
     pub entity_id: i64,
     pub title: String,
     pub subtitle: Option<String>,
-    pub url: String,
+    #[sqlx(rename = "record_key")]
+    pub key: String,
 }
 
 /// Records matching every word of `q` (as word prefixes, diacritics ignored) that the actor
@@ -154,7 +157,7 @@ pub async fn query(
                     SearchDocs::EntityId,
                     SearchDocs::Title,
                     SearchDocs::Subtitle,
-                    SearchDocs::Url,
+                    SearchDocs::RecordKey,
                 ])
                 .from(SearchDocs::Table)
                 .cond_where(cond)

@@ -120,7 +120,7 @@ async fn index(conn: &mut Conn, user: &User) -> Result<()> {
             unit_id: Some(user.unit_id),
             title: user.display_name.clone(),
             subtitle: Some(format!("{} · {}", user.email, user.role)),
-            url: format!("/admin/users/{}", user.id),
+            key: String::new(),
             extra: user.email.clone(),
         },
     )

@@ -201,6 +201,21 @@ pub mod path {
     pub fn anniversaries(year: i32) -> String {
         format!("/anniversaries?year={year}")
     }
+    /// The page of a record the search found: by its kind and id, or (a country) its code.
+    pub fn record(kind: &str, id: i64, key: &str) -> String {
+        match kind {
+            "org_unit" => unit(id),
+            "user" => user(id),
+            "partner" => partner(id),
+            "person" => person(id),
+            "agreement" => agreement(id),
+            "delegation" => delegation(id),
+            "event" => event(id),
+            "country" => country(key),
+            _ => SEARCH.to_owned(),
+        }
+    }
+
     pub fn user(id: impl Borrow<i64>) -> String {
         format!("/admin/users/{}", id.borrow())
     }

@@ -3603,6 +3603,31 @@ async fn list_pages_keep_their_query_on_the_pager() {
         );
         let second = app.send(get("/search?q=huu+nghi&page=2")).await.text();
         assert!(second.contains("href=\"?q=huu%20nghi&amp;page=1\"") && second.contains("2 / "));
+        // The search's hits link to their records' pages, a country by its code.
+        let admin = app.token("admin@demo.amity").await;
+        let hits = app
+            .get("/api/v1/search?q=lao&per_page=100", &admin)
+            .await
+            .json();
+        let url_of = |kind: &str| {
+            hits["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|h| h["entity_type"] == kind)
+                .map(|h| (h["entity_id"].clone(), h["url"].clone()))
+        };
+        assert_eq!(
+            url_of("country").map(|(_, u)| u),
+            Some(json!("/countries/LA")),
+            "{hits}"
+        );
+        let (id, url) = url_of("partner").expect("a partner in Laos");
+        assert_eq!(url, json!(format!("/partners/{id}")));
+        assert!(
+            found.contains("href=\"/org-units/"),
+            "units link to their page"
+        );
         let trail = app.send(get("/audit?actor=")).await.text();
         assert!(trail.contains("actor=&amp;page=2"), "{trail}");
         app

@@ -24,6 +24,7 @@ mod m016_aid_by_date;
 mod m017_public_holidays;
 mod m018_aid_results;
 mod m019_event_sites;
+mod m020_search_record_keys;
 
 use chrono::{NaiveDate, Utc};
 use sea_query::{ColumnDef, ForeignKey, Iden, Query, Table};
@@ -84,6 +85,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (
         19,
         "events' connected sites (điểm cầu) when held online or hybrid",
+    ),
+    (
+        20,
+        "search entries reference their record instead of a page address",
     ),
 ];
 
@@ -170,6 +175,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         17 => m017_public_holidays::up(conn).await,
         18 => m018_aid_results::up(conn).await,
         19 => m019_event_sites::up(conn).await,
+        20 => m020_search_record_keys::up(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }

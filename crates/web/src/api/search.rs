@@ -4,7 +4,7 @@ use amity_store::search::{self, Hit};
 use axum::Json;
 use axum::extract::State;
 use axum::routing::get;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::List;
 use crate::auth::Auth;
@@ -22,19 +22,44 @@ struct SearchQuery {
     per_page: Option<u64>,
 }
 
+/// A record found, with the address of its page.
+#[derive(Debug, Serialize)]
+struct Found {
+    entity_type: String,
+    entity_id: i64,
+    title: String,
+    subtitle: Option<String>,
+    url: String,
+}
+
+impl From<Hit> for Found {
+    fn from(h: Hit) -> Self {
+        Found {
+            url: crate::view::path::record(&h.entity_type, h.entity_id, &h.key),
+            entity_type: h.entity_type,
+            entity_id: h.entity_id,
+            title: h.title,
+            subtitle: h.subtitle,
+        }
+    }
+}
+
 async fn search(
     State(state): State<AppState>,
     Auth(me): Auth,
     ApiQuery(query): ApiQuery<SearchQuery>,
-) -> ApiResult<Json<List<Hit>>> {
+) -> ApiResult<Json<List<Found>>> {
     let (limit, offset) = Paging {
         page: query.page,
         per_page: query.per_page,
     }
     .window(20)?;
     let mut conn = state.db.conn().await?;
-    let (items, total) = search::query(&mut conn, &me.actor, &query.q, limit, offset).await?;
-    Ok(Json(List { items, total }))
+    let (hits, total) = search::query(&mut conn, &me.actor, &query.q, limit, offset).await?;
+    Ok(Json(List {
+        items: hits.into_iter().map(Found::from).collect(),
+        total,
+    }))
 }
 
 pub(super) fn routes() -> RouteSet {
