@@ -43,7 +43,9 @@ pub(crate) fn error_page_for(ctx: &PageCtx, status: StatusCode, detail: &str) ->
 
 /// The page for a refused action.
 pub(crate) fn denied_page(ctx: &PageCtx, denied: amity_domain::authz::Denied) -> Response {
-    error_page_for(ctx, StatusCode::FORBIDDEN, denied.0)
+    // The reason is the rule's English wording, for the logs; the reader gets it in words.
+    tracing::debug!(reason = denied.0, "page refused");
+    error_page_for(ctx, StatusCode::FORBIDDEN, &ctx.t("error-403-detail"))
 }
 
 /// Maps storage errors to pages: a refusal is a 403 page, a missing record a 404; anything
@@ -51,11 +53,12 @@ pub(crate) fn denied_page(ctx: &PageCtx, denied: amity_domain::authz::Denied) ->
 pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Response {
     use amity_store::Error as E;
     match err {
-        E::Denied(d) => error_page_for(ctx, StatusCode::FORBIDDEN, d.0),
-        E::NotFound(what) => {
-            error_page_for(ctx, StatusCode::NOT_FOUND, &format!("{what} not found"))
+        E::Denied(d) => denied_page(ctx, d),
+        E::NotFound(_) => error_page_for(ctx, StatusCode::NOT_FOUND, &ctx.t("error-404-record")),
+        E::Invalid(i) => {
+            let said: Vec<String> = i.0.iter().map(|f| ctx.lang.problem(&f.problem)).collect();
+            error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &said.join("; "))
         }
-        E::Invalid(i) => error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &i.to_string()),
         E::Conflict { field, detail } => {
             error_page_for(ctx, StatusCode::CONFLICT, &format!("{field}: {detail}"))
         }

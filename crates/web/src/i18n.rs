@@ -67,6 +67,20 @@ impl Lang {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// A whole number as this language groups its digits (`10.000`, `10,000`); other text as it is.
+    fn number(self, value: String) -> String {
+        match value.parse::<i64>() {
+            Ok(n) if n.unsigned_abs() >= 10_000 => {
+                let grouped = amity_domain::text::format_int(n);
+                match self {
+                    Lang::Vi => grouped,
+                    Lang::En => grouped.replace('.', ","),
+                }
+            }
+            _ => value,
+        }
+    }
+
     /// A validation problem in this language (`problem-*` messages with their arguments); one
     /// that has no code of its own yet is shown as it was written.
     pub fn problem(self, problem: &Problem) -> String {
@@ -76,7 +90,15 @@ impl Lang {
         let (code, args) = problem.code();
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .into_iter()
-            .map(|(name, value)| (Cow::Borrowed(name), FluentValue::from(value)))
+            .map(|(name, value)| {
+                // What the person typed is quoted as typed; bounds are written as numbers.
+                let value = if name == "value" {
+                    value
+                } else {
+                    self.number(value)
+                };
+                (Cow::Borrowed(name), FluentValue::from(value))
+            })
             .collect();
         LOCALES
             .try_lookup_with_args(self.id(), &format!("problem-{code}"), &args)
@@ -113,7 +135,8 @@ mod tests {
                 .contains("“31/13/2026” is not a date")
         );
         let range = Problem::OutOfRange { min: 1, max: 10000 };
-        assert_eq!(Lang::Vi.problem(&range), "Nhập một số từ 1 đến 10000");
+        assert_eq!(Lang::Vi.problem(&range), "Nhập một số từ 1 đến 10.000");
+        assert_eq!(Lang::En.problem(&range), "Enter a number from 1 to 10,000");
         let choice = Problem::NotAChoice {
             what: "type",
             value: String::new(),

@@ -3772,6 +3772,10 @@ async fn events_record_their_format_and_connected_sites() {
             text.contains("Không tìm thấy") && text.contains("/logout"),
             "{text}"
         );
+        assert!(
+            text.contains("Không tìm thấy mục này") && !text.contains("event not found"),
+            "said in the reader's language: {text}"
+        );
         app
     })
     .await;
