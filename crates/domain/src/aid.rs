@@ -251,7 +251,7 @@ impl ResultDraft {
         );
         let indicator_vi = text(&self.indicator_vi);
         match &indicator_vi {
-            None => check.push(&field("indicator_vi"), "is required"),
+            None => check.push(&field("indicator_vi"), crate::error::Problem::Required),
             Some(t) if t.chars().count() > 300 => {
                 check.push(&field("indicator_vi"), "write at most 300 characters")
             }
@@ -274,7 +274,7 @@ impl ResultDraft {
         let target = value("target", &self.target);
         let actual = value("actual", &self.actual);
         if target.is_none() && text(&self.target).is_none() {
-            check.push(&field("target"), "is required");
+            check.push(&field("target"), crate::error::Problem::Required);
         }
         match (text(&self.baseline), self.baseline_year) {
             (Some(_), None) => check.push(
@@ -346,7 +346,7 @@ impl ProjectDraft {
         let mut check = Checker::new();
         let code = text(&self.code).map(|c| c.to_uppercase());
         match &code {
-            None => check.push("code", "is required"),
+            None => check.push("code", crate::error::Problem::Required),
             Some(c)
                 if c.chars().count() > 40
                     || !c
@@ -359,7 +359,7 @@ impl ProjectDraft {
         }
         let title_vi = text(&self.title_vi);
         if title_vi.is_none() {
-            check.push("title_vi", "is required");
+            check.push("title_vi", crate::error::Problem::Required);
         }
         let status = check.required(
             "status",
@@ -371,18 +371,18 @@ impl ProjectDraft {
             ("planned_end", self.planned_end),
         ] {
             if value.is_none() {
-                check.push(field, "is required");
+                check.push(field, crate::error::Problem::Required);
             }
         }
         if let (Some(s), Some(e)) = (self.planned_start, self.planned_end)
             && e < s
         {
-            check.push("planned_end", "ends before it starts");
+            check.push("planned_end", crate::error::Problem::EndsBeforeStart);
         }
         if let (Some(s), Some(e)) = (self.actual_start, self.actual_end)
             && e < s
         {
-            check.push("actual_end", "ends before it starts");
+            check.push("actual_end", crate::error::Problem::EndsBeforeStart);
         }
         if !self
             .organizations
@@ -407,7 +407,7 @@ impl ProjectDraft {
         let (Some(code), Some(title_vi), Some(status), Some(planned_start), Some(planned_end)) =
             (code, title_vi, status, self.planned_start, self.planned_end)
         else {
-            return Err(Invalid::field("code", "is required"));
+            return Err(Invalid::field("code", crate::error::Problem::Required));
         };
         Ok(ProjectSpec {
             code,
@@ -474,7 +474,7 @@ impl TransactionDraft {
         let mut check = Checker::new();
         let kind = check.required("kind", self.kind.as_deref(), str::parse::<TransactionKind>);
         match self.date {
-            None => check.push("date", "is required"),
+            None => check.push("date", crate::error::Problem::Required),
             Some(d) if d < span.0 || d > span.1 => check.push(
                 "date",
                 format!("falls outside the project ({} – {})", span.0, span.1),
@@ -516,7 +516,7 @@ impl TransactionDraft {
         let (Some(kind), Some(date), Some(amount), Some(currency)) =
             (kind, self.date, amount, currency)
         else {
-            return Err(Invalid::field("kind", "is required"));
+            return Err(Invalid::field("kind", crate::error::Problem::Required));
         };
         Ok(TransactionSpec {
             kind,

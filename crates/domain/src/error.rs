@@ -13,6 +13,8 @@ use serde::ser::SerializeStruct;
 pub enum Problem {
     /// A value that must be given was left blank.
     Required,
+    /// A text left blank (or only spaces).
+    Empty,
     /// Not a date as people write one.
     NotADate { value: String },
     /// Not a whole number.
@@ -46,6 +48,7 @@ impl Problem {
     pub fn code(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
             Problem::Required => ("required", vec![]),
+            Problem::Empty => ("required", vec![]),
             Problem::NotADate { value } => ("not-a-date", vec![("value", value.clone())]),
             Problem::NotANumber { value } => ("not-a-number", vec![("value", value.clone())]),
             Problem::Negative => ("negative", vec![]),
@@ -69,6 +72,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Required => f.write_str("is required"),
+            Problem::Empty => f.write_str("must not be empty"),
             Problem::NotADate { value } => {
                 write!(f, "“{value}” is not a date (use dd/mm/yyyy or yyyy-mm-dd)")
             }

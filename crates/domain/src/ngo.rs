@@ -158,7 +158,7 @@ impl PermitDraft {
         let (number, issuer) = (words(&self.number), words(&self.issuer));
         for (field, value) in [("number", &number), ("issuer", &issuer)] {
             if value.is_empty() {
-                check.push(field, "is required");
+                check.push(field, crate::error::Problem::Required);
             } else if value.chars().count() > 200 {
                 check.push(field, "must be at most 200 characters");
             }
@@ -169,13 +169,13 @@ impl PermitDraft {
             ("valid_to", self.valid_to),
         ] {
             if value.is_none() {
-                check.push(field, "is required");
+                check.push(field, crate::error::Problem::Required);
             }
         }
         if let (Some(from), Some(to)) = (self.valid_from, self.valid_to)
             && to < from
         {
-            check.push("valid_to", "ends before it starts");
+            check.push("valid_to", crate::error::Problem::EndsBeforeStart);
         }
         if let (Some(issued), Some(to)) = (self.issued_on, self.valid_to)
             && to < issued
@@ -209,7 +209,7 @@ impl PermitDraft {
         let (Some(kind), Some(issued_on), Some(valid_from), Some(valid_to)) =
             (kind, self.issued_on, self.valid_from, self.valid_to)
         else {
-            return Err(Invalid::field("kind", "is required"));
+            return Err(Invalid::field("kind", crate::error::Problem::Required));
         };
         let note = Some(words(&self.note)).filter(|n| !n.is_empty());
         Ok(PermitSpec {

@@ -186,7 +186,7 @@ impl FormDraft {
         let name = |field: &str, value: &str, check: &mut Checker| {
             let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
             if value.is_empty() {
-                check.push(field, "must not be empty");
+                check.push(field, crate::error::Problem::Empty);
             } else if value.chars().count() > MAX_FORM_NAME {
                 check.push(field, format!("must be at most {MAX_FORM_NAME} characters"));
             }
@@ -250,8 +250,8 @@ impl FormDraft {
             }
         };
         check.finish()?;
-        let period_kind =
-            period_kind.ok_or_else(|| Invalid::field("period_kind", "is required"))?;
+        let period_kind = period_kind
+            .ok_or_else(|| Invalid::field("period_kind", crate::error::Problem::Required))?;
         Ok(FormSpec {
             code,
             name_vi,

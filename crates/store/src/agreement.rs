@@ -336,12 +336,12 @@ async fn check(
 ) -> Result<()> {
     let mut check = Checker::new();
     if input.title.trim().is_empty() {
-        check.push("title", "must not be empty");
+        check.push("title", amity_domain::error::Problem::Empty);
     }
     if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
         && to < from
     {
-        check.push("valid_to", "ends before it starts");
+        check.push("valid_to", amity_domain::error::Problem::EndsBeforeStart);
     }
     if input.partners.is_empty() && input.units.is_empty() && input.named_parties.is_empty() {
         check.push("partners", "name at least one party");
@@ -511,7 +511,7 @@ pub async fn add_document(
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     let mut check = Checker::new();
     if title.trim().is_empty() {
-        check.push("title", "must not be empty");
+        check.push("title", amity_domain::error::Problem::Empty);
     }
     if let Some(u) = url
         && !(u.starts_with("http://") || u.starts_with("https://") || u.starts_with('/'))
@@ -687,7 +687,7 @@ pub async fn add_task(
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     let mut check = Checker::new();
     if item.trim().is_empty() {
-        check.push("item", "must not be empty");
+        check.push("item", amity_domain::error::Problem::Empty);
     }
     if !(1950..=2200).contains(&year) {
         check.push("year", "must be between 1950 and 2200");

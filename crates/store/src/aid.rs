@@ -836,7 +836,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
     let unit = draft
         .unit_id
         .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("unit_id", "is required"))?;
+        .ok_or_else(|| Error::invalid("unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(unit))?;
     org::get(conn, unit, Utc::now().date_naive())
         .await

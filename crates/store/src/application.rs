@@ -386,7 +386,7 @@ pub async fn file(
     let mut check = amity_domain::error::Checker::new();
     let procedure = match draft.procedure.as_deref().map(str::trim) {
         None | Some("") => {
-            check.push("procedure", "is required");
+            check.push("procedure", amity_domain::error::Problem::Required);
             None
         }
         Some(p) => check.check("procedure", p.parse::<Procedure>()),
@@ -419,7 +419,8 @@ pub async fn file(
         check.push("request", "say what the NGO asks for");
     }
     check.finish()?;
-    let procedure = procedure.ok_or_else(|| Error::invalid("procedure", "is required"))?;
+    let procedure = procedure
+        .ok_or_else(|| Error::invalid("procedure", amity_domain::error::Problem::Required))?;
     if let Some(permit) = draft.permit_id {
         let owner: Option<(i64,)> = conn
             .fetch_optional(
@@ -567,7 +568,7 @@ pub async fn add_note(
     row(conn, id).await?;
     let note = note.trim();
     if note.is_empty() {
-        return Err(Error::invalid("note", "must not be empty"));
+        return Err(Error::invalid("note", amity_domain::error::Problem::Empty));
     }
     let note_id = conn
         .insert_id(

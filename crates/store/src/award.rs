@@ -218,7 +218,7 @@ pub async fn propose(conn: &mut Conn, actor: &Actor, p: &Proposal) -> Result<Awa
         );
     }
     if p.reason.trim().is_empty() {
-        c.push("reason", "is required");
+        c.push("reason", amity_domain::error::Problem::Required);
     }
     let recipients = usize::from(p.recipient_unit_id.is_some())
         + usize::from(p.recipient_person_id.is_some())

@@ -476,7 +476,7 @@ pub async fn add_commemoration(
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut check = amity_domain::error::Checker::new();
     if title.is_empty() {
-        check.push("title", "must not be empty");
+        check.push("title", amity_domain::error::Problem::Empty);
     }
     if !(1900..=2200).contains(&year) {
         check.push("year", "must be between 1900 and 2200");

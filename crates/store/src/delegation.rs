@@ -480,10 +480,10 @@ impl DelegationInput {
     fn check(&self) -> Result<(), amity_domain::error::Invalid> {
         let mut check = Checker::new();
         if self.title.trim().is_empty() {
-            check.push("title", "must not be empty");
+            check.push("title", amity_domain::error::Problem::Empty);
         }
         if self.end_on < self.start_on {
-            check.push("end_on", "ends before it starts");
+            check.push("end_on", amity_domain::error::Problem::EndsBeforeStart);
         }
         if self
             .members

@@ -254,7 +254,7 @@ pub async fn add_criterion(
         problems.push("code", "write letters, digits and _ only");
     }
     if input.name.trim().is_empty() {
-        problems.push("name", "is required");
+        problems.push("name", amity_domain::error::Problem::Required);
     }
     if !(input.weight > 0.0 && input.weight <= 1000.0) {
         problems.push("weight", "must be more than 0 and at most 1000");

@@ -107,7 +107,10 @@ pub async fn set(
     }
     let name_vi = name_vi.trim();
     if name_vi.is_empty() {
-        return Err(Error::invalid("name_vi", "is required"));
+        return Err(Error::invalid(
+            "name_vi",
+            amity_domain::error::Problem::Required,
+        ));
     }
     let name_en = name_en.map(str::trim).filter(|n| !n.is_empty());
     let before = find(conn, date).await?;

@@ -718,7 +718,10 @@ pub async fn link_unit(
     if let (Some(from), Some(to)) = period
         && to < from
     {
-        return Err(Error::invalid("valid_to", "ends before it starts"));
+        return Err(Error::invalid(
+            "valid_to",
+            amity_domain::error::Problem::EndsBeforeStart,
+        ));
     }
     if org::get(conn, unit_id, Utc::now().date_naive())
         .await

@@ -124,7 +124,7 @@ impl PersonInput {
     pub fn check(&self) -> Result<(), amity_domain::error::Invalid> {
         let mut check = Checker::new();
         if self.name.trim().is_empty() {
-            check.push("name", "must not be empty");
+            check.push("name", amity_domain::error::Problem::Empty);
         }
         if let Some(email) = &self.email
             && amity_domain::user::Email::parse(email).is_err()
@@ -450,12 +450,12 @@ pub async fn add_position(
     actor.require(Action::Write, Some(subject.owner_unit_id))?;
     let mut check = Checker::new();
     if title.trim().is_empty() {
-        check.push("title", "must not be empty");
+        check.push("title", amity_domain::error::Problem::Empty);
     }
     if let (Some(from), Some(to)) = period
         && to < from
     {
-        check.push("valid_to", "ends before it starts");
+        check.push("valid_to", amity_domain::error::Problem::EndsBeforeStart);
     }
     check.finish()?;
     let (partner_id, unit_id, organization) = match at {

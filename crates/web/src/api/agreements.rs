@@ -252,11 +252,13 @@ async fn add_task(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<TaskBody>,
 ) -> ApiResult<(StatusCode, Json<Agreement>)> {
-    let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
+    let year = b
+        .year
+        .ok_or_else(|| unprocessable("year", amity_domain::error::Problem::Required))?;
     let owner = b
         .owner_unit_id
         .or(me.actor.unit_id)
-        .ok_or_else(|| unprocessable("owner_unit_id", "is required"))?;
+        .ok_or_else(|| unprocessable("owner_unit_id", amity_domain::error::Problem::Required))?;
     let status: TaskStatus = b
         .status
         .as_deref()

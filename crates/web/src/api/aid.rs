@@ -317,7 +317,7 @@ async fn set_rate(
         .map_err(|e| unprocessable("currency", e))?;
     let valid_from = b
         .valid_from
-        .ok_or_else(|| unprocessable("valid_from", "is required"))?;
+        .ok_or_else(|| unprocessable("valid_from", amity_domain::error::Problem::Required))?;
     let rate = parse_amount(b.vnd_per_unit.as_deref().unwrap_or_default())
         .map_err(|e| unprocessable("vnd_per_unit", e))?;
     let mut tx = state.db.begin().await?;

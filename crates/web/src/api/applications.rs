@@ -91,7 +91,7 @@ async fn transition(
 ) -> ApiResult<Json<Application>> {
     let to: ApplicationState =
         b.to.as_deref()
-            .ok_or_else(|| unprocessable("to", "is required"))?
+            .ok_or_else(|| unprocessable("to", amity_domain::error::Problem::Required))?
             .parse()
             .map_err(|e| unprocessable("to", e))?;
     let mut tx = state.db.begin().await?;

@@ -225,7 +225,7 @@ async fn add_commemoration(
 ) -> ApiResult<(StatusCode, Json<Commemoration>)> {
     let year = body
         .year
-        .ok_or_else(|| unprocessable("year", "is required"))?;
+        .ok_or_else(|| unprocessable("year", amity_domain::error::Problem::Required))?;
     let country = body
         .country
         .as_deref()

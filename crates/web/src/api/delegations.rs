@@ -302,7 +302,10 @@ async fn members(
 }
 
 fn required_date(field: &str, v: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
-    date_field(field, v.ok_or_else(|| unprocessable(field, "is required"))?)
+    date_field(
+        field,
+        v.ok_or_else(|| unprocessable(field, amity_domain::error::Problem::Required))?,
+    )
 }
 
 /// The input: `current`'s details with the body's fields replacing them.

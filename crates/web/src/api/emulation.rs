@@ -32,8 +32,10 @@ async fn ranking(
 ) -> ApiResult<Json<Ranking>> {
     let cluster = q
         .cluster
-        .ok_or_else(|| unprocessable("cluster", "is required"))?;
-    let year = q.year.ok_or_else(|| unprocessable("year", "is required"))?;
+        .ok_or_else(|| unprocessable("cluster", amity_domain::error::Problem::Required))?;
+    let year = q
+        .year
+        .ok_or_else(|| unprocessable("year", amity_domain::error::Problem::Required))?;
     let mut conn = state.db.conn().await?;
     Ok(Json(
         emulation::ranking(&mut conn, &me.actor, cluster, year).await?,
@@ -59,15 +61,21 @@ async fn add_criterion(
 ) -> ApiResult<(StatusCode, Json<Ranking>)> {
     let cluster = b
         .cluster
-        .ok_or_else(|| unprocessable("cluster", "is required"))?;
-    let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
+        .ok_or_else(|| unprocessable("cluster", amity_domain::error::Problem::Required))?;
+    let year = b
+        .year
+        .ok_or_else(|| unprocessable("year", amity_domain::error::Problem::Required))?;
     let input = CriterionInput {
-        code: b.code.ok_or_else(|| unprocessable("code", "is required"))?,
-        name: b.name.ok_or_else(|| unprocessable("name", "is required"))?,
+        code: b
+            .code
+            .ok_or_else(|| unprocessable("code", amity_domain::error::Problem::Required))?,
+        name: b
+            .name
+            .ok_or_else(|| unprocessable("name", amity_domain::error::Problem::Required))?,
         indicator: b.indicator.filter(|i| !i.trim().is_empty()),
         weight: b
             .weight
-            .ok_or_else(|| unprocessable("weight", "is required"))?,
+            .ok_or_else(|| unprocessable("weight", amity_domain::error::Problem::Required))?,
     };
     let mut tx = state.db.begin().await?;
     let r = emulation::add_criterion(&mut tx, &me.actor, cluster, year, &input).await?;
@@ -92,15 +100,19 @@ async fn enter_points(
 ) -> ApiResult<Json<Ranking>> {
     let cluster = b
         .cluster
-        .ok_or_else(|| unprocessable("cluster", "is required"))?;
-    let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
-    let code = b.code.ok_or_else(|| unprocessable("code", "is required"))?;
+        .ok_or_else(|| unprocessable("cluster", amity_domain::error::Problem::Required))?;
+    let year = b
+        .year
+        .ok_or_else(|| unprocessable("year", amity_domain::error::Problem::Required))?;
+    let code = b
+        .code
+        .ok_or_else(|| unprocessable("code", amity_domain::error::Problem::Required))?;
     let unit = b
         .unit_id
-        .ok_or_else(|| unprocessable("unit_id", "is required"))?;
+        .ok_or_else(|| unprocessable("unit_id", amity_domain::error::Problem::Required))?;
     let points = b
         .points
-        .ok_or_else(|| unprocessable("points", "is required"))?;
+        .ok_or_else(|| unprocessable("points", amity_domain::error::Problem::Required))?;
     let mut tx = state.db.begin().await?;
     let r = emulation::enter_points(&mut tx, &me.actor, cluster, year, &code, unit, points).await?;
     tx.commit().await?;
@@ -165,15 +177,16 @@ async fn propose(
     let proposal = Proposal {
         award_type: b
             .award_type
-            .ok_or_else(|| unprocessable("award_type", "is required"))?,
-        proposing_unit_id: b
-            .proposing_unit_id
-            .or(me.actor.unit_id)
-            .ok_or_else(|| unprocessable("proposing_unit_id", "is required"))?,
+            .ok_or_else(|| unprocessable("award_type", amity_domain::error::Problem::Required))?,
+        proposing_unit_id: b.proposing_unit_id.or(me.actor.unit_id).ok_or_else(|| {
+            unprocessable("proposing_unit_id", amity_domain::error::Problem::Required)
+        })?,
         recipient_unit_id: b.recipient_unit_id,
         recipient_person_id: b.recipient_person_id,
         recipient_name: b.recipient_name,
-        year: b.year.ok_or_else(|| unprocessable("year", "is required"))?,
+        year: b
+            .year
+            .ok_or_else(|| unprocessable("year", amity_domain::error::Problem::Required))?,
         reason: b.reason.unwrap_or_default(),
     };
     let mut tx = state.db.begin().await?;

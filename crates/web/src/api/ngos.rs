@@ -130,7 +130,7 @@ async fn change_permit(
     let change: PermitChange = b
         .change
         .as_deref()
-        .ok_or_else(|| unprocessable("change", "is required"))?
+        .ok_or_else(|| unprocessable("change", amity_domain::error::Problem::Required))?
         .parse()
         .map_err(|e| unprocessable("change", e))?;
     let patch = PermitDraft {

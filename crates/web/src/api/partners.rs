@@ -427,7 +427,7 @@ async fn link_unit(
 ) -> ApiResult<(StatusCode, Json<List<UnitLink>>)> {
     let unit = body
         .unit_id
-        .ok_or_else(|| unprocessable("unit_id", "is required"))?;
+        .ok_or_else(|| unprocessable("unit_id", amity_domain::error::Problem::Required))?;
     let relation: UnitRelation = body
         .relation
         .as_deref()

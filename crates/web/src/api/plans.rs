@@ -54,11 +54,13 @@ async fn create(
     let unit = b
         .unit_id
         .or(me.actor.unit_id)
-        .ok_or_else(|| unprocessable("unit_id", "is required"))?;
-    let year = b.year.ok_or_else(|| unprocessable("year", "is required"))?;
+        .ok_or_else(|| unprocessable("unit_id", amity_domain::error::Problem::Required))?;
+    let year = b
+        .year
+        .ok_or_else(|| unprocessable("year", amity_domain::error::Problem::Required))?;
     let title = b
         .title
-        .ok_or_else(|| unprocessable("title", "is required"))?;
+        .ok_or_else(|| unprocessable("title", amity_domain::error::Problem::Required))?;
     let mut tx = state.db.begin().await?;
     let created = plan::create(&mut tx, &me.actor, unit, year, &title).await?;
     tx.commit().await?;
@@ -88,7 +90,7 @@ async fn add_priority(
 ) -> ApiResult<(StatusCode, Json<Plan>)> {
     let title = b
         .title
-        .ok_or_else(|| unprocessable("title", "is required"))?;
+        .ok_or_else(|| unprocessable("title", amity_domain::error::Problem::Required))?;
     let mut tx = state.db.begin().await?;
     let plan = plan::add_priority(&mut tx, &me.actor, id, &title).await?;
     tx.commit().await?;
@@ -123,12 +125,12 @@ impl TaskBody {
         Ok(TaskInput {
             priority: self
                 .priority
-                .ok_or_else(|| unprocessable("priority", "is required"))?,
+                .ok_or_else(|| unprocessable("priority", amity_domain::error::Problem::Required))?,
             owner_unit_id: self.owner_unit_id,
             draft: TaskDraft {
-                title: self
-                    .title
-                    .ok_or_else(|| unprocessable("title", "is required"))?,
+                title: self.title.ok_or_else(|| {
+                    unprocessable("title", amity_domain::error::Problem::Required)
+                })?,
                 deadline: self.deadline,
                 status: self.status.unwrap_or(TaskStatus::Planned),
                 progress: self.progress.unwrap_or(0),

@@ -49,7 +49,7 @@ async fn read_summary(state: &AppState, me: &CurrentUser, q: SummaryQuery) -> Ap
     let unit = q
         .unit
         .or(me.actor.unit_id)
-        .ok_or_else(|| unprocessable("unit", "is required"))?;
+        .ok_or_else(|| unprocessable("unit", amity_domain::error::Problem::Required))?;
     let period = Period::parse(
         q.period
             .as_deref()
@@ -292,11 +292,13 @@ async fn create(
     Auth(me): Auth,
     ApiJson(b): ApiJson<NewReport>,
 ) -> ApiResult<(StatusCode, Json<Report>)> {
-    let form = b.form.ok_or_else(|| unprocessable("form", "is required"))?;
+    let form = b
+        .form
+        .ok_or_else(|| unprocessable("form", amity_domain::error::Problem::Required))?;
     let unit = b
         .unit
         .or(me.actor.unit_id)
-        .ok_or_else(|| unprocessable("unit", "is required"))?;
+        .ok_or_else(|| unprocessable("unit", amity_domain::error::Problem::Required))?;
     let period = b
         .period
         .ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;
@@ -369,7 +371,9 @@ async fn completeness(
     Auth(me): Auth,
     ApiQuery(q): ApiQuery<CompletenessQuery>,
 ) -> ApiResult<Json<Completeness>> {
-    let form = q.form.ok_or_else(|| unprocessable("form", "is required"))?;
+    let form = q
+        .form
+        .ok_or_else(|| unprocessable("form", amity_domain::error::Problem::Required))?;
     let period = q
         .period
         .ok_or_else(|| unprocessable("period", "is required (2024, 2024-H1 or 2024-Q3)"))?;

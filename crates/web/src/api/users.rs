@@ -71,7 +71,7 @@ impl TryFrom<NewUserBody> for NewUser {
         let email = check.check("email", Email::parse(&b.email));
         let name = b.display_name.trim().to_owned();
         if name.is_empty() {
-            check.push("display_name", "must not be empty");
+            check.push("display_name", amity_domain::error::Problem::Empty);
         }
         let role = check.check("role", b.role.parse::<Role>());
         let unit_id = check.check("unit_id", b.unit_id.ok_or_else(|| "is required".to_owned()));
@@ -118,7 +118,7 @@ impl TryFrom<PatchBody> for UserPatch {
         let mut check = Checker::new();
         let display_name = b.display_name.map(|n| n.trim().to_owned());
         if display_name.as_deref() == Some("") {
-            check.push("display_name", "must not be empty");
+            check.push("display_name", amity_domain::error::Problem::Empty);
         }
         let role = b.role.and_then(|r| check.check("role", r.parse::<Role>()));
         let password = b

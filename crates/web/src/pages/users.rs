@@ -226,7 +226,7 @@ async fn update(
         let mut check = Checker::new();
         let name = form.display_name.trim().to_owned();
         if name.is_empty() {
-            check.push("display_name", "must not be empty");
+            check.push("display_name", amity_domain::error::Problem::Empty);
         }
         let role = check.check("role", form.role.parse::<Role>());
         let unit_id = check.check(
