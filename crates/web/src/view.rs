@@ -74,6 +74,131 @@ pub mod path {
     pub fn person_positions(id: impl Borrow<i64>) -> String {
         format!("/people/{}/positions", id.borrow())
     }
+    pub const REPORTS: &str = "/reports";
+    pub const REPORT_FORMS: &str = "/report-forms";
+    pub const DASHBOARD: &str = "/dashboard";
+    pub const AID: &str = "/aid";
+    pub const AID_RATES: &str = "/aid/rates";
+    pub const AID_IMPORT: &str = "/aid/import";
+    pub const AID_PROJECT_NEW: &str = "/aid/projects/new";
+    pub const NGOS: &str = "/ngos";
+    pub const APPLICATIONS: &str = "/applications";
+    pub const HOLIDAYS: &str = "/holidays";
+    pub const PLANS: &str = "/plans";
+    pub const EMULATION: &str = "/emulation";
+    pub const EMULATION_CRITERIA: &str = "/emulation/criteria";
+    pub const EMULATION_POINTS: &str = "/emulation/points";
+    pub const AWARDS: &str = "/awards";
+    /// The audit trail of one record.
+    pub fn audit_of(kind: &str, id: impl Borrow<i64>) -> String {
+        format!("/audit?entity_type={kind}&entity_id={}", id.borrow())
+    }
+    pub fn reports_of_period(period: impl std::fmt::Display) -> String {
+        format!("/reports?period={period}")
+    }
+    pub fn periodic_of(form: &str, period: &str) -> String {
+        format!("/reports/periodic?form={form}&period={period}")
+    }
+    pub fn report_form(code: &str) -> String {
+        format!("/report-forms/{code}")
+    }
+    pub fn report_form_delete(code: &str) -> String {
+        format!("/report-forms/{code}/delete")
+    }
+    pub fn aid_project(id: impl Borrow<i64>) -> String {
+        format!("/aid/projects/{}", id.borrow())
+    }
+    pub fn aid_project_edit(id: impl Borrow<i64>) -> String {
+        format!("/aid/projects/{}/edit", id.borrow())
+    }
+    pub fn aid_project_transactions(id: impl Borrow<i64>) -> String {
+        format!("/aid/projects/{}/transactions", id.borrow())
+    }
+    pub fn aid_project_files(id: impl Borrow<i64>, csrf: &str) -> String {
+        format!("/aid/projects/{}/files?csrf_token={csrf}", id.borrow())
+    }
+    pub fn ngo(id: impl Borrow<i64>) -> String {
+        format!("/ngos/{}", id.borrow())
+    }
+    pub fn ngo_work(id: impl Borrow<i64>) -> String {
+        format!("/ngos/{}/work", id.borrow())
+    }
+    pub fn ngo_permits(id: impl Borrow<i64>) -> String {
+        format!("/ngos/{}/permits", id.borrow())
+    }
+    pub fn ngo_permit_changes(id: impl Borrow<i64>, permit: impl Borrow<i64>) -> String {
+        format!("/ngos/{}/permits/{}/changes", id.borrow(), permit.borrow())
+    }
+    pub fn application(id: impl Borrow<i64>) -> String {
+        format!("/applications/{}", id.borrow())
+    }
+    pub fn application_transitions(id: impl Borrow<i64>) -> String {
+        format!("/applications/{}/transitions", id.borrow())
+    }
+    pub fn application_notes(id: impl Borrow<i64>) -> String {
+        format!("/applications/{}/notes", id.borrow())
+    }
+    pub fn holidays_of(year: impl std::fmt::Display) -> String {
+        format!("/holidays?year={year}")
+    }
+    pub fn holiday_delete(date: impl std::fmt::Display) -> String {
+        format!("/holidays/{date}/delete")
+    }
+    pub fn plan(id: impl Borrow<i64>) -> String {
+        format!("/plans/{}", id.borrow())
+    }
+    pub fn plan_priorities(id: impl Borrow<i64>) -> String {
+        format!("/plans/{}/priorities", id.borrow())
+    }
+    pub fn plan_tasks(id: impl Borrow<i64>) -> String {
+        format!("/plans/{}/tasks", id.borrow())
+    }
+    pub fn plan_task(id: impl Borrow<i64>, task: impl Borrow<i64>) -> String {
+        format!("/plans/{}/tasks/{}", id.borrow(), task.borrow())
+    }
+    pub fn emulation_of(cluster: impl Borrow<i64>, year: impl Borrow<i32>) -> String {
+        format!(
+            "/emulation?cluster={}&year={}",
+            cluster.borrow(),
+            year.borrow()
+        )
+    }
+    pub fn award_transitions(id: impl Borrow<i64>) -> String {
+        format!("/awards/{}/transitions", id.borrow())
+    }
+    pub fn event_delete(id: impl Borrow<i64>) -> String {
+        format!("/events/{}/delete", id.borrow())
+    }
+    /// The API's addresses a page links to (files and data to download).
+    pub fn api_work_plan(id: impl Borrow<i64>) -> String {
+        format!("/api/v1/work-plans/{}", id.borrow())
+    }
+    pub fn api_report(id: impl Borrow<i64>) -> String {
+        format!("/api/v1/reports/{}", id.borrow())
+    }
+    pub fn api_report_export(id: impl Borrow<i64>, format: &str) -> String {
+        format!("/api/v1/reports/{}/export.{format}", id.borrow())
+    }
+    /// A summary as JSON (`format` empty) or exported (`xlsx`, `pdf`, `docx`).
+    pub fn api_summary(
+        format: &str,
+        unit: impl Borrow<i64>,
+        period: &str,
+        structure: &str,
+    ) -> String {
+        let file = if format.is_empty() {
+            String::new()
+        } else {
+            format!("/export.{format}")
+        };
+        format!(
+            "/api/v1/reports/summary{file}?unit={}&period={period}&structure={structure}",
+            unit.borrow()
+        )
+    }
+    pub fn api_iati(year: impl std::fmt::Display) -> String {
+        format!("/api/v1/aid/iati.xml?year={year}")
+    }
     pub fn report(id: impl Borrow<i64>) -> String {
         format!("/reports/{}", id.borrow())
     }
@@ -201,7 +326,8 @@ pub mod path {
     pub fn anniversaries(year: i32) -> String {
         format!("/anniversaries?year={year}")
     }
-    /// The page of a record the search found: by its kind and id, or (a country) its code.
+    /// The page of a record (a search hit, a file's record): by its kind and id, or (a country)
+    /// its code.
     pub fn record(kind: &str, id: i64, key: &str) -> String {
         match kind {
             "org_unit" => unit(id),
@@ -211,6 +337,7 @@ pub mod path {
             "agreement" => agreement(id),
             "delegation" => delegation(id),
             "event" => event(id),
+            "aid_project" => aid_project(id),
             "country" => country(key),
             _ => SEARCH.to_owned(),
         }

@@ -346,7 +346,7 @@ async fn upload(
 }
 
 fn project_path(id: i64) -> String {
-    format!("/aid/projects/{id}")
+    crate::view::path::aid_project(id)
 }
 
 /// The kinds of partner the project form offers: NGOs mostly; friendship societies and

@@ -26,7 +26,7 @@ fn today() -> NaiveDate {
 }
 
 fn application_path(id: i64) -> String {
-    format!("/applications/{id}")
+    crate::view::path::application(id)
 }
 
 #[derive(Template)]

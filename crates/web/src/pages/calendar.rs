@@ -34,7 +34,7 @@ impl Entry {
             amity_domain::activity::Direction::Inbound => "inbound",
         };
         Entry {
-            link: format!("/delegations/{}", d.id),
+            link: crate::view::path::delegation(d.id),
             title: d.title.clone(),
             kind,
             start_on: d.start_on,
@@ -45,7 +45,7 @@ impl Entry {
 
     fn of_event(e: &Event) -> Entry {
         Entry {
-            link: format!("/events/{}", e.id),
+            link: crate::view::path::event(e.id),
             title: e.title.clone(),
             kind: "event",
             start_on: e.start_on,

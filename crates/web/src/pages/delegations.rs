@@ -767,12 +767,8 @@ pub(crate) async fn remove_file(
     }
     .await;
     match result {
-        Ok(found) if found.record_type == amity_store::aid::PROJECT => {
-            axum::response::Redirect::to(&format!("/aid/projects/{}", found.record_id))
-                .into_response()
-        }
         Ok(found) => {
-            axum::response::Redirect::to(&format!("/{}s/{}", found.record_type, found.record_id))
+            axum::response::Redirect::to(&path::record(&found.record_type, found.record_id, ""))
                 .into_response()
         }
         Err(e) => store_error_page(&ctx, e),

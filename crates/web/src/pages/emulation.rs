@@ -112,7 +112,7 @@ async fn ranking(
 }
 
 fn back(cluster: i64, year: i32) -> String {
-    format!("/emulation?cluster={cluster}&year={year}")
+    crate::view::path::emulation_of(cluster, year)
 }
 
 #[derive(Debug, Deserialize)]

@@ -24,7 +24,7 @@ use crate::view::{FormErrors, PageCtx};
 const PER_PAGE: u64 = 50;
 
 fn ngo_path(id: i64) -> String {
-    format!("/ngos/{id}")
+    crate::view::path::ngo(id)
 }
 
 fn today() -> NaiveDate {

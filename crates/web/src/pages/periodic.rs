@@ -234,22 +234,25 @@ impl ReportPage<'_> {
         let r = &self.report;
         let base = |list: &str, extra: &str| {
             format!(
-                "/{list}?unit={}&from={}&to={}{extra}",
+                "{list}?unit={}&from={}&to={}{extra}",
                 r.unit_id, r.start, r.end
             )
         };
         Some(match code {
-            "delegations_out" => base("delegations", "&direction=outbound"),
-            "delegations_in" => base("delegations", "&direction=inbound"),
+            "delegations_out" => base(path::DELEGATIONS, "&direction=outbound"),
+            "delegations_in" => base(path::DELEGATIONS, "&direction=inbound"),
             "events" | "participants" | "foreign_participants" | "countries_reached" => {
-                base("events", "")
+                base(path::EVENTS, "")
             }
-            "events_friendship" => base("events", "&type=friendship_exchange"),
-            "events_conference" => base("events", "&type=conference"),
-            "events_humanitarian" => base("events", "&type=humanitarian_support"),
-            "agreements_in_force" => {
-                format!("/agreements?unit={}&in_force_on={}", r.unit_id, r.end)
-            }
+            "events_friendship" => base(path::EVENTS, "&type=friendship_exchange"),
+            "events_conference" => base(path::EVENTS, "&type=conference"),
+            "events_humanitarian" => base(path::EVENTS, "&type=humanitarian_support"),
+            "agreements_in_force" => format!(
+                "{}?unit={}&in_force_on={}",
+                path::AGREEMENTS,
+                r.unit_id,
+                r.end
+            ),
             _ => return None,
         })
     }

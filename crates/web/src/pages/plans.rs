@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx};
 
 fn plan_path(id: i64) -> String {
-    format!("/plans/{id}")
+    crate::view::path::plan(id)
 }
 
 #[derive(Debug, Default, Deserialize)]

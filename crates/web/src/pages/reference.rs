@@ -236,7 +236,7 @@ async fn holidays(
 }
 
 fn holidays_path(year: i32) -> String {
-    format!("/holidays?year={year}")
+    crate::view::path::holidays_of(year)
 }
 
 async fn set_holiday(
