@@ -3628,6 +3628,12 @@ async fn list_pages_keep_their_query_on_the_pager() {
             found.contains("href=\"/org-units/"),
             "units link to their page"
         );
+        // The holidays' year pager stops where the table does: no link to a year it refuses.
+        let first = app.send(get("/holidays?year=1990")).await.text();
+        assert!(
+            !first.contains("year=1989") && first.contains("year=1991"),
+            "{first}"
+        );
         let trail = app.send(get("/audit?actor=")).await.text();
         assert!(trail.contains("actor=&amp;page=2"), "{trail}");
         app

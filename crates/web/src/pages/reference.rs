@@ -206,6 +206,7 @@ async fn holidays_page<'a>(
 }
 
 /// The years the page shows.
+/// The years the holiday table can be read for (the page links no further).
 const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 async fn holidays(
