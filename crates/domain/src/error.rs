@@ -39,6 +39,14 @@ pub enum Problem {
     ExceedsParticipants,
     /// Connected sites given for an event held in person.
     SitesNeedOnline,
+    /// A delegation named more than one head.
+    OneHead,
+    /// A person named twice among a delegation's members.
+    PersonTwice,
+    /// A leg of an itinerary (counted from 1) that ends before it starts.
+    LegEndsBeforeStart { leg: usize },
+    /// A leg of an itinerary (counted from 1) outside the delegation's dates.
+    LegOutsideDates { leg: usize },
     /// A problem not yet given its own code, as written (in English).
     Text(String),
 }
@@ -62,6 +70,14 @@ impl Problem {
             Problem::NotARecord { value } => ("not-a-record", vec![("value", value.clone())]),
             Problem::ExceedsParticipants => ("exceeds-participants", vec![]),
             Problem::SitesNeedOnline => ("sites-need-online", vec![]),
+            Problem::OneHead => ("one-head", vec![]),
+            Problem::PersonTwice => ("person-twice", vec![]),
+            Problem::LegEndsBeforeStart { leg } => {
+                ("leg-ends-before-start", vec![("leg", leg.to_string())])
+            }
+            Problem::LegOutsideDates { leg } => {
+                ("leg-outside-dates", vec![("leg", leg.to_string())])
+            }
             Problem::Text(_) => ("text", vec![]),
         }
     }
@@ -96,6 +112,12 @@ impl fmt::Display for Problem {
             Problem::ExceedsParticipants => f.write_str("cannot exceed the participants"),
             Problem::SitesNeedOnline => {
                 f.write_str("only an online or hybrid event has connected sites")
+            }
+            Problem::OneHead => f.write_str("a delegation has one head"),
+            Problem::PersonTwice => f.write_str("each person appears once"),
+            Problem::LegEndsBeforeStart { leg } => write!(f, "leg {leg}: ends before it starts"),
+            Problem::LegOutsideDates { leg } => {
+                write!(f, "leg {leg}: falls outside the delegation's dates")
             }
             Problem::Text(text) => f.write_str(text),
         }

@@ -170,6 +170,33 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
         cond
     }
 
+    /// One record's row by id; a missing one is not found (named by the record kind).
+    pub(crate) async fn row<R: Record>(
+        &self,
+        conn: &mut Conn,
+        columns: impl IntoIterator<Item = T>,
+        id: i64,
+    ) -> Result<R> {
+        conn.fetch_optional(
+            Query::select()
+                .columns(columns)
+                .from(self.table)
+                .and_where(Expr::col(self.id).eq(id)),
+        )
+        .await?
+        .ok_or(Error::NotFound(self.entity))
+    }
+
+    /// Whether the actor may read a record of the unit `owner`; one it may not is reported as
+    /// not found, so its existence does not leak.
+    pub(crate) fn readable(&self, actor: &Actor, owner: i64) -> Result<()> {
+        if actor.may(Action::Read, Some(owner)) {
+            Ok(())
+        } else {
+            Err(Error::NotFound(self.entity))
+        }
+    }
+
     /// How many rows match `cond`, and the page of them ordered by `by` (then by id, the same
     /// way).
     pub(crate) async fn page<R: Record>(

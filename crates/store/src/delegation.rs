@@ -396,24 +396,14 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Delegation> {
-    let row: Row = conn
-        .fetch_optional(
-            Query::select()
-                .columns(COLUMNS)
-                .from(Delegations::Table)
-                .and_where(Expr::col(Delegations::Id).eq(id)),
-        )
-        .await?
-        .ok_or(Error::NotFound("delegation"))?;
+    let row: Row = LIST.row(conn, COLUMNS, id).await?;
     load(conn, row).await
 }
 
 /// A delegation the actor may read; others are reported as not found.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Delegation> {
     let d = fetch(conn, id).await?;
-    if !actor.may(Action::Read, Some(d.owner_unit_id)) {
-        return Err(Error::NotFound("delegation"));
-    }
+    LIST.readable(actor, d.owner_unit_id)?;
     Ok(d)
 }
 
@@ -492,19 +482,22 @@ impl DelegationInput {
             .count()
             > 1
         {
-            check.push("members", "a delegation has one head");
+            check.push("members", amity_domain::error::Problem::OneHead);
         }
         let people: BTreeSet<i64> = self.members.iter().map(|(p, _)| *p).collect();
         if people.len() != self.members.len() {
-            check.push("members", "each person appears once");
+            check.push("members", amity_domain::error::Problem::PersonTwice);
         }
         for (i, leg) in self.legs.iter().enumerate() {
             if leg.to_on < leg.from_on {
-                check.push("legs", format!("leg {}: ends before it starts", i + 1));
+                check.push(
+                    "legs",
+                    amity_domain::error::Problem::LegEndsBeforeStart { leg: i + 1 },
+                );
             } else if leg.from_on < self.start_on || leg.to_on > self.end_on {
                 check.push(
                     "legs",
-                    format!("leg {}: falls outside the delegation's dates", i + 1),
+                    amity_domain::error::Problem::LegOutsideDates { leg: i + 1 },
                 );
             }
         }

@@ -314,24 +314,14 @@ async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Event> {
-    let row: Row = conn
-        .fetch_optional(
-            Query::select()
-                .columns(COLUMNS)
-                .from(Events::Table)
-                .and_where(Expr::col(Events::Id).eq(id)),
-        )
-        .await?
-        .ok_or(Error::NotFound("event"))?;
+    let row: Row = LIST.row(conn, COLUMNS, id).await?;
     load(conn, row).await
 }
 
 /// An event the actor may read; others are reported as not found.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Event> {
     let e = fetch(conn, id).await?;
-    if !actor.may(Action::Read, Some(e.owner_unit_id)) {
-        return Err(Error::NotFound("event"));
-    }
+    LIST.readable(actor, e.owner_unit_id)?;
     Ok(e)
 }
 

@@ -150,6 +150,16 @@ mod tests {
             choice.to_string().contains("friendship_exchange"),
             "the API lists them"
         );
+        let leg = Problem::LegOutsideDates { leg: 2 };
+        assert!(
+            Lang::Vi.problem(&leg).starts_with("Chặng 2:"),
+            "{}",
+            Lang::Vi.problem(&leg)
+        );
+        assert_eq!(
+            leg.to_string(),
+            "leg 2: falls outside the delegation's dates"
+        );
         let text = Problem::Text("as written".into());
         assert_eq!(Lang::Vi.problem(&text), "as written");
     }

@@ -882,3 +882,7 @@ problem-not-a-choice = Choose one of the values offered
 problem-not-a-record = Choose again from the list (“{ $value }” is not in it)
 problem-exceeds-participants = Foreign participants cannot be more than all participants
 problem-sites-need-online = Only an online or hybrid event has connected sites: choose that format or leave this blank
+problem-one-head = A delegation has one head: give the others another role
+problem-person-twice = Name each person once among the members
+problem-leg-ends-before-start = Leg { $leg }: enter an end date on or after its start
+problem-leg-outside-dates = Leg { $leg }: its dates must fall within the delegation's

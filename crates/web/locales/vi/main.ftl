@@ -882,3 +882,7 @@ problem-not-a-choice = Chọn một giá trị trong danh sách
 problem-not-a-record = Chọn lại từ danh sách (“{ $value }” không có trong danh sách)
 problem-exceeds-participants = Số người nước ngoài không được lớn hơn tổng số người tham dự
 problem-sites-need-online = Chỉ sự kiện trực tuyến hoặc kết hợp mới có điểm cầu: chọn hình thức phù hợp hoặc để trống mục này
+problem-one-head = Một đoàn chỉ có một trưởng đoàn: chọn vai trò khác cho những người còn lại
+problem-person-twice = Mỗi người chỉ ghi một lần trong danh sách thành viên
+problem-leg-ends-before-start = Chặng { $leg }: nhập ngày kết thúc trùng hoặc sau ngày bắt đầu
+problem-leg-outside-dates = Chặng { $leg }: ngày của chặng phải nằm trong thời gian của đoàn
