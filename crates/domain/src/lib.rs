@@ -17,6 +17,7 @@ pub mod money;
 pub mod ngo;
 pub mod org;
 pub mod partner;
+pub mod person;
 pub mod plan;
 pub mod report;
 pub mod text;

@@ -618,7 +618,7 @@ impl Pool {
                 country,
             ));
             for k in 0..4 {
-                let person = crate::person::PersonInput {
+                let person = amity_domain::person::PersonSpec {
                     name: format!(
                         "Thành viên sinh thử {} {i}-{k}",
                         SYLLABLES[(i + k) % SYLLABLES.len()]

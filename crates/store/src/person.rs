@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::schema::{Countries, People, Positions};
 use crate::search::{self, Doc};
 use crate::{country, org, partner};
+use amity_domain::person::PersonSpec;
 
 const ENTITY: &str = "person";
 
@@ -107,34 +108,6 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Person> {
     Ok(to_person(row, actor))
 }
 
-/// A person's details, validated by [`PersonInput::check`].
-#[derive(Debug, Clone, Default)]
-pub struct PersonInput {
-    pub name: String,
-    pub name_latin: Option<String>,
-    pub honorific: Option<String>,
-    pub gender: Option<Gender>,
-    pub nationality: Option<CountryCode>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub note: Option<String>,
-}
-
-impl PersonInput {
-    pub fn check(&self) -> Result<(), amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        if self.name.trim().is_empty() {
-            check.push("name", amity_domain::error::Problem::Empty);
-        }
-        if let Some(email) = &self.email
-            && amity_domain::user::Email::parse(email).is_err()
-        {
-            check.push("email", "must be an email address like name@example.org");
-        }
-        check.finish()
-    }
-}
-
 async fn nationality_id(conn: &mut Conn, code: Option<&CountryCode>) -> Result<Option<i64>> {
     match code {
         None => Ok(None),
@@ -166,7 +139,7 @@ async fn index(conn: &mut Conn, p: &Person) -> Result<()> {
 pub async fn create(
     conn: &mut Conn,
     actor: &Actor,
-    input: &PersonInput,
+    input: &PersonSpec,
     owner_unit: Option<i64>,
 ) -> Result<Person> {
     let owner = owner_unit
@@ -230,12 +203,7 @@ pub async fn create(
 }
 
 /// Replaces a person's details (the owner unit's write scope), audited before → after.
-pub async fn update(
-    conn: &mut Conn,
-    actor: &Actor,
-    id: i64,
-    input: &PersonInput,
-) -> Result<Person> {
+pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PersonSpec) -> Result<Person> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
     input.check()?;
@@ -276,11 +244,7 @@ pub async fn update(
 
 /// People already recorded with the same folded name (and the same nationality when both
 /// have one): the candidates an import or a new entry may duplicate.
-pub async fn duplicates(
-    conn: &mut Conn,
-    actor: &Actor,
-    input: &PersonInput,
-) -> Result<Vec<Person>> {
+pub async fn duplicates(conn: &mut Conn, actor: &Actor, input: &PersonSpec) -> Result<Vec<Person>> {
     let Some(ids) = search::matching_ids(conn.backend(), ENTITY, &input.name) else {
         return Ok(vec![]);
     };
@@ -306,7 +270,7 @@ pub async fn duplicates(
 pub async fn find_or_create(
     conn: &mut Conn,
     actor: &Actor,
-    input: &PersonInput,
+    input: &PersonSpec,
     owner: Option<i64>,
 ) -> Result<i64> {
     if let Some(found) = duplicates(conn, actor, input).await?.first() {

@@ -1678,8 +1678,9 @@ mod people {
     use super::*;
     use amity_domain::country::CountryCode;
     use amity_domain::partner::Gender;
+    use amity_domain::person::PersonSpec;
     use amity_store::partner::{self, PartnerFilter};
-    use amity_store::person::{self, Organization, PersonInput};
+    use amity_store::person::{self, Organization};
 
     #[tokio::test]
     async fn positions_are_dated_contacts_stay_in_scope_and_follow_a_partner_merge() {
@@ -1690,7 +1691,7 @@ mod people {
             let mut tx = db.begin().await.expect("tx");
             let (found, _) = partner::list(&mut tx, &PartnerFilter { q: Some("MPLA".into()), ..Default::default() }, ("name", false), 1, 0).await.expect("list");
             let mpla = found[0].id;
-            let input = PersonInput {
+            let input = PersonSpec {
                 name: "João Lourenço".into(),
                 name_latin: Some("Joao Lourenco".into()),
                 honorific: Some("Ngài".into()),
@@ -1700,7 +1701,7 @@ mod people {
                 phone: None,
                 note: None,
             };
-            assert!(matches!(person::create(&mut tx, &khanhhoa, &PersonInput { name: " ".into(), ..input.clone() }, None).await, Err(Error::Invalid(i)) if i.0[0].field == "name"));
+            assert!(matches!(person::create(&mut tx, &khanhhoa, &PersonSpec { name: " ".into(), ..input.clone() }, None).await, Err(Error::Invalid(i)) if i.0[0].field == "name"));
             let p = person::create(&mut tx, &khanhhoa, &input, None).await.expect("create");
             person::add_position(&mut tx, &khanhhoa, p.id, "Chủ tịch", &Organization::Partner(mpla), (Some(d("2017-09-01")), None)).await.expect("position");
             let positions = person::add_position(&mut tx, &khanhhoa, p.id, "Bộ trưởng Quốc phòng", &Organization::Named("Chính phủ Angola".into()), (Some(d("2014-10-01")), Some(d("2017-09-25"))))
@@ -1739,7 +1740,7 @@ mod people {
                 founded: None,
             };
             let dup = partner::create(&mut tx, &admin, &copy, None, true).await.expect("duplicate");
-            let q = person::create(&mut tx, &admin, &PersonInput { name: "Người thử".into(), ..Default::default() }, None).await.expect("person");
+            let q = person::create(&mut tx, &admin, &PersonSpec { name: "Người thử".into(), ..Default::default() }, None).await.expect("person");
             person::add_position(&mut tx, &admin, q.id, "Ủy viên", &Organization::Partner(dup.id), (None, None)).await.expect("position");
             partner::merge(&mut tx, &admin, dup.id, mpla).await.expect("merge");
             assert_eq!(person::at_partner(&mut tx, &admin, mpla).await.expect("people").len(), 2, "{backend:?}: the merged partner's people moved");
@@ -1993,9 +1994,10 @@ mod activities {
     use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
     use amity_domain::country::CountryCode;
     use amity_domain::event::EventSpec;
+    use amity_domain::person::PersonSpec;
     use amity_store::delegation::{self, DelegationInput, LegInput};
     use amity_store::event;
-    use amity_store::person::{self, PersonInput};
+    use amity_store::person;
     use amity_store::totals;
 
     fn trip(head: i64) -> DelegationInput {
@@ -2055,7 +2057,7 @@ mod activities {
             assert_eq!(amity_store::check_totals(&mut c).await.expect("verify"), vec![], "{backend:?}: the demo's totals match its records");
             drop(c);
             let mut tx = db.begin().await.expect("tx");
-            let head = person::create(&mut tx, &kh, &PersonInput { name: "Lê Văn Trưởng Đoàn".into(), ..Default::default() }, None)
+            let head = person::create(&mut tx, &kh, &PersonSpec { name: "Lê Văn Trưởng Đoàn".into(), ..Default::default() }, None)
                 .await
                 .expect("person");
             let d1 = delegation::create(&mut tx, &kh, &trip(head.id), None).await.expect("delegation");

@@ -77,7 +77,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
     let head = crate::person::create(
         conn,
         &system,
-        &crate::person::PersonInput {
+        &amity_domain::person::PersonSpec {
             name: "Kawajl Takashi".into(),
             nationality: Some(code("JP")?),
             note: Some("Chủ tịch JVPF tỉnh Kagoshima (tên như bài báo ghi)".into()),
@@ -507,7 +507,7 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     let hoai = crate::person::create(
         conn,
         &Actor::system(),
-        &crate::person::PersonInput {
+        &amity_domain::person::PersonSpec {
             name: "Bùi Thị Minh Hoài".into(),
             honorific: Some("Bà".into()),
             gender: Some(amity_domain::partner::Gender::Female),

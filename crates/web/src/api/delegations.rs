@@ -4,9 +4,10 @@ use amity_domain::activity::{DelegationState, Direction, MemberRole};
 use amity_domain::country::CountryCode;
 use amity_domain::money::{Currency, Money, parse_amount};
 use amity_domain::partner::Vocabulary;
+use amity_domain::person::PersonSpec;
 use amity_store::attachment::Attachment;
 use amity_store::delegation::{self, Delegation, DelegationFilter, DelegationInput, LegInput};
-use amity_store::person::{self, PersonInput};
+use amity_store::person;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -281,7 +282,7 @@ async fn members(
                     .map(CountryCode::parse)
                     .transpose()
                     .map_err(|e| unprocessable("members", e))?;
-                let input = PersonInput {
+                let input = PersonSpec {
                     name,
                     name_latin: text(m.name_latin),
                     nationality,

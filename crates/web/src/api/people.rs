@@ -1,9 +1,9 @@
 //! `/api/v1/people`: persons and their dated positions.
 
-use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
-use amity_domain::partner::{Gender, Vocabulary};
-use amity_store::person::{self, Organization, Person, PersonInput, Position};
+use amity_domain::partner::Vocabulary;
+use amity_domain::person::{PersonDraft, PersonSpec};
+use amity_store::person::{self, Organization, Person, Position};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -160,42 +160,18 @@ struct Fields {
 }
 
 impl Fields {
-    fn input(self) -> Result<PersonInput, amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        let gender = match self
-            .gender
-            .as_deref()
-            .map(str::trim)
-            .filter(|g| !g.is_empty())
-        {
-            None => Some(None),
-            Some(g) => check.check("gender", g.parse::<Gender>().map(Some)),
-        };
-        let nationality = match self
-            .nationality
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            None => Some(None),
-            Some(n) => check.check("nationality", CountryCode::parse(n).map(Some)),
-        };
-        check.finish()?;
-        let (Some(gender), Some(nationality)) = (gender, nationality) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let input = PersonInput {
-            name: self.name.split_whitespace().collect::<Vec<_>>().join(" "),
-            name_latin: text(self.name_latin),
-            honorific: text(self.honorific),
-            gender,
-            nationality,
-            email: text(self.email),
-            phone: text(self.phone),
-            note: text(self.note),
-        };
-        input.check()?;
-        Ok(input)
+    fn input(self) -> Result<PersonSpec, amity_domain::error::Invalid> {
+        PersonDraft {
+            name: self.name,
+            name_latin: self.name_latin.unwrap_or_default(),
+            honorific: self.honorific.unwrap_or_default(),
+            gender: self.gender.unwrap_or_default(),
+            nationality: self.nationality.unwrap_or_default(),
+            email: self.email.unwrap_or_default(),
+            phone: self.phone.unwrap_or_default(),
+            note: self.note.unwrap_or_default(),
+        }
+        .parse()
     }
 }
 
@@ -294,7 +270,7 @@ const IMPORT_COLUMNS: [&str; 13] = [
 
 /// A person to import and the position the row gives them, if any.
 struct ImportRow {
-    input: PersonInput,
+    input: PersonSpec,
     position: Option<(String, Organization, Option<NaiveDate>, Option<NaiveDate>)>,
 }
 

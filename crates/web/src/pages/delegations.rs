@@ -7,9 +7,10 @@ use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
 use amity_domain::money::{Currency, Money, parse_amount};
 use amity_domain::partner::Vocabulary;
+use amity_domain::person::PersonSpec;
 use amity_store::attachment::{self, Attachment};
 use amity_store::delegation::{self, Delegation, DelegationInput, LegInput};
-use amity_store::person::{self, PersonInput};
+use amity_store::person;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
@@ -403,7 +404,7 @@ async fn person_named(
     name: &str,
     owner: Option<i64>,
 ) -> amity_store::Result<i64> {
-    let input = PersonInput {
+    let input = PersonSpec {
         name: name.to_owned(),
         ..Default::default()
     };

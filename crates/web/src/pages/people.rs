@@ -1,9 +1,9 @@
 //! People pages: the list and a person's page with positions over time.
 
-use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
 use amity_domain::partner::{Gender, Vocabulary};
-use amity_store::person::{self, Organization, Person, PersonInput, Position};
+use amity_domain::person::{PersonDraft, PersonSpec};
+use amity_store::person::{self, Organization, Person, Position};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -267,25 +267,18 @@ impl PersonForm {
     }
 
     /// The person's details, with every problem under its field.
-    fn input(&self, check: &mut Checker) -> Option<PersonInput> {
-        let gender = match self.gender.as_str() {
-            "" => Some(None),
-            g => check.check("gender", g.parse::<Gender>().map(Some)),
-        };
-        let nationality = match self.nationality.trim() {
-            "" => Some(None),
-            n => check.check("nationality", CountryCode::parse(n).map(Some)),
-        };
-        Some(PersonInput {
-            name: self.name.split_whitespace().collect::<Vec<_>>().join(" "),
-            name_latin: super::field(&self.name_latin),
-            honorific: super::field(&self.honorific),
-            gender: gender?,
-            nationality: nationality?,
-            email: super::field(&self.email),
-            phone: super::field(&self.phone),
-            note: super::field(&self.note),
-        })
+    fn input(&self, check: &mut Checker) -> Option<PersonSpec> {
+        PersonDraft {
+            name: self.name.clone(),
+            name_latin: self.name_latin.clone(),
+            honorific: self.honorific.clone(),
+            gender: self.gender.clone(),
+            nationality: self.nationality.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            note: self.note.clone(),
+        }
+        .parse_into(check)
     }
 }
 
