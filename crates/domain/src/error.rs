@@ -41,6 +41,8 @@ pub enum Problem {
     SitesNeedOnline,
     /// A delegation named more than one head.
     OneHead,
+    /// A record chosen by id that does not exist (`kind` names it in English).
+    NoSuchRecord { kind: &'static str, id: i64 },
     /// A person named twice among a delegation's members.
     PersonTwice,
     /// A leg of an itinerary (counted from 1) that ends before it starts.
@@ -70,6 +72,7 @@ impl Problem {
             Problem::NotARecord { value } => ("not-a-record", vec![("value", value.clone())]),
             Problem::ExceedsParticipants => ("exceeds-participants", vec![]),
             Problem::SitesNeedOnline => ("sites-need-online", vec![]),
+            Problem::NoSuchRecord { id, .. } => ("no-such-record", vec![("id", id.to_string())]),
             Problem::OneHead => ("one-head", vec![]),
             Problem::PersonTwice => ("person-twice", vec![]),
             Problem::LegEndsBeforeStart { leg } => {
@@ -113,6 +116,7 @@ impl fmt::Display for Problem {
             Problem::SitesNeedOnline => {
                 f.write_str("only an online or hybrid event has connected sites")
             }
+            Problem::NoSuchRecord { kind, id } => write!(f, "{kind} {id} does not exist"),
             Problem::OneHead => f.write_str("a delegation has one head"),
             Problem::PersonTwice => f.write_str("each person appears once"),
             Problem::LegEndsBeforeStart { leg } => write!(f, "leg {leg}: ends before it starts"),

@@ -357,13 +357,22 @@ async fn check(
         if partner::get(conn, *p).await.is_err() {
             return Err(Error::invalid(
                 "partners",
-                format!("partner {p} does not exist"),
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "partner",
+                    id: *p,
+                },
             ));
         }
     }
     for u in &input.units {
         if org::get(conn, *u, Utc::now().date_naive()).await.is_err() {
-            return Err(Error::invalid("units", format!("unit {u} does not exist")));
+            return Err(Error::invalid(
+                "units",
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "unit",
+                    id: *u,
+                },
+            ));
         }
     }
     Ok(())
@@ -699,7 +708,10 @@ pub async fn add_task(
     {
         return Err(Error::invalid(
             "owner_unit_id",
-            format!("unit {owner_unit} does not exist"),
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: owner_unit,
+            },
         ));
     }
     conn.execute(

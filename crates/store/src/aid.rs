@@ -840,7 +840,15 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
     actor.require(Action::Write, Some(unit))?;
     org::get(conn, unit, Utc::now().date_naive())
         .await
-        .map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
+        .map_err(|_| {
+            Error::invalid(
+                "unit_id",
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "unit",
+                    id: unit,
+                },
+            )
+        })?;
     check_refs(conn, actor, &spec).await?;
     check_code_free(conn, &spec.code, None).await?;
     let now = Utc::now();
@@ -904,7 +912,15 @@ pub async fn update(
         actor.require(Action::Write, Some(unit))?;
         org::get(conn, unit, Utc::now().date_naive())
             .await
-            .map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
+            .map_err(|_| {
+                Error::invalid(
+                    "unit_id",
+                    amity_domain::error::Problem::NoSuchRecord {
+                        kind: "unit",
+                        id: unit,
+                    },
+                )
+            })?;
     }
     if spec.programme_id == Some(id) {
         return Err(Error::invalid(

@@ -245,7 +245,13 @@ pub async fn propose(conn: &mut Conn, actor: &Actor, p: &Proposal) -> Result<Awa
             .remove(&u)
             .map(|r| r.name)
             .ok_or_else(|| {
-                Error::invalid("recipient_unit_id", format!("unit {u} does not exist"))
+                Error::invalid(
+                    "recipient_unit_id",
+                    amity_domain::error::Problem::NoSuchRecord {
+                        kind: "unit",
+                        id: u,
+                    },
+                )
             })?,
         (_, Some(id), _) => {
             person::get(conn, actor, id)

@@ -521,14 +521,26 @@ async fn write_details(
     input: &DelegationInput,
 ) -> Result<()> {
     for (p, _) in &input.members {
-        person::get(conn, actor, *p)
-            .await
-            .map_err(|_| Error::invalid("members", format!("person {p} does not exist")))?;
+        person::get(conn, actor, *p).await.map_err(|_| {
+            Error::invalid(
+                "members",
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "person",
+                    id: *p,
+                },
+            )
+        })?;
     }
     for p in &input.partners {
-        partner::get(conn, *p)
-            .await
-            .map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
+        partner::get(conn, *p).await.map_err(|_| {
+            Error::invalid(
+                "partners",
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "partner",
+                    id: *p,
+                },
+            )
+        })?;
     }
     activity::check_tasks(conn, actor, &input.tasks).await?;
     conn.execute(
@@ -632,7 +644,10 @@ pub async fn create(
     {
         return Err(Error::invalid(
             "owner_unit_id",
-            format!("unit {owner} does not exist"),
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: owner,
+            },
         ));
     }
     let now = Utc::now();

@@ -368,14 +368,23 @@ async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec)
         if org::unit_refs(conn, [*u].into()).await?.is_empty() {
             return Err(Error::invalid(
                 "co_organizers",
-                format!("unit {u} does not exist"),
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "unit",
+                    id: *u,
+                },
             ));
         }
     }
     for p in &input.partners {
-        partner::get(conn, *p)
-            .await
-            .map_err(|_| Error::invalid("partners", format!("partner {p} does not exist")))?;
+        partner::get(conn, *p).await.map_err(|_| {
+            Error::invalid(
+                "partners",
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "partner",
+                    id: *p,
+                },
+            )
+        })?;
     }
     let mut countries = Vec::new();
     for c in &input.countries {
@@ -424,7 +433,10 @@ pub async fn create(
     if org::unit_refs(conn, [owner].into()).await?.is_empty() {
         return Err(Error::invalid(
             "owner_unit_id",
-            format!("unit {owner} does not exist"),
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: owner,
+            },
         ));
     }
     let place_country = match &input.place_country {

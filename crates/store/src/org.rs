@@ -731,7 +731,10 @@ async fn ensure_parent_open(
         Err(Error::NotFound(_)) => {
             return Err(Error::invalid(
                 field,
-                format!("unit {parent_id} does not exist"),
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "unit",
+                    id: parent_id,
+                },
             ));
         }
         Err(e) => return Err(e),
@@ -1311,7 +1314,10 @@ async fn ensure_open_units(
         let unit = match get(conn, id, date).await {
             Ok(u) => u,
             Err(Error::NotFound(_)) => {
-                return Err(Error::invalid(field, format!("unit {id} does not exist")));
+                return Err(Error::invalid(
+                    field,
+                    amity_domain::error::Problem::NoSuchRecord { kind: "unit", id },
+                ));
             }
             Err(e) => return Err(e),
         };
@@ -1342,7 +1348,13 @@ async fn resolve_target(
             let unit = match get(conn, *id, date).await {
                 Ok(u) => u,
                 Err(Error::NotFound(_)) => {
-                    return Err(Error::invalid(field, format!("unit {id} does not exist")));
+                    return Err(Error::invalid(
+                        field,
+                        amity_domain::error::Problem::NoSuchRecord {
+                            kind: "unit",
+                            id: *id,
+                        },
+                    ));
                 }
                 Err(e) => return Err(e),
             };

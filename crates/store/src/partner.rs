@@ -438,7 +438,10 @@ pub async fn create(
     {
         return Err(Error::invalid(
             "owner_unit_id",
-            format!("unit {owner} does not exist"),
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: owner,
+            },
         ));
     }
     let country = country_id(conn, input.country.as_ref()).await?;
@@ -729,7 +732,10 @@ pub async fn link_unit(
     {
         return Err(Error::invalid(
             "unit_id",
-            format!("unit {unit_id} does not exist"),
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: unit_id,
+            },
         ));
     }
     let before = unit_links(conn, partner_id).await?;
@@ -788,7 +794,10 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
         Err(Error::NotFound(_)) => {
             return Err(Error::invalid(
                 "into",
-                format!("partner {into} does not exist"),
+                amity_domain::error::Problem::NoSuchRecord {
+                    kind: "partner",
+                    id: into,
+                },
             ));
         }
         Err(e) => return Err(e),

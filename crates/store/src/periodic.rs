@@ -743,9 +743,15 @@ pub async fn create(
     if period.start > Utc::now().date_naive() {
         return Err(Error::invalid("period", "this period has not begun"));
     }
-    let found = org::get(conn, unit, period.end)
-        .await
-        .map_err(|_| Error::invalid("unit", format!("unit {unit} does not exist")))?;
+    let found = org::get(conn, unit, period.end).await.map_err(|_| {
+        Error::invalid(
+            "unit",
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: unit,
+            },
+        )
+    })?;
     if !found.is_open_on(period.end) && !found.is_open_on(period.start) {
         return Err(Error::invalid(
             "unit",

@@ -428,7 +428,10 @@ pub async fn add_position(
             Err(Error::NotFound(_)) => {
                 return Err(Error::invalid(
                     "partner_id",
-                    format!("partner {p} does not exist"),
+                    amity_domain::error::Problem::NoSuchRecord {
+                        kind: "partner",
+                        id: *p,
+                    },
                 ));
             }
             Err(e) => return Err(e),
@@ -438,7 +441,10 @@ pub async fn add_position(
             Err(Error::NotFound(_)) => {
                 return Err(Error::invalid(
                     "unit_id",
-                    format!("unit {u} does not exist"),
+                    amity_domain::error::Problem::NoSuchRecord {
+                        kind: "unit",
+                        id: *u,
+                    },
                 ));
             }
             Err(e) => return Err(e),

@@ -448,9 +448,15 @@ pub async fn create(
     }
     let title = amity_domain::plan::title(title).map_err(|e| Error::invalid("title", e))?;
     let day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let found = org::get(conn, unit, day)
-        .await
-        .map_err(|_| Error::invalid("unit_id", format!("unit {unit} does not exist")))?;
+    let found = org::get(conn, unit, day).await.map_err(|_| {
+        Error::invalid(
+            "unit_id",
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: unit,
+            },
+        )
+    })?;
     actor.require(Action::Write, Some(unit))?;
     let existing: Option<(i64,)> = conn
         .fetch_optional(
@@ -578,9 +584,15 @@ async fn checked(
     })?;
     let owner = input.owner_unit_id.unwrap_or(plan.unit_id);
     let day = NaiveDate::from_ymd_opt(plan.year, 12, 31).unwrap_or_default();
-    org::get(conn, owner, day)
-        .await
-        .map_err(|_| Error::invalid("owner_unit_id", format!("unit {owner} does not exist")))?;
+    org::get(conn, owner, day).await.map_err(|_| {
+        Error::invalid(
+            "owner_unit_id",
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: owner,
+            },
+        )
+    })?;
     for (i, (kind, id)) in input.evidence.iter().enumerate() {
         if resolve(conn, actor, *kind, *id).await.is_err() {
             return Err(Error::invalid(

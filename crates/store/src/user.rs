@@ -136,7 +136,10 @@ pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<Use
     {
         return Err(Error::invalid(
             "unit_id",
-            format!("unit {} does not exist", new.unit_id),
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: new.unit_id,
+            },
         ));
     }
     if find_by_email(conn, new.email.as_str()).await?.is_some() {
@@ -236,7 +239,10 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) 
     {
         return Err(Error::invalid(
             "unit_id",
-            format!("unit {unit} does not exist"),
+            amity_domain::error::Problem::NoSuchRecord {
+                kind: "unit",
+                id: unit,
+            },
         ));
     }
     if actor.user_id == Some(id)

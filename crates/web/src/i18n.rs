@@ -160,6 +160,16 @@ mod tests {
             leg.to_string(),
             "leg 2: falls outside the delegation's dates"
         );
+        let missing = Problem::NoSuchRecord {
+            kind: "partner",
+            id: 999_999,
+        };
+        assert_eq!(missing.to_string(), "partner 999999 does not exist");
+        assert!(
+            Lang::Vi.problem(&missing).contains("(số 999999)")
+                && !Lang::Vi.problem(&missing).contains("partner"),
+            "the id as given, no English kind"
+        );
         let text = Problem::Text("as written".into());
         assert_eq!(Lang::Vi.problem(&text), "as written");
     }

@@ -886,3 +886,4 @@ problem-one-head = A delegation has one head: give the others another role
 problem-person-twice = Name each person once among the members
 problem-leg-ends-before-start = Leg { $leg }: enter an end date on or after its start
 problem-leg-outside-dates = Leg { $leg }: its dates must fall within the delegation's
+problem-no-such-record = The chosen record (number { $id }) does not exist: choose again from the list

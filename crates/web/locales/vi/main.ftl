@@ -886,3 +886,4 @@ problem-one-head = Một đoàn chỉ có một trưởng đoàn: chọn vai tr�
 problem-person-twice = Mỗi người chỉ ghi một lần trong danh sách thành viên
 problem-leg-ends-before-start = Chặng { $leg }: nhập ngày kết thúc trùng hoặc sau ngày bắt đầu
 problem-leg-outside-dates = Chặng { $leg }: ngày của chặng phải nằm trong thời gian của đoàn
+problem-no-such-record = Không tìm thấy mục đã chọn (số { $id }): hãy chọn lại từ danh sách
