@@ -91,8 +91,9 @@ impl Lang {
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .into_iter()
             .map(|(name, value)| {
-                // What the person typed is quoted as typed; bounds are written as numbers.
-                let value = if name == "value" {
+                // What the person typed and record ids are quoted as they are; bounds are
+                // written as numbers.
+                let value = if matches!(name, "value" | "id") {
                     value
                 } else {
                     self.number(value)
