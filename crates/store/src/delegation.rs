@@ -41,6 +41,29 @@ pub struct Member {
     pub role: MemberRole,
 }
 
+/// The partners a page of delegations or events links to, each read once however many records
+/// name it.
+pub(crate) async fn partners_met(
+    conn: &mut Conn,
+    links: &HashMap<i64, Vec<i64>>,
+) -> Result<HashMap<i64, PartnerMet>> {
+    let mut met: HashMap<i64, PartnerMet> = HashMap::new();
+    for p in links.values().flatten() {
+        if !met.contains_key(p) {
+            let found = partner::get(conn, *p).await?;
+            met.insert(
+                *p,
+                PartnerMet {
+                    id: found.id,
+                    name: found.name,
+                    country_code: found.country_code,
+                },
+            );
+        }
+    }
+    Ok(met)
+}
+
 /// One leg of the itinerary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Leg {
@@ -275,20 +298,7 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
         });
     }
     let partner_links = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Partner).await?;
-    let mut partners_met: HashMap<i64, PartnerMet> = HashMap::new();
-    for p in partner_links.values().flatten() {
-        if !partners_met.contains_key(p) {
-            let found = partner::get(conn, *p).await?;
-            partners_met.insert(
-                *p,
-                PartnerMet {
-                    id: found.id,
-                    name: found.name,
-                    country_code: found.country_code,
-                },
-            );
-        }
-    }
+    let partners_met = partners_met(conn, &partner_links).await?;
     let task_links = activity::targets_of_many(conn, ENTITY, &ids, LinkType::Task).await?;
     let all_tasks: Vec<i64> = task_links.values().flatten().copied().collect();
     let task_refs: HashMap<i64, TaskRef> = activity::task_refs(conn, &all_tasks)

@@ -219,20 +219,7 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Event>> {
             .collect(),
     )
     .await?;
-    let mut partners: HashMap<i64, crate::delegation::PartnerMet> = HashMap::new();
-    for p in partner_links.values().flatten() {
-        if !partners.contains_key(p) {
-            let found = partner::get(conn, *p).await?;
-            partners.insert(
-                *p,
-                crate::delegation::PartnerMet {
-                    id: found.id,
-                    name: found.name,
-                    country_code: found.country_code,
-                },
-            );
-        }
-    }
+    let partners = crate::delegation::partners_met(conn, &partner_links).await?;
     let country_ids: Vec<i64> = country_links
         .values()
         .flatten()

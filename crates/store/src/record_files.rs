@@ -51,18 +51,22 @@ pub async fn attach(
     .await
 }
 
-/// One attachment, if the actor may read its record; others are not found.
-pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Attachment> {
+/// An attachment and its record's unit, if the actor may read the record; others are not found.
+async fn readable(conn: &mut Conn, actor: &Actor, id: i64) -> Result<(Attachment, i64)> {
     let found = attachment::find(conn, id).await?;
-    owner_of(conn, actor, &found.record_type, found.record_id)
+    let owner = owner_of(conn, actor, &found.record_type, found.record_id)
         .await
         .map_err(|_| Error::NotFound("attachment"))?;
-    Ok(found)
+    Ok((found, owner))
+}
+
+/// One attachment, if the actor may read its record; others are not found.
+pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Attachment> {
+    Ok(readable(conn, actor, id).await?.0)
 }
 
 /// Removes an attachment (whoever may change its record), audited.
 pub async fn detach(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
-    let found = get(conn, actor, id).await?;
-    let owner = owner_of(conn, actor, &found.record_type, found.record_id).await?;
+    let (found, owner) = readable(conn, actor, id).await?;
     attachment::detach(conn, actor, &found, owner).await
 }

@@ -33,7 +33,6 @@ use axum::routing::get;
 use crate::route_set::RouteSet;
 use crate::view::{FormErrors, PageCtx};
 
-pub use crate::error_page::error_page;
 pub(crate) use crate::error_page::{denied_page, error_page_for, store_error_page};
 pub(crate) use crate::view::{render, render_status};
 pub(crate) use error::{PageError, PageResult, error_pages};
