@@ -95,7 +95,7 @@ impl TransactionKind {
 }
 
 /// A share of a project (a sector's or a province's), in percent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Share<K> {
     pub key: K,
     #[serde(with = "crate::money::decimal_text")]
@@ -136,7 +136,7 @@ fn check_shares<K: PartialEq + std::fmt::Debug>(
 }
 
 /// A project as written, before it is checked.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectDraft {
     pub code: Option<String>,
@@ -168,7 +168,7 @@ pub struct ProjectDraft {
 
 /// A result as written: an indicator with its baseline, target and what has been achieved.
 /// Values are digits with `.` for decimals.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResultDraft {
     pub kind: Option<String>,
@@ -184,7 +184,7 @@ pub struct ResultDraft {
 }
 
 /// A checked result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProjectResult {
     pub kind: ResultKind,
     pub indicator_vi: String,
@@ -306,7 +306,7 @@ impl ResultDraft {
 }
 
 /// An NGO in a project, and what it does there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectOrg {
     pub partner_id: i64,
@@ -444,7 +444,7 @@ impl ProjectDraft {
 }
 
 /// A transaction as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransactionDraft {
     pub kind: Option<String>,

@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How much of a date is known: sources often give only the year ("1972").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
     Day,
@@ -35,7 +35,7 @@ impl Precision {
 
 /// A date known to the day, or only to the month or the year (then stored as the first day of
 /// that month or year).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PartialDate {
     pub date: NaiveDate,
     pub precision: Precision,
@@ -109,7 +109,7 @@ pub fn is_major(years: u32) -> bool {
 }
 
 /// One round-year anniversary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Anniversary {
     /// The day it falls on; for a year-only origin, 1 January of the anniversary year.
     pub date: NaiveDate,

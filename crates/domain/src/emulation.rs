@@ -56,7 +56,7 @@ impl AwardState {
 }
 
 /// One criterion's points for one member.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Points {
     pub criterion: String,
     /// The value the points come from (an indicator value or the entered points).

@@ -18,7 +18,7 @@ pub const MAX_CONNECTED_SITES: i64 = 10_000;
 
 /// An event as given, every value as typed. The page form deserializes into it directly; the API
 /// body becomes one over the stored event's draft (so a PATCH changes only what it names).
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
 pub struct EventDraft {
     #[serde(default, rename = "type")]
     pub event_type: String,

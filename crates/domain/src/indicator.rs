@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// How an indicator's values combine across units and months.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
     Sum,
@@ -19,7 +19,7 @@ pub enum Aggregation {
 }
 
 /// Where an indicator's value comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Computed from the records, through the live totals.
@@ -29,7 +29,7 @@ pub enum Source {
 }
 
 /// One indicator of the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Indicator {
     pub code: &'static str,
     pub name_vi: &'static str,
@@ -248,7 +248,8 @@ pub const CATALOGUE: &[Indicator] = &[
 ];
 
 /// A reporting period: a year, a half-year or a quarter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportPeriod)]
 pub struct Period {
     pub start: NaiveDate,
     pub end: NaiveDate,

@@ -6,7 +6,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// A currency code: three capital letters (`VND`, `USD`, `EUR`…).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct Currency(String);
 
@@ -52,7 +54,7 @@ pub mod decimal_text {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, utoipa::ToSchema)]
         #[serde(untagged)]
         enum Written {
             Text(String),
@@ -70,7 +72,7 @@ pub mod decimal_text {
 }
 
 /// An amount in its currency, with the rate to đồng used for totals (1 for VND).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Money {
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,

@@ -105,7 +105,7 @@ impl PermitChange {
 }
 
 /// A permit's details as written, before they are checked.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PermitDraft {
     pub kind: Option<String>,
@@ -124,7 +124,7 @@ pub struct PermitDraft {
 }
 
 /// Checked permit details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PermitSpec {
     pub kind: PermitKind,
     pub number: String,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// What an organization unit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     Central,
@@ -59,7 +59,7 @@ impl fmt::Display for OrgKind {
 ///
 /// Codes are not identities: after 2025-07-01 code `44` names the new Quảng Trị, before it named
 /// Quảng Bình. The stable identity is the unit's internal id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct OrgCode(String);
 
@@ -93,7 +93,7 @@ impl fmt::Display for OrgCode {
 }
 
 /// A unit's display name: trimmed, not empty, at most 200 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct OrgName(String);
 
@@ -115,7 +115,8 @@ impl OrgName {
 }
 
 /// A validity period, both ends inclusive; an open end (`to = None`) lasts until changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = DatedPeriod)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
@@ -141,7 +142,7 @@ impl Period {
 }
 
 /// Kinds of structural change recorded with lineage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Create,

@@ -28,7 +28,7 @@ pub fn parse_vocabulary<T: Vocabulary>(s: &str) -> Result<T, Problem> {
 }
 
 /// What kind of organization a partner is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PartnerKind {
     PoliticalParty,
@@ -85,7 +85,7 @@ impl FromStr for PartnerKind {
 }
 
 /// How the federation regards a partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationshipCategory {
     Neighbour,
@@ -129,7 +129,7 @@ impl FromStr for RelationshipCategory {
 }
 
 /// How one of our units relates to a partner, over a period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitRelation {
     CounterpartOf,
@@ -165,7 +165,7 @@ impl FromStr for UnitRelation {
 }
 
 /// A person's gender, as recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Female,
@@ -194,7 +194,7 @@ impl FromStr for Gender {
 }
 
 /// Where a cooperation agreement stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgreementStatus {
     Draft,
@@ -273,7 +273,8 @@ impl FromStr for AgreementStatus {
 }
 
 /// Where one of an agreement's yearly tasks stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = AgreementTaskStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Planned,

@@ -9,7 +9,7 @@ use crate::partner::Gender;
 use crate::user::Email;
 
 /// A person's details as typed (every value a string; blank is none).
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
 pub struct PersonDraft {
     #[serde(default)]
     pub name: String,

@@ -135,7 +135,7 @@ const MAX_FORM_NAME: usize = 200;
 pub const MAX_DUE_DAYS: i64 = 180;
 
 /// A report form as its editor wrote it, before it is checked.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormDraft {
     #[serde(default)]

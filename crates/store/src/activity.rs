@@ -234,7 +234,7 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
 }
 
 /// An agreement task a delegation or an event served.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TaskRef {
     pub id: i64,
     pub agreement_id: i64,
@@ -317,7 +317,7 @@ pub(crate) async fn clear(conn: &mut Conn, record_type: &str, record_id: i64) ->
 }
 
 /// A delegation or an event, as other records refer to it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RecordRef {
     /// `delegation` or `event`.
     pub record_type: String,

@@ -24,7 +24,7 @@ use crate::{org, partner};
 const ENTITY: &str = "agreement";
 
 /// A party to an agreement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Party {
     pub partner: Option<partner::PartnerRef>,
     pub unit: Option<org::UnitRef>,
@@ -33,7 +33,8 @@ pub struct Party {
 }
 
 /// A yearly task of an agreement.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = AgreementTask)]
 pub struct Task {
     pub id: i64,
     pub year: i32,
@@ -48,7 +49,7 @@ pub struct Task {
 }
 
 /// A task status as stored (always one of [`TaskStatus`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct TaskStatusText(pub TaskStatus);
 
@@ -60,7 +61,7 @@ impl TryFrom<String> for TaskStatusText {
 }
 
 /// An agreement with its parties and tasks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Agreement {
     pub id: i64,
     pub owner_unit_id: i64,
@@ -82,7 +83,7 @@ pub struct Agreement {
 }
 
 /// A document of an agreement: the signed text, an annex, a translation.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Document {
     pub id: i64,
     pub title: String,
@@ -849,7 +850,7 @@ async fn record(
 
 /// What needs attention: agreements in force ending within 90 days, and this year's tasks with
 /// no evidence yet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Reminders {
     pub expiring: Vec<Agreement>,
     pub tasks_without_evidence: Vec<(i64, String, Task)>,

@@ -70,7 +70,7 @@ pub async fn rate_on(
 }
 
 /// A rate of the table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Rate {
     pub currency: String,
     pub valid_from: NaiveDate,
@@ -176,7 +176,7 @@ pub async fn set_rate(
 }
 
 /// One movement of a project's money.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Transaction {
     pub id: i64,
     pub kind: TransactionKind,
@@ -194,7 +194,7 @@ pub struct Transaction {
 }
 
 /// A kind of transaction summed, in đồng and in dollars.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Sum {
     #[serde(with = "amity_domain::money::decimal_text")]
     pub vnd: Decimal,
@@ -203,7 +203,7 @@ pub struct Sum {
 }
 
 /// An NGO in a project.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Organization {
     pub partner_id: i64,
     pub name: String,
@@ -211,7 +211,8 @@ pub struct Organization {
 }
 
 /// A share of a project.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProjectPart)]
 pub struct Part<K> {
     pub key: K,
     pub name: String,
@@ -220,7 +221,7 @@ pub struct Part<K> {
 }
 
 /// A project with its NGOs, shares, money and totals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Project {
     pub id: i64,
     pub code: String,
@@ -1239,7 +1240,8 @@ pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contributio
 }
 
 /// A project in a list.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = ListedProject)]
 pub struct Listed {
     pub id: i64,
     pub code: String,
@@ -1325,7 +1327,7 @@ pub async fn list(
 }
 
 /// A share of the year's money: a province (its union), a sector or a donor country.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Breakdown {
     pub key: String,
     pub name: String,
@@ -1334,7 +1336,7 @@ pub struct Breakdown {
 }
 
 /// The aid of a scope in a year, compared with the year before.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     pub year: i32,
     pub committed: Sum,
@@ -1456,7 +1458,7 @@ pub enum Whose {
 }
 
 /// A unit's or a partner's aid over all years, within the reader's scope.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Overall {
     pub projects: i64,
     pub committed: Sum,

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::{agreement, partner};
 
 /// What an anniversary commemorates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AnniversaryKind {
     DiplomaticRelations,
@@ -24,7 +24,7 @@ pub enum AnniversaryKind {
 }
 
 /// One anniversary in a range, ready for the calendar and the iCalendar feed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AnniversaryItem {
     /// Stable across feeds, so calendar clients update rather than duplicate.
     pub uid: String,

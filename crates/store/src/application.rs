@@ -22,7 +22,8 @@ use crate::{holiday, ngo, partner};
 const ENTITY: &str = "ngo_application";
 
 /// A step of an application.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ApplicationMove)]
 pub struct Move {
     pub from: Option<ApplicationState>,
     pub to: ApplicationState,
@@ -31,7 +32,8 @@ pub struct Move {
 }
 
 /// An internal note of the office.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ApplicationNote)]
 pub struct Note {
     pub note: String,
     pub user_id: Option<i64>,
@@ -39,7 +41,7 @@ pub struct Note {
 }
 
 /// An application as its reader may see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Application {
     pub id: i64,
     pub partner_id: i64,
@@ -65,7 +67,7 @@ pub struct Application {
 }
 
 /// What an applicant files.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationDraft {
     pub procedure: Option<String>,

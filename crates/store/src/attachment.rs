@@ -76,7 +76,7 @@ impl FileStore {
 }
 
 /// A file attached to a record.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Attachment {
     pub id: i64,
     pub record_type: String,

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::schema::AuditLog;
 
 /// One field's value before and after a change.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub before: Value,
     pub after: Value,
@@ -150,7 +150,7 @@ struct Row {
 }
 
 /// An audit entry as read back.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,

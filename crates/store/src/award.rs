@@ -19,7 +19,7 @@ use crate::{org, person};
 
 const ENTITY: &str = "award";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AwardMove {
     pub from: AwardState,
     pub to: AwardState,
@@ -28,7 +28,7 @@ pub struct AwardMove {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Award {
     pub id: i64,
     pub award_type: AwardType,

@@ -40,7 +40,7 @@ struct Row {
 }
 
 /// A country with Vietnam's relations and current partnership level.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Country {
     pub id: i64,
     pub code: String,
@@ -79,7 +79,7 @@ impl Country {
 }
 
 /// One level in a country's partnership history.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct LevelRecord {
     pub id: i64,
     #[sqlx(skip)]
@@ -431,7 +431,7 @@ pub async fn add_level(
 }
 
 /// A named commemorative year (e.g. "Năm Đoàn kết Hữu nghị Việt Nam – Lào 2022").
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Commemoration {
     pub id: i64,
     pub title: String,

@@ -34,7 +34,7 @@ use crate::{country, org, partner, person};
 pub(crate) const ENTITY: &str = "delegation";
 
 /// A member of a delegation: a person of the registry and their part in it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Member {
     pub person_id: i64,
     pub name: String,
@@ -65,7 +65,7 @@ pub(crate) async fn partners_met(
 }
 
 /// One leg of the itinerary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Leg {
     pub country: String,
     pub country_name: String,
@@ -75,7 +75,8 @@ pub struct Leg {
 }
 
 /// One move through the workflow, with the mover's comment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = DelegationMove)]
 pub struct Move {
     pub from: DelegationState,
     pub to: DelegationState,
@@ -85,7 +86,7 @@ pub struct Move {
 }
 
 /// A partner met, with its country (for the countries reached).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PartnerMet {
     pub id: i64,
     pub name: String,
@@ -93,7 +94,7 @@ pub struct PartnerMet {
 }
 
 /// A delegation as read back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Delegation {
     pub id: i64,
     pub owner_unit_id: i64,

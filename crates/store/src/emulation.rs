@@ -22,7 +22,7 @@ const ENTITY: &str = "emulation";
 /// The report whose approved values are scored.
 const ANNUAL_FORM: &str = "BC-NAM";
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Criterion {
     pub id: i64,
     pub code: String,
@@ -32,7 +32,8 @@ pub struct Criterion {
     pub weight: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = RankingStanding)]
 pub struct Standing {
     pub rank: usize,
     pub unit_id: i64,
@@ -43,7 +44,7 @@ pub struct Standing {
     pub points: Vec<Points>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Ranking {
     pub cluster_id: i64,
     pub cluster_name: String,

@@ -31,21 +31,21 @@ use crate::{country, org, partner};
 pub(crate) const ENTITY: &str = "event";
 
 /// A country as an event names it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CountryRef {
     pub code: String,
     pub name_vi: String,
 }
 
 /// A unit as an event names it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UnitName {
     pub id: i64,
     pub name: String,
 }
 
 /// An event as read back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Event {
     pub id: i64,
     pub owner_unit_id: i64,

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::schema::PublicHolidays;
 
 /// A public holiday.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Holiday {
     pub date: NaiveDate,
     pub name_vi: String,

@@ -34,7 +34,7 @@ const ENTITY: &str = "ngo";
 const PERMIT: &str = "ngo_permit";
 
 /// A step in a permit's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PermitStep {
     pub change: PermitChange,
     pub note: Option<String>,
@@ -43,7 +43,7 @@ pub struct PermitStep {
 }
 
 /// A permit with its area, sectors, state today and history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Permit {
     pub id: i64,
     pub partner_id: i64,
@@ -64,7 +64,7 @@ pub struct Permit {
 }
 
 /// Something about an NGO that needs attention.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Warning {
     /// A permit ends within 90 days.
@@ -78,7 +78,7 @@ pub enum Warning {
 }
 
 /// An NGO of the registry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Ngo {
     pub partner: Partner,
     pub sectors: Vec<Sector>,
@@ -639,7 +639,8 @@ pub async fn change_permit(
 }
 
 /// An NGO in the registry's list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ListedNgo)]
 pub struct Listed {
     pub id: i64,
     pub name: String,

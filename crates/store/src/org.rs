@@ -26,7 +26,7 @@ use crate::search::{self, Doc};
 const ENTITY: &str = "org_unit";
 
 /// A unit as it stood on one date.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct OrgUnit {
     pub id: i64,
     pub kind: String,
@@ -267,14 +267,14 @@ pub async fn get(conn: &mut Conn, id: i64, date: NaiveDate) -> Result<OrgUnit> {
 }
 
 /// One dated value in a unit's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Dated<T> {
     pub value: T,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NameRecord {
     pub name: String,
     pub short_name: Option<String>,
@@ -282,7 +282,7 @@ pub struct NameRecord {
 }
 
 /// Everything a unit has been called, coded as and placed under, oldest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct History {
     pub names: Vec<Dated<NameRecord>>,
     pub codes: Vec<Dated<String>>,
@@ -291,7 +291,7 @@ pub struct History {
 
 /// A reference to another unit with its latest name and its lifetime, for display (two units
 /// may share a name: the Đà Nẵng union before and after 2025).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UnitRef {
     pub id: i64,
     pub name: String,
@@ -424,7 +424,7 @@ pub async fn unit_refs(conn: &mut Conn, ids: BTreeSet<i64>) -> Result<HashMap<i6
 }
 
 /// A structural change with the units it linked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LineageEvent {
     pub id: i64,
     pub kind: String,
@@ -433,7 +433,7 @@ pub struct LineageEvent {
     pub links: Vec<LineageLink>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LineageLink {
     pub from: Option<UnitRef>,
     pub to: Option<UnitRef>,
@@ -517,7 +517,7 @@ pub async fn lineage(conn: &mut Conn, id: i64) -> Result<Vec<LineageEvent>> {
 }
 
 /// A cluster in one year: its members then, its lead and deputy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClusterYear {
     pub cluster: UnitRef,
     pub year: i32,
@@ -1645,7 +1645,7 @@ pub async fn structure_graph(conn: &mut Conn) -> Result<amity_domain::authz::Str
 }
 
 /// A year in which a unit led or deputized a cluster.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClusterRole {
     pub cluster: UnitRef,
     pub year: i32,

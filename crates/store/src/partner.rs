@@ -29,7 +29,7 @@ use crate::{country, org};
 const ENTITY: &str = "partner";
 
 /// A partner as read back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Partner {
     pub id: i64,
     pub kind: PartnerKind,
@@ -636,7 +636,7 @@ pub async fn list(
 }
 
 /// A reference to a partner for display elsewhere (its name; merged partners point onwards).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PartnerRef {
     pub id: i64,
     pub name: String,
@@ -653,7 +653,7 @@ pub async fn reference(conn: &mut Conn, id: i64) -> Result<PartnerRef> {
 }
 
 /// A dated link between one of our units and a partner.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitLink {
     pub id: i64,
     pub unit: org::UnitRef,

@@ -25,7 +25,7 @@ const ENTITY: &str = "report";
 const MAX_SECTION: usize = 20_000;
 
 /// A report form: what a kind of unit reports for a kind of period, and by when.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Form {
     pub id: i64,
     pub code: String,
@@ -340,7 +340,7 @@ pub async fn existing_form(conn: &mut Conn, code: &str) -> Result<Form> {
 }
 
 /// A computed indicator as the report shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ComputedValue {
     pub code: &'static str,
     pub name_vi: &'static str,
@@ -356,7 +356,7 @@ pub struct ComputedValue {
 }
 
 /// A manual indicator and the value the unit entered.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ManualValue {
     pub code: &'static str,
     pub name_vi: &'static str,
@@ -367,7 +367,7 @@ pub struct ManualValue {
 }
 
 /// A computed value that no longer matches what was approved.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Change {
     pub code: &'static str,
     pub approved: f64,
@@ -376,7 +376,8 @@ pub struct Change {
 }
 
 /// One move of a report, as kept in its history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportMove)]
 pub struct Move {
     pub from: ReportState,
     pub to: ReportState,
@@ -386,7 +387,7 @@ pub struct Move {
 }
 
 /// A periodic report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub id: i64,
     pub form_code: String,
@@ -1226,7 +1227,8 @@ pub async fn units_for(
 }
 
 /// A report in a list.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = ListedReport)]
 pub struct Listed {
     pub id: i64,
     pub form_id: i64,
@@ -1357,7 +1359,8 @@ async fn unit_kinds(conn: &mut Conn, ids: BTreeSet<i64>) -> Result<HashMap<i64, 
 }
 
 /// One expected unit's standing for a form and period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportStanding)]
 pub struct Standing {
     pub unit_id: i64,
     pub unit_name: String,
@@ -1370,7 +1373,7 @@ pub struct Standing {
 }
 
 /// Which units filed a form's report for a period, on time or late.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Completeness {
     pub form: String,
     pub period: String,

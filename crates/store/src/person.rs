@@ -24,7 +24,7 @@ use amity_domain::person::PersonSpec;
 const ENTITY: &str = "person";
 
 /// A person as a reader sees them: contact details only within the owner unit's scope.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: i64,
     /// The name as written (in its own script or Vietnamese).
@@ -331,7 +331,7 @@ pub async fn list(
 
 /// A position held over a period: a title at a partner, at one of our units, or at another
 /// organization named in words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Position {
     pub id: i64,
     pub title: String,

@@ -19,7 +19,7 @@ use crate::{agreement, delegation, event, org};
 pub(crate) const ENTITY: &str = "work_plan";
 
 /// A record a task points to, with what a reader needs to follow the link.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Evidence {
     pub kind: EvidenceKind,
     pub id: i64,
@@ -27,7 +27,8 @@ pub struct Evidence {
     pub url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = PlanTask)]
 pub struct Task {
     pub id: i64,
     pub title: String,
@@ -44,7 +45,7 @@ pub struct Task {
 }
 
 /// Planned against done, for a priority or the whole plan.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Tally {
     pub tasks: usize,
     pub done: usize,
@@ -86,7 +87,7 @@ impl Tally {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Priority {
     pub id: i64,
     pub number: i32,
@@ -95,7 +96,7 @@ pub struct Priority {
     pub tally: Tally,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Plan {
     pub id: i64,
     pub unit_id: i64,
@@ -109,7 +110,8 @@ pub struct Plan {
     pub editable: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ListedPlan)]
 pub struct Listed {
     pub id: i64,
     pub unit_id: i64,

@@ -17,7 +17,7 @@ use crate::schema::{OrgEventLinks, OrgParents, OrgUnits};
 use crate::{org, totals};
 
 /// Which structure the values are read against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reading {
     /// The units under the unit on the period's dates.
@@ -39,7 +39,7 @@ impl Reading {
 }
 
 /// One indicator's values in a summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Value {
     pub code: &'static str,
     pub name_vi: &'static str,
@@ -58,7 +58,7 @@ pub struct Value {
 }
 
 /// A unit's indicators for a period, with its year-over-year comparison.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub unit_id: i64,
     pub unit_name: String,
@@ -78,7 +78,7 @@ pub struct Summary {
 }
 
 /// An earlier unit whose values a part carries, and the share carried.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Carried {
     pub unit_id: i64,
     pub unit_name: String,
@@ -86,7 +86,8 @@ pub struct Carried {
 }
 
 /// A unit directly under the summarized unit, with its subtree's indicator values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = SummaryPart)]
 pub struct Part {
     pub unit_id: i64,
     pub unit_name: String,
@@ -97,7 +98,8 @@ pub struct Part {
 }
 
 /// Why a restated figure differs from the organized-then one for a unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = SummaryNote)]
 pub struct Note {
     /// `joined`: a unit outside during the period whose values now count here (it merged into
     /// one of today's units); `left`: a unit inside during the period whose values now count

@@ -107,7 +107,7 @@ pub(crate) fn matching_ids(
 }
 
 /// A record found: its kind, id and key (see [`Doc::key`]) for the web layer to link to.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Hit {
     pub entity_type: String,
     pub entity_id: i64,

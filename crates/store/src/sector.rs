@@ -7,7 +7,7 @@ use serde::Serialize;
 const CODELIST: &str = include_str!("../../../data/reference/iati/codelist-Sector.csv");
 
 /// A sector of the codelist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Sector {
     pub code: String,
     pub name: String,
@@ -18,7 +18,7 @@ pub struct Sector {
 }
 
 static SECTORS: LazyLock<Vec<Sector>> = LazyLock::new(|| {
-    #[derive(serde::Deserialize)]
+    #[derive(serde::Deserialize, utoipa::ToSchema)]
     struct Row {
         code: String,
         name: String,

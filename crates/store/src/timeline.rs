@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::{agreement, partner, person};
 
 /// What a timeline entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Founded,
@@ -71,7 +71,7 @@ impl EntryKind {
 }
 
 /// One dated fact about a partner.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Entry {
     pub date: NaiveDate,
     /// `year` for yearly tasks and year-only dates (then `date` is 1 January).
@@ -87,7 +87,7 @@ pub struct Entry {
 }
 
 /// A partner's timeline, newest first, and every year that has an entry (for the filter).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Timeline {
     pub entries: Vec<Entry>,
     pub years: Vec<i32>,

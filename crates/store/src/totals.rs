@@ -109,7 +109,7 @@ pub async fn apply(
 }
 
 /// One stored total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Total {
     pub unit_id: i64,
     pub year: i32,
@@ -293,7 +293,7 @@ pub fn summarize(totals: &[Total]) -> (BTreeMap<String, i64>, usize) {
 }
 
 /// A stored total that differs from the records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Difference {
     pub unit_id: i64,
     pub year: i32,

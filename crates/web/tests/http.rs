@@ -50,7 +50,16 @@ impl App {
         }
     }
 
+    /// Sends a request; an API reply must match the description ([`described::check`]).
     async fn send(&self, req: Request<Body>) -> Reply {
+        let method = req.method().clone();
+        let path = req.uri().path().to_owned();
+        let reply = self.send_unchecked(req).await;
+        described::check(&method, &path, &reply);
+        reply
+    }
+
+    async fn send_unchecked(&self, req: Request<Body>) -> Reply {
         let resp = self.router.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -147,6 +156,133 @@ impl App {
     }
 }
 
+/// Every API reply a test receives is checked against the served description: its status
+/// must be described, its content type listed, and a JSON body must match the schema.
+mod described {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+
+    use axum::http::{Method, header};
+    use serde_json::Value;
+
+    use super::Reply;
+
+    static DESCRIPTION: LazyLock<Value> = LazyLock::new(|| {
+        serde_json::from_str(amity_web::api::description()).expect("the description is JSON")
+    });
+    static VALIDATORS: LazyLock<Mutex<HashMap<String, jsonschema::Validator>>> =
+        LazyLock::new(Default::default);
+
+    /// The described path a request path falls under: literal segments before `{parameters}`.
+    pub fn template(path: &str) -> Option<&'static str> {
+        let wanted: Vec<&str> = path.split('/').collect();
+        let paths = DESCRIPTION["paths"].as_object().expect("paths");
+        paths
+            .keys()
+            .filter_map(|t| {
+                let parts: Vec<&str> = t.split('/').collect();
+                (parts.len() == wanted.len()
+                    && parts
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(p, w)| p == w || (p.starts_with('{') && !w.is_empty())))
+                .then(|| (parts.iter().filter(|p| p.starts_with('{')).count(), t))
+            })
+            .min()
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// JSON pointer escaping.
+    fn escape(s: &str) -> String {
+        s.replace('~', "~0").replace('/', "~1")
+    }
+
+    pub fn check(method: &Method, path: &str, reply: &Reply) {
+        let Some(rel) = path.strip_prefix("/api/v1") else {
+            return;
+        };
+        if rel == "/openapi.json" || rel.starts_with("/docs") {
+            return;
+        }
+        let what = format!("{method} {path} → {}", reply.status);
+        let Some(template) = template(rel) else {
+            assert_eq!(reply.status, 404, "{what}: path not described");
+            return;
+        };
+        let verb = method.as_str().to_lowercase();
+        let operation = format!("/paths/{}/{verb}", escape(template));
+        if DESCRIPTION.pointer(&operation).is_none() {
+            // A method the path does not take: refused before or by the router.
+            assert!(
+                [401, 405].contains(&reply.status.as_u16()),
+                "{what}: not described"
+            );
+            return;
+        }
+        let base = format!("{operation}/responses");
+        let status = reply.status.as_str();
+        let mut pointer = format!("{base}/{status}");
+        let mut response = DESCRIPTION
+            .pointer(&pointer)
+            .unwrap_or_else(|| panic!("{what}: status not described: {}", reply.text()));
+        if let Some(target) = response.get("$ref").and_then(Value::as_str) {
+            pointer = target.trim_start_matches('#').to_owned();
+            response = DESCRIPTION.pointer(&pointer).expect("a described response");
+        }
+        let kind = reply
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or_default().trim().to_owned());
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            assert!(
+                reply.body.is_empty(),
+                "{what}: a body where none is described: {}",
+                reply.text()
+            );
+            return;
+        };
+        let kind = kind.unwrap_or_else(|| panic!("{what}: no content type"));
+        assert!(
+            content.contains_key(&kind) || content.contains_key("*/*"),
+            "{what}: content type {kind} not described (described: {:?})",
+            content.keys().collect::<Vec<_>>()
+        );
+        if kind != "application/json" {
+            return;
+        }
+        // A fragment: braces of path templates are percent-encoded.
+        let pointer = format!("#{pointer}/content/application~1json/schema")
+            .replace('{', "%7B")
+            .replace('}', "%7D");
+        let body: Value = serde_json::from_slice(&reply.body)
+            .unwrap_or_else(|_| panic!("{what}: not JSON: {}", reply.text()));
+        let mut validators = VALIDATORS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let validator = validators.entry(pointer.clone()).or_insert_with(|| {
+            let mut schema = DESCRIPTION.clone();
+            schema["$ref"] = Value::String(pointer.clone());
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&schema)
+                .unwrap_or_else(|e| panic!("{what}: schema {pointer} does not build: {e}"))
+        });
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .take(5)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what}: the body does not match {pointer}:\n{}\n{}",
+            errors.join("\n"),
+            reply.text().chars().take(600).collect::<String>()
+        );
+    }
+}
+
 async fn each_backend<F, Fut>(test: F)
 where
     F: Fn(App) -> Fut,
@@ -156,6 +292,62 @@ where
         let app = App::new(backend).await;
         test(app).await.done().await;
     }
+}
+
+#[tokio::test]
+async fn the_description_covers_every_api_route_and_no_other() {
+    let app = App::new(Backend::Sqlite).await;
+    let token = app.token("admin@demo.amity").await;
+    let table = amity_web::routes::route_table();
+    let mut routed = std::collections::BTreeSet::new();
+    for path in table.public.iter().chain(&table.protected) {
+        let Some(rel) = path.strip_prefix("/api/v1") else {
+            continue;
+        };
+        if rel == "/openapi.json" || rel.starts_with("/docs") {
+            continue;
+        }
+        // A method the route does not take is answered 405 with the methods it does take.
+        let concrete = path.replace('{', "x").replace('}', "");
+        let req = Request::builder()
+            .method(Method::TRACE)
+            .uri(&concrete)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request");
+        let r = app.send_unchecked(req).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "TRACE {concrete}");
+        let allow = r.headers[header::ALLOW].to_str().expect("Allow").to_owned();
+        for method in allow.split(',').map(str::trim).filter(|m| *m != "HEAD") {
+            routed.insert(format!("{method} {rel}"));
+        }
+    }
+    let description: Value =
+        serde_json::from_str(amity_web::api::description()).expect("the description is JSON");
+    let described: std::collections::BTreeSet<String> = description["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("a path item")
+                .keys()
+                .filter(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str()))
+                .map(move |m| format!("{} {path}", m.to_uppercase()))
+        })
+        .collect();
+    assert!(routed.len() > 140, "the table looks incomplete: {routed:?}");
+    let undescribed: Vec<_> = routed.difference(&described).collect();
+    let unrouted: Vec<_> = described.difference(&routed).collect();
+    assert!(
+        undescribed.is_empty(),
+        "routes not described: {undescribed:?}"
+    );
+    assert!(
+        unrouted.is_empty(),
+        "described but not routed: {unrouted:?}"
+    );
+    app.done().await;
 }
 
 #[tokio::test]
@@ -236,7 +428,11 @@ async fn the_openapi_document_describes_every_api_route() {
         .protected
         .iter()
         .chain(table.public.iter())
-        .filter(|p| p.starts_with("/api/v1/") && !p.ends_with("openapi.json"))
+        .filter(|p| {
+            p.starts_with("/api/v1/")
+                && !p.ends_with("openapi.json")
+                && !p.starts_with("/api/v1/docs")
+        })
     {
         let key = path.trim_start_matches("/api/v1");
         assert!(doc["paths"].get(key).is_some(), "openapi.json lacks {key}");

@@ -45,7 +45,7 @@ pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid calendar date written in the code")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct Pre {
     code: String,
     name_vi: String,
@@ -53,7 +53,7 @@ struct Pre {
     name_ascii: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct Post {
     code: String,
     name_vi: String,
@@ -70,7 +70,7 @@ fn read_csv<T: for<'de> Deserialize<'de>>(text: &str) -> anyhow::Result<Vec<T>> 
         .context("reading bundled province data")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct IsoCountry {
     name: String,
     #[serde(rename = "alpha-2")]
@@ -84,13 +84,13 @@ struct IsoCountry {
     sub_region: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct VietnameseName {
     id: String,
     value: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 struct Relation {
     iso2: String,
     relations_established: String,

@@ -181,6 +181,15 @@ pub(crate) fn upload_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(UPLOAD_REQUEST_LIMIT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/attachments/{id}",
+    tag = "attachments",
+    summary = "Download a file (authorized like its record)",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The file, with the content type it was stored with",
+        content_type = "*/*", body = String))
+)]
 async fn download(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -215,6 +224,14 @@ async fn download(
         .into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/attachments/{id}",
+    tag = "attachments",
+    summary = "Remove a file from its record",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Removed"))
+)]
 async fn remove(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -226,7 +243,8 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct CalendarQuery {
     from: Option<String>,
@@ -270,6 +288,14 @@ pub(crate) async fn calendar_items(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/calendar.ics",
+    tag = "calendar",
+    summary = "Delegations and events in the caller's scope as an iCalendar feed (default: a month ago to a year ahead)",
+    params(CalendarQuery),
+    responses((status = 200, description = "text/calendar", content_type = "text/calendar", body = String))
+)]
 async fn calendar_ics(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -340,7 +366,8 @@ async fn calendar_ics(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct TotalsQuery {
     /// A unit: its subtree's totals (default: everything in the caller's scope).
@@ -351,7 +378,7 @@ struct TotalsQuery {
 }
 
 /// The live totals summed over a unit's subtree and a span of months.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct TotalsSummary {
     metrics: std::collections::BTreeMap<String, i64>,
     countries_reached: usize,
@@ -367,6 +394,14 @@ fn month_field(field: &str, v: &str) -> Result<(i32, u32), ApiError> {
     Ok((y, m))
 }
 
+#[utoipa::path(
+    get,
+    path = "/activity-totals",
+    tag = "reports",
+    summary = "Live totals over a unit's subtree and months (YYYY-MM): delegations_out:<state>, delegations_in:<state>, events:<type>, participants, foreign_participants, country:<code>; and the number of countries reached",
+    params(TotalsQuery),
+    responses((status = 200, description = "The totals", body = TotalsSummary))
+)]
 async fn totals(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -423,6 +458,11 @@ pub(crate) async fn attachments_of(
         items,
     })
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(download, remove, calendar_ics, totals))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -18,7 +18,8 @@ use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     partner: Option<i64>,
@@ -55,6 +56,14 @@ impl ListQuery {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/agreements",
+    tag = "agreements",
+    summary = "Agreements in the caller's scope, newest first",
+    params(ListQuery),
+    responses((status = 200, description = "A page of agreements", body = List<Agreement>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -133,6 +142,14 @@ async fn export_table(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/agreements/export.csv",
+    tag = "agreements",
+    summary = "The agreements list (same filters, unpaged, in the caller's scope) as CSV",
+    params(ListQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
 async fn export_csv(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -145,6 +162,14 @@ async fn export_csv(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/agreements/export.xlsx",
+    tag = "agreements",
+    summary = "The agreements list (same filters, unpaged, in the caller's scope) as XLSX",
+    params(ListQuery),
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
+)]
 async fn export_xlsx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -157,7 +182,8 @@ async fn export_xlsx(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = NewAgreement)]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     #[serde(default)]
@@ -215,6 +241,14 @@ impl CreateBody {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements",
+    tag = "agreements",
+    summary = "Create an agreement (kept by the caller's unit by default)",
+    request_body = CreateBody,
+    responses((status = 201, description = "The agreement", body = Agreement))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -227,6 +261,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/agreements/{id}",
+    tag = "agreements",
+    summary = "An agreement in scope, with parties and tasks",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The agreement", body = Agreement))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -236,7 +278,8 @@ async fn show(
     Ok(Json(agreement::get(&mut conn, &me.actor, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = AgreementTaskBody)]
 #[serde(deny_unknown_fields)]
 struct TaskBody {
     year: Option<i32>,
@@ -246,6 +289,15 @@ struct TaskBody {
     status: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/tasks",
+    tag = "agreements",
+    summary = "Add a yearly task (the agreement's keepers)",
+    params(("id" = i64, Path)),
+    request_body = TaskBody,
+    responses((status = 201, description = "The agreement", body = Agreement))
+)]
 async fn add_task(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -271,13 +323,22 @@ async fn add_task(
     Ok((StatusCode::CREATED, Json(updated)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TaskPatch {
     status: Option<String>,
     evidence: Option<String>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/agreements/{id}/tasks/{task}",
+    tag = "agreements",
+    summary = "Set a task's status and evidence (its owner unit or the agreement's keepers)",
+    params(("id" = i64, Path), ("task" = i64, Path)),
+    request_body = TaskPatch,
+    responses((status = 200, description = "The agreement", body = Agreement))
+)]
 async fn update_task(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -297,7 +358,8 @@ async fn update_task(
     Ok(Json(updated))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = AgreementPatch)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     title: Option<String>,
@@ -365,6 +427,15 @@ fn patched(current: Agreement, b: PatchBody) -> Result<AgreementInput, ApiError>
     })
 }
 
+#[utoipa::path(
+    patch,
+    path = "/agreements/{id}",
+    tag = "agreements",
+    summary = "Change an agreement's details or parties (its keepers); only the given fields change. A renewed agreement keeps its status.",
+    params(("id" = i64, Path)),
+    request_body = PatchBody,
+    responses((status = 200, description = "The agreement", body = Agreement))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -380,6 +451,15 @@ async fn update(
 }
 
 /// Records the renewal: the body describes the new agreement (as on create); the answer is it.
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/renew",
+    tag = "agreements",
+    summary = "Record the renewal: creates the new agreement (body as on create, kept by the same unit) and marks this one renewed by it; 409 if already renewed",
+    params(("id" = i64, Path)),
+    request_body = CreateBody,
+    responses((status = 201, description = "The new agreement", body = Agreement))
+)]
 async fn renew(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -399,7 +479,7 @@ async fn renew(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DocumentBody {
     #[serde(default)]
@@ -407,6 +487,15 @@ struct DocumentBody {
     url: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/documents",
+    tag = "agreements",
+    summary = "Add a document reference (title, optional url)",
+    params(("id" = i64, Path)),
+    request_body = DocumentBody,
+    responses((status = 201, description = "The agreement", body = Agreement))
+)]
 async fn add_document(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -420,6 +509,14 @@ async fn add_document(
     Ok((StatusCode::CREATED, Json(updated)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/agreements/{id}/documents/{document}",
+    tag = "agreements",
+    summary = "Remove a document reference (the audit keeps it)",
+    params(("id" = i64, Path), ("document" = i64, Path)),
+    responses((status = 200, description = "The agreement", body = Agreement))
+)]
 async fn remove_document(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -432,12 +529,37 @@ async fn remove_document(
 }
 
 /// Agreements ending within 90 days and this year's tasks without evidence, in the caller's scope.
+#[utoipa::path(
+    get,
+    path = "/agreements/reminders",
+    tag = "agreements",
+    summary = "Agreements in force ending within 90 days, and this year's tasks with no evidence",
+    responses((status = 200, description = "Reminders", body = Reminders))
+)]
 async fn reminders(State(state): State<AppState>, Auth(me): Auth) -> ApiResult<Json<Reminders>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(
         agreement::reminders(&mut conn, &me.actor, Utc::now().date_naive()).await?,
     ))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    export_csv,
+    export_xlsx,
+    create,
+    show,
+    add_task,
+    update_task,
+    update,
+    renew,
+    add_document,
+    remove_document,
+    reminders
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -26,7 +26,8 @@ use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     /// Kept by this unit or a unit under it.
@@ -40,6 +41,14 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/aid/projects",
+    tag = "aid",
+    summary = "Aid projects in the caller's scope, by code",
+    params(ListQuery),
+    responses((status = 200, description = "{items: [{id, code, title_vi, unit_id, status, programme_id, planned_start, planned_end}], total}", body = List<Listed>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -70,6 +79,14 @@ async fn list(
     Ok(Json(List { items, total }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/aid/projects",
+    tag = "aid",
+    summary = "Record a project (its unit's staff; 409 for a code in use)",
+    request_body = ProjectDraft,
+    responses((status = 201, description = "The project: id, code, title_vi, title_en, programme_id, unit, status, planned_start, planned_end, actual_start, actual_end, beneficiaries, description, organizations [{partner_id, name, role}], sectors [{key, name, percent}], provinces [{key, name, percent}], projects (a programme's), transactions [transaction], totals {pledge|commitment|disbursement|expenditure: {vnd, usd}} (a programme's: its projects'). Amounts are decimal strings", body = Project))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -81,6 +98,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/aid/projects/{id}",
+    tag = "aid",
+    summary = "One project with its money and totals",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The project: id, code, title_vi, title_en, programme_id, unit, status, planned_start, planned_end, actual_start, actual_end, beneficiaries, description, organizations [{partner_id, name, role}], sectors [{key, name, percent}], provinces [{key, name, percent}], results [{kind, indicator_vi, indicator_en, measure, baseline, baseline_year, target, actual}], projects (a programme's), transactions [transaction], totals {pledge|commitment|disbursement|expenditure: {vnd, usd}} (a programme's: its projects'). Amounts are decimal strings", body = Project))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -91,7 +116,7 @@ async fn show(
 }
 
 /// The fields a change names; the others keep their values. `null` clears an optional one.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ProjectPatch {
     code: Option<String>,
@@ -141,6 +166,15 @@ impl ProjectPatch {
     }
 }
 
+#[utoipa::path(
+    patch,
+    path = "/aid/projects/{id}",
+    tag = "aid",
+    summary = "Change a project (its unit's staff; moving it to another unit needs the right to write there too). Its dates must still hold its transactions; a programme belongs to no other; 409 for a code in use",
+    params(("id" = i64, Path)),
+    request_body = ProjectPatch,
+    responses((status = 200, description = "The project, as GET returns it", body = Project))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -154,6 +188,15 @@ async fn update(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    post,
+    path = "/aid/projects/{id}/transactions",
+    tag = "aid",
+    summary = "Record a transaction (its unit's staff). Dated inside the project; a currency without a rate in the table needs rate_to_vnd; a programme with projects takes none (409)",
+    params(("id" = i64, Path)),
+    request_body = TransactionDraft,
+    responses((status = 201, description = "The transaction: id, kind, date, amount, currency, rate_to_vnd, amount_vnd (amount × rate, half a đồng up), amount_usd (the amount in USD, else amount_vnd ÷ the table's USD rate on the date, to the cent), note", body = Transaction))
+)]
 async fn add_transaction(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -166,6 +209,14 @@ async fn add_transaction(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/aid/projects/{id}/attachments",
+    tag = "attachments",
+    summary = "Documents of an aid project",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "A list", body = List<Attachment>))
+)]
 async fn attachments(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -179,6 +230,15 @@ async fn attachments(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/aid/projects/{id}/attachments",
+    tag = "attachments",
+    summary = "Attach a document to an aid project (its unit's staff; multipart field `file`; pdf, images, office documents, text; size limited)",
+    params(("id" = i64, Path)),
+    request_body(content = crate::api::openapi::UploadForm, content_type = "multipart/form-data"),
+    responses((status = 200, description = "The attachment", body = Attachment), (status = 201, description = "The attachment", body = Attachment))
+)]
 async fn upload(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -189,6 +249,15 @@ async fn upload(
 }
 
 /// `POST /api/v1/aid/projects/import` with a CSV body: all rows or none; `?dry_run=true` previews.
+#[utoipa::path(
+    post,
+    path = "/aid/projects/import",
+    tag = "aid",
+    summary = "Import aid projects from CSV (columns: code, title_vi, title_en, unit (unit code), programme (a project's code, earlier in the file or recorded), status, planned_start, planned_end, actual_start, actual_end, beneficiaries, description, funding, accountable, extending, implementing (partner names, acronyms or #id, separated by ;), sectors and provinces (code:percent; …)): every row or none, each problem named by line and column; a code already taken, by a project or an earlier row, is refused",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, description = "Imported", body = aid_import::Report), (status = 200, description = "Preview: what would be imported", body = aid_import::Report))
+)]
 async fn import_projects(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -208,6 +277,15 @@ async fn import_projects(
 
 /// `POST /api/v1/aid/transactions/import` with a CSV body: all rows or none; `?dry_run=true`
 /// previews; a transaction already recorded needs `confirm_duplicates=true`.
+#[utoipa::path(
+    post,
+    path = "/aid/transactions/import",
+    tag = "aid",
+    summary = "Import aid transactions from CSV (columns: project (code), kind, date, amount, currency, rate_to_vnd, note): every row or none, each problem named by line and column; a transaction the project already has (same kind, date, amount and currency), or an earlier row, needs confirm_duplicates=true",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, description = "Imported", body = aid_import::Report), (status = 200, description = "Preview: what would be imported, with the duplicates found", body = aid_import::Report))
+)]
 async fn import_transactions(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -226,7 +304,8 @@ async fn import_transactions(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct IatiQuery {
     /// Projects running at some time in this year.
@@ -236,6 +315,14 @@ struct IatiQuery {
 }
 
 /// The projects in scope as an IATI 2.03 activity file.
+#[utoipa::path(
+    get,
+    path = "/aid/iati.xml",
+    tag = "aid",
+    summary = "The aid projects in the caller's scope as an IATI 2.03 activity file (validates against the official schema)",
+    params(IatiQuery),
+    responses((status = 200, description = "iati-activities version 2.03: per project its identifier (VN-VUFO-<code>), titles and description in Vietnamese and English, participating NGOs with their roles and the Vietnamese partner unit (implementing), status, dates, Viet Nam as recipient country, DAC sectors with percentages, a budget per calendar year (its commitments in VND) and every transaction in its own currency", content_type = "application/xml", body = String))
+)]
 async fn iati(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -268,7 +355,8 @@ async fn iati(
     Ok(export::download(xml, crate::iati::CONTENT_TYPE, &name))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct DashboardQuery {
     year: Option<i32>,
@@ -276,6 +364,14 @@ struct DashboardQuery {
 }
 
 /// The year's aid in scope, compared with the year before, by province, sector and donor country.
+#[utoipa::path(
+    get,
+    path = "/aid/dashboard",
+    tag = "aid",
+    summary = "The year's foreign-NGO aid in the caller's scope: committed and disbursed in đồng and USD, the year before, projects under way and partners taking part, and breakdowns by unit, sector (by percentage) and donor country (shared among funders), largest disbursement first",
+    params(DashboardQuery),
+    responses((status = 200, description = "{year, committed {vnd, usd}, disbursed, previous_committed, previous_disbursed, active_projects, active_partners, by_unit|by_sector|by_country [{key, name, committed, disbursed}]}", body = aid::Dashboard))
+)]
 async fn dashboard(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -291,6 +387,13 @@ async fn dashboard(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/exchange-rates",
+    tag = "aid",
+    summary = "The rate table: đồng per unit of each currency from a date on (ships with approximate yearly defaults)",
+    responses((status = 200, description = "{items: [{currency, valid_from, vnd_per_unit}], total}", body = List<Rate>))
+)]
 async fn rates(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Rate>>> {
     let mut conn = state.db.conn().await?;
     let items = aid::rates(&mut conn).await?;
@@ -300,7 +403,7 @@ async fn rates(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Ra
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RateBody {
     currency: Option<String>,
@@ -308,6 +411,14 @@ struct RateBody {
     vnd_per_unit: Option<String>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/exchange-rates",
+    tag = "aid",
+    summary = "Set a currency's rate from a date on (administrators)",
+    request_body = RateBody,
+    responses((status = 200, description = "The rate", body = Rate))
+)]
 async fn set_rate(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -325,6 +436,25 @@ async fn set_rate(
     tx.commit().await?;
     Ok(Json(set))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    create,
+    show,
+    update,
+    add_transaction,
+    attachments,
+    upload,
+    import_projects,
+    import_transactions,
+    iati,
+    dashboard,
+    rates,
+    set_rate
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

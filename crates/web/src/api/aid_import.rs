@@ -61,7 +61,7 @@ pub(crate) const TRANSACTION_COLUMNS: [&str; 7] = [
 ];
 
 /// A row as the import created (or in a preview, would create) it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub(crate) struct Imported {
     pub line: usize,
     /// The project's code.
@@ -75,7 +75,8 @@ pub(crate) struct Imported {
 }
 
 /// What an import did or would do.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportOutcome)]
 pub(crate) struct Report {
     pub rows: usize,
     pub created: usize,

@@ -23,12 +23,21 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     state: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/applications",
+    tag = "applications",
+    summary = "Applications: an applicant account sees its own NGO's, the office (central staff) all; open ones first by deadline",
+    params(ListQuery),
+    responses((status = 200, description = "{items: [application], total}", body = List<Application>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -51,6 +60,14 @@ async fn list(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/applications",
+    tag = "applications",
+    summary = "File an application (NGO applicant accounts): every document of the procedure's checklist, the permit an extension or amendment concerns, the request",
+    request_body = ApplicationDraft,
+    responses((status = 201, description = "The application: id, partner_id, partner_name, procedure, state (submitted, under_review, info_requested, approved, refused), permit_id (concerned or issued), documents, request, submitted_on, deadline (working days from the latest submission), overdue, decided_at, moves [{from, to, comment, at}], notes [{note, user_id, at}] (the office's only; absent for applicants)", body = Application))
+)]
 async fn file(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -62,6 +79,14 @@ async fn file(
     Ok((StatusCode::CREATED, Json(filed)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/applications/{id}",
+    tag = "applications",
+    summary = "One application (404 outside the reader's NGO)",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The application: id, partner_id, partner_name, procedure, state (submitted, under_review, info_requested, approved, refused), permit_id (concerned or issued), documents, request, submitted_on, deadline (working days from the latest submission), overdue, decided_at, moves [{from, to, comment, at}], notes [{note, user_id, at}] (the office's only; absent for applicants)", body = Application))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -75,7 +100,7 @@ async fn show(
 
 /// A move: `to`, a comment (required to ask for more or to refuse), and on approving a permit
 /// application the permit's details.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MoveBody {
     to: Option<String>,
@@ -83,6 +108,15 @@ struct MoveBody {
     permit: Option<PermitDraft>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/applications/{id}/transitions",
+    tag = "applications",
+    summary = "Move an application. The office: submitted → under_review → info_requested | approved | refused (a comment to ask for more or refuse; approving a registration, project office or representative office issues the permit from `permit`, an extension or amendment changes the permit concerned). The applicant: info_requested → submitted, which restarts the processing time. 403 for the wrong side, 409 for an impossible move",
+    params(("id" = i64, Path)),
+    request_body = MoveBody,
+    responses((status = 200, description = "The application: id, partner_id, partner_name, procedure, state (submitted, under_review, info_requested, approved, refused), permit_id (concerned or issued), documents, request, submitted_on, deadline (working days from the latest submission), overdue, decided_at, moves [{from, to, comment, at}], notes [{note, user_id, at}] (the office's only; absent for applicants)", body = Application))
+)]
 async fn transition(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -109,12 +143,21 @@ async fn transition(
     Ok(Json(moved))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NoteBody {
     note: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/applications/{id}/notes",
+    tag = "applications",
+    summary = "Add an internal note (the office; never shown to the applicant)",
+    params(("id" = i64, Path)),
+    request_body = NoteBody,
+    responses((status = 200, description = "The application: id, partner_id, partner_name, procedure, state (submitted, under_review, info_requested, approved, refused), permit_id (concerned or issued), documents, request, submitted_on, deadline (working days from the latest submission), overdue, decided_at, moves [{from, to, comment, at}], notes [{note, user_id, at}] (the office's only; absent for applicants)", body = Application))
+)]
 async fn add_note(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -135,7 +178,7 @@ async fn add_note(
 }
 
 /// A procedure: what it asks for and how long it may take.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct ProcedureInfo {
     code: &'static str,
     required_documents: &'static [&'static str],
@@ -143,6 +186,13 @@ struct ProcedureInfo {
     needs_permit: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/applications/procedures",
+    tag = "applications",
+    summary = "The procedures: code, required documents, processing time in working days, whether it concerns an existing permit",
+    responses((status = 200, description = "{items, total}", body = List<ProcedureInfo>))
+)]
 async fn procedures(_: Auth) -> Json<List<ProcedureInfo>> {
     let items: Vec<ProcedureInfo> = Procedure::ALL
         .iter()
@@ -158,6 +208,11 @@ async fn procedures(_: Auth) -> Json<List<ProcedureInfo>> {
         items,
     })
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, file, show, transition, add_note, procedures))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -15,7 +15,8 @@ use crate::route_set::RouteSet;
 use crate::state::AppState;
 use axum::http::StatusCode;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
     entity_type: Option<String>,
@@ -28,6 +29,14 @@ struct AuditQuery {
     per_page: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "audit",
+    summary = "Audit entries in the caller's scope, newest first",
+    params(AuditQuery),
+    responses((status = 200, description = "A page of entries", body = List<AuditEntry>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -62,6 +71,11 @@ async fn list(
     let (items, total) = audit::list(&mut conn, &me.actor, &filter, limit, offset).await?;
     Ok(Json(List { items, total }))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default().route("/api/v1/audit", get(list))

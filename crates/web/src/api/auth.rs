@@ -15,19 +15,32 @@ use crate::extract::ApiJson;
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Credentials {
     email: String,
     password: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Token {
     token: String,
     expires_at: DateTime<Utc>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/token",
+    tag = "auth",
+    summary = "Exchange an email and password for an API token",
+    request_body = Credentials,
+    security(()),
+    responses(
+        (status = 201, description = "A token", body = Token),
+        (status = 429, description = "Too many attempts for this account: wait a minute",
+            body = crate::api::openapi::Error)
+    )
+)]
 async fn create_token(
     State(state): State<AppState>,
     ApiJson(creds): ApiJson<Credentials>,
@@ -71,6 +84,13 @@ async fn create_token(
 }
 
 /// Revokes the token the request was made with.
+#[utoipa::path(
+    delete,
+    path = "/auth/token/current",
+    tag = "auth",
+    summary = "Revoke the token this request carries",
+    responses((status = 204, description = "Revoked"))
+)]
 async fn revoke_token(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -86,7 +106,7 @@ async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Me {
     #[serde(flatten)]
     user: user::User,
@@ -94,6 +114,13 @@ struct Me {
     federation_wide: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "auth",
+    summary = "The signed-in account",
+    responses((status = 200, description = "The account", body = Me))
+)]
 async fn me(Auth(CurrentUser { user, actor, .. }): Auth) -> Json<Me> {
     Json(Me {
         federation_wide: actor.read.is_all(),
@@ -101,7 +128,7 @@ async fn me(Auth(CurrentUser { user, actor, .. }): Auth) -> Json<Me> {
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PasswordChange {
     #[serde(default)]
@@ -111,6 +138,14 @@ struct PasswordChange {
 }
 
 /// Changes the caller's own password; every session and token of the account ends, this one too.
+#[utoipa::path(
+    post,
+    path = "/me/password",
+    tag = "auth",
+    summary = "Change the caller's own password; every session and token of the account ends",
+    request_body = PasswordChange,
+    responses((status = 204, description = "Changed"))
+)]
 async fn change_password(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -127,6 +162,11 @@ async fn change_password(
 pub(super) fn public_routes() -> RouteSet {
     RouteSet::default().route("/api/v1/auth/token", post(create_token))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create_token, revoke_token, me, change_password))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -27,7 +27,8 @@ fn country_code(code: &str) -> Result<CountryCode, ApiError> {
     CountryCode::parse(code).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "country not found"))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     q: Option<String>,
@@ -39,6 +40,14 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/countries",
+    tag = "countries",
+    summary = "Countries with Vietnam's relations and current partnership level",
+    params(ListQuery),
+    responses((status = 200, description = "A page of countries", body = List<Country>))
+)]
 async fn list(
     State(state): State<AppState>,
     _: Auth,
@@ -70,13 +79,21 @@ async fn list(
 }
 
 /// A country with its partnership history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct CountryDetail {
     #[serde(flatten)]
     country: Country,
     levels: Vec<LevelRecord>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/countries/{code}",
+    tag = "countries",
+    summary = "A country with its partnership history",
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The country, with `levels`", body = CountryDetail))
+)]
 async fn show(
     State(state): State<AppState>,
     _: Auth,
@@ -89,7 +106,8 @@ async fn show(
     Ok(Json(CountryDetail { country, levels }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = CountryPatch)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; null clears.
@@ -109,6 +127,15 @@ fn clean(v: Option<Option<String>>) -> Option<Option<String>> {
     v.map(|s| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/countries/{code}",
+    tag = "countries",
+    summary = "Complete or correct relations (system administrators)",
+    params(("code" = String, Path)),
+    request_body = PatchBody,
+    responses((status = 200, description = "The country", body = Country))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -133,7 +160,7 @@ async fn update(
     Ok(Json(updated))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LevelBody {
     #[serde(default)]
@@ -143,6 +170,14 @@ struct LevelBody {
     source: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/countries/{code}/levels",
+    tag = "countries",
+    summary = "Partnership levels over time",
+    params(("code" = String, Path)),
+    responses((status = 200, description = "Levels, oldest first", body = List<LevelRecord>))
+)]
 async fn levels(
     State(state): State<AppState>,
     _: Auth,
@@ -158,6 +193,15 @@ async fn levels(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/countries/{code}/levels",
+    tag = "countries",
+    summary = "Record a new partnership level (system administrators)",
+    params(("code" = String, Path)),
+    request_body = LevelBody,
+    responses((status = 201, description = "The country with its new current level", body = Country))
+)]
 async fn add_level(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -182,13 +226,22 @@ async fn add_level(
     Ok((StatusCode::CREATED, Json(updated)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct YearsQuery {
     from_year: Option<i32>,
     to_year: Option<i32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/commemorations",
+    tag = "anniversaries",
+    summary = "Named commemorative years",
+    params(YearsQuery),
+    responses((status = 200, description = "Commemorative years", body = List<Commemoration>))
+)]
 async fn commemorations(
     State(state): State<AppState>,
     _: Auth,
@@ -208,7 +261,7 @@ async fn commemorations(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CommemorationBody {
     #[serde(default)]
@@ -218,6 +271,14 @@ struct CommemorationBody {
     note: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/commemorations",
+    tag = "anniversaries",
+    summary = "Record a commemorative year (system administrators)",
+    request_body = CommemorationBody,
+    responses((status = 201, description = "The commemorative year", body = Commemoration))
+)]
 async fn add_commemoration(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -246,7 +307,8 @@ async fn add_commemoration(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct RangeQuery {
     from: Option<String>,
@@ -282,6 +344,14 @@ fn range(q: &RangeQuery) -> Result<(NaiveDate, NaiveDate), ApiError> {
     Ok((from, to))
 }
 
+#[utoipa::path(
+    get,
+    path = "/anniversaries",
+    tag = "anniversaries",
+    summary = "Round-year anniversaries of diplomatic relations (every 5 years) and commemorative years in a range",
+    params(RangeQuery),
+    responses((status = 200, description = "Anniversaries in date order", body = List<AnniversaryItem>))
+)]
 async fn anniversaries(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -324,6 +394,14 @@ pub(crate) fn ics(items: &[AnniversaryItem]) -> String {
     calendar.done().to_string()
 }
 
+#[utoipa::path(
+    get,
+    path = "/anniversaries.ics",
+    tag = "anniversaries",
+    summary = "The same anniversaries as an iCalendar feed, one all-day event each",
+    params(RangeQuery),
+    responses((status = 200, description = "iCalendar", content_type = "text/calendar", body = String))
+)]
 async fn anniversaries_ics(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -338,6 +416,21 @@ async fn anniversaries_ics(
     )
         .into_response())
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    show,
+    update,
+    levels,
+    add_level,
+    commemorations,
+    add_commemoration,
+    anniversaries,
+    anniversaries_ics
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -24,7 +24,8 @@ use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
     pub direction: Option<String>,
@@ -78,6 +79,14 @@ fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
     activities::sort(q.sort.as_deref(), &delegation::SORT_FIELDS)
 }
 
+#[utoipa::path(
+    get,
+    path = "/delegations",
+    tag = "delegations",
+    summary = "Delegations in scope, filtered",
+    params(ListQuery),
+    responses((status = 200, description = "A page", body = List<Delegation>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -156,6 +165,14 @@ async fn export_table(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/delegations/export.csv",
+    tag = "delegations",
+    summary = "The filtered list as CSV",
+    params(ListQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
 async fn export_csv(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -168,6 +185,14 @@ async fn export_csv(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/delegations/export.xlsx",
+    tag = "delegations",
+    summary = "The filtered list as XLSX",
+    params(ListQuery),
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
+)]
 async fn export_xlsx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -181,7 +206,7 @@ async fn export_xlsx(
 }
 
 /// A member: a person of the registry by id, or a new one by name (added to the registry).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MemberBody {
     person_id: Option<i64>,
@@ -191,7 +216,7 @@ struct MemberBody {
     role: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LegBody {
     country: String,
@@ -200,7 +225,7 @@ struct LegBody {
     to_on: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MoneyBody {
     amount: String,
@@ -210,7 +235,8 @@ struct MoneyBody {
 }
 
 /// A delegation as the API receives it; on PATCH, absent fields keep their value.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = DelegationBody)]
 #[serde(deny_unknown_fields)]
 struct Body {
     direction: Option<String>,
@@ -405,6 +431,14 @@ async fn input(
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/delegations",
+    tag = "delegations",
+    summary = "Record a delegation (in draft)",
+    request_body = Body,
+    responses((status = 201, description = "The delegation", body = Delegation))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -418,6 +452,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/delegations/{id}",
+    tag = "delegations",
+    summary = "A delegation in scope",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The delegation", body = Delegation))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -427,6 +469,15 @@ async fn show(
     Ok(Json(delegation::get(&mut conn, &me.actor, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/delegations/{id}",
+    tag = "delegations",
+    summary = "Change the fields given (a draft freely; after approval only actual_outcomes and report; otherwise 409)",
+    params(("id" = i64, Path)),
+    request_body = Body,
+    responses((status = 200, description = "The delegation", body = Delegation))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -448,6 +499,15 @@ async fn update(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    post,
+    path = "/delegations/{id}/transitions",
+    tag = "delegations",
+    summary = "Move through the workflow: {to, comment}. Outbound decisions by central staff, inbound by the hosting unit's head; an impossible move is 409",
+    params(("id" = i64, Path)),
+    request_body = TransitionBody,
+    responses((status = 200, description = "The delegation", body = Delegation))
+)]
 async fn transition(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -461,6 +521,13 @@ async fn transition(
     Ok(Json(moved))
 }
 
+#[utoipa::path(
+    get,
+    path = "/delegations/awaiting-decision",
+    tag = "delegations",
+    summary = "Submitted delegations the caller may approve, return or reject",
+    responses((status = 200, description = "A list", body = List<Delegation>))
+)]
 async fn awaiting(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -473,6 +540,14 @@ async fn awaiting(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/delegations/{id}/attachments",
+    tag = "attachments",
+    summary = "Files of a delegation",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "A list", body = List<Attachment>))
+)]
 async fn attachments(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -486,6 +561,15 @@ async fn attachments(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/delegations/{id}/attachments",
+    tag = "attachments",
+    summary = "Attach a file (multipart field `file`; pdf, images, office documents, text; size limited)",
+    params(("id" = i64, Path)),
+    request_body(content = crate::api::openapi::UploadForm, content_type = "multipart/form-data"),
+    responses((status = 200, description = "The attachment", body = Attachment), (status = 201, description = "The attachment", body = Attachment))
+)]
 async fn upload(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -494,6 +578,22 @@ async fn upload(
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     activities::upload(&state, &me, "delegation", id, form).await
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    export_csv,
+    export_xlsx,
+    create,
+    show,
+    update,
+    transition,
+    awaiting,
+    attachments,
+    upload
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -18,13 +18,22 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct RankingQuery {
     cluster: Option<i64>,
     year: Option<i32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/emulation",
+    tag = "emulation",
+    summary = "A cluster's emulation ranking for a year, with each member's breakdown",
+    params(RankingQuery),
+    responses((status = 200, description = "The ranking: cluster_id, cluster_name, year, total_weight, editable, criteria [{id, code, name, indicator, weight}], standings [{rank, unit_id, unit_name, score, report_id, points [{criterion, value, points}]}]. Points = weight × value ÷ the best member's value (approved annual reports); manual criteria as entered, at most the weight; ties share a rank.", body = Ranking))
+)]
 async fn ranking(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -42,7 +51,7 @@ async fn ranking(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewCriterion {
     cluster: Option<i64>,
@@ -54,6 +63,14 @@ struct NewCriterion {
     weight: Option<f64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/emulation/criteria",
+    tag = "emulation",
+    summary = "Add a weighted criterion (central staff, or the cluster's lead union for the year); 409 for a code already used",
+    request_body = NewCriterion,
+    responses((status = 201, description = "The ranking: cluster_id, cluster_name, year, total_weight, editable, criteria [{id, code, name, indicator, weight}], standings [{rank, unit_id, unit_name, score, report_id, points [{criterion, value, points}]}]. Points = weight × value ÷ the best member's value (approved annual reports); manual criteria as entered, at most the weight; ties share a rank.", body = Ranking))
+)]
 async fn add_criterion(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -83,7 +100,7 @@ async fn add_criterion(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PointsBody {
     cluster: Option<i64>,
@@ -93,6 +110,14 @@ struct PointsBody {
     points: Option<f64>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/emulation/points",
+    tag = "emulation",
+    summary = "Enter (or replace) a member's points on a manual criterion, from 0 to its weight",
+    request_body = PointsBody,
+    responses((status = 200, description = "The ranking: cluster_id, cluster_name, year, total_weight, editable, criteria [{id, code, name, indicator, weight}], standings [{rank, unit_id, unit_name, score, report_id, points [{criterion, value, points}]}]. Points = weight × value ÷ the best member's value (approved annual reports); manual criteria as entered, at most the weight; ties share a rank.", body = Ranking))
+)]
 async fn enter_points(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -119,7 +144,8 @@ async fn enter_points(
     Ok(Json(r))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AwardQuery {
     year: Option<i32>,
@@ -128,6 +154,14 @@ struct AwardQuery {
     state: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/awards",
+    tag = "awards",
+    summary = "The awards register within the caller's scope, newest year first",
+    params(AwardQuery),
+    responses((status = 200, description = "{items: [award], total}", body = List<Award>))
+)]
 async fn awards(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -156,7 +190,7 @@ async fn awards(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewAward {
     award_type: Option<AwardType>,
@@ -169,6 +203,14 @@ struct NewAward {
     reason: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/awards",
+    tag = "awards",
+    summary = "Propose an award; exactly one recipient (a unit, a person on record, or a name)",
+    request_body = NewAward,
+    responses((status = 201, description = "An award: id, award_type (medal, certificate, emulation_flag, other), proposing_unit_id, proposing_unit_name, recipient_unit_id, recipient_person_id, recipient_name, year, reason, state (proposed, submitted, approved, refused), decision_number, decided_on, issuer, moves [{from, to, comment, user_id, at}]", body = Award))
+)]
 async fn propose(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -195,6 +237,14 @@ async fn propose(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/awards/{id}",
+    tag = "awards",
+    summary = "An award with its moves",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "An award: id, award_type (medal, certificate, emulation_flag, other), proposing_unit_id, proposing_unit_name, recipient_unit_id, recipient_person_id, recipient_name, year, reason, state (proposed, submitted, approved, refused), decision_number, decided_on, issuer, moves [{from, to, comment, user_id, at}]", body = Award))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -204,7 +254,7 @@ async fn show(
     Ok(Json(award::get(&mut conn, &me.actor, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AwardMoveBody {
     to: Option<String>,
@@ -214,6 +264,15 @@ struct AwardMoveBody {
     issuer: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/awards/{id}/transitions",
+    tag = "awards",
+    summary = "Move a proposal: the proposer sends it up; central staff approve it (decision_number, decided_on and issuer required), refuse it or send it back (comment required); 409 for a move that does not exist",
+    params(("id" = i64, Path)),
+    request_body = AwardMoveBody,
+    responses((status = 200, description = "An award: id, award_type (medal, certificate, emulation_flag, other), proposing_unit_id, proposing_unit_name, recipient_unit_id, recipient_person_id, recipient_name, year, reason, state (proposed, submitted, approved, refused), decision_number, decided_on, issuer, moves [{from, to, comment, user_id, at}]", body = Award))
+)]
 async fn transition(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -236,6 +295,19 @@ async fn transition(
     tx.commit().await?;
     Ok(Json(moved))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    ranking,
+    add_criterion,
+    enter_points,
+    awards,
+    propose,
+    show,
+    transition
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

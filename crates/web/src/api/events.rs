@@ -20,7 +20,8 @@ use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
     #[serde(rename = "type")]
@@ -66,6 +67,14 @@ fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
     activities::sort(q.sort.as_deref(), &event::SORT_FIELDS)
 }
 
+#[utoipa::path(
+    get,
+    path = "/events",
+    tag = "events",
+    summary = "Events in scope, filtered",
+    params(ListQuery),
+    responses((status = 200, description = "A page", body = List<Event>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -140,6 +149,14 @@ async fn export_table(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/events/export.csv",
+    tag = "events",
+    summary = "The filtered list as CSV",
+    params(ListQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
 async fn export_csv(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -152,6 +169,14 @@ async fn export_csv(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/events/export.xlsx",
+    tag = "events",
+    summary = "The filtered list as XLSX",
+    params(ListQuery),
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
+)]
 async fn export_xlsx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -165,7 +190,8 @@ async fn export_xlsx(
 }
 
 /// An event as the API receives it; on PATCH, absent fields keep their value.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = EventBody)]
 #[serde(deny_unknown_fields)]
 struct Body {
     #[serde(rename = "type")]
@@ -228,6 +254,14 @@ impl Body {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/events",
+    tag = "events",
+    summary = "Record an event",
+    request_body = Body,
+    responses((status = 201, description = "The event", body = Event))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -241,6 +275,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/events/{id}",
+    tag = "events",
+    summary = "An event in scope",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The event", body = Event))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -250,6 +292,15 @@ async fn show(
     Ok(Json(event::get(&mut conn, &me.actor, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/events/{id}",
+    tag = "events",
+    summary = "Change the fields given",
+    params(("id" = i64, Path)),
+    request_body = Body,
+    responses((status = 200, description = "The event", body = Event))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -270,6 +321,14 @@ async fn update(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/events/{id}",
+    tag = "events",
+    summary = "Delete an event recorded by mistake (the audit keeps it)",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"))
+)]
 async fn remove(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -281,6 +340,14 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/events/{id}/attachments",
+    tag = "attachments",
+    summary = "Files of an event",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "A list", body = List<Attachment>))
+)]
 async fn attachments(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -292,6 +359,15 @@ async fn attachments(
     Ok(Json(activities::attachments_of(&state, "event", id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/events/{id}/attachments",
+    tag = "attachments",
+    summary = "Attach a file (multipart field `file`; pdf, images, office documents, text; size limited)",
+    params(("id" = i64, Path)),
+    request_body(content = crate::api::openapi::UploadForm, content_type = "multipart/form-data"),
+    responses((status = 200, description = "The attachment", body = Attachment), (status = 201, description = "The attachment", body = Attachment))
+)]
 async fn upload(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -300,6 +376,21 @@ async fn upload(
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     activities::upload(&state, &me, "event", id, form).await
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    export_csv,
+    export_xlsx,
+    create,
+    show,
+    update,
+    remove,
+    attachments,
+    upload
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

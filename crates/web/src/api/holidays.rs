@@ -16,12 +16,21 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     year: Option<i32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/holidays",
+    tag = "applications",
+    summary = "Public holidays, which applications' processing times do not count (ships with the statutory days of 2025–2027)",
+    params(ListQuery),
+    responses((status = 200, description = "{items: [{date, name_vi, name_en}], total}", body = List<Holiday>))
+)]
 async fn list(
     State(state): State<AppState>,
     _: Auth,
@@ -40,13 +49,22 @@ fn date(path: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| unprocessable("date", format!("“{path}” is not a date (YYYY-MM-DD)")))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct HolidayBody {
     name_vi: Option<String>,
     name_en: Option<String>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/holidays/{date}",
+    tag = "applications",
+    summary = "Record a working day as a public holiday, or rename it (administrators); Saturdays and Sundays are refused",
+    params(("date" = String, Path)),
+    request_body = HolidayBody,
+    responses((status = 200, description = "The holiday", body = Holiday))
+)]
 async fn set(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -67,6 +85,14 @@ async fn set(
     Ok(Json(set))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/holidays/{date}",
+    tag = "applications",
+    summary = "Remove a public holiday (administrators); deadlines already computed keep their dates",
+    params(("date" = String, Path)),
+    responses((status = 204, description = "Removed"))
+)]
 async fn remove(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -78,6 +104,11 @@ async fn remove(
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, set, remove))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::unprocessable;
 use crate::error::ApiError;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ImportQuery {
     /// Check and report without writing anything.
@@ -20,7 +21,7 @@ pub(crate) struct ImportQuery {
 }
 
 /// What an import did or would do.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct ImportReport {
     pub rows: usize,
     pub created: usize,
@@ -29,7 +30,7 @@ pub(crate) struct ImportReport {
     pub duplicates: Vec<DuplicateRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct DuplicateRow {
     pub line: usize,
     pub candidates: Vec<String>,

@@ -14,6 +14,7 @@ pub(crate) mod events;
 mod holidays;
 mod import;
 mod ngos;
+mod openapi;
 mod org_units;
 mod partners;
 mod people;
@@ -35,7 +36,7 @@ use crate::route_set::RouteSet;
 pub(crate) use activities::UPLOAD_REQUEST_LIMIT;
 
 /// A page of a collection: `{"items": [...], "total": N}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct List<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -54,7 +55,7 @@ pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError
 
 /// A 422 naming the field at fault.
 /// A workflow move: `{"to": state, "comment": …}`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TransitionBody {
     pub to: Option<String>,
@@ -82,12 +83,48 @@ pub(crate) fn text(v: Option<String>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-static OPENAPI: &str = include_str!("../../../../docs/openapi.json");
+/// Every module's part of the description, with the module's name.
+fn descriptions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
+    use utoipa::OpenApi;
+    #[cfg_attr(
+        not(feature = "pdf"),
+        expect(unused_mut, reason = "PDF exports add a part")
+    )]
+    let mut parts = vec![
+        ("activities", activities::Doc::openapi()),
+        ("agreements", agreements::Doc::openapi()),
+        ("aid", aid::Doc::openapi()),
+        ("applications", applications::Doc::openapi()),
+        ("audit", audit::Doc::openapi()),
+        ("auth", auth::Doc::openapi()),
+        ("countries", countries::Doc::openapi()),
+        ("delegations", delegations::Doc::openapi()),
+        ("emulation", emulation::Doc::openapi()),
+        ("events", events::Doc::openapi()),
+        ("holidays", holidays::Doc::openapi()),
+        ("ngos", ngos::Doc::openapi()),
+        ("org_units", org_units::Doc::openapi()),
+        ("partners", partners::Doc::openapi()),
+        ("people", people::Doc::openapi()),
+        ("plans", plans::Doc::openapi()),
+        ("reports", reports::Doc::openapi()),
+        ("search", search::Doc::openapi()),
+        ("users", users::Doc::openapi()),
+    ];
+    #[cfg(feature = "pdf")]
+    parts.push(("reports", reports::PdfDoc::openapi()));
+    parts
+}
+
+/// The API's description (OpenAPI 3.1), as served at `/api/v1/openapi.json`.
+pub fn description() -> &'static str {
+    openapi::DESCRIPTION.as_str()
+}
 
 async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], &'static str) {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
+        openapi::DESCRIPTION.as_str(),
     )
 }
 
@@ -99,6 +136,9 @@ pub(crate) fn public_routes() -> RouteSet {
     RouteSet::default()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/docs", get(openapi::browse_root))
+        .route("/api/v1/docs/", get(openapi::browse))
+        .route("/api/v1/docs/{*file}", get(openapi::browse))
         .merge(auth::public_routes())
 }
 

@@ -22,7 +22,8 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     q: Option<String>,
@@ -36,6 +37,14 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/ngos",
+    tag = "ngos",
+    summary = "The foreign-NGO registry, by name, with each NGO's provinces, permit count and warnings",
+    params(ListQuery),
+    responses((status = 200, description = "{items: [{id, name, acronyms, country_code, provinces, permits, warnings}], total}", body = List<Listed>))
+)]
 async fn list(
     State(state): State<AppState>,
     _: Auth,
@@ -57,12 +66,20 @@ async fn list(
     Ok(Json(List { items, total }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ngos/{id}",
+    tag = "ngos",
+    summary = "One NGO with its work, permits and warnings (404 for a partner of another kind)",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The NGO: partner (the partner record, kind ngo), sectors [{code, name, category, active}], provinces [unit refs: provincial unions], permits [permit], warnings [{kind: expiring, permit_id, number, valid_to} | {kind: uncovered, unit_id, unit_name}]", body = Ngo))
+)]
 async fn show(State(state): State<AppState>, _: Auth, Path(id): Path<i64>) -> ApiResult<Json<Ngo>> {
     let mut conn = state.db.conn().await?;
     Ok(Json(ngo::get(&mut conn, id, today()).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct WorkBody {
     #[serde(default)]
@@ -71,6 +88,15 @@ struct WorkBody {
     provinces: Vec<i64>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/ngos/{id}/work",
+    tag = "ngos",
+    summary = "Set the sectors and provinces an NGO works in (central staff)",
+    params(("id" = i64, Path)),
+    request_body = WorkBody,
+    responses((status = 200, description = "The NGO: partner (the partner record, kind ngo), sectors [{code, name, category, active}], provinces [unit refs: provincial unions], permits [permit], warnings [{kind: expiring, permit_id, number, valid_to} | {kind: uncovered, unit_id, unit_name}]", body = Ngo))
+)]
 async fn set_work(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -83,6 +109,15 @@ async fn set_work(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    post,
+    path = "/ngos/{id}/permits",
+    tag = "ngos",
+    summary = "Record a permit issued to the NGO (central staff)",
+    params(("id" = i64, Path)),
+    request_body = PermitDraft,
+    responses((status = 201, description = "The permit: id, partner_id, kind (operation_registration, project_office, representative_office), number, issuer, issued_on, valid_from, valid_to, standing (valid, suspended, revoked: the issuing body's last decision), state (valid, expiring within 90 days, expired, suspended, revoked: today), provinces, sectors, note, history [{change, note, user_id, at}]", body = Permit))
+)]
 async fn add_permit(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -95,6 +130,14 @@ async fn add_permit(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/ngo-permits/{id}",
+    tag = "ngos",
+    summary = "One permit with its history",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The permit: id, partner_id, kind (operation_registration, project_office, representative_office), number, issuer, issued_on, valid_from, valid_to, standing (valid, suspended, revoked: the issuing body's last decision), state (valid, expiring within 90 days, expired, suspended, revoked: today), provinces, sectors, note, history [{change, note, user_id, at}]", body = Permit))
+)]
 async fn show_permit(
     State(state): State<AppState>,
     _: Auth,
@@ -105,7 +148,7 @@ async fn show_permit(
 }
 
 /// A step in a permit's life: `change` and the details that change with it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ChangeBody {
     change: Option<String>,
@@ -121,6 +164,15 @@ struct ChangeBody {
     note: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/ngo-permits/{id}/changes",
+    tag = "ngos",
+    summary = "Record a step in a permit's life (central staff)",
+    params(("id" = i64, Path)),
+    request_body = ChangeBody,
+    responses((status = 200, description = "The permit: id, partner_id, kind (operation_registration, project_office, representative_office), number, issuer, issued_on, valid_from, valid_to, standing (valid, suspended, revoked: the issuing body's last decision), state (valid, expiring within 90 days, expired, suspended, revoked: today), provinces, sectors, note, history [{change, note, user_id, at}]", body = Permit))
+)]
 async fn change_permit(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -150,7 +202,8 @@ async fn change_permit(
     Ok(Json(changed))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SectorQuery {
     /// Words of the name, or the start of the code.
@@ -159,6 +212,14 @@ struct SectorQuery {
     withdrawn: Option<bool>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/sectors",
+    tag = "ngos",
+    summary = "The DAC 5-digit sectors (IATI 2.03 codelist)",
+    params(SectorQuery),
+    responses((status = 200, description = "{items: [{code, name, category, active}], total}", body = List<Sector>))
+)]
 async fn sectors(_: Auth, ApiQuery(q): ApiQuery<SectorQuery>) -> Json<List<Sector>> {
     let words = q.q.unwrap_or_default().to_lowercase();
     let items: Vec<Sector> = sector::all()
@@ -176,6 +237,11 @@ async fn sectors(_: Auth, ApiQuery(q): ApiQuery<SectorQuery>) -> Json<List<Secto
         items,
     })
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, show, set_work, add_permit, show_permit, change_permit, sectors))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

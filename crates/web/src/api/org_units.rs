@@ -28,7 +28,8 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     kind: Option<String>,
@@ -66,6 +67,14 @@ impl ListQuery {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/org-units",
+    tag = "org-units",
+    summary = "Units existing on a date, sorted by name in Vietnamese order",
+    params(ListQuery),
+    responses((status = 200, description = "A page of units", body = List<OrgUnit>))
+)]
 async fn list(
     State(state): State<AppState>,
     _: Auth,
@@ -84,6 +93,14 @@ async fn list(
 
 /// The structure as of a date as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
 /// show Vietnamese correctly), with the list's filters; dates as dd/mm/yyyy.
+#[utoipa::path(
+    get,
+    path = "/org-units/export.csv",
+    tag = "org-units",
+    summary = "The units of the list (same filters, unpaged) as CSV, UTF-8 with BOM, dates dd/mm/yyyy",
+    params(ListQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
 async fn export_csv(
     State(state): State<AppState>,
     _: Auth,
@@ -141,12 +158,21 @@ async fn export_csv(
 /// More units than the federation will ever have at once; an export is never paged.
 const EXPORT_LIMIT: u64 = 100_000;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AsOfQuery {
     as_of: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/org-units/{id}",
+    tag = "org-units",
+    summary = "A unit as of a date",
+    params(("id" = i64, Path), AsOfQuery),
+    responses((status = 200, description = "The unit", body = OrgUnit))
+)]
 async fn show(
     State(state): State<AppState>,
     _: Auth,
@@ -163,6 +189,14 @@ async fn show(
     Ok(Json(org::get(&mut conn, id, date).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/org-units/{id}/history",
+    tag = "org-units",
+    summary = "Names, codes and parents over time",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "History", body = History))
+)]
 async fn history(
     State(state): State<AppState>,
     _: Auth,
@@ -173,6 +207,14 @@ async fn history(
     Ok(Json(org::history(&mut conn, id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/org-units/{id}/lineage",
+    tag = "org-units",
+    summary = "Structural events the unit took part in",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "Events", body = List<LineageEvent>))
+)]
 async fn lineage(
     State(state): State<AppState>,
     _: Auth,
@@ -187,12 +229,21 @@ async fn lineage(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct YearQuery {
     year: Option<i32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/org-units/{id}/cluster",
+    tag = "org-units",
+    summary = "A cluster's members, lead and deputy in a year",
+    params(("id" = i64, Path), YearQuery),
+    responses((status = 200, description = "The cluster year", body = ClusterYear))
+)]
 async fn cluster(
     State(state): State<AppState>,
     _: Auth,
@@ -205,13 +256,22 @@ async fn cluster(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RolesBody {
     lead: i64,
     deputy: Option<i64>,
 }
 
+#[utoipa::path(
+    put,
+    path = "/org-units/{id}/cluster/{year}",
+    tag = "org-units",
+    summary = "Set a cluster's lead and deputy for a year (system administrators)",
+    params(("id" = i64, Path), ("year" = i32, Path)),
+    request_body = RolesBody,
+    responses((status = 200, description = "The cluster year", body = ClusterYear))
+)]
 async fn set_cluster_roles(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -226,7 +286,7 @@ async fn set_cluster_roles(
 }
 
 /// A new unit as the API receives it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewUnitBody {
     kind: Option<String>,
@@ -312,6 +372,14 @@ impl NewUnitBody {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/org-units",
+    tag = "org-units",
+    summary = "Create a unit (system administrators)",
+    request_body = NewUnitBody,
+    responses((status = 201, description = "The unit", body = OrgUnit))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -324,7 +392,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = UnitPatch)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     name: Option<String>,
@@ -382,6 +451,15 @@ impl TryFrom<PatchBody> for UnitPatch {
     }
 }
 
+#[utoipa::path(
+    patch,
+    path = "/org-units/{id}",
+    tag = "org-units",
+    summary = "Change a unit",
+    params(("id" = i64, Path)),
+    request_body = PatchBody,
+    responses((status = 200, description = "The unit", body = OrgUnit))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -395,7 +473,8 @@ async fn update(
     Ok(Json(updated))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = UnitMerge)]
 #[serde(deny_unknown_fields)]
 struct MergeBody {
     #[serde(default)]
@@ -425,6 +504,14 @@ fn target(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/org-units/merge",
+    tag = "org-units",
+    summary = "Merge units into one on a date (system administrators)",
+    request_body = MergeBody,
+    responses((status = 201, description = "The merge event", body = LineageEvent))
+)]
 async fn merge(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -444,7 +531,7 @@ async fn merge(
     Ok((StatusCode::CREATED, Json(event)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SplitPart {
     unit_id: Option<i64>,
@@ -452,7 +539,7 @@ struct SplitPart {
     share: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SplitBody {
     from: i64,
@@ -462,6 +549,14 @@ struct SplitBody {
     note: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/org-units/split",
+    tag = "org-units",
+    summary = "Split a unit into several with shares (system administrators)",
+    request_body = SplitBody,
+    responses((status = 201, description = "The split event", body = LineageEvent))
+)]
 async fn split(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -487,13 +582,22 @@ async fn split(
     Ok((StatusCode::CREATED, Json(event)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CloseBody {
     date: String,
     note: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/org-units/{id}/close",
+    tag = "org-units",
+    summary = "Close a unit from a date (system administrators)",
+    params(("id" = i64, Path)),
+    request_body = CloseBody,
+    responses((status = 200, description = "The close event", body = LineageEvent))
+)]
 async fn close(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -513,6 +617,24 @@ async fn close(
     tx.commit().await?;
     Ok(Json(event))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    export_csv,
+    show,
+    history,
+    lineage,
+    cluster,
+    set_cluster_roles,
+    create,
+    update,
+    merge,
+    split,
+    close
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

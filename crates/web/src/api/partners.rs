@@ -25,7 +25,8 @@ fn names(v: Vec<String>) -> Vec<String> {
     v.into_iter().filter_map(|s| text(Some(s))).collect()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     q: Option<String>,
@@ -80,6 +81,14 @@ impl ListQuery {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/partners",
+    tag = "partners",
+    summary = "Partners (shared registry), sorted by name in Vietnamese order",
+    params(ListQuery),
+    responses((status = 200, description = "A page of partners", body = List<Partner>))
+)]
 async fn list(
     State(state): State<AppState>,
     _: Auth,
@@ -145,6 +154,14 @@ async fn export_table(state: &AppState, q: &ListQuery) -> Result<Table, ApiError
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/partners/export.csv",
+    tag = "partners",
+    summary = "The partner list (same filters, unpaged) as CSV",
+    params(ListQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
 async fn export_csv(
     State(state): State<AppState>,
     _: Auth,
@@ -158,6 +175,14 @@ async fn export_csv(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/partners/export.xlsx",
+    tag = "partners",
+    summary = "The partner list (same filters, unpaged) as XLSX",
+    params(ListQuery),
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
+)]
 async fn export_xlsx(
     State(state): State<AppState>,
     _: Auth,
@@ -172,7 +197,8 @@ async fn export_xlsx(
 }
 
 /// A partner as the API receives it on create.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = NewPartner)]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     kind: Option<String>,
@@ -229,6 +255,14 @@ fn parse_country(check: &mut Checker, country: Option<&str>) -> Option<Option<Co
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/partners",
+    tag = "partners",
+    summary = "Create a partner; 409 with candidates when it looks like an existing one in the same country",
+    request_body = CreateBody,
+    responses((status = 201, description = "The partner", body = Partner))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -273,13 +307,21 @@ async fn create(
 }
 
 /// A partner with its links to our units.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct PartnerDetail {
     #[serde(flatten)]
     partner: Partner,
     units: Vec<UnitLink>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/partners/{id}",
+    tag = "partners",
+    summary = "A partner with its links to our units",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The partner, with `units`", body = PartnerDetail))
+)]
 async fn show(
     State(state): State<AppState>,
     _: Auth,
@@ -291,13 +333,22 @@ async fn show(
     Ok(Json(PartnerDetail { partner, units }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct TimelineQuery {
     year: Option<i32>,
 }
 
 /// Everything dated about the partner, newest first, optionally one year's.
+#[utoipa::path(
+    get,
+    path = "/partners/{id}/timeline",
+    tag = "partners",
+    summary = "Everything dated about the partner (founding, relations, people's posts, agreements and tasks), newest first, with the years that have entries",
+    params(("id" = i64, Path), TimelineQuery),
+    responses((status = 200, description = "The timeline", body = amity_store::timeline::Timeline))
+)]
 async fn timeline(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -310,7 +361,8 @@ async fn timeline(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PartnerPatch)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     kind: Option<String>,
@@ -381,6 +433,15 @@ fn patched(current: Partner, b: PatchBody) -> Result<PartnerInput, ApiError> {
     })
 }
 
+#[utoipa::path(
+    patch,
+    path = "/partners/{id}",
+    tag = "partners",
+    summary = "Change the fields given (the owner unit's staff)",
+    params(("id" = i64, Path)),
+    request_body = PatchBody,
+    responses((status = 200, description = "The partner", body = Partner))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -395,7 +456,7 @@ async fn update(
     Ok(Json(updated))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LinkBody {
     unit_id: Option<i64>,
@@ -405,6 +466,14 @@ struct LinkBody {
     note: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/partners/{id}/units",
+    tag = "partners",
+    summary = "Links between our units and the partner",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "Links", body = List<UnitLink>))
+)]
 async fn units(
     State(state): State<AppState>,
     _: Auth,
@@ -419,6 +488,15 @@ async fn units(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/partners/{id}/units",
+    tag = "partners",
+    summary = "Link one of our units to the partner over a period (that unit's staff)",
+    params(("id" = i64, Path)),
+    request_body = LinkBody,
+    responses((status = 201, description = "All links", body = List<UnitLink>))
+)]
 async fn link_unit(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -465,13 +543,23 @@ async fn link_unit(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PartnerMerge)]
 #[serde(deny_unknown_fields)]
 struct MergeBody {
     into: Option<i64>,
 }
 
 /// Merges this partner into `into` and answers with the survivor.
+#[utoipa::path(
+    post,
+    path = "/partners/{id}/merge",
+    tag = "partners",
+    summary = "Merge this partner into a survivor: links move, names become aliases, the old id points to the survivor (audited on both)",
+    params(("id" = i64, Path)),
+    request_body = MergeBody,
+    responses((status = 200, description = "The survivor", body = Partner))
+)]
 async fn merge(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -486,6 +574,23 @@ async fn merge(
     tx.commit().await?;
     Ok(Json(survivor))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    export_csv,
+    export_xlsx,
+    create,
+    show,
+    timeline,
+    update,
+    units,
+    link_unit,
+    merge,
+    import
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
@@ -547,6 +652,15 @@ fn parse_row(row: &import::Row) -> Result<PartnerInput, amity_domain::error::Inv
 }
 
 /// `POST /api/v1/partners/import` with a CSV body: all rows or none; `?dry_run=true` previews.
+#[utoipa::path(
+    post,
+    path = "/partners/import",
+    tag = "partners",
+    summary = "Import partners from CSV (columns: kind, category, country, name_vi, name_latin, name_native, acronyms, aliases, website, address, note, founded): every row or none",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, description = "Imported", body = ImportReport), (status = 200, description = "Dry-run report", body = ImportReport))
+)]
 async fn import(
     State(state): State<AppState>,
     Auth(me): Auth,

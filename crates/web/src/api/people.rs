@@ -21,7 +21,8 @@ use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     q: Option<String>,
@@ -32,6 +33,14 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/people",
+    tag = "people",
+    summary = "People, by name in Vietnamese order",
+    params(ListQuery),
+    responses((status = 200, description = "A page of people", body = List<Person>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -108,6 +117,14 @@ async fn export_table(
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/people/export.csv",
+    tag = "people",
+    summary = "The people list (same filters, unpaged, in the caller's scope) as CSV",
+    params(ListQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+)]
 async fn export_csv(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -120,6 +137,14 @@ async fn export_csv(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/people/export.xlsx",
+    tag = "people",
+    summary = "The people list (same filters, unpaged, in the caller's scope) as XLSX",
+    params(ListQuery),
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
+)]
 async fn export_xlsx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -132,7 +157,8 @@ async fn export_xlsx(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = NewPerson)]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     #[serde(default)]
@@ -175,6 +201,14 @@ impl Fields {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/people",
+    tag = "people",
+    summary = "Add a person (kept by the caller's unit by default)",
+    request_body = CreateBody,
+    responses((status = 201, description = "The person", body = Person))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -197,7 +231,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PersonPatch)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     name: Option<String>,
@@ -217,6 +252,15 @@ struct PatchBody {
     note: Option<Option<String>>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/people/{id}",
+    tag = "people",
+    summary = "Change a person's details (the owner unit); only the given fields change",
+    params(("id" = i64, Path)),
+    request_body = PatchBody,
+    responses((status = 200, description = "The person", body = Person))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -342,6 +386,15 @@ fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invali
 
 /// `POST /api/v1/people/import` with a CSV body: all rows or none; `?dry_run=true` previews;
 /// rows whose name (and nationality) match someone recorded need `confirm_duplicates=true`.
+#[utoipa::path(
+    post,
+    path = "/people/import",
+    tag = "people",
+    summary = "Import people from CSV (columns: name, name_latin, honorific, gender, nationality, email, phone, note, and optionally one position: position, partner_id or organization, position_from, position_to): every row or none; same names (and nationality) as recorded people need confirm_duplicates=true",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, description = "Imported", body = ImportReport), (status = 200, description = "Dry-run report", body = ImportReport))
+)]
 async fn import(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -425,13 +478,21 @@ async fn import(
 }
 
 /// A person with their positions over time.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct PersonDetail {
     #[serde(flatten)]
     person: Person,
     positions: Vec<Position>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/people/{id}",
+    tag = "people",
+    summary = "A person with positions over time",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The person, with `positions`", body = PersonDetail))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -443,6 +504,14 @@ async fn show(
     Ok(Json(PersonDetail { person, positions }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/people/{id}/positions",
+    tag = "people",
+    summary = "Positions, oldest first",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "Positions", body = List<Position>))
+)]
 async fn positions(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -457,7 +526,7 @@ async fn positions(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PositionBody {
     #[serde(default)]
@@ -469,6 +538,15 @@ struct PositionBody {
     valid_to: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/people/{id}/positions",
+    tag = "people",
+    summary = "Record a position (the owner unit's staff)",
+    params(("id" = i64, Path)),
+    request_body = PositionBody,
+    responses((status = 201, description = "All positions", body = List<Position>))
+)]
 async fn add_position(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -507,6 +585,21 @@ async fn add_position(
         }),
     ))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    export_csv,
+    export_xlsx,
+    create,
+    update,
+    import,
+    show,
+    positions,
+    add_position
+))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

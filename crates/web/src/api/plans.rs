@@ -17,13 +17,22 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     year: Option<i32>,
     unit: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/work-plans",
+    tag = "work-plans",
+    summary = "Work plans in the caller's scope, newest year first",
+    params(ListQuery),
+    responses((status = 200, description = "{items: [{id, unit_id, unit_name, year, title, priorities, tasks, done}], total}", body = List<Listed>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -37,7 +46,7 @@ async fn list(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewPlan {
     /// Default: the caller's unit.
@@ -46,6 +55,14 @@ struct NewPlan {
     title: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/work-plans",
+    tag = "work-plans",
+    summary = "Open a unit's plan for a year (409 if it already has one)",
+    request_body = NewPlan,
+    responses((status = 201, description = "The plan: id, unit_id, unit_name, year, title, editable, tally {tasks, done, done_on_time, in_progress, overdue, cancelled, progress, with_evidence}, priorities [{id, number, title, tally, tasks [{id, title, owner_unit_id, owner_unit_name, deadline, status, progress, done_on, on_time, overdue, evidence [{kind, id, title, url}]}]}]", body = Plan))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -67,6 +84,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/work-plans/{id}",
+    tag = "work-plans",
+    summary = "A plan: numbered priorities, tasks with their evidence, and the plan against what was done",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The plan: id, unit_id, unit_name, year, title, editable, tally {tasks, done, done_on_time, in_progress, overdue, cancelled, progress, with_evidence}, priorities [{id, number, title, tally, tasks [{id, title, owner_unit_id, owner_unit_name, deadline, status, progress, done_on, on_time, overdue, evidence [{kind, id, title, url}]}]}]", body = Plan))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -76,12 +101,21 @@ async fn show(
     Ok(Json(plan::get(&mut conn, &me.actor, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewPriority {
     title: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/work-plans/{id}/priorities",
+    tag = "work-plans",
+    summary = "Add the next numbered priority",
+    params(("id" = i64, Path)),
+    request_body = NewPriority,
+    responses((status = 201, description = "The plan: id, unit_id, unit_name, year, title, editable, tally {tasks, done, done_on_time, in_progress, overdue, cancelled, progress, with_evidence}, priorities [{id, number, title, tally, tasks [{id, title, owner_unit_id, owner_unit_name, deadline, status, progress, done_on, on_time, overdue, evidence [{kind, id, title, url}]}]}]", body = Plan))
+)]
 async fn add_priority(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -97,14 +131,15 @@ async fn add_priority(
     Ok((StatusCode::CREATED, Json(plan)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EvidenceBody {
     kind: EvidenceKind,
     id: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanTaskBody)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TaskBody {
     /// The priority's number in the plan.
@@ -141,6 +176,15 @@ impl TaskBody {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/work-plans/{id}/tasks",
+    tag = "work-plans",
+    summary = "Add a task under a priority; evidence must be records the caller can see",
+    params(("id" = i64, Path)),
+    request_body = TaskBody,
+    responses((status = 201, description = "The plan: id, unit_id, unit_name, year, title, editable, tally {tasks, done, done_on_time, in_progress, overdue, cancelled, progress, with_evidence}, priorities [{id, number, title, tally, tasks [{id, title, owner_unit_id, owner_unit_name, deadline, status, progress, done_on, on_time, overdue, evidence [{kind, id, title, url}]}]}]", body = Plan))
+)]
 async fn add_task(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -155,6 +199,15 @@ async fn add_task(
 }
 
 /// Replaces a task's fields (send the whole task, as read back).
+#[utoipa::path(
+    patch,
+    path = "/work-plans/{id}/tasks/{task}",
+    tag = "work-plans",
+    summary = "Replace a task's fields (the plan unit's staff, or the owner unit's); a done task is at 100 % and dated",
+    params(("id" = i64, Path), ("task" = i64, Path)),
+    request_body = TaskBody,
+    responses((status = 200, description = "The plan: id, unit_id, unit_name, year, title, editable, tally {tasks, done, done_on_time, in_progress, overdue, cancelled, progress, with_evidence}, priorities [{id, number, title, tally, tasks [{id, title, owner_unit_id, owner_unit_name, deadline, status, progress, done_on, on_time, overdue, evidence [{kind, id, title, url}]}]}]", body = Plan))
+)]
 async fn update_task(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -167,6 +220,11 @@ async fn update_task(
     tx.commit().await?;
     Ok(Json(plan))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, show, add_priority, add_task, update_task))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()

@@ -24,7 +24,8 @@ use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::{document, export};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SummaryQuery {
     /// The unit (default: the caller's).
@@ -37,6 +38,14 @@ struct SummaryQuery {
     structure: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/summary",
+    tag = "reports",
+    summary = "A unit's computed indicators for a period: its own values and its subtree's, compared with the same period a year earlier, read as organized then or restated to today's structure through merges and splits",
+    params(SummaryQuery),
+    responses((status = 200, description = "The summary: unit_id, unit_name, period, start, end, structure, compared_with, units_counted, indicators [{code, name_vi, name_en, measure_vi, measure_en, own, subtree, previous, change, change_pct}], parts [{unit_id, unit_name, values {code: value}, carries [{unit_id, unit_name, share}]}] (the units directly under it: then, during the period; restated, today, with the earlier units whose values each carries), notes [{kind: joined|left, unit_id, unit_name, share, now_in [{unit_id, unit_name, share}]}] (restated: units whose values crossed the boundary through a merge or split)", body = Summary))
+)]
 async fn summary(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -76,6 +85,14 @@ fn file_name(unit: i64, period: &str, ext: &str) -> String {
     format!("bao-cao-{unit}-{period}.{ext}")
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/summary/export.docx",
+    tag = "reports",
+    summary = "The summary as DOCX in the Vietnamese administrative layout (unit and number top left, national motto top right, place and date, title, tables, signature block); same parameters and scope as the summary",
+    params(SummaryQuery),
+    responses((status = 200, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = String))
+)]
 async fn summary_docx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -90,6 +107,14 @@ async fn summary_docx(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/summary/export.xlsx",
+    tag = "reports",
+    summary = "The summary as XLSX: the same tables with figures as numbers and a chart; same parameters and scope as the summary",
+    params(SummaryQuery),
+    responses((status = 200, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
+)]
 async fn summary_xlsx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -105,6 +130,14 @@ async fn summary_xlsx(
 }
 
 #[cfg(feature = "pdf")]
+#[utoipa::path(
+    get,
+    path = "/reports/summary/export.pdf",
+    tag = "reports",
+    summary = "A summary as PDF, its font embedded (servers built with the `pdf` feature, the default)",
+    params(SummaryQuery),
+    responses((status = 200, description = "The file", content_type = "application/pdf", body = String))
+)]
 async fn summary_pdf(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -120,6 +153,14 @@ async fn summary_pdf(
 }
 
 #[cfg(feature = "pdf")]
+#[utoipa::path(
+    get,
+    path = "/reports/{id}/export.pdf",
+    tag = "reports",
+    summary = "A periodic report as PDF in the same administrative layout, its font embedded (servers built with the `pdf` feature, the default)",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The file", content_type = "application/pdf", body = String))
+)]
 async fn report_pdf(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -135,6 +176,14 @@ async fn report_pdf(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/{id}/export.docx",
+    tag = "reports",
+    summary = "A periodic report as DOCX in the Vietnamese administrative layout (unit and number top left, national motto top right, place and date, title, tables, signature block); drafts are marked as such",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = String))
+)]
 async fn report_docx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -150,6 +199,14 @@ async fn report_docx(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/{id}/export.xlsx",
+    tag = "reports",
+    summary = "A periodic report as XLSX: the same tables with figures as numbers and a chart; drafts are marked as such",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
+)]
 async fn report_xlsx(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -166,6 +223,13 @@ async fn report_xlsx(
 }
 
 /// The computed indicators, then the manual ones.
+#[utoipa::path(
+    get,
+    path = "/indicators",
+    tag = "reports",
+    summary = "The indicator catalogue: computed indicators (from the live totals), then manual ones (entered in reports)",
+    responses((status = 200, description = "The catalogue", body = List<Indicator>))
+)]
 async fn indicators(_: Auth) -> Json<List<Indicator>> {
     let items: Vec<Indicator> = CATALOGUE.iter().chain(MANUAL).copied().collect();
     Json(List {
@@ -174,6 +238,13 @@ async fn indicators(_: Auth) -> Json<List<Indicator>> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/report-forms",
+    tag = "reports",
+    summary = "The report forms: code, names, period kind, the unit kinds that file them, their manual indicators and the days after the period's end they are due",
+    responses((status = 200, description = "{items, total}", body = List<Form>))
+)]
 async fn forms(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Form>>> {
     let mut conn = state.db.conn().await?;
     let items = periodic::forms(&mut conn).await?;
@@ -183,6 +254,14 @@ async fn forms(State(state): State<AppState>, _: Auth) -> ApiResult<Json<List<Fo
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/report-forms/{code}",
+    tag = "reports",
+    summary = "One report form",
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The form: id, code, name_vi, name_en, period_kind (quarter, half_year, year), unit_kinds, manual (indicator codes), due_days", body = Form))
+)]
 async fn show_form(
     State(state): State<AppState>,
     _: Auth,
@@ -192,6 +271,14 @@ async fn show_form(
     Ok(Json(periodic::existing_form(&mut conn, &code).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/report-forms",
+    tag = "reports",
+    summary = "Add a report form (central staff; 409 for a code in use)",
+    request_body = FormDraft,
+    responses((status = 201, description = "The form: id, code, name_vi, name_en, period_kind (quarter, half_year, year), unit_kinds, manual (indicator codes), due_days", body = Form))
+)]
 async fn create_form(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -205,6 +292,14 @@ async fn create_form(
 }
 
 /// Replaces a form's details; the code comes from the path (a body's code must match it).
+#[utoipa::path(
+    put,
+    path = "/report-forms/{code}",
+    tag = "reports",
+    summary = "Change a report form (central staff). The code stays (422). Once reports are filed on it, its period kind stays and an entered indicator a report holds a value for stays on it (409 naming period_kind or manual)",
+    params(("code" = String, Path)),
+    responses((status = 200, description = "The form: id, code, name_vi, name_en, period_kind (quarter, half_year, year), unit_kinds, manual (indicator codes), due_days", body = Form))
+)]
 async fn update_form(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -221,6 +316,14 @@ async fn update_form(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/report-forms/{code}",
+    tag = "reports",
+    summary = "Remove a report form no report is filed on (central staff; 409 otherwise)",
+    params(("code" = String, Path)),
+    responses((status = 204, description = "Removed"))
+)]
 async fn delete_form(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -232,7 +335,8 @@ async fn delete_form(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     form: Option<String>,
@@ -245,6 +349,14 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports",
+    tag = "reports",
+    summary = "Periodic reports the caller may see (a cluster's lead also sees the cluster's summary), newest period first",
+    params(ListQuery),
+    responses((status = 200, description = "{items [{id, form_code, unit_id, unit_name, period, state, submitted_at, approved_at, due_on, on_time}], total}", body = List<Listed>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -278,7 +390,7 @@ async fn list(
     Ok(Json(List { items, total }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewReport {
     form: Option<String>,
@@ -287,6 +399,14 @@ struct NewReport {
     period: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/reports",
+    tag = "reports",
+    summary = "Open a draft report: {form, unit (default: the caller's), period}. The period must match the form's kind and have begun; the unit must file that form; one report per unit, form and period (409)",
+    request_body = NewReport,
+    responses((status = 201, description = "The report: id, form_code, unit_id, unit_name, unit_kind, period, start, end, due_on, state, results, shortcomings, directions, return_comment, submitted_at, on_time, cluster_signed_at, approved_at, locked_at, awaiting (unit, cluster_lead, central or null), computed [{code, value, previous, live}], manual [{code, value}], changed_since_approval [{code, approved, now, difference}], moves", body = Report))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -308,6 +428,14 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/{id}",
+    tag = "reports",
+    summary = "A report: computed values live while open and frozen once approved, with what changed since approval",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The report: id, form_code, unit_id, unit_name, unit_kind, period, start, end, due_on, state, results, shortcomings, directions, return_comment, submitted_at, on_time, cluster_signed_at, approved_at, locked_at, awaiting (unit, cluster_lead, central or null), computed [{code, value, previous, live}], manual [{code, value}], changed_since_approval [{code, approved, now, difference}], moves", body = Report))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -317,7 +445,7 @@ async fn show(
     Ok(Json(periodic::get(&mut conn, &me.actor, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Content {
     results: Option<String>,
@@ -328,6 +456,15 @@ struct Content {
     values: BTreeMap<String, Option<f64>>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/reports/{id}",
+    tag = "reports",
+    summary = "Change a draft: {results, shortcomings, directions, values: {code: number or null}}; only the form's manual indicators, zero or more. 409 unless draft",
+    params(("id" = i64, Path)),
+    request_body = Content,
+    responses((status = 200, description = "The report: id, form_code, unit_id, unit_name, unit_kind, period, start, end, due_on, state, results, shortcomings, directions, return_comment, submitted_at, on_time, cluster_signed_at, approved_at, locked_at, awaiting (unit, cluster_lead, central or null), computed [{code, value, previous, live}], manual [{code, value}], changed_since_approval [{code, approved, now, difference}], moves", body = Report))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -346,6 +483,15 @@ async fn update(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    post,
+    path = "/reports/{id}/transitions",
+    tag = "reports",
+    summary = "Move a report: {to, comment}. draft → submitted (the unit; for a cluster, its lead union), submitted → approved (central staff; a cluster summary is first signed by the cluster lead), submitted or approved → draft (with a comment), approved → locked (central). An impossible move is 409",
+    params(("id" = i64, Path)),
+    request_body = TransitionBody,
+    responses((status = 200, description = "The report: id, form_code, unit_id, unit_name, unit_kind, period, start, end, due_on, state, results, shortcomings, directions, return_comment, submitted_at, on_time, cluster_signed_at, approved_at, locked_at, awaiting (unit, cluster_lead, central or null), computed [{code, value, previous, live}], manual [{code, value}], changed_since_approval [{code, approved, now, difference}], moves", body = Report))
+)]
 async fn transition(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -359,13 +505,22 @@ async fn transition(
     Ok(Json(moved))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct CompletenessQuery {
     form: Option<String>,
     period: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/completeness",
+    tag = "reports",
+    summary = "Completeness and timeliness of a form's reports for a period over the units in the caller's scope that existed at the period's end: expected, submitted, approved, on time, late, missing, and each unit's standing",
+    params(CompletenessQuery),
+    responses((status = 200, description = "{form, period, due_on, expected, submitted, approved, on_time, late, missing, completeness_pct, timeliness_pct, units [{unit_id, unit_name, report_id, state, submitted_at, on_time, overdue}]}", body = Completeness))
+)]
 async fn completeness(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -382,6 +537,35 @@ async fn completeness(
         periodic::completeness(&mut conn, &me.actor, &form, &period).await?,
     ))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    summary,
+    summary_docx,
+    summary_xlsx,
+    report_docx,
+    report_xlsx,
+    indicators,
+    forms,
+    show_form,
+    create_form,
+    update_form,
+    delete_form,
+    list,
+    create,
+    show,
+    update,
+    transition,
+    completeness
+))]
+pub(super) struct Doc;
+
+/// The PDF exports' part, on servers built with them.
+#[cfg(feature = "pdf")]
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(summary_pdf, report_pdf))]
+pub(super) struct PdfDoc;
 
 pub(super) fn routes() -> RouteSet {
     let routes = RouteSet::default();

@@ -13,7 +13,8 @@ use crate::extract::{ApiQuery, Paging};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SearchQuery {
     #[serde(default)]
@@ -23,7 +24,7 @@ struct SearchQuery {
 }
 
 /// A record found, with the address of its page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Found {
     entity_type: String,
     entity_id: i64,
@@ -44,6 +45,14 @@ impl From<Hit> for Found {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "search",
+    summary = "Search everything the caller may read; diacritics and case are ignored",
+    params(SearchQuery),
+    responses((status = 200, description = "A page of hits", body = List<Found>))
+)]
 async fn search(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -61,6 +70,11 @@ async fn search(
         total,
     }))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(search))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default().route("/api/v1/search", get(search))

@@ -16,7 +16,8 @@ use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     sort: Option<String>,
@@ -24,6 +25,14 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "users",
+    summary = "Accounts in the caller's scope",
+    params(ListQuery),
+    responses((status = 200, description = "A page of accounts", body = List<User>))
+)]
 async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -41,6 +50,14 @@ async fn list(
     Ok(Json(List { items, total }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/users/{id}",
+    tag = "users",
+    summary = "An account in scope",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The account", body = User))
+)]
 async fn show(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -50,7 +67,7 @@ async fn show(
     Ok(Json(user::get(&mut conn, &me.actor, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewUserBody {
     #[serde(default)]
@@ -90,6 +107,14 @@ impl TryFrom<NewUserBody> for NewUser {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    summary = "Create an account (system administrators)",
+    request_body = NewUserBody,
+    responses((status = 201, description = "The account", body = User))
+)]
 async fn create(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -102,7 +127,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = UserPatch)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     display_name: Option<String>,
@@ -135,6 +161,15 @@ impl TryFrom<PatchBody> for UserPatch {
     }
 }
 
+#[utoipa::path(
+    patch,
+    path = "/users/{id}",
+    tag = "users",
+    summary = "Change an account (system administrators)",
+    params(("id" = i64, Path)),
+    request_body = PatchBody,
+    responses((status = 200, description = "The account", body = User))
+)]
 async fn update(
     State(state): State<AppState>,
     Auth(me): Auth,
@@ -147,6 +182,11 @@ async fn update(
     tx.commit().await?;
     Ok(Json(updated))
 }
+
+/// This module's part of the API description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, show, create, update))]
+pub(super) struct Doc;
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
