@@ -366,15 +366,7 @@ async fn check(
         }
     }
     for u in &input.units {
-        if org::get(conn, *u, Utc::now().date_naive()).await.is_err() {
-            return Err(Error::invalid(
-                "units",
-                amity_domain::error::Problem::NoSuchRecord {
-                    kind: "unit",
-                    id: *u,
-                },
-            ));
-        }
+        org::require_known(conn, "units", *u).await?;
     }
     Ok(())
 }
@@ -703,18 +695,7 @@ pub async fn add_task(
         check.push("year", "must be between 1950 and 2200");
     }
     check.finish()?;
-    if org::get(conn, owner_unit, Utc::now().date_naive())
-        .await
-        .is_err()
-    {
-        return Err(Error::invalid(
-            "owner_unit_id",
-            amity_domain::error::Problem::NoSuchRecord {
-                kind: "unit",
-                id: owner_unit,
-            },
-        ));
-    }
+    org::require_known(conn, "owner_unit_id", owner_unit).await?;
     conn.execute(
         Query::insert()
             .into_table(AgreementTasks::Table)

@@ -839,17 +839,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
         .or(actor.unit_id)
         .ok_or_else(|| Error::invalid("unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(unit))?;
-    org::get(conn, unit, Utc::now().date_naive())
-        .await
-        .map_err(|_| {
-            Error::invalid(
-                "unit_id",
-                amity_domain::error::Problem::NoSuchRecord {
-                    kind: "unit",
-                    id: unit,
-                },
-            )
-        })?;
+    org::require_known(conn, "unit_id", unit).await?;
     check_refs(conn, actor, &spec).await?;
     check_code_free(conn, &spec.code, None).await?;
     let now = Utc::now();
@@ -911,17 +901,7 @@ pub async fn update(
     let unit = draft.unit_id.unwrap_or(before.unit.id);
     if unit != before.unit.id {
         actor.require(Action::Write, Some(unit))?;
-        org::get(conn, unit, Utc::now().date_naive())
-            .await
-            .map_err(|_| {
-                Error::invalid(
-                    "unit_id",
-                    amity_domain::error::Problem::NoSuchRecord {
-                        kind: "unit",
-                        id: unit,
-                    },
-                )
-            })?;
+        org::require_known(conn, "unit_id", unit).await?;
     }
     if spec.programme_id == Some(id) {
         return Err(Error::invalid(

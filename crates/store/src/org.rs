@@ -246,6 +246,25 @@ struct Lifetime {
     valid_to: Option<NaiveDate>,
 }
 
+/// Refuses, under `field`, a unit id that names no unit (whether or not it is still active).
+pub async fn require_known(conn: &mut Conn, field: &str, id: i64) -> Result<()> {
+    let found: Option<(i64,)> = conn
+        .fetch_optional(
+            Query::select()
+                .column(OrgUnits::Id)
+                .from(OrgUnits::Table)
+                .and_where(Expr::col(OrgUnits::Id).eq(id)),
+        )
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid(
+            field,
+            amity_domain::error::Problem::NoSuchRecord { kind: "unit", id },
+        )),
+    }
+}
+
 /// A unit as of `date`; for a date outside its lifetime, as it stood at the nearest end.
 pub async fn get(conn: &mut Conn, id: i64, date: NaiveDate) -> Result<OrgUnit> {
     let life: Lifetime = conn

@@ -147,6 +147,7 @@ pub async fn create(
         .ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this person"))?;
     actor.require(Action::Write, Some(owner))?;
     input.check()?;
+    org::require_known(conn, "owner_unit_id", owner).await?;
     let nationality = nationality_id(conn, input.nationality.as_ref()).await?;
     let now = Utc::now();
     let id = conn

@@ -3,7 +3,9 @@
 use amity_domain::error::{FieldError, Invalid, Problem};
 use amity_store::Error as StoreError;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -104,6 +106,48 @@ impl From<StoreError> for ApiError {
             }
         }
     }
+}
+
+/// The largest error body from below the API (axum's rejections, the body limit) that is
+/// carried into the envelope; anything longer is cut.
+const PASSED_ON_DETAIL: usize = 300;
+
+/// Keeps the API's promise that every error is the JSON envelope: a refusal made below the
+/// handlers (a path segment that is not a number, a body over the limit, a method the path does
+/// not take, a panic) arrives as plain text or empty, and is rewritten here with its status.
+pub async fn api_errors_as_json(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let detail = match status {
+        StatusCode::NOT_FOUND => "no such resource".to_owned(),
+        StatusCode::METHOD_NOT_ALLOWED => "this path does not take that method".to_owned(),
+        StatusCode::PAYLOAD_TOO_LARGE => "the request body is larger than allowed".to_owned(),
+        s if s.is_server_error() => "internal error; it has been logged".to_owned(),
+        _ => {
+            let bytes = axum::body::to_bytes(response.into_body(), PASSED_ON_DETAIL * 4)
+                .await
+                .unwrap_or_default();
+            let text: String = String::from_utf8_lossy(&bytes)
+                .chars()
+                .take(PASSED_ON_DETAIL)
+                .collect();
+            if text.trim().is_empty() {
+                status.canonical_reason().unwrap_or("refused").to_owned()
+            } else {
+                text
+            }
+        }
+    };
+    ApiError::new(status, detail).into_response()
 }
 
 impl IntoResponse for ApiError {

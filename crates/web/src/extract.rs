@@ -55,6 +55,10 @@ where
                 StatusCode::BAD_REQUEST,
                 "send the body as JSON with Content-Type: application/json",
             )),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is larger than allowed",
+            )),
             Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, e.body_text())),
         }
     }

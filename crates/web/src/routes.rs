@@ -9,6 +9,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::require_user;
+use crate::error::api_errors_as_json;
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 use crate::{api, pages};
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(api::UPLOAD_REQUEST_LIMIT))
         .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(api_errors_as_json))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

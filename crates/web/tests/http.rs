@@ -416,6 +416,80 @@ async fn every_non_public_route_refuses_anonymous_requests() {
 }
 
 #[tokio::test]
+async fn refusals_made_below_the_handlers_are_the_json_envelope_too() {
+    let app = App::new(Backend::Sqlite).await;
+    let t = app.token("admin@demo.amity").await;
+    // A path segment that is not a number, refused by the router's extractor.
+    let r = app.get("/api/v1/events/abc", &t).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.json()["errors"][0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("abc"))
+    );
+    // A method the path does not take.
+    let r = app
+        .call(Method::PUT, "/api/v1/events", Some(&t), Some(json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.json()["errors"][0]["detail"].is_string());
+    // A JSON body over the JSON limit.
+    let big = json!({"title": "x".repeat(3 * 1024 * 1024)});
+    let r = app
+        .call(Method::POST, "/api/v1/events", Some(&t), Some(big))
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    assert!(r.json()["errors"][0]["detail"].is_string());
+    // Values the handlers refuse name their field instead of failing the server.
+    let r = app.get("/api/v1/aid/dashboard?year=-2147483648", &t).await;
+    assert_eq!(
+        (r.status, r.error_field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "year".to_owned())
+    );
+    let before = app.audit_total(&t).await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/people",
+            Some(&t),
+            Some(json!({"name": "Nguyễn Văn Ai", "owner_unit_id": 4_611_686_018_427_387_903_i64})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "owner_unit_id".to_owned()),
+        "{}",
+        r.text()
+    );
+    assert_eq!(app.audit_total(&t).await, before, "nothing was written");
+    app.done().await;
+}
+
+#[tokio::test]
+async fn the_description_can_be_browsed() {
+    let app = App::new(Backend::Sqlite).await;
+    let r = app.call(Method::GET, "/api/v1/docs", None, None).await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(r.headers[header::LOCATION], "/api/v1/docs/");
+    let page = app.call(Method::GET, "/api/v1/docs/", None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("swagger-ui"), "{}", page.text());
+    let init = app
+        .call(
+            Method::GET,
+            "/api/v1/docs/swagger-initializer.js",
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        init.text().contains("/api/v1/openapi.json"),
+        "it reads the served description"
+    );
+    app.done().await;
+}
+
+#[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
     let app = App::new(Backend::Sqlite).await;
     let r = app

@@ -4,6 +4,7 @@
 use amity_domain::aid::{
     ProjectDraft, ProjectOrg, ProjectStatus, ResultDraft, Share, TransactionDraft,
 };
+use amity_domain::error::Problem;
 use amity_domain::money::{Currency, parse_amount};
 use amity_store::aid::{self, Listed, Project, ProjectFilter, Rate, Transaction};
 use amity_store::attachment::Attachment;
@@ -363,6 +364,9 @@ struct DashboardQuery {
     unit: Option<i64>,
 }
 
+/// The years a dashboard can show.
+const YEARS: (i32, i32) = (1950, 2200);
+
 /// The year's aid in scope, compared with the year before, by province, sector and donor country.
 #[utoipa::path(
     get,
@@ -380,6 +384,10 @@ async fn dashboard(
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
+    if !(YEARS.0..=YEARS.1).contains(&year) {
+        let (min, max) = (i64::from(YEARS.0), i64::from(YEARS.1));
+        return Err(unprocessable("year", Problem::OutOfRange { min, max }));
+    }
     let units = subtree(&state, q.unit).await?;
     let mut conn = state.db.conn().await?;
     Ok(Json(
