@@ -49,6 +49,20 @@ pub enum Problem {
     LegEndsBeforeStart { leg: usize },
     /// A leg of an itinerary (counted from 1) outside the delegation's dates.
     LegOutsideDates { leg: usize },
+    /// Not an amount of money as written (digits, with . for decimals).
+    NotAnAmount { value: String },
+    /// Not a three-letter currency code.
+    NotACurrency { value: String },
+    /// An exchange rate given for an amount in đồng.
+    NoRateForVnd,
+    /// A foreign amount without the rate to đồng used.
+    RateNeeded { currency: String },
+    /// An exchange rate of zero or below.
+    RateNotPositive,
+    /// A problem with one leg of an itinerary (counted from 1).
+    InLeg { leg: usize, problem: Box<Problem> },
+    /// A delegation member given both or neither of a person's id and a name.
+    PersonIdOrName,
     /// A problem not yet given its own code, as written (in English).
     Text(String),
 }
@@ -81,6 +95,16 @@ impl Problem {
             Problem::LegOutsideDates { leg } => {
                 ("leg-outside-dates", vec![("leg", leg.to_string())])
             }
+            Problem::NotAnAmount { value } => ("not-an-amount", vec![("value", value.clone())]),
+            Problem::NotACurrency { value } => ("not-a-currency", vec![("value", value.clone())]),
+            Problem::NoRateForVnd => ("no-rate-for-vnd", vec![]),
+            Problem::RateNeeded { currency } => ("rate-needed", vec![("value", currency.clone())]),
+            Problem::RateNotPositive => ("rate-not-positive", vec![]),
+            Problem::InLeg { leg, problem } => (
+                "in-leg",
+                vec![("leg", leg.to_string()), ("detail", problem.to_string())],
+            ),
+            Problem::PersonIdOrName => ("person-id-or-name", vec![]),
             Problem::Text(_) => ("text", vec![]),
         }
     }
@@ -122,6 +146,24 @@ impl fmt::Display for Problem {
             Problem::LegEndsBeforeStart { leg } => write!(f, "leg {leg}: ends before it starts"),
             Problem::LegOutsideDates { leg } => {
                 write!(f, "leg {leg}: falls outside the delegation's dates")
+            }
+            Problem::NotAnAmount { value } => {
+                write!(
+                    f,
+                    "“{value}” is not an amount (write digits, with . for decimals)"
+                )
+            }
+            Problem::NotACurrency { value } => {
+                write!(f, "“{value}” is not a currency code like VND, USD or EUR")
+            }
+            Problem::NoRateForVnd => f.write_str("an amount in VND takes no exchange rate"),
+            Problem::RateNeeded { currency } => {
+                write!(f, "give the exchange rate used from {currency} to VND")
+            }
+            Problem::RateNotPositive => f.write_str("the exchange rate must be positive"),
+            Problem::InLeg { leg, problem } => write!(f, "leg {leg}: {problem}"),
+            Problem::PersonIdOrName => {
+                f.write_str("give each member a person_id or a name, not both")
             }
             Problem::Text(text) => f.write_str(text),
         }
@@ -186,6 +228,17 @@ impl Invalid {
     pub fn field(field: impl Into<String>, problem: impl Into<Problem>) -> Self {
         Self(vec![FieldError::new(field, problem)])
     }
+
+    /// The same problems with `from` reported under `to` (a form whose input is named
+    /// differently from the draft's field).
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        for e in &mut self.0 {
+            if e.field == from {
+                e.field = to.to_owned();
+            }
+        }
+        self
+    }
 }
 
 /// Collects field errors while a whole input is checked, so the user sees all of them at once.
@@ -195,6 +248,23 @@ pub struct Checker(Vec<FieldError>);
 impl Checker {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Record ids chosen in a list (blanks skipped): each must be a whole number.
+    pub fn record_ids(&mut self, field: &str, values: &[String]) -> Vec<i64> {
+        values
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .filter_map(|v| {
+                self.check(
+                    field,
+                    v.parse::<i64>().map_err(|_| Problem::NotARecord {
+                        value: v.to_owned(),
+                    }),
+                )
+            })
+            .collect()
     }
 
     /// Keeps the value when `result` is Ok, records the problem under `field` otherwise.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::activity::{Channel, EventType};
 use crate::country::CountryCode;
 use crate::error::{Checker, Invalid, Problem};
-use crate::text::parse_date;
+use crate::text::{line, paragraphs, parse_date};
 
 /// The most connected sites (*điểm cầu*) an event may name.
 pub const MAX_CONNECTED_SITES: i64 = 10_000;
@@ -83,16 +83,6 @@ pub struct EventSpec {
     pub tasks: Vec<i64>,
 }
 
-/// One line of text: runs of white space become one space; blank is none.
-fn line(s: &str) -> Option<String> {
-    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
-
-/// Several lines of text, kept as written (Windows line ends made plain); blank is none.
-fn paragraphs(s: &str) -> Option<String> {
-    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
-}
-
 /// A count of people: blank is 0.
 fn count(check: &mut Checker, field: &str, value: &str) -> Option<i64> {
     match value.trim() {
@@ -110,23 +100,6 @@ fn count(check: &mut Checker, field: &str, value: &str) -> Option<i64> {
             v => v,
         },
     }
-}
-
-/// Record ids chosen in a list: each must be a whole number.
-fn ids(check: &mut Checker, field: &str, values: &[String]) -> Vec<i64> {
-    values
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .filter_map(|v| {
-            check.check(
-                field,
-                v.parse::<i64>().map_err(|_| Problem::NotARecord {
-                    value: v.to_owned(),
-                }),
-            )
-        })
-        .collect()
 }
 
 impl EventDraft {
@@ -194,9 +167,9 @@ impl EventDraft {
             .filter(|c| !c.is_empty())
             .filter_map(|c| check.check("countries", CountryCode::parse(c)))
             .collect();
-        let partners = ids(&mut check, "partners", &self.partners);
-        let tasks = ids(&mut check, "tasks", &self.tasks);
-        let co_organizers = ids(&mut check, "co_organizers", &self.co_organizers);
+        let partners = check.record_ids("partners", &self.partners);
+        let tasks = check.record_ids("tasks", &self.tasks);
+        let co_organizers = check.record_ids("co_organizers", &self.co_organizers);
         check.finish()?;
         let (
             Some(event_type),

@@ -9,6 +9,7 @@ pub mod anniversary;
 pub mod application;
 pub mod authz;
 pub mod country;
+pub mod delegation;
 pub mod emulation;
 pub mod error;
 pub mod event;

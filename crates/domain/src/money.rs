@@ -5,6 +5,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::error::Problem;
+
 /// A currency code: three capital letters (`VND`, `USD`, `EUR`…).
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
@@ -17,12 +19,14 @@ impl Currency {
         Currency("VND".into())
     }
 
-    pub fn parse(s: &str) -> Result<Currency, String> {
+    pub fn parse(s: &str) -> Result<Currency, Problem> {
         let code = s.trim().to_ascii_uppercase();
         if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
             Ok(Currency(code))
         } else {
-            Err(format!("“{s}” is not a currency code like VND, USD or EUR"))
+            Err(Problem::NotACurrency {
+                value: s.trim().to_owned(),
+            })
         }
     }
 
@@ -32,11 +36,12 @@ impl Currency {
 }
 
 /// A non-negative decimal amount as written (`1500000`, `2500.50`); no thousands separators.
-pub fn parse_amount(s: &str) -> Result<Decimal, String> {
-    let amount = Decimal::from_str(s.trim())
-        .map_err(|_| format!("“{s}” is not an amount (write digits, with . for decimals)"))?;
+pub fn parse_amount(s: &str) -> Result<Decimal, Problem> {
+    let amount = Decimal::from_str(s.trim()).map_err(|_| Problem::NotAnAmount {
+        value: s.trim().to_owned(),
+    })?;
     if amount.is_sign_negative() {
-        return Err("must not be negative".into());
+        return Err(Problem::Negative);
     }
     Ok(amount)
 }
@@ -88,20 +93,17 @@ impl Money {
         amount: Decimal,
         currency: Currency,
         rate_to_vnd: Option<Decimal>,
-    ) -> Result<Money, String> {
+    ) -> Result<Money, Problem> {
         let rate = match (currency.as_str(), rate_to_vnd) {
             ("VND", None) => Decimal::ONE,
             ("VND", Some(r)) if r == Decimal::ONE => Decimal::ONE,
-            ("VND", Some(_)) => return Err("an amount in VND takes no exchange rate".into()),
+            ("VND", Some(_)) => return Err(Problem::NoRateForVnd),
             (_, None) => {
-                return Err(format!(
-                    "give the exchange rate used from {} to VND",
-                    currency.as_str()
-                ));
+                return Err(Problem::RateNeeded {
+                    currency: currency.as_str().to_owned(),
+                });
             }
-            (_, Some(r)) if r <= Decimal::ZERO => {
-                return Err("the exchange rate must be positive".into());
-            }
+            (_, Some(r)) if r <= Decimal::ZERO => return Err(Problem::RateNotPositive),
             (_, Some(r)) => r,
         };
         Ok(Money {

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use crate::country::CountryCode;
 use crate::error::{Checker, Invalid, Problem};
 use crate::partner::Gender;
+use crate::text::line;
 use crate::user::Email;
 
 /// A person's details as typed (every value a string; blank is none).
@@ -41,11 +42,6 @@ pub struct PersonSpec {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub note: Option<String>,
-}
-
-/// One line of text: runs of white space become one space; blank is none.
-fn line(s: &str) -> Option<String> {
-    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
 }
 
 impl PersonDraft {

@@ -52,6 +52,16 @@ pub fn format_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+/// One line of text: runs of white space become one space; blank is none.
+pub fn line(s: &str) -> Option<String> {
+    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
+}
+
+/// Several lines of text, kept as written (Windows line ends made plain); blank is none.
+pub fn paragraphs(s: &str) -> Option<String> {
+    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
+}
+
 /// Parses `dd/mm/yyyy` (the UI's form) or ISO `yyyy-mm-dd` (the API's).
 pub fn parse_date(input: &str) -> Result<NaiveDate, crate::error::Problem> {
     let input = input.trim();

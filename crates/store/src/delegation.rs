@@ -10,13 +10,16 @@ use std::collections::{BTreeSet, HashMap};
 use amity_domain::activity::{DelegationState, Direction, MemberRole};
 use amity_domain::authz::{Action, Actor, delegation_move};
 use amity_domain::country::CountryCode;
-use amity_domain::error::Checker;
+use amity_domain::delegation::{
+    DelegationDraft, DelegationSpec, LegDraft, Member as DelegationMember, MemberDraft, MoneyDraft,
+    Who,
+};
 use amity_domain::money::{Currency, Money};
 use amity_domain::partner::Vocabulary;
 use amity_domain::text::sort_key;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -418,102 +421,131 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Delegation> 
     Ok(d)
 }
 
-/// A leg as given.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LegInput {
-    pub country: CountryCode,
-    pub city: Option<String>,
-    pub from_on: NaiveDate,
-    pub to_on: NaiveDate,
-}
-
-/// A delegation's details as given on create or edit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DelegationInput {
-    pub direction: Direction,
-    pub title: String,
-    pub purpose: Option<String>,
-    pub start_on: NaiveDate,
-    pub end_on: NaiveDate,
-    pub funding_source: Option<String>,
-    pub budget: Option<Money>,
-    pub expected_outcomes: Option<String>,
-    pub actual_outcomes: Option<String>,
-    pub report: Option<String>,
-    /// (person id, role), in order.
-    pub members: Vec<(i64, MemberRole)>,
-    pub legs: Vec<LegInput>,
-    pub partners: Vec<i64>,
-    pub tasks: Vec<i64>,
-}
-
-impl DelegationInput {
-    /// The details as they stand in `d` (for partial updates).
-    pub fn of(d: &Delegation) -> Result<DelegationInput> {
-        let mut legs = Vec::new();
-        for l in &d.legs {
-            legs.push(LegInput {
-                country: CountryCode::parse(&l.country)
-                    .map_err(|e| Error::Other(anyhow::anyhow!(e)))?,
-                city: l.city.clone(),
-                from_on: l.from_on,
-                to_on: l.to_on,
-            });
-        }
-        Ok(DelegationInput {
-            direction: d.direction,
-            title: d.title.clone(),
-            purpose: d.purpose.clone(),
-            start_on: d.start_on,
-            end_on: d.end_on,
-            funding_source: d.funding_source.clone(),
-            budget: d.budget.clone(),
-            expected_outcomes: d.expected_outcomes.clone(),
-            actual_outcomes: d.actual_outcomes.clone(),
-            report: d.report.clone(),
-            members: d.members.iter().map(|m| (m.person_id, m.role)).collect(),
-            legs,
-            partners: d.partners.iter().map(|p| p.id).collect(),
-            tasks: d.tasks.iter().map(|t| t.id).collect(),
-        })
-    }
-
-    fn check(&self) -> Result<(), amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        if self.title.trim().is_empty() {
-            check.push("title", amity_domain::error::Problem::Empty);
-        }
-        if self.end_on < self.start_on {
-            check.push("end_on", amity_domain::error::Problem::EndsBeforeStart);
-        }
-        if self
+/// The draft a stored delegation gives back: what its edit form starts from, and what an API
+/// update changes only the named fields of.
+pub fn draft_of(d: &Delegation) -> DelegationDraft {
+    let date = amity_domain::text::format_date;
+    DelegationDraft {
+        direction: d.direction.as_str().into(),
+        title: d.title.clone(),
+        purpose: d.purpose.clone().unwrap_or_default(),
+        start_on: date(d.start_on),
+        end_on: date(d.end_on),
+        funding_source: d.funding_source.clone().unwrap_or_default(),
+        budget: d
+            .budget
+            .as_ref()
+            .map(|b| MoneyDraft {
+                amount: b.amount.to_string(),
+                currency: b.currency.as_str().to_owned(),
+                rate_to_vnd: Some(b)
+                    .filter(|b| b.currency.as_str() != "VND")
+                    .map(|b| b.rate_to_vnd.to_string())
+                    .unwrap_or_default(),
+            })
+            .unwrap_or_default(),
+        expected_outcomes: d.expected_outcomes.clone().unwrap_or_default(),
+        actual_outcomes: d.actual_outcomes.clone().unwrap_or_default(),
+        report: d.report.clone().unwrap_or_default(),
+        members: d
             .members
             .iter()
-            .filter(|(_, r)| *r == MemberRole::Head)
-            .count()
-            > 1
-        {
-            check.push("members", amity_domain::error::Problem::OneHead);
-        }
-        let people: BTreeSet<i64> = self.members.iter().map(|(p, _)| *p).collect();
-        if people.len() != self.members.len() {
-            check.push("members", amity_domain::error::Problem::PersonTwice);
-        }
-        for (i, leg) in self.legs.iter().enumerate() {
-            if leg.to_on < leg.from_on {
-                check.push(
-                    "legs",
-                    amity_domain::error::Problem::LegEndsBeforeStart { leg: i + 1 },
-                );
-            } else if leg.from_on < self.start_on || leg.to_on > self.end_on {
-                check.push(
-                    "legs",
-                    amity_domain::error::Problem::LegOutsideDates { leg: i + 1 },
-                );
-            }
-        }
-        check.finish()
+            .map(|m| MemberDraft {
+                person_id: m.person_id.to_string(),
+                role: m.role.as_str().into(),
+                ..Default::default()
+            })
+            .collect(),
+        legs: d
+            .legs
+            .iter()
+            .map(|l| LegDraft {
+                country: l.country.clone(),
+                city: l.city.clone().unwrap_or_default(),
+                from_on: date(l.from_on),
+                to_on: date(l.to_on),
+            })
+            .collect(),
+        partners: d.partners.iter().map(|p| p.id.to_string()).collect(),
+        tasks: d.tasks.iter().map(|t| t.id.to_string()).collect(),
     }
+}
+
+/// The columns a delegation's spec sets, with their values: one list for insert and update.
+fn written(spec: &DelegationSpec, now: DateTime<Utc>) -> Vec<(Delegations, SimpleExpr)> {
+    let budget = spec.budget.as_ref();
+    vec![
+        (Delegations::Direction, spec.direction.as_str().into()),
+        (Delegations::Title, spec.title.as_str().into()),
+        (Delegations::TitleKey, sort_key(&spec.title).into()),
+        (Delegations::Purpose, spec.purpose.clone().into()),
+        (Delegations::StartOn, spec.start_on.into()),
+        (Delegations::EndOn, spec.end_on.into()),
+        (
+            Delegations::FundingSource,
+            spec.funding_source.clone().into(),
+        ),
+        (
+            Delegations::BudgetAmount,
+            budget.map(|m| m.amount.to_string()).into(),
+        ),
+        (
+            Delegations::BudgetCurrency,
+            budget.map(|m| m.currency.as_str().to_owned()).into(),
+        ),
+        (
+            Delegations::ExchangeRate,
+            budget.map(|m| m.rate_to_vnd.to_string()).into(),
+        ),
+        (
+            Delegations::ExpectedOutcomes,
+            spec.expected_outcomes.clone().into(),
+        ),
+        (
+            Delegations::ActualOutcomes,
+            spec.actual_outcomes.clone().into(),
+        ),
+        (Delegations::Report, spec.report.clone().into()),
+        (Delegations::UpdatedAt, now.into()),
+    ]
+}
+
+/// The members as (person, role): a chosen person must exist and be readable; a name finds the
+/// person already recorded or adds them to the registry, kept by `owner`. A person may appear
+/// only once, however they were given.
+async fn resolve_members(
+    conn: &mut Conn,
+    actor: &Actor,
+    owner: i64,
+    members: &[DelegationMember],
+) -> Result<Vec<(i64, MemberRole)>> {
+    let mut out = Vec::with_capacity(members.len());
+    for m in members {
+        let id = match &m.who {
+            Who::Person(id) => {
+                person::get(conn, actor, *id).await.map_err(|_| {
+                    Error::invalid(
+                        "members",
+                        amity_domain::error::Problem::NoSuchRecord {
+                            kind: "person",
+                            id: *id,
+                        },
+                    )
+                })?;
+                *id
+            }
+            Who::Named(spec) => person::find_or_create(conn, actor, spec, Some(owner)).await?,
+        };
+        out.push((id, m.role));
+    }
+    let people: BTreeSet<i64> = out.iter().map(|(p, _)| *p).collect();
+    if people.len() != out.len() {
+        return Err(Error::invalid(
+            "members",
+            amity_domain::error::Problem::PersonTwice,
+        ));
+    }
+    Ok(out)
 }
 
 fn to_json(d: &Delegation) -> Value {
@@ -529,19 +561,9 @@ async fn write_details(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
-    input: &DelegationInput,
+    members: &[(i64, MemberRole)],
+    input: &DelegationSpec,
 ) -> Result<()> {
-    for (p, _) in &input.members {
-        person::get(conn, actor, *p).await.map_err(|_| {
-            Error::invalid(
-                "members",
-                amity_domain::error::Problem::NoSuchRecord {
-                    kind: "person",
-                    id: *p,
-                },
-            )
-        })?;
-    }
     for p in &input.partners {
         partner::get(conn, *p).await.map_err(|_| {
             Error::invalid(
@@ -560,7 +582,7 @@ async fn write_details(
             .and_where(Expr::col(DelegationMembers::DelegationId).eq(id)),
     )
     .await?;
-    for (person_id, role) in &input.members {
+    for (person_id, role) in members {
         conn.execute(
             Query::insert()
                 .into_table(DelegationMembers::Table)
@@ -637,7 +659,7 @@ async fn index(conn: &mut Conn, d: &Delegation) -> Result<()> {
 pub async fn create(
     conn: &mut Conn,
     actor: &Actor,
-    input: &DelegationInput,
+    input: &DelegationSpec,
     owner_unit: Option<i64>,
 ) -> Result<Delegation> {
     let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
@@ -647,75 +669,31 @@ pub async fn create(
         )
     })?;
     actor.require(Action::Write, Some(owner))?;
-    input.check()?;
-    if org::get(conn, owner, input.start_on).await.is_err()
-        && org::get(conn, owner, Utc::now().date_naive())
-            .await
-            .is_err()
-    {
-        return Err(Error::invalid(
-            "owner_unit_id",
-            amity_domain::error::Problem::NoSuchRecord {
-                kind: "unit",
-                id: owner,
-            },
-        ));
-    }
+    org::require_known(conn, "owner_unit_id", owner).await?;
+    let members = resolve_members(conn, actor, owner, &input.members).await?;
     let now = Utc::now();
+    let (mut columns, mut values): (Vec<Delegations>, Vec<SimpleExpr>) =
+        written(input, now).into_iter().unzip();
+    columns.extend([
+        Delegations::OwnerUnitId,
+        Delegations::State,
+        Delegations::CreatedAt,
+    ]);
+    values.extend([
+        owner.into(),
+        DelegationState::Draft.as_str().into(),
+        now.into(),
+    ]);
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table(Delegations::Table)
-                .columns([
-                    Delegations::OwnerUnitId,
-                    Delegations::Direction,
-                    Delegations::Title,
-                    Delegations::TitleKey,
-                    Delegations::Purpose,
-                    Delegations::State,
-                    Delegations::StartOn,
-                    Delegations::EndOn,
-                    Delegations::FundingSource,
-                    Delegations::BudgetAmount,
-                    Delegations::BudgetCurrency,
-                    Delegations::ExchangeRate,
-                    Delegations::ExpectedOutcomes,
-                    Delegations::ActualOutcomes,
-                    Delegations::Report,
-                    Delegations::CreatedAt,
-                    Delegations::UpdatedAt,
-                ])
-                .values_panic([
-                    owner.into(),
-                    input.direction.as_str().into(),
-                    input.title.trim().into(),
-                    sort_key(input.title.trim()).into(),
-                    input.purpose.clone().into(),
-                    DelegationState::Draft.as_str().into(),
-                    input.start_on.into(),
-                    input.end_on.into(),
-                    input.funding_source.clone().into(),
-                    input.budget.as_ref().map(|m| m.amount.to_string()).into(),
-                    input
-                        .budget
-                        .as_ref()
-                        .map(|m| m.currency.as_str().to_owned())
-                        .into(),
-                    input
-                        .budget
-                        .as_ref()
-                        .map(|m| m.rate_to_vnd.to_string())
-                        .into(),
-                    input.expected_outcomes.clone().into(),
-                    input.actual_outcomes.clone().into(),
-                    input.report.clone().into(),
-                    now.into(),
-                    now.into(),
-                ])
+                .columns(columns)
+                .values_panic(values)
                 .returning_col(Delegations::Id),
         )
         .await?;
-    write_details(conn, actor, id, input).await?;
+    write_details(conn, actor, id, &members, input).await?;
     let created = fetch(conn, id).await?;
     activity::record(conn, actor, AuditAction::Create, None, Some(&created)).await?;
     index(conn, &created).await?;
@@ -728,22 +706,35 @@ pub async fn update(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
-    input: &DelegationInput,
+    input: &DelegationSpec,
 ) -> Result<Delegation> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
-    input.check()?;
+    let members = resolve_members(conn, actor, before.owner_unit_id, &input.members).await?;
     if !before.state.is_editable() {
-        let locked = DelegationInput {
+        let stored = draft_of(&before)
+            .parse()
+            .map_err(|e| Error::Other(anyhow::anyhow!("a stored delegation reads back: {e:?}")))?;
+        let as_given = DelegationSpec {
+            members: members
+                .iter()
+                .map(|(id, role)| DelegationMember {
+                    who: Who::Person(*id),
+                    role: *role,
+                })
+                .collect(),
+            ..input.clone()
+        };
+        let locked = DelegationSpec {
             actual_outcomes: input.actual_outcomes.clone(),
             report: input.report.clone(),
-            ..DelegationInput::of(&before)?
+            ..stored
         };
         let reportable = matches!(
             before.state,
             DelegationState::Approved | DelegationState::Completed | DelegationState::Reported
         );
-        if &locked != input || !reportable {
+        if locked != as_given || !reportable {
             return Err(Error::conflict(
                 "state",
                 format!(
@@ -756,39 +747,11 @@ pub async fn update(
     conn.execute(
         Query::update()
             .table(Delegations::Table)
-            .value(Delegations::Direction, input.direction.as_str())
-            .value(Delegations::Title, input.title.trim())
-            .value(Delegations::TitleKey, sort_key(input.title.trim()))
-            .value(Delegations::Purpose, input.purpose.clone())
-            .value(Delegations::StartOn, input.start_on)
-            .value(Delegations::EndOn, input.end_on)
-            .value(Delegations::FundingSource, input.funding_source.clone())
-            .value(
-                Delegations::BudgetAmount,
-                input.budget.as_ref().map(|m| m.amount.to_string()),
-            )
-            .value(
-                Delegations::BudgetCurrency,
-                input
-                    .budget
-                    .as_ref()
-                    .map(|m| m.currency.as_str().to_owned()),
-            )
-            .value(
-                Delegations::ExchangeRate,
-                input.budget.as_ref().map(|m| m.rate_to_vnd.to_string()),
-            )
-            .value(
-                Delegations::ExpectedOutcomes,
-                input.expected_outcomes.clone(),
-            )
-            .value(Delegations::ActualOutcomes, input.actual_outcomes.clone())
-            .value(Delegations::Report, input.report.clone())
-            .value(Delegations::UpdatedAt, Utc::now())
+            .values(written(input, Utc::now()))
             .and_where(Expr::col(Delegations::Id).eq(id)),
     )
     .await?;
-    write_details(conn, actor, id, input).await?;
+    write_details(conn, actor, id, &members, input).await?;
     let after = fetch(conn, id).await?;
     activity::record(
         conn,

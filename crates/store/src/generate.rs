@@ -16,11 +16,11 @@ use rand::{Rng, SeedableRng};
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::db::Db;
-use crate::delegation::{DelegationInput, LegInput};
 use crate::org::{Contact, NewUnit, bulk};
 use crate::search::{self, Doc};
 use crate::totals::Contribution;
 use crate::user::{self, hash_password};
+use amity_domain::delegation::{DelegationSpec, Leg, Member, Who};
 use amity_domain::event::EventSpec;
 
 #[derive(Debug, Clone, Copy)]
@@ -665,7 +665,7 @@ async fn activities(
             CountryCode::parse("VN").map_err(|e| anyhow::anyhow!(e))?
         };
         let head = pool.people[rng.random_range(0..pool.people.len())];
-        let input = DelegationInput {
+        let input = DelegationSpec {
             direction: if outbound {
                 Direction::Outbound
             } else {
@@ -684,8 +684,11 @@ async fn activities(
             expected_outcomes: None,
             actual_outcomes: None,
             report: Some("Báo cáo sinh thử".into()),
-            members: vec![(head, MemberRole::Head)],
-            legs: vec![LegInput {
+            members: vec![Member {
+                who: Who::Person(head),
+                role: MemberRole::Head,
+            }],
+            legs: vec![Leg {
                 country: leg_country,
                 city: None,
                 from_on: start,

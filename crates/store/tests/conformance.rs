@@ -1993,15 +1993,16 @@ mod activities {
     use super::*;
     use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
     use amity_domain::country::CountryCode;
+    use amity_domain::delegation::{DelegationSpec, Leg, Member, Who};
     use amity_domain::event::EventSpec;
     use amity_domain::person::PersonSpec;
-    use amity_store::delegation::{self, DelegationInput, LegInput};
+    use amity_store::delegation;
     use amity_store::event;
     use amity_store::person;
     use amity_store::totals;
 
-    fn trip(head: i64) -> DelegationInput {
-        DelegationInput {
+    fn trip(head: i64) -> DelegationSpec {
+        DelegationSpec {
             direction: Direction::Outbound,
             title: "Đoàn thăm Campuchia".into(),
             purpose: None,
@@ -2012,8 +2013,11 @@ mod activities {
             expected_outcomes: None,
             actual_outcomes: None,
             report: None,
-            members: vec![(head, MemberRole::Head)],
-            legs: vec![LegInput {
+            members: vec![Member {
+                who: Who::Person(head),
+                role: MemberRole::Head,
+            }],
+            legs: vec![Leg {
                 country: CountryCode::parse("KH").expect("code"),
                 city: Some("Phnôm Pênh".into()),
                 from_on: d("2026-02-01"),
@@ -2069,7 +2073,7 @@ mod activities {
 
             // A write that fails part-way leaves neither the record nor its totals behind.
             let mut tx = db.begin().await.expect("tx");
-            let broken = DelegationInput { partners: vec![999_999], ..trip(head.id) };
+            let broken = DelegationSpec { partners: vec![999_999], ..trip(head.id) };
             assert!(matches!(delegation::create(&mut tx, &kh, &broken, None).await, Err(Error::Invalid(_))));
             drop(tx);
 

@@ -84,8 +84,21 @@ impl Lang {
     /// A validation problem in this language (`problem-*` messages with their arguments); one
     /// that has no code of its own yet is shown as it was written.
     pub fn problem(self, problem: &Problem) -> String {
-        if let Problem::Text(text) = problem {
-            return text.clone();
+        match problem {
+            Problem::Text(text) => return text.clone(),
+            Problem::InLeg { leg, problem } => {
+                let args = HashMap::from([
+                    (Cow::Borrowed("leg"), FluentValue::from(leg.to_string())),
+                    (
+                        Cow::Borrowed("detail"),
+                        FluentValue::from(self.problem(problem)),
+                    ),
+                ]);
+                return LOCALES
+                    .try_lookup_with_args(self.id(), "problem-in-leg", &args)
+                    .unwrap_or_else(|| problem.to_string());
+            }
+            _ => {}
         }
         let (code, args) = problem.code();
         let args: HashMap<Cow<'static, str>, FluentValue> = args

@@ -46,9 +46,10 @@ pub enum DemoOutcome {
 /// Delegations and events the seed articles report. Where an article gives only the year, the
 /// date is set to 1 July of that year; where it gives only the month, to its first day.
 async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<()> {
-    use crate::delegation::{self, DelegationInput, LegInput};
+    use crate::delegation;
     use crate::event;
     use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
+    use amity_domain::delegation::{DelegationSpec, Leg, Member, Who};
     use amity_domain::event::EventSpec;
 
     let system = Actor::system();
@@ -95,7 +96,7 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
         (None, None),
     )
     .await?;
-    let visit = DelegationInput {
+    let visit = DelegationSpec {
         direction: Direction::Inbound,
         title: "Đoàn Hội đồng Xúc tiến hòa bình, hữu nghị Nhật Bản – Việt Nam (JVPF) thăm, trao học bổng tại Bắc Giang".into(),
         purpose: Some("Thăm, làm việc và trao học bổng cho học sinh dân tộc thiểu số".into()),
@@ -106,8 +107,8 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
         expected_outcomes: None,
         actual_outcomes: Some("Trao 20 suất học bổng, mỗi suất trị giá 3 triệu đồng".into()),
         report: Some("Đoàn JVPF do ông Kawajl Takashi, Chủ tịch JVPF tỉnh Kagoshima, làm trưởng đoàn đã thăm, làm việc và trao 20 suất học bổng cho học sinh dân tộc thiểu số đạt thành tích xuất sắc tại Trường Trung học cơ sở Lục Sơn, huyện Lục Nam.".into()),
-        members: vec![(head.id, MemberRole::Head)],
-        legs: vec![LegInput { country: code("VN")?, city: Some("Lục Nam, Bắc Giang".into()), from_on: day("2025-05-01")?, to_on: day("2025-05-01")? }],
+        members: vec![Member { who: Who::Person(head.id), role: MemberRole::Head }],
+        legs: vec![Leg { country: code("VN")?, city: Some("Lục Nam, Bắc Giang".into()), from_on: day("2025-05-01")?, to_on: day("2025-05-01")? }],
         partners: vec![jvpf],
         tasks: vec![],
     };

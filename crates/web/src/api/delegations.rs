@@ -1,13 +1,10 @@
 //! `/api/v1/delegations`: outbound and inbound delegations, their workflow, files and exports.
 
-use amity_domain::activity::{DelegationState, Direction, MemberRole};
-use amity_domain::country::CountryCode;
-use amity_domain::money::{Currency, Money, parse_amount};
+use amity_domain::activity::DelegationState;
+use amity_domain::delegation::{DelegationDraft, LegDraft, MemberDraft, MoneyDraft};
 use amity_domain::partner::Vocabulary;
-use amity_domain::person::PersonSpec;
 use amity_store::attachment::Attachment;
-use amity_store::delegation::{self, Delegation, DelegationFilter, DelegationInput, LegInput};
-use amity_store::person;
+use amity_store::delegation::{self, Delegation, DelegationFilter};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -16,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::activities::{self};
-use super::{List, TransitionBody, date_field, text, unprocessable};
+use super::{List, TransitionBody, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
@@ -256,179 +253,65 @@ struct Body {
     owner_unit_id: Option<i64>,
 }
 
-fn money(b: &MoneyBody) -> Result<Money, ApiError> {
-    let amount = parse_amount(&b.amount).map_err(|e| unprocessable("budget", e))?;
-    let currency = Currency::parse(&b.currency).map_err(|e| unprocessable("budget", e))?;
-    let rate = b
-        .rate_to_vnd
-        .as_deref()
-        .map(parse_amount)
-        .transpose()
-        .map_err(|e| unprocessable("budget", format!("rate: {e}")))?;
-    Money::new(amount, currency, rate).map_err(|e| unprocessable("budget", e))
-}
-
-fn legs(bodies: &[LegBody]) -> Result<Vec<LegInput>, ApiError> {
-    bodies
-        .iter()
-        .map(|l| {
-            Ok(LegInput {
-                country: CountryCode::parse(&l.country).map_err(|e| unprocessable("legs", e))?,
-                city: text(l.city.clone()),
-                from_on: date_field("legs", &l.from_on)?,
-                to_on: date_field("legs", &l.to_on)?,
-            })
-        })
-        .collect()
-}
-
-/// The members as (person, role): a name finds the person already recorded, or adds a new one to
-/// the registry in the same transaction.
-async fn members(
-    tx: &mut amity_store::Conn,
-    me: &CurrentUser,
-    owner: Option<i64>,
-    bodies: Vec<MemberBody>,
-) -> Result<Vec<(i64, MemberRole)>, ApiError> {
-    let mut out = Vec::new();
-    for m in bodies {
-        let role: MemberRole = m
-            .role
-            .as_deref()
-            .unwrap_or("member")
-            .parse()
-            .map_err(|e| unprocessable("members", e))?;
-        let person = match (m.person_id, text(m.name)) {
-            (Some(id), None) => id,
-            (None, Some(name)) => {
-                let nationality = m
-                    .nationality
-                    .as_deref()
-                    .filter(|n| !n.is_empty())
-                    .map(CountryCode::parse)
-                    .transpose()
-                    .map_err(|e| unprocessable("members", e))?;
-                let input = PersonSpec {
-                    name,
-                    name_latin: text(m.name_latin),
-                    nationality,
-                    ..Default::default()
-                };
-                person::find_or_create(tx, &me.actor, &input, owner).await?
-            }
-            _ => {
-                return Err(unprocessable(
-                    "members",
-                    "give each member a person_id or a name, not both",
-                ));
-            }
-        };
-        out.push((person, role));
-    }
-    Ok(out)
-}
-
-fn required_date(field: &str, v: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
-    date_field(
-        field,
-        v.ok_or_else(|| unprocessable(field, amity_domain::error::Problem::Required))?,
-    )
-}
-
-/// The input: `current`'s details with the body's fields replacing them.
-async fn input(
-    tx: &mut amity_store::Conn,
-    me: &CurrentUser,
-    owner: Option<i64>,
-    current: Option<DelegationInput>,
-    b: Body,
-) -> Result<DelegationInput, ApiError> {
-    let direction = match (b.direction.as_deref(), &current) {
-        (Some(d), _) => d
-            .parse::<Direction>()
-            .map_err(|e| unprocessable("direction", e))?,
-        (None, Some(c)) => c.direction,
-        (None, None) => {
-            return Err(unprocessable(
-                "direction",
-                "is required (outbound or inbound)",
-            ));
+impl From<MoneyBody> for MoneyDraft {
+    fn from(b: MoneyBody) -> Self {
+        MoneyDraft {
+            amount: b.amount,
+            currency: b.currency,
+            rate_to_vnd: b.rate_to_vnd.unwrap_or_default(),
         }
-    };
-    let start_on = match (&b.start_on, &current) {
-        (None, Some(c)) => c.start_on,
-        (s, _) => required_date("start_on", s.as_deref())?,
-    };
-    let end_on = match (&b.end_on, &current) {
-        (None, Some(c)) => c.end_on,
-        (e, _) => required_date("end_on", e.as_deref())?,
-    };
-    let base = current.unwrap_or(DelegationInput {
-        direction,
-        title: String::new(),
-        purpose: None,
-        start_on,
-        end_on,
-        funding_source: None,
-        budget: None,
-        expected_outcomes: None,
-        actual_outcomes: None,
-        report: None,
-        members: vec![],
-        legs: vec![],
-        partners: vec![],
-        tasks: vec![],
-    });
-    Ok(DelegationInput {
-        direction,
-        title: b
-            .title
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-            .unwrap_or(base.title),
-        purpose: if b.purpose.is_some() {
-            text(b.purpose)
-        } else {
-            base.purpose
-        },
-        start_on,
-        end_on,
-        funding_source: if b.funding_source.is_some() {
-            text(b.funding_source)
-        } else {
-            base.funding_source
-        },
-        budget: match &b.budget {
-            Some(m) => Some(money(m)?),
-            None => base.budget,
-        },
-        expected_outcomes: if b.expected_outcomes.is_some() {
-            text(b.expected_outcomes)
-        } else {
-            base.expected_outcomes
-        },
-        actual_outcomes: if b.actual_outcomes.is_some() {
-            text(b.actual_outcomes)
-        } else {
-            base.actual_outcomes
-        },
-        report: if b.report.is_some() {
-            b.report
-                .map(|r| r.trim().to_owned())
-                .filter(|r| !r.is_empty())
-        } else {
-            base.report
-        },
-        members: match b.members {
-            Some(m) => members(tx, me, owner, m).await?,
-            None => base.members,
-        },
-        legs: match &b.legs {
-            Some(l) => legs(l)?,
-            None => base.legs,
-        },
-        partners: b.partners.unwrap_or(base.partners),
-        tasks: b.tasks.unwrap_or(base.tasks),
-    })
+    }
+}
+
+impl From<MemberBody> for MemberDraft {
+    fn from(b: MemberBody) -> Self {
+        MemberDraft {
+            person_id: b.person_id.map(|id| id.to_string()).unwrap_or_default(),
+            name: b.name.unwrap_or_default(),
+            name_latin: b.name_latin.unwrap_or_default(),
+            nationality: b.nationality.unwrap_or_default(),
+            role: b.role.unwrap_or_default(),
+        }
+    }
+}
+
+impl From<LegBody> for LegDraft {
+    fn from(b: LegBody) -> Self {
+        LegDraft {
+            country: b.country,
+            city: b.city.unwrap_or_default(),
+            from_on: b.from_on,
+            to_on: b.to_on,
+        }
+    }
+}
+
+impl Body {
+    /// The draft: `base` (the stored delegation's, or an empty one) with the body's fields
+    /// replacing its own.
+    fn over(self, base: DelegationDraft) -> DelegationDraft {
+        let ids = |ids: Vec<i64>| ids.iter().map(i64::to_string).collect();
+        DelegationDraft {
+            direction: self.direction.unwrap_or(base.direction),
+            title: self.title.unwrap_or(base.title),
+            purpose: self.purpose.unwrap_or(base.purpose),
+            start_on: self.start_on.unwrap_or(base.start_on),
+            end_on: self.end_on.unwrap_or(base.end_on),
+            funding_source: self.funding_source.unwrap_or(base.funding_source),
+            budget: self.budget.map_or(base.budget, MoneyDraft::from),
+            expected_outcomes: self.expected_outcomes.unwrap_or(base.expected_outcomes),
+            actual_outcomes: self.actual_outcomes.unwrap_or(base.actual_outcomes),
+            report: self.report.unwrap_or(base.report),
+            members: self.members.map_or(base.members, |m| {
+                m.into_iter().map(MemberDraft::from).collect()
+            }),
+            legs: self
+                .legs
+                .map_or(base.legs, |l| l.into_iter().map(LegDraft::from).collect()),
+            partners: self.partners.map_or(base.partners, ids),
+            tasks: self.tasks.map_or(base.tasks, ids),
+        }
+    }
 }
 
 #[utoipa::path(
@@ -445,9 +328,9 @@ async fn create(
     ApiJson(b): ApiJson<Body>,
 ) -> ApiResult<(StatusCode, Json<Delegation>)> {
     let owner = b.owner_unit_id;
+    let spec = b.over(DelegationDraft::default()).parse()?;
     let mut tx = state.db.begin().await?;
-    let input = input(&mut tx, &me, owner.or(me.actor.unit_id), None, b).await?;
-    let created = delegation::create(&mut tx, &me.actor, &input, owner).await?;
+    let created = delegation::create(&mut tx, &me.actor, &spec, owner).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -492,9 +375,8 @@ async fn update(
     }
     let mut tx = state.db.begin().await?;
     let current = delegation::get(&mut tx, &me.actor, id).await?;
-    let owner = Some(current.owner_unit_id);
-    let input = input(&mut tx, &me, owner, Some(DelegationInput::of(&current)?), b).await?;
-    let updated = delegation::update(&mut tx, &me.actor, id, &input).await?;
+    let spec = b.over(delegation::draft_of(&current)).parse()?;
+    let updated = delegation::update(&mut tx, &me.actor, id, &spec).await?;
     tx.commit().await?;
     Ok(Json(updated))
 }

@@ -155,6 +155,14 @@ pub(crate) async fn browse(file: Option<Path<String>>) -> Response {
             if found.gzpipped {
                 headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             }
+            // Swagger UI sets style attributes as it draws; nothing else is loosened.
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                     script-src 'self'; frame-ancestors 'none'",
+                ),
+            );
             response
         }
         Ok(None) => ApiError::not_found().into_response(),

@@ -3,14 +3,10 @@
 
 use amity_domain::activity::{DelegationState, Direction, MemberRole};
 use amity_domain::authz::{Action, delegation_move};
-use amity_domain::country::CountryCode;
-use amity_domain::error::Checker;
-use amity_domain::money::{Currency, Money, parse_amount};
+use amity_domain::delegation::{DelegationDraft, LegDraft, MemberDraft, MoneyDraft};
 use amity_domain::partner::Vocabulary;
-use amity_domain::person::PersonSpec;
 use amity_store::attachment::{self, Attachment};
-use amity_store::delegation::{self, Delegation, DelegationInput, LegInput};
-use amity_store::person;
+use amity_store::delegation::{self, Delegation};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
@@ -244,17 +240,6 @@ struct DelegationForm {
 
 const LEG_ROWS: usize = 3;
 
-/// The form's typed details.
-struct Parsed {
-    direction: Direction,
-    start_on: chrono::NaiveDate,
-    end_on: chrono::NaiveDate,
-    budget: Option<Money>,
-    legs: Vec<LegInput>,
-    partners: Vec<i64>,
-    tasks: Vec<i64>,
-}
-
 impl DelegationForm {
     fn from_delegation(d: &Delegation) -> DelegationForm {
         let date = amity_domain::text::format_date;
@@ -329,135 +314,53 @@ impl DelegationForm {
         self.tasks.iter().any(|t| t == &id.to_string())
     }
 
-    /// The details, with every problem under its field; members are resolved separately.
-    fn parse(&self, check: &mut Checker) -> Option<Parsed> {
-        let date = |check: &mut Checker, field: &str, v: &str| {
-            check.check(field, amity_domain::text::parse_date(v.trim()))
+    /// The draft the form stands for: the head and one member per line, the itinerary rows.
+    fn draft(&self) -> DelegationDraft {
+        let named = |name: &str, role: MemberRole| MemberDraft {
+            name: name.to_owned(),
+            role: role.as_str().to_owned(),
+            ..Default::default()
         };
-        let direction = check.check("direction", self.direction.parse::<Direction>());
-        let start = date(check, "start_on", &self.start_on);
-        let end = date(check, "end_on", &self.end_on);
-        let budget = match (self.budget_amount.trim(), self.budget_currency.trim()) {
-            ("", _) => Some(None),
-            (amount, currency) => {
-                let currency = if currency.is_empty() { "VND" } else { currency };
-                let parsed = parse_amount(amount).and_then(|a| {
-                    let rate = Some(self.rate_to_vnd.trim())
-                        .filter(|r| !r.is_empty())
-                        .map(parse_amount)
-                        .transpose()?;
-                    Money::new(a, Currency::parse(currency)?, rate)
-                });
-                check.check("budget_amount", parsed.map(Some))
-            }
-        };
-        let mut legs = Vec::new();
-        for (i, (country, city, from, to)) in self.leg_rows().into_iter().enumerate() {
-            if country.trim().is_empty() && from.trim().is_empty() && to.trim().is_empty() {
-                continue;
-            }
-            let parsed = CountryCode::parse(country.trim()).and_then(|c| {
-                let from = amity_domain::text::parse_date(from.trim())?;
-                let to = amity_domain::text::parse_date(to.trim())?;
-                Ok(LegInput {
-                    country: c,
-                    city: super::field(&city),
-                    from_on: from,
-                    to_on: to,
+        let members = super::field(&self.head)
+            .map(|head| named(&head, MemberRole::Head))
+            .into_iter()
+            .chain(
+                self.members
+                    .lines()
+                    .filter_map(super::field)
+                    .map(|name| named(&name, MemberRole::Member)),
+            )
+            .collect();
+        DelegationDraft {
+            direction: self.direction.clone(),
+            title: self.title.clone(),
+            purpose: self.purpose.clone(),
+            start_on: self.start_on.clone(),
+            end_on: self.end_on.clone(),
+            funding_source: self.funding_source.clone(),
+            budget: MoneyDraft {
+                amount: self.budget_amount.clone(),
+                currency: self.budget_currency.clone(),
+                rate_to_vnd: self.rate_to_vnd.clone(),
+            },
+            expected_outcomes: self.expected_outcomes.clone(),
+            actual_outcomes: self.actual_outcomes.clone(),
+            report: self.report.clone(),
+            members,
+            legs: self
+                .leg_rows()
+                .into_iter()
+                .map(|(country, city, from_on, to_on)| LegDraft {
+                    country,
+                    city,
+                    from_on,
+                    to_on,
                 })
-            });
-            match parsed {
-                Ok(leg) => legs.push(leg),
-                Err(e) => check.push("legs", format!("row {}: {e}", i + 1)),
-            }
+                .collect(),
+            partners: self.partners.clone(),
+            tasks: self.tasks.clone(),
         }
-        let mut partners = Vec::new();
-        for p in self.partners.iter().filter(|p| !p.is_empty()) {
-            match p.parse::<i64>() {
-                Ok(id) => partners.push(id),
-                Err(_) => check.push("partners", format!("“{p}” is not a partner")),
-            }
-        }
-        let mut tasks = Vec::new();
-        for t in self.tasks.iter().filter(|t| !t.is_empty()) {
-            match t.parse::<i64>() {
-                Ok(id) => tasks.push(id),
-                Err(_) => check.push("tasks", format!("“{t}” is not an agreement task")),
-            }
-        }
-        Some(Parsed {
-            direction: direction?,
-            start_on: start?,
-            end_on: end?,
-            budget: budget?,
-            legs,
-            partners,
-            tasks,
-        })
     }
-}
-
-/// Finds a person of the registry by name (marks and case ignored), or adds them.
-async fn person_named(
-    tx: &mut amity_store::Conn,
-    me: &CurrentUser,
-    name: &str,
-    owner: Option<i64>,
-) -> amity_store::Result<i64> {
-    let input = PersonSpec {
-        name: name.to_owned(),
-        ..Default::default()
-    };
-    person::find_or_create(tx, &me.actor, &input, owner).await
-}
-
-async fn input_of(
-    tx: &mut amity_store::Conn,
-    me: &CurrentUser,
-    form: &DelegationForm,
-    owner: Option<i64>,
-) -> amity_store::Result<DelegationInput> {
-    let mut check = Checker::new();
-    let parsed = form.parse(&mut check);
-    check.finish()?;
-    let Some(Parsed {
-        direction,
-        start_on,
-        end_on,
-        budget,
-        legs,
-        partners,
-        tasks,
-    }) = parsed
-    else {
-        unreachable!("the checker reported every missing value")
-    };
-    let mut members = Vec::new();
-    if let Some(head) = super::field(&form.head) {
-        members.push((person_named(tx, me, &head, owner).await?, MemberRole::Head));
-    }
-    for name in form.members.lines().filter_map(super::field) {
-        members.push((
-            person_named(tx, me, &name, owner).await?,
-            MemberRole::Member,
-        ));
-    }
-    Ok(DelegationInput {
-        direction,
-        title: form.title.split_whitespace().collect::<Vec<_>>().join(" "),
-        purpose: super::text_area(&form.purpose),
-        start_on,
-        end_on,
-        funding_source: super::field(&form.funding_source),
-        budget,
-        expected_outcomes: super::text_area(&form.expected_outcomes),
-        actual_outcomes: super::text_area(&form.actual_outcomes),
-        report: super::text_area(&form.report),
-        members,
-        legs,
-        partners,
-        tasks,
-    })
 }
 
 #[derive(Template)]
@@ -553,9 +456,12 @@ async fn create(
     Form(form): Form<DelegationForm>,
 ) -> PageResult {
     let result = async {
+        let spec = form
+            .draft()
+            .parse()
+            .map_err(|e| e.renamed("budget", "budget_amount"))?;
         let mut tx = state.db.begin().await?;
-        let input = input_of(&mut tx, &me, &form, me.actor.unit_id).await?;
-        let created = delegation::create(&mut tx, &me.actor, &input, None).await?;
+        let created = delegation::create(&mut tx, &me.actor, &spec, None).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -594,10 +500,12 @@ async fn update(
     Form(form): Form<DelegationForm>,
 ) -> PageResult {
     let result = async {
+        let spec = form
+            .draft()
+            .parse()
+            .map_err(|e| e.renamed("budget", "budget_amount"))?;
         let mut tx = state.db.begin().await?;
-        let current = delegation::get(&mut tx, &me.actor, id).await?;
-        let input = input_of(&mut tx, &me, &form, Some(current.owner_unit_id)).await?;
-        let updated = delegation::update(&mut tx, &me.actor, id, &input).await?;
+        let updated = delegation::update(&mut tx, &me.actor, id, &spec).await?;
         tx.commit().await?;
         Ok(updated)
     }
