@@ -59,6 +59,10 @@ pub enum Problem {
     RateNeeded { currency: String },
     /// An exchange rate of zero or below.
     RateNotPositive,
+    /// A partner given no name in any script.
+    PartnerNeedsName,
+    /// A web address that does not start with http:// or https://.
+    NotAWebAddress,
     /// A problem with one leg of an itinerary (counted from 1).
     InLeg { leg: usize, problem: Box<Problem> },
     /// A delegation member given both or neither of a person's id and a name.
@@ -100,6 +104,8 @@ impl Problem {
             Problem::NoRateForVnd => ("no-rate-for-vnd", vec![]),
             Problem::RateNeeded { currency } => ("rate-needed", vec![("value", currency.clone())]),
             Problem::RateNotPositive => ("rate-not-positive", vec![]),
+            Problem::PartnerNeedsName => ("partner-needs-name", vec![]),
+            Problem::NotAWebAddress => ("not-a-web-address", vec![]),
             Problem::InLeg { leg, problem } => (
                 "in-leg",
                 vec![("leg", leg.to_string()), ("detail", problem.to_string())],
@@ -161,6 +167,10 @@ impl fmt::Display for Problem {
                 write!(f, "give the exchange rate used from {currency} to VND")
             }
             Problem::RateNotPositive => f.write_str("the exchange rate must be positive"),
+            Problem::PartnerNeedsName => f.write_str(
+                "give the partner at least one name (Vietnamese, Latin-script or in its own script)",
+            ),
+            Problem::NotAWebAddress => f.write_str("must start with http:// or https://"),
             Problem::InLeg { leg, problem } => write!(f, "leg {leg}: {problem}"),
             Problem::PersonIdOrName => {
                 f.write_str("give each member a person_id or a name, not both")

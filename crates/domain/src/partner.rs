@@ -2,9 +2,13 @@
 
 use std::str::FromStr;
 
-use crate::error::Problem;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::anniversary::PartialDate;
+use crate::country::CountryCode;
+use crate::error::{Checker, Invalid, Problem};
+use crate::text::line;
 
 /// A closed list of values with snake_case names, as stored and as the API speaks them.
 pub trait Vocabulary: Copy + 'static {
@@ -306,6 +310,117 @@ impl FromStr for TaskStatus {
     type Err = Problem;
     fn from_str(s: &str) -> Result<Self, Problem> {
         parse_vocabulary(s)
+    }
+}
+
+/// A partner as given, every value as typed: what the page form, the API body and an import
+/// row become.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
+pub struct PartnerDraft {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub name_vi: String,
+    #[serde(default)]
+    pub name_latin: String,
+    #[serde(default)]
+    pub name_native: String,
+    #[serde(default)]
+    pub acronyms: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub note: String,
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    #[serde(default)]
+    pub founded: String,
+}
+
+/// A partner's details, checked: what storage writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerSpec {
+    pub kind: PartnerKind,
+    pub category: Option<RelationshipCategory>,
+    pub country: Option<CountryCode>,
+    pub name_native: Option<String>,
+    pub name_latin: Option<String>,
+    pub name_vi: Option<String>,
+    pub acronyms: Vec<String>,
+    pub aliases: Vec<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+    pub founded: Option<PartialDate>,
+}
+
+impl PartnerDraft {
+    /// Checks every value, reporting each problem under its field, and gives the spec.
+    pub fn parse(&self) -> Result<PartnerSpec, Invalid> {
+        let mut check = Checker::new();
+        let kind = check.required("kind", Some(self.kind.trim()), str::parse::<PartnerKind>);
+        let category = match self.category.trim() {
+            "" => Some(None),
+            c => check.check("category", c.parse().map(Some)),
+        };
+        let country = match self.country.trim() {
+            "" => Some(None),
+            c => check.check("country", CountryCode::parse(c).map(Some)),
+        };
+        let founded = match self.founded.trim() {
+            "" => Some(None),
+            f => check.check("founded", PartialDate::parse(f).map(Some)),
+        };
+        check.finish()?;
+        let (Some(kind), Some(category), Some(country), Some(founded)) =
+            (kind, category, country, founded)
+        else {
+            unreachable!("the checker reported every missing value")
+        };
+        let names = |items: &[String]| items.iter().filter_map(|n| line(n)).collect();
+        let spec = PartnerSpec {
+            kind,
+            category,
+            country,
+            name_native: line(&self.name_native),
+            name_latin: line(&self.name_latin),
+            name_vi: line(&self.name_vi),
+            acronyms: names(&self.acronyms),
+            aliases: names(&self.aliases),
+            website: line(&self.website),
+            address: line(&self.address),
+            note: line(&self.note),
+            founded,
+        };
+        spec.check()?;
+        Ok(spec)
+    }
+}
+
+impl PartnerSpec {
+    /// What a partner needs beyond its types: at least one name, and a web address that is one.
+    /// Storage checks it again, for specs built in code.
+    pub fn check(&self) -> Result<(), Invalid> {
+        let mut check = Checker::new();
+        if [&self.name_vi, &self.name_latin, &self.name_native]
+            .iter()
+            .all(|n| n.as_deref().is_none_or(|n| n.trim().is_empty()))
+        {
+            check.push("name_vi", Problem::PartnerNeedsName);
+        }
+        if let Some(w) = &self.website
+            && !(w.starts_with("http://") || w.starts_with("https://"))
+        {
+            check.push("website", Problem::NotAWebAddress);
+        }
+        check.finish()
     }
 }
 

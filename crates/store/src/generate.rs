@@ -411,7 +411,7 @@ async fn aid(
     let mut ngos: Vec<(i64, &str)> = Vec::new();
     for n in 0..spec.ngos.max(1) {
         let (country, currency) = DONORS[n as usize % DONORS.len()];
-        let input = crate::partner::PartnerInput {
+        let input = crate::partner::PartnerSpec {
             kind: PartnerKind::Ngo,
             category: None,
             country: Some(CountryCode::parse(country).map_err(|e| anyhow::anyhow!(e))?),
@@ -597,7 +597,7 @@ impl Pool {
         let mut pool = Pool::default();
         for (i, code) in COUNTRIES.iter().enumerate() {
             let country = CountryCode::parse(code).map_err(|e| anyhow::anyhow!(e))?;
-            let input = crate::partner::PartnerInput {
+            let input = crate::partner::PartnerSpec {
                 kind: PartnerKind::FriendshipSociety,
                 category: None,
                 country: Some(country.clone()),

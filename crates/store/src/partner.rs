@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use amity_domain::anniversary::{PartialDate, Precision};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
-use amity_domain::error::Checker;
 use amity_domain::partner::{
     PartnerKind, RelationshipCategory, UnitRelation, Vocabulary, split_names,
 };
@@ -191,52 +190,39 @@ pub async fn foundings(conn: &mut Conn) -> Result<Vec<(Partner, PartialDate)>> {
     Ok(out)
 }
 
-/// A partner's details, validated.
-#[derive(Debug, Clone)]
-pub struct PartnerInput {
-    pub kind: PartnerKind,
-    pub category: Option<RelationshipCategory>,
-    pub country: Option<CountryCode>,
-    pub name_native: Option<String>,
-    pub name_latin: Option<String>,
-    pub name_vi: Option<String>,
-    pub acronyms: Vec<String>,
-    pub aliases: Vec<String>,
-    pub website: Option<String>,
-    pub address: Option<String>,
-    pub note: Option<String>,
-    pub founded: Option<PartialDate>,
-}
+pub use amity_domain::partner::{PartnerDraft, PartnerSpec};
 
-impl PartnerInput {
-    /// Checks what a partner needs beyond its types: at least one name.
-    pub fn check(&self) -> Result<(), amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        if [&self.name_vi, &self.name_latin, &self.name_native]
-            .iter()
-            .all(|n| n.as_deref().is_none_or(|n| n.trim().is_empty()))
-        {
-            check.push("name_vi", "give the partner at least one name (Vietnamese, Latin-script or in its own script)");
-        }
-        if let Some(w) = &self.website
-            && !(w.starts_with("http://") || w.starts_with("https://"))
-        {
-            check.push("website", "must start with http:// or https://");
-        }
-        check.finish()
-    }
-
-    /// Every name the partner goes by, folded for comparison.
-    fn folded_names(&self) -> BTreeSet<String> {
-        folded_names(
-            [&self.name_vi, &self.name_latin, &self.name_native],
-            &self.acronyms,
-            &self.aliases,
-        )
+/// The draft a stored partner gives back: what its edit form starts from, and what an API
+/// update changes only the named fields of.
+pub fn draft_of(p: &Partner) -> PartnerDraft {
+    PartnerDraft {
+        kind: p.kind.as_str().into(),
+        category: p
+            .category
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
+        country: p.country_code.clone().unwrap_or_default(),
+        name_vi: p.name_vi.clone().unwrap_or_default(),
+        name_latin: p.name_latin.clone().unwrap_or_default(),
+        name_native: p.name_native.clone().unwrap_or_default(),
+        acronyms: p.acronyms.clone(),
+        aliases: p.aliases.clone(),
+        website: p.website.clone().unwrap_or_default(),
+        address: p.address.clone().unwrap_or_default(),
+        note: p.note.clone().unwrap_or_default(),
+        founded: p.founded.map(|f| f.display()).unwrap_or_default(),
     }
 }
 
-/// Names, acronyms and aliases folded for comparison (case, marks and spacing ignored).
+/// Every name a partner as given goes by, folded for comparison.
+fn folded_names_given(p: &PartnerSpec) -> BTreeSet<String> {
+    folded_names(
+        [&p.name_vi, &p.name_latin, &p.name_native],
+        &p.acronyms,
+        &p.aliases,
+    )
+}
+
 fn folded_names(
     names: [&Option<String>; 3],
     acronyms: &[String],
@@ -253,8 +239,8 @@ fn folded_names(
 }
 
 /// Whether two partner entries share a folded name, alias or acronym.
-pub fn names_overlap(a: &PartnerInput, b: &PartnerInput) -> bool {
-    !a.folded_names().is_disjoint(&b.folded_names())
+pub fn names_overlap(a: &PartnerSpec, b: &PartnerSpec) -> bool {
+    !folded_names_given(a).is_disjoint(&folded_names_given(b))
 }
 
 fn folded_names_of(p: &Partner) -> BTreeSet<String> {
@@ -297,7 +283,7 @@ pub fn name_key(name: &str) -> String {
 /// or acronym with `input`.
 pub async fn duplicates(
     conn: &mut Conn,
-    input: &PartnerInput,
+    input: &PartnerSpec,
     except: Option<i64>,
 ) -> Result<Vec<Partner>> {
     let country = country_id(conn, input.country.as_ref()).await?;
@@ -308,7 +294,7 @@ pub async fn duplicates(
         None => select.and_where(Expr::col((Partners::Table, Partners::CountryId)).is_null()),
     };
     let rows: Vec<Row> = conn.fetch_all(&select).await?;
-    let names = input.folded_names();
+    let names = folded_names_given(input);
     let mut out = Vec::new();
     for row in rows {
         let p = Partner::try_from(row)?;
@@ -423,7 +409,7 @@ async fn record_change(
 pub async fn create(
     conn: &mut Conn,
     actor: &Actor,
-    input: &PartnerInput,
+    input: &PartnerSpec,
     owner_unit: Option<i64>,
     confirmed: bool,
 ) -> Result<Partner> {
@@ -511,7 +497,7 @@ pub async fn update(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
-    input: &PartnerInput,
+    input: &PartnerSpec,
 ) -> Result<Partner> {
     let before = get(conn, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;

@@ -1403,10 +1403,10 @@ mod partners {
     use super::*;
     use amity_domain::country::CountryCode;
     use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation};
-    use amity_store::partner::{self, PartnerFilter, PartnerInput};
+    use amity_store::partner::{self, PartnerFilter, PartnerSpec};
 
-    fn mpla() -> PartnerInput {
-        PartnerInput {
+    fn mpla() -> PartnerSpec {
+        PartnerSpec {
             kind: PartnerKind::PoliticalParty,
             category: Some(RelationshipCategory::TraditionalFriend),
             country: Some(CountryCode::parse("AO").expect("code")),
@@ -1440,7 +1440,7 @@ mod partners {
             assert_eq!(created.name, "Đảng Phong trào nhân dân Giải phóng Angola");
             assert_eq!(created.country_code.as_deref(), Some("AO"));
             // Same acronym in the same country, written differently: a duplicate unless confirmed.
-            let again = PartnerInput {
+            let again = PartnerSpec {
                 name_vi: Some("Đảng Phong trào Giải phóng".into()),
                 acronyms: vec!["mpla".into()],
                 aliases: vec![],
@@ -1452,7 +1452,7 @@ mod partners {
                 "{backend:?}: {err:?}"
             );
             // The same name elsewhere is another organization.
-            let elsewhere = PartnerInput { country: Some(CountryCode::parse("PT").expect("code")), ..mpla() };
+            let elsewhere = PartnerSpec { country: Some(CountryCode::parse("PT").expect("code")), ..mpla() };
             partner::create(&mut tx, &vufo, &elsewhere, None, false).await.expect("another country");
             partner::create(&mut tx, &vufo, &again, None, true).await.expect("confirmed");
             tx.commit().await.expect("commit");
@@ -1479,7 +1479,7 @@ mod partners {
             let quangnam = actor(&db, "quangnam@demo.amity").await;
             let viewer = actor(&db, "viewer@demo.amity").await;
             let mut tx = db.begin().await.expect("tx");
-            let sample = PartnerInput {
+            let sample = PartnerSpec {
                 kind: PartnerKind::FriendshipSociety,
                 country: Some(CountryCode::parse("FR").expect("code")),
                 name_native: Some("Association d'Amitié Franco-Vietnamienne".into()),
@@ -1498,7 +1498,7 @@ mod partners {
                 .await
                 .expect("create");
             assert_eq!(Some(created.owner_unit_id), khanhhoa.unit_id);
-            let change = PartnerInput {
+            let change = PartnerSpec {
                 note: Some("ghi chú".into()),
                 ..sample.clone()
             };
@@ -1589,7 +1589,7 @@ mod partner_merge {
     use super::*;
     use amity_domain::country::CountryCode;
     use amity_domain::partner::{PartnerKind, UnitRelation};
-    use amity_store::partner::{self, PartnerFilter, PartnerInput};
+    use amity_store::partner::{self, PartnerFilter, PartnerSpec};
 
     #[tokio::test]
     async fn merging_moves_links_keeps_names_and_points_to_the_survivor() {
@@ -1601,7 +1601,7 @@ mod partner_merge {
                 .await
                 .expect("list");
             let anc = found[0].clone();
-            let copy = PartnerInput {
+            let copy = PartnerSpec {
                 kind: PartnerKind::PoliticalParty,
                 category: None,
                 country: Some(CountryCode::parse("ZA").expect("code")),
@@ -1725,7 +1725,7 @@ mod people {
             drop(c);
             // A duplicate of MPLA merged into it brings its people along.
             let mut tx = db.begin().await.expect("tx");
-            let copy = amity_store::partner::PartnerInput {
+            let copy = amity_store::partner::PartnerSpec {
                 kind: amity_domain::partner::PartnerKind::PoliticalParty,
                 category: None,
                 country: Some(CountryCode::parse("AO").expect("code")),
@@ -2105,7 +2105,7 @@ mod ngos {
     use amity_domain::ngo::{PermitChange, PermitDraft, PermitStanding, PermitState};
     use amity_domain::partner::{PartnerKind, Vocabulary};
     use amity_store::ngo::{self, NgoFilter, Warning};
-    use amity_store::partner::{self, PartnerInput};
+    use amity_store::partner::{self, PartnerSpec};
 
     fn permit(provinces: Vec<i64>, valid_to: NaiveDate) -> PermitDraft {
         PermitDraft {
@@ -2128,7 +2128,7 @@ mod ngos {
             let khanhhoa = actor(&db, "khanhhoa@demo.amity").await;
             let today = d("2026-11-23");
             let mut tx = db.begin().await.expect("tx");
-            let input = PartnerInput {
+            let input = PartnerSpec {
                 kind: PartnerKind::Ngo,
                 category: None,
                 country: Some(CountryCode::parse("JP").expect("code")),
@@ -2381,7 +2381,7 @@ mod aid {
     use amity_domain::country::CountryCode;
     use amity_domain::partner::PartnerKind;
     use amity_store::aid;
-    use amity_store::partner::{self, PartnerInput};
+    use amity_store::partner::{self, PartnerSpec};
     use rust_decimal::Decimal;
     use std::str::FromStr;
 
@@ -2406,7 +2406,7 @@ mod aid {
         on_demo(|db, backend| async move {
             let vufo = actor(&db, "vufo@demo.amity").await;
             let mut tx = db.begin().await.expect("tx");
-            let ngo_input = PartnerInput {
+            let ngo_input = PartnerSpec {
                 kind: PartnerKind::Ngo,
                 category: None,
                 country: Some(CountryCode::parse("AU").expect("code")),

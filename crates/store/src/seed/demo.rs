@@ -456,7 +456,7 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     ];
     let mut lao_front = None;
     for (kind, category, country, name_vi, name_latin, name_native, acronyms) in partners {
-        let input = crate::partner::PartnerInput {
+        let input = crate::partner::PartnerSpec {
             kind,
             category,
             country: country
@@ -784,7 +784,7 @@ async fn demo_applications(
     let system = Actor::system();
     let today = chrono::Utc::now().date_naive();
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| s.to_owned());
-    let ngo = |name_vi: &str, name_latin: &str, country: &str| crate::partner::PartnerInput {
+    let ngo = |name_vi: &str, name_latin: &str, country: &str| crate::partner::PartnerSpec {
         kind: amity_domain::partner::PartnerKind::Ngo,
         category: None,
         country: CountryCode::parse(country).ok(),
@@ -991,7 +991,7 @@ async fn aid_figures(conn: &mut Conn, system: &Actor) -> anyhow::Result<()> {
     let cluster = crate::org::by_code(conn, "CUM-3", day("2023-12-31")?)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo needs Cluster 3"))?;
-    let input = crate::partner::PartnerInput {
+    let input = crate::partner::PartnerSpec {
         kind: amity_domain::partner::PartnerKind::Ngo,
         category: None,
         country: None,

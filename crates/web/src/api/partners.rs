@@ -1,10 +1,9 @@
 //! `/api/v1/partners`: the shared registry of foreign and international partners.
 
-use amity_domain::anniversary::PartialDate;
 use amity_domain::country::CountryCode;
-use amity_domain::error::Checker;
+use amity_domain::partner::split_names;
 use amity_domain::partner::{PartnerKind, RelationshipCategory, UnitRelation, Vocabulary};
-use amity_store::partner::{self, Partner, PartnerFilter, PartnerInput, UnitLink};
+use amity_store::partner::{self, Partner, PartnerDraft, PartnerFilter, PartnerSpec, UnitLink};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,10 +19,6 @@ use crate::export::{self, Table};
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
-
-fn names(v: Vec<String>) -> Vec<String> {
-    v.into_iter().filter_map(|s| text(Some(s))).collect()
-}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -223,38 +218,6 @@ struct CreateBody {
     confirm_duplicate: bool,
 }
 
-fn parse_kind(check: &mut Checker, kind: Option<&str>) -> Option<PartnerKind> {
-    check.check(
-        "kind",
-        kind.ok_or(amity_domain::error::Problem::Required)
-            .and_then(str::parse),
-    )
-}
-
-fn parse_category(
-    check: &mut Checker,
-    category: Option<&str>,
-) -> Option<Option<RelationshipCategory>> {
-    match category.filter(|c| !c.is_empty()) {
-        None => Some(None),
-        Some(c) => check.check("category", c.parse().map(Some)),
-    }
-}
-
-fn parse_founded(check: &mut Checker, founded: Option<&str>) -> Option<Option<PartialDate>> {
-    match founded.map(str::trim).filter(|f| !f.is_empty()) {
-        None => Some(None),
-        Some(f) => check.check("founded", PartialDate::parse(f).map(Some)),
-    }
-}
-
-fn parse_country(check: &mut Checker, country: Option<&str>) -> Option<Option<CountryCode>> {
-    match country.filter(|c| !c.is_empty()) {
-        None => Some(None),
-        Some(c) => check.check("country", CountryCode::parse(c).map(Some)),
-    }
-}
-
 #[utoipa::path(
     post,
     path = "/partners",
@@ -268,31 +231,21 @@ async fn create(
     Auth(me): Auth,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Partner>)> {
-    let mut check = Checker::new();
-    let kind = parse_kind(&mut check, body.kind.as_deref());
-    let category = parse_category(&mut check, body.category.as_deref());
-    let country = parse_country(&mut check, body.country.as_deref());
-    let founded = parse_founded(&mut check, body.founded.as_deref());
-    check.finish()?;
-    let (Some(kind), Some(category), Some(country), Some(founded)) =
-        (kind, category, country, founded)
-    else {
-        unreachable!("the checker reported every missing value")
-    };
-    let input = PartnerInput {
-        founded,
-        kind,
-        category,
-        country,
-        name_native: text(body.name_native),
-        name_latin: text(body.name_latin),
-        name_vi: text(body.name_vi),
-        acronyms: names(body.acronyms),
-        aliases: names(body.aliases),
-        website: text(body.website),
-        address: text(body.address),
-        note: text(body.note),
-    };
+    let input = PartnerDraft {
+        kind: body.kind.unwrap_or_default(),
+        category: body.category.unwrap_or_default(),
+        country: body.country.unwrap_or_default(),
+        name_vi: body.name_vi.unwrap_or_default(),
+        name_latin: body.name_latin.unwrap_or_default(),
+        name_native: body.name_native.unwrap_or_default(),
+        acronyms: body.acronyms,
+        aliases: body.aliases,
+        website: body.website.unwrap_or_default(),
+        address: body.address.unwrap_or_default(),
+        note: body.note.unwrap_or_default(),
+        founded: body.founded.unwrap_or_default(),
+    }
+    .parse()?;
     let mut tx = state.db.begin().await?;
     let created = partner::create(
         &mut tx,
@@ -388,49 +341,28 @@ struct PatchBody {
     founded: Option<Option<String>>,
 }
 
-/// The current details with the given fields replaced.
-fn patched(current: Partner, b: PatchBody) -> Result<PartnerInput, ApiError> {
-    let mut check = Checker::new();
-    let kind = match b.kind.as_deref() {
-        Some(k) => parse_kind(&mut check, Some(k)),
-        None => Some(current.kind),
-    };
-    let category = match b.category {
-        Some(c) => parse_category(&mut check, c.as_deref()),
-        None => Some(current.category),
-    };
-    let current_country = current
-        .country_code
-        .as_deref()
-        .and_then(|c| CountryCode::parse(c).ok());
-    let country = match b.country {
-        Some(c) => parse_country(&mut check, c.as_deref()),
-        None => Some(current_country),
-    };
-    let founded = match b.founded {
-        Some(f) => parse_founded(&mut check, f.as_deref()),
-        None => Some(current.founded),
-    };
-    check.finish()?;
-    let (Some(kind), Some(category), Some(country), Some(founded)) =
-        (kind, category, country, founded)
-    else {
-        unreachable!("the checker reported every missing value")
-    };
-    Ok(PartnerInput {
-        founded,
-        kind,
-        category,
-        country,
-        name_native: b.name_native.map_or(current.name_native, text),
-        name_latin: b.name_latin.map_or(current.name_latin, text),
-        name_vi: b.name_vi.map_or(current.name_vi, text),
-        acronyms: b.acronyms.map_or(current.acronyms, names),
-        aliases: b.aliases.map_or(current.aliases, names),
-        website: b.website.map_or(current.website, text),
-        address: b.address.map_or(current.address, text),
-        note: b.note.map_or(current.note, text),
-    })
+impl PatchBody {
+    /// The draft: `base` (the stored partner's) with the given fields replaced; `null` clears.
+    fn over(self, base: PartnerDraft) -> PartnerDraft {
+        let set = |given: Option<Option<String>>, stored: String| match given {
+            Some(value) => value.unwrap_or_default(),
+            None => stored,
+        };
+        PartnerDraft {
+            kind: self.kind.unwrap_or(base.kind),
+            category: set(self.category, base.category),
+            country: set(self.country, base.country),
+            name_vi: set(self.name_vi, base.name_vi),
+            name_latin: set(self.name_latin, base.name_latin),
+            name_native: set(self.name_native, base.name_native),
+            acronyms: self.acronyms.unwrap_or(base.acronyms),
+            aliases: self.aliases.unwrap_or(base.aliases),
+            website: set(self.website, base.website),
+            address: set(self.address, base.address),
+            note: set(self.note, base.note),
+            founded: set(self.founded, base.founded),
+        }
+    }
 }
 
 #[utoipa::path(
@@ -450,7 +382,7 @@ async fn update(
 ) -> ApiResult<Json<Partner>> {
     let mut tx = state.db.begin().await?;
     let current = partner::get(&mut tx, id).await?;
-    let input = patched(current, body)?;
+    let input = body.over(partner::draft_of(&current)).parse()?;
     let updated = partner::update(&mut tx, &me.actor, id, &input).await?;
     tx.commit().await?;
     Ok(Json(updated))
@@ -621,34 +553,22 @@ const IMPORT_COLUMNS: [&str; 12] = [
 ];
 
 /// One import row as a partner, with every problem under its column.
-fn parse_row(row: &import::Row) -> Result<PartnerInput, amity_domain::error::Invalid> {
-    let mut check = Checker::new();
-    let kind = parse_kind(&mut check, Some(row.get("kind")).filter(|k| !k.is_empty()));
-    let category = parse_category(&mut check, Some(row.get("category")));
-    let country = parse_country(&mut check, Some(row.get("country")));
-    let founded = parse_founded(&mut check, Some(row.get("founded")));
-    check.finish()?;
-    let (Some(kind), Some(category), Some(country), Some(founded)) =
-        (kind, category, country, founded)
-    else {
-        unreachable!("the checker reported every missing value")
-    };
-    let input = PartnerInput {
-        founded,
-        kind,
-        category,
-        country,
-        name_native: row.text("name_native"),
-        name_latin: row.text("name_latin"),
-        name_vi: row.text("name_vi"),
-        acronyms: amity_domain::partner::split_names(row.get("acronyms")),
-        aliases: amity_domain::partner::split_names(row.get("aliases")),
-        website: row.text("website"),
-        address: row.text("address"),
-        note: row.text("note"),
-    };
-    input.check()?;
-    Ok(input)
+fn parse_row(row: &import::Row) -> Result<PartnerSpec, amity_domain::error::Invalid> {
+    PartnerDraft {
+        kind: row.get("kind").to_owned(),
+        category: row.get("category").to_owned(),
+        country: row.get("country").to_owned(),
+        name_vi: row.get("name_vi").to_owned(),
+        name_latin: row.get("name_latin").to_owned(),
+        name_native: row.get("name_native").to_owned(),
+        acronyms: split_names(row.get("acronyms")),
+        aliases: split_names(row.get("aliases")),
+        website: row.get("website").to_owned(),
+        address: row.get("address").to_owned(),
+        note: row.get("note").to_owned(),
+        founded: row.get("founded").to_owned(),
+    }
+    .parse()
 }
 
 /// `POST /api/v1/partners/import` with a CSV body: all rows or none; `?dry_run=true` previews.
@@ -670,7 +590,7 @@ async fn import(
     let rows = import::rows(&body, &IMPORT_COLUMNS, parse_row)?;
     let mut tx = state.db.begin().await?;
     let mut duplicates = Vec::new();
-    let mut seen: Vec<(usize, &PartnerInput)> = Vec::new();
+    let mut seen: Vec<(usize, &PartnerSpec)> = Vec::new();
     let mut errors = Vec::new();
     for (line, input) in &rows {
         let existing = match partner::duplicates(&mut tx, input, None).await {

@@ -1,7 +1,6 @@
 //! Partner pages: the registry list, the create form (with duplicate warnings), and a partner's
 //! page with its identity, links to our units and the forms its keepers use.
 
-use amity_domain::anniversary::PartialDate;
 use amity_domain::authz::Action;
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
@@ -12,7 +11,7 @@ use amity_domain::partner::{
 use amity_store::agreement::{self, AgreementInput};
 use amity_store::country::{self, Country, CountryFilter};
 use amity_store::org::{self, OrgUnit};
-use amity_store::partner::{self, Partner, PartnerFilter, PartnerInput, UnitLink};
+use amity_store::partner::{self, Partner, PartnerDraft, PartnerFilter, PartnerSpec, UnitLink};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -153,41 +152,22 @@ impl PartnerForm {
         }
     }
 
-    fn parse(&self) -> Result<PartnerInput, amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        let kind = check.check("kind", self.kind.parse::<PartnerKind>());
-        let category = match self.category.as_str() {
-            "" => Some(None),
-            c => check.check("category", c.parse::<RelationshipCategory>().map(Some)),
-        };
-        let country = match self.country.trim() {
-            "" => Some(None),
-            c => check.check("country", CountryCode::parse(c).map(Some)),
-        };
-        let founded = match self.founded.trim() {
-            "" => Some(None),
-            f => check.check("founded", PartialDate::parse(f).map(Some)),
-        };
-        check.finish()?;
-        let (Some(kind), Some(category), Some(country), Some(founded)) =
-            (kind, category, country, founded)
-        else {
-            unreachable!("the checker reported every missing value")
-        };
-        Ok(PartnerInput {
-            founded,
-            kind,
-            category,
-            country,
-            name_native: super::field(&self.name_native),
-            name_latin: super::field(&self.name_latin),
-            name_vi: super::field(&self.name_vi),
+    fn parse(&self) -> Result<PartnerSpec, amity_domain::error::Invalid> {
+        PartnerDraft {
+            kind: self.kind.clone(),
+            category: self.category.clone(),
+            country: self.country.clone(),
+            name_vi: self.name_vi.clone(),
+            name_latin: self.name_latin.clone(),
+            name_native: self.name_native.clone(),
             acronyms: split_names(&self.acronyms),
             aliases: split_names(&self.aliases),
-            website: super::field(&self.website),
-            address: super::field(&self.address),
-            note: super::field(&self.note),
-        })
+            website: self.website.clone(),
+            address: self.address.clone(),
+            note: self.note.clone(),
+            founded: self.founded.clone(),
+        }
+        .parse()
     }
 }
 
