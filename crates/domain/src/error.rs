@@ -59,6 +59,8 @@ pub enum Problem {
     RateNeeded { currency: String },
     /// An exchange rate of zero or below.
     RateNotPositive,
+    /// An agreement with no party named.
+    NoParty,
     /// A partner given no name in any script.
     PartnerNeedsName,
     /// A web address that does not start with http:// or https://.
@@ -104,6 +106,7 @@ impl Problem {
             Problem::NoRateForVnd => ("no-rate-for-vnd", vec![]),
             Problem::RateNeeded { currency } => ("rate-needed", vec![("value", currency.clone())]),
             Problem::RateNotPositive => ("rate-not-positive", vec![]),
+            Problem::NoParty => ("no-party", vec![]),
             Problem::PartnerNeedsName => ("partner-needs-name", vec![]),
             Problem::NotAWebAddress => ("not-a-web-address", vec![]),
             Problem::InLeg { leg, problem } => (
@@ -167,6 +170,7 @@ impl fmt::Display for Problem {
                 write!(f, "give the exchange rate used from {currency} to VND")
             }
             Problem::RateNotPositive => f.write_str("the exchange rate must be positive"),
+            Problem::NoParty => f.write_str("name at least one party"),
             Problem::PartnerNeedsName => f.write_str(
                 "give the partner at least one name (Vietnamese, Latin-script or in its own script)",
             ),

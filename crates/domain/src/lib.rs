@@ -4,6 +4,7 @@
 //! already been checked ("parse, don't validate").
 
 pub mod activity;
+pub mod agreement;
 pub mod aid;
 pub mod anniversary;
 pub mod application;

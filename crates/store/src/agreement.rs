@@ -10,7 +10,7 @@ use amity_domain::error::Checker;
 use amity_domain::partner::{AgreementStatus, TaskStatus, Vocabulary, in_force_span};
 use amity_domain::text::sort_key;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Func, Order, Query, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -240,20 +240,47 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Agreement> {
     load(conn, actor, row).await
 }
 
-/// A new agreement's details.
-#[derive(Debug, Clone)]
-pub struct AgreementInput {
-    pub title: String,
-    pub number: Option<String>,
-    pub signed_on: Option<NaiveDate>,
-    pub signed_place: Option<String>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
-    pub status: AgreementStatus,
-    pub note: Option<String>,
-    pub partners: Vec<i64>,
-    pub units: Vec<i64>,
-    pub named_parties: Vec<String>,
+pub use amity_domain::agreement::{AgreementDraft, AgreementSpec};
+
+/// The draft a stored agreement gives back: what its edit form starts from, and what an API
+/// update changes only the named fields of.
+pub fn draft_of(a: &Agreement) -> AgreementDraft {
+    let date = |d: Option<NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
+    let ids = |ids: &mut dyn Iterator<Item = i64>| ids.map(|id| id.to_string()).collect();
+    AgreementDraft {
+        title: a.title.clone(),
+        number: a.number.clone().unwrap_or_default(),
+        status: a.status.as_str().into(),
+        signed_on: date(a.signed_on),
+        signed_place: a.signed_place.clone().unwrap_or_default(),
+        valid_from: date(a.valid_from),
+        valid_to: date(a.valid_to),
+        note: a.note.clone().unwrap_or_default(),
+        partners: ids(&mut a
+            .parties
+            .iter()
+            .filter_map(|p| p.partner.as_ref().map(|r| r.id))),
+        units: ids(&mut a
+            .parties
+            .iter()
+            .filter_map(|p| p.unit.as_ref().map(|u| u.id))),
+        named_parties: a.parties.iter().filter_map(|p| p.name.clone()).collect(),
+    }
+}
+
+/// The columns an agreement's spec sets, with their values: one list for insert and update.
+fn written(spec: &AgreementSpec) -> Vec<(Agreements, SimpleExpr)> {
+    vec![
+        (Agreements::Title, spec.title.as_str().into()),
+        (Agreements::TitleKey, sort_key(&spec.title).into()),
+        (Agreements::Number, spec.number.clone().into()),
+        (Agreements::SignedOn, spec.signed_on.into()),
+        (Agreements::SignedPlace, spec.signed_place.clone().into()),
+        (Agreements::ValidFrom, spec.valid_from.into()),
+        (Agreements::ValidTo, spec.valid_to.into()),
+        (Agreements::Status, spec.status.as_str().into()),
+        (Agreements::Note, spec.note.clone().into()),
+    ]
 }
 
 fn to_json(a: &Agreement) -> Value {
@@ -264,7 +291,7 @@ fn to_json(a: &Agreement) -> Value {
 pub async fn create(
     conn: &mut Conn,
     actor: &Actor,
-    input: &AgreementInput,
+    input: &AgreementSpec,
     owner_unit: Option<i64>,
 ) -> Result<Agreement> {
     let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
@@ -273,38 +300,20 @@ pub async fn create(
     actor.require(Action::Write, Some(owner))?;
     check(conn, input, None).await?;
     let now = Utc::now();
+    let (mut columns, mut values): (Vec<Agreements>, Vec<SimpleExpr>) =
+        written(input).into_iter().unzip();
+    columns.extend([
+        Agreements::OwnerUnitId,
+        Agreements::CreatedAt,
+        Agreements::UpdatedAt,
+    ]);
+    values.extend([owner.into(), now.into(), now.into()]);
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table(Agreements::Table)
-                .columns([
-                    Agreements::OwnerUnitId,
-                    Agreements::Title,
-                    Agreements::TitleKey,
-                    Agreements::Number,
-                    Agreements::SignedOn,
-                    Agreements::SignedPlace,
-                    Agreements::ValidFrom,
-                    Agreements::ValidTo,
-                    Agreements::Status,
-                    Agreements::Note,
-                    Agreements::CreatedAt,
-                    Agreements::UpdatedAt,
-                ])
-                .values_panic([
-                    owner.into(),
-                    input.title.trim().into(),
-                    sort_key(input.title.trim()).into(),
-                    input.number.clone().into(),
-                    input.signed_on.into(),
-                    input.signed_place.clone().into(),
-                    input.valid_from.into(),
-                    input.valid_to.into(),
-                    input.status.as_str().into(),
-                    input.note.clone().into(),
-                    now.into(),
-                    now.into(),
-                ])
+                .columns(columns)
+                .values_panic(values)
                 .returning_col(Agreements::Id),
         )
         .await?;
@@ -330,30 +339,14 @@ pub async fn create(
 
 /// What an agreement needs beyond its types: a title, a period in order, a party that exists,
 /// and no “renewed” status unless it already was (`was`).
-async fn check(
-    conn: &mut Conn,
-    input: &AgreementInput,
-    was: Option<AgreementStatus>,
-) -> Result<()> {
-    let mut check = Checker::new();
-    if input.title.trim().is_empty() {
-        check.push("title", amity_domain::error::Problem::Empty);
-    }
-    if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
-        && to < from
-    {
-        check.push("valid_to", amity_domain::error::Problem::EndsBeforeStart);
-    }
-    if input.partners.is_empty() && input.units.is_empty() && input.named_parties.is_empty() {
-        check.push("partners", "name at least one party");
-    }
+async fn check(conn: &mut Conn, input: &AgreementSpec, was: Option<AgreementStatus>) -> Result<()> {
+    input.check()?;
     if input.status == AgreementStatus::Renewed && was != Some(AgreementStatus::Renewed) {
-        check.push(
+        return Err(Error::invalid(
             "status",
             "an agreement becomes “renewed” by recording its renewal",
-        );
+        ));
     }
-    check.finish()?;
     for p in &input.partners {
         if partner::get(conn, *p).await.is_err() {
             return Err(Error::invalid(
@@ -371,7 +364,7 @@ async fn check(
     Ok(())
 }
 
-async fn insert_parties(conn: &mut Conn, id: i64, input: &AgreementInput) -> Result<()> {
+async fn insert_parties(conn: &mut Conn, id: i64, input: &AgreementSpec) -> Result<()> {
     let parties = input
         .partners
         .iter()
@@ -432,7 +425,7 @@ pub async fn update(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
-    input: &AgreementInput,
+    input: &AgreementSpec,
 ) -> Result<Agreement> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
@@ -446,15 +439,8 @@ pub async fn update(
     conn.execute(
         Query::update()
             .table(Agreements::Table)
-            .value(Agreements::Title, input.title.trim())
-            .value(Agreements::TitleKey, sort_key(input.title.trim()))
-            .value(Agreements::Number, input.number.clone())
-            .value(Agreements::SignedOn, input.signed_on)
-            .value(Agreements::SignedPlace, input.signed_place.clone())
-            .value(Agreements::ValidFrom, input.valid_from)
-            .value(Agreements::ValidTo, input.valid_to)
-            .value(Agreements::Status, input.status.as_str())
-            .value(Agreements::Note, input.note.clone())
+            .values(written(input))
+            .value(Agreements::UpdatedAt, Utc::now())
             .and_where(Expr::col(Agreements::Id).eq(id)),
     )
     .await?;
@@ -477,7 +463,7 @@ pub async fn renew(
     conn: &mut Conn,
     actor: &Actor,
     id: i64,
-    input: &AgreementInput,
+    input: &AgreementSpec,
 ) -> Result<Agreement> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;

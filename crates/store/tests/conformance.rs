@@ -1753,7 +1753,7 @@ mod people {
 mod agreements {
     use super::*;
     use amity_domain::partner::{AgreementStatus, TaskStatus};
-    use amity_store::agreement::{self, AgreementFilter, AgreementInput};
+    use amity_store::agreement::{self, AgreementFilter, AgreementSpec};
     use amity_store::partner::{self, PartnerFilter};
     use amity_store::totals;
 
@@ -1764,8 +1764,8 @@ mod agreements {
         }
     }
 
-    fn input(partner: i64, to: &str) -> AgreementInput {
-        AgreementInput {
+    fn input(partner: i64, to: &str) -> AgreementSpec {
+        AgreementSpec {
             title: "Thỏa thuận hợp tác thử".into(),
             number: Some("01/TTHT".into()),
             signed_on: Some(d("2024-03-01")),
@@ -1804,7 +1804,7 @@ mod agreements {
                 agreement::add_task(&mut tx, &quangnam, a.id, year, "X", kh, TaskStatus::Planned).await,
                 Err(Error::NotFound(_))
             ));
-            let bad = AgreementInput { valid_to: Some(d("2020-01-01")), ..input(anc, &soon) };
+            let bad = AgreementSpec { valid_to: Some(d("2020-01-01")), ..input(anc, &soon) };
             assert!(
                 matches!(agreement::create(&mut tx, &khanhhoa, &bad, None).await, Err(Error::Invalid(i)) if i.0[0].field == "valid_to")
             );
@@ -1873,7 +1873,7 @@ mod agreements {
                 ));
             }
             let make = |status, from: Option<&str>, to: Option<&str>, signed: Option<&str>| {
-                AgreementInput {
+                AgreementSpec {
                     status,
                     valid_from: from.map(d),
                     valid_to: to.map(d),

@@ -485,7 +485,7 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
     let agreement = crate::agreement::create(
         conn,
         &Actor::system(),
-        &crate::agreement::AgreementInput {
+        &crate::agreement::AgreementSpec {
             title:
                 "Thỏa thuận hợp tác giữa Ban Dân vận Trung ương và Ủy ban Trung ương Mặt trận Lào xây dựng đất nước giai đoạn 2021 – 2025"
                     .into(),

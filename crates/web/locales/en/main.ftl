@@ -893,6 +893,7 @@ problem-rate-needed = Give the exchange rate used from { $value } to đồng
 problem-rate-not-positive = The exchange rate must be above 0
 problem-partner-needs-name = Give the partner at least one name: in Vietnamese, in Latin script or in its own script
 problem-not-a-web-address = A web address starts with http:// or https://
+problem-no-party = Name at least one party to the agreement
 problem-in-leg = Leg { $leg }: { $detail }
 problem-person-id-or-name = Give each member by name or choose them from the list, not both
 problem-no-such-record = The chosen record (number { $id }) does not exist: choose again from the list

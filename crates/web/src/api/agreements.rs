@@ -1,16 +1,16 @@
 //! `/api/v1/agreements`: cooperation agreements and their yearly tasks, scoped to the owner unit.
 
 use amity_domain::partner::{AgreementStatus, TaskStatus, Vocabulary};
-use amity_store::agreement::{self, Agreement, AgreementFilter, AgreementInput, Reminders};
+use amity_store::agreement::{self, Agreement, AgreementDraft, AgreementFilter, Reminders};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, patch, post};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 
-use super::{List, date_field, text, unprocessable};
+use super::{List, date_field, iso_dates, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
@@ -204,40 +204,29 @@ struct CreateBody {
     owner_unit_id: Option<i64>,
 }
 
-fn optional_date(field: &str, v: &Option<String>) -> Result<Option<NaiveDate>, ApiError> {
-    v.as_deref()
-        .filter(|d| !d.is_empty())
-        .map(|d| date_field(field, d))
-        .transpose()
-}
-
 impl CreateBody {
-    fn input(self) -> Result<(AgreementInput, Option<i64>), ApiError> {
-        let b = self;
-        let date = optional_date;
-        let input = AgreementInput {
-            title: b.title.split_whitespace().collect::<Vec<_>>().join(" "),
-            number: text(b.number),
-            signed_on: date("signed_on", &b.signed_on)?,
-            signed_place: text(b.signed_place),
-            valid_from: date("valid_from", &b.valid_from)?,
-            valid_to: date("valid_to", &b.valid_to)?,
-            status: b
-                .status
-                .as_deref()
-                .unwrap_or("draft")
-                .parse()
-                .map_err(|e| unprocessable("status", e))?,
-            note: text(b.note),
-            partners: b.partners,
-            units: b.units,
-            named_parties: b
-                .named_parties
-                .into_iter()
-                .filter_map(|n| text(Some(n)))
-                .collect(),
+    /// The draft the body stands for, and the unit asked to keep the agreement.
+    fn draft(self) -> Result<(AgreementDraft, Option<i64>), ApiError> {
+        iso_dates([
+            ("signed_on", self.signed_on.as_deref()),
+            ("valid_from", self.valid_from.as_deref()),
+            ("valid_to", self.valid_to.as_deref()),
+        ])?;
+        let ids = |ids: Vec<i64>| ids.iter().map(i64::to_string).collect();
+        let draft = AgreementDraft {
+            title: self.title,
+            number: self.number.unwrap_or_default(),
+            status: self.status.unwrap_or_default(),
+            signed_on: self.signed_on.unwrap_or_default(),
+            signed_place: self.signed_place.unwrap_or_default(),
+            valid_from: self.valid_from.unwrap_or_default(),
+            valid_to: self.valid_to.unwrap_or_default(),
+            note: self.note.unwrap_or_default(),
+            partners: ids(self.partners),
+            units: ids(self.units),
+            named_parties: self.named_parties,
         };
-        Ok((input, b.owner_unit_id))
+        Ok((draft, self.owner_unit_id))
     }
 }
 
@@ -254,7 +243,8 @@ async fn create(
     Auth(me): Auth,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Agreement>)> {
-    let (input, owner) = b.input()?;
+    let (draft, owner) = b.draft()?;
+    let input = draft.parse()?;
     let mut tx = state.db.begin().await?;
     let created = agreement::create(&mut tx, &me.actor, &input, owner).await?;
     tx.commit().await?;
@@ -381,50 +371,38 @@ struct PatchBody {
     named_parties: Option<Vec<String>>,
 }
 
-/// The current details with the given fields replaced.
-fn patched(current: Agreement, b: PatchBody) -> Result<AgreementInput, ApiError> {
-    let date = |field: &str, v: Option<Option<String>>, now: Option<NaiveDate>| match v {
-        Some(v) => optional_date(field, &v),
-        None => Ok(now),
-    };
-    Ok(AgreementInput {
-        title: b
-            .title
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-            .unwrap_or(current.title),
-        number: b.number.map_or(current.number, text),
-        signed_on: date("signed_on", b.signed_on, current.signed_on)?,
-        signed_place: b.signed_place.map_or(current.signed_place, text),
-        valid_from: date("valid_from", b.valid_from, current.valid_from)?,
-        valid_to: date("valid_to", b.valid_to, current.valid_to)?,
-        status: match b.status {
-            Some(s) => s.parse().map_err(|e| unprocessable("status", e))?,
-            None => current.status,
-        },
-        note: b.note.map_or(current.note, text),
-        partners: b.partners.unwrap_or_else(|| {
-            current
-                .parties
-                .iter()
-                .filter_map(|p| p.partner.as_ref().map(|r| r.id))
-                .collect()
-        }),
-        units: b.units.unwrap_or_else(|| {
-            current
-                .parties
-                .iter()
-                .filter_map(|p| p.unit.as_ref().map(|u| u.id))
-                .collect()
-        }),
-        named_parties: match b.named_parties {
-            Some(names) => names.into_iter().filter_map(|n| text(Some(n))).collect(),
-            None => current
-                .parties
-                .iter()
-                .filter_map(|p| p.name.clone())
-                .collect(),
-        },
-    })
+/// A nullable field's value, when one is given.
+fn given(v: &Option<Option<String>>) -> Option<&str> {
+    v.as_ref().and_then(|v| v.as_deref())
+}
+
+impl PatchBody {
+    /// The draft: `base` (the stored agreement's) with the given fields replaced; `null` clears.
+    fn over(self, base: AgreementDraft) -> Result<AgreementDraft, ApiError> {
+        iso_dates([
+            ("signed_on", given(&self.signed_on)),
+            ("valid_from", given(&self.valid_from)),
+            ("valid_to", given(&self.valid_to)),
+        ])?;
+        let set = |given: Option<Option<String>>, stored: String| match given {
+            Some(value) => value.unwrap_or_default(),
+            None => stored,
+        };
+        let ids = |ids: Vec<i64>| ids.iter().map(i64::to_string).collect();
+        Ok(AgreementDraft {
+            title: self.title.unwrap_or(base.title),
+            number: set(self.number, base.number),
+            status: self.status.unwrap_or(base.status),
+            signed_on: set(self.signed_on, base.signed_on),
+            signed_place: set(self.signed_place, base.signed_place),
+            valid_from: set(self.valid_from, base.valid_from),
+            valid_to: set(self.valid_to, base.valid_to),
+            note: set(self.note, base.note),
+            partners: self.partners.map_or(base.partners, ids),
+            units: self.units.map_or(base.units, ids),
+            named_parties: self.named_parties.unwrap_or(base.named_parties),
+        })
+    }
 }
 
 #[utoipa::path(
@@ -444,7 +422,7 @@ async fn update(
 ) -> ApiResult<Json<Agreement>> {
     let mut tx = state.db.begin().await?;
     let current = agreement::get(&mut tx, &me.actor, id).await?;
-    let input = patched(current, b)?;
+    let input = b.over(agreement::draft_of(&current))?.parse()?;
     let updated = agreement::update(&mut tx, &me.actor, id, &input).await?;
     tx.commit().await?;
     Ok(Json(updated))
@@ -472,7 +450,7 @@ async fn renew(
             "a renewal is kept by the unit that kept the agreement it renews",
         ));
     }
-    let (input, _) = b.input()?;
+    let input = b.draft()?.0.parse()?;
     let mut tx = state.db.begin().await?;
     let created = agreement::renew(&mut tx, &me.actor, id, &input).await?;
     tx.commit().await?;

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::activities::{self};
-use super::{List, TransitionBody, unprocessable};
+use super::{List, TransitionBody, iso_dates, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::export::{self, Table};
@@ -289,9 +289,23 @@ impl From<LegBody> for LegDraft {
 impl Body {
     /// The draft: `base` (the stored delegation's, or an empty one) with the body's fields
     /// replacing its own.
-    fn over(self, base: DelegationDraft) -> DelegationDraft {
+    fn over(self, base: DelegationDraft) -> Result<DelegationDraft, ApiError> {
+        let legs = self.legs.iter().flatten();
+        iso_dates(
+            [
+                ("start_on", self.start_on.as_deref()),
+                ("end_on", self.end_on.as_deref()),
+            ]
+            .into_iter()
+            .chain(legs.flat_map(|l| {
+                [
+                    ("legs", Some(l.from_on.as_str())),
+                    ("legs", Some(l.to_on.as_str())),
+                ]
+            })),
+        )?;
         let ids = |ids: Vec<i64>| ids.iter().map(i64::to_string).collect();
-        DelegationDraft {
+        Ok(DelegationDraft {
             direction: self.direction.unwrap_or(base.direction),
             title: self.title.unwrap_or(base.title),
             purpose: self.purpose.unwrap_or(base.purpose),
@@ -310,7 +324,7 @@ impl Body {
                 .map_or(base.legs, |l| l.into_iter().map(LegDraft::from).collect()),
             partners: self.partners.map_or(base.partners, ids),
             tasks: self.tasks.map_or(base.tasks, ids),
-        }
+        })
     }
 }
 
@@ -328,7 +342,7 @@ async fn create(
     ApiJson(b): ApiJson<Body>,
 ) -> ApiResult<(StatusCode, Json<Delegation>)> {
     let owner = b.owner_unit_id;
-    let spec = b.over(DelegationDraft::default()).parse()?;
+    let spec = b.over(DelegationDraft::default())?.parse()?;
     let mut tx = state.db.begin().await?;
     let created = delegation::create(&mut tx, &me.actor, &spec, owner).await?;
     tx.commit().await?;
@@ -375,7 +389,7 @@ async fn update(
     }
     let mut tx = state.db.begin().await?;
     let current = delegation::get(&mut tx, &me.actor, id).await?;
-    let spec = b.over(delegation::draft_of(&current)).parse()?;
+    let spec = b.over(delegation::draft_of(&current))?.parse()?;
     let updated = delegation::update(&mut tx, &me.actor, id, &spec).await?;
     tx.commit().await?;
     Ok(Json(updated))

@@ -53,7 +53,19 @@ pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError
     })
 }
 
-/// A 422 naming the field at fault.
+/// The API takes dates in ISO form only (the pages also take `dd/mm/yyyy`): each date given
+/// that is not `YYYY-MM-DD` is refused under its field; blanks are left to the record's rules.
+pub(crate) fn iso_dates<'a>(
+    dates: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Result<(), ApiError> {
+    for (field, value) in dates {
+        if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+            date_field(field, v)?;
+        }
+    }
+    Ok(())
+}
+
 /// A workflow move: `{"to": state, "comment": …}`.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

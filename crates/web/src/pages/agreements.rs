@@ -4,7 +4,9 @@
 use amity_domain::authz::Action;
 use amity_domain::error::Checker;
 use amity_domain::partner::{AgreementStatus, Vocabulary};
-use amity_store::agreement::{self, Agreement, AgreementFilter, AgreementInput, Reminders};
+use amity_store::agreement::{
+    self, Agreement, AgreementDraft, AgreementFilter, AgreementSpec, Reminders,
+};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -197,43 +199,21 @@ impl AgreementForm {
     }
 
     /// The form's details with `current`'s partner and unit parties, every problem under its field.
-    fn input(&self, current: &Agreement) -> Result<AgreementInput, amity_domain::error::Invalid> {
-        let mut check = Checker::new();
-        let status = check.check("status", self.status.parse::<AgreementStatus>());
-        let signed_on = super::optional_date("signed_on", &self.signed_on, &mut check);
-        let valid_from = super::optional_date("valid_from", &self.valid_from, &mut check);
-        let valid_to = super::optional_date("valid_to", &self.valid_to, &mut check);
-        check.finish()?;
-        let (Some(status), Some(signed_on), Some(valid_from), Some(valid_to)) =
-            (status, signed_on, valid_from, valid_to)
-        else {
-            unreachable!("the checker reported every missing value")
-        };
-        Ok(AgreementInput {
-            title: self.title.split_whitespace().collect::<Vec<_>>().join(" "),
-            number: super::field(&self.number),
-            signed_on,
-            signed_place: super::field(&self.signed_place),
-            valid_from,
-            valid_to,
-            status,
-            note: super::field(&self.note),
-            partners: current
-                .parties
-                .iter()
-                .filter_map(|p| p.partner.as_ref().map(|r| r.id))
-                .collect(),
-            units: current
-                .parties
-                .iter()
-                .filter_map(|p| p.unit.as_ref().map(|u| u.id))
-                .collect(),
-            named_parties: self
-                .named_parties
-                .lines()
-                .filter_map(super::field)
-                .collect(),
-        })
+    fn input(&self, current: &Agreement) -> Result<AgreementSpec, amity_domain::error::Invalid> {
+        let stored = agreement::draft_of(current);
+        AgreementDraft {
+            title: self.title.clone(),
+            number: self.number.clone(),
+            status: self.status.clone(),
+            signed_on: self.signed_on.clone(),
+            signed_place: self.signed_place.clone(),
+            valid_from: self.valid_from.clone(),
+            valid_to: self.valid_to.clone(),
+            note: self.note.clone(),
+            named_parties: self.named_parties.lines().map(str::to_owned).collect(),
+            ..stored
+        }
+        .parse()
     }
 }
 

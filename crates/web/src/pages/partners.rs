@@ -8,7 +8,7 @@ use amity_domain::partner::{
     AgreementStatus, PartnerKind, RelationshipCategory, TaskStatus, UnitRelation, Vocabulary,
     split_names,
 };
-use amity_store::agreement::{self, AgreementInput};
+use amity_store::agreement::{self, AgreementDraft};
 use amity_store::country::{self, Country, CountryFilter};
 use amity_store::org::{self, OrgUnit};
 use amity_store::partner::{self, Partner, PartnerDraft, PartnerFilter, PartnerSpec, UnitLink};
@@ -537,27 +537,17 @@ async fn add_agreement(
     Form(form): Form<AgreementForm>,
 ) -> PageResult {
     let result = async {
-        let mut check = Checker::new();
-        let status = check.check("status", form.status.parse::<AgreementStatus>());
-        let from = super::optional_date("valid_from", &form.valid_from, &mut check);
-        let to = super::optional_date("valid_to", &form.valid_to, &mut check);
-        check.finish()?;
-        let (Some(status), Some(valid_from), Some(valid_to)) = (status, from, to) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let input = AgreementInput {
-            title: form.title.split_whitespace().collect::<Vec<_>>().join(" "),
-            number: super::field(&form.number),
-            signed_on: None,
-            signed_place: None,
-            valid_from,
-            valid_to,
-            status,
-            note: None,
-            partners: vec![id],
-            units: vec![],
-            named_parties: super::field(&form.other_party).into_iter().collect(),
-        };
+        let input = AgreementDraft {
+            title: form.title.clone(),
+            number: form.number.clone(),
+            status: form.status.clone(),
+            valid_from: form.valid_from.clone(),
+            valid_to: form.valid_to.clone(),
+            partners: vec![id.to_string()],
+            named_parties: vec![form.other_party.clone()],
+            ..Default::default()
+        }
+        .parse()?;
         let mut tx = state.db.begin().await?;
         agreement::create(&mut tx, &me.actor, &input, None).await?;
         tx.commit().await
