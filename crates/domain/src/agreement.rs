@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{Checker, Invalid, Problem};
 use crate::partner::AgreementStatus;
-use crate::text::{line, parse_date};
+use crate::text::line;
 
 /// An agreement as given, every value as typed.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
@@ -55,13 +55,6 @@ pub struct AgreementSpec {
     pub named_parties: Vec<String>,
 }
 
-fn optional_date(check: &mut Checker, field: &str, value: &str) -> Option<Option<NaiveDate>> {
-    match value.trim() {
-        "" => Some(None),
-        d => check.check(field, parse_date(d).map(Some)),
-    }
-}
-
 impl AgreementDraft {
     /// Checks every value, reporting each problem under its field, and gives the spec.
     pub fn parse(&self) -> Result<AgreementSpec, Invalid> {
@@ -70,9 +63,9 @@ impl AgreementDraft {
             "" => Some(AgreementStatus::Draft),
             s => check.check("status", s.parse()),
         };
-        let signed_on = optional_date(&mut check, "signed_on", &self.signed_on);
-        let valid_from = optional_date(&mut check, "valid_from", &self.valid_from);
-        let valid_to = optional_date(&mut check, "valid_to", &self.valid_to);
+        let signed_on = check.optional_date("signed_on", &self.signed_on);
+        let valid_from = check.optional_date("valid_from", &self.valid_from);
+        let valid_to = check.optional_date("valid_to", &self.valid_to);
         let partners = check.record_ids("partners", &self.partners);
         let units = check.record_ids("units", &self.units);
         check.finish()?;

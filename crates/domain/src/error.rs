@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
@@ -59,6 +61,8 @@ pub enum Problem {
     RateNeeded { currency: String },
     /// An exchange rate of zero or below.
     RateNotPositive,
+    /// Not a plan task's evidence as written (`kind:number`).
+    NotEvidence { value: String },
     /// An agreement with no party named.
     NoParty,
     /// A partner given no name in any script.
@@ -106,6 +110,7 @@ impl Problem {
             Problem::NoRateForVnd => ("no-rate-for-vnd", vec![]),
             Problem::RateNeeded { currency } => ("rate-needed", vec![("value", currency.clone())]),
             Problem::RateNotPositive => ("rate-not-positive", vec![]),
+            Problem::NotEvidence { value } => ("not-evidence", vec![("value", value.clone())]),
             Problem::NoParty => ("no-party", vec![]),
             Problem::PartnerNeedsName => ("partner-needs-name", vec![]),
             Problem::NotAWebAddress => ("not-a-web-address", vec![]),
@@ -170,6 +175,10 @@ impl fmt::Display for Problem {
                 write!(f, "give the exchange rate used from {currency} to VND")
             }
             Problem::RateNotPositive => f.write_str("the exchange rate must be positive"),
+            Problem::NotEvidence { value } => write!(
+                f,
+                "“{value}” is not kind:number (delegation:12, event:5 or agreement_task:3)"
+            ),
             Problem::NoParty => f.write_str("name at least one party"),
             Problem::PartnerNeedsName => f.write_str(
                 "give the partner at least one name (Vietnamese, Latin-script or in its own script)",
@@ -262,6 +271,15 @@ pub struct Checker(Vec<FieldError>);
 impl Checker {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A date that may be left blank (`None`), written `dd/mm/yyyy` or `yyyy-mm-dd`; the outer
+    /// `None` means it was refused.
+    pub fn optional_date(&mut self, field: &str, value: &str) -> Option<Option<NaiveDate>> {
+        match value.trim() {
+            "" => Some(None),
+            d => self.check(field, crate::text::parse_date(d).map(Some)),
+        }
     }
 
     /// Record ids chosen in a list (blanks skipped): each must be a whole number.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use amity_domain::authz::{Action, Actor};
 use amity_domain::partner::Vocabulary;
-use amity_domain::plan::{EvidenceKind, TaskDraft, TaskStatus};
+use amity_domain::plan::{EvidenceKind, TaskSpec, TaskStatus};
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
@@ -121,15 +121,6 @@ pub struct Listed {
     pub priorities: i64,
     pub tasks: i64,
     pub done: i64,
-}
-
-/// A task as sent: the draft's fields, its priority's number, owner and evidence.
-#[derive(Debug, Clone)]
-pub struct TaskInput {
-    pub priority: i32,
-    pub owner_unit_id: Option<i64>,
-    pub draft: TaskDraft,
-    pub evidence: Vec<(EvidenceKind, i64)>,
 }
 
 #[derive(Clone, sqlx::FromRow)]
@@ -255,12 +246,15 @@ async fn assemble(conn: &mut Conn, actor: &Actor, row: PlanRow) -> Result<Plan> 
         let status: TaskStatus = status
             .parse()
             .map_err(|e| Error::Other(anyhow::anyhow!("stored status of task {id}: {e}")))?;
-        let draft = TaskDraft {
+        let draft = TaskSpec {
+            priority: 0,
+            owner_unit_id: Some(owner),
             title: title.clone(),
             deadline,
             status,
             progress: i64::from(progress),
             done_on,
+            evidence: vec![],
         };
         by_priority.entry(priority).or_default().push(Task {
             id,
@@ -563,12 +557,9 @@ async fn checked(
     conn: &mut Conn,
     actor: &Actor,
     plan: &PlanRow,
-    input: &TaskInput,
-) -> Result<(i64, TaskDraft, i64)> {
-    let draft = input
-        .draft
-        .clone()
-        .check(plan.year, Utc::now().date_naive())?;
+    input: &TaskSpec,
+) -> Result<(i64, TaskSpec, i64)> {
+    let draft = input.clone().settle(plan.year, Utc::now().date_naive())?;
     let priority: Option<(i64,)> = conn
         .fetch_optional(
             Query::select()
@@ -637,7 +628,7 @@ async fn write_evidence(
 fn task_json(
     priority: i32,
     owner: i64,
-    d: &TaskDraft,
+    d: &TaskSpec,
     evidence: &[(EvidenceKind, i64)],
 ) -> serde_json::Value {
     serde_json::json!({
@@ -648,12 +639,7 @@ fn task_json(
 }
 
 /// Adds a task under one of the plan's priorities (the plan unit's staff).
-pub async fn add_task(
-    conn: &mut Conn,
-    actor: &Actor,
-    plan: i64,
-    input: &TaskInput,
-) -> Result<Plan> {
+pub async fn add_task(conn: &mut Conn, actor: &Actor, plan: i64, input: &TaskSpec) -> Result<Plan> {
     let row = writable(conn, actor, plan).await?;
     let (priority, d, owner) = checked(conn, actor, &row, input).await?;
     let id = conn
@@ -695,7 +681,7 @@ pub async fn update_task(
     actor: &Actor,
     plan: i64,
     task: i64,
-    input: &TaskInput,
+    input: &TaskSpec,
 ) -> Result<Plan> {
     let row = readable(conn, actor, plan).await?;
     let before = assemble(conn, actor, row.clone()).await?;
@@ -716,19 +702,22 @@ pub async fn update_task(
     let old_json = task_json(
         number,
         old.owner_unit_id,
-        &TaskDraft {
+        &TaskSpec {
+            priority: number,
+            owner_unit_id: Some(old.owner_unit_id),
             title: old.title.clone(),
             deadline: old.deadline,
             status: old.status,
             progress: old.progress,
             done_on: old.done_on,
+            evidence: vec![],
         },
         &old.evidence
             .iter()
             .map(|e| (e.kind, e.id))
             .collect::<Vec<_>>(),
     );
-    let input = TaskInput {
+    let input = TaskSpec {
         owner_unit_id: input.owner_unit_id.or(Some(old.owner_unit_id)),
         ..input.clone()
     };

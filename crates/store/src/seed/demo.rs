@@ -281,8 +281,8 @@ async fn demo_reports(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<
 /// Seed article 001: the secretariat's ten priorities for 2022, with the tasks the article
 /// names under them. Their progress is left for the secretariat to record.
 async fn demo_plan(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
-    use crate::plan::{self, TaskInput};
-    use amity_domain::plan::{TaskDraft, TaskStatus};
+    use crate::plan;
+    use amity_domain::plan::{TaskSpec, TaskStatus};
     let system = Actor::system();
     let created = plan::create(conn, &system, vufo, 2022, "10 trọng tâm công tác năm 2022").await?;
     let priorities = [
@@ -328,25 +328,17 @@ async fn demo_plan(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
         ),
     ];
     for (priority, title) in tasks {
-        let draft = TaskDraft {
+        let task = TaskSpec {
+            priority,
+            owner_unit_id: None,
             title: title.into(),
             deadline: None,
             status: TaskStatus::Planned,
             progress: 0,
             done_on: None,
+            evidence: vec![],
         };
-        plan::add_task(
-            conn,
-            &system,
-            created.id,
-            &TaskInput {
-                priority,
-                owner_unit_id: None,
-                draft,
-                evidence: vec![],
-            },
-        )
-        .await?;
+        plan::add_task(conn, &system, created.id, &task).await?;
     }
     Ok(())
 }

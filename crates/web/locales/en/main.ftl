@@ -894,6 +894,7 @@ problem-rate-not-positive = The exchange rate must be above 0
 problem-partner-needs-name = Give the partner at least one name: in Vietnamese, in Latin script or in its own script
 problem-not-a-web-address = A web address starts with http:// or https://
 problem-no-party = Name at least one party to the agreement
+problem-not-evidence = “{ $value }” is not kind:number, for example delegation:12, event:5 or agreement_task:3
 problem-in-leg = Leg { $leg }: { $detail }
 problem-person-id-or-name = Give each member by name or choose them from the list, not both
 problem-no-such-record = The chosen record (number { $id }) does not exist: choose again from the list

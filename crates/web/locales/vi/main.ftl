@@ -894,6 +894,7 @@ problem-rate-not-positive = Tỷ giá phải lớn hơn 0
 problem-partner-needs-name = Nhập ít nhất một tên của đối tác: tên tiếng Việt, tên chữ La-tinh hoặc tên bằng chữ của nước họ
 problem-not-a-web-address = Địa chỉ trang web phải bắt đầu bằng http:// hoặc https://
 problem-no-party = Ghi ít nhất một bên tham gia thỏa thuận
+problem-not-evidence = “{ $value }” không đúng dạng loại:số, ví dụ delegation:12, event:5 hoặc agreement_task:3
 problem-in-leg = Chặng { $leg }: { $detail }
 problem-person-id-or-name = Ghi mỗi thành viên bằng tên hoặc chọn từ danh sách, không ghi cả hai
 problem-no-such-record = Không tìm thấy mục đã chọn (số { $id }): hãy chọn lại từ danh sách

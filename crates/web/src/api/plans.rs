@@ -1,8 +1,9 @@
 //! `/api/v1/work-plans`: units' annual plans, their numbered priorities and tasks, and the
 //! plan set against what was done.
 
+use amity_domain::partner::Vocabulary;
 use amity_domain::plan::{EvidenceKind, TaskDraft, TaskStatus};
-use amity_store::plan::{self, Listed, Plan, TaskInput};
+use amity_store::plan::{self, Listed, Plan};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -155,24 +156,23 @@ pub(crate) struct TaskBody {
     evidence: Vec<EvidenceBody>,
 }
 
-impl TaskBody {
-    fn input(self) -> ApiResult<TaskInput> {
-        Ok(TaskInput {
-            priority: self
-                .priority
-                .ok_or_else(|| unprocessable("priority", amity_domain::error::Problem::Required))?,
-            owner_unit_id: self.owner_unit_id,
-            draft: TaskDraft {
-                title: self.title.ok_or_else(|| {
-                    unprocessable("title", amity_domain::error::Problem::Required)
-                })?,
-                deadline: self.deadline,
-                status: self.status.unwrap_or(TaskStatus::Planned),
-                progress: self.progress.unwrap_or(0),
-                done_on: self.done_on,
-            },
-            evidence: self.evidence.into_iter().map(|e| (e.kind, e.id)).collect(),
-        })
+impl From<TaskBody> for TaskDraft {
+    fn from(b: TaskBody) -> Self {
+        let text = |v: Option<String>| v.unwrap_or_default();
+        TaskDraft {
+            priority: b.priority.map(|p| p.to_string()).unwrap_or_default(),
+            title: text(b.title),
+            owner_unit_id: b.owner_unit_id.map(|o| o.to_string()).unwrap_or_default(),
+            deadline: b.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            status: b.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            progress: b.progress.map(|p| p.to_string()).unwrap_or_default(),
+            done_on: b.done_on.map(|d| d.to_string()).unwrap_or_default(),
+            evidence: b
+                .evidence
+                .into_iter()
+                .map(|e| format!("{}:{}", e.kind.as_str(), e.id))
+                .collect(),
+        }
     }
 }
 
@@ -191,7 +191,7 @@ async fn add_task(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<TaskBody>,
 ) -> ApiResult<(StatusCode, Json<Plan>)> {
-    let input = b.input()?;
+    let input = TaskDraft::from(b).parse()?;
     let mut tx = state.db.begin().await?;
     let plan = plan::add_task(&mut tx, &me.actor, id, &input).await?;
     tx.commit().await?;
@@ -214,7 +214,7 @@ async fn update_task(
     Path((id, task)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<TaskBody>,
 ) -> ApiResult<Json<Plan>> {
-    let input = b.input()?;
+    let input = TaskDraft::from(b).parse()?;
     let mut tx = state.db.begin().await?;
     let plan = plan::update_task(&mut tx, &me.actor, id, task, &input).await?;
     tx.commit().await?;

@@ -68,10 +68,7 @@ pub(crate) fn optional_date(
     value: &str,
     check: &mut amity_domain::error::Checker,
 ) -> Option<Option<chrono::NaiveDate>> {
-    match value.trim() {
-        "" => Some(None),
-        d => check.check(field, amity_domain::text::parse_date(d).map(Some)),
-    }
+    check.optional_date(field, value)
 }
 
 /// A list's filters as a query string for its pager and export links: the filters given only.

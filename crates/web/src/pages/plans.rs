@@ -1,10 +1,9 @@
 //! Work plan pages: the plans in scope, one plan with its numbered priorities and tasks set
 //! against what was done, and the forms that add priorities and tasks and move tasks on.
 
-use amity_domain::error::Checker;
 use amity_domain::partner::Vocabulary;
-use amity_domain::plan::{EvidenceKind, TaskDraft, TaskStatus};
-use amity_store::plan::{self, Listed, Plan, TaskInput};
+use amity_domain::plan::{TaskDraft, TaskStatus};
+use amity_store::plan::{self, Listed, Plan};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
@@ -12,7 +11,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, optional_date, render};
+use super::{PageResult, after_post, render};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -212,62 +211,18 @@ struct TaskForm {
 }
 
 impl TaskForm {
-    fn input(&self, owner: Option<i64>) -> amity_store::Result<TaskInput> {
-        let mut c = Checker::new();
-        let priority = c.check(
-            "priority",
-            self.priority
-                .trim()
-                .parse::<i32>()
-                .map_err(|_| "choose a priority".to_owned()),
-        );
-        let status = c.check("status", self.status.parse::<TaskStatus>());
-        let progress = match self.progress.trim().trim_end_matches('%').trim() {
-            "" => Some(0),
-            p => c.check(
-                "progress",
-                p.parse::<i64>()
-                    .map_err(|_| "must be a whole number from 0 to 100".to_owned()),
-            ),
-        };
-        let deadline = optional_date("deadline", &self.deadline, &mut c);
-        let done_on = optional_date("done_on", &self.done_on, &mut c);
-        let mut evidence = Vec::new();
-        for item in self
-            .evidence
-            .split([',', ' ', ';', '\n'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            let parsed = item.split_once(':').and_then(|(k, id)| {
-                Some((
-                    k.parse::<EvidenceKind>().ok()?,
-                    id.trim().parse::<i64>().ok()?,
-                ))
-            });
-            match parsed {
-                Some(e) => evidence.push(e),
-                None => c.push(
-                    "evidence",
-                    format!(
-                        "“{item}” is not kind:number (delegation:12, event:5 or agreement_task:3)"
-                    ),
-                ),
-            }
+    /// The draft the form stands for; its owner is the plan's unit, or the task's on a change.
+    fn draft(&self) -> TaskDraft {
+        TaskDraft {
+            priority: self.priority.clone(),
+            title: self.title.clone(),
+            owner_unit_id: String::new(),
+            deadline: self.deadline.clone(),
+            status: self.status.clone(),
+            progress: self.progress.clone(),
+            done_on: self.done_on.clone(),
+            evidence: vec![self.evidence.clone()],
         }
-        c.finish()?;
-        Ok(TaskInput {
-            priority: priority.unwrap_or_default(),
-            owner_unit_id: owner,
-            draft: TaskDraft {
-                title: self.title.clone(),
-                deadline: deadline.flatten(),
-                status: status.unwrap_or(TaskStatus::Planned),
-                progress: progress.unwrap_or_default(),
-                done_on: done_on.flatten(),
-            },
-            evidence,
-        })
     }
 }
 
@@ -279,7 +234,7 @@ async fn add_task(
     PostForm(f): PostForm<TaskForm>,
 ) -> PageResult {
     let result = async {
-        let input = f.input(None)?;
+        let input = f.draft().parse()?;
         let mut tx = state.db.begin().await?;
         plan::add_task(&mut tx, &me.actor, id, &input).await?;
         tx.commit().await
@@ -302,7 +257,7 @@ async fn update_task(
     PostForm(f): PostForm<TaskForm>,
 ) -> PageResult {
     let result = async {
-        let input = f.input(None)?;
+        let input = f.draft().parse()?;
         let mut tx = state.db.begin().await?;
         plan::update_task(&mut tx, &me.actor, id, task, &input).await?;
         tx.commit().await
