@@ -14,7 +14,7 @@ use amity_domain::partner::{
 };
 use amity_domain::text::{fold, sort_key};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -212,6 +212,35 @@ pub fn draft_of(p: &Partner) -> PartnerDraft {
         note: p.note.clone().unwrap_or_default(),
         founded: p.founded.map(|f| f.display()).unwrap_or_default(),
     }
+}
+
+/// The columns a partner's spec sets, with their values: one list for insert and update.
+fn written(
+    spec: &PartnerSpec,
+    country: Option<i64>,
+    now: DateTime<Utc>,
+) -> Vec<(Partners, SimpleExpr)> {
+    let name = display_name(&spec.name_vi, &spec.name_latin, &spec.name_native);
+    vec![
+        (Partners::Kind, spec.kind.as_str().into()),
+        (Partners::Category, spec.category.map(|c| c.as_str()).into()),
+        (Partners::CountryId, country.into()),
+        (Partners::NameNative, spec.name_native.clone().into()),
+        (Partners::NameLatin, spec.name_latin.clone().into()),
+        (Partners::NameVi, spec.name_vi.clone().into()),
+        (Partners::NameKey, sort_key(&name).into()),
+        (Partners::Acronyms, joined(&spec.acronyms).into()),
+        (Partners::Aliases, joined(&spec.aliases).into()),
+        (Partners::Website, spec.website.clone().into()),
+        (Partners::Address, spec.address.clone().into()),
+        (Partners::Note, spec.note.clone().into()),
+        (Partners::FoundedOn, spec.founded.map(|f| f.date).into()),
+        (
+            Partners::FoundedPrecision,
+            spec.founded.map(|f| f.precision.as_str()).into(),
+        ),
+        (Partners::UpdatedAt, now.into()),
+    ]
 }
 
 /// Every name a partner as given goes by, folded for comparison.
@@ -441,49 +470,16 @@ pub async fn create(
         }
     }
     let now = Utc::now();
-    let name = display_name(&input.name_vi, &input.name_latin, &input.name_native);
+    let (mut columns, mut values): (Vec<Partners>, Vec<SimpleExpr>) =
+        written(input, country, now).into_iter().unzip();
+    columns.extend([Partners::OwnerUnitId, Partners::CreatedAt]);
+    values.extend([owner.into(), now.into()]);
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table(Partners::Table)
-                .columns([
-                    Partners::Kind,
-                    Partners::Category,
-                    Partners::CountryId,
-                    Partners::NameNative,
-                    Partners::NameLatin,
-                    Partners::NameVi,
-                    Partners::NameKey,
-                    Partners::Acronyms,
-                    Partners::Aliases,
-                    Partners::Website,
-                    Partners::Address,
-                    Partners::Note,
-                    Partners::OwnerUnitId,
-                    Partners::FoundedOn,
-                    Partners::FoundedPrecision,
-                    Partners::CreatedAt,
-                    Partners::UpdatedAt,
-                ])
-                .values_panic([
-                    input.kind.as_str().into(),
-                    input.category.map(|c| c.as_str()).into(),
-                    country.into(),
-                    input.name_native.clone().into(),
-                    input.name_latin.clone().into(),
-                    input.name_vi.clone().into(),
-                    sort_key(&name).into(),
-                    joined(&input.acronyms).into(),
-                    joined(&input.aliases).into(),
-                    input.website.clone().into(),
-                    input.address.clone().into(),
-                    input.note.clone().into(),
-                    owner.into(),
-                    input.founded.map(|f| f.date).into(),
-                    input.founded.map(|f| f.precision.as_str()).into(),
-                    now.into(),
-                    now.into(),
-                ])
+                .columns(columns)
+                .values_panic(values)
                 .returning_col(Partners::Id),
         )
         .await?;
@@ -509,28 +505,10 @@ pub async fn update(
     }
     input.check()?;
     let country = country_id(conn, input.country.as_ref()).await?;
-    let name = display_name(&input.name_vi, &input.name_latin, &input.name_native);
     conn.execute(
         Query::update()
             .table(Partners::Table)
-            .value(Partners::Kind, input.kind.as_str())
-            .value(Partners::Category, input.category.map(|c| c.as_str()))
-            .value(Partners::CountryId, country)
-            .value(Partners::NameNative, input.name_native.clone())
-            .value(Partners::NameLatin, input.name_latin.clone())
-            .value(Partners::NameVi, input.name_vi.clone())
-            .value(Partners::NameKey, sort_key(&name))
-            .value(Partners::Acronyms, joined(&input.acronyms))
-            .value(Partners::Aliases, joined(&input.aliases))
-            .value(Partners::Website, input.website.clone())
-            .value(Partners::Address, input.address.clone())
-            .value(Partners::Note, input.note.clone())
-            .value(Partners::FoundedOn, input.founded.map(|f| f.date))
-            .value(
-                Partners::FoundedPrecision,
-                input.founded.map(|f| f.precision.as_str()),
-            )
-            .value(Partners::UpdatedAt, Utc::now())
+            .values(written(input, country, Utc::now()))
             .and_where(Expr::col(Partners::Id).eq(id)),
     )
     .await?;

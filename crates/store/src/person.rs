@@ -9,7 +9,7 @@ use amity_domain::error::Checker;
 use amity_domain::partner::{Gender, Vocabulary};
 use amity_domain::text::{fold, sort_key};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -150,38 +150,16 @@ pub async fn create(
     org::require_known(conn, "owner_unit_id", owner).await?;
     let nationality = nationality_id(conn, input.nationality.as_ref()).await?;
     let now = Utc::now();
+    let (mut columns, mut values): (Vec<People>, Vec<SimpleExpr>) =
+        written(input, nationality, now).into_iter().unzip();
+    columns.extend([People::OwnerUnitId, People::CreatedAt]);
+    values.extend([owner.into(), now.into()]);
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table(People::Table)
-                .columns([
-                    People::Name,
-                    People::NameLatin,
-                    People::NameKey,
-                    People::Honorific,
-                    People::Gender,
-                    People::NationalityId,
-                    People::Email,
-                    People::Phone,
-                    People::Note,
-                    People::OwnerUnitId,
-                    People::CreatedAt,
-                    People::UpdatedAt,
-                ])
-                .values_panic([
-                    input.name.trim().into(),
-                    input.name_latin.clone().into(),
-                    sort_key(input.name.trim()).into(),
-                    input.honorific.clone().into(),
-                    input.gender.map(|g| g.as_str()).into(),
-                    nationality.into(),
-                    input.email.clone().into(),
-                    input.phone.clone().into(),
-                    input.note.clone().into(),
-                    owner.into(),
-                    now.into(),
-                    now.into(),
-                ])
+                .columns(columns)
+                .values_panic(values)
                 .returning_col(People::Id),
         )
         .await?;
@@ -203,6 +181,26 @@ pub async fn create(
     Ok(created)
 }
 
+/// The columns a person's spec sets, with their values: one list for insert and update.
+fn written(
+    spec: &PersonSpec,
+    nationality: Option<i64>,
+    now: DateTime<Utc>,
+) -> Vec<(People, SimpleExpr)> {
+    vec![
+        (People::Name, spec.name.trim().into()),
+        (People::NameLatin, spec.name_latin.clone().into()),
+        (People::NameKey, sort_key(spec.name.trim()).into()),
+        (People::Honorific, spec.honorific.clone().into()),
+        (People::Gender, spec.gender.map(|g| g.as_str()).into()),
+        (People::NationalityId, nationality.into()),
+        (People::Email, spec.email.clone().into()),
+        (People::Phone, spec.phone.clone().into()),
+        (People::Note, spec.note.clone().into()),
+        (People::UpdatedAt, now.into()),
+    ]
+}
+
 /// Replaces a person's details (the owner unit's write scope), audited before → after.
 pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PersonSpec) -> Result<Person> {
     let before = get(conn, actor, id).await?;
@@ -212,16 +210,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &PersonSpec)
     conn.execute(
         Query::update()
             .table(People::Table)
-            .value(People::Name, input.name.trim())
-            .value(People::NameLatin, input.name_latin.clone())
-            .value(People::NameKey, sort_key(input.name.trim()))
-            .value(People::Honorific, input.honorific.clone())
-            .value(People::Gender, input.gender.map(|g| g.as_str()))
-            .value(People::NationalityId, nationality)
-            .value(People::Email, input.email.clone())
-            .value(People::Phone, input.phone.clone())
-            .value(People::Note, input.note.clone())
-            .value(People::UpdatedAt, Utc::now())
+            .values(written(input, nationality, Utc::now()))
             .and_where(Expr::col(People::Id).eq(id)),
     )
     .await?;

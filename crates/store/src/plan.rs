@@ -7,7 +7,7 @@ use amity_domain::authz::{Action, Actor};
 use amity_domain::partner::Vocabulary;
 use amity_domain::plan::{EvidenceKind, TaskSpec, TaskStatus};
 use chrono::{Datelike, NaiveDate, Utc};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr};
 use serde::Serialize;
 
 use crate::audit::{self, AuditAction, Entry};
@@ -638,34 +638,32 @@ fn task_json(
     })
 }
 
+/// The columns a settled task sets, with their values: one list for insert and update.
+fn written(priority: i64, owner: i64, d: &TaskSpec) -> Vec<(PlanTasks, SimpleExpr)> {
+    vec![
+        (PlanTasks::PriorityId, priority.into()),
+        (PlanTasks::Title, d.title.clone().into()),
+        (PlanTasks::OwnerUnitId, owner.into()),
+        (PlanTasks::Deadline, d.deadline.into()),
+        (PlanTasks::Status, d.status.as_str().into()),
+        (PlanTasks::Progress, (d.progress as i32).into()),
+        (PlanTasks::DoneOn, d.done_on.into()),
+        (PlanTasks::UpdatedAt, Utc::now().into()),
+    ]
+}
+
 /// Adds a task under one of the plan's priorities (the plan unit's staff).
 pub async fn add_task(conn: &mut Conn, actor: &Actor, plan: i64, input: &TaskSpec) -> Result<Plan> {
     let row = writable(conn, actor, plan).await?;
     let (priority, d, owner) = checked(conn, actor, &row, input).await?;
+    let (columns, values): (Vec<PlanTasks>, Vec<SimpleExpr>) =
+        written(priority, owner, &d).into_iter().unzip();
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table(PlanTasks::Table)
-                .columns([
-                    PlanTasks::PriorityId,
-                    PlanTasks::Title,
-                    PlanTasks::OwnerUnitId,
-                    PlanTasks::Deadline,
-                    PlanTasks::Status,
-                    PlanTasks::Progress,
-                    PlanTasks::DoneOn,
-                    PlanTasks::UpdatedAt,
-                ])
-                .values_panic([
-                    priority.into(),
-                    d.title.clone().into(),
-                    owner.into(),
-                    d.deadline.into(),
-                    d.status.as_str().into(),
-                    (d.progress as i32).into(),
-                    d.done_on.into(),
-                    Utc::now().into(),
-                ])
+                .columns(columns)
+                .values_panic(values)
                 .returning_col(PlanTasks::Id),
         )
         .await?;
@@ -725,14 +723,7 @@ pub async fn update_task(
     conn.execute(
         Query::update()
             .table(PlanTasks::Table)
-            .value(PlanTasks::PriorityId, priority)
-            .value(PlanTasks::Title, d.title.clone())
-            .value(PlanTasks::OwnerUnitId, owner)
-            .value(PlanTasks::Deadline, d.deadline)
-            .value(PlanTasks::Status, d.status.as_str())
-            .value(PlanTasks::Progress, d.progress as i32)
-            .value(PlanTasks::DoneOn, d.done_on)
-            .value(PlanTasks::UpdatedAt, Utc::now())
+            .values(written(priority, owner, &d))
             .and_where(Expr::col(PlanTasks::Id).eq(task)),
     )
     .await?;
