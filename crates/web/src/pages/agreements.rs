@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::{PageResult, after_post, render, store_error_page};
@@ -178,23 +178,17 @@ struct AgreementForm {
 
 impl AgreementForm {
     fn from_agreement(a: &Agreement) -> AgreementForm {
-        let date =
-            |d: Option<NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
+        let d = agreement::draft_of(a);
         AgreementForm {
-            title: a.title.clone(),
-            number: a.number.clone().unwrap_or_default(),
-            status: a.status.as_str().into(),
-            signed_on: date(a.signed_on),
-            signed_place: a.signed_place.clone().unwrap_or_default(),
-            valid_from: date(a.valid_from),
-            valid_to: date(a.valid_to),
-            note: a.note.clone().unwrap_or_default(),
-            named_parties: a
-                .parties
-                .iter()
-                .filter_map(|p| p.name.clone())
-                .collect::<Vec<_>>()
-                .join("\n"),
+            title: d.title,
+            number: d.number,
+            status: d.status,
+            signed_on: d.signed_on,
+            signed_place: d.signed_place,
+            valid_from: d.valid_from,
+            valid_to: d.valid_to,
+            note: d.note,
+            named_parties: d.named_parties.join("\n"),
         }
     }
 

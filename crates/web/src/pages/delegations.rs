@@ -242,33 +242,27 @@ const LEG_ROWS: usize = 3;
 
 impl DelegationForm {
     fn from_delegation(d: &Delegation) -> DelegationForm {
-        let date = amity_domain::text::format_date;
-        let mut form = DelegationForm {
-            direction: d.direction.as_str().into(),
-            title: d.title.clone(),
-            purpose: d.purpose.clone().unwrap_or_default(),
-            start_on: date(d.start_on),
-            end_on: date(d.end_on),
-            funding_source: d.funding_source.clone().unwrap_or_default(),
-            budget_amount: d
-                .budget
-                .as_ref()
-                .map(|b| b.amount.to_string())
-                .unwrap_or_default(),
-            budget_currency: d
-                .budget
-                .as_ref()
-                .map(|b| b.currency.as_str().to_owned())
-                .unwrap_or_default(),
-            rate_to_vnd: d
-                .budget
-                .as_ref()
-                .filter(|b| b.currency.as_str() != "VND")
-                .map(|b| b.rate_to_vnd.to_string())
-                .unwrap_or_default(),
-            expected_outcomes: d.expected_outcomes.clone().unwrap_or_default(),
-            actual_outcomes: d.actual_outcomes.clone().unwrap_or_default(),
-            report: d.report.clone().unwrap_or_default(),
+        let draft = delegation::draft_of(d);
+        let column =
+            |f: fn(&LegDraft) -> &String| draft.legs.iter().map(|l| f(l).clone()).collect();
+        DelegationForm {
+            leg_country: column(|l| &l.country),
+            leg_city: column(|l| &l.city),
+            leg_from: column(|l| &l.from_on),
+            leg_to: column(|l| &l.to_on),
+            direction: draft.direction,
+            title: draft.title,
+            purpose: draft.purpose,
+            start_on: draft.start_on,
+            end_on: draft.end_on,
+            funding_source: draft.funding_source,
+            budget_amount: draft.budget.amount,
+            budget_currency: draft.budget.currency,
+            rate_to_vnd: draft.budget.rate_to_vnd,
+            expected_outcomes: draft.expected_outcomes,
+            actual_outcomes: draft.actual_outcomes,
+            report: draft.report,
+            // The form names people; the draft chooses them by id.
             head: d.head().map(|h| h.name.clone()).unwrap_or_default(),
             members: d
                 .members
@@ -277,17 +271,9 @@ impl DelegationForm {
                 .map(|m| m.name.clone())
                 .collect::<Vec<_>>()
                 .join("\n"),
-            partners: d.partners.iter().map(|p| p.id.to_string()).collect(),
-            tasks: d.tasks.iter().map(|t| t.id.to_string()).collect(),
-            ..Default::default()
-        };
-        for l in &d.legs {
-            form.leg_country.push(l.country.clone());
-            form.leg_city.push(l.city.clone().unwrap_or_default());
-            form.leg_from.push(date(l.from_on));
-            form.leg_to.push(date(l.to_on));
+            partners: draft.partners,
+            tasks: draft.tasks,
         }
-        form
     }
 
     /// The itinerary rows to show: those filled in, then empty ones up to three.

@@ -132,22 +132,20 @@ struct PartnerForm {
 
 impl PartnerForm {
     fn from_partner(p: &Partner) -> PartnerForm {
+        let d = partner::draft_of(p);
         PartnerForm {
-            kind: p.kind.as_str().into(),
-            category: p
-                .category
-                .map(|c| c.as_str().to_owned())
-                .unwrap_or_default(),
-            country: p.country_code.clone().unwrap_or_default(),
-            name_vi: p.name_vi.clone().unwrap_or_default(),
-            name_latin: p.name_latin.clone().unwrap_or_default(),
-            name_native: p.name_native.clone().unwrap_or_default(),
-            acronyms: p.acronyms.join("; "),
-            aliases: p.aliases.join("; "),
-            website: p.website.clone().unwrap_or_default(),
-            address: p.address.clone().unwrap_or_default(),
-            note: p.note.clone().unwrap_or_default(),
-            founded: p.founded.map(|f| f.display()).unwrap_or_default(),
+            kind: d.kind,
+            category: d.category,
+            country: d.country,
+            name_vi: d.name_vi,
+            name_latin: d.name_latin,
+            name_native: d.name_native,
+            acronyms: d.acronyms.join("; "),
+            aliases: d.aliases.join("; "),
+            website: d.website,
+            address: d.address,
+            note: d.note,
+            founded: d.founded,
             confirm_duplicate: None,
         }
     }
