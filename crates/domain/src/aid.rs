@@ -353,7 +353,7 @@ impl ProjectDraft {
                         .chars()
                         .all(|ch| ch.is_ascii_alphanumeric() || "-_./".contains(ch)) =>
             {
-                check.push("code", "write up to 40 letters A–Z, digits or - _ . /")
+                check.push("code", crate::error::Rule::ProjectCode)
             }
             Some(_) => {}
         }
@@ -389,7 +389,7 @@ impl ProjectDraft {
             .iter()
             .any(|o| o.role == OrgRole::Funding)
         {
-            check.push("organizations", "name the NGO that funds it");
+            check.push("organizations", crate::error::Rule::NameFunder);
         }
         check_shares("sectors", &self.sectors, &mut check);
         check_shares("provinces", &self.provinces, &mut check);

@@ -73,6 +73,8 @@ pub enum Problem {
     InLeg { leg: usize, problem: Box<Problem> },
     /// A delegation member given both or neither of a person's id and a name.
     PersonIdOrName,
+    /// A rule broken, which needs no values to be said.
+    Broken(Rule),
     /// A problem not yet given its own code, as written (in English).
     Text(String),
 }
@@ -119,8 +121,192 @@ impl Problem {
                 vec![("leg", leg.to_string()), ("detail", problem.to_string())],
             ),
             Problem::PersonIdOrName => ("person-id-or-name", vec![]),
+            Problem::Broken(rule) => (rule.code(), vec![]),
             Problem::Text(_) => ("text", vec![]),
         }
+    }
+}
+
+/// A rule a record breaks, with no values to show: each has its message on the pages
+/// (`problem-` and its code) and its English for the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// give partner_id or organization, not both
+    PartnerOrOrganization,
+    /// name the position held at that organization
+    NamePosition,
+    /// choose a partner or name the organization
+    ChoosePartnerOrOrganization,
+    /// the deputy must differ from the lead
+    DeputyDiffers,
+    /// name at least one unit to merge
+    MergeNeedsUnits,
+    /// a unit is listed twice
+    UnitTwice,
+    /// a unit cannot be merged into itself
+    MergeIntoItself,
+    /// a merge into a new unit needs at least two units
+    MergeNeedsTwo,
+    /// a split needs at least two resulting units
+    SplitNeedsTwo,
+    /// each share must be above 0 and at most 1
+    ShareRange,
+    /// give the reason
+    GiveReason,
+    /// cannot be in the future
+    NotInFuture,
+    /// name the permit to extend or amend
+    NamePermit,
+    /// this procedure concerns no existing permit
+    NoPermitForProcedure,
+    /// say what the NGO asks for
+    SayRequest,
+    /// write up to 40 letters A–Z, digits or - _ . /
+    ProjectCode,
+    /// name the NGO that funds it
+    NameFunder,
+    /// name at least one province the permit covers
+    NameProvince,
+    /// write 2 to 20 letters A–Z, digits or dashes, starting with a letter or digit (e.g. BC-NAM)
+    FormCode,
+    /// only a done task has a completion date
+    OnlyDoneHasDate,
+    /// must be an email address like name@example.org
+    NotAnEmail,
+    /// a project is not its own programme
+    NotOwnProgramme,
+    /// a unit cannot be its own parent
+    OwnParent,
+    /// the new parent lies under this unit
+    ParentUnderUnit,
+    /// a unit created by a structural change starts on the change's date
+    StartsOnChangeDate,
+    /// this unit is not a cluster
+    NotACluster,
+    /// this period has not begun
+    PeriodNotBegun,
+    /// not a calendar year
+    NotAYear,
+    /// the file has no name
+    FileHasNoName,
+    /// the file is empty
+    FileEmpty,
+}
+
+impl Rule {
+    /// Every rule, for checking that each is worded.
+    pub const ALL: &'static [Rule] = &[
+        Rule::PartnerOrOrganization,
+        Rule::NamePosition,
+        Rule::ChoosePartnerOrOrganization,
+        Rule::DeputyDiffers,
+        Rule::MergeNeedsUnits,
+        Rule::UnitTwice,
+        Rule::MergeIntoItself,
+        Rule::MergeNeedsTwo,
+        Rule::SplitNeedsTwo,
+        Rule::ShareRange,
+        Rule::GiveReason,
+        Rule::NotInFuture,
+        Rule::NamePermit,
+        Rule::NoPermitForProcedure,
+        Rule::SayRequest,
+        Rule::ProjectCode,
+        Rule::NameFunder,
+        Rule::NameProvince,
+        Rule::FormCode,
+        Rule::OnlyDoneHasDate,
+        Rule::NotAnEmail,
+        Rule::NotOwnProgramme,
+        Rule::OwnParent,
+        Rule::ParentUnderUnit,
+        Rule::StartsOnChangeDate,
+        Rule::NotACluster,
+        Rule::PeriodNotBegun,
+        Rule::NotAYear,
+        Rule::FileHasNoName,
+        Rule::FileEmpty,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::PartnerOrOrganization => "partner-or-organization",
+            Rule::NamePosition => "name-position",
+            Rule::ChoosePartnerOrOrganization => "choose-partner-or-organization",
+            Rule::DeputyDiffers => "deputy-differs",
+            Rule::MergeNeedsUnits => "merge-needs-units",
+            Rule::UnitTwice => "unit-twice",
+            Rule::MergeIntoItself => "merge-into-itself",
+            Rule::MergeNeedsTwo => "merge-needs-two",
+            Rule::SplitNeedsTwo => "split-needs-two",
+            Rule::ShareRange => "share-range",
+            Rule::GiveReason => "give-reason",
+            Rule::NotInFuture => "not-in-future",
+            Rule::NamePermit => "name-permit",
+            Rule::NoPermitForProcedure => "no-permit-for-procedure",
+            Rule::SayRequest => "say-request",
+            Rule::ProjectCode => "project-code",
+            Rule::NameFunder => "name-funder",
+            Rule::NameProvince => "name-province",
+            Rule::FormCode => "form-code",
+            Rule::OnlyDoneHasDate => "only-done-has-date",
+            Rule::NotAnEmail => "not-an-email",
+            Rule::NotOwnProgramme => "not-own-programme",
+            Rule::OwnParent => "own-parent",
+            Rule::ParentUnderUnit => "parent-under-unit",
+            Rule::StartsOnChangeDate => "starts-on-change-date",
+            Rule::NotACluster => "not-a-cluster",
+            Rule::PeriodNotBegun => "period-not-begun",
+            Rule::NotAYear => "not-a-year",
+            Rule::FileHasNoName => "file-has-no-name",
+            Rule::FileEmpty => "file-empty",
+        }
+    }
+
+    /// The English wording, for the API and the logs.
+    pub fn english(self) -> &'static str {
+        match self {
+            Rule::PartnerOrOrganization => "give partner_id or organization, not both",
+            Rule::NamePosition => "name the position held at that organization",
+            Rule::ChoosePartnerOrOrganization => "choose a partner or name the organization",
+            Rule::DeputyDiffers => "the deputy must differ from the lead",
+            Rule::MergeNeedsUnits => "name at least one unit to merge",
+            Rule::UnitTwice => "a unit is listed twice",
+            Rule::MergeIntoItself => "a unit cannot be merged into itself",
+            Rule::MergeNeedsTwo => "a merge into a new unit needs at least two units",
+            Rule::SplitNeedsTwo => "a split needs at least two resulting units",
+            Rule::ShareRange => "each share must be above 0 and at most 1",
+            Rule::GiveReason => "give the reason",
+            Rule::NotInFuture => "cannot be in the future",
+            Rule::NamePermit => "name the permit to extend or amend",
+            Rule::NoPermitForProcedure => "this procedure concerns no existing permit",
+            Rule::SayRequest => "say what the NGO asks for",
+            Rule::ProjectCode => "write up to 40 letters A–Z, digits or - _ . /",
+            Rule::NameFunder => "name the NGO that funds it",
+            Rule::NameProvince => "name at least one province the permit covers",
+            Rule::FormCode => {
+                "write 2 to 20 letters A–Z, digits or dashes, starting with a letter or digit (e.g. BC-NAM)"
+            }
+            Rule::OnlyDoneHasDate => "only a done task has a completion date",
+            Rule::NotAnEmail => "must be an email address like name@example.org",
+            Rule::NotOwnProgramme => "a project is not its own programme",
+            Rule::OwnParent => "a unit cannot be its own parent",
+            Rule::ParentUnderUnit => "the new parent lies under this unit",
+            Rule::StartsOnChangeDate => {
+                "a unit created by a structural change starts on the change's date"
+            }
+            Rule::NotACluster => "this unit is not a cluster",
+            Rule::PeriodNotBegun => "this period has not begun",
+            Rule::NotAYear => "not a calendar year",
+            Rule::FileHasNoName => "the file has no name",
+            Rule::FileEmpty => "the file is empty",
+        }
+    }
+}
+
+impl From<Rule> for Problem {
+    fn from(rule: Rule) -> Self {
+        Problem::Broken(rule)
     }
 }
 
@@ -188,6 +374,7 @@ impl fmt::Display for Problem {
             Problem::PersonIdOrName => {
                 f.write_str("give each member a person_id or a name, not both")
             }
+            Problem::Broken(rule) => f.write_str(rule.english()),
             Problem::Text(text) => f.write_str(text),
         }
     }

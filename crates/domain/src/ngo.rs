@@ -180,10 +180,10 @@ impl PermitDraft {
         if let (Some(issued), Some(to)) = (self.issued_on, self.valid_to)
             && to < issued
         {
-            check.push("valid_to", "ends before it was issued");
+            check.push("valid_to", crate::error::Problem::EndsBeforeStart);
         }
         if self.provinces.is_empty() {
-            check.push("provinces", "name at least one province the permit covers");
+            check.push("provinces", crate::error::Rule::NameProvince);
         }
         let mut sectors: Vec<String> = self
             .sectors

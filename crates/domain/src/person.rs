@@ -88,7 +88,7 @@ fn rules(check: &mut Checker, name: &str, email: Option<&str>) {
     if let Some(email) = email
         && Email::parse(email).is_err()
     {
-        check.push("email", "must be an email address like name@example.org");
+        check.push("email", crate::error::Rule::NotAnEmail);
     }
 }
 

@@ -181,13 +181,11 @@ impl TaskSpec {
                 self.progress = 100;
                 let done = self.done_on.unwrap_or(today);
                 if done > today {
-                    c.push("done_on", "cannot be in the future");
+                    c.push("done_on", crate::error::Rule::NotInFuture);
                 }
                 self.done_on = Some(done);
             }
-            _ if self.done_on.is_some() => {
-                c.push("done_on", "only a done task has a completion date")
-            }
+            _ if self.done_on.is_some() => c.push("done_on", crate::error::Rule::OnlyDoneHasDate),
             _ => {}
         }
         c.finish()?;

@@ -181,7 +181,7 @@ impl FormDraft {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphanumeric());
         if !code_ok {
-            check.push("code", "write 2 to 20 letters A–Z, digits or dashes, starting with a letter or digit (e.g. BC-NAM)");
+            check.push("code", crate::error::Rule::FormCode);
         }
         let name = |field: &str, value: &str, check: &mut Checker| {
             let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -245,7 +245,7 @@ impl FormDraft {
                 0
             }
             None => {
-                check.push("due_days", "is required (days after the period ends)");
+                check.push("due_days", crate::error::Problem::Required);
                 0
             }
         };

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, crate::error::Problem> {
         let email = input.trim().to_lowercase();
         let Some((local, domain)) = email.split_once('@') else {
-            return Err("must be an email address like name@example.org".into());
+            return Err(crate::error::Rule::NotAnEmail.into());
         };
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
@@ -27,7 +27,7 @@ impl Email {
             || email.len() > 254
             || email.chars().any(char::is_whitespace)
         {
-            return Err("must be an email address like name@example.org".into());
+            return Err(crate::error::Rule::NotAnEmail.into());
         }
         Ok(Self(email))
     }

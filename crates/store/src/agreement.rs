@@ -294,9 +294,9 @@ pub async fn create(
     input: &AgreementSpec,
     owner_unit: Option<i64>,
 ) -> Result<Agreement> {
-    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
-        Error::invalid("owner_unit_id", "name the unit that keeps this agreement")
-    })?;
+    let owner = owner_unit
+        .or(actor.unit_id)
+        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(owner))?;
     check(conn, input, None).await?;
     let now = Utc::now();
@@ -678,7 +678,13 @@ pub async fn add_task(
         check.push("item", amity_domain::error::Problem::Empty);
     }
     if !(1950..=2200).contains(&year) {
-        check.push("year", "must be between 1950 and 2200");
+        check.push(
+            "year",
+            amity_domain::error::Problem::OutOfRange {
+                min: 1950,
+                max: 2200,
+            },
+        );
     }
     check.finish()?;
     org::require_known(conn, "owner_unit_id", owner_unit).await?;

@@ -906,7 +906,7 @@ pub async fn update(
     if spec.programme_id == Some(id) {
         return Err(Error::invalid(
             "programme_id",
-            "a project is not its own programme",
+            amity_domain::error::Rule::NotOwnProgramme,
         ));
     }
     if spec.programme_id.is_some() && !before.projects.is_empty() {

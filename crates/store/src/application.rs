@@ -404,9 +404,9 @@ pub async fn file(
             check.push("documents", format!("missing: {}", missing.join("; ")));
         }
         match (p.needs_permit(), draft.permit_id) {
-            (true, None) => check.push("permit_id", "name the permit to extend or amend"),
+            (true, None) => check.push("permit_id", amity_domain::error::Rule::NamePermit),
             (false, Some(_)) => {
-                check.push("permit_id", "this procedure concerns no existing permit")
+                check.push("permit_id", amity_domain::error::Rule::NoPermitForProcedure)
             }
             _ => {}
         }
@@ -418,7 +418,7 @@ pub async fn file(
         .unwrap_or_default()
         .to_owned();
     if request.is_empty() {
-        check.push("request", "say what the NGO asks for");
+        check.push("request", amity_domain::error::Rule::SayRequest);
     }
     check.finish()?;
     let procedure = procedure
@@ -533,8 +533,9 @@ pub async fn transition(
         update.value(Applications::DecidedAt, Utc::now());
     }
     if to == ApplicationState::Approved {
-        let details =
-            || permit.ok_or_else(|| Error::invalid("permit", "give the permit's details"));
+        let details = || {
+            permit.ok_or_else(|| Error::invalid("permit", amity_domain::error::Problem::Required))
+        };
         if let Some(kind) = before.procedure.issues() {
             let draft = PermitDraft {
                 kind: Some(kind.as_str().into()),

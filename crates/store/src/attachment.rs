@@ -135,11 +135,14 @@ pub(crate) async fn attach(
         .unwrap_or(file_name)
         .trim();
     if file_name.is_empty() {
-        return Err(Error::invalid("file", "the file has no name"));
+        return Err(Error::invalid(
+            "file",
+            amity_domain::error::Rule::FileHasNoName,
+        ));
     }
     let content_type = content_type_of(file_name).map_err(|e| Error::invalid("file", e))?;
     if bytes.is_empty() {
-        return Err(Error::invalid("file", "the file is empty"));
+        return Err(Error::invalid("file", amity_domain::error::Rule::FileEmpty));
     }
     if bytes.len() > files.max_bytes {
         return Err(Error::invalid(

@@ -351,7 +351,7 @@ pub async fn transition(
         && before.state == AwardState::Submitted
         && comment.is_none()
     {
-        c.push("comment", "give the reason");
+        c.push("comment", amity_domain::error::Rule::GiveReason);
     }
     let number = decision
         .number
@@ -365,17 +365,17 @@ pub async fn transition(
         .filter(|n| !n.is_empty());
     if to == AwardState::Approved {
         if number.is_none() {
-            c.push("decision_number", "the decision's number is required");
+            c.push("decision_number", amity_domain::error::Problem::Required);
         }
         match decision.decided_on {
-            None => c.push("decided_on", "the decision's date is required"),
+            None => c.push("decided_on", amity_domain::error::Problem::Required),
             Some(d) if d > Utc::now().date_naive() => {
-                c.push("decided_on", "cannot be in the future")
+                c.push("decided_on", amity_domain::error::Rule::NotInFuture)
             }
             Some(_) => {}
         }
         if issuer.is_none() {
-            c.push("issuer", "who issued the decision is required");
+            c.push("issuer", amity_domain::error::Problem::Required);
         }
     }
     c.finish()?;

@@ -479,7 +479,13 @@ pub async fn add_commemoration(
         check.push("title", amity_domain::error::Problem::Empty);
     }
     if !(1900..=2200).contains(&year) {
-        check.push("year", "must be between 1900 and 2200");
+        check.push(
+            "year",
+            amity_domain::error::Problem::OutOfRange {
+                min: 1900,
+                max: 2200,
+            },
+        );
     }
     check.finish()?;
     let country_id = match country {

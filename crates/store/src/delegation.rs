@@ -662,12 +662,9 @@ pub async fn create(
     input: &DelegationSpec,
     owner_unit: Option<i64>,
 ) -> Result<Delegation> {
-    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
-        Error::invalid(
-            "owner_unit_id",
-            "name the unit that sends or hosts this delegation",
-        )
-    })?;
+    let owner = owner_unit
+        .or(actor.unit_id)
+        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(owner))?;
     org::require_known(conn, "owner_unit_id", owner).await?;
     let members = resolve_members(conn, actor, owner, &input.members).await?;

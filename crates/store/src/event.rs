@@ -413,9 +413,9 @@ pub async fn create(
     input: &EventSpec,
     owner_unit: Option<i64>,
 ) -> Result<Event> {
-    let owner = owner_unit.or(actor.unit_id).ok_or_else(|| {
-        Error::invalid("owner_unit_id", "name the unit that organizes this event")
-    })?;
+    let owner = owner_unit
+        .or(actor.unit_id)
+        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(owner))?;
     if org::unit_refs(conn, [owner].into()).await?.is_empty() {
         return Err(Error::invalid(

@@ -44,9 +44,9 @@ pub async fn list(conn: &mut Conn, year: Option<i32>) -> Result<Vec<Holiday>> {
         .from(PublicHolidays::Table);
     if let Some(year) = year {
         let first = NaiveDate::from_ymd_opt(year, 1, 1)
-            .ok_or_else(|| Error::invalid("year", "not a calendar year"))?;
+            .ok_or_else(|| Error::invalid("year", amity_domain::error::Rule::NotAYear))?;
         let last = NaiveDate::from_ymd_opt(year, 12, 31)
-            .ok_or_else(|| Error::invalid("year", "not a calendar year"))?;
+            .ok_or_else(|| Error::invalid("year", amity_domain::error::Rule::NotAYear))?;
         query.and_where(Expr::col(PublicHolidays::Date).between(first, last));
     }
     let rows: Vec<Row> = conn

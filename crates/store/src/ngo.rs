@@ -610,7 +610,10 @@ pub async fn change_permit(
         PermitChange::Suspended | PermitChange::Revoked | PermitChange::Reinstated
             if note.is_none() =>
         {
-            return Err(Error::invalid("note", "give the reason for the decision"));
+            return Err(Error::invalid(
+                "note",
+                amity_domain::error::Rule::GiveReason,
+            ));
         }
         _ => {}
     }

@@ -583,7 +583,7 @@ pub async fn cluster_year(conn: &mut Conn, cluster_id: i64, year: i32) -> Result
     let (start, _) = year_bounds(year)?;
     let cluster = get(conn, cluster_id, start).await?;
     if cluster.kind != OrgKind::Cluster.as_str() {
-        return Err(Error::invalid("id", "this unit is not a cluster"));
+        return Err(Error::invalid("id", amity_domain::error::Rule::NotACluster));
     }
     let roles: Option<(i64, Option<i64>)> = conn
         .fetch_optional(
@@ -642,7 +642,7 @@ pub async fn set_cluster_roles(
                 format!("unit {d} is not a member of this cluster in {year}"),
             );
         } else if d == lead {
-            check.push("deputy", "the deputy must differ from the lead");
+            check.push("deputy", amity_domain::error::Rule::DeputyDiffers);
         }
     }
     check.finish()?;
@@ -1143,7 +1143,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
         if parent == Some(id) {
             return Err(Error::invalid(
                 "parent_id",
-                "a unit cannot be its own parent",
+                amity_domain::error::Rule::OwnParent,
             ));
         }
         if parent != current.parent_id {
@@ -1152,7 +1152,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
                 if ancestors(conn, p, effective).await?.contains(&id) {
                     return Err(Error::invalid(
                         "parent_id",
-                        "the new parent lies under this unit",
+                        amity_domain::error::Rule::ParentUnderUnit,
                     ));
                 }
             }
@@ -1389,7 +1389,7 @@ async fn resolve_target(
             if unit.period.from != date {
                 return Err(Error::invalid(
                     &format!("{field}.valid_from"),
-                    "a unit created by a structural change starts on the change's date",
+                    amity_domain::error::Rule::StartsOnChangeDate,
                 ));
             }
             Ok(create(conn, actor, unit).await?.id)
@@ -1402,16 +1402,16 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, merge: &Merge) -> Result<Line
     let mut check = Checker::new();
     let distinct: BTreeSet<i64> = merge.from.iter().copied().collect();
     if merge.from.is_empty() {
-        check.push("from", "name at least one unit to merge");
+        check.push("from", amity_domain::error::Rule::MergeNeedsUnits);
     } else if distinct.len() != merge.from.len() {
-        check.push("from", "a unit is listed twice");
+        check.push("from", amity_domain::error::Rule::UnitTwice);
     }
     if let Target::Existing(into) = merge.into {
         if distinct.contains(&into) {
-            check.push("into", "a unit cannot be merged into itself");
+            check.push("into", amity_domain::error::Rule::MergeIntoItself);
         }
     } else if merge.from.len() < 2 {
-        check.push("from", "a merge into a new unit needs at least two units");
+        check.push("from", amity_domain::error::Rule::MergeNeedsTwo);
     }
     check.finish()?;
     let sources = ensure_open_units(conn, &merge.from, merge.date, "from").await?;
@@ -1450,11 +1450,11 @@ pub async fn split(conn: &mut Conn, actor: &Actor, split: &Split) -> Result<Line
     actor.require(Action::ManageStructure, None)?;
     let mut check = Checker::new();
     if split.into.len() < 2 {
-        check.push("into", "a split needs at least two resulting units");
+        check.push("into", amity_domain::error::Rule::SplitNeedsTwo);
     }
     let total: f64 = split.into.iter().map(|(_, s)| *s).sum();
     if split.into.iter().any(|(_, s)| !(*s > 0.0 && *s <= 1.0)) {
-        check.push("shares", "each share must be above 0 and at most 1");
+        check.push("shares", amity_domain::error::Rule::ShareRange);
     } else if (total - 1.0).abs() > 1e-6 {
         check.push(
             "shares",

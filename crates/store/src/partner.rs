@@ -444,7 +444,7 @@ pub async fn create(
 ) -> Result<Partner> {
     let owner = owner_unit
         .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this partner"))?;
+        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(owner))?;
     input.check()?;
     if org::get(conn, owner, Utc::now().date_naive())

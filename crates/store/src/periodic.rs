@@ -742,7 +742,10 @@ pub async fn create(
     let form = form(conn, form_code).await?;
     let period = form.period(period)?;
     if period.start > Utc::now().date_naive() {
-        return Err(Error::invalid("period", "this period has not begun"));
+        return Err(Error::invalid(
+            "period",
+            amity_domain::error::Rule::PeriodNotBegun,
+        ));
     }
     let found = org::get(conn, unit, period.end).await.map_err(|_| {
         Error::invalid(

@@ -144,7 +144,7 @@ pub async fn create(
 ) -> Result<Person> {
     let owner = owner_unit
         .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("owner_unit_id", "name the unit that keeps this person"))?;
+        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(owner))?;
     input.check()?;
     org::require_known(conn, "owner_unit_id", owner).await?;
@@ -440,7 +440,10 @@ pub async fn add_position(
             Err(e) => return Err(e),
         },
         Organization::Named(name) if name.trim().is_empty() => {
-            return Err(Error::invalid("organization", "name the organization"));
+            return Err(Error::invalid(
+                "organization",
+                amity_domain::error::Problem::Required,
+            ));
         }
         Organization::Named(name) => (None, None, Some(name.trim().to_owned())),
     };

@@ -134,6 +134,21 @@ mod tests {
     }
 
     #[test]
+    fn every_rule_is_worded_in_both_languages() {
+        for rule in amity_domain::error::Rule::ALL {
+            for lang in [Lang::Vi, Lang::En] {
+                let said = lang.problem(&Problem::Broken(*rule));
+                assert_ne!(said, rule.english(), "{rule:?} has no {lang:?} message");
+            }
+        }
+        assert!(
+            Lang::Vi
+                .problem(&Problem::Broken(amity_domain::error::Rule::GiveReason))
+                .contains("lý do")
+        );
+    }
+
+    #[test]
     fn problems_are_worded_in_the_readers_language_with_their_values() {
         let date = Problem::NotADate {
             value: "31/13/2026".into(),

@@ -353,7 +353,10 @@ fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invali
         ),
         (None, Some(o)) => Some(Some(Organization::Named(o))),
         (Some(_), Some(_)) => {
-            check.push("organization", "give partner_id or organization, not both");
+            check.push(
+                "organization",
+                amity_domain::error::Rule::PartnerOrOrganization,
+            );
             None
         }
     };
@@ -361,7 +364,7 @@ fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invali
     if position.is_none()
         && (!matches!(at, Some(None)) || !matches!(from, Some(None)) || !matches!(to, Some(None)))
     {
-        check.push("position", "name the position held at that organization");
+        check.push("position", amity_domain::error::Rule::NamePosition);
     }
     if position.is_some() && matches!(at, Some(None)) {
         check.push(

@@ -157,7 +157,10 @@ async fn add_position(
                     .map_err(|_| "choose a partner".to_owned()),
             ),
             ("", None) => {
-                check.push("partner_id", "choose a partner or name the organization");
+                check.push(
+                    "partner_id",
+                    amity_domain::error::Rule::ChoosePartnerOrOrganization,
+                );
                 None
             }
             _ => {
@@ -321,7 +324,7 @@ async fn create(
         };
         let from = super::optional_date("valid_from", &form.valid_from, &mut check);
         if partner.flatten().is_some() && form.title.trim().is_empty() {
-            check.push("title", "give the position's title");
+            check.push("title", amity_domain::error::Problem::Required);
         }
         check.finish()?;
         let (Some(input), Some(partner), Some(from)) = (input, partner, from) else {
