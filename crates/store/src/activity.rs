@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor};
+use amity_domain::country::CountryCode;
 use chrono::NaiveDate;
 use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query};
 use serde::Serialize;
@@ -117,15 +118,17 @@ pub(crate) fn linked_to(
 }
 
 /// What every activity list filters on besides its own fields.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Shared<'a> {
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
     /// Starting within this period (inclusive).
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Kept by these units (a unit's subtree, resolved by the caller).
-    pub units: Option<&'a BTreeSet<i64>>,
+    pub units: Option<BTreeSet<i64>>,
+    /// Concerning this country (each kind of record says how).
+    pub country: Option<CountryCode>,
     pub partner: Option<i64>,
-    pub q: Option<&'a str>,
+    pub q: Option<String>,
 }
 
 /// An activity table as its list reads it: the record kind and the columns the shared filters,
@@ -141,7 +144,7 @@ pub(crate) struct ListTable<T> {
 
 impl<T: Iden + Copy + 'static> ListTable<T> {
     /// The reader's scope and the shared filters, as one condition to which a list adds its own.
-    pub(crate) fn shared_cond(&self, conn: &Conn, actor: &Actor, f: Shared<'_>) -> Cond {
+    pub(crate) fn shared_cond(&self, conn: &Conn, actor: &Actor, f: &ActivityFilter) -> Cond {
         let mut cond = Cond::all();
         if let Some(scoped) = scope_cond(&actor.read, Expr::col(self.owner)) {
             cond = cond.add(scoped);
@@ -152,7 +155,7 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
         if let Some(to) = f.to {
             cond = cond.add(Expr::col(self.start).lte(to));
         }
-        if let Some(units) = f.units {
+        if let Some(units) = &f.units {
             cond = cond.add(Expr::col(self.owner).is_in(units.iter().copied()));
         }
         if let Some(p) = f.partner {
@@ -162,7 +165,7 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
                 p,
             )));
         }
-        if let Some(q) = f.q
+        if let Some(q) = &f.q
             && let Some(ids) = crate::search::matching_ids(conn.backend(), self.entity, q)
         {
             cond = cond.add(Expr::col(self.id).in_subquery(ids));

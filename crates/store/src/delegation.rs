@@ -9,7 +9,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::activity::{DelegationState, Direction, MemberRole};
 use amity_domain::authz::{Action, Actor, delegation_move};
-use amity_domain::country::CountryCode;
 use amity_domain::delegation::{
     DelegationDraft, DelegationSpec, LegDraft, Member as DelegationMember, MemberDraft, MoneyDraft,
     Who,
@@ -23,7 +22,7 @@ use sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::activity::{self, LinkType, ListTable, Shared, TaskRef};
+use crate::activity::{self, ActivityFilter, LinkType, ListTable, TaskRef};
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
@@ -873,17 +872,11 @@ const LIST: ListTable<Delegations> = ListTable {
 /// Which delegations a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct DelegationFilter {
+    /// The period, units, country (a leg's), partner and words.
+    pub shared: ActivityFilter,
     pub direction: Option<Direction>,
     pub state: Option<DelegationState>,
-    /// Starting within this period (inclusive).
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Kept by these units (a unit's subtree, resolved by the caller).
-    pub units: Option<BTreeSet<i64>>,
-    pub country: Option<CountryCode>,
-    pub partner: Option<i64>,
     pub person: Option<i64>,
-    pub q: Option<String>,
 }
 
 /// The sort fields of the delegation list.
@@ -898,24 +891,14 @@ pub async fn list(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<Delegation>, i64)> {
-    let mut cond = LIST.shared_cond(
-        conn,
-        actor,
-        Shared {
-            from: filter.from,
-            to: filter.to,
-            units: filter.units.as_ref(),
-            partner: filter.partner,
-            q: filter.q.as_deref(),
-        },
-    );
+    let mut cond = LIST.shared_cond(conn, actor, &filter.shared);
     if let Some(d) = filter.direction {
         cond = cond.add(Expr::col(Delegations::Direction).eq(d.as_str()));
     }
     if let Some(s) = filter.state {
         cond = cond.add(Expr::col(Delegations::State).eq(s.as_str()));
     }
-    if let Some(code) = &filter.country {
+    if let Some(code) = &filter.shared.country {
         let legs = Query::select()
             .column(DelegationLegs::DelegationId)
             .from(DelegationLegs::Table)

@@ -9,7 +9,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::activity::{Channel, EventType};
 use amity_domain::authz::{Action, Actor};
-use amity_domain::country::CountryCode;
 use amity_domain::error::Problem;
 use amity_domain::event::{EventDraft, EventSpec};
 use amity_domain::partner::Vocabulary;
@@ -19,7 +18,7 @@ use sea_query::{Cond, Expr, ExprTrait, Query, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::activity::{self, LinkType, ListTable, Shared, TaskRef};
+use crate::activity::{self, ActivityFilter, LinkType, ListTable, TaskRef};
 use crate::audit::AuditAction;
 use crate::db::Conn;
 use crate::error::{Error, Result};
@@ -511,13 +510,9 @@ const LIST: ListTable<Events> = ListTable {
 /// Which events a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
+    /// The period, units, country (where it was held or concerned), partner and words.
+    pub shared: ActivityFilter,
     pub event_type: Option<EventType>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub units: Option<BTreeSet<i64>>,
-    pub country: Option<CountryCode>,
-    pub partner: Option<i64>,
-    pub q: Option<String>,
 }
 
 /// The sort fields of the event list.
@@ -532,21 +527,11 @@ pub async fn list(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<Event>, i64)> {
-    let mut cond = LIST.shared_cond(
-        conn,
-        actor,
-        Shared {
-            from: filter.from,
-            to: filter.to,
-            units: filter.units.as_ref(),
-            partner: filter.partner,
-            q: filter.q.as_deref(),
-        },
-    );
+    let mut cond = LIST.shared_cond(conn, actor, &filter.shared);
     if let Some(t) = filter.event_type {
         cond = cond.add(Expr::col(Events::EventType).eq(t.as_str()));
     }
-    if let Some(code) = &filter.country {
+    if let Some(code) = &filter.shared.country {
         let id = country::id_for(conn, "country", code).await?;
         cond = cond.add(
             Cond::any()

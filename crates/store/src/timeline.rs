@@ -220,8 +220,12 @@ pub async fn for_partner(
             });
         }
     }
-    let delegations = crate::delegation::DelegationFilter {
+    let met = crate::activity::ActivityFilter {
         partner: Some(partner_id),
+        ..Default::default()
+    };
+    let delegations = crate::delegation::DelegationFilter {
+        shared: met.clone(),
         ..Default::default()
     };
     for d in crate::delegation::list(conn, actor, &delegations, ("start_on", true), 10_000, 0)
@@ -238,7 +242,7 @@ pub async fn for_partner(
         ));
     }
     let events = crate::event::EventFilter {
-        partner: Some(partner_id),
+        shared: met,
         ..Default::default()
     };
     for e in crate::event::list(conn, actor, &events, ("start_on", true), 10_000, 0)

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use amity_domain::activity::{DelegationState, Direction};
 use amity_domain::country::CountryCode;
 use amity_domain::partner::Vocabulary;
+use amity_store::activity::ActivityFilter;
 use amity_store::attachment::{self, Attachment, FileStore};
 use amity_store::delegation::{self, Delegation, DelegationFilter};
 use amity_store::event::{self, Event, EventFilter};
@@ -66,28 +67,20 @@ pub(crate) async fn subtree(
     Ok(Some(graph.reach(unit)))
 }
 
-/// What the delegation and event lists' queries share, read and checked once.
-pub(crate) struct Shared {
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub units: Option<BTreeSet<i64>>,
-    pub country: Option<CountryCode>,
-    pub q: Option<String>,
-}
-
 /// Reads the shared part of an activity list's query: the year or dates, the unit whose subtree
-/// to show, a country's code and words to search.
+/// to show, a country's code, a partner met and words to search.
 pub(crate) async fn shared(
     state: &AppState,
     (year, from, to): (Option<i32>, Option<&str>, Option<&str>),
     unit: Option<i64>,
-    country: Option<&str>,
+    (country, partner): (Option<&str>, Option<i64>),
     q: Option<&str>,
-) -> Result<Shared, ApiError> {
+) -> Result<ActivityFilter, ApiError> {
     let (from, to) = period(year, from, to)?;
-    Ok(Shared {
+    Ok(ActivityFilter {
         from,
         to,
+        partner,
         units: subtree(state, unit).await?,
         country: country
             .filter(|c| !c.is_empty())
@@ -260,16 +253,19 @@ pub(crate) async fn calendar_items(
     to: NaiveDate,
 ) -> Result<(Vec<Delegation>, Vec<Event>), ApiError> {
     let mut conn = state.db.conn().await?;
-    let df = DelegationFilter {
+    let dates = ActivityFilter {
         from: Some(from),
         to: Some(to),
+        ..Default::default()
+    };
+    let df = DelegationFilter {
+        shared: dates.clone(),
         ..Default::default()
     };
     let (delegations, _) =
         delegation::list(&mut conn, &me.actor, &df, ("start_on", false), 10_000, 0).await?;
     let ef = EventFilter {
-        from: Some(from),
-        to: Some(to),
+        shared: dates,
         ..Default::default()
     };
     let (events, _) =

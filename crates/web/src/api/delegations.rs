@@ -55,20 +55,15 @@ pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<Delegation
         state,
         (q.year, q.from.as_deref(), q.to.as_deref()),
         q.unit,
-        q.country.as_deref(),
+        (q.country.as_deref(), q.partner),
         q.q.as_deref(),
     )
     .await?;
     Ok(DelegationFilter {
+        shared,
         direction: vocab("direction", q.direction.as_deref())?,
         state: vocab("state", q.state.as_deref())?,
-        from: shared.from,
-        to: shared.to,
-        units: shared.units,
-        country: shared.country,
-        partner: q.partner,
         person: q.person,
-        q: shared.q,
     })
 }
 

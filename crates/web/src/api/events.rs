@@ -43,23 +43,18 @@ pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilte
         state,
         (q.year, q.from.as_deref(), q.to.as_deref()),
         q.unit,
-        q.country.as_deref(),
+        (q.country.as_deref(), q.partner),
         q.q.as_deref(),
     )
     .await?;
     Ok(EventFilter {
+        shared,
         event_type: q
             .event_type
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(|t| t.parse().map_err(|e| unprocessable("type", e)))
             .transpose()?,
-        from: shared.from,
-        to: shared.to,
-        units: shared.units,
-        country: shared.country,
-        partner: q.partner,
-        q: shared.q,
     })
 }
 

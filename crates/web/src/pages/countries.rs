@@ -146,14 +146,18 @@ async fn load<'a>(
     };
     let (partners, _) =
         amity_store::partner::list(&mut conn, &filter, ("name", false), 200, 0).await?;
-    let with = amity_store::delegation::DelegationFilter {
+    let concerning = amity_store::activity::ActivityFilter {
         country: Some(code.clone()),
+        ..Default::default()
+    };
+    let with = amity_store::delegation::DelegationFilter {
+        shared: concerning.clone(),
         ..Default::default()
     };
     let (delegations, _) =
         amity_store::delegation::list(&mut conn, actor, &with, ("start_on", true), 20, 0).await?;
     let with = amity_store::event::EventFilter {
-        country: Some(code.clone()),
+        shared: concerning,
         ..Default::default()
     };
     let (events, _) =

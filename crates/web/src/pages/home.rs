@@ -44,7 +44,10 @@ async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Pa
     let awaiting = amity_store::delegation::awaiting_decision(&mut conn, &me.actor).await?;
     let drafts = amity_store::delegation::DelegationFilter {
         state: Some(amity_domain::activity::DelegationState::Draft),
-        units: Some(own),
+        shared: amity_store::activity::ActivityFilter {
+            units: Some(own),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let (drafts, _) =
