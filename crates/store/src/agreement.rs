@@ -294,10 +294,7 @@ pub async fn create(
     input: &AgreementSpec,
     owner_unit: Option<i64>,
 ) -> Result<Agreement> {
-    let owner = owner_unit
-        .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
-    actor.require(Action::Write, Some(owner))?;
+    let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
     check(conn, input, None).await?;
     let now = Utc::now();
     let (mut columns, mut values): (Vec<Agreements>, Vec<SimpleExpr>) =

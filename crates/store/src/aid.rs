@@ -839,7 +839,6 @@ pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Res
         .or(actor.unit_id)
         .ok_or_else(|| Error::invalid("unit_id", amity_domain::error::Problem::Required))?;
     actor.require(Action::Write, Some(unit))?;
-    org::require_known(conn, "unit_id", unit).await?;
     check_refs(conn, actor, &spec).await?;
     check_code_free(conn, &spec.code, None).await?;
     let now = Utc::now();

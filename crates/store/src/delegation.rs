@@ -661,11 +661,7 @@ pub async fn create(
     input: &DelegationSpec,
     owner_unit: Option<i64>,
 ) -> Result<Delegation> {
-    let owner = owner_unit
-        .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
-    actor.require(Action::Write, Some(owner))?;
-    org::require_known(conn, "owner_unit_id", owner).await?;
+    let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
     let members = resolve_members(conn, actor, owner, &input.members).await?;
     let now = Utc::now();
     let (mut columns, mut values): (Vec<Delegations>, Vec<SimpleExpr>) =

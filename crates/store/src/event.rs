@@ -412,19 +412,7 @@ pub async fn create(
     input: &EventSpec,
     owner_unit: Option<i64>,
 ) -> Result<Event> {
-    let owner = owner_unit
-        .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
-    actor.require(Action::Write, Some(owner))?;
-    if org::unit_refs(conn, [owner].into()).await?.is_empty() {
-        return Err(Error::invalid(
-            "owner_unit_id",
-            amity_domain::error::Problem::NoSuchRecord {
-                kind: "unit",
-                id: owner,
-            },
-        ));
-    }
+    let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
     let place_country = match &input.place_country {
         Some(c) => Some(country::id_for(conn, "place_country", c).await?),
         None => None,

@@ -246,6 +246,22 @@ struct Lifetime {
     valid_to: Option<NaiveDate>,
 }
 
+/// The unit a new record is kept by: the one given, or the actor's own. The actor must write
+/// for it and it must exist; `field` names it in a refusal.
+pub async fn writing_unit(
+    conn: &mut Conn,
+    actor: &Actor,
+    field: &str,
+    given: Option<i64>,
+) -> Result<i64> {
+    let unit = given
+        .or(actor.unit_id)
+        .ok_or_else(|| Error::invalid(field, amity_domain::error::Problem::Required))?;
+    actor.require(Action::Write, Some(unit))?;
+    require_known(conn, field, unit).await?;
+    Ok(unit)
+}
+
 /// Refuses, under `field`, a unit id that names no unit (whether or not it is still active).
 pub async fn require_known(conn: &mut Conn, field: &str, id: i64) -> Result<()> {
     let found: Option<(i64,)> = conn

@@ -442,23 +442,8 @@ pub async fn create(
     owner_unit: Option<i64>,
     confirmed: bool,
 ) -> Result<Partner> {
-    let owner = owner_unit
-        .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
-    actor.require(Action::Write, Some(owner))?;
+    let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
     input.check()?;
-    if org::get(conn, owner, Utc::now().date_naive())
-        .await
-        .is_err()
-    {
-        return Err(Error::invalid(
-            "owner_unit_id",
-            amity_domain::error::Problem::NoSuchRecord {
-                kind: "unit",
-                id: owner,
-            },
-        ));
-    }
     let country = country_id(conn, input.country.as_ref()).await?;
     if !confirmed {
         let found = duplicates(conn, input, None).await?;

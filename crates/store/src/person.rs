@@ -142,12 +142,8 @@ pub async fn create(
     input: &PersonSpec,
     owner_unit: Option<i64>,
 ) -> Result<Person> {
-    let owner = owner_unit
-        .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("owner_unit_id", amity_domain::error::Problem::Required))?;
-    actor.require(Action::Write, Some(owner))?;
+    let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
     input.check()?;
-    org::require_known(conn, "owner_unit_id", owner).await?;
     let nationality = nationality_id(conn, input.nationality.as_ref()).await?;
     let now = Utc::now();
     let (mut columns, mut values): (Vec<People>, Vec<SimpleExpr>) =
