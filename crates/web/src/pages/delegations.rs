@@ -3,7 +3,9 @@
 
 use amity_domain::activity::{DelegationState, Direction, MemberRole};
 use amity_domain::authz::{Action, delegation_move};
-use amity_domain::delegation::{DelegationDraft, LegDraft, MemberDraft, MoneyDraft};
+use amity_domain::delegation::{
+    DelegationDraft, DelegationSpec, LegDraft, MemberDraft, MoneyDraft,
+};
 use amity_domain::partner::Vocabulary;
 use amity_store::attachment::{self, Attachment};
 use amity_store::delegation::{self, Delegation};
@@ -14,7 +16,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{MoveForm, PageResult, after_post, render, store_error_page};
+use super::{MoveForm, PageResult, after_post, render, save, store_error_page};
 use crate::api::delegations::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
@@ -300,6 +302,13 @@ impl DelegationForm {
         self.tasks.iter().any(|t| t == &id.to_string())
     }
 
+    /// The form read into its spec; budget problems are shown beside the amount.
+    fn spec(&self) -> Result<DelegationSpec, amity_domain::error::Invalid> {
+        self.draft()
+            .parse()
+            .map_err(|e| e.renamed("budget", "budget_amount"))
+    }
+
     /// The draft the form stands for: the head and one member per line, the itinerary rows.
     fn draft(&self) -> DelegationDraft {
         let named = |name: &str, role: MemberRole| MemberDraft {
@@ -441,20 +450,11 @@ async fn create(
     ctx: PageCtx,
     Form(form): Form<DelegationForm>,
 ) -> PageResult {
-    let result = async {
-        let spec = form
-            .draft()
-            .parse()
-            .map_err(|e| e.renamed("budget", "budget_amount"))?;
-        let mut tx = state.db.begin().await?;
-        let created = delegation::create(&mut tx, &me.actor, &spec, None).await?;
-        tx.commit().await?;
-        Ok(created)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        form.spec(),
+        async |tx, spec| delegation::create(tx, &me.actor, &spec, None).await,
         |d: Delegation| path::delegation(d.id),
         |errors| form_page(&state, &ctx, None, form.clone(), errors),
     )
@@ -485,20 +485,11 @@ async fn update(
     Path(id): Path<i64>,
     Form(form): Form<DelegationForm>,
 ) -> PageResult {
-    let result = async {
-        let spec = form
-            .draft()
-            .parse()
-            .map_err(|e| e.renamed("budget", "budget_amount"))?;
-        let mut tx = state.db.begin().await?;
-        let updated = delegation::update(&mut tx, &me.actor, id, &spec).await?;
-        tx.commit().await?;
-        Ok(updated)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        form.spec(),
+        async |tx, spec| delegation::update(tx, &me.actor, id, &spec).await,
         |d: Delegation| path::delegation(d.id),
         |errors| async {
             let existing = delegation::get(&mut state.db.conn().await?, &me.actor, id).await?;

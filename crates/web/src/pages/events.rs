@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render, store_error_page};
+use super::{PageResult, after_post, render, save, store_error_page};
 use crate::api::events::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
@@ -246,17 +246,11 @@ async fn create(
     ctx: PageCtx,
     Form(form): Form<EventDraft>,
 ) -> PageResult {
-    let result = async {
-        let input = form.parse()?;
-        let mut tx = state.db.begin().await?;
-        let created = event::create(&mut tx, &me.actor, &input, None).await?;
-        tx.commit().await?;
-        Ok(created)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        form.parse(),
+        async |tx, spec| event::create(tx, &me.actor, &spec, None).await,
         |e: Event| path::event(e.id),
         |errors| form_page(&state, &ctx, None, form.clone(), errors),
     )
@@ -287,17 +281,11 @@ async fn update(
     Path(id): Path<i64>,
     Form(form): Form<EventDraft>,
 ) -> PageResult {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        let input = form.parse()?;
-        let updated = event::update(&mut tx, &me.actor, id, &input).await?;
-        tx.commit().await?;
-        Ok(updated)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        form.parse(),
+        async |tx, spec| event::update(tx, &me.actor, id, &spec).await,
         |e: Event| path::event(e.id),
         |errors| async {
             let existing = event::get(&mut state.db.conn().await?, &me.actor, id).await?;

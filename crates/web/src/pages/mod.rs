@@ -31,6 +31,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::route_set::RouteSet;
+use crate::state::AppState;
 use crate::view::{FormErrors, PageCtx};
 
 pub(crate) use crate::error_page::{denied_page, error_page_for, store_error_page};
@@ -113,6 +114,32 @@ where
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A form post that writes one record: `input` is the form read into its spec; when it holds,
+/// `write` runs in a transaction committed only if it succeeds, and the reader goes on to
+/// `redirect`'s page; a refused value shows the form again with each problem beside its field.
+pub(crate) async fn save<'c, S, T, P, Fut>(
+    state: &AppState,
+    ctx: &'c PageCtx,
+    input: Result<S, amity_domain::error::Invalid>,
+    write: impl AsyncFnOnce(&mut amity_store::Conn, S) -> amity_store::Result<T>,
+    redirect: impl FnOnce(T) -> String,
+    form_again: impl FnOnce(FormErrors) -> Fut,
+) -> PageResult
+where
+    P: Template + 'c,
+    Fut: Future<Output = amity_store::Result<P>>,
+{
+    let result = async {
+        let spec = input?;
+        let mut tx = state.db.begin().await?;
+        let value = write(&mut tx, spec).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+    .await;
+    after_post(ctx, result, redirect, form_again).await
 }
 
 /// Unknown paths: the API's JSON envelope under `/api/`, a page elsewhere.
