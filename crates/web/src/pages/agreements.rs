@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render, store_error_page};
+use super::{PageResult, render, save, store_error_page};
 use crate::auth::{Auth, CurrentUser};
 use crate::i18n::Lang;
 use crate::route_set::RouteSet;
@@ -326,17 +326,15 @@ async fn update(
     Path(id): Path<i64>,
     Form(form): Form<AgreementForm>,
 ) -> PageResult {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        let current = agreement::get(&mut tx, &me.actor, id).await?;
-        let input = form.input(&current)?;
-        agreement::update(&mut tx, &me.actor, id, &input).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let current = agreement::get(tx, &me.actor, id).await?;
+            let input = form.input(&current)?;
+            agreement::update(tx, &me.actor, id, &input).await?;
+            Ok(())
+        },
         |()| path::agreement(id),
         |errors| form_page(&state, &ctx, &me, id, Some(form.clone()), errors),
     )
@@ -350,18 +348,15 @@ async fn renew(
     Path(id): Path<i64>,
     Form(form): Form<AgreementForm>,
 ) -> PageResult {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        let current = agreement::get(&mut tx, &me.actor, id).await?;
-        let input = form.input(&current)?;
-        let created = agreement::renew(&mut tx, &me.actor, id, &input).await?;
-        tx.commit().await?;
-        Ok(created)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let current = agreement::get(tx, &me.actor, id).await?;
+            let input = form.input(&current)?;
+            let created = agreement::renew(tx, &me.actor, id, &input).await?;
+            Ok(created)
+        },
         |a: Agreement| path::agreement(a.id),
         |errors| agreement_page(&state, &ctx, &me, id, Some(form.clone()), errors),
     )
@@ -383,22 +378,20 @@ async fn add_document(
     Path(id): Path<i64>,
     Form(form): Form<DocumentForm>,
 ) -> PageResult {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        agreement::add_document(
-            &mut tx,
-            &me.actor,
-            id,
-            &form.title,
-            super::field(&form.url).as_deref(),
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            agreement::add_document(
+                tx,
+                &me.actor,
+                id,
+                &form.title,
+                super::field(&form.url).as_deref(),
+            )
+            .await?;
+            Ok(())
+        },
         |()| path::agreement(id),
         |errors| agreement_page(&state, &ctx, &me, id, None, errors),
     )
@@ -411,15 +404,13 @@ async fn remove_document(
     ctx: PageCtx,
     Path((id, document)): Path<(i64, i64)>,
 ) -> PageResult {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        agreement::remove_document(&mut tx, &me.actor, id, document).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            agreement::remove_document(tx, &me.actor, id, document).await?;
+            Ok(())
+        },
         |()| path::agreement(id),
         |errors| agreement_page(&state, &ctx, &me, id, None, errors),
     )

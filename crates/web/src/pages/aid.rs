@@ -27,7 +27,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
 use super::dashboard::{Figure, figure};
-use super::{PageResult, after_post, field, optional_date, render, text_area};
+use super::{PageResult, after_post, field, optional_date, render, save, text_area};
 use crate::api::aid_import;
 use crate::auth::{Auth, CurrentUser};
 use crate::chart::Series;
@@ -320,25 +320,23 @@ async fn upload(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult {
-    let result = async {
-        let (name, bytes) = super::delegations::read_upload(form).await?;
-        let mut tx = state.db.begin().await?;
-        amity_store::record_files::attach(
-            &mut tx,
-            &me.actor,
-            &crate::api::activities::files(&state),
-            aid::PROJECT,
-            id,
-            &name,
-            &bytes,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let (name, bytes) = super::delegations::read_upload(form).await?;
+            amity_store::record_files::attach(
+                tx,
+                &me.actor,
+                &crate::api::activities::files(&state),
+                aid::PROJECT,
+                id,
+                &name,
+                &bytes,
+            )
+            .await?;
+            Ok(())
+        },
         |()| project_path(id),
         |errors| project_page(&state, &ctx, &me, id, None, errors),
     )

@@ -15,7 +15,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::ngos::PermitFields;
-use super::{PageResult, after_post, beside_field, render};
+use super::{PageResult, after_post, beside_field, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -231,15 +231,13 @@ async fn add_note(
     Path(id): Path<i64>,
     PostForm(f): PostForm<NoteForm>,
 ) -> PageResult {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        application::add_note(&mut tx, &me.actor, id, &f.note, today()).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            application::add_note(tx, &me.actor, id, &f.note, today()).await?;
+            Ok(())
+        },
         |()| application_path(id),
         |errors| application_page(&state, &ctx, &me, id, errors),
     )

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, error_page_for, render};
+use super::{PageResult, after_post, error_page_for, render, save};
 use crate::auth::Auth;
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -107,7 +107,7 @@ struct CountryPage<'a> {
     errors: FormErrors,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 struct CorrectionForm {
     #[serde(default)]
     relations_established: String,
@@ -209,29 +209,27 @@ async fn correct(
     let Ok(code) = CountryCode::parse(&code) else {
         return Ok(not_found(&ctx));
     };
-    let result = async {
-        let relations = match opt(&form.relations_established) {
-            None => None,
-            Some(d) => Some(
-                PartialDate::parse(&d)
-                    .map_err(|e| amity_store::Error::invalid("relations_established", e))?,
-            ),
-        };
-        let patch = CountryPatch {
-            relations: Some(relations),
-            relations_note: Some(opt(&form.relations_note)),
-            source: Some(opt(&form.source)),
-        };
-        let mut tx = state.db.begin().await?;
-        country::update(&mut tx, &me.actor, &code, &patch).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let relations = match opt(&form.relations_established) {
+                None => None,
+                Some(d) => Some(
+                    PartialDate::parse(&d)
+                        .map_err(|e| amity_store::Error::invalid("relations_established", e))?,
+                ),
+            };
+            let patch = CountryPatch {
+                relations: Some(relations),
+                relations_note: Some(opt(&form.relations_note)),
+                source: Some(opt(&form.source)),
+            };
+            country::update(tx, &me.actor, &code, &patch).await?;
+            Ok(())
+        },
         |()| path::country(code.as_str()),
-        |errors| load(&state, &ctx, &me.actor, &code, Some(form), errors),
+        |errors| load(&state, &ctx, &me.actor, &code, Some(form.clone()), errors),
     )
     .await
 }
@@ -258,36 +256,34 @@ async fn add_level(
     let Ok(code) = CountryCode::parse(&code) else {
         return Ok(not_found(&ctx));
     };
-    let result = async {
-        let mut check = amity_domain::error::Checker::new();
-        let level = check.check("level", form.level.parse::<PartnershipLevel>());
-        let since = match opt(&form.since) {
-            None => Some(None),
-            Some(s) => check.check("since", PartialDate::parse(&s).map(Some)),
-        };
-        check.finish()?;
-        let (Some(level), Some(since)) = (level, since) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        country::add_level(
-            &mut tx,
-            &me.actor,
-            &code,
-            &NewLevel {
-                level,
-                since,
-                note: opt(&form.note),
-                source: opt(&form.source),
-            },
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = amity_domain::error::Checker::new();
+            let level = check.check("level", form.level.parse::<PartnershipLevel>());
+            let since = match opt(&form.since) {
+                None => Some(None),
+                Some(s) => check.check("since", PartialDate::parse(&s).map(Some)),
+            };
+            check.finish()?;
+            let (Some(level), Some(since)) = (level, since) else {
+                unreachable!("the checker reported every missing value")
+            };
+            country::add_level(
+                tx,
+                &me.actor,
+                &code,
+                &NewLevel {
+                    level,
+                    since,
+                    note: opt(&form.note),
+                    source: opt(&form.source),
+                },
+            )
+            .await?;
+            Ok(())
+        },
         |()| path::country(code.as_str()),
         |errors| load(&state, &ctx, &me.actor, &code, None, errors),
     )

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{MoveForm, PageResult, after_post, render, save, store_error_page};
+use super::{MoveForm, PageResult, render, save, store_error_page};
 use crate::api::delegations::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
@@ -453,8 +453,7 @@ async fn create(
     save(
         &state,
         &ctx,
-        form.spec(),
-        async |tx, spec| delegation::create(tx, &me.actor, &spec, None).await,
+        async |tx| delegation::create(tx, &me.actor, &form.spec()?, None).await,
         |d: Delegation| path::delegation(d.id),
         |errors| form_page(&state, &ctx, None, form.clone(), errors),
     )
@@ -488,8 +487,7 @@ async fn update(
     save(
         &state,
         &ctx,
-        form.spec(),
-        async |tx, spec| delegation::update(tx, &me.actor, id, &spec).await,
+        async |tx| delegation::update(tx, &me.actor, id, &form.spec()?).await,
         |d: Delegation| path::delegation(d.id),
         |errors| async {
             let existing = delegation::get(&mut state.db.conn().await?, &me.actor, id).await?;
@@ -578,19 +576,17 @@ async fn transition(
     Path(id): Path<i64>,
     Form(form): Form<MoveForm>,
 ) -> PageResult {
-    let result = async {
-        let to = form
-            .to
-            .parse::<DelegationState>()
-            .map_err(|e| amity_store::Error::invalid("to", e))?;
-        let mut tx = state.db.begin().await?;
-        delegation::transition(&mut tx, &me.actor, id, to, Some(&form.comment)).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let to = form
+                .to
+                .parse::<DelegationState>()
+                .map_err(|e| amity_store::Error::invalid("to", e))?;
+            delegation::transition(tx, &me.actor, id, to, Some(&form.comment)).await?;
+            Ok(())
+        },
         |()| path::delegation(id),
         |errors| delegation_page(&state, &ctx, &me, id, errors),
     )
@@ -613,25 +609,23 @@ async fn upload(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult {
-    let result = async {
-        let (name, bytes) = read_upload(form).await?;
-        let mut tx = state.db.begin().await?;
-        amity_store::record_files::attach(
-            &mut tx,
-            &me.actor,
-            &crate::api::activities::files(&state),
-            "delegation",
-            id,
-            &name,
-            &bytes,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let (name, bytes) = read_upload(form).await?;
+            amity_store::record_files::attach(
+                tx,
+                &me.actor,
+                &crate::api::activities::files(&state),
+                "delegation",
+                id,
+                &name,
+                &bytes,
+            )
+            .await?;
+            Ok(())
+        },
         |()| path::delegation(id),
         |errors| delegation_page(&state, &ctx, &me, id, errors),
     )

@@ -16,7 +16,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, optional_date, render};
+use super::{PageResult, after_post, optional_date, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -302,36 +302,37 @@ async fn propose(
     ctx: PageCtx,
     PostForm(f): PostForm<ProposalForm>,
 ) -> PageResult {
-    let result = async {
-        let mut c = amity_domain::error::Checker::new();
-        let award_type = c.check("award_type", f.award_type.parse::<AwardType>());
-        let year = c.check(
-            "year",
-            f.year
-                .trim()
-                .parse::<i32>()
-                .map_err(|_| "write a year, such as 2026".to_owned()),
-        );
-        c.finish()?;
-        let proposal = Proposal {
-            award_type: award_type.unwrap_or(AwardType::Other),
-            proposing_unit_id: me.actor.unit_id.ok_or_else(|| {
-                amity_store::Error::invalid("proposing_unit_id", "your account belongs to no unit")
-            })?,
-            recipient_unit_id: None,
-            recipient_person_id: None,
-            recipient_name: Some(f.recipient_name),
-            year: year.unwrap_or_default(),
-            reason: f.reason,
-        };
-        let mut tx = state.db.begin().await?;
-        award::propose(&mut tx, &me.actor, &proposal).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut c = amity_domain::error::Checker::new();
+            let award_type = c.check("award_type", f.award_type.parse::<AwardType>());
+            let year = c.check(
+                "year",
+                f.year
+                    .trim()
+                    .parse::<i32>()
+                    .map_err(|_| "write a year, such as 2026".to_owned()),
+            );
+            c.finish()?;
+            let proposal = Proposal {
+                award_type: award_type.unwrap_or(AwardType::Other),
+                proposing_unit_id: me.actor.unit_id.ok_or_else(|| {
+                    amity_store::Error::invalid(
+                        "proposing_unit_id",
+                        "your account belongs to no unit",
+                    )
+                })?,
+                recipient_unit_id: None,
+                recipient_person_id: None,
+                recipient_name: Some(f.recipient_name),
+                year: year.unwrap_or_default(),
+                reason: f.reason,
+            };
+            award::propose(tx, &me.actor, &proposal).await?;
+            Ok(())
+        },
         |()| "/awards".to_owned(),
         |errors| awards_page(&state, &ctx, &me, AwardsForm::default(), errors),
     )
@@ -359,32 +360,30 @@ async fn move_award(
     Path(id): Path<i64>,
     PostForm(f): PostForm<DecisionForm>,
 ) -> PageResult {
-    let result = async {
-        let mut c = amity_domain::error::Checker::new();
-        let to = c.check("to", f.to.parse::<AwardState>());
-        let decided_on = optional_date("decided_on", &f.decided_on, &mut c);
-        c.finish()?;
-        let decision = Decision {
-            number: Some(f.decision_number),
-            decided_on: decided_on.flatten(),
-            issuer: Some(f.issuer),
-        };
-        let mut tx = state.db.begin().await?;
-        award::transition(
-            &mut tx,
-            &me.actor,
-            id,
-            to.unwrap_or(AwardState::Submitted),
-            Some(&f.comment),
-            &decision,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut c = amity_domain::error::Checker::new();
+            let to = c.check("to", f.to.parse::<AwardState>());
+            let decided_on = optional_date("decided_on", &f.decided_on, &mut c);
+            c.finish()?;
+            let decision = Decision {
+                number: Some(f.decision_number),
+                decided_on: decided_on.flatten(),
+                issuer: Some(f.issuer),
+            };
+            award::transition(
+                tx,
+                &me.actor,
+                id,
+                to.unwrap_or(AwardState::Submitted),
+                Some(&f.comment),
+                &decision,
+            )
+            .await?;
+            Ok(())
+        },
         |()| "/awards".to_owned(),
         |errors| awards_page(&state, &ctx, &me, AwardsForm::default(), errors),
     )

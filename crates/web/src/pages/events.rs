@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render, save, store_error_page};
+use super::{PageResult, render, save, store_error_page};
 use crate::api::events::{ListQuery, filter};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
@@ -249,8 +249,7 @@ async fn create(
     save(
         &state,
         &ctx,
-        form.parse(),
-        async |tx, spec| event::create(tx, &me.actor, &spec, None).await,
+        async |tx| event::create(tx, &me.actor, &form.parse()?, None).await,
         |e: Event| path::event(e.id),
         |errors| form_page(&state, &ctx, None, form.clone(), errors),
     )
@@ -284,8 +283,7 @@ async fn update(
     save(
         &state,
         &ctx,
-        form.parse(),
-        async |tx, spec| event::update(tx, &me.actor, id, &spec).await,
+        async |tx| event::update(tx, &me.actor, id, &form.parse()?).await,
         |e: Event| path::event(e.id),
         |errors| async {
             let existing = event::get(&mut state.db.conn().await?, &me.actor, id).await?;
@@ -349,25 +347,23 @@ async fn upload(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult {
-    let result = async {
-        let (name, bytes) = super::delegations::read_upload(form).await?;
-        let mut tx = state.db.begin().await?;
-        amity_store::record_files::attach(
-            &mut tx,
-            &me.actor,
-            &crate::api::activities::files(&state),
-            "event",
-            id,
-            &name,
-            &bytes,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let (name, bytes) = super::delegations::read_upload(form).await?;
+            amity_store::record_files::attach(
+                tx,
+                &me.actor,
+                &crate::api::activities::files(&state),
+                "event",
+                id,
+                &name,
+                &bytes,
+            )
+            .await?;
+            Ok(())
+        },
         |()| path::event(id),
         |errors| event_page(&state, &ctx, &me, id, errors),
     )

@@ -116,14 +116,13 @@ where
     }
 }
 
-/// A form post that writes one record: `input` is the form read into its spec; when it holds,
-/// `write` runs in a transaction committed only if it succeeds, and the reader goes on to
-/// `redirect`'s page; a refused value shows the form again with each problem beside its field.
-pub(crate) async fn save<'c, S, T, P, Fut>(
+/// A form post's write: `write` runs in a transaction committed only if it succeeds, and the
+/// reader goes on to `redirect`'s page; a refused value shows the form again (`form_again`) with
+/// each problem beside its field.
+pub(crate) async fn save<'c, T, P, Fut>(
     state: &AppState,
     ctx: &'c PageCtx,
-    input: Result<S, amity_domain::error::Invalid>,
-    write: impl AsyncFnOnce(&mut amity_store::Conn, S) -> amity_store::Result<T>,
+    write: impl AsyncFnOnce(&mut amity_store::Conn) -> amity_store::Result<T>,
     redirect: impl FnOnce(T) -> String,
     form_again: impl FnOnce(FormErrors) -> Fut,
 ) -> PageResult
@@ -132,9 +131,8 @@ where
     Fut: Future<Output = amity_store::Result<P>>,
 {
     let result = async {
-        let spec = input?;
         let mut tx = state.db.begin().await?;
-        let value = write(&mut tx, spec).await?;
+        let value = write(&mut tx).await?;
         tx.commit().await?;
         Ok(value)
     }

@@ -15,7 +15,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, beside_field, optional_date, render};
+use super::{PageResult, after_post, beside_field, optional_date, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -258,27 +258,25 @@ async fn set_work(
     Path(id): Path<i64>,
     PostForm(f): PostForm<WorkFields>,
 ) -> PageResult {
-    let result = async {
-        let sectors: Vec<String> = f
-            .sectors
-            .split([',', ' ', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
-        let provinces: Vec<i64> = f
-            .provinces
-            .iter()
-            .filter_map(|p| p.trim().parse().ok())
-            .collect();
-        let mut tx = state.db.begin().await?;
-        ngo::set_work(&mut tx, &me.actor, id, &sectors, &provinces, today()).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let sectors: Vec<String> = f
+                .sectors
+                .split([',', ' ', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let provinces: Vec<i64> = f
+                .provinces
+                .iter()
+                .filter_map(|p| p.trim().parse().ok())
+                .collect();
+            ngo::set_work(tx, &me.actor, id, &sectors, &provinces, today()).await?;
+            Ok(())
+        },
         |()| ngo_path(id),
         |errors| ngo_page(&state, &ctx, &me, id, None, errors),
     )
@@ -292,16 +290,14 @@ async fn add_permit(
     Path(id): Path<i64>,
     PostForm(f): PostForm<PermitFields>,
 ) -> PageResult {
-    let result = async {
-        let draft = f.draft()?;
-        let mut tx = state.db.begin().await?;
-        ngo::add_permit(&mut tx, &me.actor, id, &draft, today()).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let draft = f.draft()?;
+            ngo::add_permit(tx, &me.actor, id, &draft, today()).await?;
+            Ok(())
+        },
         |()| ngo_path(id),
         |errors| ngo_page(&state, &ctx, &me, id, Some(f.clone()), errors),
     )

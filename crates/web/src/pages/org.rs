@@ -21,7 +21,7 @@ use axum_extra::extract::Form as MultiForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, denied_page, error_page_for, render, store_error_page};
+use super::{PageResult, after_post, denied_page, error_page_for, render, save, store_error_page};
 use crate::auth::Auth;
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -379,7 +379,7 @@ async fn create(
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 struct EditForm {
     #[serde(default)]
     name: String,
@@ -442,40 +442,38 @@ async fn save_edit(
     Path(id): Path<i64>,
     Form(form): Form<EditForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let name = check.check("name", OrgName::parse(&form.name));
-        let code = opt(&form.code).and_then(|c| check.check("code", OrgCode::parse(&c)));
-        let parent = match form.parent_id.trim() {
-            "" => Some(None),
-            p => check.check(
-                "parent_id",
-                p.parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| "choose a unit from the list".to_owned()),
-            ),
-        };
-        let effective = check.check("effective", parse_date(&form.effective));
-        check.finish()?;
-        let mut tx = state.db.begin().await?;
-        let current = org::get(&mut tx, id, effective.unwrap_or_else(today)).await?;
-        // Only what differs is changed, so an unchanged field leaves no history behind.
-        let patch = UnitPatch {
-            name: name.filter(|n| n.as_str() != current.name),
-            short_name: Some(opt(&form.short_name)).filter(|s| *s != current.short_name),
-            name_en: Some(opt(&form.name_en)).filter(|s| *s != current.name_en),
-            code: code.filter(|c| Some(c.as_str()) != current.code.as_deref()),
-            parent_id: parent.filter(|p| *p != current.parent_id),
-            effective,
-            ..Default::default()
-        };
-        org::update(&mut tx, &me.actor, id, &patch).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let name = check.check("name", OrgName::parse(&form.name));
+            let code = opt(&form.code).and_then(|c| check.check("code", OrgCode::parse(&c)));
+            let parent = match form.parent_id.trim() {
+                "" => Some(None),
+                p => check.check(
+                    "parent_id",
+                    p.parse::<i64>()
+                        .map(Some)
+                        .map_err(|_| "choose a unit from the list".to_owned()),
+                ),
+            };
+            let effective = check.check("effective", parse_date(&form.effective));
+            check.finish()?;
+            let current = org::get(tx, id, effective.unwrap_or_else(today)).await?;
+            // Only what differs is changed, so an unchanged field leaves no history behind.
+            let patch = UnitPatch {
+                name: name.filter(|n| n.as_str() != current.name),
+                short_name: Some(opt(&form.short_name)).filter(|s| *s != current.short_name),
+                name_en: Some(opt(&form.name_en)).filter(|s| *s != current.name_en),
+                code: code.filter(|c| Some(c.as_str()) != current.code.as_deref()),
+                parent_id: parent.filter(|p| *p != current.parent_id),
+                effective,
+                ..Default::default()
+            };
+            org::update(tx, &me.actor, id, &patch).await?;
+            Ok(())
+        },
         |()| path::unit(id),
         |errors| async {
             let mut conn = state.db.conn().await?;
@@ -483,7 +481,7 @@ async fn save_edit(
             Ok(EditPage {
                 ctx: &ctx,
                 unit,
-                form,
+                form: form.clone(),
                 units: org::all_as_of(&mut conn, today()).await?,
                 errors,
             })
@@ -718,7 +716,7 @@ async fn merge(
 }
 
 /// The split form: one source, up to three results, each existing or new, with shares.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 struct SplitForm {
     #[serde(default)]
     from: String,
@@ -780,94 +778,91 @@ async fn split(
     ctx: PageCtx,
     MultiForm(form): MultiForm<SplitForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let from = check.check(
-            "from",
-            form.from
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "choose the unit to split".to_owned()),
-        );
-        let date = check.check("date", parse_date(&form.date));
-        let mut into = Vec::new();
-        for i in 0..form.share.len().max(form.target.len()) {
-            let target = form.target.get(i).map(|s| s.trim()).unwrap_or("");
-            let share_text = form
-                .share
-                .get(i)
-                .map(|s| s.trim().replace(',', "."))
-                .unwrap_or_default();
-            if target.is_empty() && share_text.is_empty() {
-                continue;
-            }
-            let share = check.check(
-                &format!("share[{i}]"),
-                share_text
-                    .parse::<f64>()
-                    .map_err(|_| "write the share as a number such as 0.5".to_owned()),
-            );
-            let t = match target {
-                "new" | "" => date.and_then(|d| {
-                    new_target(
-                        &form.kind,
-                        form.code.get(i).map_or("", |s| s.as_str()),
-                        form.name.get(i).map_or("", |s| s.as_str()),
-                        None,
-                        d,
-                        &format!("into[{i}]."),
-                        &mut check,
-                    )
-                    .map(|u| Target::New(Box::new(u)))
-                }),
-                id => check.check(
-                    &format!("target[{i}]"),
-                    id.parse::<i64>()
-                        .map(Target::Existing)
-                        .map_err(|_| "choose a unit from the list".to_owned()),
-                ),
-            };
-            if let (Some(t), Some(s)) = (t, share) {
-                into.push((t, s));
-            }
-        }
-        check.finish()?;
-        let (Some(from), Some(date)) = (from, date) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        let parent = org::get(&mut tx, from, date.pred_opt().unwrap_or(date))
-            .await?
-            .parent_id;
-        for (target, _) in &mut into {
-            if let Target::New(unit) = target {
-                unit.parent_id = parent;
-            }
-        }
-        let event = org::split(
-            &mut tx,
-            &me.actor,
-            &Split {
-                from,
-                into,
-                date,
-                note: opt(&form.note),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, amity_store::Error>((from, event))
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let from = check.check(
+                "from",
+                form.from
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| "choose the unit to split".to_owned()),
+            );
+            let date = check.check("date", parse_date(&form.date));
+            let mut into = Vec::new();
+            for i in 0..form.share.len().max(form.target.len()) {
+                let target = form.target.get(i).map(|s| s.trim()).unwrap_or("");
+                let share_text = form
+                    .share
+                    .get(i)
+                    .map(|s| s.trim().replace(',', "."))
+                    .unwrap_or_default();
+                if target.is_empty() && share_text.is_empty() {
+                    continue;
+                }
+                let share = check.check(
+                    &format!("share[{i}]"),
+                    share_text
+                        .parse::<f64>()
+                        .map_err(|_| "write the share as a number such as 0.5".to_owned()),
+                );
+                let t = match target {
+                    "new" | "" => date.and_then(|d| {
+                        new_target(
+                            &form.kind,
+                            form.code.get(i).map_or("", |s| s.as_str()),
+                            form.name.get(i).map_or("", |s| s.as_str()),
+                            None,
+                            d,
+                            &format!("into[{i}]."),
+                            &mut check,
+                        )
+                        .map(|u| Target::New(Box::new(u)))
+                    }),
+                    id => check.check(
+                        &format!("target[{i}]"),
+                        id.parse::<i64>()
+                            .map(Target::Existing)
+                            .map_err(|_| "choose a unit from the list".to_owned()),
+                    ),
+                };
+                if let (Some(t), Some(s)) = (t, share) {
+                    into.push((t, s));
+                }
+            }
+            check.finish()?;
+            let (Some(from), Some(date)) = (from, date) else {
+                unreachable!("the checker reported every missing value")
+            };
+            let parent = org::get(tx, from, date.pred_opt().unwrap_or(date))
+                .await?
+                .parent_id;
+            for (target, _) in &mut into {
+                if let Target::New(unit) = target {
+                    unit.parent_id = parent;
+                }
+            }
+            let event = org::split(
+                tx,
+                &me.actor,
+                &Split {
+                    from,
+                    into,
+                    date,
+                    note: opt(&form.note),
+                },
+            )
+            .await?;
+            Ok((from, event))
+        },
         |(from, _): (i64, LineageEvent)| path::unit(from),
         |errors| async {
             Ok(SplitPage {
                 ctx: &ctx,
                 units: units_today(&state).await?,
-                form,
+                form: form.clone(),
                 kinds: kinds(),
                 errors,
             })

@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render, render_status};
+use super::{PageResult, after_post, render, render_status, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -434,16 +434,14 @@ async fn update(
     Path(id): Path<i64>,
     Form(form): Form<PartnerForm>,
 ) -> PageResult {
-    let result = async {
-        let input = form.parse()?;
-        let mut tx = state.db.begin().await?;
-        partner::update(&mut tx, &me.actor, id, &input).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let input = form.parse()?;
+            partner::update(tx, &me.actor, id, &input).await?;
+            Ok(())
+        },
         |()| path::partner(id),
         |errors| async {
             let mut conn = state.db.conn().await?;
@@ -473,37 +471,36 @@ async fn link(
     Path(id): Path<i64>,
     Form(form): Form<LinkForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let unit = check.check(
-            "unit_id",
-            form.unit_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "choose a unit".to_owned()),
-        );
-        let relation = check.check("relation", form.relation.parse::<UnitRelation>());
-        let date = |s: &str| {
-            if s.trim().is_empty() {
-                Ok(None)
-            } else {
-                amity_domain::text::parse_date(s).map(Some)
-            }
-        };
-        let from = check.check("valid_from", date(&form.valid_from));
-        let to = check.check("valid_to", date(&form.valid_to));
-        check.finish()?;
-        let (Some(unit), Some(relation), Some(from), Some(to)) = (unit, relation, from, to) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        partner::link_unit(&mut tx, &me.actor, id, unit, relation, (from, to), None).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let unit = check.check(
+                "unit_id",
+                form.unit_id
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| "choose a unit".to_owned()),
+            );
+            let relation = check.check("relation", form.relation.parse::<UnitRelation>());
+            let date = |s: &str| {
+                if s.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    amity_domain::text::parse_date(s).map(Some)
+                }
+            };
+            let from = check.check("valid_from", date(&form.valid_from));
+            let to = check.check("valid_to", date(&form.valid_to));
+            check.finish()?;
+            let (Some(unit), Some(relation), Some(from), Some(to)) = (unit, relation, from, to)
+            else {
+                unreachable!("the checker reported every missing value")
+            };
+            partner::link_unit(tx, &me.actor, id, unit, relation, (from, to), None).await?;
+            Ok(())
+        },
         |()| path::partner(id),
         |errors| partner_page(&state, &ctx, &me, id, None, errors),
     )
@@ -534,26 +531,24 @@ async fn add_agreement(
     Path(id): Path<i64>,
     Form(form): Form<AgreementForm>,
 ) -> PageResult {
-    let result = async {
-        let input = AgreementDraft {
-            title: form.title.clone(),
-            number: form.number.clone(),
-            status: form.status.clone(),
-            valid_from: form.valid_from.clone(),
-            valid_to: form.valid_to.clone(),
-            partners: vec![id.to_string()],
-            named_parties: vec![form.other_party.clone()],
-            ..Default::default()
-        }
-        .parse()?;
-        let mut tx = state.db.begin().await?;
-        agreement::create(&mut tx, &me.actor, &input, None).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let input = AgreementDraft {
+                title: form.title.clone(),
+                number: form.number.clone(),
+                status: form.status.clone(),
+                valid_from: form.valid_from.clone(),
+                valid_to: form.valid_to.clone(),
+                partners: vec![id.to_string()],
+                named_parties: vec![form.other_party.clone()],
+                ..Default::default()
+            }
+            .parse()?;
+            agreement::create(tx, &me.actor, &input, None).await?;
+            Ok(())
+        },
         |()| path::partner(id),
         |errors| partner_page(&state, &ctx, &me, id, None, errors),
     )
@@ -580,40 +575,30 @@ async fn add_task(
     Path((id, agreement_id)): Path<(i64, i64)>,
     Form(form): Form<TaskForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let year = check.check(
-            "year",
-            form.year
-                .trim()
-                .parse::<i32>()
-                .map_err(|_| "write the year as four digits".to_owned()),
-        );
-        let status = check.check("status", form.status.parse::<TaskStatus>());
-        check.finish()?;
-        let (Some(year), Some(status)) = (year, status) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let owner = me.actor.unit_id.ok_or_else(|| {
-            amity_store::Error::invalid("owner_unit_id", "your account has no unit")
-        })?;
-        let mut tx = state.db.begin().await?;
-        agreement::add_task(
-            &mut tx,
-            &me.actor,
-            agreement_id,
-            year,
-            &form.item,
-            owner,
-            status,
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let year = check.check(
+                "year",
+                form.year
+                    .trim()
+                    .parse::<i32>()
+                    .map_err(|_| "write the year as four digits".to_owned()),
+            );
+            let status = check.check("status", form.status.parse::<TaskStatus>());
+            check.finish()?;
+            let (Some(year), Some(status)) = (year, status) else {
+                unreachable!("the checker reported every missing value")
+            };
+            let owner = me.actor.unit_id.ok_or_else(|| {
+                amity_store::Error::invalid("owner_unit_id", "your account has no unit")
+            })?;
+            agreement::add_task(tx, &me.actor, agreement_id, year, &form.item, owner, status)
+                .await?;
+            Ok(())
+        },
         |()| path::partner(id),
         |errors| partner_page(&state, &ctx, &me, id, None, errors),
     )
@@ -628,27 +613,25 @@ async fn update_task(
     Path((id, agreement_id, task)): Path<(i64, i64, i64)>,
     Form(form): Form<TaskForm>,
 ) -> PageResult {
-    let result = async {
-        let status = form
-            .status
-            .parse::<TaskStatus>()
-            .map_err(|e| amity_store::Error::invalid("status", e))?;
-        let mut tx = state.db.begin().await?;
-        agreement::update_task(
-            &mut tx,
-            &me.actor,
-            agreement_id,
-            task,
-            status,
-            super::field(&form.evidence),
-        )
-        .await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let status = form
+                .status
+                .parse::<TaskStatus>()
+                .map_err(|e| amity_store::Error::invalid("status", e))?;
+            agreement::update_task(
+                tx,
+                &me.actor,
+                agreement_id,
+                task,
+                status,
+                super::field(&form.evidence),
+            )
+            .await?;
+            Ok(())
+        },
         |()| path::partner(id),
         |errors| partner_page(&state, &ctx, &me, id, None, errors),
     )

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render};
+use super::{PageResult, render, save};
 use crate::auth::Auth;
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -144,45 +144,43 @@ async fn add_position(
     Path(id): Path<i64>,
     Form(form): Form<PositionForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let from = super::optional_date("valid_from", &form.valid_from, &mut check);
-        let to = super::optional_date("valid_to", &form.valid_to, &mut check);
-        let at = match (form.partner_id.trim(), super::field(&form.organization)) {
-            ("", Some(o)) => Some(Organization::Named(o)),
-            (p, None) if !p.is_empty() => check.check(
-                "partner_id",
-                p.parse::<i64>()
-                    .map(Organization::Partner)
-                    .map_err(|_| "choose a partner".to_owned()),
-            ),
-            ("", None) => {
-                check.push(
-                    "partner_id",
-                    amity_domain::error::Rule::ChoosePartnerOrOrganization,
-                );
-                None
-            }
-            _ => {
-                check.push(
-                    "organization",
-                    "choose a partner or name the organization, not both",
-                );
-                None
-            }
-        };
-        check.finish()?;
-        let (Some(from), Some(to), Some(at)) = (from, to, at) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        person::add_position(&mut tx, &me.actor, id, &form.title, &at, (from, to)).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let from = super::optional_date("valid_from", &form.valid_from, &mut check);
+            let to = super::optional_date("valid_to", &form.valid_to, &mut check);
+            let at = match (form.partner_id.trim(), super::field(&form.organization)) {
+                ("", Some(o)) => Some(Organization::Named(o)),
+                (p, None) if !p.is_empty() => check.check(
+                    "partner_id",
+                    p.parse::<i64>()
+                        .map(Organization::Partner)
+                        .map_err(|_| "choose a partner".to_owned()),
+                ),
+                ("", None) => {
+                    check.push(
+                        "partner_id",
+                        amity_domain::error::Rule::ChoosePartnerOrOrganization,
+                    );
+                    None
+                }
+                _ => {
+                    check.push(
+                        "organization",
+                        "choose a partner or name the organization, not both",
+                    );
+                    None
+                }
+            };
+            check.finish()?;
+            let (Some(from), Some(to), Some(at)) = (from, to, at) else {
+                unreachable!("the checker reported every missing value")
+            };
+            person::add_position(tx, &me.actor, id, &form.title, &at, (from, to)).await?;
+            Ok(())
+        },
         |()| path::person(id),
         |errors| person_page(&state, &ctx, &me, id, errors),
     )
@@ -310,47 +308,44 @@ async fn create(
     ctx: PageCtx,
     Form(form): Form<PersonForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let input = form.input(&mut check);
-        let partner = match form.partner_id.trim() {
-            "" => Some(None),
-            p => check.check(
-                "partner_id",
-                p.parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| "choose a partner".to_owned()),
-            ),
-        };
-        let from = super::optional_date("valid_from", &form.valid_from, &mut check);
-        if partner.flatten().is_some() && form.title.trim().is_empty() {
-            check.push("title", amity_domain::error::Problem::Required);
-        }
-        check.finish()?;
-        let (Some(input), Some(partner), Some(from)) = (input, partner, from) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        let created = person::create(&mut tx, &me.actor, &input, None).await?;
-        if let Some(title) = super::field(&form.title) {
-            let at = match partner {
-                Some(p) => Organization::Partner(p),
-                None => {
-                    return Err(amity_store::Error::invalid(
-                        "partner_id",
-                        "choose the partner where the position is held",
-                    ));
-                }
-            };
-            person::add_position(&mut tx, &me.actor, created.id, &title, &at, (from, None)).await?;
-        }
-        tx.commit().await?;
-        Ok(created)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let input = form.input(&mut check);
+            let partner = match form.partner_id.trim() {
+                "" => Some(None),
+                p => check.check(
+                    "partner_id",
+                    p.parse::<i64>()
+                        .map(Some)
+                        .map_err(|_| "choose a partner".to_owned()),
+                ),
+            };
+            let from = super::optional_date("valid_from", &form.valid_from, &mut check);
+            if partner.flatten().is_some() && form.title.trim().is_empty() {
+                check.push("title", amity_domain::error::Problem::Required);
+            }
+            check.finish()?;
+            let (Some(input), Some(partner), Some(from)) = (input, partner, from) else {
+                unreachable!("the checker reported every missing value")
+            };
+            let created = person::create(tx, &me.actor, &input, None).await?;
+            if let Some(title) = super::field(&form.title) {
+                let at = match partner {
+                    Some(p) => Organization::Partner(p),
+                    None => {
+                        return Err(amity_store::Error::invalid(
+                            "partner_id",
+                            "choose the partner where the position is held",
+                        ));
+                    }
+                };
+                person::add_position(tx, &me.actor, created.id, &title, &at, (from, None)).await?;
+            }
+            Ok(created)
+        },
         |p: Person| path::person(p.id),
         |errors| form_page(&state, &ctx, None, form.clone(), errors),
     )
@@ -383,22 +378,19 @@ async fn update(
     Path(id): Path<i64>,
     Form(form): Form<PersonForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let input = form.input(&mut check);
-        check.finish()?;
-        let Some(input) = input else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        let updated = person::update(&mut tx, &me.actor, id, &input).await?;
-        tx.commit().await?;
-        Ok(updated)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let input = form.input(&mut check);
+            check.finish()?;
+            let Some(input) = input else {
+                unreachable!("the checker reported every missing value")
+            };
+            let updated = person::update(tx, &me.actor, id, &input).await?;
+            Ok(updated)
+        },
         |p: Person| path::person(p.id),
         |errors| async {
             let existing = person::get(&mut state.db.conn().await?, &me.actor, id).await?;

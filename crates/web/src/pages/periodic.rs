@@ -14,7 +14,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{MoveForm, PageResult, after_post, render};
+use super::{MoveForm, PageResult, after_post, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -318,37 +318,35 @@ async fn update(
     Path(id): Path<i64>,
     PostForm(fields): PostForm<BTreeMap<String, String>>,
 ) -> PageResult {
-    let result = async {
-        let mut input = ReportInput {
-            results: fields.get("results").cloned(),
-            shortcomings: fields.get("shortcomings").cloned(),
-            directions: fields.get("directions").cloned(),
-            values: BTreeMap::new(),
-        };
-        let mut problems = amity_domain::error::Checker::new();
-        for (key, raw) in &fields {
-            let Some(code) = key.strip_prefix("value_") else {
-                continue;
-            };
-            let raw = raw.trim().replace(['.', ' '], "").replace(',', ".");
-            let value = match raw.as_str() {
-                "" => None,
-                n => problems.check(
-                    &format!("values.{code}"),
-                    n.parse::<f64>().map_err(|_| "must be a number".to_owned()),
-                ),
-            };
-            input.values.insert(code.to_owned(), value);
-        }
-        problems.finish()?;
-        let mut tx = state.db.begin().await?;
-        periodic::update(&mut tx, &me.actor, id, &input).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut input = ReportInput {
+                results: fields.get("results").cloned(),
+                shortcomings: fields.get("shortcomings").cloned(),
+                directions: fields.get("directions").cloned(),
+                values: BTreeMap::new(),
+            };
+            let mut problems = amity_domain::error::Checker::new();
+            for (key, raw) in &fields {
+                let Some(code) = key.strip_prefix("value_") else {
+                    continue;
+                };
+                let raw = raw.trim().replace(['.', ' '], "").replace(',', ".");
+                let value = match raw.as_str() {
+                    "" => None,
+                    n => problems.check(
+                        &format!("values.{code}"),
+                        n.parse::<f64>().map_err(|_| "must be a number".to_owned()),
+                    ),
+                };
+                input.values.insert(code.to_owned(), value);
+            }
+            problems.finish()?;
+            periodic::update(tx, &me.actor, id, &input).await?;
+            Ok(())
+        },
         |()| path::report(id),
         |errors| report_page(&state, &ctx, &me, id, errors),
     )
@@ -362,19 +360,17 @@ async fn transition(
     Path(id): Path<i64>,
     PostForm(form): PostForm<MoveForm>,
 ) -> PageResult {
-    let result = async {
-        let to = form
-            .to
-            .parse::<ReportState>()
-            .map_err(|e| amity_store::Error::invalid("to", e))?;
-        let mut tx = state.db.begin().await?;
-        periodic::transition(&mut tx, &me.actor, id, to, Some(&form.comment)).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let to = form
+                .to
+                .parse::<ReportState>()
+                .map_err(|e| amity_store::Error::invalid("to", e))?;
+            periodic::transition(tx, &me.actor, id, to, Some(&form.comment)).await?;
+            Ok(())
+        },
         |()| path::report(id),
         |errors| report_page(&state, &ctx, &me, id, errors),
     )

@@ -11,7 +11,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, render};
+use super::{PageResult, after_post, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -176,15 +176,13 @@ async fn add_priority(
     Path(id): Path<i64>,
     PostForm(f): PostForm<NewPriority>,
 ) -> PageResult {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        plan::add_priority(&mut tx, &me.actor, id, &f.title).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            plan::add_priority(tx, &me.actor, id, &f.title).await?;
+            Ok(())
+        },
         |()| plan_path(id),
         |errors| plan_page(&state, &ctx, &me, id, errors),
     )
@@ -233,16 +231,14 @@ async fn add_task(
     Path(id): Path<i64>,
     PostForm(f): PostForm<TaskForm>,
 ) -> PageResult {
-    let result = async {
-        let input = f.draft().parse()?;
-        let mut tx = state.db.begin().await?;
-        plan::add_task(&mut tx, &me.actor, id, &input).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let input = f.draft().parse()?;
+            plan::add_task(tx, &me.actor, id, &input).await?;
+            Ok(())
+        },
         |()| plan_path(id),
         |errors| plan_page(&state, &ctx, &me, id, errors),
     )
@@ -256,16 +252,14 @@ async fn update_task(
     Path((id, task)): Path<(i64, i64)>,
     PostForm(f): PostForm<TaskForm>,
 ) -> PageResult {
-    let result = async {
-        let input = f.draft().parse()?;
-        let mut tx = state.db.begin().await?;
-        plan::update_task(&mut tx, &me.actor, id, task, &input).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let input = f.draft().parse()?;
+            plan::update_task(tx, &me.actor, id, task, &input).await?;
+            Ok(())
+        },
         |()| plan_path(id),
         |errors| plan_page(&state, &ctx, &me, id, errors),
     )

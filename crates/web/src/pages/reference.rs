@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::aid::page_number;
-use super::{PageResult, after_post, error_page_for, render};
+use super::{PageResult, after_post, error_page_for, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -126,25 +126,24 @@ async fn set_rate(
     ctx: PageCtx,
     PostForm(f): PostForm<RateFields>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let currency = check.required("currency", Some(f.currency.trim()), Currency::parse);
-        let valid_from = check.required("valid_from", Some(f.valid_from.trim()), parse_date);
-        let rate = check.required("vnd_per_unit", Some(f.vnd_per_unit.trim()), |r| {
-            parse_amount(&page_number(r))
-        });
-        check.finish()?;
-        let (Some(currency), Some(valid_from), Some(rate)) = (currency, valid_from, rate) else {
-            unreachable!("the checker reported every missing value")
-        };
-        let mut tx = state.db.begin().await?;
-        aid::set_rate(&mut tx, &me.actor, &currency, valid_from, rate).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let currency = check.required("currency", Some(f.currency.trim()), Currency::parse);
+            let valid_from = check.required("valid_from", Some(f.valid_from.trim()), parse_date);
+            let rate = check.required("vnd_per_unit", Some(f.vnd_per_unit.trim()), |r| {
+                parse_amount(&page_number(r))
+            });
+            check.finish()?;
+            let (Some(currency), Some(valid_from), Some(rate)) = (currency, valid_from, rate)
+            else {
+                unreachable!("the checker reported every missing value")
+            };
+            aid::set_rate(tx, &me.actor, &currency, valid_from, rate).await?;
+            Ok(())
+        },
         |()| "/aid/rates".into(),
         |errors| rates_page(&state, &ctx, &me, f.clone(), errors),
     )

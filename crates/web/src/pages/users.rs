@@ -13,7 +13,7 @@ use axum::routing::get;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{PageResult, after_post, denied_page, render, store_error_page};
+use super::{PageResult, denied_page, render, save, store_error_page};
 use crate::api::users::NewUserBody;
 use crate::auth::Auth;
 use crate::route_set::RouteSet;
@@ -77,7 +77,7 @@ async fn list(
     }))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 struct UserForm {
     #[serde(default)]
     email: String,
@@ -158,17 +158,14 @@ async fn create(
         unit_id: form.unit_id.trim().parse().ok(),
         password: form.password.clone(),
     };
-    let result = async {
-        let new = NewUser::try_from(body)?;
-        let mut tx = state.db.begin().await?;
-        let created = user::create(&mut tx, &me.actor, &new).await?;
-        tx.commit().await?;
-        Ok::<_, amity_store::Error>(created)
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let new = NewUser::try_from(body)?;
+            let created = user::create(tx, &me.actor, &new).await?;
+            Ok(created)
+        },
         |created: User| path::user(created.id),
         |errors| async {
             Ok(form_page(
@@ -176,7 +173,7 @@ async fn create(
                 None,
                 UserForm {
                     password: String::new(),
-                    ..form
+                    ..form.clone()
                 },
                 units(&state).await?,
                 errors,
@@ -222,40 +219,38 @@ async fn update(
     Path(id): Path<i64>,
     Form(form): Form<UserForm>,
 ) -> PageResult {
-    let result = async {
-        let mut check = Checker::new();
-        let name = form.display_name.trim().to_owned();
-        if name.is_empty() {
-            check.push("display_name", amity_domain::error::Problem::Empty);
-        }
-        let role = check.check("role", form.role.parse::<Role>());
-        let unit_id = check.check(
-            "unit_id",
-            form.unit_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "choose a unit from the list".to_owned()),
-        );
-        let password = match form.password.as_str() {
-            "" => None,
-            p => check.check("password", Password::parse(p)),
-        };
-        check.finish()?;
-        let patch = UserPatch {
-            display_name: Some(name),
-            role,
-            unit_id,
-            active: Some(form.active.is_some()),
-            password,
-        };
-        let mut tx = state.db.begin().await?;
-        user::update(&mut tx, &me.actor, id, &patch).await?;
-        tx.commit().await
-    }
-    .await;
-    after_post(
+    save(
+        &state,
         &ctx,
-        result,
+        async |tx| {
+            let mut check = Checker::new();
+            let name = form.display_name.trim().to_owned();
+            if name.is_empty() {
+                check.push("display_name", amity_domain::error::Problem::Empty);
+            }
+            let role = check.check("role", form.role.parse::<Role>());
+            let unit_id = check.check(
+                "unit_id",
+                form.unit_id
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| "choose a unit from the list".to_owned()),
+            );
+            let password = match form.password.as_str() {
+                "" => None,
+                p => check.check("password", Password::parse(p)),
+            };
+            check.finish()?;
+            let patch = UserPatch {
+                display_name: Some(name),
+                role,
+                unit_id,
+                active: Some(form.active.is_some()),
+                password,
+            };
+            user::update(tx, &me.actor, id, &patch).await?;
+            Ok(())
+        },
         |()| path::user(id),
         |errors| async {
             let mut conn = state.db.conn().await?;
@@ -265,7 +260,7 @@ async fn update(
                 Some(existing),
                 UserForm {
                     password: String::new(),
-                    ..form
+                    ..form.clone()
                 },
                 units(&state).await?,
                 errors,
