@@ -61,6 +61,8 @@ pub enum Problem {
     RateNeeded { currency: String },
     /// An exchange rate of zero or below.
     RateNotPositive,
+    /// Not one of the fields a list sorts by (`fields`, as the API names them).
+    NotASort { value: String, fields: String },
     /// Not a plan task's evidence as written (`kind:number`).
     NotEvidence { value: String },
     /// An agreement with no party named.
@@ -113,6 +115,7 @@ impl Problem {
             Problem::RateNeeded { currency } => ("rate-needed", vec![("value", currency.clone())]),
             Problem::RateNotPositive => ("rate-not-positive", vec![]),
             Problem::NotEvidence { value } => ("not-evidence", vec![("value", value.clone())]),
+            Problem::NotASort { value, .. } => ("not-a-sort", vec![("value", value.clone())]),
             Problem::NoParty => ("no-party", vec![]),
             Problem::PartnerNeedsName => ("partner-needs-name", vec![]),
             Problem::NotAWebAddress => ("not-a-web-address", vec![]),
@@ -361,6 +364,10 @@ impl fmt::Display for Problem {
                 write!(f, "give the exchange rate used from {currency} to VND")
             }
             Problem::RateNotPositive => f.write_str("the exchange rate must be positive"),
+            Problem::NotASort { value, fields } => write!(
+                f,
+                "cannot sort by “{value}” (use {fields}, with - for descending)"
+            ),
             Problem::NotEvidence { value } => write!(
                 f,
                 "“{value}” is not kind:number (delegation:12, event:5 or agreement_task:3)"

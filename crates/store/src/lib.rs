@@ -94,7 +94,7 @@ pub async fn check_totals(conn: &mut Conn) -> Result<Vec<totals::Difference>> {
 pub fn parse_sort<'a>(
     input: &str,
     allowed: &[&'a str],
-) -> std::result::Result<(&'a str, bool), String> {
+) -> std::result::Result<(&'a str, bool), amity_domain::error::Problem> {
     let (descending, name) = match input.trim().strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, input.trim()),
@@ -103,11 +103,9 @@ pub fn parse_sort<'a>(
         .iter()
         .find(|a| **a == name)
         .map(|a| (*a, descending))
-        .ok_or_else(|| {
-            format!(
-                "cannot sort by “{name}” (use {}, with - for descending)",
-                allowed.join(", ")
-            )
+        .ok_or_else(|| amity_domain::error::Problem::NotASort {
+            value: name.to_owned(),
+            fields: allowed.join(", "),
         })
 }
 
@@ -125,7 +123,9 @@ mod tests {
             super::parse_sort("code", &["name", "code"]),
             Ok(("code", false))
         );
-        assert!(super::parse_sort("colour", &["name"]).is_err_and(|e| e.contains("name")));
+        assert!(
+            super::parse_sort("colour", &["name"]).is_err_and(|e| e.to_string().contains("name"))
+        );
     }
 
     /// The top-level modules of a crate's `src` and the ones each names through `crate::`

@@ -81,6 +81,22 @@ impl Lang {
         }
     }
 
+    /// A refused value named by its field's label, in this language (`Năm: …`); a field
+    /// without a label of its own gives the problem alone.
+    pub fn field_problem(self, error: &amity_domain::error::FieldError) -> String {
+        let key = match error.field.as_str() {
+            "type" => "field-event-type".to_owned(),
+            "sort" => "sort-label".to_owned(),
+            "q" => "search-label".to_owned(),
+            field => format!("field-{field}"),
+        };
+        let problem = self.problem(&error.problem);
+        match LOCALES.try_lookup(self.id(), &key) {
+            Some(label) => format!("{label}: {problem}"),
+            None => problem,
+        }
+    }
+
     /// A validation problem in this language (`problem-*` messages with their arguments); one
     /// that has no code of its own yet is shown as it was written.
     pub fn problem(self, problem: &Problem) -> String {
@@ -131,6 +147,19 @@ mod tests {
             .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
             .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_refused_filter_is_named_by_its_label() {
+        let e = amity_domain::error::FieldError::new(
+            "year",
+            Problem::NotANumber {
+                value: "abc".into(),
+            },
+        );
+        let said = Lang::Vi.field_problem(&e);
+        assert!(said.starts_with("Năm: ") && said.contains("abc"), "{said}");
+        assert!(!said.contains("year"), "{said}");
     }
 
     #[test]

@@ -466,6 +466,57 @@ async fn refusals_made_below_the_handlers_are_the_json_envelope_too() {
 }
 
 #[tokio::test]
+async fn a_refused_list_filter_is_said_in_the_readers_language() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, _) = sign_in(&app, "khanhhoa@demo.amity").await;
+    for (path, vi, en) in [
+        (
+            "/events?year=abc",
+            "Năm: “abc” không phải là số",
+            "Year: “abc” is not a number",
+        ),
+        ("/delegations?unit=x", "Đơn vị: ", "Unit: "),
+        (
+            "/events?sort=budget",
+            "Sắp xếp: Không sắp xếp được theo “budget”",
+            "Cannot sort by “budget”",
+        ),
+    ] {
+        for (lang, expected) in [("vi", vi), ("en", en)] {
+            let page = app
+                .send(
+                    Request::get(path)
+                        .header(
+                            header::COOKIE,
+                            format!("amity_session={session}; amity_lang={lang}"),
+                        )
+                        .body(Body::empty())
+                        .expect("request"),
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            let text = page.text();
+            let notice = text
+                .split("class=\"notice error\" role=\"alert\">")
+                .nth(1)
+                .and_then(|s| s.split("</p>").next())
+                .unwrap_or_else(|| panic!("{path} ({lang}) shows the refusal"))
+                .to_owned();
+            assert!(notice.contains(expected), "{path} ({lang}): {notice}");
+            if lang == "vi" {
+                for code in ["year:", "unit:", "sort:", "is not", "cannot"] {
+                    assert!(
+                        !notice.contains(code),
+                        "{path}: no code or English in {notice}"
+                    );
+                }
+            }
+        }
+    }
+    app.done().await;
+}
+
+#[tokio::test]
 async fn the_description_can_be_browsed() {
     let app = App::new(Backend::Sqlite).await;
     let r = app.call(Method::GET, "/api/v1/docs", None, None).await;

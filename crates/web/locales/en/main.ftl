@@ -925,6 +925,7 @@ problem-period-not-begun = This period has not begun
 problem-not-a-year = Not a calendar year
 problem-file-has-no-name = The file has no name
 problem-file-empty = The file is empty
+problem-not-a-sort = Cannot sort by “{ $value }”: choose an order from the list
 problem-in-leg = Leg { $leg }: { $detail }
 problem-person-id-or-name = Give each member by name or choose them from the list, not both
 problem-no-such-record = The chosen record (number { $id }) does not exist: choose again from the list

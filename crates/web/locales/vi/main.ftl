@@ -925,6 +925,7 @@ problem-period-not-begun = Kỳ báo cáo này chưa bắt đầu
 problem-not-a-year = Năm không hợp lệ
 problem-file-has-no-name = Tệp không có tên
 problem-file-empty = Tệp trống
+problem-not-a-sort = Không sắp xếp được theo “{ $value }”: chọn một cách sắp xếp trong danh sách
 problem-in-leg = Chặng { $leg }: { $detail }
 problem-person-id-or-name = Ghi mỗi thành viên bằng tên hoặc chọn từ danh sách, không ghi cả hai
 problem-no-such-record = Không tìm thấy mục đã chọn (số { $id }): hãy chọn lại từ danh sách

@@ -53,18 +53,7 @@ pub(crate) struct ListForm {
 
 impl ListForm {
     fn query(&self) -> Result<ListQuery, amity_store::Error> {
-        let year = match self.year.trim() {
-            "" => None,
-            y => Some(y.parse::<i32>().map_err(|_| {
-                amity_store::Error::invalid("year", format!("“{y}” is not a year"))
-            })?),
-        };
-        let unit = match self.unit.trim() {
-            "" => None,
-            u => Some(u.parse::<i64>().map_err(|_| {
-                amity_store::Error::invalid("unit", format!("“{u}” is not a unit"))
-            })?),
-        };
+        let (year, unit) = super::year_and_unit(&self.year, &self.unit)?;
         Ok(ListQuery {
             unit,
             direction: Some(self.direction.clone()),
@@ -133,15 +122,9 @@ async fn list(
     let page = form.page.unwrap_or(1).max(1);
     let result = async {
         let q = form.query()?;
-        let f = filter(&state, &q).await.map_err(|e| {
-            amity_store::Error::invalid(
-                e.errors.first().map(|e| e.field.as_str()).unwrap_or("q"),
-                e.errors
-                    .first()
-                    .map(|e| e.problem.clone())
-                    .unwrap_or_else(|| "".into()),
-            )
-        })?;
+        let f = filter(&state, &q)
+            .await
+            .map_err(|e| amity_domain::error::Invalid(e.errors))?;
         let mut conn = state.db.conn().await?;
         let sort = amity_store::parse_sort(
             if form.sort.is_empty() {
@@ -166,11 +149,9 @@ async fn list(
     let query = form.query_string();
     let (delegations, total, error) = match result {
         Ok((d, t)) => (d, t, None),
-        Err(amity_store::Error::Invalid(i)) => (
-            vec![],
-            0,
-            i.0.first().map(|e| format!("{}: {}", e.field, e.problem)),
-        ),
+        Err(amity_store::Error::Invalid(i)) => {
+            (vec![], 0, i.0.first().map(|e| ctx.lang.field_problem(e)))
+        }
         Err(e) => return store_error_page(&ctx, e),
     };
     let units = match readable_units(&state, &me).await {

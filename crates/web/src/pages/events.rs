@@ -82,21 +82,8 @@ async fn list(
     Query(form): Query<ListForm>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
-    let result: Result<(Vec<Event>, i64), String> = async {
-        let year = match form.year.trim() {
-            "" => None,
-            y => Some(
-                y.parse::<i32>()
-                    .map_err(|_| format!("year: “{y}” is not a year"))?,
-            ),
-        };
-        let unit = match form.unit.trim() {
-            "" => None,
-            u => Some(
-                u.parse::<i64>()
-                    .map_err(|_| format!("unit: “{u}” is not a unit"))?,
-            ),
-        };
+    let result = async {
+        let (year, unit) = super::year_and_unit(&form.year, &form.unit)?;
         let q = ListQuery {
             unit,
             event_type: Some(form.event_type.clone()),
@@ -107,14 +94,10 @@ async fn list(
             q: Some(form.q.clone()),
             ..Default::default()
         };
-        let f = filter(&state, &q).await.map_err(|e| {
-            e.errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.problem))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-        let mut conn = state.db.conn().await.map_err(|e| e.to_string())?;
+        let f = filter(&state, &q)
+            .await
+            .map_err(|e| amity_domain::error::Invalid(e.errors))?;
+        let mut conn = state.db.conn().await?;
         let sort = amity_store::parse_sort(
             if form.sort.is_empty() {
                 "-start_on"
@@ -123,7 +106,7 @@ async fn list(
             },
             &event::SORT_FIELDS,
         )
-        .map_err(|e| format!("sort: {e}"))?;
+        .map_err(|e| amity_store::Error::invalid("sort", e))?;
         event::list(
             &mut conn,
             &me.actor,
@@ -133,12 +116,14 @@ async fn list(
             (page - 1) * PER_PAGE,
         )
         .await
-        .map_err(|e| e.to_string())
     }
     .await;
     let (events, total, error) = match result {
         Ok((e, t)) => (e, t, None),
-        Err(e) => (vec![], 0, Some(e)),
+        Err(amity_store::Error::Invalid(i)) => {
+            (vec![], 0, i.0.first().map(|e| ctx.lang.field_problem(e)))
+        }
+        Err(e) => return store_error_page(&ctx, e),
     };
     let query = form.query_string();
     let units = match super::delegations::readable_units(&state, &me).await {

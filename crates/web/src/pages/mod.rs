@@ -25,6 +25,7 @@ mod reports;
 mod search;
 mod users;
 
+use amity_domain::error::Problem;
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -70,6 +71,32 @@ pub(crate) fn optional_date(
     check: &mut amity_domain::error::Checker,
 ) -> Option<Option<chrono::NaiveDate>> {
     check.optional_date(field, value)
+}
+
+/// A list's year and unit filters as typed: blank is none; anything else must be a number.
+pub(crate) fn year_and_unit(
+    year: &str,
+    unit: &str,
+) -> Result<(Option<i32>, Option<i64>), amity_domain::error::Invalid> {
+    let mut check = amity_domain::error::Checker::new();
+    let number = |v: &str| Problem::NotANumber {
+        value: v.to_owned(),
+    };
+    let year = match year.trim() {
+        "" => Some(None),
+        y => check.check("year", y.parse::<i32>().map(Some).map_err(|_| number(y))),
+    };
+    let unit = match unit.trim() {
+        "" => Some(None),
+        u => check.check(
+            "unit",
+            u.parse::<i64>().map(Some).map_err(|_| Problem::NotARecord {
+                value: u.to_owned(),
+            }),
+        ),
+    };
+    check.finish()?;
+    Ok((year.flatten(), unit.flatten()))
 }
 
 /// A list's filters as a query string for its pager and export links: the filters given only.
