@@ -1,7 +1,7 @@
 //! The API's description, generated from the handlers and the types they take and return.
 //!
 //! Each domain module derives its own [`utoipa::OpenApi`] from its handlers' `#[utoipa::path]`
-//! attributes; [`description`] merges them and adds what every operation shares: the bearer
+//! attributes; [`DESCRIPTION`] merges them and adds what every operation shares: the bearer
 //! token, the error envelope and the statuses any request may meet.
 
 use std::sync::{Arc, LazyLock};
