@@ -834,11 +834,7 @@ fn window(
 /// Records a project of `unit` (the actor's own by default); its code must be new.
 pub async fn create(conn: &mut Conn, actor: &Actor, draft: &ProjectDraft) -> Result<Project> {
     let spec = draft.check()?;
-    let unit = draft
-        .unit_id
-        .or(actor.unit_id)
-        .ok_or_else(|| Error::invalid("unit_id", amity_domain::error::Problem::Required))?;
-    actor.require(Action::Write, Some(unit))?;
+    let unit = org::writing_unit(conn, actor, "unit_id", draft.unit_id).await?;
     check_refs(conn, actor, &spec).await?;
     check_code_free(conn, &spec.code, None).await?;
     let now = Utc::now();

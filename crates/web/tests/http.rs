@@ -2399,6 +2399,11 @@ async fn aid_projects_and_their_money_through_the_api() {
         let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(off)).await;
         assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "sectors".to_owned()), "{}", r.text());
         assert_eq!(app.audit_total(&vufo).await, audit, "nothing saved");
+        let mut nowhere = project.clone();
+        nowhere["unit_id"] = json!(999_999);
+        let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&admin), Some(nowhere)).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "unit_id".to_owned()), "{}", r.text());
+        assert_eq!(app.audit_total(&vufo).await, audit, "nothing saved for a unit that does not exist");
         let r = app.call(Method::POST, "/api/v1/aid/projects", Some(&kh), Some(project.clone())).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let id = r.json()["id"].clone();
