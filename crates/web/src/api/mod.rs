@@ -91,8 +91,7 @@ pub(crate) fn unprocessable(field: &str, detail: impl Into<Problem>) -> ApiError
 
 /// Optional text as typed: spaces collapsed, blank as absent.
 pub(crate) fn text(v: Option<String>) -> Option<String> {
-    v.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|s| !s.is_empty())
+    v.as_deref().and_then(amity_domain::text::line)
 }
 
 /// Every module's part of the description, with the module's name.

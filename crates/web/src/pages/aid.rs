@@ -27,7 +27,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
 use super::dashboard::{Figure, figure};
-use super::{PageResult, after_post, field, optional_date, render, save, text_area};
+use super::{PageResult, after_post, field, render, save, text_area};
 use crate::api::aid_import;
 use crate::auth::{Auth, CurrentUser};
 use crate::chart::Series;
@@ -214,7 +214,7 @@ impl TransactionFields {
     /// The draft; amounts may be written the Vietnamese way (`1.234.567,5`).
     fn draft(&self) -> amity_store::Result<TransactionDraft> {
         let mut check = Checker::new();
-        let date = optional_date("date", &self.date, &mut check).flatten();
+        let date = check.optional_date("date", &self.date).flatten();
         check.finish()?;
         Ok(TransactionDraft {
             kind: field(&self.kind),
@@ -536,11 +536,18 @@ impl ProjectFields {
     /// The draft, every unreadable field named; the programme is named by its code.
     fn draft(&self, programme_id: Option<i64>) -> amity_store::Result<ProjectDraft> {
         let mut check = Checker::new();
-        let planned_start =
-            optional_date("planned_start", &self.planned_start, &mut check).flatten();
-        let planned_end = optional_date("planned_end", &self.planned_end, &mut check).flatten();
-        let actual_start = optional_date("actual_start", &self.actual_start, &mut check).flatten();
-        let actual_end = optional_date("actual_end", &self.actual_end, &mut check).flatten();
+        let planned_start = check
+            .optional_date("planned_start", &self.planned_start)
+            .flatten();
+        let planned_end = check
+            .optional_date("planned_end", &self.planned_end)
+            .flatten();
+        let actual_start = check
+            .optional_date("actual_start", &self.actual_start)
+            .flatten();
+        let actual_end = check
+            .optional_date("actual_end", &self.actual_end)
+            .flatten();
         let unit_id = match self.unit_id.trim() {
             "" => None,
             u => check.check(

@@ -16,7 +16,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, optional_date, render, save};
+use super::{PageResult, after_post, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -366,7 +366,7 @@ async fn move_award(
         async |tx| {
             let mut c = amity_domain::error::Checker::new();
             let to = c.check("to", f.to.parse::<AwardState>());
-            let decided_on = optional_date("decided_on", &f.decided_on, &mut c);
+            let decided_on = c.optional_date("decided_on", &f.decided_on);
             c.finish()?;
             let decision = Decision {
                 number: Some(f.decision_number),

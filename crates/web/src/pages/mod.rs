@@ -37,6 +37,9 @@ use crate::view::{FormErrors, PageCtx};
 
 pub(crate) use crate::error_page::{denied_page, error_page_for, store_error_page};
 pub(crate) use crate::view::{render, render_status};
+/// A one-line form field (spaces collapsed) and a text area (line ends made plain); blank is
+/// absent.
+pub(crate) use amity_domain::text::{line as field, paragraphs as text_area};
 pub(crate) use error::{PageError, PageResult, error_pages};
 
 /// A workflow move as a page's form sends it.
@@ -53,38 +56,20 @@ pub(crate) fn page_count(total: i64, per_page: u64) -> u64 {
     (total.max(0) as u64).div_ceil(per_page).max(1)
 }
 
-/// A one-line form field: spaces collapsed, blank as absent.
-pub(crate) fn field(s: &str) -> Option<String> {
-    Some(s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty())
-}
-
-/// A text area: trimmed, line ends as `\n`, blank as absent.
-pub(crate) fn text_area(s: &str) -> Option<String> {
-    Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
-}
-
-/// An optional date field (`dd/mm/yyyy` or ISO): `Some(None)` when blank, `None` when the
-/// checker recorded its problem under `field`.
-pub(crate) fn optional_date(
-    field: &str,
-    value: &str,
-    check: &mut amity_domain::error::Checker,
-) -> Option<Option<chrono::NaiveDate>> {
-    check.optional_date(field, value)
-}
-
 /// A list's year and unit filters as typed: blank is none; anything else must be a number.
 pub(crate) fn year_and_unit(
     year: &str,
     unit: &str,
 ) -> Result<(Option<i32>, Option<i64>), amity_domain::error::Invalid> {
     let mut check = amity_domain::error::Checker::new();
-    let number = |v: &str| Problem::NotANumber {
-        value: v.to_owned(),
-    };
     let year = match year.trim() {
         "" => Some(None),
-        y => check.check("year", y.parse::<i32>().map(Some).map_err(|_| number(y))),
+        y => check.check(
+            "year",
+            y.parse::<i32>().map(Some).map_err(|_| Problem::NotANumber {
+                value: y.to_owned(),
+            }),
+        ),
     };
     let unit = match unit.trim() {
         "" => Some(None),

@@ -15,7 +15,7 @@ use axum_extra::extract::Form as PostForm;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{PageResult, after_post, beside_field, optional_date, render, save};
+use super::{PageResult, after_post, beside_field, render, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -140,9 +140,11 @@ impl PermitFields {
     /// The draft, every unreadable field named.
     pub(super) fn draft(&self) -> amity_store::Result<PermitDraft> {
         let mut check = Checker::new();
-        let issued_on = optional_date("issued_on", &self.issued_on, &mut check).flatten();
-        let valid_from = optional_date("valid_from", &self.valid_from, &mut check).flatten();
-        let valid_to = optional_date("valid_to", &self.valid_to, &mut check).flatten();
+        let issued_on = check.optional_date("issued_on", &self.issued_on).flatten();
+        let valid_from = check
+            .optional_date("valid_from", &self.valid_from)
+            .flatten();
+        let valid_to = check.optional_date("valid_to", &self.valid_to).flatten();
         let provinces = self
             .provinces
             .iter()

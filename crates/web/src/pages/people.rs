@@ -149,8 +149,8 @@ async fn add_position(
         &ctx,
         async |tx| {
             let mut check = Checker::new();
-            let from = super::optional_date("valid_from", &form.valid_from, &mut check);
-            let to = super::optional_date("valid_to", &form.valid_to, &mut check);
+            let from = check.optional_date("valid_from", &form.valid_from);
+            let to = check.optional_date("valid_to", &form.valid_to);
             let at = match (form.partner_id.trim(), super::field(&form.organization)) {
                 ("", Some(o)) => Some(Organization::Named(o)),
                 (p, None) if !p.is_empty() => check.check(
@@ -323,7 +323,7 @@ async fn create(
                         .map_err(|_| "choose a partner".to_owned()),
                 ),
             };
-            let from = super::optional_date("valid_from", &form.valid_from, &mut check);
+            let from = check.optional_date("valid_from", &form.valid_from);
             if partner.flatten().is_some() && form.title.trim().is_empty() {
                 check.push("title", amity_domain::error::Problem::Required);
             }
