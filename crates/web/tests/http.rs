@@ -3973,6 +3973,23 @@ async fn list_pages_keep_their_query_on_the_pager() {
 async fn events_record_their_format_and_connected_sites() {
     each_backend(|app| async move {
         let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let presidium = app
+            .get("/api/v1/events?year=2022&q=doan+chu+tich", &vufo)
+            .await
+            .json();
+        assert_eq!(
+            presidium["total"], 1,
+            "the demo's hybrid conference of 2022: {presidium}"
+        );
+        assert_eq!(
+            (
+                presidium["items"][0]["channel"].clone(),
+                presidium["items"][0]["connected_sites"].clone()
+            ),
+            (json!("hybrid"), Value::Null),
+            "held in person and online; the article does not count the sites"
+        );
         let audit = app.audit_total(&kh).await;
         let conference = json!({"type": "conference", "channel": "hybrid", "connected_sites": 11,
             "title": "Hội nghị tổng kết Cụm 3", "start_on": "2026-01-11", "participants": 80});

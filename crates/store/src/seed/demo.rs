@@ -45,7 +45,7 @@ pub enum DemoOutcome {
 /// each organization's own well-known name).
 /// Delegations and events the seed articles report. Where an article gives only the year, the
 /// date is set to 1 July of that year; where it gives only the month, to its first day.
-async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Result<()> {
+async fn demo_activities(conn: &mut Conn, provinces: &Provinces, vufo: i64) -> anyhow::Result<()> {
     use crate::delegation;
     use crate::event;
     use amity_domain::activity::{Channel, DelegationState, Direction, EventType, MemberRole};
@@ -251,6 +251,23 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces) -> anyhow::Resu
         };
         event::create(conn, &system, &input, Some(unit(owner)?)).await?;
     }
+    // Seed article 001: the Presidium's fifth conference, 14 January 2022, "held in person
+    // combined with online at the connected sites"; the article does not count the sites.
+    let presidium = EventSpec {
+        channel: Channel::Hybrid,
+        place: None,
+        ..event_of(
+            EventType::Conference,
+            "Hội nghị Đoàn Chủ tịch lần thứ 5, nhiệm kỳ 2019 – 2024",
+            day("2022-01-14")?,
+            day("2022-01-14")?,
+            "",
+            0,
+            0,
+            vec![],
+        )
+    };
+    event::create(conn, &system, &presidium, Some(vufo)).await?;
     Ok(())
 }
 
@@ -677,7 +694,7 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     .await?;
 
     demo_partners(&mut tx, vufo).await?;
-    demo_activities(&mut tx, &provinces).await?;
+    demo_activities(&mut tx, &provinces, vufo).await?;
     demo_reports(&mut tx, &provinces).await?;
     demo_plan(&mut tx, vufo).await?;
 
