@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
 use chrono::NaiveDate;
-use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query, SimpleExpr};
 use serde::Serialize;
 
 use crate::audit::{self, AuditAction, Entry, scope_cond};
@@ -188,6 +188,73 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
         )
         .await?
         .ok_or(Error::NotFound(self.entity))
+    }
+
+    /// Inserts a row of these columns and values and returns its id.
+    pub(crate) async fn insert(
+        &self,
+        conn: &mut Conn,
+        (columns, values): (Vec<T>, Vec<SimpleExpr>),
+    ) -> Result<i64> {
+        conn.insert_id(
+            Query::insert()
+                .into_table(self.table)
+                .columns(columns)
+                .values_panic(values)
+                .returning_col(self.id),
+        )
+        .await
+    }
+
+    /// Writes these columns of the record `id`.
+    pub(crate) async fn update(
+        &self,
+        conn: &mut Conn,
+        id: i64,
+        values: impl IntoIterator<Item = (T, SimpleExpr)>,
+    ) -> Result<()> {
+        conn.execute(
+            Query::update()
+                .table(self.table)
+                .values(values)
+                .and_where(Expr::col(self.id).eq(id)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes the record `id`, with its links and attachments.
+    pub(crate) async fn delete(&self, conn: &mut Conn, id: i64) -> Result<()> {
+        clear(conn, self.entity, id).await?;
+        crate::attachment::detach_all(conn, self.entity, id).await?;
+        conn.execute(
+            Query::delete()
+                .from_table(self.table)
+                .and_where(Expr::col(self.id).eq(id)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Every record's contribution, recomputed from all the rows (for `amity check`); loaded
+    /// 500 at a time so the id lists of the details stay well under the databases' parameter
+    /// limits.
+    pub(crate) async fn contributions<R: Record, A: Activity>(
+        &self,
+        conn: &mut Conn,
+        columns: impl IntoIterator<Item = T>,
+        load_many: impl AsyncFn(&mut Conn, Vec<R>) -> Result<Vec<A>>,
+    ) -> Result<Vec<Contribution>> {
+        let rows: Vec<R> = conn
+            .fetch_all(Query::select().columns(columns).from(self.table))
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<R> = rows.by_ref().take(500).collect();
+            out.extend(load_many(conn, chunk).await?.iter().map(A::contribution));
+        }
+        Ok(out)
     }
 
     /// Whether the actor may read a record of the unit `owner`; one it may not is reported as
@@ -398,16 +465,41 @@ pub(crate) async fn served_by(
 }
 
 /// A delegation or an event, as its writes are recorded.
-pub(crate) trait Activity {
+pub(crate) trait Activity: Serialize {
     const ENTITY: &'static str;
     fn id(&self) -> i64;
     fn owner_unit_id(&self) -> i64;
-    fn to_json(&self) -> serde_json::Value;
+    /// What the audit keeps of it.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
     fn contribution(&self) -> Contribution;
+    /// What the search index keeps of it.
+    fn search_doc(&self) -> crate::search::Doc;
 }
 
-/// The audit entry of a write (before → after) and the move of the live totals from what
-/// `before` contributed to what `after` contributes, in the caller's transaction.
+/// A record's search entry: its title, its unit's name beside it, and the `extra` words.
+pub(crate) fn search_doc(
+    entity_type: &'static str,
+    (id, unit_id): (i64, i64),
+    title: &str,
+    unit_name: &str,
+    extra: impl IntoIterator<Item = String>,
+) -> crate::search::Doc {
+    crate::search::Doc {
+        entity_type,
+        entity_id: id,
+        unit_id: Some(unit_id),
+        title: title.to_owned(),
+        subtitle: Some(unit_name.to_owned()),
+        key: String::new(),
+        extra: extra.into_iter().collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// The audit entry of a write (before → after), the move of the live totals from what `before`
+/// contributed to what `after` contributes, and the search entry (kept, or gone with the record),
+/// in the caller's transaction.
 pub(crate) async fn record<T: Activity>(
     conn: &mut Conn,
     actor: &Actor,
@@ -437,5 +529,9 @@ pub(crate) async fn record<T: Activity>(
         before.map(T::contribution).as_ref(),
         after.map(T::contribution).as_ref(),
     )
-    .await
+    .await?;
+    match after {
+        Some(after) => crate::search::put(conn, &after.search_doc()).await,
+        None => crate::search::remove(conn, T::ENTITY, subject.id()).await,
+    }
 }

@@ -22,14 +22,14 @@ use sea_query::{Expr, ExprTrait, Order, Query, SimpleExpr};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::activity::{self, ActivityFilter, LinkType, ListTable, TaskRef};
+use crate::activity::{self, Activity, ActivityFilter, LinkType, ListTable, TaskRef};
 use crate::audit::{self, AuditAction, Entry};
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{
     Countries, DelegationLegs, DelegationMembers, DelegationMoves, Delegations, People,
 };
-use crate::search::{self, Doc};
+use crate::search::Doc;
 use crate::totals::{self, Contribution};
 use crate::{country, org, partner, person};
 
@@ -140,36 +140,6 @@ impl Delegation {
             .chain(self.partners.iter().filter_map(|p| p.country_code.clone()))
             .filter(|c| c != "VN")
             .collect()
-    }
-
-    /// What the delegation adds to the live totals: one in its direction and state in the
-    /// month it starts, and (once approved) the countries it reached.
-    pub fn contribution(&self) -> Contribution {
-        let mut c = Contribution::default();
-        let way = match self.direction {
-            Direction::Outbound => "out",
-            Direction::Inbound => "in",
-        };
-        c.add(
-            self.owner_unit_id,
-            self.start_on,
-            format!("delegations_{way}:{}", self.state.as_str()),
-            1,
-        );
-        if matches!(
-            self.state,
-            DelegationState::Approved | DelegationState::Completed | DelegationState::Reported
-        ) {
-            for code in self.countries() {
-                c.add(
-                    self.owner_unit_id,
-                    self.start_on,
-                    format!("country:{code}"),
-                    1,
-                );
-            }
-        }
-        c
     }
 }
 
@@ -547,15 +517,6 @@ async fn resolve_members(
     Ok(out)
 }
 
-fn to_json(d: &Delegation) -> Value {
-    let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut v {
-        // The moves have their own audit entries.
-        map.remove("moves");
-    }
-    v
-}
-
 async fn write_details(
     conn: &mut Conn,
     actor: &Actor,
@@ -627,33 +588,6 @@ async fn write_details(
     Ok(())
 }
 
-async fn index(conn: &mut Conn, d: &Delegation) -> Result<()> {
-    search::put(
-        conn,
-        &Doc {
-            entity_type: ENTITY,
-            entity_id: d.id,
-            unit_id: Some(d.owner_unit_id),
-            title: d.title.clone(),
-            subtitle: Some(d.owner_unit_name.clone()),
-            key: String::new(),
-            extra: d
-                .members
-                .iter()
-                .map(|m| m.name.clone())
-                .chain(d.partners.iter().map(|p| p.name.clone()))
-                .chain(
-                    d.legs.iter().map(|l| {
-                        format!("{} {}", l.country_name, l.city.clone().unwrap_or_default())
-                    }),
-                )
-                .collect::<Vec<_>>()
-                .join(" "),
-        },
-    )
-    .await
-}
-
 /// Records a new delegation in draft, kept by `owner_unit` (default: the actor's unit).
 pub async fn create(
     conn: &mut Conn,
@@ -664,31 +598,17 @@ pub async fn create(
     let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
     let members = resolve_members(conn, actor, owner, &input.members).await?;
     let now = Utc::now();
-    let (mut columns, mut values): (Vec<Delegations>, Vec<SimpleExpr>) =
-        written(input, now).into_iter().unzip();
-    columns.extend([
-        Delegations::OwnerUnitId,
-        Delegations::State,
-        Delegations::CreatedAt,
-    ]);
-    values.extend([
-        owner.into(),
-        DelegationState::Draft.as_str().into(),
-        now.into(),
-    ]);
-    let id = conn
-        .insert_id(
-            Query::insert()
-                .into_table(Delegations::Table)
-                .columns(columns)
-                .values_panic(values)
-                .returning_col(Delegations::Id),
-        )
-        .await?;
+    let written = [
+        (Delegations::OwnerUnitId, owner.into()),
+        (Delegations::State, DelegationState::Draft.as_str().into()),
+        (Delegations::CreatedAt, now.into()),
+    ]
+    .into_iter()
+    .chain(written(input, now));
+    let id = LIST.insert(conn, written.unzip()).await?;
     write_details(conn, actor, id, &members, input).await?;
     let created = fetch(conn, id).await?;
     activity::record(conn, actor, AuditAction::Create, None, Some(&created)).await?;
-    index(conn, &created).await?;
     Ok(created)
 }
 
@@ -736,13 +656,7 @@ pub async fn update(
             ));
         }
     }
-    conn.execute(
-        Query::update()
-            .table(Delegations::Table)
-            .values(written(input, Utc::now()))
-            .and_where(Expr::col(Delegations::Id).eq(id)),
-    )
-    .await?;
+    LIST.update(conn, id, written(input, Utc::now())).await?;
     write_details(conn, actor, id, &members, input).await?;
     let after = fetch(conn, id).await?;
     activity::record(
@@ -753,7 +667,6 @@ pub async fn update(
         Some(&after),
     )
     .await?;
-    index(conn, &after).await?;
     Ok(after)
 }
 
@@ -947,22 +860,7 @@ pub async fn awaiting_decision(conn: &mut Conn, actor: &Actor) -> Result<Vec<Del
 
 /// Every delegation's contribution, recomputed from the records (for `amity check`).
 pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
-    let rows: Vec<Row> = conn
-        .fetch_all(Query::select().columns(COLUMNS).from(Delegations::Table))
-        .await?;
-    // In chunks, so the id lists stay well under the databases' parameter limits.
-    let mut out = Vec::with_capacity(rows.len());
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Row> = rows.by_ref().take(500).collect();
-        out.extend(
-            load_many(conn, chunk)
-                .await?
-                .iter()
-                .map(Delegation::contribution),
-        );
-    }
-    Ok(out)
+    LIST.contributions(conn, COLUMNS, load_many).await
 }
 
 impl activity::Activity for Delegation {
@@ -974,9 +872,57 @@ impl activity::Activity for Delegation {
         self.owner_unit_id
     }
     fn to_json(&self) -> Value {
-        to_json(self)
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut v {
+            // The moves have their own audit entries.
+            map.remove("moves");
+        }
+        v
     }
+    /// What the delegation adds to the live totals: one in its direction and state in the
+    /// month it starts, and (once approved) the countries it reached.
     fn contribution(&self) -> Contribution {
-        Delegation::contribution(self)
+        let mut c = Contribution::default();
+        let way = match self.direction {
+            Direction::Outbound => "out",
+            Direction::Inbound => "in",
+        };
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            format!("delegations_{way}:{}", self.state.as_str()),
+            1,
+        );
+        if matches!(
+            self.state,
+            DelegationState::Approved | DelegationState::Completed | DelegationState::Reported
+        ) {
+            c.add_countries(
+                self.owner_unit_id,
+                self.start_on,
+                self.countries().iter().map(String::as_str),
+            );
+        }
+        c
+    }
+    fn search_doc(&self) -> Doc {
+        let legs = self.legs.iter().map(|l| {
+            format!(
+                "{} {}",
+                l.country_name,
+                l.city.as_deref().unwrap_or_default()
+            )
+        });
+        activity::search_doc(
+            ENTITY,
+            (self.id, self.owner_unit_id),
+            &self.title,
+            &self.owner_unit_name,
+            self.members
+                .iter()
+                .map(|m| m.name.clone())
+                .chain(self.partners.iter().map(|p| p.name.clone()))
+                .chain(legs),
+        )
     }
 }

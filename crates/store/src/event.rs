@@ -16,14 +16,13 @@ use amity_domain::text::sort_key;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_query::{Cond, Expr, ExprTrait, Query, SimpleExpr};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::activity::{self, ActivityFilter, LinkType, ListTable, TaskRef};
 use crate::audit::AuditAction;
 use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{Countries, Events};
-use crate::search::{self, Doc};
+use crate::search::Doc;
 use crate::totals::Contribution;
 use crate::{country, org, partner};
 
@@ -70,46 +69,6 @@ pub struct Event {
     pub tasks: Vec<TaskRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-impl Event {
-    /// What the event adds to the live totals, in the month it starts.
-    pub fn contribution(&self) -> Contribution {
-        let mut c = Contribution::default();
-        c.add(
-            self.owner_unit_id,
-            self.start_on,
-            format!("events:{}", self.event_type.as_str()),
-            1,
-        );
-        c.add(
-            self.owner_unit_id,
-            self.start_on,
-            "participants",
-            self.participants,
-        );
-        c.add(
-            self.owner_unit_id,
-            self.start_on,
-            "foreign_participants",
-            self.foreign_participants,
-        );
-        let countries: BTreeSet<&str> = self
-            .countries
-            .iter()
-            .map(|c| c.code.as_str())
-            .filter(|c| *c != "VN")
-            .collect();
-        for code in countries {
-            c.add(
-                self.owner_unit_id,
-                self.start_on,
-                format!("country:{code}"),
-                1,
-            );
-        }
-        c
-    }
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -345,10 +304,6 @@ pub fn draft_of(e: &Event) -> EventDraft {
     }
 }
 
-fn to_json(e: &Event) -> Value {
-    serde_json::to_value(e).unwrap_or(Value::Null)
-}
-
 async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec) -> Result<()> {
     for u in &input.co_organizers {
         if org::unit_refs(conn, [*u].into()).await?.is_empty() {
@@ -383,28 +338,6 @@ async fn write_links(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec)
     activity::set_targets(conn, ENTITY, id, LinkType::Task, &input.tasks).await
 }
 
-async fn index(conn: &mut Conn, e: &Event) -> Result<()> {
-    search::put(
-        conn,
-        &Doc {
-            entity_type: ENTITY,
-            entity_id: e.id,
-            unit_id: Some(e.owner_unit_id),
-            title: e.title.clone(),
-            subtitle: Some(e.owner_unit_name.clone()),
-            key: String::new(),
-            extra: e
-                .partners
-                .iter()
-                .map(|p| p.name.clone())
-                .chain(e.place.clone())
-                .collect::<Vec<_>>()
-                .join(" "),
-        },
-    )
-    .await
-}
-
 /// Records an event organized by `owner_unit` (default: the actor's unit).
 pub async fn create(
     conn: &mut Conn,
@@ -413,31 +346,18 @@ pub async fn create(
     owner_unit: Option<i64>,
 ) -> Result<Event> {
     let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
-    let place_country = match &input.place_country {
-        Some(c) => Some(country::id_for(conn, "place_country", c).await?),
-        None => None,
-    };
+    let place_country = place_country_id(conn, input).await?;
     let now = Utc::now();
-    let (columns, values): (Vec<Events>, Vec<SimpleExpr>) = [
+    let written = [
         (Events::OwnerUnitId, owner.into()),
         (Events::CreatedAt, now.into()),
     ]
     .into_iter()
-    .chain(written(input, place_country, now))
-    .unzip();
-    let id = conn
-        .insert_id(
-            Query::insert()
-                .into_table(Events::Table)
-                .columns(columns)
-                .values_panic(values)
-                .returning_col(Events::Id),
-        )
-        .await?;
+    .chain(written(input, place_country, now));
+    let id = LIST.insert(conn, written.unzip()).await?;
     write_links(conn, actor, id, input).await?;
     let created = fetch(conn, id).await?;
     activity::record(conn, actor, AuditAction::Create, None, Some(&created)).await?;
-    index(conn, &created).await?;
     Ok(created)
 }
 
@@ -445,17 +365,9 @@ pub async fn create(
 pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec) -> Result<Event> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
-    let place_country = match &input.place_country {
-        Some(c) => Some(country::id_for(conn, "place_country", c).await?),
-        None => None,
-    };
-    conn.execute(
-        Query::update()
-            .table(Events::Table)
-            .values(written(input, place_country, Utc::now()))
-            .and_where(Expr::col(Events::Id).eq(id)),
-    )
-    .await?;
+    let place_country = place_country_id(conn, input).await?;
+    LIST.update(conn, id, written(input, place_country, Utc::now()))
+        .await?;
     write_links(conn, actor, id, input).await?;
     let after = fetch(conn, id).await?;
     activity::record(
@@ -466,24 +378,23 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec) 
         Some(&after),
     )
     .await?;
-    index(conn, &after).await?;
     Ok(after)
+}
+
+/// The id of the country an event took place in, when it names one.
+async fn place_country_id(conn: &mut Conn, input: &EventSpec) -> Result<Option<i64>> {
+    Ok(match &input.place_country {
+        Some(c) => Some(country::id_for(conn, "place_country", c).await?),
+        None => None,
+    })
 }
 
 /// Deletes an event recorded by mistake (its unit's staff); the audit keeps what it was.
 pub async fn delete(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
-    activity::clear(conn, ENTITY, id).await?;
-    crate::attachment::detach_all(conn, ENTITY, id).await?;
-    conn.execute(
-        Query::delete()
-            .from_table(Events::Table)
-            .and_where(Expr::col(Events::Id).eq(id)),
-    )
-    .await?;
-    activity::record(conn, actor, AuditAction::Delete, Some(&before), None).await?;
-    search::remove(conn, ENTITY, id).await
+    LIST.delete(conn, id).await?;
+    activity::record(conn, actor, AuditAction::Delete, Some(&before), None).await
 }
 
 /// The event table as its list reads it.
@@ -546,14 +457,7 @@ pub async fn list(
 
 /// Every event's contribution, recomputed from the records (for `amity check`).
 pub(crate) async fn all_contributions(conn: &mut Conn) -> Result<Vec<Contribution>> {
-    let rows: Vec<Row> = conn
-        .fetch_all(Query::select().columns(COLUMNS).from(Events::Table))
-        .await?;
-    Ok(load_many(conn, rows)
-        .await?
-        .iter()
-        .map(Event::contribution)
-        .collect())
+    LIST.contributions(conn, COLUMNS, load_many).await
 }
 
 impl activity::Activity for Event {
@@ -564,10 +468,44 @@ impl activity::Activity for Event {
     fn owner_unit_id(&self) -> i64 {
         self.owner_unit_id
     }
-    fn to_json(&self) -> Value {
-        to_json(self)
-    }
+    /// What the event adds to the live totals, in the month it starts.
     fn contribution(&self) -> Contribution {
-        Event::contribution(self)
+        let mut c = Contribution::default();
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            format!("events:{}", self.event_type.as_str()),
+            1,
+        );
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            "participants",
+            self.participants,
+        );
+        c.add(
+            self.owner_unit_id,
+            self.start_on,
+            "foreign_participants",
+            self.foreign_participants,
+        );
+        c.add_countries(
+            self.owner_unit_id,
+            self.start_on,
+            self.countries.iter().map(|c| c.code.as_str()),
+        );
+        c
+    }
+    fn search_doc(&self) -> Doc {
+        activity::search_doc(
+            ENTITY,
+            (self.id, self.owner_unit_id),
+            &self.title,
+            &self.owner_unit_name,
+            self.partners
+                .iter()
+                .map(|p| p.name.clone())
+                .chain(self.place.clone()),
+        )
     }
 }

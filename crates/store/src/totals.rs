@@ -48,6 +48,20 @@ impl Contribution {
         }
     }
 
+    /// One for each foreign country among `codes` (each counted once; Vietnam is not foreign).
+    pub fn add_countries<'a>(
+        &mut self,
+        unit: i64,
+        date: NaiveDate,
+        codes: impl IntoIterator<Item = &'a str>,
+    ) {
+        let foreign: std::collections::BTreeSet<&str> =
+            codes.into_iter().filter(|c| *c != "VN").collect();
+        for code in foreign {
+            self.add(unit, date, format!("country:{code}"), 1);
+        }
+    }
+
     pub(crate) fn merge(&mut self, other: &Contribution, sign: i64) {
         for (key, value) in &other.0 {
             *self.0.entry(key.clone()).or_default() += sign * value;

@@ -68,3 +68,67 @@ pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> 
 
 pub const CSV: &str = "text/csv; charset=utf-8";
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The two downloads of a list, `export_csv` and `export_xlsx`, described under `$tag` at the
+/// paths given: both write what the module's `export_table(&state, &me, &query)` makes of the
+/// list's filters (unpaged), the spreadsheet's one sheet named `$sheet`.
+macro_rules! downloads {
+    ($tag:literal, $csv:literal, $xlsx:literal, $sheet:literal) => {
+        #[utoipa::path(
+            get,
+            path = $csv,
+            tag = $tag,
+            summary = "The list (same filters, unpaged) as CSV, UTF-8 with a byte-order mark",
+            params(ListQuery),
+            responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
+        )]
+        async fn export_csv(
+            axum::extract::State(state): axum::extract::State<AppState>,
+            $crate::auth::Auth(me): $crate::auth::Auth,
+            $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
+        ) -> Result<axum::response::Response, $crate::error::ApiError> {
+            let table = export_table(&state, &me, &q).await?;
+            Ok($crate::export::download(
+                table.csv()?,
+                $crate::export::CSV,
+                &$crate::export::file_name($csv),
+            ))
+        }
+
+        #[utoipa::path(
+            get,
+            path = $xlsx,
+            tag = $tag,
+            summary = "The list (same filters, unpaged) as XLSX",
+            params(ListQuery),
+            responses((
+                status = 200,
+                description = "XLSX",
+                content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                body = String
+            ))
+        )]
+        async fn export_xlsx(
+            axum::extract::State(state): axum::extract::State<AppState>,
+            $crate::auth::Auth(me): $crate::auth::Auth,
+            $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
+        ) -> Result<axum::response::Response, $crate::error::ApiError> {
+            let table = export_table(&state, &me, &q).await?;
+            Ok($crate::export::download(
+                table.xlsx($sheet)?,
+                $crate::export::XLSX,
+                &$crate::export::file_name($xlsx),
+            ))
+        }
+    };
+}
+pub(crate) use downloads;
+
+/// The name a download of the API path `/records/export.csv` is saved under:
+/// `amity-records.csv`.
+pub fn file_name(api_path: &str) -> String {
+    let mut parts = api_path.trim_start_matches('/').split('/');
+    let records = parts.next().unwrap_or_default();
+    let extension = api_path.rsplit('.').next().unwrap_or_default();
+    format!("amity-{records}.{extension}")
+}

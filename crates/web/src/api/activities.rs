@@ -99,6 +99,43 @@ pub(crate) fn sort(
         .map_err(|e| unprocessable("sort", e))
 }
 
+/// A list of activity records, as the API's list and export and the pages' list read it.
+pub(crate) trait ActivityList {
+    /// The list's query: its filters, sort and page.
+    type Query: Sync;
+    type Filter: Sync;
+    type Record: Send;
+    const SORT_FIELDS: &'static [&'static str];
+
+    /// The query's sort (`-start_on`, latest first, when it names none).
+    fn sort(q: &Self::Query) -> Option<&str>;
+    fn filter(
+        state: &AppState,
+        q: &Self::Query,
+    ) -> impl Future<Output = Result<Self::Filter, ApiError>> + Send;
+    fn list(
+        conn: &mut amity_store::Conn,
+        actor: &amity_domain::authz::Actor,
+        filter: &Self::Filter,
+        sort: (&str, bool),
+        window: (u64, u64),
+    ) -> impl Future<Output = amity_store::Result<(Vec<Self::Record>, i64)>> + Send;
+}
+
+/// The records in the window (`limit`, `offset`) of the list the actor reads, and how many
+/// match in all; a refused filter or sort is a 422 naming it.
+pub(crate) async fn window<L: ActivityList>(
+    state: &AppState,
+    actor: &amity_domain::authz::Actor,
+    q: &L::Query,
+    window: (u64, u64),
+) -> Result<(Vec<L::Record>, i64), ApiError> {
+    let filter = L::filter(state, q).await?;
+    let sort = sort(L::sort(q), L::SORT_FIELDS)?;
+    let mut conn = state.db.conn().await?;
+    Ok(L::list(&mut conn, actor, &filter, sort, window).await?)
+}
+
 /// The file store the server was configured with.
 pub(crate) fn files(state: &AppState) -> FileStore {
     FileStore {

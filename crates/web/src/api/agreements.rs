@@ -5,7 +5,6 @@ use amity_store::agreement::{self, Agreement, AgreementDraft, AgreementFilter, R
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, patch, post};
 use chrono::Utc;
 use serde::Deserialize;
@@ -13,7 +12,7 @@ use serde::Deserialize;
 use super::{List, date_field, iso_dates, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::export::{self, Table};
+use crate::export::Table;
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -142,45 +141,12 @@ async fn export_table(
     })
 }
 
-#[utoipa::path(
-    get,
-    path = "/agreements/export.csv",
-    tag = "agreements",
-    summary = "The agreements list (same filters, unpaged, in the caller's scope) as CSV",
-    params(ListQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
-)]
-async fn export_csv(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.csv()?,
-        export::CSV,
-        "amity-agreements.csv",
-    ))
-}
-
-#[utoipa::path(
-    get,
-    path = "/agreements/export.xlsx",
-    tag = "agreements",
-    summary = "The agreements list (same filters, unpaged, in the caller's scope) as XLSX",
-    params(ListQuery),
-    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
-)]
-async fn export_xlsx(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.xlsx("Thỏa thuận")?,
-        export::XLSX,
-        "amity-agreements.xlsx",
-    ))
-}
+crate::export::downloads!(
+    "agreements",
+    "/agreements/export.csv",
+    "/agreements/export.xlsx",
+    "Thỏa thuận"
+);
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[schema(as = NewAgreement)]

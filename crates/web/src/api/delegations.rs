@@ -8,7 +8,6 @@ use amity_store::delegation::{self, Delegation, DelegationFilter};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -16,7 +15,7 @@ use super::activities::{self};
 use super::{List, TransitionBody, iso_dates, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::export::{self, Table};
+use crate::export::Table;
 use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -50,7 +49,7 @@ fn vocab<T: std::str::FromStr<Err: Into<amity_domain::error::Problem>>>(
         .transpose()
 }
 
-pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<DelegationFilter, ApiError> {
+async fn filter(state: &AppState, q: &ListQuery) -> Result<DelegationFilter, ApiError> {
     let shared = activities::shared(
         state,
         (q.year, q.from.as_deref(), q.to.as_deref()),
@@ -67,8 +66,32 @@ pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<Delegation
     })
 }
 
-fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
-    activities::sort(q.sort.as_deref(), &delegation::SORT_FIELDS)
+/// The delegation list (see [`activities::ActivityList`]).
+pub(crate) struct Delegations;
+
+impl activities::ActivityList for Delegations {
+    type Query = ListQuery;
+    type Filter = DelegationFilter;
+    type Record = Delegation;
+    const SORT_FIELDS: &'static [&'static str] = &delegation::SORT_FIELDS;
+
+    fn sort(q: &ListQuery) -> Option<&str> {
+        q.sort.as_deref()
+    }
+
+    async fn filter(state: &AppState, q: &ListQuery) -> Result<DelegationFilter, ApiError> {
+        filter(state, q).await
+    }
+
+    async fn list(
+        conn: &mut amity_store::Conn,
+        actor: &amity_domain::authz::Actor,
+        filter: &DelegationFilter,
+        sort: (&str, bool),
+        (limit, offset): (u64, u64),
+    ) -> amity_store::Result<(Vec<Delegation>, i64)> {
+        delegation::list(conn, actor, filter, sort, limit, offset).await
+    }
 }
 
 #[utoipa::path(
@@ -89,10 +112,8 @@ async fn list(
         per_page: q.per_page,
     }
     .window(50)?;
-    let f = filter(&state, &q).await?;
-    let sort = sort_of(&q)?;
-    let mut conn = state.db.conn().await?;
-    let (items, total) = delegation::list(&mut conn, &me.actor, &f, sort, limit, offset).await?;
+    let (items, total) =
+        activities::window::<Delegations>(&state, &me.actor, &q, (limit, offset)).await?;
     Ok(Json(List { items, total }))
 }
 
@@ -101,10 +122,7 @@ async fn export_table(
     me: &CurrentUser,
     q: &ListQuery,
 ) -> Result<Table, ApiError> {
-    let f = filter(state, q).await?;
-    let sort = sort_of(q)?;
-    let mut conn = state.db.conn().await?;
-    let (items, _) = delegation::list(&mut conn, &me.actor, &f, sort, 1_000_000, 0).await?;
+    let (items, _) = activities::window::<Delegations>(state, &me.actor, q, (1_000_000, 0)).await?;
     let date = amity_domain::text::format_date;
     Ok(Table {
         header: vec![
@@ -157,45 +175,12 @@ async fn export_table(
     })
 }
 
-#[utoipa::path(
-    get,
-    path = "/delegations/export.csv",
-    tag = "delegations",
-    summary = "The filtered list as CSV",
-    params(ListQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
-)]
-async fn export_csv(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.csv()?,
-        export::CSV,
-        "amity-delegations.csv",
-    ))
-}
-
-#[utoipa::path(
-    get,
-    path = "/delegations/export.xlsx",
-    tag = "delegations",
-    summary = "The filtered list as XLSX",
-    params(ListQuery),
-    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
-)]
-async fn export_xlsx(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.xlsx("Đoàn")?,
-        export::XLSX,
-        "amity-delegations.xlsx",
-    ))
-}
+crate::export::downloads!(
+    "delegations",
+    "/delegations/export.csv",
+    "/delegations/export.xlsx",
+    "Đoàn"
+);
 
 /// A member: a person of the registry by id, or a new one by name (added to the registry).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -7,7 +7,6 @@ use amity_store::event::{self, Event, EventFilter};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -15,7 +14,7 @@ use super::activities::{self};
 use super::{List, date_field, unprocessable};
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::export::{self, Table};
+use crate::export::Table;
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -38,7 +37,7 @@ pub(crate) struct ListQuery {
     pub per_page: Option<u64>,
 }
 
-pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilter, ApiError> {
+async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilter, ApiError> {
     let shared = activities::shared(
         state,
         (q.year, q.from.as_deref(), q.to.as_deref()),
@@ -58,8 +57,32 @@ pub(crate) async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilte
     })
 }
 
-fn sort_of(q: &ListQuery) -> Result<(&'static str, bool), ApiError> {
-    activities::sort(q.sort.as_deref(), &event::SORT_FIELDS)
+/// The event list (see [`activities::ActivityList`]).
+pub(crate) struct Events;
+
+impl activities::ActivityList for Events {
+    type Query = ListQuery;
+    type Filter = EventFilter;
+    type Record = Event;
+    const SORT_FIELDS: &'static [&'static str] = &event::SORT_FIELDS;
+
+    fn sort(q: &ListQuery) -> Option<&str> {
+        q.sort.as_deref()
+    }
+
+    async fn filter(state: &AppState, q: &ListQuery) -> Result<EventFilter, ApiError> {
+        filter(state, q).await
+    }
+
+    async fn list(
+        conn: &mut amity_store::Conn,
+        actor: &amity_domain::authz::Actor,
+        filter: &EventFilter,
+        sort: (&str, bool),
+        (limit, offset): (u64, u64),
+    ) -> amity_store::Result<(Vec<Event>, i64)> {
+        event::list(conn, actor, filter, sort, limit, offset).await
+    }
 }
 
 #[utoipa::path(
@@ -80,10 +103,8 @@ async fn list(
         per_page: q.per_page,
     }
     .window(50)?;
-    let f = filter(&state, &q).await?;
-    let sort = sort_of(&q)?;
-    let mut conn = state.db.conn().await?;
-    let (items, total) = event::list(&mut conn, &me.actor, &f, sort, limit, offset).await?;
+    let (items, total) =
+        activities::window::<Events>(&state, &me.actor, &q, (limit, offset)).await?;
     Ok(Json(List { items, total }))
 }
 
@@ -92,10 +113,7 @@ async fn export_table(
     me: &CurrentUser,
     q: &ListQuery,
 ) -> Result<Table, ApiError> {
-    let f = filter(state, q).await?;
-    let sort = sort_of(q)?;
-    let mut conn = state.db.conn().await?;
-    let (items, _) = event::list(&mut conn, &me.actor, &f, sort, 1_000_000, 0).await?;
+    let (items, _) = activities::window::<Events>(state, &me.actor, q, (1_000_000, 0)).await?;
     let date = amity_domain::text::format_date;
     Ok(Table {
         header: vec![
@@ -144,45 +162,12 @@ async fn export_table(
     })
 }
 
-#[utoipa::path(
-    get,
-    path = "/events/export.csv",
-    tag = "events",
-    summary = "The filtered list as CSV",
-    params(ListQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
-)]
-async fn export_csv(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.csv()?,
-        export::CSV,
-        "amity-events.csv",
-    ))
-}
-
-#[utoipa::path(
-    get,
-    path = "/events/export.xlsx",
-    tag = "events",
-    summary = "The filtered list as XLSX",
-    params(ListQuery),
-    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
-)]
-async fn export_xlsx(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.xlsx("Sự kiện")?,
-        export::XLSX,
-        "amity-events.xlsx",
-    ))
-}
+crate::export::downloads!(
+    "events",
+    "/events/export.csv",
+    "/events/export.xlsx",
+    "Sự kiện"
+);
 
 /// An event as the API receives it; on PATCH, absent fields keep their value.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

@@ -7,15 +7,14 @@ use amity_store::partner::{self, Partner, PartnerDraft, PartnerFilter, PartnerSp
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::import::{self, DuplicateRow, ImportQuery, ImportReport};
 use super::{List, date_field, text, unprocessable};
-use crate::auth::Auth;
+use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::export::{self, Table};
+use crate::export::Table;
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -103,8 +102,9 @@ async fn list(
 /// More partners than the registry will hold; an export is never paged.
 const EXPORT_LIMIT: u64 = 1_000_000;
 
-/// The list (same filters, every page) as a table.
-async fn export_table(state: &AppState, q: &ListQuery) -> Result<Table, ApiError> {
+/// The list (same filters, every page) as a table; partners are read by every signed-in user,
+/// so it is the same for all.
+async fn export_table(state: &AppState, _: &CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
     let (filter, sort) = q.to_filter()?;
     let mut conn = state.db.conn().await?;
     let (partners, _) = partner::list(&mut conn, &filter, sort, EXPORT_LIMIT, 0).await?;
@@ -149,47 +149,12 @@ async fn export_table(state: &AppState, q: &ListQuery) -> Result<Table, ApiError
     })
 }
 
-#[utoipa::path(
-    get,
-    path = "/partners/export.csv",
-    tag = "partners",
-    summary = "The partner list (same filters, unpaged) as CSV",
-    params(ListQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
-)]
-async fn export_csv(
-    State(state): State<AppState>,
-    _: Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    let table = export_table(&state, &q).await?;
-    Ok(export::download(
-        table.csv()?,
-        export::CSV,
-        "amity-partners.csv",
-    ))
-}
-
-#[utoipa::path(
-    get,
-    path = "/partners/export.xlsx",
-    tag = "partners",
-    summary = "The partner list (same filters, unpaged) as XLSX",
-    params(ListQuery),
-    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
-)]
-async fn export_xlsx(
-    State(state): State<AppState>,
-    _: Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    let table = export_table(&state, &q).await?;
-    Ok(export::download(
-        table.xlsx("Đối tác")?,
-        export::XLSX,
-        "amity-partners.xlsx",
-    ))
-}
+crate::export::downloads!(
+    "partners",
+    "/partners/export.csv",
+    "/partners/export.xlsx",
+    "Đối tác"
+);
 
 /// A partner as the API receives it on create.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

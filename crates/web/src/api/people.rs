@@ -7,7 +7,6 @@ use amity_store::person::{self, Organization, Person, Position};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -16,7 +15,7 @@ use super::import::{self, DuplicateRow, ImportQuery, ImportReport};
 use super::{List, date_field, text, unprocessable};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::export::{self, Table};
+use crate::export::Table;
 use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -117,45 +116,12 @@ async fn export_table(
     })
 }
 
-#[utoipa::path(
-    get,
-    path = "/people/export.csv",
-    tag = "people",
-    summary = "The people list (same filters, unpaged, in the caller's scope) as CSV",
-    params(ListQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv", body = String))
-)]
-async fn export_csv(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.csv()?,
-        export::CSV,
-        "amity-people.csv",
-    ))
-}
-
-#[utoipa::path(
-    get,
-    path = "/people/export.xlsx",
-    tag = "people",
-    summary = "The people list (same filters, unpaged, in the caller's scope) as XLSX",
-    params(ListQuery),
-    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = String))
-)]
-async fn export_xlsx(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(export::download(
-        export_table(&state, &me, &q).await?.xlsx("Cá nhân")?,
-        export::XLSX,
-        "amity-people.xlsx",
-    ))
-}
+crate::export::downloads!(
+    "people",
+    "/people/export.csv",
+    "/people/export.xlsx",
+    "Cá nhân"
+);
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[schema(as = NewPerson)]

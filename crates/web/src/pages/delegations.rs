@@ -2,11 +2,14 @@
 //! page with its workflow, members, itinerary, history and files.
 
 use amity_domain::activity::{DelegationState, Direction, MemberRole};
-use amity_domain::authz::{Action, delegation_move};
+use std::collections::HashMap;
+
+use amity_domain::authz::{Action, Actor, delegation_move};
 use amity_domain::delegation::{
     DelegationDraft, DelegationSpec, LegDraft, MemberDraft, MoneyDraft,
 };
 use amity_domain::partner::Vocabulary;
+use amity_store::Conn;
 use amity_store::attachment::{self, Attachment};
 use amity_store::delegation::{self, Delegation};
 use askama::Template;
@@ -16,8 +19,9 @@ use axum::routing::{get, post};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 
+use super::editing::{self, Edited};
 use super::{MoveForm, PageResult, render, save, store_error_page};
-use crate::api::delegations::{ListQuery, filter};
+use crate::api::delegations::{Delegations as List, ListQuery};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -52,7 +56,7 @@ pub(crate) struct ListForm {
 }
 
 impl ListForm {
-    fn query(&self) -> Result<ListQuery, amity_store::Error> {
+    fn query(&self) -> Result<ListQuery, amity_domain::error::Invalid> {
         let (year, unit) = super::year_and_unit(&self.year, &self.unit)?;
         Ok(ListQuery {
             unit,
@@ -63,6 +67,7 @@ impl ListForm {
             to: Some(self.to.clone()),
             country: Some(self.country.trim().to_owned()),
             q: Some(self.q.clone()),
+            sort: Some(self.sort.clone()).filter(|s| !s.is_empty()),
             ..Default::default()
         })
     }
@@ -120,56 +125,25 @@ async fn list(
     Query(form): Query<ListForm>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
-    let result = async {
-        let q = form.query()?;
-        let f = filter(&state, &q)
-            .await
-            .map_err(|e| amity_domain::error::Invalid(e.errors))?;
-        let mut conn = state.db.conn().await?;
-        let sort = amity_store::parse_sort(
-            if form.sort.is_empty() {
-                "-start_on"
-            } else {
-                &form.sort
-            },
-            &delegation::SORT_FIELDS,
-        )
-        .map_err(|e| amity_store::Error::invalid("sort", e))?;
-        delegation::list(
-            &mut conn,
-            &me.actor,
-            &f,
-            sort,
-            PER_PAGE,
-            (page - 1) * PER_PAGE,
-        )
+    let rows = match super::activity_rows::<List>(&state, &ctx, &me, form.query(), (page, PER_PAGE))
         .await
-    }
-    .await;
+    {
+        Ok(rows) => rows,
+        Err(page) => return page,
+    };
     let query = form.query_string();
-    let (delegations, total, error) = match result {
-        Ok((d, t)) => (d, t, None),
-        Err(amity_store::Error::Invalid(i)) => {
-            (vec![], 0, i.0.first().map(|e| ctx.lang.field_problem(e)))
-        }
-        Err(e) => return store_error_page(&ctx, e),
-    };
-    let units = match readable_units(&state, &me).await {
-        Ok(u) => u,
-        Err(e) => return store_error_page(&ctx, e),
-    };
     render(&ListPage {
         ctx: &ctx,
-        delegations,
-        total,
+        delegations: rows.records,
+        total: rows.total,
         page,
-        pages: super::page_count(total, PER_PAGE),
+        pages: super::page_count(rows.total, PER_PAGE),
         form,
         query,
         directions: Direction::ALL,
         states: DelegationState::ALL,
-        units,
-        error,
+        units: rows.units,
+        error: rows.error,
     })
 }
 
@@ -403,79 +377,67 @@ async fn form_page<'a>(
     })
 }
 
-#[derive(Debug, Deserialize)]
-struct NewQuery {
-    direction: Option<String>,
-}
+/// The delegation form pair (see [`editing`]).
+struct Delegations;
 
-async fn new_form(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Query(q): Query<NewQuery>,
-) -> PageResult {
-    me.actor.require(Action::Write, me.actor.unit_id)?;
-    let form = DelegationForm {
-        direction: q.direction.unwrap_or_else(|| "outbound".into()),
-        budget_currency: "VND".into(),
-        ..Default::default()
-    };
-    Ok(render(
-        &form_page(&state, &ctx, None, form, FormErrors::default()).await?,
-    ))
-}
+impl Edited for Delegations {
+    type Record = Delegation;
+    type Form = DelegationForm;
+    type Page<'a> = FormPage<'a>;
 
-async fn create(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Form(form): Form<DelegationForm>,
-) -> PageResult {
-    save(
-        &state,
-        &ctx,
-        async |tx| delegation::create(tx, &me.actor, &form.spec()?, None).await,
-        |d: Delegation| path::delegation(d.id),
-        |errors| form_page(&state, &ctx, None, form.clone(), errors),
-    )
-    .await
-}
+    fn blank(query: &HashMap<String, String>) -> DelegationForm {
+        DelegationForm {
+            direction: query
+                .get("direction")
+                .cloned()
+                .unwrap_or_else(|| "outbound".into()),
+            budget_currency: "VND".into(),
+            ..Default::default()
+        }
+    }
 
-async fn edit_form(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let mut conn = state.db.conn().await?;
-    let existing = delegation::get(&mut conn, &me.actor, id).await?;
-    me.actor
-        .require(Action::Write, Some(existing.owner_unit_id))?;
-    drop(conn);
-    let form = DelegationForm::from_delegation(&existing);
-    Ok(render(
-        &form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await?,
-    ))
-}
+    fn form_of(d: &Delegation) -> DelegationForm {
+        DelegationForm::from_delegation(d)
+    }
 
-async fn update(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Form(form): Form<DelegationForm>,
-) -> PageResult {
-    save(
-        &state,
-        &ctx,
-        async |tx| delegation::update(tx, &me.actor, id, &form.spec()?).await,
-        |d: Delegation| path::delegation(d.id),
-        |errors| async {
-            let existing = delegation::get(&mut state.db.conn().await?, &me.actor, id).await?;
-            form_page(&state, &ctx, Some(existing), form.clone(), errors).await
-        },
-    )
-    .await
+    fn owner(d: &Delegation) -> i64 {
+        d.owner_unit_id
+    }
+
+    fn path(d: &Delegation) -> String {
+        path::delegation(d.id)
+    }
+
+    async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> amity_store::Result<Delegation> {
+        delegation::get(conn, actor, id).await
+    }
+
+    async fn create(
+        tx: &mut Conn,
+        actor: &Actor,
+        form: &DelegationForm,
+    ) -> amity_store::Result<Delegation> {
+        delegation::create(tx, actor, &form.spec()?, None).await
+    }
+
+    async fn update(
+        tx: &mut Conn,
+        actor: &Actor,
+        id: i64,
+        form: &DelegationForm,
+    ) -> amity_store::Result<Delegation> {
+        delegation::update(tx, actor, id, &form.spec()?).await
+    }
+
+    fn form_page<'a>(
+        state: &'a AppState,
+        ctx: &'a PageCtx,
+        existing: Option<Delegation>,
+        form: DelegationForm,
+        errors: FormErrors,
+    ) -> impl Future<Output = amity_store::Result<FormPage<'a>>> + Send + 'a {
+        form_page(state, ctx, existing, form, errors)
+    }
 }
 
 #[derive(Template)]
@@ -641,9 +603,15 @@ use axum::response::IntoResponse;
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/delegations", get(list))
-        .route("/delegations/new", get(new_form).post(create))
+        .route(
+            "/delegations/new",
+            get(editing::new_form::<Delegations>).post(editing::create::<Delegations>),
+        )
         .route("/delegations/{id}", get(show))
-        .route("/delegations/{id}/edit", get(edit_form).post(update))
+        .route(
+            "/delegations/{id}/edit",
+            get(editing::edit_form::<Delegations>).post(editing::update::<Delegations>),
+        )
         .route("/delegations/{id}/transitions", post(transition))
         .route(
             "/delegations/{id}/files",

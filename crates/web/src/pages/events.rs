@@ -2,20 +2,23 @@
 //! its files.
 
 use amity_domain::activity::{Channel, EventType};
-use amity_domain::authz::Action;
+use std::collections::HashMap;
+
+use amity_domain::authz::{Action, Actor};
 use amity_domain::event::EventDraft;
 use amity_domain::partner::Vocabulary;
+use amity_store::Conn;
 use amity_store::attachment::{self, Attachment};
 use amity_store::event::{self, Event};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
-use super::{PageResult, render, save, store_error_page};
-use crate::api::events::{ListQuery, filter};
+use super::editing::{self, Edited};
+use super::{PageResult, render, save};
+use crate::api::events::{Events as List, ListQuery};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -46,6 +49,21 @@ struct ListForm {
 }
 
 impl ListForm {
+    fn query(&self) -> Result<ListQuery, amity_domain::error::Invalid> {
+        let (year, unit) = super::year_and_unit(&self.year, &self.unit)?;
+        Ok(ListQuery {
+            unit,
+            event_type: Some(self.event_type.clone()),
+            year,
+            from: Some(self.from.clone()),
+            to: Some(self.to.clone()),
+            country: Some(self.country.trim().to_owned()),
+            q: Some(self.q.clone()),
+            sort: Some(self.sort.clone()).filter(|s| !s.is_empty()),
+            ..Default::default()
+        })
+    }
+
     fn query_string(&self) -> String {
         super::filter_query(&[
             ("type", &self.event_type),
@@ -82,65 +100,24 @@ async fn list(
     Query(form): Query<ListForm>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
-    let result = async {
-        let (year, unit) = super::year_and_unit(&form.year, &form.unit)?;
-        let q = ListQuery {
-            unit,
-            event_type: Some(form.event_type.clone()),
-            year,
-            from: Some(form.from.clone()),
-            to: Some(form.to.clone()),
-            country: Some(form.country.trim().to_owned()),
-            q: Some(form.q.clone()),
-            ..Default::default()
-        };
-        let f = filter(&state, &q)
-            .await
-            .map_err(|e| amity_domain::error::Invalid(e.errors))?;
-        let mut conn = state.db.conn().await?;
-        let sort = amity_store::parse_sort(
-            if form.sort.is_empty() {
-                "-start_on"
-            } else {
-                &form.sort
-            },
-            &event::SORT_FIELDS,
-        )
-        .map_err(|e| amity_store::Error::invalid("sort", e))?;
-        event::list(
-            &mut conn,
-            &me.actor,
-            &f,
-            sort,
-            PER_PAGE,
-            (page - 1) * PER_PAGE,
-        )
+    let rows = match super::activity_rows::<List>(&state, &ctx, &me, form.query(), (page, PER_PAGE))
         .await
-    }
-    .await;
-    let (events, total, error) = match result {
-        Ok((e, t)) => (e, t, None),
-        Err(amity_store::Error::Invalid(i)) => {
-            (vec![], 0, i.0.first().map(|e| ctx.lang.field_problem(e)))
-        }
-        Err(e) => return store_error_page(&ctx, e),
+    {
+        Ok(rows) => rows,
+        Err(page) => return page,
     };
     let query = form.query_string();
-    let units = match super::delegations::readable_units(&state, &me).await {
-        Ok(u) => u,
-        Err(e) => return store_error_page(&ctx, e),
-    };
     render(&ListPage {
         ctx: &ctx,
-        events,
-        total,
+        events: rows.records,
+        total: rows.total,
         page,
-        pages: super::page_count(total, PER_PAGE),
+        pages: super::page_count(rows.total, PER_PAGE),
         form,
         query,
         types: EventType::ALL,
-        units,
-        error,
+        units: rows.units,
+        error: rows.error,
     })
 }
 
@@ -213,69 +190,60 @@ async fn form_page<'a>(
     })
 }
 
-async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
-    me.actor.require(Action::Write, me.actor.unit_id)?;
-    let form = EventDraft {
-        channel: "in_person".into(),
-        place_country: "VN".into(),
-        ..Default::default()
-    };
-    Ok(render(
-        &form_page(&state, &ctx, None, form, FormErrors::default()).await?,
-    ))
-}
+/// The event form pair (see [`editing`]).
+struct Events;
 
-async fn create(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Form(form): Form<EventDraft>,
-) -> PageResult {
-    save(
-        &state,
-        &ctx,
-        async |tx| event::create(tx, &me.actor, &form.parse()?, None).await,
-        |e: Event| path::event(e.id),
-        |errors| form_page(&state, &ctx, None, form.clone(), errors),
-    )
-    .await
-}
+impl Edited for Events {
+    type Record = Event;
+    type Form = EventDraft;
+    type Page<'a> = FormPage<'a>;
 
-async fn edit_form(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let mut conn = state.db.conn().await?;
-    let existing = event::get(&mut conn, &me.actor, id).await?;
-    me.actor
-        .require(Action::Write, Some(existing.owner_unit_id))?;
-    drop(conn);
-    let form = event::draft_of(&existing);
-    Ok(render(
-        &form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await?,
-    ))
-}
+    fn blank(_: &HashMap<String, String>) -> EventDraft {
+        EventDraft {
+            channel: "in_person".into(),
+            place_country: "VN".into(),
+            ..Default::default()
+        }
+    }
 
-async fn update(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Form(form): Form<EventDraft>,
-) -> PageResult {
-    save(
-        &state,
-        &ctx,
-        async |tx| event::update(tx, &me.actor, id, &form.parse()?).await,
-        |e: Event| path::event(e.id),
-        |errors| async {
-            let existing = event::get(&mut state.db.conn().await?, &me.actor, id).await?;
-            form_page(&state, &ctx, Some(existing), form.clone(), errors).await
-        },
-    )
-    .await
+    fn form_of(e: &Event) -> EventDraft {
+        event::draft_of(e)
+    }
+
+    fn owner(e: &Event) -> i64 {
+        e.owner_unit_id
+    }
+
+    fn path(e: &Event) -> String {
+        path::event(e.id)
+    }
+
+    async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> amity_store::Result<Event> {
+        event::get(conn, actor, id).await
+    }
+
+    async fn create(tx: &mut Conn, actor: &Actor, form: &EventDraft) -> amity_store::Result<Event> {
+        event::create(tx, actor, &form.parse()?, None).await
+    }
+
+    async fn update(
+        tx: &mut Conn,
+        actor: &Actor,
+        id: i64,
+        form: &EventDraft,
+    ) -> amity_store::Result<Event> {
+        event::update(tx, actor, id, &form.parse()?).await
+    }
+
+    fn form_page<'a>(
+        state: &'a AppState,
+        ctx: &'a PageCtx,
+        existing: Option<Event>,
+        form: EventDraft,
+        errors: FormErrors,
+    ) -> impl Future<Output = amity_store::Result<FormPage<'a>>> + Send + 'a {
+        form_page(state, ctx, existing, form, errors)
+    }
 }
 
 async fn delete(State(state): State<AppState>, Auth(me): Auth, Path(id): Path<i64>) -> PageResult {
@@ -358,9 +326,15 @@ async fn upload(
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/events", get(list))
-        .route("/events/new", get(new_form).post(create))
+        .route(
+            "/events/new",
+            get(editing::new_form::<Events>).post(editing::create::<Events>),
+        )
         .route("/events/{id}", get(show))
-        .route("/events/{id}/edit", get(edit_form).post(update))
+        .route(
+            "/events/{id}/edit",
+            get(editing::edit_form::<Events>).post(editing::update::<Events>),
+        )
         .route("/events/{id}/delete", post(delete))
         .route(
             "/events/{id}/files",

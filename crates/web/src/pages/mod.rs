@@ -8,6 +8,7 @@ mod calendar;
 mod countries;
 mod dashboard;
 mod delegations;
+mod editing;
 mod emulation;
 mod error;
 mod events;
@@ -82,6 +83,50 @@ pub(crate) fn year_and_unit(
     };
     check.finish()?;
     Ok((year.flatten(), unit.flatten()))
+}
+
+/// What an activity list page shows: a page of records and how many match in all, the first
+/// refused filter in the reader's language (with no records), and the units the reader may
+/// filter by.
+pub(crate) struct ActivityRows<R> {
+    pub records: Vec<R>,
+    pub total: i64,
+    pub error: Option<String>,
+    pub units: Vec<amity_store::org::OrgUnit>,
+}
+
+/// The page `page` (of `per_page` records) of an activity list read with `query`; a failure
+/// other than a refused filter is the error page.
+pub(crate) async fn activity_rows<L: crate::api::activities::ActivityList>(
+    state: &AppState,
+    ctx: &PageCtx,
+    me: &crate::auth::CurrentUser,
+    query: Result<L::Query, amity_domain::error::Invalid>,
+    (page, per_page): (u64, u64),
+) -> Result<ActivityRows<L::Record>, Response> {
+    let window = (per_page, (page.max(1) - 1) * per_page);
+    let found = match query {
+        Ok(q) => crate::api::activities::window::<L>(state, &me.actor, &q, window).await,
+        Err(invalid) => Err(amity_store::Error::Invalid(invalid).into()),
+    };
+    let (records, total, error) = match found {
+        Ok((records, total)) => (records, total, None),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => (
+            vec![],
+            0,
+            e.errors.first().map(|f| ctx.lang.field_problem(f)),
+        ),
+        Err(e) => return Err(error_page_for(ctx, e.status, &ctx.t("error-internal"))),
+    };
+    let units = delegations::readable_units(state, me)
+        .await
+        .map_err(|e| store_error_page(ctx, e))?;
+    Ok(ActivityRows {
+        records,
+        total,
+        error,
+        units,
+    })
 }
 
 /// A list's filters as a query string for its pager and export links: the filters given only.

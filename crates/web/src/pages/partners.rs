@@ -1,13 +1,16 @@
 //! Partner pages: the registry list, the create form (with duplicate warnings), and a partner's
 //! page with its identity, links to our units and the forms its keepers use.
 
-use amity_domain::authz::Action;
+use std::collections::HashMap;
+
+use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
 use amity_domain::error::Checker;
 use amity_domain::partner::{
     AgreementStatus, PartnerKind, RelationshipCategory, TaskStatus, UnitRelation, Vocabulary,
     split_names,
 };
+use amity_store::Conn;
 use amity_store::agreement::{self, AgreementDraft};
 use amity_store::country::{self, Country, CountryFilter};
 use amity_store::org::{self, OrgUnit};
@@ -21,6 +24,7 @@ use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::editing::{self, Edited};
 use super::{PageResult, after_post, render, render_status, save};
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
@@ -211,15 +215,67 @@ async fn form_page<'a>(
     })
 }
 
-async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
-    me.actor.require(Action::Write, me.actor.unit_id)?;
-    let form = PartnerForm {
-        kind: "political_party".into(),
-        ..Default::default()
-    };
-    Ok(render(
-        &form_page(&state, &ctx, None, form, FormErrors::default(), vec![]).await?,
-    ))
+/// The partner form pair (see [`editing`]); a new partner is created by [`create`], which
+/// first shows the partners it resembles.
+struct Partners;
+
+impl Edited for Partners {
+    type Record = Partner;
+    type Form = PartnerForm;
+    type Page<'a> = FormPage<'a>;
+
+    fn blank(_: &HashMap<String, String>) -> PartnerForm {
+        PartnerForm {
+            kind: "political_party".into(),
+            ..Default::default()
+        }
+    }
+
+    fn form_of(p: &Partner) -> PartnerForm {
+        PartnerForm::from_partner(p)
+    }
+
+    fn owner(p: &Partner) -> i64 {
+        p.owner_unit_id
+    }
+
+    fn path(p: &Partner) -> String {
+        path::partner(p.id)
+    }
+
+    /// Every signed-in user reads the partners.
+    async fn get(conn: &mut Conn, _: &Actor, id: i64) -> amity_store::Result<Partner> {
+        partner::get(conn, id).await
+    }
+
+    /// A new partner; one like an existing partner only once the form confirms it is another.
+    async fn create(
+        tx: &mut Conn,
+        actor: &Actor,
+        form: &PartnerForm,
+    ) -> amity_store::Result<Partner> {
+        let confirmed = form.confirm_duplicate.is_some();
+        partner::create(tx, actor, &form.parse()?, None, confirmed).await
+    }
+
+    async fn update(
+        tx: &mut Conn,
+        actor: &Actor,
+        id: i64,
+        form: &PartnerForm,
+    ) -> amity_store::Result<Partner> {
+        partner::update(tx, actor, id, &form.parse()?).await
+    }
+
+    fn form_page<'a>(
+        state: &'a AppState,
+        ctx: &'a PageCtx,
+        existing: Option<Partner>,
+        form: PartnerForm,
+        errors: FormErrors,
+    ) -> impl Future<Output = amity_store::Result<FormPage<'a>>> + Send + 'a {
+        form_page(state, ctx, existing, form, errors, vec![])
+    }
 }
 
 async fn create(
@@ -229,16 +285,8 @@ async fn create(
     Form(form): Form<PartnerForm>,
 ) -> PageResult {
     let result = async {
-        let input = form.parse()?;
         let mut tx = state.db.begin().await?;
-        let created = partner::create(
-            &mut tx,
-            &me.actor,
-            &input,
-            None,
-            form.confirm_duplicate.is_some(),
-        )
-        .await?;
+        let created = Partners::create(&mut tx, &me.actor, &form).await?;
         tx.commit().await?;
         Ok::<_, amity_store::Error>(created)
     }
@@ -255,8 +303,8 @@ async fn create(
             after_post(
                 &ctx,
                 other,
-                |p: Partner| path::partner(p.id),
-                |errors| form_page(&state, &ctx, None, form.clone(), errors, vec![]),
+                |p: Partner| Partners::path(&p),
+                |errors| Partners::form_page(&state, &ctx, None, form.clone(), errors),
             )
             .await
         }
@@ -401,55 +449,6 @@ async fn show(
     Ok(render(
         &partner_page(&state, &ctx, &me, id, year, FormErrors::default()).await?,
     ))
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let mut conn = state.db.conn().await?;
-    let existing = partner::get(&mut conn, id).await?;
-    me.actor
-        .require(Action::Write, Some(existing.owner_unit_id))?;
-    let form = PartnerForm::from_partner(&existing);
-    Ok(render(
-        &form_page(
-            &state,
-            &ctx,
-            Some(existing),
-            form,
-            FormErrors::default(),
-            vec![],
-        )
-        .await?,
-    ))
-}
-
-async fn update(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Form(form): Form<PartnerForm>,
-) -> PageResult {
-    save(
-        &state,
-        &ctx,
-        async |tx| {
-            let input = form.parse()?;
-            partner::update(tx, &me.actor, id, &input).await?;
-            Ok(())
-        },
-        |()| path::partner(id),
-        |errors| async {
-            let mut conn = state.db.conn().await?;
-            let existing = partner::get(&mut conn, id).await?;
-            form_page(&state, &ctx, Some(existing), form.clone(), errors, vec![]).await
-        },
-    )
-    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -652,9 +651,15 @@ async fn survivor_redirect(
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/partners", get(list))
-        .route("/partners/new", get(new_form).post(create))
-        .route("/partners/{id}", get(show).post(update))
-        .route("/partners/{id}/edit", get(edit_form))
+        .route(
+            "/partners/new",
+            get(editing::new_form::<Partners>).post(create),
+        )
+        .route(
+            "/partners/{id}",
+            get(show).post(editing::update::<Partners>),
+        )
+        .route("/partners/{id}/edit", get(editing::edit_form::<Partners>))
         .route("/partners/{id}/units", post(link))
         .route("/partners/{id}/current", get(survivor_redirect))
         .route("/partners/{id}/agreements", post(add_agreement))

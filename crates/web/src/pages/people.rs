@@ -1,8 +1,12 @@
 //! People pages: the list and a person's page with positions over time.
 
+use std::collections::HashMap;
+
+use amity_domain::authz::Actor;
 use amity_domain::error::Checker;
 use amity_domain::partner::{Gender, Vocabulary};
 use amity_domain::person::{PersonDraft, PersonSpec};
+use amity_store::Conn;
 use amity_store::person::{self, Organization, Person, Position};
 use askama::Template;
 use axum::Form;
@@ -10,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::editing::{self, Edited};
 use super::{PageResult, render, save};
 use crate::auth::Auth;
 use crate::route_set::RouteSet;
@@ -283,128 +288,112 @@ impl PersonForm {
     }
 }
 
-async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
-    if let Err(d) = me
-        .actor
-        .require(amity_domain::authz::Action::Write, me.actor.unit_id)
-    {
-        return Err(d.into());
+/// The person form pair (see [`editing`]).
+struct People;
+
+impl Edited for People {
+    type Record = Person;
+    type Form = PersonForm;
+    type Page<'a> = FormPage<'a>;
+
+    fn blank(_: &HashMap<String, String>) -> PersonForm {
+        PersonForm::default()
     }
-    Ok(render(
-        &form_page(
-            &state,
-            &ctx,
-            None,
-            PersonForm::default(),
-            FormErrors::default(),
-        )
-        .await?,
-    ))
-}
 
-async fn create(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Form(form): Form<PersonForm>,
-) -> PageResult {
-    save(
-        &state,
-        &ctx,
-        async |tx| {
-            let mut check = Checker::new();
-            let input = form.input(&mut check);
-            let partner = match form.partner_id.trim() {
-                "" => Some(None),
-                p => check.check(
-                    "partner_id",
-                    p.parse::<i64>()
-                        .map(Some)
-                        .map_err(|_| "choose a partner".to_owned()),
-                ),
-            };
-            let from = check.optional_date("valid_from", &form.valid_from);
-            if partner.flatten().is_some() && form.title.trim().is_empty() {
-                check.push("title", amity_domain::error::Problem::Required);
-            }
-            check.finish()?;
-            let (Some(input), Some(partner), Some(from)) = (input, partner, from) else {
-                unreachable!("the checker reported every missing value")
-            };
-            let created = person::create(tx, &me.actor, &input, None).await?;
-            if let Some(title) = super::field(&form.title) {
-                let at = match partner {
-                    Some(p) => Organization::Partner(p),
-                    None => {
-                        return Err(amity_store::Error::invalid(
-                            "partner_id",
-                            "choose the partner where the position is held",
-                        ));
-                    }
-                };
-                person::add_position(tx, &me.actor, created.id, &title, &at, (from, None)).await?;
-            }
-            Ok(created)
-        },
-        |p: Person| path::person(p.id),
-        |errors| form_page(&state, &ctx, None, form.clone(), errors),
-    )
-    .await
-}
+    fn form_of(p: &Person) -> PersonForm {
+        PersonForm::from_person(p)
+    }
 
-async fn edit_form(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let mut conn = state.db.conn().await?;
-    let existing = person::get(&mut conn, &me.actor, id).await?;
-    me.actor.require(
-        amity_domain::authz::Action::Write,
-        Some(existing.owner_unit_id),
-    )?;
-    drop(conn);
-    let form = PersonForm::from_person(&existing);
-    Ok(render(
-        &form_page(&state, &ctx, Some(existing), form, FormErrors::default()).await?,
-    ))
-}
+    fn owner(p: &Person) -> i64 {
+        p.owner_unit_id
+    }
 
-async fn update(
-    State(state): State<AppState>,
-    Auth(me): Auth,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Form(form): Form<PersonForm>,
-) -> PageResult {
-    save(
-        &state,
-        &ctx,
-        async |tx| {
-            let mut check = Checker::new();
-            let input = form.input(&mut check);
-            check.finish()?;
-            let Some(input) = input else {
-                unreachable!("the checker reported every missing value")
+    fn path(p: &Person) -> String {
+        path::person(p.id)
+    }
+
+    async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> amity_store::Result<Person> {
+        person::get(conn, actor, id).await
+    }
+
+    /// A new person, and the position they hold at a partner when the form names one.
+    async fn create(
+        tx: &mut Conn,
+        actor: &Actor,
+        form: &PersonForm,
+    ) -> amity_store::Result<Person> {
+        let mut check = Checker::new();
+        let input = form.input(&mut check);
+        let partner = match form.partner_id.trim() {
+            "" => Some(None),
+            p => check.check(
+                "partner_id",
+                p.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "choose a partner".to_owned()),
+            ),
+        };
+        let from = check.optional_date("valid_from", &form.valid_from);
+        if partner.flatten().is_some() && form.title.trim().is_empty() {
+            check.push("title", amity_domain::error::Problem::Required);
+        }
+        check.finish()?;
+        let (Some(input), Some(partner), Some(from)) = (input, partner, from) else {
+            unreachable!("the checker reported every missing value")
+        };
+        let created = person::create(tx, actor, &input, None).await?;
+        if let Some(title) = super::field(&form.title) {
+            let at = match partner {
+                Some(p) => Organization::Partner(p),
+                None => {
+                    return Err(amity_store::Error::invalid(
+                        "partner_id",
+                        "choose the partner where the position is held",
+                    ));
+                }
             };
-            let updated = person::update(tx, &me.actor, id, &input).await?;
-            Ok(updated)
-        },
-        |p: Person| path::person(p.id),
-        |errors| async {
-            let existing = person::get(&mut state.db.conn().await?, &me.actor, id).await?;
-            form_page(&state, &ctx, Some(existing), form.clone(), errors).await
-        },
-    )
-    .await
+            person::add_position(tx, actor, created.id, &title, &at, (from, None)).await?;
+        }
+        Ok(created)
+    }
+
+    async fn update(
+        tx: &mut Conn,
+        actor: &Actor,
+        id: i64,
+        form: &PersonForm,
+    ) -> amity_store::Result<Person> {
+        let mut check = Checker::new();
+        let input = form.input(&mut check);
+        check.finish()?;
+        let Some(input) = input else {
+            unreachable!("the checker reported every missing value")
+        };
+        person::update(tx, actor, id, &input).await
+    }
+
+    fn form_page<'a>(
+        state: &'a AppState,
+        ctx: &'a PageCtx,
+        existing: Option<Person>,
+        form: PersonForm,
+        errors: FormErrors,
+    ) -> impl Future<Output = amity_store::Result<FormPage<'a>>> + Send + 'a {
+        form_page(state, ctx, existing, form, errors)
+    }
 }
 
 pub(super) fn routes() -> RouteSet {
     RouteSet::default()
         .route("/people", get(list))
-        .route("/people/new", get(new_form).post(create))
+        .route(
+            "/people/new",
+            get(editing::new_form::<People>).post(editing::create::<People>),
+        )
         .route("/people/{id}", get(show))
-        .route("/people/{id}/edit", get(edit_form).post(update))
+        .route(
+            "/people/{id}/edit",
+            get(editing::edit_form::<People>).post(editing::update::<People>),
+        )
         .route("/people/{id}/positions", axum::routing::post(add_position))
 }
