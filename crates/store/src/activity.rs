@@ -190,6 +190,35 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
         .ok_or(Error::NotFound(self.entity))
     }
 
+    /// One record by id, loaded with its details by `load_many`.
+    pub(crate) async fn fetch<R: Record, A>(
+        &self,
+        conn: &mut Conn,
+        columns: impl IntoIterator<Item = T>,
+        id: i64,
+        load_many: impl AsyncFn(&mut Conn, Vec<R>) -> Result<Vec<A>>,
+    ) -> Result<A> {
+        let row: R = self.row(conn, columns, id).await?;
+        load_many(conn, vec![row])
+            .await?
+            .pop()
+            .ok_or(Error::NotFound(self.entity))
+    }
+
+    /// One record the actor may read; others are reported as not found.
+    pub(crate) async fn get<R: Record, A: Activity>(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        columns: impl IntoIterator<Item = T>,
+        id: i64,
+        load_many: impl AsyncFn(&mut Conn, Vec<R>) -> Result<Vec<A>>,
+    ) -> Result<A> {
+        let record = self.fetch(conn, columns, id, load_many).await?;
+        self.readable(actor, record.owner_unit_id())?;
+        Ok(record)
+    }
+
     /// Inserts a row of these columns and values and returns its id.
     pub(crate) async fn insert(
         &self,

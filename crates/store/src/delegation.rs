@@ -191,13 +191,6 @@ fn stored<T: std::str::FromStr<Err: std::fmt::Display>>(id: i64, what: &str, s: 
         .map_err(|e| Error::Other(anyhow::anyhow!("stored {what} of delegation {id}: {e}")))
 }
 
-async fn load(conn: &mut Conn, row: Row) -> Result<Delegation> {
-    load_many(conn, vec![row])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("delegation"))
-}
-
 /// Reads the members, legs, partners, tasks and moves of several delegations, a query per
 /// kind rather than per delegation.
 async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
@@ -379,15 +372,12 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Delegation>> {
 }
 
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Delegation> {
-    let row: Row = LIST.row(conn, COLUMNS, id).await?;
-    load(conn, row).await
+    LIST.fetch(conn, COLUMNS, id, load_many).await
 }
 
 /// A delegation the actor may read; others are reported as not found.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Delegation> {
-    let d = fetch(conn, id).await?;
-    LIST.readable(actor, d.owner_unit_id)?;
-    Ok(d)
+    LIST.get(conn, actor, COLUMNS, id, load_many).await
 }
 
 /// The draft a stored delegation gives back: what its edit form starts from, and what an API

@@ -253,21 +253,13 @@ async fn load_many(conn: &mut Conn, rows: Vec<Row>) -> Result<Vec<Event>> {
     Ok(out)
 }
 
-async fn load(conn: &mut Conn, row: Row) -> Result<Event> {
-    let mut one = load_many(conn, vec![row]).await?;
-    one.pop().ok_or(Error::NotFound("event"))
-}
-
 async fn fetch(conn: &mut Conn, id: i64) -> Result<Event> {
-    let row: Row = LIST.row(conn, COLUMNS, id).await?;
-    load(conn, row).await
+    LIST.fetch(conn, COLUMNS, id, load_many).await
 }
 
 /// An event the actor may read; others are reported as not found.
 pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Event> {
-    let e = fetch(conn, id).await?;
-    LIST.readable(actor, e.owner_unit_id)?;
-    Ok(e)
+    LIST.get(conn, actor, COLUMNS, id, load_many).await
 }
 
 /// The draft that gives back `e` as it is: the edit form's first values, and what a PATCH

@@ -17,11 +17,11 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::editing::{self, Edited};
 use super::{MoveForm, PageResult, render, save, store_error_page};
-use crate::api::delegations::{Delegations as List, ListQuery};
+use crate::api::delegations::Delegations as List;
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -30,7 +30,7 @@ use crate::view::{FormErrors, PageCtx, path};
 const PER_PAGE: u64 = 50;
 
 /// The list's filters as a form sends them (empty means any).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub(crate) struct ListForm {
     #[serde(default)]
     pub direction: String,
@@ -52,40 +52,8 @@ pub(crate) struct ListForm {
     pub unit: String,
     #[serde(default)]
     pub sort: String,
+    #[serde(skip_serializing)]
     pub page: Option<u64>,
-}
-
-impl ListForm {
-    fn query(&self) -> Result<ListQuery, amity_domain::error::Invalid> {
-        let (year, unit) = super::year_and_unit(&self.year, &self.unit)?;
-        Ok(ListQuery {
-            unit,
-            direction: Some(self.direction.clone()),
-            state: Some(self.state.clone()),
-            year,
-            from: Some(self.from.clone()),
-            to: Some(self.to.clone()),
-            country: Some(self.country.trim().to_owned()),
-            q: Some(self.q.clone()),
-            sort: Some(self.sort.clone()).filter(|s| !s.is_empty()),
-            ..Default::default()
-        })
-    }
-
-    /// The filters as a query string, for the pager and the export links.
-    fn query_string(&self) -> String {
-        super::filter_query(&[
-            ("direction", &self.direction),
-            ("state", &self.state),
-            ("year", &self.year),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("country", &self.country),
-            ("q", &self.q),
-            ("unit", &self.unit),
-            ("sort", &self.sort),
-        ])
-    }
 }
 
 #[derive(Template)]
@@ -125,13 +93,19 @@ async fn list(
     Query(form): Query<ListForm>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
-    let rows = match super::activity_rows::<List>(&state, &ctx, &me, form.query(), (page, PER_PAGE))
-        .await
+    let rows = match super::activity_rows::<List>(
+        &state,
+        &ctx,
+        &me,
+        super::list_query(&form, (&form.year, &form.unit)),
+        (page, PER_PAGE),
+    )
+    .await
     {
         Ok(rows) => rows,
         Err(page) => return page,
     };
-    let query = form.query_string();
+    let query = super::filters_query(&form);
     render(&ListPage {
         ctx: &ctx,
         delegations: rows.records,

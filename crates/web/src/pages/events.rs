@@ -14,11 +14,11 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::editing::{self, Edited};
 use super::{PageResult, render, save};
-use crate::api::events::{Events as List, ListQuery};
+use crate::api::events::Events as List;
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -26,7 +26,7 @@ use crate::view::{FormErrors, PageCtx, path};
 
 const PER_PAGE: u64 = 50;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 struct ListForm {
     #[serde(default, rename = "type")]
     event_type: String,
@@ -45,37 +45,8 @@ struct ListForm {
     unit: String,
     #[serde(default)]
     sort: String,
+    #[serde(skip_serializing)]
     page: Option<u64>,
-}
-
-impl ListForm {
-    fn query(&self) -> Result<ListQuery, amity_domain::error::Invalid> {
-        let (year, unit) = super::year_and_unit(&self.year, &self.unit)?;
-        Ok(ListQuery {
-            unit,
-            event_type: Some(self.event_type.clone()),
-            year,
-            from: Some(self.from.clone()),
-            to: Some(self.to.clone()),
-            country: Some(self.country.trim().to_owned()),
-            q: Some(self.q.clone()),
-            sort: Some(self.sort.clone()).filter(|s| !s.is_empty()),
-            ..Default::default()
-        })
-    }
-
-    fn query_string(&self) -> String {
-        super::filter_query(&[
-            ("type", &self.event_type),
-            ("year", &self.year),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("country", &self.country),
-            ("q", &self.q),
-            ("unit", &self.unit),
-            ("sort", &self.sort),
-        ])
-    }
 }
 
 #[derive(Template)]
@@ -100,13 +71,19 @@ async fn list(
     Query(form): Query<ListForm>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
-    let rows = match super::activity_rows::<List>(&state, &ctx, &me, form.query(), (page, PER_PAGE))
-        .await
+    let rows = match super::activity_rows::<List>(
+        &state,
+        &ctx,
+        &me,
+        super::list_query(&form, (&form.year, &form.unit)),
+        (page, PER_PAGE),
+    )
+    .await
     {
         Ok(rows) => rows,
         Err(page) => return page,
     };
-    let query = form.query_string();
+    let query = super::filters_query(&form);
     render(&ListPage {
         ctx: &ctx,
         events: rows.records,

@@ -85,6 +85,41 @@ pub(crate) fn year_and_unit(
     Ok((year.flatten(), unit.flatten()))
 }
 
+/// A list form's filters as given: each value trimmed, the blank ones left out.
+fn given_filters(form: &impl serde::Serialize) -> Vec<(String, String)> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::to_string(form)
+        .ok()
+        .and_then(|q| serde_urlencoded::from_str(&q).ok())
+        .unwrap_or_default();
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k, v.trim().to_owned()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// A list form's filters as a query string for its pager and export links.
+pub(crate) fn filters_query(form: &impl serde::Serialize) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(given_filters(form))
+        .finish()
+}
+
+/// A list form's filters as the API's query of the same list: the year and unit, which a form
+/// sends as typed, are checked first and said beside the filters when refused.
+pub(crate) fn list_query<Q: serde::de::DeserializeOwned>(
+    form: &impl serde::Serialize,
+    (year, unit): (&str, &str),
+) -> amity_store::Result<Q> {
+    year_and_unit(year, unit)?;
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(given_filters(form))
+        .finish();
+    serde_urlencoded::from_str(&query).map_err(|e| {
+        amity_store::Error::Other(anyhow::anyhow!("a list form reads as its API query: {e}"))
+    })
+}
+
 /// What an activity list page shows: a page of records and how many match in all, the first
 /// refused filter in the reader's language (with no records), and the units the reader may
 /// filter by.
@@ -101,13 +136,13 @@ pub(crate) async fn activity_rows<L: crate::api::activities::ActivityList>(
     state: &AppState,
     ctx: &PageCtx,
     me: &crate::auth::CurrentUser,
-    query: Result<L::Query, amity_domain::error::Invalid>,
+    query: amity_store::Result<L::Query>,
     (page, per_page): (u64, u64),
 ) -> Result<ActivityRows<L::Record>, Response> {
     let window = (per_page, (page.max(1) - 1) * per_page);
     let found = match query {
         Ok(q) => crate::api::activities::window::<L>(state, &me.actor, &q, window).await,
-        Err(invalid) => Err(amity_store::Error::Invalid(invalid).into()),
+        Err(e) => Err(e.into()),
     };
     let (records, total, error) = match found {
         Ok((records, total)) => (records, total, None),
