@@ -224,6 +224,19 @@ impl StructureGraph {
         }
         seen
     }
+
+    /// A unit and the units it was formed from, recursively: the units whose own work is now
+    /// its own (not the units placed under it).
+    pub fn carried(&self, start: i64) -> BTreeSet<i64> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start];
+        while let Some(u) = stack.pop() {
+            if seen.insert(u) {
+                stack.extend(self.predecessors.get(&u).into_iter().flatten().copied());
+            }
+        }
+        seen
+    }
 }
 
 /// Computes an account's read and write scopes from its role and unit.

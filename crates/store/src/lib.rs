@@ -40,6 +40,7 @@ mod sets;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod timeline;
+pub mod todo;
 pub mod totals;
 pub mod user;
 

@@ -391,6 +391,27 @@ impl PageCtx {
         self.lang.t(key)
     }
 
+    /// A report period (`2026-Q3`, `2026-H1`, `2025`) as people say it: "Quý 3/2026",
+    /// "6 tháng đầu năm 2026"; "Q3 2026", "first half of 2026". Other text as it is.
+    pub fn period(&self, label: &str) -> String {
+        let (year, part) = label.split_once('-').unwrap_or((label, ""));
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+            return label.to_owned();
+        }
+        let vi = self.lang == crate::i18n::Lang::Vi;
+        match (part, vi) {
+            ("", true) => format!("Năm {year}"),
+            ("", false) => year.to_owned(),
+            ("H1", true) => format!("6 tháng đầu năm {year}"),
+            ("H2", true) => format!("6 tháng cuối năm {year}"),
+            ("H1", false) => format!("first half of {year}"),
+            ("H2", false) => format!("second half of {year}"),
+            (q, true) if q.starts_with('Q') => format!("Quý {}/{year}", &q[1..]),
+            (q, false) if q.starts_with('Q') => format!("{q} {year}"),
+            _ => label.to_owned(),
+        }
+    }
+
     pub fn date(&self, d: &NaiveDate) -> String {
         format_date(*d)
     }
@@ -631,4 +652,43 @@ pub(crate) fn render_status(status: StatusCode, template: &impl Template) -> Res
         *response.status_mut() = status;
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageCtx;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn report_periods_read_as_people_say_them() {
+        let ctx = |lang| PageCtx {
+            lang,
+            user: None,
+            csrf: String::new(),
+            path: "/".into(),
+        };
+        let (vi, en) = (ctx(Lang::Vi), ctx(Lang::En));
+        let said =
+            |c: &PageCtx| ["2025", "2026-H1", "2026-H2", "2026-Q3", "khác"].map(|p| c.period(p));
+        assert_eq!(
+            said(&vi),
+            [
+                "Năm 2025",
+                "6 tháng đầu năm 2026",
+                "6 tháng cuối năm 2026",
+                "Quý 3/2026",
+                "khác"
+            ]
+        );
+        assert_eq!(
+            said(&en),
+            [
+                "2025",
+                "first half of 2026",
+                "second half of 2026",
+                "Q3 2026",
+                "khác"
+            ]
+        );
+    }
 }

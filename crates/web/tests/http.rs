@@ -5546,3 +5546,48 @@ async fn emulation_and_awards_are_kept_through_their_pages() {
     })
     .await;
 }
+
+/// The home page is the reader's to-do list: a province's new draft shows under its drafts and
+/// the administrator's counts of accounts and units stay off its page.
+#[tokio::test]
+async fn home_lists_what_waits_for_the_reader() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let trip = json!({
+            "direction": "outbound", "title": "Đoàn khảo sát Viêng Chăn", "start_on": "2027-03-01",
+            "end_on": "2027-03-04",
+            "legs": [{"country": "LA", "from_on": "2027-03-01", "to_on": "2027-03-04"}]
+        });
+        let r = app
+            .call(Method::POST, "/api/v1/delegations", Some(&kh), Some(trip))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].as_i64().expect("id");
+
+        let home = app.get("/", &kh).await.text();
+        let drafts = home
+            .split("Bản nháp của đơn vị")
+            .nth(1)
+            .expect("the drafts of the unit are listed at home");
+        assert!(
+            drafts.contains(&format!("/delegations/{id}\""))
+                && drafts.contains("Đoàn khảo sát Viêng Chăn")
+                && drafts.contains("bắt đầu 01/03/2027"),
+            "{home}"
+        );
+        assert!(
+            !home.contains("Tài khoản trong phạm vi") && !home.contains("Đơn vị đang hoạt động"),
+            "a province sees no administrator's counts"
+        );
+
+        let admin = app.token("admin@demo.amity").await;
+        let home = app.get("/", &admin).await.text();
+        assert!(home.contains("Tài khoản trong phạm vi"), "{home}");
+        assert!(
+            !home.contains("Đoàn khảo sát Viêng Chăn"),
+            "another unit's draft is not the administrator's to do"
+        );
+        app
+    })
+    .await;
+}

@@ -1,6 +1,9 @@
 //! The home page: the user's unit and what it contains.
 
+use amity_domain::application::Procedure;
+use amity_domain::authz::Action;
 use amity_store::org::{self, ClusterRole, OrgUnit, UnitFilter};
+use amity_store::todo::{self, Item, Todo};
 use amity_store::user;
 use askama::Template;
 use axum::extract::State;
@@ -9,9 +12,10 @@ use chrono::Utc;
 
 use super::{PageResult, render};
 use crate::auth::Auth;
+use crate::i18n::Lang;
 use crate::route_set::RouteSet;
 use crate::state::AppState;
-use crate::view::PageCtx;
+use crate::view::{PageCtx, path};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -19,13 +23,82 @@ struct HomePage<'a> {
     ctx: &'a PageCtx,
     unit: OrgUnit,
     children: Vec<OrgUnit>,
-    accounts: i64,
-    units_today: i64,
+    /// How many accounts and units the reader manages (administrators only).
+    managed: Option<(i64, i64)>,
     cluster_roles: Vec<ClusterRole>,
-    /// Submitted delegations this user decides on.
-    awaiting: Vec<amity_store::delegation::Delegation>,
-    /// Drafts of the user's units that came back with a reviewer's comment.
-    returned: Vec<amity_store::delegation::Delegation>,
+    todo: Todo,
+}
+
+impl HomePage<'_> {
+    /// Where an item of the to-do list leads.
+    fn link(&self, item: &Item) -> String {
+        let id = item.id.unwrap_or_default();
+        match item.kind {
+            "delegation" => path::delegation(id),
+            "report" => path::report(id),
+            "report_due" => match (
+                item.id,
+                item.note.as_deref().and_then(|n| n.split_once('|')),
+            ) {
+                (Some(id), _) => path::report(id),
+                (None, Some((form, period))) => path::periodic_of(form, period),
+                (None, None) => path::REPORTS_PERIODIC.to_owned(),
+            },
+            "application" => path::application(id),
+            "ngo" => path::ngo_permits(id),
+            _ => path::agreement(id),
+        }
+    }
+
+    /// The item's title in the reader's language, where the record keeps one in English.
+    fn title<'i>(&self, item: &'i Item) -> &'i str {
+        match (self.ctx.lang, &item.title_en) {
+            (Lang::En, Some(en)) if !en.is_empty() => en,
+            _ => &item.title,
+        }
+    }
+
+    /// What is said after the title: the unit (or how many units), the date and a note.
+    fn detail(&self, item: &Item) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        match item.note.as_deref() {
+            Some(n) if item.kind == "report" => parts.push(self.ctx.period(n)),
+            Some(n) if item.kind == "report_due" => {
+                parts.extend(n.split_once('|').map(|(_, period)| self.ctx.period(period)))
+            }
+            Some(n) if item.kind == "application" => {
+                if let Ok(p) = n.parse::<Procedure>() {
+                    parts.push(self.ctx.vocab(&p));
+                }
+            }
+            Some(n) if item.kind == "ngo" => {
+                parts.push(format!("{} {n}", self.ctx.t("todo-permit-number")))
+            }
+            Some(n) if item.kind == "agreement_task" => parts.push(n.to_owned()),
+            _ => {}
+        }
+        match item.unit.parse::<i64>() {
+            Ok(n) => parts.push(format!(
+                "{} {}",
+                self.ctx.num(&n),
+                self.ctx.t("todo-units-waiting")
+            )),
+            // The reader's own unit goes without saying.
+            Err(_) if !item.unit.is_empty() && item.unit != self.unit.name => {
+                parts.push(item.unit.clone())
+            }
+            Err(_) => {}
+        }
+        if let Some(date) = item.date {
+            let key = match item.kind {
+                "report" | "report_due" | "application" => "todo-due",
+                "ngo" | "agreement" => "todo-ends",
+                _ => "todo-starts",
+            };
+            parts.push(format!("{} {}", self.ctx.t(key), self.ctx.date(&date)));
+        }
+        parts.join(" · ")
+    }
 }
 
 async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> PageResult {
@@ -36,37 +109,26 @@ async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Pa
     let mut filter = UnitFilter::as_of(today);
     filter.parent_id = Some(unit.id);
     let (children, _) = org::list(&mut conn, &filter, 500, 0).await?;
-    let (_, accounts) = user::list(&mut conn, &me.actor, ("name", false), 1, 0).await?;
-    let (_, units_today) = org::list(&mut conn, &UnitFilter::as_of(today), 1, 0).await?;
-    // Roles its predecessors held count too: today's Khánh Hòa led Cluster 3 in 2023.
-    let own = org::structure_graph(&mut conn).await?.reach(unit.id);
-    let cluster_roles = org::cluster_roles_of(&mut conn, &own).await?;
-    let awaiting = amity_store::delegation::awaiting_decision(&mut conn, &me.actor).await?;
-    let drafts = amity_store::delegation::DelegationFilter {
-        state: Some(amity_domain::activity::DelegationState::Draft),
-        shared: amity_store::activity::ActivityFilter {
-            units: Some(own),
-            ..Default::default()
-        },
-        ..Default::default()
+    let managed = if me.actor.may(Action::ManageUsers, Some(unit.id)) {
+        let (_, accounts) = user::list(&mut conn, &me.actor, ("name", false), 1, 0).await?;
+        let (_, units_today) = org::list(&mut conn, &UnitFilter::as_of(today), 1, 0).await?;
+        Some((accounts, units_today))
+    } else {
+        None
     };
-    let (drafts, _) =
-        amity_store::delegation::list(&mut conn, &me.actor, &drafts, ("start_on", false), 100, 0)
-            .await?;
-    let returned = drafts
-        .into_iter()
-        .filter(|d| d.review_comment.is_some())
-        .collect();
-    Ok(render(&Ok::<_, amity_store::Error>(HomePage {
+    // Roles its predecessors held count too: today's Khánh Hòa led Cluster 3 in 2023.
+    let graph = org::structure_graph(&mut conn).await?;
+    let cluster_roles = org::cluster_roles_of(&mut conn, &graph.reach(unit.id)).await?;
+    // The unit's own work: its own and that of the units it was formed from.
+    let todo = todo::of(&mut conn, &me.actor, &graph.carried(unit.id), today).await?;
+    Ok(render(&HomePage {
         ctx: &ctx,
         unit,
         children,
-        accounts,
-        units_today,
+        managed,
         cluster_roles,
-        awaiting,
-        returned,
-    })?))
+        todo,
+    }))
 }
 
 pub(super) fn routes() -> RouteSet {
