@@ -131,36 +131,30 @@ async fn delegations(
     let (drafts, _) =
         delegation::list(conn, actor, &drafts, ("start_on", false), MOST as u64, 0).await?;
     for d in drafts {
-        let returned = d.review_comment.is_some();
-        let item = Item {
-            kind: "delegation",
-            id: Some(d.id),
-            title: d.title,
-            title_en: None,
-            unit: d.owner_unit_name,
-            date: Some(d.start_on),
-            overdue: false,
-            note: d.review_comment,
-        };
-        if returned {
-            todo.returned.push(item);
-        } else {
-            todo.drafts.push(item);
+        let item = delegation_item(d);
+        match item.note {
+            Some(_) => todo.returned.push(item),
+            None => todo.drafts.push(item),
         }
     }
     for d in delegation::awaiting_decision(conn, actor).await? {
-        todo.decisions.push(Item {
-            kind: "delegation",
-            id: Some(d.id),
-            title: d.title,
-            title_en: None,
-            unit: d.owner_unit_name,
-            date: Some(d.start_on),
-            overdue: false,
-            note: None,
-        });
+        todo.decisions.push(delegation_item(d));
     }
     Ok(())
+}
+
+/// A delegation as an item, with the reviewer's comment when it came back.
+fn delegation_item(d: delegation::Delegation) -> Item {
+    Item {
+        kind: "delegation",
+        id: Some(d.id),
+        title: d.title,
+        title_en: None,
+        unit: d.owner_unit_name,
+        date: Some(d.start_on),
+        overdue: false,
+        note: d.review_comment,
+    }
 }
 
 /// Periodic reports: the own units' drafts (returned ones with their comment), and submitted
