@@ -38,6 +38,22 @@ pub struct Form {
 }
 
 impl Form {
+    /// The latest period (of this year or last) whose report was due before `today`.
+    pub fn latest_due(&self, today: NaiveDate) -> Option<Period> {
+        [today.year(), today.year() - 1]
+            .into_iter()
+            .flat_map(|y| self.period_kind.periods(y).into_iter().rev())
+            .find(|p| self.due_on(p) < today)
+    }
+
+    /// The first period whose report falls due from `today` to `until`.
+    pub fn next_due(&self, today: NaiveDate, until: NaiveDate) -> Option<Period> {
+        [today.year() - 1, today.year()]
+            .into_iter()
+            .flat_map(|y| self.period_kind.periods(y))
+            .find(|p| (today..=until).contains(&self.due_on(p)))
+    }
+
     /// The day a report for `period` is due.
     pub fn due_on(&self, period: &Period) -> NaiveDate {
         period.end + Duration::days(self.due_days)
@@ -1482,11 +1498,7 @@ pub async fn missing(
 ) -> Result<Vec<Completeness>> {
     let mut out = Vec::new();
     for form in forms(conn).await? {
-        let due: Option<Period> = [today.year(), today.year() - 1]
-            .into_iter()
-            .flat_map(|y| form.period_kind.periods(y).into_iter().rev())
-            .find(|p| form.due_on(p) < today);
-        if let Some(period) = due {
+        if let Some(period) = form.latest_due(today) {
             let mut c = completeness(conn, actor, &form.code, &period.label()).await?;
             c.units.retain(|s| s.submitted_at.is_none());
             if !c.units.is_empty() {

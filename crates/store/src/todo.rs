@@ -9,7 +9,7 @@ use amity_domain::application::ApplicationState;
 use amity_domain::authz::{Action, Actor};
 use amity_domain::partner::Vocabulary;
 use amity_domain::report::ReportState;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::activity::ActivityFilter;
@@ -27,7 +27,7 @@ const APPLICATION_HORIZON_DAYS: u64 = 14;
 const MOST: usize = 20;
 
 /// One thing to do, named so a page can link to it and say it in the reader's language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Item {
     /// The record kind: `delegation`, `report`, `report_due`, `application`, `ngo`,
     /// `agreement` or `agreement_task`.
@@ -37,13 +37,20 @@ pub struct Item {
     pub title: String,
     /// The title in English, where the record keeps one (a report form's name).
     pub title_en: Option<String>,
-    /// The unit it concerns, or how many units when several.
+    /// The unit it concerns (empty when several, or none).
     pub unit: String,
+    /// How many units have not yet filed a report due (when several).
+    pub units_waiting: Option<usize>,
+    /// A report's form code, for a report not yet opened.
+    pub form: Option<String>,
+    /// A report's period (`2026-Q3`).
+    pub period: Option<String>,
     /// Its date that matters: a deadline, a due date, a start, an end.
     pub date: Option<NaiveDate>,
     /// Past its date and still waiting.
     pub overdue: bool,
-    /// A reviewer's comment on what came back, or a report form and period to open.
+    /// What else names it: a reviewer's comment on what came back, an application's
+    /// procedure, a permit's number, an agreement task's item.
     pub note: Option<String>,
 }
 
@@ -149,11 +156,10 @@ fn delegation_item(d: delegation::Delegation) -> Item {
         kind: "delegation",
         id: Some(d.id),
         title: d.title,
-        title_en: None,
         unit: d.owner_unit_name,
         date: Some(d.start_on),
-        overdue: false,
         note: d.review_comment,
+        ..Default::default()
     }
 }
 
@@ -190,6 +196,9 @@ async fn reports(
     };
     let (submitted, _) = periodic::list(conn, actor, &submitted, 200, 0).await?;
     for listed in submitted {
+        if todo.decisions.len() >= MOST {
+            break;
+        }
         let r = periodic::get(conn, actor, listed.id).await?;
         if periodic::allowed_moves(conn, actor, &r)
             .await?
@@ -208,9 +217,9 @@ fn report_item(r: &periodic::Report) -> Item {
         title: r.form_name_vi.clone(),
         title_en: Some(r.form_name_en.clone()),
         unit: r.unit_name.clone(),
+        period: Some(r.period.clone()),
         date: Some(r.due_on),
-        overdue: false,
-        note: Some(r.period.clone()),
+        ..Default::default()
     }
 }
 
@@ -227,16 +236,8 @@ async fn reports_due(
         .checked_add_days(Days::new(REPORT_HORIZON_DAYS))
         .unwrap_or(today);
     for form in periodic::forms(conn).await? {
-        let mut periods: Vec<_> = [today.year() - 1, today.year()]
-            .into_iter()
-            .flat_map(|y| form.period_kind.periods(y))
-            .collect();
-        periods.sort_by_key(|p| p.end);
-        let overdue = periods.iter().rev().find(|p| form.due_on(p) < today);
-        let upcoming = periods.iter().find(|p| {
-            let due = form.due_on(p);
-            today <= due && due <= horizon
-        });
+        let overdue = form.latest_due(today);
+        let upcoming = form.next_due(today, horizon);
         for period in overdue.into_iter().chain(upcoming) {
             let label = period.label();
             let standing = periodic::completeness(conn, actor, &form.code, &label).await?;
@@ -255,11 +256,14 @@ async fn reports_due(
                 title_en: Some(form.name_en.clone()),
                 unit: match waiting.len() {
                     1 => first.unit_name.clone(),
-                    n => n.to_string(),
+                    _ => String::new(),
                 },
+                units_waiting: Some(waiting.len()).filter(|n| *n > 1),
+                form: Some(form.code.clone()),
+                period: Some(label),
                 date: Some(standing.due_on),
                 overdue: standing.due_on < today,
-                note: Some(format!("{}|{label}", form.code)),
+                ..Default::default()
             });
         }
     }
@@ -291,11 +295,10 @@ async fn applications(
                 kind: "application",
                 id: Some(a.id),
                 title: a.partner_name.clone(),
-                title_en: None,
-                unit: String::new(),
                 date: Some(a.deadline),
                 overdue: a.deadline < today,
                 note: Some(a.procedure.as_str().to_owned()),
+                ..Default::default()
             });
         }
     }
@@ -318,11 +321,9 @@ async fn permits(conn: &mut Conn, today: NaiveDate, todo: &mut Todo) -> Result<(
                     kind: "ngo",
                     id: Some(n.id),
                     title: n.name.clone(),
-                    title_en: None,
-                    unit: String::new(),
                     date: Some(*valid_to),
-                    overdue: false,
                     note: Some(number.clone()),
+                    ..Default::default()
                 });
             }
         }
@@ -346,11 +347,8 @@ async fn agreements(
                 kind: "agreement",
                 id: Some(a.id),
                 title: a.title,
-                title_en: None,
-                unit: String::new(),
                 date: a.valid_to,
-                overdue: false,
-                note: None,
+                ..Default::default()
             });
         }
     }
@@ -360,11 +358,8 @@ async fn agreements(
                 kind: "agreement_task",
                 id: Some(agreement_id),
                 title,
-                title_en: None,
-                unit: String::new(),
-                date: None,
-                overdue: false,
                 note: Some(task.item),
+                ..Default::default()
             });
         }
     }

@@ -127,8 +127,11 @@ pub(crate) use downloads;
 /// The name a download of the API path `/records/export.csv` is saved under:
 /// `amity-records.csv`.
 pub fn file_name(api_path: &str) -> String {
-    let mut parts = api_path.trim_start_matches('/').split('/');
-    let records = parts.next().unwrap_or_default();
+    let records = api_path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
     let extension = api_path.rsplit('.').next().unwrap_or_default();
     format!("amity-{records}.{extension}")
 }

@@ -91,7 +91,7 @@ impl ListQuery {
             ("unit", &self.unit),
             ("in_force_on", &self.in_force_on),
         ];
-        super::filter_query(&given)
+        super::filter_query(given)
     }
 }
 

@@ -36,13 +36,10 @@ impl HomePage<'_> {
         match item.kind {
             "delegation" => path::delegation(id),
             "report" => path::report(id),
-            "report_due" => match (
-                item.id,
-                item.note.as_deref().and_then(|n| n.split_once('|')),
-            ) {
-                (Some(id), _) => path::report(id),
-                (None, Some((form, period))) => path::periodic_of(form, period),
-                (None, None) => path::REPORTS_PERIODIC.to_owned(),
+            "report_due" => match (item.id, &item.form, &item.period) {
+                (Some(id), _, _) => path::report(id),
+                (None, Some(form), Some(period)) => path::periodic_of(form, period),
+                _ => path::REPORTS_PERIODIC.to_owned(),
             },
             "application" => path::application(id),
             "ngo" => path::ngo_permits(id),
@@ -60,34 +57,26 @@ impl HomePage<'_> {
 
     /// What is said after the title: the unit (or how many units), the date and a note.
     fn detail(&self, item: &Item) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        match item.note.as_deref() {
-            Some(n) if item.kind == "report" => parts.push(self.ctx.period(n)),
-            Some(n) if item.kind == "report_due" => {
-                parts.extend(n.split_once('|').map(|(_, period)| self.ctx.period(period)))
+        let mut parts: Vec<String> = item.period.iter().map(|p| self.ctx.period(p)).collect();
+        match (item.kind, item.note.as_deref()) {
+            ("application", Some(n)) => {
+                parts.extend(n.parse::<Procedure>().ok().map(|p| self.ctx.vocab(&p)))
             }
-            Some(n) if item.kind == "application" => {
-                if let Ok(p) = n.parse::<Procedure>() {
-                    parts.push(self.ctx.vocab(&p));
-                }
-            }
-            Some(n) if item.kind == "ngo" => {
-                parts.push(format!("{} {n}", self.ctx.t("todo-permit-number")))
-            }
-            Some(n) if item.kind == "agreement_task" => parts.push(n.to_owned()),
+            ("ngo", Some(n)) => parts.push(format!("{} {n}", self.ctx.t("todo-permit-number"))),
+            ("agreement_task", Some(n)) => parts.push(n.to_owned()),
             _ => {}
         }
-        match item.unit.parse::<i64>() {
-            Ok(n) => parts.push(format!(
+        if let Some(n) = item.units_waiting {
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
+            parts.push(format!(
                 "{} {}",
                 self.ctx.num(&n),
                 self.ctx.t("todo-units-waiting")
-            )),
-            // The reader's own unit goes without saying.
-            Err(_) if !item.unit.is_empty() && item.unit != self.unit.name => {
-                parts.push(item.unit.clone())
-            }
-            Err(_) => {}
+            ));
+        }
+        // The reader's own unit goes without saying.
+        if !item.unit.is_empty() && item.unit != self.unit.name {
+            parts.push(item.unit.clone());
         }
         if let Some(date) = item.date {
             let key = match item.kind {

@@ -85,24 +85,17 @@ pub(crate) fn year_and_unit(
     Ok((year.flatten(), unit.flatten()))
 }
 
-/// A list form's filters as given: each value trimmed, the blank ones left out.
+/// A list form's filters as given, each value trimmed.
 fn given_filters(form: &impl serde::Serialize) -> Vec<(String, String)> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::to_string(form)
-        .ok()
-        .and_then(|q| serde_urlencoded::from_str(&q).ok())
-        .unwrap_or_default();
-    pairs
-        .into_iter()
-        .map(|(k, v)| (k, v.trim().to_owned()))
-        .filter(|(_, v)| !v.is_empty())
+    let query = serde_urlencoded::to_string(form).unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
         .collect()
 }
 
 /// A list form's filters as a query string for its pager and export links.
 pub(crate) fn filters_query(form: &impl serde::Serialize) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(given_filters(form))
-        .finish()
+    filter_query(given_filters(form))
 }
 
 /// A list form's filters as the API's query of the same list: the year and unit, which a form
@@ -112,10 +105,7 @@ pub(crate) fn list_query<Q: serde::de::DeserializeOwned>(
     (year, unit): (&str, &str),
 ) -> amity_store::Result<Q> {
     year_and_unit(year, unit)?;
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(given_filters(form))
-        .finish();
-    serde_urlencoded::from_str(&query).map_err(|e| {
+    serde_urlencoded::from_str(&filters_query(form)).map_err(|e| {
         amity_store::Error::Other(anyhow::anyhow!("a list form reads as its API query: {e}"))
     })
 }
@@ -165,9 +155,11 @@ pub(crate) async fn activity_rows<L: crate::api::activities::ActivityList>(
 }
 
 /// A list's filters as a query string for its pager and export links: the filters given only.
-pub(crate) fn filter_query(filters: &[(&str, &String)]) -> String {
+pub(crate) fn filter_query<K: AsRef<str>, V: AsRef<str>>(
+    filters: impl IntoIterator<Item = (K, V)>,
+) -> String {
     url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(filters.iter().filter(|(_, v)| !v.is_empty()))
+        .extend_pairs(filters.into_iter().filter(|(_, v)| !v.as_ref().is_empty()))
         .finish()
 }
 

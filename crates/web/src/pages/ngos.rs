@@ -62,7 +62,7 @@ impl ListForm {
             ("sector", &self.sector),
             ("attention", &self.attention),
         ];
-        super::filter_query(&given)
+        super::filter_query(given)
     }
 }
 
