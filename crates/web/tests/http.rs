@@ -5584,6 +5584,10 @@ async fn home_lists_what_waits_for_the_reader() {
         let home = app.get("/", &admin).await.text();
         assert!(home.contains("Tài khoản trong phạm vi"), "{home}");
         assert!(
+            !home.contains("Vai trò trong cụm"),
+            "a province's cluster role is not the federation's"
+        );
+        assert!(
             !home.contains("Đoàn khảo sát Viêng Chăn"),
             "another unit's draft is not the administrator's to do"
         );

@@ -105,11 +105,11 @@ async fn home(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -> Pa
     } else {
         None
     };
-    // Roles its predecessors held count too: today's Khánh Hòa led Cluster 3 in 2023.
-    let graph = org::structure_graph(&mut conn).await?;
-    let cluster_roles = org::cluster_roles_of(&mut conn, &graph.reach(unit.id)).await?;
-    // The unit's own work: its own and that of the units it was formed from.
-    let todo = todo::of(&mut conn, &me.actor, &graph.carried(unit.id), today).await?;
+    // The unit's own work and roles are its own and those of the units it was formed from
+    // (today's Khánh Hòa led Cluster 3 in 2023), not those of the units placed under it.
+    let own = org::structure_graph(&mut conn).await?.carried(unit.id);
+    let cluster_roles = org::cluster_roles_of(&mut conn, &own).await?;
+    let todo = todo::of(&mut conn, &me.actor, &own, today).await?;
     Ok(render(&HomePage {
         ctx: &ctx,
         unit,
