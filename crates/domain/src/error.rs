@@ -77,8 +77,22 @@ pub enum Problem {
     PersonIdOrName,
     /// A rule broken, which needs no values to be said.
     Broken(Rule),
+    /// A problem worded in each language by its code (`problem-` and the code in the
+    /// locales), with the values the wording names.
+    Said {
+        code: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
     /// A problem not yet given its own code, as written (in English).
     Text(String),
+}
+
+/// A problem worded from the locales by `code`, with its named values.
+pub fn said<const N: usize>(code: &'static str, args: [(&'static str, String); N]) -> Problem {
+    Problem::Said {
+        code,
+        args: args.into(),
+    }
 }
 
 impl Problem {
@@ -125,6 +139,7 @@ impl Problem {
             ),
             Problem::PersonIdOrName => ("person-id-or-name", vec![]),
             Problem::Broken(rule) => (rule.code(), vec![]),
+            Problem::Said { code, args } => (code, args.clone()),
             Problem::Text(_) => ("text", vec![]),
         }
     }
@@ -382,6 +397,13 @@ impl fmt::Display for Problem {
                 f.write_str("give each member a person_id or a name, not both")
             }
             Problem::Broken(rule) => f.write_str(rule.english()),
+            Problem::Said { code, args } => {
+                f.write_str(code)?;
+                for (name, value) in args {
+                    write!(f, " {name}={value}")?;
+                }
+                Ok(())
+            }
             Problem::Text(text) => f.write_str(text),
         }
     }

@@ -660,6 +660,25 @@ pub async fn update(
     Ok(after)
 }
 
+/// Writes a delegation's actual outcomes and trip report, as the report move's form gives them
+/// (the other details unchanged).
+pub async fn write_report(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    outcomes: &str,
+    report: &str,
+) -> Result<Delegation> {
+    let before = get(conn, actor, id).await?;
+    let mut spec: DelegationSpec = draft_of(&before)
+        .parse()
+        .map_err(|e| Error::Other(anyhow::anyhow!("a stored delegation reads back: {e:?}")))?;
+    let given = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    spec.actual_outcomes = given(outcomes);
+    spec.report = given(report);
+    update(conn, actor, id, &spec).await
+}
+
 /// Moves a delegation through its workflow. An impossible move is a conflict (409) and changes
 /// nothing; who may make it is decided by [`delegation_move`].
 pub async fn transition(
@@ -690,6 +709,15 @@ pub async fn transition(
             return Err(Error::invalid(
                 "comment",
                 "say why, so the unit knows what to change",
+            ));
+        }
+        DelegationState::Completed if before.start_on > Utc::now().date_naive() => {
+            return Err(Error::invalid(
+                "to",
+                amity_domain::error::said(
+                    "not-yet-begun",
+                    [("date", amity_domain::text::format_date(before.start_on))],
+                ),
             ));
         }
         DelegationState::Reported

@@ -15,7 +15,10 @@ pub enum Error {
     NotFound(&'static str),
     /// The request clashes with the current state (a used code, a closed unit).
     #[error("{field}: {detail}")]
-    Conflict { field: String, detail: String },
+    Conflict {
+        field: String,
+        detail: amity_domain::error::Problem,
+    },
     /// The new record looks like existing ones; the caller may confirm and create it anyway.
     #[error("{field}: possible duplicate of {} existing record(s)", candidates.len())]
     Duplicate {
@@ -31,7 +34,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn conflict(field: &str, detail: impl Into<String>) -> Self {
+    pub fn conflict(field: &str, detail: impl Into<amity_domain::error::Problem>) -> Self {
         Error::Conflict {
             field: field.into(),
             detail: detail.into(),

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor, report_move};
+use amity_domain::error::said;
 use amity_domain::indicator::{CATALOGUE, Indicator, Period};
 use amity_domain::org::OrgKind;
 use amity_domain::partner::Vocabulary;
@@ -431,6 +432,9 @@ pub struct Report {
     pub locked_at: Option<DateTime<Utc>>,
     /// Who must act next: `unit`, `cluster_lead`, `central`, or nobody.
     pub awaiting: Option<&'static str>,
+    /// How the computed values are read: as organized then, or restated for a unit formed
+    /// after the period began (it carries what the units it was formed from did).
+    pub reading: report::Reading,
     pub computed: Vec<ComputedValue>,
     pub manual: Vec<ManualValue>,
     /// Computed values whose records changed after approval (empty unless approved or locked).
@@ -577,16 +581,9 @@ async fn live_values(
     conn: &mut Conn,
     unit: i64,
     period: &Period,
+    reading: report::Reading,
 ) -> Result<Vec<(f64, Option<f64>)>> {
-    let summary = report::summary(
-        conn,
-        &Actor::system(),
-        unit,
-        period,
-        true,
-        report::Reading::Then,
-    )
-    .await?;
+    let summary = report::summary(conn, &Actor::system(), unit, period, true, reading).await?;
     Ok(summary
         .indicators
         .iter()
@@ -628,7 +625,8 @@ async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report>
         .filter(|(k, ..)| k == "manual")
         .map(|(_, c, v, _)| (c.as_str(), *v))
         .collect();
-    let live = live_values(conn, r.unit_id, &period).await?;
+    let reading = report::Reading::default_for(&unit, &period);
+    let live = live_values(conn, r.unit_id, &period, reading).await?;
     let mut computed = Vec::new();
     let mut changed = Vec::new();
     for (ind, (now, previous)) in CATALOGUE.iter().zip(live) {
@@ -721,6 +719,7 @@ async fn assemble(conn: &mut Conn, r: Row, unit: org::OrgUnit) -> Result<Report>
         approved_at: r.approved_at,
         locked_at: r.locked_at,
         awaiting,
+        reading,
         computed,
         manual,
         changed_since_approval: changed,
@@ -745,6 +744,28 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Report> {
         return Err(Error::NotFound("report"));
     }
     assemble(conn, r, unit).await
+}
+
+/// Whether `unit` files for `period`: it existed during it, or a unit it carries (one it was
+/// formed from, recursively) did.
+async fn files_for(
+    conn: &mut Conn,
+    graph: &amity_domain::authz::StructureGraph,
+    unit: &org::OrgUnit,
+    period: &Period,
+) -> Result<bool> {
+    let during = |u: &org::OrgUnit| {
+        u.valid_from <= period.end && u.valid_to.is_none_or(|to| to >= period.start)
+    };
+    if during(unit) {
+        return Ok(true);
+    }
+    for id in graph.carried(unit.id) {
+        if id != unit.id && during(&org::get(conn, id, period.end).await?) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Opens a draft report of `unit` for `period` on the form `form_code`.
@@ -772,19 +793,20 @@ pub async fn create(
             },
         )
     })?;
-    if !found.is_open_on(period.end) && !found.is_open_on(period.start) {
+    let graph = org::structure_graph(conn).await?;
+    if !files_for(conn, &graph, &found, &period).await? {
         return Err(Error::invalid(
             "unit",
-            format!("{} did not exist during {}", found.name, period.label()),
+            said(
+                "unit-not-in-period",
+                [("unit", found.name.clone()), ("period", period.label())],
+            ),
         ));
     }
     if !form.unit_kinds.contains(&found.kind) {
         return Err(Error::invalid(
             "unit",
-            format!(
-                "the form {} is not filed by units of kind {}",
-                form.code, found.kind
-            ),
+            said("form-not-for-unit", [("form", form.code.clone())]),
         ));
     }
     let is_cluster = found.kind == OrgKind::Cluster.as_str();
@@ -798,23 +820,33 @@ pub async fn create(
         false,
     )
     .await?;
-    let existing: Option<(i64,)> = conn
-        .fetch_optional(
+    // One report per period for a unit and the units it carries: a merged unit does not
+    // file again what a unit it was formed from filed, nor the other way round.
+    let filed: Vec<(i64, i64)> = conn
+        .fetch_all(
             Query::select()
-                .column(Reports::Id)
+                .columns([Reports::Id, Reports::UnitId])
                 .from(Reports::Table)
                 .and_where(Expr::col(Reports::FormId).eq(form.id))
-                .and_where(Expr::col(Reports::UnitId).eq(unit))
                 .and_where(Expr::col(Reports::Period).eq(period.label())),
         )
         .await?;
-    if let Some((id,)) = existing {
+    let carried = graph.carried(unit);
+    if let Some((id, by)) = filed
+        .into_iter()
+        .find(|(_, by)| carried.contains(by) || graph.carried(*by).contains(&unit))
+    {
+        let by = org::get(conn, by, period.end).await?;
         return Err(Error::conflict(
             "period",
-            format!(
-                "this unit already has a {} for {} (report {id})",
-                form.code,
-                period.label()
+            said(
+                "report-exists",
+                [
+                    ("form", form.code.clone()),
+                    ("period", period.label()),
+                    ("unit", by.name),
+                    ("id", id.to_string()),
+                ],
             ),
         ));
     }
@@ -1212,16 +1244,33 @@ pub async fn may_edit(conn: &mut Conn, actor: &Actor, r: &Report) -> Result<bool
 }
 
 /// The units the actor may open a report for with a form: those in its write scope that file
-/// it, and the clusters it leads.
+/// it, and the clusters it leads. Today's units come first, each filing also for the units it
+/// was formed from; a unit of the period's structure is offered only when no unit of today
+/// carries it.
 pub async fn units_for(
     conn: &mut Conn,
     actor: &Actor,
     form: &Form,
     period: &Period,
 ) -> Result<Vec<org::OrgUnit>> {
+    let graph = org::structure_graph(conn).await?;
+    let mut candidates = Vec::new();
+    for u in org::all_as_of(conn, Utc::now().date_naive()).await? {
+        if files_for(conn, &graph, &u, period).await? {
+            candidates.push(u);
+        }
+    }
+    let carried: BTreeSet<i64> = candidates
+        .iter()
+        .flat_map(|u| graph.carried(u.id))
+        .collect();
+    for u in org::all_as_of(conn, period.end).await? {
+        if !carried.contains(&u.id) {
+            candidates.push(u);
+        }
+    }
     let mut out = Vec::new();
-    for u in org::all_as_of(conn, period.end)
-        .await?
+    for u in candidates
         .into_iter()
         .filter(|u| form.unit_kinds.contains(&u.kind))
     {
@@ -1445,7 +1494,18 @@ pub async fn completeness(
                 .and_where(Expr::col(Reports::Period).eq(period.label())),
         )
         .await?;
-    let filed: HashMap<i64, FiledRow> = filed.into_iter().map(|r| (r.1, r)).collect();
+    // A report filed by a unit formed later covers the units it carries.
+    let graph = org::structure_graph(conn).await?;
+    let mut by_unit: HashMap<i64, FiledRow> = HashMap::new();
+    for r in filed {
+        for carried in graph.carried(r.1) {
+            if carried != r.1 {
+                by_unit.entry(carried).or_insert_with(|| r.clone());
+            }
+        }
+        by_unit.insert(r.1, r);
+    }
+    let filed = by_unit;
     let mut standings = Vec::new();
     for u in units {
         let found = filed.get(&u.id);

@@ -27,6 +27,24 @@ pub enum Reading {
 }
 
 impl Reading {
+    /// The reading a unit's figures for a period are shown in unless another is asked for:
+    /// as organized then while the unit existed from the period's start, else restated, so a
+    /// unit formed by a merger shows what the units it carries did (never a row of zeros).
+    pub fn default_for(unit: &org::OrgUnit, period: &Period) -> Reading {
+        if unit.is_open_on(period.start) {
+            Reading::Then
+        } else {
+            Reading::Current
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reading::Then => "then",
+            Reading::Current => "current",
+        }
+    }
+
     pub fn parse(s: &str) -> std::result::Result<Reading, String> {
         match s {
             "then" => Ok(Reading::Then),

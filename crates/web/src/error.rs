@@ -157,7 +157,11 @@ impl IntoResponse for ApiError {
                 .errors
                 .iter()
                 .map(|e| Item {
-                    detail: e.detail(),
+                    detail: match e.problem {
+                        // Worded from the English locale; the others carry their English.
+                        Problem::Said { .. } => crate::i18n::Lang::En.problem(&e.problem),
+                        _ => e.detail(),
+                    },
                     field: (!e.field.is_empty()).then_some(e.field.as_str()),
                 })
                 .collect(),

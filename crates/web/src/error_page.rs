@@ -24,6 +24,7 @@ pub fn error_page(status: StatusCode, detail: &str) -> Response {
         user: None,
         csrf: String::new(),
         path: String::new(),
+        done: false,
     };
     error_page_for(&ctx, status, detail)
 }
@@ -60,7 +61,10 @@ pub(crate) fn store_error_page(ctx: &PageCtx, err: amity_store::Error) -> Respon
             error_page_for(ctx, StatusCode::UNPROCESSABLE_ENTITY, &said.join("; "))
         }
         E::Conflict { field, detail } => {
-            error_page_for(ctx, StatusCode::CONFLICT, &format!("{field}: {detail}"))
+            let said = ctx
+                .lang
+                .field_problem(&amity_domain::error::FieldError::new(&field, detail));
+            error_page_for(ctx, StatusCode::CONFLICT, &said)
         }
         E::Duplicate { candidates, .. } => error_page_for(
             ctx,
@@ -91,6 +95,7 @@ mod tests {
             user: None,
             csrf: String::new(),
             path: "/nowhere".into(),
+            done: false,
         };
         let page = ErrorPage {
             ctx: &ctx,

@@ -120,12 +120,12 @@ impl Lang {
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .into_iter()
             .map(|(name, value)| {
-                // What the person typed and record ids are quoted as they are; bounds are
-                // written as numbers.
-                let value = if matches!(name, "value" | "id") {
-                    value
-                } else {
+                // Bounds are written as numbers; what the person typed, record ids, names and
+                // periods as they are.
+                let value = if matches!(name, "min" | "max") {
                     self.number(value)
+                } else {
+                    value
                 };
                 (Cow::Borrowed(name), FluentValue::from(value))
             })

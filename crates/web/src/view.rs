@@ -52,6 +52,7 @@ pub mod path {
     pub const USERS: &str = "/admin/users";
     pub const USER_NEW: &str = "/admin/users/new";
     pub const CSS: &str = "/static/app.css";
+    pub const JS: &str = "/static/app.js";
     pub const COUNTRIES: &str = "/countries";
     pub const ANNIVERSARIES: &str = "/anniversaries";
     pub const PARTNERS: &str = "/partners";
@@ -95,6 +96,9 @@ pub mod path {
     }
     pub fn reports_of_period(period: impl std::fmt::Display) -> String {
         format!("/reports?period={period}")
+    }
+    pub fn summary_of(unit: impl std::fmt::Display, period: &str, structure: &str) -> String {
+        format!("/reports?unit={unit}&period={period}&structure={structure}")
     }
     pub fn periodic_of(form: &str, period: &str) -> String {
         format!("/reports/periodic?form={form}&period={period}")
@@ -358,7 +362,12 @@ pub struct PageCtx {
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub path: String,
+    /// The page follows a form post that succeeded: it says so once.
+    pub done: bool,
 }
+
+/// Set on the redirect after a successful form post; the next page says "done" and clears it.
+pub const DONE_COOKIE: &str = "amity_done";
 
 impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     type Rejection = std::convert::Infallible;
@@ -382,6 +391,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             user,
             csrf,
             path: parts.uri.path().to_owned(),
+            done: jar.get(DONE_COOKIE).is_some(),
         })
     }
 }
@@ -582,53 +592,57 @@ impl PageCtx {
 
 /// Errors of a submitted form, by field, shown next to the fields.
 #[derive(Debug, Clone, Default)]
-pub struct FormErrors(pub HashMap<String, String>);
+pub struct FormErrors {
+    /// Field → the problem, worded.
+    beside: HashMap<String, String>,
+    /// Field → the problem named by the field's label, for the list above the form.
+    labelled: HashMap<String, String>,
+}
 
 impl FormErrors {
     /// Each problem beside its field, worded in `lang`.
     pub fn from_fields(errors: &[FieldError], lang: Lang) -> Self {
-        FormErrors(
-            errors
-                .iter()
-                .map(|e| {
-                    (
-                        if e.field.is_empty() {
-                            "_".to_owned()
-                        } else {
-                            e.field.clone()
-                        },
-                        lang.problem(&e.problem),
-                    )
-                })
-                .collect(),
-        )
+        let mut out = FormErrors::default();
+        for e in errors {
+            let field = if e.field.is_empty() {
+                "_".to_owned()
+            } else {
+                e.field.clone()
+            };
+            out.beside.insert(field.clone(), lang.problem(&e.problem));
+            out.labelled.insert(field, lang.field_problem(e));
+        }
+        out
     }
 
     pub fn one(field: &str, detail: impl Into<String>) -> Self {
-        FormErrors([(field.to_owned(), detail.into())].into())
+        let detail = detail.into();
+        FormErrors {
+            beside: [(field.to_owned(), detail.clone())].into(),
+            labelled: [(field.to_owned(), detail)].into(),
+        }
     }
 
     pub fn get(&self, field: &str) -> Option<&String> {
-        self.0.get(field)
+        self.beside.get(field)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.beside.is_empty()
+    }
+
+    /// The fields with a problem.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.beside.keys().map(String::as_str)
     }
 
     /// Messages for fields the form does not show next to an input.
     pub fn general(&self, shown: &[&str]) -> Vec<String> {
         let mut out: Vec<String> = self
-            .0
+            .labelled
             .iter()
             .filter(|(k, _)| !shown.contains(&k.as_str()))
-            .map(|(k, v)| {
-                if k == "_" {
-                    v.clone()
-                } else {
-                    format!("{k}: {v}")
-                }
-            })
+            .map(|(_, v)| v.clone())
             .collect();
         out.sort();
         out
@@ -666,6 +680,7 @@ mod tests {
             user: None,
             csrf: String::new(),
             path: "/".into(),
+            done: false,
         };
         let (vi, en) = (ctx(Lang::Vi), ctx(Lang::En));
         let said =

@@ -3694,6 +3694,63 @@ fn ids(v: &Value) -> Vec<i64> {
 }
 
 #[tokio::test]
+async fn a_delegation_offers_only_possible_moves_takes_its_report_with_the_move_and_says_done() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let vufo = app.token("vufo@demo.amity").await;
+        let next_year = chrono::Datelike::year(&chrono::Utc::now().date_naive()) + 1;
+        let trip = |start: &str, end: &str| json!({
+            "direction": "outbound", "title": format!("Đoàn thăm Lào {start}"), "start_on": start, "end_on": end,
+            "members": [{"name": "Nguyễn Văn Trưởng", "role": "head"}],
+            "legs": [{"country": "LA", "from_on": start, "to_on": end}]
+        });
+        let mut ids = Vec::new();
+        for (start, end) in [(format!("{next_year}-03-10"), format!("{next_year}-03-15")), ("2026-03-10".to_owned(), "2026-03-15".to_owned())] {
+            let r = app.call(Method::POST, "/api/v1/delegations", Some(&kh), Some(trip(&start, &end))).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            let id = r.json()["id"].as_i64().expect("id");
+            let moves = format!("/api/v1/delegations/{id}/transitions");
+            assert_eq!(app.call(Method::POST, &moves, Some(&kh), Some(json!({"to": "submitted"}))).await.status, StatusCode::OK);
+            assert_eq!(app.call(Method::POST, &moves, Some(&vufo), Some(json!({"to": "approved"}))).await.status, StatusCode::OK);
+            ids.push(id);
+        }
+        let (future, past) = (ids[0], ids[1]);
+
+        // A visit that has not begun is not offered as carried out, and is refused if asked.
+        let shown = app.get(&format!("/delegations/{future}"), &kh).await.text();
+        assert!(!shown.contains(r#"value="completed""#) && shown.contains(r#"value="cancelled""#), "{shown}");
+        assert!(shown.contains(r#"data-confirm="Hủy đoàn này?"#) && shown.contains(r#"class="danger""#), "cancelling asks first and looks destructive");
+        let r = app.call(Method::POST, &format!("/api/v1/delegations/{future}/transitions"), Some(&kh), Some(json!({"to": "completed"}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "to".to_owned()), "{}", r.text());
+
+        // The past one is carried out; reporting takes the trip report on the same form.
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let moves = format!("/delegations/{past}/transitions");
+        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&to=completed&comment="))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let done = r.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|v| v.starts_with("amity_done=1"));
+        assert!(done, "a successful action is followed by a done notice");
+        let after = Request::get(format!("/delegations/{past}")).header(header::COOKIE, format!("{cookie}; amity_done=1")).body(Body::empty()).expect("request");
+        let r = app.send(after).await;
+        assert!(r.text().contains(r#"class="notice done""#), "the page says it was done");
+        let cleared = r.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|v| v.starts_with("amity_done=;"));
+        assert!(cleared, "and says it once");
+        let shown = app.get(&format!("/delegations/{past}"), &kh).await.text();
+        assert!(shown.contains(r#"name="report""#) && !shown.contains(r#"class="notice done""#), "the report move carries the report's field");
+        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&to=reported&comment=&outcomes=&report="))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("report-error"), "an empty report is refused beside its field");
+        let r = app.send(form(&moves, &cookie, &format!("csrf_token={csrf}&to=reported&comment=&outcomes=K%C3%BD+k%E1%BA%BFt+h%E1%BB%A3p+t%C3%A1c&report=%C4%90o%C3%A0n+%C4%91%C3%A3+l%C3%A0m+vi%E1%BB%87c+v%E1%BB%9Bi+b%E1%BA%A1n"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let d = app.get(&format!("/api/v1/delegations/{past}"), &kh).await.json();
+        assert_eq!((d["state"].clone(), d["report"].clone(), d["actual_outcomes"].clone()), (json!("reported"), json!("Đoàn đã làm việc với bạn"), json!("Ký kết hợp tác")));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn delegations_move_through_approval_decided_by_the_right_people() {
     each_backend(|app| async move {
         let kh = app.token("khanhhoa@demo.amity").await;
@@ -4941,7 +4998,8 @@ async fn a_report_is_written_submitted_and_approved_through_the_pages() {
         let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
         let id: i64 = location.rsplit('/').next().and_then(|i| i.parse().ok()).expect("the report's page");
         let shown = app.send(page(&location, &qn)).await.text();
-        assert!(shown.contains("Kết quả đạt được") && shown.contains("Gửi báo cáo"), "the draft's form and its next step");
+        assert!(shown.contains("Kết quả đạt được") && shown.contains("Lưu và gửi báo cáo"), "the draft's form and its next step");
+        assert!(!shown.contains(r#"name="to" value="submitted""#), "submitting is a button of the form, never a form of its own that drops what was typed");
 
         let edit = format!("/reports/{id}/edit");
         let r = app.send(form(&edit, &qn, &format!("csrf_token={qn_csrf}&results=&value_members_new=m%C6%B0%E1%BB%9Di"))).await;
@@ -4955,9 +5013,12 @@ async fn a_report_is_written_submitted_and_approved_through_the_pages() {
         let shown = app.send(page(&location, &qn)).await.text();
         assert!(shown.contains("Tổ chức đoàn khám chữa bệnh tại Lào") && shown.contains("value=\"1200000000\""), "{shown}");
         let moves = format!("/reports/{id}/transitions");
-        assert_eq!(app.send(form(&moves, &qn, &format!("csrf_token={qn_csrf}&to=submitted&comment="))).await.status, StatusCode::SEE_OTHER);
+        // "Save and submit" keeps the text typed since the last save, then submits.
+        let r = app.send(form(&edit, &qn, &format!("{}&directions=M%E1%BB%9F+r%E1%BB%99ng+h%E1%BB%A3p+t%C3%A1c&then=submitted", body.replace("&directions=&", "&")))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let shown = app.send(page(&location, &qn)).await.text();
         assert!(shown.contains("chờ Trung ương duyệt") && !shown.contains("Kết quả đạt được</label>"), "submitted: no more editing");
+        assert!(shown.contains("Mở rộng hợp tác"), "what was typed with the submit was kept");
         let r = app.send(form(&moves, &qn, &format!("csrf_token={qn_csrf}&to=approved&comment="))).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "the unit does not approve its own report");
 
@@ -4975,6 +5036,75 @@ async fn a_report_is_written_submitted_and_approved_through_the_pages() {
         assert!(shown.contains("Khóa sổ") && shown.contains("Số liệu như khi được duyệt"), "approved: frozen, and lockable");
         let completeness = app.send(page("/reports/periodic?form=BC-6THANG&period=2024-H1", &vufo)).await.text();
         assert!(completeness.contains("Liên hiệp các tổ chức hữu nghị tỉnh Quảng Nam"), "the unit is listed in the completeness table");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_unit_formed_by_the_merger_files_and_reads_the_years_of_the_units_it_carries() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let old = app.unit_by_code(&vufo, "56", "2024-06-30").await;
+        let new = app.unit_by_code(&vufo, "56", "2026-01-01").await;
+        assert_ne!(old["id"], new["id"], "today's Khánh Hòa was formed on 2025-07-01");
+        // Old Khánh Hòa's 2024 work, recorded by today's union.
+        let event = json!({"type": "friendship_exchange", "channel": "in_person", "title": "Giao lưu hữu nghị Việt – Lào tại Nha Trang",
+            "start_on": "2024-09-10", "end_on": "2024-09-10", "place_country": "VN", "participants": 80, "foreign_participants": 20,
+            "countries": ["LA"], "owner_unit_id": old["id"]});
+        let r = app.call(Method::POST, "/api/v1/events", Some(&kh), Some(event)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+
+        // The union files its 2024 annual report as itself, through the page.
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let list = app.get("/reports/periodic", &kh).await.text();
+        assert!(list.contains(&format!(r#"<option value="{}""#, new["id"])), "today's union is offered");
+        let r = app.send(form("/reports/periodic", &cookie, &format!("csrf_token={csrf}&form=BC-NAM&unit={}&period=2024", new["id"]))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let location = r.headers[header::LOCATION].to_str().expect("location").to_owned();
+        let shown = app.get(&location, &kh).await.text();
+        assert!(shown.contains("Quy đổi theo cơ cấu hiện nay"), "the page says the figures are restated");
+        let id: i64 = location.rsplit('/').next().and_then(|i| i.parse().ok()).expect("id");
+        let report = app.get(&format!("/api/v1/reports/{id}"), &kh).await.json();
+        let events = |r: &Value| r["computed"].as_array().expect("computed").iter().find(|v| v["code"] == "events").map(|v| v["value"].clone()).expect("events");
+        assert_eq!(report["reading"], "current");
+        assert!(events(&report).as_f64().expect("a number") >= 1.0, "old Khánh Hòa's event is counted: {report}");
+
+        // The summary and the dashboard of the same unit and year give the same figure, read the
+        // same way, unless another reading is asked for.
+        let summary = app.get(&format!("/reports?unit={}&period=2024", new["id"]), &kh).await.text();
+        assert!(summary.contains(r#"<option value="current" selected"#), "the summary opens restated for a unit formed later");
+        let api = app.get(&format!("/api/v1/reports/summary?unit={}&period=2024&structure=current", new["id"]), &kh).await.json();
+        let from_summary = api["indicators"].as_array().expect("indicators").iter().find(|v| v["code"] == "events").map(|v| v["subtree"].clone()).expect("events");
+        assert_eq!(from_summary, events(&report), "report and summary agree");
+        let dashboard = app.get("/dashboard?year=2024", &kh).await.text();
+        assert!(dashboard.contains("Quy đổi theo cơ cấu hiện nay"), "the dashboard says its reading");
+
+        // Nobody files that year twice: not the old unit, not the new one again.
+        let r = app.call(Method::POST, "/api/v1/reports", Some(&vufo), Some(json!({"form": "BC-NAM", "period": "2024", "unit": old["id"]}))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::CONFLICT, "period".to_owned()), "{}", r.text());
+        let r = app.send(form("/reports/periodic", &cookie, &format!("csrf_token={csrf}&form=BC-NAM&unit={}&period=2024", new["id"]))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("đã có báo cáo BC-NAM kỳ 2024"), "said in Vietnamese beside the period");
+        // A year before any of the units it carries existed is refused in words.
+        let r = app.send(form("/reports/periodic", &cookie, &format!("csrf_token={csrf}&form=BC-NAM&unit={}&period=1990", new["id"]))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("chưa tồn tại trong kỳ 1990"), "{}", r.text());
+
+        // The centre's completeness counts both old units the report covers as filed.
+        let body = format!(
+            "csrf_token={csrf}&results=Giao+l%C6%B0u+h%E1%BB%AFu+ngh%E1%BB%8B&shortcomings=&directions=\
+             &value_members_new=0&value_funds_mobilized=50.000.000&value_media_items=3&value_trainings=1&then=submitted"
+        );
+        let r = app.send(form(&format!("/reports/{id}/edit"), &cookie, &body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let c = app.get("/api/v1/reports/completeness?form=BC-NAM&period=2024", &vufo).await.json();
+        let standing = c["units"].as_array().expect("units").iter().find(|u| u["unit_id"] == old["id"]).cloned().expect("old Khánh Hòa");
+        assert_eq!(standing["report_id"], json!(id), "{c}");
+        let r = app.call(Method::POST, &format!("/api/v1/reports/{id}/transitions"), Some(&vufo), Some(json!({"to": "approved"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         app
     })
     .await;

@@ -128,7 +128,7 @@ fn row_errors(line: usize, e: amity_store::Error) -> Result<Vec<FieldError>, Api
     };
     match e {
         E::Invalid(i) => Ok(import::at_line(line, i).collect()),
-        E::Conflict { field, detail } => Ok(one(&field, detail)),
+        E::Conflict { field, detail } => Ok(one(&field, crate::i18n::Lang::En.problem(&detail))),
         E::Denied(d) => Ok(one("unit", d.0.to_owned())),
         E::NotFound(what) => Ok(one(what, format!("no {what} with that code in your scope"))),
         other => Err(other.into()),

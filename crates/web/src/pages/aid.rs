@@ -690,9 +690,7 @@ impl ProjectFormPage<'_> {
     fn general_errors(&self) -> Vec<String> {
         let shown: Vec<&str> = self
             .errors
-            .0
-            .keys()
-            .map(String::as_str)
+            .fields()
             .filter(|k| k.starts_with("results["))
             .chain(FORM_FIELDS)
             .collect();

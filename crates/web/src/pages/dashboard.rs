@@ -205,7 +205,9 @@ async fn dashboard(
     }
     let key = match me.actor.unit_id {
         Some(u) => {
-            Some(report::summary(&mut conn, &me.actor, u, &period, true, Reading::Then).await?)
+            let unit = amity_store::org::get(&mut conn, u, period.end).await?;
+            let reading = Reading::default_for(&unit, &period);
+            Some(report::summary(&mut conn, &me.actor, u, &period, true, reading).await?)
         }
         None => None,
     };

@@ -435,11 +435,14 @@ async fn delegation_page<'a>(
 ) -> amity_store::Result<DelegationPage<'a>> {
     let mut conn = state.db.conn().await?;
     let d = delegation::get(&mut conn, &me.actor, id).await?;
+    let today = chrono::Utc::now().date_naive();
     let moves = DelegationState::ALL
         .iter()
         .copied()
         .filter(|to| {
-            d.state.after(*to).is_ok()
+            // A visit not yet begun cannot have been carried out.
+            !(*to == DelegationState::Completed && d.start_on > today)
+                && d.state.after(*to).is_ok()
                 && me
                     .actor
                     .may(delegation_move(d.direction, *to), Some(d.owner_unit_id))
@@ -473,6 +476,22 @@ impl DelegationPage<'_> {
     fn needs_comment(&self, to: &DelegationState) -> bool {
         matches!(to, DelegationState::Returned | DelegationState::Rejected)
     }
+
+    /// The question asked before a move that cannot be taken back, if any.
+    fn confirm_key(&self, to: &DelegationState) -> Option<&'static str> {
+        match to {
+            DelegationState::Cancelled => Some("confirm-cancel"),
+            DelegationState::Rejected => Some("confirm-reject"),
+            _ => None,
+        }
+    }
+
+    fn is_destructive(&self, to: &DelegationState) -> bool {
+        matches!(
+            to,
+            DelegationState::Cancelled | DelegationState::Rejected | DelegationState::Returned
+        )
+    }
 }
 
 async fn show(
@@ -501,6 +520,12 @@ async fn transition(
                 .to
                 .parse::<DelegationState>()
                 .map_err(|e| amity_store::Error::invalid("to", e))?;
+            if to == DelegationState::Reported
+                && let Some(report) = &form.report
+            {
+                let outcomes = form.outcomes.as_deref().unwrap_or_default();
+                delegation::write_report(tx, &me.actor, id, outcomes, report).await?;
+            }
             delegation::transition(tx, &me.actor, id, to, Some(&form.comment)).await?;
             Ok(())
         },

@@ -71,6 +71,20 @@ pub(crate) async fn error_pages(ctx: PageCtx, request: Request, next: Next) -> R
         .and_then(|p| p.0.lock().ok().and_then(|mut slot| slot.take()));
     match pending {
         Some(e) => store_error_page(&ctx, e),
-        None => response,
+        None => {
+            // The "done" notice is shown once: the page that showed it clears it.
+            if ctx.done && response.status() == axum::http::StatusCode::OK {
+                let clear = format!(
+                    "{}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly",
+                    crate::view::DONE_COOKIE
+                );
+                if let Ok(value) = axum::http::HeaderValue::from_str(&clear) {
+                    response
+                        .headers_mut()
+                        .append(axum::http::header::SET_COOKIE, value);
+                }
+            }
+            response
+        }
     }
 }

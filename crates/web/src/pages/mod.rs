@@ -50,6 +50,9 @@ pub(crate) struct MoveForm {
     pub to: String,
     #[serde(default)]
     pub comment: String,
+    /// With the report move: the trip's actual outcomes and report, saved first.
+    pub outcomes: Option<String>,
+    pub report: Option<String>,
 }
 
 /// How many pages of `per_page` a list of `total` rows fills (at least one, for the pager).
@@ -188,7 +191,17 @@ where
     Fut: Future<Output = amity_store::Result<P>>,
 {
     match result {
-        Ok(value) => Ok(Redirect::to(&redirect(value)).into_response()),
+        Ok(value) => Ok((
+            axum::response::AppendHeaders([(
+                header::SET_COOKIE,
+                format!(
+                    "{}=1; Path=/; Max-Age=60; SameSite=Lax; HttpOnly",
+                    crate::view::DONE_COOKIE
+                ),
+            )]),
+            Redirect::to(&redirect(value)),
+        )
+            .into_response()),
         Err(amity_store::Error::Invalid(invalid)) => {
             let page = form_again(FormErrors::from_fields(&invalid.0, ctx.lang)).await?;
             Err(PageError::Form(render_status(
@@ -233,6 +246,7 @@ pub async fn not_found(ctx: PageCtx, uri: axum::http::Uri) -> Response {
 }
 
 static CSS: &str = include_str!("../../static/app.css");
+static JS: &str = include_str!("../../static/app.js");
 
 async fn css() -> impl IntoResponse {
     (
@@ -244,9 +258,20 @@ async fn css() -> impl IntoResponse {
     )
 }
 
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        JS,
+    )
+}
+
 pub(crate) fn public_routes() -> RouteSet {
     RouteSet::default()
         .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
         .merge(login::public_routes())
 }
 

@@ -189,7 +189,9 @@ async fn create(
                 .map_err(|_| amity_store::Error::invalid("unit", "choose a unit"))?,
         };
         let mut tx = state.db.begin().await?;
-        let created = periodic::create(&mut tx, &me.actor, &f.form, unit, &f.period).await?;
+        let created = periodic::create(&mut tx, &me.actor, &f.form, unit, &f.period)
+            .await
+            .map_err(super::beside_field)?;
         tx.commit().await?;
         Ok(created.id)
     }
@@ -222,6 +224,21 @@ impl ReportPage<'_> {
             }
             _ => format!("report-move-{}", to.as_str()),
         }
+    }
+
+    /// Whether the draft on the page may be submitted: its form's second button saves, then
+    /// submits, so nothing typed is lost.
+    fn may_submit(&self) -> bool {
+        self.can_edit && self.moves.contains(&ReportState::Submitted)
+    }
+
+    /// The moves offered as buttons of their own (submitting is the form's).
+    fn shown_moves(&self) -> Vec<ReportState> {
+        self.moves
+            .iter()
+            .copied()
+            .filter(|to| !(self.can_edit && *to == ReportState::Submitted))
+            .collect()
     }
 
     fn needs_comment(&self, to: &ReportState) -> bool {
@@ -345,6 +362,9 @@ async fn update(
             }
             problems.finish()?;
             periodic::update(tx, &me.actor, id, &input).await?;
+            if fields.get("then").map(String::as_str) == Some("submitted") {
+                periodic::transition(tx, &me.actor, id, ReportState::Submitted, None).await?;
+            }
             Ok(())
         },
         |()| path::report(id),

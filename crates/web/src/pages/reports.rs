@@ -90,12 +90,6 @@ async fn summary(
     } else {
         form.period.trim().to_owned()
     };
-    let structure = if form.structure == "current" {
-        "current".to_owned()
-    } else {
-        "then".to_owned()
-    };
-
     let mut conn = state.db.conn().await?;
     let today = Utc::now().date_naive();
     let units: Vec<_> = amity_store::org::all_as_of(&mut conn, today)
@@ -111,13 +105,18 @@ async fn summary(
         // A unit closed since (merged, split) stays choosable when asked for.
         units.insert(0, closed);
     }
+    let mut structure = form.structure.clone();
     let (summary, error) = match Period::parse(&period) {
         Ok(p) => {
-            let reading = if structure == "current" {
-                Reading::Current
-            } else {
-                Reading::Then
+            let reading = match Reading::parse(&form.structure) {
+                Ok(r) => r,
+                // Unless asked, a unit formed after the period began is read restated.
+                Err(_) => match amity_store::org::get(&mut conn, unit, p.end).await {
+                    Ok(u) => Reading::default_for(&u, &p),
+                    Err(_) => Reading::Then,
+                },
             };
+            structure = reading.as_str().to_owned();
             match report::summary(&mut conn, &me.actor, unit, &p, true, reading).await {
                 Ok(s) => (Some(s), None),
                 Err(amity_store::Error::NotFound(_)) => (None, Some(ctx.t("error-404-detail"))),
