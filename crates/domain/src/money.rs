@@ -46,6 +46,62 @@ pub fn parse_amount(s: &str) -> Result<Decimal, Problem> {
     Ok(amount)
 }
 
+/// An amount as people write it on a form: thousands grouped by points or spaces and a comma
+/// before the decimals (`50.000.000`, `2.500,5`, `50 000 000`), or plain (`2500.50`,
+/// `2500,5`), with or without `₫` or `đ`. Written the English way (`1,200.50`), or with a
+/// currency's code, it is refused; the message says how to write it.
+pub fn read_amount(s: &str) -> Result<Decimal, Problem> {
+    parse_amount(&as_written(s).ok_or_else(|| Problem::NotAnAmount {
+        value: s.trim().to_owned(),
+    })?)
+}
+
+/// The plain decimal text of an amount written as [`read_amount`] takes (`50.000.000` →
+/// `50000000`, `2.500,5` → `2500.5`); `None` when it is not written so.
+pub fn as_written(s: &str) -> Option<String> {
+    let t: String = s
+        .trim()
+        .trim_end_matches(['₫', 'đ'])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    let grouped = |p: &str| {
+        let mut groups = p.split('.');
+        let first = groups.next().unwrap_or_default();
+        digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
+    };
+    let (whole, decimals) = match t.split_once(',') {
+        Some((whole, decimals)) => (whole, Some(decimals)),
+        None => (t.as_str(), None),
+    };
+    if decimals.is_some_and(|d| !digits(d)) {
+        return None;
+    }
+    let whole = if digits(whole) {
+        whole.to_owned()
+    } else if whole.matches('.').count() == 1 && decimals.is_none() {
+        // One point: grouping when three digits follow it (`50.000`), else decimals (`2500.5`).
+        let (int, frac) = whole.split_once('.')?;
+        if !digits(int) || !digits(frac) {
+            return None;
+        }
+        if frac.len() == 3 {
+            format!("{int}{frac}")
+        } else {
+            return Some(format!("{int}.{frac}"));
+        }
+    } else if grouped(whole) {
+        whole.replace('.', "")
+    } else {
+        return None;
+    };
+    Some(match decimals {
+        Some(d) => format!("{whole}.{d}"),
+        None => whole,
+    })
+}
+
 /// A decimal read from JSON as a string (`"33.33"`) or a number (`33.33`, read by its shortest
 /// written form, so 33.33 is exactly 33.33), written as a string.
 pub mod decimal_text {
@@ -176,5 +232,33 @@ mod tests {
                 && parse_amount("1.000.000").is_err()
                 && Currency::parse("US").is_err()
         );
+    }
+
+    #[test]
+    fn amounts_are_read_as_vietnamese_staff_write_them() {
+        let read = |s: &str| read_amount(s).map(|d| d.normalize().to_string());
+        for (typed, value) in [
+            ("50.000.000", "50000000"),
+            ("50 000 000 ₫", "50000000"),
+            ("2.500,5", "2500.5"),
+            ("2500,5", "2500.5"),
+            ("2500.50", "2500.5"),
+            ("1.500", "1500"),
+            ("60000000", "60000000"),
+            ("0", "0"),
+        ] {
+            assert_eq!(read(typed), Ok(value.to_owned()), "{typed}");
+        }
+        for refused in [
+            "1,200.50 USD",
+            "1,200,000",
+            "12.34.5",
+            "năm triệu",
+            "",
+            "-5",
+            "2,5,0",
+        ] {
+            assert!(read(refused).is_err(), "{refused}");
+        }
     }
 }

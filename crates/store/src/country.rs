@@ -206,6 +206,41 @@ pub async fn all(conn: &mut Conn) -> Result<Vec<Country>> {
         .collect())
 }
 
+/// Countries as people type them on a form, each by its Vietnamese or English name (accents
+/// and case optional) or by its code: every part of `text` (split on `,` and `;`) that names a
+/// country becomes its two-letter code; any other part stays as typed, for the check that
+/// refuses it by name.
+pub async fn codes_for_names(conn: &mut Conn, text: &str) -> Result<Vec<String>> {
+    let parts: Vec<&str> = text
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names: Vec<(String, String, String)> = conn
+        .fetch_all(
+            Query::select()
+                .columns([Countries::Code, Countries::NameVi, Countries::NameEn])
+                .from(Countries::Table),
+        )
+        .await?;
+    let fold = amity_domain::text::fold;
+    Ok(parts
+        .into_iter()
+        .map(|part| {
+            let typed = fold(part);
+            names
+                .iter()
+                .find(|(code, vi, en)| {
+                    fold(code) == typed || fold(vi) == typed || fold(en) == typed
+                })
+                .map_or_else(|| part.to_owned(), |(code, ..)| code.clone())
+        })
+        .collect())
+}
+
 /// Filters for the country list.
 #[derive(Debug, Clone, Default)]
 pub struct CountryFilter {

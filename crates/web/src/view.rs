@@ -366,6 +366,31 @@ pub struct PageCtx {
     pub done: bool,
 }
 
+/// Whether a form field takes a date (typed dd/mm/yyyy, or picked).
+pub fn is_date_field(name: &str) -> bool {
+    matches!(
+        name,
+        "start_on"
+            | "end_on"
+            | "date"
+            | "effective"
+            | "issued_on"
+            | "signed_on"
+            | "valid_from"
+            | "valid_to"
+            | "planned_start"
+            | "planned_end"
+            | "actual_start"
+            | "actual_end"
+            | "decided_on"
+            | "in_force_on"
+            | "from"
+            | "to"
+            | "leg_from"
+            | "leg_to"
+    )
+}
+
 /// Set on the redirect after a successful form post; the next page says "done" and clears it.
 pub const DONE_COOKIE: &str = "amity_done";
 

@@ -8,3 +8,31 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A date typed as dd/mm/yyyy can also be picked: each such field gets the browser's date
+// picker beside it, which writes the chosen day into the field as typed.
+for (const input of document.querySelectorAll("input[data-date]")) {
+  const picker = document.createElement("input");
+  picker.type = "date";
+  picker.className = "picker";
+  picker.tabIndex = -1;
+  picker.setAttribute("aria-label", input.dataset.date);
+  picker.addEventListener("change", () => {
+    const [y, m, d] = picker.value.split("-");
+    if (d) input.value = `${d}/${m}/${y}`;
+  });
+  input.after(picker);
+}
+
+// A long list of choices filters as one types part of a name, accents optional.
+const fold = (text) =>
+  text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
+for (const filter of document.querySelectorAll("input.choose-filter")) {
+  const items = filter.closest(".choose").querySelectorAll("label");
+  filter.addEventListener("input", () => {
+    const typed = fold(filter.value.trim());
+    for (const item of items) {
+      item.hidden = typed !== "" && !fold(item.textContent).includes(typed);
+    }
+  });
+}

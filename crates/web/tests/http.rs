@@ -3751,6 +3751,51 @@ async fn a_delegation_offers_only_possible_moves_takes_its_report_with_the_move_
 }
 
 #[tokio::test]
+async fn forms_take_countries_by_name_and_amounts_as_vietnamese_staff_write_them() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+        let cookie = format!("amity_session={session}");
+        let shown = app.get("/events/new", &kh).await.text();
+        assert!(shown.contains(r#"<datalist id="country-names">"#) && shown.contains(r#"<option value="Lào" label="LA">"#), "names are suggested");
+        assert!(shown.contains(r#"type="checkbox" name="partners""#) && !shown.contains("multiple"), "partners are ticked, not Ctrl-clicked");
+        let event = |countries: &str| format!(
+            "csrf_token={csrf}&type=friendship_exchange&channel=in_person&title=Giao+l%C6%B0u+Vi%E1%BB%87t+-+L%C3%A0o\
+             &start_on=12%2F05%2F2026&end_on=12%2F05%2F2026&place_country=Vi%E1%BB%87t+Nam&place=Nha+Trang&participants=120\
+             &foreign_participants=15&countries={countries}"
+        );
+        let r = app.send(form("/events/new", &cookie, &event("L%C3%A0oo"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let again = r.text();
+        assert!(again.contains("“Làoo” không phải tên một nước") && again.contains(r#"value="Làoo""#), "refused by name, kept as typed");
+        let r = app.send(form("/events/new", &cookie, &event("lao%2C+Campuchia"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let id = r.headers[header::LOCATION].to_str().expect("location").rsplit('/').next().expect("id").to_owned();
+        let e = app.get(&format!("/api/v1/events/{id}"), &kh).await.json();
+        let codes: Vec<&str> = e["countries"].as_array().expect("countries").iter().filter_map(|c| c["code"].as_str()).collect();
+        assert_eq!((e["place_country"]["code"].clone(), codes), (json!("VN"), vec!["LA", "KH"]), "{e}");
+        let edit = app.get(&format!("/events/{id}/edit"), &kh).await.text();
+        assert!(edit.contains(r#"value="Việt Nam""#), "the edit form shows names, not codes");
+
+        let trip = |budget: &str| format!(
+            "csrf_token={csrf}&direction=inbound&title=%C4%90o%C3%A0n+M%E1%BA%B7t+tr%E1%BA%ADn+L%C3%A0o&start_on=10%2F06%2F2026&end_on=12%2F06%2F2026\
+             &head=Sengphet&members=&leg_country=Vi%E1%BB%87t+Nam&leg_city=Nha+Trang&leg_from=10%2F06%2F2026&leg_to=12%2F06%2F2026\
+             &budget_amount={budget}&budget_currency=VND&rate_to_vnd="
+        );
+        let r = app.send(form("/delegations/new", &cookie, &trip("1%2C200.50+USD"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("viết như 50.000.000"), "the English way is refused with how to write it");
+        let r = app.send(form("/delegations/new", &cookie, &trip("50.000.000"))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let id = r.headers[header::LOCATION].to_str().expect("location").rsplit('/').next().expect("id").to_owned();
+        let d = app.get(&format!("/api/v1/delegations/{id}"), &kh).await.json();
+        assert_eq!((d["budget_vnd"].clone(), d["legs"][0]["country"].clone()), (json!("50000000"), json!("VN")), "{d}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn delegations_move_through_approval_decided_by_the_right_people() {
     each_backend(|app| async move {
         let kh = app.token("khanhhoa@demo.amity").await;

@@ -231,16 +231,7 @@ impl TransactionFields {
 /// (`1234567.5`), as the API writes it. A lone `.` followed by exactly three digits is read as
 /// a thousands separator.
 pub(super) fn page_number(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if s.contains(',') {
-        return s.replace('.', "").replace(',', ".");
-    }
-    let dots = s.matches('.').count();
-    if dots > 1 || s.split_once('.').is_some_and(|(_, frac)| frac.len() == 3) {
-        s.replace('.', "")
-    } else {
-        s
-    }
+    amity_domain::money::as_written(s).unwrap_or_else(|| s.trim().to_owned())
 }
 
 async fn project_page<'a>(

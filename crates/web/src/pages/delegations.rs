@@ -223,6 +223,15 @@ impl DelegationForm {
             .collect()
     }
 
+    /// The form with the itinerary's countries, typed by name, read as codes.
+    async fn with_country_codes(&self, tx: &mut Conn) -> amity_store::Result<DelegationForm> {
+        let mut form = self.clone();
+        for country in &mut form.leg_country {
+            *country = super::typed_countries(tx, country).await?;
+        }
+        Ok(form)
+    }
+
     fn has_partner(&self, id: &i64) -> bool {
         self.partners.iter().any(|p| p == &id.to_string())
     }
@@ -263,9 +272,9 @@ impl DelegationForm {
             end_on: self.end_on.clone(),
             funding_source: self.funding_source.clone(),
             budget: MoneyDraft {
-                amount: self.budget_amount.clone(),
+                amount: super::aid::page_number(&self.budget_amount),
                 currency: self.budget_currency.clone(),
-                rate_to_vnd: self.rate_to_vnd.clone(),
+                rate_to_vnd: super::aid::page_number(&self.rate_to_vnd),
             },
             expected_outcomes: self.expected_outcomes.clone(),
             actual_outcomes: self.actual_outcomes.clone(),
@@ -297,6 +306,8 @@ struct FormPage<'a> {
     /// Agreement tasks in the user's scope: (task id, label).
     tasks: Vec<(i64, String)>,
     directions: &'static [Direction],
+    /// Suggested as one types a country: (code, name).
+    country_names: Vec<(String, String)>,
     errors: FormErrors,
 }
 
@@ -340,10 +351,16 @@ async fn form_page<'a>(
         .map(|u| u.actor.clone())
         .ok_or(amity_store::Error::NotFound("session"))?;
     let tasks = task_choices(&mut conn, &actor).await?;
+    let country_names = super::country_names(&mut conn, ctx).await?;
+    let mut form = form;
+    for country in &mut form.leg_country {
+        *country = super::named_countries(country, &country_names);
+    }
     Ok(FormPage {
         ctx,
         existing,
         form,
+        country_names,
         partners,
         tasks,
         directions: Direction::ALL,
@@ -391,6 +408,7 @@ impl Edited for Delegations {
         actor: &Actor,
         form: &DelegationForm,
     ) -> amity_store::Result<Delegation> {
+        let form = form.with_country_codes(tx).await?;
         delegation::create(tx, actor, &form.spec()?, None).await
     }
 
@@ -400,6 +418,7 @@ impl Edited for Delegations {
         id: i64,
         form: &DelegationForm,
     ) -> amity_store::Result<Delegation> {
+        let form = form.with_country_codes(tx).await?;
         delegation::update(tx, actor, id, &form.spec()?).await
     }
 

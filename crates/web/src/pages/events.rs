@@ -110,6 +110,8 @@ struct FormPage<'a> {
     units: Vec<amity_store::org::OrgUnit>,
     types: &'static [EventType],
     channels: &'static [Channel],
+    /// Suggested as one types a country: (code, name).
+    country_names: Vec<(String, String)>,
     errors: FormErrors,
 }
 
@@ -154,10 +156,18 @@ async fn form_page<'a>(
         .ok_or(amity_store::Error::NotFound("session"))?;
     let tasks = super::delegations::task_choices(&mut conn, &actor).await?;
     let units = amity_store::org::all_as_of(&mut conn, chrono::Utc::now().date_naive()).await?;
+    let country_names = super::country_names(&mut conn, ctx).await?;
+    let mut form = form;
+    form.place_country = super::named_countries(&form.place_country, &country_names);
+    form.countries = vec![super::named_countries(
+        &form.countries.join(", "),
+        &country_names,
+    )];
     Ok(FormPage {
         ctx,
         existing,
         form,
+        country_names,
         partners,
         tasks,
         units,
@@ -165,6 +175,14 @@ async fn form_page<'a>(
         channels: Channel::ALL,
         errors,
     })
+}
+
+/// The form with its countries, typed by name, read as codes.
+async fn with_country_codes(tx: &mut Conn, form: &EventDraft) -> amity_store::Result<EventDraft> {
+    let mut form = form.clone();
+    form.place_country = super::typed_countries(tx, &form.place_country).await?;
+    form.countries = vec![super::typed_countries(tx, &form.countries.join(", ")).await?];
+    Ok(form)
 }
 
 /// The event form pair (see [`editing`]).
@@ -200,6 +218,7 @@ impl Edited for Events {
     }
 
     async fn create(tx: &mut Conn, actor: &Actor, form: &EventDraft) -> amity_store::Result<Event> {
+        let form = with_country_codes(tx, form).await?;
         event::create(tx, actor, &form.parse()?, None).await
     }
 
@@ -209,6 +228,7 @@ impl Edited for Events {
         id: i64,
         form: &EventDraft,
     ) -> amity_store::Result<Event> {
+        let form = with_country_codes(tx, form).await?;
         event::update(tx, actor, id, &form.parse()?).await
     }
 

@@ -177,6 +177,48 @@ pub(crate) fn beside_field(e: amity_store::Error) -> amity_store::Error {
     }
 }
 
+/// The countries a form suggests as one types: code and name in the reader's language.
+pub(crate) async fn country_names(
+    conn: &mut amity_store::Conn,
+    ctx: &PageCtx,
+) -> amity_store::Result<Vec<(String, String)>> {
+    Ok(amity_store::country::all(conn)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let name = ctx.local(&c.name_vi, &c.name_en).to_owned();
+            (c.code, name)
+        })
+        .collect())
+}
+
+/// Countries a form holds as codes, shown by name (anything else as it was typed).
+pub(crate) fn named_countries(typed: &str, names: &[(String, String)]) -> String {
+    typed
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            names
+                .iter()
+                .find(|(code, _)| code.eq_ignore_ascii_case(part))
+                .map_or(part, |(_, name)| name.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Countries as typed on a form, names read as codes (see
+/// [`amity_store::country::codes_for_names`]).
+pub(crate) async fn typed_countries(
+    conn: &mut amity_store::Conn,
+    typed: &str,
+) -> amity_store::Result<String> {
+    Ok(amity_store::country::codes_for_names(conn, typed)
+        .await?
+        .join(", "))
+}
+
 /// The end of a form post: on success, a redirect to the URL `redirect` gives; on invalid
 /// input, the form again (422) built by `form_again` with each error beside its field; any other
 /// failure, an error page.

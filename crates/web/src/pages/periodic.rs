@@ -350,7 +350,7 @@ async fn update(
                 let Some(code) = key.strip_prefix("value_") else {
                     continue;
                 };
-                let raw = raw.trim().replace(['.', ' '], "").replace(',', ".");
+                let raw = super::aid::page_number(raw);
                 let value = match raw.as_str() {
                     "" => None,
                     n => problems.check(
