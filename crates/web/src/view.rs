@@ -366,6 +366,26 @@ pub struct PageCtx {
     pub done: bool,
 }
 
+/// The vocabularies a stored word may belong to, tried in turn (as `Vocabulary::WHAT`).
+const VOCABULARIES: [&str; 16] = [
+    "state",
+    "type",
+    "kind",
+    "role",
+    "status",
+    "channel",
+    "direction",
+    "procedure",
+    "standing",
+    "change",
+    "category",
+    "application_state",
+    "project_status",
+    "result_kind",
+    "award_type",
+    "period_kind",
+];
+
 /// Whether a form field takes a date (typed dd/mm/yyyy, or picked).
 pub fn is_date_field(name: &str) -> bool {
     matches!(
@@ -543,6 +563,46 @@ impl PageCtx {
 
     pub fn kind(&self, kind: &str) -> String {
         self.t(&format!("kind-{}", kind.replace('_', "-")))
+    }
+
+    /// The label of a stored code (a role, or a word of one of the vocabularies), `field`
+    /// naming the vocabulary when it is known; `None` when `code` is no such word.
+    pub fn code_label(&self, field: &str, code: &str) -> Option<String> {
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return None;
+        }
+        if let Ok(role) = code.parse::<Role>() {
+            return Some(self.role(&role));
+        }
+        let dashed = code.replace('_', "-");
+        std::iter::once(field)
+            .chain(VOCABULARIES)
+            .map(|what| format!("vocab-{what}-{dashed}"))
+            .find_map(|key| {
+                let said = self.t(&key);
+                (said != key).then_some(said)
+            })
+    }
+
+    /// A world region (as the UN names it in English) in the reader's language.
+    pub fn region(&self, name: &str) -> String {
+        let slug: String = name
+            .to_lowercase()
+            .split(|c: char| !c.is_ascii_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let key = format!("region-{slug}");
+        let said = self.t(&key);
+        if said == key { name.to_owned() } else { said }
+    }
+
+    /// Text made of parts separated by ` · `, each stored code among them in words.
+    pub fn words(&self, text: &str) -> String {
+        text.split(" · ")
+            .map(|part| self.code_label("", part).unwrap_or_else(|| part.to_owned()))
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     pub fn role(&self, role: &Role) -> String {

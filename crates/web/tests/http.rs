@@ -931,14 +931,21 @@ async fn sign_in(app: &App, email: &str) -> (String, String) {
         raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
         "{raw}"
     );
-    let home = app
-        .send(
-            Request::get("/")
-                .header(header::COOKIE, format!("amity_session={session}"))
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let open = |path: String| {
+        Request::get(path)
+            .header(header::COOKIE, format!("amity_session={session}"))
+            .body(Body::empty())
+            .expect("request")
+    };
+    let mut home = app.send(open("/".to_owned())).await;
+    if home.status == StatusCode::SEE_OTHER {
+        // An applicant's home is their applications.
+        let to = home.headers[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        home = app.send(open(to)).await;
+    }
     assert_eq!(home.status, StatusCode::OK);
     let text = home.text();
     let csrf = text
@@ -1268,6 +1275,197 @@ async fn every_page_renders_for_an_administrator_in_both_languages() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.text().contains("<html"), "UI errors are pages");
+    app.done().await;
+}
+
+/// The text a person sees on a page: no tags, scripts or styles, entities read.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        out.push(' ');
+        let tag = &rest[start..];
+        let skip_to = ["<script", "<style", "<datalist"]
+            .iter()
+            .find(|t| tag.starts_with(**t))
+            .map(|t| format!("</{}>", &t[1..]));
+        let end = match skip_to {
+            Some(close) => tag.find(&close).map(|i| i + close.len()),
+            None => tag.find('>').map(|i| i + 1),
+        };
+        rest = &tag[end.unwrap_or(tag.len())..];
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&#38;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// Same-site page links of a piece of HTML (no API, downloads, sign-out or language switch).
+fn page_links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|h| h.replace("&amp;", "&").replace("&#38;", "&"))
+        .filter(|h| {
+            h.starts_with('/')
+                && !h.starts_with("/api/")
+                && !h.starts_with("/lang/")
+                && !h.starts_with("/static/")
+        })
+        .filter(|h| !h.contains("export") && !h.contains(".ics") && !h.contains("/files/"))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_of_every_demo_role_reads_in_the_readers_words() {
+    let app = App::new(Backend::Sqlite).await;
+    // Every message key the pages may word: one shown as it is was never translated.
+    let keys: std::collections::BTreeSet<String> = include_str!("../locales/en/main.ftl")
+        .lines()
+        .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+        .filter(|k| k.contains('-'))
+        .collect();
+    // English that never belongs in a Vietnamese page's own words.
+    let english = [
+        " not found",
+        " is required",
+        " must be",
+        " must not",
+        "cannot be",
+        "expected one of",
+        "unknown ",
+        "Invalid",
+        "internal error",
+        " did not exist",
+        " already has",
+        "Draft",
+        "Submitted",
+        "Approved",
+        "Rejected",
+        "Cancelled",
+        "South-eastern Asia",
+        "Eastern Asia",
+        "Western Europe",
+        " Asia ",
+        "Northern America",
+    ];
+    let mut problems = Vec::new();
+    for email in [
+        "admin@demo.amity",
+        "vufo@demo.amity",
+        "khanhhoa@demo.amity",
+        "head.khanhhoa@demo.amity",
+        "quangnam@demo.amity",
+        "vietlao@demo.amity",
+        "viewer@demo.amity",
+        "ngo@demo.amity",
+    ] {
+        let (session, _) = sign_in(&app, email).await;
+        let fetch = |path: String, lang: &'static str| {
+            let session = session.clone();
+            let app = &app;
+            async move {
+                let r = app
+                    .send(
+                        Request::get(path.as_str())
+                            .header(
+                                header::COOKIE,
+                                format!("amity_session={session}; amity_lang={lang}"),
+                            )
+                            .body(Body::empty())
+                            .expect("request"),
+                    )
+                    .await;
+                (r.status, r.text())
+            }
+        };
+        // The menu, what the home page links to, and the first record each menu page lists.
+        let start = if email.starts_with("ngo@") {
+            "/applications"
+        } else {
+            "/"
+        };
+        let (_, home) = fetch(start.to_owned(), "vi").await;
+        let mut pages: Vec<String> = vec![start.to_owned()];
+        if start == "/" {
+            pages.extend([
+                "/search?q=lao".to_owned(),
+                "/search?q=demo".to_owned(),
+                "/countries/LA".to_owned(),
+            ]);
+        }
+        for link in page_links(&home) {
+            if !pages.contains(&link) {
+                pages.push(link);
+            }
+        }
+        let menu = pages.clone();
+        for page in &menu {
+            let (_, html) = fetch(page.clone(), "vi").await;
+            let main = html.split("<main").nth(1).unwrap_or_default();
+            if let Some(record) = page_links(main).into_iter().find(|l| {
+                let parts: Vec<&str> = l.trim_start_matches('/').split('/').collect();
+                parts.len() == 2
+                    && parts[1].chars().all(|c| c.is_ascii_digit())
+                    && !parts[1].is_empty()
+            }) && !pages.contains(&record)
+            {
+                pages.push(record);
+            }
+        }
+        assert!(pages.len() >= 2, "{email}: {pages:?}");
+        for lang in ["vi", "en"] {
+            for page in &pages {
+                let (status, html) = fetch(page.clone(), lang).await;
+                if status == StatusCode::SEE_OTHER && page == "/" {
+                    continue; // an applicant's home is their applications
+                }
+                if status != StatusCode::OK {
+                    problems.push(format!("{email} {lang} {page}: {status}"));
+                    continue;
+                }
+                let text = visible_text(&html);
+                for word in text.split(|c: char| {
+                    c.is_whitespace()
+                        || matches!(c, '(' | ')' | ',' | ':' | ';' | '·' | '“' | '”' | '"' | '.')
+                }) {
+                    let is_code = word.len() > 3
+                        && word.contains('_')
+                        && word
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+                        && !word.starts_with('_');
+                    if is_code || keys.contains(word) {
+                        problems.push(format!("{email} {lang} {page}: shows the code “{word}”"));
+                    }
+                }
+                if lang == "vi" {
+                    for phrase in english {
+                        if text.contains(phrase) {
+                            problems.push(format!(
+                                "{email} vi {page}: shows English “{}”",
+                                phrase.trim()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     app.done().await;
 }
 

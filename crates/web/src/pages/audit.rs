@@ -15,6 +15,34 @@ use crate::view::PageCtx;
 
 const PER_PAGE: u64 = 50;
 
+/// The kinds of record the trail keeps, for its filter.
+pub(crate) const ENTITIES: [&str; 24] = [
+    "org_unit",
+    "user",
+    "partner",
+    "person",
+    "country",
+    "commemoration",
+    "delegation",
+    "event",
+    "agreement",
+    "work_plan",
+    "report",
+    "ngo",
+    "ngo_permit",
+    "ngo_application",
+    "ngo_application_note",
+    "ngo_applicant",
+    "aid_project",
+    "aid_transaction",
+    "award",
+    "emulation",
+    "report_form",
+    "exchange_rate",
+    "holiday",
+    "generated_activity",
+];
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage<'a> {
@@ -41,14 +69,69 @@ struct AuditQuery {
 }
 
 impl AuditPage<'_> {
-    /// A changed value, compactly: strings as they are, null as "—".
-    fn show(&self, value: &serde_json::Value) -> String {
-        match value {
-            serde_json::Value::Null => "—".into(),
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+    fn entity(&self, entity_type: &str) -> String {
+        self.ctx
+            .t(&format!("audit-entity-{}", entity_type.replace('_', "-")))
+    }
+
+    fn field(&self, field: &str) -> String {
+        field_label(self.ctx, field)
+    }
+
+    fn show(&self, field: &str, value: &serde_json::Value) -> String {
+        show_value(self.ctx, field, value)
+    }
+}
+
+/// A recorded field's name as the reader calls it.
+fn field_label(ctx: &PageCtx, field: &str) -> String {
+    let dashed = field.replace('_', "-");
+    for key in [format!("audit-field-{dashed}"), format!("field-{dashed}")] {
+        let said = ctx.t(&key);
+        if said != key {
+            return said;
         }
     }
+    field.replace('_', " ")
+}
+
+/// A recorded value as the reader reads it: dates and times in Vietnamese form (Vietnam's
+/// time), words of a vocabulary and roles by their labels, lists and details spelt out.
+fn show_value(ctx: &PageCtx, field: &str, value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "—".into(),
+        Value::Bool(true) => ctx.t("yes"),
+        Value::Bool(false) => ctx.t("no"),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if field == "id" || field.ends_with("_id") => i.to_string(),
+            Some(i) => ctx.num(&i),
+            None => n.as_f64().map(|f| ctx.figure(&f)).unwrap_or_default(),
+        },
+        Value::String(s) => show_text(ctx, field, s),
+        Value::Array(items) if items.is_empty() => "—".into(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| show_value(ctx, field, v))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{}: {}", field_label(ctx, k), show_value(ctx, k, v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn show_text(ctx: &PageCtx, field: &str, s: &str) -> String {
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(s) {
+        return ctx.datetime(&at.with_timezone(&chrono::Utc));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return ctx.date(&d);
+    }
+    ctx.code_label(field, s).unwrap_or_else(|| s.to_owned())
 }
 
 async fn audit_page(

@@ -42,7 +42,7 @@ impl HomePage<'_> {
                 _ => path::REPORTS_PERIODIC.to_owned(),
             },
             "application" => path::application(id),
-            "ngo" => path::ngo_permits(id),
+            "ngo" => format!("{}#permits", path::ngo(id)),
             _ => path::agreement(id),
         }
     }

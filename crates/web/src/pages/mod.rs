@@ -3,7 +3,7 @@
 mod agreements;
 mod aid;
 mod applications;
-mod audit;
+pub(crate) mod audit;
 mod calendar;
 mod countries;
 mod dashboard;

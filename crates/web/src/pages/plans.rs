@@ -114,6 +114,9 @@ struct PlanPage<'a> {
     ctx: &'a PageCtx,
     plan: Plan,
     statuses: &'static [TaskStatus],
+    /// The records a task may show as its evidence: the unit's delegations and events of the
+    /// plan's year, as (`kind:id`, label).
+    candidates: Vec<(String, String)>,
     errors: FormErrors,
 }
 
@@ -126,12 +129,23 @@ impl PlanPage<'_> {
         }
     }
 
-    fn evidence_text(&self, task: &amity_store::plan::Task) -> String {
+    /// Whether the task shows `key` (`kind:id`) as evidence.
+    fn has_evidence(&self, task: &amity_store::plan::Task, key: &str) -> bool {
         task.evidence
             .iter()
-            .map(|e| format!("{}:{}", e.kind.as_str(), e.id))
-            .collect::<Vec<_>>()
-            .join(" ")
+            .any(|e| format!("{}:{}", e.kind.as_str(), e.id) == key)
+    }
+
+    /// Candidates first, then any evidence of the task's outside them (kept when saved).
+    fn evidence_choices(&self, task: &amity_store::plan::Task) -> Vec<(String, String)> {
+        let mut out = self.candidates.clone();
+        for e in &task.evidence {
+            let key = format!("{}:{}", e.kind.as_str(), e.id);
+            if !out.iter().any(|(k, _)| *k == key) {
+                out.push((key, format!("{}: {}", self.ctx.vocab(&e.kind), e.title)));
+            }
+        }
+        out
     }
 }
 
@@ -144,12 +158,70 @@ async fn plan_page<'a>(
 ) -> amity_store::Result<PlanPage<'a>> {
     let mut conn = state.db.conn().await?;
     let plan = plan::get(&mut conn, &me.actor, id).await?;
+    let candidates = if plan.editable {
+        evidence_candidates(&mut conn, ctx, me, &plan).await?
+    } else {
+        Vec::new()
+    };
     Ok(PlanPage {
         ctx,
         plan,
         statuses: TaskStatus::ALL,
+        candidates,
         errors,
     })
+}
+
+/// The most records offered as evidence of each kind.
+const CANDIDATES: u64 = 100;
+
+/// The plan unit's delegations and events of the plan's year, newest first.
+async fn evidence_candidates(
+    conn: &mut amity_store::Conn,
+    ctx: &PageCtx,
+    me: &CurrentUser,
+    plan: &Plan,
+) -> amity_store::Result<Vec<(String, String)>> {
+    use amity_domain::plan::EvidenceKind;
+    use amity_store::activity::ActivityFilter;
+    let shared = ActivityFilter {
+        from: chrono::NaiveDate::from_ymd_opt(plan.year, 1, 1),
+        to: chrono::NaiveDate::from_ymd_opt(plan.year, 12, 31),
+        units: Some([plan.unit_id].into()),
+        ..Default::default()
+    };
+    let filter = amity_store::delegation::DelegationFilter {
+        shared: shared.clone(),
+        ..Default::default()
+    };
+    let (delegations, _) =
+        amity_store::delegation::list(conn, &me.actor, &filter, ("start_on", true), CANDIDATES, 0)
+            .await?;
+    let filter = amity_store::event::EventFilter {
+        shared,
+        ..Default::default()
+    };
+    let (events, _) =
+        amity_store::event::list(conn, &me.actor, &filter, ("start_on", true), CANDIDATES, 0)
+            .await?;
+    let label = |kind: EvidenceKind, title: &str, on: chrono::NaiveDate| {
+        format!("{}: {title} ({})", ctx.vocab(&kind), ctx.date(&on))
+    };
+    Ok(delegations
+        .iter()
+        .map(|d| {
+            (
+                format!("delegation:{}", d.id),
+                label(EvidenceKind::Delegation, &d.title, d.start_on),
+            )
+        })
+        .chain(events.iter().map(|e| {
+            (
+                format!("event:{}", e.id),
+                label(EvidenceKind::Event, &e.title, e.start_on),
+            )
+        }))
+        .collect())
 }
 
 async fn show(
@@ -189,7 +261,7 @@ async fn add_priority(
     .await
 }
 
-/// A task as the page's forms send it; evidence is written `delegation:12 event:5`.
+/// A task as the page's forms send it; each evidence ticked is `kind:id`.
 #[derive(Debug, Deserialize)]
 struct TaskForm {
     #[serde(default)]
@@ -205,7 +277,7 @@ struct TaskForm {
     #[serde(default)]
     done_on: String,
     #[serde(default)]
-    evidence: String,
+    evidence: Vec<String>,
 }
 
 impl TaskForm {
@@ -219,7 +291,7 @@ impl TaskForm {
             status: self.status.clone(),
             progress: self.progress.clone(),
             done_on: self.done_on.clone(),
-            evidence: vec![self.evidence.clone()],
+            evidence: self.evidence.clone(),
         }
     }
 }
