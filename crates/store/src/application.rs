@@ -9,7 +9,7 @@ use amity_domain::authz::{Action, Actor};
 use amity_domain::ngo::{PermitChange, PermitDraft};
 use amity_domain::partner::{PartnerKind, Vocabulary};
 use amity_domain::user::Role;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,7 @@ use crate::error::{Error, Result, stored};
 use crate::schema::{ApplicationMoves, ApplicationNotes, Applications, NgoApplicants, NgoPermits};
 use crate::{holiday, ngo, partner};
 
-const ENTITY: &str = "ngo_application";
+pub const ENTITY: &str = "ngo_application";
 
 /// A step of an application.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -61,6 +61,8 @@ pub struct Application {
     pub overdue: bool,
     pub decided_at: Option<DateTime<Utc>>,
     pub moves: Vec<Move>,
+    /// The code the NGO quotes to follow it (`HS-2026-00012`).
+    pub tracking_code: String,
     /// The office's internal notes: absent for the applicant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
@@ -262,8 +264,41 @@ async fn assemble(
         overdue: !state.is_final() && today > deadline,
         decided_at,
         moves,
+        tracking_code: tracking_code(id, submitted_on),
         notes,
     })
+}
+
+/// The code an NGO quotes to follow its application: the year it was filed and its number.
+pub fn tracking_code(id: i64, filed: NaiveDate) -> String {
+    format!("HS-{}-{id:05}", filed.year())
+}
+
+/// The unit answerable for an application's files: the one keeping its NGO.
+pub async fn owner_unit(conn: &mut Conn, actor: &Actor, id: i64, today: NaiveDate) -> Result<i64> {
+    let found = get(conn, actor, id, today).await?;
+    Ok(partner::get(conn, found.partner_id).await?.owner_unit_id)
+}
+
+/// Attaches a document to an application its reader may see and that is not decided yet:
+/// the applicant's checklist and answers, the office's papers.
+pub async fn attach(
+    conn: &mut Conn,
+    actor: &Actor,
+    files: &crate::attachment::FileStore,
+    id: i64,
+    (file_name, bytes): (&str, &[u8]),
+    today: NaiveDate,
+) -> Result<crate::attachment::Attachment> {
+    let found = get(conn, actor, id, today).await?;
+    if found.state.is_final() {
+        return Err(Error::conflict(
+            "file",
+            amity_domain::error::said("application-decided", []),
+        ));
+    }
+    let owner = partner::get(conn, found.partner_id).await?.owner_unit_id;
+    crate::attachment::keep(conn, actor, files, (ENTITY, id, owner), file_name, bytes).await
 }
 
 async fn row(conn: &mut Conn, id: i64) -> Result<Row> {

@@ -129,6 +129,27 @@ pub(crate) async fn attach(
     bytes: &[u8],
 ) -> Result<Attachment> {
     actor.require(Action::Write, Some(owner))?;
+    keep(
+        conn,
+        actor,
+        files,
+        (record_type, record_id, owner),
+        file_name,
+        bytes,
+    )
+    .await
+}
+
+/// Keeps a file for a record whose own rules the caller has applied (an NGO's application:
+/// its applicant or the office), audited on the record under the unit `owner`.
+pub(crate) async fn keep(
+    conn: &mut Conn,
+    actor: &Actor,
+    files: &FileStore,
+    (record_type, record_id, owner): (&str, i64, i64),
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Attachment> {
     let file_name = file_name
         .rsplit(['/', '\\'])
         .next()

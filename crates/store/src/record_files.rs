@@ -9,7 +9,7 @@ use amity_domain::authz::Actor;
 use crate::attachment::{self, Attachment, FileStore};
 use crate::db::Conn;
 use crate::error::{Error, Result};
-use crate::{aid, delegation, event};
+use crate::{aid, application, delegation, event};
 
 /// The unit owning a record files may be attached to, if the actor may read it.
 async fn owner_of(
@@ -22,6 +22,9 @@ async fn owner_of(
         delegation::ENTITY => Ok(delegation::get(conn, actor, record_id).await?.owner_unit_id),
         event::ENTITY => Ok(event::get(conn, actor, record_id).await?.owner_unit_id),
         aid::PROJECT => Ok(aid::get(conn, actor, record_id).await?.unit.id),
+        application::ENTITY => {
+            application::owner_unit(conn, actor, record_id, chrono::Utc::now().date_naive()).await
+        }
         other => Err(Error::invalid(
             "record_type",
             format!("files cannot be attached to “{other}”"),

@@ -91,7 +91,11 @@ impl Lang {
             field => format!("field-{field}"),
         };
         let problem = self.problem(&error.problem);
-        match LOCALES.try_lookup(self.id(), &key) {
+        let audit_key = format!("audit-field-{}", error.field.replace('_', "-"));
+        match LOCALES
+            .try_lookup(self.id(), &key)
+            .or_else(|| LOCALES.try_lookup(self.id(), &audit_key))
+        {
             Some(label) => format!("{label}: {problem}"),
             None => problem,
         }

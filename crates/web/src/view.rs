@@ -53,6 +53,7 @@ pub mod path {
     pub const USER_NEW: &str = "/admin/users/new";
     pub const CSS: &str = "/static/app.css";
     pub const JS: &str = "/static/app.js";
+    pub const APPLICATION_NEW: &str = "/applications/new";
     pub const COUNTRIES: &str = "/countries";
     pub const ANNIVERSARIES: &str = "/anniversaries";
     pub const PARTNERS: &str = "/partners";

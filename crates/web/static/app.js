@@ -21,7 +21,10 @@ for (const input of document.querySelectorAll("input[data-date]")) {
     const [y, m, d] = picker.value.split("-");
     if (d) input.value = `${d}/${m}/${y}`;
   });
-  input.after(picker);
+  const wrap = document.createElement("span");
+  wrap.className = "date-wrap";
+  input.before(wrap);
+  wrap.append(input, picker);
 }
 
 // A long list of choices filters as one types part of a name, accents optional.

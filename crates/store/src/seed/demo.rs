@@ -212,15 +212,18 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces, vufo: i64) -> a
         ..event_of(EventType::FriendshipExchange, "Chuyến thăm hữu nghị của tàu Kang Gam Chan (Hải quân Hàn Quốc)", day("2025-05-04")?, day("2025-05-06")?, "Cảng Tiên Sa, Đà Nẵng", 296, 296, vec![code("KR")?])
     };
     event::create(conn, &system, &ship, Some(unit("48")?)).await?;
-    // Seed article 004: Cluster 3's joint activities in 2023.
-    let year_2023 = day("2023-07-01")?;
-    for (owner, title, kind, countries, co) in [
+    // Seed article 004: Cluster 3's joint activities in 2023 (the article gives neither dates
+    // nor attendance: those are illustrations, and say so).
+    for (owner, title, kind, countries, co, on, people, foreign) in [
         (
             "46",
             "Cuộc thi tiếng Trung (Liên hiệp Thừa Thiên Huế)",
             EventType::Contest,
             vec![code("CN")?],
             vec![],
+            "2023-05-20",
+            150,
+            10,
         ),
         (
             "48",
@@ -228,6 +231,9 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces, vufo: i64) -> a
             EventType::Contest,
             vec![code("CN")?],
             vec![],
+            "2023-06-10",
+            180,
+            12,
         ),
         (
             "52",
@@ -235,6 +241,9 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces, vufo: i64) -> a
             EventType::Conference,
             vec![],
             vec![],
+            "2023-10-26",
+            300,
+            0,
         ),
         (
             "56",
@@ -242,12 +251,17 @@ async fn demo_activities(conn: &mut Conn, provinces: &Provinces, vufo: i64) -> a
             EventType::Conference,
             vec![],
             vec![unit("49")?],
+            "2023-12-15",
+            60,
+            0,
         ),
     ] {
+        let on = day(on)?;
         let input = EventSpec {
             co_organizers: co,
             place: None,
-            ..event_of(kind, title, year_2023, year_2023, "", 0, 0, countries)
+            description: Some("Ngày và số người tham dự là minh họa; bài viết không nêu.".into()),
+            ..event_of(kind, title, on, on, "", people, foreign, countries)
         };
         event::create(conn, &system, &input, Some(unit(owner)?)).await?;
     }
@@ -560,6 +574,17 @@ async fn demo_partners(conn: &mut Conn, vufo: i64) -> anyhow::Result<()> {
 /// Loads the demo federation into an empty database: VUFO and its member organizations, every
 /// provincial union over time, Cluster 3 with its eleven provinces, and the demo accounts.
 pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
+    load(db, true).await
+}
+
+/// The demo federation with only what the seed articles report, without the living years
+/// (the illustrated 2023–today work of the federation and Khánh Hòa): the fixed ground that
+/// tests count on.
+pub async fn demo_facts(db: &Db) -> anyhow::Result<DemoOutcome> {
+    load(db, false).await
+}
+
+async fn load(db: &Db, living: bool) -> anyhow::Result<DemoOutcome> {
     let mut tx = db.begin().await?;
     if unit_count(&mut tx).await? > 0 {
         let admin: Option<(i64,)> = tx
@@ -697,6 +722,9 @@ pub async fn demo(db: &Db) -> anyhow::Result<DemoOutcome> {
     demo_activities(&mut tx, &provinces, vufo).await?;
     demo_reports(&mut tx, &provinces).await?;
     demo_plan(&mut tx, vufo).await?;
+    if living {
+        super::living::load(&mut tx, &provinces, vufo).await?;
+    }
 
     let password = Password::parse(&demo_password())
         .map_err(|e| anyhow::anyhow!("AMITY_DEMO_PASSWORD {e}"))?;

@@ -131,6 +131,13 @@ fn show_text(ctx: &PageCtx, field: &str, s: &str) -> String {
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return ctx.date(&d);
     }
+    if field == "record_type" {
+        let key = format!("audit-entity-{}", s.replace('_', "-"));
+        let said = ctx.t(&key);
+        if said != key {
+            return said;
+        }
+    }
     ctx.code_label(field, s).unwrap_or_else(|| s.to_owned())
 }
 
