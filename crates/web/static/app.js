@@ -39,3 +39,13 @@ for (const filter of document.querySelectorAll("input.choose-filter")) {
     }
   });
 }
+
+// On a phone a list's rows become cards: each cell says which column it is.
+for (const table of document.querySelectorAll(".table-wrap table:not(.month)")) {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr, tfoot tr")) {
+    [...row.children].forEach((cell, i) => {
+      if (i > 0 && heads[i]) cell.dataset.label = heads[i];
+    });
+  }
+}
