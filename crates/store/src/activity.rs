@@ -395,7 +395,7 @@ pub(crate) async fn check_tasks(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> 
             _ => {
                 return Err(Error::invalid(
                     "tasks",
-                    format!("agreement task {id} does not exist or is outside your scope"),
+                    amity_domain::error::said("no-agreement-task", [("id", id.to_string())]),
                 ));
             }
         }

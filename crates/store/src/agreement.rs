@@ -341,7 +341,7 @@ async fn check(conn: &mut Conn, input: &AgreementSpec, was: Option<AgreementStat
     if input.status == AgreementStatus::Renewed && was != Some(AgreementStatus::Renewed) {
         return Err(Error::invalid(
             "status",
-            "an agreement becomes “renewed” by recording its renewal",
+            amity_domain::error::said("renew-by-recording", []),
         ));
     }
     for p in &input.partners {
@@ -429,7 +429,7 @@ pub async fn update(
     if before.status == AgreementStatus::Renewed && input.status != AgreementStatus::Renewed {
         return Err(Error::conflict(
             "status",
-            "this agreement was renewed; change the agreement that renewed it",
+            amity_domain::error::said("agreement-renewed", []),
         ));
     }
     check(conn, input, Some(before.status)).await?;
@@ -467,7 +467,7 @@ pub async fn renew(
     if let Some(by) = before.renewed_by_id {
         return Err(Error::conflict(
             "id",
-            format!("this agreement was already renewed by agreement {by}"),
+            amity_domain::error::said("renewed-already", [("id", by.to_string())]),
         ));
     }
     let created = create(conn, actor, input, Some(before.owner_unit_id)).await?;

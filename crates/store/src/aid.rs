@@ -668,25 +668,31 @@ async fn check_refs(conn: &mut Conn, actor: &Actor, spec: &ProjectSpec) -> Resul
             Ok(_) => {
                 return Err(Error::invalid(
                     "organizations",
-                    format!("partner {} was merged into another", o.partner_id),
+                    amity_domain::error::said(
+                        "partner-id-merged",
+                        [("id", o.partner_id.to_string())],
+                    ),
                 ));
             }
             Err(_) => {
                 return Err(Error::invalid(
                     "organizations",
-                    format!("no partner {}", o.partner_id),
+                    amity_domain::error::said("no-partner", [("id", o.partner_id.to_string())]),
                 ));
             }
         }
     }
     if let Some(programme) = spec.programme_id {
-        row(conn, actor, programme)
-            .await
-            .map_err(|_| Error::invalid("programme_id", format!("no programme {programme}")))?;
+        row(conn, actor, programme).await.map_err(|_| {
+            Error::invalid(
+                "programme_id",
+                amity_domain::error::said("no-programme", [("id", programme.to_string())]),
+            )
+        })?;
         if !transactions_of(conn, programme).await?.is_empty() {
             return Err(Error::conflict(
                 "programme_id",
-                "that project holds money of its own; a programme's money is its projects'",
+                amity_domain::error::said("programme-holds-money", []),
             ));
         }
     }
@@ -813,7 +819,10 @@ async fn check_code_free(conn: &mut Conn, code: &str, id: Option<i64>) -> Result
     match conn.fetch_optional::<(i64,)>(&query).await? {
         Some((other,)) => Err(Error::conflict(
             "code",
-            format!("project {other} has the code {code}"),
+            amity_domain::error::said(
+                "project-code-used",
+                [("id", other.to_string()), ("code", code.to_string())],
+            ),
         )),
         None => Ok(()),
     }
@@ -907,9 +916,9 @@ pub async fn update(
     if spec.programme_id.is_some() && !before.projects.is_empty() {
         return Err(Error::conflict(
             "programme_id",
-            format!(
-                "this is the programme of {} projects; a programme belongs to no other",
-                before.projects.len()
+            amity_domain::error::said(
+                "programme-of-projects",
+                [("count", before.projects.len().to_string())],
             ),
         ));
     }
@@ -922,20 +931,24 @@ pub async fn update(
     if let Some(t) = before.transactions.iter().find(|t| t.date < start) {
         return Err(Error::invalid(
             "planned_start",
-            format!(
-                "the {} of {} would fall before the project starts",
-                t.kind.as_str(),
-                t.date
+            amity_domain::error::said(
+                "money-before-start",
+                [
+                    ("kind", t.kind.as_str().to_owned()),
+                    ("date", amity_domain::text::format_date(t.date)),
+                ],
             ),
         ));
     }
     if let Some(t) = before.transactions.iter().find(|t| t.date > end) {
         return Err(Error::invalid(
             "planned_end",
-            format!(
-                "the {} of {} would fall after the project ends",
-                t.kind.as_str(),
-                t.date
+            amity_domain::error::said(
+                "money-after-end",
+                [
+                    ("kind", t.kind.as_str().to_owned()),
+                    ("date", amity_domain::text::format_date(t.date)),
+                ],
             ),
         ));
     }
@@ -1005,7 +1018,7 @@ pub async fn add_transaction(
     if !children(conn, project).await?.is_empty() {
         return Err(Error::conflict(
             "project",
-            "a programme's money is recorded on its projects",
+            amity_domain::error::said("programme-money-on-projects", []),
         ));
     }
     let spec = draft.check(window(
@@ -1014,12 +1027,21 @@ pub async fn add_transaction(
     ))?;
     let rate = match spec.rate_to_vnd {
         Some(r) => Some(r),
-        None => rate_on(conn, &spec.currency, spec.date).await?.map(Some).ok_or_else(|| {
-            Error::invalid(
-                "currency",
-                format!("no rate for {} on {}: give the rate used, or ask an administrator to add one", spec.currency.as_str(), spec.date),
-            )
-        })?,
+        None => rate_on(conn, &spec.currency, spec.date)
+            .await?
+            .map(Some)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "currency",
+                    amity_domain::error::said(
+                        "no-rate",
+                        [
+                            ("value", spec.currency.as_str().to_owned()),
+                            ("date", amity_domain::text::format_date(spec.date)),
+                        ],
+                    ),
+                )
+            })?,
     };
     let money = Money::new(
         spec.amount,
@@ -1500,7 +1522,10 @@ pub async fn dashboard(
         NaiveDate::from_ymd_opt(year, 12, 31),
         NaiveDate::from_ymd_opt(year - 1, 1, 1),
     ) else {
-        return Err(Error::invalid("year", format!("{year} is out of range")));
+        return Err(Error::invalid(
+            "year",
+            amity_domain::error::said("year-out-of-range", [("value", year.to_string())]),
+        ));
     };
     let scope = in_scope(actor, units.as_ref());
     let mut two_years = money_of(scope.clone());

@@ -107,7 +107,7 @@ pub async fn link_applicant(
     if partner::get(conn, ngo_id).await.ok().map(|p| p.kind) != Some(PartnerKind::Ngo) {
         return Err(Error::invalid(
             "ngo_id",
-            format!("partner {ngo_id} is not an NGO"),
+            amity_domain::error::said("not-an-ngo", [("id", ngo_id.to_string())]),
         ));
     }
     conn.execute(
@@ -470,7 +470,7 @@ pub async fn file(
         if owner.map(|(o,)| o) != Some(ngo_id) {
             return Err(Error::invalid(
                 "permit_id",
-                format!("permit {permit} is not your NGO's"),
+                amity_domain::error::said("permit-not-yours", [("id", permit.to_string())]),
             ));
         }
     }
@@ -549,7 +549,7 @@ pub async fn transition(
     {
         return Err(Error::invalid(
             "comment",
-            "say what is needed, or why it is refused",
+            amity_domain::error::said("say-what-is-needed", []),
         ));
     }
     let mut update = Query::update();

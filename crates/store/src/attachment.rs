@@ -168,9 +168,9 @@ pub(crate) async fn keep(
     if bytes.len() > files.max_bytes {
         return Err(Error::invalid(
             "file",
-            format!(
-                "the file is larger than the {} MB allowed",
-                files.max_bytes / (1024 * 1024)
+            amity_domain::error::said(
+                "file-too-large",
+                [("max", (files.max_bytes / (1024 * 1024)).to_string())],
             ),
         ));
     }

@@ -259,7 +259,7 @@ pub async fn propose(conn: &mut Conn, actor: &Actor, p: &Proposal) -> Result<Awa
                 .map_err(|_| {
                     Error::invalid(
                         "recipient_person_id",
-                        format!("no person {id} that you can see"),
+                        amity_domain::error::said("no-person", [("id", id.to_string())]),
                     )
                 })?
                 .name

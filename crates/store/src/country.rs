@@ -325,7 +325,7 @@ pub async fn id_for(conn: &mut Conn, field: &str, code: &CountryCode) -> Result<
         Ok(c) => Ok(c.id),
         Err(Error::NotFound(_)) => Err(Error::invalid(
             field,
-            format!("no country has code {}", code.as_str()),
+            amity_domain::error::said("no-country", [("value", code.as_str().to_owned())]),
         )),
         Err(e) => Err(e),
     }

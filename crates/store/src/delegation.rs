@@ -639,9 +639,9 @@ pub async fn update(
         if locked != as_given || !reportable {
             return Err(Error::conflict(
                 "state",
-                format!(
-                    "a {} delegation's details are locked; only its outcomes and report change after approval",
-                    before.state.as_str()
+                amity_domain::error::said(
+                    "delegation-locked",
+                    [("state", before.state.as_str().to_owned())],
                 ),
             ));
         }
@@ -702,13 +702,13 @@ pub async fn transition(
         DelegationState::Submitted if before.head().is_none() => {
             return Err(Error::invalid(
                 "members",
-                "name the head of the delegation before submitting",
+                amity_domain::error::said("name-head-first", []),
             ));
         }
         DelegationState::Returned | DelegationState::Rejected if comment.is_none() => {
             return Err(Error::invalid(
                 "comment",
-                "say why, so the unit knows what to change",
+                amity_domain::error::said("say-why", []),
             ));
         }
         DelegationState::Completed if before.start_on > Utc::now().date_naive() => {
@@ -725,7 +725,7 @@ pub async fn transition(
         {
             return Err(Error::invalid(
                 "report",
-                "write the report of the trip first",
+                amity_domain::error::said("write-report-first", []),
             ));
         }
         _ => {}

@@ -245,7 +245,10 @@ pub async fn add_criterion(
     org::cluster_year(conn, cluster, year).await.map_err(|_| {
         Error::invalid(
             "cluster",
-            format!("unit {cluster} is not a cluster in {year}"),
+            amity_domain::error::said(
+                "not-cluster-in-year",
+                [("id", cluster.to_string()), ("year", year.to_string())],
+            ),
         )
     })?;
     require_manage(conn, actor, cluster, year).await?;
@@ -273,7 +276,10 @@ pub async fn add_criterion(
     {
         return Err(Error::conflict(
             "code",
-            format!("the cluster already has a criterion {code} for {year}"),
+            amity_domain::error::said(
+                "criterion-exists",
+                [("code", code.clone()), ("year", year.to_string())],
+            ),
         ));
     }
     let id = conn
@@ -329,7 +335,10 @@ pub async fn enter_points(
     let found = org::cluster_year(conn, cluster, year).await.map_err(|_| {
         Error::invalid(
             "cluster",
-            format!("unit {cluster} is not a cluster in {year}"),
+            amity_domain::error::said(
+                "not-cluster-in-year",
+                [("id", cluster.to_string()), ("year", year.to_string())],
+            ),
         )
     })?;
     require_manage(conn, actor, cluster, year).await?;
@@ -340,28 +349,31 @@ pub async fn enter_points(
         .ok_or_else(|| {
             Error::invalid(
                 "code",
-                format!("the cluster has no criterion {code} for {year}"),
+                amity_domain::error::said(
+                    "no-criterion",
+                    [("code", code.to_string()), ("year", year.to_string())],
+                ),
             )
         })?;
     if criterion.indicator.is_some() {
         return Err(Error::invalid(
             "code",
-            format!("{code} is read from approved reports, not entered"),
+            amity_domain::error::said("criterion-from-reports", [("code", code.to_string())]),
         ));
     }
     if !found.members.iter().any(|m| m.id == unit) {
         return Err(Error::invalid(
             "unit_id",
-            format!("unit {unit} is not a member of the cluster in {year}"),
+            amity_domain::error::said(
+                "not-member",
+                [("id", unit.to_string()), ("year", year.to_string())],
+            ),
         ));
     }
     if !(0.0..=criterion.weight).contains(&points) {
         return Err(Error::invalid(
             "points",
-            format!(
-                "must be from 0 to the criterion's weight, {}",
-                criterion.weight
-            ),
+            amity_domain::error::said("points-range", [("max", criterion.weight.to_string())]),
         ));
     }
     let before: Option<(f64,)> = conn

@@ -102,7 +102,7 @@ pub async fn set(
     if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
         return Err(Error::invalid(
             "date",
-            "a Saturday or Sunday; record the working day given in its place",
+            amity_domain::error::said("weekend-day", []),
         ));
     }
     let name_vi = name_vi.trim();

@@ -297,7 +297,7 @@ pub(crate) async fn check_provinces(conn: &mut Conn, field: &str, ids: &[i64]) -
         {
             return Err(Error::invalid(
                 field,
-                format!("unit {id} is not a provincial union"),
+                amity_domain::error::said("not-province-union", [("id", id.to_string())]),
             ));
         }
     }
@@ -604,7 +604,10 @@ pub async fn change_permit(
         PermitChange::Extended if spec.valid_to <= before.valid_to => {
             return Err(Error::invalid(
                 "valid_to",
-                format!("an extension ends after {}", before.valid_to),
+                amity_domain::error::said(
+                    "extension-ends-after",
+                    [("date", amity_domain::text::format_date(before.valid_to))],
+                ),
             ));
         }
         PermitChange::Suspended | PermitChange::Revoked | PermitChange::Reinstated

@@ -563,9 +563,9 @@ pub struct ClusterYear {
 
 fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
     let start = NaiveDate::from_ymd_opt(year, 1, 1)
-        .ok_or_else(|| Error::invalid("year", "is out of range"))?;
+        .ok_or_else(|| Error::invalid("year", amity_domain::error::said("out-of-bounds", [])))?;
     let end = NaiveDate::from_ymd_opt(year, 12, 31)
-        .ok_or_else(|| Error::invalid("year", "is out of range"))?;
+        .ok_or_else(|| Error::invalid("year", amity_domain::error::said("out-of-bounds", [])))?;
     Ok((start, end))
 }
 
@@ -777,7 +777,13 @@ async fn ensure_parent_open(
     if !parent.is_open_on(date) {
         return Err(Error::invalid(
             field,
-            format!("unit {parent_id} does not exist on {date}"),
+            amity_domain::error::said(
+                "no-unit-on",
+                [
+                    ("id", parent_id.to_string()),
+                    ("date", amity_domain::text::format_date(date)),
+                ],
+            ),
         ));
     }
     Ok(())
@@ -1113,7 +1119,10 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UnitPatch) 
         if !current.is_open_on(effective) {
             return Err(Error::invalid(
                 "effective",
-                format!("the unit does not exist on {effective}"),
+                amity_domain::error::said(
+                    "unit-not-on-date",
+                    [("date", amity_domain::text::format_date(effective))],
+                ),
             ));
         }
     } else {
@@ -1396,7 +1405,13 @@ async fn resolve_target(
             if !unit.is_open_on(date) {
                 return Err(Error::invalid(
                     field,
-                    format!("unit {id} does not exist on {date}"),
+                    amity_domain::error::said(
+                        "no-unit-on",
+                        [
+                            ("id", id.to_string()),
+                            ("date", amity_domain::text::format_date(date)),
+                        ],
+                    ),
                 ));
             }
             Ok(*id)
@@ -1520,9 +1535,9 @@ pub async fn close(
     if date <= unit.valid_from {
         return Err(Error::invalid(
             "date",
-            format!(
-                "the unit starts on {}; close it after that",
-                unit.valid_from
+            amity_domain::error::said(
+                "close-after-start",
+                [("date", amity_domain::text::format_date(unit.valid_from))],
             ),
         ));
     }

@@ -485,7 +485,7 @@ pub async fn update(
     if before.merged_into_id.is_some() {
         return Err(Error::conflict(
             "id",
-            "this partner was merged into another; change the survivor",
+            amity_domain::error::said("partner-merged", []),
         ));
     }
     input.check()?;
@@ -734,7 +734,7 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
     if id == into {
         return Err(Error::invalid(
             "into",
-            "a partner cannot be merged into itself",
+            amity_domain::error::said("partner-into-itself", []),
         ));
     }
     let absorbed = get(conn, id).await?;
@@ -754,12 +754,15 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, id: i64, into: i64) -> Result
     actor.require(Action::Write, Some(absorbed.owner_unit_id))?;
     actor.require(Action::Write, Some(survivor.owner_unit_id))?;
     if absorbed.merged_into_id.is_some() {
-        return Err(Error::conflict("id", "this partner was merged already"));
+        return Err(Error::conflict(
+            "id",
+            amity_domain::error::said("partner-merged-already", []),
+        ));
     }
     if survivor.merged_into_id.is_some() {
         return Err(Error::invalid(
             "into",
-            "the survivor was itself merged into another partner",
+            amity_domain::error::said("survivor-merged", []),
         ));
     }
     conn.execute(

@@ -66,10 +66,12 @@ impl Form {
         if PeriodKind::of(&period) != self.period_kind {
             return Err(Error::invalid(
                 "period",
-                format!(
-                    "the form {} is filed per {}",
-                    self.code,
-                    self.period_kind.as_str()
+                amity_domain::error::said(
+                    "period-of-form",
+                    [
+                        ("form", self.code.clone()),
+                        ("kind", self.period_kind.as_str().to_owned()),
+                    ],
                 ),
             ));
         }
@@ -137,7 +139,12 @@ pub async fn form(conn: &mut Conn, code: &str) -> Result<Form> {
         .await?
         .into_iter()
         .find(|f| f.code == code)
-        .ok_or_else(|| Error::invalid("form", format!("no report form “{code}”")))
+        .ok_or_else(|| {
+            Error::invalid(
+                "form",
+                amity_domain::error::said("no-report-form", [("value", code.to_string())]),
+            )
+        })
 }
 
 const FORM_ENTITY: &str = "report_form";
@@ -224,7 +231,7 @@ pub async fn create_form(conn: &mut Conn, actor: &Actor, spec: &FormSpec) -> Res
     if forms(conn).await?.iter().any(|f| f.code == spec.code) {
         return Err(Error::conflict(
             "code",
-            format!("a report form {} already exists", spec.code),
+            amity_domain::error::said("form-exists", [("form", spec.code.clone())]),
         ));
     }
     let [name_vi, name_en, kind, kinds, manual, due] = form_values(spec);
@@ -272,7 +279,7 @@ pub async fn update_form(
     if spec.code != before.code {
         return Err(Error::invalid(
             "code",
-            "a form's code does not change; add a new form instead",
+            amity_domain::error::said("form-code-fixed", []),
         ));
     }
     let (filed, entered) = filed_on(conn, before.id).await?;
@@ -288,7 +295,7 @@ pub async fn update_form(
     if let Some(kept) = entered.iter().find(|c| !spec.manual.contains(&c.as_str())) {
         return Err(Error::conflict(
             "manual",
-            format!("filed reports hold values for “{kept}”; it stays on the form"),
+            amity_domain::error::said("manual-kept", [("value", kept.to_string())]),
         ));
     }
     let [name_vi, name_en, kind, kinds, manual, due] = form_values(spec);
@@ -327,7 +334,7 @@ pub async fn delete_form(conn: &mut Conn, actor: &Actor, code: &str) -> Result<(
     if filed > 0 {
         return Err(Error::conflict(
             "code",
-            format!("{filed} report(s) are filed on this form; it cannot be removed"),
+            amity_domain::error::said("form-in-use", [("count", filed.to_string())]),
         ));
     }
     conn.execute(
@@ -939,9 +946,9 @@ pub async fn update(
     if !before.state.is_editable() {
         return Err(Error::conflict(
             "state",
-            format!(
-                "a {} report cannot be changed; it must be returned or reopened first",
-                before.state.as_str()
+            amity_domain::error::said(
+                "report-locked",
+                [("state", before.state.as_str().to_owned())],
             ),
         ));
     }
@@ -1116,7 +1123,7 @@ pub async fn transition(
             let Some(comment) = comment else {
                 return Err(Error::invalid(
                     "comment",
-                    "say why, so the unit knows what to change",
+                    amity_domain::error::said("say-why", []),
                 ));
             };
             update
@@ -1348,10 +1355,12 @@ pub async fn list(
     ]);
     select.from(Reports::Table);
     if let Some(code) = &filter.form {
-        let form = all_forms
-            .iter()
-            .find(|f| &f.code == code)
-            .ok_or_else(|| Error::invalid("form", format!("no report form “{code}”")))?;
+        let form = all_forms.iter().find(|f| &f.code == code).ok_or_else(|| {
+            Error::invalid(
+                "form",
+                amity_domain::error::said("no-report-form", [("value", code.to_string())]),
+            )
+        })?;
         select.and_where(Expr::col(Reports::FormId).eq(form.id));
     }
     if let Some(p) = &filter.period {

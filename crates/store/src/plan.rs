@@ -439,7 +439,13 @@ pub async fn create(
     if !(2000..=this_year + 1).contains(&year) {
         return Err(Error::invalid(
             "year",
-            format!("{year} is not a plan year (2000–{})", this_year + 1),
+            amity_domain::error::said(
+                "plan-year",
+                [
+                    ("value", year.to_string()),
+                    ("max", (this_year + 1).to_string()),
+                ],
+            ),
         ));
     }
     let title = amity_domain::plan::title(title).map_err(|e| Error::invalid("title", e))?;
@@ -466,7 +472,14 @@ pub async fn create(
     if let Some((id,)) = existing {
         return Err(Error::conflict(
             "year",
-            format!("{} already has a plan for {year} (plan {id})", found.name),
+            amity_domain::error::said(
+                "plan-exists",
+                [
+                    ("unit", found.name.clone()),
+                    ("year", year.to_string()),
+                    ("id", id.to_string()),
+                ],
+            ),
         ));
     }
     let now = Utc::now();
@@ -572,7 +585,7 @@ async fn checked(
     let (priority,) = priority.ok_or_else(|| {
         Error::invalid(
             "priority",
-            format!("the plan has no priority {}", input.priority),
+            amity_domain::error::said("no-priority", [("value", input.priority.to_string())]),
         )
     })?;
     let owner = input.owner_unit_id.unwrap_or(plan.unit_id);
@@ -590,7 +603,7 @@ async fn checked(
         if resolve(conn, actor, *kind, *id).await.is_err() {
             return Err(Error::invalid(
                 &format!("evidence[{i}]"),
-                format!("no {} {id} that you can see", kind.as_str()),
+                amity_domain::error::said("no-evidence-record", [("id", id.to_string())]),
             ));
         }
     }
@@ -693,7 +706,7 @@ pub async fn update_task(
         if input.owner_unit_id.is_some_and(|o| o != old.owner_unit_id) {
             return Err(Error::invalid(
                 "owner_unit_id",
-                "only the plan's unit may hand a task to another unit",
+                amity_domain::error::said("plan-unit-hands-tasks", []),
             ));
         }
     }

@@ -27,7 +27,7 @@ async fn owner_of(
         }
         other => Err(Error::invalid(
             "record_type",
-            format!("files cannot be attached to “{other}”"),
+            amity_domain::error::said("no-files-here", [("value", other.to_string())]),
         )),
     }
 }

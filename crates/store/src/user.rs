@@ -145,7 +145,7 @@ pub async fn create(conn: &mut Conn, actor: &Actor, new: &NewUser) -> Result<Use
     if find_by_email(conn, new.email.as_str()).await?.is_some() {
         return Err(Error::invalid(
             "email",
-            format!("an account with {} already exists", new.email),
+            amity_domain::error::said("account-exists", [("value", new.email.to_string())]),
         ));
     }
     let hash = hash_password(&new.password)?;
@@ -250,7 +250,7 @@ pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, patch: &UserPatch) 
     {
         return Err(Error::invalid(
             "role",
-            "you cannot demote or deactivate your own account",
+            amity_domain::error::said("own-account", []),
         ));
     }
     let mut update = Query::update();
@@ -414,13 +414,13 @@ pub async fn change_own_password(
     if !verify_password(&hash, current) {
         return Err(Error::invalid(
             "current_password",
-            "is not your current password",
+            amity_domain::error::said("not-current-password", []),
         ));
     }
     if current == new.expose() {
         return Err(Error::invalid(
             "new_password",
-            "must differ from the current password",
+            amity_domain::error::said("same-password", []),
         ));
     }
     conn.execute(

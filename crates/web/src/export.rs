@@ -22,35 +22,101 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 
 impl Table {
     pub fn csv(&self) -> Result<Vec<u8>, ApiError> {
-        let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        out.write_record(&self.header).map_err(internal)?;
-        for row in &self.rows {
-            out.write_record(row).map_err(internal)?;
-        }
-        out.into_inner().map_err(internal)
+        csv_bytes(&self.header, &self.rows)
     }
 
     pub fn xlsx(&self, sheet: &str) -> Result<Vec<u8>, ApiError> {
-        let mut workbook = Workbook::new();
-        let bold = Format::new().set_bold();
-        let worksheet = workbook.add_worksheet();
-        worksheet.set_name(sheet).map_err(internal)?;
-        for (col, title) in self.header.iter().enumerate() {
+        xlsx_bytes(&self.header, &self.rows, sheet)
+    }
+
+    /// The table for a person downloading it from a page: columns named as the pages name them
+    /// and stored codes in words, in `lang`. API clients get the codes.
+    pub fn in_words(self, lang: crate::i18n::Lang) -> Worded {
+        let rows = self
+            .rows
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .zip(&self.header)
+                    .map(|(value, column)| lang.code_label(column, &value).unwrap_or(value))
+                    .collect()
+            })
+            .collect();
+        Worded {
+            header: self.header.iter().map(|c| lang.field_label(c)).collect(),
+            rows,
+        }
+    }
+}
+
+fn csv_bytes<S: AsRef<[u8]>>(header: &[S], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    out.write_record(header).map_err(internal)?;
+    for row in rows {
+        out.write_record(row).map_err(internal)?;
+    }
+    out.into_inner().map_err(internal)
+}
+
+fn xlsx_bytes<S: AsRef<str>>(
+    header: &[S],
+    rows: &[Vec<String>],
+    sheet: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name(sheet).map_err(internal)?;
+    for (col, title) in header.iter().enumerate() {
+        worksheet
+            .write_string_with_format(0, col as u16, title.as_ref(), &bold)
+            .map_err(internal)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (col, value) in row.iter().enumerate() {
             worksheet
-                .write_string_with_format(0, col as u16, *title, &bold)
+                .write_string(r as u32 + 1, col as u16, value)
                 .map_err(internal)?;
         }
-        for (r, row) in self.rows.iter().enumerate() {
-            for (col, value) in row.iter().enumerate() {
-                worksheet
-                    .write_string(r as u32 + 1, col as u16, value)
-                    .map_err(internal)?;
-            }
-        }
-        worksheet.set_freeze_panes(1, 0).map_err(internal)?;
-        worksheet.autofit();
-        workbook.save_to_buffer().map_err(internal)
     }
+    worksheet.set_freeze_panes(1, 0).map_err(internal)?;
+    worksheet.autofit();
+    workbook.save_to_buffer().map_err(internal)
+}
+
+/// A table worded for a person (see [`Table::in_words`]), written the same two ways.
+pub struct Worded {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Worded {
+    pub fn csv(&self) -> Result<Vec<u8>, ApiError> {
+        csv_bytes(&self.header, &self.rows)
+    }
+
+    pub fn xlsx(&self, sheet: &str) -> Result<Vec<u8>, ApiError> {
+        xlsx_bytes(&self.header, &self.rows, sheet)
+    }
+}
+
+/// The downloaded file's bytes: worded for a signed-in page session (its language cookie),
+/// codes for an API token.
+pub fn written(
+    table: Table,
+    me: &crate::auth::CurrentUser,
+    headers: &axum::http::HeaderMap,
+    write: impl Fn(&Table) -> Result<Vec<u8>, ApiError>,
+    write_worded: impl Fn(&Worded) -> Result<Vec<u8>, ApiError>,
+) -> Result<Vec<u8>, ApiError> {
+    if me.via != crate::session::Via::Cookie {
+        return write(&table);
+    }
+    let lang = axum_extra::extract::CookieJar::from_headers(headers)
+        .get(crate::view::LANG_COOKIE)
+        .and_then(|c| crate::i18n::Lang::from_code(c.value()))
+        .unwrap_or_default();
+    write_worded(&table.in_words(lang))
 }
 
 /// A download response with the file name given.
@@ -85,11 +151,13 @@ macro_rules! downloads {
         async fn export_csv(
             axum::extract::State(state): axum::extract::State<AppState>,
             $crate::auth::Auth(me): $crate::auth::Auth,
+            headers: axum::http::HeaderMap,
             $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
         ) -> Result<axum::response::Response, $crate::error::ApiError> {
             let table = export_table(&state, &me, &q).await?;
+            let bytes = $crate::export::written(table, &me, &headers, |t| t.csv(), |w| w.csv())?;
             Ok($crate::export::download(
-                table.csv()?,
+                bytes,
                 $crate::export::CSV,
                 &$crate::export::file_name($csv),
             ))
@@ -111,11 +179,19 @@ macro_rules! downloads {
         async fn export_xlsx(
             axum::extract::State(state): axum::extract::State<AppState>,
             $crate::auth::Auth(me): $crate::auth::Auth,
+            headers: axum::http::HeaderMap,
             $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
         ) -> Result<axum::response::Response, $crate::error::ApiError> {
             let table = export_table(&state, &me, &q).await?;
+            let bytes = $crate::export::written(
+                table,
+                &me,
+                &headers,
+                |t| t.xlsx($sheet),
+                |w| w.xlsx($sheet),
+            )?;
             Ok($crate::export::download(
-                table.xlsx($sheet)?,
+                bytes,
                 $crate::export::XLSX,
                 &$crate::export::file_name($xlsx),
             ))

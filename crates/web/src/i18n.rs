@@ -22,6 +22,26 @@ static VI: LazyLock<LanguageIdentifier> =
 static EN: LazyLock<LanguageIdentifier> =
     LazyLock::new(|| "en".parse().expect("en is a language tag"));
 
+/// The vocabularies a stored word may belong to, tried in turn (as `Vocabulary::WHAT`).
+const VOCABULARIES: [&str; 16] = [
+    "state",
+    "type",
+    "kind",
+    "role",
+    "status",
+    "channel",
+    "direction",
+    "procedure",
+    "standing",
+    "change",
+    "category",
+    "application_state",
+    "project_status",
+    "result_kind",
+    "award_type",
+    "period_kind",
+];
+
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -79,6 +99,35 @@ impl Lang {
             }
             _ => value,
         }
+    }
+
+    /// The label of a stored code (a role, or a word of one of the vocabularies), `field`
+    /// naming the vocabulary when it is known; `None` when `code` is no such word.
+    pub fn code_label(self, field: &str, code: &str) -> Option<String> {
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return None;
+        }
+        if let Ok(role) = code.parse::<amity_domain::user::Role>() {
+            return Some(self.t(&format!("role-{}", role.as_str().replace('_', "-"))));
+        }
+        let dashed = code.replace('_', "-");
+        std::iter::once(field)
+            .chain(VOCABULARIES)
+            .map(|what| format!("vocab-{what}-{dashed}"))
+            .find_map(|key| {
+                let said = self.t(&key);
+                (said != key).then_some(said)
+            })
+    }
+
+    /// A column or field as people call it (`start_on` → "Từ ngày"); the name itself when it
+    /// has no label.
+    pub fn field_label(self, field: &str) -> String {
+        let dashed = field.replace('_', "-");
+        [format!("audit-field-{dashed}"), format!("field-{dashed}")]
+            .into_iter()
+            .find_map(|key| LOCALES.try_lookup(self.id(), &key))
+            .unwrap_or_else(|| field.replace('_', " "))
     }
 
     /// A refused value named by its field's label, in this language (`Năm: …`); a field

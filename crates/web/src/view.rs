@@ -367,26 +367,6 @@ pub struct PageCtx {
     pub done: bool,
 }
 
-/// The vocabularies a stored word may belong to, tried in turn (as `Vocabulary::WHAT`).
-const VOCABULARIES: [&str; 16] = [
-    "state",
-    "type",
-    "kind",
-    "role",
-    "status",
-    "channel",
-    "direction",
-    "procedure",
-    "standing",
-    "change",
-    "category",
-    "application_state",
-    "project_status",
-    "result_kind",
-    "award_type",
-    "period_kind",
-];
-
 /// Whether a form field takes a date (typed dd/mm/yyyy, or picked).
 pub fn is_date_field(name: &str) -> bool {
     matches!(
@@ -566,23 +546,9 @@ impl PageCtx {
         self.t(&format!("kind-{}", kind.replace('_', "-")))
     }
 
-    /// The label of a stored code (a role, or a word of one of the vocabularies), `field`
-    /// naming the vocabulary when it is known; `None` when `code` is no such word.
+    /// The label of a stored code (see [`Lang::code_label`]).
     pub fn code_label(&self, field: &str, code: &str) -> Option<String> {
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-            return None;
-        }
-        if let Ok(role) = code.parse::<Role>() {
-            return Some(self.role(&role));
-        }
-        let dashed = code.replace('_', "-");
-        std::iter::once(field)
-            .chain(VOCABULARIES)
-            .map(|what| format!("vocab-{what}-{dashed}"))
-            .find_map(|key| {
-                let said = self.t(&key);
-                (said != key).then_some(said)
-            })
+        self.lang.code_label(field, code)
     }
 
     /// A world region (as the UN names it in English) in the reader's language.

@@ -1565,6 +1565,65 @@ async fn the_living_demo_gives_khanh_hoa_figures_this_year_and_last() {
 }
 
 #[tokio::test]
+async fn a_bad_address_gets_a_page_in_the_readers_language() {
+    let app = App::new(Backend::Sqlite).await;
+    let kh = app.token("khanhhoa@demo.amity").await;
+    for path in ["/events/abc", "/delegations/12x", "/reports/-"] {
+        let r = app.get(path, &kh).await;
+        let page = r.text();
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            page.contains("<html lang=\"vi\">") && page.contains("Trang bạn tìm không tồn tại"),
+            "{path}: {page}"
+        );
+        assert!(
+            !page.contains("Cannot parse") && !page.contains("Invalid URL"),
+            "{path}: no developer text"
+        );
+    }
+    app.done().await;
+}
+
+#[tokio::test]
+async fn a_list_downloaded_from_the_pages_is_in_words_and_through_the_api_in_codes() {
+    let app = App::new(Backend::Sqlite).await;
+    let token = app.token("vufo@demo.amity").await;
+    let api = app
+        .get("/api/v1/events/export.csv?year=2025", &token)
+        .await
+        .text();
+    assert!(
+        api.contains("start_on") && api.contains("friendship_exchange"),
+        "the API keeps its codes: {api}"
+    );
+    let (session, _) = sign_in(&app, "vufo@demo.amity").await;
+    let download = |lang: &str| {
+        Request::get("/api/v1/events/export.csv?year=2025")
+            .header(
+                header::COOKIE,
+                format!("amity_session={session}; amity_lang={lang}"),
+            )
+            .body(Body::empty())
+            .expect("request")
+    };
+    let vi = app.send(download("vi")).await.text();
+    assert!(
+        vi.contains("Từ ngày") && vi.contains("Giao lưu hữu nghị"),
+        "{vi}"
+    );
+    assert!(
+        !vi.contains("start_on") && !vi.contains("friendship_exchange"),
+        "no code for a person: {vi}"
+    );
+    let en = app.send(download("en")).await.text();
+    assert!(
+        en.contains("From") && en.contains("Friendship exchange"),
+        "{en}"
+    );
+    app.done().await;
+}
+
+#[tokio::test]
 async fn administrators_restructure_through_the_forms() {
     let app = App::new(Backend::Sqlite).await;
     let (session, csrf) = sign_in(&app, "admin@demo.amity").await;

@@ -825,7 +825,12 @@ async fn programme_of(
     match f.programme.trim() {
         "" => Ok(None),
         code => Ok(Some(aid::find(conn, &me.actor, code).await?.ok_or_else(
-            || amity_store::Error::invalid("programme", format!("no project with the code {code}")),
+            || {
+                amity_store::Error::invalid(
+                    "programme",
+                    amity_domain::error::said("no-project-code", [("code", code.to_string())]),
+                )
+            },
         )?)),
     }
 }

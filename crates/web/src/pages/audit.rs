@@ -85,14 +85,7 @@ impl AuditPage<'_> {
 
 /// A recorded field's name as the reader calls it.
 fn field_label(ctx: &PageCtx, field: &str) -> String {
-    let dashed = field.replace('_', "-");
-    for key in [format!("audit-field-{dashed}"), format!("field-{dashed}")] {
-        let said = ctx.t(&key);
-        if said != key {
-            return said;
-        }
-    }
-    field.replace('_', " ")
+    ctx.lang.field_label(field)
 }
 
 /// A recorded value as the reader reads it: dates and times in Vietnamese form (Vietnam's

@@ -337,7 +337,12 @@ async fn calendar_page<'a>(
         NaiveDate::from_ymd_opt(year, 12, 31),
     ) {
         (Some(f), Some(t)) => (f, t),
-        _ => return Err(amity_store::Error::invalid("year", "is out of range")),
+        _ => {
+            return Err(amity_store::Error::invalid(
+                "year",
+                amity_domain::error::said("out-of-bounds", []),
+            ));
+        }
     };
     let mut conn = state.db.conn().await?;
     let items = anniversary::list(&mut conn, &me.actor, from, to).await?;

@@ -558,7 +558,10 @@ async fn transition(
 pub(crate) async fn read_upload(form: Multipart) -> amity_store::Result<(String, Vec<u8>)> {
     match crate::api::activities::file_field(form).await {
         Ok(Some((name, bytes))) => Ok((name, bytes.to_vec())),
-        Ok(None) => Err(amity_store::Error::invalid("file", "choose a file")),
+        Ok(None) => Err(amity_store::Error::invalid(
+            "file",
+            amity_domain::error::said("choose-file", []),
+        )),
         Err(e) => Err(amity_store::Error::invalid("file", e.body_text())),
     }
 }

@@ -142,7 +142,12 @@ async fn add_criterion(
             .trim()
             .replace(',', ".")
             .parse::<f64>()
-            .map_err(|_| amity_store::Error::invalid("weight", "must be a number"))?;
+            .map_err(|_| {
+                amity_store::Error::invalid(
+                    "weight",
+                    amity_domain::error::said("must-be-number", []),
+                )
+            })?;
         let input = CriterionInput {
             code: f.code,
             name: f.name,
@@ -191,7 +196,12 @@ async fn enter_points(
             .trim()
             .replace(',', ".")
             .parse::<f64>()
-            .map_err(|_| amity_store::Error::invalid("points", "must be a number"))?;
+            .map_err(|_| {
+                amity_store::Error::invalid(
+                    "points",
+                    amity_domain::error::said("must-be-number", []),
+                )
+            })?;
         let mut tx = state.db.begin().await?;
         emulation::enter_points(
             &mut tx, &me.actor, cluster, year, &f.code, f.unit_id, points,
@@ -321,7 +331,7 @@ async fn propose(
                 proposing_unit_id: me.actor.unit_id.ok_or_else(|| {
                     amity_store::Error::invalid(
                         "proposing_unit_id",
-                        "your account belongs to no unit",
+                        amity_domain::error::said("no-unit", []),
                     )
                 })?,
                 recipient_unit_id: None,

@@ -64,6 +64,7 @@ impl IntoResponse for PageError {
 /// Draws the error page for a handler's [`PageError`], with the reader's language and the usual
 /// header; every other response passes unchanged.
 pub(crate) async fn error_pages(ctx: PageCtx, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let pending = response
         .extensions_mut()
@@ -71,6 +72,25 @@ pub(crate) async fn error_pages(ctx: PageCtx, request: Request, next: Next) -> R
         .and_then(|p| p.0.lock().ok().and_then(|mut slot| slot.take()));
     match pending {
         Some(e) => store_error_page(&ctx, e),
+        // A refusal made below the handlers (a path segment that is not a number, a form body
+        // that does not read) arrives as plain developer text: the reader gets a page instead.
+        None if !api
+            && response.status().is_client_error()
+            && response
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/plain")) =>
+        {
+            let status = response.status();
+            let (status, key) = match status {
+                axum::http::StatusCode::BAD_REQUEST | axum::http::StatusCode::NOT_FOUND => {
+                    (axum::http::StatusCode::NOT_FOUND, "error-404-detail")
+                }
+                other => (other, "error-bad-request"),
+            };
+            crate::error_page::error_page_for(&ctx, status, &ctx.t(key))
+        }
         None => {
             // The "done" notice is shown once: the page that showed it clears it.
             if ctx.done && response.status() == axum::http::StatusCode::OK {

@@ -360,7 +360,10 @@ async fn create(
             .await
         }
         (Err(invalid), _) => Err(invalid.into()),
-        (Ok(()), None) => Err(amity_store::Error::invalid("_", "incomplete form")),
+        (Ok(()), None) => Err(amity_store::Error::invalid(
+            "_",
+            amity_domain::error::said("incomplete-form", []),
+        )),
     };
     after_post(
         &ctx,

@@ -592,7 +592,10 @@ async fn add_task(
                 unreachable!("the checker reported every missing value")
             };
             let owner = me.actor.unit_id.ok_or_else(|| {
-                amity_store::Error::invalid("owner_unit_id", "your account has no unit")
+                amity_store::Error::invalid(
+                    "owner_unit_id",
+                    amity_domain::error::said("no-unit", []),
+                )
             })?;
             agreement::add_task(tx, &me.actor, agreement_id, year, &form.item, owner, status)
                 .await?;

@@ -348,7 +348,7 @@ impl Edited for People {
                 None => {
                     return Err(amity_store::Error::invalid(
                         "partner_id",
-                        "choose the partner where the position is held",
+                        amity_domain::error::said("choose-partner-position", []),
                     ));
                 }
             };

@@ -180,13 +180,12 @@ async fn create(
 ) -> PageResult {
     let result = async {
         let unit = match f.unit.trim() {
-            "" => me
-                .actor
-                .unit_id
-                .ok_or_else(|| amity_store::Error::invalid("unit", "choose a unit"))?,
-            u => u
-                .parse::<i64>()
-                .map_err(|_| amity_store::Error::invalid("unit", "choose a unit"))?,
+            "" => me.actor.unit_id.ok_or_else(|| {
+                amity_store::Error::invalid("unit", amity_domain::error::said("choose-unit", []))
+            })?,
+            u => u.parse::<i64>().map_err(|_| {
+                amity_store::Error::invalid("unit", amity_domain::error::said("choose-unit", []))
+            })?,
         };
         let mut tx = state.db.begin().await?;
         let created = periodic::create(&mut tx, &me.actor, &f.form, unit, &f.period)

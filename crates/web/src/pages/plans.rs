@@ -89,13 +89,11 @@ async fn create(
 ) -> PageResult {
     let result = async {
         let unit = me.actor.unit_id.ok_or_else(|| {
-            amity_store::Error::invalid("unit_id", "your account belongs to no unit")
+            amity_store::Error::invalid("unit_id", amity_domain::error::said("no-unit", []))
         })?;
-        let year = f
-            .year
-            .trim()
-            .parse::<i32>()
-            .map_err(|_| amity_store::Error::invalid("year", "write a year, such as 2026"))?;
+        let year = f.year.trim().parse::<i32>().map_err(|_| {
+            amity_store::Error::invalid("year", amity_domain::error::said("write-year", []))
+        })?;
         let mut tx = state.db.begin().await?;
         let created = plan::create(&mut tx, &me.actor, unit, year, &f.title).await?;
         tx.commit().await?;

@@ -62,7 +62,10 @@ impl FormFields {
         let due_days = match self.due_days.trim() {
             "" => None,
             d => Some(d.parse::<i64>().map_err(|_| {
-                amity_store::Error::invalid("due_days", format!("“{d}” is not a number of days"))
+                amity_store::Error::invalid(
+                    "due_days",
+                    amity_domain::error::said("not-days", [("value", d.to_string())]),
+                )
             })?),
         };
         Ok(FormDraft {
