@@ -64,19 +64,20 @@ impl fmt::Display for OrgKind {
 pub struct OrgCode(String);
 
 impl OrgCode {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, crate::error::Problem> {
+        use crate::error::{Problem, said};
         let code = input.trim().to_uppercase();
         if code.is_empty() {
-            return Err("must not be empty".into());
+            return Err(Problem::Required);
         }
         if code.chars().count() > 32 {
-            return Err("must be at most 32 characters".into());
+            return Err(said("too-long", [("max", "32".into())]));
         }
         if !code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            return Err("may contain only letters A–Z, digits, “-” and “_”".into());
+            return Err(said("code-letters", []));
         }
         Ok(Self(code))
     }
@@ -98,13 +99,14 @@ impl fmt::Display for OrgCode {
 pub struct OrgName(String);
 
 impl OrgName {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, crate::error::Problem> {
+        use crate::error::{Problem, said};
         let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
-            return Err("must not be empty".into());
+            return Err(Problem::Required);
         }
         if name.chars().count() > 200 {
-            return Err("must be at most 200 characters".into());
+            return Err(said("too-long", [("max", "200".into())]));
         }
         Ok(Self(name))
     }

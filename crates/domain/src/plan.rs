@@ -21,13 +21,13 @@ vocabulary!(
 );
 
 /// The title of a plan, a priority or a task: trimmed, required, at most 500 characters.
-pub fn title(s: &str) -> Result<String, String> {
+pub fn title(s: &str) -> Result<String, crate::error::Problem> {
     let t = s.trim();
     if t.is_empty() {
-        return Err("is required".into());
+        return Err(crate::error::Problem::Required);
     }
     if t.chars().count() > 500 {
-        return Err("is longer than 500 characters".into());
+        return Err(crate::error::said("too-long", [("max", "500".into())]));
     }
     Ok(t.to_owned())
 }

@@ -48,12 +48,13 @@ impl fmt::Display for Email {
 pub struct Password(String);
 
 impl Password {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, crate::error::Problem> {
+        use crate::error::said;
         if input.chars().count() < 10 {
-            return Err("must be at least 10 characters".into());
+            return Err(said("password-short", [("min", "10".into())]));
         }
         if input.len() > 1024 {
-            return Err("must be at most 1024 bytes".into());
+            return Err(said("too-long", [("max", "1024".into())]));
         }
         Ok(Self(input.to_owned()))
     }

@@ -1624,6 +1624,43 @@ async fn a_list_downloaded_from_the_pages_is_in_words_and_through_the_api_in_cod
 }
 
 #[tokio::test]
+async fn the_dashboard_and_calendar_open_on_the_latest_period_with_something_to_show() {
+    let app = App::new(Backend::Sqlite).await;
+    // Among the articles' facts nothing of Khánh Hòa's scope is recent: the pages open on the
+    // month and year of the latest record it sees.
+    let kh = app.token("khanhhoa@demo.amity").await;
+    let mut latest = String::new();
+    for list in ["delegations", "events"] {
+        let page = app
+            .get(&format!("/api/v1/{list}?sort=-start_on&per_page=1"), &kh)
+            .await
+            .json();
+        latest = latest.max(
+            page["items"][0]["start_on"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let (year, month) = (&latest[..4], latest[5..7].trim_start_matches('0'));
+    assert!(year < "2026", "the facts hold nothing recent: {latest}");
+    let calendar = app.get("/calendar", &kh).await.text();
+    assert!(
+        calendar.contains(&format!("Tháng {month} {year}</h1>")),
+        "{latest}: {calendar}"
+    );
+    let dashboard = app.get("/dashboard", &kh).await.text();
+    assert!(
+        dashboard.contains(&format!("Tổng quan {year}</h1>")),
+        "{latest}: {dashboard}"
+    );
+    // Asked for, a month or year is shown as asked.
+    let asked = app.get("/calendar?month=2026-02", &kh).await.text();
+    assert!(asked.contains("Tháng 2 2026"), "{asked}");
+    app.done().await;
+}
+
+#[tokio::test]
 async fn administrators_restructure_through_the_forms() {
     let app = App::new(Backend::Sqlite).await;
     let (session, csrf) = sign_in(&app, "admin@demo.amity").await;

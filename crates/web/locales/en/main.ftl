@@ -1242,3 +1242,6 @@ problem-manual-kept = Filed reports hold values for “{ $value }”; it stays o
 problem-no-evidence-record = No record { $id } that you can see
 problem-no-files-here = Files cannot be attached to this kind of record
 problem-no-project-code = No project with the code { $code }
+problem-password-short = Use at least { $min } characters
+problem-too-long = Longer than { $max } characters
+problem-code-letters = Use only letters A–Z, digits, “-” and “_”

@@ -1242,3 +1242,6 @@ problem-manual-kept = Các báo cáo đã lập có số liệu “{ $value }”
 problem-no-evidence-record = Không có hồ sơ số { $id } trong phạm vi của bạn
 problem-no-files-here = Loại hồ sơ này không đính kèm tệp
 problem-no-project-code = Không có dự án mã { $code }
+problem-password-short = Mật khẩu cần ít nhất { $min } ký tự
+problem-too-long = Dài quá { $max } ký tự
+problem-code-letters = Chỉ dùng chữ A–Z, chữ số, dấu “-” và “_”

@@ -86,7 +86,27 @@ async fn calendar(
     ctx: PageCtx,
     Query(q): Query<MonthQuery>,
 ) -> Response {
-    let month = first_of(q.month.as_deref());
+    let mut month = first_of(q.month.as_deref());
+    if q.month.is_none() {
+        // This month unless nothing starts in it: then the latest month that has something.
+        let end_of_month = month
+            .checked_add_months(Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(month);
+        let latest = match state.db.conn().await {
+            Ok(mut conn) => super::latest_activity(&mut conn, &me.actor, end_of_month).await,
+            Err(e) => Err(e),
+        };
+        match latest {
+            Ok(Some(d)) if d < month => month = d.with_day(1).unwrap_or(d),
+            Ok(_) => {}
+            Err(e) => {
+                return axum::response::IntoResponse::into_response(crate::error::ApiError::from(
+                    e,
+                ));
+            }
+        }
+    }
     let last = month
         .checked_add_months(Months::new(1))
         .and_then(|d| d.pred_opt())

@@ -92,9 +92,15 @@ async fn dashboard(
     ctx: PageCtx,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    let year = q.year.unwrap_or_else(|| Utc::now().year());
-
     let mut conn = state.db.conn().await?;
+    let today = Utc::now().date_naive();
+    let year = match q.year {
+        Some(y) => y,
+        // The latest year with something to show.
+        None => super::latest_activity(&mut conn, &me.actor, today)
+            .await?
+            .map_or(today.year(), |d| d.year()),
+    };
     let units: Option<Vec<i64>> = match &me.actor.read {
         Scope::All => None,
         Scope::Units(u) => Some(u.iter().copied().collect()),

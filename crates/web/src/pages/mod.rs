@@ -177,6 +177,39 @@ pub(crate) fn beside_field(e: amity_store::Error) -> amity_store::Error {
     }
 }
 
+/// The start of the latest delegation or event the reader may see that began by `today`: the
+/// period pages open on when none is asked for, so they never open on an empty one.
+pub(crate) async fn latest_activity(
+    conn: &mut amity_store::Conn,
+    actor: &amity_domain::authz::Actor,
+    today: chrono::NaiveDate,
+) -> amity_store::Result<Option<chrono::NaiveDate>> {
+    let shared = amity_store::activity::ActivityFilter {
+        to: Some(today),
+        ..Default::default()
+    };
+    let delegations = amity_store::delegation::DelegationFilter {
+        shared: shared.clone(),
+        ..Default::default()
+    };
+    let delegation =
+        amity_store::delegation::list(conn, actor, &delegations, ("start_on", true), 1, 0)
+            .await?
+            .0
+            .first()
+            .map(|d| d.start_on);
+    let events = amity_store::event::EventFilter {
+        shared,
+        ..Default::default()
+    };
+    let event = amity_store::event::list(conn, actor, &events, ("start_on", true), 1, 0)
+        .await?
+        .0
+        .first()
+        .map(|e| e.start_on);
+    Ok(delegation.max(event))
+}
+
 /// The countries a form suggests as one types: code and name in the reader's language.
 pub(crate) async fn country_names(
     conn: &mut amity_store::Conn,
