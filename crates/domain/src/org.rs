@@ -68,7 +68,7 @@ impl OrgCode {
         use crate::error::{Problem, said};
         let code = input.trim().to_uppercase();
         if code.is_empty() {
-            return Err(Problem::Required);
+            return Err(Problem::Empty);
         }
         if code.chars().count() > 32 {
             return Err(said("too-long", [("max", "32".into())]));
@@ -103,7 +103,7 @@ impl OrgName {
         use crate::error::{Problem, said};
         let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
-            return Err(Problem::Required);
+            return Err(Problem::Empty);
         }
         if name.chars().count() > 200 {
             return Err(said("too-long", [("max", "200".into())]));

@@ -67,10 +67,8 @@ struct Trip<'a> {
     outcomes: &'a str,
 }
 
-/// Records a delegation and moves it as far as its dates allow by `today`: carried out and
-/// reported when it has ended, approved when it lies ahead.
-async fn trip(conn: &mut Conn, unit: i64, t: Trip<'_>, today: NaiveDate) -> anyhow::Result<i64> {
-    let system = Actor::system();
+/// The delegation a trip records; `ended`, with its outcomes and report.
+fn spec_of(t: Trip<'_>, ended: bool) -> anyhow::Result<DelegationSpec> {
     let legs = t
         .legs
         .iter()
@@ -83,8 +81,7 @@ async fn trip(conn: &mut Conn, unit: i64, t: Trip<'_>, today: NaiveDate) -> anyh
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let ended = t.to < today;
-    let spec = DelegationSpec {
+    Ok(DelegationSpec {
         direction: t.direction,
         title: t.title.into(),
         purpose: Some(t.purpose.into()),
@@ -106,14 +103,31 @@ async fn trip(conn: &mut Conn, unit: i64, t: Trip<'_>, today: NaiveDate) -> anyh
         legs,
         partners: t.partners,
         tasks: vec![],
-    };
-    let created = delegation::create(conn, &system, &spec, Some(unit)).await?;
+    })
+}
+
+/// Records a delegation and moves it as far as its dates allow by `today`: carried out and
+/// reported when it has ended, approved when it lies ahead.
+async fn trip(conn: &mut Conn, unit: i64, t: Trip<'_>, today: NaiveDate) -> anyhow::Result<i64> {
+    let ended = t.to < today;
     let mut moves = vec![DelegationState::Submitted, DelegationState::Approved];
     if ended {
         moves.extend([DelegationState::Completed, DelegationState::Reported]);
     }
+    recorded(conn, unit, spec_of(t, ended)?, &moves).await
+}
+
+/// Records a delegation, then makes `moves`.
+async fn recorded(
+    conn: &mut Conn,
+    unit: i64,
+    spec: DelegationSpec,
+    moves: &[DelegationState],
+) -> anyhow::Result<i64> {
+    let system = Actor::system();
+    let created = delegation::create(conn, &system, &spec, Some(unit)).await?;
     for to in moves {
-        delegation::transition(conn, &system, created.id, to, None).await?;
+        delegation::transition(conn, &system, created.id, *to, None).await?;
     }
     Ok(created.id)
 }
@@ -496,46 +510,7 @@ async fn draft_trip(
     t: Trip<'_>,
     moves: &[DelegationState],
 ) -> anyhow::Result<i64> {
-    let system = Actor::system();
-    let spec = DelegationSpec {
-        direction: t.direction,
-        title: t.title.into(),
-        purpose: Some(t.purpose.into()),
-        start_on: t.from,
-        end_on: t.to,
-        funding_source: Some(format!("Kinh phí hoạt động của đơn vị ({ILLUSTRATION})")),
-        budget: Some(vnd(t.budget)?),
-        expected_outcomes: None,
-        actual_outcomes: None,
-        report: None,
-        members: vec![Member {
-            who: Who::Named(PersonSpec {
-                name: t.head.into(),
-                nationality: Some(country(t.head_country)?),
-                ..Default::default()
-            }),
-            role: MemberRole::Head,
-        }],
-        legs: t
-            .legs
-            .iter()
-            .map(|(code, city)| {
-                Ok(Leg {
-                    country: country(code)?,
-                    city: Some((*city).into()),
-                    from_on: t.from,
-                    to_on: t.to,
-                })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?,
-        partners: t.partners,
-        tasks: vec![],
-    };
-    let created = delegation::create(conn, &system, &spec, Some(unit)).await?;
-    for to in moves {
-        delegation::transition(conn, &system, created.id, *to, None).await?;
-    }
-    Ok(created.id)
+    recorded(conn, unit, spec_of(t, false)?, moves).await
 }
 
 /// Two NGO projects with money in each year from 2023 to today.

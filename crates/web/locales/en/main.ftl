@@ -1244,4 +1244,4 @@ problem-no-files-here = Files cannot be attached to this kind of record
 problem-no-project-code = No project with the code { $code }
 problem-password-short = Use at least { $min } characters
 problem-too-long = Longer than { $max } characters
-problem-code-letters = Use only letters A–Z, digits, “-” and “_”
+problem-code-letters = may contain only letters A–Z, digits, “-” and “_”
