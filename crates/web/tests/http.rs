@@ -1654,6 +1654,11 @@ async fn the_dashboard_and_calendar_open_on_the_latest_period_with_something_to_
         dashboard.contains(&format!("Tổng quan {year}</h1>")),
         "{latest}: {dashboard}"
     );
+    // The aid page likewise opens on the latest year with money: among the facts, 2025's
+    // JVPF scholarships.
+    let vufo = app.token("vufo@demo.amity").await;
+    let aid = app.get("/aid", &vufo).await.text();
+    assert!(aid.contains("JVPF-BG-2025"), "{aid}");
     // Asked for, a month or year is shown as asked.
     let asked = app.get("/calendar?month=2026-02", &kh).await.text();
     assert!(asked.contains("Tháng 2 2026"), "{asked}");
@@ -4179,6 +4184,11 @@ async fn forms_take_countries_by_name_and_amounts_as_vietnamese_staff_write_them
         let id = r.headers[header::LOCATION].to_str().expect("location").rsplit('/').next().expect("id").to_owned();
         let d = app.get(&format!("/api/v1/delegations/{id}"), &kh).await.json();
         assert_eq!((d["budget_vnd"].clone(), d["legs"][0]["country"].clone()), (json!("50000000"), json!("VN")), "{d}");
+        // Lists filter by a country typed by name too.
+        let list = app.get("/delegations?country=vi%E1%BB%87t+nam", &kh).await.text();
+        assert!(list.contains("Đoàn Mặt trận Lào") && list.contains(r#"value="Việt Nam""#), "{list}");
+        let list = app.get("/events?country=Campuchia", &kh).await.text();
+        assert!(list.contains("Giao lưu Việt - Lào") && list.contains(r#"value="Campuchia""#), "{list}");
         app
     })
     .await;

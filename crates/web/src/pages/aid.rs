@@ -110,10 +110,22 @@ async fn overview(
     ctx: PageCtx,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    let year = q.year.unwrap_or_else(|| Utc::now().year());
-
+    let mut year = q.year.unwrap_or_else(|| Utc::now().year());
     let mut conn = state.db.conn().await?;
-    let dashboard = aid::dashboard(&mut conn, &me.actor, None, year).await?;
+    let mut dashboard = aid::dashboard(&mut conn, &me.actor, None, year).await?;
+    // Unless a year is asked for, the latest of the last five with money to show.
+    let empty = |d: &aid::Dashboard| d.committed.vnd.is_zero() && d.disbursed.vnd.is_zero();
+    if q.year.is_none() {
+        for earlier in (year - 5..year).rev() {
+            if !empty(&dashboard) {
+                break;
+            }
+            let found = aid::dashboard(&mut conn, &me.actor, None, earlier).await?;
+            if !empty(&found) {
+                (year, dashboard) = (earlier, found);
+            }
+        }
+    }
     let (projects, _) = aid::list(
         &mut conn,
         &me.actor,

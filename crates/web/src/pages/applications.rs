@@ -272,12 +272,21 @@ async fn file_with_documents(
         let mut tx = state.db.begin().await?;
         let filed = application::file(&mut tx, &me.actor, &draft, today()).await?;
         for (field, file_name, bytes) in &sent.files {
+            // Kept under the checklist's name of the document it stands for.
+            let document = field
+                .strip_prefix("doc_")
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| procedure.required_documents().get(i));
+            let file_name = match document {
+                Some(d) => format!("{} – {file_name}", d.replace(['/', '\\'], "-")),
+                None => file_name.clone(),
+            };
             application::attach(
                 &mut tx,
                 &me.actor,
                 &files,
                 filed.id,
-                (file_name, bytes),
+                (&file_name, bytes),
                 today(),
             )
             .await

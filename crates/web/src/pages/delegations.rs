@@ -70,6 +70,9 @@ struct ListPage<'a> {
     states: &'static [DelegationState],
     /// Units the user reads, for the unit filter.
     units: Vec<amity_store::org::OrgUnit>,
+    /// The country filter as the reader typed it, and the names to suggest.
+    country_shown: String,
+    country_names: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -90,9 +93,14 @@ async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
     ctx: PageCtx,
-    Query(form): Query<ListForm>,
+    Query(mut form): Query<ListForm>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
+    let (country_shown, country_names) =
+        match super::country_filter(&state, &ctx, &mut form.country).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
     let rows = match super::activity_rows::<List>(
         &state,
         &ctx,
@@ -117,6 +125,8 @@ async fn list(
         directions: Direction::ALL,
         states: DelegationState::ALL,
         units: rows.units,
+        country_shown,
+        country_names,
         error: rows.error,
     })
 }

@@ -61,6 +61,9 @@ struct ListPage<'a> {
     query: String,
     types: &'static [EventType],
     units: Vec<amity_store::org::OrgUnit>,
+    /// The country filter as the reader typed it, and the names to suggest.
+    country_shown: String,
+    country_names: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -68,9 +71,14 @@ async fn list(
     State(state): State<AppState>,
     Auth(me): Auth,
     ctx: PageCtx,
-    Query(form): Query<ListForm>,
+    Query(mut form): Query<ListForm>,
 ) -> Response {
     let page = form.page.unwrap_or(1).max(1);
+    let (country_shown, country_names) =
+        match super::country_filter(&state, &ctx, &mut form.country).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
     let rows = match super::activity_rows::<List>(
         &state,
         &ctx,
@@ -94,6 +102,8 @@ async fn list(
         query,
         types: EventType::ALL,
         units: rows.units,
+        country_shown,
+        country_names,
         error: rows.error,
     })
 }

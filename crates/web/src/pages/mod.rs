@@ -210,6 +210,26 @@ pub(crate) async fn latest_activity(
     Ok(delegation.max(event))
 }
 
+/// A list filter's country as typed: `typed` becomes the code the list's query takes (a name
+/// read as its code), with the name to show back in the field and the names to suggest.
+pub(crate) async fn country_filter(
+    state: &AppState,
+    ctx: &PageCtx,
+    typed: &mut String,
+) -> Result<(String, Vec<(String, String)>), Response> {
+    let found = async {
+        let mut conn = state.db.conn().await?;
+        let names = country_names(&mut conn, ctx).await?;
+        let code = typed_countries(&mut conn, typed).await?;
+        Ok::<_, amity_store::Error>((code, names))
+    }
+    .await;
+    let (code, names) = found.map_err(|e| store_error_page(ctx, e))?;
+    let shown = named_countries(typed, &names);
+    *typed = code;
+    Ok((shown, names))
+}
+
 /// The countries a form suggests as one types: code and name in the reader's language.
 pub(crate) async fn country_names(
     conn: &mut amity_store::Conn,
