@@ -95,7 +95,7 @@ impl DelegationState {
 
     /// The state a move to `to` leads to, or why no such move exists from here. A return sends
     /// the delegation back to draft (the reviewer's comment is kept with the move).
-    pub fn after(self, to: DelegationState) -> Result<DelegationState, String> {
+    pub fn after(self, to: DelegationState) -> Result<DelegationState, crate::error::Problem> {
         use DelegationState::*;
         let allowed = match (self, to) {
             (Draft, Submitted) => true,
@@ -106,11 +106,7 @@ impl DelegationState {
             _ => false,
         };
         if !allowed {
-            return Err(format!(
-                "a delegation cannot move from {} to {}",
-                self.as_str(),
-                to.as_str()
-            ));
+            return Err(crate::error::said("cannot-move", []));
         }
         Ok(if to == Returned { Draft } else { to })
     }

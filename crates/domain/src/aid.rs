@@ -484,7 +484,7 @@ impl TransactionDraft {
         let amount = check.required("amount", self.amount.as_deref(), |a| {
             parse_amount(a).and_then(|a| {
                 if a.is_zero() {
-                    Err("must be above 0".into())
+                    Err(crate::error::said("must-be-positive", []))
                 } else {
                     Ok(a)
                 }
@@ -505,7 +505,7 @@ impl TransactionDraft {
                 "rate_to_vnd",
                 parse_amount(r).and_then(|r| {
                     if r.is_zero() {
-                        Err("must be above 0".into())
+                        Err(crate::error::said("must-be-positive", []))
                     } else {
                         Ok(r)
                     }

@@ -109,17 +109,13 @@ impl ApplicationState {
     /// The state a move leads to, or why there is no such move: the office takes a submitted
     /// application under review, asks for more, approves or refuses; the applicant answers a
     /// request by submitting again.
-    pub fn after(self, to: ApplicationState) -> Result<ApplicationState, String> {
+    pub fn after(self, to: ApplicationState) -> Result<ApplicationState, crate::error::Problem> {
         use ApplicationState::*;
         match (self, to) {
             (Submitted, UnderReview)
             | (UnderReview, InfoRequested | Approved | Refused)
             | (InfoRequested, Submitted) => Ok(to),
-            _ => Err(format!(
-                "an application cannot move from {} to {}",
-                self.as_str(),
-                to.as_str()
-            )),
+            _ => Err(crate::error::said("cannot-move", [])),
         }
     }
 

@@ -32,18 +32,14 @@ vocabulary!(
 impl AwardState {
     /// The state a move to `to` leads to, or why there is no such move. A submitted proposal
     /// may also go back to the proposer (to `proposed`).
-    pub fn after(self, to: AwardState) -> Result<AwardState, String> {
+    pub fn after(self, to: AwardState) -> Result<AwardState, crate::error::Problem> {
         use AwardState::*;
         match (self, to) {
             (Proposed, Submitted)
             | (Submitted, Approved)
             | (Submitted, Refused)
             | (Submitted, Proposed) => Ok(to),
-            _ => Err(format!(
-                "an award cannot move from {} to {}",
-                self.as_str(),
-                to.as_str()
-            )),
+            _ => Err(crate::error::said("cannot-move", [])),
         }
     }
 

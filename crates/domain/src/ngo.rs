@@ -82,24 +82,19 @@ impl PermitChange {
     /// The standing a change leads to from `from`, or why it cannot be made. Extending,
     /// amending and re-issuing keep a valid permit valid; a suspended one may be reinstated or
     /// revoked; a revoked one is final.
-    pub fn after(self, from: PermitStanding) -> Result<PermitStanding, String> {
+    pub fn after(self, from: PermitStanding) -> Result<PermitStanding, crate::error::Problem> {
+        use crate::error::said;
         use PermitStanding as S;
         match (self, from) {
-            (PermitChange::Issued, _) => {
-                Err("a permit is issued once; record a re-issue instead".into())
-            }
-            (_, S::Revoked) => Err("a revoked permit does not change; issue a new one".into()),
+            (PermitChange::Issued, _) => Err(said("permit-issued-once", [])),
+            (_, S::Revoked) => Err(said("permit-revoked", [])),
             (PermitChange::Extended | PermitChange::Amended | PermitChange::Reissued, S::Valid) => {
                 Ok(S::Valid)
             }
             (PermitChange::Suspended, S::Valid) => Ok(S::Suspended),
             (PermitChange::Revoked, S::Valid | S::Suspended) => Ok(S::Revoked),
             (PermitChange::Reinstated, S::Suspended) => Ok(S::Valid),
-            (change, from) => Err(format!(
-                "a {} permit cannot be {}",
-                from.as_str(),
-                change.as_str()
-            )),
+            (_, _) => Err(said("cannot-move", [])),
         }
     }
 }

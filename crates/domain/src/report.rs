@@ -26,7 +26,7 @@ impl ReportState {
     /// The state a move to `to` leads to, or why no such move exists. A submitted report may
     /// be returned to draft; an approved one reopened to draft (to re-approve after a change)
     /// or locked, which is final.
-    pub fn after(self, to: ReportState) -> Result<ReportState, String> {
+    pub fn after(self, to: ReportState) -> Result<ReportState, crate::error::Problem> {
         use ReportState::*;
         match (self, to) {
             (Draft, Submitted)
@@ -34,11 +34,7 @@ impl ReportState {
             | (Submitted, Draft)
             | (Approved, Locked)
             | (Approved, Draft) => Ok(to),
-            _ => Err(format!(
-                "a report cannot move from {} to {}",
-                self.as_str(),
-                to.as_str()
-            )),
+            _ => Err(crate::error::said("cannot-move", [])),
         }
     }
 

@@ -565,7 +565,7 @@ pub async fn change_permit(
             {
                 Err(Error::invalid(
                     field,
-                    format!("a permit that is {} keeps its {field}", change.as_str()),
+                    amity_domain::error::said("permit-keeps-field", []),
                 ))
             }
             Some(d) => Ok(d),

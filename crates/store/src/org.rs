@@ -743,11 +743,18 @@ async fn ensure_code_free(
         .await?;
     for (unit, from, to) in rows {
         if Some(unit) != except_unit && (Period { from, to }).overlaps(&period) {
-            let until = to.map_or("open-ended".to_owned(), |t| format!("until {t}"));
+            let date = amity_domain::text::format_date;
+            let until = to.map(date).unwrap_or_default();
             return Err(Error::invalid(
                 "code",
-                format!(
-                    "code {code} is already used by unit {unit} from {from} ({until}), overlapping this validity"
+                amity_domain::error::said(
+                    "code-used",
+                    [
+                        ("code", code.to_string()),
+                        ("id", unit.to_string()),
+                        ("from", date(from)),
+                        ("until", until),
+                    ],
                 ),
             ));
         }
@@ -1368,10 +1375,12 @@ async fn ensure_open_units(
         if !unit.is_open_on(day_before(date)) {
             return Err(Error::invalid(
                 field,
-                format!(
-                    "unit {id} ({}) does not exist on {}",
-                    unit.name,
-                    day_before(date)
+                amity_domain::error::said(
+                    "no-unit-named-on",
+                    [
+                        ("unit", unit.name.clone()),
+                        ("date", amity_domain::text::format_date(day_before(date))),
+                    ],
                 ),
             ));
         }

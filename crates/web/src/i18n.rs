@@ -124,10 +124,20 @@ impl Lang {
     /// has no label.
     pub fn field_label(self, field: &str) -> String {
         let dashed = field.replace('_', "-");
+        // An indicator's values are recorded under its code.
+        let indicator = amity_domain::indicator::CATALOGUE
+            .iter()
+            .find(|i| i.code == field)
+            .or_else(|| amity_domain::report::manual_indicator(field))
+            .map(|i| match self {
+                Lang::Vi => i.name_vi.to_owned(),
+                Lang::En => i.name_en.to_owned(),
+            });
         [format!("audit-field-{dashed}"), format!("field-{dashed}")]
             .into_iter()
             .find_map(|key| LOCALES.try_lookup(self.id(), &key))
-            .unwrap_or_else(|| field.replace('_', " "))
+            .or(indicator)
+            .unwrap_or_else(|| field.to_owned())
     }
 
     /// A refused value named by its field's label, in this language (`Năm: …`); a field

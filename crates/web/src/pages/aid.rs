@@ -434,7 +434,8 @@ fn rows<'a>(keys: &'a [String], others: &'a [String]) -> impl Iterator<Item = (&
 fn percent(field: &str, p: &str, check: &mut Checker) -> Option<Decimal> {
     check.check(
         field,
-        Decimal::from_str(&page_number(p)).map_err(|_| format!("“{p}” is not a percentage")),
+        Decimal::from_str(&page_number(p))
+            .map_err(|_| amity_domain::error::said("not-a-percentage", [("value", p.to_string())])),
     )
 }
 
@@ -482,7 +483,9 @@ impl ProjectFields {
                 "" => None,
                 y => check.check(
                     &format!("results[{i}].baseline_year"),
-                    y.parse::<i32>().map_err(|_| format!("“{y}” is not a year")),
+                    y.parse::<i32>().map_err(|_| {
+                        amity_domain::error::said("not-a-year-typed", [("value", y.to_string())])
+                    }),
                 ),
             };
             let draft = ResultDraft {

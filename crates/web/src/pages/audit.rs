@@ -97,7 +97,10 @@ fn show_value(ctx: &PageCtx, field: &str, value: &serde_json::Value) -> String {
         Value::Bool(true) => ctx.t("yes"),
         Value::Bool(false) => ctx.t("no"),
         Value::Number(n) => match n.as_i64() {
-            Some(i) if field == "id" || field.ends_with("_id") => i.to_string(),
+            // Record numbers and years are written as they are (2024, not 2.024).
+            Some(i) if field == "id" || field.ends_with("_id") || field.contains("year") => {
+                i.to_string()
+            }
             Some(i) => ctx.num(&i),
             None => n.as_f64().map(|f| ctx.figure(&f)).unwrap_or_default(),
         },
