@@ -551,6 +551,15 @@ impl PageCtx {
         self.lang.code_label(field, code)
     }
 
+    /// A partner's name for the reader: its Vietnamese name in Vietnamese, its name in Latin
+    /// letters (else the one shown everywhere) in English.
+    pub fn partner_name<'p>(&self, p: &'p amity_store::partner::Partner) -> &'p str {
+        match self.lang {
+            crate::i18n::Lang::En => p.name_latin.as_deref().unwrap_or(&p.name),
+            crate::i18n::Lang::Vi => &p.name,
+        }
+    }
+
     /// A world region (as the UN names it in English) in the reader's language.
     pub fn region(&self, name: &str) -> String {
         let slug: String = name

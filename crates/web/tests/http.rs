@@ -1666,6 +1666,26 @@ async fn the_dashboard_and_calendar_open_on_the_latest_period_with_something_to_
 }
 
 #[tokio::test]
+async fn the_english_interface_names_partners_in_latin_letters() {
+    let app = App::new(Backend::Sqlite).await;
+    let (session, _) = sign_in(&app, "vufo@demo.amity").await;
+    let page = |lang: &str| {
+        Request::get("/partners?q=ANC")
+            .header(
+                header::COOKIE,
+                format!("amity_session={session}; amity_lang={lang}"),
+            )
+            .body(Body::empty())
+            .expect("request")
+    };
+    let en = app.send(page("en")).await.text();
+    assert!(en.contains("African National Congress"), "{en}");
+    let vi = app.send(page("vi")).await.text();
+    assert!(vi.contains("Đảng Đại hội Dân tộc Phi"), "{vi}");
+    app.done().await;
+}
+
+#[tokio::test]
 async fn administrators_restructure_through_the_forms() {
     let app = App::new(Backend::Sqlite).await;
     let (session, csrf) = sign_in(&app, "admin@demo.amity").await;
