@@ -125,9 +125,9 @@ pub struct Period {
 }
 
 impl Period {
-    pub fn new(from: NaiveDate, to: Option<NaiveDate>) -> Result<Self, String> {
+    pub fn new(from: NaiveDate, to: Option<NaiveDate>) -> Result<Self, crate::error::Problem> {
         match to {
-            Some(to) if to < from => Err(format!("ends ({to}) before it starts ({from})")),
+            Some(to) if to < from => Err(crate::error::Problem::EndsBeforeStart),
             _ => Ok(Self { from, to }),
         }
     }

@@ -286,10 +286,7 @@ pub async fn update_form(
     if filed > 0 && spec.period_kind != before.period_kind {
         return Err(Error::conflict(
             "period_kind",
-            format!(
-                "{filed} report(s) are filed on this form per {}",
-                before.period_kind.as_str()
-            ),
+            said("period-kind-kept", [("count", filed.to_string())]),
         ));
     }
     if let Some(kept) = entered.iter().find(|c| !spec.manual.contains(&c.as_str())) {

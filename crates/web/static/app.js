@@ -31,7 +31,8 @@ for (const input of document.querySelectorAll("input[data-date]")) {
 const fold = (text) =>
   text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
 for (const filter of document.querySelectorAll("input.choose-filter")) {
-  const items = filter.closest(".choose").querySelectorAll("label");
+  // Ticked choices are labels; a single choice is a select's options.
+  const items = filter.closest(".choose").querySelectorAll(".checklist label, option[value]:not([value=''])");
   filter.addEventListener("input", () => {
     const typed = fold(filter.value.trim());
     for (const item of items) {

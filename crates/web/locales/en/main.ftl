@@ -1275,3 +1275,4 @@ audit-field-partner-name = Partner name
 audit-field-type = Type
 audit-field-head = Head
 audit-field-tasks-done = Tasks done
+problem-period-kind-kept = { $count } reports are filed on this form; its kind of period stays

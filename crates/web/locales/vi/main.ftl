@@ -1275,3 +1275,4 @@ audit-field-partner-name = Tên đối tác
 audit-field-type = Loại
 audit-field-head = Trưởng đoàn
 audit-field-tasks-done = Nhiệm vụ đã xong
+problem-period-kind-kept = Đã có { $count } báo cáo lập theo mẫu này; không đổi được loại kỳ
