@@ -279,8 +279,30 @@ async fn purge_sessions(db: Db) {
     }
 }
 
+/// Ctrl-C or SIGTERM (what service managers and container runtimes send): the server stops
+/// taking connections and finishes the requests under way.
 async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+    let interrupted = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminated = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = ?e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminated = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupted => {},
+        () = terminated => {},
+    }
     tracing::info!("shutting down");
 }
 

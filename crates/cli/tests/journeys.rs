@@ -1,4 +1,5 @@
-//! The browser journeys (`journeys.py`) through the real server: the `amity` binary serving the
+//! The real server, started as people start it: it stops cleanly on SIGTERM, and the browser
+//! journeys (`journeys.py`) run through it: the `amity` binary serving the
 //! demo on a fresh SQLite file, driven by headless Chromium. Screenshots of every step go to
 //! `target/journeys` (or `AMITY_JOURNEY_SHOTS`) for a person to look at.
 
@@ -37,20 +38,14 @@ fn answers(addr: &str) -> bool {
     })
 }
 
-#[test]
-fn the_four_journeys_pass_in_a_browser() {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shots = std::env::var_os("AMITY_JOURNEY_SHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target/journeys"));
-    let _ = std::fs::remove_dir_all(&shots);
-    let data = std::env::temp_dir().join(format!("amity-journeys-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
+/// Starts `amity serve --demo` on a fresh data folder and waits until it answers.
+fn serve(data: &std::path::Path) -> (Server, String) {
+    let _ = std::fs::remove_dir_all(data);
     let addr = format!("127.0.0.1:{}", free_port());
-    let _server = Server(
+    let server = Server(
         Command::new(env!("CARGO_BIN_EXE_amity"))
             .args(["serve", "--demo", "--addr", &addr, "--data-dir"])
-            .arg(&data)
+            .arg(data)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -64,6 +59,47 @@ fn the_four_journeys_pass_in_a_browser() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    (server, addr)
+}
+
+#[cfg(unix)]
+#[test]
+fn the_server_stops_cleanly_on_sigterm() {
+    let data = std::env::temp_dir().join(format!("amity-sigterm-{}", std::process::id()));
+    let (mut server, _) = serve(&data);
+    let pid = server.0.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.0.try_wait().expect("the server's status") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still running 20 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = std::fs::remove_dir_all(&data);
+    assert!(
+        status.success(),
+        "it drained and exited by itself, not killed: {status:?}"
+    );
+}
+
+#[test]
+fn the_four_journeys_pass_in_a_browser() {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let shots = std::env::var_os("AMITY_JOURNEY_SHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target/journeys"));
+    let _ = std::fs::remove_dir_all(&shots);
+    let data = std::env::temp_dir().join(format!("amity-journeys-{}", std::process::id()));
+    let (_server, addr) = serve(&data);
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/journeys.py");
     let status = Command::new("python3")
         .arg(&script)

@@ -53,9 +53,21 @@ fn csv_bytes<S: AsRef<[u8]>>(header: &[S], rows: &[Vec<String>]) -> Result<Vec<u
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     out.write_record(header).map_err(internal)?;
     for row in rows {
-        out.write_record(row).map_err(internal)?;
+        out.write_record(row.iter().map(|cell| inert(cell).into_owned()))
+            .map_err(internal)?;
     }
     out.into_inner().map_err(internal)
+}
+
+/// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading apostrophe (numbers, negative ones too, stay as they are).
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 fn xlsx_bytes<S: AsRef<str>>(
@@ -210,4 +222,42 @@ pub fn file_name(api_path: &str) -> String {
         .unwrap_or_default();
     let extension = api_path.rsplit('.').next().unwrap_or_default();
     format!("amity-{records}.{extension}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let table = Table {
+            header: vec!["title", "amount"],
+            rows: vec![
+                vec![
+                    "=HYPERLINK(\"http://evil.example\",\"x\")".into(),
+                    "-5".into(),
+                ],
+                vec!["+1+1".into(), "12.5".into()],
+                vec!["@SUM(A1)".into(), "0".into()],
+                vec!["-2+3".into(), "7".into()],
+                vec!["Giao lưu hữu nghị".into(), "1".into()],
+            ],
+        };
+        let text = String::from_utf8(table.csv().expect("csv")).expect("utf-8");
+        for line in text.lines().skip(1) {
+            let first = line.trim_start_matches('"');
+            assert!(!first.starts_with(['=', '+', '@']), "{line}");
+            assert!(!(first.starts_with('-') && first != "-5"), "{line}");
+        }
+        assert!(
+            text.contains("'=HYPERLINK")
+                && text.contains("'+1+1")
+                && text.contains("'@SUM")
+                && text.contains("'-2+3")
+        );
+        assert!(
+            text.contains(",-5") && text.contains("Giao lưu hữu nghị,1"),
+            "numbers and words stay: {text}"
+        );
+    }
 }

@@ -35,11 +35,27 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after sign-in (no open redirects).
+/// Only same-site paths are followed after sign-in (no open redirects): `next` is resolved
+/// against the site's own origin as a browser would (which drops tabs and line breaks and reads
+/// `\\` as `/`), and anything with a control character, or landing elsewhere, goes home.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => path::HOME.to_owned(),
+    const OWN: &str = "http://amity.invalid/";
+    let resolved = next
+        .filter(|n| n.starts_with('/') && !n.chars().any(char::is_control))
+        .and_then(|n| url::Url::parse(OWN).ok()?.join(n).ok())
+        .filter(|u| {
+            u.scheme() == "http" && u.host_str() == Some("amity.invalid") && u.port().is_none()
+        });
+    match resolved {
+        Some(u) => {
+            let mut local = u.path().to_owned();
+            if let Some(q) = u.query() {
+                local.push('?');
+                local.push_str(q);
+            }
+            local
+        }
+        None => path::HOME.to_owned(),
     }
 }
 
@@ -320,5 +336,13 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        // Browsers drop tabs and line breaks: "/\t/evil.example" would be "//evil.example".
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/%09/evil.example")), "/%09/evil.example");
+        assert_eq!(
+            safe_next(Some("/delegations?year=2024")),
+            "/delegations?year=2024"
+        );
     }
 }
