@@ -586,6 +586,7 @@ pub async fn create(
     owner_unit: Option<i64>,
 ) -> Result<Delegation> {
     let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
+    org::require_open_on(conn, owner, input.start_on).await?;
     let members = resolve_members(conn, actor, owner, &input.members).await?;
     let now = Utc::now();
     let written = [
@@ -612,6 +613,7 @@ pub async fn update(
 ) -> Result<Delegation> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
+    org::require_open_on(conn, before.owner_unit_id, input.start_on).await?;
     let members = resolve_members(conn, actor, before.owner_unit_id, &input.members).await?;
     if !before.state.is_editable() {
         let stored = draft_of(&before)

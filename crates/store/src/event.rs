@@ -338,6 +338,7 @@ pub async fn create(
     owner_unit: Option<i64>,
 ) -> Result<Event> {
     let owner = org::writing_unit(conn, actor, "owner_unit_id", owner_unit).await?;
+    org::require_open_on(conn, owner, input.start_on).await?;
     let place_country = place_country_id(conn, input).await?;
     let now = Utc::now();
     let written = [
@@ -357,6 +358,7 @@ pub async fn create(
 pub async fn update(conn: &mut Conn, actor: &Actor, id: i64, input: &EventSpec) -> Result<Event> {
     let before = get(conn, actor, id).await?;
     actor.require(Action::Write, Some(before.owner_unit_id))?;
+    org::require_open_on(conn, before.owner_unit_id, input.start_on).await?;
     let place_country = place_country_id(conn, input).await?;
     LIST.update(conn, id, written(input, place_country, Utc::now()))
         .await?;

@@ -262,6 +262,28 @@ pub async fn writing_unit(
     Ok(unit)
 }
 
+/// Refuses a record of `unit` starting (`start`) after the unit closed, under `start_on`.
+pub async fn require_open_on(conn: &mut Conn, unit: i64, start: NaiveDate) -> Result<()> {
+    let life: Option<Lifetime> = conn
+        .fetch_optional(
+            Query::select()
+                .columns([OrgUnits::ValidFrom, OrgUnits::ValidTo])
+                .from(OrgUnits::Table)
+                .and_where(Expr::col(OrgUnits::Id).eq(unit)),
+        )
+        .await?;
+    match life.and_then(|l| l.valid_to) {
+        Some(closed) if start > closed => Err(Error::invalid(
+            "start_on",
+            amity_domain::error::said(
+                "unit-closed",
+                [("date", amity_domain::text::format_date(closed))],
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses, under `field`, a unit id that names no unit (whether or not it is still active).
 pub async fn require_known(conn: &mut Conn, field: &str, id: i64) -> Result<()> {
     let found: Option<(i64,)> = conn

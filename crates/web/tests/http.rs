@@ -1686,6 +1686,27 @@ async fn the_english_interface_names_partners_in_latin_letters() {
 }
 
 #[tokio::test]
+async fn a_unit_closed_by_the_merger_takes_no_record_dated_after_it_closed() {
+    each_backend(|app| async move {
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let old = app.unit_by_code(&kh, "56", "2024-06-30").await;
+        let event = |on: &str| json!({"type": "friendship_exchange", "channel": "in_person", "title": "Giao lưu",
+            "start_on": on, "end_on": on, "place_country": "VN", "participants": 10, "foreign_participants": 2,
+            "owner_unit_id": old["id"]});
+        let r = app.call(Method::POST, "/api/v1/events", Some(&kh), Some(event("2025-08-01"))).await;
+        assert_eq!((r.status, r.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "start_on".to_owned()), "{}", r.text());
+        assert!(r.text().contains("30/06/2025"), "the closing date is named: {}", r.text());
+        let r = app.call(Method::POST, "/api/v1/events", Some(&kh), Some(event("2025-06-15"))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].clone();
+        let r = app.call(Method::PATCH, &format!("/api/v1/events/{id}"), Some(&kh), Some(json!({"start_on": "2025-07-02", "end_on": "2025-07-02"}))).await;
+        assert_eq!(r.error_field(), "start_on", "nor moved past it: {}", r.text());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn administrators_restructure_through_the_forms() {
     let app = App::new(Backend::Sqlite).await;
     let (session, csrf) = sign_in(&app, "admin@demo.amity").await;

@@ -1276,3 +1276,4 @@ audit-field-type = Type
 audit-field-head = Head
 audit-field-tasks-done = Tasks done
 problem-period-kind-kept = { $count } reports are filed on this form; its kind of period stays
+problem-unit-closed = The unit closed on { $date }; a record starting later belongs to the unit that succeeded it

@@ -1276,3 +1276,4 @@ audit-field-type = Loại
 audit-field-head = Trưởng đoàn
 audit-field-tasks-done = Nhiệm vụ đã xong
 problem-period-kind-kept = Đã có { $count } báo cáo lập theo mẫu này; không đổi được loại kỳ
+problem-unit-closed = Đơn vị đã thôi hoạt động từ sau ngày { $date }; hồ sơ bắt đầu sau ngày đó thuộc về đơn vị kế thừa
