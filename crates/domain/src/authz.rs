@@ -132,8 +132,9 @@ impl Actor {
         match action {
             Action::Read => self.read.covers(unit),
             Action::Write => self.role != Role::Viewer && self.write.covers(unit),
+            // Administration is the federation's: only from the root.
             Action::ManageStructure | Action::ManageUsers | Action::ManageReference => {
-                self.role == Role::SystemAdmin
+                self.role == Role::SystemAdmin && self.write.is_all()
             }
             Action::DecideOutbound => {
                 matches!(self.role, Role::SystemAdmin | Role::CentralStaff)
@@ -437,5 +438,22 @@ mod tests {
         assert!(central.may(Action::Write, Some(4)));
         assert!(!central.may(Action::ManageStructure, Some(4)));
         assert!(Actor::system().may(Action::ManageStructure, None));
+        // An administrator placed below the root administers nothing.
+        let (read, write) = scopes_for(Role::SystemAdmin, 4, &graph(), &BTreeSet::new());
+        let local_admin = Actor {
+            user_id: Some(9),
+            email: "a".into(),
+            role: Role::SystemAdmin,
+            unit_id: Some(4),
+            read,
+            write,
+        };
+        for action in [
+            Action::ManageStructure,
+            Action::ManageUsers,
+            Action::ManageReference,
+        ] {
+            assert!(!local_admin.may(action, Some(4)), "{action:?}");
+        }
     }
 }

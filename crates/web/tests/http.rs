@@ -4404,7 +4404,7 @@ async fn events_keep_the_live_totals_in_step() {
         let served = app.get(&format!("/api/v1/agreements/{}", agreement["id"]), &kh).await.json();
         assert_eq!(served["tasks"][0]["served_by"][0]["link"], format!("/events/{}", e["id"]));
         assert!(!pending(&app.get("/api/v1/agreements/reminders", &kh).await.json()), "the event counts as evidence");
-        let theirs = app.call(Method::POST, "/api/v1/events", Some(&qn), Some(json!({"type": "training", "title": "X", "start_on": "2026-01-01", "tasks": [task]}))).await;
+        let theirs = app.call(Method::POST, "/api/v1/events", Some(&qn), Some(json!({"type": "training", "title": "X", "start_on": "2024-01-01", "tasks": [task]}))).await;
         assert_eq!((theirs.status, theirs.error_field()), (StatusCode::UNPROCESSABLE_ENTITY, "tasks".to_owned()), "another union's task is out of reach");
         assert_eq!(app.call(Method::DELETE, &path, Some(&kh), None).await.status, StatusCode::NO_CONTENT);
         assert_eq!(app.get(&may, &kh).await.json()["metrics"].as_object().map(|m| m.len()), Some(0), "a deleted event leaves the totals");
