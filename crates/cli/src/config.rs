@@ -43,8 +43,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; empty means the SQLite file in `data_dir`.
     pub database_url: Option<DatabaseUrl>,
-    /// Mark cookies Secure (when served behind HTTPS).
-    pub secure_cookies: bool,
+    /// Mark cookies Secure; unset, they are Secure unless the server listens on loopback only.
+    pub secure_cookies: Option<bool>,
     pub session_hours: i64,
     pub login_attempts_per_minute: u32,
     /// The largest attached file accepted, in megabytes (at most 15).
@@ -57,7 +57,7 @@ impl Default for Config {
             addr: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("amity-data"),
             database_url: None,
-            secure_cookies: false,
+            secure_cookies: None,
             session_hours: 12,
             login_attempts_per_minute: 5,
             max_upload_mb: 10,
@@ -103,6 +103,13 @@ impl Config {
         Ok(config)
     }
 
+    /// Whether cookies carry `Secure`: as configured, else whenever the server can be reached
+    /// from another machine (then it sits behind HTTPS), never on loopback alone.
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+            .unwrap_or_else(|| !listens_on_loopback(&self.addr))
+    }
+
     /// The configured URL, or the SQLite file in the data folder.
     pub fn database_url(&self) -> DatabaseUrl {
         match &self.database_url {
@@ -115,9 +122,37 @@ impl Config {
     }
 }
 
+/// Whether `addr` (`host:port`) listens on the loopback interface only.
+fn listens_on_loopback(addr: &str) -> bool {
+    let host = addr.rsplit_once(':').map_or(addr, |(host, _)| host);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_secure_unless_served_on_loopback_only() {
+        let on = |addr: &str, set: Option<bool>| {
+            Config {
+                addr: addr.into(),
+                secure_cookies: set,
+                ..Config::default()
+            }
+            .secure_cookies()
+        };
+        assert!(
+            !on("127.0.0.1:8080", None) && !on("localhost:8080", None) && !on("[::1]:8080", None)
+        );
+        assert!(on("0.0.0.0:8080", None) && on("192.0.2.10:443", None) && on("[::]:8080", None));
+        assert!(!on("0.0.0.0:8080", Some(false)), "as configured");
+        assert!(on("127.0.0.1:8080", Some(true)));
+    }
 
     #[test]
     #[expect(

@@ -242,7 +242,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let state = AppState::new(
         db.clone(),
         WebConfig {
-            secure_cookies: config.secure_cookies,
+            secure_cookies: config.secure_cookies(),
             session_hours: config.session_hours,
             login_attempts_per_minute: config.login_attempts_per_minute,
             files_dir: config.data_dir.join("files"),
