@@ -1459,6 +1459,17 @@ async fn resolve_target(
     }
 }
 
+/// The federation's root stays: it is neither closed nor merged away.
+fn refuse_root(units: &[&OrgUnit], field: &str) -> Result<()> {
+    match units.iter().any(|u| u.parent_id.is_none()) {
+        true => Err(Error::conflict(
+            field,
+            amity_domain::error::said("root-stays", []),
+        )),
+        false => Ok(()),
+    }
+}
+
 pub async fn merge(conn: &mut Conn, actor: &Actor, merge: &Merge) -> Result<LineageEvent> {
     actor.require(Action::ManageStructure, None)?;
     let mut check = Checker::new();
@@ -1477,6 +1488,7 @@ pub async fn merge(conn: &mut Conn, actor: &Actor, merge: &Merge) -> Result<Line
     }
     check.finish()?;
     let sources = ensure_open_units(conn, &merge.from, merge.date, "from").await?;
+    refuse_root(&sources.iter().collect::<Vec<_>>(), "from")?;
     let into = resolve_target(conn, actor, &merge.into, merge.date, "into").await?;
     for source in &sources {
         close_unit_rows(conn, source.id, merge.date).await?;
@@ -1520,7 +1532,7 @@ pub async fn split(conn: &mut Conn, actor: &Actor, split: &Split) -> Result<Line
     } else if (total - 1.0).abs() > 1e-6 {
         check.push(
             "shares",
-            format!("shares must add up to 1 (they add up to {total})"),
+            amity_domain::error::said("shares-sum", [("value", total.to_string())]),
         );
     }
     check.finish()?;
@@ -1563,6 +1575,7 @@ pub async fn close(
 ) -> Result<LineageEvent> {
     actor.require(Action::ManageStructure, Some(id))?;
     let unit = ensure_open_units(conn, &[id], date, "id").await?.remove(0);
+    refuse_root(&[&unit], "id")?;
     if date <= unit.valid_from {
         return Err(Error::invalid(
             "date",

@@ -1707,6 +1707,47 @@ async fn a_unit_closed_by_the_merger_takes_no_record_dated_after_it_closed() {
 }
 
 #[tokio::test]
+async fn the_federations_root_is_neither_closed_nor_merged_away() {
+    each_backend(|app| async move {
+        let admin = app.token("admin@demo.amity").await;
+        let vufo = app.unit_by_code(&admin, "VUFO", "2026-01-01").await;
+        let audits = app.audit_total(&admin).await;
+        let r = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/org-units/{}/close", vufo["id"]),
+                Some(&admin),
+                Some(json!({"date": "2026-12-01"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (StatusCode::CONFLICT, "id".to_owned()),
+            "{}",
+            r.text()
+        );
+        let ha_tinh = app.unit_by_code(&admin, "42", "2026-01-01").await;
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/org-units/merge",
+                Some(&admin),
+                Some(json!({"from": [vufo["id"]], "into": ha_tinh["id"], "date": "2026-12-01"})),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (StatusCode::CONFLICT, "from".to_owned()),
+            "{}",
+            r.text()
+        );
+        assert_eq!(app.audit_total(&admin).await, audits, "nothing changed");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn administrators_restructure_through_the_forms() {
     let app = App::new(Backend::Sqlite).await;
     let (session, csrf) = sign_in(&app, "admin@demo.amity").await;

@@ -1277,3 +1277,5 @@ audit-field-head = Head
 audit-field-tasks-done = Tasks done
 problem-period-kind-kept = { $count } reports are filed on this form; its kind of period stays
 problem-unit-closed = The unit closed on { $date }; a record starting later belongs to the unit that succeeded it
+problem-root-stays = The federation is the root of the structure: it is neither closed nor merged
+problem-shares-sum = Shares must add up to 1 (they add up to { $value })

@@ -1277,3 +1277,5 @@ audit-field-head = Trưởng đoàn
 audit-field-tasks-done = Nhiệm vụ đã xong
 problem-period-kind-kept = Đã có { $count } báo cáo lập theo mẫu này; không đổi được loại kỳ
 problem-unit-closed = Đơn vị đã thôi hoạt động từ sau ngày { $date }; hồ sơ bắt đầu sau ngày đó thuộc về đơn vị kế thừa
+problem-root-stays = Liên hiệp các tổ chức hữu nghị Việt Nam là gốc của cơ cấu: không đóng hay hợp nhất được
+problem-shares-sum = Các tỷ lệ phải cộng lại bằng 1 (hiện là { $value })
