@@ -29,9 +29,30 @@ impl Table {
         xlsx_bytes(&self.header, &self.rows, sheet)
     }
 
-    /// The table for a person downloading it from a page: columns named as the pages name them
-    /// and stored codes in words, in `lang`. API clients get the codes.
-    pub fn in_words(self, lang: crate::i18n::Lang) -> Worded {
+    /// The table as its reader downloads it: for a signed-in page session, columns named as
+    /// the pages name them and stored codes in words, in its language (cookie); for an API
+    /// token, the codes.
+    pub fn for_reader(
+        self,
+        me: &crate::auth::CurrentUser,
+        headers: &axum::http::HeaderMap,
+    ) -> Sheet {
+        if me.via != crate::session::Via::Cookie {
+            return Sheet {
+                header: self.header.iter().map(|c| (*c).to_owned()).collect(),
+                rows: self.rows,
+            };
+        }
+        let lang = axum_extra::extract::CookieJar::from_headers(headers)
+            .get(crate::view::LANG_COOKIE)
+            .and_then(|c| crate::i18n::Lang::from_code(c.value()))
+            .unwrap_or_default();
+        self.in_words(lang)
+    }
+
+    /// The table for a person: columns named as the pages name them and stored codes in words,
+    /// in `lang`.
+    fn in_words(self, lang: crate::i18n::Lang) -> Sheet {
         let rows = self
             .rows
             .into_iter()
@@ -42,7 +63,7 @@ impl Table {
                     .collect()
             })
             .collect();
-        Worded {
+        Sheet {
             header: self.header.iter().map(|c| lang.field_label(c)).collect(),
             rows,
         }
@@ -96,13 +117,13 @@ fn xlsx_bytes<S: AsRef<str>>(
     workbook.save_to_buffer().map_err(internal)
 }
 
-/// A table worded for a person (see [`Table::in_words`]), written the same two ways.
-pub struct Worded {
+/// A table as its reader downloads it (see [`Table::for_reader`]), written the same two ways.
+pub struct Sheet {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
-impl Worded {
+impl Sheet {
     pub fn csv(&self) -> Result<Vec<u8>, ApiError> {
         csv_bytes(&self.header, &self.rows)
     }
@@ -110,25 +131,6 @@ impl Worded {
     pub fn xlsx(&self, sheet: &str) -> Result<Vec<u8>, ApiError> {
         xlsx_bytes(&self.header, &self.rows, sheet)
     }
-}
-
-/// The downloaded file's bytes: worded for a signed-in page session (its language cookie),
-/// codes for an API token.
-pub fn written(
-    table: Table,
-    me: &crate::auth::CurrentUser,
-    headers: &axum::http::HeaderMap,
-    write: impl Fn(&Table) -> Result<Vec<u8>, ApiError>,
-    write_worded: impl Fn(&Worded) -> Result<Vec<u8>, ApiError>,
-) -> Result<Vec<u8>, ApiError> {
-    if me.via != crate::session::Via::Cookie {
-        return write(&table);
-    }
-    let lang = axum_extra::extract::CookieJar::from_headers(headers)
-        .get(crate::view::LANG_COOKIE)
-        .and_then(|c| crate::i18n::Lang::from_code(c.value()))
-        .unwrap_or_default();
-    write_worded(&table.in_words(lang))
 }
 
 /// A download response with the file name given.
@@ -167,7 +169,7 @@ macro_rules! downloads {
             $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
         ) -> Result<axum::response::Response, $crate::error::ApiError> {
             let table = export_table(&state, &me, &q).await?;
-            let bytes = $crate::export::written(table, &me, &headers, |t| t.csv(), |w| w.csv())?;
+            let bytes = table.for_reader(&me, &headers).csv()?;
             Ok($crate::export::download(
                 bytes,
                 $crate::export::CSV,
@@ -195,13 +197,7 @@ macro_rules! downloads {
             $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
         ) -> Result<axum::response::Response, $crate::error::ApiError> {
             let table = export_table(&state, &me, &q).await?;
-            let bytes = $crate::export::written(
-                table,
-                &me,
-                &headers,
-                |t| t.xlsx($sheet),
-                |w| w.xlsx($sheet),
-            )?;
+            let bytes = table.for_reader(&me, &headers).xlsx($sheet)?;
             Ok($crate::export::download(
                 bytes,
                 $crate::export::XLSX,

@@ -120,6 +120,14 @@ impl Lang {
             })
     }
 
+    /// A kind of record (`ngo_application`) as people call it; `None` when it has no label.
+    pub fn record_kind(self, kind: &str) -> Option<String> {
+        LOCALES.try_lookup(
+            self.id(),
+            &format!("audit-entity-{}", kind.replace('_', "-")),
+        )
+    }
+
     /// A column or field as people call it (`start_on` → "Từ ngày"); the name itself when it
     /// has no label.
     pub fn field_label(self, field: &str) -> String {

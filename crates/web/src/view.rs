@@ -560,6 +560,13 @@ impl PageCtx {
         }
     }
 
+    /// A kind of record as the reader calls it (its code when it has no label).
+    pub fn record_kind(&self, kind: &str) -> String {
+        self.lang
+            .record_kind(kind)
+            .unwrap_or_else(|| kind.to_owned())
+    }
+
     /// A world region (as the UN names it in English) in the reader's language.
     pub fn region(&self, name: &str) -> String {
         let slug: String = name

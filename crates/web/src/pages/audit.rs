@@ -70,22 +70,16 @@ struct AuditQuery {
 
 impl AuditPage<'_> {
     fn entity(&self, entity_type: &str) -> String {
-        self.ctx
-            .t(&format!("audit-entity-{}", entity_type.replace('_', "-")))
+        self.ctx.record_kind(entity_type)
     }
 
     fn field(&self, field: &str) -> String {
-        field_label(self.ctx, field)
+        self.ctx.lang.field_label(field)
     }
 
     fn show(&self, field: &str, value: &serde_json::Value) -> String {
         show_value(self.ctx, field, value)
     }
-}
-
-/// A recorded field's name as the reader calls it.
-fn field_label(ctx: &PageCtx, field: &str) -> String {
-    ctx.lang.field_label(field)
 }
 
 /// A recorded value as the reader reads it: dates and times in Vietnamese form (Vietnam's
@@ -114,7 +108,7 @@ fn show_value(ctx: &PageCtx, field: &str, value: &serde_json::Value) -> String {
         Value::Object(map) => map
             .iter()
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| format!("{}: {}", field_label(ctx, k), show_value(ctx, k, v)))
+            .map(|(k, v)| format!("{}: {}", ctx.lang.field_label(k), show_value(ctx, k, v)))
             .collect::<Vec<_>>()
             .join(", "),
     }
@@ -127,12 +121,10 @@ fn show_text(ctx: &PageCtx, field: &str, s: &str) -> String {
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return ctx.date(&d);
     }
-    if field == "record_type" {
-        let key = format!("audit-entity-{}", s.replace('_', "-"));
-        let said = ctx.t(&key);
-        if said != key {
-            return said;
-        }
+    if field == "record_type"
+        && let Some(kind) = ctx.lang.record_kind(s)
+    {
+        return kind;
     }
     ctx.code_label(field, s).unwrap_or_else(|| s.to_owned())
 }
