@@ -45,8 +45,11 @@ pub struct Config {
     pub database_url: Option<DatabaseUrl>,
     /// Mark cookies Secure; unset, they are Secure unless the server listens on loopback only.
     pub secure_cookies: Option<bool>,
+    /// Send `Strict-Transport-Security`; unset, whenever cookies are Secure (behind HTTPS).
+    pub hsts: Option<bool>,
     pub session_hours: i64,
-    pub login_attempts_per_minute: u32,
+    /// The reverse proxy in front of the server: only from it is `X-Forwarded-For` believed.
+    pub trusted_proxy: Option<std::net::IpAddr>,
     /// The largest attached file accepted, in megabytes (at most 15).
     pub max_upload_mb: usize,
 }
@@ -58,8 +61,9 @@ impl Default for Config {
             data_dir: PathBuf::from("amity-data"),
             database_url: None,
             secure_cookies: None,
+            hsts: None,
             session_hours: 12,
-            login_attempts_per_minute: 5,
+            trusted_proxy: None,
             max_upload_mb: 10,
         }
     }
@@ -94,8 +98,9 @@ impl Config {
                 "data_dir",
                 "database_url",
                 "secure_cookies",
+                "hsts",
                 "session_hours",
-                "login_attempts_per_minute",
+                "trusted_proxy",
                 "max_upload_mb",
             ]))
             .merge(Serialized::defaults(flags))
@@ -108,6 +113,12 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies
             .unwrap_or_else(|| !listens_on_loopback(&self.addr))
+    }
+
+    /// Whether responses carry `Strict-Transport-Security`: as configured, else with Secure
+    /// cookies.
+    pub fn hsts(&self) -> bool {
+        self.hsts.unwrap_or_else(|| self.secure_cookies())
     }
 
     /// The configured URL, or the SQLite file in the data folder.
@@ -152,6 +163,16 @@ mod tests {
         assert!(on("0.0.0.0:8080", None) && on("192.0.2.10:443", None) && on("[::]:8080", None));
         assert!(!on("0.0.0.0:8080", Some(false)), "as configured");
         assert!(on("127.0.0.1:8080", Some(true)));
+        let hsts = |addr: &str, set: Option<bool>| {
+            Config {
+                addr: addr.into(),
+                hsts: set,
+                ..Config::default()
+            }
+            .hsts()
+        };
+        assert!(!hsts("127.0.0.1:8080", None) && hsts("0.0.0.0:8080", None));
+        assert!(!hsts("0.0.0.0:8080", Some(false)) && hsts("127.0.0.1:8080", Some(true)));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `amity`: the server and its administration commands.
 
+mod backup;
 mod config;
 
 use std::io::{IsTerminal, Read};
@@ -58,7 +59,28 @@ enum Command {
     },
     /// Recompute the live activity totals from the records and report any difference (exit
     /// status 1 if there is one).
-    Check,
+    Check {
+        /// Also compare the attached files with the attachments that refer to them: files no
+        /// attachment refers to, attachments whose file is missing, unfinished writes.
+        #[arg(long)]
+        files: bool,
+    },
+    /// Copy the embedded database (consistently, while the server runs) and the attached files
+    /// into one archive. PostgreSQL's database is backed up with pg_dump.
+    Backup {
+        /// The archive to write (a tar file).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup archive back into the data folder (the server stopped), then check it.
+    Restore {
+        /// The archive `amity backup` wrote.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database already in the data folder (kept beside as amity.db.before-restore).
+        #[arg(long)]
+        force: bool,
+    },
     /// Generate synthetic national-scale data for benchmarks.
     Gen {
         #[arg(long, default_value_t = 34)]
@@ -144,7 +166,44 @@ async fn main() -> anyhow::Result<()> {
                     name,
                 },
         } => add_user(&config, &email, &role, &code, name).await,
-        Command::Check => check(&config).await,
+        Command::Check { files } => check(&config, files).await,
+        Command::Backup { to } => {
+            let db = open(&config).await?;
+            let taken = backup::backup(&config, &db, &to).await?;
+            db.close().await;
+            println!(
+                "{}: {}{} attached files, {} bytes",
+                to.display(),
+                if taken.database {
+                    "the database and "
+                } else {
+                    ""
+                },
+                taken.files,
+                taken.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let taken = backup::restore(&config, &from, force)?;
+            let db = open(&config).await?;
+            let integrity = db.integrity_check().await?;
+            db.close().await;
+            if integrity != "ok" {
+                anyhow::bail!("the restored database fails its integrity check: {integrity}");
+            }
+            println!(
+                "restored {}{} attached files into {}; integrity check: ok",
+                if taken.database {
+                    "the database and "
+                } else {
+                    ""
+                },
+                taken.files,
+                config.data_dir.display()
+            );
+            Ok(())
+        }
         Command::Gen {
             provinces,
             years,
@@ -175,14 +234,43 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// `amity check`: the stored totals against the records.
-async fn check(config: &Config) -> anyhow::Result<()> {
+async fn check(config: &Config, with_files: bool) -> anyhow::Result<()> {
     let db = open(config).await?;
     let mut conn = db.conn().await?;
     let differences = amity_store::check_totals(&mut conn).await?;
+    let files = if with_files {
+        let root = config.data_dir.join("files");
+        Some(amity_store::attachment::check_files(&mut conn, &root).await?)
+    } else {
+        None
+    };
     drop(conn);
     db.close().await;
+    let mut files_differ = false;
+    if let Some(files) = files {
+        for path in &files.orphans {
+            println!("file no attachment refers to: {}", path.display());
+        }
+        for sha in &files.missing {
+            println!("attachment whose file is missing: {sha}");
+        }
+        for path in &files.unfinished {
+            println!("unfinished write: {}", path.display());
+        }
+        files_differ = !(files.orphans.is_empty() && files.missing.is_empty());
+        println!(
+            "attached files: {} stored and referred to, {} orphaned, {} missing, {} unfinished",
+            files.stored,
+            files.orphans.len(),
+            files.missing.len(),
+            files.unfinished.len()
+        );
+    }
     if differences.is_empty() {
         println!("activity totals: every stored total matches the records");
+        if files_differ {
+            std::process::exit(1)
+        }
         return Ok(());
     }
     for d in &differences {
@@ -243,8 +331,9 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         db.clone(),
         WebConfig {
             secure_cookies: config.secure_cookies(),
+            hsts: config.hsts(),
             session_hours: config.session_hours,
-            login_attempts_per_minute: config.login_attempts_per_minute,
+            trusted_proxy: config.trusted_proxy,
             files_dir: config.data_dir.join("files"),
             max_upload_bytes: config.max_upload_mb * 1024 * 1024,
         },
@@ -254,7 +343,9 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
     tracing::info!(addr = %listener.local_addr()?, "Amity is serving");
-    axum::serve(listener, amity_web::router(state))
+    let app =
+        amity_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await?;
     db.close().await;
@@ -268,6 +359,7 @@ async fn purge_sessions(db: Db) {
         every_hour.tick().await;
         let purged = async {
             let mut conn = db.conn().await?;
+            amity_store::throttle::prune(&mut conn, chrono::Utc::now()).await?;
             user::purge_expired_sessions(&mut conn).await
         }
         .await;

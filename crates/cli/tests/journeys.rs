@@ -41,6 +41,11 @@ fn answers(addr: &str) -> bool {
 /// Starts `amity serve --demo` on a fresh data folder and waits until it answers.
 fn serve(data: &std::path::Path) -> (Server, String) {
     let _ = std::fs::remove_dir_all(data);
+    serve_kept(data)
+}
+
+/// Starts the server on a data folder as it is (the demo only if its database is empty).
+fn serve_kept(data: &std::path::Path) -> (Server, String) {
     let addr = format!("127.0.0.1:{}", free_port());
     let server = Server(
         Command::new(env!("CARGO_BIN_EXE_amity"))
@@ -89,6 +94,136 @@ fn the_server_stops_cleanly_on_sigterm() {
         status.success(),
         "it drained and exited by itself, not killed: {status:?}"
     );
+}
+
+/// One HTTP/1.0 exchange with the server: the status and the body.
+fn exchange(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("the server answers");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("request sent");
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).expect("reply");
+    let status = reply
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// How many delegations the central office sees, as the API counts them.
+fn delegations_total(addr: &str) -> String {
+    let (status, body) = exchange(
+        addr,
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        r#"{"email":"vufo@demo.amity","password":"amity-demo"}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    let token = body
+        .split(r#""token":""#)
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("token")
+        .to_owned();
+    let (status, body) = exchange(
+        addr,
+        "GET",
+        "/api/v1/delegations?per_page=1",
+        Some(&token),
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    body.split(r#""total":"#)
+        .nth(1)
+        .map(|t| t.chars().take_while(char::is_ascii_digit).collect())
+        .expect("total")
+}
+
+fn amity(args: &[&str], data: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_amity"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env("AMITY_LOG", "warn")
+        .output()
+        .expect("the amity binary runs")
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_the_same_records_and_files() {
+    let base = std::env::temp_dir().join(format!("amity-backup-{}", std::process::id()));
+    let (data, restored, archive) = (
+        base.join("data"),
+        base.join("restored"),
+        base.join("amity.tar"),
+    );
+    let _ = std::fs::remove_dir_all(&base);
+    let (server, addr) = serve(&data);
+    // An attached file, stored by content as the server stores them.
+    let stored = data.join("files/ab/ab12");
+    std::fs::create_dir_all(stored.parent().expect("folder")).expect("files folder");
+    std::fs::write(&stored, b"%PDF-1.4 a report").expect("a stored file");
+    let before = delegations_total(&addr);
+    let taken = amity(&["backup", "--to", archive.to_str().expect("utf-8")], &data);
+    assert!(
+        taken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    assert!(String::from_utf8_lossy(&taken.stdout).contains("the database and 1 attached files"));
+    drop(server);
+
+    let put_back = amity(
+        &["restore", "--from", archive.to_str().expect("utf-8")],
+        &restored,
+    );
+    let said = String::from_utf8_lossy(&put_back.stdout);
+    assert!(
+        put_back.status.success() && said.contains("integrity check: ok"),
+        "{said}{}",
+        String::from_utf8_lossy(&put_back.stderr)
+    );
+    let again = amity(
+        &["restore", "--from", archive.to_str().expect("utf-8")],
+        &restored,
+    );
+    assert!(
+        !again.status.success(),
+        "a database already there is not replaced without --force"
+    );
+    assert_eq!(
+        std::fs::read(restored.join("files/ab/ab12")).expect("the file came back"),
+        b"%PDF-1.4 a report"
+    );
+    let checked = amity(&["check"], &restored);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    let (_server, addr) = serve_kept(&restored);
+    assert_eq!(delegations_total(&addr), before, "the same records");
+    let _ = std::fs::remove_dir_all(&base);
 }
 
 #[test]

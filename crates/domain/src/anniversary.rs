@@ -78,7 +78,7 @@ impl PartialDate {
                 precision: Precision::Year,
             });
         }
-        crate::text::parse_date(input)
+        crate::text::parse_historic_date(input)
             .map(|date| PartialDate {
                 date,
                 precision: Precision::Day,

@@ -3,7 +3,7 @@
 //! Storage resolves a user into an [`Actor`] (role plus the sets of units it may read and write);
 //! every read filter and every write check asks the actor here, never re-deriving the rule.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::activity::{DelegationState, Direction};
 use crate::report::ReportState;
@@ -67,6 +67,17 @@ pub enum Action {
     ManageNgos,
 }
 
+/// Kinds of record whose audit entries take more than reading their unit's records, and what
+/// they take: an NGO's applications and the office's internal notes on them are the office's
+/// (an applicant follows their own on the application's page); accounts' sign-ins and the
+/// link of an applicant to an NGO are administrators'.
+pub const AUDIT_KINDS_RESTRICTED: [(&str, Action); 4] = [
+    ("ngo_application", Action::ManageNgos),
+    ("ngo_application_note", Action::ManageNgos),
+    ("ngo_applicant", Action::ManageUsers),
+    ("sign_in", Action::ManageUsers),
+];
+
 /// What moving a periodic report to `to` takes. The unit's own staff write and submit (for a
 /// cluster summary, its lead union); the parent level decides: central staff for provinces,
 /// associations and member organizations; for a cluster summary the cluster lead first
@@ -112,6 +123,9 @@ pub struct Actor {
     pub unit_id: Option<i64>,
     pub read: Scope,
     pub write: Scope,
+    /// Units read only as a cluster's lead union, each with the years it led their cluster:
+    /// their dated records are read for those years only.
+    pub led: BTreeMap<i64, BTreeSet<i32>>,
 }
 
 impl Actor {
@@ -124,7 +138,17 @@ impl Actor {
             unit_id: None,
             read: Scope::All,
             write: Scope::All,
+            led: BTreeMap::new(),
         }
+    }
+
+    /// Whether a record owned by `unit` and dated in `year` may be read: a unit read only as
+    /// a cluster's lead is read for the years it led the cluster.
+    pub fn may_read_dated(&self, unit: Option<i64>, year: i32) -> bool {
+        self.may(Action::Read, unit)
+            && unit
+                .and_then(|u| self.led.get(&u))
+                .is_none_or(|years| years.contains(&year))
     }
 
     /// The decision. `unit` is the unit owning the record (`None`: federation-wide).
@@ -243,12 +267,13 @@ impl StructureGraph {
 /// Computes an account's read and write scopes from its role and unit.
 ///
 /// `led_cluster_members` are the units of clusters the account's unit (or one it was formed
-/// from) leads, in the years it leads them: a cluster lead reads them, but writes only its own.
+/// from) leads, each with the years it leads them: a cluster lead reads them, but writes only
+/// its own.
 pub fn scopes_for(
     role: Role,
     unit: i64,
     graph: &StructureGraph,
-    led_cluster_members: &BTreeSet<i64>,
+    led_cluster_members: &BTreeMap<i64, BTreeSet<i32>>,
 ) -> (Scope, Scope) {
     let own = if graph.roots.contains(&unit) {
         Scope::All
@@ -265,7 +290,7 @@ pub fn scopes_for(
                 Scope::All => Scope::All,
                 Scope::Units(units) => {
                     let mut read = units.clone();
-                    for member in led_cluster_members {
+                    for member in led_cluster_members.keys() {
                         read.extend(graph.reach(*member));
                     }
                     Scope::Units(read)
@@ -275,6 +300,31 @@ pub fn scopes_for(
         }
         Role::UnionStaff | Role::AssociationStaff | Role::UnitHead => (own.clone(), own),
     }
+}
+
+/// The units a cluster lead reads only through its lead (not its own), each with the years it
+/// led them: what [`Actor::led`] holds.
+pub fn led_only(
+    role: Role,
+    unit: i64,
+    graph: &StructureGraph,
+    led_cluster_members: &BTreeMap<i64, BTreeSet<i32>>,
+) -> BTreeMap<i64, BTreeSet<i32>> {
+    let mut led: BTreeMap<i64, BTreeSet<i32>> = BTreeMap::new();
+    if role != Role::ClusterLead || graph.roots.contains(&unit) {
+        return led;
+    }
+    let own = graph.reach(unit);
+    for (member, years) in led_cluster_members {
+        for u in graph
+            .reach(*member)
+            .into_iter()
+            .filter(|u| !own.contains(u))
+        {
+            led.entry(u).or_default().extend(years);
+        }
+    }
+    led
 }
 
 #[cfg(test)]
@@ -297,7 +347,7 @@ mod tests {
 
     #[test]
     fn decisions_on_delegations_belong_to_central_staff_or_the_hosting_head() {
-        let (read, write) = scopes_for(Role::UnitHead, 4, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::UnitHead, 4, &graph(), &BTreeMap::new());
         let head = Actor {
             user_id: Some(1),
             email: "h".into(),
@@ -305,15 +355,16 @@ mod tests {
             unit_id: Some(4),
             read,
             write,
+            led: BTreeMap::new(),
         };
-        let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeMap::new());
         let staff = Actor {
             role: Role::UnionStaff,
             read,
             write,
             ..head.clone()
         };
-        let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeMap::new());
         let central = Actor {
             role: Role::CentralStaff,
             unit_id: Some(1),
@@ -339,7 +390,7 @@ mod tests {
 
     #[test]
     fn union_staff_read_and_write_only_their_own_unit() {
-        let (read, write) = scopes_for(Role::UnionStaff, 3, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::UnionStaff, 3, &graph(), &BTreeMap::new());
         assert!(read.covers(Some(3)));
         assert!(!read.covers(Some(4)));
         assert!(!read.covers(None));
@@ -348,13 +399,14 @@ mod tests {
 
     #[test]
     fn a_merged_unit_inherits_its_predecessors_records() {
-        let (read, _) = scopes_for(Role::UnionStaff, 5, &graph(), &BTreeSet::new());
+        let (read, _) = scopes_for(Role::UnionStaff, 5, &graph(), &BTreeMap::new());
         assert!(read.covers(Some(3)) && read.covers(Some(6)) && !read.covers(Some(4)));
     }
 
     #[test]
     fn a_cluster_lead_reads_its_members_but_writes_only_its_own() {
-        let members: BTreeSet<i64> = [3, 4, 6].into();
+        let members: BTreeMap<i64, BTreeSet<i32>> =
+            [3, 4, 6].map(|m| (m, BTreeSet::from([2023]))).into();
         let (read, write) = scopes_for(Role::ClusterLead, 4, &graph(), &members);
         assert!(read.covers(Some(3)));
         assert!(!write.covers(Some(3)));
@@ -387,7 +439,8 @@ mod tests {
             report_move(false, Approved, Locked, false),
             Action::ApproveReport
         );
-        let members: BTreeSet<i64> = [3, 4, 6].into();
+        let members: BTreeMap<i64, BTreeSet<i32>> =
+            [3, 4, 6].map(|m| (m, BTreeSet::from([2023]))).into();
         let (read, write) = scopes_for(Role::ClusterLead, 4, &graph(), &members);
         let lead = Actor {
             user_id: Some(5),
@@ -396,10 +449,11 @@ mod tests {
             unit_id: Some(4),
             read,
             write,
+            led: BTreeMap::new(),
         };
         assert!(lead.may(Action::LeadCluster, Some(4)) && !lead.may(Action::LeadCluster, Some(3)));
         assert!(!lead.may(Action::ApproveReport, Some(4)));
-        let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::UnionStaff, 4, &graph(), &BTreeMap::new());
         let staff = Actor {
             role: Role::UnionStaff,
             read,
@@ -411,7 +465,7 @@ mod tests {
 
     #[test]
     fn viewers_never_write_and_admins_manage_structure() {
-        let (read, write) = scopes_for(Role::Viewer, 1, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::Viewer, 1, &graph(), &BTreeMap::new());
         let viewer = Actor {
             user_id: Some(9),
             email: "v@x.y".into(),
@@ -419,6 +473,7 @@ mod tests {
             unit_id: Some(1),
             read,
             write,
+            led: BTreeMap::new(),
         };
         assert!(viewer.may(Action::Read, Some(4)));
         assert!(!viewer.may(Action::Write, Some(4)));
@@ -426,7 +481,7 @@ mod tests {
             viewer.require(Action::Write, Some(4)),
             Err(Denied("your account is read-only"))
         );
-        let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::CentralStaff, 1, &graph(), &BTreeMap::new());
         let central = Actor {
             user_id: Some(2),
             email: "c@x.y".into(),
@@ -434,12 +489,13 @@ mod tests {
             unit_id: Some(1),
             read,
             write,
+            led: BTreeMap::new(),
         };
         assert!(central.may(Action::Write, Some(4)));
         assert!(!central.may(Action::ManageStructure, Some(4)));
         assert!(Actor::system().may(Action::ManageStructure, None));
         // An administrator placed below the root administers nothing.
-        let (read, write) = scopes_for(Role::SystemAdmin, 4, &graph(), &BTreeSet::new());
+        let (read, write) = scopes_for(Role::SystemAdmin, 4, &graph(), &BTreeMap::new());
         let local_admin = Actor {
             user_id: Some(9),
             email: "a".into(),
@@ -447,6 +503,7 @@ mod tests {
             unit_id: Some(4),
             read,
             write,
+            led: BTreeMap::new(),
         };
         for action in [
             Action::ManageStructure,
@@ -455,5 +512,31 @@ mod tests {
         ] {
             assert!(!local_admin.may(action, Some(4)), "{action:?}");
         }
+    }
+
+    #[test]
+    fn a_cluster_lead_reads_its_members_dated_records_of_the_years_it_led() {
+        let members = BTreeMap::from([(3, BTreeSet::from([2023])), (6, BTreeSet::from([2023]))]);
+        let g = graph();
+        let (read, write) = scopes_for(Role::ClusterLead, 4, &g, &members);
+        let lead = Actor {
+            user_id: Some(5),
+            email: "l@x.y".into(),
+            role: Role::ClusterLead,
+            unit_id: Some(4),
+            read,
+            write,
+            led: led_only(Role::ClusterLead, 4, &g, &members),
+        };
+        assert!(lead.may_read_dated(Some(3), 2023));
+        assert!(
+            !lead.may_read_dated(Some(3), 2026),
+            "a year it did not lead"
+        );
+        assert!(
+            lead.may_read_dated(Some(4), 2026),
+            "its own records, every year"
+        );
+        assert!(!lead.may_read_dated(Some(5), 2023), "not a member");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use icu_collator::{Collator, CollatorBorrowed, options::CollatorOptions};
 use icu_locale::locale;
 use unicode_normalization::UnicodeNormalization;
@@ -62,12 +62,31 @@ pub fn paragraphs(s: &str) -> Option<String> {
     Some(s.trim().replace("\r\n", "\n")).filter(|s| !s.is_empty())
 }
 
-/// Parses `dd/mm/yyyy` (the UI's form) or ISO `yyyy-mm-dd` (the API's).
+/// Years a date of the federation's work may fall in.
+pub const WORK_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Parses `dd/mm/yyyy` (the UI's form) or ISO `yyyy-mm-dd` (the API's), in [`WORK_YEARS`].
 pub fn parse_date(input: &str) -> Result<NaiveDate, crate::error::Problem> {
+    let date = parse_historic_date(input)?;
+    if WORK_YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(crate::error::said(
+            "date-out-of-range",
+            [("value", input.trim().to_owned())],
+        ))
+    }
+}
+
+/// [`parse_date`] for a date that may lie further back (when a partner was founded, what a
+/// commemoration remembers).
+pub fn parse_historic_date(input: &str) -> Result<NaiveDate, crate::error::Problem> {
     let input = input.trim();
     NaiveDate::parse_from_str(input, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(input, "%d/%m/%Y"))
-        .map_err(|_| crate::error::Problem::NotADate {
+        .ok()
+        .filter(|d| (1000..=*WORK_YEARS.end()).contains(&d.year()))
+        .ok_or_else(|| crate::error::Problem::NotADate {
             value: input.to_owned(),
         })
 }

@@ -5,11 +5,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor};
 use amity_domain::country::CountryCode;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query, SimpleExpr};
 use serde::Serialize;
 
-use crate::audit::{self, AuditAction, Entry, scope_cond};
+use crate::audit::{self, AuditAction, Entry, dated_scope_cond};
 use crate::db::{Conn, Record};
 use crate::error::{Error, Result};
 use crate::schema::{ActivityLinks, AgreementTasks, Agreements, Delegations, Events};
@@ -146,7 +146,8 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
     /// The reader's scope and the shared filters, as one condition to which a list adds its own.
     pub(crate) fn shared_cond(&self, conn: &Conn, actor: &Actor, f: &ActivityFilter) -> Cond {
         let mut cond = Cond::all();
-        if let Some(scoped) = scope_cond(&actor.read, Expr::col(self.owner)) {
+        if let Some(scoped) = dated_scope_cond(actor, Expr::col(self.owner), Expr::col(self.start))
+        {
             cond = cond.add(scoped);
         }
         if let Some(from) = f.from {
@@ -215,8 +216,11 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
         load_many: impl AsyncFn(&mut Conn, Vec<R>) -> Result<Vec<A>>,
     ) -> Result<A> {
         let record = self.fetch(conn, columns, id, load_many).await?;
-        self.readable(actor, record.owner_unit_id())?;
-        Ok(record)
+        if actor.may_read_dated(Some(record.owner_unit_id()), record.start_on().year()) {
+            Ok(record)
+        } else {
+            Err(Error::NotFound(self.entity))
+        }
     }
 
     /// Inserts a row of these columns and values and returns its id.
@@ -284,16 +288,6 @@ impl<T: Iden + Copy + 'static> ListTable<T> {
             out.extend(load_many(conn, chunk).await?.iter().map(A::contribution));
         }
         Ok(out)
-    }
-
-    /// Whether the actor may read a record of the unit `owner`; one it may not is reported as
-    /// not found, so its existence does not leak.
-    pub(crate) fn readable(&self, actor: &Actor, owner: i64) -> Result<()> {
-        if actor.may(Action::Read, Some(owner)) {
-            Ok(())
-        } else {
-            Err(Error::NotFound(self.entity))
-        }
     }
 
     /// How many rows match `cond`, and the page of them ordered by `by` (then by id, the same
@@ -498,6 +492,8 @@ pub(crate) trait Activity: Serialize {
     const ENTITY: &'static str;
     fn id(&self) -> i64;
     fn owner_unit_id(&self) -> i64;
+    /// The day it starts: the year a cluster lead's reading of it is decided by.
+    fn start_on(&self) -> NaiveDate;
     /// What the audit keeps of it.
     fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)

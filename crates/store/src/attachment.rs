@@ -38,41 +38,201 @@ pub const ALLOWED: [(&str, &str); 12] = [
 ];
 
 /// Where file contents live: `<root>/<first two hex digits>/<sha256>`.
-#[derive(Debug, Clone)]
+///
+/// One is made per request. A file attached in a transaction is written under a unique
+/// temporary name beside its place and synced ([`FileStore::stage`]); only once the transaction
+/// has committed does [`FileStore::publish`] move it into place. Dropped unpublished (the
+/// transaction failed), the temporary files go with it, so a refused write leaves nothing behind.
+#[derive(Debug)]
 pub struct FileStore {
     pub root: PathBuf,
     /// The largest file accepted, in bytes.
     pub max_bytes: usize,
+    staged: std::sync::Mutex<Vec<Staged>>,
+}
+
+/// A file written and synced under a temporary name, waiting for its transaction.
+#[derive(Debug)]
+struct Staged {
+    temp: PathBuf,
+    path: PathBuf,
+}
+
+fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Other(anyhow::anyhow!("{what} {}: {e}", path.display()))
+}
+
+/// Runs file work on the blocking threads, never on the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Other(anyhow::anyhow!("file work stopped: {e}")))?
 }
 
 impl FileStore {
+    pub fn new(root: PathBuf, max_bytes: usize) -> Self {
+        FileStore {
+            root,
+            max_bytes,
+            staged: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
     fn path_of(&self, sha256: &str) -> PathBuf {
         self.root.join(&sha256[..2]).join(sha256)
     }
 
-    /// Writes the bytes under their hash unless already there; returns the hash.
-    fn put(&self, bytes: &[u8]) -> Result<String> {
-        let sha = hex::encode(Sha256::digest(bytes));
+    fn staged(&self) -> std::sync::MutexGuard<'_, Vec<Staged>> {
+        self.staged
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes the bytes under a unique temporary name beside their place and syncs them,
+    /// unless the content is already stored; returns their hash. Nothing is in place until
+    /// [`FileStore::publish`].
+    async fn stage(&self, bytes: &[u8]) -> Result<String> {
+        let owned = bytes.to_vec();
+        let sha = blocking(move || Ok(hex::encode(Sha256::digest(&owned)))).await?;
         let path = self.path_of(&sha);
-        if !path.exists() {
-            let dir = path.parent().unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Other(anyhow::anyhow!("creating {}: {e}", dir.display())))?;
-            // Written beside, then renamed: a reader never sees half a file.
-            let partial = dir.join(format!("{sha}.{}.partial", std::process::id()));
-            std::fs::write(&partial, bytes)
-                .map_err(|e| Error::Other(anyhow::anyhow!("writing {}: {e}", partial.display())))?;
-            std::fs::rename(&partial, &path)
-                .map_err(|e| Error::Other(anyhow::anyhow!("storing {}: {e}", path.display())))?;
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(sha);
         }
+        let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
+        let mut nonce = [0u8; 8];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut nonce);
+        let temp = dir.join(format!("{sha}.{}.partial", hex::encode(nonce)));
+        let (owned, written) = (bytes.to_vec(), temp.clone());
+        blocking(move || {
+            use std::io::Write;
+            std::fs::create_dir_all(&dir).map_err(|e| io_error("creating", &dir, e))?;
+            let mut file =
+                std::fs::File::create(&written).map_err(|e| io_error("writing", &written, e))?;
+            file.write_all(&owned)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| io_error("writing", &written, e))
+        })
+        .await?;
+        self.staged().push(Staged { temp, path });
         Ok(sha)
     }
 
-    /// The bytes of a stored file.
-    pub fn read(&self, sha256: &str) -> Result<Vec<u8>> {
-        std::fs::read(self.path_of(sha256))
+    /// Moves the files staged for a transaction into place, now that it has committed, and
+    /// syncs their folders so the names survive a power loss.
+    pub async fn publish(&self) -> Result<()> {
+        let staged = std::mem::take(&mut *self.staged());
+        if staged.is_empty() {
+            return Ok(());
+        }
+        blocking(move || {
+            for Staged { temp, path } in staged {
+                std::fs::rename(&temp, &path).map_err(|e| io_error("storing", &path, e))?;
+                if let Some(dir) = path.parent() {
+                    std::fs::File::open(dir)
+                        .and_then(|d| d.sync_all())
+                        .map_err(|e| io_error("syncing", dir, e))?;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// The bytes of a stored file, read off the async threads.
+    pub async fn read(&self, sha256: &str) -> Result<Vec<u8>> {
+        tokio::fs::read(self.path_of(sha256))
+            .await
             .map_err(|e| Error::Other(anyhow::anyhow!("reading stored file {sha256}: {e}")))
     }
+
+    /// Removes the content `sha256` if no attachment refers to it any more; call after the
+    /// transaction that detached it has committed. Whether it was removed.
+    pub async fn forget_unused(&self, conn: &mut Conn, sha256: &str) -> Result<bool> {
+        let (users,): (i64,) = conn
+            .fetch_one(
+                Query::select()
+                    .expr(Expr::col(Attachments::Id).count())
+                    .from(Attachments::Table)
+                    .and_where(Expr::col(Attachments::Sha256).eq(sha256)),
+            )
+            .await?;
+        if users > 0 {
+            return Ok(false);
+        }
+        match tokio::fs::remove_file(self.path_of(sha256)).await {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_error("removing", &self.path_of(sha256), e)),
+        }
+    }
+}
+
+impl Drop for FileStore {
+    /// Files staged for a transaction that never committed are not kept.
+    fn drop(&mut self) {
+        for Staged { temp, .. } in std::mem::take(&mut *self.staged()) {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// How the stored files and the attachments referring to them differ: what `amity check
+/// --files` reports.
+#[derive(Debug, Default)]
+pub struct FileCheck {
+    /// Stored files no attachment refers to.
+    pub orphans: Vec<PathBuf>,
+    /// Attachments whose content is not stored.
+    pub missing: Vec<String>,
+    /// Temporary files of writes that never finished.
+    pub unfinished: Vec<PathBuf>,
+    /// Stored files checked.
+    pub stored: usize,
+}
+
+/// Compares the files under `root` with the attachments in the database.
+pub async fn check_files(conn: &mut Conn, root: &Path) -> Result<FileCheck> {
+    let referred: Vec<(String,)> = conn
+        .fetch_all(
+            Query::select()
+                .distinct()
+                .column(Attachments::Sha256)
+                .from(Attachments::Table),
+        )
+        .await?;
+    let referred: std::collections::BTreeSet<String> = referred.into_iter().map(|(s,)| s).collect();
+    let root = root.to_owned();
+    blocking(move || {
+        let mut check = FileCheck::default();
+        let mut found = std::collections::BTreeSet::new();
+        let dirs = match std::fs::read_dir(&root) {
+            Ok(d) => d.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_error("reading", &root, e)),
+        };
+        for dir in dirs.into_iter().filter(|d| d.is_dir()) {
+            for entry in std::fs::read_dir(&dir).map_err(|e| io_error("reading", &dir, e))? {
+                let path = entry.map_err(|e| io_error("reading", &dir, e))?.path();
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                if name.ends_with(".partial") {
+                    check.unfinished.push(path);
+                } else if referred.contains(name) {
+                    check.stored += 1;
+                    found.insert(name.to_owned());
+                } else {
+                    check.orphans.push(path);
+                }
+            }
+        }
+        check.missing = referred.difference(&found).cloned().collect();
+        Ok(check)
+    })
+    .await
 }
 
 /// A file attached to a record.
@@ -174,7 +334,7 @@ pub(crate) async fn keep(
             ),
         ));
     }
-    let sha = files.put(bytes)?;
+    let sha = files.stage(bytes).await?;
     let now = Utc::now();
     let id = conn
         .insert_id(
@@ -301,4 +461,55 @@ pub(crate) async fn detach_all(conn: &mut Conn, record_type: &str, record_id: i6
     )
     .await
     .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files_under(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn a_file_is_in_place_only_once_its_transaction_committed() {
+        let root = std::env::temp_dir().join(format!("amity-stage-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        // A write that failed: the store is dropped unpublished and leaves nothing behind.
+        let failed = FileStore::new(root.clone(), 1024);
+        let sha = failed.stage(b"%PDF-1.4 refused").await.expect("staged");
+        assert_eq!(files_under(&root).len(), 1, "only the temporary file");
+        assert!(
+            !failed.path_of(&sha).exists(),
+            "not in place before the commit"
+        );
+        drop(failed);
+        assert!(files_under(&root).is_empty(), "{:?}", files_under(&root));
+        // Two writes of the same bytes at once get their own temporary names.
+        let (a, b) = (
+            FileStore::new(root.clone(), 1024),
+            FileStore::new(root.clone(), 1024),
+        );
+        let (sa, sb) = tokio::join!(a.stage(b"%PDF-1.4 same"), b.stage(b"%PDF-1.4 same"));
+        assert_eq!(sa.expect("a"), sb.expect("b"));
+        assert_eq!(files_under(&root).len(), 2);
+        a.publish().await.expect("published");
+        b.publish().await.expect("published");
+        let kept = files_under(&root);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(
+            kept[0].extension().is_none(),
+            "in place under its hash: {kept:?}"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

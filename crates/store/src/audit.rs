@@ -1,8 +1,8 @@
 //! The audit trail: every write appends an entry in its own transaction; nothing edits or
 //! deletes entries.
 
-use amity_domain::authz::{Actor, Scope};
-use chrono::{DateTime, Utc};
+use amity_domain::authz::{AUDIT_KINDS_RESTRICTED, Actor, Scope};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_query::{Cond, Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -55,10 +55,14 @@ pub enum AuditAction {
     Detach,
     /// A record removed (the entry keeps what it was).
     Delete,
+    /// An account signed in (the entry keeps the client's address and the way in).
+    SignIn,
+    /// A sign-in refused: unknown account, wrong password or disabled account.
+    SignInRefused,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Merge,
@@ -72,6 +76,8 @@ impl AuditAction {
         AuditAction::Attach,
         AuditAction::Detach,
         AuditAction::Delete,
+        AuditAction::SignIn,
+        AuditAction::SignInRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +95,8 @@ impl AuditAction {
             AuditAction::Attach => "attach",
             AuditAction::Detach => "detach",
             AuditAction::Delete => "delete",
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInRefused => "sign_in_refused",
         }
     }
 }
@@ -182,6 +190,34 @@ pub(crate) fn scope_cond(scope: &Scope, unit_col: Expr) -> Option<Cond> {
     }
 }
 
+/// Restricts a query on records owned by `unit_col` and dated by `date_col` to what the actor
+/// may read: its read scope, and for units it reads only as a cluster's lead, the years it led.
+pub(crate) fn dated_scope_cond(actor: &Actor, unit_col: Expr, date_col: Expr) -> Option<Cond> {
+    let scoped = scope_cond(&actor.read, unit_col.clone());
+    if actor.led.is_empty() {
+        return scoped;
+    }
+    let mut led = Cond::any().add(unit_col.clone().is_not_in(actor.led.keys().copied()));
+    for (unit, years) in &actor.led {
+        let mut in_years = Cond::any();
+        for year in years {
+            let (Some(first), Some(next)) = (
+                NaiveDate::from_ymd_opt(*year, 1, 1),
+                NaiveDate::from_ymd_opt(*year + 1, 1, 1),
+            ) else {
+                continue;
+            };
+            in_years = in_years.add(
+                Cond::all()
+                    .add(date_col.clone().gte(first))
+                    .add(date_col.clone().lt(next)),
+            );
+        }
+        led = led.add(Cond::all().add(unit_col.clone().eq(*unit)).add(in_years));
+    }
+    Some(scoped.unwrap_or_else(Cond::all).add(led))
+}
+
 /// Entries the actor may read, newest first (or oldest first), with the total for paging.
 pub async fn list(
     conn: &mut Conn,
@@ -200,8 +236,15 @@ pub async fn list(
     if let Some(a) = filter.actor_id {
         cond = cond.add(Expr::col(AuditLog::ActorId).eq(a));
     }
-    if let Some(scoped) = scope_cond(&actor.read, Expr::col(AuditLog::UnitId)) {
+    if let Some(scoped) =
+        dated_scope_cond(actor, Expr::col(AuditLog::UnitId), Expr::col(AuditLog::At))
+    {
         cond = cond.add(scoped);
+    }
+    for (kind, needs) in AUDIT_KINDS_RESTRICTED {
+        if !actor.may(needs, None) {
+            cond = cond.add(Expr::col(AuditLog::EntityType).ne(kind));
+        }
     }
     let (total,): (i64,) = conn
         .fetch_one(

@@ -47,7 +47,48 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// How long a request waits for a pooled connection before failing (not 30 s of silence).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest a PostgreSQL statement may run.
+const STATEMENT_TIMEOUT: &str = "60s";
+
 impl Db {
+    /// Writes a consistent copy of the embedded database to `to` while it serves
+    /// (`VACUUM INTO`: one read transaction, so the copy is one moment of the data). Only for
+    /// SQLite; PostgreSQL is backed up with its own tools (`pg_dump`).
+    pub async fn snapshot_to(&self, to: &std::path::Path) -> Result<()> {
+        let Db::Sqlite(pool) = self else {
+            return Err(crate::Error::Other(anyhow::anyhow!(
+                "the database is PostgreSQL: back it up with pg_dump (see docs/RELIABILITY.md)"
+            )));
+        };
+        let target = to
+            .to_str()
+            .ok_or_else(|| crate::Error::Other(anyhow::anyhow!("{} is not UTF-8", to.display())))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// SQLite's own check of the database file: `ok`, or what it found wrong.
+    pub async fn integrity_check(&self) -> Result<String> {
+        match self {
+            Db::Sqlite(pool) => {
+                let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check")
+                    .fetch_all(pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(r,)| r)
+                    .collect::<Vec<_>>()
+                    .join("; "))
+            }
+            Db::Postgres(_) => Ok("ok".into()),
+        }
+    }
+
     /// Connects to `sqlite://…` or `postgres://…`, choosing the backend from the scheme.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         if url.starts_with("sqlite:") {
@@ -55,20 +96,25 @@ impl Db {
                 .with_context(|| format!("parsing database url {}", redact_url(url)))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                // Every acknowledged commit, audit entry included, survives a power loss.
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_with(options)
                 .await
                 .with_context(|| format!("opening {}", redact_url(url)))?;
             Ok(Db::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)
-                .with_context(|| format!("parsing database url {}", redact_url(url)))?;
+                .with_context(|| format!("parsing database url {}", redact_url(url)))?
+                // No statement runs longer than this: a runaway query ends, not the server.
+                .options([("statement_timeout", STATEMENT_TIMEOUT)]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_with(options)
                 .await
                 .with_context(|| format!("connecting to {}", redact_url(url)))?;

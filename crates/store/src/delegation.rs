@@ -891,6 +891,9 @@ impl activity::Activity for Delegation {
     fn owner_unit_id(&self) -> i64 {
         self.owner_unit_id
     }
+    fn start_on(&self) -> NaiveDate {
+        self.start_on
+    }
     fn to_json(&self) -> Value {
         let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut v {

@@ -25,6 +25,9 @@ pub enum Error {
         field: String,
         candidates: Vec<serde_json::Value>,
     },
+    /// Too many failed attempts: try again after this long.
+    #[error("too many failed attempts; try again in {} s", .0.num_seconds().max(1))]
+    Throttled(chrono::Duration),
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

@@ -462,6 +462,9 @@ impl activity::Activity for Event {
     fn owner_unit_id(&self) -> i64 {
         self.owner_unit_id
     }
+    fn start_on(&self) -> NaiveDate {
+        self.start_on
+    }
     /// What the event adds to the live totals, in the month it starts.
     fn contribution(&self) -> Contribution {
         let mut c = Contribution::default();

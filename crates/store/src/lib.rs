@@ -39,6 +39,7 @@ pub mod seed;
 mod sets;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod throttle;
 pub mod timeline;
 pub mod todo;
 pub mod totals;

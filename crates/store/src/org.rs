@@ -4,7 +4,7 @@
 //! with a validity period, so the tree can be read `as_of` any date; merges, splits, renames,
 //! moves and closures are recorded as events with lineage links.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use amity_domain::authz::{Action, Actor};
 use amity_domain::error::Checker;
@@ -1789,9 +1789,12 @@ pub async fn cluster_roles_of(conn: &mut Conn, units: &BTreeSet<i64>) -> Result<
 }
 
 /// Members of the clusters `units` led, in the years they led them.
-pub async fn led_cluster_members(conn: &mut Conn, units: &BTreeSet<i64>) -> Result<BTreeSet<i64>> {
+pub async fn led_cluster_members(
+    conn: &mut Conn,
+    units: &BTreeSet<i64>,
+) -> Result<BTreeMap<i64, BTreeSet<i32>>> {
     if units.is_empty() {
-        return Ok(BTreeSet::new());
+        return Ok(BTreeMap::new());
     }
     let led: Vec<(i64, i32)> = conn
         .fetch_all(
@@ -1801,14 +1804,11 @@ pub async fn led_cluster_members(conn: &mut Conn, units: &BTreeSet<i64>) -> Resu
                 .and_where(Expr::col(ClusterRoles::LeadUnitId).is_in(units.iter().copied())),
         )
         .await?;
-    let mut members = BTreeSet::new();
+    let mut members: BTreeMap<i64, BTreeSet<i32>> = BTreeMap::new();
     for (cluster, year) in led {
-        members.extend(
-            cluster_members(conn, cluster, year)
-                .await?
-                .into_iter()
-                .map(|m| m.id),
-        );
+        for m in cluster_members(conn, cluster, year).await? {
+            members.entry(m.id).or_default().insert(year);
+        }
     }
     Ok(members)
 }

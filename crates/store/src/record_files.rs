@@ -68,8 +68,10 @@ pub async fn get(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Attachment> 
     Ok(readable(conn, actor, id).await?.0)
 }
 
-/// Removes an attachment (whoever may change its record), audited.
-pub async fn detach(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
+/// Removes an attachment (whoever may change its record), audited; what it was. Its content
+/// stays stored until [`FileStore::forget_unused`] after the commit.
+pub async fn detach(conn: &mut Conn, actor: &Actor, id: i64) -> Result<Attachment> {
     let (found, owner) = readable(conn, actor, id).await?;
-    attachment::detach(conn, actor, &found, owner).await
+    attachment::detach(conn, actor, &found, owner).await?;
+    Ok(found)
 }

@@ -108,6 +108,15 @@ pub(crate) enum Sessions {
 }
 
 #[derive(Iden, Clone, Copy)]
+pub(crate) enum SignInThrottle {
+    Table,
+    Key,
+    Failures,
+    LastFailureAt,
+    BlockedUntil,
+}
+
+#[derive(Iden, Clone, Copy)]
 pub(crate) enum AuditLog {
     Table,
     Id,

@@ -1,6 +1,6 @@
 //! Resolves an account into an [`Actor`]: the scopes every read filter and write check use.
 
-use amity_domain::authz::{Actor, Scope, scopes_for};
+use amity_domain::authz::{Actor, Scope, led_only, scopes_for};
 
 use crate::db::Conn;
 use crate::error::Result;
@@ -18,6 +18,7 @@ pub async fn actor_for(conn: &mut Conn, user: &User) -> Result<Actor> {
         Default::default()
     };
     let (read, write) = scopes_for(user.role, user.unit_id, &graph, &led);
+    let led = led_only(user.role, user.unit_id, &graph, &led);
     Ok(Actor {
         user_id: Some(user.id),
         email: user.email.clone(),
@@ -25,6 +26,7 @@ pub async fn actor_for(conn: &mut Conn, user: &User) -> Result<Actor> {
         unit_id: Some(user.unit_id),
         read,
         write,
+        led,
     })
 }
 

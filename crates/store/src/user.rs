@@ -17,8 +17,11 @@ use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::schema::{Sessions, Users};
 use crate::search::{self, Doc};
+use crate::throttle;
 
 const ENTITY: &str = "user";
+/// The audit trail's name for sign-ins and refused sign-ins.
+pub const SIGN_IN: &str = "sign_in";
 
 /// A real hash of nothing in particular, checked against when the account does not exist.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -394,24 +397,37 @@ pub async fn list(
     ))
 }
 
-/// Changes the actor's own password after checking the current one, ending every session of the
-/// account (the caller starts a new one). Audited without either password.
+/// Changes the actor's own password after checking the current one, ends every session of the
+/// account and, given `renew`, starts a web session lasting that long. A wrong current password counts as a failed
+/// sign-in of the attempt ([`throttle`]) and, too often, makes it wait. Audited without either
+/// password.
 pub async fn change_own_password(
-    conn: &mut Conn,
+    db: &crate::Db,
     actor: &Actor,
     current: &str,
     new: &Password,
-) -> Result<()> {
+    (attempt, renew): (&throttle::Attempt, Option<Duration>),
+) -> Result<Option<NewSession>> {
     let id = actor.user_id.ok_or(Error::NotFound("account"))?;
-    let (hash, unit_id): (String, i64) = conn
-        .fetch_one(
-            Query::select()
-                .columns([Users::PasswordHash, Users::UnitId])
-                .from(Users::Table)
-                .and_where(Expr::col(Users::Id).eq(id)),
-        )
-        .await?;
-    if !verify_password(&hash, current) {
+    let now = Utc::now();
+    let (wait, hash, unit_id) = {
+        let mut conn = db.conn().await?;
+        let wait = throttle::wait(&mut conn, attempt, now).await?;
+        let (hash, unit_id): (String, i64) = conn
+            .fetch_one(
+                Query::select()
+                    .columns([Users::PasswordHash, Users::UnitId])
+                    .from(Users::Table)
+                    .and_where(Expr::col(Users::Id).eq(id)),
+            )
+            .await?;
+        (wait, hash, unit_id)
+    };
+    if let Some(wait) = wait {
+        return Err(Error::Throttled(wait));
+    }
+    if !verify_off_thread(hash, current.to_owned()).await {
+        throttle::failed(&mut db.conn().await?, attempt, now).await?;
         return Err(Error::invalid(
             "current_password",
             amity_domain::error::said("not-current-password", []),
@@ -423,15 +439,26 @@ pub async fn change_own_password(
             amity_domain::error::said("same-password", []),
         ));
     }
-    conn.execute(
+    let hashed = {
+        let new = new.clone();
+        let _permit = HASHING
+            .acquire()
+            .await
+            .map_err(|e| Error::Other(e.into()))?;
+        tokio::task::spawn_blocking(move || hash_password(&new))
+            .await
+            .map_err(|e| Error::Other(e.into()))??
+    };
+    let mut tx = db.begin().await?;
+    tx.execute(
         Query::update()
             .table(Users::Table)
-            .value(Users::PasswordHash, hash_password(new)?)
+            .value(Users::PasswordHash, hashed)
             .value(Users::UpdatedAt, Utc::now())
             .and_where(Expr::col(Users::Id).eq(id)),
     )
     .await?;
-    conn.execute(
+    tx.execute(
         Query::delete()
             .from_table(Sessions::Table)
             .and_where(Expr::col(Sessions::UserId).eq(id)),
@@ -439,7 +466,7 @@ pub async fn change_own_password(
     .await?;
     let after = serde_json::json!({ "password": "(changed)" });
     audit::record(
-        conn,
+        &mut tx,
         actor,
         Entry {
             action: AuditAction::ChangePassword,
@@ -450,29 +477,150 @@ pub async fn change_own_password(
             after: Some(&after),
         },
     )
-    .await
+    .await?;
+    let session = match renew {
+        Some(ttl) => Some(start_session(&mut tx, id, SessionKind::Web, ttl).await?),
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(session)
 }
 
 /// Checks an email and password; `None` for an unknown account, a wrong password or a
-/// disabled account alike (the caller must not tell them apart).
+/// disabled account alike (the caller must not tell them apart). Neither throttled nor audited:
+/// people sign in through [`sign_in`].
 pub async fn authenticate(conn: &mut Conn, email: &str, password: &str) -> Result<Option<User>> {
-    let row: Option<(i64, String, bool)> = conn
+    let account = credentials(conn, email).await?;
+    let hash = account
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |a| a.hash.clone());
+    let matches = verify_off_thread(hash, password.to_owned()).await;
+    match account {
+        Some(a) if a.active && matches => get_unscoped(conn, a.id).await.map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// What the sign-in check reads of an account.
+struct Credentials {
+    id: i64,
+    hash: String,
+    active: bool,
+    unit_id: i64,
+}
+
+async fn credentials(conn: &mut Conn, email: &str) -> Result<Option<Credentials>> {
+    let row: Option<(i64, String, bool, i64)> = conn
         .fetch_optional(
             Query::select()
-                .columns([Users::Id, Users::PasswordHash, Users::Active])
+                .columns([Users::Id, Users::PasswordHash, Users::Active, Users::UnitId])
                 .from(Users::Table)
                 .and_where(Expr::col(Users::Email).eq(email.trim().to_lowercase())),
         )
         .await?;
-    let Some((id, hash, active)) = row else {
-        // Spend the same effort as a real check, so timing does not reveal which emails exist.
-        let _ = verify_password(&DUMMY_HASH, password);
-        return Ok(None);
+    Ok(row.map(|(id, hash, active, unit_id)| Credentials {
+        id,
+        hash,
+        active,
+        unit_id,
+    }))
+}
+
+/// How many password checks run at once: each takes a core and 19 MiB for tens of
+/// milliseconds, so more than the cores only queues them in memory.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+});
+
+/// Checks a password on the blocking threads, a few at a time, never on the async workers.
+async fn verify_off_thread(hash: String, password: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
     };
-    if !active || !verify_password(&hash, password) {
-        return Ok(None);
+    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false)
+}
+
+/// What a sign-in came to.
+#[derive(Debug)]
+pub enum SignIn {
+    Granted {
+        user: User,
+        session: NewSession,
+    },
+    /// Unknown account, wrong password or disabled account alike.
+    Refused,
+    /// Too many failures: try again after this long (nothing was checked).
+    Wait(Duration),
+}
+
+/// Signs in with an email and password: waits first if the attempt's account, address or both
+/// have failed too often ([`throttle`]), then checks the password off the async threads, and in
+/// one transaction counts the outcome, audits it (readable by administrators) and, on success,
+/// starts a session lasting `ttl`.
+pub async fn sign_in(
+    db: &crate::Db,
+    attempt: &throttle::Attempt,
+    password: &str,
+    kind: SessionKind,
+    ttl: Duration,
+) -> Result<SignIn> {
+    let now = Utc::now();
+    let (wait, account) = {
+        let mut conn = db.conn().await?;
+        let wait = throttle::wait(&mut conn, attempt, now).await?;
+        (wait, credentials(&mut conn, attempt.email()).await?)
+    };
+    if let Some(wait) = wait {
+        return Ok(SignIn::Wait(wait));
     }
-    get_unscoped(conn, id).await.map(Some)
+    let hash = account
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |a| a.hash.clone());
+    let matches = verify_off_thread(hash, password.to_owned()).await;
+    let granted = account.as_ref().is_some_and(|a| a.active) && matches;
+    let mut tx = db.begin().await?;
+    let actor = Actor {
+        user_id: account.as_ref().map(|a| a.id),
+        email: attempt.email().chars().take(254).collect(),
+        ..Actor::system()
+    };
+    let after = serde_json::json!({
+        "client_address": attempt.address().map(|a| a.to_string()),
+        "via": kind.as_str(),
+    });
+    audit::record(
+        &mut tx,
+        &actor,
+        Entry {
+            action: if granted {
+                AuditAction::SignIn
+            } else {
+                AuditAction::SignInRefused
+            },
+            entity_type: SIGN_IN,
+            entity_id: account.as_ref().map_or(0, |a| a.id),
+            unit_id: account.as_ref().map(|a| a.unit_id),
+            before: None,
+            after: Some(&after),
+        },
+    )
+    .await?;
+    let outcome = match account.filter(|_| granted) {
+        Some(a) => {
+            throttle::succeeded(&mut tx, attempt).await?;
+            let user = get_unscoped(&mut tx, a.id).await?;
+            let session = start_session(&mut tx, a.id, kind, ttl).await?;
+            SignIn::Granted { user, session }
+        }
+        None => {
+            throttle::failed(&mut tx, attempt, now).await?;
+            SignIn::Refused
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
 }
 
 /// What a session is for.

@@ -100,7 +100,9 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// Reads the CSRF token from the header or, for a form post, from the body (which is put back
-/// for the handler), or for a file upload, from the query.
+/// for the handler); for a file upload, from the form's first field (read from the start of
+/// the streamed body, which the handler then reads whole). Never from the address, which
+/// browsers keep in history and send on in `Referer`.
 async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok((Some(h.to_owned()), req));
@@ -111,11 +113,7 @@ async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("multipart/form-data"));
     if is_multipart {
-        // A file upload form carries its token in the action's query (its body is streamed).
-        let token = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.into_owned());
-        return Ok((token, req));
+        return Ok(csrf_of_upload(req).await);
     }
     let is_form = req
         .headers()
@@ -132,7 +130,79 @@ async fn csrf_of(req: Request) -> Result<(Option<String>, Request), Response> {
     let token = url::form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v.into_owned());
-    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+    Ok((
+        token,
+        Request::from_parts(parts, Body::from(printable(bytes))),
+    ))
+}
+
+/// A form's fields without control characters (line breaks and tabs kept): what people can
+/// type, never a NUL or an escape sequence pasted in.
+fn printable(bytes: axum::body::Bytes) -> axum::body::Bytes {
+    let unprintable = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
+    if !pairs
+        .iter()
+        .any(|(k, v)| k.chars().chain(v.chars()).any(unprintable))
+    {
+        return bytes;
+    }
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        let clean = |s: &str| s.chars().filter(|c| !unprintable(*c)).collect::<String>();
+        out.append_pair(&clean(k), &clean(v));
+    }
+    axum::body::Bytes::from(out.finish())
+}
+
+/// How much of an upload's body is read to find its first field, the token.
+const UPLOAD_HEAD_BYTES: usize = 8 * 1024;
+
+/// The CSRF token an upload form sends as its first field, and the request with its body
+/// whole again.
+async fn csrf_of_upload(req: Request) -> (Option<String>, Request) {
+    use futures_util::StreamExt;
+    let boundary = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| {
+            ct.split(';')
+                .find_map(|p| p.trim().strip_prefix("boundary="))
+                .map(|b| b.trim_matches('"').to_owned())
+        });
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head = Vec::new();
+    let mut failed = None;
+    while head.len() < UPLOAD_HEAD_BYTES {
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(e)) => {
+                failed = Some(e);
+                break;
+            }
+            None => break,
+        }
+    }
+    let token = boundary.and_then(|b| first_field(&head, &b, CSRF_FIELD));
+    let rest = futures_util::stream::iter(failed.map(Err)).chain(stream);
+    let whole =
+        futures_util::stream::once(async move { Ok(axum::body::Bytes::from(head)) }).chain(rest);
+    (token, Request::from_parts(parts, Body::from_stream(whole)))
+}
+
+/// The value of a multipart body's first part when it is the field `name`.
+fn first_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let part = text.strip_prefix(&format!("--{boundary}\r\n"))?;
+    let (headers, rest) = part.split_once("\r\n\r\n")?;
+    let named = headers.lines().any(|h| {
+        h.to_ascii_lowercase().starts_with("content-disposition:")
+            && h.contains(&format!("name=\"{name}\""))
+    });
+    let (value, _) = rest.split_once(&format!("\r\n--{boundary}"))?;
+    named.then(|| value.to_owned())
 }
 
 /// The middleware. See the module documentation.

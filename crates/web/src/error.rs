@@ -16,6 +16,8 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     /// Existing records a refused one may duplicate (409), for the client to show or confirm.
     pub candidates: Vec<serde_json::Value>,
+    /// Seconds to wait before trying again (429), sent as `Retry-After`.
+    pub retry_after: Option<i64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -40,6 +42,7 @@ impl ApiError {
             status,
             errors: vec![FieldError::new("", detail)],
             candidates: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -48,6 +51,7 @@ impl ApiError {
             status,
             errors: vec![FieldError::new(field, detail)],
             candidates: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -61,6 +65,18 @@ impl ApiError {
     pub fn not_found() -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "no such resource")
     }
+
+    /// Too many failed sign-ins: try again after `wait`.
+    pub fn throttled(wait: chrono::Duration) -> Self {
+        let seconds = retry_after_seconds(wait);
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                amity_domain::error::said("sign-in-wait", [("seconds", seconds.to_string())]),
+            )
+        }
+    }
 }
 
 impl From<Invalid> for ApiError {
@@ -69,6 +85,7 @@ impl From<Invalid> for ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             errors: invalid.0,
             candidates: Vec::new(),
+            retry_after: None,
         }
     }
 }
@@ -86,6 +103,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { field, detail } => {
                 ApiError::field(StatusCode::CONFLICT, &field, detail)
             }
+            StoreError::Throttled(wait) => ApiError::throttled(wait),
             StoreError::Duplicate { field, candidates } => ApiError {
                 candidates,
                 ..ApiError::field(
@@ -167,6 +185,17 @@ impl IntoResponse for ApiError {
                 .collect(),
             candidates: &self.candidates,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
+}
+
+/// A wait in whole seconds, rounded up, at least one.
+pub fn retry_after_seconds(wait: chrono::Duration) -> i64 {
+    (wait.num_milliseconds() + 999).div_euclid(1000).max(1)
 }

@@ -91,6 +91,19 @@ fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The most characters a spreadsheet cell holds; a longer text is cut and marked.
+const CELL_CHARS: usize = 32_767;
+
+/// A text as a spreadsheet cell takes it: cut to [`CELL_CHARS`] with “…” at the end.
+fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.chars().count() <= CELL_CHARS {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut cut: String = value.chars().take(CELL_CHARS - 1).collect();
+    cut.push('…');
+    std::borrow::Cow::Owned(cut)
+}
+
 fn xlsx_bytes<S: AsRef<str>>(
     header: &[S],
     rows: &[Vec<String>],
@@ -108,7 +121,7 @@ fn xlsx_bytes<S: AsRef<str>>(
     for (r, row) in rows.iter().enumerate() {
         for (col, value) in row.iter().enumerate() {
             worksheet
-                .write_string(r as u32 + 1, col as u16, value)
+                .write_string(r as u32 + 1, col as u16, cell(value))
                 .map_err(internal)?;
         }
     }
@@ -128,6 +141,16 @@ impl Sheet {
         csv_bytes(&self.header, &self.rows)
     }
 
+    /// The rows as CSV lines, without the byte-order mark and header.
+    fn csv_rows(&self) -> Result<Vec<u8>, ApiError> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        for row in &self.rows {
+            out.write_record(row.iter().map(|cell| inert(cell).into_owned()))
+                .map_err(internal)?;
+        }
+        out.into_inner().map_err(internal)
+    }
+
     pub fn xlsx(&self, sheet: &str) -> Result<Vec<u8>, ApiError> {
         xlsx_bytes(&self.header, &self.rows, sheet)
     }
@@ -135,25 +158,163 @@ impl Sheet {
 
 /// A download response with the file name given.
 pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    attachment(axum::body::Body::from(bytes), content_type, file_name)
+}
+
+pub const CSV: &str = "text/csv; charset=utf-8";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Rows read per query while a download is written: a download of any length holds one page.
+pub const EXPORT_PAGE: u64 = 1000;
+
+/// The rows at an offset of a list being downloaded, in pages of [`EXPORT_PAGE`].
+pub type Page = std::pin::Pin<Box<dyn Future<Output = Result<Table, ApiError>> + Send>>;
+
+/// What writing a download needs between its pages.
+struct Pages<F> {
+    next: F,
+    me: crate::auth::CurrentUser,
+    headers: axum::http::HeaderMap,
+}
+
+/// A list's CSV written page by page as it is sent: `first` is the first page (read before
+/// answering, so a refused filter is still a 422), `next(offset)` reads the page at `offset`.
+/// Memory stays at one page whatever the length.
+pub fn csv_download<F>(
+    first: Table,
+    next: F,
+    me: crate::auth::CurrentUser,
+    headers: axum::http::HeaderMap,
+    file_name: &str,
+) -> Response
+where
+    F: Fn(u64) -> Page + Send + Sync + 'static,
+{
+    let pages = std::sync::Arc::new(Pages { next, me, headers });
+    let more = first.rows.len() as u64 == EXPORT_PAGE;
+    let head = {
+        let sheet = first.for_reader(&pages.me, &pages.headers);
+        csv_bytes::<String>(&sheet.header, &[]).and_then(|mut head| {
+            head.extend(sheet.csv_rows()?);
+            Ok(head)
+        })
+    };
+    let rest = futures_util::stream::unfold(more.then_some(EXPORT_PAGE), move |offset| {
+        let pages = pages.clone();
+        async move {
+            let offset = offset?;
+            let chunk = async {
+                let table = (pages.next)(offset).await?;
+                let read = table.rows.len() as u64;
+                let bytes = table.for_reader(&pages.me, &pages.headers).csv_rows()?;
+                Ok::<_, ApiError>((bytes, (read == EXPORT_PAGE).then_some(offset + read)))
+            }
+            .await;
+            Some(match chunk {
+                Ok((bytes, next)) => (Ok(axum::body::Bytes::from(bytes)), next),
+                Err(e) => {
+                    tracing::error!(status = %e.status, offset, "a download stopped part way");
+                    (
+                        Err(std::io::Error::other("the download stopped part way")),
+                        None,
+                    )
+                }
+            })
+        }
+    });
+    let body = match head {
+        Ok(head) => futures_util::StreamExt::boxed(futures_util::StreamExt::chain(
+            futures_util::stream::once(async move { Ok(axum::body::Bytes::from(head)) }),
+            rest,
+        )),
+        Err(e) => return e.into_response(),
+    };
+    attachment(axum::body::Body::from_stream(body), CSV, file_name)
+}
+
+/// A list's XLSX workbook, its sheet written page by page to a temporary file (never the whole
+/// list in memory), then packed off the async threads.
+pub async fn xlsx_download<F>(
+    first: Table,
+    next: F,
+    (me, headers): (&crate::auth::CurrentUser, &axum::http::HeaderMap),
+    (sheet_name, file_name): (&str, &str),
+) -> Result<Response, ApiError>
+where
+    F: Fn(u64) -> Page + Send + Sync + 'static,
+{
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let worksheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(internal)?;
+    worksheet.set_name(sheet_name).map_err(internal)?;
+    worksheet.set_freeze_panes(1, 0).map_err(internal)?;
+    let mut page = first;
+    let mut row = 0_u32;
+    loop {
+        let read = page.rows.len() as u64;
+        let sheet = page.for_reader(me, headers);
+        if row == 0 {
+            for (col, title) in sheet.header.iter().enumerate() {
+                worksheet
+                    .write_string_with_format(0, col as u16, title, &bold)
+                    .map_err(internal)?;
+            }
+        }
+        for values in &sheet.rows {
+            row += 1;
+            for (col, value) in values.iter().enumerate() {
+                worksheet
+                    .write_string(row, col as u16, cell(value))
+                    .map_err(internal)?;
+            }
+        }
+        if read < EXPORT_PAGE {
+            break;
+        }
+        page = next(u64::from(row)).await?;
+    }
+    let bytes = tokio::task::spawn_blocking(move || workbook.save_to_buffer())
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    Ok(attachment(axum::body::Body::from(bytes), XLSX, file_name))
+}
+
+fn attachment(body: axum::body::Body, content_type: &'static str, file_name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        body,
     )
         .into_response()
 }
 
-pub const CSV: &str = "text/csv; charset=utf-8";
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// The two downloads of a list, `export_csv` and `export_xlsx`, described under `$tag` at the
-/// paths given: both write what the module's `export_table(&state, &me, &query)` makes of the
-/// list's filters (unpaged), the spreadsheet's one sheet named `$sheet`.
+/// paths given: both write what the module's `export_table(&state, &me, &query, (limit,
+/// offset))` makes of the list's filters, page after page, the spreadsheet's one sheet named
+/// `$sheet`.
 macro_rules! downloads {
     ($tag:literal, $csv:literal, $xlsx:literal, $sheet:literal) => {
+        /// The pages after the first of this list's download.
+        fn export_pages(
+            state: &AppState,
+            me: &$crate::auth::CurrentUser,
+            q: &ListQuery,
+        ) -> impl Fn(u64) -> $crate::export::Page + Send + Sync + 'static {
+            let (state, me, q) = (state.clone(), me.clone(), q.clone());
+            move |offset| {
+                let (state, me, q) = (state.clone(), me.clone(), q.clone());
+                Box::pin(async move {
+                    export_table(&state, &me, &q, ($crate::export::EXPORT_PAGE, offset)).await
+                })
+            }
+        }
+
         #[utoipa::path(
             get,
             path = $csv,
@@ -168,11 +329,13 @@ macro_rules! downloads {
             headers: axum::http::HeaderMap,
             $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
         ) -> Result<axum::response::Response, $crate::error::ApiError> {
-            let table = export_table(&state, &me, &q).await?;
-            let bytes = table.for_reader(&me, &headers).csv()?;
-            Ok($crate::export::download(
-                bytes,
-                $crate::export::CSV,
+            let first = export_table(&state, &me, &q, ($crate::export::EXPORT_PAGE, 0)).await?;
+            let next = export_pages(&state, &me, &q);
+            Ok($crate::export::csv_download(
+                first,
+                next,
+                me,
+                headers,
                 &$crate::export::file_name($csv),
             ))
         }
@@ -196,13 +359,15 @@ macro_rules! downloads {
             headers: axum::http::HeaderMap,
             $crate::extract::ApiQuery(q): $crate::extract::ApiQuery<ListQuery>,
         ) -> Result<axum::response::Response, $crate::error::ApiError> {
-            let table = export_table(&state, &me, &q).await?;
-            let bytes = table.for_reader(&me, &headers).xlsx($sheet)?;
-            Ok($crate::export::download(
-                bytes,
-                $crate::export::XLSX,
-                &$crate::export::file_name($xlsx),
-            ))
+            let first = export_table(&state, &me, &q, ($crate::export::EXPORT_PAGE, 0)).await?;
+            let next = export_pages(&state, &me, &q);
+            $crate::export::xlsx_download(
+                first,
+                next,
+                (&me, &headers),
+                ($sheet, &$crate::export::file_name($xlsx)),
+            )
+            .await
         }
     };
 }
@@ -223,6 +388,15 @@ pub fn file_name(api_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_and_marked() {
+        let long = "ă".repeat(40_000);
+        let cut = cell(&long);
+        assert_eq!(cut.chars().count(), CELL_CHARS);
+        assert!(cut.ends_with('…'));
+        assert_eq!(cell("ngắn"), "ngắn");
+    }
 
     #[test]
     fn csv_cells_never_run_as_formulas() {

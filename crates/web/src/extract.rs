@@ -46,21 +46,117 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|t| {
+                let t = t.trim();
+                t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "the request body is larger than allowed",
+                ),
+                _ => ApiError::new(StatusCode::BAD_REQUEST, e.body_text()),
+            })?;
+        let value: serde_json::Value = match axum::Json::from_bytes(&bytes) {
+            Ok(axum::Json(v)) => v,
+            Err(e) => return Err(ApiError::new(StatusCode::BAD_REQUEST, e.body_text())),
+        };
+        checked_body(&value)?;
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::JsonDataError(e)) => {
                 Err(rejection(StatusCode::UNPROCESSABLE_ENTITY, &e.body_text()))
             }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "send the body as JSON with Content-Type: application/json",
-            )),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the request body is larger than allowed",
-            )),
             Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, e.body_text())),
         }
+    }
+}
+
+/// The longest text any field takes, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Years a date may fall in, unless its field keeps history.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+/// Fields whose dates may lie further back: when a partner was founded, when relations with a
+/// country were established, what a commemoration remembers.
+const HISTORIC_DATES: [&str; 3] = ["founded_on", "relations_established", "date"];
+
+/// What every request body must be before it is read as its type: an object, whose texts hold
+/// no control characters (line breaks and tabs aside), none longer than [`MAX_TEXT_CHARS`],
+/// and whose dates fall in [`DATE_YEARS`]. A problem names its field (`members[0].name`).
+fn checked_body(value: &serde_json::Value) -> Result<(), ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the body must be a JSON object",
+        ));
+    }
+    let mut problems = Vec::new();
+    walk(value, String::new(), &mut problems);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::from(amity_domain::error::Invalid(problems)))
+}
+
+fn walk(
+    value: &serde_json::Value,
+    path: String,
+    problems: &mut Vec<amity_domain::error::FieldError>,
+) {
+    use amity_domain::error::{FieldError, said};
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                let field = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                walk(v, field, problems);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                walk(v, format!("{path}[{i}]"), problems);
+            }
+        }
+        serde_json::Value::String(text) => {
+            if text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                problems.push(FieldError::new(&path, said("control-characters", [])));
+            } else if text.chars().count() > MAX_TEXT_CHARS {
+                let max = MAX_TEXT_CHARS.to_string();
+                problems.push(FieldError::new(
+                    &path,
+                    said("text-too-long", [("max", max)]),
+                ));
+            } else if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                let leaf = path.rsplit(['.', ']']).next().unwrap_or_default();
+                let year = chrono::Datelike::year(&date);
+                if !DATE_YEARS.contains(&year) && !HISTORIC_DATES.contains(&leaf) {
+                    problems.push(FieldError::new(
+                        &path,
+                        said("date-out-of-range", [("value", text.clone())]),
+                    ));
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -172,5 +268,38 @@ mod tests {
             .window(50)
             .is_err()
         );
+    }
+}
+
+/// Where a request came from: the connection's peer, or the address the trusted proxy names
+/// last in `X-Forwarded-For` when the peer is that proxy (never a header from anyone else).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<crate::state::AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = || {
+            parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+                .next_back()
+        };
+        Ok(ClientAddr(match (peer, state.config.trusted_proxy) {
+            (Some(p), Some(proxy)) if p == proxy => forwarded().or(peer),
+            _ => peer,
+        }))
     }
 }

@@ -119,8 +119,8 @@ pub mod path {
     pub fn aid_project_transactions(id: impl Borrow<i64>) -> String {
         format!("/aid/projects/{}/transactions", id.borrow())
     }
-    pub fn aid_project_files(id: impl Borrow<i64>, csrf: &str) -> String {
-        format!("/aid/projects/{}/files?csrf_token={csrf}", id.borrow())
+    pub fn aid_project_files(id: impl Borrow<i64>) -> String {
+        format!("/aid/projects/{}/files", id.borrow())
     }
     pub fn ngo(id: impl Borrow<i64>) -> String {
         format!("/ngos/{}", id.borrow())
@@ -230,8 +230,8 @@ pub mod path {
         format!("/events/{}/edit", id.borrow())
     }
     /// Where a record's upload form posts (its CSRF token travels in the query).
-    pub fn files_of(record: &str, id: impl Borrow<i64>, csrf: &str) -> String {
-        format!("/{record}s/{}/files?csrf_token={csrf}", id.borrow())
+    pub fn files_of(record: &str, id: impl Borrow<i64>) -> String {
+        format!("/{record}s/{}/files", id.borrow())
     }
     pub fn file(id: impl Borrow<i64>) -> String {
         format!("/api/v1/attachments/{}", id.borrow())

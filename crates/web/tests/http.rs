@@ -158,10 +158,15 @@ impl App {
             .unwrap_or_else(|| panic!("no {form} {year} report of {unit}: {reports}"))
     }
 
+    /// The audit entries of changes to records the reader sees (sign-ins left out).
     async fn audit_total(&self, token: &str) -> i64 {
-        self.get("/api/v1/audit?per_page=1", token).await.json()["total"]
-            .as_i64()
-            .expect("total")
+        let total = |path: &'static str| async move {
+            self.get(path, token).await.json()["total"]
+                .as_i64()
+                .expect("total")
+        };
+        total("/api/v1/audit?per_page=1").await
+            - total("/api/v1/audit?per_page=1&entity_type=sign_in").await
     }
 
     async fn done(self) {
@@ -1066,33 +1071,249 @@ async fn the_sign_in_page_sets_a_safe_cookie_and_forms_need_their_csrf_token() {
     .await;
 }
 
+/// A token request from the client at `address`, as the server would see it connect.
+fn token_request(
+    email: &str,
+    password: &str,
+    address: &str,
+    forwarded: Option<&str>,
+) -> Request<Body> {
+    let mut req =
+        Request::post("/api/v1/auth/token").header(header::CONTENT_TYPE, "application/json");
+    if let Some(f) = forwarded {
+        req = req.header("x-forwarded-for", f);
+    }
+    let mut req = req
+        .body(Body::from(
+            json!({"email": email, "password": password}).to_string(),
+        ))
+        .expect("request");
+    let peer: std::net::SocketAddr = format!("{address}:40000").parse().expect("address");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    req
+}
+
 #[tokio::test]
-async fn repeated_failed_sign_ins_are_throttled() {
+async fn sign_in_throttling_slows_guessers_without_locking_out_the_user() {
+    each_backend(|app| async move {
+        let (guesser, user) = ("192.0.2.1", "198.51.100.7");
+        // An account guessed at from one address: five failures are free, then it waits, even
+        // with the right password, and is told how long.
+        for _ in 0..amity_store::throttle::PAIR_FREE {
+            let r = app
+                .send(token_request(
+                    "vufo@demo.amity",
+                    "wrong-password",
+                    guesser,
+                    None,
+                ))
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+        let r = app
+            .send(token_request(
+                "vufo@demo.amity",
+                "amity-demo",
+                guesser,
+                None,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+        // Kept in the database: a restarted server (a new router on the same data) still waits.
+        let restarted = router(AppState::new(app.db.db.clone(), WebConfig::default()));
+        let again = restarted
+            .clone()
+            .oneshot(token_request(
+                "vufo@demo.amity",
+                "amity-demo",
+                guesser,
+                None,
+            ))
+            .await
+            .expect("response");
+        assert_eq!(again.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: i64 = r
+            .headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After");
+        assert!((1..=900).contains(&wait), "{wait}");
+        // A forwarded address is not believed from a client that is not the configured proxy.
+        let r = app
+            .send(token_request(
+                "vufo@demo.amity",
+                "amity-demo",
+                guesser,
+                Some("203.0.113.9"),
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        // The sign-in page says it in the reader's words.
+        let login = app
+            .send(Request::get("/login").body(Body::empty()).expect("request"))
+            .await;
+        let (csrf, _) = cookie_value(&login, "amity_login_csrf").expect("login csrf cookie");
+        let mut req = form(
+            "/login",
+            &format!("amity_login_csrf={csrf}"),
+            &format!("email=vufo@demo.amity&password=amity-demo&csrf_token={csrf}"),
+        );
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [192, 0, 2, 1],
+                40001,
+            ))));
+        let page = app.send(req).await;
+        assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            page.text()
+                .contains("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau")
+                && page.headers.contains_key(header::RETRY_AFTER),
+            "{}",
+            page.text()
+        );
+
+        // The real user, elsewhere, still gets in; and succeeding never counts against anyone.
+        for _ in 0..8 {
+            let r = app
+                .send(token_request("vufo@demo.amity", "amity-demo", user, None))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        // Rotating accounts from one address: after the address's free failures it waits too.
+        let rotator = "192.0.2.77";
+        let mut statuses = Vec::new();
+        for i in 0..=amity_store::throttle::ADDRESS_FREE {
+            statuses.push(
+                app.send(token_request(
+                    &format!("no-one-{i}@example.org"),
+                    "wrong-password",
+                    rotator,
+                    None,
+                ))
+                .await
+                .status,
+            );
+        }
+        assert!(
+            statuses[..usize::try_from(amity_store::throttle::ADDRESS_FREE).expect("small")]
+                .iter()
+                .all(|s| *s == StatusCode::UNAUTHORIZED),
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.last(),
+            Some(&StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+
+        // Behind a configured proxy, the address it forwards is the client's.
+        let proxied = router(AppState::new(
+            app.db.db.clone(),
+            WebConfig {
+                trusted_proxy: Some(guesser.parse().expect("ip")),
+                ..WebConfig::default()
+            },
+        ));
+        let r = proxied
+            .oneshot(token_request(
+                "vufo@demo.amity",
+                "amity-demo",
+                guesser,
+                Some("203.0.113.50"),
+            ))
+            .await
+            .expect("response");
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "another client behind the proxy"
+        );
+
+        // Sign-ins and refusals are in the audit trail, for administrators only.
+        let admin = app.token("admin@demo.amity").await;
+        let entries = app
+            .get("/api/v1/audit?entity_type=sign_in&per_page=100", &admin)
+            .await
+            .json();
+        let actions: Vec<&str> = entries["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert!(
+            actions.contains(&"sign_in") && actions.contains(&"sign_in_refused"),
+            "{actions:?}"
+        );
+        let refused = entries["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|e| e["action"] == "sign_in_refused")
+            .expect("refused");
+        assert!(
+            refused["changes"]["client_address"]["after"].is_string(),
+            "{refused}"
+        );
+        assert!(
+            !entries.to_string().contains("wrong-password"),
+            "no password is kept"
+        );
+        let viewer = app.token("viewer@demo.amity").await;
+        assert_eq!(
+            app.get("/api/v1/audit?entity_type=sign_in", &viewer)
+                .await
+                .json()["total"],
+            json!(0)
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_password_change_with_wrong_current_passwords_is_throttled() {
     let app = App::new(Backend::Sqlite).await;
-    let mut statuses = Vec::new();
-    for _ in 0..7 {
+    let kh = app.token("khanhhoa@demo.amity").await;
+    let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+    let change =
+        json!({"current_password": "not-my-password", "new_password": "mot-mat-khau-moi-dai"});
+    for _ in 0..amity_store::throttle::PAIR_FREE {
         let r = app
             .call(
                 Method::POST,
-                "/api/v1/auth/token",
-                None,
-                Some(json!({"email": "vufo@demo.amity", "password": "wrong-password"})),
+                "/api/v1/me/password",
+                Some(&kh),
+                Some(change.clone()),
             )
             .await;
-        statuses.push(r.status);
+        assert_eq!(
+            (r.status, r.error_field()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "current_password".to_owned()
+            )
+        );
     }
-    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
-    assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
-    // Other accounts are not affected.
+    let right = json!({"current_password": "amity-demo", "new_password": "mot-mat-khau-moi-dai"});
     let r = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"email": "viewer@demo.amity", "password": "amity-demo"})),
-        )
+        .call(Method::POST, "/api/v1/me/password", Some(&kh), Some(right))
         .await;
-    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    // The page says it in the reader's language, beside the field.
+    let page = app
+        .send(form("/account/password", &format!("amity_session={session}"), &format!("csrf_token={csrf}&current_password=amity-demo&new_password=mot-mat-khau-moi-dai&repeat_password=mot-mat-khau-moi-dai")))
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        page.text().contains("Đăng nhập sai quá nhiều lần"),
+        "{}",
+        page.text()
+    );
     app.done().await;
 }
 
@@ -1683,6 +1904,84 @@ async fn the_english_interface_names_partners_in_latin_letters() {
     let vi = app.send(page("vi")).await.text();
     assert!(vi.contains("Đảng Đại hội Dân tộc Phi"), "{vi}");
     app.done().await;
+}
+
+#[tokio::test]
+async fn a_cluster_lead_reads_its_members_records_of_the_years_it_led_only() {
+    each_backend(|app| async move {
+        // Khánh Hòa led Cluster 3 in 2023; Quảng Nam was a member until the 2025 merger.
+        let qn = app.token("quangnam@demo.amity").await;
+        let kh = app.token("khanhhoa@demo.amity").await;
+        let mut ids = Vec::new();
+        for year in [2023, 2024] {
+            let body = json!({
+                "direction": "outbound", "title": format!("Đoàn Quảng Nam thăm Lào {year}"),
+                "start_on": format!("{year}-05-10"), "end_on": format!("{year}-05-14"),
+                "members": [{"name": "Lê Văn Hải", "role": "head"}],
+                "legs": [{"country": "LA", "from_on": format!("{year}-05-10"), "to_on": format!("{year}-05-14")}]
+            });
+            let r = app.call(Method::POST, "/api/v1/delegations", Some(&qn), Some(body)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            ids.push(r.json()["id"].as_i64().expect("id"));
+        }
+        let led = app.get(&format!("/api/v1/delegations/{}", ids[0]), &kh).await;
+        assert_eq!(led.status, StatusCode::OK, "the year it led");
+        let after = app.get(&format!("/api/v1/delegations/{}", ids[1]), &kh).await;
+        assert_eq!(after.status, StatusCode::NOT_FOUND, "a year it did not lead: {}", after.text());
+        let page = app.get(&format!("/delegations/{}", ids[1]), &kh).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        let listed = app.get("/api/v1/delegations?q=Qu%E1%BA%A3ng%20Nam%20th%C4%83m&per_page=50", &kh).await.json();
+        let titles: Vec<&str> = listed["items"].as_array().expect("items").iter().filter_map(|d| d["title"].as_str()).collect();
+        assert!(titles.contains(&"Đoàn Quảng Nam thăm Lào 2023") && !titles.contains(&"Đoàn Quảng Nam thăm Lào 2024"), "{titles:?}");
+        // Quảng Nam's own staff read both; so does central staff.
+        assert_eq!(app.get(&format!("/api/v1/delegations/{}", ids[1]), &qn).await.status, StatusCode::OK);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_trail_shows_an_entry_only_to_those_who_may_read_its_record() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let viewer = app.token("viewer@demo.amity").await;
+        let listed = app.get("/api/v1/applications", &vufo).await.json();
+        let id = listed["items"][0]["id"]
+            .as_i64()
+            .expect("an application among the facts");
+        let r = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/notes"),
+                Some(&vufo),
+                Some(json!({"note": "Ghi chú nội bộ: hồ sơ thiếu chữ ký"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        for kind in ["ngo_application_note", "ngo_application"] {
+            let office = app
+                .get(&format!("/api/v1/audit?entity_type={kind}"), &vufo)
+                .await
+                .json();
+            assert!(
+                office["total"].as_i64().unwrap_or(0) > 0,
+                "the office reads its own: {office}"
+            );
+            let seen = app
+                .get(&format!("/api/v1/audit?entity_type={kind}"), &viewer)
+                .await;
+            assert_eq!(seen.json()["total"], json!(0), "{kind}: {}", seen.text());
+        }
+        let page = app.get("/audit", &viewer).await.text();
+        assert!(
+            !page.contains("hồ sơ thiếu chữ ký"),
+            "the note stays internal"
+        );
+        let page = app.get("/audit", &vufo).await.text();
+        assert!(page.contains("hồ sơ thiếu chữ ký"), "{page}");
+        app
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -3126,7 +3425,7 @@ async fn aid_projects_change_through_the_api_and_the_page() {
         assert_eq!(app.get(&files, &qn).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.get(&files, &viewer).await.json()["total"], 1);
         let shown = app.get(&format!("/aid/projects/{id}"), &kh).await.text();
-        assert!(shown.contains("van-kien-du-an.pdf") && shown.contains(&format!("/aid/projects/{id}/files?csrf_token=")), "{shown}");
+        assert!(shown.contains("van-kien-du-an.pdf") && shown.contains(&format!(r#"action="/aid/projects/{id}/files""#)), "{shown}");
         assert_eq!(app.get(&format!("/api/v1/attachments/{file}"), &qn).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.call(Method::DELETE, &format!("/api/v1/attachments/{file}"), Some(&kh), None).await.status, StatusCode::NO_CONTENT);
         assert_eq!(app.get(&files, &kh).await.json()["total"], 0);
@@ -4731,6 +5030,274 @@ fn upload(path: &str, token: &str, file_name: &str, bytes: &[u8]) -> Request<Bod
 }
 
 #[tokio::test]
+async fn a_download_longer_than_a_page_holds_every_row_once() {
+    each_backend(|app| async move {
+        let spec = amity_store::generate::GenSpec {
+            provinces: 2,
+            years: 1,
+            per_unit_year: 0,
+            activities: false,
+            associations: 0,
+            records: 6000,
+            ngos: 0,
+            aid_per_unit_year: 0,
+        };
+        amity_store::generate::generate(&app.db.db, spec, |_, _| {})
+            .await
+            .expect("generated");
+        let vufo = app.token("vufo@demo.amity").await;
+        let total = app
+            .get("/api/v1/delegations?per_page=1", &vufo)
+            .await
+            .json()["total"]
+            .as_u64()
+            .expect("total");
+        assert!(total > 2 * amity_web::export::EXPORT_PAGE, "{total}");
+        let csv = app
+            .get("/api/v1/delegations/export.csv?sort=start_on", &vufo)
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let text = csv.text();
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let ids: Vec<String> = reader
+            .records()
+            .map(|r| r.expect("a CSV row")[0].to_owned())
+            .collect();
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(
+            (ids.len() as u64, unique.len() as u64),
+            (total, total),
+            "every row, once"
+        );
+        let xlsx = app.get("/api/v1/delegations/export.xlsx", &vufo).await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(xlsx.body.starts_with(b"PK"), "a workbook");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn input_is_bounded_and_checked_before_it_reaches_the_records() {
+    let app = App::new(Backend::Sqlite).await;
+    let kh = app.token("khanhhoa@demo.amity").await;
+    let audit = app.audit_total(&kh).await;
+    let event = |title: Value, start: &str| json!({"type": "training", "title": title, "start_on": start, "participants": 30});
+    let refused = |r: &Reply| {
+        (
+            r.status,
+            r.error_field(),
+            r.json()["errors"][0]["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Some(&kh),
+            Some(json!([event(json!("Tập huấn"), "2026-06-01")])),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a body is an object: {}",
+        r.text()
+    );
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Some(&kh),
+            Some(event(json!("Tập\u{0}huấn\u{1b}[31m"), "2026-06-01")),
+        )
+        .await;
+    let (status, field, detail) = refused(&r);
+    assert_eq!(
+        (status, field.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "title"),
+        "{detail}"
+    );
+    assert!(detail.contains("control characters"), "{detail}");
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Some(&kh),
+            Some(event(json!("a".repeat(20_001)), "2026-06-01")),
+        )
+        .await;
+    let (status, field, detail) = refused(&r);
+    assert_eq!(
+        (status, field.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "title")
+    );
+    assert!(detail.contains("20,000"), "the limit is named: {detail}");
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Some(&kh),
+            Some(event(json!("Tập huấn"), "1850-06-01")),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "start_on".to_owned()),
+        "{}",
+        r.text()
+    );
+    let trip = json!({"direction": "outbound", "title": "Đoàn", "start_on": "2026-03-10", "end_on": "2026-03-12",
+        "members": [{"name": "Nguyễn\u{7}Văn A", "role": "head"}], "legs": [{"country": "LA", "from_on": "2026-03-10", "to_on": "2026-03-12"}]});
+    let r = app
+        .call(Method::POST, "/api/v1/delegations", Some(&kh), Some(trip))
+        .await;
+    assert_eq!(
+        (r.status, r.error_field()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "members[0].name".to_owned()
+        ),
+        "{}",
+        r.text()
+    );
+    assert_eq!(
+        app.audit_total(&kh).await,
+        audit,
+        "nothing refused was kept"
+    );
+
+    // A page form: what cannot be typed is dropped, the rest kept.
+    let (session, csrf) = sign_in(&app, "khanhhoa@demo.amity").await;
+    let r = app.send(form("/events/new", &format!("amity_session={session}"), &format!("csrf_token={csrf}&type=training&title=T%E1%BA%ADp%00+hu%E1%BA%A5n+NUL&start_on=01%2F06%2F2026&participants=30"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let listed = app.get("/api/v1/events?q=NUL", &kh).await.json();
+    assert_eq!(
+        listed["items"][0]["title"],
+        json!("Tập huấn NUL"),
+        "{listed}"
+    );
+    let r = app.send(form("/events/new", &format!("amity_session={session}"), &format!("csrf_token={csrf}&type=training&title=C%C5%A9&start_on=01%2F06%2F1850&participants=30"))).await;
+    assert!(
+        r.status == StatusCode::UNPROCESSABLE_ENTITY && r.text().contains("1900–2200"),
+        "{}",
+        r.text()
+    );
+    app.done().await;
+}
+
+/// The mark every record made outside the walking roles' scope carries, in a field each
+/// reader outside it must never see.
+const SECRET: &str = "R1-NGOAI-PHAM-VI";
+
+#[tokio::test]
+async fn no_route_gives_a_role_what_lies_outside_its_scope() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        // Records of Hà Nội's union, outside every provincial and association account's scope.
+        let hn = app.unit_by_code(&vufo, "01", "2025-07-01").await["id"].as_i64().expect("Hà Nội");
+        let anc = app.get("/api/v1/partners?q=ANC", &vufo).await.json()["items"][0]["id"].clone();
+        let mut ids: Vec<(&str, i64)> = Vec::new();
+        let made = |r: Reply| { assert!(r.status.is_success(), "{}", r.text()); r.json()["id"].as_i64().expect("id") };
+        let trip = json!({"direction": "outbound", "title": format!("Đoàn {SECRET}"), "start_on": "2026-03-10", "end_on": "2026-03-12", "owner_unit_id": hn,
+            "members": [{"name": "Trần Văn Bí Mật", "role": "head"}], "legs": [{"country": "LA", "from_on": "2026-03-10", "to_on": "2026-03-12"}]});
+        let delegation = made(app.call(Method::POST, "/api/v1/delegations", Some(&vufo), Some(trip)).await);
+        ids.push(("delegations", delegation));
+        ids.push(("events", made(app.call(Method::POST, "/api/v1/events", Some(&vufo), Some(json!({"type": "training", "title": format!("Tập huấn {SECRET}"), "start_on": "2026-04-01", "participants": 20, "owner_unit_id": hn}))).await)));
+        ids.push(("agreements", made(app.call(Method::POST, "/api/v1/agreements", Some(&vufo), Some(json!({"title": format!("Thỏa thuận {SECRET}"), "partners": [anc], "valid_from": "2024-01-01", "valid_to": "2028-12-31", "status": "in_force", "owner_unit_id": hn}))).await)));
+        ids.push(("people", made(app.call(Method::POST, "/api/v1/people", Some(&vufo), Some(json!({"name": "Lê Thị Liên Lạc", "email": format!("{}@example.org", SECRET.to_lowercase()), "phone": "0900000001", "owner_unit_id": hn}))).await)));
+        let r = app.send(upload(&format!("/api/v1/delegations/{delegation}/attachments"), &vufo, &format!("{SECRET}.pdf"), b"%PDF-1.4 mat")).await;
+        ids.push(("attachments", made(r)));
+        let applications = app.get("/api/v1/applications", &vufo).await.json();
+        let theirs = applications["items"].as_array().expect("items").iter().find(|a| a["partner_name"].as_str().is_some_and(|n| !n.contains("Giáo dục"))).cloned().expect("the other NGO's application");
+        let application = theirs["id"].as_i64().expect("id");
+        assert_eq!(app.call(Method::POST, &format!("/api/v1/applications/{application}/notes"), Some(&vufo), Some(json!({"note": format!("Nội bộ {SECRET}")}))).await.status, StatusCode::OK);
+        ids.push(("applications", application));
+        let audit = app.audit_total(&vufo).await;
+        let found = app.get("/api/v1/search?q=ngoai%20pham", &vufo).await.text();
+        assert!(found.contains(SECRET), "the words of the mark find the records in scope: {found}");
+
+        let table = amity_web::routes::route_table();
+        let kind_of = |path: &str| -> Vec<i64> {
+            let found: Vec<i64> = ids.iter().filter(|(k, _)| path.contains(&format!("/{k}/")) || (*k == "attachments" && path.contains("/files/"))).map(|(_, id)| *id).collect();
+            if found.is_empty() { vec![hn] } else { found }
+        };
+        let mut requests = 0;
+        for email in ["khanhhoa@demo.amity", "head.khanhhoa@demo.amity", "quangnam@demo.amity", "vietlao@demo.amity", "ngo@demo.amity", "viewer@demo.amity"] {
+            let token = app.token(email).await;
+            let reads_everything = email.starts_with("viewer");
+            for path in &table.protected {
+                for id in kind_of(path) {
+                    let concrete = path.replace("{id}", &id.to_string()).replace("{year}", "2026").replace("{code}", "01");
+                    // Searched for by words of the mark (a page shows the words searched for).
+                    for query in ["", "?q=ngoai%20pham"] {
+                        let r = app.send_unchecked(Request::get(format!("{concrete}{query}")).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).expect("request")).await;
+                        requests += 1;
+                        let shown = r.text();
+                        let leaked = shown.contains(SECRET) || shown.contains(&SECRET.to_lowercase());
+                        // A reader of the whole federation sees the records, never the office's notes.
+                        let allowed = reads_everything && !shown.contains(&format!("Nội bộ {SECRET}"));
+                        assert!(!leaked || allowed, "{email} GET {concrete}{query} → {}: {shown:.300}", r.status);
+                    }
+                    if path.contains("{id}") {
+                        for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+                            let r = app.send_unchecked(Request::builder().method(method.clone()).uri(&concrete).header(header::AUTHORIZATION, format!("Bearer {token}")).header(header::CONTENT_TYPE, "application/json").body(Body::from("{}")).expect("request")).await;
+                            requests += 1;
+                            assert!(!r.status.is_success() && !r.status.is_redirection(), "{email} {method} {concrete} was accepted: {}", r.status);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(requests > 1000, "{requests}");
+        assert_eq!(app.audit_total(&vufo).await, audit, "no write outside its scope was accepted");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn browsers_are_told_to_keep_to_https_when_served_behind_it() {
+    let app = App::new(Backend::Sqlite).await;
+    let plain = app
+        .send(
+            Request::get("/healthz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(
+        plain
+            .headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none(),
+        "not on plain loopback"
+    );
+    let behind_tls = router(AppState::new(
+        app.db.db.clone(),
+        WebConfig {
+            hsts: true,
+            secure_cookies: true,
+            ..WebConfig::default()
+        },
+    ));
+    let r = behind_tls
+        .oneshot(Request::get("/login").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(
+        r.headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    app.done().await;
+}
+
+#[tokio::test]
 async fn attachments_are_stored_once_limited_and_read_like_their_record() {
     let files = std::env::temp_dir().join(format!("amity-files-test-{}", std::process::id()));
     let db = amity_store::testing::TestDb::new(Backend::Sqlite)
@@ -4826,6 +5393,22 @@ async fn attachments_are_stored_once_limited_and_read_like_their_record() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(app.get(&path, &kh).await.json()["total"], 1);
+    assert_eq!(
+        walk(&files).len(),
+        1,
+        "the other attachment still uses the content"
+    );
+    let second = format!("/api/v1/attachments/{}", again["id"]);
+    assert_eq!(
+        app.call(Method::DELETE, &second, Some(&kh), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert!(
+        walk(&files).is_empty(),
+        "content nothing refers to is removed"
+    );
     let _ = std::fs::remove_dir_all(&files);
     app.done().await;
 }
@@ -4934,28 +5517,45 @@ async fn a_delegation_goes_from_form_to_approval_through_the_pages() {
         "the unit sees the reviewer's comment at home"
     );
 
-    // A file through the page: the token travels in the form's address.
+    // A file through the page: the token travels as the form's first field, never in the
+    // address (which browsers keep in history and pass on in Referer).
     let boundary = "b0undary";
-    let mut upload = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chuong-trinh.txt\"\r\nContent-Type: text/plain\r\n\r\n"
-    )
-    .into_bytes();
-    upload.extend_from_slice("Chương trình làm việc".as_bytes());
-    upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let upload = |csrf: &str| {
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chuong-trinh.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice("Chương trình làm việc".as_bytes());
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        body
+    };
     let send_file = |csrf: &str| {
-        Request::post(format!("/delegations/{id}/files?csrf_token={csrf}"))
+        Request::post(format!("/delegations/{id}/files"))
             .header(header::COOKIE, kh.clone())
             .header(
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),
             )
-            .body(Body::from(upload.clone()))
+            .body(Body::from(upload(csrf)))
             .expect("request")
     };
     assert_eq!(
         app.send(send_file("wrong")).await.status,
         StatusCode::FORBIDDEN,
         "no upload without the form's token"
+    );
+    let in_address = Request::post(format!("/delegations/{id}/files?csrf_token={kh_csrf}"))
+        .header(header::COOKIE, kh.clone())
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(upload("")))
+        .expect("request");
+    assert_eq!(
+        app.send(in_address).await.status,
+        StatusCode::FORBIDDEN,
+        "a token in the address is not taken"
     );
     let r = app.send(send_file(&kh_csrf)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());

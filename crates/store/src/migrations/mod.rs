@@ -25,6 +25,7 @@ mod m017_public_holidays;
 mod m018_aid_results;
 mod m019_event_sites;
 mod m020_search_record_keys;
+mod m021_sign_in_throttle;
 
 use chrono::{NaiveDate, Utc};
 use sea_query::{ColumnDef, ForeignKey, Iden, Query, Table};
@@ -89,6 +90,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (
         20,
         "search entries reference their record instead of a page address",
+    ),
+    (
+        21,
+        "sign-in failures per account, client address and pair, shared by every process",
     ),
 ];
 
@@ -176,6 +181,7 @@ async fn apply(conn: &mut Conn, version: i64) -> Result<()> {
         18 => m018_aid_results::up(conn).await,
         19 => m019_event_sites::up(conn).await,
         20 => m020_search_record_keys::up(conn).await,
+        21 => m021_sign_in_throttle::up(conn).await,
         _ => unreachable!("migration {version} is listed but has no body"),
     }
 }

@@ -138,10 +138,10 @@ pub(crate) async fn window<L: ActivityList>(
 
 /// The file store the server was configured with.
 pub(crate) fn files(state: &AppState) -> FileStore {
-    FileStore {
-        root: state.config.files_dir.clone(),
-        max_bytes: state.config.max_upload_bytes,
-    }
+    FileStore::new(
+        state.config.files_dir.clone(),
+        state.config.max_upload_bytes,
+    )
 }
 
 /// Reads the one `file` field of a multipart upload and attaches it to the record.
@@ -200,6 +200,7 @@ pub(crate) async fn upload(
     )
     .await?;
     tx.commit().await?;
+    store.publish().await?;
     Ok((StatusCode::CREATED, Json(attached)))
 }
 
@@ -227,7 +228,8 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let mut conn = state.db.conn().await?;
     let found = amity_store::record_files::get(&mut conn, &me.actor, id).await?;
-    let bytes = files(&state).read(&found.sha256)?;
+    drop(conn);
+    let bytes = files(&state).read(&found.sha256).await?;
     let encoded =
         percent_encoding::utf8_percent_encode(&found.file_name, percent_encoding::NON_ALPHANUMERIC)
             .to_string();
@@ -268,8 +270,12 @@ async fn remove(
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
     let mut tx = state.db.begin().await?;
-    amity_store::record_files::detach(&mut tx, &me.actor, id).await?;
+    let detached = amity_store::record_files::detach(&mut tx, &me.actor, id).await?;
     tx.commit().await?;
+    let mut conn = state.db.conn().await?;
+    files(&state)
+        .forget_unused(&mut conn, &detached.sha256)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -17,7 +17,7 @@ use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
@@ -84,10 +84,11 @@ async fn export_table(
     state: &AppState,
     me: &crate::auth::CurrentUser,
     q: &ListQuery,
+    (limit, offset): (u64, u64),
 ) -> Result<Table, ApiError> {
     let filter = q.filter(state).await?;
     let mut conn = state.db.conn().await?;
-    let (agreements, _) = agreement::list(&mut conn, &me.actor, &filter, 1_000_000, 0).await?;
+    let (agreements, _) = agreement::list(&mut conn, &me.actor, &filter, limit, offset).await?;
     let date =
         |d: Option<chrono::NaiveDate>| d.map(amity_domain::text::format_date).unwrap_or_default();
     Ok(Table {

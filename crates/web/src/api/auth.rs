@@ -1,7 +1,8 @@
 //! `POST /api/v1/auth/token`: API tokens for an email and password.
 
 use amity_domain::user::Password;
-use amity_store::user::{self, SessionKind};
+use amity_store::throttle::Attempt;
+use amity_store::user::{self, SessionKind, SignIn};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Auth, CurrentUser};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ClientAddr};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
@@ -37,12 +38,14 @@ struct Token {
     security(()),
     responses(
         (status = 201, description = "A token", body = Token),
-        (status = 429, description = "Too many attempts for this account: wait a minute",
+        (status = 401, description = "Wrong email or password", body = crate::api::openapi::Error),
+        (status = 429, description = "Too many failed attempts from this address, for this account or both: wait the seconds `Retry-After` says",
             body = crate::api::openapi::Error)
     )
 )]
 async fn create_token(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     ApiJson(creds): ApiJson<Credentials>,
 ) -> ApiResult<(StatusCode, Json<Token>)> {
     if creds.email.trim().is_empty() {
@@ -52,35 +55,28 @@ async fn create_token(
             "must not be empty",
         ));
     }
-    if !state.allow_login_attempt(&creds.email) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many sign-in attempts for this account; wait a minute and try again",
-        ));
+    let attempt = Attempt::new(&creds.email, address);
+    let ttl = Duration::hours(state.config.session_hours);
+    match user::sign_in(&state.db, &attempt, &creds.password, SessionKind::Api, ttl).await? {
+        SignIn::Granted { user, session } => {
+            tracing::info!(user.id = user.id, "API token issued");
+            Ok((
+                StatusCode::CREATED,
+                Json(Token {
+                    token: session.token,
+                    expires_at: session.expires_at,
+                }),
+            ))
+        }
+        SignIn::Refused => {
+            tracing::info!(auth.outcome = "refused", "API sign-in refused");
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong email or password",
+            ))
+        }
+        SignIn::Wait(wait) => Err(ApiError::throttled(wait)),
     }
-    let mut conn = state.db.conn().await?;
-    let Some(account) = user::authenticate(&mut conn, &creds.email, &creds.password).await? else {
-        tracing::info!(auth.outcome = "refused", "API sign-in refused");
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong email or password",
-        ));
-    };
-    let session = user::start_session(
-        &mut conn,
-        account.id,
-        SessionKind::Api,
-        Duration::hours(state.config.session_hours),
-    )
-    .await?;
-    tracing::info!(user.id = account.id, "API token issued");
-    Ok((
-        StatusCode::CREATED,
-        Json(Token {
-            token: session.token,
-            expires_at: session.expires_at,
-        }),
-    ))
 }
 
 /// Revokes the token the request was made with.
@@ -144,18 +140,29 @@ struct PasswordChange {
     tag = "auth",
     summary = "Change the caller's own password; every session and token of the account ends",
     request_body = PasswordChange,
-    responses((status = 204, description = "Changed"))
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 422, description = "The current password is wrong, or the new one too short or the same", body = crate::api::openapi::Error),
+        (status = 429, description = "Too many wrong current passwords: wait the seconds `Retry-After` says", body = crate::api::openapi::Error)
+    )
 )]
 async fn change_password(
     State(state): State<AppState>,
     Auth(me): Auth,
+    ClientAddr(address): ClientAddr,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     let new = Password::parse(&body.new_password)
         .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "new_password", e))?;
-    let mut tx = state.db.begin().await?;
-    user::change_own_password(&mut tx, &me.actor, &body.current_password, &new).await?;
-    tx.commit().await?;
+    let attempt = Attempt::new(&me.user.email, address);
+    user::change_own_password(
+        &state.db,
+        &me.actor,
+        &body.current_password,
+        &new,
+        (&attempt, None),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -20,7 +20,7 @@ use crate::extract::{ApiJson, ApiQuery, Paging};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
@@ -121,8 +121,9 @@ async fn export_table(
     state: &AppState,
     me: &CurrentUser,
     q: &ListQuery,
+    window: (u64, u64),
 ) -> Result<Table, ApiError> {
-    let (items, _) = activities::window::<Delegations>(state, &me.actor, q, (1_000_000, 0)).await?;
+    let (items, _) = activities::window::<Delegations>(state, &me.actor, q, window).await?;
     let date = amity_domain::text::format_date;
     Ok(Table {
         header: vec![

@@ -76,6 +76,7 @@ pub(crate) fn reject(errors: Vec<FieldError>) -> Result<(), ApiError> {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             errors,
             candidates: vec![],
+            retry_after: None,
         })
     }
 }
@@ -98,6 +99,7 @@ pub(crate) fn unconfirmed(duplicates: &[DuplicateRow], field: &str) -> ApiError 
         status: StatusCode::CONFLICT,
         errors,
         candidates: vec![],
+        retry_after: None,
     }
 }
 

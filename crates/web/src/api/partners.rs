@@ -19,7 +19,7 @@ use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
@@ -99,15 +99,17 @@ async fn list(
     Ok(Json(List { items, total }))
 }
 
-/// More partners than the registry will hold; an export is never paged.
-const EXPORT_LIMIT: u64 = 1_000_000;
-
 /// The list (same filters, every page) as a table; partners are read by every signed-in user,
 /// so it is the same for all.
-async fn export_table(state: &AppState, _: &CurrentUser, q: &ListQuery) -> Result<Table, ApiError> {
+async fn export_table(
+    state: &AppState,
+    _: &CurrentUser,
+    q: &ListQuery,
+    (limit, offset): (u64, u64),
+) -> Result<Table, ApiError> {
     let (filter, sort) = q.to_filter()?;
     let mut conn = state.db.conn().await?;
-    let (partners, _) = partner::list(&mut conn, &filter, sort, EXPORT_LIMIT, 0).await?;
+    let (partners, _) = partner::list(&mut conn, &filter, sort, limit, offset).await?;
     Ok(Table {
         header: vec![
             "id",

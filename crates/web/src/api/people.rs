@@ -20,7 +20,7 @@ use crate::extract::{ApiJson, ApiQuery, Paging, nullable};
 use crate::route_set::RouteSet;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
@@ -71,6 +71,7 @@ async fn export_table(
     state: &AppState,
     me: &crate::auth::CurrentUser,
     q: &ListQuery,
+    (limit, offset): (u64, u64),
 ) -> Result<Table, ApiError> {
     let sort = amity_store::parse_sort(q.sort.as_deref().unwrap_or("name"), &person::SORT_FIELDS)
         .map_err(|e| unprocessable("sort", e))?;
@@ -81,8 +82,8 @@ async fn export_table(
         text(q.q.clone()).as_deref(),
         q.partner,
         sort,
-        1_000_000,
-        0,
+        limit,
+        offset,
     )
     .await?;
     Ok(Table {

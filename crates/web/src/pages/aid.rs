@@ -27,7 +27,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
 use super::dashboard::{Figure, figure};
-use super::{PageResult, after_post, field, render, save, text_area};
+use super::{PageResult, after_post, field, render, text_area};
 use crate::api::aid_import;
 use crate::auth::{Auth, CurrentUser};
 use crate::chart::Series;
@@ -323,15 +323,17 @@ async fn upload(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult {
-    save(
+    let files = crate::api::activities::files(&state);
+    super::save_with_files(
         &state,
         &ctx,
+        &files,
         async |tx| {
             let (name, bytes) = super::delegations::read_upload(form).await?;
             amity_store::record_files::attach(
                 tx,
                 &me.actor,
-                &crate::api::activities::files(&state),
+                &files,
                 aid::PROJECT,
                 id,
                 &name,

@@ -305,6 +305,7 @@ async fn file_with_documents(
             })?;
         }
         tx.commit().await?;
+        files.publish().await?;
         Ok(filed.id)
     }
     .await
@@ -354,7 +355,8 @@ async fn answer(
             today(),
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        files.publish().await
     }
     .await
     .map_err(beside_field);

@@ -583,15 +583,17 @@ async fn upload(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult {
-    save(
+    let files = crate::api::activities::files(&state);
+    super::save_with_files(
         &state,
         &ctx,
+        &files,
         async |tx| {
             let (name, bytes) = read_upload(form).await?;
             amity_store::record_files::attach(
                 tx,
                 &me.actor,
-                &crate::api::activities::files(&state),
+                &files,
                 "delegation",
                 id,
                 &name,
@@ -614,9 +616,12 @@ pub(crate) async fn remove_file(
 ) -> Response {
     let result = async {
         let mut tx = state.db.begin().await?;
-        let found = amity_store::record_files::get(&mut tx, &me.actor, file).await?;
-        amity_store::record_files::detach(&mut tx, &me.actor, file).await?;
+        let found = amity_store::record_files::detach(&mut tx, &me.actor, file).await?;
         tx.commit().await?;
+        let mut conn = state.db.conn().await?;
+        crate::api::activities::files(&state)
+            .forget_unused(&mut conn, &found.sha256)
+            .await?;
         Ok(found)
     }
     .await;

@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::editing::{self, Edited};
-use super::{PageResult, render, save};
+use super::{PageResult, render};
 use crate::api::events::Events as List;
 use crate::auth::{Auth, CurrentUser};
 use crate::route_set::RouteSet;
@@ -307,21 +307,15 @@ async fn upload(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> PageResult {
-    save(
+    let files = crate::api::activities::files(&state);
+    super::save_with_files(
         &state,
         &ctx,
+        &files,
         async |tx| {
             let (name, bytes) = super::delegations::read_upload(form).await?;
-            amity_store::record_files::attach(
-                tx,
-                &me.actor,
-                &crate::api::activities::files(&state),
-                "event",
-                id,
-                &name,
-                &bytes,
-            )
-            .await?;
+            amity_store::record_files::attach(tx, &me.actor, &files, "event", id, &name, &bytes)
+                .await?;
             Ok(())
         },
         |()| path::event(id),

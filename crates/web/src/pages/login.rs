@@ -3,7 +3,8 @@
 use amity_domain::error::Checker;
 use amity_domain::user::Password;
 use amity_store::org;
-use amity_store::user::{self, SessionKind};
+use amity_store::throttle::Attempt;
+use amity_store::user::{self, SessionKind, SignIn};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -16,6 +17,8 @@ use serde::Deserialize;
 
 use super::{error_page_for, render, render_status, store_error_page};
 use crate::auth::{Auth, LOGIN_CSRF_COOKIE, SESSION_COOKIE, same_secret, session_cookie};
+use crate::error::retry_after_seconds;
+use crate::extract::ClientAddr;
 use crate::i18n::Lang;
 use crate::route_set::RouteSet;
 use crate::state::AppState;
@@ -113,53 +116,52 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ClientAddr(address): ClientAddr,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    let again = |status: StatusCode, key: &str| {
+    let again = |status: StatusCode, error: String| {
         render_status(
             status,
             &LoginPage {
                 ctx: &ctx,
-                error: Some(ctx.t(key)),
+                error: Some(error),
                 email: form.email.clone(),
                 next: next.clone(),
             },
         )
     };
     if ctx.csrf.is_empty() || !same_secret(&form.csrf_token, &ctx.csrf) {
-        return again(StatusCode::FORBIDDEN, "login-expired");
+        return again(StatusCode::FORBIDDEN, ctx.t("login-expired"));
     }
-    if !state.allow_login_attempt(&form.email) {
-        return again(StatusCode::TOO_MANY_REQUESTS, "login-throttled");
-    }
-    let outcome = async {
-        let mut conn = state.db.conn().await?;
-        match user::authenticate(&mut conn, &form.email, &form.password).await? {
-            Some(account) => Ok(Some(
-                user::start_session(
-                    &mut conn,
-                    account.id,
-                    SessionKind::Web,
-                    Duration::hours(state.config.session_hours),
-                )
-                .await?,
-            )),
-            None => Ok::<_, amity_store::Error>(None),
-        }
-    }
-    .await;
-    match outcome {
-        Ok(Some(session)) => {
+    let attempt = Attempt::new(&form.email, address);
+    let ttl = Duration::hours(state.config.session_hours);
+    match user::sign_in(&state.db, &attempt, &form.password, SessionKind::Web, ttl).await {
+        Ok(SignIn::Granted { session, .. }) => {
             let jar = jar
                 .add(session_cookie(&state, session.token))
                 .remove(Cookie::build(LOGIN_CSRF_COOKIE).path(path::LOGIN));
             (jar, Redirect::to(&next)).into_response()
         }
-        Ok(None) => again(StatusCode::UNAUTHORIZED, "login-failed"),
+        Ok(SignIn::Refused) => again(StatusCode::UNAUTHORIZED, ctx.t("login-failed")),
+        Ok(SignIn::Wait(wait)) => wait_page(&ctx, wait, again),
         Err(e) => store_error_page(&ctx, e),
     }
+}
+
+/// The sign-in form again, saying how long to wait, with `Retry-After`.
+fn wait_page(
+    ctx: &PageCtx,
+    wait: Duration,
+    again: impl Fn(StatusCode, String) -> Response,
+) -> Response {
+    let seconds = retry_after_seconds(wait);
+    let said = amity_domain::error::said("sign-in-wait", [("seconds", seconds.to_string())]);
+    let mut page = again(StatusCode::TOO_MANY_REQUESTS, ctx.lang.problem(&said));
+    page.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    page
 }
 
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
@@ -263,6 +265,7 @@ async fn change_password(
     State(state): State<AppState>,
     Auth(me): Auth,
     ctx: PageCtx,
+    ClientAddr(address): ClientAddr,
     jar: CookieJar,
     Form(form): Form<PasswordForm>,
 ) -> Response {
@@ -276,19 +279,34 @@ async fn change_password(
         let Some(new) = new else {
             unreachable!("the checker reported a missing password")
         };
-        let mut tx = state.db.begin().await?;
-        user::change_own_password(&mut tx, &me.actor, &form.current_password, &new).await?;
-        let session = user::start_session(
-            &mut tx,
-            me.user.id,
-            SessionKind::Web,
-            Duration::hours(state.config.session_hours),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, amity_store::Error>(session)
+        let attempt = Attempt::new(&me.user.email, address);
+        let ttl = Duration::hours(state.config.session_hours);
+        let renew = Some(ttl);
+        let changed = (&attempt, renew);
+        user::change_own_password(&state.db, &me.actor, &form.current_password, &new, changed)
+            .await?
+            .ok_or(amity_store::Error::NotFound("session"))
     }
     .await;
+    let refused = async |status: StatusCode, invalid: amity_domain::error::Invalid| {
+        let unit_name = async {
+            let mut conn = state.db.conn().await?;
+            org::latest_names(&mut conn, [me.user.unit_id].into()).await
+        }
+        .await
+        .ok()
+        .and_then(|names| names.get(&me.user.unit_id).cloned())
+        .unwrap_or_default();
+        render_status(
+            status,
+            &AccountPage {
+                ctx: &ctx,
+                unit_name,
+                errors: FormErrors::from_fields(&invalid.0, ctx.lang),
+                changed: false,
+            },
+        )
+    };
     match result {
         Ok(session) => (
             jar.add(session_cookie(&state, session.token)),
@@ -296,23 +314,17 @@ async fn change_password(
         )
             .into_response(),
         Err(amity_store::Error::Invalid(invalid)) => {
-            let unit_name = async {
-                let mut conn = state.db.conn().await?;
-                org::latest_names(&mut conn, [me.user.unit_id].into()).await
-            }
-            .await
-            .ok()
-            .and_then(|names| names.get(&me.user.unit_id).cloned())
-            .unwrap_or_default();
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &AccountPage {
-                    ctx: &ctx,
-                    unit_name,
-                    errors: FormErrors::from_fields(&invalid.0, ctx.lang),
-                    changed: false,
-                },
-            )
+            refused(StatusCode::UNPROCESSABLE_ENTITY, invalid).await
+        }
+        Err(amity_store::Error::Throttled(wait)) => {
+            let seconds = retry_after_seconds(wait);
+            let said =
+                amity_domain::error::said("sign-in-wait", [("seconds", seconds.to_string())]);
+            let invalid = amity_domain::error::Invalid::field("current_password", said);
+            let mut page = refused(StatusCode::TOO_MANY_REQUESTS, invalid).await;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+            page
         }
         Err(e) => store_error_page(&ctx, e),
     }

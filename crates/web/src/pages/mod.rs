@@ -322,10 +322,29 @@ where
     P: Template + 'c,
     Fut: Future<Output = amity_store::Result<P>>,
 {
+    let no_files = amity_store::attachment::FileStore::new(Default::default(), 0);
+    save_with_files(state, ctx, &no_files, write, redirect, form_again).await
+}
+
+/// [`save`] for a write that attaches files to `files`: they are put in place once the
+/// transaction has committed, and not at all if it fails.
+pub(crate) async fn save_with_files<'c, T, P, Fut>(
+    state: &AppState,
+    ctx: &'c PageCtx,
+    files: &amity_store::attachment::FileStore,
+    write: impl AsyncFnOnce(&mut amity_store::Conn) -> amity_store::Result<T>,
+    redirect: impl FnOnce(T) -> String,
+    form_again: impl FnOnce(FormErrors) -> Fut,
+) -> PageResult
+where
+    P: Template + 'c,
+    Fut: Future<Output = amity_store::Result<P>>,
+{
     let result = async {
         let mut tx = state.db.begin().await?;
         let value = write(&mut tx).await?;
         tx.commit().await?;
+        files.publish().await?;
         Ok(value)
     }
     .await;
