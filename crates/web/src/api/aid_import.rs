@@ -252,7 +252,7 @@ async fn project_draft(
 }
 
 /// Reads a file's rows as they are, leaving every check to the row's turn.
-fn read(body: &str, known: &[&str]) -> Result<Vec<(usize, Row)>, ApiError> {
+pub(super) fn read(body: &str, known: &[&str]) -> Result<Vec<(usize, Row)>, ApiError> {
     import::rows(body, known, |row| Ok(row.clone()))
 }
 

@@ -175,3 +175,36 @@ pub(crate) fn routes() -> RouteSet {
         .merge(audit::routes())
         .merge(search::routes())
 }
+
+/// Entry points for the fuzzing targets (`fuzz/`): each importer's reading of a CSV file, which
+/// must refuse any input with a message naming the line and field, never panic. The number of
+/// rows read, or `None` when the file is refused.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub fn partner_rows(body: &str) -> Option<usize> {
+        super::import::rows(
+            body,
+            &super::partners::IMPORT_COLUMNS,
+            super::partners::parse_row,
+        )
+        .ok()
+        .map(|rows| rows.len())
+    }
+
+    pub fn people_rows(body: &str) -> Option<usize> {
+        super::import::rows(
+            body,
+            &super::people::IMPORT_COLUMNS,
+            super::people::parse_row,
+        )
+        .ok()
+        .map(|rows| rows.len())
+    }
+
+    pub fn aid_rows(body: &str) -> Option<usize> {
+        let projects = super::aid_import::read(body, &super::aid_import::PROJECT_COLUMNS).ok();
+        let transactions =
+            super::aid_import::read(body, &super::aid_import::TRANSACTION_COLUMNS).ok();
+        projects.or(transactions).map(|rows| rows.len())
+    }
+}

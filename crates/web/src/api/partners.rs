@@ -504,7 +504,7 @@ pub(super) fn routes() -> RouteSet {
 }
 
 /// The columns an import file may have (`kind` and one name are required per row).
-const IMPORT_COLUMNS: [&str; 12] = [
+pub(super) const IMPORT_COLUMNS: [&str; 12] = [
     "kind",
     "category",
     "country",
@@ -520,7 +520,7 @@ const IMPORT_COLUMNS: [&str; 12] = [
 ];
 
 /// One import row as a partner, with every problem under its column.
-fn parse_row(row: &import::Row) -> Result<PartnerSpec, amity_domain::error::Invalid> {
+pub(super) fn parse_row(row: &import::Row) -> Result<PartnerSpec, amity_domain::error::Invalid> {
     PartnerDraft {
         kind: row.get("kind").to_owned(),
         category: row.get("category").to_owned(),

@@ -263,7 +263,7 @@ async fn update(
 
 /// The columns a people import file may have (`name` is required per row); a row may also
 /// give one position: `position` with `partner_id` or `organization`, and its dates.
-const IMPORT_COLUMNS: [&str; 13] = [
+pub(super) const IMPORT_COLUMNS: [&str; 13] = [
     "name",
     "name_latin",
     "honorific",
@@ -280,12 +280,12 @@ const IMPORT_COLUMNS: [&str; 13] = [
 ];
 
 /// A person to import and the position the row gives them, if any.
-struct ImportRow {
+pub(super) struct ImportRow {
     input: PersonSpec,
     position: Option<(String, Organization, Option<NaiveDate>, Option<NaiveDate>)>,
 }
 
-fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invalid> {
+pub(super) fn parse_row(row: &import::Row) -> Result<ImportRow, amity_domain::error::Invalid> {
     let fields = Fields {
         name: row.get("name").to_owned(),
         name_latin: row.text("name_latin"),
