@@ -31,7 +31,8 @@ token=$(curl -sf -X POST "$base/auth/token" -H 'content-type: application/json' 
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 total=$(curl -sf "$base/delegations?per_page=1" -H "Authorization: Bearer $token" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')
-echo "delegations: $total; backend: ${BENCH_DATABASE_URL:+PostgreSQL}${BENCH_DATABASE_URL:-SQLite}"
+backend=SQLite; [ -n "${BENCH_DATABASE_URL:-}" ] && backend=PostgreSQL
+echo "delegations: $total; backend: $backend"
 echo "RSS before: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 for kind in csv xlsx; do
   out="$dir/export.$kind"

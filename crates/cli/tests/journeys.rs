@@ -226,6 +226,55 @@ fn a_backup_taken_while_serving_restores_the_same_records_and_files() {
     let _ = std::fs::remove_dir_all(&base);
 }
 
+/// R4: schemathesis generates requests for every operation of the API description (as the
+/// administrator, the operations revoking its own token aside) for a bounded time: no answer is a
+/// server error or differs from what the description says.
+#[test]
+fn the_api_answers_as_its_description_says_under_generated_requests() {
+    let data = std::env::temp_dir().join(format!("amity-schemathesis-{}", std::process::id()));
+    let (_server, addr) = serve(&data);
+    let (status, body) = exchange(
+        &addr,
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        r#"{"email":"admin@demo.amity","password":"amity-demo"}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    let token = body
+        .split(r#""token":""#)
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("token")
+        .to_owned();
+    let seconds = std::env::var("AMITY_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| "60".into());
+    let ran = Command::new("schemathesis")
+        .args(["run", &format!("http://{addr}/api/v1/openapi.json"), "--url", &format!("http://{addr}/api/v1")])
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args(["--checks", "status_code_conformance,content_type_conformance,response_schema_conformance,not_a_server_error"])
+        .args(["--exclude-path-regex", "auth/token", "--max-time", &seconds, "--seed", "1"])
+        .args(["--report", "junit", "--report-dir"])
+        .arg(data.join("report"))
+        .output()
+        .expect("schemathesis runs (pip install schemathesis)");
+    let said = String::from_utf8_lossy(&ran.stdout);
+    let summary: String = said
+        .lines()
+        .rev()
+        .take(30)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let _ = std::fs::remove_dir_all(&data);
+    assert!(
+        ran.status.success(),
+        "{summary}\n{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+}
+
 #[test]
 fn the_four_journeys_pass_in_a_browser() {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");

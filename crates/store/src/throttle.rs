@@ -36,9 +36,11 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// The attempt for the account `email` (as typed; no address is longer than 254
+    /// characters, so neither is a key).
     pub fn new(email: &str, address: Option<IpAddr>) -> Self {
         Attempt {
-            email: email.trim().to_lowercase(),
+            email: email.trim().to_lowercase().chars().take(254).collect(),
             address,
         }
     }

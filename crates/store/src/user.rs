@@ -583,7 +583,7 @@ pub async fn sign_in(
     let mut tx = db.begin().await?;
     let actor = Actor {
         user_id: account.as_ref().map(|a| a.id),
-        email: attempt.email().chars().take(254).collect(),
+        email: attempt.email().to_owned(),
         ..Actor::system()
     };
     let after = serde_json::json!({

@@ -16,7 +16,7 @@ use crate::view::PageCtx;
 const PER_PAGE: u64 = 50;
 
 /// The kinds of record the trail keeps, for its filter.
-pub(crate) const ENTITIES: [&str; 24] = [
+pub(crate) const ENTITIES: [&str; 25] = [
     "org_unit",
     "user",
     "partner",
@@ -41,6 +41,7 @@ pub(crate) const ENTITIES: [&str; 24] = [
     "exchange_rate",
     "holiday",
     "generated_activity",
+    "sign_in",
 ];
 
 #[derive(Template)]
