@@ -5260,6 +5260,59 @@ async fn no_route_gives_a_role_what_lies_outside_its_scope() {
 }
 
 #[tokio::test]
+async fn the_short_registers_page_like_every_collection() {
+    let app = App::living(Backend::Sqlite).await;
+    let vufo = app.token("vufo@demo.amity").await;
+    let r = app
+        .call(
+            Method::POST,
+            "/api/v1/work-plans",
+            Some(&vufo),
+            Some(json!({"year": 2026, "title": "Kế hoạch công tác năm 2026"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text());
+    for name in ["Nguyễn Văn An", "Trần Thị Bình"] {
+        let r = app.call(Method::POST, "/api/v1/awards", Some(&vufo), Some(json!({"award_type": "certificate", "year": 2025, "reason": "Thành tích xuất sắc", "recipient_name": name}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    for list in [
+        "/api/v1/work-plans",
+        "/api/v1/awards",
+        "/api/v1/applications",
+    ] {
+        let all = app.get(list, &vufo).await.json();
+        let total = all["total"].as_i64().expect("total");
+        assert!(total >= 2, "{list}: the demo holds a few: {all}");
+        let first = app.get(&format!("{list}?per_page=1"), &vufo).await;
+        assert_eq!(first.status, StatusCode::OK, "{list}: {}", first.text());
+        let first = first.json();
+        assert_eq!(
+            (
+                first["items"].as_array().map(Vec::len),
+                first["total"].as_i64()
+            ),
+            (Some(1), Some(total)),
+            "{list}"
+        );
+        let second = app
+            .get(&format!("{list}?per_page=1&page=2"), &vufo)
+            .await
+            .json();
+        assert_ne!(
+            first["items"][0]["id"], second["items"][0]["id"],
+            "{list}: the second page goes on"
+        );
+        let r = app.get(&format!("{list}?per_page=0"), &vufo).await;
+        assert_eq!(
+            (r.status, r.error_field()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "per_page".to_owned())
+        );
+    }
+    app.done().await;
+}
+
+#[tokio::test]
 async fn browsers_are_told_to_keep_to_https_when_served_behind_it() {
     let app = App::new(Backend::Sqlite).await;
     let plain = app

@@ -28,6 +28,8 @@ fn today() -> NaiveDate {
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     state: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
 }
 
 #[utoipa::path(
@@ -54,10 +56,7 @@ async fn list(
         .transpose()?;
     let mut conn = state.db.conn().await?;
     let items = application::list(&mut conn, &me.actor, wanted, today()).await?;
-    Ok(Json(List {
-        total: items.len() as i64,
-        items,
-    }))
+    Ok(Json(List::page_of(items, q.page, q.per_page)?))
 }
 
 #[utoipa::path(

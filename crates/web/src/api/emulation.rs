@@ -152,6 +152,8 @@ struct AwardQuery {
     #[serde(rename = "type")]
     award_type: Option<String>,
     state: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
 }
 
 #[utoipa::path(
@@ -184,10 +186,7 @@ async fn awards(
     };
     let mut conn = state.db.conn().await?;
     let items = award::list(&mut conn, &me.actor, &filter).await?;
-    Ok(Json(List {
-        total: items.len() as i64,
-        items,
-    }))
+    Ok(Json(List::page_of(items, q.page, q.per_page)?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -42,6 +42,25 @@ pub struct List<T> {
     pub total: i64,
 }
 
+impl<T> List<T> {
+    /// The page (`page`, `per_page`; 50 by default) of a short register read whole (work plans,
+    /// awards, applications), with the count of all.
+    pub(crate) fn page_of(
+        items: Vec<T>,
+        page: Option<u64>,
+        per_page: Option<u64>,
+    ) -> Result<List<T>, ApiError> {
+        let (limit, offset) = crate::extract::Paging { page, per_page }.window(50)?;
+        let total = items.len() as i64;
+        let items = items
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .collect();
+        Ok(List { items, total })
+    }
+}
+
 /// An ISO date from a request, or a 422 naming the field.
 pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {

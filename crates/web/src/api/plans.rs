@@ -24,6 +24,8 @@ use crate::state::AppState;
 struct ListQuery {
     year: Option<i32>,
     unit: Option<i64>,
+    page: Option<u64>,
+    per_page: Option<u64>,
 }
 
 #[utoipa::path(
@@ -41,10 +43,7 @@ async fn list(
 ) -> ApiResult<Json<List<Listed>>> {
     let mut conn = state.db.conn().await?;
     let items = plan::list(&mut conn, &me.actor, q.year, q.unit).await?;
-    Ok(Json(List {
-        total: items.len() as i64,
-        items,
-    }))
+    Ok(Json(List::page_of(items, q.page, q.per_page)?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
