@@ -127,6 +127,10 @@ enum UserCommand {
     },
 }
 
+/// Memory freed after a burst of load goes back to the system (measured in docs/RELIABILITY.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

@@ -5313,6 +5313,35 @@ async fn the_short_registers_page_like_every_collection() {
 }
 
 #[tokio::test]
+async fn a_burst_of_requests_larger_than_the_pool_is_served_one_connection_each() {
+    each_backend(|app| async move {
+        let vufo = app.token("vufo@demo.amity").await;
+        let admin = app.token("admin@demo.amity").await;
+        // More requests at once than the pool holds: a page that took a second connection while
+        // holding its first would wait for one that never comes free.
+        for (path, token) in [
+            ("/ngos", &vufo),
+            ("/agreements", &vufo),
+            ("/delegations", &vufo),
+            ("/admin/users/1", &admin),
+        ] {
+            let burst = (0..24).map(|_| app.get(path, token));
+            let statuses: Vec<StatusCode> = futures_util::future::join_all(burst)
+                .await
+                .into_iter()
+                .map(|r| r.status)
+                .collect();
+            assert!(
+                statuses.iter().all(|s| *s == StatusCode::OK),
+                "{path}: {statuses:?}"
+            );
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn browsers_are_told_to_keep_to_https_when_served_behind_it() {
     let app = App::new(Backend::Sqlite).await;
     let plain = app

@@ -129,7 +129,7 @@ async fn list(
     let context = async {
         let mut conn = state.db.conn().await?;
         let reminders = agreement::reminders(&mut conn, &me.actor, Utc::now().date_naive()).await?;
-        let units = super::delegations::readable_units(&state, &me).await?;
+        let units = super::delegations::readable_units(&mut conn, &me).await?;
         Ok::<_, amity_store::Error>((reminders, units))
     };
     let (reminders, units) = match context.await {

@@ -78,11 +78,10 @@ struct ListPage<'a> {
 
 /// The units open today that the user reads, for a list's unit filter.
 pub(crate) async fn readable_units(
-    state: &AppState,
+    conn: &mut amity_store::Conn,
     me: &CurrentUser,
 ) -> amity_store::Result<Vec<amity_store::org::OrgUnit>> {
-    let mut conn = state.db.conn().await?;
-    let units = amity_store::org::all_as_of(&mut conn, chrono::Utc::now().date_naive()).await?;
+    let units = amity_store::org::all_as_of(conn, chrono::Utc::now().date_naive()).await?;
     Ok(units
         .into_iter()
         .filter(|u| me.actor.may(Action::Read, Some(u.id)))

@@ -146,7 +146,7 @@ pub(crate) async fn activity_rows<L: crate::api::activities::ActivityList>(
         ),
         Err(e) => return Err(error_page_for(ctx, e.status, &ctx.t("error-internal"))),
     };
-    let units = delegations::readable_units(state, me)
+    let units = async { delegations::readable_units(&mut state.db.conn().await?, me).await }
         .await
         .map_err(|e| store_error_page(ctx, e))?;
     Ok(ActivityRows {

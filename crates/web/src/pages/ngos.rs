@@ -32,9 +32,9 @@ fn today() -> NaiveDate {
 }
 
 /// Today's provincial unions, for choosing provinces.
-async fn provinces(state: &AppState) -> amity_store::Result<Vec<OrgUnit>> {
-    let mut conn = state.db.conn().await?;
-    let units = amity_store::org::all_as_of(&mut conn, today()).await?;
+/// Today's provincial unions, read on the request's one connection.
+async fn provinces(conn: &mut amity_store::Conn) -> amity_store::Result<Vec<OrgUnit>> {
+    let units = amity_store::org::all_as_of(conn, today()).await?;
     Ok(units
         .into_iter()
         .filter(|u| u.kind == OrgKind::ProvinceUnion.as_str())
@@ -96,7 +96,7 @@ async fn list(
     let mut conn = state.db.conn().await?;
     let (ngos, total) =
         ngo::list(&mut conn, &filter, PER_PAGE, (page - 1) * PER_PAGE, today()).await?;
-    let provinces = provinces(&state).await?;
+    let provinces = provinces(&mut conn).await?;
     let query = form.query_string();
     Ok(render(&ListPage {
         ctx: &ctx,
@@ -221,7 +221,7 @@ async fn ngo_page<'a>(
         ctx,
         aid,
         can_manage: me.actor.may(Action::ManageNgos, None),
-        provinces: provinces(state).await?,
+        provinces: provinces(&mut conn).await?,
         kinds: PermitKind::ALL,
         changes: &PermitChange::ALL[1..],
         work_sectors,

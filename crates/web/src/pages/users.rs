@@ -104,9 +104,9 @@ struct UserFormPage<'a> {
     errors: FormErrors,
 }
 
-async fn units(state: &AppState) -> amity_store::Result<Vec<OrgUnit>> {
-    let mut conn = state.db.conn().await?;
-    org::all_as_of(&mut conn, Utc::now().date_naive()).await
+/// Today's units, read on the request's one connection.
+async fn units(conn: &mut amity_store::Conn) -> amity_store::Result<Vec<OrgUnit>> {
+    org::all_as_of(conn, Utc::now().date_naive()).await
 }
 
 fn form_page<'a>(
@@ -130,7 +130,8 @@ async fn new_form(State(state): State<AppState>, Auth(me): Auth, ctx: PageCtx) -
     if let Err(d) = me.actor.require(Action::ManageUsers, None) {
         return denied_page(&ctx, d);
     }
-    match units(&state).await {
+    let units = async { units(&mut state.db.conn().await?).await }.await;
+    match units {
         Ok(units) => render(&form_page(
             &ctx,
             None,
@@ -175,7 +176,7 @@ async fn create(
                     password: String::new(),
                     ..form.clone()
                 },
-                units(&state).await?,
+                units(&mut state.db.conn().await?).await?,
                 errors,
             ))
         },
@@ -193,7 +194,7 @@ async fn edit_form(
 
     let mut conn = state.db.conn().await?;
     let existing = user::get(&mut conn, &me.actor, id).await?;
-    let (existing, units) = (existing, units(&state).await?);
+    let (existing, units) = (existing, units(&mut conn).await?);
 
     let form = UserForm {
         email: existing.email.clone(),
@@ -262,7 +263,7 @@ async fn update(
                     password: String::new(),
                     ..form.clone()
                 },
-                units(&state).await?,
+                units(&mut conn).await?,
                 errors,
             ))
         },
