@@ -5209,6 +5209,12 @@ async fn no_route_gives_a_role_what_lies_outside_its_scope() {
         ids.push(("events", made(app.call(Method::POST, "/api/v1/events", Some(&vufo), Some(json!({"type": "training", "title": format!("Tập huấn {SECRET}"), "start_on": "2026-04-01", "participants": 20, "owner_unit_id": hn}))).await)));
         ids.push(("agreements", made(app.call(Method::POST, "/api/v1/agreements", Some(&vufo), Some(json!({"title": format!("Thỏa thuận {SECRET}"), "partners": [anc], "valid_from": "2024-01-01", "valid_to": "2028-12-31", "status": "in_force", "owner_unit_id": hn}))).await)));
         ids.push(("people", made(app.call(Method::POST, "/api/v1/people", Some(&vufo), Some(json!({"name": "Lê Thị Liên Lạc", "email": format!("{}@example.org", SECRET.to_lowercase()), "phone": "0900000001", "owner_unit_id": hn}))).await)));
+        let any = app.get("/api/v1/aid/projects?per_page=1", &vufo).await.json()["items"][0]["id"].clone();
+        let ngo_partner = app.get(&format!("/api/v1/aid/projects/{any}"), &vufo).await.json()["organizations"][0]["partner_id"].clone();
+        let project = json!({"code": "HN-R1-26", "title_vi": format!("Dự án {SECRET}"), "unit_id": hn, "status": "implementation",
+            "planned_start": "2026-01-01", "planned_end": "2027-12-31", "organizations": [{"partner_id": ngo_partner, "role": "funding"}],
+            "sectors": [{"key": "14030", "percent": 100}], "provinces": [{"key": hn, "percent": 100}]});
+        ids.push(("projects", made(app.call(Method::POST, "/api/v1/aid/projects", Some(&vufo), Some(project)).await)));
         let r = app.send(upload(&format!("/api/v1/delegations/{delegation}/attachments"), &vufo, &format!("{SECRET}.pdf"), b"%PDF-1.4 mat")).await;
         ids.push(("attachments", made(r)));
         let applications = app.get("/api/v1/applications", &vufo).await.json();
