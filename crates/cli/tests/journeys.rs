@@ -129,22 +129,21 @@ fn exchange(
     (status, body)
 }
 
-/// How many delegations the central office sees, as the API counts them.
-fn delegations_total(addr: &str) -> String {
-    let (status, body) = exchange(
-        addr,
-        "POST",
-        "/api/v1/auth/token",
-        None,
-        r#"{"email":"vufo@demo.amity","password":"amity-demo"}"#,
-    );
+/// An API token for a demo account.
+fn token_for(addr: &str, email: &str) -> String {
+    let credentials = format!(r#"{{"email":"{email}","password":"amity-demo"}}"#);
+    let (status, body) = exchange(addr, "POST", "/api/v1/auth/token", None, &credentials);
     assert_eq!(status, 201, "{body}");
-    let token = body
-        .split(r#""token":""#)
+    body.split(r#""token":""#)
         .nth(1)
         .and_then(|t| t.split('"').next())
         .expect("token")
-        .to_owned();
+        .to_owned()
+}
+
+/// How many delegations the central office sees, as the API counts them.
+fn delegations_total(addr: &str) -> String {
+    let token = token_for(addr, "vufo@demo.amity");
     let (status, body) = exchange(
         addr,
         "GET",
@@ -233,20 +232,7 @@ fn a_backup_taken_while_serving_restores_the_same_records_and_files() {
 fn the_api_answers_as_its_description_says_under_generated_requests() {
     let data = std::env::temp_dir().join(format!("amity-schemathesis-{}", std::process::id()));
     let (_server, addr) = serve(&data);
-    let (status, body) = exchange(
-        &addr,
-        "POST",
-        "/api/v1/auth/token",
-        None,
-        r#"{"email":"admin@demo.amity","password":"amity-demo"}"#,
-    );
-    assert_eq!(status, 201, "{body}");
-    let token = body
-        .split(r#""token":""#)
-        .nth(1)
-        .and_then(|t| t.split('"').next())
-        .expect("token")
-        .to_owned();
+    let token = token_for(&addr, "admin@demo.amity");
     let seconds = std::env::var("AMITY_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| "60".into());
     let ran = Command::new("schemathesis")
         .args(["run", &format!("http://{addr}/api/v1/openapi.json"), "--url", &format!("http://{addr}/api/v1")])
