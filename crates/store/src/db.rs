@@ -99,7 +99,9 @@ impl Db {
                 // Every acknowledged commit, audit entry included, survives a power loss.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                // A writer waits for another's transaction (an import of up to 2,000 rows) rather
+                // than failing.
+                .busy_timeout(Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(ACQUIRE_TIMEOUT)

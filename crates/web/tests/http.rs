@@ -5348,6 +5348,35 @@ async fn a_burst_of_requests_larger_than_the_pool_is_served_one_connection_each(
 }
 
 #[tokio::test]
+async fn an_import_is_bounded_so_other_writers_are_not_kept_waiting_long() {
+    let app = App::new(Backend::Sqlite).await;
+    let vufo = app.token("vufo@demo.amity").await;
+    let mut file = String::from("kind,country,name_vi\n");
+    for i in 0..2_001 {
+        file.push_str(&format!(
+            "friendship_society,LA,Hội hữu nghị thử nghiệm {i}\n"
+        ));
+    }
+    let r = app
+        .send(
+            Request::post("/api/v1/partners/import")
+                .header(header::AUTHORIZATION, format!("Bearer {vufo}"))
+                .header(header::CONTENT_TYPE, "text/csv")
+                .body(Body::from(file))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_field()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "file".to_owned()),
+        "{}",
+        r.text()
+    );
+    assert!(r.text().contains("at most 2000 rows"), "{}", r.text());
+    app.done().await;
+}
+
+#[tokio::test]
 async fn browsers_are_told_to_keep_to_https_when_served_behind_it() {
     let app = App::new(Backend::Sqlite).await;
     let plain = app

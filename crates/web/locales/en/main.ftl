@@ -1201,6 +1201,7 @@ problem-sign-in-wait = Too many failed sign-ins. Try again in { $seconds } secon
 problem-control-characters = Holds control characters that cannot be printed: type it again or paste it as plain text
 problem-text-too-long = Longer than { $max } characters
 problem-date-out-of-range = “{ $value }” lies outside the years 1900–2200
+problem-import-too-many-rows = A file holds at most { $max } rows (the whole file is written at once, while other writes wait): split it
 problem-choose-file = Choose a file
 problem-must-be-number = Must be a number
 problem-no-unit = Your account belongs to no unit

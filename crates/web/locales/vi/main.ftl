@@ -1201,6 +1201,7 @@ problem-sign-in-wait = Đăng nhập sai quá nhiều lần. Vui lòng thử l�
 problem-control-characters = Có ký tự điều khiển không in được: hãy gõ lại hoặc dán dưới dạng văn bản thuần
 problem-text-too-long = Dài quá { $max } ký tự
 problem-date-out-of-range = “{ $value }” nằm ngoài khoảng năm 1900–2200
+problem-import-too-many-rows = Mỗi tệp nhập tối đa { $max } dòng (cả tệp được ghi trong một lần, trong lúc đó các thao tác ghi khác phải chờ): hãy chia thành nhiều tệp
 problem-choose-file = Chọn một tệp
 problem-must-be-number = Phải là một số
 problem-no-unit = Tài khoản của bạn không thuộc đơn vị nào

@@ -103,6 +103,10 @@ pub(crate) fn unconfirmed(duplicates: &[DuplicateRow], field: &str) -> ApiError 
     }
 }
 
+/// The most rows one import takes: an import is one transaction, and while it writes, every
+/// other writer waits.
+pub(crate) const MAX_IMPORT_ROWS: usize = 2_000;
+
 /// Reads a CSV file (a leading byte-order mark allowed) whose header names only `known`
 /// columns; then parses each row with `parse`, collecting every row's problems.
 pub(crate) fn rows<T>(
@@ -130,6 +134,14 @@ pub(crate) fn rows<T>(
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
+        if i >= MAX_IMPORT_ROWS {
+            let max = MAX_IMPORT_ROWS.to_string();
+            return Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "file",
+                amity_domain::error::said("import-too-many-rows", [("max", max)]),
+            ));
+        }
         match record {
             Ok(record) => match parse(&Row {
                 headers: headers.clone(),
