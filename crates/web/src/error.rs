@@ -68,13 +68,10 @@ impl ApiError {
 
     /// Too many failed sign-ins: try again after `wait`.
     pub fn throttled(wait: chrono::Duration) -> Self {
-        let seconds = retry_after_seconds(wait);
+        let (seconds, said) = sign_in_wait(wait);
         ApiError {
             retry_after: Some(seconds),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                amity_domain::error::said("sign-in-wait", [("seconds", seconds.to_string())]),
-            )
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, said)
         }
     }
 }
@@ -193,6 +190,13 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// A sign-in wait as `Retry-After` gives it (whole seconds) and as the reader is told it.
+pub fn sign_in_wait(wait: chrono::Duration) -> (i64, Problem) {
+    let seconds = retry_after_seconds(wait);
+    let said = amity_domain::error::said("sign-in-wait", [("seconds", seconds.to_string())]);
+    (seconds, said)
 }
 
 /// A wait in whole seconds, rounded up, at least one.

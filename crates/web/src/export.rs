@@ -25,10 +25,6 @@ impl Table {
         csv_bytes(&self.header, &self.rows)
     }
 
-    pub fn xlsx(&self, sheet: &str) -> Result<Vec<u8>, ApiError> {
-        xlsx_bytes(&self.header, &self.rows, sheet)
-    }
-
     /// The table as its reader downloads it: for a signed-in page session, columns named as
     /// the pages name them and stored codes in words, in its language (cookie); for an API
     /// token, the codes.
@@ -70,9 +66,15 @@ impl Table {
     }
 }
 
+/// A whole CSV file: the byte-order mark, the header, the rows.
 fn csv_bytes<S: AsRef<[u8]>>(header: &[S], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     out.write_record(header).map_err(internal)?;
+    csv_rows(out, rows)
+}
+
+/// Writes the rows after whatever `out` holds, no cell starting a formula.
+fn csv_rows(mut out: csv::Writer<Vec<u8>>, rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
     for row in rows {
         out.write_record(row.iter().map(|cell| inert(cell).into_owned()))
             .map_err(internal)?;
@@ -104,56 +106,11 @@ fn cell(value: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(cut)
 }
 
-fn xlsx_bytes<S: AsRef<str>>(
-    header: &[S],
-    rows: &[Vec<String>],
-    sheet: &str,
-) -> Result<Vec<u8>, ApiError> {
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
-    let worksheet = workbook.add_worksheet();
-    worksheet.set_name(sheet).map_err(internal)?;
-    for (col, title) in header.iter().enumerate() {
-        worksheet
-            .write_string_with_format(0, col as u16, title.as_ref(), &bold)
-            .map_err(internal)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (col, value) in row.iter().enumerate() {
-            worksheet
-                .write_string(r as u32 + 1, col as u16, cell(value))
-                .map_err(internal)?;
-        }
-    }
-    worksheet.set_freeze_panes(1, 0).map_err(internal)?;
-    worksheet.autofit();
-    workbook.save_to_buffer().map_err(internal)
-}
-
-/// A table as its reader downloads it (see [`Table::for_reader`]), written the same two ways.
+/// A page of a table as its reader downloads it (see [`Table::for_reader`]), written by
+/// [`csv_download`] and [`xlsx_download`].
 pub struct Sheet {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
-}
-
-impl Sheet {
-    pub fn csv(&self) -> Result<Vec<u8>, ApiError> {
-        csv_bytes(&self.header, &self.rows)
-    }
-
-    /// The rows as CSV lines, without the byte-order mark and header.
-    fn csv_rows(&self) -> Result<Vec<u8>, ApiError> {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        for row in &self.rows {
-            out.write_record(row.iter().map(|cell| inert(cell).into_owned()))
-                .map_err(internal)?;
-        }
-        out.into_inner().map_err(internal)
-    }
-
-    pub fn xlsx(&self, sheet: &str) -> Result<Vec<u8>, ApiError> {
-        xlsx_bytes(&self.header, &self.rows, sheet)
-    }
 }
 
 /// A download response with the file name given.
@@ -194,10 +151,7 @@ where
     let more = first.rows.len() as u64 == EXPORT_PAGE;
     let head = {
         let sheet = first.for_reader(&pages.me, &pages.headers);
-        csv_bytes::<String>(&sheet.header, &[]).and_then(|mut head| {
-            head.extend(sheet.csv_rows()?);
-            Ok(head)
-        })
+        csv_bytes(&sheet.header, &sheet.rows)
     };
     let rest = futures_util::stream::unfold(more.then_some(EXPORT_PAGE), move |offset| {
         let pages = pages.clone();
@@ -206,7 +160,10 @@ where
             let chunk = async {
                 let table = (pages.next)(offset).await?;
                 let read = table.rows.len() as u64;
-                let bytes = table.for_reader(&pages.me, &pages.headers).csv_rows()?;
+                let bytes = csv_rows(
+                    csv::Writer::from_writer(Vec::new()),
+                    &table.for_reader(&pages.me, &pages.headers).rows,
+                )?;
                 Ok::<_, ApiError>((bytes, (read == EXPORT_PAGE).then_some(offset + read)))
             }
             .await;

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{error_page_for, render, render_status, store_error_page};
 use crate::auth::{Auth, LOGIN_CSRF_COOKIE, SESSION_COOKIE, same_secret, session_cookie};
-use crate::error::retry_after_seconds;
+use crate::error::sign_in_wait;
 use crate::extract::ClientAddr;
 use crate::i18n::Lang;
 use crate::route_set::RouteSet;
@@ -156,8 +156,7 @@ fn wait_page(
     wait: Duration,
     again: impl Fn(StatusCode, String) -> Response,
 ) -> Response {
-    let seconds = retry_after_seconds(wait);
-    let said = amity_domain::error::said("sign-in-wait", [("seconds", seconds.to_string())]);
+    let (seconds, said) = sign_in_wait(wait);
     let mut page = again(StatusCode::TOO_MANY_REQUESTS, ctx.lang.problem(&said));
     page.headers_mut()
         .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
@@ -317,9 +316,7 @@ async fn change_password(
             refused(StatusCode::UNPROCESSABLE_ENTITY, invalid).await
         }
         Err(amity_store::Error::Throttled(wait)) => {
-            let seconds = retry_after_seconds(wait);
-            let said =
-                amity_domain::error::said("sign-in-wait", [("seconds", seconds.to_string())]);
+            let (seconds, said) = sign_in_wait(wait);
             let invalid = amity_domain::error::Invalid::field("current_password", said);
             let mut page = refused(StatusCode::TOO_MANY_REQUESTS, invalid).await;
             page.headers_mut()
